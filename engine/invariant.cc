@@ -1,0 +1,13 @@
+#include "engine/invariant.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace ontzorg {
+
+void InvariantFailed(const char* what, const char* file, int line) {
+  std::fprintf(stderr, "invariant broken: %s at %s:%d\n", what, file, line);
+  std::abort();
+}
+
+}  // namespace ontzorg
