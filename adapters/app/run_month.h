@@ -1,0 +1,49 @@
+// Running a month: the use case behind `ontzorg run`. Loads clients in chunks through the store,
+// calls the engine, books everything in one transaction, then writes, validates and hashes the
+// SEPA files from the store. A crash at any moment leaves either no booking (run again) or a
+// booking whose files are still "pending" (the next run writes them, byte-identical).
+#ifndef ONTZORG_ADAPTERS_APP_RUN_MONTH_H_
+#define ONTZORG_ADAPTERS_APP_RUN_MONTH_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "adapters/config/config.h"
+#include "adapters/error.h"
+#include "adapters/storage/store.h"
+
+namespace ontzorg {
+
+struct RunOptions {
+  YearMonth month;
+  Date run_date;
+  std::string out_dir;
+  std::string user;
+  std::string started_at;  // CreDtTm of the files, "YYYY-MM-DDThh:mm:ss"
+  int chunk_clients = 2000;
+  std::function<void(int64_t done, int64_t total)> progress;  // may be empty
+};
+
+struct RunReport {
+  int64_t run_id = 0;  // 0 when nothing new was booked
+  YearMonth month;
+  Date run_date;
+  int64_t clients_in_relief = 0;
+  int64_t bill_payments = 0, allowance_payments = 0, already_booked = 0;
+  Money bills_total, allowance_total, benefits_booked;
+  std::vector<Finding> findings;
+  std::vector<FileRecord> files;  // written by this invocation (recovered ones included)
+  std::string schema_path;
+};
+
+Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunOptions& options);
+
+// Writes every file still "pending" in the store into `out_dir`: own checks, XSD validation,
+// atomic rename, SHA-256 and SHA-1. Appends the written records to `written`.
+Status<Error> WritePendingFiles(const Config& config, Store& store, const std::string& out_dir,
+                                std::vector<FileRecord>* written, std::string* schema_path);
+
+}  // namespace ontzorg
+
+#endif  // ONTZORG_ADAPTERS_APP_RUN_MONTH_H_

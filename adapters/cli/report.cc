@@ -1,0 +1,93 @@
+#include "adapters/cli/report.h"
+
+#include <iomanip>
+#include <map>
+
+namespace ontzorg {
+namespace {
+
+std::string Euro(Money m) { return "EUR " + m.ToDecimalString(); }
+
+void Line(std::ostream& out, const std::string& label, const std::string& value) {
+  out << "  " << std::left << std::setw(52) << label << value << "\n";
+}
+
+void PrintFiles(const std::vector<FileRecord>& files, std::ostream& out) {
+  for (const FileRecord& f : files) {
+    out << "  " << (f.written_path.empty() ? f.name : f.written_path) << "\n"
+        << "      MsgId " << f.msg_id << ", " << f.format << ", " << f.tx_count
+        << " transacties / transactions, " << Euro(Money::FromCents(f.ctrl_sum_cents)) << ", "
+        << f.status << "\n";
+    if (!f.sha256.empty()) {
+      out << "      SHA-256 " << f.sha256 << "\n      SHA-1   " << f.sha1
+          << "  (BNG hashtotaal / hash total)\n";
+    }
+  }
+}
+
+void PrintFindings(const std::vector<Finding>& findings, std::ostream& out) {
+  std::map<std::string, int> counts;
+  for (const Finding& f : findings) counts[f.code]++;
+  out << "Bevindingen / findings: " << findings.size();
+  for (const auto& [code, n] : counts) out << ", " << code << " " << n;
+  out << "\n";
+  for (const Finding& f : findings) {
+    out << "  " << std::left << std::setw(12) << f.client.value << std::setw(11) << f.code
+        << std::setw(10) << f.bill << std::right << std::setw(12)
+        << (f.amount.IsPositive() ? f.amount.ToDecimalString() : "") << "  " << f.detail << "\n";
+  }
+}
+
+}  // namespace
+
+void PrintRunReport(const RunReport& r, std::ostream& out) {
+  out << "Maandrun / monthly run " << r.month.ToString() << ", rundatum / run date "
+      << r.run_date.ToString();
+  if (r.run_id > 0) out << ", run " << r.run_id;
+  out << "\n";
+  Line(out, "Clienten in ontzorging / clients in relief:", std::to_string(r.clients_in_relief));
+  Line(out, "Bijstand geboekt / benefits booked:", Euro(r.benefits_booked));
+  Line(out, "Vaste lasten betaald / bills paid:",
+       std::to_string(r.bill_payments) + " payments, " + Euro(r.bills_total));
+  Line(out, "Leefgeld betaald / living allowance paid:",
+       std::to_string(r.allowance_payments) + " payments, " + Euro(r.allowance_total));
+  Line(out, "Eerder al geboekt / already booked before:", std::to_string(r.already_booked));
+  if (r.run_id == 0 && r.clients_in_relief == 0) {
+    out << "Niemand in ontzorging in deze maand / no client is in relief in this month: nothing "
+           "was booked.\n";
+  } else if (r.run_id == 0) {
+    out << "Niets nieuws te betalen / nothing new to pay: everything due this month was already "
+           "booked by an earlier run; nothing was paid twice.\n";
+  }
+  if (!r.files.empty()) {
+    out << "SEPA-bestanden / SEPA files (each validated against "
+        << (r.schema_path.empty() ? "the official schema" : r.schema_path) << "):\n";
+    PrintFiles(r.files, out);
+  }
+  PrintFindings(r.findings, out);
+}
+
+Status<Error> PrintStoreReport(Store& store, std::optional<YearMonth> month, std::ostream& out) {
+  auto runs = store.Runs(month);
+  if (!runs) return Unexpected(runs.error());
+  auto ledger = store.LedgerCheck();
+  if (!ledger) return Unexpected(ledger.error());
+  out << "Grootboek / ledger: sum of all postings " << Euro(ledger->first)
+      << (ledger->first == Money::Zero() ? " (balanced)" : " (NOT BALANCED)")
+      << ", lowest client balance " << Euro(ledger->second)
+      << (ledger->second.IsNegative() ? " (OVERDRAWN)" : "") << "\n";
+  if (runs->empty()) out << "Nog geen runs / no runs yet" << (month ? " for this month" : "") << "\n";
+  for (const RunRecord& run : *runs) {
+    out << "\nRun " << run.id << ": maand / month " << run.month.ToString() << ", run date "
+        << run.run_date.ToString() << ", started " << run.started_at << " by " << run.user << "\n";
+    auto files = store.Files(run.id, "");
+    if (!files) return Unexpected(files.error());
+    PrintFiles(*files, out);
+    auto findings = store.Findings(run.id);
+    if (!findings) return Unexpected(findings.error());
+    PrintFindings(*findings, out);
+  }
+  return {};
+}
+
+}  // namespace ontzorg

@@ -1,0 +1,19 @@
+// The run report and the store report, as finance staff read them: Dutch labels with English
+// beside them, amounts in euros, each SEPA file with its path and hashes.
+#ifndef ONTZORG_ADAPTERS_CLI_REPORT_H_
+#define ONTZORG_ADAPTERS_CLI_REPORT_H_
+
+#include <optional>
+#include <ostream>
+
+#include "adapters/app/run_month.h"
+#include "adapters/storage/store.h"
+
+namespace ontzorg {
+
+void PrintRunReport(const RunReport& report, std::ostream& out);
+Status<Error> PrintStoreReport(Store& store, std::optional<YearMonth> month, std::ostream& out);
+
+}  // namespace ontzorg
+
+#endif  // ONTZORG_ADAPTERS_CLI_REPORT_H_

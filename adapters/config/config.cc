@@ -1,0 +1,180 @@
+#include "adapters/config/config.h"
+
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+namespace ontzorg {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Reader {
+ public:
+  Reader(const toml::table& root, std::string path) : root_(root), path_(std::move(path)) {}
+
+  Unexpected<Error> Bad(const std::string& key, const std::string& what) const {
+    const toml::node* node = root_.at_path(key).node();
+    std::string where = path_;
+    if (node != nullptr && node->source().begin.line > 0) {
+      where += ":" + std::to_string(node->source().begin.line);
+    }
+    return Fail(ErrorCode::kBadConfig, where + ": " + key + ": " + what);
+  }
+
+  Result<std::string, Error> String(const std::string& key, std::optional<std::string> fallback) {
+    const auto node = root_.at_path(key);
+    if (!node) {
+      if (fallback) return *fallback;
+      return Bad(key, "missing; add it to the file");
+    }
+    if (const auto v = node.value<std::string>()) return *v;
+    return Bad(key, "must be a text in double quotes");
+  }
+
+  Result<int64_t, Error> Integer(const std::string& key, int64_t fallback, int64_t lo, int64_t hi) {
+    const auto node = root_.at_path(key);
+    if (!node) return fallback;
+    const auto v = node.value_exact<int64_t>();
+    if (!v || *v < lo || *v > hi) {
+      return Bad(key, "must be a whole number from " + std::to_string(lo) + " to " +
+                          std::to_string(hi));
+    }
+    return *v;
+  }
+
+  Result<bool, Error> Bool(const std::string& key, bool fallback) {
+    const auto node = root_.at_path(key);
+    if (!node) return fallback;
+    if (const auto v = node.value_exact<bool>()) return *v;
+    return Bad(key, "must be true or false");
+  }
+
+  const toml::table& root() const { return root_; }
+
+ private:
+  const toml::table& root_;
+  std::string path_;
+};
+
+std::string Resolve(const std::string& base_dir, const std::string& path) {
+  if (path.empty() || fs::path(path).is_absolute() || path.find('=') != std::string::npos ||
+      path.rfind("postgres", 0) == 0) {
+    return path;
+  }
+  return (fs::path(base_dir) / path).lexically_normal().string();
+}
+
+Result<Payee, Error> ReadDebtor(Reader& r) {
+  Payee debtor;
+  auto name = r.String("managed_account.name", std::nullopt);
+  if (!name) return Unexpected(name.error());
+  debtor.name = *name;
+  auto iban_text = r.String("managed_account.iban", std::nullopt);
+  if (!iban_text) return Unexpected(iban_text.error());
+  const auto iban = ParseIban(*iban_text);
+  if (!iban) return r.Bad("managed_account.iban", ExplainIbanError(iban.error(), *iban_text));
+  debtor.iban = *iban;
+  auto bic_text = r.String("managed_account.bic", std::string());
+  if (!bic_text) return Unexpected(bic_text.error());
+  if (!bic_text->empty()) {
+    const auto bic = ParseBic(*bic_text);
+    if (!bic) return r.Bad("managed_account.bic", ExplainBicError(bic.error(), *bic_text));
+    debtor.bic = *bic;
+  }
+  Address a;
+  std::pair<const char*, std::string*> fields[] = {{"street", &a.street}, {"building", &a.building},
+                                                   {"postcode", &a.postcode}, {"town", &a.town},
+                                                   {"country", &a.country}};
+  for (auto& [key, target] : fields) {
+    auto v = r.String(std::string("managed_account.") + key, std::string());
+    if (!v) return Unexpected(v.error());
+    *target = *v;
+  }
+  if (a.town.empty() || a.country.size() != 2) {
+    return r.Bad("managed_account.town", "town and a 2-letter country are required");
+  }
+  debtor.address = a;
+  return debtor;
+}
+
+Result<std::vector<BillKind>, Error> ReadPriority(Reader& r) {
+  const toml::array* arr = r.root().at_path("month.priority").as_array();
+  if (arr == nullptr) return MonthPolicy{}.priority;
+  std::vector<BillKind> out;
+  for (const auto& item : *arr) {
+    const auto text = item.value<std::string>();
+    const auto kind = text ? ParseBillKind(*text) : std::nullopt;
+    if (!kind) {
+      return r.Bad("month.priority", "each item must be one of rent, health_insurance, energy, water");
+    }
+    out.push_back(*kind);
+  }
+  if (std::set<BillKind>(out.begin(), out.end()).size() != kBillKindCount ||
+      out.size() != kBillKindCount) {
+    return r.Bad("month.priority", "must name each of the four bill kinds exactly once");
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* ToString(PainVersion version) {
+  return version == PainVersion::k03 ? "pain.001.001.03" : "pain.001.001.09";
+}
+
+Result<Config, Error> LoadConfig(const std::string& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) {
+    return Fail(ErrorCode::kBadConfig, path + ": configuration file not found (use --config)");
+  }
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream where;
+    where << path << ":" << e.source().begin.line << ":" << e.source().begin.column;
+    return Fail(ErrorCode::kBadConfig, where.str() + ": not valid TOML: " + std::string(e.description()));
+  }
+  Reader r(root, path);
+  const std::string base = fs::path(path).parent_path().string();
+  Config c;
+  c.path = path;
+#define OZ_TRY(var, expr) \
+  auto var = (expr);      \
+  if (!var) return Unexpected(var.error())
+  OZ_TRY(code, r.String("municipality.code", std::nullopt));
+  if (!IsValidId(*code) || code->size() > 10) {
+    return r.Bad("municipality.code", "must be 1-10 letters, digits or '-', e.g. GM0363");
+  }
+  c.municipality_code = *code;
+  OZ_TRY(name, r.String("municipality.name", std::nullopt));
+  c.municipality_name = *name;
+  OZ_TRY(debtor, ReadDebtor(r));
+  c.debtor = *debtor;
+  OZ_TRY(store, r.String("store.url", std::string("../var/ontzorg.db")));
+  c.store_url = Resolve(base, *store);
+  OZ_TRY(version, r.String("sepa.format", std::string("pain.001.001.09")));
+  if (*version != "pain.001.001.09" && *version != "pain.001.001.03") {
+    return r.Bad("sepa.format", "must be \"pain.001.001.09\" or \"pain.001.001.03\"");
+  }
+  c.sepa.version = *version == "pain.001.001.03" ? PainVersion::k03 : PainVersion::k09;
+  OZ_TRY(schemas, r.String("sepa.schema_dir", std::nullopt));
+  c.sepa.schema_dir = Resolve(base, *schemas);
+  OZ_TRY(max_tx, r.Integer("sepa.max_transactions_per_file", 10000, 1, 100000));
+  c.sepa.max_transactions_per_file = static_cast<int>(*max_tx);
+  OZ_TRY(batch, r.Bool("sepa.batch_booking", false));
+  c.sepa.batch_booking = *batch;
+  OZ_TRY(priority, ReadPriority(r));
+  c.month.priority = *priority;
+  OZ_TRY(day, r.Integer("month.allowance_day", 1, 1, 31));
+  c.month.allowance_day = static_cast<int>(*day);
+  OZ_TRY(settle, r.Integer("month.settlement_business_days", 1, 0, 5));
+  c.month.settlement_business_days = static_cast<int>(*settle);
+#undef OZ_TRY
+  return c;
+}
+
+}  // namespace ontzorg

@@ -1,0 +1,40 @@
+// The configuration: one TOML file (config/ontzorg.toml by default), read once at start-up.
+// A bad file gives one clear line: which file, which key, what is wrong.
+#ifndef ONTZORG_ADAPTERS_CONFIG_CONFIG_H_
+#define ONTZORG_ADAPTERS_CONFIG_CONFIG_H_
+
+#include <optional>
+#include <string>
+
+#include "adapters/error.h"
+#include "engine/month.h"
+#include "engine/relief.h"
+
+namespace ontzorg {
+
+enum class PainVersion { k03, k09 };  // pain.001.001.03 / pain.001.001.09
+const char* ToString(PainVersion version);
+
+struct SepaConfig {
+  PainVersion version = PainVersion::k09;
+  std::string schema_dir;  // folder holding the official ISO 20022 XSDs
+  int max_transactions_per_file = 10000;
+  bool batch_booking = false;  // BtchBookg: false = one statement line per payment
+};
+
+struct Config {
+  std::string path;               // the file this came from
+  std::string municipality_code;  // e.g. "GM0363"; starts every MsgId
+  std::string municipality_name;
+  Payee debtor;                   // the managed account (beheerrekening) that pays
+  std::string store_url;          // SQLite file path or PostgreSQL connection string
+  SepaConfig sepa;
+  MonthPolicy month;
+};
+
+// Reads and checks the file. Relative paths in it (store, schema_dir) are relative to the file.
+Result<Config, Error> LoadConfig(const std::string& path);
+
+}  // namespace ontzorg
+
+#endif  // ONTZORG_ADAPTERS_CONFIG_CONFIG_H_

@@ -1,0 +1,111 @@
+#include "adapters/import/csv.h"
+
+namespace ontzorg {
+
+int CsvTable::Column(const std::string& name) const {
+  for (size_t i = 0; i < header.size(); ++i) {
+    if (header[i] == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+Result<CsvTable, Error> ParseCsv(const std::string& text, const std::string& file) {
+  CsvTable table;
+  table.file = file;
+  size_t pos = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
+  int line = 1;
+  std::vector<CsvRow> rows;
+  while (pos < text.size()) {
+    CsvRow row;
+    row.line = line;
+    std::string field;
+    bool quoted = false, was_quoted = false, row_done = false;
+    while (!row_done) {
+      if (pos >= text.size()) {
+        if (quoted) {
+          return Fail(ErrorCode::kBadInput, file + ":" + std::to_string(row.line) +
+                                                ": a quoted field is not closed (missing \")");
+        }
+        row.fields.push_back(field);
+        break;
+      }
+      const char c = text[pos++];
+      if (quoted) {
+        if (c == '"' && pos < text.size() && text[pos] == '"') {
+          field += '"';
+          ++pos;
+        } else if (c == '"') {
+          quoted = false;
+        } else {
+          if (c == '\n') ++line;
+          field += c;
+        }
+      } else if (c == '"' && field.empty() && !was_quoted) {
+        quoted = was_quoted = true;
+      } else if (c == ',') {
+        row.fields.push_back(field);
+        field.clear();
+        was_quoted = false;
+      } else if (c == '\n' || (c == '\r' && pos < text.size() && text[pos] == '\n')) {
+        if (c == '\r') ++pos;
+        ++line;
+        row.fields.push_back(field);
+        row_done = true;
+      } else if (was_quoted) {
+        return Fail(ErrorCode::kBadInput, file + ":" + std::to_string(line) +
+                                              ": text after a closing quote; put the whole "
+                                              "field in quotes");
+      } else {
+        field += c;
+      }
+    }
+    const bool blank = row.fields.size() == 1 && row.fields[0].empty();
+    if (!blank) rows.push_back(std::move(row));
+  }
+  if (rows.empty()) {
+    return Fail(ErrorCode::kBadInput, file + ": the file is empty; it needs a header row");
+  }
+  table.header = rows.front().fields;
+  for (size_t i = 1; i < rows.size(); ++i) {
+    if (rows[i].fields.size() != table.header.size()) {
+      return Fail(ErrorCode::kBadInput,
+                  file + ":" + std::to_string(rows[i].line) + ": " +
+                      std::to_string(rows[i].fields.size()) + " fields, the header has " +
+                      std::to_string(table.header.size()) +
+                      " (a comma inside a value needs double quotes)");
+    }
+    table.rows.push_back(std::move(rows[i]));
+  }
+  return table;
+}
+
+Result<int64_t, std::string> ParseEuroCents(const std::string& text) {
+  const std::string bad = "'" + text + "' is not an amount in euros like 1234.56";
+  if (text.empty()) return Unexpected(std::string("empty; give an amount in euros like 1234.56"));
+  size_t i = 0;
+  const bool negative = text[0] == '-';
+  if (negative) ++i;
+  int64_t euros = 0;
+  int int_digits = 0;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++int_digits) {
+    euros = euros * 10 + (text[i] - '0');
+  }
+  if (int_digits == 0 || int_digits > 12) return Unexpected(bad);
+  int64_t cents = 0;
+  if (i < text.size()) {
+    if (text[i] == ',') return Unexpected(bad + " (use a decimal point, not a comma)");
+    if (text[i] != '.') return Unexpected(bad);
+    ++i;
+    const size_t decimals = text.size() - i;
+    if (decimals == 0 || decimals > 2) return Unexpected(bad + " (at most 2 decimals)");
+    for (size_t k = i; k < text.size(); ++k) {
+      if (text[k] < '0' || text[k] > '9') return Unexpected(bad);
+      cents = cents * 10 + (text[k] - '0');
+    }
+    if (decimals == 1) cents *= 10;
+  }
+  const int64_t total = euros * 100 + cents;
+  return negative ? -total : total;
+}
+
+}  // namespace ontzorg

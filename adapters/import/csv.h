@@ -1,0 +1,37 @@
+// A strict CSV reader (RFC 4180): UTF-8, a header row, comma separated, fields optionally in
+// double quotes (a quote inside doubled), LF or CRLF line ends, a leading BOM ignored.
+#ifndef ONTZORG_ADAPTERS_IMPORT_CSV_H_
+#define ONTZORG_ADAPTERS_IMPORT_CSV_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "adapters/error.h"
+
+namespace ontzorg {
+
+struct CsvRow {
+  int line = 0;  // 1-based line in the file where the row starts
+  std::vector<std::string> fields;
+};
+
+struct CsvTable {
+  std::string file;  // for messages
+  std::vector<std::string> header;
+  std::vector<CsvRow> rows;
+  // Index of a column by header name, or -1.
+  int Column(const std::string& name) const;
+};
+
+// Parses `text`; refuses broken quoting and rows whose field count differs from the header's,
+// naming file and line.
+Result<CsvTable, Error> ParseCsv(const std::string& text, const std::string& file);
+
+// Parses an amount in euros written with a decimal point: "1234.56", "12.5", "700". Refuses
+// commas, signs other than a leading '-', more than 2 decimals and more than 12 integer digits.
+Result<int64_t, std::string> ParseEuroCents(const std::string& text);
+
+}  // namespace ontzorg
+
+#endif  // ONTZORG_ADAPTERS_IMPORT_CSV_H_

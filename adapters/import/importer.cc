@@ -1,0 +1,454 @@
+#include "adapters/import/importer.h"
+
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "adapters/import/csv.h"
+#include "adapters/storage/row_codec.h"
+
+namespace ontzorg {
+namespace {
+
+
+// Collects every problem of an import, each with file, line and column.
+class Problems {
+ public:
+  void Add(const std::string& where, const std::string& column, const std::string& why) {
+    lines_.push_back(where + ": column " + column + ": " + why);
+  }
+  void AddFile(const std::string& file, const std::string& why) { lines_.push_back(file + ": " + why); }
+  bool empty() const { return lines_.empty(); }
+  Unexpected<Error> Refusal() const {
+    std::string out = "import refused, nothing was changed: " + std::to_string(lines_.size()) +
+                      " problem(s); correct them and import again:";
+    const size_t shown = std::min<size_t>(lines_.size(), 200);
+    for (size_t i = 0; i < shown; ++i) out += "\n  " + lines_[i];
+    if (shown < lines_.size()) out += "\n  ... and " + std::to_string(lines_.size() - shown) + " more";
+    return Fail(ErrorCode::kBadInput, out);
+  }
+
+ private:
+  std::vector<std::string> lines_;
+};
+
+// One row being read: fetches fields by column name and records what is wrong.
+class RowReader {
+ public:
+  RowReader(const CsvTable& t, const CsvRow& r, Problems* p)
+      : t_(t), r_(r), p_(p), where_(t.file + ":" + std::to_string(r.line)) {}
+
+  const std::string& where() const { return where_; }
+  bool ok() const { return ok_; }
+  std::string Get(const std::string& col) const {
+    const int i = t_.Column(col);
+    return i < 0 ? std::string() : Trim(r_.fields[static_cast<size_t>(i)]);
+  }
+  void Bad(const std::string& col, const std::string& why) {
+    p_->Add(where_, col, why);
+    ok_ = false;
+  }
+  std::string Required(const std::string& col) {
+    std::string v = Get(col);
+    if (v.empty()) Bad(col, "required, but empty");
+    return v;
+  }
+  std::string Id(const std::string& col) {
+    std::string v = Required(col);
+    if (!v.empty() && !IsValidId(v)) {
+      Bad(col, "'" + v + "' is not a valid id (1-20 letters, digits or '-')");
+    }
+    return v;
+  }
+  std::optional<Date> OptDate(const std::string& col) {
+    const std::string v = Get(col);
+    if (v.empty()) return std::nullopt;
+    auto d = Date::Parse(v);
+    if (!d) Bad(col, "'" + v + "': " + Describe(d.error()));
+    return d ? std::optional<Date>(*d) : std::nullopt;
+  }
+  Date ReqDate(const std::string& col) {
+    if (Get(col).empty()) {
+      Bad(col, "required, but empty; give a date like 2027-01-31");
+      return {};
+    }
+    return OptDate(col).value_or(Date{});
+  }
+  Iban ReqIban(const std::string& col) {
+    const std::string v = Required(col);
+    if (v.empty()) return {};
+    auto iban = ParseIban(v);
+    if (!iban) Bad(col, "'" + v + "': " + ExplainIbanError(iban.error(), v));
+    return iban ? *iban : Iban{};
+  }
+  Money Amount(const std::string& col, bool allow_zero) {
+    const std::string v = Required(col);
+    if (v.empty()) return {};
+    auto cents = ParseEuroCents(v);
+    if (!cents) {
+      Bad(col, cents.error());
+      return {};
+    }
+    if (*cents < 0 || (*cents == 0 && !allow_zero)) {
+      Bad(col, "'" + v + "' must be " + (allow_zero ? "zero or more" : "more than zero"));
+    }
+    return Money::FromCents(*cents);
+  }
+  template <typename T>
+  T Enum(const std::string& col, std::optional<T> (*parse)(std::string_view), const char* allowed) {
+    const std::string v = Required(col);
+    if (v.empty()) return T{};
+    auto e = parse(v);
+    if (!e) Bad(col, "'" + v + "' is not one of: " + allowed);
+    return e.value_or(T{});
+  }
+
+ private:
+  static std::string Trim(const std::string& s) {
+    const size_t b = s.find_first_not_of(" \t");
+    if (b == std::string::npos) return "";
+    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+  }
+  const CsvTable& t_;
+  const CsvRow& r_;
+  Problems* p_;
+  std::string where_;
+  bool ok_ = true;
+};
+
+const std::map<std::string, std::vector<std::string>>& RequiredColumns() {
+  static const std::map<std::string, std::vector<std::string>> kColumns = {
+      {"creditors.csv", {"id", "name", "iban", "bic", "street", "building", "postcode", "town", "country"}},
+      {"clients.csv", {"id", "bsn", "name", "household", "iban"}},
+      {"plans.csv", {"client_id", "kind", "benefit_start", "benefit_end", "extension_end",
+                     "extension_reason", "bills", "period_start", "period_end", "reason"}},
+      {"bills.csv", {"id", "client_id", "kind", "creditor_id", "amount", "schedule", "due_day",
+                     "reference_kind", "reference", "start", "end"}},
+      {"benefits.csv", {"client_id", "month", "amount"}},
+  };
+  return kColumns;
+}
+
+// Records where `key` came from; a second row with the same key is a problem of that row.
+bool Claim(ParsedImport* out, const std::string& key, RowReader& r, const std::string& column) {
+  const auto [it, fresh] = out->where.emplace(key, r.where());
+  if (!fresh) r.Bad(column, "the same " + column + " is already given at " + it->second);
+  return fresh;
+}
+
+void ParseCreditor(RowReader& r, ParsedImport* out) {
+  Creditor c;
+  c.id = {r.Id("id")};
+  c.name = r.Required("name");
+  c.iban = r.ReqIban("iban");
+  if (const std::string bic = r.Get("bic"); !bic.empty()) {
+    auto parsed = ParseBic(bic);
+    if (!parsed) r.Bad("bic", "'" + bic + "': " + ExplainBicError(parsed.error(), bic));
+    if (parsed) c.bic = *parsed;
+  }
+  c.address = {r.Get("street"), r.Get("building"), r.Get("postcode"), r.Required("town"),
+               r.Required("country")};
+  if (!c.address.country.empty() && (c.address.country.size() != 2 ||
+                                     !std::isupper(static_cast<unsigned char>(c.address.country[0])) ||
+                                     !std::isupper(static_cast<unsigned char>(c.address.country[1])))) {
+    r.Bad("country", "'" + c.address.country + "' is not a 2-letter country code like NL");
+  }
+  if (!r.ok()) return;
+  if (!Claim(out, "creditor:" + c.id.value, r, "id")) return;
+  out->batch.creditors.push_back(std::move(c));
+}
+
+void ParseClient(RowReader& r, ParsedImport* out) {
+  Client c;
+  c.id = {r.Id("id")};
+  const std::string bsn = r.Required("bsn");
+  if (!bsn.empty()) {
+    auto parsed = ParseBsn(bsn);
+    // The BSN itself is never echoed into messages or logs.
+    if (!parsed) r.Bad("bsn", ExplainBsnError(parsed.error(), bsn));
+    if (parsed) c.bsn = *parsed;
+  }
+  c.name = r.Required("name");
+  c.household = r.Enum<Household>("household", ParseHousehold, "single, couple, family");
+  c.own_iban = r.ReqIban("iban");
+  if (!r.ok()) return;
+  if (!Claim(out, "client:" + c.id.value, r, "id")) return;
+  out->batch.clients.push_back(std::move(c));
+}
+
+void ParsePlan(RowReader& r, ParsedImport* out) {
+  ReliefPlan p;
+  p.client = {r.Id("client_id")};
+  p.kind = r.Enum<PlanKind>("kind", ParsePlanKind, "statutory, maatwerk");
+  p.benefit_start = r.ReqDate("benefit_start");
+  p.benefit_end = r.OptDate("benefit_end");
+  p.extension_end = r.OptDate("extension_end");
+  p.extension_reason = r.Get("extension_reason");
+  const std::string bills = r.Get("bills");
+  for (size_t start = 0; start < bills.size();) {
+    size_t end = bills.find(';', start);
+    if (end == std::string::npos) end = bills.size();
+    const std::string kind = bills.substr(start, end - start);
+    if (auto k = ParseBillKind(kind)) {
+      p.bills.push_back(*k);
+    } else {
+      r.Bad("bills", "'" + kind + "' is not one of rent, energy, water, health_insurance "
+                     "(separate several with ';')");
+    }
+    start = end + 1;
+  }
+  p.period_start = r.OptDate("period_start");
+  p.period_end = r.OptDate("period_end");
+  p.reason = r.Get("reason");
+  if (!r.ok()) return;
+  if (auto valid = ValidatePlan(p); !valid) {
+    r.Bad("kind", Describe(valid.error()));
+    return;
+  }
+  if (!Claim(out, "plan:" + p.client.value, r, "client_id")) return;
+  out->batch.plans.push_back(std::move(p));
+}
+
+void ParseBill(RowReader& r, ParsedImport* out) {
+  Bill b;
+  b.id = {r.Id("id")};
+  b.client = {r.Id("client_id")};
+  b.kind = r.Enum<BillKind>("kind", ParseBillKind, "rent, energy, water, health_insurance");
+  b.creditor = {r.Id("creditor_id")};
+  b.amount = r.Amount("amount", false);
+  b.schedule = r.Enum<Schedule>("schedule", ParseSchedule, "monthly, quarterly, ten_per_year, once");
+  const std::string day = r.Required("due_day");
+  if (!day.empty()) {
+    const bool digits = day.size() <= 2 && day.find_first_not_of("0123456789") == std::string::npos;
+    b.due_day = digits ? std::stoi(day) : 0;
+    if (b.due_day < 1 || b.due_day > 31) r.Bad("due_day", "'" + day + "' must be a day 1-31");
+  }
+  const std::string ref = r.Get("reference");
+  const std::string ref_kind = r.Get("reference_kind");
+  b.reference.kind = ref_kind.empty() ? GuessReferenceKind(ref)
+                                      : ParseReferenceKind(ref_kind).value_or(ReferenceKind::kFreeText);
+  if (!ref_kind.empty() && !ParseReferenceKind(ref_kind)) {
+    r.Bad("reference_kind", "'" + ref_kind + "' is not one of betalingskenmerk, rf, text");
+  } else if (!ref.empty()) {
+    auto parsed = ParseReference(b.reference.kind, ref);
+    if (!parsed) r.Bad("reference", "'" + ref + "': " + ExplainReferenceError(parsed.error(), ref));
+    b.reference.value = parsed ? *parsed : "";
+  } else {
+    r.Bad("reference", "required: the creditor's payment reference (betalingskenmerk, RF or text)");
+  }
+  b.start = r.ReqDate("start");
+  b.end = r.OptDate("end");
+  if (r.ok() && b.end && *b.end < b.start) r.Bad("end", "lies before start");
+  if (!r.ok()) return;
+  if (!Claim(out, "bill:" + b.id.value, r, "id")) return;
+  out->batch.bills.push_back(std::move(b));
+}
+
+void ParseBenefit(RowReader& r, ParsedImport* out) {
+  ImportBatch::Benefit b;
+  b.client = {r.Id("client_id")};
+  const std::string month = r.Required("month");
+  auto m = YearMonth::Parse(month);
+  if (!month.empty() && !m) r.Bad("month", "'" + month + "' is not a month like 2027-01");
+  b.amount = r.Amount("amount", true);
+  if (!r.ok()) return;
+  b.month = *m;
+  if (!Claim(out, "benefit:" + b.client.value + "|" + b.month.ToString(), r, "month")) return;
+  out->batch.benefits.push_back(std::move(b));
+}
+
+}  // namespace
+
+const std::vector<std::string>& ImportFileNames() {
+  static const std::vector<std::string> kNames = {"creditors.csv", "clients.csv", "plans.csv",
+                                                  "bills.csv", "benefits.csv"};
+  return kNames;
+}
+
+Result<ParsedImport, Error> ParseImportFiles(
+    const std::vector<std::pair<std::string, std::string>>& files) {
+  Problems problems;
+  ParsedImport parsed;
+  for (const auto& [name, text] : files) {
+    const auto columns = RequiredColumns().find(name);
+    if (columns == RequiredColumns().end()) {
+      problems.AddFile(name, "unknown file; expected creditors.csv, clients.csv, plans.csv, "
+                             "bills.csv or benefits.csv");
+      continue;
+    }
+    auto table = ParseCsv(text, name);
+    if (!table) {
+      problems.AddFile(name, table.error().message.substr(name.size() + 1));
+      continue;
+    }
+    bool columns_ok = true;
+    for (const std::string& col : columns->second) {
+      if (table->Column(col) < 0) {
+        problems.Add(name + ":1", col, "missing from the header row (see docs/import-format.md)");
+        columns_ok = false;
+      }
+    }
+    if (!columns_ok) continue;
+    for (const CsvRow& row : table->rows) {
+      RowReader r(*table, row, &problems);
+      if (name == "creditors.csv") ParseCreditor(r, &parsed);
+      if (name == "clients.csv") ParseClient(r, &parsed);
+      if (name == "plans.csv") ParsePlan(r, &parsed);
+      if (name == "bills.csv") ParseBill(r, &parsed);
+      if (name == "benefits.csv") ParseBenefit(r, &parsed);
+    }
+  }
+  if (!problems.empty()) return problems.Refusal();
+  return parsed;
+}
+
+}  // namespace ontzorg
+
+namespace ontzorg {
+namespace {
+
+// Compares stored and imported rows field by field, through their store encoding.
+std::string Fingerprint(const Creditor& c) {
+  return c.name + "|" + c.iban.compact() + "|" + c.bic.value_or("") + "|" + c.address.street +
+         "|" + c.address.building + "|" + c.address.postcode + "|" + c.address.town + "|" +
+         c.address.country;
+}
+std::string Fingerprint(const Client& c) {
+  return c.bsn + "|" + c.name + "|" + ToString(c.household) + "|" + c.own_iban.compact();
+}
+std::string OptDate(const std::optional<Date>& d) { return d ? d->ToString() : ""; }
+std::string Fingerprint(const ReliefPlan& p) {
+  return std::string(ToString(p.kind)) + "|" + p.benefit_start.ToString() + "|" +
+         OptDate(p.benefit_end) + "|" + OptDate(p.extension_end) + "|" + p.extension_reason + "|" +
+         EncodeBillKinds(p.bills) + "|" + OptDate(p.period_start) + "|" + OptDate(p.period_end) +
+         "|" + p.reason;
+}
+std::string Fingerprint(const Bill& b) {
+  return b.client.value + "|" + ToString(b.kind) + "|" + b.creditor.value + "|" +
+         std::to_string(b.amount.cents()) + "|" + ToString(b.schedule) + "|" +
+         std::to_string(b.due_day) + "|" + ToString(b.reference.kind) + "|" + b.reference.value +
+         "|" + b.start.ToString() + "|" + OptDate(b.end);
+}
+
+// Splits `rows` into new ones (appended to `added`) and identical repeats of stored ones
+// (counted); a stored row with the same key but other data is a problem.
+template <typename T, typename KeyFn>
+void Reconcile(const std::vector<T>& rows, const std::vector<T>& stored, KeyFn key,
+               const std::string& prefix, const ParsedImport& parsed, Problems* problems,
+               std::vector<T>* added, int* skipped) {
+  std::map<std::string, std::string> stored_prints;
+  for (const T& s : stored) stored_prints[key(s)] = Fingerprint(s);
+  for (const T& row : rows) {
+    const auto it = stored_prints.find(key(row));
+    if (it == stored_prints.end()) {
+      added->push_back(row);
+    } else if (it->second == Fingerprint(row)) {
+      ++*skipped;
+    } else {
+      problems->Add(parsed.where.at(prefix + key(row)), "id",
+                    "'" + key(row) + "' is already stored with other data; changing stored "
+                    "records by import is not supported (nothing was changed)");
+    }
+  }
+}
+
+}  // namespace
+
+Result<ImportReport, Error> CheckImport(const ParsedImport& parsed, const ImportBatch& existing) {
+  Problems problems;
+  ImportReport report;
+  const ImportBatch& in = parsed.batch;
+  std::set<std::string> clients, creditors;
+  std::map<std::string, std::string> bsn_owner;
+  for (const Client& c : existing.clients) {
+    clients.insert(c.id.value);
+    bsn_owner[c.bsn] = c.id.value;
+  }
+  for (const Client& c : in.clients) {
+    clients.insert(c.id.value);
+    const auto [it, fresh] = bsn_owner.emplace(c.bsn, c.id.value);
+    if (!fresh && it->second != c.id.value) {
+      problems.Add(parsed.where.at("client:" + c.id.value), "bsn",
+                   "this BSN already belongs to client " + it->second);
+    }
+  }
+  for (const Creditor& c : existing.creditors) creditors.insert(c.id.value);
+  for (const Creditor& c : in.creditors) creditors.insert(c.id.value);
+  const auto need_client = [&](const std::string& key, const ClientId& id) {
+    if (!clients.count(id.value)) {
+      problems.Add(parsed.where.at(key), "client_id",
+                   "client '" + id.value + "' is not in clients.csv nor in the store");
+    }
+  };
+  for (const ReliefPlan& p : in.plans) need_client("plan:" + p.client.value, p.client);
+  for (const Bill& b : in.bills) {
+    need_client("bill:" + b.id.value, b.client);
+    if (!creditors.count(b.creditor.value)) {
+      problems.Add(parsed.where.at("bill:" + b.id.value), "creditor_id",
+                   "creditor '" + b.creditor.value + "' is not in creditors.csv nor in the store");
+    }
+  }
+  std::map<std::string, int64_t> stored_benefits;
+  for (const auto& b : existing.benefits) {
+    stored_benefits[b.client.value + "|" + b.month.ToString()] = b.amount.cents();
+  }
+  for (const auto& b : in.benefits) {
+    const std::string key = b.client.value + "|" + b.month.ToString();
+    need_client("benefit:" + key, b.client);
+    const auto it = stored_benefits.find(key);
+    if (it == stored_benefits.end()) {
+      report.added.benefits.push_back(b);
+    } else if (it->second == b.amount.cents()) {
+      ++report.skipped_identical;
+    } else {
+      problems.Add(parsed.where.at("benefit:" + key), "amount",
+                   "a different amount (" + Money::FromCents(it->second).ToDecimalString() +
+                       ") is already stored for this client and month; corrections are not "
+                       "supported by import");
+    }
+  }
+  int* skipped = &report.skipped_identical;
+  Reconcile(in.creditors, existing.creditors, [](const Creditor& c) { return c.id.value; },
+            "creditor:", parsed, &problems, &report.added.creditors, skipped);
+  Reconcile(in.clients, existing.clients, [](const Client& c) { return c.id.value; }, "client:",
+            parsed, &problems, &report.added.clients, skipped);
+  Reconcile(in.plans, existing.plans, [](const ReliefPlan& p) { return p.client.value; }, "plan:",
+            parsed, &problems, &report.added.plans, skipped);
+  Reconcile(in.bills, existing.bills, [](const Bill& b) { return b.id.value; }, "bill:", parsed,
+            &problems, &report.added.bills, skipped);
+  if (!problems.empty()) return problems.Refusal();
+  return report;
+}
+
+Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store) {
+  namespace fs = std::filesystem;
+  if (!fs::is_directory(dir)) {
+    return Fail(ErrorCode::kBadInput, dir + ": not a folder; give the folder holding the CSV files");
+  }
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const std::string& name : ImportFileNames()) {
+    const fs::path path = fs::path(dir) / name;
+    if (!fs::exists(path)) continue;
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (in.bad()) return Fail(ErrorCode::kIo, path.string() + ": cannot be read");
+    files.emplace_back(name, text.str());
+  }
+  if (files.empty()) {
+    return Fail(ErrorCode::kBadInput, dir + ": holds none of creditors.csv, clients.csv, "
+                                            "plans.csv, bills.csv, benefits.csv");
+  }
+  auto parsed = ParseImportFiles(files);
+  if (!parsed) return Unexpected(parsed.error());
+  auto existing = store.LoadExisting(parsed->batch);
+  if (!existing) return Unexpected(existing.error());
+  auto report = CheckImport(*parsed, *existing);
+  if (!report) return report;
+  if (auto stored = store.Insert(report->added); !stored) return Unexpected(stored.error());
+  return report;
+}
+
+}  // namespace ontzorg

@@ -1,0 +1,44 @@
+// Import of creditors, clients, plans, bills and monthly bijstand amounts from CSV files (format in
+// docs/import-format.md). A file set with any bad row is refused whole: every bad row is reported
+// with file, line, column and reason, and the store is not touched. Rows identical to stored ones
+// are skipped, so importing the same files twice changes nothing.
+#ifndef ONTZORG_ADAPTERS_IMPORT_IMPORTER_H_
+#define ONTZORG_ADAPTERS_IMPORT_IMPORTER_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "adapters/error.h"
+#include "adapters/storage/store.h"
+
+namespace ontzorg {
+
+// The known file names, in the order they are read (later ones refer to earlier ones).
+const std::vector<std::string>& ImportFileNames();
+
+// The rows read from the files, and where each came from ("clients.csv:12"), keyed by
+// "<table>:<id>" (benefits: "benefit:<client>|<month>").
+struct ParsedImport {
+  ImportBatch batch;
+  std::map<std::string, std::string> where;
+};
+
+struct ImportReport {
+  ImportBatch added;
+  int skipped_identical = 0;
+};
+
+// Step 1: reads the CSV texts (file name -> content); checks every field. Touches no store.
+Result<ParsedImport, Error> ParseImportFiles(
+    const std::vector<std::pair<std::string, std::string>>& files);
+// Step 2: checks the rows together with `existing` (the stored rows they may refer to or
+// repeat): duplicates, references to clients and creditors, conflicts with stored rows.
+Result<ImportReport, Error> CheckImport(const ParsedImport& parsed, const ImportBatch& existing);
+
+// Reads every known file present in `dir`, checks it against `store`, and stores it whole.
+Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store);
+
+}  // namespace ontzorg
+
+#endif  // ONTZORG_ADAPTERS_IMPORT_IMPORTER_H_

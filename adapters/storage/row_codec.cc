@@ -1,0 +1,158 @@
+#include "adapters/storage/row_codec.h"
+
+#include <stdexcept>
+
+namespace ontzorg {
+
+int64_t GetInt(const soci::row& r, size_t i) {
+  if (r.get_indicator(i) == soci::i_null) return 0;
+  switch (r.get_properties(i).get_data_type()) {
+    case soci::dt_integer: return r.get<int>(i);
+    case soci::dt_long_long: return r.get<long long>(i);
+    case soci::dt_unsigned_long_long: return static_cast<int64_t>(r.get<unsigned long long>(i));
+    case soci::dt_double: return static_cast<int64_t>(r.get<double>(i));
+    case soci::dt_string: return std::stoll(r.get<std::string>(i));
+    default: throw std::runtime_error("column " + std::to_string(i) + " is not a number");
+  }
+}
+
+std::string GetText(const soci::row& r, size_t i) {
+  return r.get_indicator(i) == soci::i_null ? std::string() : r.get<std::string>(i);
+}
+
+std::optional<std::string> GetOptText(const soci::row& r, size_t i) {
+  if (r.get_indicator(i) == soci::i_null) return std::nullopt;
+  return r.get<std::string>(i);
+}
+
+Date GetDate(const soci::row& r, size_t i) {
+  const auto d = Date::Parse(GetText(r, i));
+  if (!d) throw std::runtime_error("stored date in column " + std::to_string(i) + " is corrupt");
+  return *d;
+}
+
+std::optional<Date> GetOptDate(const soci::row& r, size_t i) {
+  if (r.get_indicator(i) == soci::i_null) return std::nullopt;
+  return GetDate(r, i);
+}
+
+namespace {
+Iban StoredIban(const std::string& text) {
+  auto iban = ParseIban(text);
+  if (!iban) throw std::runtime_error("stored IBAN is corrupt");
+  return *iban;
+}
+}  // namespace
+
+Creditor DecodeCreditor(const soci::row& r, size_t f) {
+  Creditor c;
+  c.id = {GetText(r, f)};
+  c.name = GetText(r, f + 1);
+  c.iban = StoredIban(GetText(r, f + 2));
+  c.bic = GetOptText(r, f + 3);
+  c.address = {GetText(r, f + 4), GetText(r, f + 5), GetText(r, f + 6), GetText(r, f + 7),
+               GetText(r, f + 8)};
+  return c;
+}
+
+Client DecodeClient(const soci::row& r, size_t f) {
+  Client c;
+  c.id = {GetText(r, f)};
+  c.bsn = GetText(r, f + 1);
+  c.name = GetText(r, f + 2);
+  c.household = ParseHousehold(GetText(r, f + 3)).value_or(Household::kSingle);
+  c.own_iban = StoredIban(GetText(r, f + 4));
+  return c;
+}
+
+ReliefPlan DecodePlan(const soci::row& r, size_t f) {
+  ReliefPlan p;
+  p.client = {GetText(r, f)};
+  p.kind = ParsePlanKind(GetText(r, f + 1)).value_or(PlanKind::kStatutory);
+  p.benefit_start = GetDate(r, f + 2);
+  p.benefit_end = GetOptDate(r, f + 3);
+  p.extension_end = GetOptDate(r, f + 4);
+  p.extension_reason = GetText(r, f + 5);
+  p.bills = DecodeBillKinds(GetText(r, f + 6));
+  p.period_start = GetOptDate(r, f + 7);
+  p.period_end = GetOptDate(r, f + 8);
+  p.reason = GetText(r, f + 9);
+  return p;
+}
+
+Bill DecodeBill(const soci::row& r, size_t f) {
+  Bill b;
+  b.id = {GetText(r, f)};
+  b.client = {GetText(r, f + 1)};
+  b.kind = ParseBillKind(GetText(r, f + 2)).value_or(BillKind::kRent);
+  b.creditor = {GetText(r, f + 3)};
+  b.amount = Money::FromCents(GetInt(r, f + 4));
+  b.schedule = ParseSchedule(GetText(r, f + 5)).value_or(Schedule::kMonthly);
+  b.due_day = static_cast<int>(GetInt(r, f + 6));
+  b.reference = {ParseReferenceKind(GetText(r, f + 7)).value_or(ReferenceKind::kFreeText),
+                 GetText(r, f + 8)};
+  b.start = GetDate(r, f + 9);
+  b.end = GetOptDate(r, f + 10);
+  return b;
+}
+
+Payment DecodePayment(const soci::row& r, size_t f) {
+  Payment p;
+  p.key = GetText(r, f);
+  p.end_to_end_id = GetText(r, f + 1);
+  p.client = {GetText(r, f + 2)};
+  p.purpose = GetText(r, f + 3) == "bill" ? PaymentPurpose::kBill : PaymentPurpose::kAllowance;
+  if (auto bill = GetOptText(r, f + 4)) p.bill = BillId{*bill};
+  if (auto kind = GetOptText(r, f + 5)) p.bill_kind = ParseBillKind(*kind);
+  p.period = YearMonth::Parse(GetText(r, f + 6)).value();
+  p.amount = Money::FromCents(GetInt(r, f + 7));
+  p.due = GetDate(r, f + 8);
+  p.execution = GetDate(r, f + 9);
+  p.late = GetInt(r, f + 10) != 0;
+  p.payee.name = GetText(r, f + 11);
+  p.payee.iban = StoredIban(GetText(r, f + 12));
+  p.payee.bic = GetOptText(r, f + 13);
+  if (auto town = GetOptText(r, f + 17)) {
+    p.payee.address = Address{GetText(r, f + 14), GetText(r, f + 15), GetText(r, f + 16), *town,
+                              GetText(r, f + 18)};
+  }
+  p.remittance = {ParseReferenceKind(GetText(r, f + 19)).value_or(ReferenceKind::kFreeText),
+                  GetText(r, f + 20)};
+  return p;
+}
+
+std::string EncodeBillKinds(const std::vector<BillKind>& kinds) {
+  std::string out;
+  for (BillKind k : kinds) out += (out.empty() ? "" : ",") + std::string(ToString(k));
+  return out;
+}
+
+std::vector<BillKind> DecodeBillKinds(const std::string& text) {
+  std::vector<BillKind> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    if (auto k = ParseBillKind(std::string_view(text).substr(start, end - start))) out.push_back(*k);
+    start = end + 1;
+  }
+  return out;
+}
+
+const char* ToString(ReferenceKind kind) {
+  switch (kind) {
+    case ReferenceKind::kBetalingskenmerk: return "betalingskenmerk";
+    case ReferenceKind::kRfCreditorReference: return "rf";
+    case ReferenceKind::kFreeText: return "text";
+  }
+  return "text";
+}
+
+std::optional<ReferenceKind> ParseReferenceKind(std::string_view text) {
+  if (text == "betalingskenmerk") return ReferenceKind::kBetalingskenmerk;
+  if (text == "rf") return ReferenceKind::kRfCreditorReference;
+  if (text == "text") return ReferenceKind::kFreeText;
+  return std::nullopt;
+}
+
+}  // namespace ontzorg

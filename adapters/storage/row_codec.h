@@ -1,0 +1,49 @@
+// Reading domain values out of SOCI rows, the same way on SQLite and PostgreSQL (their integer
+// column types differ: the helpers accept whichever the backend reports).
+#ifndef ONTZORG_ADAPTERS_STORAGE_ROW_CODEC_H_
+#define ONTZORG_ADAPTERS_STORAGE_ROW_CODEC_H_
+
+#include <optional>
+#include <string>
+
+#include <soci/soci.h>
+
+#include "engine/month.h"
+#include "engine/relief.h"
+
+namespace ontzorg {
+
+int64_t GetInt(const soci::row& r, size_t i);
+std::string GetText(const soci::row& r, size_t i);  // "" for NULL
+std::optional<std::string> GetOptText(const soci::row& r, size_t i);
+std::optional<Date> GetOptDate(const soci::row& r, size_t i);
+Date GetDate(const soci::row& r, size_t i);  // stored values were checked on the way in
+
+// Column lists and decoders, kept together so they cannot drift apart.
+constexpr const char* kCreditorColumns =
+    "id, name, iban, bic, street, building, postcode, town, country";
+Creditor DecodeCreditor(const soci::row& r, size_t first);
+constexpr const char* kClientColumns = "id, bsn, name, household, iban";
+Client DecodeClient(const soci::row& r, size_t first);
+constexpr const char* kPlanColumns =
+    "client_id, kind, benefit_start, benefit_end, extension_end, extension_reason, bills, "
+    "period_start, period_end, reason";
+ReliefPlan DecodePlan(const soci::row& r, size_t first);
+constexpr const char* kBillColumns =
+    "id, client_id, kind, creditor_id, amount_cents, schedule, due_day, reference_kind, "
+    "reference, start_date, end_date";
+Bill DecodeBill(const soci::row& r, size_t first);
+constexpr const char* kPaymentColumns =
+    "key, end_to_end_id, client_id, purpose, bill_id, bill_kind, month, amount_cents, due_date, "
+    "execution_date, late, payee_name, payee_iban, payee_bic, payee_street, payee_building, "
+    "payee_postcode, payee_town, payee_country, remittance_kind, remittance";
+Payment DecodePayment(const soci::row& r, size_t first);
+
+std::string EncodeBillKinds(const std::vector<BillKind>& kinds);  // "energy,water"
+std::vector<BillKind> DecodeBillKinds(const std::string& text);
+const char* ToString(ReferenceKind kind);  // "betalingskenmerk", "rf", "text"
+std::optional<ReferenceKind> ParseReferenceKind(std::string_view text);
+
+}  // namespace ontzorg
+
+#endif  // ONTZORG_ADAPTERS_STORAGE_ROW_CODEC_H_

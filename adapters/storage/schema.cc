@@ -1,0 +1,97 @@
+#include "adapters/storage/schema.h"
+
+namespace ontzorg {
+namespace {
+
+std::vector<std::string> SqliteAppendOnly(const std::vector<std::string>& tables) {
+  std::vector<std::string> out;
+  for (const std::string& t : tables) {
+    for (const char* op : {"UPDATE", "DELETE"}) {
+      out.push_back("CREATE TRIGGER " + t + "_no_" + op + " BEFORE " + op + " ON " + t +
+                    " BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: " + t +
+                    " rows are never changed or removed'); END");
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> PostgresAppendOnly(const std::vector<std::string>& tables) {
+  std::vector<std::string> out = {
+      "CREATE FUNCTION ontzorg_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+      "RAISE EXCEPTION 'the ledger is append-only: % rows are never changed or removed', "
+      "TG_TABLE_NAME; END $$"};
+  for (const std::string& t : tables) {
+    out.push_back("CREATE TRIGGER " + t + "_append_only BEFORE UPDATE OR DELETE ON " + t +
+                  " FOR EACH ROW EXECUTE FUNCTION ontzorg_append_only()");
+  }
+  return out;
+}
+
+std::vector<Migration> Build() {
+  const std::vector<std::string> ledger = {"entries", "postings", "payments"};
+  Migration v1{1, "reference data, runs, files, ledger, payments, findings", {}, {}, {}};
+  v1.common = {
+      "CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
+      "INSERT INTO counters (name, value) VALUES ('run', 0)",
+      "INSERT INTO counters (name, value) VALUES ('file', 0)",
+      "CREATE TABLE creditors (id TEXT PRIMARY KEY, name TEXT NOT NULL, iban TEXT NOT NULL, "
+      "bic TEXT, street TEXT NOT NULL, building TEXT NOT NULL, postcode TEXT NOT NULL, "
+      "town TEXT NOT NULL, country TEXT NOT NULL)",
+      "CREATE TABLE clients (id TEXT PRIMARY KEY, bsn TEXT NOT NULL UNIQUE, name TEXT NOT NULL, "
+      "household TEXT NOT NULL, iban TEXT NOT NULL)",
+      "CREATE TABLE plans (client_id TEXT PRIMARY KEY REFERENCES clients(id), kind TEXT NOT NULL, "
+      "benefit_start TEXT NOT NULL, benefit_end TEXT, extension_end TEXT, "
+      "extension_reason TEXT NOT NULL, bills TEXT NOT NULL, period_start TEXT, period_end TEXT, "
+      "reason TEXT NOT NULL)",
+      "CREATE TABLE bills (id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES clients(id), "
+      "kind TEXT NOT NULL, creditor_id TEXT NOT NULL REFERENCES creditors(id), "
+      "amount_cents BIGINT NOT NULL CHECK (amount_cents > 0), schedule TEXT NOT NULL, "
+      "due_day BIGINT NOT NULL, reference_kind TEXT NOT NULL, reference TEXT NOT NULL, "
+      "start_date TEXT NOT NULL, end_date TEXT)",
+      "CREATE INDEX bills_client ON bills (client_id)",
+      "CREATE TABLE benefits (client_id TEXT NOT NULL REFERENCES clients(id), month TEXT NOT NULL, "
+      "amount_cents BIGINT NOT NULL CHECK (amount_cents >= 0), PRIMARY KEY (client_id, month))",
+      "CREATE INDEX benefits_month ON benefits (month)",
+      "CREATE TABLE runs (id BIGINT PRIMARY KEY, month TEXT NOT NULL, run_date TEXT NOT NULL, "
+      "started_at TEXT NOT NULL, user_name TEXT NOT NULL, clients BIGINT NOT NULL, "
+      "payments BIGINT NOT NULL, amount_cents BIGINT NOT NULL)",
+      "CREATE TABLE files (id BIGINT PRIMARY KEY, run_id BIGINT NOT NULL REFERENCES runs(id), "
+      "msg_id TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, format TEXT NOT NULL, "
+      "name TEXT NOT NULL UNIQUE, status TEXT NOT NULL, tx_count BIGINT NOT NULL, "
+      "ctrl_sum_cents BIGINT NOT NULL, sha256 TEXT, sha1 TEXT, written_path TEXT)",
+      "CREATE TABLE entries (key TEXT PRIMARY KEY, client_id TEXT NOT NULL, month TEXT NOT NULL, "
+      "kind TEXT NOT NULL, booked_on TEXT NOT NULL, run_id BIGINT NOT NULL REFERENCES runs(id))",
+      "CREATE INDEX entries_client_month ON entries (client_id, month)",
+      "CREATE TABLE postings (entry_key TEXT NOT NULL REFERENCES entries(key), leg BIGINT NOT NULL, "
+      "account TEXT NOT NULL, amount_cents BIGINT NOT NULL CHECK (amount_cents <> 0), "
+      "PRIMARY KEY (entry_key, leg))",
+      "CREATE INDEX postings_account ON postings (account)",
+      "CREATE TABLE payments (key TEXT PRIMARY KEY REFERENCES entries(key), "
+      "end_to_end_id TEXT NOT NULL UNIQUE, client_id TEXT NOT NULL, purpose TEXT NOT NULL, "
+      "bill_id TEXT, bill_kind TEXT, month TEXT NOT NULL, "
+      "amount_cents BIGINT NOT NULL CHECK (amount_cents > 0), due_date TEXT NOT NULL, "
+      "execution_date TEXT NOT NULL, late BIGINT NOT NULL, payee_name TEXT NOT NULL, "
+      "payee_iban TEXT NOT NULL, payee_bic TEXT, payee_street TEXT, payee_building TEXT, "
+      "payee_postcode TEXT, payee_town TEXT, payee_country TEXT, remittance_kind TEXT NOT NULL, "
+      "remittance TEXT NOT NULL, file_id BIGINT NOT NULL REFERENCES files(id), "
+      "run_id BIGINT NOT NULL REFERENCES runs(id))",
+      "CREATE INDEX payments_file ON payments (file_id)",
+      "CREATE INDEX payments_month ON payments (month)",
+      "CREATE TABLE findings (run_id BIGINT NOT NULL REFERENCES runs(id), client_id TEXT NOT NULL, "
+      "code TEXT NOT NULL, bill_id TEXT NOT NULL, amount_cents BIGINT NOT NULL, "
+      "detail TEXT NOT NULL)",
+      "CREATE INDEX findings_run ON findings (run_id)",
+  };
+  v1.sqlite_only = SqliteAppendOnly(ledger);
+  v1.postgresql_only = PostgresAppendOnly(ledger);
+  return {v1};
+}
+
+}  // namespace
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kMigrations = Build();
+  return kMigrations;
+}
+
+}  // namespace ontzorg

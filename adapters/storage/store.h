@@ -1,0 +1,157 @@
+// The store: one schema for SQLite (the embedded default) and PostgreSQL (production), reached
+// through SOCI with the same SQL. Versioned migrations; the ledger tables are append-only
+// (database triggers refuse UPDATE and DELETE); unique keys back every idempotency key.
+#ifndef ONTZORG_ADAPTERS_STORAGE_STORE_H_
+#define ONTZORG_ADAPTERS_STORAGE_STORE_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/error.h"
+#include "engine/month.h"
+#include "engine/relief.h"
+
+namespace soci {
+class session;
+}
+
+namespace ontzorg {
+
+enum class Backend { kSqlite, kPostgresql };
+
+// Rows for one import, all inserted in one transaction or none.
+struct ImportBatch {
+  std::vector<Creditor> creditors;
+  std::vector<Client> clients;
+  std::vector<ReliefPlan> plans;
+  std::vector<Bill> bills;
+  struct Benefit {
+    ClientId client;
+    YearMonth month;
+    Money amount;
+  };
+  std::vector<Benefit> benefits;
+};
+
+// A SEPA file as recorded in the store. Its content is a pure function of this record and its
+// payments, so a lost or half-written file is re-written byte-identical with the same MsgId.
+struct FileRecord {
+  int64_t id = 0;
+  int64_t run_id = 0;
+  std::string msg_id;
+  std::string created_at;  // CreDtTm, "YYYY-MM-DDThh:mm:ss"
+  std::string format;      // "pain.001.001.09" / "pain.001.001.03"
+  std::string name;        // file name, e.g. "GM9999-20261214-00000001.xml"
+  std::string status;      // "pending" (allocated, not yet written) or "written"
+  int64_t tx_count = 0;
+  int64_t ctrl_sum_cents = 0;
+  std::string sha256, sha1, written_path;
+};
+
+// A finding of a run for the report: an unpaid bill, a late payment, a missing bijstand amount.
+struct Finding {
+  ClientId client;
+  std::string code;  // "unpaid", "late", "no_benefit"
+  std::string bill;  // empty when not about a bill
+  Money amount;
+  std::string detail;
+};
+
+struct RunRecord {
+  int64_t id = 0;
+  YearMonth month;
+  Date run_date;
+  std::string started_at;
+  std::string user;
+};
+
+class Store {
+ public:
+  ~Store();
+  // Opens an existing store: kNoStore when the SQLite file or the schema is missing.
+  static Result<std::unique_ptr<Store>, Error> Open(const std::string& url);
+  // Creates the store if needed and applies every pending migration.
+  static Result<std::unique_ptr<Store>, Error> Init(const std::string& url);
+
+  Backend backend() const { return backend_; }
+  int SchemaVersion();
+
+  // --- Reference data -----------------------------------------------------------------------
+  // Which of the batch's ids already exist, with their stored rows, so an import can tell
+  // identical rows (skipped) from conflicting ones (refused).
+  Result<ImportBatch, Error> LoadExisting(const ImportBatch& batch);
+  // Inserts the batch in one transaction.
+  Status<Error> Insert(const ImportBatch& batch);
+  Result<std::map<CreditorId, Creditor>, Error> LoadCreditors();
+  Result<bool, Error> ClientExists(const ClientId& id);
+  Result<bool, Error> CreditorExists(const CreditorId& id);
+  Result<int64_t, Error> CountBenefits(YearMonth month);
+  Result<int64_t, Error> CountClients();
+
+  // --- The month ------------------------------------------------------------------------------
+  // Up to `limit` clients with id > `after`, in id order, each with plan, bills, the bijstand for
+  // `month`, the opening balance and the keys already booked for `month`. Clients without a plan
+  // are skipped.
+  Result<std::vector<ClientCase>, Error> LoadCases(YearMonth month, const std::string& after,
+                                                   int limit, std::string* last_id);
+
+  // A unit of work in one database transaction: all of it lands or none of it.
+  class MonthWriter;
+  Result<std::unique_ptr<MonthWriter>, Error> BeginMonth(const RunRecord& run_without_id);
+
+  // --- Files ----------------------------------------------------------------------------------
+  Result<std::vector<FileRecord>, Error> Files(std::optional<int64_t> run_id,
+                                               const std::string& status_filter);
+  // The file's payments in file order: by execution date, then EndToEndId.
+  Result<std::vector<Payment>, Error> FilePayments(int64_t file_id);
+  Status<Error> MarkWritten(int64_t file_id, const std::string& path, const std::string& sha256,
+                            const std::string& sha1);
+
+  // --- Reports --------------------------------------------------------------------------------
+  Result<std::vector<RunRecord>, Error> Runs(std::optional<YearMonth> month);
+  Result<std::vector<Finding>, Error> Findings(int64_t run_id);
+  // Sum of all postings (must be zero) and the lowest client balance (must not be negative).
+  Result<std::pair<Money, Money>, Error> LedgerCheck();
+  Result<int64_t, Error> CountPayments(std::optional<YearMonth> month);
+
+  soci::session& session() { return *sql_; }
+
+ private:
+  Store(std::unique_ptr<soci::session> sql, Backend backend);
+  std::unique_ptr<soci::session> sql_;
+  Backend backend_;
+};
+
+// Collects one run's rows and writes them in one transaction on Commit(); destroying it without
+// Commit() rolls everything back.
+class Store::MonthWriter {
+ public:
+  ~MonthWriter();
+  int64_t run_id() const { return run_.id; }
+  // Adds a client's month: entries, postings, payments (assigned to files of at most
+  // `max_per_file` payments, allocating MsgIds as needed) and findings.
+  Status<Error> Add(const ClientMonth& month, const std::vector<Finding>& findings,
+                    int max_per_file, const std::string& municipality_code,
+                    const std::string& format);
+  Status<Error> Commit(int64_t clients, int64_t payments, Money amount);
+
+ private:
+  friend class Store;
+  MonthWriter(Store* store, RunRecord run);
+  Status<Error> Flush();
+  Result<int64_t, Error> NextId(const char* counter);
+  struct Buffers;
+  Store* store_;
+  RunRecord run_;
+  std::unique_ptr<Buffers> buf_;
+  std::optional<FileRecord> open_file_;
+  bool committed_ = false;
+};
+
+}  // namespace ontzorg
+
+#endif  // ONTZORG_ADAPTERS_STORAGE_STORE_H_

@@ -1,0 +1,89 @@
+#include "adapters/system/files.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <memory>
+
+namespace ontzorg {
+namespace {
+
+std::string Hex(const unsigned char* data, unsigned int size) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < size; ++i) {
+    out += kDigits[data[i] >> 4];
+    out += kDigits[data[i] & 0xF];
+  }
+  return out;
+}
+
+Status<Error> Fsync(const std::string& path, int flags) {
+  const int fd = ::open(path.c_str(), flags);
+  if (fd < 0) return Fail(ErrorCode::kIo, path + ": " + std::strerror(errno));
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return Fail(ErrorCode::kIo, path + ": fsync failed: " + std::strerror(errno));
+  return {};
+}
+
+std::tm LocalNow() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  return tm;
+}
+
+}  // namespace
+
+Result<FileHashes, Error> HashFile(const std::string& path) {
+  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) return Fail(ErrorCode::kIo, path + ": cannot be read: " + std::strerror(errno));
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> c256(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> c1(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  if (!c256 || !c1 || EVP_DigestInit_ex(c256.get(), EVP_sha256(), nullptr) != 1 ||
+      EVP_DigestInit_ex(c1.get(), EVP_sha1(), nullptr) != 1) {
+    return Fail(ErrorCode::kIo, "OpenSSL digest initialisation failed");
+  }
+  unsigned char buf[1 << 16];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) {
+    EVP_DigestUpdate(c256.get(), buf, n);
+    EVP_DigestUpdate(c1.get(), buf, n);
+  }
+  if (std::ferror(f.get())) return Fail(ErrorCode::kIo, path + ": read error");
+  unsigned char d256[EVP_MAX_MD_SIZE], d1[EVP_MAX_MD_SIZE];
+  unsigned int l256 = 0, l1 = 0;
+  EVP_DigestFinal_ex(c256.get(), d256, &l256);
+  EVP_DigestFinal_ex(c1.get(), d1, &l1);
+  return FileHashes{Hex(d256, l256), Hex(d1, l1)};
+}
+
+Status<Error> CommitFile(const std::string& from, const std::string& to) {
+  if (auto s = Fsync(from, O_RDONLY); !s) return s;
+  if (std::rename(from.c_str(), to.c_str()) != 0) {
+    return Fail(ErrorCode::kIo, "cannot rename " + from + " to " + to + ": " + std::strerror(errno));
+  }
+  std::string dir = std::filesystem::path(to).parent_path().string();
+  return Fsync(dir.empty() ? "." : dir, O_RDONLY | O_DIRECTORY);
+}
+
+Date Today() {
+  const std::tm tm = LocalNow();
+  return Date::FromYmd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday).value();
+}
+
+std::string NowIsoSeconds() {
+  const std::tm tm = LocalNow();
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return buf;
+}
+
+}  // namespace ontzorg

@@ -1,0 +1,27 @@
+// File-system helpers: hashing a file (OpenSSL), making a written file durable, reading the clock.
+#ifndef ONTZORG_ADAPTERS_SYSTEM_FILES_H_
+#define ONTZORG_ADAPTERS_SYSTEM_FILES_H_
+
+#include <string>
+
+#include "adapters/error.h"
+#include "engine/date.h"
+
+namespace ontzorg {
+
+struct FileHashes {
+  std::string sha256;  // lower-case hex
+  std::string sha1;    // lower-case hex: BNG's hash total over the imported file
+};
+Result<FileHashes, Error> HashFile(const std::string& path);
+
+// fsyncs `from`, renames it to `to` and fsyncs the folder, so the file survives a crash whole.
+Status<Error> CommitFile(const std::string& from, const std::string& to);
+
+// The wall clock, read only here: local date and "YYYY-MM-DDThh:mm:ss".
+Date Today();
+std::string NowIsoSeconds();
+
+}  // namespace ontzorg
+
+#endif  // ONTZORG_ADAPTERS_SYSTEM_FILES_H_

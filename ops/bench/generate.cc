@@ -1,0 +1,191 @@
+// Generates a fictional municipality as import CSVs: creditors, clients, plans, bills and monthly
+// bijstand amounts, deterministic for a seed. Used for the demo fixture (64 clients, committed in
+// fixtures/demo/) and for the benchmark (100,000 clients).
+//
+//   ontzorg-generate --clients N --seed S --month YYYY-MM --out DIR
+//
+// Relief starts are spread over the six months up to --month (some mid-month), so every client is
+// in relief in --month. Every 9th client has a maatwerk plan, every 23rd an extension, client 3
+// loses bijstand in its third month of relief. Amounts are 2026-27 levels (DOMAIN.md).
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/checks.h"
+#include "engine/date.h"
+
+namespace {
+
+using ontzorg::Date;
+using ontzorg::YearMonth;
+
+std::string NlIban(const std::string& bank, uint64_t account) {
+  char digits[11];
+  std::snprintf(digits, sizeof digits, "%010llu", static_cast<unsigned long long>(account % 10000000000ULL));
+  const std::string bban = bank + digits;
+  int r = 0;
+  for (char c : bban + "NL00") {
+    const int v = c >= 'A' ? c - 'A' + 10 : c - '0';
+    r = (v >= 10 ? r * 100 + v : r * 10 + v) % 97;
+  }
+  char check[3];
+  std::snprintf(check, sizeof check, "%02d", 98 - r);
+  return "NL" + std::string(check) + bban;
+}
+
+std::string Bsn(std::mt19937_64& rng) {
+  for (;;) {
+    std::string d;
+    int sum = 0;
+    for (int i = 0; i < 8; ++i) {
+      const int digit = static_cast<int>(rng() % 10);
+      d += static_cast<char>('0' + digit);
+      sum += digit * (9 - i);
+    }
+    if (d[0] == '0' || sum % 11 == 10) continue;
+    return d + static_cast<char>('0' + sum % 11);
+  }
+}
+
+// A 16-digit betalingskenmerk with a valid check digit.
+std::string Kenmerk(std::mt19937_64& rng) {
+  static constexpr int kWeights[10] = {2, 4, 8, 5, 10, 9, 7, 3, 6, 1};
+  std::string rest;
+  for (int i = 0; i < 15; ++i) rest += static_cast<char>('0' + rng() % 10);
+  int sum = 0;
+  for (size_t i = rest.size(), w = 0; i-- > 0; w = (w + 1) % 10) sum += (rest[i] - '0') * kWeights[w];
+  int c = 11 - sum % 11;
+  c = c == 11 ? 0 : (c == 10 ? 1 : c);
+  return std::to_string(c) + rest;
+}
+
+std::string Euro(int64_t cents) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%lld.%02lld", static_cast<long long>(cents / 100),
+                static_cast<long long>(cents % 100));
+  return buf;
+}
+
+struct Creditor {
+  const char* id;
+  const char* name;
+  const char* bank;
+  const char* bic;
+  const char* street;
+  const char* building;
+  const char* postcode;
+  const char* town;
+};
+
+constexpr Creditor kCreditors[] = {
+    {"WS-LINDE", "Woonstichting De Linde", "INGB", "", "Lindelaan", "12", "9999 AB", "Voorbeeld"},
+    {"WS-HAVEN", "Stichting Wonen aan de Haven", "RABO", "RABONL2U", "Havenkade", "3", "9998 CD", "Voorbeeld"},
+    {"WB-IJSSEL", "Woonbedrijf IJsselstreek", "ABNA", "", "Kerkstraat", "40", "9997 EF", "IJsselstad"},
+    {"EN-NOORD", "Energie Noord B.V.", "INGB", "", "Stroomweg", "7", "9901 GH", "Groningen"},
+    {"EN-GROEN", "Groene Stroom & Gas", "ABNA", "ABNANL2A", "Windmolenpad", "21", "3511 AA", "Utrecht"},
+    {"WA-MIDDEN", "Waterbedrijf Midden", "BNGH", "", "Bronlaan", "2", "6811 KL", "Arnhem"},
+    {"ZV-SAMEN", "Zorgverzekeraar Samen U.A.", "RABO", "", "Gezondheidsplein", "100", "3584 AB", "Utrecht"},
+    {"ZV-ZORGT", "Zorgt Verzekeringen N.V.", "INGB", "", "Postbus", "5050", "5000 AA", "Tilburg"},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int clients = 64;
+  uint64_t seed = 1;
+  std::string month_text = "2027-01", out = ".";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i], value = argv[i + 1];
+    if (flag == "--clients") clients = std::atoi(value.c_str());
+    else if (flag == "--seed") seed = std::strtoull(value.c_str(), nullptr, 10);
+    else if (flag == "--month") month_text = value;
+    else if (flag == "--out") out = value;
+    else { std::fprintf(stderr, "unknown flag %s\n", flag.c_str()); return 2; }
+  }
+  const auto month = YearMonth::Parse(month_text);
+  if (!month || clients < 1) {
+    std::fprintf(stderr, "usage: ontzorg-generate --clients N --seed S --month YYYY-MM --out DIR\n");
+    return 2;
+  }
+  std::mt19937_64 rng(seed);
+  std::ofstream cred(out + "/creditors.csv"), cli(out + "/clients.csv"), plans(out + "/plans.csv"),
+      bills(out + "/bills.csv"), bens(out + "/benefits.csv");
+  cred << "id,name,iban,bic,street,building,postcode,town,country\n";
+  uint64_t account = 1000000;
+  for (const Creditor& c : kCreditors) {
+    cred << c.id << ",\"" << c.name << "\"," << NlIban(c.bank, 4100000000ULL + account++) << ","
+         << c.bic << "," << c.street << "," << c.building << "," << c.postcode << "," << c.town
+         << ",NL\n";
+  }
+  cli << "id,bsn,name,household,iban\n";
+  plans << "client_id,kind,benefit_start,benefit_end,extension_end,extension_reason,bills,"
+           "period_start,period_end,reason\n";
+  bills << "id,client_id,kind,creditor_id,amount,schedule,due_day,reference_kind,reference,start,end\n";
+  bens << "client_id,month,amount\n";
+  static const char* kFirst[] = {"Amal", "Yonas", "Dilan", "Rahim", "Samira", "Tesfay", "Nour",
+                                 "Omar", "Hiba", "Ahmad", "Lina", "Mehmet", "Zainab", "Yusuf"};
+  static const char* kLast[] = {"Haddad", "Tesfaye", "Yilmaz", "Al-Sayed", "Mohammadi",
+                                "Gebremedhin", "Khalil", "Rahimi", "Osman", "Hussein"};
+  static const char* kHouse[] = {"single", "single", "single", "couple", "family", "family"};
+  // Client 17 and every 17th after it is a family, so the demo shows a shortfall.
+
+  for (int i = 1; i <= clients; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "C%06d", i);
+    const std::string household = i % 17 == 0 ? "family" : kHouse[rng() % 6];
+    cli << id << "," << Bsn(rng) << ",\"" << kFirst[rng() % 14] << " " << kLast[rng() % 10]
+        << "\"," << household << "," << NlIban("INGB", 6000000000ULL + static_cast<uint64_t>(i)) << "\n";
+    // Relief starts in one of the six months up to `month`; a third of them mid-month.
+    const YearMonth start_month = month->AddMonths(-static_cast<int>(rng() % 6));
+    const int start_day = rng() % 3 == 0 ? 1 + static_cast<int>(rng() % 27) : 1;
+    const Date start = start_month.DayClamped(start_day);
+    std::string kind = "statutory", chosen, reason, benefit_end, ext_end, ext_reason;
+    if (i % 9 == 0) {
+      kind = "maatwerk";
+      chosen = i % 2 == 0 ? "energy;water;health_insurance" : "rent;energy";
+      reason = "Klant betaalt de overige lasten al zelf (intake coach)";
+    }
+    if (i == 3) benefit_end = start.AddMonthsClamped(3).AddDays(-10).ToString();
+    if (i % 23 == 0) {
+      ext_end = start.AddMonthsClamped(9).AddDays(-1).ToString();
+      ext_reason = "Schulden nog niet in kaart; verlengd na evaluatie (art. 57 Pw)";
+    }
+    plans << id << "," << kind << "," << start.ToString() << "," << benefit_end << "," << ext_end
+          << ",\"" << ext_reason << "\"," << chosen << ",,,\"" << reason << "\"\n";
+    // Every 17th client is a single parent with a large house: the bijstand falls short.
+    const bool single_parent = household == "family" && i % 17 == 0;
+    const bool couple = household != "single" && !single_parent;
+    const int64_t rent = 55000 + static_cast<int64_t>(rng() % 35000) +
+                         (household == "family" ? 10000 : 0) + (single_parent ? 30000 : 0);
+    const int64_t energy = 11000 + static_cast<int64_t>(rng() % 9000);
+    const int64_t premium = (couple ? 2 : 1) * 15950;
+    const int64_t water_q = 6500 + static_cast<int64_t>(rng() % 3000);
+    const std::string bill_start = start_month.FirstDay().ToString();
+    const auto bill = [&](const char* suffix, const char* kind_name, const char* creditor,
+                          int64_t amount, const char* schedule, int due_day, const std::string& ref) {
+      bills << id << "-" << suffix << "," << id << "," << kind_name << "," << creditor << ","
+            << Euro(amount) << "," << schedule << "," << due_day << ",," << ref << ","
+            << bill_start << ",\n";
+    };
+    bill("H", "rent", kCreditors[rng() % 3].id, rent, "monthly", 1, "\"Huur " + std::string(id) + "\"");
+    bill("E", "energy", kCreditors[3 + rng() % 2].id, energy, "monthly", 28, Kenmerk(rng));
+    bill("W", "water", kCreditors[5].id, water_q, "quarterly", 20, Kenmerk(rng));
+    bill("Z", "health_insurance", kCreditors[6 + rng() % 2].id, premium, "monthly", 1, Kenmerk(rng));
+    // Net bijstand per month (2026 levels after the holiday-pay reserve), pro rata in the first.
+    const int64_t norm = couple ? 190000 : 133000;
+    for (int m = 0; m < 10; ++m) {
+      const YearMonth bm = start_month.AddMonths(m);
+      if (!benefit_end.empty() && bm.FirstDay() > Date::Parse(benefit_end).value()) break;
+      int64_t amount = norm;
+      if (m == 0 && start_day > 1) {
+        const int days = bm.LastDay().day();
+        amount = norm * (days - start_day + 1) / days;
+      }
+      bens << id << "," << bm.ToString() << "," << Euro(amount) << "\n";
+    }
+  }
+  return 0;
+}
