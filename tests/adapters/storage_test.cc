@@ -1,0 +1,210 @@
+// Storage tests, run once per backend: ctest passes --store=sqlite or --store=<libpq string>.
+// The same code path must hold every invariant on SQLite and on PostgreSQL.
+#include <gtest/gtest.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+
+#include <set>
+
+#include "adapters/app/run_month.h"
+#include "adapters/import/importer.h"
+#include "adapters/storage/store.h"
+#include "tests/adapters/test_support.h"
+
+namespace ontzorg {
+namespace {
+
+using testing_support::DemoConfig;
+using testing_support::SourceDir;
+using testing_support::TempDir;
+
+std::string g_backend = "sqlite";  // from --store=
+
+class StorageTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    if (g_backend == "sqlite") {
+      url_ = dir_ / "store.db";
+    } else {
+      url_ = g_backend;
+      soci::session sql(soci::postgresql, url_);  // a clean database for every test
+      sql << "DROP SCHEMA public CASCADE";
+      sql << "CREATE SCHEMA public";
+    }
+    auto store = Store::Init(url_);
+    ASSERT_TRUE(store) << store.error().message;
+    store_ = std::move(store).value();
+  }
+
+  void ImportDemo() {
+    auto report = ImportDirectory(SourceDir() + "/fixtures/demo", *store_);
+    ASSERT_TRUE(report) << report.error().message;
+  }
+
+  RunReport Run(const char* month, const char* run_date) {
+    Config config = DemoConfig(url_);
+    config.sepa.max_transactions_per_file = 100;  // several files
+    RunOptions o{YearMonth::Parse(month).value(), Date::Parse(run_date).value(), dir_ / "out",
+                 "tester", "2026-12-14T10:00:00", 7, {}};
+    auto report = RunMonth(config, *store_, o);
+    EXPECT_TRUE(report) << report.error().message;
+    return report ? *report : RunReport{};
+  }
+
+  long long Count(const std::string& sql_text) {
+    long long n = 0;
+    store_->session() << sql_text, soci::into(n);
+    return n;
+  }
+
+  TempDir dir_;
+  std::string url_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StorageTest, InitIsIdempotentAndVersioned) {
+  EXPECT_EQ(store_->SchemaVersion(), 1);
+  auto again = Store::Init(url_);
+  ASSERT_TRUE(again);
+  EXPECT_EQ((*again)->SchemaVersion(), 1);
+  EXPECT_TRUE(Store::Open(url_));
+}
+
+TEST_F(StorageTest, ImportTwiceChangesNothing) {
+  ImportDemo();
+  const long long bills = Count("SELECT COUNT(*) FROM bills");
+  auto again = ImportDirectory(SourceDir() + "/fixtures/demo", *store_);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->added.bills.size(), 0u);
+  EXPECT_GT(again->skipped_identical, 900);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM bills"), bills);
+}
+
+TEST_F(StorageTest, RunBooksBalancedLedgerAndFilesWithUniqueIds) {
+  ImportDemo();
+  const RunReport r = Run("2027-01", "2026-12-14");
+  EXPECT_EQ(r.clients_in_relief, 64);
+  EXPECT_GT(r.files.size(), 1u);
+  auto check = store_->LedgerCheck();
+  ASSERT_TRUE(check);
+  EXPECT_EQ(check->first, Money::Zero()) << "every entry balances";
+  EXPECT_FALSE(check->second.IsNegative()) << "no client is overdrawn";
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM payments"), r.bill_payments + r.allowance_payments);
+  EXPECT_EQ(Count("SELECT COUNT(DISTINCT end_to_end_id) FROM payments"),
+            Count("SELECT COUNT(*) FROM payments"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM files WHERE status <> 'written'"), 0);
+  EXPECT_EQ(Count("SELECT SUM(tx_count) FROM files"), Count("SELECT COUNT(*) FROM payments"));
+  EXPECT_EQ(Count("SELECT SUM(ctrl_sum_cents) FROM files"),
+            Count("SELECT SUM(amount_cents) FROM payments"));
+}
+
+TEST_F(StorageTest, RunningTheMonthAgainPaysNothingTwice) {
+  ImportDemo();
+  const RunReport first = Run("2027-01", "2026-12-14");
+  const long long payments = Count("SELECT COUNT(*) FROM payments");
+  const RunReport second = Run("2027-01", "2026-12-14");
+  EXPECT_EQ(second.run_id, 0);
+  EXPECT_EQ(second.bill_payments + second.allowance_payments, 0);
+  EXPECT_TRUE(second.files.empty());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM payments"), payments);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM runs"), 1);
+  EXPECT_GT(first.bill_payments, 0);
+}
+
+TEST_F(StorageTest, TheNextMonthStartsFromTheLedger) {
+  ImportDemo();
+  Run("2027-01", "2026-12-14");
+  const RunReport feb = Run("2027-02", "2027-01-14");
+  EXPECT_GT(feb.bill_payments, 0);
+  auto check = store_->LedgerCheck();
+  ASSERT_TRUE(check);
+  EXPECT_EQ(check->first, Money::Zero());
+  EXPECT_FALSE(check->second.IsNegative());
+}
+
+TEST_F(StorageTest, LedgerIsAppendOnly) {
+  ImportDemo();
+  Run("2027-01", "2026-12-14");
+  soci::session& sql = store_->session();
+  EXPECT_THROW(sql << "UPDATE postings SET amount_cents = amount_cents + 1", soci::soci_error);
+  EXPECT_THROW(sql << "DELETE FROM entries", soci::soci_error);
+  EXPECT_THROW(sql << "UPDATE payments SET amount_cents = 1", soci::soci_error);
+  EXPECT_THROW(sql << "DELETE FROM payments", soci::soci_error);
+}
+
+TEST_F(StorageTest, UniqueKeysRefuseASecondPaymentForTheSameBillAndPeriod) {
+  ImportDemo();
+  Run("2027-01", "2026-12-14");
+  soci::session& sql = store_->session();
+  std::string key;
+  sql << "SELECT key FROM payments WHERE purpose = 'bill' ORDER BY key LIMIT 1", soci::into(key);
+  const auto insert_again = [&](const std::string& statement) {
+    sql << statement, soci::use(key);
+  };
+  EXPECT_THROW(insert_again("INSERT INTO entries (key, client_id, month, kind, booked_on, run_id) "
+                            "SELECT key, client_id, month, kind, booked_on, run_id FROM entries "
+                            "WHERE key = :k"),
+               soci::soci_error);
+  EXPECT_THROW(insert_again("INSERT INTO payments SELECT * FROM payments WHERE key = :k"),
+               soci::soci_error);
+}
+
+TEST_F(StorageTest, AnUncommittedMonthLeavesNothing) {
+  ImportDemo();
+  {
+    auto writer = store_->BeginMonth({0, YearMonth::Parse("2027-01").value(),
+                                      Date::Parse("2026-12-14").value(), "2026-12-14T10:00:00",
+                                      "tester"});
+    ASSERT_TRUE(writer);
+    ClientMonth m;
+    m.client = {"C000001"};
+    m.entries.push_back(MakeTransfer("C000001|benefit|2027-01", {"C000001"},
+                                     YearMonth::Parse("2027-01").value(), EntryKind::kBenefitReceived,
+                                     Date::Parse("2026-12-14").value(), "bank:managed",
+                                     "client:C000001", Money::FromCents(100)));
+    ASSERT_TRUE((*writer)->Add(m, {}, 100, "GM9999", "pain.001.001.09"));
+  }  // destroyed without Commit(): a crash or an error mid-run
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM entries"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM runs"), 0);
+}
+
+TEST_F(StorageTest, UnknownMonthIsRefusedAndChangesNothing) {
+  ImportDemo();
+  Config config = DemoConfig(url_);
+  RunOptions o{YearMonth::Parse("2030-01").value(), Date::Parse("2029-12-14").value(),
+               dir_ / "out", "tester", "2029-12-14T10:00:00", 100, {}};
+  auto report = RunMonth(config, *store_, o);
+  ASSERT_FALSE(report);
+  EXPECT_EQ(report.error().code, ErrorCode::kBadInput);
+  EXPECT_NE(report.error().message.find("no bijstand amounts are imported for 2030-01"),
+            std::string::npos);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM runs"), 0);
+}
+
+TEST_F(StorageTest, MissingSchemaFolderIsReportedBeforeAnythingIsBooked) {
+  ImportDemo();
+  Config config = DemoConfig(url_);
+  config.sepa.schema_dir = dir_ / "no-such-folder";
+  RunOptions o{YearMonth::Parse("2027-01").value(), Date::Parse("2026-12-14").value(),
+               dir_ / "out", "tester", "2026-12-14T10:00:00", 100, {}};
+  auto report = RunMonth(config, *store_, o);
+  ASSERT_FALSE(report);
+  EXPECT_EQ(report.error().code, ErrorCode::kBadConfig);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM entries"), 0);
+}
+
+}  // namespace
+}  // namespace ontzorg
+
+int main(int argc, char** argv) {
+  testing::InitGoogleTest(&argc, argv);
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.rfind("--store=", 0) == 0) ontzorg::g_backend = arg.substr(8);
+  }
+  if (ontzorg::g_backend.empty()) {
+    std::fprintf(stderr, "no PostgreSQL given: run ./ops/test, which starts one\n");
+    return 1;
+  }
+  return RUN_ALL_TESTS();
+}
