@@ -66,17 +66,14 @@ Result<CsvTable, Error> ParseCsv(const std::string& text, const std::string& fil
     return Fail(ErrorCode::kBadInput, file + ": the file is empty; it needs a header row");
   }
   table.header = rows.front().fields;
-  for (size_t i = 1; i < rows.size(); ++i) {
-    if (rows[i].fields.size() != table.header.size()) {
-      return Fail(ErrorCode::kBadInput,
-                  file + ":" + std::to_string(rows[i].line) + ": " +
-                      std::to_string(rows[i].fields.size()) + " fields, the header has " +
-                      std::to_string(table.header.size()) +
-                      " (a comma inside a value needs double quotes)");
-    }
-    table.rows.push_back(std::move(rows[i]));
-  }
+  for (size_t i = 1; i < rows.size(); ++i) table.rows.push_back(std::move(rows[i]));
   return table;
+}
+
+std::string FieldCountProblem(const CsvTable& table, const CsvRow& row) {
+  if (row.fields.size() == table.header.size()) return "";
+  return std::to_string(row.fields.size()) + " fields, the header has " +
+         std::to_string(table.header.size()) + " (a comma inside a value needs double quotes)";
 }
 
 Result<int64_t, std::string> ParseEuroCents(const std::string& text) {

@@ -24,9 +24,12 @@ struct CsvTable {
   int Column(const std::string& name) const;
 };
 
-// Parses `text`; refuses broken quoting and rows whose field count differs from the header's,
-// naming file and line.
+// Parses `text`; refuses broken quoting, naming file and line. Rows whose field count differs
+// from the header's are kept: the caller reports each (see FieldCountProblem).
 Result<CsvTable, Error> ParseCsv(const std::string& text, const std::string& file);
+
+// "3 fields, the header has 2 (...)" when `row` does not match the header, else "".
+std::string FieldCountProblem(const CsvTable& table, const CsvRow& row);
 
 // Parses an amount in euros written with a decimal point: "1234.56", "12.5", "700". Refuses
 // commas, signs other than a leading '-', more than 2 decimals and more than 12 integer digits.

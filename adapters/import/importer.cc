@@ -19,7 +19,10 @@ class Problems {
   void Add(const std::string& where, const std::string& column, const std::string& why) {
     lines_.push_back(where + ": column " + column + ": " + why);
   }
-  void AddFile(const std::string& file, const std::string& why) { lines_.push_back(file + ": " + why); }
+  void AddFile(const std::string& place, const std::string& why) {
+    lines_.push_back(place + ": " + why);
+  }
+  void AddLine(const std::string& line) { lines_.push_back(line); }
   bool empty() const { return lines_.empty(); }
   Unexpected<Error> Refusal() const {
     std::string out = "import refused, nothing was changed: " + std::to_string(lines_.size()) +
@@ -155,8 +158,8 @@ void ParseCreditor(RowReader& r, ParsedImport* out) {
                                      !std::isupper(static_cast<unsigned char>(c.address.country[1])))) {
     r.Bad("country", "'" + c.address.country + "' is not a 2-letter country code like NL");
   }
-  if (!r.ok()) return;
-  if (!Claim(out, "creditor:" + c.id.value, r, "id")) return;
+  const bool fresh = Claim(out, "creditor:" + c.id.value, r, "id");
+  if (!r.ok() || !fresh) return;
   out->batch.creditors.push_back(std::move(c));
 }
 
@@ -173,8 +176,8 @@ void ParseClient(RowReader& r, ParsedImport* out) {
   c.name = r.Required("name");
   c.household = r.Enum<Household>("household", ParseHousehold, "single, couple, family");
   c.own_iban = r.ReqIban("iban");
-  if (!r.ok()) return;
-  if (!Claim(out, "client:" + c.id.value, r, "id")) return;
+  const bool fresh = Claim(out, "client:" + c.id.value, r, "id");
+  if (!r.ok() || !fresh) return;
   out->batch.clients.push_back(std::move(c));
 }
 
@@ -241,8 +244,8 @@ void ParseBill(RowReader& r, ParsedImport* out) {
   b.start = r.ReqDate("start");
   b.end = r.OptDate("end");
   if (r.ok() && b.end && *b.end < b.start) r.Bad("end", "lies before start");
-  if (!r.ok()) return;
-  if (!Claim(out, "bill:" + b.id.value, r, "id")) return;
+  const bool fresh = Claim(out, "bill:" + b.id.value, r, "id");
+  if (!r.ok() || !fresh) return;
   out->batch.bills.push_back(std::move(b));
 }
 
@@ -280,7 +283,7 @@ Result<ParsedImport, Error> ParseImportFiles(
     }
     auto table = ParseCsv(text, name);
     if (!table) {
-      problems.AddFile(name, table.error().message.substr(name.size() + 1));
+      problems.AddLine(table.error().message);  // already "<file>:<line>: why"
       continue;
     }
     bool columns_ok = true;
@@ -292,6 +295,10 @@ Result<ParsedImport, Error> ParseImportFiles(
     }
     if (!columns_ok) continue;
     for (const CsvRow& row : table->rows) {
+      if (const std::string wrong = FieldCountProblem(*table, row); !wrong.empty()) {
+        problems.AddFile(name + ":" + std::to_string(row.line), wrong);
+        continue;
+      }
       RowReader r(*table, row, &problems);
       if (name == "creditors.csv") ParseCreditor(r, &parsed);
       if (name == "clients.csv") ParseClient(r, &parsed);
