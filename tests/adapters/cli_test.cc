@@ -1,0 +1,247 @@
+// The `ontzorg` binary as a finance employee uses it: exit codes, messages, nothing changed by bad
+// input, and the crash test: a run killed with SIGKILL at random moments and run again never pays
+// a bill twice.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <random>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "tests/adapters/test_support.h"
+
+namespace ontzorg {
+namespace {
+
+using testing_support::ReadFile;
+using testing_support::SharedDir;
+using testing_support::SourceDir;
+using testing_support::TempDir;
+using testing_support::WriteFile;
+
+struct Outcome {
+  int code = -1;
+  std::string out;
+};
+
+// Starts the binary with `args`, stdout and stderr into `output_file`, without a shell.
+pid_t Spawn(const std::vector<std::string>& args, const std::string& output_file) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    FILE* f = std::fopen(output_file.c_str(), "w");
+    dup2(fileno(f), STDOUT_FILENO);
+    dup2(fileno(f), STDERR_FILENO);
+    std::vector<char*> argv;
+    std::string binary = ONTZORG_BINARY;
+    argv.push_back(binary.data());
+    std::vector<std::string> copy = args;
+    for (std::string& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// Runs the binary to its end.
+Outcome RunBinary(const std::vector<std::string>& args, const std::string& output_file) {
+  const pid_t pid = Spawn(args, output_file);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status), ReadFile(output_file)};
+}
+
+class CliTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    // A config like the shipped one, pointing at a store and the schemas of this test.
+    std::string config = ReadFile(SourceDir() + "/config/ontzorg.toml");
+    config = std::regex_replace(config, std::regex("url = \"[^\"]*\""), "url = \"" + dir_ / "s.db" + "\"");
+    config = std::regex_replace(config, std::regex("schema_dir = \"[^\"]*\""),
+                                "schema_dir = \"" + SharedDir() + "/iso20022\"");
+    WriteFile(dir_ / "ontzorg.toml", config);
+  }
+  Outcome Ontzorg(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--config", dir_ / "ontzorg.toml"});
+    return RunBinary(args, dir_ / "output.txt");
+  }
+  void InitAndImport(const std::string& fixture) {
+    ASSERT_EQ(Ontzorg({"init"}).code, 0);
+    const Outcome imported = Ontzorg({"import", fixture});
+    ASSERT_EQ(imported.code, 0) << imported.out;
+  }
+  std::string StoreBytes() { return ReadFile(dir_ / "s.db"); }
+  TempDir dir_;
+};
+
+std::vector<std::vector<std::string>> Vectors(const std::string& name) {
+  std::ifstream in(SharedDir() + "/vectors/" + name);
+  std::vector<std::vector<std::string>> rows;
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    std::vector<std::string> fields(1);
+    bool quoted = false;
+    for (char c : line) {
+      if (c == '"') quoted = !quoted;
+      else if (c == ',' && !quoted) fields.emplace_back();
+      else fields.back() += c;
+    }
+    rows.push_back(fields);
+  }
+  return rows;
+}
+
+TEST_F(CliTest, CheckAgreesWithEverySharedVector) {
+  int rows = 0;
+  for (const auto& row : Vectors("iban.csv")) {
+    const Outcome o = Ontzorg({"check", "iban", row[0]});
+    EXPECT_EQ(o.code, row[1] == "1" ? 0 : 1) << row[0] << ": " << o.out;
+    ++rows;
+  }
+  for (const auto& row : Vectors("bsn.csv")) {
+    const Outcome o = Ontzorg({"check", "bsn", row[0]});
+    EXPECT_EQ(o.code, row[1] == "1" ? 0 : 1) << row[0] << ": " << o.out;
+    ++rows;
+  }
+  EXPECT_GT(rows, 230);
+}
+
+TEST_F(CliTest, CheckExplainsWhatIsWrong) {
+  Outcome o = Ontzorg({"check", "iban", "NL91ABNA041716430"});
+  EXPECT_EQ(o.code, 1);
+  EXPECT_EQ(o.out, "invalid: an NL IBAN has 18 characters, this one has 17\n");
+  o = Ontzorg({"check", "reference", "5000 0567 8901 2345"});
+  EXPECT_EQ(o.code, 0);
+  EXPECT_EQ(o.out, "valid: 5000056789012345 (betalingskenmerk)\n");
+  EXPECT_EQ(Ontzorg({"check", "reference", "RF712348232"}).code, 1);
+  EXPECT_EQ(Ontzorg({"check", "bic", "BNGHNL2G"}).code, 0);
+  EXPECT_EQ(Ontzorg({"check", "colour", "red"}).code, 2);
+  EXPECT_EQ(Ontzorg({"check", "--help"}).code, 0);
+}
+
+TEST_F(CliTest, MissingStoreIsReportedAndNotCreated) {
+  const Outcome o = Ontzorg({"run", "--month", "2027-01", "--run-date", "2026-12-14"});
+  EXPECT_EQ(o.code, 5);
+  EXPECT_NE(o.out.find("does not exist: create it with `ontzorg init` first"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "s.db"));
+}
+
+TEST_F(CliTest, BadInputChangesNothing) {
+  InitAndImport(SourceDir() + "/fixtures/demo");
+  const std::string before = StoreBytes();
+  // Every broken fixture is refused with file, line and column, and the store stays byte-identical.
+  for (const auto& entry : std::filesystem::directory_iterator(SourceDir() + "/fixtures/bad")) {
+    if (!entry.is_directory()) continue;
+    const Outcome o = Ontzorg({"import", entry.path().string()});
+    EXPECT_EQ(o.code, 3) << entry.path() << ": " << o.out;
+    EXPECT_NE(o.out.find("import refused, nothing was changed"), std::string::npos) << o.out;
+    EXPECT_TRUE(std::regex_search(o.out, std::regex("[a-z]+\\.csv:[0-9]+")))
+        << "names file and line: " << o.out;
+    EXPECT_EQ(StoreBytes(), before) << entry.path();
+  }
+  // An unknown month, a month that cannot be run on that date, a bad month.
+  Outcome o = Ontzorg({"run", "--month", "2031-05", "--run-date", "2031-04-14", "--out", dir_ / "out"});
+  EXPECT_EQ(o.code, 3);
+  EXPECT_NE(o.out.find("no bijstand amounts are imported for 2031-05"), std::string::npos) << o.out;
+  EXPECT_EQ(Ontzorg({"run", "--month", "2027-13"}).code, 3);
+  EXPECT_EQ(Ontzorg({"run", "--month", "2027-01", "--run-date", "2027-02-01"}).code, 3);
+  EXPECT_EQ(StoreBytes(), before);
+  // A bad configuration.
+  WriteFile(dir_ / "ontzorg.toml",
+            std::regex_replace(ReadFile(dir_ / "ontzorg.toml"), std::regex("allowance_day = 1"),
+                               "allowance_day = 40"));
+  o = Ontzorg({"run", "--month", "2027-01", "--run-date", "2026-12-14", "--out", dir_ / "out"});
+  EXPECT_EQ(o.code, 4);
+  EXPECT_NE(o.out.find("ontzorg.toml:30: month.allowance_day: must be a whole number from 1 to 31"),
+            std::string::npos) << o.out;
+  EXPECT_EQ(StoreBytes(), before);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "out"));
+}
+
+TEST_F(CliTest, RunningTwiceSaysSoAndPaysNothingTwice) {
+  InitAndImport(SourceDir() + "/fixtures/demo");
+  const std::vector<std::string> run = {"run", "--month", "2027-01", "--run-date", "2026-12-14",
+                                        "--out", dir_ / "out"};
+  const Outcome first = Ontzorg(run);
+  ASSERT_EQ(first.code, 0) << first.out;
+  EXPECT_NE(first.out.find("SHA-1"), std::string::npos);
+  const Outcome second = Ontzorg(run);
+  EXPECT_EQ(second.code, 0);
+  EXPECT_NE(second.out.find("nothing was paid twice"), std::string::npos) << second.out;
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_ / "out"),
+                          std::filesystem::directory_iterator()), 1);
+  const Outcome report = Ontzorg({"report", "--month", "2027-01"});
+  EXPECT_EQ(report.code, 0);
+  EXPECT_NE(report.out.find("(balanced)"), std::string::npos) << report.out;
+}
+
+// EndToEndId -> amount over every XML file in `dir`; a duplicate fails the test.
+std::map<std::string, std::string> Transactions(const std::string& dir) {
+  std::map<std::string, std::string> out;
+  const std::regex tx("<EndToEndId>([^<]+)</EndToEndId>[\\s\\S]*?<InstdAmt Ccy=\"EUR\">([^<]+)<");
+  for (const auto& f : std::filesystem::directory_iterator(dir)) {
+    if (f.path().extension() != ".xml") continue;
+    const std::string xml = ReadFile(f.path().string());
+    for (std::sregex_iterator it(xml.begin(), xml.end(), tx), end; it != end; ++it) {
+      EXPECT_TRUE(out.emplace((*it)[1], (*it)[2]).second) << "paid twice: " << (*it)[1];
+    }
+  }
+  return out;
+}
+
+TEST_F(CliTest, KilledAtRandomMomentsAndRunAgainNeverPaysTwice) {
+  const std::string fixture = dir_ / "municipality";
+  std::filesystem::create_directories(fixture);
+  ASSERT_EQ(std::system((std::string(ONTZORG_GENERATOR) + " --clients 3000 --seed 11 --month 2027-01 --out " +
+                         fixture).c_str()), 0);
+  // The reference: an uninterrupted run in its own store.
+  InitAndImport(fixture);
+  const std::vector<std::string> run = {"run", "--month", "2027-01", "--run-date", "2026-12-14",
+                                        "--out", dir_ / "out"};
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_EQ(Ontzorg(run).code, 0);
+  const auto full = std::chrono::steady_clock::now() - started;
+  const auto expected = Transactions(dir_ / "out");
+  ASSERT_GT(expected.size(), 10000u);
+  std::filesystem::remove_all(dir_ / "out");
+  std::filesystem::remove(dir_ / "s.db");
+  InitAndImport(fixture);
+
+  const uint32_t seed = 20261123;
+  std::mt19937 rng(seed);
+  const int64_t full_us = std::chrono::duration_cast<std::chrono::microseconds>(full).count();
+  std::vector<std::string> args = {"--config", dir_ / "ontzorg.toml"};
+  args.insert(args.end(), run.begin(), run.end());
+  int kills = 0, killed_while_running = 0;
+  for (int round = 0; round < 6; ++round) {
+    std::filesystem::remove_all(dir_ / "out");
+    std::filesystem::remove(dir_ / "s.db");
+    InitAndImport(fixture);
+    for (int k = 0; k < 2; ++k) {  // killed twice before it may finish
+      const pid_t pid = Spawn(args, "/dev/null");
+      std::this_thread::sleep_for(std::chrono::microseconds(rng() % (full_us + 1)));
+      kill(pid, SIGKILL);
+      int status = 0;
+      waitpid(pid, &status, 0);
+      ++kills;
+      killed_while_running += WIFSIGNALED(status) ? 1 : 0;
+    }
+    const Outcome final_run = Ontzorg(run);
+    ASSERT_EQ(final_run.code, 0) << final_run.out;
+    EXPECT_EQ(Transactions(dir_ / "out"), expected) << "seed " << seed << " round " << round;
+    const Outcome report = Ontzorg({"report"});
+    EXPECT_NE(report.out.find("(balanced)"), std::string::npos) << report.out;
+    EXPECT_EQ(report.out.find("OVERDRAWN"), std::string::npos);
+  }
+  EXPECT_GE(killed_while_running, kills / 2) << "the kills must land inside runs to prove anything";
+}
+
+}  // namespace
+}  // namespace ontzorg
