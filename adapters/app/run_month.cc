@@ -1,6 +1,11 @@
 #include "adapters/app/run_month.h"
 
+#include <libxml/parser.h>
+
+#include <deque>
 #include <filesystem>
+#include <future>
+#include <thread>
 
 #include "adapters/sepa/pain001_writer.h"
 #include "adapters/sepa/xsd_validator.h"
@@ -30,33 +35,24 @@ std::vector<Finding> FindingsOf(const ClientMonth& m) {
   return out;
 }
 
-Status<Error> WriteOne(const Config& config, Store& store, const XsdValidator& xsd,
-                       FileRecord file, const std::string& out_dir,
-                       std::vector<FileRecord>* written) {
-  auto payments = store.FilePayments(file.id);
-  if (!payments) return Unexpected(payments.error());
+// Writes one file from its stored payments: own checks, the official schema, an atomic rename,
+// hashes. Touches no store, so files can be written on several threads.
+Result<FileHashes, Error> WriteFile(const Config& config, const XsdValidator& xsd,
+                                    const FileRecord& file, const std::vector<Payment>& payments,
+                                    const std::string& path) {
   Money sum;
-  for (const Payment& p : *payments) sum += p.amount;
-  if (static_cast<int64_t>(payments->size()) != file.tx_count || sum.cents() != file.ctrl_sum_cents) {
+  for (const Payment& p : payments) sum += p.amount;
+  if (static_cast<int64_t>(payments.size()) != file.tx_count || sum.cents() != file.ctrl_sum_cents) {
     return Fail(ErrorCode::kInvalidOutput, "file " + file.msg_id +
                                                ": stored count or sum differs from its payments");
   }
   const Pain001Header header{file.msg_id, file.created_at, file.format, config.municipality_name,
                              config.debtor, config.sepa.batch_booking};
-  const std::string path = (std::filesystem::path(out_dir) / file.name).string();
   const std::string part = path + ".part";
-  if (auto s = WritePain001(header, *payments, part); !s) return s;
-  if (auto s = xsd.ValidateFile(part); !s) return s;
-  if (auto s = CommitFile(part, path); !s) return s;
-  auto hashes = HashFile(path);
-  if (!hashes) return Unexpected(hashes.error());
-  if (auto s = store.MarkWritten(file.id, path, hashes->sha256, hashes->sha1); !s) return s;
-  file.status = "written";
-  file.written_path = path;
-  file.sha256 = hashes->sha256;
-  file.sha1 = hashes->sha1;
-  written->push_back(std::move(file));
-  return {};
+  if (auto s = WritePain001(header, payments, part); !s) return Unexpected(s.error());
+  if (auto s = xsd.ValidateFile(part); !s) return Unexpected(s.error());
+  if (auto s = CommitFile(part, path); !s) return Unexpected(s.error());
+  return HashFile(path);
 }
 
 }  // namespace
@@ -65,21 +61,67 @@ Status<Error> WritePendingFiles(const Config& config, Store& store, const std::s
                                 std::vector<FileRecord>* written, std::string* schema_path) {
   auto pending = store.Files(std::nullopt, "pending");
   if (!pending) return Unexpected(pending.error());
+  if (pending->empty()) return {};
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) return Fail(ErrorCode::kIo, out_dir + ": cannot create the output folder: " + ec.message());
+  xmlInitParser();  // once, before libxml2 is used from several threads
   std::map<std::string, std::unique_ptr<XsdValidator>> validators;
   for (const FileRecord& file : *pending) {
     auto& xsd = validators[file.format];
-    if (!xsd) {
-      auto loaded = XsdValidator::Load(config.sepa.schema_dir, file.format);
-      if (!loaded) return Unexpected(loaded.error());
-      xsd = std::move(loaded).value();
-      if (schema_path != nullptr) *schema_path = xsd->schema_path();
-    }
-    if (auto s = WriteOne(config, store, *xsd, file, out_dir, written); !s) return s;
+    if (xsd) continue;
+    auto loaded = XsdValidator::Load(config.sepa.schema_dir, file.format);
+    if (!loaded) return Unexpected(loaded.error());
+    xsd = std::move(loaded).value();
+    if (schema_path != nullptr) *schema_path = xsd->schema_path();
   }
-  return {};
+  // The store is read and updated on this thread only; files are written on up to
+  // hardware_concurrency() threads at once, and recorded in file order.
+  const size_t in_flight = std::max(1u, std::thread::hardware_concurrency());
+  struct Job {
+    FileRecord file;
+    std::string path;
+    std::future<Result<FileHashes, Error>> hashes;
+  };
+  std::deque<Job> jobs;
+  Status<Error> first_error;
+  const auto finish_oldest = [&]() {
+    Job job = std::move(jobs.front());
+    jobs.pop_front();
+    auto hashes = job.hashes.get();
+    if (!first_error) return;
+    if (!hashes) {
+      first_error = Unexpected(hashes.error());
+      return;
+    }
+    if (auto s = store.MarkWritten(job.file.id, job.path, hashes->sha256, hashes->sha1); !s) {
+      first_error = s;
+      return;
+    }
+    job.file.status = "written";
+    job.file.written_path = job.path;
+    job.file.sha256 = hashes->sha256;
+    job.file.sha1 = hashes->sha1;
+    written->push_back(std::move(job.file));
+  };
+  for (const FileRecord& file : *pending) {
+    auto payments = store.FilePayments(file.id);
+    if (!payments) {
+      first_error = Unexpected(payments.error());
+      break;
+    }
+    const std::string path = (std::filesystem::path(out_dir) / file.name).string();
+    const XsdValidator* xsd = validators.at(file.format).get();
+    jobs.push_back({file, path,
+                    std::async(std::launch::async,
+                               [&config, xsd, file, path, p = std::move(payments).value()]() {
+                                 return WriteFile(config, *xsd, file, p, path);
+                               })});
+    if (jobs.size() >= in_flight) finish_oldest();
+    if (!first_error) break;
+  }
+  while (!jobs.empty()) finish_oldest();
+  return first_error;
 }
 
 Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunOptions& o) {

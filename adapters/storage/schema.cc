@@ -76,7 +76,6 @@ std::vector<Migration> Build() {
       "remittance TEXT NOT NULL, file_id BIGINT NOT NULL REFERENCES files(id), "
       "run_id BIGINT NOT NULL REFERENCES runs(id))",
       "CREATE INDEX payments_file ON payments (file_id)",
-      "CREATE INDEX payments_month ON payments (month)",
       "CREATE TABLE findings (run_id BIGINT NOT NULL REFERENCES runs(id), client_id TEXT NOT NULL, "
       "code TEXT NOT NULL, bill_id TEXT NOT NULL, amount_cents BIGINT NOT NULL, "
       "detail TEXT NOT NULL)",

@@ -3,121 +3,77 @@
 
 #include <soci/soci.h>
 
+#include "adapters/storage/bulk_insert.h"
 #include "adapters/storage/row_codec.h"
 #include "adapters/storage/store.h"
 
 namespace ontzorg {
 namespace {
 
-// A nullable text column for a bulk insert.
-struct OptColumn {
-  std::vector<std::string> values;
-  std::vector<soci::indicator> nulls;
-  void Add(const std::optional<std::string>& v) {
-    values.push_back(v.value_or(""));
-    nulls.push_back(v ? soci::i_ok : soci::i_null);
-  }
-  void Add(const std::optional<Date>& d) {
-    Add(d ? std::optional<std::string>(d->ToString()) : std::nullopt);
-  }
-};
+using T = BulkInsert::Type;
 
-void InsertCreditors(soci::session& sql, const std::vector<Creditor>& rows) {
-  if (rows.empty()) return;
-  std::vector<std::string> id, name, iban, street, building, postcode, town, country;
-  OptColumn bic;
+std::optional<std::string> OptDate(const std::optional<Date>& d) {
+  return d ? std::optional<std::string>(d->ToString()) : std::nullopt;
+}
+
+void InsertCreditors(soci::session& sql, Backend backend, const std::vector<Creditor>& rows) {
+  BulkInsert t("creditors", {{"id", T::kText}, {"name", T::kText}, {"iban", T::kText},
+                             {"bic", T::kText}, {"street", T::kText}, {"building", T::kText},
+                             {"postcode", T::kText}, {"town", T::kText}, {"country", T::kText}});
   for (const Creditor& c : rows) {
-    id.push_back(c.id.value);
-    name.push_back(c.name);
-    iban.push_back(c.iban.compact());
-    bic.Add(c.bic);
-    street.push_back(c.address.street);
-    building.push_back(c.address.building);
-    postcode.push_back(c.address.postcode);
-    town.push_back(c.address.town);
-    country.push_back(c.address.country);
+    t.Text(c.id.value).Text(c.name).Text(c.iban.compact()).OptText(c.bic).Text(c.address.street)
+        .Text(c.address.building).Text(c.address.postcode).Text(c.address.town)
+        .Text(c.address.country);
   }
-  sql << "INSERT INTO creditors (" << kCreditorColumns
-      << ") VALUES (:a, :b, :c, :d, :e, :f, :g, :h, :i)",
-      soci::use(id), soci::use(name), soci::use(iban), soci::use(bic.values, bic.nulls),
-      soci::use(street), soci::use(building), soci::use(postcode), soci::use(town),
-      soci::use(country);
+  t.Execute(sql, backend);
 }
 
-void InsertClients(soci::session& sql, const std::vector<Client>& rows) {
-  if (rows.empty()) return;
-  std::vector<std::string> id, bsn, name, household, iban;
+void InsertClients(soci::session& sql, Backend backend, const std::vector<Client>& rows) {
+  BulkInsert t("clients", {{"id", T::kText}, {"bsn", T::kText}, {"name", T::kText},
+                           {"household", T::kText}, {"iban", T::kText}});
   for (const Client& c : rows) {
-    id.push_back(c.id.value);
-    bsn.push_back(c.bsn);
-    name.push_back(c.name);
-    household.push_back(ToString(c.household));
-    iban.push_back(c.own_iban.compact());
+    t.Text(c.id.value).Text(c.bsn).Text(c.name).Text(ToString(c.household))
+        .Text(c.own_iban.compact());
   }
-  sql << "INSERT INTO clients (" << kClientColumns << ") VALUES (:a, :b, :c, :d, :e)",
-      soci::use(id), soci::use(bsn), soci::use(name), soci::use(household), soci::use(iban);
+  t.Execute(sql, backend);
 }
 
-void InsertPlans(soci::session& sql, const std::vector<ReliefPlan>& rows) {
-  if (rows.empty()) return;
-  std::vector<std::string> client, kind, start, ext_reason, bills, reason;
-  OptColumn benefit_end, ext_end, period_start, period_end;
+void InsertPlans(soci::session& sql, Backend backend, const std::vector<ReliefPlan>& rows) {
+  BulkInsert t("plans", {{"client_id", T::kText}, {"kind", T::kText},
+                         {"benefit_start", T::kText}, {"benefit_end", T::kText},
+                         {"extension_end", T::kText}, {"extension_reason", T::kText},
+                         {"bills", T::kText}, {"period_start", T::kText},
+                         {"period_end", T::kText}, {"reason", T::kText}});
   for (const ReliefPlan& p : rows) {
-    client.push_back(p.client.value);
-    kind.push_back(ToString(p.kind));
-    start.push_back(p.benefit_start.ToString());
-    benefit_end.Add(p.benefit_end);
-    ext_end.Add(p.extension_end);
-    ext_reason.push_back(p.extension_reason);
-    bills.push_back(EncodeBillKinds(p.bills));
-    period_start.Add(p.period_start);
-    period_end.Add(p.period_end);
-    reason.push_back(p.reason);
+    t.Text(p.client.value).Text(ToString(p.kind)).Text(p.benefit_start.ToString())
+        .OptText(OptDate(p.benefit_end)).OptText(OptDate(p.extension_end))
+        .Text(p.extension_reason).Text(EncodeBillKinds(p.bills)).OptText(OptDate(p.period_start))
+        .OptText(OptDate(p.period_end)).Text(p.reason);
   }
-  sql << "INSERT INTO plans (" << kPlanColumns
-      << ") VALUES (:a, :b, :c, :d, :e, :f, :g, :h, :i, :j)",
-      soci::use(client), soci::use(kind), soci::use(start),
-      soci::use(benefit_end.values, benefit_end.nulls), soci::use(ext_end.values, ext_end.nulls),
-      soci::use(ext_reason), soci::use(bills), soci::use(period_start.values, period_start.nulls),
-      soci::use(period_end.values, period_end.nulls), soci::use(reason);
+  t.Execute(sql, backend);
 }
 
-void InsertBills(soci::session& sql, const std::vector<Bill>& rows) {
-  if (rows.empty()) return;
-  std::vector<std::string> id, client, kind, creditor, schedule, ref_kind, ref, start;
-  std::vector<long long> amount, due_day;
-  OptColumn end;
+void InsertBills(soci::session& sql, Backend backend, const std::vector<Bill>& rows) {
+  BulkInsert t("bills", {{"id", T::kText}, {"client_id", T::kText}, {"kind", T::kText},
+                         {"creditor_id", T::kText}, {"amount_cents", T::kInt},
+                         {"schedule", T::kText}, {"due_day", T::kInt},
+                         {"reference_kind", T::kText}, {"reference", T::kText},
+                         {"start_date", T::kText}, {"end_date", T::kText}});
   for (const Bill& b : rows) {
-    id.push_back(b.id.value);
-    client.push_back(b.client.value);
-    kind.push_back(ToString(b.kind));
-    creditor.push_back(b.creditor.value);
-    amount.push_back(b.amount.cents());
-    schedule.push_back(ToString(b.schedule));
-    due_day.push_back(b.due_day);
-    ref_kind.push_back(ToString(b.reference.kind));
-    ref.push_back(b.reference.value);
-    start.push_back(b.start.ToString());
-    end.Add(b.end);
+    t.Text(b.id.value).Text(b.client.value).Text(ToString(b.kind)).Text(b.creditor.value)
+        .Int(b.amount.cents()).Text(ToString(b.schedule)).Int(b.due_day)
+        .Text(ToString(b.reference.kind)).Text(b.reference.value).Text(b.start.ToString())
+        .OptText(OptDate(b.end));
   }
-  sql << "INSERT INTO bills (" << kBillColumns
-      << ") VALUES (:a, :b, :c, :d, :e, :f, :g, :h, :i, :j, :k)",
-      soci::use(id), soci::use(client), soci::use(kind), soci::use(creditor), soci::use(amount),
-      soci::use(schedule), soci::use(due_day), soci::use(ref_kind), soci::use(ref),
-      soci::use(start), soci::use(end.values, end.nulls);
+  t.Execute(sql, backend);
 }
 
-void InsertBenefits(soci::session& sql, const std::vector<ImportBatch::Benefit>& rows) {
-  if (rows.empty()) return;
-  std::vector<std::string> client, month;
-  std::vector<long long> amount;
-  for (const auto& b : rows) {
-    client.push_back(b.client.value);
-    month.push_back(b.month.ToString());
-    amount.push_back(b.amount.cents());
-  }
-  sql << "INSERT INTO benefits (client_id, month, amount_cents) VALUES (:a, :b, :c)",
-      soci::use(client), soci::use(month), soci::use(amount);
+void InsertBenefits(soci::session& sql, Backend backend,
+                    const std::vector<ImportBatch::Benefit>& rows) {
+  BulkInsert t("benefits", {{"client_id", T::kText}, {"month", T::kText},
+                            {"amount_cents", T::kInt}});
+  for (const auto& b : rows) t.Text(b.client.value).Text(b.month.ToString()).Int(b.amount.cents());
+  t.Execute(sql, backend);
 }
 
 }  // namespace
@@ -163,11 +119,11 @@ Result<ImportBatch, Error> Store::LoadExisting(const ImportBatch& batch) {
 Status<Error> Store::Insert(const ImportBatch& batch) {
   try {
     soci::transaction tx(*sql_);
-    InsertCreditors(*sql_, batch.creditors);
-    InsertClients(*sql_, batch.clients);
-    InsertPlans(*sql_, batch.plans);
-    InsertBills(*sql_, batch.bills);
-    InsertBenefits(*sql_, batch.benefits);
+    InsertCreditors(*sql_, backend_, batch.creditors);
+    InsertClients(*sql_, backend_, batch.clients);
+    InsertPlans(*sql_, backend_, batch.plans);
+    InsertBills(*sql_, backend_, batch.bills);
+    InsertBenefits(*sql_, backend_, batch.benefits);
     tx.commit();
     return {};
   } catch (const std::exception& e) {

@@ -1,6 +1,7 @@
 // Store: loading a month's cases in chunks and writing a run in one transaction.
 #include <soci/soci.h>
 
+#include "adapters/storage/bulk_insert.h"
 #include "adapters/storage/row_codec.h"
 #include "adapters/storage/store.h"
 
@@ -91,21 +92,29 @@ Result<std::vector<ClientCase>, Error> Store::LoadCases(YearMonth month, const s
   }
 }
 
-// Column buffers for bulk inserts.
+// The run's rows, buffered and inserted in bulk.
 struct Store::MonthWriter::Buffers {
-  std::vector<std::string> e_key, e_client, e_month, e_kind, e_booked;
-  std::vector<long long> e_run;
-  std::vector<std::string> p_key, p_account;
-  std::vector<long long> p_leg, p_amount;
-  std::vector<std::string> y_key, y_e2e, y_client, y_purpose, y_month, y_due, y_exec, y_name,
-      y_iban, y_rkind, y_rem;
-  std::vector<long long> y_amount, y_late, y_file, y_run;
-  std::vector<std::string> y_bill, y_kind, y_bic, y_street, y_building, y_postcode, y_town,
-      y_country;
-  std::vector<soci::indicator> y_bill_i, y_kind_i, y_bic_i, y_addr_i;
-  std::vector<std::string> f_client, f_code, f_bill, f_detail;
-  std::vector<long long> f_amount, f_run;
-  size_t rows() const { return e_key.size() + p_key.size() + y_key.size() + f_client.size(); }
+  using T = BulkInsert::Type;
+  BulkInsert entries{"entries", {{"key", T::kText}, {"client_id", T::kText}, {"month", T::kText},
+                                 {"kind", T::kText}, {"booked_on", T::kText}, {"run_id", T::kInt}}};
+  BulkInsert postings{"postings", {{"entry_key", T::kText}, {"leg", T::kInt},
+                                   {"account", T::kText}, {"amount_cents", T::kInt}}};
+  BulkInsert payments{"payments",
+                      {{"key", T::kText}, {"end_to_end_id", T::kText}, {"client_id", T::kText},
+                       {"purpose", T::kText}, {"bill_id", T::kText}, {"bill_kind", T::kText},
+                       {"month", T::kText}, {"amount_cents", T::kInt}, {"due_date", T::kText},
+                       {"execution_date", T::kText}, {"late", T::kInt}, {"payee_name", T::kText},
+                       {"payee_iban", T::kText}, {"payee_bic", T::kText},
+                       {"payee_street", T::kText}, {"payee_building", T::kText},
+                       {"payee_postcode", T::kText}, {"payee_town", T::kText},
+                       {"payee_country", T::kText}, {"remittance_kind", T::kText},
+                       {"remittance", T::kText}, {"file_id", T::kInt}, {"run_id", T::kInt}}};
+  BulkInsert findings{"findings", {{"run_id", T::kInt}, {"client_id", T::kText},
+                                   {"code", T::kText}, {"bill_id", T::kText},
+                                   {"amount_cents", T::kInt}, {"detail", T::kText}}};
+  size_t rows() const {
+    return entries.rows() + postings.rows() + payments.rows() + findings.rows();
+  }
 };
 
 Result<std::unique_ptr<Store::MonthWriter>, Error> Store::BeginMonth(const RunRecord& run) {
@@ -156,17 +165,11 @@ Status<Error> Store::MonthWriter::Add(const ClientMonth& month, const std::vecto
                                       const std::string& format) {
   Buffers& b = *buf_;
   for (const Entry& e : month.entries) {
-    b.e_key.push_back(e.key);
-    b.e_client.push_back(e.client.value);
-    b.e_month.push_back(e.month.ToString());
-    b.e_kind.push_back(ToString(e.kind));
-    b.e_booked.push_back(e.booked_on.ToString());
-    b.e_run.push_back(run_.id);
+    b.entries.Text(e.key).Text(e.client.value).Text(e.month.ToString()).Text(ToString(e.kind))
+        .Text(e.booked_on.ToString()).Int(run_.id);
     for (size_t leg = 0; leg < e.postings.size(); ++leg) {
-      b.p_key.push_back(e.key);
-      b.p_leg.push_back(static_cast<long long>(leg));
-      b.p_account.push_back(e.postings[leg].account);
-      b.p_amount.push_back(e.postings[leg].amount.cents());
+      b.postings.Text(e.key).Int(static_cast<int64_t>(leg)).Text(e.postings[leg].account)
+          .Int(e.postings[leg].amount.cents());
     }
   }
   for (const Payment& p : month.payments) {
@@ -199,42 +202,24 @@ Status<Error> Store::MonthWriter::Add(const ClientMonth& month, const std::vecto
     }
     open_file_->tx_count += 1;
     open_file_->ctrl_sum_cents += p.amount.cents();
-    b.y_key.push_back(p.key);
-    b.y_e2e.push_back(p.end_to_end_id);
-    b.y_client.push_back(p.client.value);
-    b.y_purpose.push_back(ToString(p.purpose));
-    b.y_bill.push_back(p.bill ? p.bill->value : "");
-    b.y_bill_i.push_back(p.bill ? soci::i_ok : soci::i_null);
-    b.y_kind.push_back(p.bill_kind ? ToString(*p.bill_kind) : "");
-    b.y_kind_i.push_back(p.bill_kind ? soci::i_ok : soci::i_null);
-    b.y_month.push_back(p.period.ToString());
-    b.y_amount.push_back(p.amount.cents());
-    b.y_due.push_back(p.due.ToString());
-    b.y_exec.push_back(p.execution.ToString());
-    b.y_late.push_back(p.late ? 1 : 0);
-    b.y_name.push_back(p.payee.name);
-    b.y_iban.push_back(p.payee.iban.compact());
-    b.y_bic.push_back(p.payee.bic.value_or(""));
-    b.y_bic_i.push_back(p.payee.bic ? soci::i_ok : soci::i_null);
-    const Address a = p.payee.address.value_or(Address{});
-    b.y_street.push_back(a.street);
-    b.y_building.push_back(a.building);
-    b.y_postcode.push_back(a.postcode);
-    b.y_town.push_back(a.town);
-    b.y_country.push_back(a.country);
-    b.y_addr_i.push_back(p.payee.address ? soci::i_ok : soci::i_null);
-    b.y_rkind.push_back(ToString(p.remittance.kind));
-    b.y_rem.push_back(p.remittance.value);
-    b.y_file.push_back(open_file_->id);
-    b.y_run.push_back(run_.id);
+    const std::optional<Address> a = p.payee.address;
+    const auto part = [&](std::string Address::*field) {
+      return a ? std::optional<std::string>((*a).*field) : std::nullopt;
+    };
+    b.payments.Text(p.key).Text(p.end_to_end_id).Text(p.client.value).Text(ToString(p.purpose))
+        .OptText(p.bill ? std::optional<std::string>(p.bill->value) : std::nullopt)
+        .OptText(p.bill_kind ? std::optional<std::string>(ToString(*p.bill_kind)) : std::nullopt)
+        .Text(p.period.ToString()).Int(p.amount.cents()).Text(p.due.ToString())
+        .Text(p.execution.ToString()).Int(p.late ? 1 : 0).Text(p.payee.name)
+        .Text(p.payee.iban.compact()).OptText(p.payee.bic).OptText(part(&Address::street))
+        .OptText(part(&Address::building)).OptText(part(&Address::postcode))
+        .OptText(part(&Address::town)).OptText(part(&Address::country))
+        .Text(ToString(p.remittance.kind)).Text(p.remittance.value).Int(open_file_->id)
+        .Int(run_.id);
   }
   for (const Finding& f : findings) {
-    b.f_run.push_back(run_.id);
-    b.f_client.push_back(f.client.value);
-    b.f_code.push_back(f.code);
-    b.f_bill.push_back(f.bill);
-    b.f_amount.push_back(f.amount.cents());
-    b.f_detail.push_back(f.detail);
+    b.findings.Int(run_.id).Text(f.client.value).Text(f.code).Text(f.bill).Int(f.amount.cents())
+        .Text(f.detail);
   }
   if (b.rows() >= kFlushRows) return Flush();
   return {};
@@ -244,37 +229,11 @@ Status<Error> Store::MonthWriter::Flush() {
   Buffers& b = *buf_;
   try {
     soci::session& sql = store_->session();
-    if (!b.e_key.empty()) {
-      sql << "INSERT INTO entries (key, client_id, month, kind, booked_on, run_id) VALUES "
-             "(:a, :b, :c, :d, :e, :f)",
-          soci::use(b.e_key), soci::use(b.e_client), soci::use(b.e_month), soci::use(b.e_kind),
-          soci::use(b.e_booked), soci::use(b.e_run);
-    }
-    if (!b.p_key.empty()) {
-      sql << "INSERT INTO postings (entry_key, leg, account, amount_cents) VALUES (:a, :b, :c, :d)",
-          soci::use(b.p_key), soci::use(b.p_leg), soci::use(b.p_account), soci::use(b.p_amount);
-    }
-    if (!b.y_key.empty()) {
-      std::vector<soci::indicator> addr2 = b.y_addr_i, addr3 = b.y_addr_i, addr4 = b.y_addr_i,
-                                   addr5 = b.y_addr_i;
-      sql << "INSERT INTO payments (" << kPaymentColumns
-          << ", file_id, run_id) VALUES (:a, :b, :c, :d, :e, :f, :g, :h, :i, :j, :k, :l, :m, "
-             ":n, :o, :p, :q, :r, :s, :t, :u, :v, :w)",
-          soci::use(b.y_key), soci::use(b.y_e2e), soci::use(b.y_client), soci::use(b.y_purpose),
-          soci::use(b.y_bill, b.y_bill_i), soci::use(b.y_kind, b.y_kind_i), soci::use(b.y_month),
-          soci::use(b.y_amount), soci::use(b.y_due), soci::use(b.y_exec), soci::use(b.y_late),
-          soci::use(b.y_name), soci::use(b.y_iban), soci::use(b.y_bic, b.y_bic_i),
-          soci::use(b.y_street, b.y_addr_i), soci::use(b.y_building, addr2),
-          soci::use(b.y_postcode, addr3), soci::use(b.y_town, addr4),
-          soci::use(b.y_country, addr5), soci::use(b.y_rkind), soci::use(b.y_rem),
-          soci::use(b.y_file), soci::use(b.y_run);
-    }
-    if (!b.f_client.empty()) {
-      sql << "INSERT INTO findings (run_id, client_id, code, bill_id, amount_cents, detail) "
-             "VALUES (:a, :b, :c, :d, :e, :f)",
-          soci::use(b.f_run), soci::use(b.f_client), soci::use(b.f_code), soci::use(b.f_bill),
-          soci::use(b.f_amount), soci::use(b.f_detail);
-    }
+    const Backend backend = store_->backend();
+    b.entries.Execute(sql, backend);  // entries before the rows that refer to them
+    b.postings.Execute(sql, backend);
+    b.payments.Execute(sql, backend);
+    b.findings.Execute(sql, backend);
     if (open_file_) {
       sql << "UPDATE files SET tx_count = :n, ctrl_sum_cents = :s WHERE id = :i",
           soci::use(open_file_->tx_count), soci::use(open_file_->ctrl_sum_cents),
@@ -283,7 +242,6 @@ Status<Error> Store::MonthWriter::Flush() {
   } catch (const std::exception& e) {
     return Fail(ErrorCode::kStorage, std::string("run not stored (nothing changed): ") + e.what());
   }
-  *buf_ = Buffers{};
   return {};
 }
 

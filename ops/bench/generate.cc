@@ -36,17 +36,14 @@ std::string NlIban(const std::string& bank, uint64_t account) {
   return "NL" + std::string(check) + bban;
 }
 
-std::string Bsn(std::mt19937_64& rng) {
-  for (;;) {
-    std::string d;
+// A BSN unique per client index: an 8-digit prefix from the index (2i or 2i+1), plus the
+// elfproef check digit; a prefix whose check digit would be 10 takes the next one.
+std::string Bsn(int index) {
+  for (int64_t prefix = 10000000 + 2 * static_cast<int64_t>(index);; ++prefix) {
+    const std::string d = std::to_string(prefix);
     int sum = 0;
-    for (int i = 0; i < 8; ++i) {
-      const int digit = static_cast<int>(rng() % 10);
-      d += static_cast<char>('0' + digit);
-      sum += digit * (9 - i);
-    }
-    if (d[0] == '0' || sum % 11 == 10) continue;
-    return d + static_cast<char>('0' + sum % 11);
+    for (int i = 0; i < 8; ++i) sum += (d[static_cast<size_t>(i)] - '0') * (9 - i);
+    if (sum % 11 != 10) return d + static_cast<char>('0' + sum % 11);
   }
 }
 
@@ -136,7 +133,7 @@ int main(int argc, char** argv) {
     char id[16];
     std::snprintf(id, sizeof id, "C%06d", i);
     const std::string household = i % 17 == 0 ? "family" : kHouse[rng() % 6];
-    cli << id << "," << Bsn(rng) << ",\"" << kFirst[rng() % 14] << " " << kLast[rng() % 10]
+    cli << id << "," << Bsn(i) << ",\"" << kFirst[rng() % 14] << " " << kLast[rng() % 10]
         << "\"," << household << "," << NlIban("INGB", 6000000000ULL + static_cast<uint64_t>(i)) << "\n";
     // Relief starts in one of the six months up to `month`; a third of them mid-month.
     const YearMonth start_month = month->AddMonths(-static_cast<int>(rng() % 6));

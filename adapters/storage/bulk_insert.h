@@ -1,0 +1,51 @@
+// Inserting many rows at once, the fast way for each backend: SQLite executes one prepared
+// statement over bound vectors; PostgreSQL gets one statement per chunk that unnests arrays, so a
+// chunk costs one round trip instead of one per row.
+#ifndef ONTZORG_ADAPTERS_STORAGE_BULK_INSERT_H_
+#define ONTZORG_ADAPTERS_STORAGE_BULK_INSERT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <soci/soci.h>
+
+#include "adapters/storage/store.h"
+
+namespace ontzorg {
+
+class BulkInsert {
+ public:
+  enum class Type { kText, kInt };
+  BulkInsert(std::string table, std::vector<std::pair<std::string, Type>> columns);
+
+  // Appends one row; values must come in column order, one per column.
+  BulkInsert& Text(const std::string& value);
+  BulkInsert& OptText(const std::optional<std::string>& value);
+  BulkInsert& Int(int64_t value);
+
+  size_t rows() const { return columns_.empty() ? 0 : columns_[0].nulls.size(); }
+  // Inserts the rows (throws soci::soci_error like any statement) and clears them.
+  void Execute(soci::session& sql, Backend backend);
+
+ private:
+  struct Column {
+    std::string name;
+    Type type;
+    std::vector<std::string> text;
+    std::vector<long long> ints;
+    std::vector<soci::indicator> nulls;
+  };
+  Column& Next();
+  void ExecuteSqlite(soci::session& sql);
+  void ExecutePostgres(soci::session& sql);
+
+  std::string table_;
+  std::vector<Column> columns_;
+  size_t next_ = 0;
+};
+
+}  // namespace ontzorg
+
+#endif  // ONTZORG_ADAPTERS_STORAGE_BULK_INSERT_H_
