@@ -105,17 +105,74 @@ void WriteRemittance(XmlOut& x, const PaymentReference& ref) {
   x.Close();
 }
 
+// A party (Dbtr or Cdtr: name and address) and its account (DbtrAcct or CdtrAcct: IBAN).
+void WriteParty(XmlOut& x, const char* party, const char* account, const Payee& payee, bool v09) {
+  x.Open(party);
+  x.Leaf("Nm", Text(payee.name, kMaxNameChars));
+  if (payee.address) WriteAddress(x, *payee.address, v09);
+  x.Close();
+  x.Open(account);
+  x.Open("Id");
+  x.Leaf("IBAN", payee.iban.compact());
+  x.Close();
+  x.Close();
+}
+
+void WriteTransaction(XmlOut& x, const Payment& p, bool v09) {
+  x.Open("CdtTrfTxInf");
+  x.Open("PmtId");
+  x.Leaf("EndToEndId", p.end_to_end_id);
+  x.Close();
+  x.Open("Amt");
+  x.Open("InstdAmt");
+  x.Attr("Ccy", "EUR");
+  x.Content(p.amount.ToDecimalString());
+  x.Close();
+  x.Close();
+  WriteAgent(x, "CdtrAgt", p.payee.bic, v09, false);
+  WriteParty(x, "Cdtr", "CdtrAcct", p.payee, v09);
+  WriteRemittance(x, p.remittance);
+  x.Close();
+}
+
 Money Sum(const std::vector<Payment>& payments, size_t begin, size_t end) {
   Money total;
   for (size_t i = begin; i < end; ++i) total += payments[i].amount;
   return total;
 }
 
-}  // namespace
-
-Status<Error> WritePain001(const Pain001Header& h, const std::vector<Payment>& payments,
-                           const std::string& path) {
+// One payment group (PmtInf): the payments [begin, end), which share an execution date.
+void WriteGroup(XmlOut& x, const Pain001Header& h, const std::vector<Payment>& payments,
+                size_t begin, size_t end, int group) {
   const bool v09 = h.format == "pain.001.001.09";
+  x.Open("PmtInf");
+  x.Leaf("PmtInfId", h.msg_id + "-" + std::to_string(group));
+  x.Leaf("PmtMtd", "TRF");
+  x.Leaf("BtchBookg", h.batch_booking ? "true" : "false");
+  x.Leaf("NbOfTxs", std::to_string(end - begin));
+  x.Leaf("CtrlSum", Sum(payments, begin, end).ToDecimalString());
+  x.Open("PmtTpInf");
+  x.Open("SvcLvl");
+  x.Leaf("Cd", "SEPA");
+  x.Close();
+  x.Close();
+  const std::string date = payments[begin].execution.ToString();
+  if (v09) {
+    x.Open("ReqdExctnDt");
+    x.Leaf("Dt", date);
+    x.Close();
+  } else {
+    x.Leaf("ReqdExctnDt", date);
+  }
+  WriteParty(x, "Dbtr", "DbtrAcct", h.debtor, v09);
+  WriteAgent(x, "DbtrAgt", h.debtor.bic, v09, true);
+  x.Leaf("ChrgBr", "SLEV");
+  for (size_t i = begin; i < end; ++i) WriteTransaction(x, payments[i], v09);
+  x.Close();
+}
+
+// Our own checks, before a byte is written.
+Status<Error> CheckAll(const Pain001Header& h, const std::vector<Payment>& payments) {
   if (!IsSepaIdentifier(h.msg_id)) {
     return Fail(ErrorCode::kInvalidOutput, "MsgId '" + h.msg_id + "' breaks the identifier rules");
   }
@@ -128,6 +185,14 @@ Status<Error> WritePain001(const Pain001Header& h, const std::vector<Payment>& p
       return Fail(ErrorCode::kInvalidOutput, "payments are not ordered by execution date");
     }
   }
+  return {};
+}
+
+}  // namespace
+
+Status<Error> WritePain001(const Pain001Header& h, const std::vector<Payment>& payments,
+                           const std::string& path) {
+  if (auto ok = CheckAll(h, payments); !ok) return ok;
   XmlOut x(path);
   x.StartDocument();
   x.Open("Document");
@@ -146,62 +211,7 @@ Status<Error> WritePain001(const Pain001Header& h, const std::vector<Payment>& p
   for (size_t begin = 0; begin < payments.size();) {
     size_t end = begin;
     while (end < payments.size() && payments[end].execution == payments[begin].execution) ++end;
-    x.Open("PmtInf");
-    x.Leaf("PmtInfId", h.msg_id + "-" + std::to_string(++group));
-    x.Leaf("PmtMtd", "TRF");
-    x.Leaf("BtchBookg", h.batch_booking ? "true" : "false");
-    x.Leaf("NbOfTxs", std::to_string(end - begin));
-    x.Leaf("CtrlSum", Sum(payments, begin, end).ToDecimalString());
-    x.Open("PmtTpInf");
-    x.Open("SvcLvl");
-    x.Leaf("Cd", "SEPA");
-    x.Close();
-    x.Close();
-    const std::string date = payments[begin].execution.ToString();
-    if (v09) {
-      x.Open("ReqdExctnDt");
-      x.Leaf("Dt", date);
-      x.Close();
-    } else {
-      x.Leaf("ReqdExctnDt", date);
-    }
-    x.Open("Dbtr");
-    x.Leaf("Nm", Text(h.debtor.name, kMaxNameChars));
-    if (h.debtor.address) WriteAddress(x, *h.debtor.address, v09);
-    x.Close();
-    x.Open("DbtrAcct");
-    x.Open("Id");
-    x.Leaf("IBAN", h.debtor.iban.compact());
-    x.Close();
-    x.Close();
-    WriteAgent(x, "DbtrAgt", h.debtor.bic, v09, true);
-    x.Leaf("ChrgBr", "SLEV");
-    for (size_t i = begin; i < end; ++i) {
-      const Payment& p = payments[i];
-      x.Open("CdtTrfTxInf");
-      x.Open("PmtId");
-      x.Leaf("EndToEndId", p.end_to_end_id);
-      x.Close();
-      x.Open("Amt");
-      x.Open("InstdAmt");
-      x.Attr("Ccy", "EUR");
-      x.Content(p.amount.ToDecimalString());
-      x.Close();
-      x.Close();
-      WriteAgent(x, "CdtrAgt", p.payee.bic, v09, false);
-      x.Open("Cdtr");
-      x.Leaf("Nm", Text(p.payee.name, kMaxNameChars));
-      if (p.payee.address) WriteAddress(x, *p.payee.address, v09);
-      x.Close();
-      x.Open("CdtrAcct");
-      x.Open("Id");
-      x.Leaf("IBAN", p.payee.iban.compact());
-      x.Close();
-      x.Close();
-      WriteRemittance(x, p.remittance);
-      x.Close();
-    }
-    x.Close();
+    WriteGroup(x, h, payments, begin, end, ++group);
     begin = end;
   }
   x.Close();

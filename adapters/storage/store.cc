@@ -143,26 +143,6 @@ Result<std::map<CreditorId, Creditor>, Error> Store::LoadCreditors() {
   }
 }
 
-Result<bool, Error> Store::ClientExists(const ClientId& id) {
-  try {
-    int n = 0;
-    *sql_ << "SELECT COUNT(*) FROM clients WHERE id = :id", soci::use(id.value), soci::into(n);
-    return n > 0;
-  } catch (const std::exception& e) {
-    return StorageFail("cannot read clients", e);
-  }
-}
-
-Result<bool, Error> Store::CreditorExists(const CreditorId& id) {
-  try {
-    int n = 0;
-    *sql_ << "SELECT COUNT(*) FROM creditors WHERE id = :id", soci::use(id.value), soci::into(n);
-    return n > 0;
-  } catch (const std::exception& e) {
-    return StorageFail("cannot read creditors", e);
-  }
-}
-
 Result<int64_t, Error> Store::CountBenefits(YearMonth month) {
   try {
     long long n = 0;
@@ -181,22 +161,6 @@ Result<int64_t, Error> Store::CountClients() {
     return static_cast<int64_t>(n);
   } catch (const std::exception& e) {
     return StorageFail("cannot read clients", e);
-  }
-}
-
-Result<int64_t, Error> Store::CountPayments(std::optional<YearMonth> month) {
-  try {
-    long long n = 0;
-    if (month) {
-      *sql_ << "SELECT COUNT(*) FROM payments p JOIN entries e ON e.key = p.key "
-               "WHERE e.month = :m", soci::use(month->ToString()),
-          soci::into(n);
-    } else {
-      *sql_ << "SELECT COUNT(*) FROM payments", soci::into(n);
-    }
-    return static_cast<int64_t>(n);
-  } catch (const std::exception& e) {
-    return StorageFail("cannot read payments", e);
   }
 }
 

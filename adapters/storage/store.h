@@ -87,8 +87,6 @@ class Store {
   // Inserts the batch in one transaction.
   Status<Error> Insert(const ImportBatch& batch);
   Result<std::map<CreditorId, Creditor>, Error> LoadCreditors();
-  Result<bool, Error> ClientExists(const ClientId& id);
-  Result<bool, Error> CreditorExists(const CreditorId& id);
   Result<int64_t, Error> CountBenefits(YearMonth month);
   Result<int64_t, Error> CountClients();
 
@@ -116,7 +114,6 @@ class Store {
   Result<std::vector<Finding>, Error> Findings(int64_t run_id);
   // Sum of all postings (must be zero) and the lowest client balance (must not be negative).
   Result<std::pair<Money, Money>, Error> LedgerCheck();
-  Result<int64_t, Error> CountPayments(std::optional<YearMonth> month);
 
   soci::session& session() { return *sql_; }
 
