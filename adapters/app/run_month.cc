@@ -2,6 +2,8 @@
 
 #include <libxml/parser.h>
 
+#include <algorithm>
+#include <chrono>
 #include <deque>
 #include <filesystem>
 #include <future>
@@ -35,11 +37,20 @@ std::vector<Finding> FindingsOf(const ClientMonth& m) {
   return out;
 }
 
-// Writes one file from its stored payments: own checks, the official schema, an atomic rename,
-// hashes. Touches no store, so files can be written on several threads.
-Result<FileHashes, Error> WriteFile(const Config& config, const XsdValidator& xsd,
-                                    const FileRecord& file, const std::vector<Payment>& payments,
-                                    const std::string& path) {
+// File order: by execution date, then EndToEndId (bytewise), the same on every backend and for
+// every path, so a file re-written from the store is byte-identical.
+void SortForFile(std::vector<Payment>* payments) {
+  std::sort(payments->begin(), payments->end(), [](const Payment& a, const Payment& b) {
+    if (a.execution != b.execution) return a.execution < b.execution;
+    return a.end_to_end_id < b.end_to_end_id;
+  });
+}
+
+// Writes `<path>.part` from the payments: our own checks and the official schema. Touches no
+// store, so several files are written at once on other threads.
+Status<Error> WritePart(const Config& config, const XsdValidator& xsd, const FileRecord& file,
+                        std::vector<Payment> payments, const std::string& path) {
+  SortForFile(&payments);
   Money sum;
   for (const Payment& p : payments) sum += p.amount;
   if (static_cast<int64_t>(payments.size()) != file.tx_count || sum.cents() != file.ctrl_sum_cents) {
@@ -49,11 +60,109 @@ Result<FileHashes, Error> WriteFile(const Config& config, const XsdValidator& xs
   const Pain001Header header{file.msg_id, file.created_at, file.format, config.municipality_name,
                              config.debtor, config.sepa.batch_booking};
   const std::string part = path + ".part";
-  if (auto s = WritePain001(header, payments, part); !s) return Unexpected(s.error());
-  if (auto s = xsd.ValidateFile(part); !s) return Unexpected(s.error());
-  if (auto s = CommitFile(part, path); !s) return Unexpected(s.error());
-  return HashFile(path);
+  if (auto s = WritePain001(header, payments, part); !s) return s;
+  return xsd.ValidateFile(part);
 }
+
+// Writes files on worker threads while the caller goes on (booking, or reading the next file),
+// at most one per core at once. Nothing is final until Finish(): it renames each checked part
+// to its name, hashes it and records it in the store, in file order.
+class FilePipeline {
+ public:
+  // `spare_cores`: cores left to the caller (booking needs one of its own).
+  FilePipeline(const Config& config, std::string out_dir, unsigned spare_cores)
+      : config_(config), out_dir_(std::move(out_dir)),
+        max_in_flight_(std::max(1u, std::thread::hardware_concurrency() - spare_cores)) {}
+  ~FilePipeline() { Abandon(); }
+
+  // Loads the schema for `format` and makes the output folder; call before Submit.
+  Status<Error> Prepare(const std::string& format) {
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir_, ec);
+    if (ec) return Fail(ErrorCode::kIo, out_dir_ + ": cannot create the output folder: " + ec.message());
+    if (validators_.count(format)) return {};
+    auto loaded = XsdValidator::Load(config_.sepa.schema_dir, format);
+    if (!loaded) return Unexpected(loaded.error());
+    schema_path_ = (*loaded)->schema_path();
+    validators_[format] = std::move(loaded).value();
+    return {};
+  }
+
+  void Submit(const FileRecord& file, std::vector<Payment> payments) {
+    while (InFlight() >= max_in_flight_) OldestRunning().wait();
+    const std::string path = (std::filesystem::path(out_dir_) / file.name).string();
+    const XsdValidator* xsd = validators_.at(file.format).get();
+    jobs_.push_back({file, path,
+                     std::async(std::launch::async,
+                                [this, xsd, file, path, p = std::move(payments)]() mutable {
+                                  return WritePart(config_, *xsd, file, std::move(p), path);
+                                })});
+  }
+
+  Status<Error> Finish(Store& store, std::vector<FileRecord>* written) {
+    Status<Error> result;
+    for (Job& job : jobs_) {
+      Status<Error> s = job.done.get();
+      if (s) s = CommitFile(job.path + ".part", job.path);
+      Result<FileHashes, Error> hashes = s ? HashFile(job.path) : Unexpected(s.error());
+      if (hashes) {
+        s = store.MarkWritten(job.file.id, job.path, hashes->sha256, hashes->sha1);
+      } else {
+        s = Unexpected(hashes.error());
+      }
+      if (!s) {
+        if (result) result = s;  // the file stays pending: the next run writes it again
+        continue;
+      }
+      job.file.status = "written";
+      job.file.written_path = job.path;
+      job.file.sha256 = hashes->sha256;
+      job.file.sha1 = hashes->sha1;
+      written->push_back(job.file);
+    }
+    jobs_.clear();
+    return result;
+  }
+
+  // Waits for the workers and removes their parts: nothing was booked.
+  void Abandon() {
+    for (Job& job : jobs_) {
+      if (job.done.valid()) job.done.wait();
+      std::error_code ec;
+      std::filesystem::remove(job.path + ".part", ec);
+    }
+    jobs_.clear();
+  }
+
+  const std::string& schema_path() const { return schema_path_; }
+
+ private:
+  struct Job {
+    FileRecord file;
+    std::string path;
+    std::future<Status<Error>> done;
+  };
+  size_t InFlight() const {
+    size_t n = 0;
+    for (const Job& j : jobs_) {
+      n += j.done.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
+    }
+    return n;
+  }
+  std::future<Status<Error>>& OldestRunning() {
+    for (Job& j : jobs_) {
+      if (j.done.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return j.done;
+    }
+    return jobs_.back().done;
+  }
+
+  const Config& config_;
+  std::string out_dir_;
+  size_t max_in_flight_;
+  std::map<std::string, std::unique_ptr<XsdValidator>> validators_;
+  std::string schema_path_;
+  std::deque<Job> jobs_;
+};
 
 }  // namespace
 
@@ -62,66 +171,16 @@ Status<Error> WritePendingFiles(const Config& config, Store& store, const std::s
   auto pending = store.Files(std::nullopt, "pending");
   if (!pending) return Unexpected(pending.error());
   if (pending->empty()) return {};
-  std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
-  if (ec) return Fail(ErrorCode::kIo, out_dir + ": cannot create the output folder: " + ec.message());
   xmlInitParser();  // once, before libxml2 is used from several threads
-  std::map<std::string, std::unique_ptr<XsdValidator>> validators;
+  FilePipeline pipeline(config, out_dir, 0);
   for (const FileRecord& file : *pending) {
-    auto& xsd = validators[file.format];
-    if (xsd) continue;
-    auto loaded = XsdValidator::Load(config.sepa.schema_dir, file.format);
-    if (!loaded) return Unexpected(loaded.error());
-    xsd = std::move(loaded).value();
-    if (schema_path != nullptr) *schema_path = xsd->schema_path();
-  }
-  // The store is read and updated on this thread only; files are written on up to
-  // hardware_concurrency() threads at once, and recorded in file order.
-  const size_t in_flight = std::max(1u, std::thread::hardware_concurrency());
-  struct Job {
-    FileRecord file;
-    std::string path;
-    std::future<Result<FileHashes, Error>> hashes;
-  };
-  std::deque<Job> jobs;
-  Status<Error> first_error;
-  const auto finish_oldest = [&]() {
-    Job job = std::move(jobs.front());
-    jobs.pop_front();
-    auto hashes = job.hashes.get();
-    if (!first_error) return;
-    if (!hashes) {
-      first_error = Unexpected(hashes.error());
-      return;
-    }
-    if (auto s = store.MarkWritten(job.file.id, job.path, hashes->sha256, hashes->sha1); !s) {
-      first_error = s;
-      return;
-    }
-    job.file.status = "written";
-    job.file.written_path = job.path;
-    job.file.sha256 = hashes->sha256;
-    job.file.sha1 = hashes->sha1;
-    written->push_back(std::move(job.file));
-  };
-  for (const FileRecord& file : *pending) {
+    if (auto s = pipeline.Prepare(file.format); !s) return s;
     auto payments = store.FilePayments(file.id);
-    if (!payments) {
-      first_error = Unexpected(payments.error());
-      break;
-    }
-    const std::string path = (std::filesystem::path(out_dir) / file.name).string();
-    const XsdValidator* xsd = validators.at(file.format).get();
-    jobs.push_back({file, path,
-                    std::async(std::launch::async,
-                               [&config, xsd, file, path, p = std::move(payments).value()]() {
-                                 return WriteFile(config, *xsd, file, p, path);
-                               })});
-    if (jobs.size() >= in_flight) finish_oldest();
-    if (!first_error) break;
+    if (!payments) return Unexpected(payments.error());
+    pipeline.Submit(file, std::move(payments).value());
   }
-  while (!jobs.empty()) finish_oldest();
-  return first_error;
+  if (schema_path != nullptr) *schema_path = pipeline.schema_path();
+  return pipeline.Finish(store, written);
 }
 
 Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunOptions& o) {
@@ -147,8 +206,18 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
   if (!creditors) return Unexpected(creditors.error());
   auto total = store.CountClients();
   if (!total) return Unexpected(total.error());
+  const auto seconds_since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
+  const auto booking_started = std::chrono::steady_clock::now();
+  xmlInitParser();
+  FilePipeline pipeline(config, o.out_dir, 1);
+  if (auto s = pipeline.Prepare(ToString(config.sepa.version)); !s) return Unexpected(s.error());
   auto writer = store.BeginMonth({0, o.month, o.run_date, o.started_at, o.user});
   if (!writer) return Unexpected(writer.error());
+  (*writer)->OnFileClosed([&pipeline](const FileRecord& file, std::vector<Payment> payments) {
+    pipeline.Submit(file, std::move(payments));
+  });
   std::string after;
   int64_t done = 0;
   bool booked_anything = false;
@@ -191,9 +260,10 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
     return Unexpected(s.error());
   }
   report.run_id = (*writer)->run_id();
-  if (auto s = WritePendingFiles(config, store, o.out_dir, &report.files, nullptr); !s) {
-    return Unexpected(s.error());
-  }
+  report.booking_seconds = seconds_since(booking_started);
+  const auto files_started = std::chrono::steady_clock::now();
+  if (auto s = pipeline.Finish(store, &report.files); !s) return Unexpected(s.error());
+  report.files_seconds = seconds_since(files_started);
   return report;
 }
 

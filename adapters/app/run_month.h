@@ -35,6 +35,9 @@ struct RunReport {
   std::vector<Finding> findings;
   std::vector<FileRecord> files;  // written by this invocation (recovered ones included)
   std::string schema_path;
+  double booking_seconds = 0;  // loading, computing and storing the month (files are written
+                               // and validated alongside, on other cores)
+  double files_seconds = 0;    // after the commit: the rest of the files, renames, hashes
 };
 
 Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunOptions& options);

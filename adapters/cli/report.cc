@@ -2,6 +2,7 @@
 
 #include <iomanip>
 #include <map>
+#include <sstream>
 
 namespace ontzorg {
 namespace {
@@ -52,6 +53,12 @@ void PrintRunReport(const RunReport& r, std::ostream& out) {
   Line(out, "Leefgeld betaald / living allowance paid:",
        std::to_string(r.allowance_payments) + " payments, " + Euro(r.allowance_total));
   Line(out, "Eerder al geboekt / already booked before:", std::to_string(r.already_booked));
+  if (r.run_id > 0) {
+    std::ostringstream took;
+    took << std::fixed << std::setprecision(1) << "booking " << r.booking_seconds
+         << " s (files written alongside), finishing files " << r.files_seconds << " s";
+    Line(out, "Duur / duration:", took.str());
+  }
   if (r.run_id == 0 && r.clients_in_relief == 0) {
     out << "Niemand in ontzorging in deze maand / no client is in relief in this month: nothing "
            "was booked.\n";

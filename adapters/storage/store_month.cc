@@ -176,6 +176,7 @@ Status<Error> Store::MonthWriter::Add(const ClientMonth& month, const std::vecto
     if (!open_file_ || open_file_->tx_count >= max_per_file) {
       if (open_file_) {
         if (auto s = Flush(); !s) return s;
+        CloseFile();
       }
       auto id = NextId("file");
       if (!id) return Unexpected(id.error());
@@ -202,6 +203,7 @@ Status<Error> Store::MonthWriter::Add(const ClientMonth& month, const std::vecto
     }
     open_file_->tx_count += 1;
     open_file_->ctrl_sum_cents += p.amount.cents();
+    if (on_file_closed_) open_payments_.push_back(p);
     const std::optional<Address> a = p.payee.address;
     const auto part = [&](std::string Address::*field) {
       return a ? std::optional<std::string>((*a).*field) : std::nullopt;
@@ -245,8 +247,14 @@ Status<Error> Store::MonthWriter::Flush() {
   return {};
 }
 
+void Store::MonthWriter::CloseFile() {
+  if (on_file_closed_ && open_file_) on_file_closed_(*open_file_, std::move(open_payments_));
+  open_payments_.clear();
+}
+
 Status<Error> Store::MonthWriter::Commit(int64_t clients, int64_t payments, Money amount) {
   if (auto s = Flush(); !s) return s;
+  CloseFile();
   try {
     soci::session& sql = store_->session();
     const long long c = clients, p = payments, a = amount.cents();
