@@ -65,7 +65,6 @@ std::vector<Migration> Build() {
       "CREATE TABLE postings (entry_key TEXT NOT NULL REFERENCES entries(key), leg BIGINT NOT NULL, "
       "account TEXT NOT NULL, amount_cents BIGINT NOT NULL CHECK (amount_cents <> 0), "
       "PRIMARY KEY (entry_key, leg))",
-      "CREATE INDEX postings_account ON postings (account)",
       "CREATE TABLE payments (key TEXT PRIMARY KEY REFERENCES entries(key), "
       "end_to_end_id TEXT NOT NULL UNIQUE, client_id TEXT NOT NULL, purpose TEXT NOT NULL, "
       "bill_id TEXT, bill_kind TEXT, month TEXT NOT NULL, "

@@ -65,15 +65,15 @@ Result<std::vector<ClientCase>, Error> Store::LoadCases(YearMonth month, const s
     for (const soci::row& r : benefits) {
       cases[index.at(GetText(r, 0))].benefit = Money::FromCents(GetInt(r, 1));
     }
-    const std::string first_account = accounts::ClientFunds({first});
-    const std::string last_account = accounts::ClientFunds({*last_id});
+    // A client's balance: the postings on client:<id>, found through the entries of that client
+    // (every entry touching client:<id> belongs to that client).
     soci::rowset<soci::row> balances =
-        (sql.prepare << "SELECT account, SUM(amount_cents) FROM postings WHERE account >= :f AND "
-                        "account <= :l GROUP BY account",
-         soci::use(first_account), soci::use(last_account));
+        (sql.prepare << "SELECT e.client_id, SUM(p.amount_cents) FROM entries e JOIN postings p "
+                        "ON p.entry_key = e.key WHERE e.client_id >= :f AND e.client_id <= :l "
+                        "AND p.account = 'client:' || e.client_id GROUP BY e.client_id",
+         soci::use(first), soci::use(*last_id));
     for (const soci::row& r : balances) {
-      const auto it = index.find(GetText(r, 0).substr(first_account.size() - first.size()));
-      if (it != index.end()) cases[it->second].opening_balance = Money::FromCents(-GetInt(r, 1));
+      cases[index.at(GetText(r, 0))].opening_balance = Money::FromCents(-GetInt(r, 1));
     }
     soci::rowset<soci::row> keys =
         (sql.prepare << "SELECT client_id, key FROM entries WHERE month = :m AND client_id >= :f "

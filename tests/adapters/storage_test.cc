@@ -168,6 +168,31 @@ TEST_F(StorageTest, AnUncommittedMonthLeavesNothing) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM runs"), 0);
 }
 
+TEST_F(StorageTest, OpeningBalancesComeFromTheLedger) {
+  ImportDemo();
+  const YearMonth december = YearMonth::Parse("2026-12").value();
+  auto writer = store_->BeginMonth({0, december, Date::Parse("2026-11-14").value(),
+                                    "2026-11-14T10:00:00", "tester"});
+  ASSERT_TRUE(writer);
+  ClientMonth m;
+  m.client = {"C000002"};
+  m.entries.push_back(MakeTransfer("C000002|benefit|2026-12", {"C000002"}, december,
+                                   EntryKind::kBenefitReceived, Date::Parse("2026-11-14").value(),
+                                   accounts::ManagedBank(), accounts::ClientFunds({"C000002"}),
+                                   Money::FromCents(12345)));
+  ASSERT_TRUE((*writer)->Add(m, {}, 100, "GM9999", "pain.001.001.09"));
+  ASSERT_TRUE((*writer)->Commit(1, 0, Money::Zero()));
+  std::string last;
+  auto cases = store_->LoadCases(YearMonth::Parse("2027-01").value(), "", 3, &last);
+  ASSERT_TRUE(cases) << cases.error().message;
+  ASSERT_EQ(cases->size(), 3u);
+  EXPECT_EQ((*cases)[0].opening_balance, Money::Zero());
+  EXPECT_EQ((*cases)[1].client.id.value, "C000002");
+  EXPECT_EQ((*cases)[1].opening_balance, Money::FromCents(12345));
+  EXPECT_TRUE((*cases)[1].booked_keys.empty()) << "December's keys are not January's";
+  EXPECT_EQ(last, "C000003");
+}
+
 TEST_F(StorageTest, UnknownMonthIsRefusedAndChangesNothing) {
   ImportDemo();
   Config config = DemoConfig(url_);
