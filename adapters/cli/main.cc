@@ -120,10 +120,15 @@ int RunCommand(const Globals& g, const std::string& month_text, const std::strin
     }
     run_date = *d;
   }
-  if (month->LastDay() < run_date || month->FirstDay().AddDays(-364) > run_date) {
+  if (month->FirstDay().AddDays(-364) > run_date) {
     std::cerr << "ontzorg: month " << month->ToString() << " cannot be run on "
-              << run_date.ToString() << ": run a month before it ends and at most a year ahead\n";
+              << run_date.ToString() << ": banks take execution dates at most 364 days ahead\n";
     return ExitCodeFor(ErrorCode::kBadInput);
+  }
+  if (run_date < Today()) {
+    std::cerr << "ontzorg: warning: run date " << run_date.ToString() << " lies before today; "
+              << "payments due before today are flagged late and go out on the run date, which "
+              << "a bank may refuse as an execution date in the past\n";
   }
   auto config = LoadWithOverrides(g);
   if (!config) return Report(config.error());
