@@ -75,11 +75,8 @@ class FilePipeline {
         max_in_flight_(std::max(1u, std::thread::hardware_concurrency() - spare_cores)) {}
   ~FilePipeline() { Abandon(); }
 
-  // Loads the schema for `format` and makes the output folder; call before Submit.
+  // Loads the schema for `format`; call before Submit.
   Status<Error> Prepare(const std::string& format) {
-    std::error_code ec;
-    std::filesystem::create_directories(out_dir_, ec);
-    if (ec) return Fail(ErrorCode::kIo, out_dir_ + ": cannot create the output folder: " + ec.message());
     if (validators_.count(format)) return {};
     auto loaded = XsdValidator::Load(config_.sepa.schema_dir, format);
     if (!loaded) return Unexpected(loaded.error());
@@ -90,6 +87,8 @@ class FilePipeline {
 
   void Submit(const FileRecord& file, std::vector<Payment> payments) {
     while (InFlight() >= max_in_flight_) OldestRunning().wait();
+    std::error_code ec;  // a folder that cannot be made fails the write, with the reason
+    std::filesystem::create_directories(out_dir_, ec);
     const std::string path = (std::filesystem::path(out_dir_) / file.name).string();
     const XsdValidator* xsd = validators_.at(file.format).get();
     jobs_.push_back({file, path,
@@ -171,7 +170,7 @@ Status<Error> WritePendingFiles(const Config& config, Store& store, const std::s
   auto pending = store.Files(std::nullopt, "pending");
   if (!pending) return Unexpected(pending.error());
   if (pending->empty()) return {};
-  xmlInitParser();  // once, before libxml2 is used from several threads
+  xmlInitParser();
   FilePipeline pipeline(config, out_dir, 0);
   for (const FileRecord& file : *pending) {
     if (auto s = pipeline.Prepare(file.format); !s) return s;
@@ -183,41 +182,30 @@ Status<Error> WritePendingFiles(const Config& config, Store& store, const std::s
   return pipeline.Finish(store, written);
 }
 
-Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunOptions& o) {
-  RunReport report;
-  report.month = o.month;
-  report.run_date = o.run_date;
-  // Refuse before booking anything: no schema, no bijstand amounts for the month.
-  auto xsd = XsdValidator::Load(config.sepa.schema_dir, ToString(config.sepa.version));
-  if (!xsd) return Unexpected(xsd.error());
-  report.schema_path = (*xsd)->schema_path();
-  auto benefits = store.CountBenefits(o.month);
-  if (!benefits) return Unexpected(benefits.error());
-  if (*benefits == 0) {
-    return Fail(ErrorCode::kBadInput, "no bijstand amounts are imported for " + o.month.ToString() +
-                                          ": import benefits.csv for that month first; nothing "
-                                          "was booked or paid");
+namespace {
+
+// Adds one client's month to the report's totals.
+void Tally(const ClientMonth& month, RunReport* report) {
+  ++report->clients_in_relief;
+  report->already_booked += static_cast<int64_t>(month.already_booked.size());
+  for (const Entry& e : month.entries) {
+    if (e.kind == EntryKind::kBenefitReceived) report->benefits_booked += e.postings[0].amount;
   }
-  // Files a crashed earlier run booked but did not write come first.
-  if (auto s = WritePendingFiles(config, store, o.out_dir, &report.files, nullptr); !s) {
-    return Unexpected(s.error());
+  for (const Payment& p : month.payments) {
+    const bool bill = p.purpose == PaymentPurpose::kBill;
+    (bill ? report->bill_payments : report->allowance_payments) += 1;
+    (bill ? report->bills_total : report->allowance_total) += p.amount;
   }
+}
+
+// Computes every client's month, chunk by chunk, into `writer`. Returns whether anything new
+// was booked.
+Result<bool, Error> BookClients(const Config& config, Store& store, const RunOptions& o,
+                                Store::MonthWriter& writer, RunReport* report) {
   auto creditors = store.LoadCreditors();
   if (!creditors) return Unexpected(creditors.error());
   auto total = store.CountClients();
   if (!total) return Unexpected(total.error());
-  const auto seconds_since = [](std::chrono::steady_clock::time_point t) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-  };
-  const auto booking_started = std::chrono::steady_clock::now();
-  xmlInitParser();
-  FilePipeline pipeline(config, o.out_dir, 1);
-  if (auto s = pipeline.Prepare(ToString(config.sepa.version)); !s) return Unexpected(s.error());
-  auto writer = store.BeginMonth({0, o.month, o.run_date, o.started_at, o.user});
-  if (!writer) return Unexpected(writer.error());
-  (*writer)->OnFileClosed([&pipeline](const FileRecord& file, std::vector<Payment> payments) {
-    pipeline.Submit(file, std::move(payments));
-  });
   std::string after;
   int64_t done = 0;
   bool booked_anything = false;
@@ -230,40 +218,68 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
     for (const ClientCase& c : *cases) {
       auto month = ComputeClientMonth(c, *creditors, config.month, o.month, o.run_date);
       if (!month) continue;
-      ++report.clients_in_relief;
-      report.already_booked += static_cast<int64_t>(month->already_booked.size());
-      for (const Entry& e : month->entries) {
-        if (e.kind == EntryKind::kBenefitReceived) report.benefits_booked += e.postings[0].amount;
-      }
-      for (const Payment& p : month->payments) {
-        const bool bill = p.purpose == PaymentPurpose::kBill;
-        (bill ? report.bill_payments : report.allowance_payments) += 1;
-        (bill ? report.bills_total : report.allowance_total) += p.amount;
-      }
+      Tally(*month, report);
       booked_anything = booked_anything || !month->entries.empty();
       std::vector<Finding> findings = FindingsOf(*month);
-      if (auto s = (*writer)->Add(*month, findings, config.sepa.max_transactions_per_file,
-                                  config.municipality_code, ToString(config.sepa.version));
+      if (auto s = writer.Add(*month, findings, config.sepa.max_transactions_per_file,
+                              config.municipality_code, ToString(config.sepa.version));
           !s) {
         return Unexpected(s.error());
       }
-      report.findings.insert(report.findings.end(), findings.begin(), findings.end());
+      report->findings.insert(report->findings.end(), findings.begin(), findings.end());
     }
     done += o.chunk_clients;
     if (o.progress) o.progress(std::min(done, *total), *total);
   }
-  if (!booked_anything) return report;  // the writer rolls back: no empty run is recorded
-  const int64_t payments = report.bill_payments + report.allowance_payments;
-  if (auto s = (*writer)->Commit(report.clients_in_relief, payments,
+  return booked_anything;
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
+
+Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunOptions& o) {
+  RunReport report;
+  report.month = o.month;
+  report.run_date = o.run_date;
+  // Refuse before booking anything: no schema, no bijstand amounts for the month.
+  xmlInitParser();  // once, before libxml2 is used from several threads
+  FilePipeline pipeline(config, o.out_dir, 1);
+  if (auto s = pipeline.Prepare(ToString(config.sepa.version)); !s) return Unexpected(s.error());
+  report.schema_path = pipeline.schema_path();
+  auto benefits = store.CountBenefits(o.month);
+  if (!benefits) return Unexpected(benefits.error());
+  if (*benefits == 0) {
+    return Fail(ErrorCode::kBadInput, "no bijstand amounts are imported for " + o.month.ToString() +
+                                          ": import benefits.csv for that month first; nothing "
+                                          "was booked or paid");
+  }
+  // Files a crashed earlier run booked but did not write come first.
+  if (auto s = WritePendingFiles(config, store, o.out_dir, &report.files, nullptr); !s) {
+    return Unexpected(s.error());
+  }
+  const auto booking_started = std::chrono::steady_clock::now();
+  auto writer = store.BeginMonth({0, o.month, o.run_date, o.started_at, o.user});
+  if (!writer) return Unexpected(writer.error());
+  (*writer)->OnFileClosed([&pipeline](const FileRecord& file, std::vector<Payment> payments) {
+    pipeline.Submit(file, std::move(payments));
+  });
+  auto booked = BookClients(config, store, o, **writer, &report);
+  if (!booked) return Unexpected(booked.error());
+  if (!*booked) return report;  // the writer rolls back: no empty run is recorded
+  if (auto s = (*writer)->Commit(report.clients_in_relief,
+                                 report.bill_payments + report.allowance_payments,
                                  report.bills_total + report.allowance_total);
       !s) {
     return Unexpected(s.error());
   }
   report.run_id = (*writer)->run_id();
-  report.booking_seconds = seconds_since(booking_started);
+  report.booking_seconds = SecondsSince(booking_started);
   const auto files_started = std::chrono::steady_clock::now();
   if (auto s = pipeline.Finish(store, &report.files); !s) return Unexpected(s.error());
-  report.files_seconds = seconds_since(files_started);
+  report.files_seconds = SecondsSince(files_started);
   return report;
 }
 
