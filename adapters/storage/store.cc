@@ -146,8 +146,10 @@ Result<std::map<CreditorId, Creditor>, Error> Store::LoadCreditors() {
 Result<int64_t, Error> Store::CountBenefits(YearMonth month) {
   try {
     long long n = 0;
-    *sql_ << "SELECT COUNT(*) FROM benefits WHERE month = :m", soci::use(month.ToString()),
-        soci::into(n);
+    // A named string: SOCI runs a one-shot statement at the end of the full expression, after a
+    // temporary bound with use() would already be gone (found by AddressSanitizer).
+    const std::string m = month.ToString();
+    *sql_ << "SELECT COUNT(*) FROM benefits WHERE month = :m", soci::use(m), soci::into(n);
     return static_cast<int64_t>(n);
   } catch (const std::exception& e) {
     return StorageFail("cannot read benefits", e);
