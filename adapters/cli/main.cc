@@ -52,6 +52,28 @@ Result<Config, Error> LoadWithOverrides(const Globals& g) {
   return c;
 }
 
+// The configuration (with --store applied) and the opened store, for every command that needs one.
+struct Opened {
+  Config config;
+  std::unique_ptr<Store> store;
+};
+Result<Opened, Error> OpenStore(const Globals& g) {
+  auto config = LoadWithOverrides(g);
+  if (!config) return Unexpected(config.error());
+  auto store = Store::Open(config->store_url);
+  if (!store) return Unexpected(store.error());
+  return Opened{std::move(config).value(), std::move(store).value()};
+}
+
+// Parses a --month or --run-date value; on failure prints "--flag 'value': reason".
+template <typename T>
+std::optional<T> ParseFlag(const char* flag, const std::string& text) {
+  auto parsed = T::Parse(text);
+  if (parsed) return *parsed;
+  std::cerr << "ontzorg: " << flag << " '" << text << "': " << Describe(parsed.error()) << "\n";
+  return std::nullopt;
+}
+
 int CheckCommand(const std::string& what, const std::string& value) {
   std::string reason;
   std::string normal;
@@ -90,11 +112,9 @@ int InitCommand(const Globals& g) {
 }
 
 int ImportCommand(const Globals& g, const std::string& dir) {
-  auto config = LoadWithOverrides(g);
-  if (!config) return Report(config.error());
-  auto store = Store::Open(config->store_url);
-  if (!store) return Report(store.error());
-  auto report = ImportDirectory(dir, **store);
+  auto opened = OpenStore(g);
+  if (!opened) return Report(opened.error());
+  auto report = ImportDirectory(dir, *opened->store);
   if (!report) return Report(report.error());
   const ImportBatch& a = report->added;
   std::cout << "imported from " << dir << ": " << a.creditors.size() << " creditors, "
@@ -106,20 +126,10 @@ int ImportCommand(const Globals& g, const std::string& dir) {
 
 int RunCommand(const Globals& g, const std::string& month_text, const std::string& date_text,
                const std::string& out_dir) {
-  auto month = YearMonth::Parse(month_text);
-  if (!month) {
-    std::cerr << "ontzorg: --month '" << month_text << "': " << Describe(month.error()) << "\n";
-    return ExitCodeFor(ErrorCode::kBadInput);
-  }
-  Date run_date = Today();
-  if (!date_text.empty()) {
-    auto d = Date::Parse(date_text);
-    if (!d) {
-      std::cerr << "ontzorg: --run-date '" << date_text << "': " << Describe(d.error()) << "\n";
-      return ExitCodeFor(ErrorCode::kBadInput);
-    }
-    run_date = *d;
-  }
+  const auto month = ParseFlag<YearMonth>("--month", month_text);
+  const auto date = date_text.empty() ? Today() : ParseFlag<Date>("--run-date", date_text);
+  if (!month || !date) return ExitCodeFor(ErrorCode::kBadInput);
+  const Date run_date = *date;
   if (month->FirstDay().AddDays(-364) > run_date) {
     std::cerr << "ontzorg: month " << month->ToString() << " cannot be run on "
               << run_date.ToString() << ": banks take execution dates at most 364 days ahead\n";
@@ -130,10 +140,8 @@ int RunCommand(const Globals& g, const std::string& month_text, const std::strin
               << "payments due before today are flagged late and go out on the run date, which "
               << "a bank may refuse as an execution date in the past\n";
   }
-  auto config = LoadWithOverrides(g);
-  if (!config) return Report(config.error());
-  auto store = Store::Open(config->store_url);
-  if (!store) return Report(store.error());
+  auto opened = OpenStore(g);
+  if (!opened) return Report(opened.error());
   RunOptions options{*month, run_date, out_dir, g.user, NowIsoSeconds(), 2000, {}};
   if (isatty(STDERR_FILENO)) {
     options.progress = [](int64_t done, int64_t total) {
@@ -142,7 +150,7 @@ int RunCommand(const Globals& g, const std::string& month_text, const std::strin
       if (done >= total) std::fprintf(stderr, "\n");
     };
   }
-  auto report = RunMonth(*config, **store, options);
+  auto report = RunMonth(opened->config, *opened->store, options);
   if (!report) return Report(report.error());
   PrintRunReport(*report, std::cout);
   return kExitOk;
@@ -151,18 +159,12 @@ int RunCommand(const Globals& g, const std::string& month_text, const std::strin
 int ReportCommand(const Globals& g, const std::string& month_text) {
   std::optional<YearMonth> month;
   if (!month_text.empty()) {
-    auto m = YearMonth::Parse(month_text);
-    if (!m) {
-      std::cerr << "ontzorg: --month '" << month_text << "': " << Describe(m.error()) << "\n";
-      return ExitCodeFor(ErrorCode::kBadInput);
-    }
-    month = *m;
+    month = ParseFlag<YearMonth>("--month", month_text);
+    if (!month) return ExitCodeFor(ErrorCode::kBadInput);
   }
-  auto config = LoadWithOverrides(g);
-  if (!config) return Report(config.error());
-  auto store = Store::Open(config->store_url);
-  if (!store) return Report(store.error());
-  auto status = PrintStoreReport(**store, month, std::cout);
+  auto opened = OpenStore(g);
+  if (!opened) return Report(opened.error());
+  auto status = PrintStoreReport(*opened->store, month, std::cout);
   if (!status) return Report(status.error());
   return kExitOk;
 }
