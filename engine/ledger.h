@@ -1,11 +1,14 @@
 // The double-entry, append-only ledger of the managed account (beheerrekening).
 //
-// Every movement of money is an Entry whose postings sum to zero (debits positive, credits
-// negative). Entries are never changed or removed; a correction is a new, reversing entry.
+// Every movement of money is a transfer (TigerBeetle's model): one account debited, another
+// credited, with the same positive amount, so every entry balances by construction. Entries are
+// never changed or removed; a correction is a new, reversing entry ("always add more transfers").
 // Accounts:
 //   bank:managed     the municipality's managed bank account (an asset: debit = money in)
 //   client:<id>      what the managed account holds for one client (a liability: credit = owed
 //                    to the client). Its balance, credits minus debits, never goes below zero.
+// Every entry touching client:<id> is booked on that client, so a client's balance is found
+// from the client's own entries.
 #ifndef ONTZORG_ENGINE_LEDGER_H_
 #define ONTZORG_ENGINE_LEDGER_H_
 
@@ -17,11 +20,6 @@
 #include "engine/relief.h"
 
 namespace ontzorg {
-
-struct Posting {
-  std::string account;
-  Money amount;  // > 0 debit, < 0 credit
-};
 
 enum class EntryKind {
   kBenefitReceived,  // bijstand for the month credited to the client
@@ -36,7 +34,9 @@ struct Entry {
   YearMonth month;
   EntryKind kind = EntryKind::kBenefitReceived;
   Date booked_on;
-  std::vector<Posting> postings;
+  std::string debit_account;
+  std::string credit_account;
+  Money amount;  // > 0
 };
 
 namespace accounts {
@@ -44,12 +44,11 @@ std::string ManagedBank();                   // "bank:managed"
 std::string ClientFunds(const ClientId& id);  // "client:<id>"
 }  // namespace accounts
 
-// A two-posting entry moving `amount` (> 0) from `credit_account` to `debit_account`.
+// An entry moving `amount` (> 0) from `credit_account` to `debit_account`; aborts on a
+// non-positive amount or one account on both sides: either is a bug, never user input.
 Entry MakeTransfer(std::string key, ClientId client, YearMonth month, EntryKind kind,
                    Date booked_on, std::string debit_account, std::string credit_account,
                    Money amount);
-// Aborts unless the postings sum to zero and no posting is zero: a broken entry is a bug.
-void CheckBalanced(const Entry& entry);
 // The balance `account` holds as a liability (credits minus debits) after `entries`.
 Money LiabilityBalance(const std::vector<Entry>& entries, const std::string& account);
 

@@ -189,7 +189,7 @@ void Tally(const ClientMonth& month, RunReport* report) {
   ++report->clients_in_relief;
   report->already_booked += static_cast<int64_t>(month.already_booked.size());
   for (const Entry& e : month.entries) {
-    if (e.kind == EntryKind::kBenefitReceived) report->benefits_booked += e.postings[0].amount;
+    if (e.kind == EntryKind::kBenefitReceived) report->benefits_booked += e.amount;
   }
   for (const Payment& p : month.payments) {
     const bool bill = p.purpose == PaymentPurpose::kBill;

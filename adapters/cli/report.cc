@@ -79,10 +79,11 @@ Status<Error> PrintStoreReport(Store& store, std::optional<YearMonth> month, std
   if (!runs) return Unexpected(runs.error());
   auto ledger = store.LedgerCheck();
   if (!ledger) return Unexpected(ledger.error());
-  out << "Grootboek / ledger: sum of all postings " << Euro(ledger->first)
-      << (ledger->first == Money::Zero() ? " (balanced)" : " (NOT BALANCED)")
-      << ", lowest client balance " << Euro(ledger->second)
-      << (ledger->second.IsNegative() ? " (OVERDRAWN)" : "") << "\n";
+  out << "Grootboek / ledger: managed account " << Euro(ledger->bank) << ", client balances "
+      << Euro(ledger->clients)
+      << (ledger->bank == ledger->clients ? " (balanced)" : " (NOT BALANCED)")
+      << ", lowest client balance " << Euro(ledger->lowest_client)
+      << (ledger->lowest_client.IsNegative() ? " (OVERDRAWN)" : "") << "\n";
   if (runs->empty()) out << "Nog geen runs / no runs yet" << (month ? " for this month" : "") << "\n";
   for (const RunRecord& run : *runs) {
     out << "\nRun " << run.id << ": maand / month " << run.month.ToString() << ", run date "

@@ -163,7 +163,7 @@ Result<Config, Error> LoadConfig(const std::string& path) {
   c.sepa.version = *version == "pain.001.001.03" ? PainVersion::k03 : PainVersion::k09;
   OZ_TRY(schemas, r.String("sepa.schema_dir", std::nullopt));
   c.sepa.schema_dir = Resolve(base, *schemas);
-  OZ_TRY(max_tx, r.Integer("sepa.max_transactions_per_file", 10000, 1, 100000));
+  OZ_TRY(max_tx, r.Integer("sepa.max_transactions_per_file", 5000, 1, 100000));
   c.sepa.max_transactions_per_file = static_cast<int>(*max_tx);
   OZ_TRY(batch, r.Bool("sepa.batch_booking", false));
   c.sepa.batch_booking = *batch;

@@ -18,7 +18,7 @@ const char* ToString(PainVersion version);
 struct SepaConfig {
   PainVersion version = PainVersion::k09;
   std::string schema_dir;  // folder holding the official ISO 20022 XSDs
-  int max_transactions_per_file = 10000;
+  int max_transactions_per_file = 5000;
   bool batch_booking = false;  // BtchBookg: false = one statement line per payment
 };
 

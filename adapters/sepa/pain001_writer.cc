@@ -13,7 +13,7 @@ namespace {
 class XmlOut {
  public:
   explicit XmlOut(const std::string& path) : w_(xmlNewTextWriterFilename(path.c_str(), 0)) {
-    if (w_ != nullptr) xmlTextWriterSetIndent(w_, 1);
+    if (w_ != nullptr) xmlTextWriterSetIndent(w_, 0);
     ok_ = w_ != nullptr;
   }
   ~XmlOut() {

@@ -28,7 +28,7 @@ std::vector<std::string> PostgresAppendOnly(const std::vector<std::string>& tabl
 }
 
 std::vector<Migration> Build() {
-  const std::vector<std::string> ledger = {"entries", "postings", "payments"};
+  const std::vector<std::string> ledger = {"entries", "payments"};
   Migration v1{1, "reference data, runs, files, ledger, payments, findings", {}, {}, {}};
   v1.common = {
       "CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
@@ -60,11 +60,11 @@ std::vector<Migration> Build() {
       "name TEXT NOT NULL UNIQUE, status TEXT NOT NULL, tx_count BIGINT NOT NULL, "
       "ctrl_sum_cents BIGINT NOT NULL, sha256 TEXT, sha1 TEXT, written_path TEXT)",
       "CREATE TABLE entries (key TEXT PRIMARY KEY, client_id TEXT NOT NULL, month TEXT NOT NULL, "
-      "kind TEXT NOT NULL, booked_on TEXT NOT NULL, run_id BIGINT NOT NULL REFERENCES runs(id))",
+      "kind TEXT NOT NULL, booked_on TEXT NOT NULL, run_id BIGINT NOT NULL REFERENCES runs(id), "
+      "debit_account TEXT NOT NULL, credit_account TEXT NOT NULL, "
+      "amount_cents BIGINT NOT NULL CHECK (amount_cents > 0), "
+      "CHECK (debit_account <> credit_account))",
       "CREATE INDEX entries_client_month ON entries (client_id, month)",
-      "CREATE TABLE postings (entry_key TEXT NOT NULL REFERENCES entries(key), leg BIGINT NOT NULL, "
-      "account TEXT NOT NULL, amount_cents BIGINT NOT NULL CHECK (amount_cents <> 0), "
-      "PRIMARY KEY (entry_key, leg))",
       "CREATE TABLE payments (key TEXT PRIMARY KEY REFERENCES entries(key), "
       "end_to_end_id TEXT NOT NULL UNIQUE, client_id TEXT NOT NULL, purpose TEXT NOT NULL, "
       "bill_id TEXT, bill_kind TEXT, month TEXT NOT NULL, "

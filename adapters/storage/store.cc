@@ -166,16 +166,27 @@ Result<int64_t, Error> Store::CountClients() {
   }
 }
 
-Result<std::pair<Money, Money>, Error> Store::LedgerCheck() {
+Result<LedgerTotals, Error> Store::LedgerCheck() {
   try {
-    long long total = 0, lowest = 0;
-    soci::indicator ti = soci::i_ok, li = soci::i_ok;
-    *sql_ << "SELECT SUM(amount_cents) FROM postings", soci::into(total, ti);
-    *sql_ << "SELECT MIN(balance) FROM (SELECT -SUM(amount_cents) AS balance FROM postings "
-             "WHERE account LIKE 'client:%' GROUP BY account) b",
-        soci::into(lowest, li);
-    return std::make_pair(Money::FromCents(ti == soci::i_null ? 0 : total),
-                          Money::FromCents(li == soci::i_null ? 0 : lowest));
+    // Per account: credits minus debits. The bank account's is negated (an asset).
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT account, SUM(amount_cents) FROM ("
+                          "SELECT credit_account AS account, amount_cents FROM entries UNION ALL "
+                          "SELECT debit_account, -amount_cents FROM entries) t GROUP BY account");
+    LedgerTotals totals;
+    bool first_client = true;
+    for (const soci::row& r : rows) {
+      const std::string account = GetText(r, 0);
+      const Money balance = Money::FromCents(GetInt(r, 1));
+      if (account == accounts::ManagedBank()) {
+        totals.bank = -balance;
+      } else if (account.rfind("client:", 0) == 0) {
+        totals.clients += balance;
+        if (first_client || balance < totals.lowest_client) totals.lowest_client = balance;
+        first_client = false;
+      }
+    }
+    return totals;
   } catch (const std::exception& e) {
     return StorageFail("cannot check the ledger", e);
   }

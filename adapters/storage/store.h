@@ -69,6 +69,12 @@ struct RunRecord {
   std::string user;
 };
 
+struct LedgerTotals {
+  Money bank;           // bank:managed, debits minus credits
+  Money clients;        // all client:<id>, credits minus debits
+  Money lowest_client;  // the lowest single client balance
+};
+
 class Store {
  public:
   ~Store();
@@ -112,8 +118,9 @@ class Store {
   // --- Reports --------------------------------------------------------------------------------
   Result<std::vector<RunRecord>, Error> Runs(std::optional<YearMonth> month);
   Result<std::vector<Finding>, Error> Findings(int64_t run_id);
-  // Sum of all postings (must be zero) and the lowest client balance (must not be negative).
-  Result<std::pair<Money, Money>, Error> LedgerCheck();
+  // The managed account's balance, the sum of the client balances (they must be equal) and the
+  // lowest client balance (it must not be negative).
+  Result<LedgerTotals, Error> LedgerCheck();
 
   soci::session& session() { return *sql_; }
 
@@ -129,7 +136,7 @@ class Store::MonthWriter {
  public:
   ~MonthWriter();
   int64_t run_id() const { return run_.id; }
-  // Adds a client's month: entries, postings, payments (assigned to files of at most
+  // Adds a client's month: entries, payments (assigned to files of at most
   // `max_per_file` payments, allocating MsgIds as needed) and findings.
   Status<Error> Add(const ClientMonth& month, const std::vector<Finding>& findings,
                     int max_per_file, const std::string& municipality_code,

@@ -65,15 +65,16 @@ Result<std::vector<ClientCase>, Error> Store::LoadCases(YearMonth month, const s
     for (const soci::row& r : benefits) {
       cases[index.at(GetText(r, 0))].benefit = Money::FromCents(GetInt(r, 1));
     }
-    // A client's balance: the postings on client:<id>, found through the entries of that client
-    // (every entry touching client:<id> belongs to that client).
+    // A client's balance: credits minus debits on client:<id>, over the client's own entries
+    // (every entry touching client:<id> is booked on that client).
     soci::rowset<soci::row> balances =
-        (sql.prepare << "SELECT e.client_id, SUM(p.amount_cents) FROM entries e JOIN postings p "
-                        "ON p.entry_key = e.key WHERE e.client_id >= :f AND e.client_id <= :l "
-                        "AND p.account = 'client:' || e.client_id GROUP BY e.client_id",
+        (sql.prepare << "SELECT client_id, SUM(CASE WHEN credit_account = 'client:' || client_id "
+                        "THEN amount_cents ELSE 0 END) - SUM(CASE WHEN debit_account = 'client:' "
+                        "|| client_id THEN amount_cents ELSE 0 END) FROM entries WHERE client_id "
+                        ">= :f AND client_id <= :l GROUP BY client_id",
          soci::use(first), soci::use(*last_id));
     for (const soci::row& r : balances) {
-      cases[index.at(GetText(r, 0))].opening_balance = Money::FromCents(-GetInt(r, 1));
+      cases[index.at(GetText(r, 0))].opening_balance = Money::FromCents(GetInt(r, 1));
     }
     soci::rowset<soci::row> keys =
         (sql.prepare << "SELECT client_id, key FROM entries WHERE month = :m AND client_id >= :f "
@@ -96,9 +97,9 @@ Result<std::vector<ClientCase>, Error> Store::LoadCases(YearMonth month, const s
 struct Store::MonthWriter::Buffers {
   using T = BulkInsert::Type;
   BulkInsert entries{"entries", {{"key", T::kText}, {"client_id", T::kText}, {"month", T::kText},
-                                 {"kind", T::kText}, {"booked_on", T::kText}, {"run_id", T::kInt}}};
-  BulkInsert postings{"postings", {{"entry_key", T::kText}, {"leg", T::kInt},
-                                   {"account", T::kText}, {"amount_cents", T::kInt}}};
+                                 {"kind", T::kText}, {"booked_on", T::kText}, {"run_id", T::kInt},
+                                 {"debit_account", T::kText}, {"credit_account", T::kText},
+                                 {"amount_cents", T::kInt}}};
   BulkInsert payments{"payments",
                       {{"key", T::kText}, {"end_to_end_id", T::kText}, {"client_id", T::kText},
                        {"purpose", T::kText}, {"bill_id", T::kText}, {"bill_kind", T::kText},
@@ -113,7 +114,7 @@ struct Store::MonthWriter::Buffers {
                                    {"code", T::kText}, {"bill_id", T::kText},
                                    {"amount_cents", T::kInt}, {"detail", T::kText}}};
   size_t rows() const {
-    return entries.rows() + postings.rows() + payments.rows() + findings.rows();
+    return entries.rows() + payments.rows() + findings.rows();
   }
 };
 
@@ -166,11 +167,8 @@ Status<Error> Store::MonthWriter::Add(const ClientMonth& month, const std::vecto
   Buffers& b = *buf_;
   for (const Entry& e : month.entries) {
     b.entries.Text(e.key).Text(e.client.value).Text(e.month.ToString()).Text(ToString(e.kind))
-        .Text(e.booked_on.ToString()).Int(run_.id);
-    for (size_t leg = 0; leg < e.postings.size(); ++leg) {
-      b.postings.Text(e.key).Int(static_cast<int64_t>(leg)).Text(e.postings[leg].account)
-          .Int(e.postings[leg].amount.cents());
-    }
+        .Text(e.booked_on.ToString()).Int(run_.id).Text(e.debit_account).Text(e.credit_account)
+        .Int(e.amount.cents());
   }
   for (const Payment& p : month.payments) {
     if (!open_file_ || open_file_->tx_count >= max_per_file) {
@@ -232,8 +230,7 @@ Status<Error> Store::MonthWriter::Flush() {
   try {
     soci::session& sql = store_->session();
     const Backend backend = store_->backend();
-    b.entries.Execute(sql, backend);  // entries before the rows that refer to them
-    b.postings.Execute(sql, backend);
+    b.entries.Execute(sql, backend);  // entries before the payments that refer to them
     b.payments.Execute(sql, backend);
     b.findings.Execute(sql, backend);
     if (open_file_) {

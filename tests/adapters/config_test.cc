@@ -39,7 +39,7 @@ TEST(ConfigTest, BadValuesNameFileLineAndKey) {
   EXPECT_EQ(Load(Replace(Default(), "iban = \"NL38BNGH0285012345\"", "iban = \"NL38BNGH0285012346\"")),
             "c.toml:10: managed_account.iban: the check digits do not match (mod 97): probably a "
             "typing error; ask the creditor for the IBAN again");
-  EXPECT_EQ(Load(Replace(Default(), "max_transactions_per_file = 10000", "max_transactions_per_file = 0")),
+  EXPECT_EQ(Load(Replace(Default(), "max_transactions_per_file = 5000", "max_transactions_per_file = 0")),
             "c.toml:25: sepa.max_transactions_per_file: must be a whole number from 1 to 100000");
   EXPECT_EQ(Load(Replace(Default(), "\"pain.001.001.09\"  ", "\"pain.001.001.02\"  ")),
             "c.toml:23: sepa.format: must be \"pain.001.001.09\" or \"pain.001.001.03\"");

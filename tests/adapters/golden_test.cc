@@ -24,7 +24,7 @@ std::string Render(const ClientMonth& m) {
       << m.opening_balance.ToDecimalString() << "\n";
   for (const Entry& e : m.entries) {
     if (e.kind == EntryKind::kBenefitReceived) {
-      out << "  benefit " << e.postings[0].amount.ToDecimalString() << "\n";
+      out << "  benefit " << e.amount.ToDecimalString() << "\n";
     }
   }
   const auto line = [&](const Payment& p) {

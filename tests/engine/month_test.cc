@@ -161,9 +161,12 @@ TEST(PlanExecutionTest, SettlementAndHolidays) {
 }
 
 TEST(LedgerDeathTest, UnbalancedEntryAborts) {
-  Entry e{"k", {"C1"}, M("2027-01"), EntryKind::kBillPaid, D("2027-01-01"), {}};
-  e.postings = {{"a", Money::FromCents(100)}, {"b", Money::FromCents(-99)}};
-  EXPECT_DEATH(CheckBalanced(e), "debits equal its credits");
+  EXPECT_DEATH(MakeTransfer("k", {"C1"}, M("2027-01"), EntryKind::kBillPaid, D("2027-01-01"), "a",
+                            "b", Money::Zero()),
+               "positive amount");
+  EXPECT_DEATH(MakeTransfer("k", {"C1"}, M("2027-01"), EntryKind::kBillPaid, D("2027-01-01"), "a",
+                            "a", Money::FromCents(1)),
+               "between two accounts");
 }
 
 }  // namespace
