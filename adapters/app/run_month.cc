@@ -166,7 +166,7 @@ class FilePipeline {
 }  // namespace
 
 Status<Error> WritePendingFiles(const Config& config, Store& store, const std::string& out_dir,
-                                std::vector<FileRecord>* written, std::string* schema_path) {
+                                std::vector<FileRecord>* written) {
   auto pending = store.Files(std::nullopt, "pending");
   if (!pending) return Unexpected(pending.error());
   if (pending->empty()) return {};
@@ -178,7 +178,6 @@ Status<Error> WritePendingFiles(const Config& config, Store& store, const std::s
     if (!payments) return Unexpected(payments.error());
     pipeline.Submit(file, std::move(payments).value());
   }
-  if (schema_path != nullptr) *schema_path = pipeline.schema_path();
   return pipeline.Finish(store, written);
 }
 
@@ -257,7 +256,7 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
                                           "was booked or paid");
   }
   // Files a crashed earlier run booked but did not write come first.
-  if (auto s = WritePendingFiles(config, store, o.out_dir, &report.files, nullptr); !s) {
+  if (auto s = WritePendingFiles(config, store, o.out_dir, &report.files); !s) {
     return Unexpected(s.error());
   }
   const auto booking_started = std::chrono::steady_clock::now();

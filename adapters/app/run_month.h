@@ -45,7 +45,7 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
 // Writes every file still "pending" in the store into `out_dir`: own checks, XSD validation,
 // atomic rename, SHA-256 and SHA-1. Appends the written records to `written`.
 Status<Error> WritePendingFiles(const Config& config, Store& store, const std::string& out_dir,
-                                std::vector<FileRecord>* written, std::string* schema_path);
+                                std::vector<FileRecord>* written);
 
 }  // namespace ontzorg
 
