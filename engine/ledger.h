@@ -7,12 +7,27 @@
 //   bank:managed     the municipality's managed bank account (an asset: debit = money in)
 //   client:<id>      what the managed account holds for one client (a liability: credit = owed
 //                    to the client). Its balance, credits minus debits, never goes below zero.
-// Every entry touching client:<id> is booked on that client, so a client's balance is found
-// from the client's own entries.
+//   loan:<id>        the client's bridging credit not yet set off (a receivable: debit = owed
+//                    by the client), covered by toeslagen expected on the managed account
+//   recovery:<id>    bridging credit whose toeslagen went to the client's own account: to be
+//                    recovered from later leefgeld
+//   grant:<id>       bridging given as bijzondere bijstand (gift form): a memorandum of the total
+//   municipality:bridging            the municipality's credit account: what it has lent out
+//   municipality:special_assistance  what it has given as bijzondere bijstand
+// Bridging moves money in pairs, so both equations below hold after every entry:
+//   bank:managed = sum of client:<id>          (the bank holds exactly the clients' money)
+//   municipality:bridging = sum of loan:<id> + recovery:<id>   (the credit account balances)
+//   municipality:special_assistance = sum of grant:<id>
+// Drawing credit: the municipality's money enters the managed account for the client (bank ->
+// client:<id>) and the client's debt is recorded (loan:<id> <- municipality:bridging). Setting
+// off and recovering reverse both legs. Every entry is booked on one client, so a client's
+// balances are found from the client's own entries.
 #ifndef ONTZORG_ENGINE_LEDGER_H_
 #define ONTZORG_ENGINE_LEDGER_H_
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/date.h"
@@ -25,8 +40,17 @@ enum class EntryKind {
   kBenefitReceived,  // bijstand for the month credited to the client
   kBillPaid,         // a bill paid to a creditor out of the client's funds
   kAllowancePaid,    // leefgeld paid to the client's own account
+  kIncomeReceived,   // a toeslag, vakantietoeslag or refund arrived on the managed account
+  kCreditDrawn,      // bridging credit drawn (two legs: money in, debt recorded)
+  kCreditSetOff,     // credit set off against toeslagen on the managed account (two legs)
+  kCreditToRecover,  // toeslagen went to the client's own account: loan -> recovery
+  kCreditRecovered,  // an instalment recovered from leefgeld (two legs)
+  kCreditWrittenOff, // written off by a recorded decision
+  kGiftGranted,      // bridging as bijzondere bijstand (two legs: money in, grant recorded)
 };
-const char* ToString(EntryKind kind);  // "benefit_received", "bill_paid", "allowance_paid"
+constexpr int kEntryKindCount = 10;
+const char* ToString(EntryKind kind);  // "benefit_received", "bill_paid", ...
+std::optional<EntryKind> ParseEntryKind(std::string_view text);
 
 struct Entry {
   std::string key;  // idempotency key; unique in the store
@@ -42,6 +66,11 @@ struct Entry {
 namespace accounts {
 std::string ManagedBank();                   // "bank:managed"
 std::string ClientFunds(const ClientId& id);  // "client:<id>"
+std::string Loan(const ClientId& id);         // "loan:<id>"
+std::string Recovery(const ClientId& id);     // "recovery:<id>"
+std::string Grant(const ClientId& id);        // "grant:<id>"
+std::string MunicipalityBridging();           // "municipality:bridging"
+std::string MunicipalitySpecialAssistance();  // "municipality:special_assistance"
 }  // namespace accounts
 
 // An entry moving `amount` (> 0) from `credit_account` to `debit_account`; aborts on a
@@ -51,6 +80,8 @@ Entry MakeTransfer(std::string key, ClientId client, YearMonth month, EntryKind 
                    Money amount);
 // The balance `account` holds as a liability (credits minus debits) after `entries`.
 Money LiabilityBalance(const std::vector<Entry>& entries, const std::string& account);
+// The balance `account` holds as an asset (debits minus credits) after `entries`.
+Money AssetBalance(const std::vector<Entry>& entries, const std::string& account);
 
 }  // namespace ontzorg
 

@@ -16,6 +16,12 @@ Money Money::operator-(Money other) const {
   return Money(diff);
 }
 
+Money Money::Times(int64_t factor) const {
+  int64_t product = 0;
+  OZ_INVARIANT(!__builtin_mul_overflow(cents_, factor, &product), "Money multiplication overflow");
+  return Money(product);
+}
+
 std::string Money::ToDecimalString() const {
   // Work in unsigned to format INT64_MIN correctly too.
   const bool negative = cents_ < 0;

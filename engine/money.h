@@ -28,6 +28,7 @@ class Money {
   Money& operator+=(Money other) { return *this = *this + other; }
   Money& operator-=(Money other) { return *this = *this - other; }
   Money operator-() const { return Money::Zero() - *this; }
+  Money Times(int64_t factor) const;  // aborts on overflow
   constexpr auto operator<=>(const Money&) const = default;
 
   // "1234.56" (always two decimals, '-' for negatives): the form SEPA and CSV use.

@@ -48,8 +48,10 @@ std::string MonthName(YearMonth month) {
 class MonthBuilder {
  public:
   MonthBuilder(const ClientCase& input, YearMonth month, Date run_date, ClientMonth* out)
-      : input_(input), month_(month), run_date_(run_date), out_(out) {
+      : input_(input), month_(month), run_date_(run_date), out_(out),
+        funds_(accounts::ClientFunds(input.client.id)) {
     balance_ = input.opening_balance;
+    credit_ = input.credit;
   }
 
   bool Booked(const std::string& key) const {
@@ -57,38 +59,202 @@ class MonthBuilder {
            input_.booked_keys.end();
   }
   Money balance() const { return balance_; }
+  const CreditBalances& credit() const { return credit_; }
 
+  // Money entering the managed account for the client.
   void Credit(const std::string& key, EntryKind kind, Money amount) {
-    out_->entries.push_back(MakeTransfer(key, input_.client.id, month_, kind, run_date_,
-                                         accounts::ManagedBank(),
-                                         accounts::ClientFunds(input_.client.id), amount));
-    balance_ += amount;
+    Transfer(key, kind, accounts::ManagedBank(), funds_, amount);
   }
   void Pay(Payment payment, EntryKind kind) {
     OZ_INVARIANT(payment.amount <= balance_, "a payment never overdraws the client");
-    out_->entries.push_back(MakeTransfer(payment.key, input_.client.id, month_, kind, run_date_,
-                                         accounts::ClientFunds(input_.client.id),
-                                         accounts::ManagedBank(), payment.amount));
-    balance_ -= payment.amount;
+    Transfer(payment.key, kind, funds_, accounts::ManagedBank(), payment.amount);
     out_->payments.push_back(std::move(payment));
+  }
+  // Bridging credit: money in for the client, and the debt (or grant) recorded.
+  void Draw(const std::string& key, CreditForm form, Money amount) {
+    const ClientId& id = input_.client.id;
+    if (form == CreditForm::kLoan) {
+      Transfer(key, EntryKind::kCreditDrawn, accounts::ManagedBank(), funds_, amount);
+      Transfer(key + ":debt", EntryKind::kCreditDrawn, accounts::Loan(id),
+               accounts::MunicipalityBridging(), amount);
+      credit_.loan += amount;
+    } else {
+      Transfer(key, EntryKind::kGiftGranted, accounts::ManagedBank(), funds_, amount);
+      Transfer(key + ":grant", EntryKind::kGiftGranted, accounts::Grant(id),
+               accounts::MunicipalitySpecialAssistance(), amount);
+      credit_.granted += amount;
+    }
+  }
+  // Money back to the municipality out of the client's funds, clearing a loan or a recovery.
+  void Repay(const std::string& key, EntryKind kind, bool from_loan, Money amount) {
+    const ClientId& id = input_.client.id;
+    OZ_INVARIANT(amount <= balance_, "a repayment never overdraws the client");
+    OZ_INVARIANT(amount <= (from_loan ? credit_.loan : credit_.to_recover),
+                 "a repayment never exceeds what is owed");
+    Transfer(key, kind, funds_, accounts::ManagedBank(), amount);
+    Transfer(key + ":debt", kind, accounts::MunicipalityBridging(),
+             from_loan ? accounts::Loan(id) : accounts::Recovery(id), amount);
+    (from_loan ? credit_.loan : credit_.to_recover) -= amount;
+  }
+  void MoveToRecovery(const std::string& key, Money amount) {
+    const ClientId& id = input_.client.id;
+    OZ_INVARIANT(amount <= credit_.loan, "only outstanding credit moves to recovery");
+    Transfer(key, EntryKind::kCreditToRecover, accounts::Recovery(id), accounts::Loan(id), amount);
+    credit_.loan -= amount;
+    credit_.to_recover += amount;
   }
 
  private:
+  void Transfer(const std::string& key, EntryKind kind, const std::string& debit,
+                const std::string& credit, Money amount) {
+    out_->entries.push_back(
+        MakeTransfer(key, input_.client.id, month_, kind, run_date_, debit, credit, amount));
+    if (credit == funds_) balance_ += amount;
+    if (debit == funds_) balance_ -= amount;
+  }
+
   const ClientCase& input_;
   YearMonth month_;
   Date run_date_;
   ClientMonth* out_;
+  std::string funds_;
   Money balance_;
+  CreditBalances credit_;
 };
 
 std::string Key(const ClientId& client, std::string_view what, YearMonth month) {
   return client.value + "|" + std::string(what) + "|" + month.ToString();
+}
+std::string ReceiptKey(const ClientId& client, std::string_view what, const Receipt& r) {
+  return client.value + "|" + std::string(what) + ":" + r.id;
+}
+
+Money Min(Money a, Money b) { return a < b ? a : b; }
+Money Abs(Money a) { return a.IsNegative() ? -a : a; }
+
+void AddSignal(ClientMonth* out, SignalKind kind, Money amount, Money expected, std::string detail) {
+  out->signals.push_back({kind, amount, expected, std::move(detail)});
+}
+
+// The expected amount for the months a toeslag receipt covers, when the coach recorded one.
+std::optional<Money> ExpectedFor(const ClientCase& input, const Receipt& r) {
+  if (!IsToeslag(r.kind) || !r.covers_from || !r.covers_to) return std::nullopt;
+  for (const ToeslagExpectation& e : input.toeslagen) {
+    if (e.kind == r.kind) return e.monthly.Times(r.covers_to->MonthsSince(*r.covers_from) + 1);
+  }
+  return std::nullopt;
+}
+
+// Processes the receipts that arrived by the run date and no run has processed yet, in date
+// order: income on the managed account sets off credit first; toeslagen on the client's own
+// account turn outstanding credit into a receivable.
+void ProcessReceipts(const ClientCase& input, const BridgingPolicy* policy, Date run_date,
+                     MonthBuilder* b, ClientMonth* out) {
+  std::vector<const Receipt*> due;
+  for (const Receipt& r : input.receipts) {
+    if (!r.processed_in && r.received_on <= run_date) due.push_back(&r);
+  }
+  std::sort(due.begin(), due.end(), [](const Receipt* x, const Receipt* y) {
+    return x->received_on != y->received_on ? x->received_on < y->received_on : x->id < y->id;
+  });
+  const ClientId& id = input.client.id;
+  for (const Receipt* r : due) {
+    out->processed_receipts.push_back(r->id);
+    const std::string key = ReceiptKey(id, "receipt", *r);
+    if (b->Booked(key)) {  // processed by a run whose record of it was not passed in
+      out->already_booked.push_back(key);
+      continue;
+    }
+    if (const auto expected = ExpectedFor(input, *r); expected && policy &&
+        Abs(r->amount - *expected) > policy->difference_tolerance) {
+      AddSignal(out, SignalKind::kReceiptDiffers, r->amount, *expected,
+                std::string(DutchName(r->kind)) + " received " + r->amount.ToDecimalString() +
+                    " on " + r->received_on.ToString() + ", expected " +
+                    expected->ToDecimalString() + " for " + r->covers_from->ToString() + ".." +
+                    r->covers_to->ToString());
+    }
+    if (r->landed_on == Destination::kManaged) {
+      b->Credit(key, EntryKind::kIncomeReceived, r->amount);
+      out->credit.income += r->amount;
+      const Money set_off = Min(b->credit().loan, r->amount);
+      if (set_off.IsPositive()) {
+        b->Repay(ReceiptKey(id, "set_off", *r), EntryKind::kCreditSetOff, true, set_off);
+        out->credit.set_off += set_off;
+      }
+      const Money recover = Min(b->credit().to_recover, r->amount - set_off);
+      if (recover.IsPositive()) {
+        b->Repay(ReceiptKey(id, "recover", *r), EntryKind::kCreditRecovered, false, recover);
+        out->credit.recovered += recover;
+      }
+    } else if (b->credit().loan.IsPositive()) {
+      const Money moved = Min(b->credit().loan, r->amount);
+      b->MoveToRecovery(key, moved);
+      out->credit.moved_to_recovery += moved;
+      AddSignal(out, SignalKind::kReceivedOnOwnAccount, moved, r->amount,
+                std::string(DutchName(r->kind)) + " " + r->amount.ToDecimalString() +
+                    " landed on the client's own account on " + r->received_on.ToString() +
+                    "; " + moved.ToDecimalString() + " of credit is now recovered from leefgeld");
+    }
+  }
+}
+
+// One signal per expected toeslag whose earliest unpaid payment is more than the policy's
+// N days late.
+void SignalOverdue(const ClientCase& input, const BridgingPolicy& policy, Date run_date,
+                   ClientMonth* out) {
+  for (const ToeslagExpectation& e : input.toeslagen) {
+    for (const ExpectedPayment& p : ExpectedPayments(e, policy.toeslag_lag_days, 36)) {
+      if (p.date.AddDays(policy.overdue_after_days) >= run_date) break;
+      bool received = false;
+      for (const Receipt& r : input.receipts) {
+        if (r.kind == e.kind && r.received_on <= run_date && r.covers_to &&
+            *r.covers_to >= p.covers_to) {
+          received = true;
+        }
+      }
+      if (received) continue;
+      AddSignal(out, SignalKind::kToeslagOverdue, Money::Zero(), p.amount,
+                std::string(DutchName(e.kind)) + " expected on " + p.date.ToString() + " (" +
+                    p.amount.ToDecimalString() + " for " + p.covers_from.ToString() + ".." +
+                    p.covers_to.ToString() + ") has not been received " +
+                    std::to_string(run_date.DaysSince(p.date)) + " days later");
+      break;
+    }
+  }
 }
 
 }  // namespace
 
 const char* ToString(PaymentPurpose purpose) {
   return purpose == PaymentPurpose::kBill ? "bill" : "allowance";
+}
+
+const char* ToString(SignalKind kind) {
+  switch (kind) {
+    case SignalKind::kToeslagOverdue: return "toeslag_overdue";
+    case SignalKind::kReceiptDiffers: return "receipt_differs";
+    case SignalKind::kReceivedOnOwnAccount: return "received_on_own_account";
+    case SignalKind::kCreditOutstandingAtEnd: return "credit_outstanding_at_end";
+    case SignalKind::kBelowMinimum: return "below_minimum";
+    case SignalKind::kBillsUnpaid: return "bills_unpaid";
+    case SignalKind::kNoBenefit: return "no_benefit";
+  }
+  return "?";
+}
+
+const char* Describe(SignalKind kind) {
+  switch (kind) {
+    case SignalKind::kToeslagOverdue: return "toeslag te laat / toeslag overdue";
+    case SignalKind::kReceiptDiffers: return "toeslag wijkt af / toeslag differs from expected";
+    case SignalKind::kReceivedOnOwnAccount:
+      return "toeslag op eigen rekening / toeslag paid to own account";
+    case SignalKind::kCreditOutstandingAtEnd:
+      return "krediet open bij einde ontzorgen / credit outstanding at end of relief";
+    case SignalKind::kBelowMinimum: return "leefgeld onder minimum / leefgeld below minimum";
+    case SignalKind::kBillsUnpaid: return "rekeningen onbetaald / bills unpaid";
+    case SignalKind::kNoBenefit: return "geen bijstand bekend / no bijstand recorded";
+  }
+  return "?";
 }
 
 const char* Describe(UnpaidReason reason) {
@@ -125,12 +291,15 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
 
   ClientMonth out;
   out.client = input.client.id;
+  out.month = month;
   out.period = period;
   out.relief_month = month.MonthsSince(YearMonth::Of(period.first)) + 1;
   out.opening_balance = input.opening_balance;
   MonthBuilder builder(input, month, run_date, &out);
+  const BridgingPolicy* bridging = PolicyOn(policy.bridging, month.FirstDay());
+  const ClientId& id = input.client.id;
 
-  const std::string benefit_key = Key(input.client.id, "benefit", month);
+  const std::string benefit_key = Key(id, "benefit", month);
   if (builder.Booked(benefit_key)) {
     out.already_booked.push_back(benefit_key);
   } else if (input.benefit && input.benefit->IsPositive()) {
@@ -139,50 +308,162 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
     out.benefit_missing = true;
   }
 
+  ProcessReceipts(input, bridging, run_date, &builder, &out);
+
+  // What this month still has to pay: the due bills with a known creditor, in priority order.
+  std::vector<DueBill> due_bills;
+  Money bills_due;
   for (const DueBill& due : DueBills(input, period, policy, month)) {
-    const Bill& bill = *due.bill;
-    const std::string key = Key(input.client.id, "bill:" + bill.id.value, month);
+    const std::string key = Key(id, "bill:" + due.bill->id.value, month);
     if (builder.Booked(key)) {
       out.already_booked.push_back(key);
       continue;
     }
+    due_bills.push_back(due);
+    if (creditors.count(due.bill->creditor)) bills_due += due.bill->amount;
+  }
+  const std::string allowance_key = Key(id, "allowance", month);
+  const bool allowance_booked = builder.Booked(allowance_key);
+
+  // Bridging credit: enough for the bills and the minimum leefgeld, within the ceiling and (for
+  // a loan) the toeslagen expected on the managed account but not yet received.
+  if (bridging) {
+    CreditMonth& c = out.credit;
+    c.applies = true;
+    c.form = bridging->form;
+    c.minimum = MinimumAllowance(*bridging, input.client);
+    c.ceiling = Ceiling(*bridging, input.client.household);
+    c.cover = ExpectedCover(input.toeslagen, input.receipts, month, run_date);
+    const std::string credit_key = Key(id, "credit", month);
+    const Money need = bills_due + (allowance_booked ? Money::Zero() : c.minimum) - builder.balance();
+    if (builder.Booked(credit_key)) {
+      out.already_booked.push_back(credit_key);
+    } else if (need.IsPositive() && !out.benefit_missing) {
+      const CreditBalances& now = builder.credit();
+      const Money headroom =
+          bridging->form == CreditForm::kLoan
+              ? Min(c.ceiling - now.Outstanding(), c.cover - now.loan)
+              : c.ceiling - now.granted;
+      const Money draw = Min(need, headroom);
+      if (draw.IsPositive()) {
+        builder.Draw(credit_key, bridging->form, draw);
+        c.drawn = draw;
+        if (bridging->form == CreditForm::kLoan) {
+          OZ_INVARIANT(builder.credit().Outstanding() <= c.ceiling, "credit within the ceiling");
+          OZ_INVARIANT(builder.credit().loan <= c.cover, "credit within the expected toeslagen");
+        } else {
+          OZ_INVARIANT(builder.credit().granted <= c.ceiling, "gift within the ceiling");
+        }
+      }
+    }
+  }
+
+  Money unpaid_total;
+  for (const DueBill& due : due_bills) {
+    const Bill& bill = *due.bill;
+    const std::string key = Key(id, "bill:" + bill.id.value, month);
     const auto creditor = creditors.find(bill.creditor);
     if (creditor == creditors.end()) {
       out.unpaid.push_back({bill.id, bill.kind, bill.amount, due.due,
                             UnpaidReason::kUnknownCreditor, builder.balance()});
+      unpaid_total += bill.amount;
       continue;
     }
     if (bill.amount > builder.balance()) {
       out.unpaid.push_back({bill.id, bill.kind, bill.amount, due.due,
                             UnpaidReason::kInsufficientFunds, builder.balance()});
+      unpaid_total += bill.amount;
       continue;
     }
     const ExecutionPlan plan = PlanExecution(due.due, run_date, policy.settlement_business_days);
     const Creditor& c = creditor->second;
-    builder.Pay({key, BillEndToEndId(bill.id, month), input.client.id, PaymentPurpose::kBill,
-                 bill.id, bill.kind, month, Payee{c.name, c.iban, c.bic, c.address}, bill.amount,
-                 due.due, plan.execution, plan.late, bill.reference},
+    builder.Pay({key, BillEndToEndId(bill.id, month), id, PaymentPurpose::kBill, bill.id,
+                 bill.kind, month, Payee{c.name, c.iban, c.bic, c.address}, bill.amount, due.due,
+                 plan.execution, plan.late, bill.reference},
                 EntryKind::kBillPaid);
   }
 
-  const std::string allowance_key = Key(input.client.id, "allowance", month);
-  if (builder.Booked(allowance_key)) {
+  // Recovery of credit whose toeslagen went to the client's own account: one instalment, only
+  // from what lies above the minimum, and not in a month that needed new credit.
+  if (bridging && !allowance_booked && !out.credit.drawn.IsPositive() &&
+      builder.credit().to_recover.IsPositive()) {
+    const std::string key = Key(id, "recovery", month);
+    const Money room = builder.balance() - out.credit.minimum;
+    const Money instalment =
+        Min(Min(builder.credit().to_recover, bridging->recovery_instalment), room);
+    if (builder.Booked(key)) {
+      out.already_booked.push_back(key);
+    } else if (instalment.IsPositive()) {
+      builder.Repay(key, EntryKind::kCreditRecovered, false, instalment);
+      out.credit.recovered += instalment;
+    }
+  }
+
+  if (allowance_booked) {
     out.already_booked.push_back(allowance_key);
-  } else if (builder.balance().IsPositive()) {
-    const Date due = month.DayClamped(policy.allowance_day);
-    const ExecutionPlan plan = PlanExecution(due, run_date, policy.settlement_business_days);
-    PaymentReference text{ReferenceKind::kFreeText,
-                          "Leefgeld " + MonthName(month) + " / living allowance"};
-    builder.Pay({allowance_key, AllowanceEndToEndId(input.client.id, month), input.client.id,
-                 PaymentPurpose::kAllowance, std::nullopt, std::nullopt, month,
-                 Payee{input.client.name, input.client.own_iban, std::nullopt, std::nullopt},
-                 builder.balance(), due, plan.execution, plan.late, std::move(text)},
-                EntryKind::kAllowancePaid);
+  } else {
+    const Money allowance = builder.balance();
+    if (bridging && allowance < out.credit.minimum) {
+      std::string why = out.benefit_missing ? "no bijstand is recorded for the month"
+                        : builder.credit().Outstanding() >= out.credit.ceiling
+                            ? "the credit ceiling (" + out.credit.ceiling.ToDecimalString() +
+                                  ") is reached"
+                            : "no more toeslagen are expected to cover credit";
+      if (bridging->form == CreditForm::kGift && !out.benefit_missing) {
+        why = "the gift ceiling (" + out.credit.ceiling.ToDecimalString() + ") is reached";
+      }
+      AddSignal(&out, SignalKind::kBelowMinimum, allowance, out.credit.minimum,
+                "leefgeld " + allowance.ToDecimalString() + " is below the minimum " +
+                    out.credit.minimum.ToDecimalString() + ": " + why);
+    }
+    if (allowance.IsPositive()) {
+      const Date due = month.DayClamped(policy.allowance_day);
+      const ExecutionPlan plan = PlanExecution(due, run_date, policy.settlement_business_days);
+      PaymentReference text{ReferenceKind::kFreeText,
+                            "Leefgeld " + MonthName(month) + " / living allowance"};
+      builder.Pay({allowance_key, AllowanceEndToEndId(id, month), id, PaymentPurpose::kAllowance,
+                   std::nullopt, std::nullopt, month,
+                   Payee{input.client.name, input.client.own_iban, std::nullopt, std::nullopt},
+                   allowance, due, plan.execution, plan.late, std::move(text)},
+                  EntryKind::kAllowancePaid);
+    }
+  }
+
+  if (out.benefit_missing) {
+    AddSignal(&out, SignalKind::kNoBenefit, Money::Zero(), Money::Zero(),
+              "no bijstand recorded for " + month.ToString() + "; no credit was drawn");
+  }
+  if (!out.unpaid.empty()) {
+    AddSignal(&out, SignalKind::kBillsUnpaid, unpaid_total, Money::Zero(),
+              std::to_string(out.unpaid.size()) + " bill(s) unpaid, " +
+                  unpaid_total.ToDecimalString() + " in all");
+  }
+  if (bridging) SignalOverdue(input, *bridging, run_date, &out);
+  out.credit.after = builder.credit();
+  if (month == YearMonth::Of(period.last) && out.credit.after.Outstanding().IsPositive()) {
+    AddSignal(&out, SignalKind::kCreditOutstandingAtEnd, out.credit.after.Outstanding(),
+              Money::Zero(),
+              "relief ends " + period.last.ToString() + " with " +
+                  out.credit.after.Outstanding().ToDecimalString() +
+                  " bridging credit outstanding");
   }
 
   out.closing_balance = builder.balance();
   OZ_INVARIANT(!out.closing_balance.IsNegative(), "a client's balance is never negative");
+  OZ_INVARIANT(!out.credit.after.loan.IsNegative() && !out.credit.after.to_recover.IsNegative(),
+               "credit balances are never negative");
   return out;
+}
+
+void CarryForward(const ClientMonth& month, ClientCase* next) {
+  next->opening_balance = month.closing_balance;
+  next->credit = month.credit.after;
+  for (const Entry& e : month.entries) next->booked_keys.push_back(e.key);
+  for (const std::string& id : month.processed_receipts) {
+    for (Receipt& r : next->receipts) {
+      if (r.id == id && !r.processed_in) r.processed_in = month.month;
+    }
+  }
 }
 
 }  // namespace ontzorg

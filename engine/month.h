@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/bridging.h"
 #include "engine/ledger.h"
 #include "engine/relief.h"
 
@@ -22,6 +23,9 @@ struct MonthPolicy {
                                     BillKind::kEnergy, BillKind::kWater};
   int allowance_day = 1;  // leefgeld reaches the client on this day of the month (clamped)
   int settlement_business_days = 1;  // SEPA SCT: credited by the end of the next business day
+  // Bridging policies by date; the one in force on the month's first day applies. None in force:
+  // no credit is drawn and no minimum is checked.
+  std::vector<BridgingPolicy> bridging = {BridgingPolicy{}};
 };
 
 // Everything the engine needs about one client for one month.
@@ -31,7 +35,12 @@ struct ClientCase {
   std::vector<Bill> bills;
   std::optional<Money> benefit;    // net bijstand received for the month, if recorded
   Money opening_balance;           // client:<id> balance before anything of this run
-  std::vector<std::string> booked_keys;  // idempotency keys of this client already in the store
+  // Idempotency keys of this client already in the store: those of the month, and those of
+  // every receipt already processed (in any month).
+  std::vector<std::string> booked_keys;
+  CreditBalances credit;                       // before this run
+  std::vector<ToeslagExpectation> toeslagen;   // the client's expected toeslagen
+  std::vector<Receipt> receipts;               // every receipt recorded for the client
 };
 
 // The party paid: a creditor, or the client (leefgeld).
@@ -76,9 +85,46 @@ struct UnpaidBill {
   Money available;  // what the client had left when this bill's turn came
 };
 
+// Something a coach or finance employee must look at.
+enum class SignalKind {
+  kToeslagOverdue,          // a toeslag not received N days after its expected date
+  kReceiptDiffers,          // a toeslag received differs from what was expected
+  kReceivedOnOwnAccount,    // toeslagen landed on the client's own account: credit to recover
+  kCreditOutstandingAtEnd,  // the relief period ends with bridging credit outstanding
+  kBelowMinimum,            // leefgeld below the minimum even with credit
+  kBillsUnpaid,             // bills went unpaid this month
+  kNoBenefit,               // no bijstand recorded for the month: no credit drawn
+};
+constexpr int kSignalKindCount = 7;
+const char* ToString(SignalKind kind);  // "toeslag_overdue", ...
+const char* Describe(SignalKind kind);  // Dutch / English, for reports
+
+struct Signal {
+  SignalKind kind = SignalKind::kBelowMinimum;
+  Money amount;    // the amount concerned (received, short, outstanding, unpaid)
+  Money expected;  // what was expected (overdue, differs, below minimum: the minimum)
+  std::string detail;  // English, with the figures; never a BSN
+};
+
+// The bridging credit of one client's month.
+struct CreditMonth {
+  bool applies = false;  // a bridging policy was in force
+  CreditForm form = CreditForm::kLoan;
+  Money minimum;         // the household's minimum leefgeld
+  Money ceiling;
+  Money cover;           // toeslagen expected on the managed account, not yet received
+  Money income;          // toeslagen and other income received on the managed account
+  Money drawn;           // loan drawn (or gift granted) this month
+  Money set_off;
+  Money moved_to_recovery;
+  Money recovered;
+  CreditBalances after;  // balances after this month
+};
+
 // The outcome for one client in one month.
 struct ClientMonth {
   ClientId client;
+  YearMonth month;
   ReliefPeriod period;
   int relief_month = 0;  // 1 for the month relief starts in, 2 for the next, ...
   bool benefit_missing = false;  // no bijstand recorded for the month: only carried funds used
@@ -88,6 +134,9 @@ struct ClientMonth {
   std::vector<Payment> payments;   // new payments, one per bill or allowance entry
   std::vector<UnpaidBill> unpaid;
   std::vector<std::string> already_booked;  // keys found booked by an earlier run
+  CreditMonth credit;
+  std::vector<Signal> signals;
+  std::vector<std::string> processed_receipts;  // receipt ids this month processed
 };
 
 struct ExecutionPlan {
@@ -105,11 +154,18 @@ std::string BillEndToEndId(const BillId& bill, YearMonth period);
 std::string AllowanceEndToEndId(const ClientId& client, YearMonth period);
 
 // Computes one client's month. Returns nullopt when the client is not in relief in `month`.
-// Never overdraws: the closing balance is never negative (checked as an invariant).
+// In order: the bijstand; receipts received by the run date (set off credit first); bridging
+// credit when the bills and the minimum leefgeld need it; bills by priority; recovery of credit
+// whose toeslagen went elsewhere; the leefgeld. Never overdraws: the closing balance is never
+// negative, credit never exceeds the ceiling nor the expected cover (checked as invariants).
 std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
                                               const std::map<CreditorId, Creditor>& creditors,
                                               const MonthPolicy& policy, YearMonth month,
                                               Date run_date);
+
+// The case for the next month after `month`'s result: balances, credit and booked receipt keys
+// carried forward (used by the forecast, the golden cases and the property tests).
+void CarryForward(const ClientMonth& month, ClientCase* next);
 
 }  // namespace ontzorg
 

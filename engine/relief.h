@@ -59,6 +59,8 @@ struct Client {
   std::string name;
   Household household = Household::kSingle;
   Iban own_iban;        // where leefgeld goes
+  int adults = 1;       // for the minimum leefgeld (bridging policy)
+  int children = 0;
 };
 
 enum class Schedule {

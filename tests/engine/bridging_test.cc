@@ -1,0 +1,422 @@
+// Bridging credit: the expected toeslagen schedule, the minimum leefgeld, drawing, setting off,
+// recovering, and property tests over thousands of random clients.
+#include "engine/bridging.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <set>
+
+#include "engine/month.h"
+#include "tests/engine/printers.h"
+
+namespace ontzorg {
+namespace {
+
+Date D(const char* s) { return Date::Parse(s).value(); }
+YearMonth M(const char* s) { return YearMonth::Parse(s).value(); }
+Money E(int64_t euros) { return Money::FromCents(euros * 100); }
+
+TEST(ExpectedPaymentsTest, LumpSumAfterTheLagThenEveryTwentiethForTheNextMonth) {
+  ToeslagExpectation e;
+  e.kind = IncomeKind::kRentAllowance;
+  e.applied_on = D("2027-01-05");
+  e.right_from = M("2027-01");
+  e.monthly = E(300);
+  const auto p = ExpectedPayments(e, 56, 4);
+  ASSERT_EQ(p.size(), 4u);
+  // 5 Jan + 56 days = Tuesday 2 March: January up to and including April, one lump sum.
+  EXPECT_EQ(p[0].date, D("2027-03-02"));
+  EXPECT_EQ(p[0].covers_from, M("2027-01"));
+  EXPECT_EQ(p[0].covers_to, M("2027-04"));
+  EXPECT_EQ(p[0].amount, E(1200));
+  EXPECT_EQ(p[1].date, D("2027-04-20"));  // Tuesday
+  EXPECT_EQ(p[1].covers_from, M("2027-05"));
+  EXPECT_EQ(p[1].amount, E(300));
+  EXPECT_EQ(p[2].date, D("2027-05-20"));
+  EXPECT_EQ(p[3].date, D("2027-06-21"));  // 20 June 2027 is a Sunday
+  EXPECT_EQ(p[3].covers_to, M("2027-07"));
+}
+
+TEST(ExpectedPaymentsTest, AGivenFirstDateMovesToABusinessDay) {
+  ToeslagExpectation e;
+  e.applied_on = D("2027-01-05");
+  e.right_from = M("2027-02");
+  e.monthly = E(100);
+  e.first_payment = D("2027-03-27");  // a Saturday
+  const auto p = ExpectedPayments(e, 56, 1);
+  EXPECT_EQ(p[0].date, D("2027-03-30"));  // Monday 29 March 2027 is Easter Monday
+  EXPECT_EQ(p[0].covers_to, M("2027-04"));
+  EXPECT_EQ(p[0].amount, E(300));  // February, March, April
+}
+
+TEST(PolicyTest, MinimumPerAdultAndChildPerWeekBecomesAMonthRoundedUp) {
+  BridgingPolicy policy;
+  policy.minimum_per_adult = E(60);
+  policy.minimum_per_child = E(20);
+  policy.minimum_per_week = true;
+  Client client;
+  client.adults = 2;
+  client.children = 1;
+  EXPECT_EQ(MinimumAllowance(policy, client), Money::FromCents(60667));  // 140 x 52 / 12
+  policy.minimum_per_week = false;
+  EXPECT_EQ(MinimumAllowance(policy, client), E(140));
+}
+
+TEST(PolicyTest, TheLatestPolicyInForceApplies) {
+  BridgingPolicy a, b;
+  a.valid_from = D("2026-01-01");
+  b.valid_from = D("2027-01-01");
+  b.ceiling_single = E(500);
+  const std::vector<BridgingPolicy> policies = {b, a};
+  EXPECT_EQ(PolicyOn(policies, D("2025-12-31")), nullptr);
+  EXPECT_EQ(PolicyOn(policies, D("2026-12-31"))->valid_from, a.valid_from);
+  EXPECT_EQ(PolicyOn(policies, D("2027-01-01"))->ceiling_single, E(500));
+}
+
+// A single client: bijstand 1000, rent 800, minimum leefgeld 250; huurtoeslag 300 a month
+// expected on the managed account from January, first paid 2 March.
+class BridgingTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    creditors_[{"HOUSING"}] = {{"HOUSING"}, "Woonstichting", ParseIban("NL91ABNA0417164300").value(),
+                               {}, Address{"", "", "", "Utrecht", "NL"}};
+    c_.client = {{"C1"}, "111222333", "Amal Haddad", Household::kSingle,
+                 ParseIban("NL20INGB0001234567").value()};
+    c_.plan.client = {"C1"};
+    c_.plan.benefit_start = D("2027-01-01");
+    Bill rent;
+    rent.id = {"RENT"};
+    rent.client = {"C1"};
+    rent.creditor = {"HOUSING"};
+    rent.amount = E(800);
+    rent.start = D("2027-01-01");
+    rent.reference = {ReferenceKind::kFreeText, "huur"};
+    c_.bills.push_back(rent);
+    c_.benefit = E(1000);
+    ToeslagExpectation e;
+    e.client = {"C1"};
+    e.applied_on = D("2027-01-05");
+    e.right_from = M("2027-01");
+    e.monthly = E(300);
+    c_.toeslagen.push_back(e);
+  }
+  ClientMonth Run(const char* month, const char* run_date) {
+    auto out = ComputeClientMonth(c_, creditors_, policy_, M(month), D(run_date));
+    EXPECT_TRUE(out.has_value());
+    CarryForward(*out, &c_);
+    return *out;
+  }
+  void Receive(const char* id, const char* on, int64_t euros, const char* from, const char* to,
+               Destination where) {
+    c_.receipts.push_back({id, {"C1"}, IncomeKind::kRentAllowance, D(on), E(euros), M(from), M(to),
+                           where, std::nullopt});
+  }
+  static Money Allowance(const ClientMonth& m) {
+    for (const Payment& p : m.payments) {
+      if (p.purpose == PaymentPurpose::kAllowance) return p.amount;
+    }
+    return Money::Zero();
+  }
+  static bool Has(const ClientMonth& m, SignalKind kind) {
+    for (const Signal& s : m.signals) {
+      if (s.kind == kind) return true;
+    }
+    return false;
+  }
+
+  std::map<CreditorId, Creditor> creditors_;
+  ClientCase c_;
+  MonthPolicy policy_;
+};
+
+TEST_F(BridgingTest, DrawsUpToTheMinimumWithinTheExpectedCover) {
+  const ClientMonth jan = Run("2027-01", "2026-12-20");
+  EXPECT_EQ(jan.credit.cover, E(300));  // January's huurtoeslag is expected, not received
+  EXPECT_EQ(jan.credit.drawn, E(50));   // 1000 - 800 = 200; the minimum is 250
+  EXPECT_EQ(Allowance(jan), E(250));
+  EXPECT_EQ(jan.credit.after.loan, E(50));
+  EXPECT_FALSE(Has(jan, SignalKind::kBelowMinimum));
+}
+
+TEST_F(BridgingTest, NeverDrawsBeyondTheToeslagenExpected) {
+  c_.toeslagen[0].monthly = E(20);
+  const ClientMonth jan = Run("2027-01", "2026-12-20");
+  EXPECT_EQ(jan.credit.drawn, E(20));
+  EXPECT_EQ(Allowance(jan), E(220));
+  EXPECT_TRUE(Has(jan, SignalKind::kBelowMinimum));
+}
+
+TEST_F(BridgingTest, NeverDrawsBeyondTheCeiling) {
+  policy_.bridging[0].ceiling_single = E(30);
+  const ClientMonth jan = Run("2027-01", "2026-12-20");
+  EXPECT_EQ(jan.credit.drawn, E(30));
+  EXPECT_TRUE(Has(jan, SignalKind::kBelowMinimum));
+  const ClientMonth feb = Run("2027-02", "2027-01-20");
+  EXPECT_EQ(feb.credit.drawn, Money::Zero());
+  EXPECT_EQ(Allowance(feb), E(200));
+}
+
+TEST_F(BridgingTest, TheLumpSumOnTheManagedAccountSetsOffFirstAndTheRestIsLeefgeld) {
+  Run("2027-01", "2026-12-20");
+  Run("2027-02", "2027-01-20");
+  const ClientMonth mar = Run("2027-03", "2027-02-20");
+  EXPECT_EQ(mar.credit.after.loan, E(150));
+  Receive("R1", "2027-03-02", 1200, "2027-01", "2027-04", Destination::kManaged);
+  const ClientMonth apr = Run("2027-04", "2027-03-20");
+  EXPECT_EQ(apr.credit.income, E(1200));
+  EXPECT_EQ(apr.credit.set_off, E(150));
+  EXPECT_EQ(apr.credit.drawn, Money::Zero());
+  EXPECT_EQ(apr.credit.after.Outstanding(), Money::Zero());
+  EXPECT_EQ(Allowance(apr), E(1000 + 1200 - 150 - 800));
+  EXPECT_TRUE(apr.signals.empty());
+}
+
+TEST_F(BridgingTest, ToeslagenOnTheOwnAccountAreRecoveredNeverBelowTheMinimum) {
+  Run("2027-01", "2026-12-20");
+  Run("2027-02", "2027-01-20");
+  Run("2027-03", "2027-02-20");  // loan 150
+  Receive("R1", "2027-03-02", 1200, "2027-01", "2027-04", Destination::kOwn);
+  c_.benefit = E(1080);  // 280 above rent: 30 above the minimum
+  const ClientMonth apr = Run("2027-04", "2027-03-20");
+  EXPECT_TRUE(Has(apr, SignalKind::kReceivedOnOwnAccount));
+  EXPECT_EQ(apr.credit.moved_to_recovery, E(150));
+  EXPECT_EQ(apr.credit.recovered, E(30));  // instalment 50, but only 30 lies above the minimum
+  EXPECT_EQ(Allowance(apr), E(250));
+  const ClientMonth may = Run("2027-05", "2027-04-20");
+  EXPECT_EQ(may.credit.recovered, E(30));
+  EXPECT_EQ(may.credit.after.to_recover, E(90));
+}
+
+TEST_F(BridgingTest, AGiftIsGrantedNotLent) {
+  policy_.bridging[0].form = CreditForm::kGift;
+  c_.toeslagen.clear();  // a gift does not wait for toeslagen
+  const ClientMonth jan = Run("2027-01", "2026-12-20");
+  EXPECT_EQ(jan.credit.drawn, E(50));
+  EXPECT_EQ(jan.credit.after.loan, Money::Zero());
+  EXPECT_EQ(jan.credit.after.granted, E(50));
+  EXPECT_EQ(AssetBalance(jan.entries, accounts::Grant({"C1"})), E(50));
+}
+
+TEST_F(BridgingTest, RunningAMonthAgainDrawsAndSetsOffNothingTwice) {
+  Receive("R1", "2026-12-10", 300, "2027-01", "2027-01", Destination::kManaged);
+  c_.credit.loan = E(100);
+  ClientCase before = c_;
+  const ClientMonth first = Run("2027-01", "2026-12-20");
+  EXPECT_EQ(first.credit.set_off, E(100));
+  // The same month again with what the store now holds: nothing new.
+  const ClientMonth again = Run("2027-01", "2026-12-21");
+  EXPECT_TRUE(again.entries.empty());
+  EXPECT_TRUE(again.payments.empty());
+  // And with the receipt not marked processed, its keys still stop a second booking.
+  before.booked_keys = c_.booked_keys;
+  before.opening_balance = c_.opening_balance;
+  before.credit = c_.credit;
+  auto replay = ComputeClientMonth(before, creditors_, policy_, M("2027-01"), D("2026-12-21"));
+  ASSERT_TRUE(replay.has_value());
+  EXPECT_TRUE(replay->entries.empty());
+}
+
+TEST_F(BridgingTest, SignalsAnOverdueToeslagAndCreditOutstandingAtTheEnd) {
+  for (const char* m : {"2027-01", "2027-02", "2027-03", "2027-04", "2027-05"}) {
+    Run(m, (std::string(m) + "-01").c_str());
+  }
+  // Expected 2 March, not received; the June run (1 June) is far beyond 14 days.
+  const ClientMonth jun = Run("2027-06", "2027-06-01");
+  EXPECT_TRUE(Has(jun, SignalKind::kToeslagOverdue));
+  EXPECT_TRUE(Has(jun, SignalKind::kCreditOutstandingAtEnd));
+  EXPECT_EQ(jun.credit.after.loan, E(300));  // 50 a month for six months
+}
+
+// ---------------------------------------------------------------------------------------------
+// Property tests: thousands of random clients over eight months, seeded; the seed is printed on
+// failure. Balances are recomputed from the entries alone, independently of the engine's own
+// running totals.
+
+struct World {
+  std::map<CreditorId, Creditor> creditors;
+  ClientCase c;
+  MonthPolicy policy;
+  YearMonth start;
+};
+
+World RandomWorld(uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  const auto pick = [&](int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+  };
+  World w;
+  w.creditors[{"CR"}] = {{"CR"}, "Crediteur", ParseIban("NL91ABNA0417164300").value(), {},
+                         Address{"", "", "", "Utrecht", "NL"}};
+  w.start = YearMonth::FromYm(2026, static_cast<int>(pick(1, 12))).value();
+  Client& cl = w.c.client;
+  cl = {{"C1"}, "111222333", "Client", static_cast<Household>(pick(0, 2)),
+        ParseIban("NL20INGB0001234567").value()};
+  cl.adults = cl.household == Household::kSingle ? 1 : static_cast<int>(pick(1, 2));
+  cl.children = cl.household == Household::kFamily ? static_cast<int>(pick(1, 4)) : 0;
+  w.c.plan.client = cl.id;
+  w.c.plan.benefit_start = w.start.DayClamped(static_cast<int>(pick(1, 28)));
+  if (pick(0, 5) == 0) w.c.plan.benefit_end = w.c.plan.benefit_start.AddDays(static_cast<int>(pick(20, 160)));
+  const BillKind kinds[] = {BillKind::kRent, BillKind::kHealthInsurance, BillKind::kEnergy,
+                            BillKind::kWater};
+  for (int i = 0; i < 4; ++i) {
+    Bill b;
+    b.id = {"B" + std::to_string(i)};
+    b.client = cl.id;
+    b.kind = kinds[i];
+    b.creditor = {pick(0, 30) == 0 ? "UNKNOWN" : "CR"};
+    b.amount = Money::FromCents(i == 0 ? pick(30000, 130000) : pick(2000, 25000));
+    b.schedule = i == 3 ? Schedule::kQuarterly : Schedule::kMonthly;
+    b.due_day = static_cast<int>(pick(1, 31));
+    b.start = w.start.FirstDay();
+    b.reference = {ReferenceKind::kFreeText, "ref"};
+    w.c.bills.push_back(b);
+  }
+  if (pick(0, 3) == 0) {  // a yearly energy settlement: an extra bill
+    Bill b = w.c.bills[2];
+    b.id = {"B9"};
+    b.schedule = Schedule::kOnce;
+    b.start = w.start.AddMonths(static_cast<int>(pick(0, 7))).DayClamped(static_cast<int>(pick(1, 28)));
+    b.amount = Money::FromCents(pick(5000, 60000));
+    w.c.bills.push_back(b);
+  }
+  BridgingPolicy& p = w.policy.bridging[0];
+  p.minimum_per_adult = Money::FromCents(pick(5000, 40000));
+  p.minimum_per_child = Money::FromCents(pick(0, 15000));
+  p.minimum_per_week = pick(0, 3) == 0;
+  p.ceiling_single = Money::FromCents(pick(20000, 100000));
+  p.ceiling_couple = Money::FromCents(pick(20000, 120000));
+  p.ceiling_family = Money::FromCents(pick(30000, 150000));
+  p.form = pick(0, 9) == 0 ? CreditForm::kGift : CreditForm::kLoan;
+  p.recovery_instalment = Money::FromCents(pick(1000, 10000));
+  const IncomeKind toeslagen[] = {IncomeKind::kRentAllowance, IncomeKind::kCareAllowance,
+                                  IncomeKind::kChildBudget};
+  int receipt_no = 0;
+  for (int k = 0; k < 3; ++k) {
+    if (pick(0, 2) == 0) continue;
+    ToeslagExpectation e;
+    e.client = cl.id;
+    e.kind = toeslagen[k];
+    e.applied_on = w.c.plan.benefit_start.AddDays(static_cast<int>(pick(0, 20)));
+    e.right_from = YearMonth::Of(w.c.plan.benefit_start);
+    e.monthly = Money::FromCents(pick(2000, 45000));
+    e.paid_to = pick(0, 4) == 0 ? Destination::kOwn : Destination::kManaged;
+    w.c.toeslagen.push_back(e);
+    // What really arrives: late by 0-3 months, sometimes less, sometimes elsewhere.
+    const int delay = static_cast<int>(pick(0, 90));
+    for (const ExpectedPayment& x : ExpectedPayments(e, 56, 8)) {
+      Money amount = x.amount;
+      if (pick(0, 5) == 0) amount = Money::FromCents(amount.cents() * pick(50, 110) / 100 + 1);
+      const Destination where =
+          pick(0, 6) == 0 ? Destination::kOwn : (pick(0, 9) == 0 ? Destination::kManaged : e.paid_to);
+      w.c.receipts.push_back({"R" + std::to_string(receipt_no++), cl.id, e.kind,
+                              x.date.AddDays(delay), amount, x.covers_from, x.covers_to, where,
+                              std::nullopt});
+    }
+  }
+  if (pick(0, 2) == 0) {
+    w.c.receipts.push_back({"V", cl.id, IncomeKind::kHolidayAllowance, D("2026-06-01"),
+                            Money::FromCents(pick(10000, 80000)), std::nullopt, std::nullopt,
+                            Destination::kManaged, std::nullopt});
+  }
+  if (pick(0, 3) == 0) {
+    w.c.receipts.push_back({"ER", cl.id, IncomeKind::kEnergyRefund,
+                            w.start.AddMonths(static_cast<int>(pick(0, 6))).DayClamped(10),
+                            Money::FromCents(pick(1000, 40000)), std::nullopt, std::nullopt,
+                            pick(0, 1) == 0 ? Destination::kManaged : Destination::kOwn,
+                            std::nullopt});
+  }
+  return w;
+}
+
+TEST(BridgingPropertyTest, ThousandsOfRandomClientsKeepEveryInvariant) {
+  const uint64_t base = 20261123;
+  int months_with_credit = 0, set_offs = 0, recoveries = 0;
+  for (uint64_t i = 0; i < 4000; ++i) {
+    const uint64_t seed = base + i;
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    World w = RandomWorld(seed);
+    std::mt19937_64 rng(seed ^ 0x5eed);
+    std::vector<Entry> all;
+    std::set<std::string> keys;
+    for (int k = 0; k < 9; ++k) {
+      const YearMonth month = w.start.AddMonths(k);
+      w.c.benefit = std::uniform_int_distribution<int>(0, 12)(rng) == 0
+                        ? std::nullopt
+                        : std::optional<Money>(Money::FromCents(
+                              std::uniform_int_distribution<int64_t>(60000, 200000)(rng)));
+      const Date run_date = month.AddMonths(-1).DayClamped(
+          std::uniform_int_distribution<int>(1, 28)(rng));
+      const auto out = ComputeClientMonth(w.c, w.creditors, w.policy, month, run_date);
+      if (!out) continue;
+      const ClientId& id = w.c.client.id;
+      for (const Entry& e : out->entries) {
+        ASSERT_TRUE(e.amount.IsPositive()) << e.key;
+        ASSERT_NE(e.debit_account, e.credit_account) << e.key;
+        ASSERT_TRUE(keys.insert(e.key).second) << "booked twice: " << e.key;
+        all.push_back(e);
+      }
+      // Every balance from the entries alone.
+      const Money funds = LiabilityBalance(all, accounts::ClientFunds(id));
+      const Money loan = AssetBalance(all, accounts::Loan(id));
+      const Money recovery = AssetBalance(all, accounts::Recovery(id));
+      const Money grant = AssetBalance(all, accounts::Grant(id));
+      ASSERT_FALSE(funds.IsNegative());
+      ASSERT_FALSE(loan.IsNegative());
+      ASSERT_FALSE(recovery.IsNegative());
+      ASSERT_EQ(funds, out->closing_balance);
+      ASSERT_EQ(loan, out->credit.after.loan);
+      ASSERT_EQ(recovery, out->credit.after.to_recover);
+      ASSERT_EQ(grant, out->credit.after.granted);
+      // The bank holds exactly the client's money; the credit accounts balance.
+      ASSERT_EQ(AssetBalance(all, accounts::ManagedBank()), funds);
+      ASSERT_EQ(LiabilityBalance(all, accounts::MunicipalityBridging()), loan + recovery);
+      ASSERT_EQ(LiabilityBalance(all, accounts::MunicipalitySpecialAssistance()), grant);
+      // Credit never above the ceiling nor the expected cover when drawn.
+      if (out->credit.drawn.IsPositive()) {
+        ++months_with_credit;
+        if (w.policy.bridging[0].form == CreditForm::kLoan) {
+          ASSERT_LE(loan + recovery, out->credit.ceiling);
+          ASSERT_LE(loan, out->credit.cover);
+        } else {
+          ASSERT_LE(grant, out->credit.ceiling);
+        }
+      }
+      if (out->credit.set_off.IsPositive()) ++set_offs;
+      if (out->credit.recovered.IsPositive()) ++recoveries;
+      // Leefgeld never below the minimum unless a signal says why.
+      Money allowance;
+      for (const Payment& p : out->payments) {
+        if (p.purpose == PaymentPurpose::kAllowance) allowance = p.amount;
+      }
+      bool explained = false;
+      for (const Signal& s : out->signals) explained |= s.kind == SignalKind::kBelowMinimum;
+      ASSERT_TRUE(allowance >= out->credit.minimum || explained)
+          << month.ToString() << " leefgeld " << allowance.ToDecimalString();
+      if (allowance < out->credit.minimum && !out->already_booked.size()) {
+        // ... and only because a limit was reached: never because of a recovery instalment.
+        const CreditBalances& after = out->credit.after;
+        const bool limit = out->benefit_missing || after.Outstanding() >= out->credit.ceiling ||
+                           after.loan >= out->credit.cover ||
+                           (out->credit.form == CreditForm::kGift &&
+                            after.granted >= out->credit.ceiling);
+        ASSERT_TRUE(limit) << month.ToString() << " below the minimum with room to draw";
+        for (const Entry& e : out->entries) {
+          ASSERT_EQ(e.key.find("|recovery|"), std::string::npos) << "recovered below the minimum";
+        }
+      }
+      // Unpaid bills are always signalled.
+      bool unpaid_signal = false;
+      for (const Signal& s : out->signals) unpaid_signal |= s.kind == SignalKind::kBillsUnpaid;
+      ASSERT_EQ(unpaid_signal, !out->unpaid.empty());
+      CarryForward(*out, &w.c);
+    }
+  }
+  // The random worlds do exercise the paths (a property test that never draws proves nothing).
+  EXPECT_GT(months_with_credit, 1000);
+  EXPECT_GT(set_offs, 500);
+  EXPECT_GT(recoveries, 100);
+}
+
+}  // namespace
+}  // namespace ontzorg
