@@ -7,6 +7,7 @@
 #include <random>
 #include <set>
 
+#include "engine/forecast.h"
 #include "engine/month.h"
 #include "tests/engine/printers.h"
 
@@ -226,6 +227,34 @@ TEST_F(BridgingTest, SignalsAnOverdueToeslagAndCreditOutstandingAtTheEnd) {
   EXPECT_TRUE(Has(jun, SignalKind::kToeslagOverdue));
   EXPECT_TRUE(Has(jun, SignalKind::kCreditOutstandingAtEnd));
   EXPECT_EQ(jun.credit.after.loan, E(300));  // 50 a month for six months
+}
+
+TEST_F(BridgingTest, TheForecastShowsTheGapBridgedAndSetOff) {
+  const std::map<YearMonth, Money> benefits = {{M("2027-01"), E(1000)}};
+  const auto f = Forecast(c_, benefits, creditors_, policy_, M("2027-01"), D("2026-12-20"), 7);
+  ASSERT_EQ(f.size(), 7u);
+  EXPECT_FALSE(f[0].bijstand_assumed);
+  EXPECT_TRUE(f[1].bijstand_assumed);
+  for (int k = 0; k < 3; ++k) {
+    EXPECT_EQ(f[k].credit_drawn, E(50)) << k;
+    EXPECT_EQ(f[k].leefgeld, E(250)) << k;
+  }
+  EXPECT_EQ(f[2].outstanding, E(150));
+  // April's run (20 March) finds the lump sum of 2 March: 1200 for January to April.
+  EXPECT_EQ(f[3].income, E(1200));
+  EXPECT_EQ(f[3].credit_set_off, E(150));
+  EXPECT_EQ(f[3].leefgeld, E(1250));
+  EXPECT_EQ(f[3].outstanding, Money::Zero());
+  EXPECT_EQ(f[4].income, E(300));  // May's, paid 20 April
+  EXPECT_EQ(f[4].leefgeld, E(500));
+  EXPECT_FALSE(f[6].in_relief);  // relief ends 30 June
+}
+
+TEST_F(BridgingTest, AnOverdueToeslagIsAssumedToArriveAfterTheRunDate) {
+  const auto projected = ProjectedReceipts(c_, policy_.bridging[0], D("2027-03-25"), M("2027-06"));
+  ASSERT_FALSE(projected.empty());
+  EXPECT_EQ(projected[0].received_on, D("2027-03-30"));  // after Good Friday and Easter Monday
+  EXPECT_EQ(projected[0].amount, E(1200));
 }
 
 // ---------------------------------------------------------------------------------------------

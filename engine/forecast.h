@@ -1,0 +1,50 @@
+// The six-month forecast of one client: the month computation run ahead on projected inputs.
+// Bijstand as recorded, else the latest recorded amount (marked assumed); toeslagen as the coach
+// expects them (ExpectedPayments), except what already arrived; an overdue payment is assumed to
+// arrive just after the run date. Because the forecast runs the same ComputeClientMonth, it
+// shows exactly the credit the real months would draw and set off on those assumptions.
+#ifndef ONTZORG_ENGINE_FORECAST_H_
+#define ONTZORG_ENGINE_FORECAST_H_
+
+#include <map>
+#include <vector>
+
+#include "engine/month.h"
+
+namespace ontzorg {
+
+struct ForecastMonth {
+  YearMonth month;
+  Date run_date;            // the assumed run date (the real one shifted by whole months)
+  bool in_relief = false;   // false: the client is not in relief; the figures are zero
+  int relief_month = 0;
+  bool already_booked = false;  // parts of this month were booked by an earlier run
+  Money bijstand;
+  bool bijstand_assumed = false;  // not recorded: the latest recorded amount is assumed
+  Money income;        // toeslagen and other income arriving on the managed account
+  Money bills_paid;
+  Money bills_unpaid;
+  Money credit_drawn;  // loan drawn or gift granted
+  Money credit_set_off;
+  Money credit_recovered;
+  Money leefgeld;
+  Money minimum;
+  Money outstanding;   // credit outstanding after the month
+  std::vector<SignalKind> signals;
+};
+
+// Projects `months` months from `from`. `start` is the case as loaded for `from` (balances,
+// credit, receipts, keys booked for `from`); `benefits` the recorded bijstand by month.
+std::vector<ForecastMonth> Forecast(const ClientCase& start,
+                                    const std::map<YearMonth, Money>& benefits,
+                                    const std::map<CreditorId, Creditor>& creditors,
+                                    const MonthPolicy& policy, YearMonth from, Date run_date,
+                                    int months);
+
+// The receipts the forecast assumes will still arrive, given those recorded by `run_date`.
+std::vector<Receipt> ProjectedReceipts(const ClientCase& c, const BridgingPolicy& policy,
+                                       Date run_date, YearMonth until);
+
+}  // namespace ontzorg
+
+#endif  // ONTZORG_ENGINE_FORECAST_H_
