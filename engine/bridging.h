@@ -67,6 +67,18 @@ struct Receipt {
   std::optional<YearMonth> processed_in;  // the month whose run processed it, once one has
 };
 
+// A recorded decision to write off bridging credit (never without a reason). The next run books
+// it: from the amount to recover first, then from the loan, never more than is outstanding.
+struct WriteOff {
+  std::string id;
+  ClientId client;
+  Money amount;  // > 0
+  std::string reason;
+  std::string decided_by;
+  Date decided_on;
+  std::optional<YearMonth> processed_in;  // the month whose run booked it, once one has
+};
+
 // One expected payment of a toeslag: the lump sum first, then one month at a time.
 struct ExpectedPayment {
   Date date;

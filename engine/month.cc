@@ -96,6 +96,24 @@ class MonthBuilder {
              from_loan ? accounts::Loan(id) : accounts::Recovery(id), amount);
     (from_loan ? credit_.loan : credit_.to_recover) -= amount;
   }
+  // Writes off from the amount to recover first, then from the loan; returns what was written off.
+  Money WriteOffCredit(const std::string& key, Money amount) {
+    const ClientId& id = input_.client.id;
+    const Money from_recovery = amount < credit_.to_recover ? amount : credit_.to_recover;
+    const Money rest = amount - from_recovery;
+    const Money from_loan = rest < credit_.loan ? rest : credit_.loan;
+    if (from_recovery.IsPositive()) {
+      Transfer(key, EntryKind::kCreditWrittenOff, accounts::MunicipalityBridging(),
+               accounts::Recovery(id), from_recovery);
+      credit_.to_recover -= from_recovery;
+    }
+    if (from_loan.IsPositive()) {
+      Transfer(key + ":loan", EntryKind::kCreditWrittenOff, accounts::MunicipalityBridging(),
+               accounts::Loan(id), from_loan);
+      credit_.loan -= from_loan;
+    }
+    return from_recovery + from_loan;
+  }
   void MoveToRecovery(const std::string& key, Money amount) {
     const ClientId& id = input_.client.id;
     OZ_INVARIANT(amount <= credit_.loan, "only outstanding credit moves to recovery");
@@ -159,7 +177,7 @@ void ProcessReceipts(const ClientCase& input, const BridgingPolicy* policy, Date
   });
   const ClientId& id = input.client.id;
   for (const Receipt* r : due) {
-    out->processed_receipts.push_back(r->id);
+    out->processed.push_back("receipt:" + r->id);
     const std::string key = ReceiptKey(id, "receipt", *r);
     if (b->Booked(key)) {  // processed by a run whose record of it was not passed in
       out->already_booked.push_back(key);
@@ -309,6 +327,16 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
   }
 
   ProcessReceipts(input, bridging, run_date, &builder, &out);
+  for (const WriteOff& w : input.write_offs) {
+    if (w.processed_in || w.decided_on > run_date) continue;
+    out.processed.push_back("write_off:" + w.id);
+    const std::string key = id.value + "|write_off:" + w.id;
+    if (builder.Booked(key)) {
+      out.already_booked.push_back(key);
+      continue;
+    }
+    out.credit.written_off += builder.WriteOffCredit(key, w.amount);
+  }
 
   // What this month still has to pay: the due bills with a known creditor, in priority order.
   std::vector<DueBill> due_bills;
@@ -459,9 +487,12 @@ void CarryForward(const ClientMonth& month, ClientCase* next) {
   next->opening_balance = month.closing_balance;
   next->credit = month.credit.after;
   for (const Entry& e : month.entries) next->booked_keys.push_back(e.key);
-  for (const std::string& id : month.processed_receipts) {
+  for (const std::string& item : month.processed) {
     for (Receipt& r : next->receipts) {
-      if (r.id == id && !r.processed_in) r.processed_in = month.month;
+      if (item == "receipt:" + r.id && !r.processed_in) r.processed_in = month.month;
+    }
+    for (WriteOff& w : next->write_offs) {
+      if (item == "write_off:" + w.id && !w.processed_in) w.processed_in = month.month;
     }
   }
 }

@@ -41,6 +41,7 @@ struct ClientCase {
   CreditBalances credit;                       // before this run
   std::vector<ToeslagExpectation> toeslagen;   // the client's expected toeslagen
   std::vector<Receipt> receipts;               // every receipt recorded for the client
+  std::vector<WriteOff> write_offs;            // every write-off decision for the client
 };
 
 // The party paid: a creditor, or the client (leefgeld).
@@ -118,6 +119,7 @@ struct CreditMonth {
   Money set_off;
   Money moved_to_recovery;
   Money recovered;
+  Money written_off;
   CreditBalances after;  // balances after this month
 };
 
@@ -136,7 +138,8 @@ struct ClientMonth {
   std::vector<std::string> already_booked;  // keys found booked by an earlier run
   CreditMonth credit;
   std::vector<Signal> signals;
-  std::vector<std::string> processed_receipts;  // receipt ids this month processed
+  // What this month processed: "receipt:<id>" and "write_off:<id>" (the store records them).
+  std::vector<std::string> processed;
 };
 
 struct ExecutionPlan {

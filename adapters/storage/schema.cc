@@ -15,11 +15,15 @@ std::vector<std::string> SqliteAppendOnly(const std::vector<std::string>& tables
   return out;
 }
 
-std::vector<std::string> PostgresAppendOnly(const std::vector<std::string>& tables) {
-  std::vector<std::string> out = {
-      "CREATE FUNCTION ontzorg_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-      "RAISE EXCEPTION 'the ledger is append-only: % rows are never changed or removed', "
-      "TG_TABLE_NAME; END $$"};
+std::vector<std::string> PostgresAppendOnly(const std::vector<std::string>& tables,
+                                            bool create_function) {
+  std::vector<std::string> out;
+  if (create_function) {
+    out.push_back(
+        "CREATE FUNCTION ontzorg_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "RAISE EXCEPTION 'the ledger is append-only: % rows are never changed or removed', "
+        "TG_TABLE_NAME; END $$");
+  }
   for (const std::string& t : tables) {
     out.push_back("CREATE TRIGGER " + t + "_append_only BEFORE UPDATE OR DELETE ON " + t +
                   " FOR EACH ROW EXECUTE FUNCTION ontzorg_append_only()");
@@ -81,8 +85,36 @@ std::vector<Migration> Build() {
       "CREATE INDEX findings_run ON findings (run_id)",
   };
   v1.sqlite_only = SqliteAppendOnly(ledger);
-  v1.postgresql_only = PostgresAppendOnly(ledger);
-  return {v1};
+  v1.postgresql_only = PostgresAppendOnly(ledger, true);
+
+  // v2: the toeslagen gap (issue 3). Receipts, write-off decisions and the record of which run
+  // processed them are facts: append-only like the ledger.
+  Migration v2{2, "household size, toeslagen, receipts, write-offs", {}, {}, {}};
+  v2.common = {
+      "ALTER TABLE clients ADD COLUMN adults BIGINT NOT NULL DEFAULT 1",
+      "ALTER TABLE clients ADD COLUMN children BIGINT NOT NULL DEFAULT 0",
+      "CREATE TABLE toeslagen (client_id TEXT NOT NULL REFERENCES clients(id), "
+      "kind TEXT NOT NULL, applied_on TEXT NOT NULL, right_from TEXT NOT NULL, "
+      "monthly_cents BIGINT NOT NULL CHECK (monthly_cents > 0), first_payment TEXT, "
+      "paid_to TEXT NOT NULL, PRIMARY KEY (client_id, kind))",
+      "CREATE TABLE receipts (id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES clients(id), "
+      "kind TEXT NOT NULL, received_on TEXT NOT NULL, "
+      "amount_cents BIGINT NOT NULL CHECK (amount_cents > 0), covers_from TEXT, covers_to TEXT, "
+      "landed_on TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL)",
+      "CREATE INDEX receipts_client ON receipts (client_id)",
+      "CREATE TABLE write_offs (id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES clients(id), "
+      "amount_cents BIGINT NOT NULL CHECK (amount_cents > 0), reason TEXT NOT NULL, "
+      "decided_by TEXT NOT NULL, decided_on TEXT NOT NULL, recorded_at TEXT NOT NULL)",
+      "CREATE INDEX write_offs_client ON write_offs (client_id)",
+      "CREATE TABLE processed (item TEXT PRIMARY KEY, client_id TEXT NOT NULL, "
+      "run_id BIGINT NOT NULL REFERENCES runs(id), month TEXT NOT NULL)",
+      "CREATE INDEX processed_client ON processed (client_id)",
+      "INSERT INTO counters (name, value) VALUES ('write_off', 0)",
+  };
+  const std::vector<std::string> facts = {"receipts", "write_offs", "processed"};
+  v2.sqlite_only = SqliteAppendOnly(facts);
+  v2.postgresql_only = PostgresAppendOnly(facts, false);
+  return {v1, v2};
 }
 
 }  // namespace

@@ -189,6 +189,19 @@ TEST_F(BridgingTest, ToeslagenOnTheOwnAccountAreRecoveredNeverBelowTheMinimum) {
   EXPECT_EQ(may.credit.after.to_recover, E(90));
 }
 
+TEST_F(BridgingTest, AWriteOffDecisionIsBookedOnceAndNeverBeyondWhatIsOutstanding) {
+  Run("2027-01", "2026-12-20");
+  Run("2027-02", "2027-01-20");  // loan 100
+  c_.write_offs.push_back({"W1", {"C1"}, E(500), "client moved abroad", "coach", D("2027-02-01"),
+                           std::nullopt});
+  const ClientMonth mar = Run("2027-03", "2027-02-20");
+  EXPECT_EQ(mar.credit.written_off, E(100));  // the decision said 500; 100 was outstanding
+  EXPECT_EQ(mar.credit.drawn, E(50));          // the month still needs its credit
+  EXPECT_EQ(mar.credit.after.loan, E(50));
+  const ClientMonth apr = Run("2027-04", "2027-03-20");
+  EXPECT_EQ(apr.credit.written_off, Money::Zero());
+}
+
 TEST_F(BridgingTest, AGiftIsGrantedNotLent) {
   policy_.bridging[0].form = CreditForm::kGift;
   c_.toeslagen.clear();  // a gift does not wait for toeslagen
@@ -343,6 +356,11 @@ World RandomWorld(uint64_t seed) {
                               std::nullopt});
     }
   }
+  if (pick(0, 7) == 0) {
+    w.c.write_offs.push_back({"W", cl.id, Money::FromCents(pick(1, 80000)), "decision", "coach",
+                              w.start.AddMonths(static_cast<int>(pick(1, 6))).FirstDay(),
+                              std::nullopt});
+  }
   if (pick(0, 2) == 0) {
     w.c.receipts.push_back({"V", cl.id, IncomeKind::kHolidayAllowance, D("2026-06-01"),
                             Money::FromCents(pick(10000, 80000)), std::nullopt, std::nullopt,
@@ -360,7 +378,7 @@ World RandomWorld(uint64_t seed) {
 
 TEST(BridgingPropertyTest, ThousandsOfRandomClientsKeepEveryInvariant) {
   const uint64_t base = 20261123;
-  int months_with_credit = 0, set_offs = 0, recoveries = 0;
+  int months_with_credit = 0, set_offs = 0, recoveries = 0, write_offs = 0;
   for (uint64_t i = 0; i < 4000; ++i) {
     const uint64_t seed = base + i;
     SCOPED_TRACE("seed " + std::to_string(seed));
@@ -413,6 +431,7 @@ TEST(BridgingPropertyTest, ThousandsOfRandomClientsKeepEveryInvariant) {
       }
       if (out->credit.set_off.IsPositive()) ++set_offs;
       if (out->credit.recovered.IsPositive()) ++recoveries;
+      if (out->credit.written_off.IsPositive()) ++write_offs;
       // Leefgeld never below the minimum unless a signal says why.
       Money allowance;
       for (const Payment& p : out->payments) {
@@ -445,6 +464,7 @@ TEST(BridgingPropertyTest, ThousandsOfRandomClientsKeepEveryInvariant) {
   EXPECT_GT(months_with_credit, 1000);
   EXPECT_GT(set_offs, 500);
   EXPECT_GT(recoveries, 100);
+  EXPECT_GT(write_offs, 50);
 }
 
 }  // namespace
