@@ -436,7 +436,8 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
                         : builder.credit().Outstanding() >= out.credit.ceiling
                             ? "the credit ceiling (" + out.credit.ceiling.ToDecimalString() +
                                   ") is reached"
-                            : "no more toeslagen are expected to cover credit";
+                            : "the toeslagen still expected (" + out.credit.cover.ToDecimalString() +
+                                  ") cannot cover more credit";
       if (bridging->form == CreditForm::kGift && !out.benefit_missing) {
         why = "the gift ceiling (" + out.credit.ceiling.ToDecimalString() + ") is reached";
       }

@@ -28,6 +28,11 @@ std::vector<Finding> FindingsOf(const ClientMonth& m) {
                    std::string(ToString(u.kind)) + " due " + u.due.ToString() + ": " +
                        Describe(u.reason) + " (available " + u.available.ToDecimalString() + ")"});
   }
+  for (const Signal& sig : m.signals) {
+    // Unpaid bills and a missing bijstand are already findings of their own above.
+    if (sig.kind == SignalKind::kBillsUnpaid || sig.kind == SignalKind::kNoBenefit) continue;
+    out.push_back({m.client, ToString(sig.kind), "", sig.amount, sig.detail});
+  }
   for (const Payment& p : m.payments) {
     if (!p.late) continue;
     out.push_back({m.client, "late", p.bill ? p.bill->value : "leefgeld", p.amount,
@@ -195,6 +200,23 @@ void Tally(const ClientMonth& month, RunReport* report) {
     (bill ? report->bill_payments : report->allowance_payments) += 1;
     (bill ? report->bills_total : report->allowance_total) += p.amount;
   }
+  const CreditMonth& c = month.credit;
+  report->income_received += c.income;
+  report->credit_drawn += c.drawn;
+  report->credit_set_off += c.set_off;
+  report->credit_recovered += c.recovered;
+  report->credit_written_off += c.written_off;
+  report->credit_moved_to_recovery += c.moved_to_recovery;
+  report->credit_outstanding += c.after.Outstanding();
+  if (c.drawn.IsPositive()) ++report->clients_with_credit_drawn;
+  for (const Signal& s : month.signals) {
+    if (s.kind == SignalKind::kBelowMinimum) ++report->clients_below_minimum;
+  }
+  if (c.drawn.IsPositive() || c.set_off.IsPositive() || c.recovered.IsPositive() ||
+      c.written_off.IsPositive() || c.moved_to_recovery.IsPositive() ||
+      c.after.Outstanding().IsPositive()) {
+    report->credit_lines.push_back({month.client, c});
+  }
 }
 
 // Computes every client's month, chunk by chunk, into `writer`. Returns whether anything new
@@ -218,7 +240,7 @@ Result<bool, Error> BookClients(const Config& config, Store& store, const RunOpt
       auto month = ComputeClientMonth(c, *creditors, config.month, o.month, o.run_date);
       if (!month) continue;
       Tally(*month, report);
-      booked_anything = booked_anything || !month->entries.empty();
+      booked_anything = booked_anything || !month->entries.empty() || !month->processed.empty();
       std::vector<Finding> findings = FindingsOf(*month);
       if (auto s = writer.Add(*month, findings, config.sepa.max_transactions_per_file,
                               config.municipality_code, ToString(config.sepa.version));

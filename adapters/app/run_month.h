@@ -32,6 +32,15 @@ struct RunReport {
   int64_t clients_in_relief = 0;
   int64_t bill_payments = 0, allowance_payments = 0, already_booked = 0;
   Money bills_total, allowance_total, benefits_booked;
+  // Bridging credit this run: totals, and one line per client whose credit moved.
+  Money income_received, credit_drawn, credit_set_off, credit_recovered, credit_written_off;
+  Money credit_moved_to_recovery, credit_outstanding;  // outstanding: after the run, clients in it
+  int64_t clients_with_credit_drawn = 0, clients_below_minimum = 0;
+  struct CreditLine {
+    ClientId client;
+    CreditMonth credit;
+  };
+  std::vector<CreditLine> credit_lines;
   std::vector<Finding> findings;
   std::vector<FileRecord> files;  // written by this invocation (recovered ones included)
   std::string schema_path;

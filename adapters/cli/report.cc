@@ -53,6 +53,15 @@ void PrintRunReport(const RunReport& r, std::ostream& out) {
   Line(out, "Leefgeld betaald / living allowance paid:",
        std::to_string(r.allowance_payments) + " payments, " + Euro(r.allowance_total));
   Line(out, "Eerder al geboekt / already booked before:", std::to_string(r.already_booked));
+  Line(out, "Toeslagen e.d. ontvangen / income received:", Euro(r.income_received));
+  Line(out, "Overbruggingskrediet verstrekt / credit drawn:",
+       Euro(r.credit_drawn) + " (" + std::to_string(r.clients_with_credit_drawn) + " clients)");
+  Line(out, "Verrekend met toeslagen / set off:", Euro(r.credit_set_off));
+  Line(out, "Ingehouden op leefgeld / recovered:", Euro(r.credit_recovered));
+  Line(out, "Naar invordering / moved to recovery:", Euro(r.credit_moved_to_recovery));
+  Line(out, "Kwijtgescholden / written off:", Euro(r.credit_written_off));
+  Line(out, "Krediet openstaand / credit outstanding:", Euro(r.credit_outstanding));
+  Line(out, "Onder minimum leefgeld / below minimum:", std::to_string(r.clients_below_minimum));
   if (r.run_id > 0) {
     std::ostringstream took;
     took << std::fixed << std::setprecision(1) << "booking " << r.booking_seconds
@@ -71,7 +80,38 @@ void PrintRunReport(const RunReport& r, std::ostream& out) {
         << (r.schema_path.empty() ? "the official schema" : r.schema_path) << "):\n";
     PrintFiles(r.files, out);
   }
+  if (!r.credit_lines.empty()) {
+    out << "Krediet per client / credit per client (drawn, set off, recovered, written off, "
+           "outstanding):\n";
+    for (const RunReport::CreditLine& l : r.credit_lines) {
+      const CreditMonth& c = l.credit;
+      out << "  " << std::left << std::setw(12) << l.client.value << std::right << std::setw(10)
+          << c.drawn.ToDecimalString() << std::setw(10) << c.set_off.ToDecimalString()
+          << std::setw(10) << c.recovered.ToDecimalString() << std::setw(10)
+          << c.written_off.ToDecimalString() << std::setw(10)
+          << c.after.Outstanding().ToDecimalString()
+          << (c.form == CreditForm::kGift ? "  (gift / bijzondere bijstand)" : "") << "\n";
+    }
+  }
   PrintFindings(r.findings, out);
+}
+
+void WriteCreditCsv(const std::vector<CreditPosition>& positions, std::ostream& out) {
+  out << "client_id,name,drawn,set_off,recovered,written_off,granted,loan_outstanding,"
+         "to_recover,outstanding\n";
+  const auto field = [](const std::string& s) {
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    return q + "\"";
+  };
+  for (const CreditPosition& p : positions) {
+    out << p.client.value << "," << field(p.name) << "," << p.drawn.ToDecimalString() << ","
+        << p.set_off.ToDecimalString() << "," << p.recovered.ToDecimalString() << ","
+        << p.written_off.ToDecimalString() << "," << p.granted.ToDecimalString() << ","
+        << p.loan.ToDecimalString() << "," << p.to_recover.ToDecimalString() << ","
+        << p.Outstanding().ToDecimalString() << "\n";
+  }
 }
 
 Status<Error> PrintStoreReport(Store& store, std::optional<YearMonth> month, std::ostream& out) {
@@ -84,6 +124,28 @@ Status<Error> PrintStoreReport(Store& store, std::optional<YearMonth> month, std
       << (ledger->bank == ledger->clients ? " (balanced)" : " (NOT BALANCED)")
       << ", lowest client balance " << Euro(ledger->lowest_client)
       << (ledger->lowest_client.IsNegative() ? " (OVERDRAWN)" : "") << "\n";
+  out << "Kredietrekening / credit account: lent out " << Euro(ledger->bridging)
+      << ", client loans " << Euro(ledger->loans)
+      << (ledger->bridging == ledger->loans ? " (balanced)" : " (NOT BALANCED)")
+      << "; gifts " << Euro(ledger->special_assistance)
+      << (ledger->special_assistance == ledger->grants ? " (balanced)" : " (NOT BALANCED)")
+      << "\n";
+  auto credit = store.CreditPositions();
+  if (!credit) return Unexpected(credit.error());
+  Money drawn, set_off, recovered, written_off, outstanding;
+  int64_t open = 0;
+  for (const CreditPosition& p : *credit) {
+    drawn += p.drawn;
+    set_off += p.set_off;
+    recovered += p.recovered;
+    written_off += p.written_off;
+    outstanding += p.Outstanding();
+    open += p.Outstanding().IsPositive();
+  }
+  out << "Overbruggingskrediet / bridging credit: drawn " << Euro(drawn) << ", set off "
+      << Euro(set_off) << ", recovered " << Euro(recovered) << ", written off "
+      << Euro(written_off) << ", outstanding " << Euro(outstanding) << " (" << open
+      << " clients)\n";
   if (runs->empty()) out << "Nog geen runs / no runs yet" << (month ? " for this month" : "") << "\n";
   for (const RunRecord& run : *runs) {
     out << "\nRun " << run.id << ": maand / month " << run.month.ToString() << ", run date "

@@ -12,6 +12,8 @@
 namespace ontzorg {
 
 void PrintRunReport(const RunReport& report, std::ostream& out);
+// The finance department's export: one row per client with credit, amounts in euros.
+void WriteCreditCsv(const std::vector<CreditPosition>& positions, std::ostream& out);
 Status<Error> PrintStoreReport(Store& store, std::optional<YearMonth> month, std::ostream& out);
 
 }  // namespace ontzorg

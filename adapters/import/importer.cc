@@ -130,6 +130,10 @@ const std::map<std::string, std::vector<std::string>>& RequiredColumns() {
       {"bills.csv", {"id", "client_id", "kind", "creditor_id", "amount", "schedule", "due_day",
                      "reference_kind", "reference", "start", "end"}},
       {"benefits.csv", {"client_id", "month", "amount"}},
+      {"toeslagen.csv", {"client_id", "kind", "applied_on", "right_from", "monthly_amount",
+                         "first_payment", "paid_to"}},
+      {"receipts.csv", {"id", "client_id", "kind", "received_on", "amount", "covers_from",
+                        "covers_to", "landed_on"}},
   };
   return kColumns;
 }
@@ -176,6 +180,22 @@ void ParseClient(RowReader& r, ParsedImport* out) {
   c.name = r.Required("name");
   c.household = r.Enum<Household>("household", ParseHousehold, "single, couple, family");
   c.own_iban = r.ReqIban("iban");
+  // Optional: the household's size for the minimum leefgeld; by default one adult (two for a
+  // couple) and, for a family, one child.
+  c.adults = c.household == Household::kCouple ? 2 : 1;
+  c.children = c.household == Household::kFamily ? 1 : 0;
+  const auto count = [&](const char* col, int lo, int* value) {
+    const std::string v = r.Get(col);
+    if (v.empty()) return;
+    const bool digits = v.size() <= 2 && v.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || std::stoi(v) < lo) {
+      r.Bad(col, "'" + v + "' must be a whole number from " + std::to_string(lo) + " to 99");
+      return;
+    }
+    *value = std::stoi(v);
+  };
+  count("adults", 1, &c.adults);
+  count("children", 0, &c.children);
   const bool fresh = Claim(out, "client:" + c.id.value, r, "id");
   if (!r.ok() || !fresh) return;
   out->batch.clients.push_back(std::move(c));
@@ -262,11 +282,75 @@ void ParseBenefit(RowReader& r, ParsedImport* out) {
   out->batch.benefits.push_back(std::move(b));
 }
 
+std::optional<YearMonth> OptMonth(RowReader& r, const std::string& col) {
+  const std::string v = r.Get(col);
+  if (v.empty()) return std::nullopt;
+  auto m = YearMonth::Parse(v);
+  if (!m) r.Bad(col, "'" + v + "' is not a month like 2027-01");
+  return m ? std::optional<YearMonth>(*m) : std::nullopt;
+}
+
+constexpr const char* kIncomeKinds =
+    "rent_allowance, care_allowance, child_budget, holiday_allowance, energy_refund";
+
+void ParseToeslag(RowReader& r, ParsedImport* out) {
+  ToeslagExpectation e;
+  e.client = {r.Id("client_id")};
+  e.kind = r.Enum<IncomeKind>("kind", ParseIncomeKind, kIncomeKinds);
+  if (r.ok() && !IsToeslag(e.kind)) {
+    r.Bad("kind", "'" + std::string(ToString(e.kind)) + "' is not a toeslag; expected are "
+                  "rent_allowance, care_allowance or child_budget (record other income in "
+                  "receipts.csv)");
+  }
+  e.applied_on = r.ReqDate("applied_on");
+  if (r.Get("right_from").empty()) {
+    r.Bad("right_from", "required: the month the right starts, like 2027-01");
+  } else if (auto m = OptMonth(r, "right_from")) {
+    e.right_from = *m;
+  }
+  e.monthly = r.Amount("monthly_amount", false);
+  e.first_payment = r.OptDate("first_payment");
+  e.paid_to = r.Enum<Destination>("paid_to", ParseDestination, "managed, own");
+  if (r.ok() && e.first_payment && *e.first_payment < e.applied_on) {
+    r.Bad("first_payment", "lies before applied_on");
+  }
+  if (!r.ok()) return;
+  if (!Claim(out, "toeslag:" + e.client.value + "|" + ToString(e.kind), r, "kind")) return;
+  out->batch.toeslagen.push_back(std::move(e));
+}
+
+void ParseReceipt(RowReader& r, ParsedImport* out) {
+  Receipt x;
+  x.id = r.Id("id");
+  x.client = {r.Id("client_id")};
+  x.kind = r.Enum<IncomeKind>("kind", ParseIncomeKind, kIncomeKinds);
+  x.received_on = r.ReqDate("received_on");
+  x.amount = r.Amount("amount", false);
+  x.covers_from = OptMonth(r, "covers_from");
+  x.covers_to = OptMonth(r, "covers_to");
+  x.landed_on = r.Enum<Destination>("landed_on", ParseDestination, "managed, own");
+  if (r.ok()) {
+    if (x.covers_from.has_value() != x.covers_to.has_value()) {
+      r.Bad(x.covers_from ? "covers_to" : "covers_from",
+            "give both covers_from and covers_to, or neither");
+    } else if (x.covers_from && *x.covers_to < *x.covers_from) {
+      r.Bad("covers_to", "lies before covers_from");
+    } else if (IsToeslag(x.kind) && !x.covers_from) {
+      r.Bad("covers_from", "required for a toeslag: the months it pays for (covers_from, "
+                           "covers_to)");
+    }
+  }
+  if (!r.ok()) return;
+  if (!Claim(out, "receipt:" + x.id, r, "id")) return;
+  out->batch.receipts.push_back(std::move(x));
+}
+
 }  // namespace
 
 const std::vector<std::string>& ImportFileNames() {
   static const std::vector<std::string> kNames = {"creditors.csv", "clients.csv", "plans.csv",
-                                                  "bills.csv", "benefits.csv"};
+                                                  "bills.csv",     "benefits.csv", "toeslagen.csv",
+                                                  "receipts.csv"};
   return kNames;
 }
 
@@ -278,7 +362,7 @@ Result<ParsedImport, Error> ParseImportFiles(
     const auto columns = RequiredColumns().find(name);
     if (columns == RequiredColumns().end()) {
       problems.AddFile(name, "unknown file; expected creditors.csv, clients.csv, plans.csv, "
-                             "bills.csv or benefits.csv");
+                             "bills.csv, benefits.csv, toeslagen.csv or receipts.csv");
       continue;
     }
     auto table = ParseCsv(text, name);
@@ -305,6 +389,8 @@ Result<ParsedImport, Error> ParseImportFiles(
       if (name == "plans.csv") ParsePlan(r, &parsed);
       if (name == "bills.csv") ParseBill(r, &parsed);
       if (name == "benefits.csv") ParseBenefit(r, &parsed);
+      if (name == "toeslagen.csv") ParseToeslag(r, &parsed);
+      if (name == "receipts.csv") ParseReceipt(r, &parsed);
     }
   }
   if (!problems.empty()) return problems.Refusal();
@@ -323,7 +409,19 @@ std::string Fingerprint(const Creditor& c) {
          c.address.country;
 }
 std::string Fingerprint(const Client& c) {
-  return c.bsn + "|" + c.name + "|" + ToString(c.household) + "|" + c.own_iban.compact();
+  return c.bsn + "|" + c.name + "|" + ToString(c.household) + "|" + c.own_iban.compact() + "|" +
+         std::to_string(c.adults) + "|" + std::to_string(c.children);
+}
+std::string OptMonthText(const std::optional<YearMonth>& m) { return m ? m->ToString() : ""; }
+std::string Fingerprint(const ToeslagExpectation& e) {
+  return e.applied_on.ToString() + "|" + e.right_from.ToString() + "|" +
+         std::to_string(e.monthly.cents()) + "|" +
+         (e.first_payment ? e.first_payment->ToString() : "") + "|" + ToString(e.paid_to);
+}
+std::string Fingerprint(const Receipt& r) {
+  return r.client.value + "|" + ToString(r.kind) + "|" + r.received_on.ToString() + "|" +
+         std::to_string(r.amount.cents()) + "|" + OptMonthText(r.covers_from) + "|" +
+         OptMonthText(r.covers_to) + "|" + ToString(r.landed_on);
 }
 std::string OptDate(const std::optional<Date>& d) { return d ? d->ToString() : ""; }
 std::string Fingerprint(const ReliefPlan& p) {
@@ -416,7 +514,16 @@ Result<ImportReport, Error> CheckImport(const ParsedImport& parsed, const Import
                        "supported by import");
     }
   }
+  for (const ToeslagExpectation& e : in.toeslagen) {
+    need_client("toeslag:" + e.client.value + "|" + ToString(e.kind), e.client);
+  }
+  for (const Receipt& r : in.receipts) need_client("receipt:" + r.id, r.client);
   int* skipped = &report.skipped_identical;
+  Reconcile(in.toeslagen, existing.toeslagen,
+            [](const ToeslagExpectation& e) { return e.client.value + "|" + ToString(e.kind); },
+            "toeslag:", parsed, &problems, &report.added.toeslagen, skipped);
+  Reconcile(in.receipts, existing.receipts, [](const Receipt& r) { return r.id; }, "receipt:",
+            parsed, &problems, &report.added.receipts, skipped);
   Reconcile(in.creditors, existing.creditors, [](const Creditor& c) { return c.id.value; },
             "creditor:", parsed, &problems, &report.added.creditors, skipped);
   Reconcile(in.clients, existing.clients, [](const Client& c) { return c.id.value; }, "client:",
@@ -429,7 +536,8 @@ Result<ImportReport, Error> CheckImport(const ParsedImport& parsed, const Import
   return report;
 }
 
-Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store) {
+Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store,
+                                            const std::string& user, const std::string& now) {
   namespace fs = std::filesystem;
   if (!fs::is_directory(dir)) {
     return Fail(ErrorCode::kBadInput, dir + ": not a folder; give the folder holding the CSV files");
@@ -446,15 +554,19 @@ Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store
   }
   if (files.empty()) {
     return Fail(ErrorCode::kBadInput, dir + ": holds none of creditors.csv, clients.csv, "
-                                            "plans.csv, bills.csv, benefits.csv");
+                                            "plans.csv, bills.csv, benefits.csv, toeslagen.csv, "
+                                            "receipts.csv");
   }
   auto parsed = ParseImportFiles(files);
   if (!parsed) return Unexpected(parsed.error());
   auto existing = store.LoadExisting(parsed->batch);
   if (!existing) return Unexpected(existing.error());
-  auto report = CheckImport(*parsed, *existing);
-  if (!report) return report;
-  if (auto stored = store.Insert(report->added); !stored) return Unexpected(stored.error());
+  auto checked = CheckImport(*parsed, *existing);
+  if (!checked) return checked;
+  ImportReport report = std::move(checked).value();
+  report.added.recorded_by = user;
+  report.added.recorded_at = now;
+  if (auto stored = store.Insert(report.added); !stored) return Unexpected(stored.error());
   return report;
 }
 

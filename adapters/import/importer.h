@@ -1,4 +1,5 @@
-// Import of creditors, clients, plans, bills and monthly bijstand amounts from CSV files (format in
+// Import of creditors, clients, plans, bills, monthly bijstand amounts, toeslag expectations and
+// receipts from CSV files (format in
 // docs/import-format.md). A file set with any bad row is refused whole: every bad row is reported
 // with file, line, column and reason, and the store is not touched. Rows identical to stored ones
 // are skipped, so importing the same files twice changes nothing.
@@ -37,7 +38,10 @@ Result<ParsedImport, Error> ParseImportFiles(
 Result<ImportReport, Error> CheckImport(const ParsedImport& parsed, const ImportBatch& existing);
 
 // Reads every known file present in `dir`, checks it against `store`, and stores it whole.
-Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store);
+// Receipts are recorded as by `user` at `now` ("YYYY-MM-DDThh:mm:ss").
+Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store,
+                                            const std::string& user = "import",
+                                            const std::string& now = "");
 
 }  // namespace ontzorg
 

@@ -36,7 +36,24 @@ std::optional<Date> GetOptDate(const soci::row& r, size_t i) {
   return GetDate(r, i);
 }
 
+YearMonth GetMonth(const soci::row& r, size_t i) {
+  const auto m = YearMonth::Parse(GetText(r, i));
+  if (!m) throw std::runtime_error("stored month in column " + std::to_string(i) + " is corrupt");
+  return *m;
+}
+
+std::optional<YearMonth> GetOptMonth(const soci::row& r, size_t i) {
+  if (r.get_indicator(i) == soci::i_null) return std::nullopt;
+  return GetMonth(r, i);
+}
+
 namespace {
+template <typename T>
+T Stored(std::optional<T> value, const char* what) {
+  if (!value) throw std::runtime_error(std::string("stored ") + what + " is corrupt");
+  return *value;
+}
+
 Iban StoredIban(const std::string& text) {
   auto iban = ParseIban(text);
   if (!iban) throw std::runtime_error("stored IBAN is corrupt");
@@ -62,6 +79,8 @@ Client DecodeClient(const soci::row& r, size_t f) {
   c.name = GetText(r, f + 2);
   c.household = ParseHousehold(GetText(r, f + 3)).value_or(Household::kSingle);
   c.own_iban = StoredIban(GetText(r, f + 4));
+  c.adults = static_cast<int>(GetInt(r, f + 5));
+  c.children = static_cast<int>(GetInt(r, f + 6));
   return c;
 }
 
@@ -153,6 +172,46 @@ std::optional<ReferenceKind> ParseReferenceKind(std::string_view text) {
   if (text == "rf") return ReferenceKind::kRfCreditorReference;
   if (text == "text") return ReferenceKind::kFreeText;
   return std::nullopt;
+}
+
+}  // namespace ontzorg
+
+namespace ontzorg {
+
+ToeslagExpectation DecodeToeslag(const soci::row& r, size_t f) {
+  ToeslagExpectation e;
+  e.client = {GetText(r, f)};
+  e.kind = Stored(ParseIncomeKind(GetText(r, f + 1)), "toeslag kind");
+  e.applied_on = GetDate(r, f + 2);
+  e.right_from = GetMonth(r, f + 3);
+  e.monthly = Money::FromCents(GetInt(r, f + 4));
+  e.first_payment = GetOptDate(r, f + 5);
+  e.paid_to = Stored(ParseDestination(GetText(r, f + 6)), "toeslag destination");
+  return e;
+}
+
+Receipt DecodeReceipt(const soci::row& r, size_t f) {
+  Receipt x;
+  x.id = GetText(r, f);
+  x.client = {GetText(r, f + 1)};
+  x.kind = Stored(ParseIncomeKind(GetText(r, f + 2)), "receipt kind");
+  x.received_on = GetDate(r, f + 3);
+  x.amount = Money::FromCents(GetInt(r, f + 4));
+  x.covers_from = GetOptMonth(r, f + 5);
+  x.covers_to = GetOptMonth(r, f + 6);
+  x.landed_on = Stored(ParseDestination(GetText(r, f + 7)), "receipt destination");
+  return x;
+}
+
+WriteOff DecodeWriteOff(const soci::row& r, size_t f) {
+  WriteOff w;
+  w.id = GetText(r, f);
+  w.client = {GetText(r, f + 1)};
+  w.amount = Money::FromCents(GetInt(r, f + 2));
+  w.reason = GetText(r, f + 3);
+  w.decided_by = GetText(r, f + 4);
+  w.decided_on = GetDate(r, f + 5);
+  return w;
 }
 
 }  // namespace ontzorg

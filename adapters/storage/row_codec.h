@@ -23,7 +23,7 @@ Date GetDate(const soci::row& r, size_t i);  // stored values were checked on th
 constexpr const char* kCreditorColumns =
     "id, name, iban, bic, street, building, postcode, town, country";
 Creditor DecodeCreditor(const soci::row& r, size_t first);
-constexpr const char* kClientColumns = "id, bsn, name, household, iban";
+constexpr const char* kClientColumns = "id, bsn, name, household, iban, adults, children";
 Client DecodeClient(const soci::row& r, size_t first);
 constexpr const char* kPlanColumns =
     "client_id, kind, benefit_start, benefit_end, extension_end, extension_reason, bills, "
@@ -38,6 +38,17 @@ constexpr const char* kPaymentColumns =
     "execution_date, late, payee_name, payee_iban, payee_bic, payee_street, payee_building, "
     "payee_postcode, payee_town, payee_country, remittance_kind, remittance";
 Payment DecodePayment(const soci::row& r, size_t first);
+constexpr const char* kToeslagColumns =
+    "client_id, kind, applied_on, right_from, monthly_cents, first_payment, paid_to";
+ToeslagExpectation DecodeToeslag(const soci::row& r, size_t first);
+constexpr const char* kReceiptColumns =
+    "id, client_id, kind, received_on, amount_cents, covers_from, covers_to, landed_on";
+Receipt DecodeReceipt(const soci::row& r, size_t first);
+constexpr const char* kWriteOffColumns =
+    "id, client_id, amount_cents, reason, decided_by, decided_on";
+WriteOff DecodeWriteOff(const soci::row& r, size_t first);
+YearMonth GetMonth(const soci::row& r, size_t i);
+std::optional<YearMonth> GetOptMonth(const soci::row& r, size_t i);
 
 std::string EncodeBillKinds(const std::vector<BillKind>& kinds);  // "energy,water"
 std::vector<BillKind> DecodeBillKinds(const std::string& text);

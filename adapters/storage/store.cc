@@ -168,27 +168,136 @@ Result<int64_t, Error> Store::CountClients() {
 
 Result<LedgerTotals, Error> Store::LedgerCheck() {
   try {
-    // Per account: credits minus debits. The bank account's is negated (an asset).
+    // Per account: credits minus debits; assets (the bank, loans, grants) are negated.
     soci::rowset<soci::row> rows =
         (sql_->prepare << "SELECT account, SUM(amount_cents) FROM ("
                           "SELECT credit_account AS account, amount_cents FROM entries UNION ALL "
                           "SELECT debit_account, -amount_cents FROM entries) t GROUP BY account");
     LedgerTotals totals;
-    bool first_client = true;
+    bool first_client = true, first_loan = true;
+    const auto starts = [](const std::string& s, const char* prefix) {
+      return s.rfind(prefix, 0) == 0;
+    };
     for (const soci::row& r : rows) {
       const std::string account = GetText(r, 0);
       const Money balance = Money::FromCents(GetInt(r, 1));
       if (account == accounts::ManagedBank()) {
         totals.bank = -balance;
-      } else if (account.rfind("client:", 0) == 0) {
+      } else if (starts(account, "client:")) {
         totals.clients += balance;
         if (first_client || balance < totals.lowest_client) totals.lowest_client = balance;
         first_client = false;
+      } else if (starts(account, "loan:") || starts(account, "recovery:")) {
+        totals.loans -= balance;
+        if (first_loan || -balance < totals.lowest_loan) totals.lowest_loan = -balance;
+        first_loan = false;
+      } else if (starts(account, "grant:")) {
+        totals.grants -= balance;
+      } else if (account == accounts::MunicipalityBridging()) {
+        totals.bridging = balance;
+      } else if (account == accounts::MunicipalitySpecialAssistance()) {
+        totals.special_assistance = balance;
       }
     }
     return totals;
   } catch (const std::exception& e) {
     return StorageFail("cannot check the ledger", e);
+  }
+}
+
+Result<std::map<YearMonth, Money>, Error> Store::Benefits(const ClientId& client) {
+  try {
+    std::map<YearMonth, Money> out;
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT month, amount_cents FROM benefits WHERE client_id = :c",
+         soci::use(client.value));
+    for (const soci::row& r : rows) out[GetMonth(r, 0)] = Money::FromCents(GetInt(r, 1));
+    return out;
+  } catch (const std::exception& e) {
+    return StorageFail("cannot read the bijstand amounts", e);
+  }
+}
+
+Result<std::string, Error> Store::AddWriteOff(const WriteOff& w, const std::string& recorded_at) {
+  try {
+    soci::transaction tx(*sql_);
+    const std::string counter = "write_off";
+    *sql_ << "UPDATE counters SET value = value + 1 WHERE name = :n", soci::use(counter);
+    long long n = 0;
+    *sql_ << "SELECT value FROM counters WHERE name = :n", soci::use(counter), soci::into(n);
+    const std::string id = "W" + std::to_string(n);
+    const long long cents = w.amount.cents();
+    const std::string decided_on = w.decided_on.ToString();
+    *sql_ << "INSERT INTO write_offs (id, client_id, amount_cents, reason, decided_by, "
+             "decided_on, recorded_at) VALUES (:i, :c, :a, :r, :b, :d, :t)",
+        soci::use(id), soci::use(w.client.value), soci::use(cents), soci::use(w.reason),
+        soci::use(w.decided_by), soci::use(decided_on), soci::use(recorded_at);
+    tx.commit();
+    return id;
+  } catch (const std::exception& e) {
+    return StorageFail("write-off not recorded (nothing changed)", e);
+  }
+}
+
+Result<std::vector<WriteOff>, Error> Store::WriteOffs(const ClientId& client) {
+  try {
+    std::vector<WriteOff> out;
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT w.id, w.client_id, w.amount_cents, w.reason, w.decided_by, "
+                          "w.decided_on, p.month FROM write_offs w LEFT JOIN processed p ON "
+                          "p.item = 'write_off:' || w.id WHERE w.client_id = :c ORDER BY w.id",
+         soci::use(client.value));
+    for (const soci::row& r : rows) {
+      out.push_back(DecodeWriteOff(r, 0));
+      out.back().processed_in = GetOptMonth(r, 6);
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return StorageFail("cannot read the write-offs", e);
+  }
+}
+
+Result<std::vector<CreditPosition>, Error> Store::CreditPositions() {
+  try {
+    // The municipality's leg of each credit entry names the event once: drawn (debt recorded),
+    // set off / recovered / written off (debt cleared), granted (gift recorded).
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT e.client_id, c.name, e.kind, e.debit_account, e.credit_account, "
+                          "SUM(e.amount_cents) FROM entries e JOIN clients c ON c.id = e.client_id "
+                          "WHERE e.debit_account LIKE 'municipality:%' OR e.credit_account LIKE "
+                          "'municipality:%' OR e.kind = 'credit_to_recover' "
+                          "GROUP BY e.client_id, c.name, e.kind, e.debit_account, e.credit_account "
+                          "ORDER BY e.client_id");
+    std::vector<CreditPosition> out;
+    for (const soci::row& r : rows) {
+      const ClientId client{GetText(r, 0)};
+      if (out.empty() || out.back().client != client) {
+        out.emplace_back();
+        out.back().client = client;
+        out.back().name = GetText(r, 1);
+      }
+      CreditPosition& p = out.back();
+      const auto kind = ParseEntryKind(GetText(r, 2));
+      const std::string debit = GetText(r, 3), credit = GetText(r, 4);
+      const Money amount = Money::FromCents(GetInt(r, 5));
+      if (!kind) continue;
+      // Balances: loan:<id> and recovery:<id> as assets.
+      if (debit == accounts::Loan(client)) p.loan += amount;
+      if (credit == accounts::Loan(client)) p.loan -= amount;
+      if (debit == accounts::Recovery(client)) p.to_recover += amount;
+      if (credit == accounts::Recovery(client)) p.to_recover -= amount;
+      switch (*kind) {
+        case EntryKind::kCreditDrawn: p.drawn += amount; break;
+        case EntryKind::kCreditSetOff: p.set_off += amount; break;
+        case EntryKind::kCreditRecovered: p.recovered += amount; break;
+        case EntryKind::kCreditWrittenOff: p.written_off += amount; break;
+        case EntryKind::kGiftGranted: p.granted += amount; break;
+        default: break;
+      }
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return StorageFail("cannot read the credit positions", e);
   }
 }
 

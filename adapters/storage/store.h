@@ -35,6 +35,19 @@ struct ImportBatch {
     Money amount;
   };
   std::vector<Benefit> benefits;
+  std::vector<ToeslagExpectation> toeslagen;  // keyed by client and kind
+  std::vector<Receipt> receipts;              // keyed by id
+  std::string recorded_by = "import";         // who recorded the receipts, and when
+  std::string recorded_at;
+};
+
+// A client's bridging credit as the ledger holds it, for reports and the CSV export.
+struct CreditPosition {
+  ClientId client;
+  std::string name;
+  Money drawn, set_off, recovered, written_off, granted;  // totals over all runs
+  Money loan, to_recover;                                  // outstanding now
+  Money Outstanding() const { return loan + to_recover; }
 };
 
 // A SEPA file as recorded in the store. Its content is a pure function of this record and its
@@ -73,6 +86,15 @@ struct LedgerTotals {
   Money bank;           // bank:managed, debits minus credits
   Money clients;        // all client:<id>, credits minus debits
   Money lowest_client;  // the lowest single client balance
+  Money bridging;       // municipality:bridging, credits minus debits: what it has lent out
+  Money loans;          // all loan:<id> and recovery:<id>, debits minus credits
+  Money lowest_loan;    // the lowest single loan or recovery balance (never negative)
+  Money special_assistance;  // municipality:special_assistance (gifts given)
+  Money grants;              // all grant:<id>
+  bool Balanced() const {
+    return bank == clients && bridging == loans && special_assistance == grants &&
+           !lowest_client.IsNegative() && !lowest_loan.IsNegative();
+  }
 };
 
 class Store {
@@ -100,8 +122,21 @@ class Store {
   // Up to `limit` clients with id > `after`, in id order, each with plan, bills, the bijstand for
   // `month`, the opening balance and the keys already booked for `month`. Clients without a plan
   // are skipped.
+  // Also each client's credit balances, toeslag expectations, receipts and write-off decisions
+  // (with the month that processed them, if one did).
   Result<std::vector<ClientCase>, Error> LoadCases(YearMonth month, const std::string& after,
                                                    int limit, std::string* last_id);
+  // One client's case for `month` (nullopt: no such client, or no plan).
+  Result<std::optional<ClientCase>, Error> LoadCase(const ClientId& client, YearMonth month);
+  // The client's recorded bijstand by month.
+  Result<std::map<YearMonth, Money>, Error> Benefits(const ClientId& client);
+
+  // --- Bridging credit ------------------------------------------------------------------------
+  // Records a write-off decision (booked by the next run); returns its id ("W<n>").
+  Result<std::string, Error> AddWriteOff(const WriteOff& decision, const std::string& recorded_at);
+  Result<std::vector<WriteOff>, Error> WriteOffs(const ClientId& client);
+  // Every client with credit ever drawn or granted, in id order.
+  Result<std::vector<CreditPosition>, Error> CreditPositions();
 
   // A unit of work in one database transaction: all of it lands or none of it.
   class MonthWriter;
@@ -126,6 +161,9 @@ class Store {
 
  private:
   Store(std::unique_ptr<soci::session> sql, Backend backend);
+  Result<std::vector<ClientCase>, Error> LoadCasesWhere(YearMonth month, const std::string& from,
+                                                        bool exact, int limit,
+                                                        std::string* last_id);
   std::unique_ptr<soci::session> sql_;
   Backend backend_;
 };

@@ -30,10 +30,11 @@ void InsertCreditors(soci::session& sql, Backend backend, const std::vector<Cred
 
 void InsertClients(soci::session& sql, Backend backend, const std::vector<Client>& rows) {
   BulkInsert t("clients", {{"id", T::kText}, {"bsn", T::kText}, {"name", T::kText},
-                           {"household", T::kText}, {"iban", T::kText}});
+                           {"household", T::kText}, {"iban", T::kText}, {"adults", T::kInt},
+                           {"children", T::kInt}});
   for (const Client& c : rows) {
     t.Text(c.id.value).Text(c.bsn).Text(c.name).Text(ToString(c.household))
-        .Text(c.own_iban.compact());
+        .Text(c.own_iban.compact()).Int(c.adults).Int(c.children);
   }
   t.Execute(sql, backend);
 }
@@ -76,6 +77,38 @@ void InsertBenefits(soci::session& sql, Backend backend,
   t.Execute(sql, backend);
 }
 
+std::optional<std::string> OptMonth(const std::optional<YearMonth>& m) {
+  return m ? std::optional<std::string>(m->ToString()) : std::nullopt;
+}
+
+void InsertToeslagen(soci::session& sql, Backend backend,
+                     const std::vector<ToeslagExpectation>& rows) {
+  BulkInsert t("toeslagen", {{"client_id", T::kText}, {"kind", T::kText},
+                             {"applied_on", T::kText}, {"right_from", T::kText},
+                             {"monthly_cents", T::kInt}, {"first_payment", T::kText},
+                             {"paid_to", T::kText}});
+  for (const ToeslagExpectation& e : rows) {
+    t.Text(e.client.value).Text(ToString(e.kind)).Text(e.applied_on.ToString())
+        .Text(e.right_from.ToString()).Int(e.monthly.cents()).OptText(OptDate(e.first_payment))
+        .Text(ToString(e.paid_to));
+  }
+  t.Execute(sql, backend);
+}
+
+void InsertReceipts(soci::session& sql, Backend backend, const ImportBatch& batch) {
+  BulkInsert t("receipts", {{"id", T::kText}, {"client_id", T::kText}, {"kind", T::kText},
+                            {"received_on", T::kText}, {"amount_cents", T::kInt},
+                            {"covers_from", T::kText}, {"covers_to", T::kText},
+                            {"landed_on", T::kText}, {"recorded_by", T::kText},
+                            {"recorded_at", T::kText}});
+  for (const Receipt& r : batch.receipts) {
+    t.Text(r.id).Text(r.client.value).Text(ToString(r.kind)).Text(r.received_on.ToString())
+        .Int(r.amount.cents()).OptText(OptMonth(r.covers_from)).OptText(OptMonth(r.covers_to))
+        .Text(ToString(r.landed_on)).Text(batch.recorded_by).Text(batch.recorded_at);
+  }
+  t.Execute(sql, backend);
+}
+
 }  // namespace
 
 Result<ImportBatch, Error> Store::LoadExisting(const ImportBatch& batch) {
@@ -87,7 +120,7 @@ Result<ImportBatch, Error> Store::LoadExisting(const ImportBatch& batch) {
       for (auto& [id, c] : *creditors) out.creditors.push_back(c);
     }
     if (!batch.clients.empty() || !batch.plans.empty() || !batch.bills.empty() ||
-        !batch.benefits.empty()) {
+        !batch.benefits.empty() || !batch.toeslagen.empty() || !batch.receipts.empty()) {
       soci::rowset<soci::row> rows = (sql_->prepare << "SELECT " << kClientColumns << " FROM clients");
       for (const soci::row& r : rows) out.clients.push_back(DecodeClient(r, 0));
     }
@@ -98,6 +131,16 @@ Result<ImportBatch, Error> Store::LoadExisting(const ImportBatch& batch) {
     if (!batch.bills.empty()) {
       soci::rowset<soci::row> rows = (sql_->prepare << "SELECT " << kBillColumns << " FROM bills");
       for (const soci::row& r : rows) out.bills.push_back(DecodeBill(r, 0));
+    }
+    if (!batch.toeslagen.empty()) {
+      soci::rowset<soci::row> rows =
+          (sql_->prepare << "SELECT " << kToeslagColumns << " FROM toeslagen");
+      for (const soci::row& r : rows) out.toeslagen.push_back(DecodeToeslag(r, 0));
+    }
+    if (!batch.receipts.empty()) {
+      soci::rowset<soci::row> rows =
+          (sql_->prepare << "SELECT " << kReceiptColumns << " FROM receipts");
+      for (const soci::row& r : rows) out.receipts.push_back(DecodeReceipt(r, 0));
     }
     std::set<std::string> months;
     for (const auto& b : batch.benefits) months.insert(b.month.ToString());
@@ -124,6 +167,8 @@ Status<Error> Store::Insert(const ImportBatch& batch) {
     InsertPlans(*sql_, backend_, batch.plans);
     InsertBills(*sql_, backend_, batch.bills);
     InsertBenefits(*sql_, backend_, batch.benefits);
+    InsertToeslagen(*sql_, backend_, batch.toeslagen);
+    InsertReceipts(*sql_, backend_, batch);
     tx.commit();
     return {};
   } catch (const std::exception& e) {

@@ -19,15 +19,29 @@ std::string PadId(int64_t id) {
 
 Result<std::vector<ClientCase>, Error> Store::LoadCases(YearMonth month, const std::string& after,
                                                         int limit, std::string* last_id) {
+  return LoadCasesWhere(month, after, false, limit, last_id);
+}
+
+Result<std::optional<ClientCase>, Error> Store::LoadCase(const ClientId& client, YearMonth month) {
+  std::string last;
+  auto cases = LoadCasesWhere(month, client.value, true, 1, &last);
+  if (!cases) return Unexpected(cases.error());
+  if (cases->empty()) return std::optional<ClientCase>();
+  return std::optional<ClientCase>(std::move(cases->front()));
+}
+
+Result<std::vector<ClientCase>, Error> Store::LoadCasesWhere(YearMonth month,
+                                                             const std::string& from, bool exact,
+                                                             int limit, std::string* last_id) {
   try {
     soci::session& sql = *sql_;
     std::vector<ClientCase> cases;
     std::map<std::string, size_t> index;
     {
-      soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kClientColumns
-                                                  << " FROM clients WHERE id > :a ORDER BY id "
-                                                     "LIMIT :n",
-                                      soci::use(after), soci::use(limit));
+      soci::rowset<soci::row> rows =
+          (sql.prepare << "SELECT " << kClientColumns << " FROM clients WHERE id "
+                       << (exact ? "=" : ">") << " :a ORDER BY id LIMIT :n",
+           soci::use(from), soci::use(limit));
       for (const soci::row& r : rows) {
         ClientCase c;
         c.client = DecodeClient(r, 0);
@@ -65,22 +79,72 @@ Result<std::vector<ClientCase>, Error> Store::LoadCases(YearMonth month, const s
     for (const soci::row& r : benefits) {
       cases[index.at(GetText(r, 0))].benefit = Money::FromCents(GetInt(r, 1));
     }
-    // A client's balance: credits minus debits on client:<id>, over the client's own entries
-    // (every entry touching client:<id> is booked on that client).
+    // A client's balances over the client's own entries (every entry touching one of the
+    // client's accounts is booked on that client): client:<id> credits minus debits; loan:<id>,
+    // recovery:<id> and grant:<id> debits minus credits.
+    const auto net = [](const char* prefix, bool credit_positive) {
+      const std::string acc = std::string("'") + prefix + ":' || client_id";
+      const std::string plus = credit_positive ? "credit_account" : "debit_account";
+      const std::string minus = credit_positive ? "debit_account" : "credit_account";
+      return "SUM(CASE WHEN " + plus + " = " + acc + " THEN amount_cents ELSE 0 END) - SUM(CASE "
+             "WHEN " + minus + " = " + acc + " THEN amount_cents ELSE 0 END)";
+    };
     soci::rowset<soci::row> balances =
-        (sql.prepare << "SELECT client_id, SUM(CASE WHEN credit_account = 'client:' || client_id "
-                        "THEN amount_cents ELSE 0 END) - SUM(CASE WHEN debit_account = 'client:' "
-                        "|| client_id THEN amount_cents ELSE 0 END) FROM entries WHERE client_id "
-                        ">= :f AND client_id <= :l GROUP BY client_id",
+        (sql.prepare << "SELECT client_id, " << net("client", true) << ", " << net("loan", false)
+                     << ", " << net("recovery", false) << ", " << net("grant", false)
+                     << " FROM entries WHERE client_id >= :f AND client_id <= :l "
+                        "GROUP BY client_id",
          soci::use(first), soci::use(*last_id));
     for (const soci::row& r : balances) {
-      cases[index.at(GetText(r, 0))].opening_balance = Money::FromCents(GetInt(r, 1));
+      const auto it = index.find(GetText(r, 0));
+      if (it == index.end()) continue;
+      ClientCase& c = cases[it->second];
+      c.opening_balance = Money::FromCents(GetInt(r, 1));
+      c.credit.loan = Money::FromCents(GetInt(r, 2));
+      c.credit.to_recover = Money::FromCents(GetInt(r, 3));
+      c.credit.granted = Money::FromCents(GetInt(r, 4));
     }
     soci::rowset<soci::row> keys =
         (sql.prepare << "SELECT client_id, key FROM entries WHERE month = :m AND client_id >= :f "
                         "AND client_id <= :l",
          soci::use(m), soci::use(first), soci::use(*last_id));
-    for (const soci::row& r : keys) cases[index.at(GetText(r, 0))].booked_keys.push_back(GetText(r, 1));
+    for (const soci::row& r : keys) {
+      const auto it = index.find(GetText(r, 0));
+      if (it != index.end()) cases[it->second].booked_keys.push_back(GetText(r, 1));
+    }
+    soci::rowset<soci::row> toeslagen =
+        (sql.prepare << "SELECT " << kToeslagColumns << " FROM toeslagen WHERE client_id >= :f "
+                        "AND client_id <= :l ORDER BY client_id, kind",
+         soci::use(first), soci::use(*last_id));
+    for (const soci::row& r : toeslagen) {
+      ToeslagExpectation e = DecodeToeslag(r, 0);
+      const auto it = index.find(e.client.value);
+      if (it != index.end()) cases[it->second].toeslagen.push_back(std::move(e));
+    }
+    soci::rowset<soci::row> receipts =
+        (sql.prepare << "SELECT r.id, r.client_id, r.kind, r.received_on, r.amount_cents, "
+                        "r.covers_from, r.covers_to, r.landed_on, p.month FROM receipts r "
+                        "LEFT JOIN processed p ON p.item = 'receipt:' || r.id "
+                        "WHERE r.client_id >= :f AND r.client_id <= :l ORDER BY r.id",
+         soci::use(first), soci::use(*last_id));
+    for (const soci::row& r : receipts) {
+      Receipt x = DecodeReceipt(r, 0);
+      x.processed_in = GetOptMonth(r, 8);
+      const auto it = index.find(x.client.value);
+      if (it != index.end()) cases[it->second].receipts.push_back(std::move(x));
+    }
+    soci::rowset<soci::row> write_offs =
+        (sql.prepare << "SELECT w.id, w.client_id, w.amount_cents, w.reason, w.decided_by, "
+                        "w.decided_on, p.month FROM write_offs w "
+                        "LEFT JOIN processed p ON p.item = 'write_off:' || w.id "
+                        "WHERE w.client_id >= :f AND w.client_id <= :l ORDER BY w.id",
+         soci::use(first), soci::use(*last_id));
+    for (const soci::row& r : write_offs) {
+      WriteOff w = DecodeWriteOff(r, 0);
+      w.processed_in = GetOptMonth(r, 6);
+      const auto it = index.find(w.client.value);
+      if (it != index.end()) cases[it->second].write_offs.push_back(std::move(w));
+    }
 
     std::vector<ClientCase> with_plan;
     with_plan.reserve(cases.size());
@@ -113,8 +177,10 @@ struct Store::MonthWriter::Buffers {
   BulkInsert findings{"findings", {{"run_id", T::kInt}, {"client_id", T::kText},
                                    {"code", T::kText}, {"bill_id", T::kText},
                                    {"amount_cents", T::kInt}, {"detail", T::kText}}};
+  BulkInsert processed{"processed", {{"item", T::kText}, {"client_id", T::kText},
+                                     {"run_id", T::kInt}, {"month", T::kText}}};
   size_t rows() const {
-    return entries.rows() + payments.rows() + findings.rows();
+    return entries.rows() + payments.rows() + findings.rows() + processed.rows();
   }
 };
 
@@ -217,6 +283,9 @@ Status<Error> Store::MonthWriter::Add(const ClientMonth& month, const std::vecto
         .Text(ToString(p.remittance.kind)).Text(p.remittance.value).Int(open_file_->id)
         .Int(run_.id);
   }
+  for (const std::string& item : month.processed) {
+    b.processed.Text(item).Text(month.client.value).Int(run_.id).Text(month.month.ToString());
+  }
   for (const Finding& f : findings) {
     b.findings.Int(run_.id).Text(f.client.value).Text(f.code).Text(f.bill).Int(f.amount.cents())
         .Text(f.detail);
@@ -233,6 +302,7 @@ Status<Error> Store::MonthWriter::Flush() {
     b.entries.Execute(sql, backend);  // entries before the payments that refer to them
     b.payments.Execute(sql, backend);
     b.findings.Execute(sql, backend);
+    b.processed.Execute(sql, backend);
     if (open_file_) {
       sql << "UPDATE files SET tx_count = :n, ctrl_sum_cents = :s WHERE id = :i",
           soci::use(open_file_->tx_count), soci::use(open_file_->ctrl_sum_cents),
