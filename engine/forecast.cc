@@ -61,7 +61,7 @@ std::vector<ForecastMonth> Forecast(const ClientCase& start,
       out.push_back(f);
       continue;
     }
-    f.in_relief = true;
+    f.in_relief = !m->after_relief;
     f.relief_month = m->relief_month;
     f.already_booked = !m->already_booked.empty();
     for (const Entry& e : m->entries) {

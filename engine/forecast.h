@@ -16,7 +16,7 @@ namespace ontzorg {
 struct ForecastMonth {
   YearMonth month;
   Date run_date;            // the assumed run date (the real one shifted by whole months)
-  bool in_relief = false;   // false: the client is not in relief; the figures are zero
+  bool in_relief = false;   // false: not in relief (after it, figures show what is settled)
   int relief_month = 0;
   bool already_booked = false;  // parts of this month were booked by an earlier run
   Money bijstand;

@@ -241,6 +241,83 @@ void SignalOverdue(const ClientCase& input, const BridgingPolicy& policy, Date r
   }
 }
 
+// After the relief period the managed account still holds what arrives for the client (a late
+// toeslagen lump sum) and any credit still outstanding. Such a month only settles: receipts are
+// processed (set off first), write-off decisions booked, and whatever the client has left is paid
+// out. No bijstand, bills, new credit or recovery instalments.
+bool NeedsSettlement(const ClientCase& input, Date run_date) {
+  if (input.opening_balance.IsPositive() || input.credit.Outstanding().IsPositive()) return true;
+  for (const Receipt& r : input.receipts) {
+    if (!r.processed_in && r.received_on <= run_date) return true;
+  }
+  return false;
+}
+
+void PayAllowance(const ClientCase& input, const MonthPolicy& policy, YearMonth month,
+                  Date run_date, Money amount, std::string text, MonthBuilder* builder) {
+  const Date due = month.DayClamped(policy.allowance_day);
+  const ExecutionPlan plan = PlanExecution(due, run_date, policy.settlement_business_days);
+  const ClientId& id = input.client.id;
+  builder->Pay({Key(id, "allowance", month), AllowanceEndToEndId(id, month), id,
+                PaymentPurpose::kAllowance, std::nullopt, std::nullopt, month,
+                Payee{input.client.name, input.client.own_iban, std::nullopt, std::nullopt},
+                amount, due, plan.execution, plan.late,
+                PaymentReference{ReferenceKind::kFreeText, std::move(text)}},
+               EntryKind::kAllowancePaid);
+}
+
+void ProcessWriteOffs(const ClientCase& input, Date run_date, MonthBuilder* builder,
+                      ClientMonth* out) {
+  for (const WriteOff& w : input.write_offs) {
+    if (w.processed_in || w.decided_on > run_date) continue;
+    out->processed.push_back("write_off:" + w.id);
+    const std::string key = input.client.id.value + "|write_off:" + w.id;
+    if (builder->Booked(key)) {
+      out->already_booked.push_back(key);
+      continue;
+    }
+    out->credit.written_off += builder->WriteOffCredit(key, w.amount);
+  }
+}
+
+std::optional<ClientMonth> SettleAfterRelief(const ClientCase& input, const ReliefPeriod& period,
+                                             YearMonth month, Date run_date,
+                                             const BridgingPolicy* bridging,
+                                             const MonthPolicy& policy) {
+  ClientMonth out;
+  out.client = input.client.id;
+  out.month = month;
+  out.period = period;
+  out.after_relief = true;
+  out.relief_month = month.MonthsSince(YearMonth::Of(period.first)) + 1;
+  out.opening_balance = input.opening_balance;
+  MonthBuilder builder(input, month, run_date, &out);
+  ProcessReceipts(input, bridging, run_date, &builder, &out);
+  ProcessWriteOffs(input, run_date, &builder, &out);
+  const std::string allowance_key = Key(input.client.id, "allowance", month);
+  if (builder.Booked(allowance_key)) {
+    out.already_booked.push_back(allowance_key);
+  } else if (builder.balance().IsPositive()) {
+    PayAllowance(input, policy, month, run_date, builder.balance(),
+                 "Uitbetaling " + MonthName(month) + " na ontzorgen / payout after relief",
+                 &builder);
+  }
+  out.credit.applies = bridging != nullptr;
+  if (bridging) out.credit.form = bridging->form;
+  out.credit.after = builder.credit();
+  if (out.credit.after.Outstanding().IsPositive()) {
+    AddSignal(&out, SignalKind::kCreditOutstandingAtEnd, out.credit.after.Outstanding(),
+              Money::Zero(),
+              "relief ended " + period.last.ToString() + "; " +
+                  out.credit.after.Outstanding().ToDecimalString() +
+                  " bridging credit is still outstanding (set off when toeslagen arrive on the "
+                  "managed account, else recover or write off by decision)");
+  }
+  out.closing_balance = builder.balance();
+  OZ_INVARIANT(!out.closing_balance.IsNegative(), "a client's balance is never negative");
+  return out;
+}
+
 }  // namespace
 
 const char* ToString(PaymentPurpose purpose) {
@@ -305,7 +382,14 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
                                               const MonthPolicy& policy, YearMonth month,
                                               Date run_date) {
   const ReliefPeriod period = ComputePeriod(input.plan);
-  if (!period.Overlaps(month)) return std::nullopt;
+  const bool after_relief = period.first <= period.last && YearMonth::Of(period.last) < month;
+  if (!period.Overlaps(month) && !(after_relief && NeedsSettlement(input, run_date))) {
+    return std::nullopt;
+  }
+  if (after_relief) {
+    return SettleAfterRelief(input, period, month, run_date,
+                             PolicyOn(policy.bridging, month.FirstDay()), policy);
+  }
 
   ClientMonth out;
   out.client = input.client.id;
@@ -327,16 +411,7 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
   }
 
   ProcessReceipts(input, bridging, run_date, &builder, &out);
-  for (const WriteOff& w : input.write_offs) {
-    if (w.processed_in || w.decided_on > run_date) continue;
-    out.processed.push_back("write_off:" + w.id);
-    const std::string key = id.value + "|write_off:" + w.id;
-    if (builder.Booked(key)) {
-      out.already_booked.push_back(key);
-      continue;
-    }
-    out.credit.written_off += builder.WriteOffCredit(key, w.amount);
-  }
+  ProcessWriteOffs(input, run_date, &builder, &out);
 
   // What this month still has to pay: the due bills with a known creditor, in priority order.
   std::vector<DueBill> due_bills;
@@ -446,15 +521,8 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
                     out.credit.minimum.ToDecimalString() + ": " + why);
     }
     if (allowance.IsPositive()) {
-      const Date due = month.DayClamped(policy.allowance_day);
-      const ExecutionPlan plan = PlanExecution(due, run_date, policy.settlement_business_days);
-      PaymentReference text{ReferenceKind::kFreeText,
-                            "Leefgeld " + MonthName(month) + " / living allowance"};
-      builder.Pay({allowance_key, AllowanceEndToEndId(id, month), id, PaymentPurpose::kAllowance,
-                   std::nullopt, std::nullopt, month,
-                   Payee{input.client.name, input.client.own_iban, std::nullopt, std::nullopt},
-                   allowance, due, plan.execution, plan.late, std::move(text)},
-                  EntryKind::kAllowancePaid);
+      PayAllowance(input, policy, month, run_date, allowance,
+                   "Leefgeld " + MonthName(month) + " / living allowance", &builder);
     }
   }
 

@@ -129,6 +129,9 @@ struct ClientMonth {
   YearMonth month;
   ReliefPeriod period;
   int relief_month = 0;  // 1 for the month relief starts in, 2 for the next, ...
+  // A month after the relief period, computed only to settle: receipts (set off first), write-
+  // offs, and a payout of what the client has left. No bijstand, bills or new credit.
+  bool after_relief = false;
   bool benefit_missing = false;  // no bijstand recorded for the month: only carried funds used
   Money opening_balance;
   Money closing_balance;
@@ -156,7 +159,8 @@ ExecutionPlan PlanExecution(Date due, Date run_date, int settlement_business_day
 std::string BillEndToEndId(const BillId& bill, YearMonth period);
 std::string AllowanceEndToEndId(const ClientId& client, YearMonth period);
 
-// Computes one client's month. Returns nullopt when the client is not in relief in `month`.
+// Computes one client's month. Returns nullopt when the client is not in relief in `month` and
+// has nothing to settle from it (see ClientMonth::after_relief).
 // In order: the bijstand; receipts received by the run date (set off credit first); bridging
 // credit when the bills and the minimum leefgeld need it; bills by priority; recovery of credit
 // whose toeslagen went elsewhere; the leefgeld. Never overdraws: the closing balance is never
