@@ -6,6 +6,8 @@
 
 #include <toml++/toml.h>
 
+#include "adapters/import/csv.h"
+
 namespace ontzorg {
 namespace {
 
@@ -50,6 +52,28 @@ class Reader {
     if (!node) return fallback;
     if (const auto v = node.value_exact<bool>()) return *v;
     return Bad(key, "must be true or false");
+  }
+
+  // An amount in euros, written as text ("250.00") so no floating point is ever involved.
+  Result<Money, Error> Amount(const std::string& key, Money fallback) {
+    const auto node = root_.at_path(key);
+    if (!node) return fallback;
+    const auto text = node.value_exact<std::string>();
+    if (!text) return Bad(key, "must be an amount in euros as text, like \"250.00\"");
+    const auto cents = ParseEuroCents(*text);
+    if (!cents) return Bad(key, cents.error());
+    if (*cents < 0) return Bad(key, "must not be negative");
+    return Money::FromCents(*cents);
+  }
+
+  Result<Date, Error> Day(const std::string& key) {
+    const auto node = root_.at_path(key);
+    if (!node) return Bad(key, "missing; add the date the policy takes effect, like 2027-01-01");
+    if (const auto d = node.value_exact<toml::date>()) {
+      const auto date = Date::FromYmd(d->year, d->month, d->day);
+      if (date) return *date;
+    }
+    return Bad(key, "must be a date without quotes, like 2027-01-01");
   }
 
   const toml::table& root() const { return root_; }
@@ -119,6 +143,62 @@ Result<std::vector<BillKind>, Error> ReadPriority(Reader& r) {
   return out;
 }
 
+// [[bridging]]: the bridging policies by date. None: no bridging credit and no minimum.
+Result<std::vector<BridgingPolicy>, Error> ReadBridging(Reader& r) {
+  std::vector<BridgingPolicy> out;
+  const toml::node_view<const toml::node> node = r.root()["bridging"];
+  if (!node) return out;
+  const toml::array* arr = node.as_array();
+  if (arr == nullptr || !arr->is_array_of_tables()) {
+    return r.Bad("bridging", "must be written as [[bridging]] tables, one per policy date");
+  }
+  std::set<Date> dates;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const std::string k = "bridging[" + std::to_string(i) + "].";
+    const BridgingPolicy d;
+    BridgingPolicy p;
+#define OZ_READ(field, expr)                       \
+  {                                                \
+    auto v = (expr);                               \
+    if (!v) return Unexpected(v.error());          \
+    field = *v;                                    \
+  }
+    OZ_READ(p.valid_from, r.Day(k + "valid_from"));
+    OZ_READ(p.minimum_per_adult, r.Amount(k + "minimum_per_adult", d.minimum_per_adult));
+    OZ_READ(p.minimum_per_child, r.Amount(k + "minimum_per_child", d.minimum_per_child));
+    OZ_READ(p.ceiling_single, r.Amount(k + "ceiling_single", d.ceiling_single));
+    OZ_READ(p.ceiling_couple, r.Amount(k + "ceiling_couple", d.ceiling_couple));
+    OZ_READ(p.ceiling_family, r.Amount(k + "ceiling_family", d.ceiling_family));
+    OZ_READ(p.recovery_instalment, r.Amount(k + "recovery_instalment", d.recovery_instalment));
+    OZ_READ(p.difference_tolerance, r.Amount(k + "difference_tolerance", d.difference_tolerance));
+    int64_t lag = 0, overdue = 0;
+    OZ_READ(lag, r.Integer(k + "toeslag_lag_days", d.toeslag_lag_days, 0, 91));
+    OZ_READ(overdue, r.Integer(k + "overdue_after_days", d.overdue_after_days, 0, 365));
+    p.toeslag_lag_days = static_cast<int>(lag);
+    p.overdue_after_days = static_cast<int>(overdue);
+    std::string period, form;
+    OZ_READ(period, r.String(k + "minimum_period", std::string("month")));
+    OZ_READ(form, r.String(k + "form", std::string("loan")));
+#undef OZ_READ
+    if (period != "month" && period != "week") {
+      return r.Bad(k + "minimum_period", "must be \"month\" or \"week\"");
+    }
+    p.minimum_per_week = period == "week";
+    if (form != "loan" && form != "gift") {
+      return r.Bad(k + "form", "must be \"loan\" or \"gift\" (bijzondere bijstand)");
+    }
+    p.form = form == "gift" ? CreditForm::kGift : CreditForm::kLoan;
+    if (p.recovery_instalment.cents() == 0) {
+      return r.Bad(k + "recovery_instalment", "must be more than 0.00, or credit is never recovered");
+    }
+    if (!dates.insert(p.valid_from).second) {
+      return r.Bad(k + "valid_from", "another [[bridging]] policy has the same date");
+    }
+    out.push_back(p);
+  }
+  return out;
+}
+
 }  // namespace
 
 const char* ToString(PainVersion version) {
@@ -173,6 +253,8 @@ Result<Config, Error> LoadConfig(const std::string& path) {
   c.month.allowance_day = static_cast<int>(*day);
   OZ_TRY(settle, r.Integer("month.settlement_business_days", 1, 0, 5));
   c.month.settlement_business_days = static_cast<int>(*settle);
+  OZ_TRY(bridging, ReadBridging(r));
+  c.month.bridging = *bridging;
 #undef OZ_TRY
   return c;
 }

@@ -49,6 +49,53 @@ TEST(ConfigTest, BadValuesNameFileLineAndKey) {
             "c.toml: municipality.code: missing; add it to the file");
 }
 
+TEST(ConfigTest, TheShippedBridgingPolicyMatchesTheEngineDefaults) {
+  // The golden cases use the engine's defaults; they must be what the shipped config says.
+  auto c = LoadConfig(SourceDir() + "/config/ontzorg.toml");
+  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_EQ(c->month.bridging.size(), 1u);
+  const BridgingPolicy& p = c->month.bridging[0];
+  const BridgingPolicy d;
+  EXPECT_EQ(p.valid_from, Date::Parse("2026-01-01").value());
+  EXPECT_EQ(p.minimum_per_adult, d.minimum_per_adult);
+  EXPECT_EQ(p.minimum_per_child, d.minimum_per_child);
+  EXPECT_EQ(p.minimum_per_week, d.minimum_per_week);
+  EXPECT_EQ(p.ceiling_single, d.ceiling_single);
+  EXPECT_EQ(p.ceiling_couple, d.ceiling_couple);
+  EXPECT_EQ(p.ceiling_family, d.ceiling_family);
+  EXPECT_EQ(p.form, d.form);
+  EXPECT_EQ(p.recovery_instalment, d.recovery_instalment);
+  EXPECT_EQ(p.toeslag_lag_days, d.toeslag_lag_days);
+  EXPECT_EQ(p.overdue_after_days, d.overdue_after_days);
+  EXPECT_EQ(p.difference_tolerance, d.difference_tolerance);
+}
+
+TEST(ConfigTest, DatedBridgingPoliciesAndTheirErrors) {
+  const std::string two = Default() + "\n[[bridging]]\nvalid_from = 2027-07-01\n"
+                                      "ceiling_single = \"600.00\"\nform = \"gift\"\n";
+  TempDir dir;
+  WriteFile(dir / "c.toml", two);
+  auto c = LoadConfig(dir / "c.toml");
+  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_EQ(c->month.bridging.size(), 2u);
+  const BridgingPolicy* july = PolicyOn(c->month.bridging, Date::Parse("2027-07-01").value());
+  EXPECT_EQ(july->ceiling_single, Money::FromCents(60000));
+  EXPECT_EQ(july->form, CreditForm::kGift);
+  EXPECT_EQ(july->ceiling_family, BridgingPolicy{}.ceiling_family);  // unset: the default
+
+  EXPECT_EQ(Load(Replace(Default(), "form = \"loan\"", "form = \"lend\"")),
+            "c.toml:44: bridging[0].form: must be \"loan\" or \"gift\" (bijzondere bijstand)");
+  EXPECT_EQ(Load(Replace(Default(), "ceiling_single = \"800.00\"", "ceiling_single = 800.0")),
+            "c.toml:41: bridging[0].ceiling_single: must be an amount in euros as text, like "
+            "\"250.00\"");
+  EXPECT_EQ(Load(Replace(Default(), "valid_from = 2026-01-01", "valid_from = \"2026\"")),
+            "c.toml:37: bridging[0].valid_from: must be a date without quotes, like 2027-01-01");
+  EXPECT_EQ(Load(Replace(Default(), "minimum_period = \"month\"", "minimum_period = \"day\"")),
+            "c.toml:40: bridging[0].minimum_period: must be \"month\" or \"week\"");
+  EXPECT_EQ(Load(Default() + "\n[[bridging]]\nvalid_from = 2026-01-01\n"),
+            "c.toml:51: bridging[1].valid_from: another [[bridging]] policy has the same date");
+}
+
 TEST(ConfigTest, BrokenTomlAndMissingFile) {
   EXPECT_EQ(Load("[municipality\ncode = 1\n").substr(0, 11), "c.toml:1:14");
   auto missing = LoadConfig("/no/such/file.toml");
