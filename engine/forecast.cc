@@ -7,6 +7,7 @@ namespace ontzorg {
 std::vector<Receipt> ProjectedReceipts(const ClientCase& c, const BridgingPolicy& policy,
                                        Date run_date, YearMonth until) {
   std::vector<Receipt> out;
+  const ReliefPeriod period = ComputePeriod(c.plan);
   for (const ToeslagExpectation& e : c.toeslagen) {
     std::optional<YearMonth> covered;  // the last month the recorded receipts pay for
     for (const Receipt& r : c.receipts) {
@@ -20,10 +21,12 @@ std::vector<Receipt> ProjectedReceipts(const ClientCase& c, const BridgingPolicy
       YearMonth from = p.covers_from;
       if (covered && from <= *covered) from = covered->AddMonths(1);
       const Date date = p.date > run_date ? p.date : BusinessDayOnOrAfter(run_date.AddDays(1));
+      // The mandate ends with the relief: later payments go to the client's own account.
+      const Destination where = date > period.last ? Destination::kOwn : e.paid_to;
       out.push_back({"P-" + std::string(ToString(e.kind)) + "-" + p.covers_to.ToCompactString(),
                      c.client.id, e.kind, date,
-                     e.monthly.Times(p.covers_to.MonthsSince(from) + 1), from, p.covers_to,
-                     e.paid_to, std::nullopt});
+                     e.monthly.Times(p.covers_to.MonthsSince(from) + 1), from, p.covers_to, where,
+                     std::nullopt});
     }
   }
   return out;
@@ -62,6 +65,7 @@ std::vector<ForecastMonth> Forecast(const ClientCase& start,
       continue;
     }
     f.in_relief = !m->after_relief;
+    if (m->after_relief) f.bijstand_assumed = false;
     f.relief_month = m->relief_month;
     f.already_booked = !m->already_booked.empty();
     for (const Entry& e : m->entries) {

@@ -1,7 +1,8 @@
 // The six-month forecast of one client: the month computation run ahead on projected inputs.
 // Bijstand as recorded, else the latest recorded amount (marked assumed); toeslagen as the coach
 // expects them (ExpectedPayments), except what already arrived; an overdue payment is assumed to
-// arrive just after the run date. Because the forecast runs the same ComputeClientMonth, it
+// arrive just after the run date; payments after the relief period go to the client's own account
+// (the mandate ends with the relief). Because the forecast runs the same ComputeClientMonth, it
 // shows exactly the credit the real months would draw and set off on those assumptions.
 #ifndef ONTZORG_ENGINE_FORECAST_H_
 #define ONTZORG_ENGINE_FORECAST_H_

@@ -552,6 +552,45 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
   return out;
 }
 
+CreditMonth CreditFromEntries(const std::vector<Entry>& entries, const ClientId& client,
+                              YearMonth month) {
+  CreditMonth c;
+  const std::string loan = accounts::Loan(client), recovery = accounts::Recovery(client),
+                    grant = accounts::Grant(client), funds = accounts::ClientFunds(client);
+  for (const Entry& e : entries) {
+    if (e.client != client || month < e.month) continue;
+    if (e.debit_account == loan) c.after.loan += e.amount;
+    if (e.credit_account == loan) c.after.loan -= e.amount;
+    if (e.debit_account == recovery) c.after.to_recover += e.amount;
+    if (e.credit_account == recovery) c.after.to_recover -= e.amount;
+    if (e.debit_account == grant) c.after.granted += e.amount;
+    if (e.month != month) continue;
+    // Flows: count the leg that touches the loan, recovery or grant account once.
+    switch (e.kind) {
+      case EntryKind::kCreditDrawn:
+        if (e.debit_account == loan) c.drawn += e.amount;
+        break;
+      case EntryKind::kGiftGranted:
+        if (e.debit_account == grant) c.drawn += e.amount;
+        c.form = CreditForm::kGift;
+        break;
+      case EntryKind::kCreditSetOff:
+        if (e.credit_account == loan) c.set_off += e.amount;
+        break;
+      case EntryKind::kCreditRecovered:
+        if (e.credit_account == recovery) c.recovered += e.amount;
+        break;
+      case EntryKind::kCreditToRecover: c.moved_to_recovery += e.amount; break;
+      case EntryKind::kCreditWrittenOff: c.written_off += e.amount; break;
+      case EntryKind::kIncomeReceived:
+        if (e.credit_account == funds) c.income += e.amount;
+        break;
+      default: break;
+    }
+  }
+  return c;
+}
+
 void CarryForward(const ClientMonth& month, ClientCase* next) {
   next->opening_balance = month.closing_balance;
   next->credit = month.credit.after;

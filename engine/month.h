@@ -170,6 +170,11 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
                                               const MonthPolicy& policy, YearMonth month,
                                               Date run_date);
 
+// The credit movements of `client` in `month` and the balances after it, recomputed from ledger
+// entries alone (the store's view; equal to the engine's own CreditMonth flows and balances).
+CreditMonth CreditFromEntries(const std::vector<Entry>& entries, const ClientId& client,
+                              YearMonth month);
+
 // The case for the next month after `month`'s result: balances, credit and booked receipt keys
 // carried forward (used by the forecast, the golden cases and the property tests).
 void CarryForward(const ClientMonth& month, ClientCase* next);

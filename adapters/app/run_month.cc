@@ -190,7 +190,7 @@ namespace {
 
 // Adds one client's month to the report's totals.
 void Tally(const ClientMonth& month, RunReport* report) {
-  ++report->clients_in_relief;
+  ++(month.after_relief ? report->clients_settling : report->clients_in_relief);
   report->already_booked += static_cast<int64_t>(month.already_booked.size());
   for (const Entry& e : month.entries) {
     if (e.kind == EntryKind::kBenefitReceived) report->benefits_booked += e.amount;
@@ -255,6 +255,27 @@ Result<bool, Error> BookClients(const Config& config, Store& store, const RunOpt
   return booked_anything;
 }
 
+// How many clients are in relief in the month (not merely settling after it): a dry run of the
+// engine that books nothing.
+Result<int64_t, Error> CountInRelief(const Config& config, Store& store, const RunOptions& o) {
+  auto creditors = store.LoadCreditors();
+  if (!creditors) return Unexpected(creditors.error());
+  int64_t count = 0;
+  std::string after;
+  for (;;) {
+    std::string last;
+    auto cases = store.LoadCases(o.month, after, o.chunk_clients, &last);
+    if (!cases) return Unexpected(cases.error());
+    if (last.empty()) break;
+    after = last;
+    for (const ClientCase& c : *cases) {
+      const auto month = ComputeClientMonth(c, *creditors, config.month, o.month, o.run_date);
+      if (month && !month->after_relief) ++count;
+    }
+  }
+  return count;
+}
+
 double SecondsSince(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
@@ -273,9 +294,16 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
   auto benefits = store.CountBenefits(o.month);
   if (!benefits) return Unexpected(benefits.error());
   if (*benefits == 0) {
-    return Fail(ErrorCode::kBadInput, "no bijstand amounts are imported for " + o.month.ToString() +
-                                          ": import benefits.csv for that month first; nothing "
-                                          "was booked or paid");
+    // Without any bijstand for the month only a month that merely settles (clients after their
+    // relief, e.g. a late toeslagen lump sum) may run; anyone in relief means a forgotten import.
+    auto in_relief = CountInRelief(config, store, o);
+    if (!in_relief) return Unexpected(in_relief.error());
+    if (*in_relief > 0) {
+      return Fail(ErrorCode::kBadInput,
+                  "no bijstand amounts are imported for " + o.month.ToString() + " (" +
+                      std::to_string(*in_relief) + " clients are in relief): import benefits.csv "
+                      "for that month first; nothing was booked or paid");
+    }
   }
   // Files a crashed earlier run booked but did not write come first.
   if (auto s = WritePendingFiles(config, store, o.out_dir, &report.files); !s) {
@@ -290,7 +318,7 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
   auto booked = BookClients(config, store, o, **writer, &report);
   if (!booked) return Unexpected(booked.error());
   if (!*booked) return report;  // the writer rolls back: no empty run is recorded
-  if (auto s = (*writer)->Commit(report.clients_in_relief,
+  if (auto s = (*writer)->Commit(report.clients_in_relief + report.clients_settling,
                                  report.bill_payments + report.allowance_payments,
                                  report.bills_total + report.allowance_total);
       !s) {

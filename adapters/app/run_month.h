@@ -30,6 +30,7 @@ struct RunReport {
   YearMonth month;
   Date run_date;
   int64_t clients_in_relief = 0;
+  int64_t clients_settling = 0;  // after their relief: receipts, set-off and a payout only
   int64_t bill_payments = 0, allowance_payments = 0, already_booked = 0;
   Money bills_total, allowance_total, benefits_booked;
   // Bridging credit this run: totals, and one line per client whose credit moved.

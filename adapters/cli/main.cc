@@ -9,6 +9,8 @@
 #include <iostream>
 
 #include "adapters/app/run_month.h"
+#include "adapters/cli/common.h"
+#include "adapters/cli/credit_commands.h"
 #include "adapters/cli/report.h"
 #include "adapters/config/config.h"
 #include "adapters/import/importer.h"
@@ -18,61 +20,6 @@
 
 namespace ontzorg {
 namespace {
-
-constexpr int kExitOk = 0;
-constexpr int kExitInvalid = 1;
-constexpr int kExitUsage = 2;
-
-int Report(const Error& e) {
-  std::cerr << "ontzorg: " << e.message << "\n";
-  return ExitCodeFor(e.code);
-}
-
-std::string DefaultConfigPath(const char* argv0) {
-  if (std::filesystem::exists("config/ontzorg.toml")) return "config/ontzorg.toml";
-  std::error_code ec;
-  const auto exe = std::filesystem::canonical("/proc/self/exe", ec);
-  const auto beside = exe.parent_path().parent_path() / "config" / "ontzorg.toml";
-  if (!ec && std::filesystem::exists(beside)) return beside.string();
-  (void)argv0;
-  return "config/ontzorg.toml";
-}
-
-struct Globals {
-  std::string config_path;
-  std::string store_url;
-  std::string user;
-};
-
-Result<Config, Error> LoadWithOverrides(const Globals& g) {
-  auto config = LoadConfig(g.config_path);
-  if (!config) return config;
-  Config c = std::move(config).value();
-  if (!g.store_url.empty()) c.store_url = g.store_url;
-  return c;
-}
-
-// The configuration (with --store applied) and the opened store, for every command that needs one.
-struct Opened {
-  Config config;
-  std::unique_ptr<Store> store;
-};
-Result<Opened, Error> OpenStore(const Globals& g) {
-  auto config = LoadWithOverrides(g);
-  if (!config) return Unexpected(config.error());
-  auto store = Store::Open(config->store_url);
-  if (!store) return Unexpected(store.error());
-  return Opened{std::move(config).value(), std::move(store).value()};
-}
-
-// Parses a --month or --run-date value; on failure prints "--flag 'value': reason".
-template <typename T>
-std::optional<T> ParseFlag(const char* flag, const std::string& text) {
-  auto parsed = T::Parse(text);
-  if (parsed) return *parsed;
-  std::cerr << "ontzorg: " << flag << " '" << text << "': " << Describe(parsed.error()) << "\n";
-  return std::nullopt;
-}
 
 int CheckCommand(const std::string& what, const std::string& value) {
   std::string reason;
@@ -114,12 +61,13 @@ int InitCommand(const Globals& g) {
 int ImportCommand(const Globals& g, const std::string& dir) {
   auto opened = OpenStore(g);
   if (!opened) return Report(opened.error());
-  auto report = ImportDirectory(dir, *opened->store);
+  auto report = ImportDirectory(dir, *opened->store, g.user, NowIsoSeconds());
   if (!report) return Report(report.error());
   const ImportBatch& a = report->added;
   std::cout << "imported from " << dir << ": " << a.creditors.size() << " creditors, "
             << a.clients.size() << " clients, " << a.plans.size() << " plans, " << a.bills.size()
-            << " bills, " << a.benefits.size() << " bijstand amounts; "
+            << " bills, " << a.benefits.size() << " bijstand amounts, " << a.toeslagen.size()
+            << " toeslag expectations, " << a.receipts.size() << " receipts; "
             << report->skipped_identical << " rows were already stored and were skipped\n";
   return kExitOk;
 }
@@ -187,15 +135,51 @@ int Main(int argc, char** argv) {
   std::string dir;
   auto* import = app.add_subcommand("import", "import CSV files (all rows or none)");
   import->add_option("dir", dir, "folder with creditors.csv, clients.csv, plans.csv, bills.csv, "
-                                 "benefits.csv (any of them)")->required();
+                                 "benefits.csv, toeslagen.csv, receipts.csv (any of them)")
+      ->required();
   std::string month, run_date, out = "out";
   auto* run = app.add_subcommand("run", "run a month: book payments and write SEPA files");
   run->add_option("--month", month, "the month, YYYY-MM")->required();
   run->add_option("--run-date", run_date, "the run date, YYYY-MM-DD (default: today)");
   run->add_option("--out", out, "folder for the SEPA files")->capture_default_str();
-  std::string report_month;
-  auto* report = app.add_subcommand("report", "show runs, files and findings");
+  std::string report_month, credit_csv;
+  auto* report = app.add_subcommand("report", "show the ledger check, runs, files and findings");
   report->add_option("--month", report_month, "only this month, YYYY-MM");
+  report->add_option("--credit-csv", credit_csv,
+                     "instead: write every client's bridging credit as CSV to FILE ('-': stdout)");
+  ForecastOptions fo;
+  auto* forecast = app.add_subcommand("forecast", "project the next months per client: bijstand, "
+                                                  "toeslagen, bills, credit, leefgeld");
+  forecast->add_option("--client", fo.client, "one client (default: every client with a plan)");
+  forecast->add_option("--from", fo.from, "first month, YYYY-MM (default: after the latest run)");
+  forecast->add_option("--run-date", fo.run_date, "assumed run date of the first month");
+  forecast->add_option("--months", fo.months, "how many months")->capture_default_str();
+  forecast->add_flag("--json", fo.json, "JSON for case systems and the web app (amounts in cents)");
+  std::string credit_client, credit_month, credit_language;
+  auto* credit = app.add_subcommand("credit", "a client's loan ledger, expected toeslagen, "
+                                              "receipts and statement lines");
+  credit->add_option("--client", credit_client, "the client number")->required();
+  credit->add_option("--month", credit_month, "up to this month (default: the latest booked)");
+  credit->add_option("--language", credit_language, "statement language (a file in config/texts)");
+  std::string wo_client, wo_amount, wo_reason, wo_date;
+  auto* write_off = app.add_subcommand("write-off", "record a decision to write off bridging "
+                                                    "credit (booked by the next run)");
+  write_off->add_option("--client", wo_client, "the client number")->required();
+  write_off->add_option("--amount", wo_amount, "euros, e.g. 150.00")->required();
+  write_off->add_option("--reason", wo_reason, "the decision's reason")->required();
+  write_off->add_option("--decided-on", wo_date, "date of the decision (default: today)");
+  ReceiptOptions ro;
+  auto* receipt = app.add_subcommand("receipt", "record money received by hand (a toeslag, "
+                                                "vakantietoeslag or refund), as in receipts.csv");
+  receipt->add_option("--id", ro.id, "a unique id, e.g. the bank's reference")->required();
+  receipt->add_option("--client", ro.client, "the client number")->required();
+  receipt->add_option("--kind", ro.kind, "rent_allowance, care_allowance, child_budget, "
+                                         "holiday_allowance, energy_refund")->required();
+  receipt->add_option("--received-on", ro.received_on, "YYYY-MM-DD")->required();
+  receipt->add_option("--amount", ro.amount, "euros, e.g. 1200.00")->required();
+  receipt->add_option("--covers-from", ro.covers_from, "first month it pays for (toeslagen)");
+  receipt->add_option("--covers-to", ro.covers_to, "last month it pays for (toeslagen)");
+  receipt->add_option("--landed-on", ro.landed_on, "managed or own")->required();
   std::string what, value;
   auto* check = app.add_subcommand("check", "check an IBAN, BIC, BSN or payment reference; "
                                             "exit 0 valid, 1 invalid");
@@ -212,7 +196,12 @@ int Main(int argc, char** argv) {
   if (*init) return InitCommand(g);
   if (*import) return ImportCommand(g, dir);
   if (*run) return RunCommand(g, month, run_date, out);
+  if (*report && !credit_csv.empty()) return CreditCsvCommand(g, credit_csv);
   if (*report) return ReportCommand(g, report_month);
+  if (*forecast) return ForecastCommand(g, fo);
+  if (*credit) return CreditCommand(g, credit_client, credit_month, credit_language);
+  if (*write_off) return WriteOffCommand(g, wo_client, wo_amount, wo_reason, wo_date);
+  if (*receipt) return ReceiptCommand(g, ro);
   if (*check) return CheckCommand(what, value);
   return kExitUsage;
 }

@@ -47,6 +47,10 @@ void PrintRunReport(const RunReport& r, std::ostream& out) {
   if (r.run_id > 0) out << ", run " << r.run_id;
   out << "\n";
   Line(out, "Clienten in ontzorging / clients in relief:", std::to_string(r.clients_in_relief));
+  if (r.clients_settling > 0) {
+    Line(out, "Na ontzorging, afwikkeling / settling after relief:",
+         std::to_string(r.clients_settling));
+  }
   Line(out, "Bijstand geboekt / benefits booked:", Euro(r.benefits_booked));
   Line(out, "Vaste lasten betaald / bills paid:",
        std::to_string(r.bill_payments) + " payments, " + Euro(r.bills_total));
@@ -68,7 +72,7 @@ void PrintRunReport(const RunReport& r, std::ostream& out) {
          << " s (files written alongside), finishing files " << r.files_seconds << " s";
     Line(out, "Duur / duration:", took.str());
   }
-  if (r.run_id == 0 && r.clients_in_relief == 0) {
+  if (r.run_id == 0 && r.clients_in_relief == 0 && r.clients_settling == 0) {
     out << "Niemand in ontzorging in deze maand / no client is in relief in this month: nothing "
            "was booked.\n";
   } else if (r.run_id == 0) {

@@ -253,6 +253,10 @@ Result<Config, Error> LoadConfig(const std::string& path) {
   c.month.allowance_day = static_cast<int>(*day);
   OZ_TRY(settle, r.Integer("month.settlement_business_days", 1, 0, 5));
   c.month.settlement_business_days = static_cast<int>(*settle);
+  OZ_TRY(texts, r.String("texts.dir", std::string("texts")));
+  c.texts_dir = Resolve(base, *texts);
+  OZ_TRY(language, r.String("texts.default_language", std::string("nl")));
+  c.default_language = *language;
   OZ_TRY(bridging, ReadBridging(r));
   c.month.bridging = *bridging;
 #undef OZ_TRY

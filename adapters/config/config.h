@@ -30,6 +30,8 @@ struct Config {
   std::string store_url;          // SQLite file path or PostgreSQL connection string
   SepaConfig sepa;
   MonthPolicy month;
+  std::string texts_dir;          // client texts, one <language>.toml each (default: texts/)
+  std::string default_language = "nl";
 };
 
 // Reads and checks the file. Relative paths in it (store, schema_dir) are relative to the file.

@@ -257,6 +257,27 @@ Result<std::vector<WriteOff>, Error> Store::WriteOffs(const ClientId& client) {
   }
 }
 
+Result<std::vector<Entry>, Error> Store::ClientEntries(const ClientId& client) {
+  try {
+    std::vector<Entry> out;
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT key, client_id, month, kind, booked_on, debit_account, "
+                          "credit_account, amount_cents FROM entries WHERE client_id = :c "
+                          "ORDER BY run_id, month, key",
+         soci::use(client.value));
+    for (const soci::row& r : rows) {
+      const auto kind = ParseEntryKind(GetText(r, 3));
+      if (!kind) throw std::runtime_error("stored entry kind is corrupt: " + GetText(r, 3));
+      out.push_back(MakeTransfer(GetText(r, 0), ClientId{GetText(r, 1)}, GetMonth(r, 2), *kind,
+                                 GetDate(r, 4), GetText(r, 5), GetText(r, 6),
+                                 Money::FromCents(GetInt(r, 7))));
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return StorageFail("cannot read the client's ledger", e);
+  }
+}
+
 Result<std::vector<CreditPosition>, Error> Store::CreditPositions() {
   try {
     // The municipality's leg of each credit entry names the event once: drawn (debt recorded),

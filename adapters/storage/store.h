@@ -135,6 +135,8 @@ class Store {
   // Records a write-off decision (booked by the next run); returns its id ("W<n>").
   Result<std::string, Error> AddWriteOff(const WriteOff& decision, const std::string& recorded_at);
   Result<std::vector<WriteOff>, Error> WriteOffs(const ClientId& client);
+  // Every ledger entry of one client, in booking order.
+  Result<std::vector<Entry>, Error> ClientEntries(const ClientId& client);
   // Every client with credit ever drawn or granted, in id order.
   Result<std::vector<CreditPosition>, Error> CreditPositions();
 

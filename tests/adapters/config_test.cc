@@ -84,16 +84,16 @@ TEST(ConfigTest, DatedBridgingPoliciesAndTheirErrors) {
   EXPECT_EQ(july->ceiling_family, BridgingPolicy{}.ceiling_family);  // unset: the default
 
   EXPECT_EQ(Load(Replace(Default(), "form = \"loan\"", "form = \"lend\"")),
-            "c.toml:44: bridging[0].form: must be \"loan\" or \"gift\" (bijzondere bijstand)");
+            "c.toml:48: bridging[0].form: must be \"loan\" or \"gift\" (bijzondere bijstand)");
   EXPECT_EQ(Load(Replace(Default(), "ceiling_single = \"800.00\"", "ceiling_single = 800.0")),
-            "c.toml:41: bridging[0].ceiling_single: must be an amount in euros as text, like "
+            "c.toml:45: bridging[0].ceiling_single: must be an amount in euros as text, like "
             "\"250.00\"");
   EXPECT_EQ(Load(Replace(Default(), "valid_from = 2026-01-01", "valid_from = \"2026\"")),
-            "c.toml:37: bridging[0].valid_from: must be a date without quotes, like 2027-01-01");
+            "c.toml:41: bridging[0].valid_from: must be a date without quotes, like 2027-01-01");
   EXPECT_EQ(Load(Replace(Default(), "minimum_period = \"month\"", "minimum_period = \"day\"")),
-            "c.toml:40: bridging[0].minimum_period: must be \"month\" or \"week\"");
+            "c.toml:44: bridging[0].minimum_period: must be \"month\" or \"week\"");
   EXPECT_EQ(Load(Default() + "\n[[bridging]]\nvalid_from = 2026-01-01\n"),
-            "c.toml:51: bridging[1].valid_from: another [[bridging]] policy has the same date");
+            "c.toml:55: bridging[1].valid_from: another [[bridging]] policy has the same date");
 }
 
 TEST(ConfigTest, BrokenTomlAndMissingFile) {

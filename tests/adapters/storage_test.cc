@@ -133,6 +133,111 @@ TEST_F(StorageTest, LedgerIsAppendOnly) {
   EXPECT_THROW(sql << "DELETE FROM payments", soci::soci_error);
 }
 
+// The toeslagen gap through the store: three golden scenarios imported together and run month
+// by month, January to July, as the CLI would.
+class BridgingStorageTest : public StorageTest {
+ protected:
+  void ImportScenarios() {
+    for (const char* name : {"bridging-lump-sum-late", "bridging-holiday-allowance",
+                             "bridging-no-mandate"}) {
+      auto report = ImportDirectory(SourceDir() + "/fixtures/golden/" + name, *store_, "tester",
+                                    "2026-12-01T09:00:00");
+      ASSERT_TRUE(report) << name << ": " << report.error().message;
+    }
+  }
+  static constexpr const char* kRuns[][2] = {
+      {"2027-01", "2026-12-22"}, {"2027-02", "2027-01-22"}, {"2027-03", "2027-02-22"},
+      {"2027-04", "2027-03-22"}, {"2027-05", "2027-04-22"}, {"2027-06", "2027-05-22"},
+      {"2027-07", "2027-06-22"}};
+  CreditPosition Position(const char* client) {
+    auto positions = store_->CreditPositions();
+    EXPECT_TRUE(positions);
+    for (const CreditPosition& p : *positions) {
+      if (p.client.value == client) return p;
+    }
+    ADD_FAILURE() << "no credit for " << client;
+    return {};
+  }
+};
+
+TEST_F(BridgingStorageTest, CreditIsDrawnSetOffAndRecoveredWithTheLedgerBalanced) {
+  ImportScenarios();
+  for (const auto& run : kRuns) {
+    const RunReport report = Run(run[0], run[1]);
+    auto ledger = store_->LedgerCheck();
+    ASSERT_TRUE(ledger);
+    EXPECT_TRUE(ledger->Balanced()) << run[0] << ": bank " << ledger->bank.ToDecimalString()
+                                    << " clients " << ledger->clients.ToDecimalString()
+                                    << " bridging " << ledger->bridging.ToDecimalString()
+                                    << " loans " << ledger->loans.ToDecimalString();
+    if (std::string(run[0]) == "2027-01") {
+      EXPECT_EQ(report.credit_drawn, Money::FromCents(3 * 5000)) << "B2, B3 and C draw 50.00";
+    }
+  }
+  // B2: 250.00 drawn, set off by the lump sum of 3 May. B3: 300.00, set off after relief, in
+  // July. C: 150.00, moved to recovery and recovered 50.00 a month. H: 150.00, recovered from
+  // the vakantietoeslag.
+  const CreditPosition b2 = Position("B2"), b3 = Position("B3"), c = Position("C"),
+                       h = Position("H");
+  EXPECT_EQ(b2.drawn, Money::FromCents(25000));
+  EXPECT_EQ(b2.set_off, Money::FromCents(25000));
+  EXPECT_EQ(b3.drawn, Money::FromCents(30000));
+  EXPECT_EQ(b3.set_off, Money::FromCents(30000));
+  EXPECT_EQ(c.drawn, Money::FromCents(15000));
+  EXPECT_EQ(c.recovered, Money::FromCents(15000));
+  EXPECT_EQ(h.drawn, Money::FromCents(15000));
+  EXPECT_EQ(h.recovered, Money::FromCents(15000));
+  for (const CreditPosition& p : {b2, b3, c, h}) {
+    EXPECT_EQ(p.Outstanding(), Money::Zero()) << p.client.value;
+  }
+  // Every receipt processed exactly once; B3's payout after relief went out once.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM processed"), Count("SELECT COUNT(*) FROM receipts"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM payments WHERE end_to_end_id = 'OZ-L-202707-B3' AND "
+                  "amount_cents = 180000"), 1);
+}
+
+TEST_F(BridgingStorageTest, RunningAMonthAgainProcessesNoReceiptTwice) {
+  ImportScenarios();
+  for (const auto& run : kRuns) Run(run[0], run[1]);
+  const long long entries = Count("SELECT COUNT(*) FROM entries");
+  for (const auto& run : kRuns) {
+    const RunReport again = Run(run[0], run[1]);
+    EXPECT_EQ(again.run_id, 0) << run[0];
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM entries"), entries);
+}
+
+TEST_F(BridgingStorageTest, AWriteOffDecisionIsBookedOnceByTheNextRun) {
+  ImportScenarios();
+  for (int i = 0; i < 3; ++i) Run(kRuns[i][0], kRuns[i][1]);  // B3 owes 150.00
+  auto id = store_->AddWriteOff({"", ClientId{"B3"}, Money::FromCents(4000), "hardship",
+                                 "coach", Date::Parse("2027-03-01").value(), std::nullopt},
+                                "2027-03-01T10:00:00");
+  ASSERT_TRUE(id) << id.error().message;
+  EXPECT_EQ(*id, "W1");
+  Run(kRuns[3][0], kRuns[3][1]);
+  Run(kRuns[3][0], kRuns[3][1]);  // again: nothing more
+  EXPECT_EQ(Position("B3").written_off, Money::FromCents(4000));
+  EXPECT_EQ(Position("B3").loan, Money::FromCents(15000 - 4000 + 5000));  // April drew 50.00
+  auto ledger = store_->LedgerCheck();
+  ASSERT_TRUE(ledger);
+  EXPECT_TRUE(ledger->Balanced());
+}
+
+TEST_F(BridgingStorageTest, ReceiptsAndDecisionsAreAppendOnly) {
+  ImportScenarios();
+  Run(kRuns[0][0], kRuns[0][1]);
+  ASSERT_TRUE(store_->AddWriteOff({"", ClientId{"B2"}, Money::FromCents(100), "r", "coach",
+                                   Date::Parse("2027-01-01").value(), std::nullopt},
+                                  "2027-01-01T10:00:00"));
+  Run(kRuns[1][0], kRuns[1][1]);
+  soci::session& sql = store_->session();
+  EXPECT_THROW(sql << "UPDATE receipts SET amount_cents = 1", soci::soci_error);
+  EXPECT_THROW(sql << "DELETE FROM receipts", soci::soci_error);
+  EXPECT_THROW(sql << "UPDATE write_offs SET amount_cents = 1", soci::soci_error);
+  EXPECT_THROW(sql << "DELETE FROM processed", soci::soci_error);
+}
+
 TEST_F(StorageTest, UniqueKeysRefuseASecondPaymentForTheSameBillAndPeriod) {
   ImportDemo();
   Run("2027-01", "2026-12-14");
@@ -194,16 +299,26 @@ TEST_F(StorageTest, OpeningBalancesComeFromTheLedger) {
   EXPECT_EQ(last, "C000003");
 }
 
-TEST_F(StorageTest, UnknownMonthIsRefusedAndChangesNothing) {
-  ImportDemo();
+TEST_F(StorageTest, AMonthWithoutBijstandIsRefusedWhileClientsAreInRelief) {
+  // single-new-year records bijstand for January only; its client is in relief until May.
+  ASSERT_TRUE(ImportDirectory(SourceDir() + "/fixtures/golden/single-new-year", *store_));
   Config config = DemoConfig(url_);
-  RunOptions o{YearMonth::Parse("2030-01").value(), Date::Parse("2029-12-14").value(),
-               dir_ / "out", "tester", "2029-12-14T10:00:00", 100, {}};
+  RunOptions o{YearMonth::Parse("2027-02").value(), Date::Parse("2027-01-14").value(),
+               dir_ / "out", "tester", "2027-01-14T10:00:00", 100, {}};
   auto report = RunMonth(config, *store_, o);
   ASSERT_FALSE(report);
   EXPECT_EQ(report.error().code, ErrorCode::kBadInput);
-  EXPECT_NE(report.error().message.find("no bijstand amounts are imported for 2030-01"),
-            std::string::npos);
+  EXPECT_NE(report.error().message.find("no bijstand amounts are imported for 2027-02 (1 clients "
+                                        "are in relief)"),
+            std::string::npos)
+      << report.error().message;
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM runs"), 0);
+  // A month nobody is in relief in books nothing and records no run.
+  o.month = YearMonth::Parse("2030-01").value();
+  o.run_date = Date::Parse("2029-12-14").value();
+  auto empty = RunMonth(config, *store_, o);
+  ASSERT_TRUE(empty) << empty.error().message;
+  EXPECT_EQ(empty->run_id, 0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM runs"), 0);
 }
 

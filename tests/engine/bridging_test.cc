@@ -429,6 +429,15 @@ TEST(BridgingPropertyTest, ThousandsOfRandomClientsKeepEveryInvariant) {
           ASSERT_LE(grant, out->credit.ceiling);
         }
       }
+      // The store's view, from the entries alone, agrees with the engine's.
+      const CreditMonth seen = CreditFromEntries(all, id, month);
+      ASSERT_EQ(seen.drawn, out->credit.drawn);
+      ASSERT_EQ(seen.set_off, out->credit.set_off);
+      ASSERT_EQ(seen.recovered, out->credit.recovered);
+      ASSERT_EQ(seen.written_off, out->credit.written_off);
+      ASSERT_EQ(seen.moved_to_recovery, out->credit.moved_to_recovery);
+      ASSERT_EQ(seen.income, out->credit.income);
+      ASSERT_EQ(seen.after.Outstanding(), out->credit.after.Outstanding());
       if (out->credit.set_off.IsPositive()) ++set_offs;
       if (out->credit.recovered.IsPositive()) ++recoveries;
       if (out->credit.written_off.IsPositive()) ++write_offs;

@@ -1,0 +1,39 @@
+#include "adapters/cli/common.h"
+
+#include <filesystem>
+
+namespace ontzorg {
+
+int Report(const Error& e) {
+  std::cerr << "ontzorg: " << e.message << "\n";
+  return ExitCodeFor(e.code);
+}
+
+std::string DefaultConfigPath(const char* argv0) {
+  if (std::filesystem::exists("config/ontzorg.toml")) return "config/ontzorg.toml";
+  std::error_code ec;
+  const auto exe = std::filesystem::canonical("/proc/self/exe", ec);
+  const auto beside = exe.parent_path().parent_path() / "config" / "ontzorg.toml";
+  if (!ec && std::filesystem::exists(beside)) return beside.string();
+  (void)argv0;
+  return "config/ontzorg.toml";
+}
+
+
+Result<Config, Error> LoadWithOverrides(const Globals& g) {
+  auto config = LoadConfig(g.config_path);
+  if (!config) return config;
+  Config c = std::move(config).value();
+  if (!g.store_url.empty()) c.store_url = g.store_url;
+  return c;
+}
+
+Result<Opened, Error> OpenStore(const Globals& g) {
+  auto config = LoadWithOverrides(g);
+  if (!config) return Unexpected(config.error());
+  auto store = Store::Open(config->store_url);
+  if (!store) return Unexpected(store.error());
+  return Opened{std::move(config).value(), std::move(store).value()};
+}
+
+}  // namespace ontzorg

@@ -1,0 +1,52 @@
+// Shared pieces of the command line: global options, opening the store, exit codes, and
+// printing an error as "ontzorg: <message>".
+#ifndef ONTZORG_ADAPTERS_CLI_COMMON_H_
+#define ONTZORG_ADAPTERS_CLI_COMMON_H_
+
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "adapters/config/config.h"
+#include "adapters/error.h"
+#include "adapters/storage/store.h"
+
+namespace ontzorg {
+
+constexpr int kExitOk = 0;
+constexpr int kExitInvalid = 1;
+constexpr int kExitUsage = 2;
+
+// Prints "ontzorg: <message>" on stderr and returns the exit code for the error.
+int Report(const Error& e);
+
+std::string DefaultConfigPath(const char* argv0);
+
+struct Globals {
+  std::string config_path;
+  std::string store_url;
+  std::string user;
+};
+
+Result<Config, Error> LoadWithOverrides(const Globals& g);
+
+// The configuration (with --store applied) and the opened store, for every command that needs one.
+struct Opened {
+  Config config;
+  std::unique_ptr<Store> store;
+};
+Result<Opened, Error> OpenStore(const Globals& g);
+
+// Parses a --month or --run-date value; on failure prints "--flag 'value': reason".
+template <typename T>
+std::optional<T> ParseFlag(const char* flag, const std::string& text) {
+  auto parsed = T::Parse(text);
+  if (parsed) return *parsed;
+  std::cerr << "ontzorg: " << flag << " '" << text << "': " << Describe(parsed.error()) << "\n";
+  return std::nullopt;
+}
+
+}  // namespace ontzorg
+
+#endif  // ONTZORG_ADAPTERS_CLI_COMMON_H_

@@ -1,0 +1,406 @@
+#include "adapters/cli/credit_commands.h"
+
+#include <fstream>
+#include <iomanip>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "adapters/cli/report.h"
+#include "adapters/import/csv.h"
+#include "adapters/import/importer.h"
+#include "adapters/statement/client_texts.h"
+#include "adapters/system/files.h"
+#include "engine/forecast.h"
+
+namespace ontzorg {
+namespace {
+
+std::string Amount(Money m) { return m.ToDecimalString(); }
+
+struct LatestRun {
+  std::optional<YearMonth> month;
+  std::optional<Date> run_date;
+};
+Result<LatestRun, Error> Latest(Store& store) {
+  auto runs = store.Runs(std::nullopt);
+  if (!runs) return Unexpected(runs.error());
+  LatestRun latest;
+  for (const RunRecord& r : *runs) {
+    if (!latest.month || *latest.month < r.month) {
+      latest.month = r.month;
+      latest.run_date = r.run_date;
+    }
+  }
+  return latest;
+}
+
+// Every case with a plan (or the one asked for), loaded for `month`.
+Result<std::vector<ClientCase>, Error> CasesFor(Store& store, const std::string& client,
+                                                YearMonth month) {
+  std::vector<ClientCase> out;
+  if (!client.empty()) {
+    auto one = store.LoadCase(ClientId{client}, month);
+    if (!one) return Unexpected(one.error());
+    if (!*one) {
+      return Fail(ErrorCode::kBadInput, "--client '" + client + "': no such client with a relief "
+                                        "plan in the store; check the client number");
+    }
+    out.push_back(*std::move(one).value());
+    return out;
+  }
+  std::string after;
+  for (;;) {
+    std::string last;
+    auto chunk = store.LoadCases(month, after, 1000, &last);
+    if (!chunk) return Unexpected(chunk.error());
+    if (last.empty()) break;
+    after = last;
+    for (ClientCase& c : std::move(chunk).value()) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::string SignalList(const std::vector<SignalKind>& signals) {
+  std::string out;
+  for (SignalKind s : signals) out += (out.empty() ? "" : ",") + std::string(ToString(s));
+  return out;
+}
+
+void PrintForecastTable(const ClientCase& c, const std::vector<ForecastMonth>& months,
+                        std::ostream& out) {
+  out << "Prognose / forecast " << c.client.id.value << " " << c.client.name
+      << " (* = bijstand assumed: the latest recorded amount)\n";
+  out << "maand    rel  bijstand  toeslagen  lasten   onbetaald  krediet  verrekend  ingehouden  "
+         "leefgeld  openstaand  signalen\n"
+      << "month    m.   benefit   income     bills    unpaid     drawn    set off    recovered   "
+         "allowance outstanding signals\n";
+  for (const ForecastMonth& f : months) {
+    out << f.month.ToString() << "  ";
+    if (!f.in_relief && f.relief_month == 0) {
+      out << "--   niet in ontzorging / not in relief\n";
+      continue;
+    }
+    out << std::left << std::setw(3) << (f.in_relief ? std::to_string(f.relief_month) : "na")
+        << std::right << std::setw(9) << Amount(f.bijstand) << (f.bijstand_assumed ? "*" : " ")
+        << std::setw(10) << Amount(f.income) << std::setw(9) << Amount(f.bills_paid)
+        << std::setw(11) << Amount(f.bills_unpaid) << std::setw(9) << Amount(f.credit_drawn)
+        << std::setw(11) << Amount(f.credit_set_off) << std::setw(12)
+        << Amount(f.credit_recovered) << std::setw(10) << Amount(f.leefgeld) << std::setw(12)
+        << Amount(f.outstanding) << "  " << SignalList(f.signals)
+        << (f.already_booked ? " (already booked)" : "") << "\n";
+  }
+}
+
+nlohmann::json ForecastJson(const ClientCase& c, const std::vector<ForecastMonth>& months) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const ForecastMonth& f : months) {
+    nlohmann::json signals = nlohmann::json::array();
+    for (SignalKind s : f.signals) signals.push_back(ToString(s));
+    rows.push_back({{"month", f.month.ToString()},
+                    {"run_date", f.run_date.ToString()},
+                    {"in_relief", f.in_relief},
+                    {"relief_month", f.relief_month},
+                    {"already_booked", f.already_booked},
+                    {"bijstand_cents", f.bijstand.cents()},
+                    {"bijstand_assumed", f.bijstand_assumed},
+                    {"income_cents", f.income.cents()},
+                    {"bills_paid_cents", f.bills_paid.cents()},
+                    {"bills_unpaid_cents", f.bills_unpaid.cents()},
+                    {"credit_drawn_cents", f.credit_drawn.cents()},
+                    {"credit_set_off_cents", f.credit_set_off.cents()},
+                    {"credit_recovered_cents", f.credit_recovered.cents()},
+                    {"leefgeld_cents", f.leefgeld.cents()},
+                    {"minimum_cents", f.minimum.cents()},
+                    {"outstanding_cents", f.outstanding.cents()},
+                    {"signals", signals}});
+  }
+  return {{"client", c.client.id.value}, {"name", c.client.name}, {"months", rows}};
+}
+
+}  // namespace
+
+int ForecastCommand(const Globals& g, const ForecastOptions& o) {
+  if (o.months < 1 || o.months > 24) {
+    std::cerr << "ontzorg: --months " << o.months << ": give 1 to 24\n";
+    return kExitUsage;
+  }
+  auto opened = OpenStore(g);
+  if (!opened) return Report(opened.error());
+  Store& store = *opened->store;
+  auto latest = Latest(store);
+  if (!latest) return Report(latest.error());
+  YearMonth from = latest->month ? latest->month->AddMonths(1) : YearMonth::Of(Today());
+  if (!o.from.empty()) {
+    const auto m = ParseFlag<YearMonth>("--from", o.from);
+    if (!m) return ExitCodeFor(ErrorCode::kBadInput);
+    from = *m;
+  }
+  Date run_date = latest->run_date ? latest->run_date->AddMonthsClamped(from.MonthsSince(*latest->month))
+                                   : Today();
+  if (!o.run_date.empty()) {
+    const auto d = ParseFlag<Date>("--run-date", o.run_date);
+    if (!d) return ExitCodeFor(ErrorCode::kBadInput);
+    run_date = *d;
+  }
+  auto creditors = store.LoadCreditors();
+  if (!creditors) return Report(creditors.error());
+  auto cases = CasesFor(store, o.client, from);
+  if (!cases) return Report(cases.error());
+  nlohmann::json clients = nlohmann::json::array();
+  for (const ClientCase& c : *cases) {
+    auto benefits = store.Benefits(c.client.id);
+    if (!benefits) return Report(benefits.error());
+    const auto months =
+        Forecast(c, *benefits, *creditors, opened->config.month, from, run_date, o.months);
+    if (o.json) {
+      clients.push_back(ForecastJson(c, months));
+    } else {
+      PrintForecastTable(c, months, std::cout);
+      std::cout << "\n";
+    }
+  }
+  if (o.json) {
+    std::cout << nlohmann::json{{"from", from.ToString()},
+                                {"run_date", run_date.ToString()},
+                                {"clients", clients}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << "Aannames / assumptions: run dates from " << run_date.ToString()
+              << ", one month apart; toeslagen arrive as the coach expects them (an overdue one "
+                 "just after the run date); bijstand as recorded, else the latest amount.\n";
+  }
+  return kExitOk;
+}
+
+int CreditCommand(const Globals& g, const std::string& client, const std::string& month_text,
+                  const std::string& language) {
+  auto opened = OpenStore(g);
+  if (!opened) return Report(opened.error());
+  Store& store = *opened->store;
+  const ClientId id{client};
+  auto entries = store.ClientEntries(id);
+  if (!entries) return Report(entries.error());
+  std::set<YearMonth> months;
+  for (const Entry& e : *entries) months.insert(e.month);
+  YearMonth month = months.empty() ? YearMonth::Of(Today()) : *months.rbegin();
+  if (!month_text.empty()) {
+    const auto m = ParseFlag<YearMonth>("--month", month_text);
+    if (!m) return ExitCodeFor(ErrorCode::kBadInput);
+    month = *m;
+  }
+  auto loaded = store.LoadCase(id, month);
+  if (!loaded) return Report(loaded.error());
+  if (!*loaded) {
+    return Report(Error{ErrorCode::kBadInput, "--client '" + client + "': no such client with a "
+                                              "relief plan in the store; check the client number"});
+  }
+  const ClientCase& c = **loaded;
+  const Config& config = opened->config;
+  const BridgingPolicy* policy = PolicyOn(config.month.bridging, month.FirstDay());
+  std::ostream& out = std::cout;
+  out << "Leningoverzicht / loan ledger " << c.client.id.value << " " << c.client.name << " ("
+      << ToString(c.client.household) << ", " << c.client.adults << " adult(s), "
+      << c.client.children << " child(ren))\n";
+  if (policy) {
+    out << "  Beleid / policy from " << policy->valid_from.ToString() << ": "
+        << ToString(policy->form) << ", minimum leefgeld "
+        << Amount(MinimumAllowance(*policy, c.client)) << ", ceiling "
+        << Amount(Ceiling(*policy, c.client.household)) << ", recovery at most "
+        << Amount(policy->recovery_instalment) << " a month\n";
+  } else {
+    out << "  Geen overbruggingsbeleid / no bridging policy in force for " << month.ToString()
+        << "\n";
+  }
+  out << "\n  maand    verstrekt  verrekend  naar inv.  ingehouden  kwijtgesch.  lening  "
+         "in te vorderen\n"
+      << "  month    drawn      set off    to recover recovered   written off  loan    "
+         "to recover\n";
+  for (YearMonth m : months) {
+    if (month < m) break;
+    const CreditMonth cm = CreditFromEntries(*entries, id, m);
+    out << "  " << m.ToString() << std::right << std::setw(10) << Amount(cm.drawn)
+        << std::setw(11) << Amount(cm.set_off) << std::setw(11) << Amount(cm.moved_to_recovery)
+        << std::setw(12) << Amount(cm.recovered) << std::setw(13) << Amount(cm.written_off)
+        << std::setw(8) << Amount(cm.after.loan) << std::setw(12) << Amount(cm.after.to_recover)
+        << (cm.form == CreditForm::kGift ? "  (gift)" : "") << "\n";
+  }
+  const CreditMonth now = CreditFromEntries(*entries, id, month);
+  out << "  Openstaand / outstanding after " << month.ToString() << ": "
+      << Amount(now.after.Outstanding()) << "; given as gift in all: " << Amount(now.after.granted)
+      << "\n\n  Verwachte toeslagen / expected toeslagen:\n";
+  if (c.toeslagen.empty()) out << "    none recorded\n";
+  for (const ToeslagExpectation& e : c.toeslagen) {
+    const auto first = ExpectedPayments(e, policy ? policy->toeslag_lag_days : 56, 1).front();
+    out << "    " << std::left << std::setw(20) << DutchName(e.kind) << std::right
+        << std::setw(9) << Amount(e.monthly) << " a month from " << e.right_from.ToString()
+        << ", applied " << e.applied_on.ToString() << ", first expected "
+        << first.date.ToString() << " (" << Amount(first.amount) << "), to "
+        << (e.paid_to == Destination::kManaged ? "the managed account" : "the own account")
+        << "\n";
+  }
+  out << "  Nog te verwachten / still expected (cover): "
+      << Amount(ExpectedCover(c.toeslagen, c.receipts, month, month.LastDay())) << "\n";
+  out << "\n  Ontvangen / received:\n";
+  if (c.receipts.empty()) out << "    none recorded\n";
+  for (const Receipt& r : c.receipts) {
+    out << "    " << std::left << std::setw(12) << r.id << std::setw(20) << DutchName(r.kind)
+        << r.received_on.ToString() << std::right << std::setw(10) << Amount(r.amount) << "  "
+        << (r.covers_from ? r.covers_from->ToString() + ".." + r.covers_to->ToString() + "  "
+                          : std::string())
+        << (r.landed_on == Destination::kManaged ? "managed account" : "OWN account") << ", "
+        << (r.processed_in ? "processed in " + r.processed_in->ToString() : "not yet processed")
+        << "\n";
+  }
+  auto write_offs = store.WriteOffs(id);
+  if (!write_offs) return Report(write_offs.error());
+  if (!write_offs->empty()) out << "\n  Kwijtschelding / write-off decisions:\n";
+  for (const WriteOff& w : *write_offs) {
+    out << "    " << w.id << " " << Amount(w.amount) << " decided " << w.decided_on.ToString()
+        << " by " << w.decided_by << ": " << w.reason << " ("
+        << (w.processed_in ? "booked in " + w.processed_in->ToString() : "booked by the next run")
+        << ")\n";
+  }
+  // What the client reads: in the client's language, and in English beside it.
+  CreditMonth for_client = now;
+  if (policy) for_client.minimum = MinimumAllowance(*policy, c.client);
+  if (policy) for_client.form = policy->form;
+  std::vector<std::string> codes = {language.empty() ? config.default_language : language};
+  if (codes[0] != "en") codes.push_back("en");
+  for (const std::string& code : codes) {
+    auto texts = LoadClientTexts(config.texts_dir, code);
+    if (!texts) return Report(texts.error());
+    out << "\n  Op het overzicht voor de client / on the client's statement (" << texts->language
+        << ", " << month.ToString() << "):\n";
+    const auto lines = CreditStatementLines(for_client, policy, *texts);
+    if (lines.empty()) out << "    (nothing about credit this month)\n";
+    for (const std::string& line : lines) out << "    " << line << "\n";
+  }
+  return kExitOk;
+}
+
+int WriteOffCommand(const Globals& g, const std::string& client, const std::string& amount_text,
+                    const std::string& reason, const std::string& decided_on) {
+  const auto cents = ParseEuroCents(amount_text);
+  if (!cents || *cents <= 0) {
+    std::cerr << "ontzorg: --amount '" << amount_text << "': "
+              << (cents ? "must be more than 0.00" : cents.error()) << "\n";
+    return ExitCodeFor(ErrorCode::kBadInput);
+  }
+  if (reason.find_first_not_of(" \t") == std::string::npos) {
+    std::cerr << "ontzorg: --reason: a write-off needs the decision's reason; nothing was "
+                 "recorded\n";
+    return ExitCodeFor(ErrorCode::kBadInput);
+  }
+  Date day = Today();
+  if (!decided_on.empty()) {
+    const auto d = ParseFlag<Date>("--decided-on", decided_on);
+    if (!d) return ExitCodeFor(ErrorCode::kBadInput);
+    day = *d;
+  }
+  auto opened = OpenStore(g);
+  if (!opened) return Report(opened.error());
+  Store& store = *opened->store;
+  const ClientId id{client};
+  auto entries = store.ClientEntries(id);
+  if (!entries) return Report(entries.error());
+  auto pending = store.WriteOffs(id);
+  if (!pending) return Report(pending.error());
+  YearMonth last = YearMonth::Of(day);
+  for (const Entry& e : *entries) last = std::max(last, e.month);
+  Money outstanding = CreditFromEntries(*entries, id, last).after.Outstanding();
+  Money in_pending;
+  for (const WriteOff& w : *pending) {
+    if (!w.processed_in) in_pending += w.amount;
+  }
+  const Money amount = Money::FromCents(*cents);
+  if (amount + in_pending > outstanding) {
+    std::cerr << "ontzorg: --amount " << Amount(amount) << ": client " << client << " has "
+              << Amount(outstanding) << " outstanding"
+              << (in_pending.IsPositive() ? ", of which " + Amount(in_pending) +
+                                                " is already in a pending write-off"
+                                          : std::string())
+              << "; nothing was recorded\n";
+    return ExitCodeFor(ErrorCode::kBadInput);
+  }
+  auto recorded = store.AddWriteOff({"", id, amount, reason, g.user, day, std::nullopt},
+                                    NowIsoSeconds());
+  if (!recorded) return Report(recorded.error());
+  std::cout << "kwijtschelding / write-off " << *recorded << " recorded: " << Amount(amount)
+            << " for client " << client << ", decided " << day.ToString() << " by " << g.user
+            << " (" << reason << "); the next run books it\n";
+  return kExitOk;
+}
+
+int ReceiptCommand(const Globals& g, const ReceiptOptions& o) {
+  const std::vector<std::pair<std::string, std::string>> columns = {
+      {"id", o.id},           {"client_id", o.client},     {"kind", o.kind},
+      {"received_on", o.received_on}, {"amount", o.amount}, {"covers_from", o.covers_from},
+      {"covers_to", o.covers_to},     {"landed_on", o.landed_on}};
+  std::string header, row;
+  for (const auto& [name, value] : columns) {
+    header += (header.empty() ? "" : ",") + name;
+    std::string quoted = "\"";
+    for (char ch : value) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    row += (row.empty() ? "" : ",") + quoted + "\"";
+  }
+  // The same checks as an imported row; messages name the option instead of the CSV column.
+  const auto as_options = [&](std::string message) {
+    if (message.rfind("import refused", 0) == 0) message.replace(0, 14, "receipt refused");
+    for (const auto& [name, value] : columns) {
+      std::string option = name == "client_id" ? "client" : name;
+      for (char& ch : option) ch = ch == '_' ? '-' : ch;
+      const std::string from = "receipts.csv:2: column " + name + ":";
+      for (size_t at = message.find(from); at != std::string::npos; at = message.find(from)) {
+        message.replace(at, from.size(), "--" + option + ":");
+      }
+    }
+    return message;
+  };
+  auto parsed = ParseImportFiles({{"receipts.csv", header + "\n" + row + "\n"}});
+  if (!parsed) {
+    return Report(Error{parsed.error().code, as_options(parsed.error().message)});
+  }
+  auto opened = OpenStore(g);
+  if (!opened) return Report(opened.error());
+  auto existing = opened->store->LoadExisting(parsed->batch);
+  if (!existing) return Report(existing.error());
+  auto checked = CheckImport(*parsed, *existing);
+  if (!checked) return Report(Error{checked.error().code, as_options(checked.error().message)});
+  if (checked->added.receipts.empty()) {
+    std::cout << "receipt " << o.id << " is already recorded with these data; nothing changed\n";
+    return kExitOk;
+  }
+  ImportBatch batch = checked->added;
+  batch.recorded_by = g.user;
+  batch.recorded_at = NowIsoSeconds();
+  if (auto s = opened->store->Insert(batch); !s) return Report(s.error());
+  const Receipt& r = batch.receipts.front();
+  std::cout << "ontvangst / receipt " << r.id << " recorded: " << DutchName(r.kind) << " "
+            << Amount(r.amount) << " on " << r.received_on.ToString() << " for client "
+            << r.client.value << ", on the "
+            << (r.landed_on == Destination::kManaged ? "managed" : "client's own")
+            << " account; the next run processes it\n";
+  return kExitOk;
+}
+
+int CreditCsvCommand(const Globals& g, const std::string& path) {
+  auto opened = OpenStore(g);
+  if (!opened) return Report(opened.error());
+  auto positions = opened->store->CreditPositions();
+  if (!positions) return Report(positions.error());
+  if (path == "-") {
+    WriteCreditCsv(*positions, std::cout);
+    return kExitOk;
+  }
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  WriteCreditCsv(*positions, file);
+  file.close();
+  if (!file) return Report(Error{ErrorCode::kIo, path + ": cannot be written"});
+  std::cerr << "credit positions of " << positions->size() << " clients written to " << path
+            << "\n";
+  return kExitOk;
+}
+
+}  // namespace ontzorg
