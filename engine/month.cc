@@ -511,6 +511,9 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
                         : builder.credit().Outstanding() >= out.credit.ceiling
                             ? "the credit ceiling (" + out.credit.ceiling.ToDecimalString() +
                                   ") is reached"
+                        : input.toeslagen.empty()
+                            ? "no toeslag is recorded as expected for this client; record the "
+                              "expected toeslagen so credit can bridge the gap"
                             : "the toeslagen still expected (" + out.credit.cover.ToDecimalString() +
                                   ") cannot cover more credit";
       if (bridging->form == CreditForm::kGift && !out.benefit_missing) {

@@ -1,5 +1,6 @@
-// Generates a fictional municipality as import CSVs: creditors, clients, plans, bills and monthly
-// bijstand amounts, deterministic for a seed. Used for the demo fixture (64 clients, committed in
+// Generates a fictional municipality as import CSVs: creditors, clients, plans, bills, monthly
+// bijstand amounts, and toeslag expectations and receipts for the newest clients, deterministic
+// for a seed. Used for the demo fixture (64 clients, committed in
 // fixtures/demo/) and for the benchmark (100,000 clients).
 //
 //   ontzorg-generate --clients N --seed S --month YYYY-MM --out DIR
@@ -7,6 +8,10 @@
 // Relief starts are spread over the six months up to --month (some mid-month), so every client is
 // in relief in --month. Every 9th client has a maatwerk plan, every 23rd an extension, client 3
 // loses bijstand in its third month of relief. Amounts are 2026-27 levels (DOMAIN.md).
+// Clients whose relief starts in the last two months have toeslagen expected (huurtoeslag,
+// zorgtoeslag, kindgebonden budget for families) and received as Dienst Toeslagen pays them: on
+// time, a month late (every 4th), on the client's own account (every 5th: no mandate; every 7th:
+// mandate not yet accepted) or 10% less than expected (every 11th).
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -14,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/bridging.h"
 #include "engine/checks.h"
 #include "engine/date.h"
 
@@ -109,7 +115,10 @@ int main(int argc, char** argv) {
   }
   std::mt19937_64 rng(seed);
   std::ofstream cred(out + "/creditors.csv"), cli(out + "/clients.csv"), plans(out + "/plans.csv"),
-      bills(out + "/bills.csv"), bens(out + "/benefits.csv");
+      bills(out + "/bills.csv"), bens(out + "/benefits.csv"), toes(out + "/toeslagen.csv"),
+      recs(out + "/receipts.csv");
+  toes << "client_id,kind,applied_on,right_from,monthly_amount,first_payment,paid_to\n";
+  recs << "id,client_id,kind,received_on,amount,covers_from,covers_to,landed_on\n";
   cred << "id,name,iban,bic,street,building,postcode,town,country\n";
   uint64_t account = 1000000;
   for (const Creditor& c : kCreditors) {
@@ -117,7 +126,7 @@ int main(int argc, char** argv) {
          << c.bic << "," << c.street << "," << c.building << "," << c.postcode << "," << c.town
          << ",NL\n";
   }
-  cli << "id,bsn,name,household,iban\n";
+  cli << "id,bsn,name,household,iban,adults,children\n";
   plans << "client_id,kind,benefit_start,benefit_end,extension_end,extension_reason,bills,"
            "period_start,period_end,reason\n";
   bills << "id,client_id,kind,creditor_id,amount,schedule,due_day,reference_kind,reference,start,end\n";
@@ -133,8 +142,12 @@ int main(int argc, char** argv) {
     char id[16];
     std::snprintf(id, sizeof id, "C%06d", i);
     const std::string household = i % 17 == 0 ? "family" : kHouse[rng() % 6];
+    // Household size for the minimum leefgeld: every 17th client is a single parent.
+    const int adults = household == "single" || (household == "family" && i % 17 == 0) ? 1 : 2;
+    const int children = household == "family" ? 1 + i % 3 : 0;
     cli << id << "," << Bsn(i) << ",\"" << kFirst[rng() % 14] << " " << kLast[rng() % 10]
-        << "\"," << household << "," << NlIban("INGB", 6000000000ULL + static_cast<uint64_t>(i)) << "\n";
+        << "\"," << household << "," << NlIban("INGB", 6000000000ULL + static_cast<uint64_t>(i))
+        << "," << adults << "," << children << "\n";
     // Relief starts in one of the six months up to `month`; a third of them mid-month.
     const YearMonth start_month = month->AddMonths(-static_cast<int>(rng() % 6));
     const int start_day = rng() % 3 == 0 ? 1 + static_cast<int>(rng() % 27) : 1;
@@ -182,6 +195,46 @@ int main(int argc, char** argv) {
         amount = norm * (days - start_day + 1) / days;
       }
       bens << id << "," << bm.ToString() << "," << Euro(amount) << "\n";
+    }
+    // Toeslagen for the newest clients, from their own random stream so the data above does not
+    // depend on them.
+    if (start_month < month->AddMonths(-1)) continue;
+    std::mt19937_64 trng(seed * 1000003ULL + static_cast<uint64_t>(i));
+    using ontzorg::Destination;
+    using ontzorg::IncomeKind;
+    const Destination paid_to = i % 5 == 0 ? Destination::kOwn : Destination::kManaged;
+    struct Expected {
+      IncomeKind kind;
+      const char* code;
+      int64_t monthly;
+    };
+    std::vector<Expected> expected = {
+        {IncomeKind::kRentAllowance, "HT", 15000 + static_cast<int64_t>(trng() % 20000)},
+        {IncomeKind::kCareAllowance, "ZT", couple ? 24000 : 12900}};
+    if (household == "family") {
+      expected.push_back({IncomeKind::kChildBudget, "KB", 20000 + static_cast<int64_t>(trng() % 15000)});
+    }
+    const Date applied = start.AddDays(3);
+    const Date horizon = month->AddMonths(5).LastDay();
+    for (const Expected& x : expected) {
+      toes << id << "," << ontzorg::ToString(x.kind) << "," << applied.ToString() << ","
+           << start_month.ToString() << "," << Euro(x.monthly) << ",," << ontzorg::ToString(paid_to)
+           << "\n";
+      ontzorg::ToeslagExpectation e;
+      e.kind = x.kind;
+      e.applied_on = applied;
+      e.right_from = start_month;
+      e.monthly = ontzorg::Money::FromCents(x.monthly);
+      int n = 0;
+      for (const auto& p : ontzorg::ExpectedPayments(e, 56, 8)) {
+        const Date on = p.date.AddDays(i % 4 == 0 && n == 0 ? 31 : 0);
+        if (on > horizon) break;
+        const bool own = paid_to == Destination::kOwn || i % 7 == 0;
+        const int64_t cents = i % 11 == 0 ? p.amount.cents() * 9 / 10 : p.amount.cents();
+        recs << id << "-" << x.code << ++n << "," << id << "," << ontzorg::ToString(x.kind) << ","
+             << on.ToString() << "," << Euro(cents) << "," << p.covers_from.ToString() << ","
+             << p.covers_to.ToString() << "," << (own ? "own" : "managed") << "\n";
+      }
     }
   }
   return 0;
