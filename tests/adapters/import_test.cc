@@ -130,6 +130,59 @@ TEST(ImportTest, ConflictsWithStoredRowsAreRefusedIdenticalOnesSkipped) {
             std::string::npos);
 }
 
+TEST(ImportTest, ToeslagenAndReceiptsAreCheckedRowByRow) {
+  const std::string toeslagen =
+      "client_id,kind,applied_on,right_from,monthly_amount,first_payment,paid_to\n"
+      "C1,rent_allowance,2027-01-04,2027-01,300.00,,managed\n"
+      "C1,holiday_allowance,2027-01-04,2027-1,0.00,2027-01-01,bank\n"
+      "C1,rent_allowance,2027-01-04,2027-01,310.00,,own\n"
+      "C9,care_allowance,2027-01-04,,129.00,,managed\n";
+  const std::string receipts =
+      "id,client_id,kind,received_on,amount,covers_from,covers_to,landed_on\n"
+      "R1,C1,rent_allowance,2027-03-01,1200.00,2027-01,2027-04,managed\n"
+      "R2,C1,rent_allowance,2027-03-01,300.00,,,managed\n"
+      "R3,C1,energy_refund,2027-03-01,-5.00,2027-04,2027-03,elsewhere\n"
+      "R1,C1,holiday_allowance,2027-06-01,600.00,,,managed\n";
+  const std::string msg = Refusal({{"clients.csv", kClients}, {"toeslagen.csv", toeslagen},
+                                   {"receipts.csv", receipts}});
+  for (const char* expected : {
+           "toeslagen.csv:3: column kind: 'holiday_allowance' is not a toeslag",
+           "toeslagen.csv:3: column right_from: '2027-1' is not a month like 2027-01",
+           "toeslagen.csv:3: column monthly_amount: '0.00' must be more than zero",
+           "toeslagen.csv:3: column paid_to: 'bank' is not one of: managed, own",
+           "toeslagen.csv:4: column kind: the same kind is already given at toeslagen.csv:2",
+           "toeslagen.csv:5: column right_from: required: the month the right starts",
+           "receipts.csv:3: column covers_from: required for a toeslag",
+           "receipts.csv:4: column amount: '-5.00' must be more than zero",
+           "receipts.csv:4: column landed_on: 'elsewhere' is not one of: managed, own",
+           "receipts.csv:5: column id: the same id is already given at receipts.csv:2"}) {
+    EXPECT_NE(msg.find(expected), std::string::npos) << expected << "\n" << msg;
+  }
+  // References: a toeslag or receipt for a client that exists nowhere.
+  const std::string unknown = Refusal(
+      {{"receipts.csv", "id,client_id,kind,received_on,amount,covers_from,covers_to,landed_on\n"
+                        "R9,C7,energy_refund,2027-03-01,20.00,,,own\n"}});
+  EXPECT_NE(unknown.find("receipts.csv:2: column client_id: client 'C7' is not in clients.csv "
+                         "nor in the store"),
+            std::string::npos) << unknown;
+}
+
+TEST(ImportTest, HouseholdSizeIsOptionalWithDefaultsAndChecked) {
+  auto parsed = ParseImportFiles(
+      {{"clients.csv", "id,bsn,name,household,iban,adults,children\n"
+                       "C1,111222333,A,family,NL20INGB0001234567,,\n"
+                       "C2,123456782,B,family,NL20INGB0001234567,1,4\n"}});
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->batch.clients[0].adults, 1);
+  EXPECT_EQ(parsed->batch.clients[0].children, 1);
+  EXPECT_EQ(parsed->batch.clients[1].children, 4);
+  const std::string msg = Refusal(
+      {{"clients.csv", "id,bsn,name,household,iban,adults\n"
+                       "C1,111222333,A,couple,NL20INGB0001234567,0\n"}});
+  EXPECT_NE(msg.find("clients.csv:2: column adults: '0' must be a whole number from 1 to 99"),
+            std::string::npos) << msg;
+}
+
 TEST(ImportTest, MissingColumnsAndUnknownFiles) {
   const std::string msg = Refusal({{"clients.csv", "id,name\nC1,x\n"}, {"people.csv", "a\n"}});
   EXPECT_NE(msg.find("clients.csv:1: column bsn: missing from the header row"), std::string::npos);
