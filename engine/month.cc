@@ -318,6 +318,77 @@ std::optional<ClientMonth> SettleAfterRelief(const ClientCase& input, const Reli
   return out;
 }
 
+// Bridging credit: enough for the bills still due and the minimum leefgeld, within the ceiling
+// and (for a loan) the toeslagen expected on the managed account but not yet received. Never
+// when the month's bijstand is missing: that is a data problem, not a gap to lend against.
+void DrawCredit(const ClientCase& input, const BridgingPolicy& policy, YearMonth month,
+                Date run_date, Money bills_due, bool allowance_booked, MonthBuilder* builder,
+                ClientMonth* out) {
+  CreditMonth& c = out->credit;
+  c.applies = true;
+  c.form = policy.form;
+  c.minimum = MinimumAllowance(policy, input.client);
+  c.ceiling = Ceiling(policy, input.client.household);
+  c.cover = ExpectedCover(input.toeslagen, input.receipts, month, run_date);
+  const std::string key = Key(input.client.id, "credit", month);
+  if (builder->Booked(key)) {
+    out->already_booked.push_back(key);
+    return;
+  }
+  const Money need = bills_due + (allowance_booked ? Money::Zero() : c.minimum) - builder->balance();
+  if (!need.IsPositive() || out->benefit_missing) return;
+  const CreditBalances& now = builder->credit();
+  const Money headroom = policy.form == CreditForm::kLoan
+                             ? Min(c.ceiling - now.Outstanding(), c.cover - now.loan)
+                             : c.ceiling - now.granted;
+  const Money draw = Min(need, headroom);
+  if (!draw.IsPositive()) return;
+  builder->Draw(key, policy.form, draw);
+  c.drawn = draw;
+  if (policy.form == CreditForm::kLoan) {
+    OZ_INVARIANT(builder->credit().Outstanding() <= c.ceiling, "credit within the ceiling");
+    OZ_INVARIANT(builder->credit().loan <= c.cover, "credit within the expected toeslagen");
+  } else {
+    OZ_INVARIANT(builder->credit().granted <= c.ceiling, "gift within the ceiling");
+  }
+}
+
+// Recovery of credit whose toeslagen went to the client's own account: one instalment, only
+// from what lies above the minimum, and not in a month that needed new credit.
+void RecoverInstalment(const BridgingPolicy& policy, YearMonth month, MonthBuilder* builder,
+                       ClientMonth* out) {
+  if (out->credit.drawn.IsPositive() || !builder->credit().to_recover.IsPositive()) return;
+  const std::string key = Key(out->client, "recovery", month);
+  if (builder->Booked(key)) {
+    out->already_booked.push_back(key);
+    return;
+  }
+  const Money room = builder->balance() - out->credit.minimum;
+  const Money instalment = Min(Min(builder->credit().to_recover, policy.recovery_instalment), room);
+  if (!instalment.IsPositive()) return;
+  builder->Repay(key, EntryKind::kCreditRecovered, false, instalment);
+  out->credit.recovered += instalment;
+}
+
+// Why leefgeld stays below the minimum even with credit: for the coach's signal.
+std::string BelowMinimumReason(const ClientCase& input, const ClientMonth& out,
+                               const CreditBalances& now) {
+  const CreditMonth& c = out.credit;
+  if (out.benefit_missing) return "no bijstand is recorded for the month";
+  if (c.form == CreditForm::kGift) {
+    return "the gift ceiling (" + c.ceiling.ToDecimalString() + ") is reached";
+  }
+  if (now.Outstanding() >= c.ceiling) {
+    return "the credit ceiling (" + c.ceiling.ToDecimalString() + ") is reached";
+  }
+  if (input.toeslagen.empty()) {
+    return "no toeslag is recorded as expected for this client; record the expected toeslagen "
+           "so credit can bridge the gap";
+  }
+  return "the toeslagen still expected (" + c.cover.ToDecimalString() +
+         ") cannot cover more credit";
+}
+
 }  // namespace
 
 const char* ToString(PaymentPurpose purpose) {
@@ -428,37 +499,8 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
   const std::string allowance_key = Key(id, "allowance", month);
   const bool allowance_booked = builder.Booked(allowance_key);
 
-  // Bridging credit: enough for the bills and the minimum leefgeld, within the ceiling and (for
-  // a loan) the toeslagen expected on the managed account but not yet received.
   if (bridging) {
-    CreditMonth& c = out.credit;
-    c.applies = true;
-    c.form = bridging->form;
-    c.minimum = MinimumAllowance(*bridging, input.client);
-    c.ceiling = Ceiling(*bridging, input.client.household);
-    c.cover = ExpectedCover(input.toeslagen, input.receipts, month, run_date);
-    const std::string credit_key = Key(id, "credit", month);
-    const Money need = bills_due + (allowance_booked ? Money::Zero() : c.minimum) - builder.balance();
-    if (builder.Booked(credit_key)) {
-      out.already_booked.push_back(credit_key);
-    } else if (need.IsPositive() && !out.benefit_missing) {
-      const CreditBalances& now = builder.credit();
-      const Money headroom =
-          bridging->form == CreditForm::kLoan
-              ? Min(c.ceiling - now.Outstanding(), c.cover - now.loan)
-              : c.ceiling - now.granted;
-      const Money draw = Min(need, headroom);
-      if (draw.IsPositive()) {
-        builder.Draw(credit_key, bridging->form, draw);
-        c.drawn = draw;
-        if (bridging->form == CreditForm::kLoan) {
-          OZ_INVARIANT(builder.credit().Outstanding() <= c.ceiling, "credit within the ceiling");
-          OZ_INVARIANT(builder.credit().loan <= c.cover, "credit within the expected toeslagen");
-        } else {
-          OZ_INVARIANT(builder.credit().granted <= c.ceiling, "gift within the ceiling");
-        }
-      }
-    }
+    DrawCredit(input, *bridging, month, run_date, bills_due, allowance_booked, &builder, &out);
   }
 
   Money unpaid_total;
@@ -486,42 +528,17 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
                 EntryKind::kBillPaid);
   }
 
-  // Recovery of credit whose toeslagen went to the client's own account: one instalment, only
-  // from what lies above the minimum, and not in a month that needed new credit.
-  if (bridging && !allowance_booked && !out.credit.drawn.IsPositive() &&
-      builder.credit().to_recover.IsPositive()) {
-    const std::string key = Key(id, "recovery", month);
-    const Money room = builder.balance() - out.credit.minimum;
-    const Money instalment =
-        Min(Min(builder.credit().to_recover, bridging->recovery_instalment), room);
-    if (builder.Booked(key)) {
-      out.already_booked.push_back(key);
-    } else if (instalment.IsPositive()) {
-      builder.Repay(key, EntryKind::kCreditRecovered, false, instalment);
-      out.credit.recovered += instalment;
-    }
-  }
+  if (bridging && !allowance_booked) RecoverInstalment(*bridging, month, &builder, &out);
 
   if (allowance_booked) {
     out.already_booked.push_back(allowance_key);
   } else {
     const Money allowance = builder.balance();
     if (bridging && allowance < out.credit.minimum) {
-      std::string why = out.benefit_missing ? "no bijstand is recorded for the month"
-                        : builder.credit().Outstanding() >= out.credit.ceiling
-                            ? "the credit ceiling (" + out.credit.ceiling.ToDecimalString() +
-                                  ") is reached"
-                        : input.toeslagen.empty()
-                            ? "no toeslag is recorded as expected for this client; record the "
-                              "expected toeslagen so credit can bridge the gap"
-                            : "the toeslagen still expected (" + out.credit.cover.ToDecimalString() +
-                                  ") cannot cover more credit";
-      if (bridging->form == CreditForm::kGift && !out.benefit_missing) {
-        why = "the gift ceiling (" + out.credit.ceiling.ToDecimalString() + ") is reached";
-      }
       AddSignal(&out, SignalKind::kBelowMinimum, allowance, out.credit.minimum,
                 "leefgeld " + allowance.ToDecimalString() + " is below the minimum " +
-                    out.credit.minimum.ToDecimalString() + ": " + why);
+                    out.credit.minimum.ToDecimalString() + ": " +
+                    BelowMinimumReason(input, out, builder.credit()));
     }
     if (allowance.IsPositive()) {
       PayAllowance(input, policy, month, run_date, allowance,

@@ -219,49 +219,15 @@ void Tally(const ClientMonth& month, RunReport* report) {
   }
 }
 
-// Computes every client's month, chunk by chunk, into `writer`. Returns whether anything new
-// was booked.
-Result<bool, Error> BookClients(const Config& config, Store& store, const RunOptions& o,
-                                Store::MonthWriter& writer, RunReport* report) {
+// Computes every client's month, chunk by chunk, and hands each one to `use` (which may fail);
+// `chunk_done(clients so far)` after each chunk.
+Status<Error> ForEachClientMonth(const Config& config, Store& store, const RunOptions& o,
+                                 const std::function<Status<Error>(const ClientMonth&)>& use,
+                                 const std::function<void(int64_t)>& chunk_done) {
   auto creditors = store.LoadCreditors();
   if (!creditors) return Unexpected(creditors.error());
-  auto total = store.CountClients();
-  if (!total) return Unexpected(total.error());
   std::string after;
   int64_t done = 0;
-  bool booked_anything = false;
-  for (;;) {
-    std::string last;
-    auto cases = store.LoadCases(o.month, after, o.chunk_clients, &last);
-    if (!cases) return Unexpected(cases.error());
-    if (last.empty()) break;
-    after = last;
-    for (const ClientCase& c : *cases) {
-      auto month = ComputeClientMonth(c, *creditors, config.month, o.month, o.run_date);
-      if (!month) continue;
-      Tally(*month, report);
-      booked_anything = booked_anything || !month->entries.empty() || !month->processed.empty();
-      std::vector<Finding> findings = FindingsOf(*month);
-      if (auto s = writer.Add(*month, findings, config.sepa.max_transactions_per_file,
-                              config.municipality_code, ToString(config.sepa.version));
-          !s) {
-        return Unexpected(s.error());
-      }
-      report->findings.insert(report->findings.end(), findings.begin(), findings.end());
-    }
-    done += o.chunk_clients;
-    if (o.progress) o.progress(std::min(done, *total), *total);
-  }
-  return booked_anything;
-}
-
-// How many clients are in relief in the month (not merely settling after it): a dry run of the
-// engine that books nothing.
-Result<int64_t, Error> CountInRelief(const Config& config, Store& store, const RunOptions& o) {
-  auto creditors = store.LoadCreditors();
-  if (!creditors) return Unexpected(creditors.error());
-  int64_t count = 0;
-  std::string after;
   for (;;) {
     std::string last;
     auto cases = store.LoadCases(o.month, after, o.chunk_clients, &last);
@@ -270,8 +236,52 @@ Result<int64_t, Error> CountInRelief(const Config& config, Store& store, const R
     after = last;
     for (const ClientCase& c : *cases) {
       const auto month = ComputeClientMonth(c, *creditors, config.month, o.month, o.run_date);
-      if (month && !month->after_relief) ++count;
+      if (!month) continue;
+      if (auto s = use(*month); !s) return s;
     }
+    done += o.chunk_clients;
+    if (chunk_done) chunk_done(done);
+  }
+  return {};
+}
+
+// Computes every client's month into `writer`. Returns whether anything new was booked.
+Result<bool, Error> BookClients(const Config& config, Store& store, const RunOptions& o,
+                                Store::MonthWriter& writer, RunReport* report) {
+  auto total = store.CountClients();
+  if (!total) return Unexpected(total.error());
+  bool booked_anything = false;
+  const auto book = [&](const ClientMonth& month) -> Status<Error> {
+    Tally(month, report);
+    booked_anything = booked_anything || !month.entries.empty() || !month.processed.empty();
+    std::vector<Finding> findings = FindingsOf(month);
+    if (auto s = writer.Add(month, findings, config.sepa.max_transactions_per_file,
+                            config.municipality_code, ToString(config.sepa.version));
+        !s) {
+      return s;
+    }
+    report->findings.insert(report->findings.end(), findings.begin(), findings.end());
+    return {};
+  };
+  const auto progress = [&](int64_t done) {
+    if (o.progress) o.progress(std::min(done, *total), *total);
+  };
+  if (auto s = ForEachClientMonth(config, store, o, book, progress); !s) {
+    return Unexpected(s.error());
+  }
+  return booked_anything;
+}
+
+// How many clients are in relief in the month (not merely settling after it): a dry run of the
+// engine that books nothing.
+Result<int64_t, Error> CountInRelief(const Config& config, Store& store, const RunOptions& o) {
+  int64_t count = 0;
+  const auto count_one = [&](const ClientMonth& month) -> Status<Error> {
+    count += month.after_relief ? 0 : 1;
+    return {};
+  };
+  if (auto s = ForEachClientMonth(config, store, o, count_one, {}); !s) {
+    return Unexpected(s.error());
   }
   return count;
 }

@@ -66,6 +66,13 @@ void PrintRunReport(const RunReport& r, std::ostream& out) {
   Line(out, "Kwijtgescholden / written off:", Euro(r.credit_written_off));
   Line(out, "Krediet openstaand / credit outstanding:", Euro(r.credit_outstanding));
   Line(out, "Onder minimum leefgeld / below minimum:", std::to_string(r.clients_below_minimum));
+  if (r.credit_drawn.IsPositive() || r.credit_set_off.IsPositive() ||
+      r.credit_recovered.IsPositive()) {
+    // Treasury: credit is the municipality's money on the managed account.
+    Line(out, "Te storten door gemeente / to fund (municipality):", Euro(r.credit_drawn));
+    Line(out, "Terug naar gemeente / to return to the municipality:",
+         Euro(r.credit_set_off + r.credit_recovered));
+  }
   if (r.run_id > 0) {
     std::ostringstream took;
     took << std::fixed << std::setprecision(1) << "booking " << r.booking_seconds
