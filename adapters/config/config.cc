@@ -4,7 +4,7 @@
 #include <set>
 #include <sstream>
 
-#include <toml++/toml.h>
+#include "adapters/config/toml_file.h"
 
 #include "adapters/import/csv.h"
 
@@ -210,14 +210,9 @@ Result<Config, Error> LoadConfig(const std::string& path) {
   if (!fs::is_regular_file(path, ec)) {
     return Fail(ErrorCode::kBadConfig, path + ": configuration file not found (use --config)");
   }
-  toml::table root;
-  try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream where;
-    where << path << ":" << e.source().begin.line << ":" << e.source().begin.column;
-    return Fail(ErrorCode::kBadConfig, where.str() + ": not valid TOML: " + std::string(e.description()));
-  }
+  auto parsed = ParseTomlFile(path);
+  if (!parsed) return Unexpected(parsed.error());
+  const toml::table root = std::move(parsed).value();
   Reader r(root, path);
   const std::string base = fs::path(path).parent_path().string();
   Config c;

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include <toml++/toml.h>
+#include "adapters/config/toml_file.h"
 
 namespace ontzorg {
 namespace {
@@ -47,14 +47,9 @@ Result<ClientTexts, Error> LoadClientTexts(const std::string& dir, const std::st
     return Fail(ErrorCode::kBadConfig, path + ": no texts for language '" + code +
                                            "'; add the file (copy nl.toml and translate it)");
   }
-  toml::table root;
-  try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream where;
-    where << path << ":" << e.source().begin.line << ":" << e.source().begin.column;
-    return Fail(ErrorCode::kBadConfig, where.str() + ": not valid TOML: " + std::string(e.description()));
-  }
+  auto parsed = ParseTomlFile(path);
+  if (!parsed) return Unexpected(parsed.error());
+  const toml::table root = std::move(parsed).value();
   ClientTexts t;
   t.code = code;
   t.language = root["language"].value_or(code);
