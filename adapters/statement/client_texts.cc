@@ -1,7 +1,6 @@
 #include "adapters/statement/client_texts.h"
 
 #include <filesystem>
-#include <sstream>
 
 #include "adapters/config/toml_file.h"
 
