@@ -322,8 +322,8 @@ std::optional<ClientMonth> SettleAfterRelief(const ClientCase& input, const Reli
 // and (for a loan) the toeslagen expected on the managed account but not yet received. Never
 // when the month's bijstand is missing: that is a data problem, not a gap to lend against.
 void DrawCredit(const ClientCase& input, const BridgingPolicy& policy, YearMonth month,
-                Date run_date, Money bills_due, bool allowance_booked, MonthBuilder* builder,
-                ClientMonth* out) {
+                Date run_date, Money bills_due, Money client_pays, bool allowance_booked,
+                MonthBuilder* builder, ClientMonth* out) {
   CreditMonth& c = out->credit;
   c.applies = true;
   c.form = policy.form;
@@ -335,7 +335,10 @@ void DrawCredit(const ClientCase& input, const BridgingPolicy& policy, YearMonth
     out->already_booked.push_back(key);
     return;
   }
-  const Money need = bills_due + (allowance_booked ? Money::Zero() : c.minimum) - builder->balance();
+  // The client also needs the money of the bills they pay themselves.
+  const Money need = bills_due +
+                     (allowance_booked ? Money::Zero() : c.minimum + client_pays) -
+                     builder->balance();
   if (!need.IsPositive() || out->benefit_missing) return;
   const CreditBalances& now = builder->credit();
   const Money headroom = policy.form == CreditForm::kLoan
@@ -355,15 +358,15 @@ void DrawCredit(const ClientCase& input, const BridgingPolicy& policy, YearMonth
 
 // Recovery of credit whose toeslagen went to the client's own account: one instalment, only
 // from what lies above the minimum, and not in a month that needed new credit.
-void RecoverInstalment(const BridgingPolicy& policy, YearMonth month, MonthBuilder* builder,
-                       ClientMonth* out) {
+void RecoverInstalment(const BridgingPolicy& policy, YearMonth month, Money client_pays,
+                       MonthBuilder* builder, ClientMonth* out) {
   if (out->credit.drawn.IsPositive() || !builder->credit().to_recover.IsPositive()) return;
   const std::string key = Key(out->client, "recovery", month);
   if (builder->Booked(key)) {
     out->already_booked.push_back(key);
     return;
   }
-  const Money room = builder->balance() - out->credit.minimum;
+  const Money room = builder->balance() - out->credit.minimum - client_pays;
   const Money instalment = Min(Min(builder->credit().to_recover, policy.recovery_instalment), room);
   if (!instalment.IsPositive()) return;
   builder->Repay(key, EntryKind::kCreditRecovered, false, instalment);
@@ -404,6 +407,7 @@ const char* ToString(SignalKind kind) {
     case SignalKind::kBelowMinimum: return "below_minimum";
     case SignalKind::kBillsUnpaid: return "bills_unpaid";
     case SignalKind::kNoBenefit: return "no_benefit";
+    case SignalKind::kPaymentMissed: return "payment_missed";
   }
   return "?";
 }
@@ -419,6 +423,8 @@ const char* Describe(SignalKind kind) {
     case SignalKind::kBelowMinimum: return "leefgeld onder minimum / leefgeld below minimum";
     case SignalKind::kBillsUnpaid: return "rekeningen onbetaald / bills unpaid";
     case SignalKind::kNoBenefit: return "geen bijstand bekend / no bijstand recorded";
+    case SignalKind::kPaymentMissed:
+      return "betaling gemist, terug naar ontzorgd / payment missed, paid for the client again";
   }
   return "?";
 }
@@ -484,13 +490,31 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
   ProcessReceipts(input, bridging, run_date, &builder, &out);
   ProcessWriteOffs(input, run_date, &builder, &out);
 
-  // What this month still has to pay: the due bills with a known creditor, in priority order.
+  // What this month still has to pay: the due bills with a known creditor, in priority order,
+  // except those the client now pays (their money goes with the leefgeld).
+  out.hand_over = HandOverStates(input.plan, input.bills, input.hand_overs, input.confirmations,
+                                 month);
+  const auto state_of = [&](const BillId& bill) {
+    for (const BillState& s : out.hand_over) {
+      if (s.bill == bill) return s.state;
+    }
+    return HandOver::kPaidForClient;
+  };
   std::vector<DueBill> due_bills;
-  Money bills_due;
+  Money bills_due, client_pays;
   for (const DueBill& due : DueBills(input, period, policy, month)) {
     const std::string key = Key(id, "bill:" + due.bill->id.value, month);
     if (builder.Booked(key)) {
       out.already_booked.push_back(key);
+      continue;
+    }
+    if (const HandOver state = state_of(due.bill->id); ClientPays(state)) {
+      const auto creditor = creditors.find(due.bill->creditor);
+      out.client_pays.push_back({due.bill->id, due.bill->kind, state,
+                                 creditor == creditors.end() ? due.bill->creditor.value
+                                                             : creditor->second.name,
+                                 due.bill->amount, due.due, due.bill->reference});
+      client_pays += due.bill->amount;
       continue;
     }
     due_bills.push_back(due);
@@ -500,7 +524,8 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
   const bool allowance_booked = builder.Booked(allowance_key);
 
   if (bridging) {
-    DrawCredit(input, *bridging, month, run_date, bills_due, allowance_booked, &builder, &out);
+    DrawCredit(input, *bridging, month, run_date, bills_due, client_pays, allowance_booked,
+               &builder, &out);
   }
 
   Money unpaid_total;
@@ -528,15 +553,22 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
                 EntryKind::kBillPaid);
   }
 
-  if (bridging && !allowance_booked) RecoverInstalment(*bridging, month, &builder, &out);
+  if (bridging && !allowance_booked) {
+    RecoverInstalment(*bridging, month, client_pays, &builder, &out);
+  }
 
   if (allowance_booked) {
     out.already_booked.push_back(allowance_key);
   } else {
     const Money allowance = builder.balance();
-    if (bridging && allowance < out.credit.minimum) {
-      AddSignal(&out, SignalKind::kBelowMinimum, allowance, out.credit.minimum,
-                "leefgeld " + allowance.ToDecimalString() + " is below the minimum " +
+    const Money free = allowance - client_pays;  // what is left after the client's own bills
+    if (bridging && free < out.credit.minimum) {
+      AddSignal(&out, SignalKind::kBelowMinimum, free, out.credit.minimum,
+                "leefgeld " + free.ToDecimalString() +
+                    (client_pays.IsPositive()
+                         ? " (after " + client_pays.ToDecimalString() + " of bills the client pays)"
+                         : std::string()) +
+                    " is below the minimum " +
                     out.credit.minimum.ToDecimalString() + ": " +
                     BelowMinimumReason(input, out, builder.credit()));
     }
@@ -549,6 +581,14 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
   if (out.benefit_missing) {
     AddSignal(&out, SignalKind::kNoBenefit, Money::Zero(), Money::Zero(),
               "no bijstand recorded for " + month.ToString() + "; no credit was drawn");
+  }
+  for (const BillState& s : out.hand_over) {
+    if (!s.missed) continue;
+    AddSignal(&out, SignalKind::kPaymentMissed, Money::Zero(), Money::Zero(),
+              "bill " + s.bill.value + " (" + ToString(s.kind) + ") was not paid by the client for " +
+                  s.missed->ToString() + " under the safety net; it is paid for the client "
+                  "again from " + month.ToString() + " (ask the creditor about " +
+                  s.missed->ToString() + ")");
   }
   if (!out.unpaid.empty()) {
     AddSignal(&out, SignalKind::kBillsUnpaid, unpaid_total, Money::Zero(),

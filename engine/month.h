@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/bridging.h"
+#include "engine/learning.h"
 #include "engine/ledger.h"
 #include "engine/relief.h"
 
@@ -42,6 +43,9 @@ struct ClientCase {
   std::vector<ToeslagExpectation> toeslagen;   // the client's expected toeslagen
   std::vector<Receipt> receipts;               // every receipt recorded for the client
   std::vector<WriteOff> write_offs;            // every write-off decision for the client
+  std::vector<HandOverDecision> hand_overs;    // the coach's hand-over decisions
+  std::vector<PaymentConfirmation> confirmations;  // safety-net confirmations
+  std::vector<Assessment> assessments;         // for the checkpoint (not used by the month)
 };
 
 // The party paid: a creditor, or the client (leefgeld).
@@ -95,8 +99,9 @@ enum class SignalKind {
   kBelowMinimum,            // leefgeld below the minimum even with credit
   kBillsUnpaid,             // bills went unpaid this month
   kNoBenefit,               // no bijstand recorded for the month: no credit drawn
+  kPaymentMissed,           // under the safety net the client missed a bill: moved back
 };
-constexpr int kSignalKindCount = 7;
+constexpr int kSignalKindCount = 8;
 const char* ToString(SignalKind kind);  // "toeslag_overdue", ...
 const char* Describe(SignalKind kind);  // Dutch / English, for reports
 
@@ -123,6 +128,18 @@ struct CreditMonth {
   CreditBalances after;  // balances after this month
 };
 
+// A bill the client pays this month (safety net or alone): not paid by the run; its money is
+// part of the leefgeld.
+struct ClientPaysBill {
+  BillId bill;
+  BillKind kind = BillKind::kRent;
+  HandOver state = HandOver::kSafetyNet;
+  std::string creditor;  // the creditor's name, for the client's statement
+  Money amount;
+  Date due;
+  PaymentReference reference;
+};
+
 // The outcome for one client in one month.
 struct ClientMonth {
   ClientId client;
@@ -141,6 +158,8 @@ struct ClientMonth {
   std::vector<std::string> already_booked;  // keys found booked by an earlier run
   CreditMonth credit;
   std::vector<Signal> signals;
+  std::vector<BillState> hand_over;        // every plan bill's hand-over state this month
+  std::vector<ClientPaysBill> client_pays;  // due this month, paid by the client
   // What this month processed: "receipt:<id>" and "write_off:<id>" (the store records them).
   std::vector<std::string> processed;
 };

@@ -1,0 +1,300 @@
+#include "engine/learning.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace ontzorg {
+namespace {
+
+struct Event {
+  YearMonth from;
+  Date on;
+  std::string order;  // decision id, or "~" for a miss (after decisions of the same day)
+  HandOver state;
+  std::optional<YearMonth> missed;
+};
+
+const Assessment* LatestOnOrBefore(const std::vector<Assessment>& assessments, Date day,
+                                   const Assessment* before = nullptr) {
+  const Assessment* best = nullptr;
+  for (const Assessment& a : assessments) {
+    if (a.on > day || &a == before) continue;
+    if (before != nullptr && std::tie(a.on, a.id) >= std::tie(before->on, before->id)) continue;
+    if (best == nullptr || std::tie(a.on, a.id) > std::tie(best->on, best->id)) best = &a;
+  }
+  return best;
+}
+
+int Level(const Assessment* a, const std::string& key) {
+  if (a == nullptr) return 0;
+  const auto it = a->levels.find(key);
+  return it == a->levels.end() ? 0 : it->second;
+}
+
+// Every level key the model assesses for these bill kinds: the areas, then the skills.
+std::vector<std::string> Keys(const CompetenceModel& model, const std::vector<BillKind>& kinds) {
+  std::vector<std::string> keys = model.areas;
+  for (const BillKind kind : kinds) {
+    for (const auto& skill : model.skills) {
+      if (std::find(skill.applies_to.begin(), skill.applies_to.end(), kind) !=
+          skill.applies_to.end()) {
+        keys.push_back(SkillKey(kind, skill.id));
+      }
+    }
+  }
+  return keys;
+}
+
+int Total(const Assessment* a, const std::vector<std::string>& keys) {
+  int total = 0;
+  for (const std::string& k : keys) total += Level(a, k);
+  return total;
+}
+
+}  // namespace
+
+std::string SkillKey(BillKind kind, const std::string& skill) {
+  return std::string(ToString(kind)) + "." + skill;
+}
+
+const char* ToString(HandOver state) {
+  switch (state) {
+    case HandOver::kPaidForClient: return "paid_for_client";
+    case HandOver::kPractising: return "practising";
+    case HandOver::kSafetyNet: return "safety_net";
+    case HandOver::kClientAlone: return "client_alone";
+  }
+  return "?";
+}
+
+std::optional<HandOver> ParseHandOver(std::string_view text) {
+  for (int i = 0; i < kHandOverCount; ++i) {
+    const auto state = static_cast<HandOver>(i);
+    if (text == ToString(state)) return state;
+  }
+  return std::nullopt;
+}
+
+const char* Describe(HandOverError error) {
+  switch (error) {
+    case HandOverError::kStatutoryBeforeMonthSix:
+      return "a statutory plan pays every bill for the client until month six has ended (art. "
+             "56a Participatiewet); choose a month after it, or a maatwerk plan";
+    case HandOverError::kWithoutReason: return "a hand-over needs the coach's reason";
+    case HandOverError::kBillNotInPlan:
+      return "the plan does not pay this bill for the client, so there is nothing to hand over";
+  }
+  return "?";
+}
+
+YearMonth MonthSix(const ReliefPlan& plan) {
+  return YearMonth::Of(plan.benefit_start.AddMonthsClamped(6).AddDays(-1));
+}
+
+Status<HandOverError> CheckHandOver(const ReliefPlan& plan, const Bill& bill, HandOver state,
+                                    YearMonth from, const std::string& reason) {
+  if (!Covers(plan, bill.kind)) return Unexpected(HandOverError::kBillNotInPlan);
+  if (state == HandOver::kPaidForClient) return {};
+  if (plan.kind == PlanKind::kStatutory && from <= MonthSix(plan)) {
+    return Unexpected(HandOverError::kStatutoryBeforeMonthSix);
+  }
+  if (reason.find_first_not_of(" \t") == std::string::npos) {
+    return Unexpected(HandOverError::kWithoutReason);
+  }
+  return {};
+}
+
+std::vector<BillState> HandOverStates(const ReliefPlan& plan, const std::vector<Bill>& bills,
+                                      const std::vector<HandOverDecision>& decisions,
+                                      const std::vector<PaymentConfirmation>& confirmations,
+                                      YearMonth month) {
+  std::vector<BillState> out;
+  for (const Bill& bill : bills) {
+    if (!Covers(plan, bill.kind)) continue;
+    std::vector<Event> events;
+    for (const HandOverDecision& d : decisions) {
+      if (d.bill == bill.id && d.from <= month) {
+        events.push_back({d.from, d.decided_on, d.id, d.state, std::nullopt});
+      }
+    }
+    for (const PaymentConfirmation& c : confirmations) {
+      if (c.bill == bill.id && !c.paid && c.period.AddMonths(1) <= month) {
+        events.push_back({c.period.AddMonths(1), c.on, "~", HandOver::kPaidForClient, c.period});
+      }
+    }
+    std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+      return std::tie(a.from, a.on, a.order) < std::tie(b.from, b.on, b.order);
+    });
+    BillState s{bill.id, bill.kind, HandOver::kPaidForClient, std::nullopt, 0};
+    if (!events.empty()) {
+      s.state = events.back().state;
+      // Signal a miss once: in the month right after it.
+      if (events.back().missed && events.back().missed->AddMonths(1) == month) {
+        s.missed = events.back().missed;
+      }
+    }
+    // Art. 56a Pw: whatever was recorded, a statutory plan pays until month six has ended.
+    if (plan.kind == PlanKind::kStatutory && month <= MonthSix(plan)) {
+      s.state = HandOver::kPaidForClient;
+    }
+    for (YearMonth m = month.AddMonths(-1);; m = m.AddMonths(-1)) {
+      const auto confirmed = std::find_if(
+          confirmations.begin(), confirmations.end(), [&](const PaymentConfirmation& c) {
+            return c.bill == bill.id && c.period == m && c.paid;
+          });
+      if (confirmed == confirmations.end()) break;
+      ++s.months_confirmed;
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+const char* ToString(NextStep step) {
+  switch (step) {
+    case NextStep::kAssess: return "assess";
+    case NextStep::kLearnSkill: return "learn_skill";
+    case NextStep::kWaitForMonthSix: return "wait_for_month_six";
+    case NextStep::kStartPractising: return "start_practising";
+    case NextStep::kStartSafetyNet: return "start_safety_net";
+    case NextStep::kLetGo: return "let_go";
+    case NextStep::kWorkOnArea: return "work_on_area";
+    case NextStep::kSelfReliant: return "self_reliant";
+  }
+  return "?";
+}
+
+const char* ToString(Stage stage) {
+  switch (stage) {
+    case Stage::kPaidForClient: return "paid_for_client";
+    case Stage::kPractising: return "practising";
+    case Stage::kHandingOver: return "handing_over";
+    case Stage::kSelfReliant: return "self_reliant";
+  }
+  return "?";
+}
+
+Checkpoint DeriveCheckpoint(const CompetenceModel& model, const ReliefPlan& plan,
+                            const ClientId& client, const std::vector<BillState>& states,
+                            const std::vector<Assessment>& assessments, YearMonth month) {
+  Checkpoint cp;
+  cp.client = client;
+  cp.month = month;
+  const ReliefPeriod period = ComputePeriod(plan);
+  cp.relief_month = month.MonthsSince(YearMonth::Of(period.first)) + 1;
+  cp.relief_months = YearMonth::Of(period.last).MonthsSince(YearMonth::Of(period.first)) + 1;
+  const Assessment* latest = LatestOnOrBefore(assessments, month.LastDay());
+  const Assessment* previous = latest ? LatestOnOrBefore(assessments, latest->on, latest) : nullptr;
+  if (latest) cp.assessed_on = latest->on;
+
+  for (const std::string& area : model.areas) {
+    const int now = Level(latest, area), before = Level(previous, area);
+    cp.areas.push_back({area, now, before, now > before ? 1 : now < before ? -1 : 0});
+  }
+  std::vector<BillKind> kinds;
+  for (const BillState& s : states) {
+    BillReadiness r{s.bill, s.kind, s.state, model.max_level, ""};
+    for (const auto& skill : model.skills) {
+      if (std::find(skill.applies_to.begin(), skill.applies_to.end(), s.kind) ==
+          skill.applies_to.end()) {
+        continue;
+      }
+      const int level = Level(latest, SkillKey(s.kind, skill.id));
+      if (r.weakest_skill.empty() || level < r.readiness) {
+        r.readiness = level;
+        r.weakest_skill = skill.id;
+      }
+    }
+    cp.bills.push_back(r);
+    if (std::find(kinds.begin(), kinds.end(), s.kind) == kinds.end()) kinds.push_back(s.kind);
+  }
+  const std::vector<std::string> keys = Keys(model, kinds);
+  if (!keys.empty() && model.max_level > 0) {
+    cp.progress_percent =
+        Total(latest, keys) * 100 / (static_cast<int>(keys.size()) * model.max_level);
+  }
+
+  // The stage: how far the bills have moved.
+  bool all_alone = !states.empty(), any_client_pays = false, any_practising = false;
+  for (const BillState& s : states) {
+    all_alone = all_alone && s.state == HandOver::kClientAlone;
+    any_client_pays = any_client_pays || ClientPays(s.state);
+    any_practising = any_practising || s.state == HandOver::kPractising;
+  }
+  cp.stage = all_alone          ? Stage::kSelfReliant
+             : any_client_pays  ? Stage::kHandingOver
+             : any_practising   ? Stage::kPractising
+                                : Stage::kPaidForClient;
+
+  // Stalled: no assessment yet after the first months, or no higher total than
+  // stalled_after_months before.
+  if (latest == nullptr) {
+    cp.stalled = cp.relief_month > model.stalled_after_months;
+  } else {
+    const Date base_day = latest->on.AddMonthsClamped(-model.stalled_after_months);
+    const Assessment* base = LatestOnOrBefore(assessments, base_day);
+    cp.stalled = base != nullptr && Total(latest, keys) <= Total(base, keys) && !all_alone;
+  }
+
+  // One next step, for the first bill in hand-over order that can move.
+  const Date stale = month.FirstDay().AddMonthsClamped(-model.reassess_after_months);
+  if (latest == nullptr || latest->on < stale) {
+    cp.next = NextStep::kAssess;
+    return cp;
+  }
+  const bool statutory_wait = plan.kind == PlanKind::kStatutory && month < MonthSix(plan);
+  for (const BillKind kind : model.hand_over_order) {
+    for (size_t i = 0; i < cp.bills.size(); ++i) {
+      const BillReadiness& b = cp.bills[i];
+      if (b.kind != kind) continue;
+      const auto step = [&](NextStep next, std::string subject) {
+        cp.next = next;
+        cp.next_subject = std::move(subject);
+      };
+      const std::string weakest = SkillKey(b.kind, b.weakest_skill);
+      switch (b.state) {
+        case HandOver::kPaidForClient:
+          if (b.readiness < model.practise_from) {
+            step(NextStep::kLearnSkill, weakest);
+          } else {
+            step(statutory_wait ? NextStep::kWaitForMonthSix : NextStep::kStartPractising,
+                 b.bill.value);
+          }
+          return cp;
+        case HandOver::kPractising:
+          if (b.readiness < model.safety_net_from) {
+            step(NextStep::kLearnSkill, weakest);
+          } else {
+            step(NextStep::kStartSafetyNet, b.bill.value);
+          }
+          return cp;
+        case HandOver::kSafetyNet:
+          if (b.readiness < model.alone_from) {
+            step(NextStep::kLearnSkill, weakest);
+            return cp;
+          }
+          if (states[i].months_confirmed >= model.confirmed_months_before_alone) {
+            step(NextStep::kLetGo, b.bill.value);
+            return cp;
+          }
+          break;  // keep confirming; the next bill may move meanwhile
+        case HandOver::kClientAlone: break;
+      }
+    }
+  }
+  const AreaProgress* weakest_area = nullptr;
+  for (const AreaProgress& a : cp.areas) {
+    if (a.level < model.max_level && (weakest_area == nullptr || a.level < weakest_area->level)) {
+      weakest_area = &a;
+    }
+  }
+  if (weakest_area != nullptr) {
+    cp.next = NextStep::kWorkOnArea;
+    cp.next_subject = weakest_area->area;
+  } else {
+    cp.next = all_alone ? NextStep::kSelfReliant : NextStep::kWorkOnArea;
+  }
+  return cp;
+}
+
+}  // namespace ontzorg
