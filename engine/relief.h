@@ -61,6 +61,7 @@ struct Client {
   Iban own_iban;        // where leefgeld goes
   int adults = 1;       // for the minimum leefgeld (bridging policy)
   int children = 0;
+  std::string language = "nl";  // of the client's statement (a file in config/texts/)
 };
 
 enum class Schedule {

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <set>
 
+#include "adapters/config/competences.h"
 #include "adapters/config/toml_file.h"
 
 #include "adapters/import/csv.h"
@@ -247,6 +248,9 @@ Result<Config, Error> LoadConfig(const std::string& path) {
   c.month.allowance_day = static_cast<int>(*day);
   OZ_TRY(settle, r.Integer("month.settlement_business_days", 1, 0, 5));
   c.month.settlement_business_days = static_cast<int>(*settle);
+  OZ_TRY(model_path, r.String("learning.model", std::string("competences.toml")));
+  OZ_TRY(model, LoadCompetenceModel(Resolve(base, *model_path)));
+  c.competences = *model;
   OZ_TRY(texts, r.String("texts.dir", std::string("texts")));
   c.texts_dir = Resolve(base, *texts);
   OZ_TRY(language, r.String("texts.default_language", std::string("nl")));

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "adapters/error.h"
+#include "engine/learning.h"
 #include "engine/month.h"
 #include "engine/relief.h"
 
@@ -30,6 +31,7 @@ struct Config {
   std::string store_url;          // SQLite file path or PostgreSQL connection string
   SepaConfig sepa;
   MonthPolicy month;
+  CompetenceModel competences;    // from [learning] model (default: competences.toml)
   std::string texts_dir;          // client texts, one <language>.toml each (default: texts/)
   std::string default_language = "nl";
 };

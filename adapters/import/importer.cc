@@ -134,6 +134,11 @@ const std::map<std::string, std::vector<std::string>>& RequiredColumns() {
                          "first_payment", "paid_to"}},
       {"receipts.csv", {"id", "client_id", "kind", "received_on", "amount", "covers_from",
                         "covers_to", "landed_on"}},
+      {"assessments.csv", {"id", "client_id", "assessed_on", "assessed_by", "note", "levels"}},
+      {"handovers.csv", {"id", "client_id", "bill_id", "state", "from", "reason", "decided_by",
+                         "decided_on"}},
+      {"confirmations.csv", {"client_id", "bill_id", "period", "paid", "confirmed_by",
+                             "confirmed_on"}},
   };
   return kColumns;
 }
@@ -196,6 +201,13 @@ void ParseClient(RowReader& r, ParsedImport* out) {
   };
   count("adults", 1, &c.adults);
   count("children", 0, &c.children);
+  if (const std::string language = r.Get("language"); !language.empty()) {
+    if (language.size() < 2 || language.size() > 3 ||
+        language.find_first_not_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos) {
+      r.Bad("language", "'" + language + "' is not a language code like nl, en or ar");
+    }
+    c.language = language;
+  }
   const bool fresh = Claim(out, "client:" + c.id.value, r, "id");
   if (!r.ok() || !fresh) return;
   out->batch.clients.push_back(std::move(c));
@@ -345,24 +357,105 @@ void ParseReceipt(RowReader& r, ParsedImport* out) {
   out->batch.receipts.push_back(std::move(x));
 }
 
+std::optional<YearMonth> ReqMonth(RowReader& r, const std::string& col) {
+  if (r.Get(col).empty()) {
+    r.Bad(col, "required, but empty; give a month like 2027-01");
+    return std::nullopt;
+  }
+  return OptMonth(r, col);
+}
+
+void ParseAssessment(RowReader& r, const CompetenceModel* model, ParsedImport* out) {
+  Assessment a;
+  a.id = r.Id("id");
+  a.client = {r.Id("client_id")};
+  a.on = r.ReqDate("assessed_on");
+  a.by = r.Required("assessed_by");
+  a.note = r.Get("note");
+  const std::string levels = r.Required("levels");
+  if (!levels.empty()) {
+    const auto parsed = DecodeLevels(levels);
+    if (!parsed) {
+      r.Bad("levels", "'" + levels + "' is not a list like overview=2;rent.pays_on_time=1 "
+                      "(levels 0-9, separated by ';')");
+    } else {
+      a.levels = *parsed;
+    }
+  }
+  if (model != nullptr) {
+    for (const auto& [key, level] : a.levels) {
+      bool known = std::find(model->areas.begin(), model->areas.end(), key) != model->areas.end();
+      for (const auto& skill : model->skills) {
+        for (const BillKind kind : skill.applies_to) known = known || key == SkillKey(kind, skill.id);
+      }
+      if (!known) {
+        r.Bad("levels", "'" + key + "' is not an area or skill of the competence model "
+                        "(config/competences.toml), e.g. overview or rent.pays_on_time");
+      } else if (level > model->max_level) {
+        r.Bad("levels", "'" + key + "=" + std::to_string(level) + "': levels go from 0 to " +
+                            std::to_string(model->max_level));
+      }
+    }
+  }
+  if (!r.ok()) return;
+  if (!Claim(out, "assessment:" + a.id, r, "id")) return;
+  out->batch.assessments.push_back(std::move(a));
+}
+
+void ParseHandOverRow(RowReader& r, ParsedImport* out) {
+  HandOverDecision d;
+  d.id = r.Id("id");
+  d.client = {r.Id("client_id")};
+  d.bill = {r.Id("bill_id")};
+  d.state = r.Enum<HandOver>("state", ontzorg::ParseHandOver,
+                             "paid_for_client, practising, safety_net, client_alone");
+  if (auto m = ReqMonth(r, "from")) d.from = *m;
+  d.reason = r.Get("reason");
+  d.by = r.Required("decided_by");
+  d.decided_on = r.ReqDate("decided_on");
+  if (!r.ok()) return;
+  if (!Claim(out, "handover:" + d.id, r, "id")) return;
+  out->batch.hand_overs.push_back(std::move(d));
+}
+
+void ParseConfirmation(RowReader& r, ParsedImport* out) {
+  PaymentConfirmation c;
+  c.client = {r.Id("client_id")};
+  c.bill = {r.Id("bill_id")};
+  if (auto m = ReqMonth(r, "period")) c.period = *m;
+  const std::string paid = r.Required("paid");
+  if (paid == "yes" || paid == "no") {
+    c.paid = paid == "yes";
+  } else if (!paid.empty()) {
+    r.Bad("paid", "'" + paid + "' must be yes (the client paid) or no (missed)");
+  }
+  c.by = r.Required("confirmed_by");
+  c.on = r.ReqDate("confirmed_on");
+  if (!r.ok()) return;
+  if (!Claim(out, "confirmation:" + c.bill.value + "|" + c.period.ToString(), r, "period")) return;
+  out->batch.confirmations.push_back(std::move(c));
+}
+
 }  // namespace
 
 const std::vector<std::string>& ImportFileNames() {
   static const std::vector<std::string> kNames = {"creditors.csv", "clients.csv", "plans.csv",
                                                   "bills.csv",     "benefits.csv", "toeslagen.csv",
-                                                  "receipts.csv"};
+                                                  "receipts.csv",  "assessments.csv",
+                                                  "handovers.csv", "confirmations.csv"};
   return kNames;
 }
 
 Result<ParsedImport, Error> ParseImportFiles(
-    const std::vector<std::pair<std::string, std::string>>& files) {
+    const std::vector<std::pair<std::string, std::string>>& files, const CompetenceModel* model) {
   Problems problems;
   ParsedImport parsed;
   for (const auto& [name, text] : files) {
     const auto columns = RequiredColumns().find(name);
     if (columns == RequiredColumns().end()) {
       problems.AddFile(name, "unknown file; expected creditors.csv, clients.csv, plans.csv, "
-                             "bills.csv, benefits.csv, toeslagen.csv or receipts.csv");
+                             "bills.csv, benefits.csv, toeslagen.csv, receipts.csv, "
+                             "assessments.csv, handovers.csv or confirmations.csv");
       continue;
     }
     auto table = ParseCsv(text, name);
@@ -391,6 +484,9 @@ Result<ParsedImport, Error> ParseImportFiles(
       if (name == "benefits.csv") ParseBenefit(r, &parsed);
       if (name == "toeslagen.csv") ParseToeslag(r, &parsed);
       if (name == "receipts.csv") ParseReceipt(r, &parsed);
+      if (name == "assessments.csv") ParseAssessment(r, model, &parsed);
+      if (name == "handovers.csv") ParseHandOverRow(r, &parsed);
+      if (name == "confirmations.csv") ParseConfirmation(r, &parsed);
     }
   }
   if (!problems.empty()) return problems.Refusal();
@@ -410,7 +506,18 @@ std::string Fingerprint(const Creditor& c) {
 }
 std::string Fingerprint(const Client& c) {
   return c.bsn + "|" + c.name + "|" + ToString(c.household) + "|" + c.own_iban.compact() + "|" +
-         std::to_string(c.adults) + "|" + std::to_string(c.children);
+         std::to_string(c.adults) + "|" + std::to_string(c.children) + "|" + c.language;
+}
+std::string Fingerprint(const Assessment& a) {
+  return a.client.value + "|" + a.on.ToString() + "|" + a.by + "|" + a.note + "|" +
+         EncodeLevels(a.levels);
+}
+std::string Fingerprint(const HandOverDecision& d) {
+  return d.client.value + "|" + d.bill.value + "|" + ToString(d.state) + "|" + d.from.ToString() +
+         "|" + d.reason + "|" + d.by + "|" + d.decided_on.ToString();
+}
+std::string Fingerprint(const PaymentConfirmation& c) {
+  return c.client.value + "|" + (c.paid ? "yes" : "no") + "|" + c.by + "|" + c.on.ToString();
 }
 std::string OptMonthText(const std::optional<YearMonth>& m) { return m ? m->ToString() : ""; }
 std::string Fingerprint(const ToeslagExpectation& e) {
@@ -524,6 +631,52 @@ Result<ImportReport, Error> CheckImport(const ParsedImport& parsed, const Import
             "toeslag:", parsed, &problems, &report.added.toeslagen, skipped);
   Reconcile(in.receipts, existing.receipts, [](const Receipt& r) { return r.id; }, "receipt:",
             parsed, &problems, &report.added.receipts, skipped);
+  // Learning records: the client must exist; a hand-over must name one of the client's bills and
+  // be allowed by the plan (a statutory plan pays every bill until month six has ended).
+  for (const Assessment& a : in.assessments) need_client("assessment:" + a.id, a.client);
+  std::map<std::string, const Bill*> bills;
+  for (const Bill& b : existing.bills) bills[b.id.value] = &b;
+  for (const Bill& b : in.bills) bills[b.id.value] = &b;
+  std::map<std::string, const ReliefPlan*> plans;
+  for (const ReliefPlan& p : existing.plans) plans[p.client.value] = &p;
+  for (const ReliefPlan& p : in.plans) plans[p.client.value] = &p;
+  const auto need_bill = [&](const std::string& key, const ClientId& client, const BillId& bill)
+      -> const Bill* {
+    const auto it = bills.find(bill.value);
+    if (it == bills.end() || it->second->client != client) {
+      problems.Add(parsed.where.at(key), "bill_id",
+                   "bill '" + bill.value + "' of client '" + client.value +
+                       "' is not in bills.csv nor in the store");
+      return nullptr;
+    }
+    return it->second;
+  };
+  for (const HandOverDecision& d : in.hand_overs) {
+    const std::string key = "handover:" + d.id;
+    const Bill* bill = need_bill(key, d.client, d.bill);
+    const auto plan = plans.find(d.client.value);
+    if (bill == nullptr) continue;
+    if (plan == plans.end()) {
+      problems.Add(parsed.where.at(key), "client_id",
+                   "client '" + d.client.value + "' has no relief plan in plans.csv nor in the store");
+      continue;
+    }
+    if (auto allowed = CheckHandOver(*plan->second, *bill, d.state, d.from, d.reason); !allowed) {
+      problems.Add(parsed.where.at(key),
+                   allowed.error() == HandOverError::kWithoutReason ? "reason" : "from",
+                   Describe(allowed.error()));
+    }
+  }
+  for (const PaymentConfirmation& c : in.confirmations) {
+    need_bill("confirmation:" + c.bill.value + "|" + c.period.ToString(), c.client, c.bill);
+  }
+  Reconcile(in.assessments, existing.assessments, [](const Assessment& a) { return a.id; },
+            "assessment:", parsed, &problems, &report.added.assessments, skipped);
+  Reconcile(in.hand_overs, existing.hand_overs, [](const HandOverDecision& d) { return d.id; },
+            "handover:", parsed, &problems, &report.added.hand_overs, skipped);
+  Reconcile(in.confirmations, existing.confirmations,
+            [](const PaymentConfirmation& c) { return c.bill.value + "|" + c.period.ToString(); },
+            "confirmation:", parsed, &problems, &report.added.confirmations, skipped);
   Reconcile(in.creditors, existing.creditors, [](const Creditor& c) { return c.id.value; },
             "creditor:", parsed, &problems, &report.added.creditors, skipped);
   Reconcile(in.clients, existing.clients, [](const Client& c) { return c.id.value; }, "client:",
@@ -537,7 +690,8 @@ Result<ImportReport, Error> CheckImport(const ParsedImport& parsed, const Import
 }
 
 Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store,
-                                            const std::string& user, const std::string& now) {
+                                            const std::string& user, const std::string& now,
+                                            const CompetenceModel* model) {
   namespace fs = std::filesystem;
   if (!fs::is_directory(dir)) {
     return Fail(ErrorCode::kBadInput, dir + ": not a folder; give the folder holding the CSV files");
@@ -553,11 +707,16 @@ Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store
     files.emplace_back(name, text.str());
   }
   if (files.empty()) {
-    return Fail(ErrorCode::kBadInput, dir + ": holds none of creditors.csv, clients.csv, "
-                                            "plans.csv, bills.csv, benefits.csv, toeslagen.csv, "
-                                            "receipts.csv");
+    return Fail(ErrorCode::kBadInput, dir + ": holds none of the import files (" +
+                                            [] {
+                                              std::string names;
+                                              for (const std::string& n : ImportFileNames()) {
+                                                names += (names.empty() ? "" : ", ") + n;
+                                              }
+                                              return names;
+                                            }() + ")");
   }
-  auto parsed = ParseImportFiles(files);
+  auto parsed = ParseImportFiles(files, model);
   if (!parsed) return Unexpected(parsed.error());
   auto existing = store.LoadExisting(parsed->batch);
   if (!existing) return Unexpected(existing.error());

@@ -1,5 +1,5 @@
-// Import of creditors, clients, plans, bills, monthly bijstand amounts, toeslag expectations and
-// receipts from CSV files (format in
+// Import of creditors, clients, plans, bills, monthly bijstand amounts, toeslag expectations,
+// receipts, assessments, hand-over decisions and safety-net confirmations from CSV files (format in
 // docs/import-format.md). A file set with any bad row is refused whole: every bad row is reported
 // with file, line, column and reason, and the store is not touched. Rows identical to stored ones
 // are skipped, so importing the same files twice changes nothing.
@@ -31,8 +31,10 @@ struct ImportReport {
 };
 
 // Step 1: reads the CSV texts (file name -> content); checks every field. Touches no store.
+// With a competence model, assessment levels are checked against its areas and skills.
 Result<ParsedImport, Error> ParseImportFiles(
-    const std::vector<std::pair<std::string, std::string>>& files);
+    const std::vector<std::pair<std::string, std::string>>& files,
+    const CompetenceModel* model = nullptr);
 // Step 2: checks the rows together with `existing` (the stored rows they may refer to or
 // repeat): duplicates, references to clients and creditors, conflicts with stored rows.
 Result<ImportReport, Error> CheckImport(const ParsedImport& parsed, const ImportBatch& existing);
@@ -41,7 +43,8 @@ Result<ImportReport, Error> CheckImport(const ParsedImport& parsed, const Import
 // Receipts are recorded as by `user` at `now` ("YYYY-MM-DDThh:mm:ss").
 Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store,
                                             const std::string& user = "import",
-                                            const std::string& now = "");
+                                            const std::string& now = "",
+                                            const CompetenceModel* model = nullptr);
 
 }  // namespace ontzorg
 

@@ -7,12 +7,32 @@
 namespace ontzorg {
 namespace {
 
-// The keys every language file must have.
+// The keys every language file must have (area and skill names fall back to their ids).
 const std::vector<std::string>& RequiredKeys() {
   static const std::vector<std::string> kKeys = {
-      "credit.drawn",    "credit.outstanding", "credit.set_off",     "credit.to_recover",
-      "credit.recovered", "credit.paid_off",   "credit.written_off", "credit.gift"};
+      "credit.drawn", "credit.outstanding", "credit.set_off", "credit.to_recover",
+      "credit.recovered", "credit.paid_off", "credit.written_off", "credit.gift",
+      "statement.title", "statement.intro", "statement.paid_heading", "statement.paid_line",
+      "statement.nothing_paid", "statement.leefgeld_heading", "statement.leefgeld_line",
+      "statement.no_leefgeld", "statement.you_pay_heading", "statement.you_pay_line",
+      "statement.you_pay_note", "statement.loan_heading", "statement.learning_heading",
+      "statement.learning_progress", "statement.footer", "bill_kinds.rent", "bill_kinds.energy",
+      "bill_kinds.water", "bill_kinds.health_insurance", "steps.assess", "steps.learn_skill",
+      "steps.wait_for_month_six", "steps.start_practising", "steps.start_safety_net",
+      "steps.let_go", "steps.work_on_area", "steps.self_reliant"};
   return kKeys;
+}
+
+void Collect(const toml::table& table, const std::string& prefix,
+             std::map<std::string, std::string>* out) {
+  for (const auto& [key, node] : table) {
+    const std::string name = prefix + std::string(key.str());
+    if (const auto* sub = node.as_table()) {
+      Collect(*sub, name + ".", out);
+    } else if (const auto text = node.value<std::string>()) {
+      (*out)[name] = *text;
+    }
+  }
 }
 
 std::string Fill(std::string text, const std::map<std::string, std::string>& values) {
@@ -28,16 +48,36 @@ std::string Fill(std::string text, const std::map<std::string, std::string>& val
 
 }  // namespace
 
-std::string EuroForClient(Money amount) {
+std::string FillText(std::string text, const std::map<std::string, std::string>& values) {
+  return Fill(std::move(text), values);
+}
+
+const std::string& ClientTexts::Get(const std::string& key, const std::string& fallback) const {
+  const auto it = texts.find(key);
+  return it == texts.end() ? fallback : it->second;
+}
+
+std::string EuroForClient(Money amount, const ClientTexts* texts) {
+  const std::string thousands = texts ? texts->thousands : ".";
+  const std::string decimal = texts ? texts->decimal : ",";
   const std::string plain = amount.ToDecimalString();  // "-1234.56"
   const bool negative = plain[0] == '-';
   const std::string digits = plain.substr(negative ? 1 : 0, plain.size() - 3 - (negative ? 1 : 0));
   std::string grouped;
   for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += '.';
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += thousands;
     grouped += digits[i];
   }
-  return std::string("€ ") + (negative ? "-" : "") + grouped + "," + plain.substr(plain.size() - 2);
+  return std::string("€ ") + (negative ? "-" : "") + grouped + decimal +
+         plain.substr(plain.size() - 2);
+}
+
+std::string MonthForClient(YearMonth month, const ClientTexts& texts) {
+  return texts.months[static_cast<size_t>(month.month() - 1)] + " " + std::to_string(month.year());
+}
+
+std::string DateForClient(Date day, const ClientTexts& texts) {
+  return std::to_string(day.day()) + " " + MonthForClient(YearMonth::Of(day), texts);
 }
 
 Result<ClientTexts, Error> LoadClientTexts(const std::string& dir, const std::string& code) {
@@ -56,28 +96,36 @@ Result<ClientTexts, Error> LoadClientTexts(const std::string& dir, const std::st
   if (t.direction != "ltr" && t.direction != "rtl") {
     return Fail(ErrorCode::kBadConfig, path + ": direction: must be \"ltr\" or \"rtl\"");
   }
+  Collect(root, "", &t.texts);
   for (const std::string& key : RequiredKeys()) {
-    const auto value = root.at_path(key).value<std::string>();
-    if (!value) {
+    if (!t.texts.count(key)) {
       return Fail(ErrorCode::kBadConfig, path + ": " + key + ": missing; every language file "
                                                            "needs it (see nl.toml)");
     }
-    t.texts[key] = *value;
+  }
+  t.thousands = t.Get("format.thousands", ".");
+  t.decimal = t.Get("format.decimal", ",");
+  if (const toml::array* months = root.at_path("format.months").as_array()) {
+    for (const auto& m : *months) t.months.push_back(m.value_or(std::string()));
+  }
+  if (t.months.size() != 12) {
+    return Fail(ErrorCode::kBadConfig, path + ": format.months: must list the 12 month names");
   }
   return t;
 }
 
 std::vector<std::string> CreditStatementLines(const CreditMonth& c, const BridgingPolicy* policy,
                                               const ClientTexts& texts) {
+  const auto euro = [&](Money m) { return EuroForClient(m, &texts); };
   const std::map<std::string, std::string> values = {
-      {"drawn", EuroForClient(c.drawn)},
-      {"set_off", EuroForClient(c.set_off)},
-      {"recovered", EuroForClient(c.recovered)},
-      {"written_off", EuroForClient(c.written_off)},
-      {"outstanding", EuroForClient(c.after.Outstanding())},
-      {"to_recover", EuroForClient(c.after.to_recover)},
-      {"instalment", EuroForClient(policy ? policy->recovery_instalment : Money::Zero())},
-      {"minimum", EuroForClient(c.minimum)},
+      {"drawn", euro(c.drawn)},
+      {"set_off", euro(c.set_off)},
+      {"recovered", euro(c.recovered)},
+      {"written_off", euro(c.written_off)},
+      {"outstanding", euro(c.after.Outstanding())},
+      {"to_recover", euro(c.after.to_recover)},
+      {"instalment", euro(policy ? policy->recovery_instalment : Money::Zero())},
+      {"minimum", euro(c.minimum)},
   };
   const auto text = [&](const char* key) { return Fill(texts.texts.at(key), values); };
   std::vector<std::string> out;

@@ -81,6 +81,7 @@ Client DecodeClient(const soci::row& r, size_t f) {
   c.own_iban = StoredIban(GetText(r, f + 4));
   c.adults = static_cast<int>(GetInt(r, f + 5));
   c.children = static_cast<int>(GetInt(r, f + 6));
+  c.language = GetText(r, f + 7);
   return c;
 }
 
@@ -212,6 +213,70 @@ WriteOff DecodeWriteOff(const soci::row& r, size_t f) {
   w.decided_by = GetText(r, f + 4);
   w.decided_on = GetDate(r, f + 5);
   return w;
+}
+
+}  // namespace ontzorg
+
+namespace ontzorg {
+
+std::string EncodeLevels(const std::map<std::string, int>& levels) {
+  std::string out;
+  for (const auto& [key, level] : levels) {
+    out += (out.empty() ? "" : ";") + key + "=" + std::to_string(level);
+  }
+  return out;
+}
+
+std::optional<std::map<std::string, int>> DecodeLevels(const std::string& text) {
+  std::map<std::string, int> out;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find(';', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string item = text.substr(start, end - start);
+    const size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 2 != item.size() ||
+        item[eq + 1] < '0' || item[eq + 1] > '9') {
+      return std::nullopt;
+    }
+    out[item.substr(0, eq)] = item[eq + 1] - '0';
+    start = end + 1;
+  }
+  return out;
+}
+
+Assessment DecodeAssessment(const soci::row& r, size_t f) {
+  Assessment a;
+  a.id = GetText(r, f);
+  a.client = {GetText(r, f + 1)};
+  a.on = GetDate(r, f + 2);
+  a.by = GetText(r, f + 3);
+  a.note = GetText(r, f + 4);
+  a.levels = Stored(DecodeLevels(GetText(r, f + 5)), "assessment levels");
+  return a;
+}
+
+HandOverDecision DecodeHandOver(const soci::row& r, size_t f) {
+  HandOverDecision d;
+  d.id = GetText(r, f);
+  d.client = {GetText(r, f + 1)};
+  d.bill = {GetText(r, f + 2)};
+  d.state = Stored(ParseHandOver(GetText(r, f + 3)), "hand-over state");
+  d.from = GetMonth(r, f + 4);
+  d.reason = GetText(r, f + 5);
+  d.by = GetText(r, f + 6);
+  d.decided_on = GetDate(r, f + 7);
+  return d;
+}
+
+PaymentConfirmation DecodeConfirmation(const soci::row& r, size_t f) {
+  PaymentConfirmation c;
+  c.client = {GetText(r, f)};
+  c.bill = {GetText(r, f + 1)};
+  c.period = GetMonth(r, f + 2);
+  c.paid = GetInt(r, f + 3) != 0;
+  c.by = GetText(r, f + 4);
+  c.on = GetDate(r, f + 5);
+  return c;
 }
 
 }  // namespace ontzorg

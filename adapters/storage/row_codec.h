@@ -3,6 +3,7 @@
 #ifndef ONTZORG_ADAPTERS_STORAGE_ROW_CODEC_H_
 #define ONTZORG_ADAPTERS_STORAGE_ROW_CODEC_H_
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -23,7 +24,8 @@ Date GetDate(const soci::row& r, size_t i);  // stored values were checked on th
 constexpr const char* kCreditorColumns =
     "id, name, iban, bic, street, building, postcode, town, country";
 Creditor DecodeCreditor(const soci::row& r, size_t first);
-constexpr const char* kClientColumns = "id, bsn, name, household, iban, adults, children";
+constexpr const char* kClientColumns =
+    "id, bsn, name, household, iban, adults, children, language";
 Client DecodeClient(const soci::row& r, size_t first);
 constexpr const char* kPlanColumns =
     "client_id, kind, benefit_start, benefit_end, extension_end, extension_reason, bills, "
@@ -47,6 +49,17 @@ Receipt DecodeReceipt(const soci::row& r, size_t first);
 constexpr const char* kWriteOffColumns =
     "id, client_id, amount_cents, reason, decided_by, decided_on";
 WriteOff DecodeWriteOff(const soci::row& r, size_t first);
+constexpr const char* kAssessmentColumns =
+    "id, client_id, assessed_on, assessed_by, note, levels";
+Assessment DecodeAssessment(const soci::row& r, size_t first);
+std::string EncodeLevels(const std::map<std::string, int>& levels);  // "overview=2;rent.x=1"
+std::optional<std::map<std::string, int>> DecodeLevels(const std::string& text);
+constexpr const char* kHandOverColumns =
+    "id, client_id, bill_id, state, from_month, reason, decided_by, decided_on";
+HandOverDecision DecodeHandOver(const soci::row& r, size_t first);
+constexpr const char* kConfirmationColumns =
+    "client_id, bill_id, period, paid, confirmed_by, confirmed_on";
+PaymentConfirmation DecodeConfirmation(const soci::row& r, size_t first);
 YearMonth GetMonth(const soci::row& r, size_t i);
 std::optional<YearMonth> GetOptMonth(const soci::row& r, size_t i);
 

@@ -114,7 +114,32 @@ std::vector<Migration> Build() {
   const std::vector<std::string> facts = {"receipts", "write_offs", "processed"};
   v2.sqlite_only = SqliteAppendOnly(facts);
   v2.postgresql_only = PostgresAppendOnly(facts, false);
-  return {v1, v2};
+
+  // v3: learning (issue 4). Assessments, hand-over decisions and confirmations are records of
+  // what a coach decided or saw: append-only, corrected by a newer record.
+  Migration v3{3, "client language, assessments, hand-over decisions, confirmations", {}, {}, {}};
+  v3.common = {
+      "ALTER TABLE clients ADD COLUMN language TEXT NOT NULL DEFAULT 'nl'",
+      "CREATE TABLE assessments (id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES "
+      "clients(id), assessed_on TEXT NOT NULL, assessed_by TEXT NOT NULL, note TEXT NOT NULL, "
+      "levels TEXT NOT NULL, recorded_at TEXT NOT NULL)",
+      "CREATE INDEX assessments_client ON assessments (client_id)",
+      "CREATE TABLE hand_overs (id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES "
+      "clients(id), bill_id TEXT NOT NULL REFERENCES bills(id), state TEXT NOT NULL, "
+      "from_month TEXT NOT NULL, reason TEXT NOT NULL, decided_by TEXT NOT NULL, "
+      "decided_on TEXT NOT NULL, recorded_at TEXT NOT NULL)",
+      "CREATE INDEX hand_overs_client ON hand_overs (client_id)",
+      "CREATE TABLE confirmations (client_id TEXT NOT NULL REFERENCES clients(id), "
+      "bill_id TEXT NOT NULL REFERENCES bills(id), period TEXT NOT NULL, paid BIGINT NOT NULL, "
+      "confirmed_by TEXT NOT NULL, confirmed_on TEXT NOT NULL, recorded_at TEXT NOT NULL, "
+      "PRIMARY KEY (bill_id, period))",
+      "CREATE INDEX confirmations_client ON confirmations (client_id)",
+      "CREATE INDEX payments_client_month ON payments (client_id, month)",
+  };
+  const std::vector<std::string> records = {"assessments", "hand_overs", "confirmations"};
+  v3.sqlite_only = SqliteAppendOnly(records);
+  v3.postgresql_only = PostgresAppendOnly(records, false);
+  return {v1, v2, v3};
 }
 
 }  // namespace

@@ -37,6 +37,9 @@ struct ImportBatch {
   std::vector<Benefit> benefits;
   std::vector<ToeslagExpectation> toeslagen;  // keyed by client and kind
   std::vector<Receipt> receipts;              // keyed by id
+  std::vector<Assessment> assessments;        // keyed by id
+  std::vector<HandOverDecision> hand_overs;   // keyed by id
+  std::vector<PaymentConfirmation> confirmations;  // keyed by bill and period
   std::string recorded_by = "import";         // who recorded the receipts, and when
   std::string recorded_at;
 };

@@ -31,10 +31,10 @@ void InsertCreditors(soci::session& sql, Backend backend, const std::vector<Cred
 void InsertClients(soci::session& sql, Backend backend, const std::vector<Client>& rows) {
   BulkInsert t("clients", {{"id", T::kText}, {"bsn", T::kText}, {"name", T::kText},
                            {"household", T::kText}, {"iban", T::kText}, {"adults", T::kInt},
-                           {"children", T::kInt}});
+                           {"children", T::kInt}, {"language", T::kText}});
   for (const Client& c : rows) {
     t.Text(c.id.value).Text(c.bsn).Text(c.name).Text(ToString(c.household))
-        .Text(c.own_iban.compact()).Int(c.adults).Int(c.children);
+        .Text(c.own_iban.compact()).Int(c.adults).Int(c.children).Text(c.language);
   }
   t.Execute(sql, backend);
 }
@@ -109,6 +109,37 @@ void InsertReceipts(soci::session& sql, Backend backend, const ImportBatch& batc
   t.Execute(sql, backend);
 }
 
+void InsertLearning(soci::session& sql, Backend backend, const ImportBatch& batch) {
+  BulkInsert a("assessments", {{"id", T::kText}, {"client_id", T::kText},
+                               {"assessed_on", T::kText}, {"assessed_by", T::kText},
+                               {"note", T::kText}, {"levels", T::kText},
+                               {"recorded_at", T::kText}});
+  for (const Assessment& x : batch.assessments) {
+    a.Text(x.id).Text(x.client.value).Text(x.on.ToString()).Text(x.by).Text(x.note)
+        .Text(EncodeLevels(x.levels)).Text(batch.recorded_at);
+  }
+  a.Execute(sql, backend);
+  BulkInsert h("hand_overs", {{"id", T::kText}, {"client_id", T::kText}, {"bill_id", T::kText},
+                              {"state", T::kText}, {"from_month", T::kText},
+                              {"reason", T::kText}, {"decided_by", T::kText},
+                              {"decided_on", T::kText}, {"recorded_at", T::kText}});
+  for (const HandOverDecision& d : batch.hand_overs) {
+    h.Text(d.id).Text(d.client.value).Text(d.bill.value).Text(ToString(d.state))
+        .Text(d.from.ToString()).Text(d.reason).Text(d.by).Text(d.decided_on.ToString())
+        .Text(batch.recorded_at);
+  }
+  h.Execute(sql, backend);
+  BulkInsert c("confirmations", {{"client_id", T::kText}, {"bill_id", T::kText},
+                                 {"period", T::kText}, {"paid", T::kInt},
+                                 {"confirmed_by", T::kText}, {"confirmed_on", T::kText},
+                                 {"recorded_at", T::kText}});
+  for (const PaymentConfirmation& x : batch.confirmations) {
+    c.Text(x.client.value).Text(x.bill.value).Text(x.period.ToString()).Int(x.paid ? 1 : 0)
+        .Text(x.by).Text(x.on.ToString()).Text(batch.recorded_at);
+  }
+  c.Execute(sql, backend);
+}
+
 }  // namespace
 
 Result<ImportBatch, Error> Store::LoadExisting(const ImportBatch& batch) {
@@ -120,15 +151,17 @@ Result<ImportBatch, Error> Store::LoadExisting(const ImportBatch& batch) {
       for (auto& [id, c] : *creditors) out.creditors.push_back(c);
     }
     if (!batch.clients.empty() || !batch.plans.empty() || !batch.bills.empty() ||
-        !batch.benefits.empty() || !batch.toeslagen.empty() || !batch.receipts.empty()) {
+        !batch.benefits.empty() || !batch.toeslagen.empty() || !batch.receipts.empty() ||
+        !batch.assessments.empty() || !batch.hand_overs.empty() ||
+        !batch.confirmations.empty()) {
       soci::rowset<soci::row> rows = (sql_->prepare << "SELECT " << kClientColumns << " FROM clients");
       for (const soci::row& r : rows) out.clients.push_back(DecodeClient(r, 0));
     }
-    if (!batch.plans.empty()) {
+    if (!batch.plans.empty() || !batch.hand_overs.empty()) {
       soci::rowset<soci::row> rows = (sql_->prepare << "SELECT " << kPlanColumns << " FROM plans");
       for (const soci::row& r : rows) out.plans.push_back(DecodePlan(r, 0));
     }
-    if (!batch.bills.empty()) {
+    if (!batch.bills.empty() || !batch.hand_overs.empty() || !batch.confirmations.empty()) {
       soci::rowset<soci::row> rows = (sql_->prepare << "SELECT " << kBillColumns << " FROM bills");
       for (const soci::row& r : rows) out.bills.push_back(DecodeBill(r, 0));
     }
@@ -141,6 +174,21 @@ Result<ImportBatch, Error> Store::LoadExisting(const ImportBatch& batch) {
       soci::rowset<soci::row> rows =
           (sql_->prepare << "SELECT " << kReceiptColumns << " FROM receipts");
       for (const soci::row& r : rows) out.receipts.push_back(DecodeReceipt(r, 0));
+    }
+    if (!batch.assessments.empty()) {
+      soci::rowset<soci::row> rows =
+          (sql_->prepare << "SELECT " << kAssessmentColumns << " FROM assessments");
+      for (const soci::row& r : rows) out.assessments.push_back(DecodeAssessment(r, 0));
+    }
+    if (!batch.hand_overs.empty()) {
+      soci::rowset<soci::row> rows =
+          (sql_->prepare << "SELECT " << kHandOverColumns << " FROM hand_overs");
+      for (const soci::row& r : rows) out.hand_overs.push_back(DecodeHandOver(r, 0));
+    }
+    if (!batch.confirmations.empty()) {
+      soci::rowset<soci::row> rows =
+          (sql_->prepare << "SELECT " << kConfirmationColumns << " FROM confirmations");
+      for (const soci::row& r : rows) out.confirmations.push_back(DecodeConfirmation(r, 0));
     }
     std::set<std::string> months;
     for (const auto& b : batch.benefits) months.insert(b.month.ToString());
@@ -169,6 +217,7 @@ Status<Error> Store::Insert(const ImportBatch& batch) {
     InsertBenefits(*sql_, backend_, batch.benefits);
     InsertToeslagen(*sql_, backend_, batch.toeslagen);
     InsertReceipts(*sql_, backend_, batch);
+    InsertLearning(*sql_, backend_, batch);
     tx.commit();
     return {};
   } catch (const std::exception& e) {

@@ -146,6 +146,34 @@ Result<std::vector<ClientCase>, Error> Store::LoadCasesWhere(YearMonth month,
       if (it != index.end()) cases[it->second].write_offs.push_back(std::move(w));
     }
 
+    soci::rowset<soci::row> assessments =
+        (sql.prepare << "SELECT " << kAssessmentColumns << " FROM assessments WHERE client_id "
+                        ">= :f AND client_id <= :l ORDER BY assessed_on, id",
+         soci::use(first), soci::use(*last_id));
+    for (const soci::row& r : assessments) {
+      Assessment a = DecodeAssessment(r, 0);
+      const auto it = index.find(a.client.value);
+      if (it != index.end()) cases[it->second].assessments.push_back(std::move(a));
+    }
+    soci::rowset<soci::row> hand_overs =
+        (sql.prepare << "SELECT " << kHandOverColumns << " FROM hand_overs WHERE client_id >= "
+                        ":f AND client_id <= :l ORDER BY id",
+         soci::use(first), soci::use(*last_id));
+    for (const soci::row& r : hand_overs) {
+      HandOverDecision d = DecodeHandOver(r, 0);
+      const auto it = index.find(d.client.value);
+      if (it != index.end()) cases[it->second].hand_overs.push_back(std::move(d));
+    }
+    soci::rowset<soci::row> confirmations =
+        (sql.prepare << "SELECT " << kConfirmationColumns << " FROM confirmations WHERE "
+                        "client_id >= :f AND client_id <= :l ORDER BY bill_id, period",
+         soci::use(first), soci::use(*last_id));
+    for (const soci::row& r : confirmations) {
+      PaymentConfirmation c = DecodeConfirmation(r, 0);
+      const auto it = index.find(c.client.value);
+      if (it != index.end()) cases[it->second].confirmations.push_back(std::move(c));
+    }
+
     std::vector<ClientCase> with_plan;
     with_plan.reserve(cases.size());
     for (size_t i = 0; i < cases.size(); ++i) {

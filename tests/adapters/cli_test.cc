@@ -67,6 +67,8 @@ class CliTest : public testing::Test {
                                 "schema_dir = \"" + SharedDir() + "/iso20022\"");
     config = std::regex_replace(config, std::regex("dir = \"texts\""),
                                 "dir = \"" + SourceDir() + "/config/texts\"");
+    config = std::regex_replace(config, std::regex("model = \"competences.toml\""),
+                                "model = \"" + SourceDir() + "/config/competences.toml\"");
     WriteFile(dir_ / "ontzorg.toml", config);
   }
   Outcome Ontzorg(std::vector<std::string> args) {

@@ -1,5 +1,8 @@
 #include "adapters/config/config.h"
 
+#include "adapters/config/competences.h"
+#include "adapters/statement/client_texts.h"
+
 #include <gtest/gtest.h>
 
 #include "tests/adapters/test_support.h"
@@ -21,7 +24,13 @@ std::string Load(const std::string& text) {
   return msg.substr(msg.find("c.toml"));  // drop the temp folder
 }
 
-std::string Default() { return ReadFile(SourceDir() + "/config/ontzorg.toml"); }
+// The shipped config, with the competence model it names found where it lives.
+std::string Default() {
+  std::string text = ReadFile(SourceDir() + "/config/ontzorg.toml");
+  const std::string from = "model = \"competences.toml\"";
+  return text.replace(text.find(from), from.size(),
+                      "model = \"" + SourceDir() + "/config/competences.toml\"");
+}
 
 std::string Replace(std::string text, const std::string& from, const std::string& to) {
   return text.replace(text.find(from), from.size(), to);
@@ -84,16 +93,48 @@ TEST(ConfigTest, DatedBridgingPoliciesAndTheirErrors) {
   EXPECT_EQ(july->ceiling_family, BridgingPolicy{}.ceiling_family);  // unset: the default
 
   EXPECT_EQ(Load(Replace(Default(), "form = \"loan\"", "form = \"lend\"")),
-            "c.toml:48: bridging[0].form: must be \"loan\" or \"gift\" (bijzondere bijstand)");
+            "c.toml:51: bridging[0].form: must be \"loan\" or \"gift\" (bijzondere bijstand)");
   EXPECT_EQ(Load(Replace(Default(), "ceiling_single = \"800.00\"", "ceiling_single = 800.0")),
-            "c.toml:45: bridging[0].ceiling_single: must be an amount in euros as text, like "
+            "c.toml:48: bridging[0].ceiling_single: must be an amount in euros as text, like "
             "\"250.00\"");
   EXPECT_EQ(Load(Replace(Default(), "valid_from = 2026-01-01", "valid_from = \"2026\"")),
-            "c.toml:41: bridging[0].valid_from: must be a date without quotes, like 2027-01-01");
+            "c.toml:44: bridging[0].valid_from: must be a date without quotes, like 2027-01-01");
   EXPECT_EQ(Load(Replace(Default(), "minimum_period = \"month\"", "minimum_period = \"day\"")),
-            "c.toml:44: bridging[0].minimum_period: must be \"month\" or \"week\"");
+            "c.toml:47: bridging[0].minimum_period: must be \"month\" or \"week\"");
   EXPECT_EQ(Load(Default() + "\n[[bridging]]\nvalid_from = 2026-01-01\n"),
-            "c.toml:55: bridging[1].valid_from: another [[bridging]] policy has the same date");
+            "c.toml:58: bridging[1].valid_from: another [[bridging]] policy has the same date");
+}
+
+TEST(ConfigTest, TheCompetenceModelAndEveryLanguageFileAgree) {
+  auto model = LoadCompetenceModel(SourceDir() + "/config/competences.toml");
+  ASSERT_TRUE(model) << model.error().message;
+  EXPECT_EQ(model->areas.size(), 5u);  // Nibud's five areas
+  EXPECT_EQ(model->max_level, 3);
+  for (const char* code : {"nl", "en", "ar"}) {
+    auto texts = LoadClientTexts(SourceDir() + "/config/texts", code);
+    ASSERT_TRUE(texts) << texts.error().message;
+    for (const std::string& area : model->areas) {
+      EXPECT_TRUE(texts->texts.count("areas." + area)) << code << ": no name for area " << area;
+    }
+    for (const auto& skill : model->skills) {
+      EXPECT_TRUE(texts->texts.count("skills." + skill.id)) << code << ": no name for " << skill.id;
+    }
+  }
+  EXPECT_EQ(LoadClientTexts(SourceDir() + "/config/texts", "ar")->direction, "rtl");
+  auto missing = LoadClientTexts(SourceDir() + "/config/texts", "tr");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("no texts for language 'tr'; add the file"),
+            std::string::npos);
+}
+
+TEST(ConfigTest, ACompetenceModelErrorNamesLineAndKey) {
+  TempDir dir;
+  WriteFile(dir / "m.toml", "areas = [\"overview\"]\n[hand_over]\norder = [\"rent\"]\n");
+  auto m = LoadCompetenceModel(dir / "m.toml");
+  ASSERT_FALSE(m);
+  const std::string msg = m.error().message;
+  EXPECT_NE(msg.find("m.toml:3: hand_over.order: must name each of the four bill kinds"),
+            std::string::npos) << msg;
 }
 
 TEST(ConfigTest, BrokenTomlAndMissingFile) {

@@ -63,10 +63,10 @@ class StorageTest : public testing::Test {
 };
 
 TEST_F(StorageTest, InitIsIdempotentAndVersioned) {
-  EXPECT_EQ(store_->SchemaVersion(), 2);
+  EXPECT_EQ(store_->SchemaVersion(), 3);
   auto again = Store::Init(url_);
   ASSERT_TRUE(again);
-  EXPECT_EQ((*again)->SchemaVersion(), 2);
+  EXPECT_EQ((*again)->SchemaVersion(), 3);
   EXPECT_TRUE(Store::Open(url_));
 }
 

@@ -1,0 +1,169 @@
+#include "adapters/statement/statement.h"
+
+namespace ontzorg {
+namespace {
+
+std::string Escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// A value that must keep its own direction inside right-to-left text (amounts, dates, names).
+std::string Isolate(const std::string& text) { return "<bdi>" + Escape(text) + "</bdi>"; }
+
+// Fills a template whose values are already HTML; the template itself is escaped.
+std::string Html(const std::string& text_template, const std::map<std::string, std::string>& html) {
+  return FillText(Escape(text_template), html);
+}
+
+std::string KindName(BillKind kind, const ClientTexts& t) {
+  return t.Get(std::string("bill_kinds.") + ToString(kind), ToString(kind));
+}
+
+constexpr const char* kStyle = R"(
+@page { size: A4; margin: 18mm 20mm; }
+* { box-sizing: border-box; }
+body { font-family: "Noto Sans", "Noto Naskh Arabic", "DejaVu Sans", sans-serif; font-size: 12pt;
+       line-height: 1.55; color: #1a1a1a; max-width: 170mm; margin: 12mm auto; }
+[dir="rtl"] body { font-family: "Noto Naskh Arabic", "Noto Sans", "DejaVu Sans", sans-serif;
+                   font-size: 13pt; }
+header { border-bottom: 3px solid #154273; padding-bottom: 4mm; margin-bottom: 6mm; }
+.municipality { font-weight: bold; color: #154273; margin: 0; }
+h1 { font-size: 19pt; margin: 2mm 0; }
+h2 { font-size: 14pt; color: #154273; margin: 7mm 0 2mm; }
+ul { padding-inline-start: 6mm; margin: 0; }
+li { margin: 1mm 0; }
+bdi { white-space: nowrap; }
+.note { color: #444; }
+footer { margin-top: 10mm; border-top: 1px solid #999; padding-top: 3mm; font-size: 10pt; }
+@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } }
+)";
+
+}  // namespace
+
+StatementData StatementFromMonth(const std::string& municipality, const Client& client,
+                                 const ClientMonth& month, const BridgingPolicy* policy,
+                                 const std::optional<Checkpoint>& checkpoint) {
+  StatementData d;
+  d.municipality = municipality;
+  d.client = client;
+  d.month = month.month;
+  d.relief_month = month.relief_month;
+  d.relief_months =
+      YearMonth::Of(month.period.last).MonthsSince(YearMonth::Of(month.period.first)) + 1;
+  for (const Payment& p : month.payments) {
+    if (p.purpose == PaymentPurpose::kBill) {
+      d.bills_paid.push_back(p);
+    } else {
+      d.leefgeld = p;
+    }
+  }
+  d.client_pays = month.client_pays;
+  d.credit = month.credit;
+  d.policy = policy;
+  d.checkpoint = checkpoint;
+  return d;
+}
+
+std::string NextStepText(const Checkpoint& cp, const ClientTexts& t) {
+  std::map<std::string, std::string> values;
+  const std::string& subject = cp.next_subject;
+  for (const BillReadiness& b : cp.bills) {
+    if (b.bill.value == subject) values["kind"] = KindName(b.kind, t);
+  }
+  const size_t dot = subject.find('.');
+  if (cp.next == NextStep::kLearnSkill && dot != std::string::npos) {
+    const std::string kind = subject.substr(0, dot), skill = subject.substr(dot + 1);
+    values["kind"] = t.Get("bill_kinds." + kind, kind);
+    values["skill"] = t.Get("skills." + skill, skill);
+  }
+  if (cp.next == NextStep::kWorkOnArea) values["area"] = t.Get("areas." + subject, subject);
+  return FillText(t.Get(std::string("steps.") + ToString(cp.next), ToString(cp.next)), values);
+}
+
+std::string RenderStatementHtml(const StatementData& d, const ClientTexts& t) {
+  const auto text = [&](const char* key) { return t.Get(std::string("statement.") + key, key); };
+  const auto euro = [&](Money m) { return Isolate(EuroForClient(m, &t)); };
+  const auto date = [&](Date day) { return Isolate(DateForClient(day, t)); };
+  const std::string month = MonthForClient(d.month, t);
+  std::string out;
+  out += "<!DOCTYPE html>\n<html lang=\"" + Escape(t.code) + "\" dir=\"" + Escape(t.direction) +
+         "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
+         Escape(FillText(text("title"), {{"month", month}})) + " - " + Escape(d.client.name) +
+         "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
+  out += "<header>\n<p class=\"municipality\">" + Escape(d.municipality) + "</p>\n<h1>" +
+         Html(text("title"), {{"month", Isolate(month)}}) + "</h1>\n<p>" +
+         Html(text("intro"), {{"name", Isolate(d.client.name)},
+                              {"month", Isolate(month)},
+                              {"relief_month", Isolate(std::to_string(d.relief_month))},
+                              {"relief_months", Isolate(std::to_string(d.relief_months))}}) +
+         "</p>\n</header>\n";
+
+  out += "<section>\n<h2>" + Escape(text("paid_heading")) + "</h2>\n";
+  if (d.bills_paid.empty()) {
+    out += "<p>" + Escape(text("nothing_paid")) + "</p>\n";
+  } else {
+    out += "<ul>\n";
+    for (const Payment& p : d.bills_paid) {
+      out += "<li>" + Html(text("paid_line"), {{"kind", Escape(KindName(*p.bill_kind, t))},
+                                              {"amount", euro(p.amount)},
+                                              {"creditor", Isolate(p.payee.name)},
+                                              {"date", date(p.execution)}}) +
+             "</li>\n";
+    }
+    out += "</ul>\n";
+  }
+  out += "</section>\n";
+
+  if (!d.client_pays.empty()) {
+    out += "<section>\n<h2>" + Escape(text("you_pay_heading")) + "</h2>\n<ul>\n";
+    for (const ClientPaysBill& b : d.client_pays) {
+      out += "<li>" + Html(text("you_pay_line"), {{"kind", Escape(KindName(b.kind, t))},
+                                                 {"amount", euro(b.amount)},
+                                                 {"creditor", Isolate(b.creditor)},
+                                                 {"date", date(b.due)},
+                                                 {"reference", Isolate(b.reference.value)}}) +
+             "</li>\n";
+    }
+    out += "</ul>\n<p class=\"note\">" + Escape(text("you_pay_note")) + "</p>\n</section>\n";
+  }
+
+  out += "<section>\n<h2>" + Escape(text("leefgeld_heading")) + "</h2>\n<p>";
+  if (d.leefgeld) {
+    out += Html(text("leefgeld_line"),
+                {{"amount", euro(d.leefgeld->amount)}, {"date", date(d.leefgeld->due)}});
+  } else {
+    out += Escape(text("no_leefgeld"));
+  }
+  out += "</p>\n</section>\n";
+
+  const std::vector<std::string> loan = CreditStatementLines(d.credit, d.policy, t);
+  if (!loan.empty()) {
+    out += "<section>\n<h2>" + Escape(text("loan_heading")) + "</h2>\n";
+    for (const std::string& line : loan) out += "<p>" + Escape(line) + "</p>\n";
+    out += "</section>\n";
+  }
+
+  if (d.checkpoint) {
+    out += "<section>\n<h2>" + Escape(text("learning_heading")) + "</h2>\n<p>" +
+           Escape(NextStepText(*d.checkpoint, t)) + "</p>\n<p>" +
+           Html(text("learning_progress"),
+                {{"percent", Isolate(std::to_string(d.checkpoint->progress_percent))}}) +
+           "</p>\n</section>\n";
+  }
+  out += "<footer>" + Html(text("footer"), {{"municipality", Isolate(d.municipality)}}) +
+         "</footer>\n</body>\n</html>\n";
+  return out;
+}
+
+}  // namespace ontzorg

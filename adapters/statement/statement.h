@@ -1,0 +1,45 @@
+// The client statement: what was paid for the client this month and to whom, the leefgeld and
+// when it comes, what the client pays themselves, the loan if any, and what the client is
+// learning next. Plain language (B1) from config/texts/<language>.toml, as one HTML page with a
+// print stylesheet for A4; right-to-left languages get dir="rtl", and amounts, dates and
+// references are isolated so they read correctly inside right-to-left text.
+#ifndef ONTZORG_ADAPTERS_STATEMENT_STATEMENT_H_
+#define ONTZORG_ADAPTERS_STATEMENT_STATEMENT_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "adapters/statement/client_texts.h"
+#include "engine/learning.h"
+#include "engine/month.h"
+
+namespace ontzorg {
+
+struct StatementData {
+  std::string municipality;
+  Client client;
+  YearMonth month;
+  int relief_month = 0;
+  int relief_months = 0;
+  std::vector<Payment> bills_paid;   // paid for the client this month
+  std::optional<Payment> leefgeld;
+  std::vector<ClientPaysBill> client_pays;
+  CreditMonth credit;
+  const BridgingPolicy* policy = nullptr;
+  std::optional<Checkpoint> checkpoint;
+};
+
+// The statement's data from a month the engine computed (and the run booked).
+StatementData StatementFromMonth(const std::string& municipality, const Client& client,
+                                 const ClientMonth& month, const BridgingPolicy* policy,
+                                 const std::optional<Checkpoint>& checkpoint);
+
+std::string RenderStatementHtml(const StatementData& data, const ClientTexts& texts);
+
+// The next step in the client's words, e.g. "Volgende stap: u betaalt Water zelf."
+std::string NextStepText(const Checkpoint& checkpoint, const ClientTexts& texts);
+
+}  // namespace ontzorg
+
+#endif  // ONTZORG_ADAPTERS_STATEMENT_STATEMENT_H_
