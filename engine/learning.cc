@@ -176,14 +176,15 @@ const char* ToString(Stage stage) {
 
 Checkpoint DeriveCheckpoint(const CompetenceModel& model, const ReliefPlan& plan,
                             const ClientId& client, const std::vector<BillState>& states,
-                            const std::vector<Assessment>& assessments, YearMonth month) {
+                            const std::vector<Assessment>& assessments, YearMonth month,
+                            Date known_on) {
   Checkpoint cp;
   cp.client = client;
   cp.month = month;
   const ReliefPeriod period = ComputePeriod(plan);
   cp.relief_month = month.MonthsSince(YearMonth::Of(period.first)) + 1;
   cp.relief_months = YearMonth::Of(period.last).MonthsSince(YearMonth::Of(period.first)) + 1;
-  const Assessment* latest = LatestOnOrBefore(assessments, month.LastDay());
+  const Assessment* latest = LatestOnOrBefore(assessments, known_on);
   const Assessment* previous = latest ? LatestOnOrBefore(assessments, latest->on, latest) : nullptr;
   if (latest) cp.assessed_on = latest->on;
 
@@ -233,11 +234,13 @@ Checkpoint DeriveCheckpoint(const CompetenceModel& model, const ReliefPlan& plan
   } else {
     const Date base_day = latest->on.AddMonthsClamped(-model.stalled_after_months);
     const Assessment* base = LatestOnOrBefore(assessments, base_day);
-    cp.stalled = base != nullptr && Total(latest, keys) <= Total(base, keys) && !all_alone;
+    // Not stalled once everything is at the top level or every bill is handed over.
+    cp.stalled = base != nullptr && Total(latest, keys) <= Total(base, keys) && !all_alone &&
+                 cp.progress_percent < 100;
   }
 
   // One next step, for the first bill in hand-over order that can move.
-  const Date stale = month.FirstDay().AddMonthsClamped(-model.reassess_after_months);
+  const Date stale = known_on.AddMonthsClamped(-model.reassess_after_months);
   if (latest == nullptr || latest->on < stale) {
     cp.next = NextStep::kAssess;
     return cp;

@@ -165,9 +165,12 @@ struct Checkpoint {
   std::string next_subject;  // the bill id, area id or skill key the step is about
 };
 
+// The checkpoint for `month`, from the assessments recorded on or before `known_on` (the run
+// date: a run for March, made in February, sees February's assessment).
 Checkpoint DeriveCheckpoint(const CompetenceModel& model, const ReliefPlan& plan,
                             const ClientId& client, const std::vector<BillState>& states,
-                            const std::vector<Assessment>& assessments, YearMonth month);
+                            const std::vector<Assessment>& assessments, YearMonth month,
+                            Date known_on);
 
 }  // namespace ontzorg
 

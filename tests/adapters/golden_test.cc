@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "adapters/config/competences.h"
 #include "adapters/import/importer.h"
 #include "engine/month.h"
 #include "tests/adapters/test_support.h"
@@ -77,6 +78,29 @@ std::string Render(const ClientMonth& m) {
   return out.str();
 }
 
+// The learning lines of a client's month: every bill's hand-over state and readiness, the bills
+// the client pays, and the checkpoint with its next step.
+std::string RenderLearning(const ClientMonth& m, const Checkpoint& cp) {
+  std::ostringstream out;
+  out << "  hand-over";
+  for (size_t i = 0; i < cp.bills.size(); ++i) {
+    out << (i ? ", " : " ") << cp.bills[i].bill.value << " " << ToString(cp.bills[i].state)
+        << " r" << cp.bills[i].readiness;
+  }
+  out << "\n";
+  for (const ClientPaysBill& b : m.client_pays) {
+    out << "  client pays " << b.bill.value << " " << ToString(b.kind) << " "
+        << b.amount.ToDecimalString() << " due " << b.due.ToString() << " (" << ToString(b.state)
+        << ")\n";
+  }
+  out << "  checkpoint month " << cp.relief_month << "/" << cp.relief_months << ", assessed "
+      << (cp.assessed_on ? cp.assessed_on->ToString() : "never") << ", progress "
+      << cp.progress_percent << "%, stage " << ToString(cp.stage) << ", next " << ToString(cp.next)
+      << (cp.next_subject.empty() ? "" : " " + cp.next_subject) << (cp.stalled ? ", STALLED" : "")
+      << "\n";
+  return out.str();
+}
+
 std::string RunCase(const std::string& dir) {
   std::vector<std::pair<std::string, std::string>> files;
   for (const std::string& name : ImportFileNames()) {
@@ -84,7 +108,9 @@ std::string RunCase(const std::string& dir) {
       files.emplace_back(name, ReadFile(dir + "/" + name));
     }
   }
-  auto parsed = ParseImportFiles(files);
+  const auto model = LoadCompetenceModel(SourceDir() + "/config/competences.toml");
+  if (!model) return "competence model refused: " + model.error().message;
+  auto parsed = ParseImportFiles(files, &*model);
   if (!parsed) return "input refused: " + parsed.error().message;
   const ImportBatch& in = parsed->batch;
   std::map<CreditorId, Creditor> creditors;
@@ -106,6 +132,15 @@ std::string RunCase(const std::string& dir) {
     for (const Receipt& r : in.receipts) {
       if (r.client == client.id) c.receipts.push_back(r);
     }
+    for (const Assessment& a : in.assessments) {
+      if (a.client == client.id) c.assessments.push_back(a);
+    }
+    for (const HandOverDecision& d : in.hand_overs) {
+      if (d.client == client.id) c.hand_overs.push_back(d);
+    }
+    for (const PaymentConfirmation& x : in.confirmations) {
+      if (x.client == client.id) c.confirmations.push_back(x);
+    }
     cases.push_back(std::move(c));
   }
   std::ostringstream out;
@@ -122,6 +157,11 @@ std::string RunCase(const std::string& dir) {
       }
       const auto result = ComputeClientMonth(c, creditors, policy, month, run_date);
       out << (result ? Render(*result) : c.client.id.value + " not in relief\n");
+      if (result && !result->after_relief && (!c.assessments.empty() || !c.hand_overs.empty())) {
+        out << RenderLearning(*result, DeriveCheckpoint(*model, c.plan, c.client.id,
+                                                        result->hand_over, c.assessments, month,
+                                                        run_date));
+      }
       if (result) CarryForward(*result, &c);
     }
   }

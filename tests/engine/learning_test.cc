@@ -142,7 +142,8 @@ TEST_F(LearningTest, TheCheckpointRecommendsOneStepAtATime) {
   const CompetenceModel model = Model();
   const auto checkpoint = [&](const char* month) {
     const auto states = HandOverStates(c_.plan, c_.bills, c_.hand_overs, c_.confirmations, M(month));
-    return DeriveCheckpoint(model, c_.plan, {"C1"}, states, c_.assessments, M(month));
+    return DeriveCheckpoint(model, c_.plan, {"C1"}, states, c_.assessments, M(month),
+                            M(month).DayClamped(10));  // the run of the month
   };
   Checkpoint cp = checkpoint("2027-01");
   EXPECT_EQ(cp.next, NextStep::kAssess);
@@ -170,7 +171,7 @@ TEST_F(LearningTest, TheCheckpointRecommendsOneStepAtATime) {
   EXPECT_EQ(cp.next, NextStep::kLearnSkill);  // water needs level 3 to let go
   EXPECT_EQ(cp.stage, Stage::kHandingOver);
   // Two months without any progress: stalled.
-  c_.assessments.push_back({"A3", {"C1"}, D("2027-04-12"), "coach", "", c_.assessments[1].levels});
+  c_.assessments.push_back({"A3", {"C1"}, D("2027-04-10"), "coach", "", c_.assessments[1].levels});
   cp = checkpoint("2027-04");
   EXPECT_TRUE(cp.stalled);
   // A statutory plan: ready, but it must wait for month six.
