@@ -1,5 +1,7 @@
 #include "adapters/app/run_month.h"
 
+#include "adapters/app/emission.h"
+
 #include <libxml/parser.h>
 
 #include <algorithm>
@@ -221,9 +223,10 @@ void Tally(const ClientMonth& month, RunReport* report) {
 
 // Computes every client's month, chunk by chunk, and hands each one to `use` (which may fail);
 // `chunk_done(clients so far)` after each chunk.
-Status<Error> ForEachClientMonth(const Config& config, Store& store, const RunOptions& o,
-                                 const std::function<Status<Error>(const ClientMonth&)>& use,
-                                 const std::function<void(int64_t)>& chunk_done) {
+Status<Error> ForEachClientMonth(
+    const Config& config, Store& store, const RunOptions& o,
+    const std::function<Status<Error>(const ClientCase&, const ClientMonth&)>& use,
+    const std::function<void(int64_t)>& chunk_done) {
   auto creditors = store.LoadCreditors();
   if (!creditors) return Unexpected(creditors.error());
   std::string after;
@@ -237,7 +240,7 @@ Status<Error> ForEachClientMonth(const Config& config, Store& store, const RunOp
     for (const ClientCase& c : *cases) {
       const auto month = ComputeClientMonth(c, *creditors, config.month, o.month, o.run_date);
       if (!month) continue;
-      if (auto s = use(*month); !s) return s;
+      if (auto s = use(c, *month); !s) return s;
     }
     done += o.chunk_clients;
     if (chunk_done) chunk_done(done);
@@ -247,12 +250,13 @@ Status<Error> ForEachClientMonth(const Config& config, Store& store, const RunOp
 
 // Computes every client's month into `writer`. Returns whether anything new was booked.
 Result<bool, Error> BookClients(const Config& config, Store& store, const RunOptions& o,
-                                Store::MonthWriter& writer, RunReport* report) {
+                                Store::MonthWriter& writer, Emitter& emitter, RunReport* report) {
   auto total = store.CountClients();
   if (!total) return Unexpected(total.error());
   bool booked_anything = false;
-  const auto book = [&](const ClientMonth& month) -> Status<Error> {
+  const auto book = [&](const ClientCase& input, const ClientMonth& month) -> Status<Error> {
     Tally(month, report);
+    if (auto s = emitter.Add(input, month); !s) return s;
     booked_anything = booked_anything || !month.entries.empty() || !month.processed.empty();
     std::vector<Finding> findings = FindingsOf(month);
     if (auto s = writer.Add(month, findings, config.sepa.max_transactions_per_file,
@@ -276,7 +280,7 @@ Result<bool, Error> BookClients(const Config& config, Store& store, const RunOpt
 // engine that books nothing.
 Result<int64_t, Error> CountInRelief(const Config& config, Store& store, const RunOptions& o) {
   int64_t count = 0;
-  const auto count_one = [&](const ClientMonth& month) -> Status<Error> {
+  const auto count_one = [&](const ClientCase&, const ClientMonth& month) -> Status<Error> {
     count += month.after_relief ? 0 : 1;
     return {};
   };
@@ -325,7 +329,9 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
   (*writer)->OnFileClosed([&pipeline](const FileRecord& file, std::vector<Payment> payments) {
     pipeline.Submit(file, std::move(payments));
   });
-  auto booked = BookClients(config, store, o, **writer, &report);
+  Emitter emitter(config, o.out_dir, o.month, o.run_date);
+  if (auto s = emitter.Open(); !s) return Unexpected(s.error());
+  auto booked = BookClients(config, store, o, **writer, emitter, &report);
   if (!booked) return Unexpected(booked.error());
   if (!*booked) return report;  // the writer rolls back: no empty run is recorded
   if (auto s = (*writer)->Commit(report.clients_in_relief + report.clients_settling,
@@ -338,6 +344,7 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
   report.booking_seconds = SecondsSince(booking_started);
   const auto files_started = std::chrono::steady_clock::now();
   if (auto s = pipeline.Finish(store, &report.files); !s) return Unexpected(s.error());
+  if (auto s = emitter.Commit(&report.emission); !s) return Unexpected(s.error());
   report.files_seconds = SecondsSince(files_started);
   return report;
 }

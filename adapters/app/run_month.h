@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/app/emission.h"
 #include "adapters/config/config.h"
 #include "adapters/error.h"
 #include "adapters/storage/store.h"
@@ -44,10 +45,12 @@ struct RunReport {
   std::vector<CreditLine> credit_lines;
   std::vector<Finding> findings;
   std::vector<FileRecord> files;  // written by this invocation (recovered ones included)
+  EmissionReport emission;        // checkpoints and statements of the clients booked
   std::string schema_path;
   double booking_seconds = 0;  // loading, computing and storing the month (files are written
                                // and validated alongside, on other cores)
-  double files_seconds = 0;    // after the commit: the rest of the files, renames, hashes
+  double files_seconds = 0;    // after the commit: the rest of the files, renames, hashes,
+                               // and putting the checkpoints and statements in place
 };
 
 Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunOptions& options);

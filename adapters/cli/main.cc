@@ -61,13 +61,16 @@ int InitCommand(const Globals& g) {
 int ImportCommand(const Globals& g, const std::string& dir) {
   auto opened = OpenStore(g);
   if (!opened) return Report(opened.error());
-  auto report = ImportDirectory(dir, *opened->store, g.user, NowIsoSeconds());
+  auto report = ImportDirectory(dir, *opened->store, g.user, NowIsoSeconds(),
+                                &opened->config.competences);
   if (!report) return Report(report.error());
   const ImportBatch& a = report->added;
   std::cout << "imported from " << dir << ": " << a.creditors.size() << " creditors, "
             << a.clients.size() << " clients, " << a.plans.size() << " plans, " << a.bills.size()
             << " bills, " << a.benefits.size() << " bijstand amounts, " << a.toeslagen.size()
-            << " toeslag expectations, " << a.receipts.size() << " receipts; "
+            << " toeslag expectations, " << a.receipts.size() << " receipts, "
+            << a.assessments.size() << " assessments, " << a.hand_overs.size()
+            << " hand-over decisions, " << a.confirmations.size() << " confirmations; "
             << report->skipped_identical << " rows were already stored and were skipped\n";
   return kExitOk;
 }

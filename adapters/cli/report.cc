@@ -104,6 +104,16 @@ void PrintRunReport(const RunReport& r, std::ostream& out) {
           << (c.form == CreditForm::kGift ? "  (gift / bijzondere bijstand)" : "") << "\n";
     }
   }
+  if (r.emission.checkpoints > 0) {
+    out << "Leervoortgang / learning checkpoints (" << r.emission.checkpoints << " clients):\n  "
+        << r.emission.checkpoints_jsonl << "\n  " << r.emission.checkpoints_csv << "\n";
+    out << "Overzichten voor clienten / client statements (" << r.emission.statements;
+    for (const auto& [language, n] : r.emission.statements_by_language) {
+      out << ", " << language << " " << n;
+    }
+    out << "):\n  " << r.emission.statements_dir << "/\n";
+    for (const std::string& w : r.emission.warnings) out << "  warning: " << w << "\n";
+  }
   PrintFindings(r.findings, out);
 }
 

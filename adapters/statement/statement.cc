@@ -18,8 +18,12 @@ std::string Escape(const std::string& text) {
   return out;
 }
 
-// A value that must keep its own direction inside right-to-left text (amounts, dates, names).
+// A value that must keep its own direction inside right-to-left text: names and dates take the
+// direction of their own letters; amounts and references are always left to right ("€ 30,00").
 std::string Isolate(const std::string& text) { return "<bdi>" + Escape(text) + "</bdi>"; }
+std::string IsolateLtr(const std::string& text) {
+  return "<bdi dir=\"ltr\">" + Escape(text) + "</bdi>";
+}
 
 // Fills a template whose values are already HTML; the template itself is escaped.
 std::string Html(const std::string& text_template, const std::map<std::string, std::string>& html) {
@@ -93,7 +97,7 @@ std::string NextStepText(const Checkpoint& cp, const ClientTexts& t) {
 
 std::string RenderStatementHtml(const StatementData& d, const ClientTexts& t) {
   const auto text = [&](const char* key) { return t.Get(std::string("statement.") + key, key); };
-  const auto euro = [&](Money m) { return Isolate(EuroForClient(m, &t)); };
+  const auto euro = [&](Money m) { return IsolateLtr(EuroForClient(m, &t)); };
   const auto date = [&](Date day) { return Isolate(DateForClient(day, t)); };
   const std::string month = MonthForClient(d.month, t);
   std::string out;
@@ -132,7 +136,7 @@ std::string RenderStatementHtml(const StatementData& d, const ClientTexts& t) {
                                                  {"amount", euro(b.amount)},
                                                  {"creditor", Isolate(b.creditor)},
                                                  {"date", date(b.due)},
-                                                 {"reference", Isolate(b.reference.value)}}) +
+                                                 {"reference", IsolateLtr(b.reference.value)}}) +
              "</li>\n";
     }
     out += "</ul>\n<p class=\"note\">" + Escape(text("you_pay_note")) + "</p>\n</section>\n";
@@ -158,7 +162,7 @@ std::string RenderStatementHtml(const StatementData& d, const ClientTexts& t) {
     out += "<section>\n<h2>" + Escape(text("learning_heading")) + "</h2>\n<p>" +
            Escape(NextStepText(*d.checkpoint, t)) + "</p>\n<p>" +
            Html(text("learning_progress"),
-                {{"percent", Isolate(std::to_string(d.checkpoint->progress_percent))}}) +
+                {{"percent", IsolateLtr(std::to_string(d.checkpoint->progress_percent))}}) +
            "</p>\n</section>\n";
   }
   out += "<footer>" + Html(text("footer"), {{"municipality", Isolate(d.municipality)}}) +

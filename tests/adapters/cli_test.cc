@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -182,8 +183,11 @@ TEST_F(CliTest, RunningTwiceSaysSoAndPaysNothingTwice) {
   const Outcome second = Ontzorg(run);
   EXPECT_EQ(second.code, 0);
   EXPECT_NE(second.out.find("nothing was paid twice"), std::string::npos) << second.out;
-  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_ / "out"),
-                          std::filesystem::directory_iterator()), 1);
+  int xml_files = 0;
+  for (const auto& f : std::filesystem::directory_iterator(dir_ / "out")) {
+    xml_files += f.path().extension() == ".xml";
+  }
+  EXPECT_EQ(xml_files, 1) << "one SEPA file, written once";
   const Outcome report = Ontzorg({"report", "--month", "2027-01"});
   EXPECT_EQ(report.code, 0);
   EXPECT_NE(report.out.find("(balanced)"), std::string::npos) << report.out;
@@ -320,6 +324,57 @@ TEST_F(CliTest, BridgingCreditFromImportToTheClientsStatement) {
   o = Ontzorg({"credit", "--client", "C", "--language", "en"});
   EXPECT_NE(o.out.find("W1 20.00 decided 2027-03-10"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("booked in 2027-04"), std::string::npos) << o.out;
+}
+
+// Every run writes the checkpoints and a statement per client in the client's language; an
+// Arabic statement renders right to left in headless Chromium (the screenshot is kept in
+// build/test-artifacts/ for a person to look at).
+TEST_F(CliTest, RunsWriteCheckpointsAndStatementsThatRenderRightToLeft) {
+  InitAndImport(SourceDir() + "/fixtures/golden/learning-six-months");
+  for (const auto& r : {std::pair<const char*, const char*>{"2027-03", "2027-02-20"},
+                        {"2027-04", "2027-03-20"}}) {
+    const Outcome o = Ontzorg({"run", "--month", r.first, "--run-date", r.second, "--out",
+                               dir_ / "out"});
+    ASSERT_EQ(o.code, 0) << o.out;
+    EXPECT_NE(o.out.find("client statements (6, ar 2, en 2, nl 2)"), std::string::npos) << o.out;
+  }
+  const std::string jsonl = ReadFile(dir_ / "out/checkpoints-2027-04.jsonl");
+  EXPECT_NE(jsonl.find("\"client\":\"FM\""), std::string::npos) << jsonl;
+  EXPECT_NE(jsonl.find("\"next_step\":\"start_practising\",\"next_subject\":\"EFM\""),
+            std::string::npos) << jsonl;
+  const std::string csv = ReadFile(dir_ / "out/checkpoints-2027-04.csv");
+  EXPECT_NE(csv.find("FM,2027-04,4,6,2027-03-05,100,handing_over,no,start_practising,EFM,3,1\n"),
+            std::string::npos) << csv;
+  // FM pays water under the safety net: the statement tells how, in Dutch.
+  const std::string fm = ReadFile(dir_ / "out/statements/2027-04/FM.html");
+  EXPECT_NE(fm.find("Dit betaalt u zelf"), std::string::npos) << fm;
+  EXPECT_NE(fm.find("Waterbedrijf Voorbeeld"), std::string::npos);
+  // SS reads Arabic: right to left, amounts kept left to right.
+  const std::string page = dir_ / "out/statements/2027-04/SS.html";
+  const std::string ss = ReadFile(page);
+  EXPECT_NE(ss.find("<html lang=\"ar\" dir=\"rtl\">"), std::string::npos);
+  EXPECT_NE(ss.find("<bdi dir=\"ltr\">€ 700,00</bdi>"), std::string::npos);
+  const std::string artifacts = std::string(ONTZORG_BINARY_DIR) + "/test-artifacts";
+  std::filesystem::create_directories(artifacts);
+  const std::string png = artifacts + "/statement-ar.png";
+  std::filesystem::remove(png);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, STDOUT_FILENO);
+    dup2(devnull, STDERR_FILENO);
+    const std::string shot = "--screenshot=" + png, url = "file://" + page;
+    execl("/usr/bin/chromium", "chromium", "--headless", "--no-sandbox", "--disable-gpu",
+          "--hide-scrollbars", shot.c_str(), "--window-size=794,1123", url.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << "headless Chromium failed (ops/setup installs the chromium package)";
+  ASSERT_TRUE(std::filesystem::exists(png));
+  EXPECT_GT(std::filesystem::file_size(png), 20000u) << "an A4 page with text, not a blank one";
 }
 
 }  // namespace

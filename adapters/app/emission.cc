@@ -1,0 +1,149 @@
+#include "adapters/app/emission.h"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "adapters/statement/statement.h"
+#include "adapters/system/files.h"
+
+namespace ontzorg {
+namespace fs = std::filesystem;
+namespace {
+
+std::string Csv(const std::string& field) {
+  if (field.find_first_of(",\"\n\r") == std::string::npos) return field;
+  std::string q = "\"";
+  for (char c : field) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+nlohmann::json CheckpointJson(const Checkpoint& cp) {
+  nlohmann::json areas = nlohmann::json::array(), bills = nlohmann::json::array();
+  for (const AreaProgress& a : cp.areas) {
+    areas.push_back({{"area", a.area}, {"level", a.level}, {"previous", a.previous},
+                     {"trend", a.trend}});
+  }
+  for (const BillReadiness& b : cp.bills) {
+    bills.push_back({{"bill", b.bill.value}, {"kind", ToString(b.kind)},
+                     {"state", ToString(b.state)}, {"readiness", b.readiness},
+                     {"weakest_skill", b.weakest_skill}});
+  }
+  return {{"client", cp.client.value},
+          {"month", cp.month.ToString()},
+          {"relief_month", cp.relief_month},
+          {"relief_months", cp.relief_months},
+          {"assessed_on", cp.assessed_on ? nlohmann::json(cp.assessed_on->ToString())
+                                         : nlohmann::json(nullptr)},
+          {"progress_percent", cp.progress_percent},
+          {"stage", ToString(cp.stage)},
+          {"stalled", cp.stalled},
+          {"next_step", ToString(cp.next)},
+          {"next_subject", cp.next_subject},
+          {"areas", areas},
+          {"bills", bills}};
+}
+
+}  // namespace
+
+Emitter::Emitter(const Config& config, std::string out_dir, YearMonth month, Date run_date)
+    : config_(config), out_dir_(std::move(out_dir)), month_(month), run_date_(run_date) {}
+
+Emitter::~Emitter() {
+  if (committed_) return;
+  std::error_code ec;
+  jsonl_.close();
+  csv_.close();
+  fs::remove(Path("checkpoints-" + month_.ToString() + ".jsonl.part"), ec);
+  fs::remove(Path("checkpoints-" + month_.ToString() + ".csv.part"), ec);
+  if (!statements_part_.empty()) fs::remove_all(statements_part_, ec);
+  // Folders this run created stay only if something is in them (fs::remove keeps non-empty ones).
+  for (auto it = created_.rbegin(); it != created_.rend(); ++it) fs::remove(*it, ec);
+}
+
+std::string Emitter::Path(const std::string& name) const { return (fs::path(out_dir_) / name).string(); }
+
+Status<Error> Emitter::Open() {
+  std::error_code ec;
+  for (const fs::path& dir : {fs::path(out_dir_), fs::path(out_dir_) / "statements"}) {
+    if (!fs::exists(dir)) created_.push_back(dir.string());
+  }
+  fs::create_directories(fs::path(out_dir_) / "statements", ec);
+  const std::string base = Path("checkpoints-" + month_.ToString());
+  jsonl_.open(base + ".jsonl.part", std::ios::binary | std::ios::trunc);
+  csv_.open(base + ".csv.part", std::ios::binary | std::ios::trunc);
+  statements_part_ = Path("statements/" + month_.ToString() + ".part");
+  fs::remove_all(statements_part_, ec);
+  fs::create_directories(statements_part_, ec);
+  if (!jsonl_ || !csv_ || ec) {
+    return Fail(ErrorCode::kIo, out_dir_ + ": cannot write the checkpoints and statements there");
+  }
+  csv_ << "client_id,month,relief_month,relief_months,assessed_on,progress_percent,stage,"
+          "stalled,next_step,next_subject,bills_paid_for_client,bills_client_pays\n";
+  return {};
+}
+
+Result<const ClientTexts*, Error> Emitter::Texts(const std::string& language) {
+  const auto found = texts_.find(language);
+  if (found != texts_.end()) return &found->second;
+  auto loaded = LoadClientTexts(config_.texts_dir, language);
+  if (!loaded) {
+    if (language == config_.default_language) return Unexpected(loaded.error());
+    report_.warnings.push_back("no texts for language '" + language + "' (" +
+                               loaded.error().message + "); those statements are in '" +
+                               config_.default_language + "'");
+    auto fallback = Texts(config_.default_language);
+    if (!fallback) return fallback;
+    return &(texts_[language] = **fallback);
+  }
+  return &(texts_[language] = std::move(loaded).value());
+}
+
+Status<Error> Emitter::Add(const ClientCase& input, const ClientMonth& month) {
+  if (month.after_relief) return {};
+  const Checkpoint cp = DeriveCheckpoint(config_.competences, input.plan, input.client.id,
+                                         month.hand_over, input.assessments, month_, run_date_);
+  jsonl_ << CheckpointJson(cp).dump() << "\n";
+  int paid_for_client = 0, client_pays = 0;
+  for (const BillReadiness& b : cp.bills) (ClientPays(b.state) ? client_pays : paid_for_client)++;
+  csv_ << cp.client.value << "," << cp.month.ToString() << "," << cp.relief_month << ","
+       << cp.relief_months << "," << (cp.assessed_on ? cp.assessed_on->ToString() : "") << ","
+       << cp.progress_percent << "," << ToString(cp.stage) << "," << (cp.stalled ? "yes" : "no")
+       << "," << ToString(cp.next) << "," << Csv(cp.next_subject) << "," << paid_for_client << ","
+       << client_pays << "\n";
+  ++report_.checkpoints;
+
+  auto texts = Texts(input.client.language);
+  if (!texts) return Unexpected(texts.error());
+  const StatementData data =
+      StatementFromMonth(config_.municipality_name, input.client, month,
+                         PolicyOn(config_.month.bridging, month_.FirstDay()), cp);
+  std::ofstream page(fs::path(statements_part_) / (input.client.id.value + ".html"),
+                     std::ios::binary | std::ios::trunc);
+  page << RenderStatementHtml(data, **texts);
+  if (!page) return Fail(ErrorCode::kIo, statements_part_ + ": cannot write a statement");
+  ++report_.statements;
+  ++report_.statements_by_language[(*texts)->code];
+  return {};
+}
+
+Status<Error> Emitter::Commit(EmissionReport* report) {
+  jsonl_.close();
+  csv_.close();
+  if (!jsonl_ || !csv_) return Fail(ErrorCode::kIo, out_dir_ + ": cannot finish the checkpoints");
+  const std::string base = Path("checkpoints-" + month_.ToString());
+  if (auto s = CommitFile(base + ".jsonl.part", base + ".jsonl"); !s) return s;
+  if (auto s = CommitFile(base + ".csv.part", base + ".csv"); !s) return s;
+  const std::string final_dir = Path("statements/" + month_.ToString());
+  std::error_code ec;
+  fs::remove_all(final_dir, ec);
+  fs::rename(statements_part_, final_dir, ec);
+  if (ec) return Fail(ErrorCode::kIo, final_dir + ": cannot put the statements in place");
+  committed_ = true;
+  report_.checkpoints_jsonl = base + ".jsonl";
+  report_.checkpoints_csv = base + ".csv";
+  report_.statements_dir = final_dir;
+  *report = report_;
+  return {};
+}
+
+}  // namespace ontzorg

@@ -1,0 +1,56 @@
+// What every monthly run writes besides the SEPA files: the learning checkpoints as JSON lines and
+// CSV for the municipality's case system, and a statement per client (HTML, A4, in the client's
+// language). Written as parts while the month is booked; renamed into place only when the run
+// is committed, so a crashed or empty run leaves nothing half-written behind.
+//   <out>/checkpoints-YYYY-MM.jsonl, <out>/checkpoints-YYYY-MM.csv
+//   <out>/statements/YYYY-MM/<client>.html
+#ifndef ONTZORG_ADAPTERS_APP_EMISSION_H_
+#define ONTZORG_ADAPTERS_APP_EMISSION_H_
+
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "adapters/config/config.h"
+#include "adapters/error.h"
+#include "adapters/statement/client_texts.h"
+#include "engine/month.h"
+
+namespace ontzorg {
+
+struct EmissionReport {
+  std::string checkpoints_jsonl, checkpoints_csv, statements_dir;
+  int64_t checkpoints = 0, statements = 0;
+  std::map<std::string, int64_t> statements_by_language;
+  std::vector<std::string> warnings;  // e.g. a client language without a texts file
+};
+
+class Emitter {
+ public:
+  Emitter(const Config& config, std::string out_dir, YearMonth month, Date run_date);
+  ~Emitter();  // removes the parts unless committed
+  Status<Error> Open();
+  // A client's month in relief: its checkpoint and statement.
+  Status<Error> Add(const ClientCase& input, const ClientMonth& month);
+  Status<Error> Commit(EmissionReport* report);
+
+ private:
+  Result<const ClientTexts*, Error> Texts(const std::string& language);
+  std::string Path(const std::string& name) const;
+
+  const Config& config_;
+  std::string out_dir_;
+  YearMonth month_;
+  Date run_date_;
+  std::ofstream jsonl_, csv_;
+  std::string statements_part_;
+  std::map<std::string, ClientTexts> texts_;
+  EmissionReport report_;
+  std::vector<std::string> created_;  // folders Open() made, outermost first
+  bool committed_ = false;
+};
+
+}  // namespace ontzorg
+
+#endif  // ONTZORG_ADAPTERS_APP_EMISSION_H_
