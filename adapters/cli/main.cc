@@ -11,6 +11,7 @@
 #include "adapters/app/run_month.h"
 #include "adapters/cli/common.h"
 #include "adapters/cli/credit_commands.h"
+#include "adapters/cli/learning_commands.h"
 #include "adapters/cli/report.h"
 #include "adapters/config/config.h"
 #include "adapters/import/importer.h"
@@ -171,6 +172,17 @@ int Main(int argc, char** argv) {
   write_off->add_option("--amount", wo_amount, "euros, e.g. 150.00")->required();
   write_off->add_option("--reason", wo_reason, "the decision's reason")->required();
   write_off->add_option("--decided-on", wo_date, "date of the decision (default: today)");
+  std::string groups_month, groups_area, learning_month;
+  bool groups_json = false;
+  auto* groups = app.add_subcommand("groups", "clients grouped by level per area, for training "
+                                              "groups");
+  groups->add_option("--month", groups_month, "YYYY-MM (default: the latest run's month)");
+  groups->add_option("--area", groups_area, "one area of config/competences.toml");
+  groups->add_flag("--json", groups_json, "JSON instead of a table");
+  auto* learning = app.add_subcommand("learning-report", "clients per stage, bills handed over "
+                                                         "per month, months to self-reliance, "
+                                                         "stalled progress");
+  learning->add_option("--month", learning_month, "YYYY-MM (default: the latest run's month)");
   ReceiptOptions ro;
   auto* receipt = app.add_subcommand("receipt", "record money received by hand (a toeslag, "
                                                 "vakantietoeslag or refund), as in receipts.csv");
@@ -205,6 +217,8 @@ int Main(int argc, char** argv) {
   if (*credit) return CreditCommand(g, credit_client, credit_month, credit_language);
   if (*write_off) return WriteOffCommand(g, wo_client, wo_amount, wo_reason, wo_date);
   if (*receipt) return ReceiptCommand(g, ro);
+  if (*groups) return GroupsCommand(g, groups_month, groups_area, groups_json);
+  if (*learning) return LearningReportCommand(g, learning_month);
   if (*check) return CheckCommand(what, value);
   return kExitUsage;
 }

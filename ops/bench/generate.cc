@@ -11,7 +11,8 @@
 // Clients whose relief starts in the last two months have toeslagen expected (huurtoeslag,
 // zorgtoeslag, kindgebonden budget for families) and received as Dienst Toeslagen pays them: on
 // time, a month late (every 4th), on the client's own account (every 5th: no mandate; every 7th:
-// mandate not yet accepted) or 10% less than expected (every 11th).
+// mandate not yet accepted) or 10% less than expected (every 11th). Every client has a statement
+// language (ar, nl, en in turn) and monthly assessments (a fast, an average or a slow learner).
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -126,7 +127,7 @@ int main(int argc, char** argv) {
          << c.bic << "," << c.street << "," << c.building << "," << c.postcode << "," << c.town
          << ",NL\n";
   }
-  cli << "id,bsn,name,household,iban,adults,children\n";
+  cli << "id,bsn,name,household,iban,adults,children,language\n";
   plans << "client_id,kind,benefit_start,benefit_end,extension_end,extension_reason,bills,"
            "period_start,period_end,reason\n";
   bills << "id,client_id,kind,creditor_id,amount,schedule,due_day,reference_kind,reference,start,end\n";
@@ -136,6 +137,9 @@ int main(int argc, char** argv) {
   static const char* kLast[] = {"Haddad", "Tesfaye", "Yilmaz", "Al-Sayed", "Mohammadi",
                                 "Gebremedhin", "Khalil", "Rahimi", "Osman", "Hussein"};
   static const char* kHouse[] = {"single", "single", "single", "couple", "family", "family"};
+  static const char* kLanguages[] = {"ar", "nl", "en"};  // the statement's language
+  std::ofstream asm_(out + "/assessments.csv");
+  asm_ << "id,client_id,assessed_on,assessed_by,note,levels\n";
   // Client 17 and every 17th after it is a family, so the demo shows a shortfall.
 
   for (int i = 1; i <= clients; ++i) {
@@ -147,7 +151,7 @@ int main(int argc, char** argv) {
     const int children = household == "family" ? 1 + i % 3 : 0;
     cli << id << "," << Bsn(i) << ",\"" << kFirst[rng() % 14] << " " << kLast[rng() % 10]
         << "\"," << household << "," << NlIban("INGB", 6000000000ULL + static_cast<uint64_t>(i))
-        << "," << adults << "," << children << "\n";
+        << "," << adults << "," << children << "," << kLanguages[i % 3] << "\n";
     // Relief starts in one of the six months up to `month`; a third of them mid-month.
     const YearMonth start_month = month->AddMonths(-static_cast<int>(rng() % 6));
     const int start_day = rng() % 3 == 0 ? 1 + static_cast<int>(rng() % 27) : 1;
@@ -195,6 +199,31 @@ int main(int argc, char** argv) {
         amount = norm * (days - start_day + 1) / days;
       }
       bens << id << "," << bm.ToString() << "," << Euro(amount) << "\n";
+    }
+    // Monthly assessments from the first week of relief, up to three months after --month and
+    // within the relief: a fast, an average or a slow learner (by client number).
+    std::mt19937_64 arng(seed * 7919ULL + static_cast<uint64_t>(i));
+    static const char* kAreas[] = {"overview", "spending", "looking_ahead", "products",
+                                   "knowing_the_system"};
+    static const char* kKinds[] = {"rent", "energy", "water", "health_insurance"};
+    static const char* kSkills[] = {"knows_bill", "reads_invoice", "pays_on_time"};
+    for (int m = 0;; ++m) {
+      const Date on = start.AddDays(4).AddMonthsClamped(m);
+      if (YearMonth::Of(on) > month->AddMonths(3) || m >= 6) break;
+      const int speed = i % 3;  // 0 fast, 1 average, 2 slow
+      const int base = std::min(3, speed == 0 ? m + 1 : speed == 1 ? (m + 2) / 2 : m > 0 ? 1 : 0);
+      std::string levels;
+      for (const char* a : kAreas) {
+        levels += std::string(levels.empty() ? "" : ";") + a + "=" +
+                  std::to_string(std::max(0, base - static_cast<int>(arng() % 2)));
+      }
+      for (const char* k : kKinds) {
+        for (const char* sk : kSkills) {
+          levels += std::string(";") + k + "." + sk + "=" + std::to_string(base);
+        }
+      }
+      asm_ << id << "-A" << m + 1 << "," << id << "," << on.ToString() << ",coach" << 1 + i % 4
+           << ",maand " << m + 1 << ",\"" << levels << "\"\n";
     }
     // Toeslagen for the newest clients, from their own random stream so the data above does not
     // depend on them.

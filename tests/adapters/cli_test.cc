@@ -375,6 +375,20 @@ TEST_F(CliTest, RunsWriteCheckpointsAndStatementsThatRenderRightToLeft) {
       << "headless Chromium failed (ops/setup installs the chromium package)";
   ASSERT_TRUE(std::filesystem::exists(png));
   EXPECT_GT(std::filesystem::file_size(png), 20000u) << "an A4 page with text, not a blank one";
+
+  // Training groups and the municipality's learning report, from the same store.
+  Outcome o = Ontzorg({"groups", "--area", "overview", "--month", "2027-04"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  EXPECT_NE(o.out.find("3 zelfstandig / independently     2: FM FS"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("1 met hulp / with help            2: SM SS"), std::string::npos) << o.out;
+  o = Ontzorg({"groups", "--area", "budgeting"});
+  EXPECT_EQ(o.code, 3);
+  EXPECT_NE(o.out.find("--area 'budgeting' is not an area"), std::string::npos) << o.out;
+  o = Ontzorg({"learning-report", "--month", "2027-06"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  EXPECT_NE(o.out.find("  handing_over           1\n"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("  month  6:     2 of 24 bills"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("progress stalled (2): SM SS"), std::string::npos) << o.out;
 }
 
 }  // namespace

@@ -183,6 +183,65 @@ TEST(ImportTest, HouseholdSizeIsOptionalWithDefaultsAndChecked) {
             std::string::npos) << msg;
 }
 
+TEST(ImportTest, AStatutoryBillCannotBeHandedOverBeforeMonthSixEndsByImport) {
+  const std::string plans =
+      "client_id,kind,benefit_start,benefit_end,extension_end,extension_reason,bills,"
+      "period_start,period_end,reason\nC1,statutory,2027-01-01,,,,,,,\n";
+  const std::string bills =
+      "id,client_id,kind,creditor_id,amount,schedule,due_day,reference_kind,reference,start,end\n"
+      "W1,C1,water,WS1,30.00,monthly,15,,Water,2027-01-01,\n";
+  const std::string handovers =
+      "id,client_id,bill_id,state,from,reason,decided_by,decided_on\n"
+      "H1,C1,W1,safety_net,2027-06,klant is er klaar voor,coach,2027-05-20\n"
+      "H2,C1,W1,practising,2027-07,na maand zes,coach,2027-06-20\n"
+      "H3,C1,W9,practising,2027-07,x,coach,2027-06-20\n";
+  const std::string msg = Refusal({{"creditors.csv", kCreditors}, {"clients.csv", kClients},
+                                   {"plans.csv", plans}, {"bills.csv", bills},
+                                   {"handovers.csv", handovers}});
+  EXPECT_NE(msg.find("handovers.csv:2: column from: a statutory plan pays every bill for the "
+                     "client until month six has ended"),
+            std::string::npos) << msg;
+  EXPECT_EQ(msg.find("handovers.csv:3:"), std::string::npos) << "July is after month six";
+  EXPECT_NE(msg.find("handovers.csv:4: column bill_id: bill 'W9' of client 'C1' is not in "
+                     "bills.csv nor in the store"), std::string::npos) << msg;
+  const std::string fields = Refusal(
+      {{"handovers.csv", "id,client_id,bill_id,state,from,reason,decided_by,decided_on\n"
+                         "H4,C1,W1,flying,2027-13,,coach,2027-06-20\n"}});
+  EXPECT_NE(fields.find("handovers.csv:2: column state: 'flying' is not one of"),
+            std::string::npos) << fields;
+  EXPECT_NE(fields.find("handovers.csv:2: column from: '2027-13' is not a month"),
+            std::string::npos) << fields;
+  const std::string confirmations =
+      "client_id,bill_id,period,paid,confirmed_by,confirmed_on\nC1,W1,2027-07,maybe,coach,2027-07-16\n";
+  const std::string bad = Refusal({{"confirmations.csv", confirmations}});
+  EXPECT_NE(bad.find("confirmations.csv:2: column paid: 'maybe' must be yes (the client paid) "
+                     "or no (missed)"), std::string::npos) << bad;
+}
+
+TEST(ImportTest, AssessmentLevelsAreCheckedAgainstTheCompetenceModel) {
+  CompetenceModel model;
+  model.areas = {"overview"};
+  model.skills = {{"pays_on_time", {BillKind::kRent}}};
+  const std::string assessments =
+      "id,client_id,assessed_on,assessed_by,note,levels\n"
+      "A1,C1,2027-01-05,coach,,overview=2;rent.pays_on_time=3\n"
+      "A2,C1,2027-02-05,coach,,overview=4;water.pays_on_time=1;budget=1\n"
+      "A3,C1,2027-03-05,coach,,overview:2\n";
+  auto parsed = ParseImportFiles({{"clients.csv", kClients}, {"assessments.csv", assessments}},
+                                 &model);
+  ASSERT_FALSE(parsed);
+  const std::string msg = parsed.error().message;
+  EXPECT_EQ(msg.find("assessments.csv:2:"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("assessments.csv:3: column levels: 'overview=4': levels go from 0 to 3"),
+            std::string::npos) << msg;
+  EXPECT_NE(msg.find("assessments.csv:3: column levels: 'water.pays_on_time' is not an area or "
+                     "skill of the competence model"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("assessments.csv:3: column levels: 'budget' is not an area"),
+            std::string::npos) << msg;
+  EXPECT_NE(msg.find("assessments.csv:4: column levels: 'overview:2' is not a list like"),
+            std::string::npos) << msg;
+}
+
 TEST(ImportTest, MissingColumnsAndUnknownFiles) {
   const std::string msg = Refusal({{"clients.csv", "id,name\nC1,x\n"}, {"people.csv", "a\n"}});
   EXPECT_NE(msg.find("clients.csv:1: column bsn: missing from the header row"), std::string::npos);

@@ -1,0 +1,191 @@
+#include "adapters/cli/learning_commands.h"
+
+#include <algorithm>
+#include <iomanip>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "adapters/statement/client_texts.h"
+#include "adapters/system/files.h"
+#include "engine/learning.h"
+
+namespace ontzorg {
+namespace {
+
+struct Cohort {
+  std::vector<ClientCase> cases;  // clients in relief in the month
+};
+
+// The month to look at: given, else the latest run's month, else this month.
+Result<YearMonth, Error> PickMonth(Store& store, const std::string& text) {
+  if (!text.empty()) {
+    const auto m = YearMonth::Parse(text);
+    if (!m) return Fail(ErrorCode::kBadInput, "--month '" + text + "': " + Describe(m.error()));
+    return *m;
+  }
+  auto runs = store.Runs(std::nullopt);
+  if (!runs) return Unexpected(runs.error());
+  std::optional<YearMonth> latest;
+  for (const RunRecord& r : *runs) latest = latest ? std::max(*latest, r.month) : r.month;
+  return latest.value_or(YearMonth::Of(Today()));
+}
+
+Result<Cohort, Error> InRelief(Store& store, YearMonth month) {
+  Cohort out;
+  std::string after;
+  for (;;) {
+    std::string last;
+    auto chunk = store.LoadCases(month, after, 1000, &last);
+    if (!chunk) return Unexpected(chunk.error());
+    if (last.empty()) break;
+    after = last;
+    for (ClientCase& c : std::move(chunk).value()) {
+      if (ComputePeriod(c.plan).Overlaps(month)) out.cases.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
+Checkpoint CheckpointOf(const CompetenceModel& model, const ClientCase& c, YearMonth month) {
+  const auto states = HandOverStates(c.plan, c.bills, c.hand_overs, c.confirmations, month);
+  return DeriveCheckpoint(model, c.plan, c.client.id, states, c.assessments, month,
+                          month.LastDay());
+}
+
+std::string LevelName(int level) {
+  static const char* kNames[] = {"nog niet / not yet", "met hulp / with help",
+                                 "grotendeels zelf / mostly alone", "zelfstandig / independently"};
+  return std::to_string(level) + " " + (level >= 0 && level < 4 ? kNames[level] : "");
+}
+
+}  // namespace
+
+int GroupsCommand(const Globals& g, const std::string& month_text, const std::string& area,
+                  bool json) {
+  auto opened = OpenStore(g);
+  if (!opened) return Report(opened.error());
+  const CompetenceModel& model = opened->config.competences;
+  if (!area.empty() && std::find(model.areas.begin(), model.areas.end(), area) == model.areas.end()) {
+    std::string known;
+    for (const std::string& a : model.areas) known += (known.empty() ? "" : ", ") + a;
+    std::cerr << "ontzorg: --area '" << area << "' is not an area of the competence model; "
+              << "choose one of " << known << "\n";
+    return ExitCodeFor(ErrorCode::kBadInput);
+  }
+  auto month = PickMonth(*opened->store, month_text);
+  if (!month) return Report(month.error());
+  auto cohort = InRelief(*opened->store, *month);
+  if (!cohort) return Report(cohort.error());
+  auto nl = LoadClientTexts(opened->config.texts_dir, "nl");
+  auto en = LoadClientTexts(opened->config.texts_dir, "en");
+  // area -> level (-1: never assessed) -> clients
+  std::map<std::string, std::map<int, std::vector<const ClientCase*>>> groups;
+  for (const ClientCase& c : cohort->cases) {
+    const Checkpoint cp = CheckpointOf(model, c, *month);
+    for (const AreaProgress& a : cp.areas) {
+      if (!area.empty() && a.area != area) continue;
+      groups[a.area][cp.assessed_on ? a.level : -1].push_back(&c);
+    }
+  }
+  if (json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const std::string& a : model.areas) {
+      if (!groups.count(a)) continue;
+      nlohmann::json levels = nlohmann::json::array();
+      for (const auto& [level, clients] : groups[a]) {
+        nlohmann::json ids = nlohmann::json::array();
+        for (const ClientCase* c : clients) {
+          ids.push_back({{"client", c->client.id.value}, {"name", c->client.name}});
+        }
+        levels.push_back({{"level", level < 0 ? nlohmann::json(nullptr) : nlohmann::json(level)},
+                          {"clients", ids}});
+      }
+      out.push_back({{"area", a}, {"levels", levels}});
+    }
+    std::cout << nlohmann::json{{"month", month->ToString()}, {"areas", out}}.dump(2) << "\n";
+    return kExitOk;
+  }
+  std::cout << "Trainingsgroepen / training groups, " << month->ToString() << ": "
+            << cohort->cases.size()
+            << " clients in relief, by level per area (latest assessment)\n";
+  for (const std::string& a : model.areas) {
+    if (!groups.count(a)) continue;
+    std::cout << "\n" << a;
+    if (nl && en) {
+      std::cout << ": " << nl->Get("areas." + a, a) << " / " << en->Get("areas." + a, a);
+    }
+    std::cout << "\n";
+    for (const auto& [level, clients] : groups[a]) {
+      std::cout << "  " << std::left << std::setw(34)
+                << (level < 0 ? "nooit beoordeeld / never assessed" : LevelName(level))
+                << std::right << clients.size() << ":";
+      for (const ClientCase* c : clients) std::cout << " " << c->client.id.value;
+      std::cout << "\n";
+    }
+  }
+  return kExitOk;
+}
+
+int LearningReportCommand(const Globals& g, const std::string& month_text) {
+  auto opened = OpenStore(g);
+  if (!opened) return Report(opened.error());
+  const CompetenceModel& model = opened->config.competences;
+  auto month = PickMonth(*opened->store, month_text);
+  if (!month) return Report(month.error());
+  auto cohort = InRelief(*opened->store, *month);
+  if (!cohort) return Report(cohort.error());
+  std::map<std::string, int> per_stage;
+  std::map<int, std::pair<int, int>> handed_over;  // relief month -> (client pays, all bills)
+  std::vector<std::pair<std::string, int>> self_reliant;  // client, relief month reached
+  std::vector<const ClientCase*> stalled;
+  for (const ClientCase& c : cohort->cases) {
+    const Checkpoint now = CheckpointOf(model, c, *month);
+    per_stage[ToString(now.stage)]++;
+    if (now.stalled) stalled.push_back(&c);
+    const YearMonth first = YearMonth::Of(ComputePeriod(c.plan).first);
+    std::optional<int> reached;
+    for (YearMonth m = first; m <= *month; m = m.AddMonths(1)) {
+      const int k = m.MonthsSince(first) + 1;
+      const auto states = HandOverStates(c.plan, c.bills, c.hand_overs, c.confirmations, m);
+      bool all_alone = !states.empty();
+      for (const BillState& s : states) {
+        handed_over[k].first += ClientPays(s.state);
+        handed_over[k].second += 1;
+        all_alone = all_alone && s.state == HandOver::kClientAlone;
+      }
+      if (all_alone && !reached) reached = k;
+    }
+    if (reached) self_reliant.emplace_back(c.client.id.value, *reached);
+  }
+  std::cout << "Leervoortgang gemeente / municipality learning report, " << month->ToString()
+            << ": " << cohort->cases.size() << " clients in relief\n\n"
+            << "Clienten per fase / clients per stage:\n";
+  for (int i = 0; i < 4; ++i) {
+    const char* stage = ToString(static_cast<Stage>(i));
+    std::cout << "  " << std::left << std::setw(18) << stage << std::right << std::setw(6)
+              << (per_stage.count(stage) ? per_stage[stage] : 0) << "\n";
+  }
+  std::cout << "\nRekeningen overgedragen per maand van ontzorgen / bills the client pays, by "
+               "month of relief:\n";
+  for (const auto& [k, counts] : handed_over) {
+    std::cout << "  month " << std::setw(2) << k << ": " << std::setw(5) << counts.first << " of "
+              << counts.second << " bills\n";
+  }
+  std::cout << "\nMaanden tot zelfredzaam / months to self-reliance (every bill paid alone): ";
+  if (self_reliant.empty()) {
+    std::cout << "nobody yet\n";
+  } else {
+    int total = 0;
+    for (const auto& [client, k] : self_reliant) total += k;
+    std::cout << self_reliant.size() << " clients, on average month "
+              << std::fixed << std::setprecision(1)
+              << static_cast<double>(total) / static_cast<double>(self_reliant.size()) << "\n";
+    for (const auto& [client, k] : self_reliant) std::cout << "  " << client << ": month " << k << "\n";
+  }
+  std::cout << "\nVoortgang stokt / progress stalled (" << stalled.size() << "):";
+  for (const ClientCase* c : stalled) std::cout << " " << c->client.id.value;
+  std::cout << "\n";
+  return kExitOk;
+}
+
+}  // namespace ontzorg
