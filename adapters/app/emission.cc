@@ -53,6 +53,8 @@ Emitter::~Emitter() {
   std::error_code ec;
   jsonl_.close();
   csv_.close();
+  index_.close();
+  documents_.clear();
   fs::remove(Path("checkpoints-" + month_.ToString() + ".jsonl.part"), ec);
   fs::remove(Path("checkpoints-" + month_.ToString() + ".csv.part"), ec);
   if (!statements_part_.empty()) fs::remove_all(statements_part_, ec);
@@ -74,9 +76,11 @@ Status<Error> Emitter::Open() {
   statements_part_ = Path("statements/" + month_.ToString() + ".part");
   fs::remove_all(statements_part_, ec);
   fs::create_directories(statements_part_, ec);
-  if (!jsonl_ || !csv_ || ec) {
+  index_.open(fs::path(statements_part_) / "index.csv", std::ios::binary | std::ios::trunc);
+  if (!jsonl_ || !csv_ || !index_ || ec) {
     return Fail(ErrorCode::kIo, out_dir_ + ": cannot write the checkpoints and statements there");
   }
+  index_ << "client_id,language,file,anchor\n";
   csv_ << "client_id,month,relief_month,relief_months,assessed_on,progress_percent,stage,"
           "stalled,next_step,next_subject,bills_paid_for_client,bills_client_pays\n";
   return {};
@@ -117,10 +121,20 @@ Status<Error> Emitter::Add(const ClientCase& input, const ClientMonth& month) {
   const StatementData data =
       StatementFromMonth(config_.municipality_name, input.client, month,
                          PolicyOn(config_.month.bridging, month_.FirstDay()), cp);
-  std::ofstream page(fs::path(statements_part_) / (input.client.id.value + ".html"),
+  const ClientTexts& t = **texts;
+  auto [doc, fresh] = documents_.try_emplace(t.code);
+  if (fresh) {
+    doc->second.open(fs::path(statements_part_) / (t.code + ".html"),
                      std::ios::binary | std::ios::trunc);
-  page << RenderStatementHtml(data, **texts);
-  if (!page) return Fail(ErrorCode::kIo, statements_part_ + ": cannot write a statement");
+    doc->second << StatementDocumentStart(
+        t, config_.municipality_name + " - " + MonthForClient(month_, t));
+  }
+  doc->second << RenderStatementArticle(data, t);
+  index_ << input.client.id.value << "," << t.code << "," << t.code << ".html,#"
+         << input.client.id.value << "\n";
+  if (!doc->second || !index_) {
+    return Fail(ErrorCode::kIo, statements_part_ + ": cannot write a statement");
+  }
   ++report_.statements;
   ++report_.statements_by_language[(*texts)->code];
   return {};
@@ -129,6 +143,12 @@ Status<Error> Emitter::Add(const ClientCase& input, const ClientMonth& month) {
 Status<Error> Emitter::Commit(EmissionReport* report) {
   jsonl_.close();
   csv_.close();
+  index_.close();
+  for (auto& [code, doc] : documents_) {
+    doc << StatementDocumentEnd();
+    doc.close();
+    if (!doc) return Fail(ErrorCode::kIo, statements_part_ + ": cannot finish the statements");
+  }
   if (!jsonl_ || !csv_) return Fail(ErrorCode::kIo, out_dir_ + ": cannot finish the checkpoints");
   const std::string base = Path("checkpoints-" + month_.ToString());
   if (auto s = CommitFile(base + ".jsonl.part", base + ".jsonl"); !s) return s;

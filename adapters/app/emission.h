@@ -3,7 +3,9 @@
 // language). Written as parts while the month is booked; renamed into place only when the run
 // is committed, so a crashed or empty run leaves nothing half-written behind.
 //   <out>/checkpoints-YYYY-MM.jsonl, <out>/checkpoints-YYYY-MM.csv
-//   <out>/statements/YYYY-MM/<client>.html
+//   <out>/statements/YYYY-MM/<language>.html   every client's statement in that language, one
+//                                            A4 page each, <article id="<client>">
+//   <out>/statements/YYYY-MM/index.csv        client_id,language,file,anchor (for mail merge)
 #ifndef ONTZORG_ADAPTERS_APP_EMISSION_H_
 #define ONTZORG_ADAPTERS_APP_EMISSION_H_
 
@@ -46,6 +48,8 @@ class Emitter {
   std::ofstream jsonl_, csv_;
   std::string statements_part_;
   std::map<std::string, ClientTexts> texts_;
+  std::map<std::string, std::ofstream> documents_;  // by language code
+  std::ofstream index_;
   EmissionReport report_;
   std::vector<std::string> created_;  // folders Open() made, outermost first
   bool committed_ = false;

@@ -50,7 +50,9 @@ li { margin: 1mm 0; }
 bdi { white-space: nowrap; }
 .note { color: #444; }
 footer { margin-top: 10mm; border-top: 1px solid #999; padding-top: 3mm; font-size: 10pt; }
-@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } }
+article + article { break-before: page; margin-top: 20mm; }
+@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; }
+               article + article { margin-top: 0; } }
 )";
 
 }  // namespace
@@ -95,16 +97,27 @@ std::string NextStepText(const Checkpoint& cp, const ClientTexts& t) {
   return FillText(t.Get(std::string("steps.") + ToString(cp.next), ToString(cp.next)), values);
 }
 
+std::string StatementDocumentStart(const ClientTexts& t, const std::string& title) {
+  return "<!DOCTYPE html>\n<html lang=\"" + Escape(t.code) + "\" dir=\"" + Escape(t.direction) +
+         "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + Escape(title) + "</title>\n<style>" +
+         kStyle + "</style>\n</head>\n<body>\n";
+}
+
+std::string StatementDocumentEnd() { return "</body>\n</html>\n"; }
+
 std::string RenderStatementHtml(const StatementData& d, const ClientTexts& t) {
+  const std::string title =
+      FillText(t.Get("statement.title", "title"), {{"month", MonthForClient(d.month, t)}}) +
+      " - " + d.client.name;
+  return StatementDocumentStart(t, title) + RenderStatementArticle(d, t) + StatementDocumentEnd();
+}
+
+std::string RenderStatementArticle(const StatementData& d, const ClientTexts& t) {
   const auto text = [&](const char* key) { return t.Get(std::string("statement.") + key, key); };
   const auto euro = [&](Money m) { return IsolateLtr(EuroForClient(m, &t)); };
   const auto date = [&](Date day) { return Isolate(DateForClient(day, t)); };
   const std::string month = MonthForClient(d.month, t);
-  std::string out;
-  out += "<!DOCTYPE html>\n<html lang=\"" + Escape(t.code) + "\" dir=\"" + Escape(t.direction) +
-         "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
-         Escape(FillText(text("title"), {{"month", month}})) + " - " + Escape(d.client.name) +
-         "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
+  std::string out = "<article id=\"" + Escape(d.client.id.value) + "\">\n";
   out += "<header>\n<p class=\"municipality\">" + Escape(d.municipality) + "</p>\n<h1>" +
          Html(text("title"), {{"month", Isolate(month)}}) + "</h1>\n<p>" +
          Html(text("intro"), {{"name", Isolate(d.client.name)},
@@ -166,7 +179,7 @@ std::string RenderStatementHtml(const StatementData& d, const ClientTexts& t) {
            "</p>\n</section>\n";
   }
   out += "<footer>" + Html(text("footer"), {{"municipality", Isolate(d.municipality)}}) +
-         "</footer>\n</body>\n</html>\n";
+         "</footer>\n</article>\n";
   return out;
 }
 

@@ -346,14 +346,19 @@ TEST_F(CliTest, RunsWriteCheckpointsAndStatementsThatRenderRightToLeft) {
   EXPECT_NE(csv.find("FM,2027-04,4,6,2027-03-05,100,handing_over,no,start_practising,EFM,3,1\n"),
             std::string::npos) << csv;
   // FM pays water under the safety net: the statement tells how, in Dutch.
-  const std::string fm = ReadFile(dir_ / "out/statements/2027-04/FM.html");
+  const std::string nl = ReadFile(dir_ / "out/statements/2027-04/nl.html");
+  const std::string fm = nl.substr(nl.find("<article id=\"FM\">"));
   EXPECT_NE(fm.find("Dit betaalt u zelf"), std::string::npos) << fm;
   EXPECT_NE(fm.find("Waterbedrijf Voorbeeld"), std::string::npos);
-  // SS reads Arabic: right to left, amounts kept left to right.
-  const std::string page = dir_ / "out/statements/2027-04/SS.html";
-  const std::string ss = ReadFile(page);
-  EXPECT_NE(ss.find("<html lang=\"ar\" dir=\"rtl\">"), std::string::npos);
-  EXPECT_NE(ss.find("<bdi dir=\"ltr\">€ 700,00</bdi>"), std::string::npos);
+  EXPECT_NE(ReadFile(dir_ / "out/statements/2027-04/index.csv").find("FM,nl,nl.html,#FM\n"),
+            std::string::npos);
+  // SM and SS read Arabic: right to left, amounts kept left to right.
+  const std::string page = dir_ / "out/statements/2027-04/ar.html";
+  const std::string ar = ReadFile(page);
+  EXPECT_NE(ar.find("<html lang=\"ar\" dir=\"rtl\">"), std::string::npos);
+  EXPECT_NE(ar.find("<article id=\"SM\">"), std::string::npos);
+  EXPECT_NE(ar.find("<article id=\"SS\">"), std::string::npos);
+  EXPECT_NE(ar.find("<bdi dir=\"ltr\">€ 700,00</bdi>"), std::string::npos);
   const std::string artifacts = std::string(ONTZORG_BINARY_DIR) + "/test-artifacts";
   std::filesystem::create_directories(artifacts);
   const std::string png = artifacts + "/statement-ar.png";
