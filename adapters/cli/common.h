@@ -7,6 +7,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "adapters/config/config.h"
 #include "adapters/error.h"
@@ -37,6 +39,14 @@ struct Opened {
   std::unique_ptr<Store> store;
 };
 Result<Opened, Error> OpenStore(const Globals& g);
+
+// Records one row typed on the command line exactly as if it came from the CSV file `file`: the
+// same checks, messages that name the option (--received-on for received_on) instead of the
+// column, and nothing stored unless it is all right. Returns what was added (empty when the same
+// row was already stored).
+Result<ImportBatch, Error> RecordRow(const Globals& g, const std::string& file,
+                                     const std::string& what,
+                                     const std::vector<std::pair<std::string, std::string>>& columns);
 
 // Parses a --month or --run-date value; on failure prints "--flag 'value': reason".
 template <typename T>

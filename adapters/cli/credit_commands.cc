@@ -334,49 +334,17 @@ int WriteOffCommand(const Globals& g, const std::string& client, const std::stri
 }
 
 int ReceiptCommand(const Globals& g, const ReceiptOptions& o) {
-  const std::vector<std::pair<std::string, std::string>> columns = {
-      {"id", o.id},           {"client_id", o.client},     {"kind", o.kind},
-      {"received_on", o.received_on}, {"amount", o.amount}, {"covers_from", o.covers_from},
-      {"covers_to", o.covers_to},     {"landed_on", o.landed_on}};
-  std::string header, row;
-  for (const auto& [name, value] : columns) {
-    header += (header.empty() ? "" : ",") + name;
-    std::string quoted = "\"";
-    for (char ch : value) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    row += (row.empty() ? "" : ",") + quoted + "\"";
-  }
-  // The same checks as an imported row; messages name the option instead of the CSV column.
-  const auto as_options = [&](std::string message) {
-    if (message.rfind("import refused", 0) == 0) message.replace(0, 14, "receipt refused");
-    for (const auto& [name, value] : columns) {
-      std::string option = name == "client_id" ? "client" : name;
-      for (char& ch : option) ch = ch == '_' ? '-' : ch;
-      const std::string from = "receipts.csv:2: column " + name + ":";
-      for (size_t at = message.find(from); at != std::string::npos; at = message.find(from)) {
-        message.replace(at, from.size(), "--" + option + ":");
-      }
-    }
-    return message;
-  };
-  auto parsed = ParseImportFiles({{"receipts.csv", header + "\n" + row + "\n"}});
-  if (!parsed) {
-    return Report(Error{parsed.error().code, as_options(parsed.error().message)});
-  }
-  auto opened = OpenStore(g);
-  if (!opened) return Report(opened.error());
-  auto existing = opened->store->LoadExisting(parsed->batch);
-  if (!existing) return Report(existing.error());
-  auto checked = CheckImport(*parsed, *existing);
-  if (!checked) return Report(Error{checked.error().code, as_options(checked.error().message)});
-  if (checked->added.receipts.empty()) {
+  auto added = RecordRow(g, "receipts.csv", "receipt",
+                         {{"id", o.id}, {"client_id", o.client}, {"kind", o.kind},
+                          {"received_on", o.received_on}, {"amount", o.amount},
+                          {"covers_from", o.covers_from}, {"covers_to", o.covers_to},
+                          {"landed_on", o.landed_on}});
+  if (!added) return Report(added.error());
+  if (added->receipts.empty()) {
     std::cout << "receipt " << o.id << " is already recorded with these data; nothing changed\n";
     return kExitOk;
   }
-  ImportBatch batch = checked->added;
-  batch.recorded_by = g.user;
-  batch.recorded_at = NowIsoSeconds();
-  if (auto s = opened->store->Insert(batch); !s) return Report(s.error());
-  const Receipt& r = batch.receipts.front();
+  const Receipt& r = added->receipts.front();
   std::cout << "ontvangst / receipt " << r.id << " recorded: " << DutchName(r.kind) << " "
             << Amount(r.amount) << " on " << r.received_on.ToString() << " for client "
             << r.client.value << ", on the "

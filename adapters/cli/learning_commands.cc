@@ -126,6 +126,53 @@ int GroupsCommand(const Globals& g, const std::string& month_text, const std::st
   return kExitOk;
 }
 
+namespace {
+// A record id from the clock: "A20261123T101500" (one a second per kind is plenty by hand).
+std::string StampId(char prefix) {
+  std::string id(1, prefix);
+  for (char c : NowIsoSeconds()) {
+    if (c != '-' && c != ':') id += c;
+  }
+  return id;
+}
+std::string TodayText(const std::string& given) { return given.empty() ? Today().ToString() : given; }
+}  // namespace
+
+int AssessCommand(const Globals& g, const AssessOptions& o) {
+  auto added = RecordRow(g, "assessments.csv", "assessment",
+                         {{"id", StampId('A')}, {"client_id", o.client},
+                          {"assessed_on", TodayText(o.on)}, {"assessed_by", g.user},
+                          {"note", o.note}, {"levels", o.levels}});
+  if (!added) return Report(added.error());
+  std::cout << "beoordeling / assessment recorded for client " << o.client << " by " << g.user
+            << "; the next run's checkpoint uses it\n";
+  return kExitOk;
+}
+
+int HandOverCommand(const Globals& g, const HandOverOptions& o) {
+  auto added = RecordRow(g, "handovers.csv", "hand-over",
+                         {{"id", StampId('H')}, {"client_id", o.client}, {"bill_id", o.bill},
+                          {"state", o.state}, {"from", o.from}, {"reason", o.reason},
+                          {"decided_by", g.user}, {"decided_on", TodayText(o.decided_on)}});
+  if (!added) return Report(added.error());
+  std::cout << "overdracht / hand-over recorded: bill " << o.bill << " of client " << o.client
+            << " is " << o.state << " from " << o.from << "\n";
+  return kExitOk;
+}
+
+int ConfirmCommand(const Globals& g, const ConfirmOptions& o) {
+  auto added = RecordRow(g, "confirmations.csv", "confirmation",
+                         {{"client_id", o.client}, {"bill_id", o.bill}, {"period", o.period},
+                          {"paid", o.paid}, {"confirmed_by", g.user},
+                          {"confirmed_on", TodayText(o.on)}});
+  if (!added) return Report(added.error());
+  std::cout << "bevestiging / confirmation recorded: bill " << o.bill << " for " << o.period
+            << (o.paid == "no" ? ": MISSED; the next run pays it for the client again and signals"
+                               : ": paid by the client")
+            << "\n";
+  return kExitOk;
+}
+
 int LearningReportCommand(const Globals& g, const std::string& month_text) {
   auto opened = OpenStore(g);
   if (!opened) return Report(opened.error());

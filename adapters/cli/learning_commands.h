@@ -17,6 +17,21 @@ int GroupsCommand(const Globals& g, const std::string& month, const std::string&
 // clients whose progress stalled.
 int LearningReportCommand(const Globals& g, const std::string& month);
 
+// A coach's records by hand, checked like the rows of assessments.csv, handovers.csv and
+// confirmations.csv (the acting --user is recorded as the coach).
+struct AssessOptions {
+  std::string client, on, levels, note;
+};
+int AssessCommand(const Globals& g, const AssessOptions& o);
+struct HandOverOptions {
+  std::string client, bill, state, from, reason, decided_on;
+};
+int HandOverCommand(const Globals& g, const HandOverOptions& o);
+struct ConfirmOptions {
+  std::string client, bill, period, paid, on;
+};
+int ConfirmCommand(const Globals& g, const ConfirmOptions& o);
+
 }  // namespace ontzorg
 
 #endif  // ONTZORG_ADAPTERS_CLI_LEARNING_COMMANDS_H_

@@ -183,6 +183,30 @@ int Main(int argc, char** argv) {
                                                          "per month, months to self-reliance, "
                                                          "stalled progress");
   learning->add_option("--month", learning_month, "YYYY-MM (default: the latest run's month)");
+  AssessOptions ao;
+  auto* assess = app.add_subcommand("assess", "record a coach's assessment (levels per area and "
+                                              "skill)");
+  assess->add_option("--client", ao.client, "the client number")->required();
+  assess->add_option("--levels", ao.levels, "e.g. overview=2;rent.pays_on_time=1")->required();
+  assess->add_option("--on", ao.on, "date of the assessment (default: today)");
+  assess->add_option("--note", ao.note, "what the coach saw");
+  HandOverOptions ho;
+  auto* handover = app.add_subcommand("handover", "move a bill to practising, safety_net, "
+                                                  "client_alone or back to paid_for_client");
+  handover->add_option("--client", ho.client, "the client number")->required();
+  handover->add_option("--bill", ho.bill, "the bill id")->required();
+  handover->add_option("--state", ho.state, "the new state")->required();
+  handover->add_option("--from", ho.from, "first month, YYYY-MM")->required();
+  handover->add_option("--reason", ho.reason, "the coach's reason");
+  handover->add_option("--decided-on", ho.decided_on, "date (default: today)");
+  ConfirmOptions co;
+  auto* confirm = app.add_subcommand("confirm", "under the safety net: did the client pay the "
+                                                "bill for a month?");
+  confirm->add_option("--client", co.client, "the client number")->required();
+  confirm->add_option("--bill", co.bill, "the bill id")->required();
+  confirm->add_option("--period", co.period, "the month, YYYY-MM")->required();
+  confirm->add_option("--paid", co.paid, "yes or no")->required();
+  confirm->add_option("--on", co.on, "date (default: today)");
   ReceiptOptions ro;
   auto* receipt = app.add_subcommand("receipt", "record money received by hand (a toeslag, "
                                                 "vakantietoeslag or refund), as in receipts.csv");
@@ -218,6 +242,9 @@ int Main(int argc, char** argv) {
   if (*write_off) return WriteOffCommand(g, wo_client, wo_amount, wo_reason, wo_date);
   if (*receipt) return ReceiptCommand(g, ro);
   if (*groups) return GroupsCommand(g, groups_month, groups_area, groups_json);
+  if (*assess) return AssessCommand(g, ao);
+  if (*handover) return HandOverCommand(g, ho);
+  if (*confirm) return ConfirmCommand(g, co);
   if (*learning) return LearningReportCommand(g, learning_month);
   if (*check) return CheckCommand(what, value);
   return kExitUsage;

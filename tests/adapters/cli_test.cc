@@ -396,5 +396,39 @@ TEST_F(CliTest, RunsWriteCheckpointsAndStatementsThatRenderRightToLeft) {
   EXPECT_NE(o.out.find("progress stalled (2): SM SS"), std::string::npos) << o.out;
 }
 
+// A coach records by hand what the CSV files carry: the same checks, errors naming the option.
+TEST_F(CliTest, ACoachRecordsAssessmentsHandOversAndConfirmationsByHand) {
+  InitAndImport(SourceDir() + "/fixtures/golden/learning-six-months");
+  const std::string before = StoreBytes();
+  Outcome o = Ontzorg({"--user", "coach2", "handover", "--client", "FS", "--bill", "WFS",
+                       "--state", "practising", "--from", "2027-03", "--reason", "klaar"});
+  EXPECT_EQ(o.code, 3);
+  EXPECT_NE(o.out.find("hand-over refused, nothing was changed"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("--from: a statutory plan pays every bill for the client until month six "
+                       "has ended"), std::string::npos) << o.out;
+  o = Ontzorg({"assess", "--client", "FM", "--levels", "overview=9"});
+  EXPECT_EQ(o.code, 3);
+  EXPECT_NE(o.out.find("--levels: 'overview=9': levels go from 0 to 3"), std::string::npos)
+      << o.out;
+  o = Ontzorg({"confirm", "--client", "AM", "--bill", "WAM", "--period", "2027-05", "--paid",
+               "maybe"});
+  EXPECT_EQ(o.code, 3);
+  EXPECT_NE(o.out.find("--paid: 'maybe' must be yes"), std::string::npos) << o.out;
+  EXPECT_EQ(StoreBytes(), before);
+
+  o = Ontzorg({"--user", "coach2", "handover", "--client", "AM", "--bill", "WAM", "--state",
+               "safety_net", "--from", "2027-06", "--reason", "checkpoint juni",
+               "--decided-on", "2027-05-20"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  o = Ontzorg({"--user", "coach2", "assess", "--client", "AM", "--on", "2027-05-21", "--levels",
+               "overview=3;water.pays_on_time=3"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  o = Ontzorg({"run", "--month", "2027-06", "--run-date", "2027-05-22", "--out", dir_ / "out"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  const std::string csv = ReadFile(dir_ / "out/checkpoints-2027-06.csv");
+  EXPECT_NE(csv.find("AM,2027-06,6,6,2027-05-21,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",handing_over,"), std::string::npos) << csv;
+}
+
 }  // namespace
 }  // namespace ontzorg
