@@ -238,6 +238,36 @@ TEST_F(BridgingStorageTest, ReceiptsAndDecisionsAreAppendOnly) {
   EXPECT_THROW(sql << "DELETE FROM processed", soci::soci_error);
 }
 
+// Learning through the store: the golden learners imported and run for six months.
+TEST_F(StorageTest, HandOversAreRespectedAndLearningRecordsAreAppendOnly) {
+  Config config = DemoConfig(url_);
+  auto imported = ImportDirectory(SourceDir() + "/fixtures/golden/learning-six-months", *store_,
+                                  "tester", "2026-12-01T09:00:00", &config.competences);
+  ASSERT_TRUE(imported) << imported.error().message;
+  EXPECT_EQ(imported->added.assessments.size(), 36u);
+  const char* runs[][2] = {{"2027-01", "2026-12-20"}, {"2027-02", "2027-01-20"},
+                           {"2027-03", "2027-02-20"}, {"2027-04", "2027-03-20"},
+                           {"2027-05", "2027-04-20"}, {"2027-06", "2027-05-20"}};
+  for (const auto& r : runs) Run(r[0], r[1]);
+  // FM pays water herself from April under the safety net: the run never paid it then.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM payments WHERE bill_id = 'WFM'"), 3);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM payments WHERE bill_id = 'WFS'"), 6);  // statutory
+  auto cases = store_->LoadCase(ClientId{"FM"}, YearMonth::Parse("2027-06").value());
+  ASSERT_TRUE(cases && *cases);
+  EXPECT_EQ((*cases)->assessments.size(), 6u);
+  EXPECT_EQ((*cases)->hand_overs.size(), 4u);
+  EXPECT_EQ((*cases)->confirmations.size(), 2u);
+  EXPECT_EQ((*cases)->client.language, "nl");
+  EXPECT_EQ((*cases)->assessments.back().levels.at("water.pays_on_time"), 3);
+  auto ledger = store_->LedgerCheck();
+  ASSERT_TRUE(ledger);
+  EXPECT_TRUE(ledger->Balanced());
+  soci::session& sql = store_->session();
+  EXPECT_THROW(sql << "UPDATE assessments SET levels = 'overview=3'", soci::soci_error);
+  EXPECT_THROW(sql << "DELETE FROM hand_overs", soci::soci_error);
+  EXPECT_THROW(sql << "UPDATE confirmations SET paid = 1", soci::soci_error);
+}
+
 TEST_F(StorageTest, UniqueKeysRefuseASecondPaymentForTheSameBillAndPeriod) {
   ImportDemo();
   Run("2027-01", "2026-12-14");

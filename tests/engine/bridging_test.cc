@@ -356,6 +356,27 @@ World RandomWorld(uint64_t seed) {
                               std::nullopt});
     }
   }
+  // Hand-over decisions and safety-net confirmations, on maatwerk and (ignored before month six)
+  // statutory plans alike.
+  if (pick(0, 1) == 0) {
+    w.c.plan.kind = PlanKind::kMaatwerk;
+    w.c.plan.bills = {BillKind::kRent, BillKind::kHealthInsurance, BillKind::kEnergy,
+                      BillKind::kWater};
+    w.c.plan.reason = "random maatwerk";
+  }
+  for (int d = static_cast<int>(pick(0, 4)); d > 0; --d) {
+    const Bill& bill = w.c.bills[static_cast<size_t>(pick(0, 3))];
+    w.c.hand_overs.push_back({"H" + std::to_string(d), cl.id, bill.id,
+                              static_cast<HandOver>(pick(0, 3)),
+                              w.start.AddMonths(static_cast<int>(pick(0, 8))), "reason", "coach",
+                              w.start.FirstDay()});
+    for (int m = 0; m < 9; ++m) {
+      if (pick(0, 2) == 0) {
+        w.c.confirmations.push_back({cl.id, bill.id, w.start.AddMonths(m), pick(0, 3) != 0,
+                                     "coach", w.start.AddMonths(m).DayClamped(20)});
+      }
+    }
+  }
   if (pick(0, 7) == 0) {
     w.c.write_offs.push_back({"W", cl.id, Money::FromCents(pick(1, 80000)), "decision", "coach",
                               w.start.AddMonths(static_cast<int>(pick(1, 6))).FirstDay(),
@@ -378,7 +399,7 @@ World RandomWorld(uint64_t seed) {
 
 TEST(BridgingPropertyTest, ThousandsOfRandomClientsKeepEveryInvariant) {
   const uint64_t base = 20261123;
-  int months_with_credit = 0, set_offs = 0, recoveries = 0, write_offs = 0;
+  int months_with_credit = 0, set_offs = 0, recoveries = 0, write_offs = 0, client_paid = 0;
   for (uint64_t i = 0; i < 4000; ++i) {
     const uint64_t seed = base + i;
     SCOPED_TRACE("seed " + std::to_string(seed));
@@ -462,6 +483,17 @@ TEST(BridgingPropertyTest, ThousandsOfRandomClientsKeepEveryInvariant) {
           ASSERT_EQ(e.key.find("|recovery|"), std::string::npos) << "recovered below the minimum";
         }
       }
+      // A statutory plan pays every bill for the client until month six has ended.
+      if (w.c.plan.kind == PlanKind::kStatutory && month <= MonthSix(w.c.plan)) {
+        ASSERT_TRUE(out->client_pays.empty()) << month.ToString();
+      }
+      // A bill the client pays is never also paid by the run.
+      for (const ClientPaysBill& b : out->client_pays) {
+        for (const Payment& p : out->payments) {
+          ASSERT_FALSE(p.bill && *p.bill == b.bill) << b.bill.value << " paid twice";
+        }
+        ++client_paid;
+      }
       // Unpaid bills are always signalled.
       bool unpaid_signal = false;
       for (const Signal& s : out->signals) unpaid_signal |= s.kind == SignalKind::kBillsUnpaid;
@@ -474,6 +506,7 @@ TEST(BridgingPropertyTest, ThousandsOfRandomClientsKeepEveryInvariant) {
   EXPECT_GT(set_offs, 500);
   EXPECT_GT(recoveries, 100);
   EXPECT_GT(write_offs, 50);
+  EXPECT_GT(client_paid, 1000);
 }
 
 }  // namespace
