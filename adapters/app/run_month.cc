@@ -229,23 +229,15 @@ Status<Error> ForEachClientMonth(
     const std::function<void(int64_t)>& chunk_done) {
   auto creditors = store.LoadCreditors();
   if (!creditors) return Unexpected(creditors.error());
-  std::string after;
   int64_t done = 0;
-  for (;;) {
-    std::string last;
-    auto cases = store.LoadCases(o.month, after, o.chunk_clients, &last);
-    if (!cases) return Unexpected(cases.error());
-    if (last.empty()) break;
-    after = last;
-    for (const ClientCase& c : *cases) {
-      const auto month = ComputeClientMonth(c, *creditors, config.month, o.month, o.run_date);
-      if (!month) continue;
+  return store.ForEachCase(o.month, o.chunk_clients, [&](ClientCase& c) -> Status<Error> {
+    const auto month = ComputeClientMonth(c, *creditors, config.month, o.month, o.run_date);
+    if (month) {
       if (auto s = use(c, *month); !s) return s;
     }
-    done += o.chunk_clients;
-    if (chunk_done) chunk_done(done);
-  }
-  return {};
+    if (++done % o.chunk_clients == 0 && chunk_done) chunk_done(done);
+    return {};
+  });
 }
 
 // Computes every client's month into `writer`. Returns whether anything new was booked.
@@ -273,6 +265,7 @@ Result<bool, Error> BookClients(const Config& config, Store& store, const RunOpt
   if (auto s = ForEachClientMonth(config, store, o, book, progress); !s) {
     return Unexpected(s.error());
   }
+  progress(*total);  // every client seen (those without a plan are skipped, not counted)
   return booked_anything;
 }
 

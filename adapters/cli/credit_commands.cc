@@ -18,23 +18,6 @@ namespace {
 
 std::string Amount(Money m) { return m.ToDecimalString(); }
 
-struct LatestRun {
-  std::optional<YearMonth> month;
-  std::optional<Date> run_date;
-};
-Result<LatestRun, Error> Latest(Store& store) {
-  auto runs = store.Runs(std::nullopt);
-  if (!runs) return Unexpected(runs.error());
-  LatestRun latest;
-  for (const RunRecord& r : *runs) {
-    if (!latest.month || *latest.month < r.month) {
-      latest.month = r.month;
-      latest.run_date = r.run_date;
-    }
-  }
-  return latest;
-}
-
 // Every case with a plan (or the one asked for), loaded for `month`.
 Result<std::vector<ClientCase>, Error> CasesFor(Store& store, const std::string& client,
                                                 YearMonth month) {
@@ -49,15 +32,11 @@ Result<std::vector<ClientCase>, Error> CasesFor(Store& store, const std::string&
     out.push_back(*std::move(one).value());
     return out;
   }
-  std::string after;
-  for (;;) {
-    std::string last;
-    auto chunk = store.LoadCases(month, after, 1000, &last);
-    if (!chunk) return Unexpected(chunk.error());
-    if (last.empty()) break;
-    after = last;
-    for (ClientCase& c : std::move(chunk).value()) out.push_back(std::move(c));
-  }
+  auto all = store.ForEachCase(month, 1000, [&](ClientCase& c) -> Status<Error> {
+    out.push_back(std::move(c));
+    return {};
+  });
+  if (!all) return Unexpected(all.error());
   return out;
 }
 
@@ -128,16 +107,16 @@ int ForecastCommand(const Globals& g, const ForecastOptions& o) {
   auto opened = OpenStore(g);
   if (!opened) return Report(opened.error());
   Store& store = *opened->store;
-  auto latest = Latest(store);
+  auto latest = store.LatestRun();
   if (!latest) return Report(latest.error());
-  YearMonth from = latest->month ? latest->month->AddMonths(1) : YearMonth::Of(Today());
+  YearMonth from = *latest ? (*latest)->month.AddMonths(1) : YearMonth::Of(Today());
   if (!o.from.empty()) {
     const auto m = ParseFlag<YearMonth>("--from", o.from);
     if (!m) return ExitCodeFor(ErrorCode::kBadInput);
     from = *m;
   }
-  Date run_date = latest->run_date ? latest->run_date->AddMonthsClamped(from.MonthsSince(*latest->month))
-                                   : Today();
+  Date run_date = *latest ? (*latest)->run_date.AddMonthsClamped(from.MonthsSince((*latest)->month))
+                          : Today();
   if (!o.run_date.empty()) {
     const auto d = ParseFlag<Date>("--run-date", o.run_date);
     if (!d) return ExitCodeFor(ErrorCode::kBadInput);

@@ -23,26 +23,18 @@ Result<YearMonth, Error> PickMonth(Store& store, const std::string& text) {
     if (!m) return Fail(ErrorCode::kBadInput, "--month '" + text + "': " + Describe(m.error()));
     return *m;
   }
-  auto runs = store.Runs(std::nullopt);
-  if (!runs) return Unexpected(runs.error());
-  std::optional<YearMonth> latest;
-  for (const RunRecord& r : *runs) latest = latest ? std::max(*latest, r.month) : r.month;
-  return latest.value_or(YearMonth::Of(Today()));
+  auto latest = store.LatestRun();
+  if (!latest) return Unexpected(latest.error());
+  return *latest ? (*latest)->month : YearMonth::Of(Today());
 }
 
 Result<Cohort, Error> InRelief(Store& store, YearMonth month) {
   Cohort out;
-  std::string after;
-  for (;;) {
-    std::string last;
-    auto chunk = store.LoadCases(month, after, 1000, &last);
-    if (!chunk) return Unexpected(chunk.error());
-    if (last.empty()) break;
-    after = last;
-    for (ClientCase& c : std::move(chunk).value()) {
-      if (ComputePeriod(c.plan).Overlaps(month)) out.cases.push_back(std::move(c));
-    }
-  }
+  auto all = store.ForEachCase(month, 1000, [&](ClientCase& c) -> Status<Error> {
+    if (ComputePeriod(c.plan).Overlaps(month)) out.cases.push_back(std::move(c));
+    return {};
+  });
+  if (!all) return Unexpected(all.error());
   return out;
 }
 

@@ -166,6 +166,16 @@ Result<int64_t, Error> Store::CountClients() {
   }
 }
 
+Result<std::optional<RunRecord>, Error> Store::LatestRun() {
+  auto runs = Runs(std::nullopt);
+  if (!runs) return Unexpected(runs.error());
+  std::optional<RunRecord> latest;
+  for (const RunRecord& r : *runs) {
+    if (!latest || latest->month < r.month) latest = r;
+  }
+  return latest;
+}
+
 Result<LedgerTotals, Error> Store::LedgerCheck() {
   try {
     // Per account: credits minus debits; assets (the bank, loans, grants) are negated.

@@ -129,6 +129,10 @@ class Store {
   // (with the month that processed them, if one did).
   Result<std::vector<ClientCase>, Error> LoadCases(YearMonth month, const std::string& after,
                                                    int limit, std::string* last_id);
+  // Every case with a plan for `month`, `chunk` clients at a time, handed to `use` in id order;
+  // stops at the first error `use` returns.
+  Status<Error> ForEachCase(YearMonth month, int chunk,
+                            const std::function<Status<Error>(ClientCase&)>& use);
   // One client's case for `month` (nullopt: no such client, or no plan).
   Result<std::optional<ClientCase>, Error> LoadCase(const ClientId& client, YearMonth month);
   // The client's recorded bijstand by month.
@@ -157,6 +161,8 @@ class Store {
 
   // --- Reports --------------------------------------------------------------------------------
   Result<std::vector<RunRecord>, Error> Runs(std::optional<YearMonth> month);
+  // The run of the latest month booked (nullopt: none yet).
+  Result<std::optional<RunRecord>, Error> LatestRun();
   Result<std::vector<Finding>, Error> Findings(int64_t run_id);
   // The managed account's balance, the sum of the client balances (they must be equal) and the
   // lowest client balance (it must not be negative).

@@ -22,6 +22,21 @@ Result<std::vector<ClientCase>, Error> Store::LoadCases(YearMonth month, const s
   return LoadCasesWhere(month, after, false, limit, last_id);
 }
 
+Status<Error> Store::ForEachCase(YearMonth month, int chunk,
+                                 const std::function<Status<Error>(ClientCase&)>& use) {
+  std::string after;
+  for (;;) {
+    std::string last;
+    auto cases = LoadCases(month, after, chunk, &last);
+    if (!cases) return Unexpected(cases.error());
+    if (last.empty()) return {};
+    after = last;
+    for (ClientCase& c : std::move(cases).value()) {
+      if (auto s = use(c); !s) return s;
+    }
+  }
+}
+
 Result<std::optional<ClientCase>, Error> Store::LoadCase(const ClientId& client, YearMonth month) {
   std::string last;
   auto cases = LoadCasesWhere(month, client.value, true, 1, &last);
