@@ -12,7 +12,8 @@
 // zorgtoeslag, kindgebonden budget for families) and received as Dienst Toeslagen pays them: on
 // time, a month late (every 4th), on the client's own account (every 5th: no mandate; every 7th:
 // mandate not yet accepted) or 10% less than expected (every 11th). Every client has a statement
-// language (ar, nl, en in turn) and monthly assessments (a fast, an average or a slow learner).
+// language (ar, nl, en in turn) and monthly assessments (a fast, an average or a slow learner);
+// every maatwerk client hands one bill over step by step, with safety-net confirmations.
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -138,8 +139,11 @@ int main(int argc, char** argv) {
                                 "Gebremedhin", "Khalil", "Rahimi", "Osman", "Hussein"};
   static const char* kHouse[] = {"single", "single", "single", "couple", "family", "family"};
   static const char* kLanguages[] = {"ar", "nl", "en"};  // the statement's language
-  std::ofstream asm_(out + "/assessments.csv");
+  std::ofstream asm_(out + "/assessments.csv"), hand(out + "/handovers.csv"),
+      conf(out + "/confirmations.csv");
   asm_ << "id,client_id,assessed_on,assessed_by,note,levels\n";
+  hand << "id,client_id,bill_id,state,from,reason,decided_by,decided_on\n";
+  conf << "client_id,bill_id,period,paid,confirmed_by,confirmed_on\n";
   // Client 17 and every 17th after it is a family, so the demo shows a shortfall.
 
   for (int i = 1; i <= clients; ++i) {
@@ -224,6 +228,26 @@ int main(int argc, char** argv) {
       }
       asm_ << id << "-A" << m + 1 << "," << id << "," << on.ToString() << ",coach" << 1 + i % 4
            << ",maand " << m + 1 << ",\"" << levels << "\"\n";
+    }
+    // Maatwerk clients hand one bill over (water, or energy when water is not in the plan):
+    // practising in their second month, the safety net from the third, confirmed paid each month,
+    // except client 36, who misses the fourth month.
+    if (i % 9 == 0) {
+      const std::string bill = std::string(id) + (i % 2 == 0 ? "-W" : "-E");
+      const auto decide = [&](int n, const char* state, int month_no, const char* reason) {
+        const YearMonth from = start_month.AddMonths(month_no - 1);
+        hand << id << "-H" << n << "," << id << "," << bill << "," << state << ","
+             << from.ToString() << ",\"" << reason << "\",coach" << 1 + i % 4 << ","
+             << from.AddMonths(-1).DayClamped(10).ToString() << "\n";
+      };
+      decide(1, "practising", 2, "Klant bereidt de betaling voor met de coach");
+      decide(2, "safety_net", 3, "Klant betaalt zelf, coach kijkt mee");
+      for (int m = 3; m <= 6; ++m) {
+        const YearMonth period = start_month.AddMonths(m - 1);
+        conf << id << "," << bill << "," << period.ToString() << ","
+             << (i == 36 && m == 4 ? "no" : "yes") << ",coach" << 1 + i % 4 << ","
+             << period.DayClamped(28).ToString() << "\n";
+      }
     }
     // Toeslagen for the newest clients, from their own random stream so the data above does not
     // depend on them.
