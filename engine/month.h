@@ -180,10 +180,12 @@ std::string AllowanceEndToEndId(const ClientId& client, YearMonth period);
 
 // Computes one client's month. Returns nullopt when the client is not in relief in `month` and
 // has nothing to settle from it (see ClientMonth::after_relief).
-// In order: the bijstand; receipts received by the run date (set off credit first); bridging
-// credit when the bills and the minimum leefgeld need it; bills by priority; recovery of credit
-// whose toeslagen went elsewhere; the leefgeld. Never overdraws: the closing balance is never
-// negative, credit never exceeds the ceiling nor the expected cover (checked as invariants).
+// In order: the bijstand; receipts received by the run date (set off credit first); write-off
+// decisions; each bill's hand-over state (bills the client now pays are left out, their money
+// stays for the leefgeld); bridging credit when the bills and the minimum leefgeld need it;
+// bills by priority; recovery of credit whose toeslagen went elsewhere; the leefgeld; signals.
+// Never overdraws: the closing balance is never negative, credit never exceeds the ceiling nor
+// the expected cover (checked as invariants).
 std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
                                               const std::map<CreditorId, Creditor>& creditors,
                                               const MonthPolicy& policy, YearMonth month,
