@@ -48,8 +48,11 @@ nlohmann::json CheckpointJson(const Checkpoint& cp) {
 Emitter::Emitter(const Config& config, std::string out_dir, YearMonth month, Date run_date)
     : config_(config), out_dir_(std::move(out_dir)), month_(month), run_date_(run_date) {}
 
-Emitter::~Emitter() {
+Emitter::~Emitter() { Abandon(); }
+
+void Emitter::Abandon() {
   if (committed_) return;
+  committed_ = true;  // once
   std::error_code ec;
   jsonl_.close();
   csv_.close();

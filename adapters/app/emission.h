@@ -32,6 +32,7 @@ class Emitter {
  public:
   Emitter(const Config& config, std::string out_dir, YearMonth month, Date run_date);
   ~Emitter();  // removes the parts unless committed
+  void Abandon();  // closes and removes the parts now
   Status<Error> Open();
   // A client's month in relief: its checkpoint and statement.
   Status<Error> Add(const ClientCase& input, const ClientMonth& month);

@@ -2,6 +2,8 @@
 
 #include "adapters/app/emission.h"
 
+#include <filesystem>
+
 #include <libxml/parser.h>
 
 #include <algorithm>
@@ -269,6 +271,32 @@ Result<bool, Error> BookClients(const Config& config, Store& store, const RunOpt
   return booked_anything;
 }
 
+// The checkpoints and statements of a month already booked, from the store: the engine gives the
+// hand-over states and the bills the client pays; the payments and the credit come from what
+// was booked.
+Status<Error> EmitFromStore(const Config& config, Store& store, const RunOptions& o,
+                            EmissionReport* out) {
+  Emitter emitter(config, o.out_dir, o.month, o.run_date);
+  if (auto s = emitter.Open(); !s) return s;
+  const auto emit = [&](const ClientCase& input, const ClientMonth& computed) -> Status<Error> {
+    if (computed.after_relief) return {};
+    ClientMonth month = computed;
+    auto payments = store.ClientPayments(input.client.id, o.month);
+    if (!payments) return Unexpected(payments.error());
+    month.payments = std::move(payments).value();
+    auto entries = store.ClientEntries(input.client.id);
+    if (!entries) return Unexpected(entries.error());
+    const CreditMonth computed_credit = month.credit;
+    month.credit = CreditFromEntries(*entries, input.client.id, o.month);
+    month.credit.applies = computed_credit.applies;
+    month.credit.form = computed_credit.form;
+    month.credit.minimum = computed_credit.minimum;
+    return emitter.Add(input, month);
+  };
+  if (auto s = ForEachClientMonth(config, store, o, emit, {}); !s) return s;
+  return emitter.Commit(out);
+}
+
 // How many clients are in relief in the month (not merely settling after it): a dry run of the
 // engine that books nothing.
 Result<int64_t, Error> CountInRelief(const Config& config, Store& store, const RunOptions& o) {
@@ -326,7 +354,19 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
   if (auto s = emitter.Open(); !s) return Unexpected(s.error());
   auto booked = BookClients(config, store, o, **writer, emitter, &report);
   if (!booked) return Unexpected(booked.error());
-  if (!*booked) return report;  // the writer rolls back: no empty run is recorded
+  if (!*booked) {
+    // Nothing new: the writer rolls back, no empty run is recorded. If the month's checkpoints
+    // and statements were lost (a crash after the booking), write them again from the store.
+    emitter.Abandon();  // its statements would show nothing paid: all was booked before
+    if (report.clients_in_relief > 0 &&
+        !std::filesystem::exists(std::filesystem::path(o.out_dir) /
+                                 ("checkpoints-" + o.month.ToString() + ".jsonl"))) {
+      if (auto s = EmitFromStore(config, store, o, &report.emission); !s) {
+        return Unexpected(s.error());
+      }
+    }
+    return report;
+  }
   if (auto s = (*writer)->Commit(report.clients_in_relief + report.clients_settling,
                                  report.bill_payments + report.allowance_payments,
                                  report.bills_total + report.allowance_total);

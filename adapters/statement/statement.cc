@@ -1,5 +1,7 @@
 #include "adapters/statement/statement.h"
 
+#include <algorithm>
+
 namespace ontzorg {
 namespace {
 
@@ -74,6 +76,12 @@ StatementData StatementFromMonth(const std::string& municipality, const Client& 
       d.leefgeld = p;
     }
   }
+  // File order (execution date, then EndToEndId), the same whether the month was just booked or
+  // is read back from the store.
+  std::sort(d.bills_paid.begin(), d.bills_paid.end(), [](const Payment& a, const Payment& b) {
+    return a.execution != b.execution ? a.execution < b.execution
+                                      : a.end_to_end_id < b.end_to_end_id;
+  });
   d.client_pays = month.client_pays;
   d.credit = month.credit;
   d.policy = policy;

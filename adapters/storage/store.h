@@ -156,6 +156,8 @@ class Store {
                                                const std::string& status_filter);
   // The file's payments in file order: by execution date, then EndToEndId.
   Result<std::vector<Payment>, Error> FilePayments(int64_t file_id);
+  // A client's payments for a month (its bills and leefgeld), in file order.
+  Result<std::vector<Payment>, Error> ClientPayments(const ClientId& client, YearMonth month);
   Status<Error> MarkWritten(int64_t file_id, const std::string& path, const std::string& sha256,
                             const std::string& sha1);
 

@@ -63,6 +63,22 @@ Result<std::vector<Payment>, Error> Store::FilePayments(int64_t file_id) {
   }
 }
 
+Result<std::vector<Payment>, Error> Store::ClientPayments(const ClientId& client, YearMonth month) {
+  try {
+    std::vector<Payment> out;
+    const std::string m = month.ToString();
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT " << kPaymentColumns
+                       << " FROM payments WHERE client_id = :c AND month = :m ORDER BY "
+                          "execution_date, end_to_end_id",
+         soci::use(client.value), soci::use(m));
+    for (const soci::row& r : rows) out.push_back(DecodePayment(r, 0));
+    return out;
+  } catch (const std::exception& e) {
+    return Fail(ErrorCode::kStorage, std::string("cannot read a client's payments: ") + e.what());
+  }
+}
+
 Status<Error> Store::MarkWritten(int64_t file_id, const std::string& path,
                                  const std::string& sha256, const std::string& sha1) {
   try {

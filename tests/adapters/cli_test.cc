@@ -381,6 +381,19 @@ TEST_F(CliTest, RunsWriteCheckpointsAndStatementsThatRenderRightToLeft) {
   ASSERT_TRUE(std::filesystem::exists(png));
   EXPECT_GT(std::filesystem::file_size(png), 20000u) << "an A4 page with text, not a blank one";
 
+  // Lost after the booking (a crash, a deleted folder): running the month again writes the same
+  // checkpoints and statements from the store, byte for byte, and pays nothing.
+  const std::string jsonl_before = ReadFile(dir_ / "out/checkpoints-2027-04.jsonl");
+  const std::string nl_before = ReadFile(dir_ / "out/statements/2027-04/nl.html");
+  std::filesystem::remove(dir_ / "out/checkpoints-2027-04.jsonl");
+  std::filesystem::remove_all(dir_ / "out/statements/2027-04");
+  Outcome again = Ontzorg({"run", "--month", "2027-04", "--run-date", "2027-03-20", "--out",
+                           dir_ / "out"});
+  ASSERT_EQ(again.code, 0) << again.out;
+  EXPECT_NE(again.out.find("nothing was paid twice"), std::string::npos) << again.out;
+  EXPECT_EQ(ReadFile(dir_ / "out/checkpoints-2027-04.jsonl"), jsonl_before);
+  EXPECT_EQ(ReadFile(dir_ / "out/statements/2027-04/nl.html"), nl_before);
+
   // Training groups and the municipality's learning report, from the same store.
   Outcome o = Ontzorg({"groups", "--area", "overview", "--month", "2027-04"});
   ASSERT_EQ(o.code, 0) << o.out;
