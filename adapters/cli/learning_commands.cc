@@ -44,10 +44,13 @@ Checkpoint CheckpointOf(const CompetenceModel& model, const ClientCase& c, YearM
                           month.LastDay());
 }
 
-std::string LevelName(int level) {
-  static const char* kNames[] = {"nog niet / not yet", "met hulp / with help",
-                                 "grotendeels zelf / mostly alone", "zelfstandig / independently"};
-  return std::to_string(level) + " " + (level >= 0 && level < 4 ? kNames[level] : "");
+// "2 grotendeels zelf / mostly alone": the level's names from the Dutch and English texts.
+std::string LevelName(int level, const Result<ClientTexts, Error>& nl,
+                      const Result<ClientTexts, Error>& en) {
+  const std::string key = "levels." + std::to_string(level);
+  std::string name = std::to_string(level);
+  if (nl && en) name += " " + nl->Get(key, "") + " / " + en->Get(key, "");
+  return name;
 }
 
 }  // namespace
@@ -109,7 +112,7 @@ int GroupsCommand(const Globals& g, const std::string& month_text, const std::st
     std::cout << "\n";
     for (const auto& [level, clients] : groups[a]) {
       std::cout << "  " << std::left << std::setw(34)
-                << (level < 0 ? "nooit beoordeeld / never assessed" : LevelName(level))
+                << (level < 0 ? "nooit beoordeeld / never assessed" : LevelName(level, nl, en))
                 << std::right << clients.size() << ":";
       for (const ClientCase* c : clients) std::cout << " " << c->client.id.value;
       std::cout << "\n";

@@ -119,6 +119,10 @@ TEST(ConfigTest, TheCompetenceModelAndEveryLanguageFileAgree) {
     for (const auto& skill : model->skills) {
       EXPECT_TRUE(texts->texts.count("skills." + skill.id)) << code << ": no name for " << skill.id;
     }
+    for (int level = 0; level <= model->max_level; ++level) {
+      EXPECT_TRUE(texts->texts.count("levels." + std::to_string(level))) << code << ": level "
+                                                                         << level;
+    }
   }
   EXPECT_EQ(LoadClientTexts(SourceDir() + "/config/texts", "ar")->direction, "rtl");
   auto missing = LoadClientTexts(SourceDir() + "/config/texts", "tr");
