@@ -127,67 +127,64 @@ Result<std::vector<ClientCase>, Error> Store::LoadCasesWhere(YearMonth month,
       const auto it = index.find(GetText(r, 0));
       if (it != index.end()) cases[it->second].booked_keys.push_back(GetText(r, 1));
     }
+    // Each row of a per-client table, decoded and appended to its client's case.
+    const auto attach = [&](soci::rowset<soci::row>& rows, auto decode, auto member) {
+      for (const soci::row& r : rows) {
+        auto record = decode(r);
+        const auto it = index.find(record.client.value);
+        if (it != index.end()) (cases[it->second].*member).push_back(std::move(record));
+      }
+    };
     soci::rowset<soci::row> toeslagen =
         (sql.prepare << "SELECT " << kToeslagColumns << " FROM toeslagen WHERE client_id >= :f "
                         "AND client_id <= :l ORDER BY client_id, kind",
          soci::use(first), soci::use(*last_id));
-    for (const soci::row& r : toeslagen) {
-      ToeslagExpectation e = DecodeToeslag(r, 0);
-      const auto it = index.find(e.client.value);
-      if (it != index.end()) cases[it->second].toeslagen.push_back(std::move(e));
-    }
+    attach(toeslagen, [](const soci::row& r) { return DecodeToeslag(r, 0); },
+           &ClientCase::toeslagen);
     soci::rowset<soci::row> receipts =
         (sql.prepare << "SELECT r.id, r.client_id, r.kind, r.received_on, r.amount_cents, "
                         "r.covers_from, r.covers_to, r.landed_on, p.month FROM receipts r "
                         "LEFT JOIN processed p ON p.item = 'receipt:' || r.id "
                         "WHERE r.client_id >= :f AND r.client_id <= :l ORDER BY r.id",
          soci::use(first), soci::use(*last_id));
-    for (const soci::row& r : receipts) {
-      Receipt x = DecodeReceipt(r, 0);
-      x.processed_in = GetOptMonth(r, 8);
-      const auto it = index.find(x.client.value);
-      if (it != index.end()) cases[it->second].receipts.push_back(std::move(x));
-    }
+    attach(receipts,
+           [](const soci::row& r) {
+             Receipt x = DecodeReceipt(r, 0);
+             x.processed_in = GetOptMonth(r, 8);
+             return x;
+           },
+           &ClientCase::receipts);
     soci::rowset<soci::row> write_offs =
         (sql.prepare << "SELECT w.id, w.client_id, w.amount_cents, w.reason, w.decided_by, "
                         "w.decided_on, p.month FROM write_offs w "
                         "LEFT JOIN processed p ON p.item = 'write_off:' || w.id "
                         "WHERE w.client_id >= :f AND w.client_id <= :l ORDER BY w.id",
          soci::use(first), soci::use(*last_id));
-    for (const soci::row& r : write_offs) {
-      WriteOff w = DecodeWriteOff(r, 0);
-      w.processed_in = GetOptMonth(r, 6);
-      const auto it = index.find(w.client.value);
-      if (it != index.end()) cases[it->second].write_offs.push_back(std::move(w));
-    }
-
+    attach(write_offs,
+           [](const soci::row& r) {
+             WriteOff w = DecodeWriteOff(r, 0);
+             w.processed_in = GetOptMonth(r, 6);
+             return w;
+           },
+           &ClientCase::write_offs);
     soci::rowset<soci::row> assessments =
         (sql.prepare << "SELECT " << kAssessmentColumns << " FROM assessments WHERE client_id "
                         ">= :f AND client_id <= :l ORDER BY assessed_on, id",
          soci::use(first), soci::use(*last_id));
-    for (const soci::row& r : assessments) {
-      Assessment a = DecodeAssessment(r, 0);
-      const auto it = index.find(a.client.value);
-      if (it != index.end()) cases[it->second].assessments.push_back(std::move(a));
-    }
+    attach(assessments, [](const soci::row& r) { return DecodeAssessment(r, 0); },
+           &ClientCase::assessments);
     soci::rowset<soci::row> hand_overs =
         (sql.prepare << "SELECT " << kHandOverColumns << " FROM hand_overs WHERE client_id >= "
                         ":f AND client_id <= :l ORDER BY id",
          soci::use(first), soci::use(*last_id));
-    for (const soci::row& r : hand_overs) {
-      HandOverDecision d = DecodeHandOver(r, 0);
-      const auto it = index.find(d.client.value);
-      if (it != index.end()) cases[it->second].hand_overs.push_back(std::move(d));
-    }
+    attach(hand_overs, [](const soci::row& r) { return DecodeHandOver(r, 0); },
+           &ClientCase::hand_overs);
     soci::rowset<soci::row> confirmations =
         (sql.prepare << "SELECT " << kConfirmationColumns << " FROM confirmations WHERE "
                         "client_id >= :f AND client_id <= :l ORDER BY bill_id, period",
          soci::use(first), soci::use(*last_id));
-    for (const soci::row& r : confirmations) {
-      PaymentConfirmation c = DecodeConfirmation(r, 0);
-      const auto it = index.find(c.client.value);
-      if (it != index.end()) cases[it->second].confirmations.push_back(std::move(c));
-    }
+    attach(confirmations, [](const soci::row& r) { return DecodeConfirmation(r, 0); },
+           &ClientCase::confirmations);
 
     std::vector<ClientCase> with_plan;
     with_plan.reserve(cases.size());
