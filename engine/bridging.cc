@@ -14,6 +14,7 @@ const char* ToString(IncomeKind kind) {
     case IncomeKind::kChildBudget: return "child_budget";
     case IncomeKind::kHolidayAllowance: return "holiday_allowance";
     case IncomeKind::kEnergyRefund: return "energy_refund";
+    case IncomeKind::kCreditorRefund: return "creditor_refund";
   }
   return "?";
 }
@@ -33,6 +34,7 @@ const char* DutchName(IncomeKind kind) {
     case IncomeKind::kChildBudget: return "kindgebonden budget";
     case IncomeKind::kHolidayAllowance: return "vakantietoeslag";
     case IncomeKind::kEnergyRefund: return "teruggave energie";
+    case IncomeKind::kCreditorRefund: return "terugbetaling schuldeiser";
   }
   return "?";
 }

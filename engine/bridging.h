@@ -30,9 +30,11 @@ enum class IncomeKind {
   kChildBudget,       // kindgebonden budget
   kHolidayAllowance,  // vakantietoeslag (the 5% of bijstand reserved and paid in June)
   kEnergyRefund,      // a refund from the yearly energy settlement
+  kCreditorRefund,    // another creditor paid money back (e.g. an overpayment)
 };
-constexpr int kIncomeKindCount = 5;
-// "rent_allowance", "care_allowance", "child_budget", "holiday_allowance", "energy_refund"
+constexpr int kIncomeKindCount = 6;
+// "rent_allowance", "care_allowance", "child_budget", "holiday_allowance", "energy_refund",
+// "creditor_refund"
 const char* ToString(IncomeKind kind);
 std::optional<IncomeKind> ParseIncomeKind(std::string_view text);
 const char* DutchName(IncomeKind kind);  // "huurtoeslag", ...

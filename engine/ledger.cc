@@ -16,6 +16,9 @@ const char* ToString(EntryKind kind) {
     case EntryKind::kCreditRecovered: return "credit_recovered";
     case EntryKind::kCreditWrittenOff: return "credit_written_off";
     case EntryKind::kGiftGranted: return "gift_granted";
+    case EntryKind::kPaymentRejected: return "payment_rejected";
+    case EntryKind::kPaymentReturned: return "payment_returned";
+    case EntryKind::kPaymentCancelled: return "payment_cancelled";
   }
   return "?";
 }

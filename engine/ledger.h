@@ -47,8 +47,13 @@ enum class EntryKind {
   kCreditRecovered,  // an instalment recovered from leefgeld (two legs)
   kCreditWrittenOff, // written off by a recorded decision
   kGiftGranted,      // bridging as bijzondere bijstand (two legs: money in, grant recorded)
+  // A payment that did not reach the payee: its money back on the client's funds (bank ->
+  // client:<id>), held there until the payment is re-issued or a person releases it.
+  kPaymentRejected,   // the bank refused it (pain.002 RJCT)
+  kPaymentReturned,   // it was booked, then came back (camt.053/054 return or reversal)
+  kPaymentCancelled,  // its batch was cancelled before export
 };
-constexpr int kEntryKindCount = 10;
+constexpr int kEntryKindCount = 13;
 const char* ToString(EntryKind kind);  // "benefit_received", "bill_paid", ...
 std::optional<EntryKind> ParseEntryKind(std::string_view text);
 

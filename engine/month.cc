@@ -51,6 +51,8 @@ class MonthBuilder {
       : input_(input), month_(month), run_date_(run_date), out_(out),
         funds_(accounts::ClientFunds(input.client.id)) {
     balance_ = input.opening_balance;
+    reserved_ = input.reserved < balance_ ? input.reserved : balance_;
+    if (reserved_.IsNegative()) reserved_ = Money::Zero();
     credit_ = input.credit;
   }
 
@@ -58,7 +60,15 @@ class MonthBuilder {
     return std::find(input_.booked_keys.begin(), input_.booked_keys.end(), key) !=
            input_.booked_keys.end();
   }
-  Money balance() const { return balance_; }
+  // What the run may spend: the client's funds less what is reserved for failed or held payments.
+  Money balance() const { return balance_ - reserved_; }
+  // Everything on the client's funds, reserved money included (the closing balance).
+  Money total() const { return balance_; }
+  // Keeps `amount` (<= balance()) on the client's funds, out of the leefgeld.
+  void Reserve(Money amount) {
+    OZ_INVARIANT(amount <= balance(), "only spendable money is reserved");
+    reserved_ += amount;
+  }
   const CreditBalances& credit() const { return credit_; }
 
   // Money entering the managed account for the client.
@@ -66,7 +76,7 @@ class MonthBuilder {
     Transfer(key, kind, accounts::ManagedBank(), funds_, amount);
   }
   void Pay(Payment payment, EntryKind kind) {
-    OZ_INVARIANT(payment.amount <= balance_, "a payment never overdraws the client");
+    OZ_INVARIANT(payment.amount <= balance(), "a payment never overdraws the client");
     Transfer(payment.key, kind, funds_, accounts::ManagedBank(), payment.amount);
     out_->payments.push_back(std::move(payment));
   }
@@ -88,7 +98,7 @@ class MonthBuilder {
   // Money back to the municipality out of the client's funds, clearing a loan or a recovery.
   void Repay(const std::string& key, EntryKind kind, bool from_loan, Money amount) {
     const ClientId& id = input_.client.id;
-    OZ_INVARIANT(amount <= balance_, "a repayment never overdraws the client");
+    OZ_INVARIANT(amount <= balance(), "a repayment never overdraws the client");
     OZ_INVARIANT(amount <= (from_loan ? credit_.loan : credit_.to_recover),
                  "a repayment never exceeds what is owed");
     Transfer(key, kind, funds_, accounts::ManagedBank(), amount);
@@ -137,6 +147,7 @@ class MonthBuilder {
   ClientMonth* out_;
   std::string funds_;
   Money balance_;
+  Money reserved_;
   CreditBalances credit_;
 };
 
@@ -313,7 +324,7 @@ std::optional<ClientMonth> SettleAfterRelief(const ClientCase& input, const Reli
                   " bridging credit is still outstanding (set off when toeslagen arrive on the "
                   "managed account, else recover or write off by decision)");
   }
-  out.closing_balance = builder.balance();
+  out.closing_balance = builder.total();
   OZ_INVARIANT(!out.closing_balance.IsNegative(), "a client's balance is never negative");
   return out;
 }
@@ -392,7 +403,49 @@ std::string BelowMinimumReason(const ClientCase& input, const ClientMonth& out,
          ") cannot cover more credit";
 }
 
+bool HeldEarlier(const ClientCase& input, const BillId& bill, YearMonth month) {
+  for (const HeldBill& h : input.held) {
+    if (h.bill == bill && h.period == month) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+Payment ReleasedBillPayment(const ClientId& client, const Bill& bill, const Creditor& creditor,
+                            const HeldBill& held, Date run_date, int settlement_business_days) {
+  const ExecutionPlan plan = PlanExecution(held.due, run_date, settlement_business_days);
+  return Payment{Key(client, "bill:" + bill.id.value, held.period),
+                 BillEndToEndId(bill.id, held.period),
+                 client,
+                 PaymentPurpose::kBill,
+                 bill.id,
+                 bill.kind,
+                 held.period,
+                 Payee{creditor.name, creditor.iban, creditor.bic, creditor.address},
+                 held.amount,
+                 held.due,
+                 plan.execution,
+                 plan.late,
+                 bill.reference};
+}
+
+std::optional<Payment> ReissuedPayment(const Payment& original, int attempt, Payee payee,
+                                       Date run_date, int settlement_business_days) {
+  if (attempt < 2 || attempt > 9) return std::nullopt;
+  const std::string& e2e = original.end_to_end_id;  // "OZ-B-..." or "OZB<n>-..."
+  if (e2e.size() < 5 || e2e.compare(0, 2, "OZ") != 0) return std::nullopt;
+  Payment p = original;
+  const std::string root = original.key.substr(0, original.key.find('#'));
+  p.key = root + "#" + std::to_string(attempt);
+  p.end_to_end_id = std::string("OZ") + e2e[e2e[2] == '-' ? 3 : 2] + std::to_string(attempt) +
+                    "-" + e2e.substr(5);
+  p.payee = std::move(payee);
+  const ExecutionPlan plan = PlanExecution(original.due, run_date, settlement_business_days);
+  p.execution = plan.execution;
+  p.late = plan.late;
+  return p;
+}
 
 const char* ToString(PaymentPurpose purpose) {
   return purpose == PaymentPurpose::kBill ? "bill" : "allowance";
@@ -408,6 +461,9 @@ const char* ToString(SignalKind kind) {
     case SignalKind::kBillsUnpaid: return "bills_unpaid";
     case SignalKind::kNoBenefit: return "no_benefit";
     case SignalKind::kPaymentMissed: return "payment_missed";
+    case SignalKind::kDoubleDebitRisk: return "double_debit_risk";
+    case SignalKind::kPaymentFailed: return "payment_failed";
+    case SignalKind::kDoublePayment: return "double_payment";
   }
   return "?";
 }
@@ -425,6 +481,12 @@ const char* Describe(SignalKind kind) {
     case SignalKind::kNoBenefit: return "geen bijstand bekend / no bijstand recorded";
     case SignalKind::kPaymentMissed:
       return "betaling gemist, terug naar ontzorgd / payment missed, paid for the client again";
+    case SignalKind::kDoubleDebitRisk:
+      return "eigen incasso niet bevestigd opgezegd / own direct debit not confirmed cancelled";
+    case SignalKind::kPaymentFailed:
+      return "betaling geweigerd of teruggekomen / payment rejected or returned";
+    case SignalKind::kDoublePayment:
+      return "dubbel betaald / paid twice";
   }
   return "?";
 }
@@ -508,6 +570,10 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
       out.already_booked.push_back(key);
       continue;
     }
+    if (HeldEarlier(input, due.bill->id, month)) {  // reserved; paid by release-held only
+      out.already_booked.push_back(key);
+      continue;
+    }
     if (const HandOver state = state_of(due.bill->id); ClientPays(state)) {
       const auto creditor = creditors.find(due.bill->creditor);
       out.client_pays.push_back({due.bill->id, due.bill->kind, state,
@@ -544,6 +610,25 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
                             UnpaidReason::kInsufficientFunds, builder.balance()});
       unpaid_total += bill.amount;
       continue;
+    }
+    const auto record = DirectDebitOf(input.direct_debits, bill.id, run_date);
+    const GuardDecision guard = DecideDoubleDebit(policy.double_debit, bill.kind, record);
+    if (guard == GuardDecision::kHold) {
+      builder.Reserve(bill.amount);
+      out.holds.push_back({bill.id, bill.kind, month, bill.amount, due.due});
+      AddSignal(&out, SignalKind::kDoubleDebitRisk, bill.amount, Money::Zero(),
+                "bill " + bill.id.value + " (" + ToString(bill.kind) + ") held: the client's own "
+                "direct debit with " + creditor->second.name + " is not confirmed cancelled; "
+                "the money stays reserved until it is (or a coach overrides)");
+      continue;
+    }
+    if (guard == GuardDecision::kPayWithWarning) {
+      AddSignal(&out, SignalKind::kDoubleDebitRisk, bill.amount, Money::Zero(),
+                "bill " + bill.id.value + " (" + ToString(bill.kind) + ") paid while the client's "
+                "own direct debit with " + creditor->second.name + " is " +
+                    (record ? "not confirmed cancelled (override: " + record->note + ")"
+                            : std::string("not confirmed cancelled")) +
+                    "; watch for a double debit (reversible within 8 weeks)");
     }
     const ExecutionPlan plan = PlanExecution(due.due, run_date, policy.settlement_business_days);
     const Creditor& c = creditor->second;
@@ -605,7 +690,7 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
                   " bridging credit outstanding");
   }
 
-  out.closing_balance = builder.balance();
+  out.closing_balance = builder.total();
   OZ_INVARIANT(!out.closing_balance.IsNegative(), "a client's balance is never negative");
   OZ_INVARIANT(!out.credit.after.loan.IsNegative() && !out.credit.after.to_recover.IsNegative(),
                "credit balances are never negative");

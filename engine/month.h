@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/bridging.h"
+#include "engine/direct_debit.h"
 #include "engine/learning.h"
 #include "engine/ledger.h"
 #include "engine/relief.h"
@@ -27,6 +28,19 @@ struct MonthPolicy {
   // Bridging policies by date; the one in force on the month's first day applies. None in force:
   // no credit is drawn and no minimum is checked.
   std::vector<BridgingPolicy> bridging = {BridgingPolicy{}};
+  // The double-debit guard per bill kind. Empty (the engine's default): no guard. The product's
+  // configuration defaults to DoubleDebitPolicy::Default() (see adapters/config).
+  DoubleDebitPolicy double_debit;
+};
+
+// A bill and month held by the double-debit guard: its money stays reserved on the client's funds
+// until the direct debit is confirmed cancelled (or overridden); then `release-held` pays it.
+struct HeldBill {
+  BillId bill;
+  BillKind kind = BillKind::kRent;
+  YearMonth period;
+  Money amount;
+  Date due;
 };
 
 // Everything the engine needs about one client for one month.
@@ -46,6 +60,11 @@ struct ClientCase {
   std::vector<HandOverDecision> hand_overs;    // the coach's hand-over decisions
   std::vector<PaymentConfirmation> confirmations;  // safety-net confirmations
   std::vector<Assessment> assessments;         // for the checkpoint (not used by the month)
+  // Money on the client's funds the run must not spend: payments that failed (rejected, returned,
+  // cancelled) awaiting re-issue or release, and bills held by the double-debit guard.
+  Money reserved;
+  std::vector<DirectDebitRecord> direct_debits;  // every record for the client's bills
+  std::vector<HeldBill> held;  // bills held by earlier runs and not yet released
 };
 
 // The party paid: a creditor, or the client (leefgeld).
@@ -100,8 +119,12 @@ enum class SignalKind {
   kBillsUnpaid,             // bills went unpaid this month
   kNoBenefit,               // no bijstand recorded for the month: no credit drawn
   kPaymentMissed,           // under the safety net the client missed a bill: moved back
+  kDoubleDebitRisk,         // a bill paid or held while the client's own direct debit may run
+  // From the bank's feedback (pain.002, camt.053/054), raised by the import, not the month:
+  kPaymentFailed,           // a payment was rejected or came back; its money waits on the client
+  kDoublePayment,           // a refund or return shows a bill was paid twice
 };
-constexpr int kSignalKindCount = 8;
+constexpr int kSignalKindCount = 11;
 const char* ToString(SignalKind kind);  // "toeslag_overdue", ...
 const char* Describe(SignalKind kind);  // Dutch / English, for reports
 
@@ -162,6 +185,7 @@ struct ClientMonth {
   std::vector<ClientPaysBill> client_pays;  // due this month, paid by the client
   // What this month processed: "receipt:<id>" and "write_off:<id>" (the store records them).
   std::vector<std::string> processed;
+  std::vector<HeldBill> holds;  // bills this run held (double-debit guard): reserved, not paid
 };
 
 struct ExecutionPlan {
@@ -177,6 +201,18 @@ ExecutionPlan PlanExecution(Date due, Date run_date, int settlement_business_day
 // "OZ-L-202701-C0001" for leefgeld.
 std::string BillEndToEndId(const BillId& bill, YearMonth period);
 std::string AllowanceEndToEndId(const ClientId& client, YearMonth period);
+
+// A payment for a held bill, released on `run_date` (when its direct debit is confirmed
+// cancelled or a coach overrode the guard). Same idempotency key and EndToEndId as the run would
+// have given it, so it can be booked once only.
+Payment ReleasedBillPayment(const ClientId& client, const Bill& bill, const Creditor& creditor,
+                            const HeldBill& held, Date run_date, int settlement_business_days);
+
+// The re-issue of a failed payment (rejected, returned or cancelled): attempt `attempt` (2..9),
+// to `payee` (the corrected details), a new key "<key>#<attempt>" and an EndToEndId of the same
+// length ("OZ-B-..." becomes "OZB2-..."). nullopt when `attempt` is out of range.
+std::optional<Payment> ReissuedPayment(const Payment& original, int attempt, Payee payee,
+                                       Date run_date, int settlement_business_days);
 
 // Computes one client's month. Returns nullopt when the client is not in relief in `month` and
 // has nothing to settle from it (see ClientMonth::after_relief).

@@ -213,7 +213,7 @@ int Main(int argc, char** argv) {
   receipt->add_option("--id", ro.id, "a unique id, e.g. the bank's reference")->required();
   receipt->add_option("--client", ro.client, "the client number")->required();
   receipt->add_option("--kind", ro.kind, "rent_allowance, care_allowance, child_budget, "
-                                         "holiday_allowance, energy_refund")->required();
+                                         "holiday_allowance, energy_refund, creditor_refund")->required();
   receipt->add_option("--received-on", ro.received_on, "YYYY-MM-DD")->required();
   receipt->add_option("--amount", ro.amount, "euros, e.g. 1200.00")->required();
   receipt->add_option("--covers-from", ro.covers_from, "first month it pays for (toeslagen)");

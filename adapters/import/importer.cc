@@ -303,7 +303,7 @@ std::optional<YearMonth> OptMonth(RowReader& r, const std::string& col) {
 }
 
 constexpr const char* kIncomeKinds =
-    "rent_allowance, care_allowance, child_budget, holiday_allowance, energy_refund";
+    "rent_allowance, care_allowance, child_budget, holiday_allowance, energy_refund, creditor_refund";
 
 void ParseToeslag(RowReader& r, ParsedImport* out) {
   ToeslagExpectation e;
