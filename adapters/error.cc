@@ -10,6 +10,8 @@ int ExitCodeFor(ErrorCode code) {
     case ErrorCode::kStorage: return 6;
     case ErrorCode::kIo: return 7;
     case ErrorCode::kInvalidOutput: return 8;
+    case ErrorCode::kRefused: return 9;
+    case ErrorCode::kConflict: return 10;
   }
   return 1;
 }

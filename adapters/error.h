@@ -16,6 +16,8 @@ enum class ErrorCode {
   kStorage,       // the database refused or failed
   kIo,            // a file could not be read or written
   kInvalidOutput, // a file we wrote failed its own checks or the official schema: a bug
+  kRefused,       // not allowed: this user, role or batch state (four eyes); nothing was changed
+  kConflict,      // already done or clashing with what is stored; nothing was changed
 };
 
 struct Error {

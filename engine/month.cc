@@ -273,7 +273,7 @@ void PayAllowance(const ClientCase& input, const MonthPolicy& policy, YearMonth 
                 PaymentPurpose::kAllowance, std::nullopt, std::nullopt, month,
                 Payee{input.client.name, input.client.own_iban, std::nullopt, std::nullopt},
                 amount, due, plan.execution, plan.late,
-                PaymentReference{ReferenceKind::kFreeText, std::move(text)}},
+                PaymentReference{ReferenceKind::kFreeText, std::move(text)}, std::nullopt, false},
                EntryKind::kAllowancePaid);
 }
 
@@ -427,7 +427,9 @@ Payment ReleasedBillPayment(const ClientId& client, const Bill& bill, const Cred
                  held.due,
                  plan.execution,
                  plan.late,
-                 bill.reference};
+                 bill.reference,
+                 std::nullopt,
+                 false};
 }
 
 std::optional<Payment> ReissuedPayment(const Payment& original, int attempt, Payee payee,
@@ -441,6 +443,7 @@ std::optional<Payment> ReissuedPayment(const Payment& original, int attempt, Pay
   p.end_to_end_id = std::string("OZ") + e2e[e2e[2] == '-' ? 3 : 2] + std::to_string(attempt) +
                     "-" + e2e.substr(5);
   p.payee = std::move(payee);
+  p.replaces = original.key;
   const ExecutionPlan plan = PlanExecution(original.due, run_date, settlement_business_days);
   p.execution = plan.execution;
   p.late = plan.late;
@@ -510,6 +513,10 @@ ExecutionPlan PlanExecution(Date due, Date run_date, int settlement_business_day
 
 std::string BillEndToEndId(const BillId& bill, YearMonth period) {
   return "OZ-B-" + period.ToCompactString() + "-" + bill.value;
+}
+
+std::string BillPaymentKey(const ClientId& client, const BillId& bill, YearMonth period) {
+  return Key(client, "bill:" + bill.value, period);
 }
 
 std::string AllowanceEndToEndId(const ClientId& client, YearMonth period) {
@@ -634,7 +641,8 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
     const Creditor& c = creditor->second;
     builder.Pay({key, BillEndToEndId(bill.id, month), id, PaymentPurpose::kBill, bill.id,
                  bill.kind, month, Payee{c.name, c.iban, c.bic, c.address}, bill.amount, due.due,
-                 plan.execution, plan.late, bill.reference},
+                 plan.execution, plan.late, bill.reference, std::nullopt,
+                 guard == GuardDecision::kPayWithWarning},
                 EntryKind::kBillPaid);
   }
 

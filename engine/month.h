@@ -92,6 +92,9 @@ struct Payment {
   Date execution;  // requested execution date (ReqdExctnDt)
   bool late = false;  // cannot reach the payee by its due date any more
   PaymentReference remittance;
+  std::optional<std::string> replaces;  // a re-issue: the key of the failed payment it replaces
+  bool double_debit_risk = false;  // paid while the client's own direct debit was not confirmed
+                                   // cancelled (the guard's warning)
 };
 
 enum class UnpaidReason {
@@ -200,6 +203,8 @@ ExecutionPlan PlanExecution(Date due, Date run_date, int settlement_business_day
 // The EndToEndId for an idempotency key's parts, e.g. "OZ-B-202701-B00012" for a bill and
 // "OZ-L-202701-C0001" for leefgeld.
 std::string BillEndToEndId(const BillId& bill, YearMonth period);
+// The idempotency key of a bill's payment for a period: "<client>|bill:<bill>|YYYY-MM".
+std::string BillPaymentKey(const ClientId& client, const BillId& bill, YearMonth period);
 std::string AllowanceEndToEndId(const ClientId& client, YearMonth period);
 
 // A payment for a held bill, released on `run_date` (when its direct debit is confirmed

@@ -107,14 +107,15 @@ class FilePipeline {
                                 })});
   }
 
-  Status<Error> Finish(Store& store, std::vector<FileRecord>* written) {
+  // `record`: store each file as written; otherwise (a re-write) leave the store as it is.
+  Status<Error> Finish(Store& store, std::vector<FileRecord>* written, bool record = true) {
     Status<Error> result;
     for (Job& job : jobs_) {
       Status<Error> s = job.done.get();
       if (s) s = CommitFile(job.path + ".part", job.path);
       Result<FileHashes, Error> hashes = s ? HashFile(job.path) : Unexpected(s.error());
       if (hashes) {
-        s = store.MarkWritten(job.file.id, job.path, hashes->sha256, hashes->sha1);
+        if (record) s = store.MarkWritten(job.file.id, job.path, hashes->sha256, hashes->sha1);
       } else {
         s = Unexpected(hashes.error());
       }
@@ -174,20 +175,20 @@ class FilePipeline {
 
 }  // namespace
 
-Status<Error> WritePendingFiles(const Config& config, Store& store, const std::string& out_dir,
-                                std::vector<FileRecord>* written) {
-  auto pending = store.Files(std::nullopt, "pending");
-  if (!pending) return Unexpected(pending.error());
-  if (pending->empty()) return {};
+Status<Error> WriteFiles(const Config& config, Store& store, const std::vector<FileRecord>& files,
+                         const std::string& out_dir, bool record, std::vector<FileRecord>* written,
+                         std::string* schema_path) {
+  if (files.empty()) return {};
   xmlInitParser();
   FilePipeline pipeline(config, out_dir, 0);
-  for (const FileRecord& file : *pending) {
+  for (const FileRecord& file : files) {
     if (auto s = pipeline.Prepare(file.format); !s) return s;
     auto payments = store.FilePayments(file.id);
     if (!payments) return Unexpected(payments.error());
     pipeline.Submit(file, std::move(payments).value());
   }
-  return pipeline.Finish(store, written);
+  if (schema_path != nullptr) *schema_path = pipeline.schema_path();
+  return pipeline.Finish(store, written, record);
 }
 
 namespace {
@@ -322,10 +323,13 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
   report.month = o.month;
   report.run_date = o.run_date;
   // Refuse before booking anything: no schema, no bijstand amounts for the month.
-  xmlInitParser();  // once, before libxml2 is used from several threads
-  FilePipeline pipeline(config, o.out_dir, 1);
-  if (auto s = pipeline.Prepare(ToString(config.sepa.version)); !s) return Unexpected(s.error());
-  report.schema_path = pipeline.schema_path();
+  // The schema must be there before anything is booked: the batch's files are validated
+  // against it when they are exported.
+  if (auto xsd = XsdValidator::Load(config.sepa.schema_dir, ToString(config.sepa.version)); !xsd) {
+    return Unexpected(xsd.error());
+  } else {
+    report.schema_path = (*xsd)->schema_path();
+  }
   auto benefits = store.CountBenefits(o.month);
   if (!benefits) return Unexpected(benefits.error());
   if (*benefits == 0) {
@@ -340,16 +344,9 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
                       "for that month first; nothing was booked or paid");
     }
   }
-  // Files a crashed earlier run booked but did not write come first.
-  if (auto s = WritePendingFiles(config, store, o.out_dir, &report.files); !s) {
-    return Unexpected(s.error());
-  }
   const auto booking_started = std::chrono::steady_clock::now();
-  auto writer = store.BeginMonth({0, o.month, o.run_date, o.started_at, o.user});
+  auto writer = store.BeginMonth({0, o.month, o.run_date, o.started_at, o.user, "month"});
   if (!writer) return Unexpected(writer.error());
-  (*writer)->OnFileClosed([&pipeline](const FileRecord& file, std::vector<Payment> payments) {
-    pipeline.Submit(file, std::move(payments));
-  });
   Emitter emitter(config, o.out_dir, o.month, o.run_date);
   if (auto s = emitter.Open(); !s) return Unexpected(s.error());
   auto booked = BookClients(config, store, o, **writer, emitter, &report);
@@ -376,7 +373,9 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
   report.run_id = (*writer)->run_id();
   report.booking_seconds = SecondsSince(booking_started);
   const auto files_started = std::chrono::steady_clock::now();
-  if (auto s = pipeline.Finish(store, &report.files); !s) return Unexpected(s.error());
+  auto files = store.Files(report.run_id, "");
+  if (!files) return Unexpected(files.error());
+  report.files = std::move(files).value();  // allocated; written when the batch is exported
   if (auto s = emitter.Commit(&report.emission); !s) return Unexpected(s.error());
   report.files_seconds = SecondsSince(files_started);
   return report;

@@ -1,7 +1,8 @@
 // Running a month: the use case behind `ontzorg run`. Loads clients in chunks through the store,
-// calls the engine, books everything in one transaction, then writes, validates and hashes the
-// SEPA files from the store. A crash at any moment leaves either no booking (run again) or a
-// booking whose files are still "pending" (the next run writes them, byte-identical).
+// calls the engine and books everything in one transaction: the ledger, the payments, and the
+// batch (state "prepared", its files allocated with their MsgIds). The files are written when a
+// second person has approved the batch and it is exported (adapters/app/batches.h). A crash at
+// any moment leaves either no booking (run again) or the prepared batch.
 #ifndef ONTZORG_ADAPTERS_APP_RUN_MONTH_H_
 #define ONTZORG_ADAPTERS_APP_RUN_MONTH_H_
 
@@ -44,21 +45,22 @@ struct RunReport {
   };
   std::vector<CreditLine> credit_lines;
   std::vector<Finding> findings;
-  std::vector<FileRecord> files;  // written by this invocation (recovered ones included)
+  std::vector<FileRecord> files;  // allocated for the batch (written at export)
   EmissionReport emission;        // checkpoints and statements of the clients booked
   std::string schema_path;
-  double booking_seconds = 0;  // loading, computing and storing the month (files are written
-                               // and validated alongside, on other cores)
-  double files_seconds = 0;    // after the commit: the rest of the files, renames, hashes,
-                               // and putting the checkpoints and statements in place
+  double booking_seconds = 0;  // loading, computing and storing the month
+  double files_seconds = 0;    // after the commit: putting the checkpoints and statements in
+                               // place
 };
 
 Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunOptions& options);
 
-// Writes every file still "pending" in the store into `out_dir`: own checks, XSD validation,
-// atomic rename, SHA-256 and SHA-1. Appends the written records to `written`.
-Status<Error> WritePendingFiles(const Config& config, Store& store, const std::string& out_dir,
-                                std::vector<FileRecord>* written);
+// Writes `files` from the store into `out_dir`, two at a time: own checks, XSD validation,
+// atomic rename, SHA-256 and SHA-1. `record`: mark them written in the store (an export); else
+// leave the store unchanged (a re-write). Appends the written records to `written`.
+Status<Error> WriteFiles(const Config& config, Store& store, const std::vector<FileRecord>& files,
+                         const std::string& out_dir, bool record, std::vector<FileRecord>* written,
+                         std::string* schema_path);
 
 }  // namespace ontzorg
 

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "adapters/app/run_month.h"
+#include "adapters/cli/batch_commands.h"
 #include "adapters/cli/common.h"
 #include "adapters/cli/credit_commands.h"
 #include "adapters/cli/learning_commands.h"
@@ -71,7 +72,8 @@ int ImportCommand(const Globals& g, const std::string& dir) {
             << " bills, " << a.benefits.size() << " bijstand amounts, " << a.toeslagen.size()
             << " toeslag expectations, " << a.receipts.size() << " receipts, "
             << a.assessments.size() << " assessments, " << a.hand_overs.size()
-            << " hand-over decisions, " << a.confirmations.size() << " confirmations; "
+            << " hand-over decisions, " << a.confirmations.size() << " confirmations, "
+            << a.direct_debits.size() << " direct-debit records; "
             << report->skipped_identical << " rows were already stored and were skipped\n";
   return kExitOk;
 }
@@ -142,10 +144,11 @@ int Main(int argc, char** argv) {
                                  "benefits.csv, toeslagen.csv, receipts.csv (any of them)")
       ->required();
   std::string month, run_date, out = "out";
-  auto* run = app.add_subcommand("run", "run a month: book payments and write SEPA files");
+  auto* run = app.add_subcommand("run", "run a month: book it and prepare its payment batch "
+                                        "(files are written at export, after approval)");
   run->add_option("--month", month, "the month, YYYY-MM")->required();
   run->add_option("--run-date", run_date, "the run date, YYYY-MM-DD (default: today)");
-  run->add_option("--out", out, "folder for the SEPA files")->capture_default_str();
+  run->add_option("--out", out, "folder for checkpoints and statements")->capture_default_str();
   std::string report_month, credit_csv;
   auto* report = app.add_subcommand("report", "show the ledger check, runs, files and findings");
   report->add_option("--month", report_month, "only this month, YYYY-MM");
@@ -226,6 +229,8 @@ int Main(int argc, char** argv) {
       ->required()->check(CLI::IsMember({"iban", "bic", "bsn", "reference"}));
   check->add_option("value", value, "the value to check")->required();
 
+  const auto batch_command = AddBatchCommands(app, g);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -247,6 +252,7 @@ int Main(int argc, char** argv) {
   if (*confirm) return ConfirmCommand(g, co);
   if (*learning) return LearningReportCommand(g, learning_month);
   if (*check) return CheckCommand(what, value);
+  if (const int rc = batch_command(); rc >= 0) return rc;
   return kExitUsage;
 }
 

@@ -76,7 +76,7 @@ void PrintRunReport(const RunReport& r, std::ostream& out) {
   if (r.run_id > 0) {
     std::ostringstream took;
     took << std::fixed << std::setprecision(1) << "booking " << r.booking_seconds
-         << " s (files written alongside), finishing files " << r.files_seconds << " s";
+         << " s, checkpoints and statements " << r.files_seconds << " s";
     Line(out, "Duur / duration:", took.str());
   }
   if (r.run_id == 0 && r.clients_in_relief == 0 && r.clients_settling == 0) {
@@ -87,8 +87,11 @@ void PrintRunReport(const RunReport& r, std::ostream& out) {
            "booked by an earlier run; nothing was paid twice.\n";
   }
   if (!r.files.empty()) {
-    out << "SEPA-bestanden / SEPA files (each validated against "
-        << (r.schema_path.empty() ? "the official schema" : r.schema_path) << "):\n";
+    out << "Batch " << r.run_id << " klaargezet / prepared: " << r.files.size()
+        << " SEPA-bestand(en) / file(s), written when a second person with role finance has "
+           "approved it:\n    ontzorg approve --batch "
+        << r.run_id << " --user <someone else>   then   ontzorg export --batch " << r.run_id
+        << "\n";
     PrintFiles(r.files, out);
   }
   if (!r.credit_lines.empty()) {

@@ -199,6 +199,54 @@ Result<std::vector<BridgingPolicy>, Error> ReadBridging(Reader& r) {
   return out;
 }
 
+// [double_debit]: one key per bill kind, "hold" or "pay_with_warning"; a kind left out is not
+// guarded. Without the table: the product's default (rent paid with a warning, others held).
+Result<DoubleDebitPolicy, Error> ReadDoubleDebit(Reader& r) {
+  const toml::table* table = r.root().at_path("double_debit").as_table();
+  if (r.root().at_path("double_debit") && table == nullptr) {
+    return r.Bad("double_debit", "must be a table: [double_debit] with rent = \"hold\" ...");
+  }
+  if (table == nullptr) return DoubleDebitPolicy::Default();
+  DoubleDebitPolicy p;
+  for (const auto& [key, node] : *table) {
+    const std::string k = "double_debit." + std::string(key.str());
+    const auto kind = ParseBillKind(key.str());
+    if (!kind) return r.Bad(k, "is not a bill kind (rent, health_insurance, energy, water)");
+    const auto text = node.value<std::string>();
+    const auto action = text ? ParseDoubleDebitAction(*text) : std::nullopt;
+    if (!action) return r.Bad(k, "must be \"hold\" or \"pay_with_warning\"");
+    p.by_kind[*kind] = *action;
+  }
+  return p;
+}
+
+// [[bank.payers]]: accounts whose money into the managed account is recognised: iban and pays
+// ("bijstand" or "toeslagen").
+Result<std::map<std::string, PayerKind>, Error> ReadPayers(Reader& r) {
+  std::map<std::string, PayerKind> out;
+  const auto node = r.root().at_path("bank.payers");
+  if (!node) return out;
+  const toml::array* arr = node.as_array();
+  if (arr == nullptr || !arr->is_array_of_tables()) {
+    return r.Bad("bank.payers", "must be written as [[bank.payers]] tables with iban and pays");
+  }
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const std::string k = "bank.payers[" + std::to_string(i) + "].";
+    auto iban_text = r.String(k + "iban", std::nullopt);
+    if (!iban_text) return Unexpected(iban_text.error());
+    auto iban = ParseIban(*iban_text);
+    if (!iban) return r.Bad(k + "iban", ExplainIbanError(iban.error(), *iban_text));
+    auto pays = r.String(k + "pays", std::nullopt);
+    if (!pays) return Unexpected(pays.error());
+    const auto kind = ParsePayerKind(*pays);
+    if (!kind) return r.Bad(k + "pays", "must be \"bijstand\" or \"toeslagen\"");
+    if (!out.emplace(iban->compact(), *kind).second) {
+      return r.Bad(k + "iban", "is listed twice");
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 const char* ToString(PainVersion version) {
@@ -257,6 +305,10 @@ Result<Config, Error> LoadConfig(const std::string& path) {
   c.default_language = *language;
   OZ_TRY(bridging, ReadBridging(r));
   c.month.bridging = *bridging;
+  OZ_TRY(double_debit, ReadDoubleDebit(r));
+  c.month.double_debit = *double_debit;
+  OZ_TRY(payers, ReadPayers(r));
+  c.payers = *payers;
 #undef OZ_TRY
   return c;
 }

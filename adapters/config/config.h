@@ -3,10 +3,12 @@
 #ifndef ONTZORG_ADAPTERS_CONFIG_CONFIG_H_
 #define ONTZORG_ADAPTERS_CONFIG_CONFIG_H_
 
+#include <map>
 #include <optional>
 #include <string>
 
 #include "adapters/error.h"
+#include "engine/bank_feedback.h"
 #include "engine/learning.h"
 #include "engine/month.h"
 #include "engine/relief.h"
@@ -34,6 +36,9 @@ struct Config {
   CompetenceModel competences;    // from [learning] model (default: competences.toml)
   std::string texts_dir;          // client texts, one <language>.toml each (default: texts/)
   std::string default_language = "nl";
+  // Who pays into the managed account (compact IBAN -> bijstand / toeslagen), for matching the
+  // bank's statements. MonthPolicy::double_debit holds the double-debit guard.
+  std::map<std::string, PayerKind> payers;
 };
 
 // Reads and checks the file. Relative paths in it (store, schema_dir) are relative to the file.

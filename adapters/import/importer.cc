@@ -137,6 +137,7 @@ const std::map<std::string, std::vector<std::string>>& RequiredColumns() {
       {"assessments.csv", {"id", "client_id", "assessed_on", "assessed_by", "note", "levels"}},
       {"handovers.csv", {"id", "client_id", "bill_id", "state", "from", "reason", "decided_by",
                          "decided_on"}},
+      {"direct_debits.csv", {"bill_id", "status", "on", "confirmed_by"}},
       {"confirmations.csv", {"client_id", "bill_id", "period", "paid", "confirmed_by",
                              "confirmed_on"}},
   };
@@ -436,13 +437,36 @@ void ParseConfirmation(RowReader& r, ParsedImport* out) {
   out->batch.confirmations.push_back(std::move(c));
 }
 
+// A confirmation that the client's own direct debit with a bill's creditor is cancelled (or never
+// existed), or a coach's override; the client is the bill's.
+void ParseDirectDebit(RowReader& r, ParsedImport* out) {
+  DirectDebitRecord d;
+  d.bill = {r.Id("bill_id")};
+  const std::string status = r.Required("status");
+  if (const auto s = ParseDirectDebitStatus(status)) {
+    d.status = *s;
+  } else if (!status.empty()) {
+    r.Bad("status", "'" + status + "' must be cancelled, none or override");
+  }
+  d.on = r.ReqDate("on");
+  d.confirmed_by = r.Required("confirmed_by");
+  d.note = r.Get("note");
+  if (d.status == DirectDebitStatus::kOverride && d.note.empty()) {
+    r.Bad("note", "an override needs the coach's reason");
+  }
+  if (!r.ok()) return;
+  out->where["direct_debit:" + std::to_string(out->batch.direct_debits.size())] = r.where();
+  out->batch.direct_debits.push_back(std::move(d));
+}
+
 }  // namespace
 
 const std::vector<std::string>& ImportFileNames() {
   static const std::vector<std::string> kNames = {"creditors.csv", "clients.csv", "plans.csv",
                                                   "bills.csv",     "benefits.csv", "toeslagen.csv",
                                                   "receipts.csv",  "assessments.csv",
-                                                  "handovers.csv", "confirmations.csv"};
+                                                  "handovers.csv", "confirmations.csv",
+                                                  "direct_debits.csv"};
   return kNames;
 }
 
@@ -455,7 +479,8 @@ Result<ParsedImport, Error> ParseImportFiles(
     if (columns == RequiredColumns().end()) {
       problems.AddFile(name, "unknown file; expected creditors.csv, clients.csv, plans.csv, "
                              "bills.csv, benefits.csv, toeslagen.csv, receipts.csv, "
-                             "assessments.csv, handovers.csv or confirmations.csv");
+                             "assessments.csv, handovers.csv, confirmations.csv or "
+                             "direct_debits.csv");
       continue;
     }
     auto table = ParseCsv(text, name);
@@ -487,6 +512,7 @@ Result<ParsedImport, Error> ParseImportFiles(
       if (name == "assessments.csv") ParseAssessment(r, model, &parsed);
       if (name == "handovers.csv") ParseHandOverRow(r, &parsed);
       if (name == "confirmations.csv") ParseConfirmation(r, &parsed);
+      if (name == "direct_debits.csv") ParseDirectDebit(r, &parsed);
     }
   }
   if (!problems.empty()) return problems.Refusal();
@@ -669,6 +695,28 @@ Result<ImportReport, Error> CheckImport(const ParsedImport& parsed, const Import
   }
   for (const PaymentConfirmation& c : in.confirmations) {
     need_bill("confirmation:" + c.bill.value + "|" + c.period.ToString(), c.client, c.bill);
+  }
+  std::set<std::string> stored_direct_debits;
+  for (const DirectDebitRecord& d : existing.direct_debits) {
+    stored_direct_debits.insert(d.bill.value + "|" + ToString(d.status) + "|" + d.on.ToString() +
+                                "|" + d.confirmed_by + "|" + d.note);
+  }
+  for (size_t i = 0; i < in.direct_debits.size(); ++i) {
+    DirectDebitRecord d = in.direct_debits[i];
+    const auto it = bills.find(d.bill.value);
+    if (it == bills.end()) {
+      problems.Add(parsed.where.at("direct_debit:" + std::to_string(i)), "bill_id",
+                   "bill '" + d.bill.value + "' is not in bills.csv nor in the store");
+      continue;
+    }
+    d.client = it->second->client;
+    if (stored_direct_debits.insert(d.bill.value + "|" + ToString(d.status) + "|" +
+                                    d.on.ToString() + "|" + d.confirmed_by + "|" + d.note)
+            .second) {
+      report.added.direct_debits.push_back(d);
+    } else {
+      ++report.skipped_identical;
+    }
   }
   Reconcile(in.assessments, existing.assessments, [](const Assessment& a) { return a.id; },
             "assessment:", parsed, &problems, &report.added.assessments, skipped);

@@ -135,6 +135,10 @@ void WriteTransaction(XmlOut& x, const Payment& p, bool v09) {
   x.Close();
 }
 
+std::string PmtInfId(const std::string& msg_id, int group) {
+  return msg_id + "-" + std::to_string(group);
+}
+
 Money Sum(const std::vector<Payment>& payments, size_t begin, size_t end) {
   Money total;
   for (size_t i = begin; i < end; ++i) total += payments[i].amount;
@@ -146,7 +150,7 @@ void WriteGroup(XmlOut& x, const Pain001Header& h, const std::vector<Payment>& p
                 size_t begin, size_t end, int group) {
   const bool v09 = h.format == "pain.001.001.09";
   x.Open("PmtInf");
-  x.Leaf("PmtInfId", h.msg_id + "-" + std::to_string(group));
+  x.Leaf("PmtInfId", PmtInfId(h.msg_id, group));
   x.Leaf("PmtMtd", "TRF");
   x.Leaf("BtchBookg", h.batch_booking ? "true" : "false");
   x.Leaf("NbOfTxs", std::to_string(end - begin));
@@ -218,6 +222,16 @@ Status<Error> WritePain001(const Pain001Header& h, const std::vector<Payment>& p
   x.Close();
   if (!x.Finish()) return Fail(ErrorCode::kIo, path + ": cannot be written");
   return {};
+}
+
+std::vector<std::string> PmtInfIds(const std::string& msg_id, const std::vector<Payment>& payments) {
+  std::vector<std::string> out;
+  int group = 0;
+  for (size_t i = 0; i < payments.size(); ++i) {
+    if (i == 0 || payments[i].execution != payments[i - 1].execution) ++group;
+    out.push_back(PmtInfId(msg_id, group));
+  }
+  return out;
 }
 
 }  // namespace ontzorg

@@ -28,6 +28,10 @@ struct Pain001Header {
 Status<Error> WritePain001(const Pain001Header& header, const std::vector<Payment>& payments,
                            const std::string& path);
 
+// The PmtInfId WritePain001 gives each of `payments` (in file order): "<MsgId>-<n>", n counting
+// the execution dates. Used to match the bank's batch bookings and pain.002 group statuses.
+std::vector<std::string> PmtInfIds(const std::string& msg_id, const std::vector<Payment>& payments);
+
 }  // namespace ontzorg
 
 #endif  // ONTZORG_ADAPTERS_SEPA_PAIN001_WRITER_H_

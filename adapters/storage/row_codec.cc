@@ -138,6 +138,8 @@ Payment DecodePayment(const soci::row& r, size_t f) {
   }
   p.remittance = {ParseReferenceKind(GetText(r, f + 19)).value_or(ReferenceKind::kFreeText),
                   GetText(r, f + 20)};
+  p.replaces = GetOptText(r, f + 21);
+  p.double_debit_risk = GetInt(r, f + 22) != 0;
   return p;
 }
 

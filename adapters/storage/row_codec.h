@@ -38,7 +38,8 @@ Bill DecodeBill(const soci::row& r, size_t first);
 constexpr const char* kPaymentColumns =
     "key, end_to_end_id, client_id, purpose, bill_id, bill_kind, month, amount_cents, due_date, "
     "execution_date, late, payee_name, payee_iban, payee_bic, payee_street, payee_building, "
-    "payee_postcode, payee_town, payee_country, remittance_kind, remittance";
+    "payee_postcode, payee_town, payee_country, remittance_kind, remittance, replaces, "
+    "double_debit_risk";
 Payment DecodePayment(const soci::row& r, size_t first);
 constexpr const char* kToeslagColumns =
     "client_id, kind, applied_on, right_from, monthly_cents, first_payment, paid_to";

@@ -139,7 +139,71 @@ std::vector<Migration> Build() {
   const std::vector<std::string> records = {"assessments", "hand_overs", "confirmations"};
   v3.sqlite_only = SqliteAppendOnly(records);
   v3.postgresql_only = PostgresAppendOnly(records, false);
-  return {v1, v2, v3};
+  // v4: the batch lifecycle and the bank's feedback (issue 5). Users and roles; an append-only
+  // audit log of every transition; batch states (one row per state, so a batch is approved and
+  // exported at most once, by key); held bills; payment states from pain.002 and camt; re-issues
+  // linked to the payment they replace (at most once, by key); the client's own direct debits;
+  // imported bank files and their lines, assignments by hand, and signals from the bank.
+  Migration v4{4, "users, audit log, batch and payment states, holds, direct debits, bank files",
+               {}, {}, {}};
+  v4.common = {
+      "ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'month'",
+      "ALTER TABLE payments ADD COLUMN replaces TEXT",
+      "ALTER TABLE payments ADD COLUMN double_debit_risk BIGINT NOT NULL DEFAULT 0",
+      "CREATE UNIQUE INDEX payments_replaces ON payments (replaces)",
+      "CREATE INDEX payments_bill_month ON payments (bill_id, month)",
+      "INSERT INTO counters (name, value) VALUES ('audit', 0)",
+      "INSERT INTO counters (name, value) VALUES ('bank_file', 0)",
+      "INSERT INTO counters (name, value) VALUES ('bank_line', 0)",
+      "INSERT INTO counters (name, value) VALUES ('direct_debit', 0)",
+      "INSERT INTO counters (name, value) VALUES ('signal', 0)",
+      "CREATE TABLE users (name TEXT PRIMARY KEY, role TEXT NOT NULL, full_name TEXT NOT NULL, "
+      "created_by TEXT NOT NULL, created_at TEXT NOT NULL)",
+      "CREATE TABLE audit_log (seq BIGINT PRIMARY KEY, at TEXT NOT NULL, user_name TEXT NOT NULL, "
+      "action TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT NOT NULL)",
+      "CREATE INDEX audit_log_subject ON audit_log (subject)",
+      "CREATE TABLE batch_states (run_id BIGINT NOT NULL REFERENCES runs(id), state TEXT NOT NULL, "
+      "user_name TEXT NOT NULL, at TEXT NOT NULL, detail TEXT NOT NULL, "
+      "PRIMARY KEY (run_id, state))",
+      "CREATE TABLE holds (key TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES clients(id), "
+      "bill_id TEXT NOT NULL REFERENCES bills(id), bill_kind TEXT NOT NULL, period TEXT NOT NULL, "
+      "amount_cents BIGINT NOT NULL CHECK (amount_cents > 0), due_date TEXT NOT NULL, "
+      "run_id BIGINT NOT NULL REFERENCES runs(id))",
+      "CREATE INDEX holds_client ON holds (client_id)",
+      "CREATE TABLE payment_states (end_to_end_id TEXT NOT NULL REFERENCES "
+      "payments(end_to_end_id), state TEXT NOT NULL, reason_code TEXT NOT NULL, "
+      "source TEXT NOT NULL, at TEXT NOT NULL, detail TEXT NOT NULL, "
+      "PRIMARY KEY (end_to_end_id, state))",
+      "CREATE TABLE direct_debits (id TEXT PRIMARY KEY, bill_id TEXT NOT NULL REFERENCES bills(id), "
+      "client_id TEXT NOT NULL REFERENCES clients(id), status TEXT NOT NULL, on_date TEXT NOT NULL, "
+      "confirmed_by TEXT NOT NULL, note TEXT NOT NULL, recorded_by TEXT NOT NULL, "
+      "recorded_at TEXT NOT NULL)",
+      "CREATE INDEX direct_debits_client ON direct_debits (client_id)",
+      "CREATE TABLE bank_files (id BIGINT PRIMARY KEY, format TEXT NOT NULL, msg_id TEXT NOT NULL, "
+      "name TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE, imported_at TEXT NOT NULL, "
+      "user_name TEXT NOT NULL, summary TEXT NOT NULL)",
+      "CREATE TABLE bank_lines (id TEXT PRIMARY KEY, file_id BIGINT NOT NULL REFERENCES "
+      "bank_files(id), dedup_key TEXT NOT NULL UNIQUE, statement_id TEXT NOT NULL, "
+      "account TEXT NOT NULL, line BIGINT NOT NULL, booked_on TEXT, "
+      "amount_cents BIGINT NOT NULL, money_in BIGINT NOT NULL, kind TEXT NOT NULL, "
+      "client_id TEXT, payments TEXT NOT NULL, reason_code TEXT NOT NULL, "
+      "counterparty TEXT NOT NULL, remittance TEXT NOT NULL, detail TEXT NOT NULL)",
+      "CREATE INDEX bank_lines_kind ON bank_lines (kind)",
+      "CREATE TABLE bank_assignments (line_id TEXT PRIMARY KEY REFERENCES bank_lines(id), "
+      "client_id TEXT, kind TEXT NOT NULL, reason TEXT NOT NULL, user_name TEXT NOT NULL, "
+      "at TEXT NOT NULL)",
+      "CREATE TABLE client_signals (id BIGINT PRIMARY KEY, client_id TEXT NOT NULL, "
+      "code TEXT NOT NULL, amount_cents BIGINT NOT NULL, detail TEXT NOT NULL, "
+      "source TEXT NOT NULL, at TEXT NOT NULL)",
+      "CREATE INDEX client_signals_client ON client_signals (client_id)",
+  };
+  const std::vector<std::string> lifecycle = {"audit_log",     "batch_states", "holds",
+                                              "payment_states", "direct_debits", "bank_files",
+                                              "bank_lines",    "bank_assignments",
+                                              "client_signals"};
+  v4.sqlite_only = SqliteAppendOnly(lifecycle);
+  v4.postgresql_only = PostgresAppendOnly(lifecycle, false);
+  return {v1, v2, v3, v4};
 }
 
 }  // namespace

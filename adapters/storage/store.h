@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,7 @@ struct ImportBatch {
   std::vector<Assessment> assessments;        // keyed by id
   std::vector<HandOverDecision> hand_overs;   // keyed by id
   std::vector<PaymentConfirmation> confirmations;  // keyed by bill and period
+  std::vector<DirectDebitRecord> direct_debits;    // history: identical rows skipped
   std::string recorded_by = "import";         // who recorded the receipts, and when
   std::string recorded_at;
 };
@@ -83,6 +85,105 @@ struct RunRecord {
   Date run_date;
   std::string started_at;
   std::string user;
+  std::string kind = "month";  // "month", "reissue" (failed payments again), "release" (holds)
+};
+
+// --- The batch lifecycle and the bank's feedback (issue 5) -----------------------------------
+
+// Roles: finance (prepares, approves, exports, reads the bank's feedback), coach (their
+// caseload), admin (accounts), auditor (reads everything, changes nothing).
+struct User {
+  std::string name;  // login name
+  std::string role;
+  std::string full_name;
+};
+bool IsKnownRole(const std::string& role);
+
+struct AuditRecord {
+  int64_t seq = 0;
+  std::string at, user, action, subject, detail;
+};
+
+// A batch is the payments of one run. Its states, each at most once (by key): prepared ->
+// approved -> exported, or prepared/approved -> cancelled.
+struct BatchState {
+  std::string state, user, at, detail;
+};
+struct BatchRecord {
+  RunRecord run;
+  int64_t payments = 0;
+  Money amount;
+  std::vector<BatchState> states;  // in the order they happened
+  const BatchState* Find(const std::string& state) const;
+  // The current state: "cancelled", "exported", "approved" or "prepared" ("" if none recorded).
+  std::string State() const;
+};
+
+// A payment's state reported by the bank: accepted / pending / rejected (pain.002), booked /
+// returned (camt), cancelled (its batch was cancelled before export). At most one row per state.
+struct PaymentStateRow {
+  std::string end_to_end_id, state, reason_code, source, at, detail;
+};
+
+struct SignalRow {
+  ClientId client;
+  std::string code;  // a SignalKind's ToString
+  Money amount;
+  std::string detail, source, at;
+};
+
+struct BankFileRow {
+  std::string format, msg_id, name, sha256, imported_at, user, summary;
+};
+
+// One transaction of an imported statement and what it was matched to.
+struct BankLineRow {
+  std::string id;         // "BF<file>-<n>"; filled in by Apply
+  std::string dedup_key;  // account|statement|entry reference|tx: the same line never twice
+  std::string statement_id, account;
+  int64_t line = 0;
+  std::optional<Date> booked_on;
+  Money amount;
+  bool money_in = false;
+  std::string kind;  // a LineKind's ToString, or "assigned"
+  std::optional<ClientId> client;
+  std::string payments;  // EndToEndIds, comma separated
+  std::string reason_code, counterparty, remittance, detail;
+  std::optional<std::string> assigned_kind;  // set when read back with its assignment
+};
+
+struct AssignmentRow {
+  std::string line_id;
+  std::optional<ClientId> client;
+  std::string kind;  // an IncomeKind's ToString, or "ignore"
+  std::string reason, user, at;
+};
+
+// A change of the lifecycle, applied in one transaction: all of it or none.
+struct Changes {
+  struct RunEntry {
+    Entry entry;
+    int64_t run_id = 0;
+  };
+  std::vector<RunEntry> entries;  // reversals, booked on the payment's run
+  std::vector<PaymentStateRow> payment_states;
+  std::vector<std::pair<int64_t, BatchState>> batch_states;
+  std::vector<AuditRecord> audit;  // seq filled in by Apply
+  std::vector<SignalRow> signals;
+  std::optional<BankFileRow> bank_file;
+  std::vector<BankLineRow> bank_lines;  // of bank_file
+  // Receipts created from bank lines: each receipt's id is the id of the line at that index.
+  std::vector<std::pair<size_t, Receipt>> line_receipts;
+  std::vector<AssignmentRow> assignments;
+  std::vector<Receipt> receipts;  // with their own ids (assignments by hand)
+  std::vector<DirectDebitRecord> direct_debits;  // ids allocated by Apply
+  std::string recorded_by, recorded_at;          // for receipts and direct debits
+};
+
+// What Apply allocated.
+struct Applied {
+  std::optional<int64_t> bank_file_id;
+  std::vector<std::string> line_ids;
 };
 
 struct LedgerTotals {
@@ -169,6 +270,54 @@ class Store {
   // The managed account's balance, the sum of the client balances (they must be equal) and the
   // lowest client balance (it must not be negative).
   Result<LedgerTotals, Error> LedgerCheck();
+
+  // --- Users, audit, batches, the bank's feedback ----------------------------------------------
+  Status<Error> AddUser(const User& user, const std::string& by, const std::string& at);
+  Result<std::optional<User>, Error> FindUser(const std::string& name);
+  Result<std::vector<User>, Error> Users();
+  // The audit log, oldest first; `subject_prefix` "" for all, e.g. "batch:3".
+  Result<std::vector<AuditRecord>, Error> AuditLog(const std::string& subject_prefix);
+  Result<std::vector<BatchRecord>, Error> Batches();
+  Result<std::optional<BatchRecord>, Error> Batch(int64_t run_id);
+  // The batch's payments in file order (file, execution date, EndToEndId).
+  Result<std::vector<Payment>, Error> BatchPayments(int64_t run_id);
+  // Payments by EndToEndId (those found), with their file's MsgId and run.
+  struct SentRecord {
+    Payment payment;
+    std::string msg_id;
+    int64_t file_id = 0, run_id = 0;
+  };
+  Result<std::vector<SentRecord>, Error> PaymentsByEndToEndId(const std::vector<std::string>& ids);
+  Result<std::vector<SentRecord>, Error> PaymentsByMsgId(const std::string& msg_id);
+  Result<std::vector<SentRecord>, Error> PaymentsOfBill(const BillId& bill);
+  // The EndToEndId of the payment re-issuing the payment with `key`, if one does.
+  Result<std::optional<std::string>, Error> ReplacementOf(const std::string& key);
+  // Every state row of the payments (by EndToEndId), oldest first.
+  Result<std::vector<PaymentStateRow>, Error> PaymentStates(const std::vector<std::string>& ids);
+  // Which of `keys` are booked as ledger entries.
+  Result<std::set<std::string>, Error> ExistingEntryKeys(const std::vector<std::string>& keys);
+  Result<std::optional<BankFileRow>, Error> BankFileBySha256(const std::string& sha256);
+  Result<std::set<std::string>, Error> ExistingBankLines(const std::vector<std::string>& keys);
+  // Bank lines: "" every kind, else one kind (e.g. "unmatched"), with their assignments.
+  Result<std::vector<BankLineRow>, Error> BankLines(const std::string& kind);
+  Result<std::optional<BankLineRow>, Error> BankLine(const std::string& id);
+  Result<std::vector<SignalRow>, Error> ClientSignals(const std::optional<ClientId>& client);
+  Result<std::vector<DirectDebitRecord>, Error> DirectDebits(const ClientId& client);
+  // Held bills not yet paid (all clients when `client` is empty).
+  struct HoldRecord {
+    ClientId client;
+    HeldBill bill;
+    int64_t run_id = 0;
+  };
+  Result<std::vector<HoldRecord>, Error> OpenHolds(const std::optional<ClientId>& client);
+  Result<std::optional<Bill>, Error> FindBill(const BillId& bill);
+  Result<std::vector<Bill>, Error> BillsOfCreditor(const CreditorId& creditor);
+  Result<std::set<std::string>, Error> ClientIds();
+  Result<std::optional<Client>, Error> FindClient(const ClientId& client);
+  // Corrects a creditor's or client's IBAN (and BIC) in the reference data, with an audit row.
+  Status<Error> CorrectAccount(bool creditor, const std::string& id, const Iban& iban,
+                               const std::optional<std::string>& bic, const AuditRecord& audit);
+  Result<Applied, Error> Apply(const Changes& changes);
 
   soci::session& session() { return *sql_; }
 

@@ -10,6 +10,17 @@ namespace {
 
 constexpr size_t kFlushRows = 20000;
 
+long long NextCounterInSession(soci::session& sql, const std::string& name) {
+  sql << "UPDATE counters SET value = value + 1 WHERE name = :n", soci::use(name);
+  long long value = 0;
+  sql << "SELECT value FROM counters WHERE name = :n", soci::use(name), soci::into(value);
+  return value;
+}
+
+std::string HoldKey(const ClientId& client, const HeldBill& h) {
+  return BillPaymentKey(client, h.bill, h.period);
+}
+
 std::string PadId(int64_t id) {
   std::string s = std::to_string(id);
   return std::string(s.size() < 8 ? 8 - s.size() : 0, '0') + s;
@@ -186,6 +197,48 @@ Result<std::vector<ClientCase>, Error> Store::LoadCasesWhere(YearMonth month,
     attach(confirmations, [](const soci::row& r) { return DecodeConfirmation(r, 0); },
            &ClientCase::confirmations);
 
+    // The double-debit guard: every direct-debit record of the chunk's bills.
+    soci::rowset<soci::row> direct_debits =
+        (sql.prepare << "SELECT bill_id, client_id, status, on_date, confirmed_by, note FROM "
+                        "direct_debits WHERE client_id >= :f AND client_id <= :l "
+                        "ORDER BY recorded_at, id",
+         soci::use(first), soci::use(*last_id));
+    attach(direct_debits,
+           [](const soci::row& r) {
+             return DirectDebitRecord{
+                 BillId{GetText(r, 0)}, ClientId{GetText(r, 1)},
+                 ParseDirectDebitStatus(GetText(r, 2)).value_or(DirectDebitStatus::kOverride),
+                 GetDate(r, 3), GetText(r, 4), GetText(r, 5)};
+           },
+           &ClientCase::direct_debits);
+    // Reserved money: bills held and not yet paid, and failed payments (reversed) that no
+    // re-issue replaces yet.
+    soci::rowset<soci::row> holds =
+        (sql.prepare << "SELECT h.client_id, h.bill_id, h.bill_kind, h.period, h.amount_cents, "
+                        "h.due_date FROM holds h LEFT JOIN entries e ON e.key = h.key "
+                        "WHERE e.key IS NULL AND h.client_id >= :f AND h.client_id <= :l",
+         soci::use(first), soci::use(*last_id));
+    for (const soci::row& r : holds) {
+      const auto it = index.find(GetText(r, 0));
+      if (it == index.end()) continue;
+      ClientCase& c = cases[it->second];
+      HeldBill h{BillId{GetText(r, 1)}, ParseBillKind(GetText(r, 2)).value_or(BillKind::kRent),
+                 YearMonth::Parse(GetText(r, 3)).value(), Money::FromCents(GetInt(r, 4)),
+                 GetDate(r, 5)};
+      c.reserved += h.amount;
+      c.held.push_back(std::move(h));
+    }
+    soci::rowset<soci::row> failed =
+        (sql.prepare << "SELECT e.client_id, e.amount_cents FROM entries e LEFT JOIN payments p "
+                        "ON p.replaces || '|reversed' = e.key WHERE e.kind IN "
+                        "('payment_rejected', 'payment_returned', 'payment_cancelled') AND "
+                        "p.key IS NULL AND e.client_id >= :f AND e.client_id <= :l",
+         soci::use(first), soci::use(*last_id));
+    for (const soci::row& r : failed) {
+      const auto it = index.find(GetText(r, 0));
+      if (it != index.end()) cases[it->second].reserved += Money::FromCents(GetInt(r, 1));
+    }
+
     std::vector<ClientCase> with_plan;
     with_plan.reserve(cases.size());
     for (size_t i = 0; i < cases.size(); ++i) {
@@ -213,14 +266,19 @@ struct Store::MonthWriter::Buffers {
                        {"payee_street", T::kText}, {"payee_building", T::kText},
                        {"payee_postcode", T::kText}, {"payee_town", T::kText},
                        {"payee_country", T::kText}, {"remittance_kind", T::kText},
-                       {"remittance", T::kText}, {"file_id", T::kInt}, {"run_id", T::kInt}}};
+                       {"remittance", T::kText}, {"file_id", T::kInt}, {"run_id", T::kInt},
+                       {"replaces", T::kText}, {"double_debit_risk", T::kInt}}};
+  BulkInsert holds{"holds", {{"key", T::kText}, {"client_id", T::kText}, {"bill_id", T::kText},
+                             {"bill_kind", T::kText}, {"period", T::kText},
+                             {"amount_cents", T::kInt}, {"due_date", T::kText},
+                             {"run_id", T::kInt}}};
   BulkInsert findings{"findings", {{"run_id", T::kInt}, {"client_id", T::kText},
                                    {"code", T::kText}, {"bill_id", T::kText},
                                    {"amount_cents", T::kInt}, {"detail", T::kText}}};
   BulkInsert processed{"processed", {{"item", T::kText}, {"client_id", T::kText},
                                      {"run_id", T::kInt}, {"month", T::kText}}};
   size_t rows() const {
-    return entries.rows() + payments.rows() + findings.rows() + processed.rows();
+    return entries.rows() + payments.rows() + findings.rows() + processed.rows() + holds.rows();
   }
 };
 
@@ -232,9 +290,9 @@ Result<std::unique_ptr<Store::MonthWriter>, Error> Store::BeginMonth(const RunRe
     writer->run_.id = *id;
     const std::string month = run.month.ToString(), date = run.run_date.ToString();
     *sql_ << "INSERT INTO runs (id, month, run_date, started_at, user_name, clients, payments, "
-             "amount_cents) VALUES (:i, :m, :d, :s, :u, 0, 0, 0)",
+             "amount_cents, kind) VALUES (:i, :m, :d, :s, :u, 0, 0, 0, :k)",
         soci::use(writer->run_.id), soci::use(month), soci::use(date),
-        soci::use(run.started_at), soci::use(run.user);
+        soci::use(run.started_at), soci::use(run.user), soci::use(run.kind);
     return writer;
   } catch (const std::exception& e) {
     return Fail(ErrorCode::kStorage, std::string("cannot start the run: ") + e.what());
@@ -321,7 +379,12 @@ Status<Error> Store::MonthWriter::Add(const ClientMonth& month, const std::vecto
         .OptText(part(&Address::building)).OptText(part(&Address::postcode))
         .OptText(part(&Address::town)).OptText(part(&Address::country))
         .Text(ToString(p.remittance.kind)).Text(p.remittance.value).Int(open_file_->id)
-        .Int(run_.id);
+        .Int(run_.id).OptText(p.replaces).Int(p.double_debit_risk ? 1 : 0);
+  }
+  for (const HeldBill& h : month.holds) {
+    b.holds.Text(HoldKey(month.client, h)).Text(month.client.value).Text(h.bill.value)
+        .Text(ToString(h.kind)).Text(h.period.ToString()).Int(h.amount.cents())
+        .Text(h.due.ToString()).Int(run_.id);
   }
   for (const std::string& item : month.processed) {
     b.processed.Text(item).Text(month.client.value).Int(run_.id).Text(month.month.ToString());
@@ -343,6 +406,7 @@ Status<Error> Store::MonthWriter::Flush() {
     b.payments.Execute(sql, backend);
     b.findings.Execute(sql, backend);
     b.processed.Execute(sql, backend);
+    b.holds.Execute(sql, backend);
     if (open_file_) {
       sql << "UPDATE files SET tx_count = :n, ctrl_sum_cents = :s WHERE id = :i",
           soci::use(open_file_->tx_count), soci::use(open_file_->ctrl_sum_cents),
@@ -367,6 +431,20 @@ Status<Error> Store::MonthWriter::Commit(int64_t clients, int64_t payments, Mone
     const long long c = clients, p = payments, a = amount.cents();
     sql << "UPDATE runs SET clients = :c, payments = :p, amount_cents = :a WHERE id = :i",
         soci::use(c), soci::use(p), soci::use(a), soci::use(run_.id);
+    if (p > 0) {  // a batch to approve: its first state, and the audit log
+      const std::string detail = std::to_string(p) + " payments, " +
+                                 amount.ToDecimalString() + " EUR, " + run_.kind + " " +
+                                 run_.month.ToString();
+      sql << "INSERT INTO batch_states (run_id, state, user_name, at, detail) VALUES (:r, "
+             "'prepared', :u, :a, :d)",
+          soci::use(run_.id), soci::use(run_.user), soci::use(run_.started_at), soci::use(detail);
+      const long long seq = NextCounterInSession(sql, "audit");
+      const std::string subject = "batch:" + std::to_string(run_.id);
+      sql << "INSERT INTO audit_log (seq, at, user_name, action, subject, detail) VALUES (:s, "
+             ":a, :u, 'batch.prepared', :j, :d)",
+          soci::use(seq), soci::use(run_.started_at), soci::use(run_.user), soci::use(subject),
+          soci::use(detail);
+    }
     sql.commit();
     committed_ = true;
     return {};

@@ -140,7 +140,8 @@ int main(int argc, char** argv) {
   static const char* kHouse[] = {"single", "single", "single", "couple", "family", "family"};
   static const char* kLanguages[] = {"ar", "nl", "en"};  // the statement's language
   std::ofstream asm_(out + "/assessments.csv"), hand(out + "/handovers.csv"),
-      conf(out + "/confirmations.csv");
+      conf(out + "/confirmations.csv"), dd(out + "/direct_debits.csv");
+  dd << "bill_id,status,on,confirmed_by,note\n";
   asm_ << "id,client_id,assessed_on,assessed_by,note,levels\n";
   hand << "id,client_id,bill_id,state,from,reason,decided_by,decided_on\n";
   conf << "client_id,bill_id,period,paid,confirmed_by,confirmed_on\n";
@@ -192,6 +193,15 @@ int main(int argc, char** argv) {
     bill("E", "energy", kCreditors[3 + rng() % 2].id, energy, "monthly", 28, Kenmerk(rng));
     bill("W", "water", kCreditors[5].id, water_q, "quarterly", 20, Kenmerk(rng));
     bill("Z", "health_insurance", kCreditors[6 + rng() % 2].id, premium, "monthly", 1, Kenmerk(rng));
+    // The double-debit guard: the coach confirms each bill's own direct debit cancelled (or that
+    // there never was one) when the relief starts. Client 5 and every 11th after it has not
+    // confirmed its energy direct debit yet (held), client 7 and every 13th not its rent (paid
+    // with a warning).
+    for (const char* suffix : {"H", "E", "W", "Z"}) {
+      if ((i % 11 == 5 && suffix[0] == 'E') || (i % 13 == 7 && suffix[0] == 'H')) continue;
+      dd << id << "-" << suffix << "," << (suffix[0] == 'W' ? "none" : "cancelled") << ","
+         << start_month.FirstDay().AddDays(-30).ToString() << ",coach,\n";
+    }
     // Net bijstand per month (2026 levels after the holiday-pay reserve), pro rata in the first.
     const int64_t norm = couple ? 190000 : 133000;
     for (int m = 0; m < 10; ++m) {

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/adapters/test_support.h"
 
 namespace ontzorg {
@@ -34,6 +36,12 @@ std::string Default() {
 
 std::string Replace(std::string text, const std::string& from, const std::string& to) {
   return text.replace(text.find(from), from.size(), to);
+}
+
+// The 1-based line of the first occurrence of `what` in `text`.
+long LineOf(const std::string& text, const std::string& what) {
+  const size_t at = text.find(what);
+  return 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
 }
 
 TEST(ConfigTest, TheShippedConfigLoads) {
@@ -101,8 +109,33 @@ TEST(ConfigTest, DatedBridgingPoliciesAndTheirErrors) {
             "c.toml:44: bridging[0].valid_from: must be a date without quotes, like 2027-01-01");
   EXPECT_EQ(Load(Replace(Default(), "minimum_period = \"month\"", "minimum_period = \"day\"")),
             "c.toml:47: bridging[0].minimum_period: must be \"month\" or \"week\"");
-  EXPECT_EQ(Load(Default() + "\n[[bridging]]\nvalid_from = 2026-01-01\n"),
-            "c.toml:58: bridging[1].valid_from: another [[bridging]] policy has the same date");
+  const std::string twice = Default() + "\n[[bridging]]\nvalid_from = 2026-01-01\n";
+  const auto lines = std::count(twice.begin(), twice.end(), '\n');
+  EXPECT_EQ(Load(twice), "c.toml:" + std::to_string(lines) +
+                             ": bridging[1].valid_from: another [[bridging]] policy has the same "
+                             "date");
+}
+
+TEST(ConfigTest, DoubleDebitGuardAndPayersAndTheirErrors) {
+  auto c = LoadConfig(SourceDir() + "/config/ontzorg.toml");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->month.double_debit.by_kind.at(BillKind::kRent),
+            DoubleDebitAction::kPayWithWarning);
+  EXPECT_EQ(c->month.double_debit.by_kind.at(BillKind::kWater), DoubleDebitAction::kHold);
+  EXPECT_EQ(c->payers.at("NL86INGB0002445588"), PayerKind::kToeslagen);
+  EXPECT_EQ(Load(Replace(Default(), "water = \"hold\"", "water = \"wait\"")),
+            "c.toml:" + std::to_string(LineOf(Default(), "water = \"hold\"")) +
+                ": double_debit.water: must be \"hold\" or \"pay_with_warning\"");
+  EXPECT_EQ(Load(Replace(Default(), "water = \"hold\"", "gas = \"hold\"")),
+            "c.toml:" + std::to_string(LineOf(Default(), "water = \"hold\"")) +
+                ": double_debit.gas: is not a bill kind (rent, health_insurance, energy, water)");
+  EXPECT_EQ(Load(Replace(Default(), "pays = \"toeslagen\"", "pays = \"salary\"")),
+            "c.toml:" + std::to_string(LineOf(Default(), "pays = \"toeslagen\"")) +
+                ": bank.payers[1].pays: must be \"bijstand\" or \"toeslagen\"");
+  EXPECT_EQ(Load(Replace(Default(), "NL86INGB0002445588", "NL87INGB0002445588")),
+            "c.toml:" + std::to_string(LineOf(Default(), "NL86INGB0002445588")) +
+                ": bank.payers[1].iban: the check digits do not match (mod 97): probably a typing "
+                "error; ask the creditor for the IBAN again");
 }
 
 TEST(ConfigTest, TheCompetenceModelAndEveryLanguageFileAgree) {

@@ -1,0 +1,71 @@
+// The batch lifecycle: prepared (by `run`, `reissue` or `release-held`) -> approved by a second
+// person -> exported (files written, validated, hashed) -> accepted/rejected per payment
+// (pain.002) -> booked (camt.053). A prepared or approved batch can be cancelled; an exported one is
+// never exported again (a lost file is re-written byte-identical with the same MsgId). Every
+// transition is one transaction with its audit row.
+#ifndef ONTZORG_ADAPTERS_APP_BATCHES_H_
+#define ONTZORG_ADAPTERS_APP_BATCHES_H_
+
+#include <string>
+#include <vector>
+
+#include "adapters/config/config.h"
+#include "adapters/error.h"
+#include "adapters/storage/store.h"
+
+namespace ontzorg {
+
+// Who acts, and when ("YYYY-MM-DDThh:mm:ss").
+struct Actor {
+  std::string user;
+  std::string at;
+};
+
+// The user, if registered with one of `roles`; otherwise kRefused naming what is needed.
+Result<User, Error> RequireRole(Store& store, const std::string& user,
+                                const std::vector<std::string>& roles, const std::string& action);
+
+// SHA-256 over the batch's payments (EndToEndId, amount, payee IBAN, execution date, file): what
+// the approver approved. Export refuses if it changed.
+std::string BatchDigest(const std::vector<Payment>& payments);
+
+Status<Error> ApproveBatch(Store& store, int64_t batch, const Actor& actor);
+
+struct ExportReport {
+  std::vector<FileRecord> files;
+  std::string schema_path;
+};
+Result<ExportReport, Error> ExportBatch(const Config& config, Store& store, int64_t batch,
+                                        const std::string& out_dir, const Actor& actor);
+// Writes an exported batch's files again into `out_dir` and checks each is byte-identical to what
+// was exported (the recorded SHA-256).
+Result<ExportReport, Error> RewriteBatch(const Config& config, Store& store, int64_t batch,
+                                         const std::string& out_dir, const Actor& actor);
+// Cancels a prepared or approved batch: each payment's money goes back to its client (a reversing
+// entry) and is reserved until re-issued.
+Status<Error> CancelBatch(Store& store, int64_t batch, const std::string& reason,
+                          const Actor& actor);
+
+struct PreparedBatch {
+  int64_t batch = 0;  // 0: nothing to prepare
+  int64_t payments = 0;
+  Money amount;
+  std::vector<std::string> notes;  // per payment: what was prepared, or why not
+};
+// Re-issues failed payments (rejected, returned, cancelled) as a new prepared batch, each linked
+// to the payment it replaces, to the payee's current (corrected) account.
+Result<PreparedBatch, Error> ReissuePayments(const Config& config, Store& store,
+                                             const std::vector<std::string>& end_to_end_ids,
+                                             Date run_date, const Actor& actor);
+// Prepares a batch of the held bills whose direct debit is now confirmed cancelled (or a coach
+// overrode the guard).
+Result<PreparedBatch, Error> ReleaseHeld(const Config& config, Store& store, Date run_date,
+                                         const Actor& actor);
+
+// Records a direct-debit confirmation or override for a bill (checked: the bill exists; an
+// override needs a note).
+Status<Error> RecordDirectDebit(Store& store, const DirectDebitRecord& record, const Actor& actor);
+
+}  // namespace ontzorg
+
+#endif  // ONTZORG_ADAPTERS_APP_BATCHES_H_

@@ -1,0 +1,510 @@
+#include "adapters/cli/batch_commands.h"
+
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "adapters/app/batches.h"
+#include "adapters/app/feedback.h"
+#include "adapters/bank/bank_xml.h"
+#include "adapters/system/files.h"
+#include "engine/checks.h"
+
+namespace ontzorg {
+namespace {
+
+struct Options {
+  int64_t batch = 0;
+  std::string out = "out";
+  std::string reason, name, role, full_name, file, line, client, kind, bill, status, on,
+      confirmed_by, note, creditor, iban, bic, run_date, csv, subject;
+  std::vector<std::string> payments, files;
+  bool all = false;
+};
+
+Actor Me(const Globals& g) { return {g.user, NowIsoSeconds()}; }
+
+std::string Euro(Money m) { return "EUR " + m.ToDecimalString(); }
+
+// Runs `f` with the opened store; maps errors to exit codes.
+int WithStore(const Globals& g, const std::function<Status<Error>(Opened&)>& f) {
+  auto opened = OpenStore(g);
+  if (!opened) return Report(opened.error());
+  Opened o = std::move(opened).value();
+  if (auto s = f(o); !s) return Report(s.error());
+  return kExitOk;
+}
+
+void PrintBatch(const BatchRecord& b, std::ostream& out) {
+  out << "batch " << b.run.id << "  " << std::left << std::setw(8) << b.run.kind << " "
+      << b.run.month.ToString() << "  " << std::right << std::setw(7) << b.payments
+      << " payments  " << std::setw(16) << Euro(b.amount) << "  " << b.State() << "\n";
+  for (const BatchState& s : b.states) {
+    out << "    " << std::left << std::setw(10) << s.state << s.at << "  " << s.user << "  "
+        << s.detail << "\n";
+  }
+}
+
+int UserCommand(const Globals& g, const Options& o, bool list) {
+  return WithStore(g, [&](Opened& opened) -> Status<Error> {
+    Store& store = *opened.store;
+    if (list) {
+      auto users = store.Users();
+      if (!users) return Unexpected(users.error());
+      for (const User& u : *users) {
+        std::cout << std::left << std::setw(16) << u.name << std::setw(10) << u.role << u.full_name
+                  << "\n";
+      }
+      return {};
+    }
+    if (!IsKnownRole(o.role)) {
+      return Fail(ErrorCode::kBadInput, "--role '" + o.role + "': use finance, coach, admin or "
+                                        "auditor");
+    }
+    if (!IsValidId(o.name)) {
+      return Fail(ErrorCode::kBadInput, "--name '" + o.name + "': 1-35 letters, digits or '-'");
+    }
+    // The first account may be made by anyone (setting up); after that only an admin adds users.
+    auto users = store.Users();
+    if (!users) return Unexpected(users.error());
+    if (!users->empty()) {
+      auto admin = RequireRole(store, g.user, {"admin"}, "add users");
+      if (!admin) return Unexpected(admin.error());
+    }
+    if (auto s = store.AddUser({o.name, o.role, o.full_name}, g.user, NowIsoSeconds()); !s) {
+      return s;
+    }
+    std::cout << "user " << o.name << " added with role " << o.role << "\n";
+    return {};
+  });
+}
+
+int BatchesCommand(const Globals& g) {
+  return WithStore(g, [&](Opened& opened) -> Status<Error> {
+    auto batches = opened.store->Batches();
+    if (!batches) return Unexpected(batches.error());
+    if (batches->empty()) std::cout << "no batches yet (ontzorg run prepares one)\n";
+    for (const BatchRecord& b : *batches) PrintBatch(b, std::cout);
+    return {};
+  });
+}
+
+int ApproveCommand(const Globals& g, const Options& o) {
+  return WithStore(g, [&](Opened& opened) -> Status<Error> {
+    if (auto s = ApproveBatch(*opened.store, o.batch, Me(g)); !s) return s;
+    std::cout << "batch " << o.batch << " approved by " << g.user
+              << "; export it with: ontzorg export --batch " << o.batch << "\n";
+    return {};
+  });
+}
+
+void PrintFileList(const std::vector<FileRecord>& files) {
+  for (const FileRecord& f : files) {
+    std::cout << "  " << f.written_path << "\n      MsgId " << f.msg_id << ", " << f.tx_count
+              << " transactions, " << Euro(Money::FromCents(f.ctrl_sum_cents)) << "\n      SHA-256 "
+              << f.sha256 << "\n      SHA-1   " << f.sha1 << "  (BNG hash total)\n";
+  }
+}
+
+int ExportCommand(const Globals& g, const Options& o, bool rewrite) {
+  return WithStore(g, [&](Opened& opened) -> Status<Error> {
+    auto r = rewrite ? RewriteBatch(opened.config, *opened.store, o.batch, o.out, Me(g))
+                     : ExportBatch(opened.config, *opened.store, o.batch, o.out, Me(g));
+    if (!r) return Unexpected(r.error());
+    std::cout << "batch " << o.batch << (rewrite ? " re-written (byte-identical, same MsgIds)"
+                                                 : " exported")
+              << ": " << r->files.size() << " file(s), each validated against "
+              << r->schema_path << "\n";
+    PrintFileList(r->files);
+    return {};
+  });
+}
+
+int CancelCommand(const Globals& g, const Options& o) {
+  return WithStore(g, [&](Opened& opened) -> Status<Error> {
+    if (auto s = CancelBatch(*opened.store, o.batch, o.reason, Me(g)); !s) return s;
+    std::cout << "batch " << o.batch << " cancelled; its payments' money is back on the clients' "
+                 "accounts and reserved until re-issued (ontzorg reissue --payment ...)\n";
+    return {};
+  });
+}
+
+void PrintPrepared(const PreparedBatch& p) {
+  for (const std::string& n : p.notes) std::cout << "  " << n << "\n";
+  if (p.batch == 0) {
+    std::cout << "nothing to prepare\n";
+    return;
+  }
+  std::cout << "batch " << p.batch << " prepared: " << p.payments << " payment(s), "
+            << Euro(p.amount) << "; a second person approves it: ontzorg approve --batch "
+            << p.batch << "\n";
+}
+
+int ReissueCommand(const Globals& g, const Options& o, bool release) {
+  const auto date = o.run_date.empty() ? Today() : ParseFlag<Date>("--run-date", o.run_date);
+  if (!date) return ExitCodeFor(ErrorCode::kBadInput);
+  return WithStore(g, [&](Opened& opened) -> Status<Error> {
+    auto p = release ? ReleaseHeld(opened.config, *opened.store, *date, Me(g))
+                     : ReissuePayments(opened.config, *opened.store, o.payments, *date, Me(g));
+    if (!p) return Unexpected(p.error());
+    PrintPrepared(*p);
+    return {};
+  });
+}
+
+int DirectDebitCommand(const Globals& g, const Options& o) {
+  const auto status = ParseDirectDebitStatus(o.status);
+  if (!status) {
+    std::cerr << "ontzorg: --status '" << o.status << "': use cancelled (the client's own direct "
+                 "debit is stopped), none (there never was one) or override (pay anyway; "
+                 "--note says why)\n";
+    return ExitCodeFor(ErrorCode::kBadInput);
+  }
+  const auto on = o.on.empty() ? Today() : ParseFlag<Date>("--on", o.on);
+  if (!on) return ExitCodeFor(ErrorCode::kBadInput);
+  return WithStore(g, [&](Opened& opened) -> Status<Error> {
+    DirectDebitRecord r{BillId{o.bill}, ClientId{}, *status, *on, o.confirmed_by, o.note};
+    if (auto s = RecordDirectDebit(*opened.store, r, Me(g)); !s) return s;
+    std::cout << "bill " << o.bill << ": direct debit " << o.status << " on " << on->ToString()
+              << " recorded; held payments go out with: ontzorg release-held\n";
+    return {};
+  });
+}
+
+int CorrectAccountCommand(const Globals& g, const Options& o) {
+  const bool creditor = !o.creditor.empty();
+  if (creditor == !o.client.empty()) {
+    std::cerr << "ontzorg: give either --creditor ID or --client ID\n";
+    return kExitUsage;
+  }
+  auto iban = ParseIban(o.iban);
+  if (!iban) {
+    std::cerr << "ontzorg: --iban '" << o.iban << "': " << ExplainIbanError(iban.error(), o.iban)
+              << "\n";
+    return ExitCodeFor(ErrorCode::kBadInput);
+  }
+  std::optional<std::string> bic;
+  if (!o.bic.empty()) {
+    auto b = ParseBic(o.bic);
+    if (!b) {
+      std::cerr << "ontzorg: --bic '" << o.bic << "': " << ExplainBicError(b.error(), o.bic)
+                << "\n";
+      return ExitCodeFor(ErrorCode::kBadInput);
+    }
+    bic = *b;
+  }
+  return WithStore(g, [&](Opened& opened) -> Status<Error> {
+    Store& store = *opened.store;
+    auto user = RequireRole(store, g.user, {"finance"}, "correct an account");
+    if (!user) return Unexpected(user.error());
+    if (o.reason.empty()) return Fail(ErrorCode::kBadInput, "--reason: say why; nothing changed");
+    std::string old;
+    if (creditor) {
+      auto creditors = store.LoadCreditors();
+      if (!creditors) return Unexpected(creditors.error());
+      const auto it = creditors->find(CreditorId{o.creditor});
+      if (it == creditors->end()) {
+        return Fail(ErrorCode::kBadInput, "--creditor " + o.creditor + ": no such creditor");
+      }
+      old = it->second.iban.Formatted();
+    } else {
+      auto c = store.FindClient(ClientId{o.client});
+      if (!c) return Unexpected(c.error());
+      if (!*c) return Fail(ErrorCode::kBadInput, "--client " + o.client + ": no such client");
+      old = (*c)->own_iban.Formatted();
+    }
+    const std::string id = creditor ? o.creditor : o.client;
+    AuditRecord a{0, NowIsoSeconds(), g.user, "account.corrected",
+                  std::string(creditor ? "creditor:" : "client:") + id,
+                  old + " -> " + iban->Formatted() + ": " + o.reason};
+    if (auto s = store.CorrectAccount(creditor, id, *iban, bic, a); !s) return s;
+    std::cout << (creditor ? "creditor " : "client ") << id << ": IBAN " << old << " -> "
+              << iban->Formatted() << "\n";
+    return {};
+  });
+}
+
+int ImportBankCommand(const Globals& g, const std::vector<std::string>& files) {
+  return WithStore(g, [&](Opened& opened) -> Status<Error> {
+    for (const std::string& f : files) {
+      auto r = ImportBankFeedback(opened.config, *opened.store, f, Me(g));
+      if (!r) return Unexpected(r.error());
+      std::cout << f << ": " << r->format;
+      if (r->already_imported) {
+        std::cout << ", already imported " << r->already << "; nothing changed\n";
+        continue;
+      }
+      std::cout << ", MsgId " << r->msg_id << "\n";
+      if (!r->original_msg_id.empty()) {
+        std::cout << "  status report on our file " << r->original_msg_id
+                  << (r->group_status.empty() ? "" : ", group status " + r->group_status) << "\n";
+        for (const auto& s : r->statuses) {
+          std::cout << "  " << std::left << std::setw(24) << s.end_to_end_id << std::setw(10)
+                    << s.client << std::setw(10) << s.status << s.outcome
+                    << (s.reasons.empty() ? "" : "\n      " + s.reasons) << "\n";
+        }
+      }
+      for (const auto& s : r->skipped) {
+        std::cout << "  statement " << s.statement_id << " of account " << s.account << " ("
+                  << s.entries << " entries) skipped: not the managed account "
+                  << opened.config.debtor.iban.Formatted() << "\n";
+      }
+      for (const BankLineRow& l : r->lines) {
+        std::cout << "  " << std::left << std::setw(10) << l.id << std::setw(11) << l.kind
+                  << std::right << std::setw(12) << ((l.money_in ? "+" : "-") +
+                                                     l.amount.ToDecimalString())
+                  << "  " << l.detail << "\n";
+      }
+      if (r->lines_seen_before > 0) {
+        std::cout << "  " << r->lines_seen_before
+                  << " line(s) were imported before (from another file): nothing changed for "
+                     "them\n";
+      }
+      for (const std::string& n : r->notes) std::cout << "  LET OP / NOTE: " << n << "\n";
+    }
+    return {};
+  });
+}
+
+int BankLinesCommand(const Globals& g, bool all) {
+  return WithStore(g, [&](Opened& opened) -> Status<Error> {
+    auto lines = opened.store->BankLines(all ? "" : "unmatched");
+    if (!lines) return Unexpected(lines.error());
+    int open = 0;
+    for (const BankLineRow& l : *lines) {
+      if (!all && l.assigned_kind) continue;
+      ++open;
+      std::cout << std::left << std::setw(10) << l.id << std::setw(11) << l.kind
+                << (l.booked_on ? l.booked_on->ToString() : std::string("          ")) << " "
+                << std::right << std::setw(12)
+                << ((l.money_in ? "+" : "-") + l.amount.ToDecimalString()) << "  "
+                << l.counterparty << "  " << l.remittance << "\n      " << l.detail
+                << (l.assigned_kind ? " [assigned: " + *l.assigned_kind + "]" : "") << "\n";
+    }
+    if (!all) {
+      std::cout << open << " line(s) to assign (ontzorg assign --line ID --client C --as KIND "
+                           "--reason ..., or --as ignore)\n";
+    }
+    return {};
+  });
+}
+
+int AssignCommand(const Globals& g, const Options& o) {
+  return WithStore(g, [&](Opened& opened) -> Status<Error> {
+    std::optional<ClientId> client;
+    if (!o.client.empty()) client = ClientId{o.client};
+    if (auto s = AssignBankLine(*opened.store, o.line, client, o.kind, o.reason, Me(g)); !s) {
+      return s;
+    }
+    std::cout << "line " << o.line << " assigned: " << o.kind
+              << (client ? " for " + client->value + " (booked by the next run)" : "") << "\n";
+    return {};
+  });
+}
+
+std::string Csv(const std::string& v) {
+  if (v.find_first_of(",\"\n") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+int ReconcileCommand(const Globals& g, const Options& o) {
+  return WithStore(g, [&](Opened& opened) -> Status<Error> {
+    std::optional<int64_t> only;
+    if (o.batch > 0) only = o.batch;
+    auto r = Reconcile(*opened.store, only);
+    if (!r) return Unexpected(r.error());
+    if (!o.csv.empty()) {
+      std::ofstream file;
+      if (o.csv != "-") file.open(o.csv);
+      std::ostream& out = o.csv == "-" ? std::cout : file;
+      out << "batch,end_to_end_id,client,purpose,payee,amount,state,reason,replaced_by\n";
+      for (const auto& p : r->payments) {
+        out << p.batch << "," << Csv(p.end_to_end_id) << "," << Csv(p.client) << ","
+            << p.purpose << "," << Csv(p.payee) << "," << p.amount.ToDecimalString() << ","
+            << p.state << "," << Csv(p.reason) << "," << Csv(p.replaced_by) << "\n";
+      }
+      if (o.csv != "-" && !file) return Fail(ErrorCode::kIo, o.csv + ": cannot be written");
+      if (o.csv != "-") std::cout << "written " << o.csv << "\n";
+      return {};
+    }
+    std::cout << "Per batch / per batch: sent, accepted, rejected, returned, booked, cancelled, "
+                 "open\n";
+    for (const auto& b : r->batches) {
+      std::cout << "  batch " << std::left << std::setw(5) << b.batch << std::setw(8) << b.kind
+                << std::setw(10) << b.state << std::right << std::setw(6) << b.sent
+                << std::setw(6) << b.accepted << std::setw(6) << b.rejected << std::setw(6)
+                << b.returned << std::setw(6) << b.booked << std::setw(6) << b.cancelled
+                << std::setw(6) << b.open << "   sent " << Euro(b.sent_amount) << ", booked "
+                << Euro(b.booked_amount) << ", failed " << Euro(b.failed_amount) << "\n";
+    }
+    int differences = 0;
+    for (const auto& c : r->clients) {
+      if (c.difference.cents() == 0) continue;
+      ++differences;
+      std::cout << "  VERSCHIL / DIFFERENCE " << c.client << ": ledger paid "
+                << Euro(c.ledger_paid) << ", bank booked " << Euro(c.bank_booked)
+                << ", in transit " << Euro(c.in_transit) << "\n";
+    }
+    std::cout << "Per client: " << r->clients.size() << " clients, " << differences
+              << " with a difference between our ledger and the bank\n";
+    for (const auto& p : r->payments) {
+      if (p.state != "rejected" && p.state != "returned" && p.state != "cancelled") continue;
+      std::cout << "  " << p.state << ": " << p.end_to_end_id << " " << p.client << " "
+                << p.payee << " " << Euro(p.amount)
+                << (p.reason.empty() ? "" : " (" + p.reason + ")")
+                << (p.replaced_by.empty() ? "  -> not re-issued yet"
+                                          : "  -> re-issued as " + p.replaced_by)
+                << "\n";
+    }
+    std::cout << r->unmatched_lines << " bank line(s) wait to be assigned (ontzorg bank-lines)\n";
+    return {};
+  });
+}
+
+int AuditCommand(const Globals& g, const Options& o) {
+  return WithStore(g, [&](Opened& opened) -> Status<Error> {
+    auto log = opened.store->AuditLog(o.subject);
+    if (!log) return Unexpected(log.error());
+    for (const AuditRecord& a : *log) {
+      std::cout << std::setw(5) << a.seq << "  " << a.at << "  " << std::left << std::setw(10)
+                << a.user << std::setw(22) << a.action << std::setw(16) << a.subject << a.detail
+                << "\n";
+    }
+    return {};
+  });
+}
+
+int SignalsCommand(const Globals& g, const Options& o) {
+  return WithStore(g, [&](Opened& opened) -> Status<Error> {
+    std::optional<ClientId> client;
+    if (!o.client.empty()) client = ClientId{o.client};
+    auto signals = opened.store->ClientSignals(client);
+    if (!signals) return Unexpected(signals.error());
+    for (const SignalRow& s : *signals) {
+      std::cout << s.at << "  " << std::left << std::setw(10) << s.client.value << std::setw(16)
+                << s.code << s.detail << "\n";
+    }
+    if (signals->empty()) std::cout << "no signals from the bank\n";
+    return {};
+  });
+}
+
+int CheckFileCommand(const Globals& g, const std::vector<std::string>& files) {
+  auto config = LoadWithOverrides(g);
+  if (!config) return Report(config.error());
+  int rc = kExitOk;
+  for (const std::string& f : files) {
+    auto format = ValidateIsoFile(f, config->sepa.schema_dir);
+    if (!format) {
+      std::cout << "invalid: " << format.error().message << "\n";
+      rc = kExitInvalid;
+      continue;
+    }
+    std::cout << "valid: " << f << " is a " << *format << " message that validates against the "
+              << "official schema\n";
+  }
+  return rc;
+}
+
+}  // namespace
+
+std::function<int()> AddBatchCommands(CLI::App& app, const Globals& g) {
+  auto o = std::make_shared<Options>();
+  auto* user = app.add_subcommand("user", "accounts and roles (finance, coach, admin, auditor)");
+  auto* user_add = user->add_subcommand("add", "add a user (the first one: anyone; then admin)");
+  user_add->add_option("--name", o->name, "login name")->required();
+  user_add->add_option("--role", o->role, "finance, coach, admin or auditor")->required();
+  user_add->add_option("--full-name", o->full_name, "the person's name");
+  auto* user_list = user->add_subcommand("list", "list users and roles");
+  user->require_subcommand(1);
+  auto* batches = app.add_subcommand("batches", "list batches with their states and who did what");
+  auto* approve = app.add_subcommand("approve", "approve a prepared batch (four eyes: not by the "
+                                                "person who prepared it)");
+  approve->add_option("--batch", o->batch, "the batch number")->required();
+  auto* exp = app.add_subcommand("export", "write an approved batch's SEPA files (once)");
+  exp->add_option("--batch", o->batch, "the batch number")->required();
+  exp->add_option("--out", o->out, "folder for the files")->capture_default_str();
+  auto* rewrite = app.add_subcommand("rewrite", "write an exported batch's files again, "
+                                                "byte-identical (a lost file)");
+  rewrite->add_option("--batch", o->batch, "the batch number")->required();
+  rewrite->add_option("--out", o->out, "folder for the files")->capture_default_str();
+  auto* cancel = app.add_subcommand("cancel", "cancel a prepared or approved batch");
+  cancel->add_option("--batch", o->batch, "the batch number")->required();
+  cancel->add_option("--reason", o->reason, "why")->required();
+  auto* reissue = app.add_subcommand("reissue", "prepare a new batch re-issuing failed payments "
+                                                "(rejected, returned, cancelled)");
+  reissue->add_option("--payment", o->payments, "EndToEndId (repeat for more)")->required();
+  reissue->add_option("--run-date", o->run_date, "YYYY-MM-DD (default: today)");
+  auto* release = app.add_subcommand("release-held", "prepare a batch of held bills whose direct "
+                                                     "debit is now confirmed cancelled");
+  release->add_option("--run-date", o->run_date, "YYYY-MM-DD (default: today)");
+  auto* dd = app.add_subcommand("direct-debit", "record that a client's own direct debit with a "
+                                                "bill's creditor is cancelled (or none, or an "
+                                                "override)");
+  dd->add_option("--bill", o->bill, "the bill id")->required();
+  dd->add_option("--status", o->status, "cancelled, none or override")->required();
+  dd->add_option("--on", o->on, "YYYY-MM-DD (default: today)");
+  dd->add_option("--confirmed-by", o->confirmed_by, "who or what confirmed it")->required();
+  dd->add_option("--note", o->note, "for an override: the coach's reason");
+  auto* correct = app.add_subcommand("correct-account", "correct a creditor's or client's IBAN "
+                                                        "(before re-issuing a rejected payment)");
+  correct->add_option("--creditor", o->creditor, "creditor id");
+  correct->add_option("--client", o->client, "client id (leefgeld account)");
+  correct->add_option("--iban", o->iban, "the correct IBAN")->required();
+  correct->add_option("--bic", o->bic, "BIC (optional)");
+  correct->add_option("--reason", o->reason, "why, e.g. the creditor's letter")->required();
+  auto* import_bank = app.add_subcommand("import-bank", "read the bank's feedback: pain.002, "
+                                                        "camt.053, camt.054 files");
+  import_bank->add_option("files", o->files, "XML files")->required();
+  auto* lines = app.add_subcommand("bank-lines", "statement lines that match nothing, to assign");
+  lines->add_flag("--all", o->all, "every line with what it matched");
+  auto* assign = app.add_subcommand("assign", "assign an unmatched bank line by hand");
+  assign->add_option("--line", o->line, "the line id (ontzorg bank-lines)")->required();
+  assign->add_option("--client", o->client, "the client whose money it is");
+  assign->add_option("--as", o->kind, "rent_allowance, care_allowance, child_budget, "
+                                      "holiday_allowance, energy_refund, creditor_refund, "
+                                      "ignore")->required();
+  assign->add_option("--reason", o->reason, "why")->required();
+  auto* reconcile = app.add_subcommand("reconcile", "per batch what was sent, accepted, "
+                                                    "rejected, returned, booked; per client our "
+                                                    "ledger against the bank");
+  reconcile->add_option("--batch", o->batch, "one batch (default: all)");
+  reconcile->add_option("--csv", o->csv, "write every payment as CSV to FILE ('-': stdout)");
+  auto* audit = app.add_subcommand("audit", "the audit log");
+  audit->add_option("--subject", o->subject, "e.g. batch:3 (default: everything)");
+  auto* signals = app.add_subcommand("signals", "signals from the bank's feedback (failed "
+                                                "payments, double payments)");
+  signals->add_option("--client", o->client, "one client");
+  auto* check_file = app.add_subcommand("check-file", "check ISO 20022 files (pain.001, "
+                                                      "pain.002, camt) against the official "
+                                                      "schemas; exit 0 valid, 1 invalid");
+  check_file->add_option("files", o->files, "XML files")->required();
+
+  return [=, &g]() -> int {
+    if (*user_add) return UserCommand(g, *o, false);
+    if (*user_list) return UserCommand(g, *o, true);
+    if (*batches) return BatchesCommand(g);
+    if (*approve) return ApproveCommand(g, *o);
+    if (*exp) return ExportCommand(g, *o, false);
+    if (*rewrite) return ExportCommand(g, *o, true);
+    if (*cancel) return CancelCommand(g, *o);
+    if (*reissue) return ReissueCommand(g, *o, false);
+    if (*release) return ReissueCommand(g, *o, true);
+    if (*dd) return DirectDebitCommand(g, *o);
+    if (*correct) return CorrectAccountCommand(g, *o);
+    if (*import_bank) return ImportBankCommand(g, o->files);
+    if (*lines) return BankLinesCommand(g, o->all);
+    if (*assign) return AssignCommand(g, *o);
+    if (*reconcile) return ReconcileCommand(g, *o);
+    if (*audit) return AuditCommand(g, *o);
+    if (*signals) return SignalsCommand(g, *o);
+    if (*check_file) return CheckFileCommand(g, o->files);
+    return -1;
+  };
+}
+
+}  // namespace ontzorg

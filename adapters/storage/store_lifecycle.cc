@@ -1,0 +1,654 @@
+// Store: users, the audit log, batch and payment states, holds, direct debits and the bank's
+// feedback. Every change goes through Apply(): one transaction, all of it or none.
+#include <soci/soci.h>
+
+#include <algorithm>
+
+#include "adapters/storage/bulk_insert.h"
+#include "adapters/storage/row_codec.h"
+#include "adapters/storage/store.h"
+
+namespace ontzorg {
+namespace {
+
+Unexpected<Error> Failed(const std::string& what, const std::exception& e) {
+  return Fail(ErrorCode::kStorage, what + ": " + e.what());
+}
+
+// "a, b, c" placeholders are not portable across SOCI backends for vectors; ids are looked up
+// in slices with one query each, bound one by one.
+template <typename F>
+void ForEachSlice(const std::vector<std::string>& ids, size_t slice, F f) {
+  for (size_t i = 0; i < ids.size(); i += slice) {
+    f(std::vector<std::string>(ids.begin() + static_cast<std::ptrdiff_t>(i),
+                               ids.begin() + static_cast<std::ptrdiff_t>(
+                                                 std::min(ids.size(), i + slice))));
+  }
+}
+
+// Runs `sql` (ending in "IN (") for `ids` with the values inlined as quoted literals. The ids
+// were produced by our own code or checked as SEPA identifiers, but quotes are doubled anyway.
+std::string InList(const std::vector<std::string>& ids) {
+  std::string out = "(";
+  for (size_t i = 0; i < ids.size(); ++i) {
+    out += (i ? ",'" : "'");
+    for (char c : ids[i]) out += c == '\'' ? std::string("''") : std::string(1, c);
+    out += "'";
+  }
+  return out + ")";
+}
+
+constexpr const char* kSentColumns =
+    "p.key, p.end_to_end_id, p.client_id, p.purpose, p.bill_id, p.bill_kind, p.month, "
+    "p.amount_cents, p.due_date, p.execution_date, p.late, p.payee_name, p.payee_iban, "
+    "p.payee_bic, p.payee_street, p.payee_building, p.payee_postcode, p.payee_town, "
+    "p.payee_country, p.remittance_kind, p.remittance, p.replaces, p.double_debit_risk, "
+    "f.msg_id, f.id, p.run_id";
+
+Store::SentRecord DecodeSent(const soci::row& r) {
+  Store::SentRecord s;
+  s.payment = DecodePayment(r, 0);
+  s.msg_id = GetText(r, 23);
+  s.file_id = GetInt(r, 24);
+  s.run_id = GetInt(r, 25);
+  return s;
+}
+
+BankLineRow DecodeLine(const soci::row& r) {
+  BankLineRow l;
+  l.id = GetText(r, 0);
+  l.dedup_key = GetText(r, 1);
+  l.statement_id = GetText(r, 2);
+  l.account = GetText(r, 3);
+  l.line = GetInt(r, 4);
+  l.booked_on = GetOptDate(r, 5);
+  l.amount = Money::FromCents(GetInt(r, 6));
+  l.money_in = GetInt(r, 7) != 0;
+  l.kind = GetText(r, 8);
+  if (auto c = GetOptText(r, 9)) l.client = ClientId{*c};
+  l.payments = GetText(r, 10);
+  l.reason_code = GetText(r, 11);
+  l.counterparty = GetText(r, 12);
+  l.remittance = GetText(r, 13);
+  l.detail = GetText(r, 14);
+  l.assigned_kind = GetOptText(r, 15);
+  return l;
+}
+
+constexpr const char* kLineColumns =
+    "l.id, l.dedup_key, l.statement_id, l.account, l.line, l.booked_on, l.amount_cents, "
+    "l.money_in, l.kind, l.client_id, l.payments, l.reason_code, l.counterparty, l.remittance, "
+    "l.detail, a.kind";
+
+int64_t NextCounter(soci::session& sql, const std::string& name) {
+  sql << "UPDATE counters SET value = value + 1 WHERE name = :n", soci::use(name);
+  long long value = 0;
+  sql << "SELECT value FROM counters WHERE name = :n", soci::use(name), soci::into(value);
+  return value;
+}
+
+void InsertAudit(soci::session& sql, const AuditRecord& a) {
+  const long long seq = NextCounter(sql, "audit");
+  sql << "INSERT INTO audit_log (seq, at, user_name, action, subject, detail) VALUES (:s, :a, "
+         ":u, :c, :j, :d)",
+      soci::use(seq), soci::use(a.at), soci::use(a.user), soci::use(a.action),
+      soci::use(a.subject), soci::use(a.detail);
+}
+
+void InsertReceipt(soci::session& sql, const Receipt& r, const std::string& by,
+                   const std::string& at) {
+  const std::string kind = ToString(r.kind), received = r.received_on.ToString(),
+                    landed = ToString(r.landed_on);
+  const long long cents = r.amount.cents();
+  const std::optional<std::string> from =
+      r.covers_from ? std::optional<std::string>(r.covers_from->ToString()) : std::nullopt;
+  const std::optional<std::string> to =
+      r.covers_to ? std::optional<std::string>(r.covers_to->ToString()) : std::nullopt;
+  soci::indicator from_ind = from ? soci::i_ok : soci::i_null;
+  soci::indicator to_ind = to ? soci::i_ok : soci::i_null;
+  const std::string from_v = from.value_or(""), to_v = to.value_or("");
+  sql << "INSERT INTO receipts (id, client_id, kind, received_on, amount_cents, covers_from, "
+         "covers_to, landed_on, recorded_by, recorded_at) VALUES (:i, :c, :k, :r, :a, :f, :t, "
+         ":l, :b, :w)",
+      soci::use(r.id), soci::use(r.client.value), soci::use(kind), soci::use(received),
+      soci::use(cents), soci::use(from_v, from_ind), soci::use(to_v, to_ind), soci::use(landed),
+      soci::use(by), soci::use(at);
+}
+
+}  // namespace
+
+bool IsKnownRole(const std::string& role) {
+  return role == "finance" || role == "coach" || role == "admin" || role == "auditor";
+}
+
+const BatchState* BatchRecord::Find(const std::string& state) const {
+  for (const BatchState& s : states) {
+    if (s.state == state) return &s;
+  }
+  return nullptr;
+}
+
+std::string BatchRecord::State() const {
+  for (const char* s : {"cancelled", "exported", "approved", "prepared"}) {
+    if (Find(s)) return s;
+  }
+  return "";
+}
+
+Status<Error> Store::AddUser(const User& user, const std::string& by, const std::string& at) {
+  try {
+    soci::transaction tx(*sql_);
+    int n = 0;
+    *sql_ << "SELECT COUNT(*) FROM users WHERE name = :n", soci::use(user.name), soci::into(n);
+    if (n > 0) {
+      return Fail(ErrorCode::kConflict, "user '" + user.name + "' already exists; nothing changed");
+    }
+    *sql_ << "INSERT INTO users (name, role, full_name, created_by, created_at) VALUES (:n, :r, "
+             ":f, :b, :a)",
+        soci::use(user.name), soci::use(user.role), soci::use(user.full_name), soci::use(by),
+        soci::use(at);
+    InsertAudit(*sql_, {0, at, by, "user.added", "user:" + user.name, "role " + user.role});
+    tx.commit();
+    return {};
+  } catch (const std::exception& e) {
+    return Failed("cannot add the user (nothing changed)", e);
+  }
+}
+
+Result<std::optional<User>, Error> Store::FindUser(const std::string& name) {
+  try {
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT name, role, full_name FROM users WHERE name = :n",
+         soci::use(name));
+    for (const soci::row& r : rows) {
+      return std::optional<User>(User{GetText(r, 0), GetText(r, 1), GetText(r, 2)});
+    }
+    return std::optional<User>();
+  } catch (const std::exception& e) {
+    return Failed("cannot read users", e);
+  }
+}
+
+Result<std::vector<User>, Error> Store::Users() {
+  try {
+    std::vector<User> out;
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT name, role, full_name FROM users ORDER BY name");
+    for (const soci::row& r : rows) out.push_back({GetText(r, 0), GetText(r, 1), GetText(r, 2)});
+    return out;
+  } catch (const std::exception& e) {
+    return Failed("cannot read users", e);
+  }
+}
+
+Result<std::vector<AuditRecord>, Error> Store::AuditLog(const std::string& subject_prefix) {
+  try {
+    std::vector<AuditRecord> out;
+    const std::string like = subject_prefix + "%";
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT seq, at, user_name, action, subject, detail FROM audit_log "
+                          "WHERE subject LIKE :p ORDER BY seq",
+         soci::use(like));
+    for (const soci::row& r : rows) {
+      out.push_back({GetInt(r, 0), GetText(r, 1), GetText(r, 2), GetText(r, 3), GetText(r, 4),
+                     GetText(r, 5)});
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return Failed("cannot read the audit log", e);
+  }
+}
+
+Result<std::vector<BatchRecord>, Error> Store::Batches() {
+  try {
+    std::vector<BatchRecord> out;
+    std::map<int64_t, size_t> index;
+    soci::rowset<soci::row> runs =
+        (sql_->prepare << "SELECT id, month, run_date, started_at, user_name, kind, payments, "
+                          "amount_cents FROM runs WHERE payments > 0 ORDER BY id");
+    for (const soci::row& r : runs) {
+      BatchRecord b;
+      b.run = {GetInt(r, 0), YearMonth::Parse(GetText(r, 1)).value(), GetDate(r, 2),
+               GetText(r, 3), GetText(r, 4), GetText(r, 5)};
+      b.payments = GetInt(r, 6);
+      b.amount = Money::FromCents(GetInt(r, 7));
+      index[b.run.id] = out.size();
+      out.push_back(std::move(b));
+    }
+    soci::rowset<soci::row> states =
+        (sql_->prepare << "SELECT run_id, state, user_name, at, detail FROM batch_states "
+                          "ORDER BY at, run_id");
+    for (const soci::row& r : states) {
+      const auto it = index.find(GetInt(r, 0));
+      if (it == index.end()) continue;
+      out[it->second].states.push_back({GetText(r, 1), GetText(r, 2), GetText(r, 3),
+                                        GetText(r, 4)});
+    }
+    for (BatchRecord& b : out) {  // same second: the lifecycle's own order
+      const auto rank = [](const std::string& s) {
+        return s == "prepared" ? 0 : s == "approved" ? 1 : s == "exported" ? 2 : 3;
+      };
+      std::stable_sort(b.states.begin(), b.states.end(),
+                       [&](const BatchState& x, const BatchState& y) {
+                         return x.at != y.at ? x.at < y.at : rank(x.state) < rank(y.state);
+                       });
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return Failed("cannot read batches", e);
+  }
+}
+
+Result<std::optional<BatchRecord>, Error> Store::Batch(int64_t run_id) {
+  auto all = Batches();
+  if (!all) return Unexpected(all.error());
+  for (const BatchRecord& b : *all) {
+    if (b.run.id == run_id) return std::optional<BatchRecord>(b);
+  }
+  return std::optional<BatchRecord>();
+}
+
+Result<std::vector<Payment>, Error> Store::BatchPayments(int64_t run_id) {
+  try {
+    std::vector<Payment> out;
+    const long long id = run_id;
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT " << kPaymentColumns
+                       << " FROM payments WHERE run_id = :r ORDER BY file_id, execution_date, "
+                          "end_to_end_id",
+         soci::use(id));
+    for (const soci::row& r : rows) out.push_back(DecodePayment(r, 0));
+    return out;
+  } catch (const std::exception& e) {
+    return Failed("cannot read a batch's payments", e);
+  }
+}
+
+Result<std::vector<Store::SentRecord>, Error> Store::PaymentsByEndToEndId(
+    const std::vector<std::string>& ids) {
+  try {
+    std::vector<SentRecord> out;
+    ForEachSlice(ids, 500, [&](const std::vector<std::string>& slice) {
+      soci::rowset<soci::row> rows =
+          (sql_->prepare << "SELECT " << kSentColumns
+                         << " FROM payments p JOIN files f ON f.id = p.file_id WHERE "
+                            "p.end_to_end_id IN "
+                         << InList(slice));
+      for (const soci::row& r : rows) out.push_back(DecodeSent(r));
+    });
+    return out;
+  } catch (const std::exception& e) {
+    return Failed("cannot read payments", e);
+  }
+}
+
+Result<std::vector<Store::SentRecord>, Error> Store::PaymentsByMsgId(const std::string& msg_id) {
+  try {
+    std::vector<SentRecord> out;
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT " << kSentColumns
+                       << " FROM payments p JOIN files f ON f.id = p.file_id WHERE f.msg_id = :m "
+                          "ORDER BY p.execution_date, p.end_to_end_id",
+         soci::use(msg_id));
+    for (const soci::row& r : rows) out.push_back(DecodeSent(r));
+    return out;
+  } catch (const std::exception& e) {
+    return Failed("cannot read a file's payments", e);
+  }
+}
+
+Result<std::vector<Store::SentRecord>, Error> Store::PaymentsOfBill(const BillId& bill) {
+  try {
+    std::vector<SentRecord> out;
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT " << kSentColumns
+                       << " FROM payments p JOIN files f ON f.id = p.file_id WHERE p.bill_id = "
+                          ":b ORDER BY p.month, p.key",
+         soci::use(bill.value));
+    for (const soci::row& r : rows) out.push_back(DecodeSent(r));
+    return out;
+  } catch (const std::exception& e) {
+    return Failed("cannot read a bill's payments", e);
+  }
+}
+
+Result<std::optional<std::string>, Error> Store::ReplacementOf(const std::string& key) {
+  try {
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT end_to_end_id FROM payments WHERE replaces = :k",
+         soci::use(key));
+    for (const soci::row& r : rows) return std::optional<std::string>(GetText(r, 0));
+    return std::optional<std::string>();
+  } catch (const std::exception& e) {
+    return Failed("cannot read payments", e);
+  }
+}
+
+Result<std::vector<PaymentStateRow>, Error> Store::PaymentStates(
+    const std::vector<std::string>& ids) {
+  try {
+    std::vector<PaymentStateRow> out;
+    ForEachSlice(ids, 500, [&](const std::vector<std::string>& slice) {
+      soci::rowset<soci::row> rows =
+          (sql_->prepare << "SELECT end_to_end_id, state, reason_code, source, at, detail FROM "
+                            "payment_states WHERE end_to_end_id IN "
+                         << InList(slice) << " ORDER BY at, end_to_end_id");
+      for (const soci::row& r : rows) {
+        out.push_back({GetText(r, 0), GetText(r, 1), GetText(r, 2), GetText(r, 3),
+                       GetText(r, 4), GetText(r, 5)});
+      }
+    });
+    return out;
+  } catch (const std::exception& e) {
+    return Failed("cannot read payment states", e);
+  }
+}
+
+Result<std::set<std::string>, Error> Store::ExistingEntryKeys(
+    const std::vector<std::string>& keys) {
+  try {
+    std::set<std::string> out;
+    ForEachSlice(keys, 500, [&](const std::vector<std::string>& slice) {
+      soci::rowset<soci::row> rows =
+          (sql_->prepare << "SELECT key FROM entries WHERE key IN " << InList(slice));
+      for (const soci::row& r : rows) out.insert(GetText(r, 0));
+    });
+    return out;
+  } catch (const std::exception& e) {
+    return Failed("cannot read ledger keys", e);
+  }
+}
+
+Result<std::optional<BankFileRow>, Error> Store::BankFileBySha256(const std::string& sha256) {
+  try {
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT format, msg_id, name, sha256, imported_at, user_name, summary "
+                          "FROM bank_files WHERE sha256 = :s",
+         soci::use(sha256));
+    for (const soci::row& r : rows) {
+      return std::optional<BankFileRow>(BankFileRow{GetText(r, 0), GetText(r, 1), GetText(r, 2),
+                                                    GetText(r, 3), GetText(r, 4), GetText(r, 5),
+                                                    GetText(r, 6)});
+    }
+    return std::optional<BankFileRow>();
+  } catch (const std::exception& e) {
+    return Failed("cannot read bank files", e);
+  }
+}
+
+Result<std::set<std::string>, Error> Store::ExistingBankLines(
+    const std::vector<std::string>& keys) {
+  try {
+    std::set<std::string> out;
+    ForEachSlice(keys, 200, [&](const std::vector<std::string>& slice) {
+      soci::rowset<soci::row> rows =
+          (sql_->prepare << "SELECT dedup_key FROM bank_lines WHERE dedup_key IN "
+                         << InList(slice));
+      for (const soci::row& r : rows) out.insert(GetText(r, 0));
+    });
+    return out;
+  } catch (const std::exception& e) {
+    return Failed("cannot read bank lines", e);
+  }
+}
+
+Result<std::vector<BankLineRow>, Error> Store::BankLines(const std::string& kind) {
+  try {
+    std::vector<BankLineRow> out;
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT " << kLineColumns
+                       << " FROM bank_lines l LEFT JOIN bank_assignments a ON a.line_id = l.id "
+                          "WHERE (:k = '' OR l.kind = :k2) ORDER BY l.file_id, l.line, l.id",
+         soci::use(kind), soci::use(kind));
+    for (const soci::row& r : rows) out.push_back(DecodeLine(r));
+    return out;
+  } catch (const std::exception& e) {
+    return Failed("cannot read bank lines", e);
+  }
+}
+
+Result<std::optional<BankLineRow>, Error> Store::BankLine(const std::string& id) {
+  try {
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT " << kLineColumns
+                       << " FROM bank_lines l LEFT JOIN bank_assignments a ON a.line_id = l.id "
+                          "WHERE l.id = :i",
+         soci::use(id));
+    for (const soci::row& r : rows) return std::optional<BankLineRow>(DecodeLine(r));
+    return std::optional<BankLineRow>();
+  } catch (const std::exception& e) {
+    return Failed("cannot read a bank line", e);
+  }
+}
+
+Result<std::vector<SignalRow>, Error> Store::ClientSignals(const std::optional<ClientId>& client) {
+  try {
+    std::vector<SignalRow> out;
+    const std::string c = client ? client->value : "";
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT client_id, code, amount_cents, detail, source, at FROM "
+                          "client_signals WHERE (:c = '' OR client_id = :c2) ORDER BY id",
+         soci::use(c), soci::use(c));
+    for (const soci::row& r : rows) {
+      out.push_back({ClientId{GetText(r, 0)}, GetText(r, 1), Money::FromCents(GetInt(r, 2)),
+                     GetText(r, 3), GetText(r, 4), GetText(r, 5)});
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return Failed("cannot read signals", e);
+  }
+}
+
+Result<std::vector<DirectDebitRecord>, Error> Store::DirectDebits(const ClientId& client) {
+  try {
+    std::vector<DirectDebitRecord> out;
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT bill_id, client_id, status, on_date, confirmed_by, note FROM "
+                          "direct_debits WHERE client_id = :c ORDER BY recorded_at, id",
+         soci::use(client.value));
+    for (const soci::row& r : rows) {
+      out.push_back({BillId{GetText(r, 0)}, ClientId{GetText(r, 1)},
+                     ParseDirectDebitStatus(GetText(r, 2)).value_or(DirectDebitStatus::kOverride),
+                     GetDate(r, 3), GetText(r, 4), GetText(r, 5)});
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return Failed("cannot read direct debits", e);
+  }
+}
+
+Result<std::vector<Store::HoldRecord>, Error> Store::OpenHolds(
+    const std::optional<ClientId>& client) {
+  try {
+    std::vector<HoldRecord> out;
+    const std::string c = client ? client->value : "";
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT h.client_id, h.bill_id, h.bill_kind, h.period, h.amount_cents, "
+                          "h.due_date, h.run_id FROM holds h LEFT JOIN entries e ON e.key = "
+                          "h.key WHERE e.key IS NULL AND (:c = '' OR h.client_id = :c2) ORDER BY "
+                          "h.client_id, h.period, h.bill_id",
+         soci::use(c), soci::use(c));
+    for (const soci::row& r : rows) {
+      HoldRecord h;
+      h.client = ClientId{GetText(r, 0)};
+      h.bill = {BillId{GetText(r, 1)}, ParseBillKind(GetText(r, 2)).value_or(BillKind::kRent),
+                YearMonth::Parse(GetText(r, 3)).value(), Money::FromCents(GetInt(r, 4)),
+                GetDate(r, 5)};
+      h.run_id = GetInt(r, 6);
+      out.push_back(std::move(h));
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return Failed("cannot read held bills", e);
+  }
+}
+
+Result<std::optional<Bill>, Error> Store::FindBill(const BillId& bill) {
+  try {
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT " << kBillColumns << " FROM bills WHERE id = :i",
+         soci::use(bill.value));
+    for (const soci::row& r : rows) return std::optional<Bill>(DecodeBill(r, 0));
+    return std::optional<Bill>();
+  } catch (const std::exception& e) {
+    return Failed("cannot read a bill", e);
+  }
+}
+
+Result<std::vector<Bill>, Error> Store::BillsOfCreditor(const CreditorId& creditor) {
+  try {
+    std::vector<Bill> out;
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT " << kBillColumns << " FROM bills WHERE creditor_id = :c "
+                          "ORDER BY id",
+         soci::use(creditor.value));
+    for (const soci::row& r : rows) out.push_back(DecodeBill(r, 0));
+    return out;
+  } catch (const std::exception& e) {
+    return Failed("cannot read a creditor's bills", e);
+  }
+}
+
+Result<std::set<std::string>, Error> Store::ClientIds() {
+  try {
+    std::set<std::string> out;
+    soci::rowset<soci::row> rows = (sql_->prepare << "SELECT id FROM clients");
+    for (const soci::row& r : rows) out.insert(GetText(r, 0));
+    return out;
+  } catch (const std::exception& e) {
+    return Failed("cannot read client ids", e);
+  }
+}
+
+Result<std::optional<Client>, Error> Store::FindClient(const ClientId& client) {
+  try {
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT " << kClientColumns << " FROM clients WHERE id = :i",
+         soci::use(client.value));
+    for (const soci::row& r : rows) return std::optional<Client>(DecodeClient(r, 0));
+    return std::optional<Client>();
+  } catch (const std::exception& e) {
+    return Failed("cannot read a client", e);
+  }
+}
+
+Status<Error> Store::CorrectAccount(bool creditor, const std::string& id, const Iban& iban,
+                                    const std::optional<std::string>& bic,
+                                    const AuditRecord& audit) {
+  try {
+    soci::transaction tx(*sql_);
+    const std::string compact = iban.compact();
+    if (creditor) {
+      soci::indicator ind = bic ? soci::i_ok : soci::i_null;
+      const std::string b = bic.value_or("");
+      *sql_ << "UPDATE creditors SET iban = :i, bic = :b WHERE id = :c", soci::use(compact),
+          soci::use(b, ind), soci::use(id);
+    } else {
+      *sql_ << "UPDATE clients SET iban = :i WHERE id = :c", soci::use(compact), soci::use(id);
+    }
+    InsertAudit(*sql_, audit);
+    tx.commit();
+    return {};
+  } catch (const std::exception& e) {
+    return Failed("cannot correct the account (nothing changed)", e);
+  }
+}
+
+Result<Applied, Error> Store::Apply(const Changes& c) {
+  try {
+    soci::session& sql = *sql_;
+    soci::transaction tx(sql);
+    Applied applied;
+    for (const Changes::RunEntry& re : c.entries) {
+      const Entry& e = re.entry;
+      const std::string month = e.month.ToString(), kind = ToString(e.kind),
+                        on = e.booked_on.ToString();
+      const long long run = re.run_id, cents = e.amount.cents();
+      sql << "INSERT INTO entries (key, client_id, month, kind, booked_on, run_id, "
+             "debit_account, credit_account, amount_cents) VALUES (:k, :c, :m, :i, :b, :r, :d, "
+             ":x, :a)",
+          soci::use(e.key), soci::use(e.client.value), soci::use(month), soci::use(kind),
+          soci::use(on), soci::use(run), soci::use(e.debit_account), soci::use(e.credit_account),
+          soci::use(cents);
+    }
+    for (const PaymentStateRow& p : c.payment_states) {
+      sql << "INSERT INTO payment_states (end_to_end_id, state, reason_code, source, at, detail) "
+             "VALUES (:e, :s, :r, :o, :a, :d)",
+          soci::use(p.end_to_end_id), soci::use(p.state), soci::use(p.reason_code),
+          soci::use(p.source), soci::use(p.at), soci::use(p.detail);
+    }
+    for (const auto& [run_id, s] : c.batch_states) {
+      const long long run = run_id;
+      sql << "INSERT INTO batch_states (run_id, state, user_name, at, detail) VALUES (:r, :s, "
+             ":u, :a, :d)",
+          soci::use(run), soci::use(s.state), soci::use(s.user), soci::use(s.at),
+          soci::use(s.detail);
+    }
+    if (c.bank_file) {
+      const BankFileRow& f = *c.bank_file;
+      const long long id = NextCounter(sql, "bank_file");
+      applied.bank_file_id = id;
+      sql << "INSERT INTO bank_files (id, format, msg_id, name, sha256, imported_at, user_name, "
+             "summary) VALUES (:i, :f, :m, :n, :s, :a, :u, :y)",
+          soci::use(id), soci::use(f.format), soci::use(f.msg_id), soci::use(f.name),
+          soci::use(f.sha256), soci::use(f.imported_at), soci::use(f.user), soci::use(f.summary);
+      for (size_t i = 0; i < c.bank_lines.size(); ++i) {
+        const BankLineRow& l = c.bank_lines[i];
+        const std::string line_id = "BF" + std::to_string(id) + "-" + std::to_string(i + 1);
+        applied.line_ids.push_back(line_id);
+        const long long line = l.line, cents = l.amount.cents(), in = l.money_in ? 1 : 0;
+        soci::indicator booked_ind = l.booked_on ? soci::i_ok : soci::i_null;
+        const std::string booked = l.booked_on ? l.booked_on->ToString() : "";
+        soci::indicator client_ind = l.client ? soci::i_ok : soci::i_null;
+        const std::string client = l.client ? l.client->value : "";
+        sql << "INSERT INTO bank_lines (id, file_id, dedup_key, statement_id, account, line, "
+               "booked_on, amount_cents, money_in, kind, client_id, payments, reason_code, "
+               "counterparty, remittance, detail) VALUES (:i, :f, :k, :s, :a, :l, :b, :c, :m, "
+               ":n, :x, :p, :r, :y, :t, :d)",
+            soci::use(line_id), soci::use(id), soci::use(l.dedup_key), soci::use(l.statement_id),
+            soci::use(l.account), soci::use(line), soci::use(booked, booked_ind),
+            soci::use(cents), soci::use(in), soci::use(l.kind), soci::use(client, client_ind),
+            soci::use(l.payments), soci::use(l.reason_code), soci::use(l.counterparty),
+            soci::use(l.remittance), soci::use(l.detail);
+      }
+      for (const auto& [index, receipt] : c.line_receipts) {
+        Receipt r = receipt;
+        r.id = applied.line_ids.at(index);
+        InsertReceipt(sql, r, c.recorded_by, c.recorded_at);
+      }
+    }
+    for (const Receipt& r : c.receipts) InsertReceipt(sql, r, c.recorded_by, c.recorded_at);
+    for (const AssignmentRow& a : c.assignments) {
+      soci::indicator ind = a.client ? soci::i_ok : soci::i_null;
+      const std::string client = a.client ? a.client->value : "";
+      sql << "INSERT INTO bank_assignments (line_id, client_id, kind, reason, user_name, at) "
+             "VALUES (:l, :c, :k, :r, :u, :a)",
+          soci::use(a.line_id), soci::use(client, ind), soci::use(a.kind), soci::use(a.reason),
+          soci::use(a.user), soci::use(a.at);
+    }
+    for (const DirectDebitRecord& d : c.direct_debits) {
+      const std::string id = "DD" + std::to_string(NextCounter(sql, "direct_debit"));
+      const std::string status = ToString(d.status), on = d.on.ToString();
+      sql << "INSERT INTO direct_debits (id, bill_id, client_id, status, on_date, confirmed_by, "
+             "note, recorded_by, recorded_at) VALUES (:i, :b, :c, :s, :o, :f, :n, :r, :a)",
+          soci::use(id), soci::use(d.bill.value), soci::use(d.client.value), soci::use(status),
+          soci::use(on), soci::use(d.confirmed_by), soci::use(d.note), soci::use(c.recorded_by),
+          soci::use(c.recorded_at);
+    }
+    for (const SignalRow& s : c.signals) {
+      const long long id = NextCounter(sql, "signal");
+      const long long cents = s.amount.cents();
+      sql << "INSERT INTO client_signals (id, client_id, code, amount_cents, detail, source, at) "
+             "VALUES (:i, :c, :k, :a, :d, :s, :t)",
+          soci::use(id), soci::use(s.client.value), soci::use(s.code), soci::use(cents),
+          soci::use(s.detail), soci::use(s.source), soci::use(s.at);
+    }
+    for (const AuditRecord& a : c.audit) InsertAudit(sql, a);
+    tx.commit();
+    return applied;
+  } catch (const std::exception& e) {
+    return Failed("not stored (nothing changed)", e);
+  }
+}
+
+}  // namespace ontzorg
