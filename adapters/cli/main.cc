@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "adapters/app/batches.h"
 #include "adapters/app/run_month.h"
 #include "adapters/cli/batch_commands.h"
 #include "adapters/cli/common.h"
@@ -96,6 +97,12 @@ int RunCommand(const Globals& g, const std::string& month_text, const std::strin
   }
   auto opened = OpenStore(g);
   if (!opened) return Report(opened.error());
+  // The run prepares a batch: its preparer must be a registered finance user, so that the
+  // approval by a second person means two people.
+  if (auto user = RequireRole(*opened->store, g.user, {"finance"}, "prepare a batch (run a month)");
+      !user) {
+    return Report(user.error());
+  }
   RunOptions options{*month, run_date, out_dir, g.user, NowIsoSeconds(), 2000, {}};
   if (isatty(STDERR_FILENO)) {
     options.progress = [](int64_t done, int64_t total) {

@@ -12,6 +12,7 @@
 #include <map>
 #include <random>
 #include <regex>
+#include <sstream>
 #include <set>
 #include <thread>
 
@@ -72,14 +73,32 @@ class CliTest : public testing::Test {
                                 "model = \"" + SourceDir() + "/config/competences.toml\"");
     WriteFile(dir_ / "ontzorg.toml", config);
   }
+  // Runs ontzorg as `anna` (finance, prepares) unless the arguments name another --user.
   Outcome Ontzorg(std::vector<std::string> args) {
+    if (std::find(args.begin(), args.end(), "--user") == args.end()) {
+      args.insert(args.begin(), {"--user", "anna"});
+    }
     args.insert(args.begin(), {"--config", dir_ / "ontzorg.toml"});
     return RunBinary(args, dir_ / "output.txt");
   }
+  Outcome As(const std::string& user, std::vector<std::string> args) {
+    args.insert(args.begin(), {"--user", user});
+    return Ontzorg(args);
+  }
+  // A store with the fixture and three people: admin, anna and bram (finance).
   void InitAndImport(const std::string& fixture) {
     ASSERT_EQ(Ontzorg({"init"}).code, 0);
     const Outcome imported = Ontzorg({"import", fixture});
     ASSERT_EQ(imported.code, 0) << imported.out;
+    ASSERT_EQ(As("admin", {"user", "add", "--name", "admin", "--role", "admin"}).code, 0);
+    ASSERT_EQ(As("admin", {"user", "add", "--name", "anna", "--role", "finance"}).code, 0);
+    ASSERT_EQ(As("admin", {"user", "add", "--name", "bram", "--role", "finance"}).code, 0);
+  }
+  // Approves (as bram) and exports the latest prepared batch `batch` into dir_/out.
+  Outcome ApproveAndExport(const std::string& batch) {
+    const Outcome a = As("bram", {"approve", "--batch", batch});
+    if (a.code != 0) return a;
+    return As("bram", {"export", "--batch", batch, "--out", dir_ / "out"});
   }
   std::string StoreBytes() { return ReadFile(dir_ / "s.db"); }
   TempDir dir_;
@@ -179,7 +198,10 @@ TEST_F(CliTest, RunningTwiceSaysSoAndPaysNothingTwice) {
                                         "--out", dir_ / "out"};
   const Outcome first = Ontzorg(run);
   ASSERT_EQ(first.code, 0) << first.out;
-  EXPECT_NE(first.out.find("SHA-1"), std::string::npos);
+  EXPECT_NE(first.out.find("Batch 1 klaargezet / prepared"), std::string::npos) << first.out;
+  const Outcome exported = ApproveAndExport("1");
+  ASSERT_EQ(exported.code, 0) << exported.out;
+  EXPECT_NE(exported.out.find("SHA-1"), std::string::npos) << exported.out;
   const Outcome second = Ontzorg(run);
   EXPECT_EQ(second.code, 0);
   EXPECT_NE(second.out.find("nothing was paid twice"), std::string::npos) << second.out;
@@ -219,6 +241,9 @@ TEST_F(CliTest, KilledAtRandomMomentsAndRunAgainNeverPaysTwice) {
   const auto started = std::chrono::steady_clock::now();
   ASSERT_EQ(Ontzorg(run).code, 0);
   const auto full = std::chrono::steady_clock::now() - started;
+  const auto export_started = std::chrono::steady_clock::now();
+  ASSERT_EQ(ApproveAndExport("1").code, 0);
+  const auto full_export = std::chrono::steady_clock::now() - export_started;
   const auto expected = Transactions(dir_ / "out");
   ASSERT_GT(expected.size(), 10000u);
   std::filesystem::remove_all(dir_ / "out");
@@ -228,8 +253,13 @@ TEST_F(CliTest, KilledAtRandomMomentsAndRunAgainNeverPaysTwice) {
   const uint32_t seed = 20261123;
   std::mt19937 rng(seed);
   const int64_t full_us = std::chrono::duration_cast<std::chrono::microseconds>(full).count();
-  std::vector<std::string> args = {"--config", dir_ / "ontzorg.toml"};
+  const int64_t export_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(full_export).count();
+  std::vector<std::string> args = {"--config", dir_ / "ontzorg.toml", "--user", "anna"};
   args.insert(args.end(), run.begin(), run.end());
+  const std::vector<std::string> export_args = {"--config", dir_ / "ontzorg.toml", "--user",
+                                                "bram", "export", "--batch", "1", "--out",
+                                                dir_ / "out"};
   int kills = 0, killed_while_running = 0;
   for (int round = 0; round < 6; ++round) {
     std::filesystem::remove_all(dir_ / "out");
@@ -246,6 +276,19 @@ TEST_F(CliTest, KilledAtRandomMomentsAndRunAgainNeverPaysTwice) {
     }
     const Outcome final_run = Ontzorg(run);
     ASSERT_EQ(final_run.code, 0) << final_run.out;
+    ASSERT_EQ(As("bram", {"approve", "--batch", "1"}).code, 0);
+    {  // killed once while exporting
+      const pid_t pid = Spawn(export_args, "/dev/null");
+      std::this_thread::sleep_for(std::chrono::microseconds(rng() % (export_us + 1)));
+      kill(pid, SIGKILL);
+      int status = 0;
+      waitpid(pid, &status, 0);
+      ++kills;
+      killed_while_running += WIFSIGNALED(status) ? 1 : 0;
+    }
+    // Export again: done now, or refused as already exported (then every file is in place).
+    const Outcome final_export = As("bram", {"export", "--batch", "1", "--out", dir_ / "out"});
+    ASSERT_TRUE(final_export.code == 0 || final_export.code == 10) << final_export.out;
     EXPECT_EQ(Transactions(dir_ / "out"), expected) << "seed " << seed << " round " << round;
     const Outcome report = Ontzorg({"report"});
     EXPECT_NE(report.out.find("(balanced)"), std::string::npos) << report.out;
@@ -441,6 +484,233 @@ TEST_F(CliTest, ACoachRecordsAssessmentsHandOversAndConfirmationsByHand) {
   const std::string csv = ReadFile(dir_ / "out/checkpoints-2027-06.csv");
   EXPECT_NE(csv.find("AM,2027-06,6,6,2027-05-21,"), std::string::npos) << csv;
   EXPECT_NE(csv.find(",handing_over,"), std::string::npos) << csv;
+}
+
+
+// The batch lifecycle end to end, as finance meets it: prepare, four eyes, export, the bank's
+// pain.002 with one rejection, correction and re-issue, the camt.053 with the bookings and one
+// return; the ledger, the audit log and the reconciliation agree and no bill is paid twice.
+TEST_F(CliTest, FullCycleFromPreparationToTheBanksStatement) {
+  InitAndImport(SourceDir() + "/fixtures/demo");
+  ASSERT_EQ(Ontzorg({"run", "--month", "2027-01", "--run-date", "2026-12-14", "--out",
+                     dir_ / "out"}).code, 0);
+  // The preparer cannot approve; a coach cannot either; an unknown user neither.
+  Outcome o = As("anna", {"approve", "--batch", "1"});
+  EXPECT_EQ(o.code, 9);
+  EXPECT_NE(o.out.find("four eyes"), std::string::npos) << o.out;
+  EXPECT_EQ(As("nobody", {"approve", "--batch", "1"}).code, 9);
+  EXPECT_EQ(As("bram", {"export", "--batch", "1", "--out", dir_ / "out"}).code, 9)
+      << "not approved yet";
+  o = ApproveAndExport("1");
+  ASSERT_EQ(o.code, 0) << o.out;
+  EXPECT_EQ(As("bram", {"export", "--batch", "1", "--out", dir_ / "out"}).code, 10);
+  EXPECT_EQ(As("bram", {"cancel", "--batch", "1", "--reason", "x"}).code, 9);
+  std::string pain001;
+  for (const auto& f : std::filesystem::directory_iterator(dir_ / "out")) {
+    if (f.path().extension() == ".xml") pain001 = f.path();
+  }
+  // A lost file comes back byte-identical.
+  const std::string original = ReadFile(pain001);
+  std::filesystem::remove(pain001);
+  o = As("bram", {"rewrite", "--batch", "1", "--out", dir_ / "out"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  EXPECT_EQ(ReadFile(pain001), original);
+
+  // The bank: C000002's rent to a closed account (AC04), C000003's leefgeld returned (MD07
+  // is not used: AC04 on the return too), a huurtoeslag for C000038, money nobody can place.
+  const std::string rent = "OZ-B-202701-C000002-H", leefgeld = "OZ-L-202701-C000003";
+  ASSERT_EQ(std::system((std::string(ONTZORG_BANKSIM) + " --pain001 " + pain001 +
+                         " --date 2026-12-16 --pain002 " + dir_ / "p2.xml" + " --camt053 " +
+                         dir_ / "c53.xml" + " --reject " + rent + ":AC04 --return " + leefgeld +
+                         ":AC04 --credit 'NL86INGB0002445588|Belastingdienst/Toeslagen|312.00|"
+                         "Huurtoeslag C000038' --credit 'NL20INGB0001234567|Onbekend|25.00|gift'"
+                         " >/dev/null").c_str()), 0);
+  o = As("bram", {"import-bank", dir_ / "p2.xml"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  EXPECT_NE(o.out.find("AC04 rekening opgeheven / account closed"), std::string::npos) << o.out;
+  const std::string after_status = StoreBytes();
+  o = As("bram", {"import-bank", dir_ / "p2.xml"});
+  EXPECT_NE(o.out.find("already imported"), std::string::npos) << o.out;
+  EXPECT_EQ(StoreBytes(), after_status) << "the same file twice changes nothing";
+
+  // Re-issue: refused until the account is corrected; then once only.
+  o = As("bram", {"reissue", "--payment", rent, "--run-date", "2026-12-17"});
+  EXPECT_EQ(o.code, 9);
+  EXPECT_NE(o.out.find("correct it first"), std::string::npos) << o.out;
+  EXPECT_EQ(As("bram", {"reissue", "--payment", "OZ-B-202701-C000001-H"}).code, 9)
+      << "a payment that did not fail is never re-issued";
+  const Outcome creditors = Ontzorg({"credit", "--client", "C000002"});
+  std::string creditor = "WSH";  // the creditor of C000002's rent, from the fixture
+  {
+    const std::string bills = ReadFile(SourceDir() + "/fixtures/demo/bills.csv");
+    const size_t at = bills.find("C000002-H,C000002,rent,");
+    creditor = bills.substr(at + 23, bills.find(',', at + 23) - at - 23);
+  }
+  ASSERT_EQ(As("bram", {"correct-account", "--creditor", creditor, "--iban",
+                        "NL91ABNA0417164300", "--reason", "creditor's letter"}).code, 0);
+  o = As("bram", {"reissue", "--payment", rent, "--run-date", "2026-12-17"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  EXPECT_NE(o.out.find("OZB2-202701-C000002-H re-issues"), std::string::npos) << o.out;
+  EXPECT_EQ(As("bram", {"reissue", "--payment", rent, "--run-date", "2026-12-17"}).code, 10);
+  EXPECT_EQ(As("anna", {"approve", "--batch", "2"}).code, 0) << "bram prepared batch 2";
+  ASSERT_EQ(As("anna", {"export", "--batch", "2", "--out", dir_ / "out"}).code, 0);
+
+  // The statement: bookings matched by EndToEndId, the return, the toeslag, one line to assign.
+  o = As("bram", {"import-bank", dir_ / "c53.xml"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  EXPECT_NE(o.out.find("our payment OZ-L-202701-C000003 came back: AC04"), std::string::npos)
+      << o.out;
+  EXPECT_NE(o.out.find("huurtoeslag for C000038"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("not a known payer or creditor: assign it by hand"), std::string::npos);
+  const std::string after_statement = StoreBytes();
+  EXPECT_NE(As("bram", {"import-bank", dir_ / "c53.xml"}).out.find("already imported"),
+            std::string::npos);
+  EXPECT_EQ(StoreBytes(), after_statement);
+  o = Ontzorg({"signals", "--client", "C000003"});
+  EXPECT_NE(o.out.find("payment_failed"), std::string::npos) << o.out;
+
+  // The reconciliation agrees with the ledger; every bill and period is paid at most once.
+  o = Ontzorg({"reconcile"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  EXPECT_NE(o.out.find("0 with a difference between our ledger and the bank"), std::string::npos)
+      << o.out;
+  EXPECT_NE(o.out.find("rejected: " + rent), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("re-issued as OZB2-202701-C000002-H"), std::string::npos) << o.out;
+  const Outcome csv = Ontzorg({"reconcile", "--csv", "-"});
+  std::map<std::string, int> live;  // bill or leefgeld and period -> payments not failed
+  std::istringstream lines(csv.out);
+  std::string line;
+  std::getline(lines, line);
+  int booked = 0;
+  while (std::getline(lines, line)) {
+    std::vector<std::string> f(1);
+    for (char c : line) {
+      if (c == ',') f.emplace_back(); else f.back() += c;
+    }
+    ASSERT_GE(f.size(), 7u) << line;
+    const std::string root = f[1].substr(5);  // "202701-C000002-H" for OZ-B- and OZB2-
+    const std::string state = f[6];
+    booked += state == "booked";
+    if (state != "rejected" && state != "returned" && state != "cancelled") ++live[root];
+  }
+  for (const auto& [root, n] : live) EXPECT_LE(n, 1) << root << " paid twice";
+  EXPECT_EQ(live.count("202701-C000002-H"), 1u) << "the re-issued rent is live once";
+  EXPECT_GT(booked, 200);
+  const Outcome report = Ontzorg({"report"});
+  EXPECT_NE(report.out.find("(balanced)"), std::string::npos) << report.out;
+  // The audit log tells who did what, in order.
+  o = Ontzorg({"audit", "--subject", "batch:"});
+  for (const char* what : {"batch.prepared", "batch.approved", "batch.exported",
+                           "batch.rewritten"}) {
+    EXPECT_NE(o.out.find(what), std::string::npos) << what << "\n" << o.out;
+  }
+  EXPECT_LT(o.out.find("batch.prepared"), o.out.find("batch.approved"));
+  EXPECT_LT(o.out.find("batch.approved"), o.out.find("batch.exported"));
+  (void)creditors;
+}
+
+// Cancelling a prepared batch puts every payment's money back on its client, reserved; the
+// month run again does not pay it out as leefgeld.
+TEST_F(CliTest, ACancelledBatchPutsTheMoneyBackAndKeepsItReserved) {
+  InitAndImport(SourceDir() + "/fixtures/demo");
+  ASSERT_EQ(Ontzorg({"run", "--month", "2027-01", "--run-date", "2026-12-14", "--out",
+                     dir_ / "out"}).code, 0);
+  Outcome o = As("bram", {"cancel", "--batch", "1", "--reason", "wrong month"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  EXPECT_EQ(As("bram", {"approve", "--batch", "1"}).code, 9);
+  o = Ontzorg({"run", "--month", "2027-01", "--run-date", "2026-12-15", "--out", dir_ / "out"});
+  EXPECT_EQ(o.code, 0) << o.out;
+  EXPECT_EQ(o.out.find("Batch 2"), std::string::npos) << "nothing new is paid: " << o.out;
+  o = Ontzorg({"reconcile"});
+  EXPECT_NE(o.out.find("0 with a difference"), std::string::npos) << o.out;
+  EXPECT_NE(Ontzorg({"report"}).out.find("(balanced)"), std::string::npos);
+}
+
+// Every shared sample file: the bank's feedback imports (statements of other accounts are
+// skipped and said so), *_INVALID files are refused with file and line, payment orders are
+// checked against their schema. With the sample's account as ours, its lines are listed.
+TEST_F(CliTest, EverySharedSampleImportsOrIsRefusedClearly) {
+  InitAndImport(SourceDir() + "/fixtures/golden/single-new-year");
+  const std::string samples = SharedDir() + "/samples";
+  int files = 0;
+  for (const auto& dir : std::filesystem::directory_iterator(samples)) {
+    if (!dir.is_directory()) continue;
+    for (const auto& f : std::filesystem::directory_iterator(dir.path())) {
+      const std::string path = f.path();
+      const std::string name = f.path().filename();
+      const std::string format = dir.path().filename();
+      ++files;
+      const std::string before = StoreBytes();
+      if (format.rfind("pain.001", 0) == 0 || format.rfind("pain.008", 0) == 0) {
+        const Outcome o = Ontzorg({"check-file", path});
+        const bool valid = name != "sepavalidation_invalid_schema.xml";
+        EXPECT_EQ(o.code, valid ? 0 : 1) << name << ": " << o.out;
+        if (!valid) {
+          EXPECT_NE(o.out.find(name + ":"), std::string::npos) << o.out;
+        }
+        const Outcome refused = As("bram", {"import-bank", path});
+        EXPECT_EQ(refused.code, 3) << name;
+        EXPECT_NE(refused.out.find("the bank's feedback is read from"), std::string::npos);
+      } else if (name.find("_INVALID") != std::string::npos) {
+        const Outcome o = As("bram", {"import-bank", path});
+        EXPECT_EQ(o.code, 3) << name << ": " << o.out;
+        EXPECT_NE(o.out.find("does not validate against the official"), std::string::npos) << o.out;
+        EXPECT_NE(o.out.find(name + ":"), std::string::npos) << "names file and line: " << o.out;
+        EXPECT_EQ(StoreBytes(), before) << name;
+      } else {
+        const Outcome o = As("bram", {"import-bank", path});
+        EXPECT_EQ(o.code, 0) << name << ": " << o.out;
+        if (format.rfind("pain.002", 0) == 0) {
+          EXPECT_NE(o.out.find("is not one of our files"), std::string::npos) << o.out;
+        } else {
+          EXPECT_NE(o.out.find("skipped: not the managed account"), std::string::npos) << o.out;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(files, 19);
+  // The Rabobank-style statement read as if its account were ours: one line, matched to nothing
+  // of this store, so listed for a person.
+  WriteFile(dir_ / "ontzorg.toml",
+            std::regex_replace(ReadFile(dir_ / "ontzorg.toml"), std::regex("NL38BNGH0285012345"),
+                               "NL26VAYB8060476890"));
+  std::filesystem::remove(dir_ / "s.db");
+  InitAndImport(SourceDir() + "/fixtures/golden/single-new-year");
+  const Outcome o =
+      As("bram", {"import-bank", samples + "/camt.053.001.02/rabobank_style_minimal.xml"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  EXPECT_NE(o.out.find("unmatched"), std::string::npos) << o.out;
+  EXPECT_EQ(o.out.find(" booked "), std::string::npos) << o.out;
+  EXPECT_NE(Ontzorg({"bank-lines"}).out.find("1 line(s) to assign"), std::string::npos);
+}
+
+// Hostile XML: an entity bomb, an external entity, a broken file. Each is refused with the file
+// and line, and the store is byte-identical afterwards.
+TEST_F(CliTest, HostileOrBrokenBankFilesAreRefusedAndChangeNothing) {
+  InitAndImport(SourceDir() + "/fixtures/golden/single-new-year");
+  const std::string before = StoreBytes();
+  WriteFile(dir_ / "laughs.xml",
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n"
+            " <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+            " <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n]>\n"
+            "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">&lol3;</Document>\n");
+  Outcome o = As("bram", {"import-bank", dir_ / "laughs.xml"});
+  EXPECT_EQ(o.code, 3);
+  EXPECT_NE(o.out.find("laughs.xml:2: declares a DOCTYPE"), std::string::npos) << o.out;
+  WriteFile(dir_ / "xxe.xml",
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
+            "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03\">&x;</Document>\n");
+  o = As("bram", {"import-bank", dir_ / "xxe.xml"});
+  EXPECT_EQ(o.code, 3);
+  EXPECT_EQ(o.out.find("root:"), std::string::npos) << "nothing of /etc/passwd: " << o.out;
+  std::string broken = ReadFile(SharedDir() + "/samples/camt.053.001.02/rabobank_style_minimal.xml");
+  broken.resize(broken.size() / 2);
+  WriteFile(dir_ / "broken.xml", broken);
+  o = As("bram", {"import-bank", dir_ / "broken.xml"});
+  EXPECT_EQ(o.code, 3);
+  EXPECT_NE(o.out.find("broken.xml:"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("not well-formed"), std::string::npos) << o.out;
+  EXPECT_EQ(StoreBytes(), before);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "adapters/app/batches.h"
 #include "adapters/app/run_month.h"
 #include "adapters/import/importer.h"
 #include "adapters/storage/store.h"
@@ -63,10 +64,10 @@ class StorageTest : public testing::Test {
 };
 
 TEST_F(StorageTest, InitIsIdempotentAndVersioned) {
-  EXPECT_EQ(store_->SchemaVersion(), 3);
+  EXPECT_EQ(store_->SchemaVersion(), 4);
   auto again = Store::Init(url_);
   ASSERT_TRUE(again);
-  EXPECT_EQ((*again)->SchemaVersion(), 3);
+  EXPECT_EQ((*again)->SchemaVersion(), 4);
   EXPECT_TRUE(Store::Open(url_));
 }
 
@@ -89,11 +90,26 @@ TEST_F(StorageTest, RunBooksBalancedLedgerAndFilesWithUniqueIds) {
   ASSERT_TRUE(check);
   EXPECT_EQ(check->bank, check->clients) << "the managed account holds what the clients own";
   EXPECT_FALSE(check->lowest_client.IsNegative()) << "no client is overdrawn";
-  EXPECT_EQ(check->bank, Money::Zero()) << "everything booked was paid out";
+  EXPECT_EQ(check->bank.cents(), Count("SELECT COALESCE(SUM(amount_cents), 0) FROM holds"))
+      << "everything booked was paid out, except the bills held by the double-debit guard";
+  EXPECT_GT(Count("SELECT COUNT(*) FROM holds"), 0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM payments"), r.bill_payments + r.allowance_payments);
   EXPECT_EQ(Count("SELECT COUNT(DISTINCT end_to_end_id) FROM payments"),
             Count("SELECT COUNT(*) FROM payments"));
+  // Prepared: files allocated, not written before a second person approved.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM files WHERE status <> 'pending'"), 0);
+  ASSERT_TRUE(store_->AddUser({"anna", "finance", ""}, "test", "2026-12-14T09:00:00"));
+  ASSERT_TRUE(store_->AddUser({"bram", "finance", ""}, "test", "2026-12-14T09:00:00"));
+  const Config config = DemoConfig(url_);
+  EXPECT_FALSE(ApproveBatch(*store_, r.run_id, {"tester", "2026-12-14T10:00:00"}))
+      << "the preparer is not registered here, and never approves";
+  ASSERT_TRUE(ApproveBatch(*store_, r.run_id, {"anna", "2026-12-14T10:00:00"}));
+  auto exported = ExportBatch(config, *store_, r.run_id, dir_ / "out", {"bram", "2026-12-14T10:01:00"});
+  ASSERT_TRUE(exported) << exported.error().message;
   EXPECT_EQ(Count("SELECT COUNT(*) FROM files WHERE status <> 'written'"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM batch_states"), 3);
+  EXPECT_THROW(store_->session() << "DELETE FROM batch_states", soci::soci_error);
+  EXPECT_THROW(store_->session() << "UPDATE audit_log SET user_name = 'x'", soci::soci_error);
   EXPECT_EQ(Count("SELECT SUM(tx_count) FROM files"), Count("SELECT COUNT(*) FROM payments"));
   EXPECT_EQ(Count("SELECT SUM(ctrl_sum_cents) FROM files"),
             Count("SELECT SUM(amount_cents) FROM payments"));
