@@ -432,6 +432,11 @@ Payment ReleasedBillPayment(const ClientId& client, const Bill& bill, const Cred
                  false};
 }
 
+Entry PaymentReversal(const Payment& p, EntryKind kind, Date on) {
+  return MakeTransfer(p.key + "|reversed", p.client, p.period, kind, on, accounts::ManagedBank(),
+                      accounts::ClientFunds(p.client), p.amount);
+}
+
 std::optional<Payment> ReissuedPayment(const Payment& original, int attempt, Payee payee,
                                        Date run_date, int settlement_business_days) {
   if (attempt < 2 || attempt > 9) return std::nullopt;

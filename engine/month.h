@@ -219,6 +219,10 @@ Payment ReleasedBillPayment(const ClientId& client, const Bill& bill, const Cred
 std::optional<Payment> ReissuedPayment(const Payment& original, int attempt, Payee payee,
                                        Date run_date, int settlement_business_days);
 
+// The reversing entry that puts a failed payment's money back on its client's funds (bank ->
+// client:<id>), key "<payment key>|reversed": at most one per payment.
+Entry PaymentReversal(const Payment& payment, EntryKind kind, Date on);
+
 // Computes one client's month. Returns nullopt when the client is not in relief in `month` and
 // has nothing to settle from it (see ClientMonth::after_relief).
 // In order: the bijstand; receipts received by the run date (set off credit first); write-off

@@ -1,11 +1,11 @@
 #include "adapters/app/batches.h"
 
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <map>
 
 #include "adapters/app/run_month.h"
+#include "adapters/system/files.h"
 #include "engine/bank_feedback.h"
 
 namespace ontzorg {
@@ -23,30 +23,11 @@ Result<BatchRecord, Error> LoadBatch(Store& store, int64_t batch) {
   return **found;
 }
 
-std::string Sha256Hex(const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < size; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
-}
-
 std::string StateSentence(const BatchRecord& b) {
   const std::string state = b.State();
   const BatchState* s = b.Find(state);
   return "batch " + std::to_string(b.run.id) + " is " + state +
          (s ? " (by " + s->user + " at " + s->at + ")" : std::string());
-}
-
-// The reversing entry that puts a failed payment's money back on its client.
-Entry Reversal(const Payment& p, EntryKind kind, Date on) {
-  return MakeTransfer(p.key + "|reversed", p.client, p.period, kind, on, accounts::ManagedBank(),
-                      accounts::ClientFunds(p.client), p.amount);
 }
 
 Status<Error> WritePrepared(const Config& config, Store& store, const std::string& kind,
@@ -248,7 +229,7 @@ Status<Error> CancelBatch(Store& store, int64_t batch, const std::string& reason
   Changes c;
   const Date on = Date::Parse(actor.at.substr(0, 10)).value();
   for (const Payment& p : *payments) {
-    c.entries.push_back({Reversal(p, EntryKind::kPaymentCancelled, on), batch});
+    c.entries.push_back({PaymentReversal(p, EntryKind::kPaymentCancelled, on), batch});
     c.payment_states.push_back({p.end_to_end_id, "cancelled", "", Subject(batch), actor.at,
                                 reason});
   }

@@ -22,11 +22,6 @@ std::string ReasonsInWords(const std::vector<std::string>& codes) {
   return Join(words, "; ");
 }
 
-Entry Reversal(const Payment& p, EntryKind kind, Date on) {
-  return MakeTransfer(p.key + "|reversed", p.client, p.period, kind, on, accounts::ManagedBank(),
-                      accounts::ClientFunds(p.client), p.amount);
-}
-
 // What is already known about the payments a file mentions.
 struct Known {
   std::map<std::string, Store::SentRecord> sent;            // by EndToEndId
@@ -65,7 +60,7 @@ void AddFailure(const Store::SentRecord& s, const std::string& state, EntryKind 
   c->payment_states.push_back({p.end_to_end_id, state, reason_code, source, actor.at, words});
   known->states[p.end_to_end_id].insert(state);
   if (!known->reversed.count(p.key)) {
-    c->entries.push_back({Reversal(p, kind, on), s.run_id});
+    c->entries.push_back({PaymentReversal(p, kind, on), s.run_id});
     known->reversed.insert(p.key);
   }
   c->signals.push_back({p.client, ToString(SignalKind::kPaymentFailed), p.amount,

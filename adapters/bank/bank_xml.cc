@@ -3,7 +3,6 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -14,6 +13,7 @@
 #include <sstream>
 
 #include "adapters/import/csv.h"
+#include "adapters/system/files.h"
 
 namespace ontzorg {
 namespace {
@@ -29,19 +29,6 @@ Unexpected<Error> Bad(const std::string& path, int line, const std::string& what
   return Fail(ErrorCode::kBadInput,
               path + (line > 0 ? ":" + std::to_string(line) : std::string()) + ": " + what +
                   "; nothing was changed");
-}
-
-std::string Sha256Hex(const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < size; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
 }
 
 void CollectError(void* ctx, xmlErrorPtr error) {

@@ -65,6 +65,13 @@ Result<FileHashes, Error> HashFile(const std::string& path) {
   return FileHashes{Hex(d256, l256), Hex(d1, l1)};
 }
 
+std::string Sha256Hex(const std::string& data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
+  return Hex(digest, size);
+}
+
 Status<Error> CommitFile(const std::string& from, const std::string& to) {
   if (auto s = Fsync(from, O_RDONLY); !s) return s;
   if (std::rename(from.c_str(), to.c_str()) != 0) {

@@ -14,6 +14,8 @@ struct FileHashes {
   std::string sha1;    // lower-case hex: BNG's hash total over the imported file
 };
 Result<FileHashes, Error> HashFile(const std::string& path);
+// SHA-256 of `data` as lower-case hex.
+std::string Sha256Hex(const std::string& data);
 
 // fsyncs `from`, renames it to `to` and fsyncs the folder, so the file survives a crash whole.
 Status<Error> CommitFile(const std::string& from, const std::string& to);
