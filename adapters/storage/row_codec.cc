@@ -281,4 +281,18 @@ PaymentConfirmation DecodeConfirmation(const soci::row& r, size_t f) {
   return c;
 }
 
+DirectDebitRecord DecodeDirectDebit(const soci::row& r, size_t f) {
+  return DirectDebitRecord{
+      BillId{GetText(r, f)}, ClientId{GetText(r, f + 1)},
+      ParseDirectDebitStatus(GetText(r, f + 2)).value_or(DirectDebitStatus::kOverride),
+      GetDate(r, f + 3), GetText(r, f + 4), GetText(r, f + 5)};
+}
+
+int64_t NextCounter(soci::session& sql, const std::string& name) {
+  sql << "UPDATE counters SET value = value + 1 WHERE name = :n", soci::use(name);
+  long long value = 0;
+  sql << "SELECT value FROM counters WHERE name = :n", soci::use(name), soci::into(value);
+  return value;
+}
+
 }  // namespace ontzorg

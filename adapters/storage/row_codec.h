@@ -61,6 +61,12 @@ HandOverDecision DecodeHandOver(const soci::row& r, size_t first);
 constexpr const char* kConfirmationColumns =
     "client_id, bill_id, period, paid, confirmed_by, confirmed_on";
 PaymentConfirmation DecodeConfirmation(const soci::row& r, size_t first);
+constexpr const char* kDirectDebitColumns =
+    "bill_id, client_id, status, on_date, confirmed_by, note";
+DirectDebitRecord DecodeDirectDebit(const soci::row& r, size_t first);
+
+// Increments the counter `name` and returns its new value (inside the caller's transaction).
+int64_t NextCounter(soci::session& sql, const std::string& name);
 YearMonth GetMonth(const soci::row& r, size_t i);
 std::optional<YearMonth> GetOptMonth(const soci::row& r, size_t i);
 

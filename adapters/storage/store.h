@@ -341,15 +341,10 @@ class Store::MonthWriter {
   Status<Error> Add(const ClientMonth& month, const std::vector<Finding>& findings,
                     int max_per_file, const std::string& municipality_code,
                     const std::string& format);
-  // Called with each file as soon as it is complete (full, or at Commit), with its payments, so
-  // the caller can write it while booking goes on. The file is only durable after Commit.
-  using FileClosed = std::function<void(const FileRecord&, std::vector<Payment>)>;
-  void OnFileClosed(FileClosed callback) { on_file_closed_ = std::move(callback); }
   Status<Error> Commit(int64_t clients, int64_t payments, Money amount);
 
  private:
   friend class Store;
-  void CloseFile();
   MonthWriter(Store* store, RunRecord run);
   Status<Error> Flush();
   Result<int64_t, Error> NextId(const char* counter);
@@ -358,8 +353,6 @@ class Store::MonthWriter {
   RunRecord run_;
   std::unique_ptr<Buffers> buf_;
   std::optional<FileRecord> open_file_;
-  std::vector<Payment> open_payments_;  // kept only when on_file_closed_ is set
-  FileClosed on_file_closed_;
   bool committed_ = false;
 };
 

@@ -139,10 +139,7 @@ void InsertLearning(soci::session& sql, Backend backend, const ImportBatch& batc
   }
   c.Execute(sql, backend);
   for (const DirectDebitRecord& d : batch.direct_debits) {
-    sql << "UPDATE counters SET value = value + 1 WHERE name = 'direct_debit'";
-    long long n = 0;
-    sql << "SELECT value FROM counters WHERE name = 'direct_debit'", soci::into(n);
-    const std::string id = "DD" + std::to_string(n), status = ToString(d.status),
+    const std::string id = "DD" + std::to_string(NextCounter(sql, "direct_debit")), status = ToString(d.status),
                       on = d.on.ToString();
     sql << "INSERT INTO direct_debits (id, bill_id, client_id, status, on_date, confirmed_by, "
            "note, recorded_by, recorded_at) VALUES (:i, :b, :c, :s, :o, :f, :n, :r, :a)",
@@ -175,14 +172,8 @@ Result<ImportBatch, Error> Store::LoadExisting(const ImportBatch& batch) {
     }
     if (!batch.direct_debits.empty()) {
       soci::rowset<soci::row> rows =
-          (sql_->prepare << "SELECT bill_id, client_id, status, on_date, confirmed_by, note FROM "
-                            "direct_debits");
-      for (const soci::row& r : rows) {
-        out.direct_debits.push_back(
-            {BillId{GetText(r, 0)}, ClientId{GetText(r, 1)},
-             ParseDirectDebitStatus(GetText(r, 2)).value_or(DirectDebitStatus::kOverride),
-             GetDate(r, 3), GetText(r, 4), GetText(r, 5)});
-      }
+          (sql_->prepare << "SELECT " << kDirectDebitColumns << " FROM direct_debits");
+      for (const soci::row& r : rows) out.direct_debits.push_back(DecodeDirectDebit(r, 0));
     }
     if (!batch.bills.empty() || !batch.hand_overs.empty() || !batch.confirmations.empty() ||
         !batch.direct_debits.empty()) {

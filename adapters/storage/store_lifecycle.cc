@@ -80,13 +80,6 @@ constexpr const char* kLineColumns =
     "l.money_in, l.kind, l.client_id, l.payments, l.reason_code, l.counterparty, l.remittance, "
     "l.detail, a.kind";
 
-int64_t NextCounter(soci::session& sql, const std::string& name) {
-  sql << "UPDATE counters SET value = value + 1 WHERE name = :n", soci::use(name);
-  long long value = 0;
-  sql << "SELECT value FROM counters WHERE name = :n", soci::use(name), soci::into(value);
-  return value;
-}
-
 void InsertAudit(soci::session& sql, const AuditRecord& a) {
   const long long seq = NextCounter(sql, "audit");
   sql << "INSERT INTO audit_log (seq, at, user_name, action, subject, detail) VALUES (:s, :a, "
@@ -443,14 +436,10 @@ Result<std::vector<DirectDebitRecord>, Error> Store::DirectDebits(const ClientId
   try {
     std::vector<DirectDebitRecord> out;
     soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT bill_id, client_id, status, on_date, confirmed_by, note FROM "
-                          "direct_debits WHERE client_id = :c ORDER BY recorded_at, id",
+        (sql_->prepare << "SELECT " << kDirectDebitColumns
+                       << " FROM direct_debits WHERE client_id = :c ORDER BY recorded_at, id",
          soci::use(client.value));
-    for (const soci::row& r : rows) {
-      out.push_back({BillId{GetText(r, 0)}, ClientId{GetText(r, 1)},
-                     ParseDirectDebitStatus(GetText(r, 2)).value_or(DirectDebitStatus::kOverride),
-                     GetDate(r, 3), GetText(r, 4), GetText(r, 5)});
-    }
+    for (const soci::row& r : rows) out.push_back(DecodeDirectDebit(r, 0));
     return out;
   } catch (const std::exception& e) {
     return Failed("cannot read direct debits", e);

@@ -10,13 +10,6 @@ namespace {
 
 constexpr size_t kFlushRows = 20000;
 
-long long NextCounterInSession(soci::session& sql, const std::string& name) {
-  sql << "UPDATE counters SET value = value + 1 WHERE name = :n", soci::use(name);
-  long long value = 0;
-  sql << "SELECT value FROM counters WHERE name = :n", soci::use(name), soci::into(value);
-  return value;
-}
-
 std::string HoldKey(const ClientId& client, const HeldBill& h) {
   return BillPaymentKey(client, h.bill, h.period);
 }
@@ -199,17 +192,11 @@ Result<std::vector<ClientCase>, Error> Store::LoadCasesWhere(YearMonth month,
 
     // The double-debit guard: every direct-debit record of the chunk's bills.
     soci::rowset<soci::row> direct_debits =
-        (sql.prepare << "SELECT bill_id, client_id, status, on_date, confirmed_by, note FROM "
-                        "direct_debits WHERE client_id >= :f AND client_id <= :l "
+        (sql.prepare << "SELECT " << kDirectDebitColumns
+                     << " FROM direct_debits WHERE client_id >= :f AND client_id <= :l "
                         "ORDER BY recorded_at, id",
          soci::use(first), soci::use(*last_id));
-    attach(direct_debits,
-           [](const soci::row& r) {
-             return DirectDebitRecord{
-                 BillId{GetText(r, 0)}, ClientId{GetText(r, 1)},
-                 ParseDirectDebitStatus(GetText(r, 2)).value_or(DirectDebitStatus::kOverride),
-                 GetDate(r, 3), GetText(r, 4), GetText(r, 5)};
-           },
+    attach(direct_debits, [](const soci::row& r) { return DecodeDirectDebit(r, 0); },
            &ClientCase::direct_debits);
     // Reserved money: bills held and not yet paid, and failed payments (reversed) that no
     // re-issue replaces yet.
@@ -338,7 +325,6 @@ Status<Error> Store::MonthWriter::Add(const ClientMonth& month, const std::vecto
     if (!open_file_ || open_file_->tx_count >= max_per_file) {
       if (open_file_) {
         if (auto s = Flush(); !s) return s;
-        CloseFile();
       }
       auto id = NextId("file");
       if (!id) return Unexpected(id.error());
@@ -365,7 +351,6 @@ Status<Error> Store::MonthWriter::Add(const ClientMonth& month, const std::vecto
     }
     open_file_->tx_count += 1;
     open_file_->ctrl_sum_cents += p.amount.cents();
-    if (on_file_closed_) open_payments_.push_back(p);
     const std::optional<Address> a = p.payee.address;
     const auto part = [&](std::string Address::*field) {
       return a ? std::optional<std::string>((*a).*field) : std::nullopt;
@@ -418,14 +403,8 @@ Status<Error> Store::MonthWriter::Flush() {
   return {};
 }
 
-void Store::MonthWriter::CloseFile() {
-  if (on_file_closed_ && open_file_) on_file_closed_(*open_file_, std::move(open_payments_));
-  open_payments_.clear();
-}
-
 Status<Error> Store::MonthWriter::Commit(int64_t clients, int64_t payments, Money amount) {
   if (auto s = Flush(); !s) return s;
-  CloseFile();
   try {
     soci::session& sql = store_->session();
     const long long c = clients, p = payments, a = amount.cents();
@@ -438,7 +417,7 @@ Status<Error> Store::MonthWriter::Commit(int64_t clients, int64_t payments, Mone
       sql << "INSERT INTO batch_states (run_id, state, user_name, at, detail) VALUES (:r, "
              "'prepared', :u, :a, :d)",
           soci::use(run_.id), soci::use(run_.user), soci::use(run_.started_at), soci::use(detail);
-      const long long seq = NextCounterInSession(sql, "audit");
+      const long long seq = NextCounter(sql, "audit");
       const std::string subject = "batch:" + std::to_string(run_.id);
       sql << "INSERT INTO audit_log (seq, at, user_name, action, subject, detail) VALUES (:s, "
              ":a, :u, 'batch.prepared', :j, :d)",
