@@ -9,7 +9,9 @@
 #include "adapters/app/batches.h"
 #include "adapters/app/feedback.h"
 #include "adapters/bank/bank_xml.h"
+#include "adapters/import/csv.h"
 #include "adapters/system/files.h"
+#include "adapters/system/password.h"
 #include "engine/checks.h"
 
 namespace ontzorg {
@@ -19,8 +21,8 @@ struct Options {
   int64_t batch = 0;
   std::string out = "out";
   std::string reason, name, role, full_name, file, line, client, kind, bill, status, on,
-      confirmed_by, note, creditor, iban, bic, run_date, csv, subject;
-  std::vector<std::string> payments, files;
+      confirmed_by, note, creditor, iban, bic, run_date, csv, subject, coach;
+  std::vector<std::string> payments, files, clients;
   bool all = false;
 };
 
@@ -365,12 +367,101 @@ int ReconcileCommand(const Globals& g, const Options& o) {
   });
 }
 
+// Reads the new password from the first line of stdin (so it is not in the shell history or the
+// process list).
+int PasswordCommand(const Globals& g, const Options& o) {
+  return WithStore(g, [&](Opened& opened) -> Status<Error> {
+    Store& store = *opened.store;
+    if (g.user != o.name) {
+      auto admin = RequireRole(store, g.user, {"admin"}, "set another user's password");
+      if (!admin) return Unexpected(admin.error());
+    }
+    auto user = store.FindUser(o.name);
+    if (!user) return Unexpected(user.error());
+    if (!*user) return Fail(ErrorCode::kBadInput, "--name '" + o.name + "': no such user");
+    std::string password;
+    std::getline(std::cin, password);
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    auto hash = HashPassword(password);
+    if (!hash) return Unexpected(hash.error());
+    if (auto s = store.SetPasswordHash(o.name, *hash, g.user, NowIsoSeconds()); !s) return s;
+    std::cout << "password set for " << o.name << " (scrypt); they can log in to the web app\n";
+    return {};
+  });
+}
+
+// Assigns clients to a coach (--coach with --client ...) or from a CSV file (client_id,coach).
+int CaseloadCommand(const Globals& g, const Options& o, bool list) {
+  return WithStore(g, [&](Opened& opened) -> Status<Error> {
+    Store& store = *opened.store;
+    if (list) {
+      auto coaches = store.Coaches();
+      if (!coaches) return Unexpected(coaches.error());
+      for (const auto& [client, coach] : *coaches) {
+        if (o.coach.empty() || coach == o.coach) std::cout << client << "  " << coach << "\n";
+      }
+      return {};
+    }
+    auto admin = RequireRole(store, g.user, {"admin"}, "assign caseloads");
+    if (!admin) return Unexpected(admin.error());
+    std::vector<std::pair<ClientId, std::string>> assignments;
+    if (!o.file.empty()) {
+      std::ifstream in(o.file, std::ios::binary);
+      if (!in) return Fail(ErrorCode::kIo, o.file + ": cannot be read; nothing changed");
+      std::stringstream text;
+      text << in.rdbuf();
+      auto table = ParseCsv(text.str(), o.file);
+      if (!table) return Unexpected(table.error());
+      const int client_col = table->Column("client_id"), coach_col = table->Column("coach");
+      if (client_col < 0 || coach_col < 0) {
+        return Fail(ErrorCode::kBadInput, o.file + ":1: the header needs the columns client_id "
+                                          "and coach; nothing changed");
+      }
+      for (const CsvRow& row : table->rows) {
+        if (const std::string p = FieldCountProblem(*table, row); !p.empty()) {
+          return Fail(ErrorCode::kBadInput, o.file + ":" + std::to_string(row.line) + ": " + p +
+                                                "; nothing changed");
+        }
+        assignments.push_back({ClientId{row.fields[static_cast<size_t>(client_col)]},
+                               row.fields[static_cast<size_t>(coach_col)]});
+      }
+    }
+    for (const std::string& c : o.clients) {
+      if (o.coach.empty()) return Fail(ErrorCode::kBadInput, "--client needs --coach");
+      assignments.push_back({ClientId{c}, o.coach});
+    }
+    if (assignments.empty()) {
+      return Fail(ErrorCode::kBadInput, "give --coach with --client, or --file caseload.csv");
+    }
+    if (auto s = store.AssignCaseload(assignments, g.user, NowIsoSeconds()); !s) return s;
+    std::cout << assignments.size() << " client(s) assigned\n";
+    return {};
+  });
+}
+
+int AuditVerifyCommand(const Globals& g) {
+  auto opened = OpenStore(g);
+  if (!opened) return Report(opened.error());
+  auto v = opened->store->VerifyAuditLog();
+  if (!v) return Report(v.error());
+  for (const std::string& p : v->problems) std::cout << "TAMPERED: " << p << "\n";
+  if (!v->problems.empty()) {
+    std::cout << "audit log NOT intact: " << v->problems.size() << " problem(s) in " << v->rows
+              << " rows\n";
+    return kExitInvalid;
+  }
+  std::cout << "audit log intact: " << v->rows << " rows, SHA-256 chain verified";
+  if (v->unchained > 0) std::cout << " (" << v->unchained << " rows from before schema v5 not chained)";
+  std::cout << "\nhead " << v->head << " (keep it outside the store: a removed tail changes it)\n";
+  return kExitOk;
+}
+
 int AuditCommand(const Globals& g, const Options& o) {
   return WithStore(g, [&](Opened& opened) -> Status<Error> {
     auto log = opened.store->AuditLog(o.subject);
     if (!log) return Unexpected(log.error());
     for (const AuditRecord& a : *log) {
-      std::cout << std::setw(5) << a.seq << "  " << a.at << "  " << std::left << std::setw(10)
+      std::cout << std::right << std::setw(5) << a.seq << "  " << a.at << "  " << std::left << std::setw(10)
                 << a.user << std::setw(22) << a.action << std::setw(16) << a.subject << a.detail
                 << "\n";
     }
@@ -420,6 +511,18 @@ std::function<int()> AddBatchCommands(CLI::App& app, const Globals& g) {
   user_add->add_option("--role", o->role, "finance, coach, admin or auditor")->required();
   user_add->add_option("--full-name", o->full_name, "the person's name");
   auto* user_list = user->add_subcommand("list", "list users and roles");
+  auto* user_password = user->add_subcommand("password", "set a user's web-app password, read "
+                                                         "from the first line of stdin (admin, or "
+                                                         "the user themselves)");
+  user_password->add_option("--name", o->name, "login name")->required();
+  auto* caseload = app.add_subcommand("caseload", "which coach has which clients");
+  auto* caseload_assign = caseload->add_subcommand("assign", "assign clients to a coach (admin)");
+  caseload_assign->add_option("--coach", o->coach, "the coach's login name");
+  caseload_assign->add_option("--client", o->clients, "client id (repeat for more)");
+  caseload_assign->add_option("--file", o->file, "CSV with columns client_id,coach");
+  auto* caseload_list = caseload->add_subcommand("list", "every client's coach");
+  caseload_list->add_option("--coach", o->coach, "only this coach");
+  caseload->require_subcommand(1);
   user->require_subcommand(1);
   auto* batches = app.add_subcommand("batches", "list batches with their states and who did what");
   auto* approve = app.add_subcommand("approve", "approve a prepared batch (four eyes: not by the "
@@ -476,6 +579,8 @@ std::function<int()> AddBatchCommands(CLI::App& app, const Globals& g) {
   reconcile->add_option("--csv", o->csv, "write every payment as CSV to FILE ('-': stdout)");
   auto* audit = app.add_subcommand("audit", "the audit log");
   audit->add_option("--subject", o->subject, "e.g. batch:3 (default: everything)");
+  auto* audit_verify = audit->add_subcommand("verify", "check the audit log's SHA-256 chain: "
+                                                       "exit 0 intact, 1 tampered");
   auto* signals = app.add_subcommand("signals", "signals from the bank's feedback (failed "
                                                 "payments, double payments)");
   signals->add_option("--client", o->client, "one client");
@@ -487,6 +592,10 @@ std::function<int()> AddBatchCommands(CLI::App& app, const Globals& g) {
   return [=, &g]() -> int {
     if (*user_add) return UserCommand(g, *o, false);
     if (*user_list) return UserCommand(g, *o, true);
+    if (*user_password) return PasswordCommand(g, *o);
+    if (*caseload_assign) return CaseloadCommand(g, *o, false);
+    if (*caseload_list) return CaseloadCommand(g, *o, true);
+    if (*audit_verify) return AuditVerifyCommand(g);
     if (*batches) return BatchesCommand(g);
     if (*approve) return ApproveCommand(g, *o);
     if (*exp) return ExportCommand(g, *o, false);

@@ -1,5 +1,7 @@
 #include "adapters/storage/row_codec.h"
 
+#include "adapters/system/files.h"
+
 #include <stdexcept>
 
 namespace ontzorg {
@@ -286,6 +288,31 @@ DirectDebitRecord DecodeDirectDebit(const soci::row& r, size_t f) {
       BillId{GetText(r, f)}, ClientId{GetText(r, f + 1)},
       ParseDirectDebitStatus(GetText(r, f + 2)).value_or(DirectDebitStatus::kOverride),
       GetDate(r, f + 3), GetText(r, f + 4), GetText(r, f + 5)};
+}
+
+std::string AuditChainHash(const std::string& prev_hash, const AuditRecord& a) {
+  std::string data = "ontzorg-audit-v1";
+  for (const std::string* field : {&prev_hash, &a.at, &a.user, &a.action, &a.subject, &a.detail}) {
+    data += "\n" + std::to_string(field->size()) + ":" + *field;
+  }
+  data += "\n" + std::to_string(a.seq);
+  return Sha256Hex(data);
+}
+
+void InsertAudit(soci::session& sql, const AuditRecord& record) {
+  AuditRecord a = record;
+  a.seq = NextCounter(sql, "audit");
+  std::string prev;
+  soci::indicator ind = soci::i_ok;
+  const long long before = a.seq - 1;
+  sql << "SELECT hash FROM audit_log WHERE seq = :s", soci::use(before), soci::into(prev, ind);
+  if (!sql.got_data() || ind != soci::i_ok) prev.clear();
+  const std::string hash = AuditChainHash(prev, a);
+  const long long seq = a.seq;
+  sql << "INSERT INTO audit_log (seq, at, user_name, action, subject, detail, prev_hash, hash) "
+         "VALUES (:s, :a, :u, :c, :j, :d, :p, :h)",
+      soci::use(seq), soci::use(a.at), soci::use(a.user), soci::use(a.action),
+      soci::use(a.subject), soci::use(a.detail), soci::use(prev), soci::use(hash);
 }
 
 int64_t NextCounter(soci::session& sql, const std::string& name) {

@@ -9,6 +9,7 @@
 
 #include <soci/soci.h>
 
+#include "adapters/storage/store.h"
 #include "engine/month.h"
 #include "engine/relief.h"
 
@@ -66,6 +67,13 @@ constexpr const char* kDirectDebitColumns =
 DirectDebitRecord DecodeDirectDebit(const soci::row& r, size_t first);
 
 // Increments the counter `name` and returns its new value (inside the caller's transaction).
+// SHA-256 (hex) chaining an audit row to the row before it: over the previous hash and every
+// field, each prefixed with its length so no two rows hash alike.
+std::string AuditChainHash(const std::string& prev_hash, const AuditRecord& record);
+// Appends an audit row (seq from the counter, inside the caller's transaction), chained to the
+// row before it. The counter's row lock serialises writers, so the chain never forks.
+void InsertAudit(soci::session& sql, const AuditRecord& record);
+
 int64_t NextCounter(soci::session& sql, const std::string& name);
 YearMonth GetMonth(const soci::row& r, size_t i);
 std::optional<YearMonth> GetOptMonth(const soci::row& r, size_t i);

@@ -203,7 +203,26 @@ std::vector<Migration> Build() {
                                               "client_signals"};
   v4.sqlite_only = SqliteAppendOnly(lifecycle);
   v4.postgresql_only = PostgresAppendOnly(lifecycle, false);
-  return {v1, v2, v3, v4};
+
+  Migration v5{5, "web app: password hashes, audit log chained with SHA-256, caseloads", {}, {}, {}};
+  v5.common = {
+      // scrypt hash ("scrypt$..."), empty: the user cannot log in to the web app.
+      "ALTER TABLE users ADD COLUMN password_hash TEXT NOT NULL DEFAULT ''",
+      // Each row's hash covers its fields and the previous row's hash; rows written before v5
+      // keep '' and are reported as not chained by `ontzorg audit verify`.
+      "ALTER TABLE audit_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT ''",
+      "ALTER TABLE audit_log ADD COLUMN hash TEXT NOT NULL DEFAULT ''",
+      "INSERT INTO counters (name, value) VALUES ('caseload', 0)",
+      // A client's coach is the coach of the client's latest assignment.
+      "CREATE TABLE caseload (seq BIGINT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES "
+      "clients(id), coach TEXT NOT NULL REFERENCES users(name), assigned_by TEXT NOT NULL, "
+      "assigned_at TEXT NOT NULL)",
+      "CREATE INDEX caseload_client ON caseload (client_id)",
+      "CREATE INDEX caseload_coach ON caseload (coach)",
+  };
+  v5.sqlite_only = SqliteAppendOnly({"caseload"});
+  v5.postgresql_only = PostgresAppendOnly({"caseload"}, false);
+  return {v1, v2, v3, v4, v5};
 }
 
 }  // namespace

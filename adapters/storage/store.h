@@ -96,6 +96,7 @@ struct User {
   std::string name;  // login name
   std::string role;
   std::string full_name;
+  bool has_password = false;  // may log in to the web app
 };
 bool IsKnownRole(const std::string& role);
 
@@ -275,6 +276,28 @@ class Store {
   Status<Error> AddUser(const User& user, const std::string& by, const std::string& at);
   Result<std::optional<User>, Error> FindUser(const std::string& name);
   Result<std::vector<User>, Error> Users();
+  // The user's scrypt password hash ("" when none is set or there is no such user).
+  Result<std::string, Error> PasswordHash(const std::string& name);
+  // Sets a user's password hash, with its audit row, in one transaction.
+  Status<Error> SetPasswordHash(const std::string& name, const std::string& hash,
+                                const std::string& by, const std::string& at);
+  // Assigns clients to coaches (append-only history; the latest assignment counts), with one
+  // audit row per client, all or nothing.
+  Status<Error> AssignCaseload(const std::vector<std::pair<ClientId, std::string>>& assignments,
+                               const std::string& by, const std::string& at);
+  // Every client's current coach.
+  Result<std::map<std::string, std::string>, Error> Coaches();
+  // The client's current coach (nullopt: none assigned).
+  Result<std::optional<std::string>, Error> CoachOf(const ClientId& client);
+  // Checks the audit log's SHA-256 chain from the first row: each row's hash recomputed from its
+  // fields and the previous row's hash, and no number missing.
+  struct AuditVerification {
+    int64_t rows = 0;
+    int64_t unchained = 0;     // rows written before schema v5, not chained
+    std::string head;          // the last row's hash: keep it elsewhere to detect a cut tail
+    std::vector<std::string> problems;  // empty: intact
+  };
+  Result<AuditVerification, Error> VerifyAuditLog();
   // The audit log, oldest first; `subject_prefix` "" for all, e.g. "batch:3".
   Result<std::vector<AuditRecord>, Error> AuditLog(const std::string& subject_prefix);
   Result<std::vector<BatchRecord>, Error> Batches();

@@ -222,6 +222,40 @@ Result<ImportBatch, Error> Store::LoadExisting(const ImportBatch& batch) {
   }
 }
 
+namespace {
+// The audit row of an import or of one record typed by hand (nothing when nothing is added, so
+// importing the same files again changes no byte of the store).
+std::optional<AuditRecord> ImportAudit(const ImportBatch& b) {
+  std::string detail;
+  std::set<std::string> clients;
+  const auto count = [&](size_t n, const char* what) {
+    if (n > 0) detail += (detail.empty() ? "" : ", ") + std::to_string(n) + " " + what;
+  };
+  count(b.creditors.size(), "creditors");
+  count(b.clients.size(), "clients");
+  count(b.plans.size(), "plans");
+  count(b.bills.size(), "bills");
+  count(b.benefits.size(), "bijstand amounts");
+  count(b.toeslagen.size(), "toeslag expectations");
+  count(b.receipts.size(), "receipts");
+  count(b.assessments.size(), "assessments");
+  count(b.hand_overs.size(), "hand-overs");
+  count(b.confirmations.size(), "confirmations");
+  count(b.direct_debits.size(), "direct-debit records");
+  if (detail.empty()) return std::nullopt;
+  for (const auto& r : b.receipts) clients.insert(r.client.value);
+  for (const auto& a : b.assessments) clients.insert(a.client.value);
+  for (const auto& h : b.hand_overs) clients.insert(h.client.value);
+  for (const auto& c : b.confirmations) clients.insert(c.client.value);
+  const bool one_client = b.creditors.empty() && b.clients.empty() && b.plans.empty() &&
+                          b.bills.empty() && b.benefits.empty() && b.toeslagen.empty() &&
+                          b.direct_debits.empty() && clients.size() == 1;
+  return AuditRecord{0, b.recorded_at, b.recorded_by.empty() ? "import" : b.recorded_by,
+                     one_client ? "client.recorded" : "import",
+                     one_client ? "client:" + *clients.begin() : "import", detail};
+}
+}  // namespace
+
 Status<Error> Store::Insert(const ImportBatch& batch) {
   try {
     soci::transaction tx(*sql_);
@@ -233,6 +267,7 @@ Status<Error> Store::Insert(const ImportBatch& batch) {
     InsertToeslagen(*sql_, backend_, batch.toeslagen);
     InsertReceipts(*sql_, backend_, batch);
     InsertLearning(*sql_, backend_, batch);
+    if (const auto audit = ImportAudit(batch)) InsertAudit(*sql_, *audit);
     tx.commit();
     return {};
   } catch (const std::exception& e) {

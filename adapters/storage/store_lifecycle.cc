@@ -80,13 +80,6 @@ constexpr const char* kLineColumns =
     "l.money_in, l.kind, l.client_id, l.payments, l.reason_code, l.counterparty, l.remittance, "
     "l.detail, a.kind";
 
-void InsertAudit(soci::session& sql, const AuditRecord& a) {
-  const long long seq = NextCounter(sql, "audit");
-  sql << "INSERT INTO audit_log (seq, at, user_name, action, subject, detail) VALUES (:s, :a, "
-         ":u, :c, :j, :d)",
-      soci::use(seq), soci::use(a.at), soci::use(a.user), soci::use(a.action),
-      soci::use(a.subject), soci::use(a.detail);
-}
 
 void InsertReceipt(soci::session& sql, const Receipt& r, const std::string& by,
                    const std::string& at) {
@@ -151,10 +144,11 @@ Status<Error> Store::AddUser(const User& user, const std::string& by, const std:
 Result<std::optional<User>, Error> Store::FindUser(const std::string& name) {
   try {
     soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT name, role, full_name FROM users WHERE name = :n",
+        (sql_->prepare << "SELECT name, role, full_name, password_hash FROM users WHERE name = :n",
          soci::use(name));
     for (const soci::row& r : rows) {
-      return std::optional<User>(User{GetText(r, 0), GetText(r, 1), GetText(r, 2)});
+      return std::optional<User>(
+          User{GetText(r, 0), GetText(r, 1), GetText(r, 2), !GetText(r, 3).empty()});
     }
     return std::optional<User>();
   } catch (const std::exception& e) {
@@ -166,11 +160,151 @@ Result<std::vector<User>, Error> Store::Users() {
   try {
     std::vector<User> out;
     soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT name, role, full_name FROM users ORDER BY name");
-    for (const soci::row& r : rows) out.push_back({GetText(r, 0), GetText(r, 1), GetText(r, 2)});
+        (sql_->prepare << "SELECT name, role, full_name, password_hash FROM users ORDER BY name");
+    for (const soci::row& r : rows) {
+      out.push_back({GetText(r, 0), GetText(r, 1), GetText(r, 2), !GetText(r, 3).empty()});
+    }
     return out;
   } catch (const std::exception& e) {
     return Failed("cannot read users", e);
+  }
+}
+
+Result<std::string, Error> Store::PasswordHash(const std::string& name) {
+  try {
+    std::string hash;
+    soci::indicator ind = soci::i_ok;
+    *sql_ << "SELECT password_hash FROM users WHERE name = :n", soci::use(name),
+        soci::into(hash, ind);
+    if (!sql_->got_data() || ind != soci::i_ok) return std::string();
+    return hash;
+  } catch (const std::exception& e) {
+    return Failed("cannot read users", e);
+  }
+}
+
+Status<Error> Store::SetPasswordHash(const std::string& name, const std::string& hash,
+                                     const std::string& by, const std::string& at) {
+  try {
+    soci::transaction tx(*sql_);
+    int n = 0;
+    *sql_ << "SELECT COUNT(*) FROM users WHERE name = :n", soci::use(name), soci::into(n);
+    if (n == 0) return Fail(ErrorCode::kBadInput, "no user '" + name + "'; nothing changed");
+    *sql_ << "UPDATE users SET password_hash = :h WHERE name = :n", soci::use(hash),
+        soci::use(name);
+    InsertAudit(*sql_, {0, at, by, "user.password_set", "user:" + name, "scrypt"});
+    tx.commit();
+    return {};
+  } catch (const std::exception& e) {
+    return Failed("cannot set the password (nothing changed)", e);
+  }
+}
+
+Status<Error> Store::AssignCaseload(
+    const std::vector<std::pair<ClientId, std::string>>& assignments, const std::string& by,
+    const std::string& at) {
+  try {
+    soci::transaction tx(*sql_);
+    for (const auto& [client, coach] : assignments) {
+      int clients = 0;
+      std::string role;
+      soci::indicator ind = soci::i_ok;
+      *sql_ << "SELECT COUNT(*) FROM clients WHERE id = :c", soci::use(client.value),
+          soci::into(clients);
+      if (clients == 0) {
+        return Fail(ErrorCode::kBadInput, "no client '" + client.value + "'; nothing changed");
+      }
+      *sql_ << "SELECT role FROM users WHERE name = :n", soci::use(coach), soci::into(role, ind);
+      if (!sql_->got_data() || role != "coach") {
+        return Fail(ErrorCode::kBadInput, "'" + coach + "' is not a registered coach (ontzorg "
+                                          "user add --role coach); nothing changed");
+      }
+      const long long seq = NextCounter(*sql_, "caseload");
+      *sql_ << "INSERT INTO caseload (seq, client_id, coach, assigned_by, assigned_at) VALUES "
+               "(:s, :c, :k, :b, :a)",
+          soci::use(seq), soci::use(client.value), soci::use(coach), soci::use(by), soci::use(at);
+      InsertAudit(*sql_, {0, at, by, "caseload.assigned", "client:" + client.value,
+                          "coach " + coach});
+    }
+    tx.commit();
+    return {};
+  } catch (const std::exception& e) {
+    return Failed("cannot assign the caseload (nothing changed)", e);
+  }
+}
+
+Result<std::map<std::string, std::string>, Error> Store::Coaches() {
+  try {
+    std::map<std::string, std::string> out;
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT client_id, coach FROM caseload ORDER BY seq");
+    for (const soci::row& r : rows) out[GetText(r, 0)] = GetText(r, 1);
+    return out;
+  } catch (const std::exception& e) {
+    return Failed("cannot read the caseloads", e);
+  }
+}
+
+Result<std::optional<std::string>, Error> Store::CoachOf(const ClientId& client) {
+  try {
+    std::string coach;
+    soci::indicator ind = soci::i_ok;
+    *sql_ << "SELECT coach FROM caseload WHERE client_id = :c ORDER BY seq DESC LIMIT 1",
+        soci::use(client.value), soci::into(coach, ind);
+    if (!sql_->got_data() || ind != soci::i_ok) return std::optional<std::string>();
+    return std::optional<std::string>(coach);
+  } catch (const std::exception& e) {
+    return Failed("cannot read the caseloads", e);
+  }
+}
+
+Result<Store::AuditVerification, Error> Store::VerifyAuditLog() {
+  try {
+    AuditVerification v;
+    std::string prev;
+    int64_t expected_seq = 1;
+    bool chained = false;
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT seq, at, user_name, action, subject, detail, prev_hash, hash "
+                          "FROM audit_log ORDER BY seq");
+    for (const soci::row& r : rows) {
+      AuditRecord a{GetInt(r, 0), GetText(r, 1), GetText(r, 2), GetText(r, 3), GetText(r, 4),
+                    GetText(r, 5)};
+      const std::string stored_prev = GetText(r, 6), stored = GetText(r, 7);
+      ++v.rows;
+      const std::string where = "audit row " + std::to_string(a.seq) + " (" + a.at + " " +
+                                a.action + " " + a.subject + ")";
+      if (a.seq != expected_seq) {
+        v.problems.push_back("audit rows " + std::to_string(expected_seq) + ".." +
+                             std::to_string(a.seq - 1) + " are missing (removed)");
+      }
+      expected_seq = a.seq + 1;
+      if (stored.empty() && !chained) {  // written before schema v5
+        ++v.unchained;
+        continue;
+      }
+      if (stored_prev != prev) {
+        v.problems.push_back(where + ": does not follow the row before it (previous hash " +
+                             "differs): a row was changed, removed or inserted");
+      }
+      if (AuditChainHash(stored_prev, a) != stored) {
+        v.problems.push_back(where + ": its content was changed after it was written (hash " +
+                             "does not match)");
+      }
+      chained = true;
+      prev = stored;
+    }
+    v.head = prev;
+    long long counter = 0;
+    *sql_ << "SELECT value FROM counters WHERE name = 'audit'", soci::into(counter);
+    if (counter != expected_seq - 1) {
+      v.problems.push_back("the audit counter is at " + std::to_string(counter) + " but the " +
+                           "last row is " + std::to_string(expected_seq - 1) +
+                           ": rows at the end were removed");
+    }
+    return v;
+  } catch (const std::exception& e) {
+    return Failed("cannot read the audit log", e);
   }
 }
 

@@ -417,12 +417,8 @@ Status<Error> Store::MonthWriter::Commit(int64_t clients, int64_t payments, Mone
       sql << "INSERT INTO batch_states (run_id, state, user_name, at, detail) VALUES (:r, "
              "'prepared', :u, :a, :d)",
           soci::use(run_.id), soci::use(run_.user), soci::use(run_.started_at), soci::use(detail);
-      const long long seq = NextCounter(sql, "audit");
-      const std::string subject = "batch:" + std::to_string(run_.id);
-      sql << "INSERT INTO audit_log (seq, at, user_name, action, subject, detail) VALUES (:s, "
-             ":a, :u, 'batch.prepared', :j, :d)",
-          soci::use(seq), soci::use(run_.started_at), soci::use(run_.user), soci::use(subject),
-          soci::use(detail);
+      InsertAudit(sql, {0, run_.started_at, run_.user, "batch.prepared",
+                        "batch:" + std::to_string(run_.id), detail});
     }
     sql.commit();
     committed_ = true;

@@ -64,10 +64,10 @@ class StorageTest : public testing::Test {
 };
 
 TEST_F(StorageTest, InitIsIdempotentAndVersioned) {
-  EXPECT_EQ(store_->SchemaVersion(), 4);
+  EXPECT_EQ(store_->SchemaVersion(), 5);
   auto again = Store::Init(url_);
   ASSERT_TRUE(again);
-  EXPECT_EQ((*again)->SchemaVersion(), 4);
+  EXPECT_EQ((*again)->SchemaVersion(), 5);
   EXPECT_TRUE(Store::Open(url_));
 }
 
@@ -147,6 +147,78 @@ TEST_F(StorageTest, LedgerIsAppendOnly) {
   EXPECT_THROW(sql << "DELETE FROM entries", soci::soci_error);
   EXPECT_THROW(sql << "UPDATE payments SET amount_cents = 1", soci::soci_error);
   EXPECT_THROW(sql << "DELETE FROM payments", soci::soci_error);
+}
+
+TEST_F(StorageTest, TheAuditLogIsChainedAndOneChangedByteIsFound) {
+  ImportDemo();
+  Run("2027-01", "2026-12-14");
+  ASSERT_TRUE(store_->AddUser({"admin", "admin", "Beheer"}, "setup", "2026-12-14T09:00:00"));
+  ASSERT_TRUE(store_->AddUser({"bram", "finance", "Bram"}, "admin", "2026-12-14T09:01:00"));
+  ASSERT_TRUE(ApproveBatch(*store_, 1, {"bram", "2026-12-14T11:00:00"}));
+  auto intact = store_->VerifyAuditLog();
+  ASSERT_TRUE(intact) << intact.error().message;
+  EXPECT_GE(intact->rows, 4);  // import, batch prepared, two users, approval
+  EXPECT_EQ(intact->unchained, 0);
+  EXPECT_TRUE(intact->problems.empty()) << intact->problems.front();
+  EXPECT_EQ(intact->head.size(), 64u);
+
+  // One byte of one row's detail, behind the append-only trigger's back (as a DBA could).
+  soci::session& sql = store_->session();
+  if (store_->backend() == Backend::kSqlite) {
+    sql << "DROP TRIGGER audit_log_no_UPDATE";
+    sql << "DROP TRIGGER audit_log_no_DELETE";
+  } else {
+    sql << "ALTER TABLE audit_log DISABLE TRIGGER USER";
+  }
+  sql << "UPDATE audit_log SET detail = 'role finanse' WHERE action = 'user.added' AND "
+         "subject = 'user:bram'";
+  auto tampered = store_->VerifyAuditLog();
+  ASSERT_TRUE(tampered);
+  ASSERT_EQ(tampered->problems.size(), 1u);
+  EXPECT_NE(tampered->problems[0].find("user:bram"), std::string::npos) << tampered->problems[0];
+  EXPECT_NE(tampered->problems[0].find("changed"), std::string::npos);
+
+  // A removed row in the middle breaks the chain at the row after it.
+  sql << "UPDATE audit_log SET detail = 'role finance' WHERE subject = 'user:bram'";
+  sql << "DELETE FROM audit_log WHERE subject = 'user:admin'";
+  auto cut = store_->VerifyAuditLog();
+  ASSERT_TRUE(cut);
+  ASSERT_FALSE(cut->problems.empty());
+  EXPECT_NE(cut->problems[0].find("missing"), std::string::npos) << cut->problems[0];
+}
+
+TEST_F(StorageTest, CaseloadsFollowTheLatestAssignmentAndRefuseStrangers) {
+  ImportDemo();
+  ASSERT_TRUE(store_->AddUser({"admin", "admin", "Beheer"}, "setup", "2026-12-14T09:00:00"));
+  ASSERT_TRUE(store_->AddUser({"coach1", "coach", "Carla"}, "admin", "2026-12-14T09:00:00"));
+  ASSERT_TRUE(store_->AddUser({"coach2", "coach", "Daan"}, "admin", "2026-12-14T09:00:00"));
+  ASSERT_TRUE(store_->AddUser({"anna", "finance", "Anna"}, "admin", "2026-12-14T09:00:00"));
+  ASSERT_TRUE(store_->AssignCaseload({{ClientId{"C000001"}, "coach1"},
+                                      {ClientId{"C000002"}, "coach1"}},
+                                     "admin", "2026-12-14T09:02:00"));
+  ASSERT_TRUE(store_->AssignCaseload({{ClientId{"C000002"}, "coach2"}}, "admin",
+                                     "2026-12-15T09:00:00"));
+  EXPECT_EQ(store_->CoachOf(ClientId{"C000001"}).value(), std::optional<std::string>("coach1"));
+  EXPECT_EQ(store_->CoachOf(ClientId{"C000002"}).value(), std::optional<std::string>("coach2"));
+  EXPECT_EQ(store_->CoachOf(ClientId{"C000003"}).value(), std::nullopt);
+
+  const long long before = Count("SELECT COUNT(*) FROM caseload");
+  // All or nothing: the second row names a finance user, so the first is not kept either.
+  auto refused = store_->AssignCaseload({{ClientId{"C000003"}, "coach1"},
+                                         {ClientId{"C000004"}, "anna"}},
+                                        "admin", "2026-12-15T09:00:00");
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("not a registered coach"), std::string::npos);
+  EXPECT_FALSE(store_->AssignCaseload({{ClientId{"C999999"}, "coach1"}}, "admin", "x"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM caseload"), before);
+  EXPECT_THROW(store_->session() << "UPDATE caseload SET coach = 'coach2'", soci::soci_error);
+
+  EXPECT_EQ(store_->PasswordHash("coach1").value(), "");
+  ASSERT_TRUE(store_->SetPasswordHash("coach1", "scrypt$x", "admin", "2026-12-15T09:00:00"));
+  EXPECT_EQ(store_->PasswordHash("coach1").value(), "scrypt$x");
+  EXPECT_TRUE(store_->FindUser("coach1").value()->has_password);
+  EXPECT_FALSE(store_->SetPasswordHash("nobody", "scrypt$x", "admin", "x"));
+  EXPECT_TRUE(store_->VerifyAuditLog()->problems.empty());
 }
 
 // The toeslagen gap through the store: three golden scenarios imported together and run month
