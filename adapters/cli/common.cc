@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "adapters/import/importer.h"
+#include "adapters/app/records.h"
 #include "adapters/system/files.h"
 
 namespace ontzorg {
@@ -42,40 +42,10 @@ Result<Opened, Error> OpenStore(const Globals& g) {
 Result<ImportBatch, Error> RecordRow(
     const Globals& g, const std::string& file, const std::string& what,
     const std::vector<std::pair<std::string, std::string>>& columns) {
-  std::string header, row;
-  for (const auto& [name, value] : columns) {
-    header += (header.empty() ? "" : ",") + name;
-    std::string quoted = "\"";
-    for (char ch : value) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    row += (row.empty() ? "" : ",") + quoted + "\"";
-  }
-  const auto as_options = [&](const Error& e) {
-    std::string message = e.message;
-    if (message.rfind("import refused", 0) == 0) message.replace(0, 14, what + " refused");
-    for (const auto& [name, value] : columns) {
-      std::string option = name == "client_id" ? "client" : name == "bill_id" ? "bill" : name;
-      for (char& ch : option) ch = ch == '_' ? '-' : ch;
-      const std::string from = file + ":2: column " + name + ":";
-      for (size_t at = message.find(from); at != std::string::npos; at = message.find(from)) {
-        message.replace(at, from.size(), "--" + option + ":");
-      }
-    }
-    return Error{e.code, message};
-  };
   auto opened = OpenStore(g);
   if (!opened) return Unexpected(opened.error());
-  auto parsed = ParseImportFiles({{file, header + "\n" + row + "\n"}},
-                                 &opened->config.competences);
-  if (!parsed) return Unexpected(as_options(parsed.error()));
-  auto existing = opened->store->LoadExisting(parsed->batch);
-  if (!existing) return Unexpected(existing.error());
-  auto checked = CheckImport(*parsed, *existing);
-  if (!checked) return Unexpected(as_options(checked.error()));
-  ImportBatch batch = checked->added;
-  batch.recorded_by = g.user;
-  batch.recorded_at = NowIsoSeconds();
-  if (auto s = opened->store->Insert(batch); !s) return Unexpected(s.error());
-  return batch;
+  return ontzorg::RecordRow(opened->config, *opened->store, file, what, columns, "--", g.user,
+                            NowIsoSeconds());
 }
 
 }  // namespace ontzorg

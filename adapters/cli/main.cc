@@ -11,6 +11,7 @@
 #include "adapters/app/batches.h"
 #include "adapters/app/run_month.h"
 #include "adapters/cli/batch_commands.h"
+#include "adapters/cli/serve_command.h"
 #include "adapters/cli/common.h"
 #include "adapters/cli/credit_commands.h"
 #include "adapters/cli/learning_commands.h"
@@ -236,6 +237,12 @@ int Main(int argc, char** argv) {
       ->required()->check(CLI::IsMember({"iban", "bic", "bsn", "reference"}));
   check->add_option("value", value, "the value to check")->required();
 
+  ServeOptions so;
+  auto* serve = app.add_subcommand("serve", "the coach and finance web app over HTTPS ([web] in "
+                                            "the config; ./ops/web for the demo)");
+  serve->add_option("--address", so.address, "listen address (default: [web] address)");
+  serve->add_option("--port", so.port, "port (default: [web] port; 0: any free port)");
+
   const auto batch_command = AddBatchCommands(app, g);
 
   try {
@@ -259,6 +266,7 @@ int Main(int argc, char** argv) {
   if (*confirm) return ConfirmCommand(g, co);
   if (*learning) return LearningReportCommand(g, learning_month);
   if (*check) return CheckCommand(what, value);
+  if (*serve) return ServeCommand(g, so);
   if (const int rc = batch_command(); rc >= 0) return rc;
   return kExitUsage;
 }

@@ -309,6 +309,32 @@ Result<Config, Error> LoadConfig(const std::string& path) {
   c.month.double_debit = *double_debit;
   OZ_TRY(payers, ReadPayers(r));
   c.payers = *payers;
+  OZ_TRY(address, r.String("web.address", std::string("127.0.0.1")));
+  c.web.address = *address;
+  OZ_TRY(port, r.Integer("web.port", 8443, 1, 65535));
+  c.web.port = static_cast<int>(*port);
+  OZ_TRY(cert, r.String("web.certificate", std::string("../var/web/cert.pem")));
+  c.web.certificate = Resolve(base, *cert);
+  OZ_TRY(key, r.String("web.private_key", std::string("../var/web/key.pem")));
+  c.web.private_key = Resolve(base, *key);
+  OZ_TRY(threads, r.Integer("web.threads", 2, 1, 64));
+  c.web.threads = static_cast<int>(*threads);
+  OZ_TRY(idle, r.Integer("web.session_idle_minutes", 30, 1, 24 * 60));
+  c.web.session_idle_minutes = static_cast<int>(*idle);
+  OZ_TRY(max_hours, r.Integer("web.session_max_hours", 10, 1, 24 * 7));
+  c.web.session_max_hours = static_cast<int>(*max_hours);
+  OZ_TRY(body, r.Integer("web.max_body_bytes", 64 * 1024, 1024, 16 * 1024 * 1024));
+  c.web.max_body_bytes = *body;
+  OZ_TRY(upload, r.Integer("web.max_upload_bytes", 32 * 1024 * 1024, 1024, 64 * 1024 * 1024));
+  c.web.max_upload_bytes = *upload;
+  OZ_TRY(timeout, r.Integer("web.request_timeout_seconds", 30, 1, 600));
+  c.web.request_timeout_seconds = static_cast<int>(*timeout);
+  OZ_TRY(web_out, r.String("web.out_dir", std::string("../out")));
+  c.web.out_dir = Resolve(base, *web_out);
+  OZ_TRY(attempts, r.Integer("web.login_attempts", 5, 1, 100));
+  c.web.login_attempts = static_cast<int>(*attempts);
+  OZ_TRY(window, r.Integer("web.login_window_minutes", 15, 1, 24 * 60));
+  c.web.login_window_minutes = static_cast<int>(*window);
 #undef OZ_TRY
   return c;
 }

@@ -25,6 +25,24 @@ struct SepaConfig {
   bool batch_booking = false;  // BtchBookg: false = one statement line per payment
 };
 
+// The web app (`ontzorg serve`): where it listens, its TLS certificate and key (PEM files; the
+// demo makes a self-signed pair with ops/web), and its limits.
+struct WebConfig {
+  std::string address = "127.0.0.1";
+  int port = 8443;
+  std::string certificate;  // PEM certificate chain; relative to the config file
+  std::string private_key;  // PEM private key
+  int threads = 2;
+  int session_idle_minutes = 30;   // a session ends after this long without a request
+  int session_max_hours = 10;      // and after this long in any case
+  int64_t max_body_bytes = 64 * 1024;          // forms and JSON
+  int64_t max_upload_bytes = 32 * 1024 * 1024;  // bank files
+  int request_timeout_seconds = 30;
+  std::string out_dir;             // where batches prepared and exported in the app write files
+  int login_attempts = 5;          // failed logins per user or address within the window
+  int login_window_minutes = 15;   // before further attempts are refused for the window
+};
+
 struct Config {
   std::string path;               // the file this came from
   std::string municipality_code;  // e.g. "GM0363"; starts every MsgId
@@ -39,6 +57,7 @@ struct Config {
   // Who pays into the managed account (compact IBAN -> bijstand / toeslagen), for matching the
   // bank's statements. MonthPolicy::double_debit holds the double-debit guard.
   std::map<std::string, PayerKind> payers;
+  WebConfig web;
 };
 
 // Reads and checks the file. Relative paths in it (store, schema_dir) are relative to the file.

@@ -285,6 +285,11 @@ class Store {
   // audit row per client, all or nothing.
   Status<Error> AssignCaseload(const std::vector<std::pair<ClientId, std::string>>& assignments,
                                const std::string& by, const std::string& at);
+  // Clients whose number starts with `query` or whose name contains it (case-insensitive), in
+  // id order, at most `limit`; only the current caseload of `coach` when given.
+  Result<std::vector<Client>, Error> SearchClients(const std::string& query,
+                                                   const std::optional<std::string>& coach,
+                                                   int limit);
   // Every client's current coach.
   Result<std::map<std::string, std::string>, Error> Coaches();
   // The client's current coach (nullopt: none assigned).

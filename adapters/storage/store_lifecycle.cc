@@ -643,6 +643,37 @@ Result<std::set<std::string>, Error> Store::ClientIds() {
   }
 }
 
+Result<std::vector<Client>, Error> Store::SearchClients(const std::string& query,
+                                                      const std::optional<std::string>& coach,
+                                                      int limit) {
+  try {
+    std::string lowered;
+    for (char c : query) lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string escaped;  // LIKE wildcards in the query are literal
+    for (char c : lowered) {
+      if (c == '%' || c == '_' || c == '!') escaped += '!';
+      escaped += c;
+    }
+    const std::string prefix = escaped + "%", contains = "%" + escaped + "%";
+    const std::string who = coach.value_or("");
+    const int only_coach = coach ? 1 : 0;
+    const long long n = limit;
+    std::vector<Client> out;
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT " << kClientColumns << " FROM clients WHERE "
+                          "(LOWER(id) LIKE :p ESCAPE '!' OR LOWER(name) LIKE :c ESCAPE '!') AND "
+                          "(:o = 0 OR id IN (SELECT k.client_id FROM caseload k WHERE k.coach = :k "
+                          "AND k.seq = (SELECT MAX(k2.seq) FROM caseload k2 WHERE k2.client_id = "
+                          "k.client_id))) ORDER BY id LIMIT :n",
+         soci::use(prefix), soci::use(contains), soci::use(only_coach), soci::use(who),
+         soci::use(n));
+    for (const soci::row& r : rows) out.push_back(DecodeClient(r, 0));
+    return out;
+  } catch (const std::exception& e) {
+    return Failed("cannot search clients", e);
+  }
+}
+
 Result<std::optional<Client>, Error> Store::FindClient(const ClientId& client) {
   try {
     soci::rowset<soci::row> rows =

@@ -1,0 +1,47 @@
+#include "adapters/app/records.h"
+
+#include "adapters/import/importer.h"
+
+namespace ontzorg {
+
+Result<ImportBatch, Error> RecordRow(
+    const Config& config, Store& store, const std::string& file, const std::string& what,
+    const std::vector<std::pair<std::string, std::string>>& columns,
+    const std::string& field_prefix, const std::string& user, const std::string& at) {
+  std::string header, row;
+  for (const auto& [name, value] : columns) {
+    header += (header.empty() ? "" : ",") + name;
+    std::string quoted = "\"";
+    for (char ch : value) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    row += (row.empty() ? "" : ",") + quoted + "\"";
+  }
+  const auto as_fields = [&](const Error& e) {
+    std::string message = e.message;
+    if (message.rfind("import refused", 0) == 0) message.replace(0, 14, what + " refused");
+    for (const auto& [name, value] : columns) {
+      std::string field = name;
+      if (field_prefix == "--") {
+        field = name == "client_id" ? "client" : name == "bill_id" ? "bill" : name;
+        for (char& ch : field) ch = ch == '_' ? '-' : ch;
+      }
+      const std::string from = file + ":2: column " + name + ":";
+      for (size_t pos = message.find(from); pos != std::string::npos; pos = message.find(from)) {
+        message.replace(pos, from.size(), field_prefix + field + ":");
+      }
+    }
+    return Error{e.code, message};
+  };
+  auto parsed = ParseImportFiles({{file, header + "\n" + row + "\n"}}, &config.competences);
+  if (!parsed) return Unexpected(as_fields(parsed.error()));
+  auto existing = store.LoadExisting(parsed->batch);
+  if (!existing) return Unexpected(existing.error());
+  auto checked = CheckImport(*parsed, *existing);
+  if (!checked) return Unexpected(as_fields(checked.error()));
+  ImportBatch batch = checked->added;
+  batch.recorded_by = user;
+  batch.recorded_at = at;
+  if (auto s = store.Insert(batch); !s) return Unexpected(s.error());
+  return batch;
+}
+
+}  // namespace ontzorg

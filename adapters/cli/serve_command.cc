@@ -1,0 +1,55 @@
+#include "adapters/cli/serve_command.h"
+
+#include <csignal>
+#include <ctime>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "adapters/web/server.h"
+#include "adapters/web/web_app.h"
+
+namespace ontzorg {
+namespace {
+HttpsServer* g_server = nullptr;
+extern "C" void OnSignal(int) {
+  if (g_server != nullptr) g_server->Stop();
+}
+}  // namespace
+
+int ServeCommand(const Globals& g, const ServeOptions& o) {
+  Config config;
+  {
+    auto opened = OpenStore(g);  // refuses a missing store before listening
+    if (!opened) return Report(opened.error());
+    config = opened->config;
+  }
+  if (!o.address.empty()) config.web.address = o.address;
+  if (o.port >= 0) config.web.port = o.port;
+  std::mutex log_mu;
+  const auto log = [&log_mu](const std::string& line) {
+    std::lock_guard lock(log_mu);
+    std::cerr << line << "\n";
+  };
+  WebApp app(config, [] { return static_cast<int64_t>(std::time(nullptr)); }, log);
+  ServerHooks hooks;
+  hooks.handle = [&app](const HttpRequest& r) { return app.Handle(r); };
+  hooks.body_limit = [&app](const std::string& m, const std::string& p) { return app.BodyLimit(m, p); };
+  hooks.log = log;
+  HttpsServer server(config.web, hooks);
+  if (auto s = server.Start(); !s) return Report(s.error());
+  g_server = &server;
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  std::cout << "ontzorg web app: https://" << config.web.address << ":" << server.port()
+            << "/ (store " << (config.store_url.find("host=") != std::string::npos ||
+                               config.store_url.find("dbname=") != std::string::npos
+                                   ? "PostgreSQL" : config.store_url)
+            << "; Ctrl-C stops)" << std::endl;
+  server.Run();
+  g_server = nullptr;
+  std::cout << "stopped\n";
+  return kExitOk;
+}
+
+}  // namespace ontzorg

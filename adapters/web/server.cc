@@ -1,0 +1,263 @@
+#include "adapters/web/server.h"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/version.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace ontzorg {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+std::string JsonString(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(tcp::socket socket, ssl::context& tls, const ServerHooks& hooks,
+             const WebConfig& config)
+      : stream_(std::move(socket), tls), hooks_(hooks), config_(config) {
+    beast::error_code ec;
+    const auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    if (!ec) remote_ = endpoint.address().to_string();
+  }
+
+  void Start() {
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(10));
+    stream_.async_handshake(ssl::stream_base::server,
+                            beast::bind_front_handler(&Connection::OnHandshake, shared_from_this()));
+  }
+
+ private:
+  void OnHandshake(beast::error_code ec) {
+    if (ec) return;  // a client that does not speak TLS (or gives up): nothing to log per try
+    ReadHeader();
+  }
+
+  void ReadHeader() {
+    parser_.emplace();
+    parser_->header_limit(16 * 1024);
+    // The route's own limit is set once the header is read; until then the largest one.
+    parser_->body_limit(static_cast<std::uint64_t>(std::max(config_.max_body_bytes,
+                                                            config_.max_upload_bytes)));
+    beast::get_lowest_layer(stream_).expires_after(
+        std::chrono::seconds(config_.request_timeout_seconds));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Connection::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::ssl::error::stream_truncated) {
+      return Close();
+    }
+    if (ec == http::error::body_limit) return Fail(413, "body too large");
+    if (ec) return Fail(ec == http::error::header_limit ? 431 : 400, ec.message());
+    const auto& req = parser_->get();
+    const std::string target(req.target());
+    const std::string path = target.substr(0, target.find('?'));
+    const int64_t limit = hooks_.body_limit ? hooks_.body_limit(std::string(req.method_string()), path)
+                                            : config_.max_body_bytes;
+    if (parser_->content_length() &&
+        *parser_->content_length() > static_cast<std::uint64_t>(limit)) {
+      return Fail(413, "body larger than " + std::to_string(limit) + " bytes");
+    }
+    parser_->body_limit(static_cast<std::uint64_t>(limit));
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Connection::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, std::size_t) {
+    if (ec == http::error::body_limit) return Fail(413, "body too large");
+    if (ec) return Fail(400, ec.message());
+    const auto started = std::chrono::steady_clock::now();
+    auto& req = parser_->get();
+    HttpRequest request;
+    request.method = std::string(req.method_string());
+    request.target = std::string(req.target());
+    for (const auto& field : req) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      request.headers[name] = std::string(field.value());
+    }
+    request.body = std::move(req.body());
+    request.remote = remote_;
+    HttpResponse response;
+    try {
+      response = hooks_.handle(request);
+    } catch (const std::exception& e) {
+      response = HttpResponse{500, "text/plain; charset=utf-8", {}, "internal error\n"};
+      if (hooks_.log) {
+        hooks_.log("{\"level\":\"error\",\"event\":\"handler_exception\",\"what\":" +
+                   JsonString(e.what()) + "}");
+      }
+    }
+    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                              started).count();
+    if (hooks_.log) {
+      hooks_.log("{\"event\":\"request\",\"method\":" + JsonString(request.method) +
+                 ",\"path\":" + JsonString(request.target.substr(0, request.target.find('?'))) +
+                 ",\"status\":" + std::to_string(response.status) + ",\"ms\":" +
+                 std::to_string(static_cast<int64_t>(ms * 1000) / 1000.0) + ",\"remote\":" +
+                 JsonString(remote_) + "}");
+    }
+    Send(std::move(response), req.keep_alive());
+  }
+
+  void Send(HttpResponse r, bool keep_alive) {
+    auto res = std::make_shared<http::response<http::string_body>>();
+    res->result(static_cast<http::status>(r.status));
+    res->version(11);
+    res->set(http::field::server, "ontzorg");
+    res->set(http::field::content_type, r.content_type);
+    for (const auto& [name, value] : r.headers) res->insert(name, value);
+    res->body() = std::move(r.body);
+    res->keep_alive(keep_alive);
+    res->prepare_payload();
+    beast::get_lowest_layer(stream_).expires_after(
+        std::chrono::seconds(config_.request_timeout_seconds));
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+                        if (ec) return;
+                        if (!res->keep_alive()) return self->Close();
+                        self->ReadHeader();
+                      });
+  }
+
+  void Fail(int status, const std::string& why) {
+    if (hooks_.log) {
+      hooks_.log("{\"level\":\"warning\",\"event\":\"bad_request\",\"status\":" +
+                 std::to_string(status) + ",\"reason\":" + JsonString(why) + ",\"remote\":" +
+                 JsonString(remote_) + "}");
+    }
+    HttpResponse r{status, "text/plain; charset=utf-8", {}, ""};
+    r.body = status == 413 ? "Verzoek te groot / request too large\n"
+                           : "Ongeldig verzoek / bad request\n";
+    Send(std::move(r), false);
+  }
+
+  void Close() {
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});
+  }
+
+  beast::ssl_stream<beast::tcp_stream> stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  const ServerHooks& hooks_;
+  const WebConfig& config_;
+  std::string remote_;
+};
+
+}  // namespace
+
+struct HttpsServer::Impl {
+  WebConfig config;
+  ServerHooks hooks;
+  asio::io_context ioc;
+  ssl::context tls{ssl::context::tls_server};
+  std::optional<tcp::acceptor> acceptor;
+  int port = 0;
+
+  void Accept() {
+    acceptor->async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
+      if (!ec) {
+        std::make_shared<Connection>(std::move(s), tls, hooks, config)->Start();
+      }
+      if (acceptor->is_open()) Accept();
+    });
+  }
+};
+
+HttpsServer::HttpsServer(const WebConfig& config, ServerHooks hooks)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->config = config;
+  impl_->hooks = std::move(hooks);
+}
+
+HttpsServer::~HttpsServer() { Stop(); }
+
+Status<Error> HttpsServer::Start() {
+  Impl& i = *impl_;
+  beast::error_code ec;
+  // TLS 1.2 and 1.3 only; OpenSSL's default cipher list; no compression, no renegotiation.
+  i.tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                    ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                    ssl::context::no_compression | ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(i.tls.native_handle(), TLS1_2_VERSION);
+  SSL_CTX_set_options(i.tls.native_handle(), SSL_OP_NO_RENEGOTIATION);
+  i.tls.use_certificate_chain_file(i.config.certificate, ec);
+  if (ec) {
+    return Fail(ErrorCode::kBadConfig, "web.certificate '" + i.config.certificate +
+                                           "': cannot be used (" + ec.message() +
+                                           "); the demo makes one with ./ops/web");
+  }
+  i.tls.use_private_key_file(i.config.private_key, ssl::context::pem, ec);
+  if (ec) {
+    return Fail(ErrorCode::kBadConfig, "web.private_key '" + i.config.private_key +
+                                           "': cannot be used (" + ec.message() + ")");
+  }
+  const auto address = asio::ip::make_address(i.config.address, ec);
+  if (ec) return Fail(ErrorCode::kBadConfig, "web.address '" + i.config.address + "': " + ec.message());
+  const tcp::endpoint endpoint(address, static_cast<unsigned short>(i.config.port));
+  i.acceptor.emplace(i.ioc);
+  i.acceptor->open(endpoint.protocol(), ec);
+  if (!ec) i.acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) i.acceptor->bind(endpoint, ec);
+  if (!ec) i.acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Fail(ErrorCode::kIo, "cannot listen on " + i.config.address + ":" +
+                                    std::to_string(i.config.port) + ": " + ec.message());
+  }
+  i.port = i.acceptor->local_endpoint().port();
+  i.Accept();
+  return {};
+}
+
+int HttpsServer::port() const { return impl_->port; }
+
+void HttpsServer::Run() {
+  std::vector<std::thread> threads;
+  for (int t = 1; t < impl_->config.threads; ++t) threads.emplace_back([this] { impl_->ioc.run(); });
+  impl_->ioc.run();
+  for (auto& t : threads) t.join();
+}
+
+void HttpsServer::Stop() {
+  if (!impl_) return;
+  asio::post(impl_->ioc, [this] {
+    beast::error_code ec;
+    if (impl_->acceptor) impl_->acceptor->close(ec);
+  });
+  impl_->ioc.stop();
+}
+
+}  // namespace ontzorg

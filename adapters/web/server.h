@@ -1,0 +1,46 @@
+// The HTTPS server: Boost.Beast on Asio with OpenSSL. TLS 1.2 or newer only, OpenSSL's default
+// ciphers; every request is read with a size limit (the upload route gets its own) and a timeout;
+// keep-alive connections; a fixed pool of threads. Each request is handed to the application as
+// an HttpRequest and its HttpResponse is written back with the security headers the application
+// set.
+#ifndef ONTZORG_ADAPTERS_WEB_SERVER_H_
+#define ONTZORG_ADAPTERS_WEB_SERVER_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "adapters/config/config.h"
+#include "adapters/error.h"
+#include "adapters/web/http.h"
+
+namespace ontzorg {
+
+struct ServerHooks {
+  std::function<HttpResponse(const HttpRequest&)> handle;
+  // The body limit for a request with this method and path (the header is read first).
+  std::function<int64_t(const std::string& method, const std::string& path)> body_limit;
+  // One structured log line (JSON), without request bodies.
+  std::function<void(const std::string& line)> log;
+};
+
+class HttpsServer {
+ public:
+  HttpsServer(const WebConfig& config, ServerHooks hooks);
+  ~HttpsServer();
+  // Loads the certificate and key and binds the address (port 0: any free port). Errors name
+  // the file or the address.
+  Status<Error> Start();
+  int port() const;
+  // Serves on `threads` threads until Stop(); returns when they end.
+  void Run();
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ontzorg
+
+#endif  // ONTZORG_ADAPTERS_WEB_SERVER_H_

@@ -1,0 +1,56 @@
+// Pieces shared by the web app's dispatcher (web_app.cc) and its HTML views (web_views.cc).
+#ifndef ONTZORG_ADAPTERS_WEB_WEB_INTERNAL_H_
+#define ONTZORG_ADAPTERS_WEB_WEB_INTERNAL_H_
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+
+#include "adapters/config/config.h"
+#include "adapters/web/http.h"
+
+namespace ontzorg::web {
+
+using json = nlohmann::json;
+
+struct SessionView {
+  std::string user, role, full_name, csrf;
+};
+
+// What a view needs besides the data: who is looking, in which language, the CSRF token.
+struct PageContext {
+  const Config* config = nullptr;
+  SessionView session;  // user empty: not logged in
+  bool en = false;      // English instead of Dutch
+  std::string path;     // the page's own path (for the language switch)
+  std::string notice;   // a saved/done message after a redirect
+};
+
+inline std::string T(const PageContext& p, const char* nl, const char* en) { return p.en ? en : nl; }
+
+// The whole HTML document around `main` (header, navigation by role, language switch, logout).
+std::string Layout(const PageContext& p, const std::string& title, const std::string& main);
+// A hidden CSRF field for a form.
+std::string CsrfField(const PageContext& p);
+// "EUR 1.234,56" (Dutch) or "EUR 1,234.56" (English) from cents.
+std::string Euro(const PageContext& p, int64_t cents);
+
+std::string LoginPage(const PageContext& p, const std::string& login_token, const std::string& error,
+                      const std::string& user);
+std::string ErrorPage(const PageContext& p, int status, const std::string& message);
+std::string CaseloadPage(const PageContext& p, const json& data);
+std::string ClientPage(const PageContext& p, const json& data);
+std::string BatchesPage(const PageContext& p, const json& data);
+std::string BatchPage(const PageContext& p, const json& data);
+std::string SignalsPage(const PageContext& p, const json& data);
+std::string ReconciliationPage(const PageContext& p, const json& data);
+std::string UsersPage(const PageContext& p, const json& data);
+std::string AuditPage(const PageContext& p, const json& data);
+
+// The stylesheet served at /static/app.css (a separate file so the CSP forbids inline styles).
+const std::string& StyleSheet();
+
+}  // namespace ontzorg::web
+
+#endif  // ONTZORG_ADAPTERS_WEB_WEB_INTERNAL_H_

@@ -1,0 +1,481 @@
+// The web app over real HTTPS (Boost.Beast server and client, OpenSSL, a certificate made for the
+// test), on a real SQLite store with the demo municipality: every route x role (allowed,
+// forbidden, not logged in), a coach against another coach's client by every route, CSRF,
+// session expiry and logout, login throttling, cookie and security headers, four eyes, body
+// limits, and logs without BSNs, IBANs or passwords.
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <mutex>
+#include <regex>
+#include <thread>
+
+#include "adapters/app/run_month.h"
+#include "adapters/import/csv.h"
+#include "adapters/import/importer.h"
+#include "adapters/storage/store.h"
+#include "adapters/system/password.h"
+#include "adapters/web/server.h"
+#include "adapters/web/web_app.h"
+#include "tests/adapters/test_support.h"
+
+namespace ontzorg {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using json = nlohmann::json;
+using testing_support::DemoConfig;
+using testing_support::ReadFile;
+using testing_support::SourceDir;
+using testing_support::TempDir;
+
+struct Reply {
+  int status = 0;
+  std::string body;
+  std::multimap<std::string, std::string> headers;  // lower-case names
+  std::string Header(const std::string& name) const {
+    const auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+  }
+};
+
+// A browser-like client: one TLS connection per request, a cookie jar, the CSRF token.
+struct Client {
+  int port = 0;
+  std::string ca;  // the server's certificate, trusted
+  std::map<std::string, std::string> cookies;
+  std::string csrf;
+
+  Reply Send(const std::string& method, const std::string& target, const std::string& body = "",
+             const std::string& content_type = "", std::map<std::string, std::string> extra = {}) {
+    asio::io_context ioc;
+    asio::ssl::context tls(asio::ssl::context::tls_client);
+    tls.load_verify_file(ca);
+    tls.set_verify_mode(asio::ssl::verify_peer);
+    beast::ssl_stream<beast::tcp_stream> stream(ioc, tls);
+    SSL_set_tlsext_host_name(stream.native_handle(), "localhost");
+    asio::ip::tcp::resolver resolver(ioc);
+    beast::get_lowest_layer(stream).connect(resolver.resolve("127.0.0.1", std::to_string(port)));
+    stream.handshake(asio::ssl::stream_base::client);
+    http::request<http::string_body> req{http::string_to_verb(method), target, 11};
+    req.set(http::field::host, "localhost");
+    std::string cookie;
+    for (const auto& [k, v] : cookies) cookie += (cookie.empty() ? "" : "; ") + k + "=" + v;
+    if (!cookie.empty()) req.set(http::field::cookie, cookie);
+    if (!content_type.empty()) req.set(http::field::content_type, content_type);
+    for (const auto& [k, v] : extra) req.set(k, v);
+    req.body() = body;
+    req.prepare_payload();
+    http::write(stream, req);
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(64 * 1024 * 1024);
+    http::read(stream, buffer, parser);
+    auto& res = parser.get();
+    Reply r;
+    r.status = res.result_int();
+    r.body = res.body();
+    for (const auto& f : res) {
+      std::string name(f.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      r.headers.emplace(name, std::string(f.value()));
+      if (name == "set-cookie") {
+        const std::string v(f.value());
+        const size_t eq = v.find('='), semi = v.find(';');
+        const std::string key = v.substr(0, eq), value = v.substr(eq + 1, semi - eq - 1);
+        if (value.empty()) {
+          cookies.erase(key);
+        } else {
+          cookies[key] = value;
+        }
+      }
+    }
+    beast::error_code ec;
+    stream.shutdown(ec);
+    return r;
+  }
+  Reply Get(const std::string& target) { return Send("GET", target); }
+  Reply PostForm(const std::string& target, const std::string& form) {
+    return Send("POST", target, form, "application/x-www-form-urlencoded");
+  }
+  Reply PostJson(const std::string& target, const json& body) {
+    return Send("POST", target, body.dump(), "application/json", {{"X-CSRF-Token", csrf}});
+  }
+  // Logs in through the API; returns the status.
+  int Login(const std::string& user, const std::string& password) {
+    Reply r = Send("POST", "/api/v1/session", json{{"user", user}, {"password", password}}.dump(),
+                   "application/json");
+    if (r.status == 200) csrf = json::parse(r.body)["csrf_token"];
+    return r.status;
+  }
+};
+
+std::string Password(const std::string& user) { return "test-password-of-" + user; }
+
+const std::vector<std::pair<std::string, std::string>> kUsers = {
+    {"admin", "admin"}, {"anna", "finance"}, {"bram", "finance"},
+    {"carla", "coach"}, {"daan", "coach"},   {"ingrid", "auditor"}};
+
+class WebTest : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    const std::string store_url = *dir_ / "store.db";
+    config_ = new Config(DemoConfig(store_url));
+    config_->web.out_dir = *dir_ / "out";
+    config_->web.certificate = *dir_ / "cert.pem";
+    config_->web.private_key = *dir_ / "key.pem";
+    config_->web.port = 0;
+    const std::string openssl = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost "
+                                "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
+                                config_->web.private_key + " -out " + config_->web.certificate +
+                                " 2>/dev/null";
+    ASSERT_EQ(std::system(openssl.c_str()), 0) << "openssl could not make a test certificate";
+    auto store = Store::Init(store_url);
+    ASSERT_TRUE(store) << store.error().message;
+    auto imported = ImportDirectory(SourceDir() + "/fixtures/demo", **store);
+    ASSERT_TRUE(imported) << imported.error().message;
+    for (const auto& [name, role] : kUsers) {
+      ASSERT_TRUE((*store)->AddUser({name, role, name}, "setup", "2026-12-14T09:00:00"));
+      ASSERT_TRUE((*store)->SetPasswordHash(name, HashPassword(Password(name)).value(), "setup",
+                                            "2026-12-14T09:00:00"));
+    }
+    std::vector<std::pair<ClientId, std::string>> caseload;
+    for (int i = 1; i <= 40; ++i) {
+      char id[16];
+      std::snprintf(id, sizeof id, "C%06d", i);
+      caseload.push_back({ClientId{id}, i % 2 == 1 ? "carla" : "daan"});
+    }
+    ASSERT_TRUE((*store)->AssignCaseload(caseload, "admin", "2026-12-14T09:00:00"));
+    RunOptions o{YearMonth::Parse("2027-01").value(), Date::Parse("2026-12-14").value(),
+                 config_->web.out_dir, "anna", "2026-12-14T10:00:00", 2000, {}};
+    auto run = RunMonth(*config_, **store, o);
+    ASSERT_TRUE(run) << run.error().message;
+    ASSERT_EQ(run->run_id, 1);
+
+    now_ = 1797238800;  // 2026-12-15T09:00:00Z
+    logs_ = new std::vector<std::string>();
+    app_ = new WebApp(*config_, [] { return now_.load(); }, [](const std::string& line) {
+      std::lock_guard lock(log_mu_);
+      logs_->push_back(line);
+    });
+    ServerHooks hooks;
+    hooks.handle = [](const HttpRequest& r) { return app_->Handle(r); };
+    hooks.body_limit = [](const std::string& m, const std::string& p) { return app_->BodyLimit(m, p); };
+    hooks.log = [](const std::string& line) {
+      std::lock_guard lock(log_mu_);
+      logs_->push_back(line);
+    };
+    server_ = new HttpsServer(config_->web, hooks);
+    auto started = server_->Start();
+    ASSERT_TRUE(started) << started.error().message;
+    thread_ = new std::thread([] { server_->Run(); });
+  }
+  static void TearDownTestSuite() {
+    server_->Stop();
+    thread_->join();
+    delete thread_;
+    delete server_;
+    delete app_;
+    delete logs_;
+    delete config_;
+    delete dir_;
+  }
+
+  Client NewClient() { return Client{server_->port(), config_->web.certificate, {}, ""}; }
+  Client As(const std::string& user) {
+    Client c = NewClient();
+    EXPECT_EQ(c.Login(user, Password(user)), 200) << user;
+    return c;
+  }
+
+  static TempDir* dir_;
+  static Config* config_;
+  static WebApp* app_;
+  static HttpsServer* server_;
+  static std::thread* thread_;
+  static std::atomic<int64_t> now_;
+  static std::mutex log_mu_;
+  static std::vector<std::string>* logs_;
+};
+TempDir* WebTest::dir_ = nullptr;
+Config* WebTest::config_ = nullptr;
+WebApp* WebTest::app_ = nullptr;
+HttpsServer* WebTest::server_ = nullptr;
+std::thread* WebTest::thread_ = nullptr;
+std::atomic<int64_t> WebTest::now_{0};
+std::mutex WebTest::log_mu_;
+std::vector<std::string>* WebTest::logs_ = nullptr;
+
+// A route's pattern with its parameters filled in. POSTs name a batch that does not exist, so
+// the matrix changes nothing; GETs name real things.
+std::string Fill(const RouteInfo& r) {
+  std::string path = r.pattern;
+  const bool post = r.method == "POST";
+  const std::vector<std::pair<std::string, std::string>> params = {
+      {"{client}", "C000001"}, {"{batch}", post ? "999" : "1"}, {"{file}", "none.xml"},
+      {"{user}", "nobody"}};
+  for (const auto& [k, v] : params) {
+    for (size_t at = path.find(k); at != std::string::npos; at = path.find(k)) path.replace(at, k.size(), v);
+  }
+  return path;
+}
+
+bool RoleRefusal(const Reply& r) {
+  return r.status == 403 && (r.body.find("may not do this") != std::string::npos ||
+                             r.body.find("mag dit niet") != std::string::npos);
+}
+
+TEST_F(WebTest, EveryRouteAndRoleIsAllowedOrRefusedAsDeclared) {
+  std::map<std::string, Client> clients;
+  for (const auto& [name, role] : kUsers) {
+    if (name == "daan" || name == "bram") continue;  // one user per role (carla owns C000001)
+    clients.emplace(role, As(name));
+  }
+  ASSERT_GE(app_->Routes().size(), 30u);
+  for (const RouteInfo& route : app_->Routes()) {
+    const std::string target = Fill(route);
+    SCOPED_TRACE(route.method + " " + target);
+    // Not logged in: the API says 401, a page sends you to the login.
+    Client anonymous = NewClient();
+    const Reply anon = route.method == "GET" ? anonymous.Get(target) : anonymous.PostForm(target, "");
+    if (route.api) {
+      EXPECT_EQ(anon.status, 401);
+    } else {
+      EXPECT_EQ(anon.status, 303);
+      EXPECT_EQ(anon.Header("location"), "/login");
+    }
+    for (auto& [role, client] : clients) {
+      SCOPED_TRACE(role);
+      Reply r;
+      if (route.method == "GET") {
+        r = client.Get(target);
+      } else if (route.api) {
+        r = client.PostJson(target, json::object());
+      } else {
+        r = client.PostForm(target, "csrf=" + client.csrf);
+      }
+      const bool allowed = std::find(route.roles.begin(), route.roles.end(), role) != route.roles.end();
+      if (allowed) {
+        EXPECT_FALSE(RoleRefusal(r)) << r.body;
+        EXPECT_NE(r.status, 401);
+        EXPECT_NE(r.status, 500) << r.body;
+      } else {
+        EXPECT_TRUE(RoleRefusal(r)) << r.status << " " << r.body.substr(0, 300);
+      }
+    }
+  }
+}
+
+TEST_F(WebTest, ACoachCannotReachAnotherCoachsClientByAnyRouteOrApiCall) {
+  Client daan = As("daan");  // C000001 is carla's
+  const std::string name = "Samira Osman";  // C000001 in fixtures/demo/clients.csv
+  int tried = 0;
+  for (const RouteInfo& route : app_->Routes()) {
+    if (route.pattern.find("{client}") == std::string::npos) continue;
+    for (const std::string id : {"C000001", "c000001", "%43000001", "C000001%2F"}) {
+      std::string target = route.pattern;
+      target.replace(target.find("{client}"), 8, id);
+      for (const std::string& variant : {target, target + "/", target + "?lang=en", "/" + target}) {
+        SCOPED_TRACE(route.method + " " + variant);
+        Reply r = route.method == "GET" ? daan.Get(variant)
+                  : route.api ? daan.PostJson(variant, {{"levels", {{"overview", 3}}}, {"note", "x"}})
+                              : daan.PostForm(variant, "csrf=" + daan.csrf + "&level.overview=3");
+        EXPECT_TRUE(r.status == 403 || r.status == 404) << r.status;
+        EXPECT_EQ(r.body.find(name), std::string::npos);
+        ++tried;
+      }
+    }
+  }
+  EXPECT_GE(tried, 64);
+  // The caseload and the search show only his own clients, whatever he searches for.
+  for (const std::string q : {"", "C000001", "Samira", "%", "_"}) {
+    Reply r = daan.Get("/api/v1/clients?q=" + UrlEncode(q));
+    ASSERT_EQ(r.status, 200);
+    for (const json& c : json::parse(r.body)["clients"]) EXPECT_EQ(c["coach"], "daan") << q;
+    EXPECT_EQ(daan.Get("/clients?q=" + UrlEncode(q)).body.find(name), std::string::npos);
+  }
+  // Nothing was recorded for C000001 by any of those attempts.
+  Client carla = As("carla");
+  json own = json::parse(carla.Get("/api/v1/clients/C000001").body);
+  for (const json& a : own["assessments"]) EXPECT_NE(a["by"], "daan");
+  // And carla does see her own client.
+  EXPECT_NE(carla.Get("/clients/C000001").body.find(name), std::string::npos);
+}
+
+TEST_F(WebTest, FormsWithoutTheSessionsCsrfTokenAreRefusedAndChangeNothing) {
+  Client carla = As("carla");
+  const auto count = [&] {
+    return json::parse(carla.Get("/api/v1/clients/C000003").body)["assessments"].size();
+  };
+  const size_t before = count();
+  EXPECT_EQ(carla.PostForm("/clients/C000003/checkpoints", "level.overview=2").status, 403);
+  EXPECT_EQ(carla.PostForm("/clients/C000003/checkpoints", "csrf=" + std::string(64, 'a') +
+                                                               "&level.overview=2").status, 403);
+  EXPECT_EQ(carla.Send("POST", "/api/v1/clients/C000003/checkpoints",
+                       json{{"levels", {{"overview", 2}}}}.dump(), "application/json").status, 403);
+  Client other = As("carla");  // another session's token is no good either
+  EXPECT_EQ(carla.PostForm("/clients/C000003/checkpoints", "csrf=" + other.csrf +
+                                                               "&level.overview=2").status, 403);
+  EXPECT_EQ(count(), before);
+  // With the token the checkpoint is recorded, and the page shows it.
+  now_ += 1;
+  Reply ok = carla.PostForm("/clients/C000003/checkpoints",
+                            "csrf=" + carla.csrf + "&level.overview=2&level.spending=1&note=web+test");
+  EXPECT_EQ(ok.status, 303) << ok.body;
+  EXPECT_EQ(ok.Header("location"), "/clients/C000003?saved=checkpoint");
+  EXPECT_EQ(count(), before + 1);
+  // Bad input is refused with the field named, and nothing is stored.
+  now_ += 1;
+  Reply bad = carla.PostForm("/clients/C000003/checkpoints",
+                             "csrf=" + carla.csrf + "&level.overview=9");
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_NE(bad.body.find("levels"), std::string::npos) << bad.body;
+  EXPECT_EQ(count(), before + 1);
+  // The login form has its own token (login CSRF).
+  Client fresh = NewClient();
+  EXPECT_EQ(fresh.PostForm("/login", "user=carla&password=" + Password("carla")).status, 403);
+  Reply form = fresh.Get("/login");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(form.body, m, std::regex("name=\"login_token\" value=\"([0-9a-f]{64})\"")));
+  Reply in = fresh.PostForm("/login", "login_token=" + m[1].str() + "&user=carla&password=" + Password("carla"));
+  EXPECT_EQ(in.status, 303);
+  EXPECT_EQ(fresh.Get("/clients").status, 200);
+}
+
+TEST_F(WebTest, SessionsExpireWhenIdleOrOldAndEndAtLogout) {
+  Client anna = As("anna");
+  EXPECT_EQ(anna.Get("/api/v1/batches").status, 200);
+  now_ += 29 * 60;
+  EXPECT_EQ(anna.Get("/api/v1/batches").status, 200);  // 29 minutes idle: still in
+  now_ += 31 * 60;
+  EXPECT_EQ(anna.Get("/api/v1/batches").status, 401);  // 31 minutes idle: gone
+  EXPECT_EQ(anna.Get("/batches").status, 303);
+
+  Client busy = As("anna");
+  for (int i = 0; i < 41; ++i) {  // active all day: ends after 10 hours anyway
+    now_ += 15 * 60;
+    if (busy.Get("/api/v1/batches").status != 200) {
+      EXPECT_GE(i, 39);
+      break;
+    }
+    ASSERT_LT(i, 40) << "the session outlived session_max_hours";
+  }
+
+  Client bram = As("bram");
+  const auto token = bram.cookies;
+  EXPECT_EQ(bram.PostForm("/logout", "csrf=" + bram.csrf).status, 303);
+  Client replay = NewClient();
+  replay.cookies = token;  // the old cookie after logout
+  EXPECT_EQ(replay.Get("/api/v1/batches").status, 401);
+}
+
+TEST_F(WebTest, CookiesAndSecurityHeaders) {
+  Client c = NewClient();
+  Reply login = c.Send("POST", "/api/v1/session",
+                       json{{"user", "ingrid"}, {"password", Password("ingrid")}}.dump(), "application/json");
+  ASSERT_EQ(login.status, 200);
+  const std::string cookie = login.Header("set-cookie");
+  EXPECT_TRUE(std::regex_search(cookie, std::regex("^__Host-ontzorg=[0-9a-f]{64}; Path=/; Secure; "
+                                                   "HttpOnly; SameSite=Strict; Max-Age=36000$")))
+      << cookie;
+  Reply page = c.Get("/audit");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.Header("strict-transport-security"), "max-age=31536000");
+  EXPECT_NE(page.Header("content-security-policy").find("default-src 'none'"), std::string::npos);
+  EXPECT_NE(page.Header("content-security-policy").find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_EQ(page.Header("x-frame-options"), "DENY");
+  EXPECT_EQ(page.Header("x-content-type-options"), "nosniff");
+  EXPECT_EQ(page.Header("cache-control"), "no-store");
+  EXPECT_NE(page.body.find("SHA-256"), std::string::npos);
+  // Unknown pages and methods.
+  EXPECT_EQ(c.Get("/nothing-here").status, 404);
+  EXPECT_EQ(c.Send("DELETE", "/api/v1/batches").status, 403);  // a change without CSRF
+}
+
+TEST_F(WebTest, LoginsAreThrottledPerUser) {
+  Client c = NewClient();
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(c.Login("bram", "wrong-password-123"), 401);
+  EXPECT_EQ(c.Login("bram", Password("bram")), 429);  // even the right one, for the window
+  EXPECT_EQ(c.Login("nobody-at-all", "whatever-password"), 401);  // same answer as a wrong password
+  now_ += 16 * 60;
+  EXPECT_EQ(c.Login("bram", Password("bram")), 200);
+}
+
+TEST_F(WebTest, FourEyesExportDownloadAndTheAuditChainThroughTheApp) {
+  Client anna = As("anna"), bram = As("bram"), ingrid = As("ingrid");
+  json batch = json::parse(anna.Get("/api/v1/batches/1").body);
+  if (batch["state"] == "prepared") {
+    Reply self = anna.PostJson("/api/v1/batches/1/approve", json::object());
+    EXPECT_EQ(self.status, 403);  // anna prepared it
+    EXPECT_NE(self.body.find("four eyes"), std::string::npos) << self.body;
+    EXPECT_EQ(bram.PostJson("/api/v1/batches/1/approve", json::object()).status, 200);
+  }
+  Reply exported = bram.PostJson("/api/v1/batches/1/export", json::object());
+  ASSERT_EQ(exported.status, 200) << exported.body;
+  const std::string file = json::parse(exported.body)["files"][0]["name"];
+  Reply xml = ingrid.Get("/batches/1/files/" + file);
+  EXPECT_EQ(xml.status, 200);
+  EXPECT_EQ(xml.Header("content-type"), "application/xml");
+  EXPECT_NE(xml.body.find("<CstmrCdtTrfInitn>"), std::string::npos);
+  EXPECT_EQ(bram.PostJson("/api/v1/batches/1/export", json::object()).status, 409);  // once
+  json audit = json::parse(ingrid.Get("/api/v1/audit").body);
+  EXPECT_TRUE(audit["intact"].get<bool>());
+  bool approved = false;
+  for (const json& a : audit["log"]) approved |= a["action"] == "batch.approved" && a["user"] == "bram";
+  EXPECT_TRUE(approved);
+}
+
+TEST_F(WebTest, OversizedRequestsAreRefused) {
+  Client anna = As("anna");
+  Reply big = anna.PostForm("/batches", "csrf=" + anna.csrf + "&month=" + std::string(100000, 'x'));
+  EXPECT_EQ(big.status, 413);
+}
+
+TEST_F(WebTest, LogsNameNoBsnIbanPasswordOrToken) {
+  Client finance = As("anna"), coach = As("carla");
+  for (int i = 1; i <= 6; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "C%06d", i);
+    finance.Get(std::string("/clients/") + id);
+    coach.Get(std::string("/api/v1/clients/") + id);
+  }
+  NewClient().Login("carla", "a-wrong-password");
+  const std::string page = finance.Get("/clients/C000001").body;
+  auto table = ParseCsv(ReadFile(SourceDir() + "/fixtures/demo/clients.csv"), "clients.csv").value();
+  std::string all;
+  {
+    std::lock_guard lock(log_mu_);
+    for (const std::string& l : *logs_) all += l + "\n";
+  }
+  ASSERT_FALSE(all.empty());
+  for (const CsvRow& row : table.rows) {
+    const std::string bsn = row.fields[static_cast<size_t>(table.Column("bsn"))];
+    const std::string iban = row.fields[static_cast<size_t>(table.Column("iban"))];
+    EXPECT_EQ(all.find(bsn), std::string::npos) << "BSN in the logs";
+    EXPECT_EQ(all.find(iban), std::string::npos) << "IBAN in the logs";
+    EXPECT_EQ(page.find(bsn), std::string::npos) << "the page shows a whole BSN";
+  }
+  EXPECT_EQ(all.find("a-wrong-password"), std::string::npos);
+  EXPECT_EQ(all.find(Password("carla")), std::string::npos);
+  for (const auto& [k, v] : finance.cookies) EXPECT_EQ(all.find(v), std::string::npos) << k;
+}
+
+}  // namespace
+}  // namespace ontzorg
+
+int main(int argc, char** argv) {
+  testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}
