@@ -1046,8 +1046,15 @@ HttpResponse WebApp::Impl::Handle(const HttpRequest& req) {
   if ((path == "/login" || path == "/api/v1/session") && req.method == "POST") {
     return finish(Login(req, page, api, now));
   }
+  if (path == "/favicon.ico") return finish(HttpResponse{404, "text/plain; charset=utf-8", {}, ""});
   if (path == "/login" && req.method == "GET") {
-    const std::string login_token = RandomHex(32);
+    // One login token per browser while it lasts: a second tab (or a redirected favicon request)
+    // must not invalidate the form in the first.
+    const auto existing = cookies.find(kLoginCookie);
+    const bool reuse = existing != cookies.end() && existing->second.size() == 64 &&
+                       std::all_of(existing->second.begin(), existing->second.end(),
+                                   [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+    const std::string login_token = reuse ? existing->second : RandomHex(32);
     HttpResponse r{200, "text/html; charset=utf-8", {}, web::LoginPage(page, login_token, "", "")};
     r.headers.push_back({"Set-Cookie", Cookie(kLoginCookie, login_token, 3600)});
     return finish(r);

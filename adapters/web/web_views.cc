@@ -678,6 +678,7 @@ ul.plain { list-style: none; margin: 0; padding: 0; }
 .notice { background: var(--ok); padding: .5rem .75rem; border-left: 4px solid #2e7d32; }
 .error { background: var(--bad); padding: .5rem .75rem; border-left: 4px solid #b00020; }
 form.inline, form.grid, form.stack { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end; margin: 1rem 0; }
+form.grid { align-items: start; }
 form.stack { flex-direction: column; align-items: start; max-width: 24rem; }
 form.grid fieldset { display: grid; grid-template-columns: max-content max-content; gap: .25rem 1rem; border: 1px solid var(--line); }
 form.grid h3 { width: 100%; }

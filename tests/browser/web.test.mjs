@@ -1,0 +1,102 @@
+// Browser tests of the web app in headless Chromium (Debian's /usr/bin/chromium, driven by
+// playwright-core): a coach logs in, finds a client in two clicks, records a checkpoint; finance
+// approves a batch prepared by someone else; keyboard and language switch. Screenshots go to
+// $ARTIFACTS (build/test-artifacts/). Run by tests/browser/run, which starts the server.
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+
+const base = process.env.BASE_URL;
+const artifacts = process.env.ARTIFACTS;
+const password = (user) => `browser-test-${user}`;
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+let failed = false;
+async function step(name, fn) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  try {
+    await fn(page);
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed = true;
+    console.log(`FAIL ${name}\n${e.stack}`);
+    await page.screenshot({ path: `${artifacts}/web-failed-${name.replace(/\W+/g, '-')}.png`, fullPage: true });
+  } finally {
+    await context.close();
+  }
+}
+
+async function login(page, user) {
+  await page.goto(`${base}/login`);
+  await page.getByLabel('Gebruikersnaam').fill(user);
+  await page.getByLabel('Wachtwoord').fill(password(user));
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+}
+
+await step('coach finds a client in two clicks and records a checkpoint', async (page) => {
+  await login(page, 'carla');
+  await page.waitForURL(`${base}/clients`);
+  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Mijn cliënten');
+  // Another coach's client is not listed.
+  assert.equal(await page.locator('a[href="/clients/C000002"]').count(), 0);
+  await page.getByRole('link', { name: 'Samira Osman' }).click();            // click 2
+  await page.waitForURL(`${base}/clients/C000001`);
+  await page.getByRole('heading', { name: 'Overbruggingslening en verwachting' }).waitFor();
+  assert.ok(await page.locator('svg.chart rect').count() > 0, 'the credit chart has bars');
+  await page.screenshot({ path: `${artifacts}/web-client.png`, fullPage: false });
+  await page.getByLabel('overview', { exact: true }).selectOption('2');
+  await page.getByLabel('spending', { exact: true }).selectOption('2');
+  await page.getByLabel('Notitie').fill('Checkpoint uit de browsertest');
+  await page.getByRole('button', { name: 'Checkpoint opslaan' }).click();
+  await page.waitForURL(/saved=checkpoint/);
+  await page.getByRole('status').filter({ hasText: 'Opgeslagen' }).waitFor();
+  await page.getByRole('cell', { name: 'Checkpoint uit de browsertest' }).waitFor();
+  await page.screenshot({ path: `${artifacts}/web-checkpoint-saved.png`, fullPage: true });
+  // The statement preview opens in the client's language.
+  await page.getByRole('link', { name: /Voorbeeld van het volgende geldoverzicht/ }).click();
+  await page.locator('article, body').first().waitFor();
+  await page.screenshot({ path: `${artifacts}/web-statement-preview.png`, fullPage: true });
+});
+
+await step('finance approves a batch another person prepared', async (page) => {
+  await login(page, 'anna');
+  await page.waitForURL(`${base}/batches`);
+  await page.getByRole('link', { name: 'Batch 1' }).click();
+  // anna prepared batch 1: no approve button, and the four-eyes notice.
+  await page.getByText('een collega moet hem goedkeuren').waitFor();
+  assert.equal(await page.getByRole('button', { name: /Goedkeuren/ }).count(), 0);
+  await page.getByRole('button', { name: 'Uitloggen' }).click();
+  await page.waitForURL(`${base}/login`);
+
+  await login(page, 'bram');
+  await page.waitForURL(`${base}/batches`);
+  await page.getByRole('link', { name: 'Batch 1' }).click();
+  await page.getByRole('button', { name: 'Goedkeuren als tweede persoon' }).click();
+  await page.waitForURL(/saved=approved/);
+  await page.getByRole('definition').filter({ hasText: 'Goedgekeurd' }).waitFor();
+  await page.screenshot({ path: `${artifacts}/web-batch-approved.png`, fullPage: false });
+  await page.getByRole('button', { name: 'SEPA-bestanden maken' }).click();
+  await page.waitForURL(/saved=exported/);
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: /\.xml$/ }).first().click();
+  const file = await download;
+  assert.match(file.suggestedFilename(), /\.xml$/);
+});
+
+await step('keyboard: the skip link comes first and every form field has a label', async (page) => {
+  await login(page, 'carla');
+  await page.goto(`${base}/clients/C000003`);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Naar de inhoud');
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll('input:not([type=hidden]), select')]
+      .filter((el) => !el.labels || el.labels.length === 0).map((el) => el.name));
+  assert.deepEqual(unlabelled, []);
+  const levels = await page.evaluate(() => [...document.querySelectorAll('h1, h2, h3')].map((h) => h.tagName));
+  assert.equal(levels[0], 'H1');
+  await page.getByRole('link', { name: 'English' }).click();
+  await page.getByRole('heading', { name: 'Learning progress' }).waitFor();
+});
+
+await browser.close();
+process.exit(failed ? 1 : 0);
