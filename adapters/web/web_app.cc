@@ -178,11 +178,10 @@ Checkpoint CheckpointOf(const CompetenceModel& model, const ClientCase& c, YearM
                           month.LastDay());
 }
 
-json Summary(Store& store, const Config& config, const Client& client, YearMonth month,
-             const std::map<std::string, std::string>& coaches) {
+json Summary(Store& store, const Config& config, const Client& client, YearMonth month) {
   json j = {{"id", client.id.value}, {"name", client.name}, {"language", client.language}};
-  const auto coach = coaches.find(client.id.value);
-  j["coach"] = coach == coaches.end() ? "" : coach->second;
+  auto coach = store.CoachOf(client.id);
+  j["coach"] = coach && *coach ? **coach : std::string();
   auto loaded = store.LoadCase(client.id, month);
   if (!loaded || !*loaded) {
     j["in_relief"] = false;
@@ -217,14 +216,12 @@ Outcome Caseload(Ctx& x) {
   constexpr int kLimit = 100;
   auto clients = x.store.SearchClients(q, coach, kLimit + 1);
   if (!clients) return FromError(clients.error());
-  auto coaches = x.store.Coaches();
-  if (!coaches) return FromError(coaches.error());
   const YearMonth month = ReferenceMonth(x.store, x.now);
   Outcome o;
   o.data = {{"month", month.ToString()}, {"query", q}, {"own_caseload", coach.has_value()},
             {"more", clients->size() > kLimit}, {"clients", json::array()}};
   for (size_t i = 0; i < clients->size() && i < kLimit; ++i) {
-    o.data["clients"].push_back(Summary(x.store, x.config, (*clients)[i], month, *coaches));
+    o.data["clients"].push_back(Summary(x.store, x.config, (*clients)[i], month));
   }
   return o;
 }
@@ -258,11 +255,9 @@ Outcome ClientData(Ctx& x) {
   if (!client) return FromError(client.error());
   if (!*client) return Refuse(404, "no client " + id.value);
   const YearMonth month = ReferenceMonth(x.store, x.now);
-  auto coaches = x.store.Coaches();
-  if (!coaches) return FromError(coaches.error());
   Outcome o;
   json& j = o.data;
-  j = Summary(x.store, x.config, **client, month, *coaches);
+  j = Summary(x.store, x.config, **client, month);
   j["month"] = month.ToString();
   const std::string& bsn = (*client)->bsn;
   j["bsn_masked"] = bsn.size() >= 3 ? "******" + bsn.substr(bsn.size() - 3) : "";

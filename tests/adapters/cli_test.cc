@@ -713,3 +713,33 @@ TEST_F(CliTest, HostileOrBrokenBankFilesAreRefusedAndChangeNothing) {
 
 }  // namespace
 }  // namespace ontzorg
+
+namespace ontzorg {
+namespace {
+
+// One byte of the store file, inside one audit row, changed behind the database's back: `audit
+// verify` finds it and names the row.
+TEST_F(CliTest, AuditVerifyFailsAfterOneByteOfTheAuditLogIsChanged) {
+  InitAndImport(SourceDir() + "/fixtures/demo");
+  ASSERT_EQ(As("admin", {"user", "add", "--name", "carla", "--role", "coach"}).code, 0);
+  ASSERT_EQ(As("admin", {"caseload", "assign", "--coach", "carla", "--client", "C000001"}).code, 0);
+  ASSERT_EQ(Ontzorg({"run", "--month", "2027-01", "--run-date", "2026-12-14", "--out", dir_ / "out"}).code, 0);
+  ASSERT_EQ(ApproveAndExport("1").code, 0);
+  Outcome ok = Ontzorg({"audit", "verify"});
+  ASSERT_EQ(ok.code, 0) << ok.out;
+  EXPECT_NE(ok.out.find("audit log intact"), std::string::npos) << ok.out;
+
+  std::string bytes = StoreBytes();
+  const size_t at = bytes.find("coach carla");  // the detail of the caseload.assigned row
+  ASSERT_NE(at, std::string::npos);
+  ASSERT_EQ(bytes.find("coach carla", at + 1), std::string::npos);
+  bytes[at + 6] = 'k';  // "coach karla"
+  WriteFile(dir_ / "s.db", bytes);
+  Outcome tampered = Ontzorg({"audit", "verify"});
+  EXPECT_EQ(tampered.code, 1) << tampered.out;
+  EXPECT_NE(tampered.out.find("TAMPERED"), std::string::npos) << tampered.out;
+  EXPECT_NE(tampered.out.find("caseload.assigned client:C000001"), std::string::npos) << tampered.out;
+}
+
+}  // namespace
+}  // namespace ontzorg

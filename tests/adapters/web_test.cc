@@ -437,6 +437,20 @@ TEST_F(WebTest, FourEyesExportDownloadAndTheAuditChainThroughTheApp) {
   EXPECT_TRUE(approved);
 }
 
+TEST_F(WebTest, TheOpenApiFileDescribesEveryApiRoute) {
+  const std::string spec = ReadFile(SourceDir() + "/docs/openapi.yaml");
+  for (const RouteInfo& r : app_->Routes()) {
+    if (!r.api) continue;
+    const size_t at = spec.find("\n  " + r.pattern + ":\n");
+    ASSERT_NE(at, std::string::npos) << r.pattern << " is missing from docs/openapi.yaml";
+    std::string method = r.method;
+    for (char& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const size_t next = spec.find("\n  /", at + 1);
+    EXPECT_NE(spec.substr(at, next - at).find("\n    " + method + ":"), std::string::npos)
+        << r.method << " " << r.pattern;
+  }
+}
+
 TEST_F(WebTest, OversizedRequestsAreRefused) {
   Client anna = As("anna");
   Reply big = anna.PostForm("/batches", "csrf=" + anna.csrf + "&month=" + std::string(100000, 'x'));
