@@ -88,7 +88,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                             : config_.max_body_bytes;
     if (parser_->content_length() &&
         *parser_->content_length() > static_cast<std::uint64_t>(limit)) {
-      return Fail(413, "body larger than " + std::to_string(limit) + " bytes");
+      // Read (and drop) a body up to 1 MiB too large before answering, so the client gets the
+      // 413 instead of a reset connection; anything larger is cut off at once.
+      const std::uint64_t length = *parser_->content_length();
+      if (length > static_cast<std::uint64_t>(limit) + 1024 * 1024) {
+        return Fail(413, "body larger than " + std::to_string(limit) + " bytes");
+      }
+      parser_->body_limit(length);
+      return http::async_read(stream_, buffer_, *parser_,
+                              [self = shared_from_this(), limit](beast::error_code, std::size_t) {
+                                self->Fail(413, "body larger than " + std::to_string(limit) + " bytes");
+                              });
     }
     parser_->body_limit(static_cast<std::uint64_t>(limit));
     http::async_read(stream_, buffer_, *parser_,
