@@ -763,4 +763,10 @@ void CarryForward(const ClientMonth& month, ClientCase* next) {
   }
 }
 
+Checkpoint CheckpointOf(const CompetenceModel& model, const ClientCase& c, YearMonth month) {
+  const auto states = HandOverStates(c.plan, c.bills, c.hand_overs, c.confirmations, month);
+  return DeriveCheckpoint(model, c.plan, c.client.id, states, c.assessments, month,
+                          month.LastDay());
+}
+
 }  // namespace ontzorg

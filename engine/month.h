@@ -236,6 +236,11 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
                                               const MonthPolicy& policy, YearMonth month,
                                               Date run_date);
 
+// The client's learning checkpoint at the end of `month`, from the case's hand-over decisions,
+// confirmations and every assessment recorded up to the month's last day (reports and the web
+// app; a run uses its own run date).
+Checkpoint CheckpointOf(const CompetenceModel& model, const ClientCase& c, YearMonth month);
+
 // The credit movements of `client` in `month` and the balances after it, recomputed from ledger
 // entries alone (the store's view; equal to the engine's own CreditMonth flows and balances).
 CreditMonth CreditFromEntries(const std::vector<Entry>& entries, const ClientId& client,

@@ -38,12 +38,6 @@ Result<Cohort, Error> InRelief(Store& store, YearMonth month) {
   return out;
 }
 
-Checkpoint CheckpointOf(const CompetenceModel& model, const ClientCase& c, YearMonth month) {
-  const auto states = HandOverStates(c.plan, c.bills, c.hand_overs, c.confirmations, month);
-  return DeriveCheckpoint(model, c.plan, c.client.id, states, c.assessments, month,
-                          month.LastDay());
-}
-
 // "2 grotendeels zelf / mostly alone": the level's names from the Dutch and English texts.
 std::string LevelName(int level, const Result<ClientTexts, Error>& nl,
                       const Result<ClientTexts, Error>& en) {

@@ -3,9 +3,7 @@
 #include <algorithm>
 
 namespace ontzorg {
-namespace {
-
-std::string Escape(const std::string& text) {
+std::string HtmlEscape(const std::string& text) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
@@ -20,16 +18,19 @@ std::string Escape(const std::string& text) {
   return out;
 }
 
+namespace {
+
+
 // A value that must keep its own direction inside right-to-left text: names and dates take the
 // direction of their own letters; amounts and references are always left to right ("€ 30,00").
-std::string Isolate(const std::string& text) { return "<bdi>" + Escape(text) + "</bdi>"; }
+std::string Isolate(const std::string& text) { return "<bdi>" + HtmlEscape(text) + "</bdi>"; }
 std::string IsolateLtr(const std::string& text) {
-  return "<bdi dir=\"ltr\">" + Escape(text) + "</bdi>";
+  return "<bdi dir=\"ltr\">" + HtmlEscape(text) + "</bdi>";
 }
 
 // Fills a template whose values are already HTML; the template itself is escaped.
 std::string Html(const std::string& text_template, const std::map<std::string, std::string>& html) {
-  return FillText(Escape(text_template), html);
+  return FillText(HtmlEscape(text_template), html);
 }
 
 std::string KindName(BillKind kind, const ClientTexts& t) {
@@ -106,8 +107,8 @@ std::string NextStepText(const Checkpoint& cp, const ClientTexts& t) {
 }
 
 std::string StatementDocumentStart(const ClientTexts& t, const std::string& title) {
-  return "<!DOCTYPE html>\n<html lang=\"" + Escape(t.code) + "\" dir=\"" + Escape(t.direction) +
-         "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + Escape(title) + "</title>\n<style>" +
+  return "<!DOCTYPE html>\n<html lang=\"" + HtmlEscape(t.code) + "\" dir=\"" + HtmlEscape(t.direction) +
+         "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + HtmlEscape(title) + "</title>\n<style>" +
          kStyle + "</style>\n</head>\n<body>\n";
 }
 
@@ -125,8 +126,8 @@ std::string RenderStatementArticle(const StatementData& d, const ClientTexts& t)
   const auto euro = [&](Money m) { return IsolateLtr(EuroForClient(m, &t)); };
   const auto date = [&](Date day) { return Isolate(DateForClient(day, t)); };
   const std::string month = MonthForClient(d.month, t);
-  std::string out = "<article id=\"" + Escape(d.client.id.value) + "\">\n";
-  out += "<header>\n<p class=\"municipality\">" + Escape(d.municipality) + "</p>\n<h1>" +
+  std::string out = "<article id=\"" + HtmlEscape(d.client.id.value) + "\">\n";
+  out += "<header>\n<p class=\"municipality\">" + HtmlEscape(d.municipality) + "</p>\n<h1>" +
          Html(text("title"), {{"month", Isolate(month)}}) + "</h1>\n<p>" +
          Html(text("intro"), {{"name", Isolate(d.client.name)},
                               {"month", Isolate(month)},
@@ -134,13 +135,13 @@ std::string RenderStatementArticle(const StatementData& d, const ClientTexts& t)
                               {"relief_months", Isolate(std::to_string(d.relief_months))}}) +
          "</p>\n</header>\n";
 
-  out += "<section>\n<h2>" + Escape(text("paid_heading")) + "</h2>\n";
+  out += "<section>\n<h2>" + HtmlEscape(text("paid_heading")) + "</h2>\n";
   if (d.bills_paid.empty()) {
-    out += "<p>" + Escape(text("nothing_paid")) + "</p>\n";
+    out += "<p>" + HtmlEscape(text("nothing_paid")) + "</p>\n";
   } else {
     out += "<ul>\n";
     for (const Payment& p : d.bills_paid) {
-      out += "<li>" + Html(text("paid_line"), {{"kind", Escape(KindName(*p.bill_kind, t))},
+      out += "<li>" + Html(text("paid_line"), {{"kind", HtmlEscape(KindName(*p.bill_kind, t))},
                                               {"amount", euro(p.amount)},
                                               {"creditor", Isolate(p.payee.name)},
                                               {"date", date(p.execution)}}) +
@@ -151,37 +152,37 @@ std::string RenderStatementArticle(const StatementData& d, const ClientTexts& t)
   out += "</section>\n";
 
   if (!d.client_pays.empty()) {
-    out += "<section>\n<h2>" + Escape(text("you_pay_heading")) + "</h2>\n<ul>\n";
+    out += "<section>\n<h2>" + HtmlEscape(text("you_pay_heading")) + "</h2>\n<ul>\n";
     for (const ClientPaysBill& b : d.client_pays) {
-      out += "<li>" + Html(text("you_pay_line"), {{"kind", Escape(KindName(b.kind, t))},
+      out += "<li>" + Html(text("you_pay_line"), {{"kind", HtmlEscape(KindName(b.kind, t))},
                                                  {"amount", euro(b.amount)},
                                                  {"creditor", Isolate(b.creditor)},
                                                  {"date", date(b.due)},
                                                  {"reference", IsolateLtr(b.reference.value)}}) +
              "</li>\n";
     }
-    out += "</ul>\n<p class=\"note\">" + Escape(text("you_pay_note")) + "</p>\n</section>\n";
+    out += "</ul>\n<p class=\"note\">" + HtmlEscape(text("you_pay_note")) + "</p>\n</section>\n";
   }
 
-  out += "<section>\n<h2>" + Escape(text("leefgeld_heading")) + "</h2>\n<p>";
+  out += "<section>\n<h2>" + HtmlEscape(text("leefgeld_heading")) + "</h2>\n<p>";
   if (d.leefgeld) {
     out += Html(text("leefgeld_line"),
                 {{"amount", euro(d.leefgeld->amount)}, {"date", date(d.leefgeld->due)}});
   } else {
-    out += Escape(text("no_leefgeld"));
+    out += HtmlEscape(text("no_leefgeld"));
   }
   out += "</p>\n</section>\n";
 
   const std::vector<std::string> loan = CreditStatementLines(d.credit, d.policy, t);
   if (!loan.empty()) {
-    out += "<section>\n<h2>" + Escape(text("loan_heading")) + "</h2>\n";
-    for (const std::string& line : loan) out += "<p>" + Escape(line) + "</p>\n";
+    out += "<section>\n<h2>" + HtmlEscape(text("loan_heading")) + "</h2>\n";
+    for (const std::string& line : loan) out += "<p>" + HtmlEscape(line) + "</p>\n";
     out += "</section>\n";
   }
 
   if (d.checkpoint) {
-    out += "<section>\n<h2>" + Escape(text("learning_heading")) + "</h2>\n<p>" +
-           Escape(NextStepText(*d.checkpoint, t)) + "</p>\n<p>" +
+    out += "<section>\n<h2>" + HtmlEscape(text("learning_heading")) + "</h2>\n<p>" +
+           HtmlEscape(NextStepText(*d.checkpoint, t)) + "</p>\n<p>" +
            Html(text("learning_progress"),
                 {{"percent", IsolateLtr(std::to_string(d.checkpoint->progress_percent))}}) +
            "</p>\n</section>\n";

@@ -35,6 +35,9 @@ StatementData StatementFromMonth(const std::string& municipality, const Client& 
                                  const ClientMonth& month, const BridgingPolicy* policy,
                                  const std::optional<Checkpoint>& checkpoint);
 
+// Escapes & < > and " for HTML text and double-quoted attribute values.
+std::string HtmlEscape(const std::string& text);
+
 // One client's statement as a whole HTML page.
 std::string RenderStatementHtml(const StatementData& data, const ClientTexts& texts);
 // Many statements in one printable document (one per language and month: creating a file per

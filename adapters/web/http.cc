@@ -1,5 +1,7 @@
 #include "adapters/web/http.h"
 
+#include "adapters/statement/statement.h"
+
 namespace ontzorg {
 
 std::string HttpRequest::Header(const std::string& lower_name) const {
@@ -95,21 +97,7 @@ std::map<std::string, std::string> ParseCookies(const std::string& header) {
   return out;
 }
 
-std::string Html(const std::string& text) {
-  std::string out;
-  out.reserve(text.size() + 16);
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string Html(const std::string& text) { return HtmlEscape(text); }
 
 namespace {
 std::string HeaderParam(const std::string& header, const std::string& name) {

@@ -36,7 +36,8 @@ std::string UrlEncode(const std::string& text);
 std::multimap<std::string, std::string> ParseForm(const std::string& text);
 // The Cookie header's pairs.
 std::map<std::string, std::string> ParseCookies(const std::string& header);
-// Escapes & < > " ' for HTML text and attribute values.
+// Escapes & < > " for HTML text and double-quoted attribute values (every attribute here is
+// double-quoted); the statement's HtmlEscape.
 std::string Html(const std::string& text);
 
 // One part of a multipart/form-data body.

@@ -172,12 +172,6 @@ YearMonth ReferenceMonth(Store& store, int64_t now) {
   return YearMonth::Of(Date::FromYmd(1970, 1, 1).value().AddDays(static_cast<int>(now / 86400)));
 }
 
-Checkpoint CheckpointOf(const CompetenceModel& model, const ClientCase& c, YearMonth month) {
-  const auto states = HandOverStates(c.plan, c.bills, c.hand_overs, c.confirmations, month);
-  return DeriveCheckpoint(model, c.plan, c.client.id, states, c.assessments, month,
-                          month.LastDay());
-}
-
 json Summary(Store& store, const Config& config, const Client& client, YearMonth month) {
   json j = {{"id", client.id.value}, {"name", client.name}, {"language", client.language}};
   auto coach = store.CoachOf(client.id);
@@ -421,6 +415,15 @@ Outcome StatementPreview(Ctx& x) {
   return o;
 }
 
+// A record id from the time: "A20261215T090000" (one a second per kind is plenty by hand).
+std::string StampId(char prefix, const std::string& at) {
+  std::string id(1, prefix);
+  for (char c : at) {
+    if (c != '-' && c != ':') id += c;
+  }
+  return id;
+}
+
 Outcome RecordAssessment(Ctx& x) {
   const std::string client = x.params["client"];
   std::string levels;
@@ -438,8 +441,7 @@ Outcome RecordAssessment(Ctx& x) {
   std::string on = x.Field("on");
   const std::string at = IsoAt(x.now);
   if (on.empty()) on = at.substr(0, 10);
-  std::string id = "A" + at.substr(0, 4) + at.substr(5, 2) + at.substr(8, 2) + at.substr(11, 2) +
-                   at.substr(14, 2) + at.substr(17, 2);
+  const std::string id = StampId('A', at);
   auto added = RecordRow(x.config, x.store, "assessments.csv", "checkpoint",
                          {{"id", id}, {"client_id", client}, {"assessed_on", on},
                           {"assessed_by", x.page.session.user}, {"note", x.Field("note")},
@@ -456,8 +458,7 @@ Outcome RecordAssessment(Ctx& x) {
 Outcome RecordHandOver(Ctx& x) {
   const std::string client = x.params["client"];
   const std::string at = IsoAt(x.now);
-  const std::string id = "H" + at.substr(0, 4) + at.substr(5, 2) + at.substr(8, 2) +
-                         at.substr(11, 2) + at.substr(14, 2) + at.substr(17, 2);
+  const std::string id = StampId('H', at);
   auto added = RecordRow(x.config, x.store, "handovers.csv", "hand-over",
                          {{"id", id}, {"client_id", client}, {"bill_id", x.Field("bill")},
                           {"state", x.Field("state")}, {"from", x.Field("from")},
