@@ -109,7 +109,7 @@ Status<Error> Emitter::Add(const ClientCase& input, const ClientMonth& month) {
   if (month.after_relief) return {};
   const Checkpoint cp = DeriveCheckpoint(config_.competences, input.plan, input.client.id,
                                          month.hand_over, input.assessments, month_, run_date_);
-  jsonl_ << CheckpointJson(cp).dump() << "\n";
+  jsonl_ << CheckpointJson(cp).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   int paid_for_client = 0, client_pays = 0;
   for (const BillReadiness& b : cp.bills) (ClientPays(b.state) ? client_pays : paid_for_client)++;
   csv_ << cp.client.value << "," << cp.month.ToString() << "," << cp.relief_month << ","

@@ -39,9 +39,8 @@ void CollectError(void* ctx, xmlErrorPtr error) {
   errors->push_back("line " + std::to_string(error->line) + ": " + msg);
 }
 
-// Reads the bytes, refuses what is too big or declares a DTD, parses without network or entity
-// substitution. `format` gets the root's message name.
-Result<Doc, Error> SafeParse(const std::string& path, std::string* bytes, std::string* format) {
+// Reads the file's bytes, refusing what is too big.
+Status<Error> ReadBytes(const std::string& path, std::string* bytes) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     return Fail(ErrorCode::kIo, path + ": not found or not a file");
@@ -58,6 +57,18 @@ Result<Doc, Error> SafeParse(const std::string& path, std::string* bytes, std::s
   buf << in.rdbuf();
   if (!in.good() && !in.eof()) return Fail(ErrorCode::kIo, path + ": read error");
   *bytes = buf.str();
+  return {};
+}
+
+// Refuses what declares a DTD, parses without network or entity substitution. `format` gets the
+// root's message name.
+Result<Doc, Error> SafeParse(const std::string& path, const std::string* bytes,
+                             std::string* format) {
+  if (bytes->size() > kMaxBankFileBytes) {
+    return Bad(path, 0, "is " + std::to_string(bytes->size()) + " bytes, more than the " +
+                            std::to_string(kMaxBankFileBytes >> 20) +
+                            " MiB a bank file may have; ask the bank for a shorter period");
+  }
   // Bank messages never carry a DTD. Refusing one before parsing rules out entity expansion
   // (billion laughs) and external entities whatever the parser's defaults.
   for (const char* marker : {"<!DOCTYPE", "<!ENTITY"}) {
@@ -330,7 +341,14 @@ Result<BankMessage, Error> ReadCamt(const std::string& path, const xmlNode* doc_
 }  // namespace
 
 Result<BankFile, Error> ReadBankFile(const std::string& path, const std::string& schema_dir) {
-  std::string bytes, format;
+  std::string bytes;
+  if (auto read = ReadBytes(path, &bytes); !read) return Unexpected(read.error());
+  return ReadBankBytes(path, bytes, schema_dir);
+}
+
+Result<BankFile, Error> ReadBankBytes(const std::string& path, const std::string& bytes,
+                                      const std::string& schema_dir) {
+  std::string format;
   auto doc = SafeParse(path, &bytes, &format);
   if (!doc) return Unexpected(doc.error());
   if (format != "pain.002.001.03" && format != "camt.053.001.02" && format != "camt.054.001.02") {
@@ -361,6 +379,7 @@ Result<BankFile, Error> ReadBankFile(const std::string& path, const std::string&
 Result<std::string, Error> ValidateIsoFile(const std::string& path,
                                            const std::string& schema_dir) {
   std::string bytes, format;
+  if (auto read = ReadBytes(path, &bytes); !read) return Unexpected(read.error());
   auto doc = SafeParse(path, &bytes, &format);
   if (!doc) return Unexpected(doc.error());
   if (auto s = Validate(path, doc->get(), schema_dir, format); !s) return Unexpected(s.error());

@@ -29,6 +29,9 @@ struct BankFile {
 // file that is not well-formed, declares a DOCTYPE, is not one of the three messages, or does not
 // validate; the message says what to do.
 Result<BankFile, Error> ReadBankFile(const std::string& path, const std::string& schema_dir);
+// The same for bytes already read (an upload, a fuzzer's input); `path` names them in messages.
+Result<BankFile, Error> ReadBankBytes(const std::string& path, const std::string& bytes,
+                                      const std::string& schema_dir);
 
 // Checks any ISO 20022 file against its official schema (e.g. a pain.001 before it goes to the
 // bank): the same safe parsing; returns the format, or an error naming file and line.

@@ -297,6 +297,12 @@ Result<Config, Error> LoadConfig(const std::string& path) {
   OZ_TRY(settle, r.Integer("month.settlement_business_days", 1, 0, 5));
   c.month.settlement_business_days = static_cast<int>(*settle);
   OZ_TRY(model_path, r.String("learning.model", std::string("competences.toml")));
+  if (!fs::is_regular_file(Resolve(base, *model_path), ec)) {
+    // Named from the configuration's side, so the reader knows which file and key to fix.
+    return r.Bad("learning.model", "'" + Resolve(base, *model_path) +
+                                       "' is not a file; give the competence model's path "
+                                       "(relative to this file), e.g. \"competences.toml\"");
+  }
   OZ_TRY(model, LoadCompetenceModel(Resolve(base, *model_path)));
   c.competences = *model;
   OZ_TRY(texts, r.String("texts.dir", std::string("texts")));

@@ -25,6 +25,21 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
+// The request as the application sees it: header names in lower case, the body moved out.
+HttpRequest ToHttpRequest(http::request<http::string_body>& req, const std::string& remote) {
+  HttpRequest request;
+  request.method = std::string(req.method_string());
+  request.target = std::string(req.target());
+  for (const auto& field : req) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    request.headers[name] = std::string(field.value());
+  }
+  request.body = std::move(req.body());
+  request.remote = remote;
+  return request;
+}
+
 std::string JsonString(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
@@ -109,17 +124,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (ec == http::error::body_limit) return Fail(413, "body too large");
     if (ec) return Fail(400, ec.message());
     const auto started = std::chrono::steady_clock::now();
-    auto& req = parser_->get();
-    HttpRequest request;
-    request.method = std::string(req.method_string());
-    request.target = std::string(req.target());
-    for (const auto& field : req) {
-      std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      request.headers[name] = std::string(field.value());
-    }
-    request.body = std::move(req.body());
-    request.remote = remote_;
+    HttpRequest request = ToHttpRequest(parser_->get(), remote_);
     HttpResponse response;
     try {
       response = hooks_.handle(request);
@@ -136,10 +141,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
       hooks_.log("{\"event\":\"request\",\"method\":" + JsonString(request.method) +
                  ",\"path\":" + JsonString(request.target.substr(0, request.target.find('?'))) +
                  ",\"status\":" + std::to_string(response.status) + ",\"ms\":" +
-                 std::to_string(static_cast<int64_t>(ms * 1000) / 1000.0) + ",\"remote\":" +
+                 std::to_string(static_cast<double>(static_cast<int64_t>(ms * 1000)) / 1000.0) + ",\"remote\":" +
                  JsonString(remote_) + "}");
     }
-    Send(std::move(response), req.keep_alive());
+    Send(std::move(response), parser_->get().keep_alive());
   }
 
   void Send(HttpResponse r, bool keep_alive) {
@@ -268,6 +273,28 @@ void HttpsServer::Stop() {
     if (impl_->acceptor) impl_->acceptor->close(ec);
   });
   impl_->ioc.stop();
+}
+
+std::optional<HttpRequest> ParseRawRequest(std::string_view bytes, int64_t body_limit,
+                                           const std::string& remote) {
+  http::request_parser<http::string_body> parser;
+  parser.header_limit(16 * 1024);
+  parser.body_limit(static_cast<std::uint64_t>(body_limit));
+  parser.eager(true);
+  beast::error_code ec;
+  size_t used = 0;
+  while (used < bytes.size() && !parser.is_done()) {
+    const size_t n = parser.put(asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+    if (ec == http::error::need_more) break;
+    if (ec) return std::nullopt;
+    if (n == 0) break;
+    used += n;
+  }
+  if (!parser.is_done()) {
+    parser.put_eof(ec);
+    if (ec || !parser.is_done()) return std::nullopt;
+  }
+  return ToHttpRequest(parser.get(), remote);
 }
 
 }  // namespace ontzorg

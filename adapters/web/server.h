@@ -7,8 +7,11 @@
 #define ONTZORG_ADAPTERS_WEB_SERVER_H_
 
 #include <functional>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "adapters/config/config.h"
 #include "adapters/error.h"
@@ -40,6 +43,11 @@ class HttpsServer {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Reads one request from raw bytes with the server's header limit and `body_limit` (the fuzzer
+// feeds it what a client could send); nullopt when the bytes are not one complete request.
+std::optional<HttpRequest> ParseRawRequest(std::string_view bytes, int64_t body_limit,
+                                           const std::string& remote);
 
 }  // namespace ontzorg
 

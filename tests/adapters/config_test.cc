@@ -52,6 +52,15 @@ TEST(ConfigTest, TheShippedConfigLoads) {
   EXPECT_EQ(c->month.priority.front(), BillKind::kRent);
 }
 
+// Found by fuzz_config: a competence model path that names no file was reported with the model's
+// path only; now the configuration file and its key are named too.
+TEST(ConfigTest, AMissingCompetenceModelNamesTheConfigFileAndKey) {
+  const std::string msg = Load(Replace(Default(), "model = \"", "model = \"nowhere/"));
+  EXPECT_EQ(msg.rfind("c.toml:", 0), 0u) << msg;
+  EXPECT_NE(msg.find("learning.model"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("is not a file"), std::string::npos) << msg;
+}
+
 TEST(ConfigTest, BadValuesNameFileLineAndKey) {
   EXPECT_EQ(Load(Replace(Default(), "iban = \"NL38BNGH0285012345\"", "iban = \"NL38BNGH0285012346\"")),
             "c.toml:10: managed_account.iban: the check digits do not match (mod 97): probably a "

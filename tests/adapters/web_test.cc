@@ -451,6 +451,30 @@ TEST_F(WebTest, TheOpenApiFileDescribesEveryApiRoute) {
   }
 }
 
+// Found by fuzz_http: bytes that are not UTF-8 in a path made the JSON log line (and the API's
+// JSON answer) throw, so a refused request became a 500 without a log line.
+TEST_F(WebTest, PathsThatAreNotUtf8AreAnsweredAndLogged) {
+  Client anna = As("anna");
+  size_t logged = 0;
+  {
+    std::lock_guard lock(log_mu_);
+    logged = logs_->size();
+  }
+  const Reply refused = anna.Send("POST", "/\xa8\x8fi/v1/batches", "{}", "application/json");
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  const Reply unknown = anna.Get("/api/v1/clients/%FF%FE");
+  EXPECT_NE(unknown.status, 500) << unknown.body;
+  EXPECT_LT(unknown.status, 500) << unknown.body;
+  EXPECT_FALSE(json::parse(unknown.body, nullptr, false).is_discarded()) << unknown.body;
+  std::lock_guard lock(log_mu_);
+  bool csrf_logged = false;
+  for (size_t i = logged; i < logs_->size(); ++i) {
+    if ((*logs_)[i].find("csrf_refused") != std::string::npos) csrf_logged = true;
+    EXPECT_EQ((*logs_)[i].find("handler_exception"), std::string::npos) << (*logs_)[i];
+  }
+  EXPECT_TRUE(csrf_logged);
+}
+
 TEST_F(WebTest, OversizedRequestsAreRefused) {
   Client anna = As("anna");
   Reply big = anna.PostForm("/batches", "csrf=" + anna.csrf + "&month=" + std::string(100000, 'x'));
