@@ -20,7 +20,8 @@ std::string Sha256Hex(const std::string& data);
 // fsyncs `from`, renames it to `to` and fsyncs the folder, so the file survives a crash whole.
 Status<Error> CommitFile(const std::string& from, const std::string& to);
 
-// The wall clock, read only here: local date and "YYYY-MM-DDThh:mm:ss".
+// The wall clock, read only here: local date and "YYYY-MM-DDThh:mm:ss". The environment variable
+// ONTZORG_NOW="YYYY-MM-DDThh:mm:ss" fixes it (reproducible runs: the crash harness, replays).
 Date Today();
 std::string NowIsoSeconds();
 
