@@ -1,6 +1,7 @@
 #include "adapters/config/config.h"
 
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "adapters/config/competences.h"
@@ -247,6 +248,72 @@ Result<std::map<std::string, PayerKind>, Error> ReadPayers(Reader& r) {
   return out;
 }
 
+// Every key the file may hold. A key not here is refused: a typo ("urll") would otherwise be
+// ignored silently and the default used (found by the malformed-input corpus).
+Status<Error> CheckKnownKeys(const Reader& r) {
+  static const std::map<std::string, std::set<std::string>> kKeys = {
+      {"municipality", {"code", "name"}},
+      {"managed_account", {"name", "iban", "bic", "street", "building", "postcode", "town", "country"}},
+      {"store", {"url"}},
+      {"sepa", {"format", "schema_dir", "max_transactions_per_file", "batch_booking"}},
+      {"month", {"priority", "allowance_day", "settlement_business_days"}},
+      {"learning", {"model"}},
+      {"texts", {"dir", "default_language"}},
+      {"bridging", {"valid_from", "minimum_per_adult", "minimum_per_child", "minimum_period",
+                    "ceiling_single", "ceiling_couple", "ceiling_family", "form",
+                    "recovery_instalment", "toeslag_lag_days", "overdue_after_days",
+                    "difference_tolerance"}},
+      {"double_debit", {}},
+      {"bank", {"payers"}},
+      {"bank.payers", {"iban", "pays"}},
+      {"web", {"address", "port", "certificate", "private_key", "threads", "out_dir",
+               "session_idle_minutes", "session_max_hours", "max_body_bytes", "max_upload_bytes",
+               "request_timeout_seconds", "login_attempts", "login_window_minutes"}},
+  };
+  const auto check_table = [&](const toml::table& t, const std::string& section,
+                               const std::string& path) -> Status<Error> {
+    const auto& known = kKeys.at(section);
+    for (const auto& [key, node] : t) {
+      const std::string name(key.str());
+      if (known.count(name) == 0) {
+        std::string list;
+        for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+        return r.Bad(path + "." + name, "unknown key; [" + section + "] has " + list);
+      }
+    }
+    return {};
+  };
+  for (const auto& [key, node] : r.root()) {
+    const std::string section(key.str());
+    if (kKeys.count(section) == 0 || section == "bank.payers") {
+      return r.Bad(section, "unknown section or key at the top level");
+    }
+    if (const toml::table* t = node.as_table()) {
+      // [double_debit] names bill kinds; ReadDoubleDebit says which kinds there are.
+      if (section == "double_debit") continue;
+      if (auto s = check_table(*t, section, section); !s) return s;
+      if (section == "bank") {
+        if (const toml::array* payers = t->get_as<toml::array>("payers")) {
+          for (size_t i = 0; i < payers->size(); ++i) {
+            if (const toml::table* p = payers->get(i)->as_table()) {
+              if (auto s = check_table(*p, "bank.payers", "bank.payers[" + std::to_string(i) + "]"); !s) {
+                return s;
+              }
+            }
+          }
+        }
+      }
+    } else if (const toml::array* a = node.as_array(); a != nullptr && section == "bridging") {
+      for (size_t i = 0; i < a->size(); ++i) {
+        if (const toml::table* p = a->get(i)->as_table()) {
+          if (auto s = check_table(*p, "bridging", "bridging[" + std::to_string(i) + "]"); !s) return s;
+        }
+      }
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 const char* ToString(PainVersion version) {
@@ -262,6 +329,7 @@ Result<Config, Error> LoadConfig(const std::string& path) {
   if (!parsed) return Unexpected(parsed.error());
   const toml::table root = std::move(parsed).value();
   Reader r(root, path);
+  if (auto known = CheckKnownKeys(r); !known) return Unexpected(known.error());
   const std::string base = fs::path(path).parent_path().string();
   Config c;
   c.path = path;
@@ -309,6 +377,15 @@ Result<Config, Error> LoadConfig(const std::string& path) {
   c.texts_dir = Resolve(base, *texts);
   OZ_TRY(language, r.String("texts.default_language", std::string("nl")));
   c.default_language = *language;
+  if (fs::is_directory(c.texts_dir, ec) &&
+      !fs::is_regular_file(fs::path(c.texts_dir) / (*language + ".toml"), ec)) {
+    // Statements in another language fall back to this one, so it must exist. (A missing texts
+    // folder is reported when a statement is written: commands without statements need none.)
+    return r.Bad("texts.default_language",
+                 "'" + *language + "' has no texts file " +
+                     (fs::path(c.texts_dir) / (*language + ".toml")).string() +
+                     "; name a language in [texts] dir (e.g. \"nl\")");
+  }
   OZ_TRY(bridging, ReadBridging(r));
   c.month.bridging = *bridging;
   OZ_TRY(double_debit, ReadDoubleDebit(r));

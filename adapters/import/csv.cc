@@ -1,5 +1,8 @@
 #include "adapters/import/csv.h"
 
+#include <algorithm>
+#include <cstdio>
+
 namespace ontzorg {
 
 int CsvTable::Column(const std::string& name) const {
@@ -9,10 +12,66 @@ int CsvTable::Column(const std::string& name) const {
   return -1;
 }
 
+namespace {
+
+// The offset of the first byte that does not belong to well-formed UTF-8, or npos.
+size_t FirstInvalidUtf8(const std::string& text, size_t from) {
+  for (size_t i = from; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    size_t n = 0;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (b < 0x80) {
+      ++i;
+      continue;
+    } else if (b >= 0xC2 && b <= 0xDF) {
+      n = 1;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      n = 2;
+      if (b == 0xE0) lo = 0xA0;
+      if (b == 0xED) hi = 0x9F;  // no surrogates
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      n = 3;
+      if (b == 0xF0) lo = 0x90;
+      if (b == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    for (size_t k = 1; k <= n; ++k) {
+      if (i + k >= text.size()) return i;
+      const auto c = static_cast<unsigned char>(text[i + k]);
+      if (c < (k == 1 ? lo : 0x80) || c > (k == 1 ? hi : 0xBF)) return i;
+    }
+    i += n + 1;
+  }
+  return std::string::npos;
+}
+
+}  // namespace
+
 Result<CsvTable, Error> ParseCsv(const std::string& text, const std::string& file) {
   CsvTable table;
   table.file = file;
   size_t pos = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
+  // Control characters (a NUL, a form feed) are never part of a name, IBAN or amount: refused
+  // with their line instead of stored (found by the malformed-input corpus).
+  for (size_t i = pos, at_line = 1; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte == '\n') ++at_line;
+    if ((byte < 0x20 && byte != '\n' && byte != '\r' && byte != '\t') || byte == 0x7F) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", byte);
+      return Fail(ErrorCode::kBadInput, file + ":" + std::to_string(at_line) +
+                                            ": a control character (byte " + hex +
+                                            ") in the text; save the file as plain UTF-8 text");
+    }
+  }
+  if (const size_t bad = FirstInvalidUtf8(text, pos); bad != std::string::npos) {
+    const int at_line = 1 + static_cast<int>(std::count(text.begin(),
+                                                         text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+    return Fail(ErrorCode::kBadInput, file + ":" + std::to_string(at_line) +
+                                          ": not UTF-8 text (byte " + std::to_string(bad) +
+                                          "); save the file as UTF-8 (in Excel: CSV UTF-8)");
+  }
   int line = 1;
   std::vector<CsvRow> rows;
   while (pos < text.size()) {
@@ -55,6 +114,12 @@ Result<CsvTable, Error> ParseCsv(const std::string& text, const std::string& fil
         return Fail(ErrorCode::kBadInput, file + ":" + std::to_string(line) +
                                               ": text after a closing quote; put the whole "
                                               "field in quotes");
+      } else if (c == '"') {
+        // RFC 4180: a quote only inside a quoted field, doubled. Accepting it would guess.
+        return Fail(ErrorCode::kBadInput, file + ":" + std::to_string(line) +
+                                              ": a double quote inside a field without quotes; "
+                                              "put the whole field in double quotes and write "
+                                              "the quote twice (\"\")");
       } else {
         field += c;
       }

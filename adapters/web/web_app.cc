@@ -429,7 +429,11 @@ Outcome RecordAssessment(Ctx& x) {
   std::string levels;
   if (x.api && x.body.contains("levels") && x.body["levels"].is_object()) {
     for (const auto& [k, v] : x.body["levels"].items()) {
-      levels += (levels.empty() ? "" : ";") + k + "=" + (v.is_number() ? v.dump() : v.get<std::string>());
+      // A level is a whole number (or its digits as text); anything else was a 500 before.
+      if (!v.is_number_integer() && !v.is_string()) {
+        return Refuse(422, "levels." + k + ": give the level as a whole number, e.g. 2");
+      }
+      levels += (levels.empty() ? "" : ";") + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
     }
   } else {
     for (const auto& [k, v] : x.form) {
@@ -1086,6 +1090,15 @@ HttpResponse WebApp::Impl::Handle(const HttpRequest& req) {
         body = json::parse(req.body, nullptr, false);
         if (body.is_discarded() || !body.is_object()) {
           return finish(Json(400, {{"error", "the body is not a JSON object"}}));
+        }
+        // Every field is text, except the checkpoint's levels (an object): a number where text
+        // belongs is refused, not turned into its digits (found by the malformed-input corpus).
+        for (const auto& [key, value] : body.items()) {
+          if (key == "levels" ? !value.is_object() : !value.is_string()) {
+            return finish(Json(422, {{"error", key + ": give " +
+                                                   (key == "levels" ? "an object of skill: level"
+                                                                    : "a text in double quotes")}}));
+          }
         }
       }
     } else if (req.Header("content-type").rfind("multipart/form-data", 0) == 0) {

@@ -27,37 +27,9 @@ using testing_support::SourceDir;
 using testing_support::TempDir;
 using testing_support::WriteFile;
 
-struct Outcome {
-  int code = -1;
-  std::string out;
-};
-
-// Starts the binary with `args`, stdout and stderr into `output_file`, without a shell.
-pid_t Spawn(const std::vector<std::string>& args, const std::string& output_file) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    FILE* f = std::fopen(output_file.c_str(), "w");
-    dup2(fileno(f), STDOUT_FILENO);
-    dup2(fileno(f), STDERR_FILENO);
-    std::vector<char*> argv;
-    std::string binary = ONTZORG_BINARY;
-    argv.push_back(binary.data());
-    std::vector<std::string> copy = args;
-    for (std::string& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(binary.c_str(), argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-// Runs the binary to its end.
-Outcome RunBinary(const std::vector<std::string>& args, const std::string& output_file) {
-  const pid_t pid = Spawn(args, output_file);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status), ReadFile(output_file)};
-}
+using testing_support::Outcome;
+using testing_support::RunBinary;
+using testing_support::Spawn;
 
 class CliTest : public testing::Test {
  protected:

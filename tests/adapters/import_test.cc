@@ -34,6 +34,11 @@ TEST(CsvTest, QuotesCrlfBomAndFieldCounts) {
             "3 fields, the header has 2 (a comma inside a value needs double quotes)");
   EXPECT_NE(ParseCsv("a\n\"open\n", "f.csv").error().message.find("not closed"), std::string::npos);
   EXPECT_FALSE(ParseCsv("", "f.csv"));
+  // A quote inside an unquoted field is refused (found by the malformed corpus: it was kept).
+  auto stray = ParseCsv("a,b\n1,say \"hi\"\n", "f.csv");
+  ASSERT_FALSE(stray);
+  EXPECT_NE(stray.error().message.find("f.csv:2: a double quote inside a field without quotes"),
+            std::string::npos) << stray.error().message;
 }
 
 TEST(CsvTest, EuroAmounts) {

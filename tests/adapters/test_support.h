@@ -3,10 +3,15 @@
 #ifndef ONTZORG_TESTS_ADAPTERS_TEST_SUPPORT_H_
 #define ONTZORG_TESTS_ADAPTERS_TEST_SUPPORT_H_
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "adapters/config/config.h"
 
@@ -51,6 +56,40 @@ inline Config DemoConfig(const std::string& store_url) {
   c.sepa.schema_dir = SharedDir() + "/iso20022";
   return c;
 }
+
+#ifdef ONTZORG_BINARY
+struct Outcome {
+  int code = -1;
+  std::string out;
+};
+
+// Starts the ontzorg binary with `args`, stdout and stderr into `output_file`, without a shell.
+inline pid_t Spawn(const std::vector<std::string>& args, const std::string& output_file) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    FILE* f = std::fopen(output_file.c_str(), "w");
+    dup2(fileno(f), STDOUT_FILENO);
+    dup2(fileno(f), STDERR_FILENO);
+    std::vector<char*> argv;
+    std::string binary = ONTZORG_BINARY;
+    argv.push_back(binary.data());
+    std::vector<std::string> copy = args;
+    for (std::string& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// Runs the binary to its end.
+inline Outcome RunBinary(const std::vector<std::string>& args, const std::string& output_file) {
+  const pid_t pid = Spawn(args, output_file);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status), ReadFile(output_file)};
+}
+#endif
 
 }  // namespace ontzorg::testing_support
 
