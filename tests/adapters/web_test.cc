@@ -398,6 +398,7 @@ TEST_F(WebTest, CookiesAndSecurityHeaders) {
   EXPECT_EQ(page.Header("x-frame-options"), "DENY");
   EXPECT_EQ(page.Header("x-content-type-options"), "nosniff");
   EXPECT_EQ(page.Header("cache-control"), "no-store");
+  EXPECT_EQ(page.Header("referrer-policy"), "no-referrer");
   EXPECT_NE(page.body.find("SHA-256"), std::string::npos);
   // Unknown pages and methods.
   EXPECT_EQ(c.Get("/nothing-here").status, 404);
@@ -449,6 +450,32 @@ TEST_F(WebTest, TheOpenApiFileDescribesEveryApiRoute) {
     EXPECT_NE(spec.substr(at, next - at).find("\n    " + method + ":"), std::string::npos)
         << r.method << " " << r.pattern;
   }
+}
+
+// The handshake a client can get for a protocol version, with the client allowing everything
+// (security level 0), so a refusal is the server's.
+bool HandshakeSucceeds(int port, int version) {
+  asio::io_context ioc;
+  asio::ssl::context tls(asio::ssl::context::tls_client);
+  SSL_CTX_set_security_level(tls.native_handle(), 0);
+  SSL_CTX_set_min_proto_version(tls.native_handle(), version);
+  SSL_CTX_set_max_proto_version(tls.native_handle(), version);
+  tls.set_verify_mode(asio::ssl::verify_none);
+  beast::ssl_stream<beast::tcp_stream> stream(ioc, tls);
+  asio::ip::tcp::resolver resolver(ioc);
+  beast::get_lowest_layer(stream).connect(resolver.resolve("127.0.0.1", std::to_string(port)));
+  beast::error_code ec;
+  stream.handshake(asio::ssl::stream_base::client, ec);
+  if (!ec) stream.shutdown(ec);
+  return !ec;
+}
+
+TEST_F(WebTest, OnlyTls12AndNewerAreSpoken) {
+  const int port = server_->port();
+  EXPECT_FALSE(HandshakeSucceeds(port, TLS1_VERSION)) << "TLS 1.0";
+  EXPECT_FALSE(HandshakeSucceeds(port, TLS1_1_VERSION)) << "TLS 1.1";
+  EXPECT_TRUE(HandshakeSucceeds(port, TLS1_2_VERSION)) << "TLS 1.2";
+  EXPECT_TRUE(HandshakeSucceeds(port, TLS1_3_VERSION)) << "TLS 1.3";
 }
 
 // Found by fuzz_http: bytes that are not UTF-8 in a path made the JSON log line (and the API's
