@@ -61,6 +61,16 @@ TEST(ConfigTest, AMissingCompetenceModelNamesTheConfigFileAndKey) {
   EXPECT_NE(msg.find("is not a file"), std::string::npos) << msg;
 }
 
+// Found by fuzz_config: toml++ 3.3.0 reaches undefined behaviour on U+FB26..U+FEFE where it looks
+// for whitespace (here a table name); such characters are refused before it reads the text.
+TEST(ConfigTest, PresentationFormsAreRefusedBeforeTomlppReadsThem) {
+  EXPECT_EQ(Load("[m\xEF\xBB\xBBuinca]\n"),
+            "c.toml:1: the character U+FEFB (a presentation form) is not accepted; type the "
+            "ordinary letter instead");
+  EXPECT_EQ(Load(Replace(Default(), "name = \"Gemeente Voorbeeld\"", "name = \"\xEF\xAD\x90\"")).substr(0, 9),
+            "c.toml:6:");
+}
+
 TEST(ConfigTest, BadValuesNameFileLineAndKey) {
   EXPECT_EQ(Load(Replace(Default(), "iban = \"NL38BNGH0285012345\"", "iban = \"NL38BNGH0285012346\"")),
             "c.toml:10: managed_account.iban: the check digits do not match (mod 97): probably a "
