@@ -153,14 +153,18 @@ Status<Error> Emitter::Commit(EmissionReport* report) {
     if (!doc) return Fail(ErrorCode::kIo, statements_part_ + ": cannot finish the statements");
   }
   if (!jsonl_ || !csv_) return Fail(ErrorCode::kIo, out_dir_ + ": cannot finish the checkpoints");
+  // The checkpoints' JSON lines go in place last: RunMonth takes that file as the sign that the
+  // month's documents are complete, and writes them all again from the store when it is missing
+  // (a run killed between the booking and here). Found by ops/crash: with the JSON lines first,
+  // a kill right after them lost the CSV and the statements for good.
   const std::string base = Path("checkpoints-" + month_.ToString());
-  if (auto s = CommitFile(base + ".jsonl.part", base + ".jsonl"); !s) return s;
-  if (auto s = CommitFile(base + ".csv.part", base + ".csv"); !s) return s;
   const std::string final_dir = Path("statements/" + month_.ToString());
   std::error_code ec;
   fs::remove_all(final_dir, ec);
   fs::rename(statements_part_, final_dir, ec);
   if (ec) return Fail(ErrorCode::kIo, final_dir + ": cannot put the statements in place");
+  if (auto s = CommitFile(base + ".csv.part", base + ".csv"); !s) return s;
+  if (auto s = CommitFile(base + ".jsonl.part", base + ".jsonl"); !s) return s;
   committed_ = true;
   report_.checkpoints_jsonl = base + ".jsonl";
   report_.checkpoints_csv = base + ".csv";

@@ -239,6 +239,10 @@ int main(int argc, char** argv) {
   app.add_option("--banksim", o.banksim, "the ontzorg-banksim binary")->required();
   app.add_option("--config", o.config, "configuration file to copy (store and out are replaced)")->required();
   app.add_flag("--verbose", o.verbose, "print every attempt");
+  // ops/crash gives defaults first; what the user adds after them wins.
+  for (const char* name : {"--kills", "--clients", "--seed", "--work"}) {
+    app.get_option(name)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  }
   CLI11_PARSE(app, argc, argv);
 
   const fs::path work = fs::absolute(o.work);

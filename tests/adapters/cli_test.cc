@@ -187,6 +187,32 @@ TEST_F(CliTest, RunningTwiceSaysSoAndPaysNothingTwice) {
   EXPECT_NE(report.out.find("(balanced)"), std::string::npos) << report.out;
 }
 
+// The month's documents are complete only when checkpoints-<month>.jsonl is in place (it is
+// committed last; ops/crash found the CSV and statements lost when it went first). A run killed
+// before that writes every document again, byte-identical, from the store.
+TEST_F(CliTest, ARunKilledBeforeItsDocumentsWereCompleteWritesThemAgain) {
+  InitAndImport(SourceDir() + "/fixtures/demo");
+  const std::vector<std::string> run = {"run", "--month", "2027-01", "--run-date", "2026-12-14",
+                                        "--out", dir_ / "out"};
+  ASSERT_EQ(Ontzorg(run).code, 0);
+  const std::string jsonl = dir_ / "out/checkpoints-2027-01.jsonl";
+  const std::string csv = dir_ / "out/checkpoints-2027-01.csv";
+  const std::string nl = dir_ / "out/statements/2027-01/nl.html";
+  const std::string want_jsonl = ReadFile(jsonl), want_csv = ReadFile(csv), want_nl = ReadFile(nl);
+  ASSERT_FALSE(want_csv.empty());
+  ASSERT_FALSE(want_nl.empty());
+  // What a kill after the booking and before the marker leaves: no JSON lines (and maybe no CSV
+  // or statements either).
+  std::filesystem::remove(jsonl);
+  std::filesystem::remove(csv);
+  std::filesystem::remove_all(dir_ / "out/statements/2027-01");
+  const Outcome again = Ontzorg(run);
+  ASSERT_EQ(again.code, 0) << again.out;
+  EXPECT_EQ(ReadFile(jsonl), want_jsonl);
+  EXPECT_EQ(ReadFile(csv), want_csv);
+  EXPECT_EQ(ReadFile(nl), want_nl);
+}
+
 // EndToEndId -> amount over every XML file in `dir`; a duplicate fails the test.
 std::map<std::string, std::string> Transactions(const std::string& dir) {
   std::map<std::string, std::string> out;
