@@ -303,7 +303,9 @@ TEST_F(WebTest, ACoachCannotReachAnotherCoachsClientByAnyRouteOrApiCall) {
   for (const std::string q : {"", "C000001", "Samira", "%", "_"}) {
     Reply r = daan.Get("/api/v1/clients?q=" + UrlEncode(q));
     ASSERT_EQ(r.status, 200);
-    for (const json& c : json::parse(r.body)["clients"]) EXPECT_EQ(c["coach"], "daan") << q;
+    // Bound first: a range-for over a temporary's member reads freed memory (ASan found it).
+    const json clients = json::parse(r.body)["clients"];
+    for (const json& c : clients) EXPECT_EQ(c["coach"], "daan") << q;
     EXPECT_EQ(daan.Get("/clients?q=" + UrlEncode(q)).body.find(name), std::string::npos);
   }
   // Nothing was recorded for C000001 by any of those attempts.
