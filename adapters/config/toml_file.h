@@ -6,7 +6,6 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <utility>
 
 #include <toml++/toml.h>
 
@@ -15,48 +14,94 @@
 namespace ontzorg {
 
 // Debian's toml++ 3.3.0 reaches undefined behaviour (TOML_UNREACHABLE in
-// is_non_ascii_horizontal_whitespace) when it meets U+00A1..U+0499 or U+FB26..U+FEFE where it
-// looks for whitespace, i.e. outside quoted strings and comments (found by fuzz_config, twice).
-// TOML 1.0 allows nothing but ASCII there anyway, so such text is refused before toml++ reads it;
-// the presentation forms (U+FB26..U+FEFE) nobody types on purpose are refused everywhere.
-// Returns the 1-based line and a reason, or line 0.
-inline std::pair<int, std::string> FindTomlppUnsafeText(const std::string& text) {
-  int line = 1;
+// is_non_ascii_horizontal_whitespace) on code points U+00A1..U+0499 and U+FB26..U+FEFE wherever
+// it looks for whitespace; fuzz_config found three inputs that get there, one of them through a
+// quote inside a broken value. So toml++ is only ever given ASCII: this rewrites the text with
+// every non-ASCII character inside a double-quoted string as its \uXXXX escape (the same value),
+// blanks it in a comment, and refuses it anywhere else (TOML allows it nowhere else) and in a
+// single-quoted string (which has no escapes). Line numbers stay as they were. Returns false
+// with `why` and `line` set when the text is refused.
+inline bool AsciiOnlyToml(const std::string& text, std::string* out, int* line, std::string* why) {
   enum { kPlain, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral } state = kPlain;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    const auto b = static_cast<unsigned char>(c);
-    if (b == 0xEF && i + 2 < text.size()) {
-      const char32_t cp = ((b & 0x0Fu) << 12) |
-                          ((static_cast<unsigned char>(text[i + 1]) & 0x3Fu) << 6) |
-                          (static_cast<unsigned char>(text[i + 2]) & 0x3Fu);
-      if (cp >= 0xFB26 && cp <= 0xFEFE) {
-        char code[16];
-        std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(cp));
-        return {line, std::string("the character ") + code +
-                          " (a presentation form) is not accepted; type the ordinary letter instead"};
+  *line = 1;
+  out->clear();
+  out->reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b >= 0x80) {
+      // Decode one UTF-8 sequence, strictly.
+      size_t n = b >= 0xF0 && b <= 0xF4 ? 3 : b >= 0xE0 && b <= 0xEF ? 2 : b >= 0xC2 && b <= 0xDF ? 1 : 0;
+      char32_t cp = n == 3 ? (b & 0x07u) : n == 2 ? (b & 0x0Fu) : (b & 0x1Fu);
+      bool ok = n > 0;
+      for (size_t k = 1; ok && k <= n; ++k) {
+        if (i + k >= text.size()) {
+          ok = false;
+          break;
+        }
+        const auto c = static_cast<unsigned char>(text[i + k]);
+        ok = (c & 0xC0u) == 0x80u;
+        cp = (cp << 6) | (c & 0x3Fu);
       }
+      ok = ok && !(n == 2 && cp < 0x800) && !(n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) &&
+           !(cp >= 0xD800 && cp <= 0xDFFF);
+      if (!ok) {
+        *why = "not UTF-8 text; save the file as UTF-8";
+        return false;
+      }
+      if (state == kBasic || state == kMultiBasic) {
+        char escape[16];
+        std::snprintf(escape, sizeof escape, cp > 0xFFFF ? "\\U%08X" : "\\u%04X", static_cast<unsigned>(cp));
+        *out += escape;
+      } else if (state == kComment) {
+        *out += ' ';
+      } else if (state == kPlain) {
+        *why = "a character that is not ASCII outside quotes; names and values that are text go "
+               "in double quotes";
+        return false;
+      } else {
+        *why = "a character that is not ASCII in a single-quoted string; use double quotes";
+        return false;
+      }
+      i += n + 1;
+      continue;
     }
-    const auto starts = [&](const char* s3) { return text.compare(i, 3, s3) == 0; };
+    const char c = text[i];
+    const auto starts = [&](const char* three) { return text.compare(i, 3, three) == 0; };
+    size_t take = 1;  // bytes copied as they are
     switch (state) {
       case kPlain:
-        if (b >= 0x80) {
-          return {line, "a character that is not ASCII outside quotes; names and values that are "
-                        "text go in double quotes"};
+        if (c == '#') {
+          state = kComment;
+        } else if (starts("\"\"\"")) {
+          state = kMultiBasic;
+          take = 3;
+        } else if (starts("'''")) {
+          state = kMultiLiteral;
+          take = 3;
+        } else if (c == '"') {
+          state = kBasic;
+        } else if (c == '\'') {
+          state = kLiteral;
         }
-        if (c == '#') state = kComment;
-        else if (starts("\"\"\"")) state = kMultiBasic, i += 2;
-        else if (starts("'''")) state = kMultiLiteral, i += 2;
-        else if (c == '"') state = kBasic;
-        else if (c == '\'') state = kLiteral;
         break;
       case kComment:
         if (c == '\n') state = kPlain;
         break;
       case kBasic:
-        if (c == '\\') {  // an escape
-          if (i + 1 < text.size() && text[i + 1] == '\n') ++line;
-          ++i;
+      case kMultiBasic:
+        if (c == '\\' && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80) {
+          *why = "a backslash before a character that is not ASCII: not an escape TOML knows";
+          return false;
+        }
+        if (state == kMultiBasic) {
+          if (c == '\\' && i + 1 < text.size()) {
+            take = 2;  // an escape, or a line-ending backslash
+          } else if (starts("\"\"\"")) {
+            state = kPlain;
+            take = 3;
+          }
+        } else if (c == '\\' && i + 1 < text.size()) {
+          take = 2;  // an escape (a line break here is an error toml++ reports)
         } else if (c == '"' || c == '\n') {
           state = kPlain;
         }
@@ -64,22 +109,19 @@ inline std::pair<int, std::string> FindTomlppUnsafeText(const std::string& text)
       case kLiteral:
         if (c == '\'' || c == '\n') state = kPlain;
         break;
-      case kMultiBasic:
-        if (c == '\\') {  // an escape, or a line-ending backslash
-          if (i + 1 < text.size() && text[i + 1] == '\n') ++line;
-          ++i;
-        } else if (starts("\"\"\"")) {
+      case kMultiLiteral:
+        if (starts("'''")) {
           state = kPlain;
-          i += 2;
+          take = 3;
         }
         break;
-      case kMultiLiteral:
-        if (starts("'''")) state = kPlain, i += 2;
-        break;
     }
-    if (c == '\n') ++line;
+    for (size_t k = 0; k < take && i < text.size(); ++k, ++i) {
+      if (text[i] == '\n') ++*line;
+      *out += text[i];
+    }
   }
-  return {0, ""};
+  return true;
 }
 
 inline Result<toml::table, Error> ParseTomlFile(const std::string& path) {
@@ -87,12 +129,13 @@ inline Result<toml::table, Error> ParseTomlFile(const std::string& path) {
   if (!in) return Fail(ErrorCode::kBadConfig, path + ": cannot be read");
   std::stringstream buffer;
   buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  if (const auto [line, why] = FindTomlppUnsafeText(text); line > 0) {
+  std::string ascii, why;
+  int line = 1;
+  if (!AsciiOnlyToml(buffer.str(), &ascii, &line, &why)) {
     return Fail(ErrorCode::kBadConfig, path + ":" + std::to_string(line) + ": " + why);
   }
   try {
-    return toml::parse(text, path);
+    return toml::parse(ascii, path);
   } catch (const toml::parse_error& e) {
     return Fail(ErrorCode::kBadConfig, path + ":" + std::to_string(e.source().begin.line) + ":" +
                                            std::to_string(e.source().begin.column) +
