@@ -35,15 +35,7 @@ class CliTest : public testing::Test {
  protected:
   void SetUp() override {
     // A config like the shipped one, pointing at a store and the schemas of this test.
-    std::string config = ReadFile(SourceDir() + "/config/ontzorg.toml");
-    config = std::regex_replace(config, std::regex("url = \"[^\"]*\""), "url = \"" + dir_ / "s.db" + "\"");
-    config = std::regex_replace(config, std::regex("schema_dir = \"[^\"]*\""),
-                                "schema_dir = \"" + SharedDir() + "/iso20022\"");
-    config = std::regex_replace(config, std::regex("dir = \"texts\""),
-                                "dir = \"" + SourceDir() + "/config/texts\"");
-    config = std::regex_replace(config, std::regex("model = \"competences.toml\""),
-                                "model = \"" + SourceDir() + "/config/competences.toml\"");
-    WriteFile(dir_ / "ontzorg.toml", config);
+    WriteFile(dir_ / "ontzorg.toml", testing_support::ConfigText(dir_ / "s.db"));
   }
   // Runs ontzorg as `anna` (finance, prepares) unless the arguments name another --user.
   Outcome Ontzorg(std::vector<std::string> args) {

@@ -48,15 +48,7 @@ class MalformedTest : public testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     report_ = new std::ofstream(std::string(ONTZORG_BINARY_DIR) + "/test-artifacts/malformed-report.txt");
-    std::string config = ReadFile(SourceDir() + "/config/ontzorg.toml");
-    config = std::regex_replace(config, std::regex("url = \"[^\"]*\""), "url = \"" + Store() + "\"");
-    config = std::regex_replace(config, std::regex("schema_dir = \"[^\"]*\""),
-                                "schema_dir = \"" + SharedDir() + "/iso20022\"");
-    config = std::regex_replace(config, std::regex("dir = \"texts\""),
-                                "dir = \"" + SourceDir() + "/config/texts\"");
-    config = std::regex_replace(config, std::regex("model = \"competences.toml\""),
-                                "model = \"" + SourceDir() + "/config/competences.toml\"");
-    WriteFile(*dir_ / "ontzorg.toml", config);
+    WriteFile(*dir_ / "ontzorg.toml", testing_support::ConfigText(Store()));
     for (const std::vector<std::string>& step :
          std::vector<std::vector<std::string>>{
              {"anna", "init"},

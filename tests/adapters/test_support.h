@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -47,6 +48,20 @@ inline std::string ReadFile(const std::string& path) {
 
 inline void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
+}
+
+// The text of the shipped configuration pointed at `store_url`, the official schemas and the
+// competence model and texts of the source tree (for tests that run the binary on a file).
+inline std::string ConfigText(const std::string& store_url) {
+  std::string config = ReadFile(SourceDir() + "/config/ontzorg.toml");
+  config = std::regex_replace(config, std::regex("url = \"[^\"]*\""), "url = \"" + store_url + "\"");
+  config = std::regex_replace(config, std::regex("schema_dir = \"[^\"]*\""),
+                              "schema_dir = \"" + SharedDir() + "/iso20022\"");
+  config = std::regex_replace(config, std::regex("dir = \"texts\""),
+                              "dir = \"" + SourceDir() + "/config/texts\"");
+  config = std::regex_replace(config, std::regex("model = \"competences.toml\""),
+                              "model = \"" + SourceDir() + "/config/competences.toml\"");
+  return config;
 }
 
 // The default configuration with the store and schema folder replaced.
