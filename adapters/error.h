@@ -10,14 +10,14 @@
 namespace ontzorg {
 
 enum class ErrorCode {
-  kBadInput,      // a file, value or option a person gave is wrong; nothing was changed
-  kBadConfig,     // the configuration file is missing or wrong
-  kNoStore,       // the store does not exist or has no schema: run `ontzorg init`
-  kStorage,       // the database refused or failed
-  kIo,            // a file could not be read or written
-  kInvalidOutput, // a file we wrote failed its own checks or the official schema: a bug
-  kRefused,       // not allowed: this user, role or batch state (four eyes); nothing was changed
-  kConflict,      // already done or clashing with what is stored; nothing was changed
+  kBadInput,       // a file, value or option a person gave is wrong; nothing was changed
+  kBadConfig,      // the configuration file is missing or wrong
+  kNoStore,        // the store does not exist or has no schema: run `ontzorg init`
+  kStorage,        // the database refused or failed
+  kIo,             // a file could not be read or written
+  kInvalidOutput,  // a file we wrote failed its own checks or the official schema: a bug
+  kRefused,        // not allowed: this user, role or batch state (four eyes); nothing was changed
+  kConflict,       // already done or clashing with what is stored; nothing was changed
 };
 
 struct Error {

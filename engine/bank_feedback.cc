@@ -50,8 +50,8 @@ constexpr std::array<ReasonCode, 38> kReasonCodes = {{
     {"RR02", "naam of adres betaler ontbreekt", "debtor name or address missing", false},
     {"RR03", "naam of adres begunstigde ontbreekt", "creditor name or address missing", true},
     {"RR04", "om wettelijke redenen (regelgeving)", "regulatory reason", false},
-    {"SL01", "specifieke dienst van de bank van de betaler", "specific service of the debtor's bank",
-     false},
+    {"SL01", "specifieke dienst van de bank van de betaler",
+     "specific service of the debtor's bank", false},
     {"TECH", "technisch probleem", "technical problem", false},
     {"TM01", "na de uiterste aanlevertijd ontvangen", "received after the cut-off time", false},
 }};
@@ -130,8 +130,8 @@ LineMatch MatchDebit(const BankEntry& entry, const BankTransaction* tx, const Ma
   }
   if (members == nullptr) {
     if (!pmt_inf.empty() || !msg.empty()) {
-      return Unmatched("batch debit for " + (pmt_inf.empty() ? "MsgId " + msg
-                                                             : "PmtInfId " + pmt_inf) +
+      return Unmatched("batch debit for " +
+                       (pmt_inf.empty() ? "MsgId " + msg : "PmtInfId " + pmt_inf) +
                        ", which is not one of our files");
     }
     return Unmatched("debit without an EndToEndId, PmtInfId or MsgId of ours");
@@ -277,7 +277,8 @@ LineMatch MatchLine(const BankEntry& entry, const BankTransaction* tx, const Mat
   if (entry.status != "BOOK") {
     LineMatch m;
     m.kind = LineKind::kNotBooked;
-    m.explanation = "entry status " + (entry.status.empty() ? std::string("missing") : entry.status) +
+    m.explanation = "entry status " +
+                    (entry.status.empty() ? std::string("missing") : entry.status) +
                     ": not booked yet, nothing done";
     return m;
   }

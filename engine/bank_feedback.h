@@ -50,7 +50,7 @@ struct StatusReport {
   std::string original_msg_id;  // the MsgId of our pain.001
   std::string group_status;     // GrpSts, may be empty
   std::vector<std::string> group_reasons;
-  struct GroupOfPayments {      // OrgnlPmtInfAndSts
+  struct GroupOfPayments {  // OrgnlPmtInfAndSts
     std::string pmt_inf_id;
     std::string status;  // PmtInfSts, may be empty
     std::vector<std::string> reasons;
@@ -69,13 +69,13 @@ struct StatusReport {
 
 // --- camt.053 / camt.054: statements and notifications ---------------------------------------
 
-struct BankTransaction {  // NtryDtls/TxDtls
+struct BankTransaction {        // NtryDtls/TxDtls
   std::optional<Money> amount;  // AmtDtls/TxAmt or Amt (absent: the entry's amount)
   std::string end_to_end_id, msg_id, pmt_inf_id, instr_id;
   std::string counterparty_name, counterparty_iban;  // the other party: debtor of a credit
-  std::string remittance;     // Ustrd lines joined with a space
-  std::string reference;      // Strd/CdtrRefInf/Ref
-  std::string return_reason;  // RtrInf/Rsn/Cd
+  std::string remittance;                            // Ustrd lines joined with a space
+  std::string reference;                             // Strd/CdtrRefInf/Ref
+  std::string return_reason;                         // RtrInf/Rsn/Cd
 };
 
 struct BankEntry {  // Ntry
@@ -85,7 +85,7 @@ struct BankEntry {  // Ntry
   bool reversal = false;  // RvslInd
   std::string status;     // BOOK, PDNG, INFO
   std::optional<Date> booked_on, value_on;
-  std::string entry_ref, servicer_ref;  // NtryRef, AcctSvcrRef
+  std::string entry_ref, servicer_ref;         // NtryRef, AcctSvcrRef
   std::string batch_msg_id, batch_pmt_inf_id;  // NtryDtls/Btch
   std::optional<int> batch_count;
   std::vector<BankTransaction> transactions;
@@ -147,13 +147,13 @@ struct MatchIndex {
 };
 
 enum class LineKind {
-  kBooked,         // our payment(s) debited: by EndToEndId, or a batch by PmtInfId / MsgId
-  kReturned,       // our payment came back (return reason or reversal)
-  kToeslag,        // a toeslag from Dienst Toeslagen for one client
-  kBijstand,       // bijstand from the municipality for one client
-  kRefund,         // a creditor paid money back for one client
-  kNotBooked,      // a pending or information-only entry: nothing to do yet
-  kUnmatched,      // matches nothing by the rules: a person assigns it
+  kBooked,     // our payment(s) debited: by EndToEndId, or a batch by PmtInfId / MsgId
+  kReturned,   // our payment came back (return reason or reversal)
+  kToeslag,    // a toeslag from Dienst Toeslagen for one client
+  kBijstand,   // bijstand from the municipality for one client
+  kRefund,     // a creditor paid money back for one client
+  kNotBooked,  // a pending or information-only entry: nothing to do yet
+  kUnmatched,  // matches nothing by the rules: a person assigns it
 };
 const char* ToString(LineKind kind);  // "booked", "returned", ...
 

@@ -50,8 +50,8 @@ struct ToeslagExpectation {
   ClientId client;
   IncomeKind kind = IncomeKind::kRentAllowance;  // a toeslag kind
   Date applied_on;
-  YearMonth right_from;  // the month the right starts: all conditions met in it
-  Money monthly;         // expected amount per month
+  YearMonth right_from;               // the month the right starts: all conditions met in it
+  Money monthly;                      // expected amount per month
   std::optional<Date> first_payment;  // expected date; default: applied_on + the policy's lag
   Destination paid_to = Destination::kManaged;  // kManaged: mandate signed and accepted
 };
@@ -62,7 +62,7 @@ struct Receipt {
   ClientId client;
   IncomeKind kind = IncomeKind::kRentAllowance;
   Date received_on;
-  Money amount;  // > 0
+  Money amount;                          // > 0
   std::optional<YearMonth> covers_from;  // toeslagen: the months it pays for
   std::optional<YearMonth> covers_to;
   Destination landed_on = Destination::kManaged;
@@ -116,8 +116,8 @@ struct BridgingPolicy {
   // Recovery from leefgeld (credit whose toeslagen went to the client's own account): at most
   // this much a month, and never below the minimum.
   Money recovery_instalment = Money::FromCents(5000);
-  int toeslag_lag_days = 56;          // expected first payment: application + 8 weeks
-  int overdue_after_days = 14;        // signal when a toeslag is this late
+  int toeslag_lag_days = 56;    // expected first payment: application + 8 weeks
+  int overdue_after_days = 14;  // signal when a toeslag is this late
   Money difference_tolerance = Money::FromCents(100);  // signal when a receipt differs more
 };
 

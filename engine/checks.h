@@ -13,13 +13,13 @@
 namespace ontzorg {
 
 enum class IbanError {
-  kEmpty,               // nothing left after removing spaces, dots and dashes
-  kInvalidCharacter,    // a character other than A-Z and 0-9
-  kUnknownCountry,      // the first two letters are not a country in the IBAN registry
-  kWrongLength,         // the length differs from the registry's length for that country
-  kBadFormat,           // the account part (BBAN) has letters where digits belong, or vice versa
-  kChecksumFailed,      // the two check digits do not match (mod 97 != 1): a typing error
-  kNationalCheckFailed, // the IBAN is right but the country's own account check digits are wrong
+  kEmpty,                // nothing left after removing spaces, dots and dashes
+  kInvalidCharacter,     // a character other than A-Z and 0-9
+  kUnknownCountry,       // the first two letters are not a country in the IBAN registry
+  kWrongLength,          // the length differs from the registry's length for that country
+  kBadFormat,            // the account part (BBAN) has letters where digits belong, or vice versa
+  kChecksumFailed,       // the two check digits do not match (mod 97 != 1): a typing error
+  kNationalCheckFailed,  // the IBAN is right but the country's own account check digits are wrong
 };
 
 // A valid IBAN in compact upper-case form ("NL91ABNA0417164300").
@@ -54,29 +54,29 @@ Result<std::string, BicError> ParseBic(std::string_view input);
 std::string ExplainBicError(BicError error, std::string_view input);
 
 enum class BsnError {
-  kWrongLength,      // a BSN has 9 digits (after removing spaces, dots and dashes)
-  kNotDigits,        // a BSN has only digits
-  kElfproefFailed,   // the digits fail the elfproef (11-test): a typing error
+  kWrongLength,     // a BSN has 9 digits (after removing spaces, dots and dashes)
+  kNotDigits,       // a BSN has only digits
+  kElfproefFailed,  // the digits fail the elfproef (11-test): a typing error
 };
 // Returns the BSN as 9 digits.
 Result<std::string, BsnError> ParseBsn(std::string_view input);
 std::string ExplainBsnError(BsnError error, std::string_view input);
 
 enum class ReferenceError {
-  kEmpty,                 // nothing to check
-  kNotDigits,             // a betalingskenmerk has only digits
-  kWrongLength,           // a betalingskenmerk has 7, 9-14 or 16 digits
-  kLengthCodeMismatch,    // the 2nd digit (length code) does not match the number of digits
-  kCheckDigitFailed,      // the weighted mod-11 check digit (1st digit) does not match
-  kRfBadFormat,           // an RF reference is "RF", 2 check digits and 1-21 letters/digits
-  kRfChecksumFailed,      // the RF check digits do not match (mod 97 != 1)
-  kFreeTextTooLong,       // free remittance text is at most 140 characters
+  kEmpty,               // nothing to check
+  kNotDigits,           // a betalingskenmerk has only digits
+  kWrongLength,         // a betalingskenmerk has 7, 9-14 or 16 digits
+  kLengthCodeMismatch,  // the 2nd digit (length code) does not match the number of digits
+  kCheckDigitFailed,    // the weighted mod-11 check digit (1st digit) does not match
+  kRfBadFormat,         // an RF reference is "RF", 2 check digits and 1-21 letters/digits
+  kRfChecksumFailed,    // the RF check digits do not match (mod 97 != 1)
+  kFreeTextTooLong,     // free remittance text is at most 140 characters
 };
 
 enum class ReferenceKind {
-  kBetalingskenmerk,  // Dutch structured reference (acceptgiro), SEPA Strd with Issr CUR
+  kBetalingskenmerk,     // Dutch structured reference (acceptgiro), SEPA Strd with Issr CUR
   kRfCreditorReference,  // ISO 11649 "RF..." reference, SEPA Strd with Issr ISO
-  kFreeText,          // unstructured remittance (SEPA Ustrd), up to 140 characters
+  kFreeText,             // unstructured remittance (SEPA Ustrd), up to 140 characters
 };
 
 // Checks a Dutch betalingskenmerk; returns its digits without spaces.

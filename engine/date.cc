@@ -51,8 +51,9 @@ Result<Date, DateError> Date::FromYmd(int y, int m, int d) {
 
 Result<Date, DateError> Date::Parse(std::string_view text) {
   int y = 0, m = 0, d = 0;
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !ParseDigits(text.substr(0, 4), &y) ||
-      !ParseDigits(text.substr(5, 2), &m) || !ParseDigits(text.substr(8, 2), &d)) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' ||
+      !ParseDigits(text.substr(0, 4), &y) || !ParseDigits(text.substr(5, 2), &m) ||
+      !ParseDigits(text.substr(8, 2), &d)) {
     return Unexpected(DateError::kBadFormat);
   }
   return FromYmd(y, m, d);

@@ -15,8 +15,8 @@
 namespace ontzorg {
 
 enum class DateError {
-  kBadFormat,      // not of the form YYYY-MM-DD (or YYYY-MM for a month)
-  kOutOfRange,     // the numbers do not name a real day (2027-02-30) or the year is not 1900..2199
+  kBadFormat,   // not of the form YYYY-MM-DD (or YYYY-MM for a month)
+  kOutOfRange,  // the numbers do not name a real day (2027-02-30) or the year is not 1900..2199
 };
 
 // Human-readable English reason for a DateError.

@@ -12,8 +12,8 @@ const char* ToString(DirectDebitStatus status) {
 }
 
 std::optional<DirectDebitStatus> ParseDirectDebitStatus(std::string_view text) {
-  for (auto s : {DirectDebitStatus::kCancelled, DirectDebitStatus::kNone,
-                 DirectDebitStatus::kOverride}) {
+  for (auto s :
+       {DirectDebitStatus::kCancelled, DirectDebitStatus::kNone, DirectDebitStatus::kOverride}) {
     if (text == ToString(s)) return s;
   }
   return std::nullopt;

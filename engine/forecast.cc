@@ -24,9 +24,8 @@ std::vector<Receipt> ProjectedReceipts(const ClientCase& c, const BridgingPolicy
       // The mandate ends with the relief: later payments go to the client's own account.
       const Destination where = date > period.last ? Destination::kOwn : e.paid_to;
       out.push_back({"P-" + std::string(ToString(e.kind)) + "-" + p.covers_to.ToCompactString(),
-                     c.client.id, e.kind, date,
-                     e.monthly.Times(p.covers_to.MonthsSince(from) + 1), from, p.covers_to, where,
-                     std::nullopt});
+                     c.client.id, e.kind, date, e.monthly.Times(p.covers_to.MonthsSince(from) + 1),
+                     from, p.covers_to, where, std::nullopt});
     }
   }
   return out;

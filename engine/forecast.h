@@ -16,13 +16,13 @@ namespace ontzorg {
 
 struct ForecastMonth {
   YearMonth month;
-  Date run_date;            // the assumed run date (the real one shifted by whole months)
-  bool in_relief = false;   // false: not in relief (after it, figures show what is settled)
+  Date run_date;           // the assumed run date (the real one shifted by whole months)
+  bool in_relief = false;  // false: not in relief (after it, figures show what is settled)
   int relief_month = 0;
   bool already_booked = false;  // parts of this month were booked by an earlier run
   Money bijstand;
   bool bijstand_assumed = false;  // not recorded: the latest recorded amount is assumed
-  Money income;        // toeslagen and other income arriving on the managed account
+  Money income;                   // toeslagen and other income arriving on the managed account
   Money bills_paid;
   Money bills_unpaid;
   Money credit_drawn;  // loan drawn or gift granted
@@ -30,7 +30,7 @@ struct ForecastMonth {
   Money credit_recovered;
   Money leefgeld;
   Money minimum;
-  Money outstanding;   // credit outstanding after the month
+  Money outstanding;  // credit outstanding after the month
   std::vector<SignalKind> signals;
 };
 

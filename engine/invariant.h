@@ -11,8 +11,8 @@ namespace ontzorg {
 
 }  // namespace ontzorg
 
-#define OZ_INVARIANT(cond, what)                                     \
-  do {                                                               \
+#define OZ_INVARIANT(cond, what)                                         \
+  do {                                                                   \
     if (!(cond)) ::ontzorg::InvariantFailed((what), __FILE__, __LINE__); \
   } while (false)
 

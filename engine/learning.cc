@@ -138,10 +138,10 @@ std::vector<BillState> HandOverStates(const ReliefPlan& plan, const std::vector<
       s.state = HandOver::kPaidForClient;
     }
     for (YearMonth m = month.AddMonths(-1);; m = m.AddMonths(-1)) {
-      const auto confirmed = std::find_if(
-          confirmations.begin(), confirmations.end(), [&](const PaymentConfirmation& c) {
-            return c.bill == bill.id && c.period == m && c.paid;
-          });
+      const auto confirmed = std::find_if(confirmations.begin(), confirmations.end(),
+                                          [&](const PaymentConfirmation& c) {
+                                            return c.bill == bill.id && c.period == m && c.paid;
+                                          });
       if (confirmed == confirmations.end()) break;
       ++s.months_confirmed;
     }
@@ -222,10 +222,10 @@ Checkpoint DeriveCheckpoint(const CompetenceModel& model, const ReliefPlan& plan
     any_client_pays = any_client_pays || ClientPays(s.state);
     any_practising = any_practising || s.state == HandOver::kPractising;
   }
-  cp.stage = all_alone          ? Stage::kSelfReliant
-             : any_client_pays  ? Stage::kHandingOver
-             : any_practising   ? Stage::kPractising
-                                : Stage::kPaidForClient;
+  cp.stage = all_alone         ? Stage::kSelfReliant
+             : any_client_pays ? Stage::kHandingOver
+             : any_practising  ? Stage::kPractising
+                               : Stage::kPaidForClient;
 
   // Stalled: no assessment yet after the first months, or no higher total than
   // stalled_after_months before.

@@ -26,7 +26,7 @@ namespace ontzorg {
 struct CompetenceModel {
   std::vector<std::string> areas;  // ids, e.g. "overview"
   struct Skill {
-    std::string id;                   // e.g. "pays_on_time"
+    std::string id;                    // e.g. "pays_on_time"
     std::vector<BillKind> applies_to;  // the bill kinds it is assessed for
   };
   std::vector<Skill> skills;
@@ -148,7 +148,8 @@ struct BillReadiness {
 };
 
 enum class Stage { kPaidForClient, kPractising, kHandingOver, kSelfReliant };
-const char* ToString(Stage stage);  // "paid_for_client", "practising", "handing_over", "self_reliant"
+const char* ToString(
+    Stage stage);  // "paid_for_client", "practising", "handing_over", "self_reliant"
 
 struct Checkpoint {
   ClientId client;

@@ -46,7 +46,7 @@ Entry MakeTransfer(std::string key, ClientId client, YearMonth month, EntryKind 
                    Money amount) {
   OZ_INVARIANT(amount.IsPositive(), "a transfer moves a positive amount");
   OZ_INVARIANT(debit_account != credit_account, "a transfer moves money between two accounts");
-  return Entry{std::move(key), std::move(client), month, kind, booked_on,
+  return Entry{std::move(key),           std::move(client),         month, kind, booked_on,
                std::move(debit_account), std::move(credit_account), amount};
 }
 

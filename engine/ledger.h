@@ -37,16 +37,16 @@
 namespace ontzorg {
 
 enum class EntryKind {
-  kBenefitReceived,  // bijstand for the month credited to the client
-  kBillPaid,         // a bill paid to a creditor out of the client's funds
-  kAllowancePaid,    // leefgeld paid to the client's own account
-  kIncomeReceived,   // a toeslag, vakantietoeslag or refund arrived on the managed account
-  kCreditDrawn,      // bridging credit drawn (two legs: money in, debt recorded)
-  kCreditSetOff,     // credit set off against toeslagen on the managed account (two legs)
-  kCreditToRecover,  // toeslagen went to the client's own account: loan -> recovery
-  kCreditRecovered,  // an instalment recovered from leefgeld (two legs)
-  kCreditWrittenOff, // written off by a recorded decision
-  kGiftGranted,      // bridging as bijzondere bijstand (two legs: money in, grant recorded)
+  kBenefitReceived,   // bijstand for the month credited to the client
+  kBillPaid,          // a bill paid to a creditor out of the client's funds
+  kAllowancePaid,     // leefgeld paid to the client's own account
+  kIncomeReceived,    // a toeslag, vakantietoeslag or refund arrived on the managed account
+  kCreditDrawn,       // bridging credit drawn (two legs: money in, debt recorded)
+  kCreditSetOff,      // credit set off against toeslagen on the managed account (two legs)
+  kCreditToRecover,   // toeslagen went to the client's own account: loan -> recovery
+  kCreditRecovered,   // an instalment recovered from leefgeld (two legs)
+  kCreditWrittenOff,  // written off by a recorded decision
+  kGiftGranted,       // bridging as bijzondere bijstand (two legs: money in, grant recorded)
   // A payment that did not reach the payee: its money back on the client's funds (bank ->
   // client:<id>), held there until the payment is re-issued or a person releases it.
   kPaymentRejected,   // the bank refused it (pain.002 RJCT)
@@ -69,7 +69,7 @@ struct Entry {
 };
 
 namespace accounts {
-std::string ManagedBank();                   // "bank:managed"
+std::string ManagedBank();                    // "bank:managed"
 std::string ClientFunds(const ClientId& id);  // "client:<id>"
 std::string Loan(const ClientId& id);         // "loan:<id>"
 std::string Recovery(const ClientId& id);     // "recovery:<id>"

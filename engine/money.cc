@@ -43,8 +43,14 @@ std::vector<Money> Split(Money total, int parts) {
   out.reserve(static_cast<size_t>(parts));
   for (int i = 0; i < parts; ++i) {
     int64_t extra = 0;
-    if (remainder > 0) { extra = 1; --remainder; }
-    if (remainder < 0) { extra = -1; ++remainder; }
+    if (remainder > 0) {
+      extra = 1;
+      --remainder;
+    }
+    if (remainder < 0) {
+      extra = -1;
+      ++remainder;
+    }
     out.push_back(Money::FromCents(base + extra));
   }
   return out;

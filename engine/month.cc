@@ -38,9 +38,9 @@ std::vector<DueBill> DueBills(const ClientCase& input, const ReliefPeriod& perio
 }
 
 std::string MonthName(YearMonth month) {
-  static constexpr const char* kNames[] = {"januari", "februari", "maart",     "april",
-                                           "mei",     "juni",     "juli",      "augustus",
-                                           "september", "oktober", "november", "december"};
+  static constexpr const char* kNames[] = {"januari",   "februari", "maart",    "april",
+                                           "mei",       "juni",     "juli",     "augustus",
+                                           "september", "oktober",  "november", "december"};
   return std::string(kNames[month.month() - 1]) + " " + std::to_string(month.year());
 }
 
@@ -48,7 +48,10 @@ std::string MonthName(YearMonth month) {
 class MonthBuilder {
  public:
   MonthBuilder(const ClientCase& input, YearMonth month, Date run_date, ClientMonth* out)
-      : input_(input), month_(month), run_date_(run_date), out_(out),
+      : input_(input),
+        month_(month),
+        run_date_(run_date),
+        out_(out),
         funds_(accounts::ClientFunds(input.client.id)) {
     balance_ = input.opening_balance;
     reserved_ = input.reserved < balance_ ? input.reserved : balance_;
@@ -161,7 +164,8 @@ std::string ReceiptKey(const ClientId& client, std::string_view what, const Rece
 Money Min(Money a, Money b) { return a < b ? a : b; }
 Money Abs(Money a) { return a.IsNegative() ? -a : a; }
 
-void AddSignal(ClientMonth* out, SignalKind kind, Money amount, Money expected, std::string detail) {
+void AddSignal(ClientMonth* out, SignalKind kind, Money amount, Money expected,
+               std::string detail) {
   out->signals.push_back({kind, amount, expected, std::move(detail)});
 }
 
@@ -194,8 +198,8 @@ void ProcessReceipts(const ClientCase& input, const BridgingPolicy* policy, Date
       out->already_booked.push_back(key);
       continue;
     }
-    if (const auto expected = ExpectedFor(input, *r); expected && policy &&
-        Abs(r->amount - *expected) > policy->difference_tolerance) {
+    if (const auto expected = ExpectedFor(input, *r);
+        expected && policy && Abs(r->amount - *expected) > policy->difference_tolerance) {
       AddSignal(out, SignalKind::kReceiptDiffers, r->amount, *expected,
                 std::string(DutchName(r->kind)) + " received " + r->amount.ToDecimalString() +
                     " on " + r->received_on.ToString() + ", expected " +
@@ -221,8 +225,8 @@ void ProcessReceipts(const ClientCase& input, const BridgingPolicy* policy, Date
       out->credit.moved_to_recovery += moved;
       AddSignal(out, SignalKind::kReceivedOnOwnAccount, moved, r->amount,
                 std::string(DutchName(r->kind)) + " " + r->amount.ToDecimalString() +
-                    " landed on the client's own account on " + r->received_on.ToString() +
-                    "; " + moved.ToDecimalString() + " of credit is now recovered from leefgeld");
+                    " landed on the client's own account on " + r->received_on.ToString() + "; " +
+                    moved.ToDecimalString() + " of credit is now recovered from leefgeld");
     }
   }
 }
@@ -271,8 +275,8 @@ void PayAllowance(const ClientCase& input, const MonthPolicy& policy, YearMonth 
   const ClientId& id = input.client.id;
   builder->Pay({Key(id, "allowance", month), AllowanceEndToEndId(id, month), id,
                 PaymentPurpose::kAllowance, std::nullopt, std::nullopt, month,
-                Payee{input.client.name, input.client.own_iban, std::nullopt, std::nullopt},
-                amount, due, plan.execution, plan.late,
+                Payee{input.client.name, input.client.own_iban, std::nullopt, std::nullopt}, amount,
+                due, plan.execution, plan.late,
                 PaymentReference{ReferenceKind::kFreeText, std::move(text)}, std::nullopt, false},
                EntryKind::kAllowancePaid);
 }
@@ -347,9 +351,8 @@ void DrawCredit(const ClientCase& input, const BridgingPolicy& policy, YearMonth
     return;
   }
   // The client also needs the money of the bills they pay themselves.
-  const Money need = bills_due +
-                     (allowance_booked ? Money::Zero() : c.minimum + client_pays) -
-                     builder->balance();
+  const Money need =
+      bills_due + (allowance_booked ? Money::Zero() : c.minimum + client_pays) - builder->balance();
   if (!need.IsPositive() || out->benefit_missing) return;
   const CreditBalances& now = builder->credit();
   const Money headroom = policy.form == CreditForm::kLoan
@@ -445,8 +448,8 @@ std::optional<Payment> ReissuedPayment(const Payment& original, int attempt, Pay
   Payment p = original;
   const std::string root = original.key.substr(0, original.key.find('#'));
   p.key = root + "#" + std::to_string(attempt);
-  p.end_to_end_id = std::string("OZ") + e2e[e2e[2] == '-' ? 3 : 2] + std::to_string(attempt) +
-                    "-" + e2e.substr(5);
+  p.end_to_end_id = std::string("OZ") + e2e[e2e[2] == '-' ? 3 : 2] + std::to_string(attempt) + "-" +
+                    e2e.substr(5);
   p.payee = std::move(payee);
   p.replaces = original.key;
   const ExecutionPlan plan = PlanExecution(original.due, run_date, settlement_business_days);
@@ -493,8 +496,7 @@ const char* Describe(SignalKind kind) {
       return "eigen incasso niet bevestigd opgezegd / own direct debit not confirmed cancelled";
     case SignalKind::kPaymentFailed:
       return "betaling geweigerd of teruggekomen / payment rejected or returned";
-    case SignalKind::kDoublePayment:
-      return "dubbel betaald / paid twice";
+    case SignalKind::kDoublePayment: return "dubbel betaald / paid twice";
   }
   return "?";
 }
@@ -566,8 +568,8 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
 
   // What this month still has to pay: the due bills with a known creditor, in priority order,
   // except those the client now pays (their money goes with the leefgeld).
-  out.hand_over = HandOverStates(input.plan, input.bills, input.hand_overs, input.confirmations,
-                                 month);
+  out.hand_over =
+      HandOverStates(input.plan, input.bills, input.hand_overs, input.confirmations, month);
   const auto state_of = [&](const BillId& bill) {
     for (const BillState& s : out.hand_over) {
       if (s.bill == bill) return s.state;
@@ -588,10 +590,10 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
     }
     if (const HandOver state = state_of(due.bill->id); ClientPays(state)) {
       const auto creditor = creditors.find(due.bill->creditor);
-      out.client_pays.push_back({due.bill->id, due.bill->kind, state,
-                                 creditor == creditors.end() ? due.bill->creditor.value
-                                                             : creditor->second.name,
-                                 due.bill->amount, due.due, due.bill->reference});
+      out.client_pays.push_back(
+          {due.bill->id, due.bill->kind, state,
+           creditor == creditors.end() ? due.bill->creditor.value : creditor->second.name,
+           due.bill->amount, due.due, due.bill->reference});
       client_pays += due.bill->amount;
       continue;
     }
@@ -629,26 +631,31 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
       builder.Reserve(bill.amount);
       out.holds.push_back({bill.id, bill.kind, month, bill.amount, due.due});
       AddSignal(&out, SignalKind::kDoubleDebitRisk, bill.amount, Money::Zero(),
-                "bill " + bill.id.value + " (" + ToString(bill.kind) + ") held: the client's own "
-                "direct debit with " + creditor->second.name + " is not confirmed cancelled; "
-                "the money stays reserved until it is (or a coach overrides)");
+                "bill " + bill.id.value + " (" + ToString(bill.kind) +
+                    ") held: the client's own "
+                    "direct debit with " +
+                    creditor->second.name +
+                    " is not confirmed cancelled; "
+                    "the money stays reserved until it is (or a coach overrides)");
       continue;
     }
     if (guard == GuardDecision::kPayWithWarning) {
       AddSignal(&out, SignalKind::kDoubleDebitRisk, bill.amount, Money::Zero(),
-                "bill " + bill.id.value + " (" + ToString(bill.kind) + ") paid while the client's "
-                "own direct debit with " + creditor->second.name + " is " +
+                "bill " + bill.id.value + " (" + ToString(bill.kind) +
+                    ") paid while the client's "
+                    "own direct debit with " +
+                    creditor->second.name + " is " +
                     (record ? "not confirmed cancelled (override: " + record->note + ")"
                             : std::string("not confirmed cancelled")) +
                     "; watch for a double debit (reversible within 8 weeks)");
     }
     const ExecutionPlan plan = PlanExecution(due.due, run_date, policy.settlement_business_days);
     const Creditor& c = creditor->second;
-    builder.Pay({key, BillEndToEndId(bill.id, month), id, PaymentPurpose::kBill, bill.id,
-                 bill.kind, month, Payee{c.name, c.iban, c.bic, c.address}, bill.amount, due.due,
-                 plan.execution, plan.late, bill.reference, std::nullopt,
-                 guard == GuardDecision::kPayWithWarning},
-                EntryKind::kBillPaid);
+    builder.Pay(
+        {key, BillEndToEndId(bill.id, month), id, PaymentPurpose::kBill, bill.id, bill.kind, month,
+         Payee{c.name, c.iban, c.bic, c.address}, bill.amount, due.due, plan.execution, plan.late,
+         bill.reference, std::nullopt, guard == GuardDecision::kPayWithWarning},
+        EntryKind::kBillPaid);
   }
 
   if (bridging && !allowance_booked) {
@@ -666,8 +673,7 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
                     (client_pays.IsPositive()
                          ? " (after " + client_pays.ToDecimalString() + " of bills the client pays)"
                          : std::string()) +
-                    " is below the minimum " +
-                    out.credit.minimum.ToDecimalString() + ": " +
+                    " is below the minimum " + out.credit.minimum.ToDecimalString() + ": " +
                     BelowMinimumReason(input, out, builder.credit()));
     }
     if (allowance.IsPositive()) {
@@ -683,10 +689,11 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
   for (const BillState& s : out.hand_over) {
     if (!s.missed) continue;
     AddSignal(&out, SignalKind::kPaymentMissed, Money::Zero(), Money::Zero(),
-              "bill " + s.bill.value + " (" + ToString(s.kind) + ") was not paid by the client for " +
-                  s.missed->ToString() + " under the safety net; it is paid for the client "
-                  "again from " + month.ToString() + " (ask the creditor about " +
-                  s.missed->ToString() + ")");
+              "bill " + s.bill.value + " (" + ToString(s.kind) +
+                  ") was not paid by the client for " + s.missed->ToString() +
+                  " under the safety net; it is paid for the client "
+                  "again from " +
+                  month.ToString() + " (ask the creditor about " + s.missed->ToString() + ")");
   }
   if (!out.unpaid.empty()) {
     AddSignal(&out, SignalKind::kBillsUnpaid, unpaid_total, Money::Zero(),
@@ -696,11 +703,10 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
   if (bridging) SignalOverdue(input, *bridging, run_date, &out);
   out.credit.after = builder.credit();
   if (month == YearMonth::Of(period.last) && out.credit.after.Outstanding().IsPositive()) {
-    AddSignal(&out, SignalKind::kCreditOutstandingAtEnd, out.credit.after.Outstanding(),
-              Money::Zero(),
-              "relief ends " + period.last.ToString() + " with " +
-                  out.credit.after.Outstanding().ToDecimalString() +
-                  " bridging credit outstanding");
+    AddSignal(
+        &out, SignalKind::kCreditOutstandingAtEnd, out.credit.after.Outstanding(), Money::Zero(),
+        "relief ends " + period.last.ToString() + " with " +
+            out.credit.after.Outstanding().ToDecimalString() + " bridging credit outstanding");
   }
 
   out.closing_balance = builder.total();

@@ -21,8 +21,8 @@ namespace ontzorg {
 // Policy for the month: from config, never hard-coded.
 struct MonthPolicy {
   // The order in which bills are paid when the bijstand does not cover them all; all four kinds.
-  std::vector<BillKind> priority = {BillKind::kRent, BillKind::kHealthInsurance,
-                                    BillKind::kEnergy, BillKind::kWater};
+  std::vector<BillKind> priority = {BillKind::kRent, BillKind::kHealthInsurance, BillKind::kEnergy,
+                                    BillKind::kWater};
   int allowance_day = 1;  // leefgeld reaches the client on this day of the month (clamped)
   int settlement_business_days = 1;  // SEPA SCT: credited by the end of the next business day
   // Bridging policies by date; the one in force on the month's first day applies. None in force:
@@ -48,23 +48,23 @@ struct ClientCase {
   Client client;
   ReliefPlan plan;
   std::vector<Bill> bills;
-  std::optional<Money> benefit;    // net bijstand received for the month, if recorded
-  Money opening_balance;           // client:<id> balance before anything of this run
+  std::optional<Money> benefit;  // net bijstand received for the month, if recorded
+  Money opening_balance;         // client:<id> balance before anything of this run
   // Idempotency keys of this client already in the store: those of the month, and those of
   // every receipt already processed (in any month).
   std::vector<std::string> booked_keys;
-  CreditBalances credit;                       // before this run
-  std::vector<ToeslagExpectation> toeslagen;   // the client's expected toeslagen
-  std::vector<Receipt> receipts;               // every receipt recorded for the client
-  std::vector<WriteOff> write_offs;            // every write-off decision for the client
-  std::vector<HandOverDecision> hand_overs;    // the coach's hand-over decisions
+  CreditBalances credit;                           // before this run
+  std::vector<ToeslagExpectation> toeslagen;       // the client's expected toeslagen
+  std::vector<Receipt> receipts;                   // every receipt recorded for the client
+  std::vector<WriteOff> write_offs;                // every write-off decision for the client
+  std::vector<HandOverDecision> hand_overs;        // the coach's hand-over decisions
   std::vector<PaymentConfirmation> confirmations;  // safety-net confirmations
-  std::vector<Assessment> assessments;         // for the checkpoint (not used by the month)
+  std::vector<Assessment> assessments;             // for the checkpoint (not used by the month)
   // Money on the client's funds the run must not spend: payments that failed (rejected, returned,
   // cancelled) awaiting re-issue or release, and bills held by the double-debit guard.
   Money reserved;
   std::vector<DirectDebitRecord> direct_debits;  // every record for the client's bills
-  std::vector<HeldBill> held;  // bills held by earlier runs and not yet released
+  std::vector<HeldBill> held;                    // bills held by earlier runs and not yet released
 };
 
 // The party paid: a creditor, or the client (leefgeld).
@@ -89,7 +89,7 @@ struct Payment {
   Payee payee;
   Money amount;
   Date due;
-  Date execution;  // requested execution date (ReqdExctnDt)
+  Date execution;     // requested execution date (ReqdExctnDt)
   bool late = false;  // cannot reach the payee by its due date any more
   PaymentReference remittance;
   std::optional<std::string> replaces;  // a re-issue: the key of the failed payment it replaces
@@ -124,8 +124,8 @@ enum class SignalKind {
   kPaymentMissed,           // under the safety net the client missed a bill: moved back
   kDoubleDebitRisk,         // a bill paid or held while the client's own direct debit may run
   // From the bank's feedback (pain.002, camt.053/054), raised by the import, not the month:
-  kPaymentFailed,           // a payment was rejected or came back; its money waits on the client
-  kDoublePayment,           // a refund or return shows a bill was paid twice
+  kPaymentFailed,  // a payment was rejected or came back; its money waits on the client
+  kDoublePayment,  // a refund or return shows a bill was paid twice
 };
 constexpr int kSignalKindCount = 11;
 const char* ToString(SignalKind kind);  // "toeslag_overdue", ...
@@ -133,8 +133,8 @@ const char* Describe(SignalKind kind);  // Dutch / English, for reports
 
 struct Signal {
   SignalKind kind = SignalKind::kBelowMinimum;
-  Money amount;    // the amount concerned (received, short, outstanding, unpaid)
-  Money expected;  // what was expected (overdue, differs, below minimum: the minimum)
+  Money amount;        // the amount concerned (received, short, outstanding, unpaid)
+  Money expected;      // what was expected (overdue, differs, below minimum: the minimum)
   std::string detail;  // English, with the figures; never a BSN
 };
 
@@ -142,11 +142,11 @@ struct Signal {
 struct CreditMonth {
   bool applies = false;  // a bridging policy was in force
   CreditForm form = CreditForm::kLoan;
-  Money minimum;         // the household's minimum leefgeld
+  Money minimum;  // the household's minimum leefgeld
   Money ceiling;
-  Money cover;           // toeslagen expected on the managed account, not yet received
-  Money income;          // toeslagen and other income received on the managed account
-  Money drawn;           // loan drawn (or gift granted) this month
+  Money cover;   // toeslagen expected on the managed account, not yet received
+  Money income;  // toeslagen and other income received on the managed account
+  Money drawn;   // loan drawn (or gift granted) this month
   Money set_off;
   Money moved_to_recovery;
   Money recovered;
@@ -178,13 +178,13 @@ struct ClientMonth {
   bool benefit_missing = false;  // no bijstand recorded for the month: only carried funds used
   Money opening_balance;
   Money closing_balance;
-  std::vector<Entry> entries;      // new ledger entries, in booking order
-  std::vector<Payment> payments;   // new payments, one per bill or allowance entry
+  std::vector<Entry> entries;     // new ledger entries, in booking order
+  std::vector<Payment> payments;  // new payments, one per bill or allowance entry
   std::vector<UnpaidBill> unpaid;
   std::vector<std::string> already_booked;  // keys found booked by an earlier run
   CreditMonth credit;
   std::vector<Signal> signals;
-  std::vector<BillState> hand_over;        // every plan bill's hand-over state this month
+  std::vector<BillState> hand_over;         // every plan bill's hand-over state this month
   std::vector<ClientPaysBill> client_pays;  // due this month, paid by the client
   // What this month processed: "receipt:<id>" and "write_off:<id>" (the store records them).
   std::vector<std::string> processed;

@@ -22,16 +22,19 @@ const char* NameOf(E value, const std::pair<E, const char*> (&names)[N]) {
 }
 
 constexpr std::pair<BillKind, const char*> kBillKindNames[] = {
-    {BillKind::kRent, "rent"}, {BillKind::kEnergy, "energy"},
-    {BillKind::kWater, "water"}, {BillKind::kHealthInsurance, "health_insurance"}};
+    {BillKind::kRent, "rent"},
+    {BillKind::kEnergy, "energy"},
+    {BillKind::kWater, "water"},
+    {BillKind::kHealthInsurance, "health_insurance"}};
 constexpr std::pair<Household, const char*> kHouseholdNames[] = {
-    {Household::kSingle, "single"}, {Household::kCouple, "couple"},
-    {Household::kFamily, "family"}};
+    {Household::kSingle, "single"}, {Household::kCouple, "couple"}, {Household::kFamily, "family"}};
 constexpr std::pair<Schedule, const char*> kScheduleNames[] = {
-    {Schedule::kMonthly, "monthly"}, {Schedule::kQuarterly, "quarterly"},
-    {Schedule::kTenPerYear, "ten_per_year"}, {Schedule::kOnce, "once"}};
-constexpr std::pair<PlanKind, const char*> kPlanKindNames[] = {
-    {PlanKind::kStatutory, "statutory"}, {PlanKind::kMaatwerk, "maatwerk"}};
+    {Schedule::kMonthly, "monthly"},
+    {Schedule::kQuarterly, "quarterly"},
+    {Schedule::kTenPerYear, "ten_per_year"},
+    {Schedule::kOnce, "once"}};
+constexpr std::pair<PlanKind, const char*> kPlanKindNames[] = {{PlanKind::kStatutory, "statutory"},
+                                                               {PlanKind::kMaatwerk, "maatwerk"}};
 
 // Whether `bill` has an occurrence in `month` by its schedule (ignoring start/end dates).
 bool ScheduledIn(const Bill& bill, YearMonth month) {

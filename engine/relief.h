@@ -55,11 +55,11 @@ struct Creditor {
 
 struct Client {
   ClientId id;
-  std::string bsn;      // 9 digits, elfproef checked on import; never printed in logs
+  std::string bsn;  // 9 digits, elfproef checked on import; never printed in logs
   std::string name;
   Household household = Household::kSingle;
-  Iban own_iban;        // where leefgeld goes
-  int adults = 1;       // for the minimum leefgeld (bridging policy)
+  Iban own_iban;   // where leefgeld goes
+  int adults = 1;  // for the minimum leefgeld (bridging policy)
   int children = 0;
   std::string language = "nl";  // of the client's statement (a file in config/texts/)
 };
@@ -104,9 +104,9 @@ std::optional<PlanKind> ParsePlanKind(std::string_view text);
 struct ReliefPlan {
   ClientId client;
   PlanKind kind = PlanKind::kStatutory;
-  Date benefit_start;                   // the day the right to bijstand starts
-  std::optional<Date> benefit_end;      // last day of bijstand, when it ended or will end
-  std::optional<Date> extension_end;    // art. 57 Pw extension: the new last day of relief
+  Date benefit_start;                 // the day the right to bijstand starts
+  std::optional<Date> benefit_end;    // last day of bijstand, when it ended or will end
+  std::optional<Date> extension_end;  // art. 57 Pw extension: the new last day of relief
   std::string extension_reason;
   // Maatwerk only: which bills (empty for statutory: all four), the period, and why.
   std::vector<BillKind> bills;

@@ -27,7 +27,7 @@ class Unexpected {
 template <typename T, typename E>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit
+  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}   // NOLINT: implicit
   Result(Unexpected<E> e) : state_(std::in_place_index<1>, e.error()) {}  // NOLINT: implicit
 
   bool has_value() const { return state_.index() == 0; }

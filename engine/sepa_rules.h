@@ -29,11 +29,11 @@ std::string ToSepaText(std::string_view utf8, size_t max_chars);
 bool IsSepaIdentifier(std::string_view id);
 
 enum class SepaError {
-  kAmountOutOfRange,     // an amount must be 0.01 .. 999 999 999.99 euro
-  kBadEndToEndId,        // the EndToEndId breaks the identifier rules
-  kEmptyPayeeName,       // the payee's name is empty after transliteration
-  kReferenceTooLong,     // a structured reference is at most 35 characters
-  kMissingTownOrCountry, // pain.001.001.09 structured addresses need a town and a country
+  kAmountOutOfRange,      // an amount must be 0.01 .. 999 999 999.99 euro
+  kBadEndToEndId,         // the EndToEndId breaks the identifier rules
+  kEmptyPayeeName,        // the payee's name is empty after transliteration
+  kReferenceTooLong,      // a structured reference is at most 35 characters
+  kMissingTownOrCountry,  // pain.001.001.09 structured addresses need a town and a country
 };
 const char* Describe(SepaError error);
 

@@ -1,6 +1,5 @@
 #include "adapters/app/batches.h"
 
-
 #include <algorithm>
 #include <map>
 
@@ -17,8 +16,8 @@ Result<BatchRecord, Error> LoadBatch(Store& store, int64_t batch) {
   auto found = store.Batch(batch);
   if (!found) return Unexpected(found.error());
   if (!*found) {
-    return Fail(ErrorCode::kBadInput, "batch " + std::to_string(batch) +
-                                          " does not exist (ontzorg batches lists them)");
+    return Fail(ErrorCode::kBadInput,
+                "batch " + std::to_string(batch) + " does not exist (ontzorg batches lists them)");
   }
   return **found;
 }
@@ -32,9 +31,9 @@ std::string StateSentence(const BatchRecord& b) {
 
 Status<Error> WritePrepared(const Config& config, Store& store, const std::string& kind,
                             Date run_date, const Actor& actor,
-                            const std::map<std::string, ClientMonth>& months,
-                            PreparedBatch* out) {
-  auto writer = store.BeginMonth({0, YearMonth::Of(run_date), run_date, actor.at, actor.user, kind});
+                            const std::map<std::string, ClientMonth>& months, PreparedBatch* out) {
+  auto writer =
+      store.BeginMonth({0, YearMonth::Of(run_date), run_date, actor.at, actor.user, kind});
   if (!writer) return Unexpected(writer.error());
   for (const auto& [client, month] : months) {
     for (const Payment& p : month.payments) {
@@ -76,8 +75,8 @@ Result<User, Error> RequireRole(Store& store, const std::string& user,
                                          wanted + "); nothing was changed");
   }
   if (std::find(roles.begin(), roles.end(), (*found)->role) == roles.end()) {
-    return Fail(ErrorCode::kRefused, "user '" + user + "' has role " + (*found)->role +
-                                         "; to " + action + " needs role " + wanted +
+    return Fail(ErrorCode::kRefused, "user '" + user + "' has role " + (*found)->role + "; to " +
+                                         action + " needs role " + wanted +
                                          "; nothing was changed");
   }
   return **found;
@@ -86,8 +85,9 @@ Result<User, Error> RequireRole(Store& store, const std::string& user,
 std::string BatchDigest(const std::vector<Payment>& payments) {
   std::string text;
   for (const Payment& p : payments) {
-    text += p.end_to_end_id + "|" + std::to_string(p.amount.cents()) + "|" + p.payee.iban.compact() +
-            "|" + p.payee.name + "|" + p.execution.ToString() + "|" + p.remittance.value + "\n";
+    text += p.end_to_end_id + "|" + std::to_string(p.amount.cents()) + "|" +
+            p.payee.iban.compact() + "|" + p.payee.name + "|" + p.execution.ToString() + "|" +
+            p.remittance.value + "\n";
   }
   return Sha256Hex(text);
 }
@@ -129,28 +129,30 @@ Result<ExportReport, Error> ExportBatch(const Config& config, Store& store, int6
   const std::string state = b->State();
   if (state == "exported") {
     return Fail(ErrorCode::kConflict,
-                StateSentence(*b) + "; a batch is exported once. A lost file is written again, "
-                "byte-identical with the same MsgId, by `ontzorg rewrite --batch " +
+                StateSentence(*b) +
+                    "; a batch is exported once. A lost file is written again, "
+                    "byte-identical with the same MsgId, by `ontzorg rewrite --batch " +
                     std::to_string(batch) + "`; nothing was changed");
   }
   if (state != "approved") {
-    return Fail(ErrorCode::kRefused, StateSentence(*b) + "; it must be approved by a second "
-                                     "person first (`ontzorg approve --batch " +
+    return Fail(ErrorCode::kRefused, StateSentence(*b) +
+                                         "; it must be approved by a second "
+                                         "person first (`ontzorg approve --batch " +
                                          std::to_string(batch) + "`); nothing was changed");
   }
   auto payments = store.BatchPayments(batch);
   if (!payments) return Unexpected(payments.error());
   const std::string digest = BatchDigest(*payments);
   if (b->Find("approved")->detail.find(digest) == std::string::npos) {
-    return Fail(ErrorCode::kRefused, "batch " + std::to_string(batch) + "'s payments differ from "
-                                     "what was approved; it is not exported. Report this: the "
-                                     "store was changed outside ontzorg");
+    return Fail(ErrorCode::kRefused, "batch " + std::to_string(batch) +
+                                         "'s payments differ from "
+                                         "what was approved; it is not exported. Report this: the "
+                                         "store was changed outside ontzorg");
   }
   auto files = store.Files(batch, "");
   if (!files) return Unexpected(files.error());
   ExportReport report;
-  if (auto s = WriteFiles(config, store, *files, out_dir, true, &report.files,
-                          &report.schema_path);
+  if (auto s = WriteFiles(config, store, *files, out_dir, true, &report.files, &report.schema_path);
       !s) {
     return Unexpected(s.error());
   }
@@ -173,14 +175,15 @@ Result<ExportReport, Error> RewriteBatch(const Config& config, Store& store, int
   auto b = LoadBatch(store, batch);
   if (!b) return Unexpected(b.error());
   if (b->State() != "exported") {
-    return Fail(ErrorCode::kRefused, StateSentence(*b) + "; only an exported batch's files are "
-                                     "re-written; nothing was changed");
+    return Fail(ErrorCode::kRefused, StateSentence(*b) +
+                                         "; only an exported batch's files are "
+                                         "re-written; nothing was changed");
   }
   auto files = store.Files(batch, "");
   if (!files) return Unexpected(files.error());
   ExportReport report;
-  if (auto s = WriteFiles(config, store, *files, out_dir, false, &report.files,
-                          &report.schema_path);
+  if (auto s =
+          WriteFiles(config, store, *files, out_dir, false, &report.files, &report.schema_path);
       !s) {
     return Unexpected(s.error());
   }
@@ -230,8 +233,8 @@ Status<Error> CancelBatch(Store& store, int64_t batch, const std::string& reason
   const Date on = Date::Parse(actor.at.substr(0, 10)).value();
   for (const Payment& p : *payments) {
     c.entries.push_back({PaymentReversal(p, EntryKind::kPaymentCancelled, on), batch});
-    c.payment_states.push_back({p.end_to_end_id, "cancelled", "", Subject(batch), actor.at,
-                                reason});
+    c.payment_states.push_back(
+        {p.end_to_end_id, "cancelled", "", Subject(batch), actor.at, reason});
   }
   const std::string detail = reason + " (" + std::to_string(payments->size()) +
                              " payments back on their clients, reserved until re-issued)";
@@ -271,22 +274,25 @@ Result<PreparedBatch, Error> ReissuePayments(const Config& config, Store& store,
       }
     }
     if (failure == nullptr) {
-      return Fail(ErrorCode::kRefused, "--payment " + e2e + ": it has not failed (not rejected, "
-                                       "returned or cancelled), so re-issuing it could pay the "
-                                       "bill twice; nothing changed");
+      return Fail(ErrorCode::kRefused, "--payment " + e2e +
+                                           ": it has not failed (not rejected, "
+                                           "returned or cancelled), so re-issuing it could pay the "
+                                           "bill twice; nothing changed");
     }
     auto replacement = store.ReplacementOf(original.key);
     if (!replacement) return Unexpected(replacement.error());
     if (*replacement) {
       return Fail(ErrorCode::kConflict, "--payment " + e2e + " was already re-issued as " +
-                                            **replacement + "; a bill is never paid twice; "
+                                            **replacement +
+                                            "; a bill is never paid twice; "
                                             "nothing changed");
     }
     auto reversed = store.ExistingEntryKeys({original.key + "|reversed"});
     if (!reversed) return Unexpected(reversed.error());
     if (reversed->empty()) {
-      return Fail(ErrorCode::kRefused, "--payment " + e2e + ": its money is not back on the "
-                                       "client's ledger yet; nothing changed");
+      return Fail(ErrorCode::kRefused, "--payment " + e2e +
+                                           ": its money is not back on the "
+                                           "client's ledger yet; nothing changed");
     }
     // The payee's current details: a bill's creditor, or the client's own account.
     Payee payee = original.payee;
@@ -295,8 +301,9 @@ Result<PreparedBatch, Error> ReissuePayments(const Config& config, Store& store,
       if (!bill) return Unexpected(bill.error());
       const auto c = *bill ? creditors->find((*bill)->creditor) : creditors->end();
       if (c == creditors->end()) {
-        return Fail(ErrorCode::kBadInput, "--payment " + e2e + ": the bill's creditor is not on "
-                                          "record; nothing changed");
+        return Fail(ErrorCode::kBadInput, "--payment " + e2e +
+                                              ": the bill's creditor is not on "
+                                              "record; nothing changed");
       }
       payee = Payee{c->second.name, c->second.iban, c->second.bic, c->second.address};
     } else {
@@ -311,35 +318,37 @@ Result<PreparedBatch, Error> ReissuePayments(const Config& config, Store& store,
                   "--payment " + e2e + ": it failed with " + ExplainReason(reason->code) +
                       ", and the account is still " + original.payee.iban.Formatted() +
                       "; correct it first (`ontzorg correct-account --" +
-                      (original.bill ? "creditor" : "client") + " ... --iban ...`); nothing "
+                      (original.bill ? "creditor" : "client") +
+                      " ... --iban ...`); nothing "
                       "changed");
     }
     const size_t hash = original.key.find('#');
-    const int attempt = hash == std::string::npos ? 2 : std::stoi(original.key.substr(hash + 1)) + 1;
-    auto again = ReissuedPayment(original, attempt, payee, run_date,
-                                 config.month.settlement_business_days);
+    const int attempt =
+        hash == std::string::npos ? 2 : std::stoi(original.key.substr(hash + 1)) + 1;
+    auto again =
+        ReissuedPayment(original, attempt, payee, run_date, config.month.settlement_business_days);
     if (!again) {
-      return Fail(ErrorCode::kRefused, "--payment " + e2e + ": re-issued 8 times already; "
-                                       "settle it by hand; nothing changed");
+      return Fail(ErrorCode::kRefused, "--payment " + e2e +
+                                           ": re-issued 8 times already; "
+                                           "settle it by hand; nothing changed");
     }
     auto funds = ClientFundsNow(store, original.client);
     if (!funds) return Unexpected(funds.error());
     Money& used = spent[original.client.value];
     if (*funds - used < again->amount) {
-      return Fail(ErrorCode::kRefused,
-                  "--payment " + e2e + ": client " + original.client.value + " has " +
-                      (*funds - used).ToDecimalString() + " on the managed account, less than " +
-                      again->amount.ToDecimalString() + "; nothing changed");
+      return Fail(ErrorCode::kRefused, "--payment " + e2e + ": client " + original.client.value +
+                                           " has " + (*funds - used).ToDecimalString() +
+                                           " on the managed account, less than " +
+                                           again->amount.ToDecimalString() + "; nothing changed");
     }
     used += again->amount;
     ClientMonth& m = months[original.client.value];
     m.client = original.client;
     m.month = original.period;
-    m.entries.push_back(MakeTransfer(again->key, original.client, original.period,
-                                     original.bill ? EntryKind::kBillPaid
-                                                   : EntryKind::kAllowancePaid,
-                                     run_date, accounts::ClientFunds(original.client),
-                                     accounts::ManagedBank(), again->amount));
+    m.entries.push_back(MakeTransfer(
+        again->key, original.client, original.period,
+        original.bill ? EntryKind::kBillPaid : EntryKind::kAllowancePaid, run_date,
+        accounts::ClientFunds(original.client), accounts::ManagedBank(), again->amount));
     m.payments.push_back(*again);
   }
   PreparedBatch out;
@@ -373,10 +382,12 @@ Result<PreparedBatch, Error> ReleaseHeld(const Config& config, Store& store, Dat
       records[h.client.value] = std::move(r).value();
     }
     const auto record = DirectDebitOf(records[h.client.value], h.bill.bill, run_date);
-    const GuardDecision decision = DecideDoubleDebit(config.month.double_debit, h.bill.kind, record);
+    const GuardDecision decision =
+        DecideDoubleDebit(config.month.double_debit, h.bill.kind, record);
     if (decision == GuardDecision::kHold) {
       out.notes.push_back(h.bill.bill.value + " " + h.bill.period.ToString() + " (" +
-                          h.client.value + "): still held, the direct debit is not confirmed "
+                          h.client.value +
+                          "): still held, the direct debit is not confirmed "
                           "cancelled");
       continue;
     }
@@ -393,9 +404,9 @@ Result<PreparedBatch, Error> ReleaseHeld(const Config& config, Store& store, Dat
     ClientMonth& m = months[h.client.value];
     m.client = h.client;
     m.month = h.bill.period;
-    m.entries.push_back(MakeTransfer(p.key, h.client, h.bill.period, EntryKind::kBillPaid,
-                                     run_date, accounts::ClientFunds(h.client),
-                                     accounts::ManagedBank(), p.amount));
+    m.entries.push_back(MakeTransfer(p.key, h.client, h.bill.period, EntryKind::kBillPaid, run_date,
+                                     accounts::ClientFunds(h.client), accounts::ManagedBank(),
+                                     p.amount));
     out.notes.push_back(p.end_to_end_id + " released (" +
                         (record ? std::string(ToString(record->status)) + " on " +
                                       record->on.ToString() + " by " + record->confirmed_by
@@ -416,16 +427,19 @@ Status<Error> RecordDirectDebit(Store& store, const DirectDebitRecord& record, c
   auto bill = store.FindBill(record.bill);
   if (!bill) return Unexpected(bill.error());
   if (!*bill) {
-    return Fail(ErrorCode::kBadInput, "--bill " + record.bill.value + ": no such bill; nothing "
-                                      "changed");
+    return Fail(ErrorCode::kBadInput, "--bill " + record.bill.value +
+                                          ": no such bill; nothing "
+                                          "changed");
   }
   if (record.status == DirectDebitStatus::kOverride && record.note.empty()) {
-    return Fail(ErrorCode::kBadInput, "--note: an override needs the coach's reason; nothing "
-                                      "changed");
+    return Fail(ErrorCode::kBadInput,
+                "--note: an override needs the coach's reason; nothing "
+                "changed");
   }
   if (record.confirmed_by.empty()) {
-    return Fail(ErrorCode::kBadInput, "--confirmed-by: say who or what confirmed it (e.g. the "
-                                      "creditor's letter); nothing changed");
+    return Fail(ErrorCode::kBadInput,
+                "--confirmed-by: say who or what confirmed it (e.g. the "
+                "creditor's letter); nothing changed");
   }
   DirectDebitRecord r = record;
   r.client = (*bill)->client;

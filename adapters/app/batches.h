@@ -1,7 +1,7 @@
 // The batch lifecycle: prepared (by `run`, `reissue` or `release-held`) -> approved by a second
 // person -> exported (files written, validated, hashed) -> accepted/rejected per payment
-// (pain.002) -> booked (camt.053). A prepared or approved batch can be cancelled; an exported one is
-// never exported again (a lost file is re-written byte-identical with the same MsgId). Every
+// (pain.002) -> booked (camt.053). A prepared or approved batch can be cancelled; an exported one
+// is never exported again (a lost file is re-written byte-identical with the same MsgId). Every
 // transition is one transaction with its audit row.
 #ifndef ONTZORG_ADAPTERS_APP_BATCHES_H_
 #define ONTZORG_ADAPTERS_APP_BATCHES_H_

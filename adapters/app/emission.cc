@@ -20,20 +20,22 @@ std::string Csv(const std::string& field) {
 nlohmann::json CheckpointJson(const Checkpoint& cp) {
   nlohmann::json areas = nlohmann::json::array(), bills = nlohmann::json::array();
   for (const AreaProgress& a : cp.areas) {
-    areas.push_back({{"area", a.area}, {"level", a.level}, {"previous", a.previous},
-                     {"trend", a.trend}});
+    areas.push_back(
+        {{"area", a.area}, {"level", a.level}, {"previous", a.previous}, {"trend", a.trend}});
   }
   for (const BillReadiness& b : cp.bills) {
-    bills.push_back({{"bill", b.bill.value}, {"kind", ToString(b.kind)},
-                     {"state", ToString(b.state)}, {"readiness", b.readiness},
+    bills.push_back({{"bill", b.bill.value},
+                     {"kind", ToString(b.kind)},
+                     {"state", ToString(b.state)},
+                     {"readiness", b.readiness},
                      {"weakest_skill", b.weakest_skill}});
   }
   return {{"client", cp.client.value},
           {"month", cp.month.ToString()},
           {"relief_month", cp.relief_month},
           {"relief_months", cp.relief_months},
-          {"assessed_on", cp.assessed_on ? nlohmann::json(cp.assessed_on->ToString())
-                                         : nlohmann::json(nullptr)},
+          {"assessed_on",
+           cp.assessed_on ? nlohmann::json(cp.assessed_on->ToString()) : nlohmann::json(nullptr)},
           {"progress_percent", cp.progress_percent},
           {"stage", ToString(cp.stage)},
           {"stalled", cp.stalled},
@@ -65,7 +67,9 @@ void Emitter::Abandon() {
   for (auto it = created_.rbegin(); it != created_.rend(); ++it) fs::remove(*it, ec);
 }
 
-std::string Emitter::Path(const std::string& name) const { return (fs::path(out_dir_) / name).string(); }
+std::string Emitter::Path(const std::string& name) const {
+  return (fs::path(out_dir_) / name).string();
+}
 
 Status<Error> Emitter::Open() {
   std::error_code ec;
@@ -109,7 +113,8 @@ Status<Error> Emitter::Add(const ClientCase& input, const ClientMonth& month) {
   if (month.after_relief) return {};
   const Checkpoint cp = DeriveCheckpoint(config_.competences, input.plan, input.client.id,
                                          month.hand_over, input.assessments, month_, run_date_);
-  jsonl_ << CheckpointJson(cp).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  jsonl_ << CheckpointJson(cp).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+         << "\n";
   int paid_for_client = 0, client_pays = 0;
   for (const BillReadiness& b : cp.bills) (ClientPays(b.state) ? client_pays : paid_for_client)++;
   csv_ << cp.client.value << "," << cp.month.ToString() << "," << cp.relief_month << ","

@@ -31,7 +31,7 @@ struct EmissionReport {
 class Emitter {
  public:
   Emitter(const Config& config, std::string out_dir, YearMonth month, Date run_date);
-  ~Emitter();  // removes the parts unless committed
+  ~Emitter();      // removes the parts unless committed
   void Abandon();  // closes and removes the parts now
   Status<Error> Open();
   // A client's month in relief: its checkpoint and statement.

@@ -24,9 +24,9 @@ std::string ReasonsInWords(const std::vector<std::string>& codes) {
 
 // What is already known about the payments a file mentions.
 struct Known {
-  std::map<std::string, Store::SentRecord> sent;            // by EndToEndId
-  std::map<std::string, std::set<std::string>> states;      // EndToEndId -> states
-  std::set<std::string> reversed;                           // payment keys with a reversal
+  std::map<std::string, Store::SentRecord> sent;        // by EndToEndId
+  std::map<std::string, std::set<std::string>> states;  // EndToEndId -> states
+  std::set<std::string> reversed;                       // payment keys with a reversal
 };
 
 Status<Error> LoadKnown(Store& store, const std::vector<std::string>& e2es, Known* k) {
@@ -53,9 +53,8 @@ bool Failed(const std::set<std::string>& states) {
 
 // Adds a payment's failure: its state, the money back on the client (once), a signal.
 void AddFailure(const Store::SentRecord& s, const std::string& state, EntryKind kind,
-                const std::string& reason_code, const std::string& words,
-                const std::string& source, const Actor& actor, Date on, Known* known,
-                Changes* c) {
+                const std::string& reason_code, const std::string& words, const std::string& source,
+                const Actor& actor, Date on, Known* known, Changes* c) {
   const Payment& p = s.payment;
   c->payment_states.push_back({p.end_to_end_id, state, reason_code, source, actor.at, words});
   known->states[p.end_to_end_id].insert(state);
@@ -67,7 +66,8 @@ void AddFailure(const Store::SentRecord& s, const std::string& state, EntryKind 
                         "payment " + p.end_to_end_id + " to " + p.payee.name + " " + state +
                             (words.empty() ? std::string() : ": " + words) +
                             "; its money is back on the client's account and reserved until it "
-                            "is re-issued (ontzorg reissue --payment " + p.end_to_end_id + ")",
+                            "is re-issued (ontzorg reissue --payment " +
+                            p.end_to_end_id + ")",
                         source, actor.at});
 }
 
@@ -81,11 +81,12 @@ Status<Error> ImportStatus(Store& store, const StatusReport& r, const std::strin
   if (!file) return Unexpected(file.error());
   if (file->empty()) {
     out->notes.push_back("OrgnlMsgId " + r.original_msg_id + " is not one of our files: the " +
-                         std::to_string(r.transactions.size()) + " statuses in it are listed, "
+                         std::to_string(r.transactions.size()) +
+                         " statuses in it are listed, "
                          "nothing else was changed");
     for (const auto& t : r.transactions) {
-      out->statuses.push_back({t.end_to_end_id, "", "unknown", ReasonsInWords(t.reasons),
-                               "not ours: not matched"});
+      out->statuses.push_back(
+          {t.end_to_end_id, "", "unknown", ReasonsInWords(t.reasons), "not ours: not matched"});
     }
     return {};
   }
@@ -101,7 +102,8 @@ Status<Error> ImportStatus(Store& store, const StatusReport& r, const std::strin
   };
   std::map<std::string, Verdict> verdict;  // by EndToEndId
   if (ParseStatusCode(r.group_status)) {
-    for (const Payment& p : payments) verdict[p.end_to_end_id] = {r.group_status, r.group_reasons, ""};
+    for (const Payment& p : payments)
+      verdict[p.end_to_end_id] = {r.group_status, r.group_reasons, ""};
   }
   for (const auto& g : r.payment_groups) {
     if (!ParseStatusCode(g.status)) continue;
@@ -130,8 +132,8 @@ Status<Error> ImportStatus(Store& store, const StatusReport& r, const std::strin
     const std::set<std::string>& states = known.states[e2e];
     std::string words = ReasonsInWords(v.reasons);
     if (!v.additional.empty()) words += (words.empty() ? "" : " - ") + v.additional;
-    FeedbackReport::Status line{e2e, s.payment.client.value,
-                                status ? ToString(*status) : v.status, words, ""};
+    FeedbackReport::Status line{e2e, s.payment.client.value, status ? ToString(*status) : v.status,
+                                words, ""};
     if (!status || *status == PaymentStatus::kPending) {
       line.outcome = "no change (pending)";
     } else if (*status == PaymentStatus::kAccepted) {
@@ -154,8 +156,7 @@ Status<Error> ImportStatus(Store& store, const StatusReport& r, const std::strin
                              Join(std::vector<std::string>(states.begin(), states.end()), ", "));
       } else {
         AddFailure(s, "rejected", EntryKind::kPaymentRejected,
-                   v.reasons.empty() ? "" : v.reasons.front(), words, source, actor, on, &known,
-                   c);
+                   v.reasons.empty() ? "" : v.reasons.front(), words, source, actor, on, &known, c);
         line.outcome = "rejected: " + s.payment.amount.ToDecimalString() +
                        " back on the client's account, reserved for re-issue";
       }
@@ -199,9 +200,9 @@ Status<Error> BuildIndex(const Config& config, Store& store, const BankMessage& 
   if (!sent) return Unexpected(sent.error());
   const auto add = [&](const Store::SentRecord& s) {
     const Payment& p = s.payment;
-    index->by_end_to_end_id[p.end_to_end_id] = {p.key, p.end_to_end_id, p.client, p.amount,
-                                                s.msg_id, "", p.bill, p.bill_kind,
-                                                p.payee.iban.compact(), p.double_debit_risk};
+    index->by_end_to_end_id[p.end_to_end_id] = {
+        p.key,       p.end_to_end_id,        p.client,           p.amount, s.msg_id, "", p.bill,
+        p.bill_kind, p.payee.iban.compact(), p.double_debit_risk};
   };
   for (const Store::SentRecord& s : *sent) add(s);
   for (const std::string& msg : msg_ids) {
@@ -260,22 +261,21 @@ Status<Error> ImportStatement(const Config& config, Store& store, const BankMess
       const BankEntry& e = s.entries[ei];
       const std::string entry_key =
           s.account_iban + "|" +
-          (!e.servicer_ref.empty() ? e.servicer_ref
-                                   : s.id + "#" + (e.entry_ref.empty() ? std::to_string(ei + 1)
-                                                                       : e.entry_ref));
+          (!e.servicer_ref.empty()
+               ? e.servicer_ref
+               : s.id + "#" + (e.entry_ref.empty() ? std::to_string(ei + 1) : e.entry_ref));
       // A batch booking is one line; otherwise one line per transaction (or the entry itself).
-      const bool batch = e.transactions.size() != 1 &&
-                         (!e.batch_msg_id.empty() || !e.batch_pmt_inf_id.empty());
+      const bool batch =
+          e.transactions.size() != 1 && (!e.batch_msg_id.empty() || !e.batch_pmt_inf_id.empty());
       const size_t n = batch || e.transactions.empty() ? 1 : e.transactions.size();
       for (size_t ti = 0; ti < n; ++ti) {
-        const BankTransaction* tx =
-            batch || e.transactions.empty() ? nullptr : &e.transactions[ti];
+        const BankTransaction* tx = batch || e.transactions.empty() ? nullptr : &e.transactions[ti];
         Pending p;
         p.match = MatchLine(e, tx, index);
         BankLineRow& row = p.row;
-        row.dedup_key = entry_key + "|" + std::to_string(ti + 1) +
-                        (p.match.kind == LineKind::kNotBooked ? "|" + e.status + "|" + source
-                                                              : std::string());
+        row.dedup_key =
+            entry_key + "|" + std::to_string(ti + 1) +
+            (p.match.kind == LineKind::kNotBooked ? "|" + e.status + "|" + source : std::string());
         row.statement_id = s.id;
         row.account = s.account_iban;
         row.line = e.line;
@@ -319,15 +319,14 @@ Status<Error> ImportStatement(const Config& config, Store& store, const BankMess
           const auto& states = known.states[e2e];
           if (states.count("booked")) continue;
           if (Failed(states)) {
-            out->notes.push_back(e2e + ": booked by the bank, but it was " +
-                                 Join(std::vector<std::string>(states.begin(), states.end()),
-                                      ", ") +
-                                 ": a person must check (line " + std::to_string(p.row.line) +
-                                 ")");
+            out->notes.push_back(
+                e2e + ": booked by the bank, but it was " +
+                Join(std::vector<std::string>(states.begin(), states.end()), ", ") +
+                ": a person must check (line " + std::to_string(p.row.line) + ")");
             continue;
           }
-          c->payment_states.push_back({e2e, "booked", "", source, actor.at,
-                                       "statement " + p.row.statement_id});
+          c->payment_states.push_back(
+              {e2e, "booked", "", source, actor.at, "statement " + p.row.statement_id});
           known.states[e2e].insert("booked");
         }
         break;
@@ -336,12 +335,11 @@ Status<Error> ImportStatement(const Config& config, Store& store, const BankMess
         if (known.states[e2e].count("returned")) break;
         const std::string words =
             p.match.reason_code.empty() ? "reversal" : ExplainReason(p.match.reason_code);
-        AddFailure(known.sent.at(e2e), "returned", EntryKind::kPaymentReturned,
-                   p.match.reason_code, words, source, actor, on, &known, c);
+        AddFailure(known.sent.at(e2e), "returned", EntryKind::kPaymentReturned, p.match.reason_code,
+                   words, source, actor, on, &known, c);
         if (p.match.double_payment) {
-          c->signals.push_back({*p.match.client, ToString(SignalKind::kDoublePayment),
-                                p.row.amount, "payment " + e2e + " came back as a duplicate (" +
-                                                  words + ")",
+          c->signals.push_back({*p.match.client, ToString(SignalKind::kDoublePayment), p.row.amount,
+                                "payment " + e2e + " came back as a duplicate (" + words + ")",
                                 source, actor.at});
         }
         break;
@@ -428,8 +426,10 @@ Result<FeedbackReport, Error> ImportBankFeedback(const Config& config, Store& st
   if (out.format.rfind("pain.002", 0) == 0) {
     std::map<std::string, int> n;
     for (const auto& s : out.statuses) ++n[s.status];
-    for (const auto& [k, v] : n) summary += (summary.empty() ? "" : ", ") + std::to_string(v) + " " + k;
-    summary = "status of " + out.original_msg_id + ": " + (summary.empty() ? "group " + out.group_status : summary);
+    for (const auto& [k, v] : n)
+      summary += (summary.empty() ? "" : ", ") + std::to_string(v) + " " + k;
+    summary = "status of " + out.original_msg_id + ": " +
+              (summary.empty() ? "group " + out.group_status : summary);
   } else {
     for (const auto& [k, v] : out.by_kind) {
       summary += (summary.empty() ? "" : ", ") + std::to_string(v) + " " + k;
@@ -439,8 +439,8 @@ Result<FeedbackReport, Error> ImportBankFeedback(const Config& config, Store& st
               std::to_string(out.lines_seen_before) + " seen before, " +
               std::to_string(out.skipped.size()) + " statements of other accounts";
   }
-  c.bank_file = BankFileRow{out.format, out.msg_id, name, file->sha256, actor.at, actor.user,
-                            summary};
+  c.bank_file =
+      BankFileRow{out.format, out.msg_id, name, file->sha256, actor.at, actor.user, summary};
   c.audit.push_back({0, actor.at, actor.user, "bank.imported", "bank_file:" + name, summary});
   auto applied = store.Apply(c);
   if (!applied) return Unexpected(applied.error());
@@ -474,17 +474,20 @@ Status<Error> AssignBankLine(Store& store, const std::string& line_id,
   if (kind != "ignore") {
     const auto income = ParseIncomeKind(kind);
     if (!income) {
-      return Fail(ErrorCode::kBadInput, "--as '" + kind + "': use ignore, rent_allowance, "
-                                        "care_allowance, child_budget, holiday_allowance, "
-                                        "energy_refund or creditor_refund");
+      return Fail(ErrorCode::kBadInput, "--as '" + kind +
+                                            "': use ignore, rent_allowance, "
+                                            "care_allowance, child_budget, holiday_allowance, "
+                                            "energy_refund or creditor_refund");
     }
     if (!client) return Fail(ErrorCode::kBadInput, "--client: whose money is it?");
     auto found = store.FindClient(*client);
     if (!found) return Unexpected(found.error());
-    if (!*found) return Fail(ErrorCode::kBadInput, "--client " + client->value + ": no such client");
+    if (!*found)
+      return Fail(ErrorCode::kBadInput, "--client " + client->value + ": no such client");
     if (!(*line)->money_in) {
-      return Fail(ErrorCode::kRefused, "--line " + line_id + " is money out; only money in is "
-                                       "assigned to a client as income (use --as ignore)");
+      return Fail(ErrorCode::kRefused, "--line " + line_id +
+                                           " is money out; only money in is "
+                                           "assigned to a client as income (use --as ignore)");
     }
     Receipt r;
     r.id = line_id;

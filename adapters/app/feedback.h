@@ -37,7 +37,7 @@ struct FeedbackReport {
     std::string statement_id, account;
     size_t entries = 0;
   };
-  std::vector<Skipped> skipped;  // statements of other accounts
+  std::vector<Skipped> skipped;    // statements of other accounts
   std::vector<BankLineRow> lines;  // new lines, with their ids
   size_t lines_seen_before = 0;    // already imported from another file
   std::map<std::string, int> by_kind;
@@ -59,8 +59,7 @@ struct Reconciliation {
   struct BatchLine {
     int64_t batch = 0;
     std::string kind, state, month;
-    int64_t sent = 0, accepted = 0, rejected = 0, returned = 0, booked = 0, cancelled = 0,
-            open = 0;
+    int64_t sent = 0, accepted = 0, rejected = 0, returned = 0, booked = 0, cancelled = 0, open = 0;
     Money sent_amount, booked_amount, failed_amount;
   };
   std::vector<BatchLine> batches;
@@ -73,10 +72,10 @@ struct Reconciliation {
   std::vector<PaymentLine> payments;
   struct ClientLine {
     std::string client;
-    Money ledger_paid;    // ordered from the client's funds, net of reversals
-    Money bank_booked;    // booked by the bank (camt)
-    Money in_transit;     // ordered, not yet booked nor failed
-    Money difference;     // ledger_paid - bank_booked - in_transit (should be 0)
+    Money ledger_paid;  // ordered from the client's funds, net of reversals
+    Money bank_booked;  // booked by the bank (camt)
+    Money in_transit;   // ordered, not yet booked nor failed
+    Money difference;   // ledger_paid - bank_booked - in_transit (should be 0)
   };
   std::vector<ClientLine> clients;
   int64_t unmatched_lines = 0;

@@ -17,11 +17,10 @@ namespace ontzorg {
 // Messages name the field as `field_prefix` + name ("--received-on" on the command line,
 // "received_on" in the web app) instead of "file:2: column ...". `what` names the record
 // ("assessment") in messages. Returns what was added (empty when the same row was stored).
-Result<ImportBatch, Error> RecordRow(const Config& config, Store& store, const std::string& file,
-                                     const std::string& what,
-                                     const std::vector<std::pair<std::string, std::string>>& columns,
-                                     const std::string& field_prefix, const std::string& user,
-                                     const std::string& at);
+Result<ImportBatch, Error> RecordRow(
+    const Config& config, Store& store, const std::string& file, const std::string& what,
+    const std::vector<std::pair<std::string, std::string>>& columns,
+    const std::string& field_prefix, const std::string& user, const std::string& at);
 
 }  // namespace ontzorg
 

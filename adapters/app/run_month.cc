@@ -1,9 +1,5 @@
 #include "adapters/app/run_month.h"
 
-#include "adapters/app/emission.h"
-
-#include <filesystem>
-
 #include <libxml/parser.h>
 
 #include <algorithm>
@@ -13,6 +9,7 @@
 #include <future>
 #include <thread>
 
+#include "adapters/app/emission.h"
 #include "adapters/sepa/pain001_writer.h"
 #include "adapters/sepa/xsd_validator.h"
 #include "adapters/system/files.h"
@@ -62,11 +59,13 @@ Status<Error> WritePart(const Config& config, const XsdValidator& xsd, const Fil
   SortForFile(&payments);
   Money sum;
   for (const Payment& p : payments) sum += p.amount;
-  if (static_cast<int64_t>(payments.size()) != file.tx_count || sum.cents() != file.ctrl_sum_cents) {
-    return Fail(ErrorCode::kInvalidOutput, "file " + file.msg_id +
-                                               ": stored count or sum differs from its payments");
+  if (static_cast<int64_t>(payments.size()) != file.tx_count ||
+      sum.cents() != file.ctrl_sum_cents) {
+    return Fail(ErrorCode::kInvalidOutput,
+                "file " + file.msg_id + ": stored count or sum differs from its payments");
   }
-  const Pain001Header header{file.msg_id, file.created_at, file.format, config.municipality_name,
+  const Pain001Header header{file.msg_id,   file.created_at,
+                             file.format,   config.municipality_name,
                              config.debtor, config.sepa.batch_booking};
   const std::string part = path + ".part";
   if (auto s = WritePain001(header, payments, part); !s) return s;
@@ -80,7 +79,8 @@ class FilePipeline {
  public:
   // `spare_cores`: cores left to the caller (booking needs one of its own).
   FilePipeline(const Config& config, std::string out_dir, unsigned spare_cores)
-      : config_(config), out_dir_(std::move(out_dir)),
+      : config_(config),
+        out_dir_(std::move(out_dir)),
         max_in_flight_(std::max(1u, std::thread::hardware_concurrency() - spare_cores)) {}
   ~FilePipeline() { Abandon(); }
 
@@ -100,11 +100,11 @@ class FilePipeline {
     std::filesystem::create_directories(out_dir_, ec);
     const std::string path = (std::filesystem::path(out_dir_) / file.name).string();
     const XsdValidator* xsd = validators_.at(file.format).get();
-    jobs_.push_back({file, path,
-                     std::async(std::launch::async,
-                                [this, xsd, file, path, p = std::move(payments)]() mutable {
-                                  return WritePart(config_, *xsd, file, std::move(p), path);
-                                })});
+    jobs_.push_back(
+        {file, path,
+         std::async(std::launch::async, [this, xsd, file, path, p = std::move(payments)]() mutable {
+           return WritePart(config_, *xsd, file, std::move(p), path);
+         })});
   }
 
   // `record`: store each file as written; otherwise (a re-write) leave the store as it is.
@@ -338,10 +338,10 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
     auto in_relief = CountInRelief(config, store, o);
     if (!in_relief) return Unexpected(in_relief.error());
     if (*in_relief > 0) {
-      return Fail(ErrorCode::kBadInput,
-                  "no bijstand amounts are imported for " + o.month.ToString() + " (" +
-                      std::to_string(*in_relief) + " clients are in relief): import benefits.csv "
-                      "for that month first; nothing was booked or paid");
+      return Fail(ErrorCode::kBadInput, "no bijstand amounts are imported for " +
+                                            o.month.ToString() + " (" + std::to_string(*in_relief) +
+                                            " clients are in relief): import benefits.csv "
+                                            "for that month first; nothing was booked or paid");
     }
   }
   const auto booking_started = std::chrono::steady_clock::now();

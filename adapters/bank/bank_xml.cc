@@ -26,9 +26,8 @@ struct DocFree {
 using Doc = std::unique_ptr<xmlDoc, DocFree>;
 
 Unexpected<Error> Bad(const std::string& path, int line, const std::string& what) {
-  return Fail(ErrorCode::kBadInput,
-              path + (line > 0 ? ":" + std::to_string(line) : std::string()) + ": " + what +
-                  "; nothing was changed");
+  return Fail(ErrorCode::kBadInput, path + (line > 0 ? ":" + std::to_string(line) : std::string()) +
+                                        ": " + what + "; nothing was changed");
 }
 
 void CollectError(void* ctx, xmlErrorPtr error) {
@@ -48,9 +47,10 @@ Status<Error> ReadBytes(const std::string& path, std::string* bytes) {
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) return Fail(ErrorCode::kIo, path + ": cannot be read: " + ec.message());
   if (size > kMaxBankFileBytes) {
-    return Bad(path, 0, "is " + std::to_string(size) + " bytes, more than the " +
-                            std::to_string(kMaxBankFileBytes >> 20) +
-                            " MiB a bank file may have; ask the bank for a shorter period");
+    return Bad(path, 0,
+               "is " + std::to_string(size) + " bytes, more than the " +
+                   std::to_string(kMaxBankFileBytes >> 20) +
+                   " MiB a bank file may have; ask the bank for a shorter period");
   }
   std::ifstream in(path, std::ios::binary);
   std::ostringstream buf;
@@ -65,22 +65,22 @@ Status<Error> ReadBytes(const std::string& path, std::string* bytes) {
 Result<Doc, Error> SafeParse(const std::string& path, const std::string* bytes,
                              std::string* format) {
   if (bytes->size() > kMaxBankFileBytes) {
-    return Bad(path, 0, "is " + std::to_string(bytes->size()) + " bytes, more than the " +
-                            std::to_string(kMaxBankFileBytes >> 20) +
-                            " MiB a bank file may have; ask the bank for a shorter period");
+    return Bad(path, 0,
+               "is " + std::to_string(bytes->size()) + " bytes, more than the " +
+                   std::to_string(kMaxBankFileBytes >> 20) +
+                   " MiB a bank file may have; ask the bank for a shorter period");
   }
   // Bank messages never carry a DTD. Refusing one before parsing rules out entity expansion
   // (billion laughs) and external entities whatever the parser's defaults.
   for (const char* marker : {"<!DOCTYPE", "<!ENTITY"}) {
     if (const size_t at = bytes->find(marker); at != std::string::npos) {
-      const int line = 1 + static_cast<int>(std::count(bytes->begin(),
-                                                       bytes->begin() +
-                                                           static_cast<std::ptrdiff_t>(at),
-                                                       '\n'));
-      return Bad(path, line, std::string("declares ") + (marker[2] == 'D' ? "a DOCTYPE" :
-                                                         "an ENTITY") +
-                                 "; bank files never do, so it is refused unread (it could "
-                                 "expand entities or reach outside)");
+      const int line =
+          1 + static_cast<int>(std::count(bytes->begin(),
+                                          bytes->begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+      return Bad(path, line,
+                 std::string("declares ") + (marker[2] == 'D' ? "a DOCTYPE" : "an ENTITY") +
+                     "; bank files never do, so it is refused unread (it could "
+                     "expand entities or reach outside)");
     }
   }
   std::unique_ptr<xmlParserCtxt, void (*)(xmlParserCtxtPtr)> ctxt(xmlNewParserCtxt(),
@@ -117,8 +117,10 @@ Status<Error> Validate(const std::string& path, xmlDoc* doc, const std::string& 
                        const std::string& format) {
   const std::string xsd = (std::filesystem::path(schema_dir) / (format + ".xsd")).string();
   if (!std::filesystem::is_regular_file(xsd)) {
-    return Fail(ErrorCode::kBadConfig, "schema " + xsd + " not found: put the official ISO 20022 "
-                                       "schemas in [sepa] schema_dir; no file is read unchecked");
+    return Fail(ErrorCode::kBadConfig,
+                "schema " + xsd +
+                    " not found: put the official ISO 20022 "
+                    "schemas in [sepa] schema_dir; no file is read unchecked");
   }
   std::vector<std::string> errors;
   xmlSchemaParserCtxtPtr pctxt = xmlSchemaNewParserCtxt(xsd.c_str());
@@ -296,7 +298,8 @@ Result<BankMessage, Error> ReadCamt(const std::string& path, const xmlNode* doc_
     s.line = Line(st);
     std::string iban = Text(Path(st, {"Acct", "Id", "IBAN"}));
     for (char c : iban) {
-      if (c != ' ') s.account_iban += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (c != ' ')
+        s.account_iban += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     }
     s.currency = Text(Path(st, {"Acct", "Ccy"}));
     for (const xmlNode* n : Children(st, "Ntry")) {
@@ -352,13 +355,15 @@ Result<BankFile, Error> ReadBankBytes(const std::string& path, const std::string
   auto doc = SafeParse(path, &bytes, &format);
   if (!doc) return Unexpected(doc.error());
   if (format != "pain.002.001.03" && format != "camt.053.001.02" && format != "camt.054.001.02") {
-    return Bad(path, 1, "is a " + format + " message; the bank's feedback is read from "
-                        "pain.002.001.03 (payment status), camt.053.001.02 (statement) or "
-                        "camt.054.001.02 (notification)" +
-                            (format.rfind("pain.001", 0) == 0
-                                 ? " (a pain.001 is a payment order: check one with "
-                                   "`ontzorg check-file`)"
-                                 : ""));
+    return Bad(
+        path, 1,
+        "is a " + format +
+            " message; the bank's feedback is read from "
+            "pain.002.001.03 (payment status), camt.053.001.02 (statement) or "
+            "camt.054.001.02 (notification)" +
+            (format.rfind("pain.001", 0) == 0 ? " (a pain.001 is a payment order: check one with "
+                                                "`ontzorg check-file`)"
+                                              : ""));
   }
   if (auto s = Validate(path, doc->get(), schema_dir, format); !s) return Unexpected(s.error());
   BankFile f;
@@ -376,8 +381,7 @@ Result<BankFile, Error> ReadBankBytes(const std::string& path, const std::string
   return f;
 }
 
-Result<std::string, Error> ValidateIsoFile(const std::string& path,
-                                           const std::string& schema_dir) {
+Result<std::string, Error> ValidateIsoFile(const std::string& path, const std::string& schema_dir) {
   std::string bytes, format;
   if (auto read = ReadBytes(path, &bytes); !read) return Unexpected(read.error());
   auto doc = SafeParse(path, &bytes, &format);

@@ -41,8 +41,8 @@ int WithStore(const Globals& g, const std::function<Status<Error>(Opened&)>& f) 
 
 void PrintBatch(const BatchRecord& b, std::ostream& out) {
   out << "batch " << b.run.id << "  " << std::left << std::setw(8) << b.run.kind << " "
-      << b.run.month.ToString() << "  " << std::right << std::setw(7) << b.payments
-      << " payments  " << std::setw(16) << Euro(b.amount) << "  " << b.State() << "\n";
+      << b.run.month.ToString() << "  " << std::right << std::setw(7) << b.payments << " payments  "
+      << std::setw(16) << Euro(b.amount) << "  " << b.State() << "\n";
   for (const BatchState& s : b.states) {
     out << "    " << std::left << std::setw(10) << s.state << s.at << "  " << s.user << "  "
         << s.detail << "\n";
@@ -62,8 +62,9 @@ int UserCommand(const Globals& g, const Options& o, bool list) {
       return {};
     }
     if (!IsKnownRole(o.role)) {
-      return Fail(ErrorCode::kBadInput, "--role '" + o.role + "': use finance, coach, admin or "
-                                        "auditor");
+      return Fail(ErrorCode::kBadInput, "--role '" + o.role +
+                                            "': use finance, coach, admin or "
+                                            "auditor");
     }
     if (!IsValidId(o.name)) {
       return Fail(ErrorCode::kBadInput, "--name '" + o.name + "': 1-35 letters, digits or '-'");
@@ -115,10 +116,9 @@ int ExportCommand(const Globals& g, const Options& o, bool rewrite) {
     auto r = rewrite ? RewriteBatch(opened.config, *opened.store, o.batch, o.out, Me(g))
                      : ExportBatch(opened.config, *opened.store, o.batch, o.out, Me(g));
     if (!r) return Unexpected(r.error());
-    std::cout << "batch " << o.batch << (rewrite ? " re-written (byte-identical, same MsgIds)"
-                                                 : " exported")
-              << ": " << r->files.size() << " file(s), each validated against "
-              << r->schema_path << "\n";
+    std::cout << "batch " << o.batch
+              << (rewrite ? " re-written (byte-identical, same MsgIds)" : " exported") << ": "
+              << r->files.size() << " file(s), each validated against " << r->schema_path << "\n";
     PrintFileList(r->files);
     return {};
   });
@@ -127,7 +127,8 @@ int ExportCommand(const Globals& g, const Options& o, bool rewrite) {
 int CancelCommand(const Globals& g, const Options& o) {
   return WithStore(g, [&](Opened& opened) -> Status<Error> {
     if (auto s = CancelBatch(*opened.store, o.batch, o.reason, Me(g)); !s) return s;
-    std::cout << "batch " << o.batch << " cancelled; its payments' money is back on the clients' "
+    std::cout << "batch " << o.batch
+              << " cancelled; its payments' money is back on the clients' "
                  "accounts and reserved until re-issued (ontzorg reissue --payment ...)\n";
     return {};
   });
@@ -159,7 +160,8 @@ int ReissueCommand(const Globals& g, const Options& o, bool release) {
 int DirectDebitCommand(const Globals& g, const Options& o) {
   const auto status = ParseDirectDebitStatus(o.status);
   if (!status) {
-    std::cerr << "ontzorg: --status '" << o.status << "': use cancelled (the client's own direct "
+    std::cerr << "ontzorg: --status '" << o.status
+              << "': use cancelled (the client's own direct "
                  "debit is stopped), none (there never was one) or override (pay anyway; "
                  "--note says why)\n";
     return ExitCodeFor(ErrorCode::kBadInput);
@@ -218,7 +220,10 @@ int CorrectAccountCommand(const Globals& g, const Options& o) {
       old = (*c)->own_iban.Formatted();
     }
     const std::string id = creditor ? o.creditor : o.client;
-    AuditRecord a{0, NowIsoSeconds(), g.user, "account.corrected",
+    AuditRecord a{0,
+                  NowIsoSeconds(),
+                  g.user,
+                  "account.corrected",
                   std::string(creditor ? "creditor:" : "client:") + id,
                   old + " -> " + iban->Formatted() + ": " + o.reason};
     if (auto s = store.CorrectAccount(creditor, id, *iban, bic, a); !s) return s;
@@ -255,9 +260,9 @@ int ImportBankCommand(const Globals& g, const std::vector<std::string>& files) {
       }
       for (const BankLineRow& l : r->lines) {
         std::cout << "  " << std::left << std::setw(10) << l.id << std::setw(11) << l.kind
-                  << std::right << std::setw(12) << ((l.money_in ? "+" : "-") +
-                                                     l.amount.ToDecimalString())
-                  << "  " << l.detail << "\n";
+                  << std::right << std::setw(12)
+                  << ((l.money_in ? "+" : "-") + l.amount.ToDecimalString()) << "  " << l.detail
+                  << "\n";
       }
       if (r->lines_seen_before > 0) {
         std::cout << "  " << r->lines_seen_before
@@ -281,13 +286,14 @@ int BankLinesCommand(const Globals& g, bool all) {
       std::cout << std::left << std::setw(10) << l.id << std::setw(11) << l.kind
                 << (l.booked_on ? l.booked_on->ToString() : std::string("          ")) << " "
                 << std::right << std::setw(12)
-                << ((l.money_in ? "+" : "-") + l.amount.ToDecimalString()) << "  "
-                << l.counterparty << "  " << l.remittance << "\n      " << l.detail
+                << ((l.money_in ? "+" : "-") + l.amount.ToDecimalString()) << "  " << l.counterparty
+                << "  " << l.remittance << "\n      " << l.detail
                 << (l.assigned_kind ? " [assigned: " + *l.assigned_kind + "]" : "") << "\n";
     }
     if (!all) {
-      std::cout << open << " line(s) to assign (ontzorg assign --line ID --client C --as KIND "
-                           "--reason ..., or --as ignore)\n";
+      std::cout << open
+                << " line(s) to assign (ontzorg assign --line ID --client C --as KIND "
+                   "--reason ..., or --as ignore)\n";
     }
     return {};
   });
@@ -325,9 +331,9 @@ int ReconcileCommand(const Globals& g, const Options& o) {
       std::ostream& out = o.csv == "-" ? std::cout : file;
       out << "batch,end_to_end_id,client,purpose,payee,amount,state,reason,replaced_by\n";
       for (const auto& p : r->payments) {
-        out << p.batch << "," << Csv(p.end_to_end_id) << "," << Csv(p.client) << ","
-            << p.purpose << "," << Csv(p.payee) << "," << p.amount.ToDecimalString() << ","
-            << p.state << "," << Csv(p.reason) << "," << Csv(p.replaced_by) << "\n";
+        out << p.batch << "," << Csv(p.end_to_end_id) << "," << Csv(p.client) << "," << p.purpose
+            << "," << Csv(p.payee) << "," << p.amount.ToDecimalString() << "," << p.state << ","
+            << Csv(p.reason) << "," << Csv(p.replaced_by) << "\n";
       }
       if (o.csv != "-" && !file) return Fail(ErrorCode::kIo, o.csv + ": cannot be written");
       if (o.csv != "-") std::cout << "written " << o.csv << "\n";
@@ -337,27 +343,26 @@ int ReconcileCommand(const Globals& g, const Options& o) {
                  "open\n";
     for (const auto& b : r->batches) {
       std::cout << "  batch " << std::left << std::setw(5) << b.batch << std::setw(8) << b.kind
-                << std::setw(10) << b.state << std::right << std::setw(6) << b.sent
-                << std::setw(6) << b.accepted << std::setw(6) << b.rejected << std::setw(6)
-                << b.returned << std::setw(6) << b.booked << std::setw(6) << b.cancelled
-                << std::setw(6) << b.open << "   sent " << Euro(b.sent_amount) << ", booked "
-                << Euro(b.booked_amount) << ", failed " << Euro(b.failed_amount) << "\n";
+                << std::setw(10) << b.state << std::right << std::setw(6) << b.sent << std::setw(6)
+                << b.accepted << std::setw(6) << b.rejected << std::setw(6) << b.returned
+                << std::setw(6) << b.booked << std::setw(6) << b.cancelled << std::setw(6) << b.open
+                << "   sent " << Euro(b.sent_amount) << ", booked " << Euro(b.booked_amount)
+                << ", failed " << Euro(b.failed_amount) << "\n";
     }
     int differences = 0;
     for (const auto& c : r->clients) {
       if (c.difference.cents() == 0) continue;
       ++differences;
-      std::cout << "  VERSCHIL / DIFFERENCE " << c.client << ": ledger paid "
-                << Euro(c.ledger_paid) << ", bank booked " << Euro(c.bank_booked)
-                << ", in transit " << Euro(c.in_transit) << "\n";
+      std::cout << "  VERSCHIL / DIFFERENCE " << c.client << ": ledger paid " << Euro(c.ledger_paid)
+                << ", bank booked " << Euro(c.bank_booked) << ", in transit " << Euro(c.in_transit)
+                << "\n";
     }
     std::cout << "Per client: " << r->clients.size() << " clients, " << differences
               << " with a difference between our ledger and the bank\n";
     for (const auto& p : r->payments) {
       if (p.state != "rejected" && p.state != "returned" && p.state != "cancelled") continue;
-      std::cout << "  " << p.state << ": " << p.end_to_end_id << " " << p.client << " "
-                << p.payee << " " << Euro(p.amount)
-                << (p.reason.empty() ? "" : " (" + p.reason + ")")
+      std::cout << "  " << p.state << ": " << p.end_to_end_id << " " << p.client << " " << p.payee
+                << " " << Euro(p.amount) << (p.reason.empty() ? "" : " (" + p.reason + ")")
                 << (p.replaced_by.empty() ? "  -> not re-issued yet"
                                           : "  -> re-issued as " + p.replaced_by)
                 << "\n";
@@ -414,13 +419,14 @@ int CaseloadCommand(const Globals& g, const Options& o, bool list) {
       if (!table) return Unexpected(table.error());
       const int client_col = table->Column("client_id"), coach_col = table->Column("coach");
       if (client_col < 0 || coach_col < 0) {
-        return Fail(ErrorCode::kBadInput, o.file + ":1: the header needs the columns client_id "
-                                          "and coach; nothing changed");
+        return Fail(ErrorCode::kBadInput, o.file +
+                                              ":1: the header needs the columns client_id "
+                                              "and coach; nothing changed");
       }
       for (const CsvRow& row : table->rows) {
         if (const std::string p = FieldCountProblem(*table, row); !p.empty()) {
-          return Fail(ErrorCode::kBadInput, o.file + ":" + std::to_string(row.line) + ": " + p +
-                                                "; nothing changed");
+          return Fail(ErrorCode::kBadInput,
+                      o.file + ":" + std::to_string(row.line) + ": " + p + "; nothing changed");
         }
         assignments.push_back({ClientId{row.fields[static_cast<size_t>(client_col)]},
                                row.fields[static_cast<size_t>(coach_col)]});
@@ -451,7 +457,8 @@ int AuditVerifyCommand(const Globals& g) {
     return kExitInvalid;
   }
   std::cout << "audit log intact: " << v->rows << " rows, SHA-256 chain verified";
-  if (v->unchained > 0) std::cout << " (" << v->unchained << " rows from before schema v5 not chained)";
+  if (v->unchained > 0)
+    std::cout << " (" << v->unchained << " rows from before schema v5 not chained)";
   std::cout << "\nhead " << v->head << " (keep it outside the store: a removed tail changes it)\n";
   return kExitOk;
 }
@@ -461,9 +468,9 @@ int AuditCommand(const Globals& g, const Options& o) {
     auto log = opened.store->AuditLog(o.subject);
     if (!log) return Unexpected(log.error());
     for (const AuditRecord& a : *log) {
-      std::cout << std::right << std::setw(5) << a.seq << "  " << a.at << "  " << std::left << std::setw(10)
-                << a.user << std::setw(22) << a.action << std::setw(16) << a.subject << a.detail
-                << "\n";
+      std::cout << std::right << std::setw(5) << a.seq << "  " << a.at << "  " << std::left
+                << std::setw(10) << a.user << std::setw(22) << a.action << std::setw(16)
+                << a.subject << a.detail << "\n";
     }
     return {};
   });
@@ -511,9 +518,10 @@ std::function<int()> AddBatchCommands(CLI::App& app, const Globals& g) {
   user_add->add_option("--role", o->role, "finance, coach, admin or auditor")->required();
   user_add->add_option("--full-name", o->full_name, "the person's name");
   auto* user_list = user->add_subcommand("list", "list users and roles");
-  auto* user_password = user->add_subcommand("password", "set a user's web-app password, read "
-                                                         "from the first line of stdin (admin, or "
-                                                         "the user themselves)");
+  auto* user_password = user->add_subcommand("password",
+                                             "set a user's web-app password, read "
+                                             "from the first line of stdin (admin, or "
+                                             "the user themselves)");
   user_password->add_option("--name", o->name, "login name")->required();
   auto* caseload = app.add_subcommand("caseload", "which coach has which clients");
   auto* caseload_assign = caseload->add_subcommand("assign", "assign clients to a coach (admin)");
@@ -525,68 +533,82 @@ std::function<int()> AddBatchCommands(CLI::App& app, const Globals& g) {
   caseload->require_subcommand(1);
   user->require_subcommand(1);
   auto* batches = app.add_subcommand("batches", "list batches with their states and who did what");
-  auto* approve = app.add_subcommand("approve", "approve a prepared batch (four eyes: not by the "
-                                                "person who prepared it)");
+  auto* approve = app.add_subcommand("approve",
+                                     "approve a prepared batch (four eyes: not by the "
+                                     "person who prepared it)");
   approve->add_option("--batch", o->batch, "the batch number")->required();
   auto* exp = app.add_subcommand("export", "write an approved batch's SEPA files (once)");
   exp->add_option("--batch", o->batch, "the batch number")->required();
   exp->add_option("--out", o->out, "folder for the files")->capture_default_str();
-  auto* rewrite = app.add_subcommand("rewrite", "write an exported batch's files again, "
-                                                "byte-identical (a lost file)");
+  auto* rewrite = app.add_subcommand("rewrite",
+                                     "write an exported batch's files again, "
+                                     "byte-identical (a lost file)");
   rewrite->add_option("--batch", o->batch, "the batch number")->required();
   rewrite->add_option("--out", o->out, "folder for the files")->capture_default_str();
   auto* cancel = app.add_subcommand("cancel", "cancel a prepared or approved batch");
   cancel->add_option("--batch", o->batch, "the batch number")->required();
   cancel->add_option("--reason", o->reason, "why")->required();
-  auto* reissue = app.add_subcommand("reissue", "prepare a new batch re-issuing failed payments "
-                                                "(rejected, returned, cancelled)");
+  auto* reissue = app.add_subcommand("reissue",
+                                     "prepare a new batch re-issuing failed payments "
+                                     "(rejected, returned, cancelled)");
   reissue->add_option("--payment", o->payments, "EndToEndId (repeat for more)")->required();
   reissue->add_option("--run-date", o->run_date, "YYYY-MM-DD (default: today)");
-  auto* release = app.add_subcommand("release-held", "prepare a batch of held bills whose direct "
-                                                     "debit is now confirmed cancelled");
+  auto* release = app.add_subcommand("release-held",
+                                     "prepare a batch of held bills whose direct "
+                                     "debit is now confirmed cancelled");
   release->add_option("--run-date", o->run_date, "YYYY-MM-DD (default: today)");
-  auto* dd = app.add_subcommand("direct-debit", "record that a client's own direct debit with a "
-                                                "bill's creditor is cancelled (or none, or an "
-                                                "override)");
+  auto* dd = app.add_subcommand("direct-debit",
+                                "record that a client's own direct debit with a "
+                                "bill's creditor is cancelled (or none, or an "
+                                "override)");
   dd->add_option("--bill", o->bill, "the bill id")->required();
   dd->add_option("--status", o->status, "cancelled, none or override")->required();
   dd->add_option("--on", o->on, "YYYY-MM-DD (default: today)");
   dd->add_option("--confirmed-by", o->confirmed_by, "who or what confirmed it")->required();
   dd->add_option("--note", o->note, "for an override: the coach's reason");
-  auto* correct = app.add_subcommand("correct-account", "correct a creditor's or client's IBAN "
-                                                        "(before re-issuing a rejected payment)");
+  auto* correct = app.add_subcommand("correct-account",
+                                     "correct a creditor's or client's IBAN "
+                                     "(before re-issuing a rejected payment)");
   correct->add_option("--creditor", o->creditor, "creditor id");
   correct->add_option("--client", o->client, "client id (leefgeld account)");
   correct->add_option("--iban", o->iban, "the correct IBAN")->required();
   correct->add_option("--bic", o->bic, "BIC (optional)");
   correct->add_option("--reason", o->reason, "why, e.g. the creditor's letter")->required();
-  auto* import_bank = app.add_subcommand("import-bank", "read the bank's feedback: pain.002, "
-                                                        "camt.053, camt.054 files");
+  auto* import_bank = app.add_subcommand("import-bank",
+                                         "read the bank's feedback: pain.002, "
+                                         "camt.053, camt.054 files");
   import_bank->add_option("files", o->files, "XML files")->required();
   auto* lines = app.add_subcommand("bank-lines", "statement lines that match nothing, to assign");
   lines->add_flag("--all", o->all, "every line with what it matched");
   auto* assign = app.add_subcommand("assign", "assign an unmatched bank line by hand");
   assign->add_option("--line", o->line, "the line id (ontzorg bank-lines)")->required();
   assign->add_option("--client", o->client, "the client whose money it is");
-  assign->add_option("--as", o->kind, "rent_allowance, care_allowance, child_budget, "
-                                      "holiday_allowance, energy_refund, creditor_refund, "
-                                      "ignore")->required();
+  assign
+      ->add_option("--as", o->kind,
+                   "rent_allowance, care_allowance, child_budget, "
+                   "holiday_allowance, energy_refund, creditor_refund, "
+                   "ignore")
+      ->required();
   assign->add_option("--reason", o->reason, "why")->required();
-  auto* reconcile = app.add_subcommand("reconcile", "per batch what was sent, accepted, "
-                                                    "rejected, returned, booked; per client our "
-                                                    "ledger against the bank");
+  auto* reconcile = app.add_subcommand("reconcile",
+                                       "per batch what was sent, accepted, "
+                                       "rejected, returned, booked; per client our "
+                                       "ledger against the bank");
   reconcile->add_option("--batch", o->batch, "one batch (default: all)");
   reconcile->add_option("--csv", o->csv, "write every payment as CSV to FILE ('-': stdout)");
   auto* audit = app.add_subcommand("audit", "the audit log");
   audit->add_option("--subject", o->subject, "e.g. batch:3 (default: everything)");
-  auto* audit_verify = audit->add_subcommand("verify", "check the audit log's SHA-256 chain: "
-                                                       "exit 0 intact, 1 tampered");
-  auto* signals = app.add_subcommand("signals", "signals from the bank's feedback (failed "
-                                                "payments, double payments)");
+  auto* audit_verify = audit->add_subcommand("verify",
+                                             "check the audit log's SHA-256 chain: "
+                                             "exit 0 intact, 1 tampered");
+  auto* signals = app.add_subcommand("signals",
+                                     "signals from the bank's feedback (failed "
+                                     "payments, double payments)");
   signals->add_option("--client", o->client, "one client");
-  auto* check_file = app.add_subcommand("check-file", "check ISO 20022 files (pain.001, "
-                                                      "pain.002, camt) against the official "
-                                                      "schemas; exit 0 valid, 1 invalid");
+  auto* check_file = app.add_subcommand("check-file",
+                                        "check ISO 20022 files (pain.001, "
+                                        "pain.002, camt) against the official "
+                                        "schemas; exit 0 valid, 1 invalid");
   check_file->add_option("files", o->files, "XML files")->required();
 
   return [=, &g]() -> int {

@@ -5,7 +5,6 @@
 #define ONTZORG_ADAPTERS_CLI_BATCH_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
-
 #include <functional>
 #include <string>
 #include <vector>

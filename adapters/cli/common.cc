@@ -22,7 +22,6 @@ std::string DefaultConfigPath(const char* argv0) {
   return "config/ontzorg.toml";
 }
 
-
 Result<Config, Error> LoadWithOverrides(const Globals& g) {
   auto config = LoadConfig(g.config_path);
   if (!config) return config;

@@ -26,8 +26,9 @@ Result<std::vector<ClientCase>, Error> CasesFor(Store& store, const std::string&
     auto one = store.LoadCase(ClientId{client}, month);
     if (!one) return Unexpected(one.error());
     if (!*one) {
-      return Fail(ErrorCode::kBadInput, "--client '" + client + "': no such client with a relief "
-                                        "plan in the store; check the client number");
+      return Fail(ErrorCode::kBadInput, "--client '" + client +
+                                            "': no such client with a relief "
+                                            "plan in the store; check the client number");
     }
     out.push_back(*std::move(one).value());
     return out;
@@ -64,10 +65,9 @@ void PrintForecastTable(const ClientCase& c, const std::vector<ForecastMonth>& m
         << std::right << std::setw(9) << Amount(f.bijstand) << (f.bijstand_assumed ? "*" : " ")
         << std::setw(10) << Amount(f.income) << std::setw(9) << Amount(f.bills_paid)
         << std::setw(11) << Amount(f.bills_unpaid) << std::setw(9) << Amount(f.credit_drawn)
-        << std::setw(11) << Amount(f.credit_set_off) << std::setw(12)
-        << Amount(f.credit_recovered) << std::setw(10) << Amount(f.leefgeld) << std::setw(12)
-        << Amount(f.outstanding) << "  " << SignalList(f.signals)
-        << (f.already_booked ? " (already booked)" : "") << "\n";
+        << std::setw(11) << Amount(f.credit_set_off) << std::setw(12) << Amount(f.credit_recovered)
+        << std::setw(10) << Amount(f.leefgeld) << std::setw(12) << Amount(f.outstanding) << "  "
+        << SignalList(f.signals) << (f.already_booked ? " (already booked)" : "") << "\n";
   }
 }
 
@@ -115,8 +115,8 @@ int ForecastCommand(const Globals& g, const ForecastOptions& o) {
     if (!m) return ExitCodeFor(ErrorCode::kBadInput);
     from = *m;
   }
-  Date run_date = *latest ? (*latest)->run_date.AddMonthsClamped(from.MonthsSince((*latest)->month))
-                          : Today();
+  Date run_date =
+      *latest ? (*latest)->run_date.AddMonthsClamped(from.MonthsSince((*latest)->month)) : Today();
   if (!o.run_date.empty()) {
     const auto d = ParseFlag<Date>("--run-date", o.run_date);
     if (!d) return ExitCodeFor(ErrorCode::kBadInput);
@@ -172,8 +172,10 @@ int CreditCommand(const Globals& g, const std::string& client, const std::string
   auto loaded = store.LoadCase(id, month);
   if (!loaded) return Report(loaded.error());
   if (!*loaded) {
-    return Report(Error{ErrorCode::kBadInput, "--client '" + client + "': no such client with a "
-                                              "relief plan in the store; check the client number"});
+    return Report(
+        Error{ErrorCode::kBadInput, "--client '" + client +
+                                        "': no such client with a "
+                                        "relief plan in the store; check the client number"});
   }
   const ClientCase& c = **loaded;
   const Config& config = opened->config;
@@ -199,10 +201,10 @@ int CreditCommand(const Globals& g, const std::string& client, const std::string
   for (YearMonth m : months) {
     if (month < m) break;
     const CreditMonth cm = CreditFromEntries(*entries, id, m);
-    out << "  " << m.ToString() << std::right << std::setw(10) << Amount(cm.drawn)
-        << std::setw(11) << Amount(cm.set_off) << std::setw(11) << Amount(cm.moved_to_recovery)
-        << std::setw(12) << Amount(cm.recovered) << std::setw(13) << Amount(cm.written_off)
-        << std::setw(8) << Amount(cm.after.loan) << std::setw(12) << Amount(cm.after.to_recover)
+    out << "  " << m.ToString() << std::right << std::setw(10) << Amount(cm.drawn) << std::setw(11)
+        << Amount(cm.set_off) << std::setw(11) << Amount(cm.moved_to_recovery) << std::setw(12)
+        << Amount(cm.recovered) << std::setw(13) << Amount(cm.written_off) << std::setw(8)
+        << Amount(cm.after.loan) << std::setw(12) << Amount(cm.after.to_recover)
         << (cm.form == CreditForm::kGift ? "  (gift)" : "") << "\n";
   }
   const CreditMonth now = CreditFromEntries(*entries, id, month);
@@ -212,12 +214,11 @@ int CreditCommand(const Globals& g, const std::string& client, const std::string
   if (c.toeslagen.empty()) out << "    none recorded\n";
   for (const ToeslagExpectation& e : c.toeslagen) {
     const auto first = ExpectedPayments(e, policy ? policy->toeslag_lag_days : 56, 1).front();
-    out << "    " << std::left << std::setw(20) << DutchName(e.kind) << std::right
-        << std::setw(9) << Amount(e.monthly) << " a month from " << e.right_from.ToString()
-        << ", applied " << e.applied_on.ToString() << ", first expected "
-        << first.date.ToString() << " (" << Amount(first.amount) << "), to "
-        << (e.paid_to == Destination::kManaged ? "the managed account" : "the own account")
-        << "\n";
+    out << "    " << std::left << std::setw(20) << DutchName(e.kind) << std::right << std::setw(9)
+        << Amount(e.monthly) << " a month from " << e.right_from.ToString() << ", applied "
+        << e.applied_on.ToString() << ", first expected " << first.date.ToString() << " ("
+        << Amount(first.amount) << "), to "
+        << (e.paid_to == Destination::kManaged ? "the managed account" : "the own account") << "\n";
   }
   out << "  Nog te verwachten / still expected (cover): "
       << Amount(ExpectedCover(c.toeslagen, c.receipts, month, month.LastDay())) << "\n";
@@ -263,8 +264,8 @@ int WriteOffCommand(const Globals& g, const std::string& client, const std::stri
                     const std::string& reason, const std::string& decided_on) {
   const auto cents = ParseEuroCents(amount_text);
   if (!cents || *cents <= 0) {
-    std::cerr << "ontzorg: --amount '" << amount_text << "': "
-              << (cents ? "must be more than 0.00" : cents.error()) << "\n";
+    std::cerr << "ontzorg: --amount '" << amount_text
+              << "': " << (cents ? "must be more than 0.00" : cents.error()) << "\n";
     return ExitCodeFor(ErrorCode::kBadInput);
   }
   if (reason.find_first_not_of(" \t") == std::string::npos) {
@@ -297,14 +298,14 @@ int WriteOffCommand(const Globals& g, const std::string& client, const std::stri
   if (amount + in_pending > outstanding) {
     std::cerr << "ontzorg: --amount " << Amount(amount) << ": client " << client << " has "
               << Amount(outstanding) << " outstanding"
-              << (in_pending.IsPositive() ? ", of which " + Amount(in_pending) +
-                                                " is already in a pending write-off"
-                                          : std::string())
+              << (in_pending.IsPositive()
+                      ? ", of which " + Amount(in_pending) + " is already in a pending write-off"
+                      : std::string())
               << "; nothing was recorded\n";
     return ExitCodeFor(ErrorCode::kBadInput);
   }
-  auto recorded = store.AddWriteOff({"", id, amount, reason, g.user, day, std::nullopt},
-                                    NowIsoSeconds());
+  auto recorded =
+      store.AddWriteOff({"", id, amount, reason, g.user, day, std::nullopt}, NowIsoSeconds());
   if (!recorded) return Report(recorded.error());
   std::cout << "kwijtschelding / write-off " << *recorded << " recorded: " << Amount(amount)
             << " for client " << client << ", decided " << day.ToString() << " by " << g.user
@@ -314,9 +315,13 @@ int WriteOffCommand(const Globals& g, const std::string& client, const std::stri
 
 int ReceiptCommand(const Globals& g, const ReceiptOptions& o) {
   auto added = RecordRow(g, "receipts.csv", "receipt",
-                         {{"id", o.id}, {"client_id", o.client}, {"kind", o.kind},
-                          {"received_on", o.received_on}, {"amount", o.amount},
-                          {"covers_from", o.covers_from}, {"covers_to", o.covers_to},
+                         {{"id", o.id},
+                          {"client_id", o.client},
+                          {"kind", o.kind},
+                          {"received_on", o.received_on},
+                          {"amount", o.amount},
+                          {"covers_from", o.covers_from},
+                          {"covers_to", o.covers_to},
                           {"landed_on", o.landed_on}});
   if (!added) return Report(added.error());
   if (added->receipts.empty()) {

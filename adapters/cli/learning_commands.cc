@@ -54,7 +54,8 @@ int GroupsCommand(const Globals& g, const std::string& month_text, const std::st
   auto opened = OpenStore(g);
   if (!opened) return Report(opened.error());
   const CompetenceModel& model = opened->config.competences;
-  if (!area.empty() && std::find(model.areas.begin(), model.areas.end(), area) == model.areas.end()) {
+  if (!area.empty() &&
+      std::find(model.areas.begin(), model.areas.end(), area) == model.areas.end()) {
     std::string known;
     for (const std::string& a : model.areas) known += (known.empty() ? "" : ", ") + a;
     std::cerr << "ontzorg: --area '" << area << "' is not an area of the competence model; "
@@ -124,14 +125,19 @@ std::string StampId(char prefix) {
   }
   return id;
 }
-std::string TodayText(const std::string& given) { return given.empty() ? Today().ToString() : given; }
+std::string TodayText(const std::string& given) {
+  return given.empty() ? Today().ToString() : given;
+}
 }  // namespace
 
 int AssessCommand(const Globals& g, const AssessOptions& o) {
   auto added = RecordRow(g, "assessments.csv", "assessment",
-                         {{"id", StampId('A')}, {"client_id", o.client},
-                          {"assessed_on", TodayText(o.on)}, {"assessed_by", g.user},
-                          {"note", o.note}, {"levels", o.levels}});
+                         {{"id", StampId('A')},
+                          {"client_id", o.client},
+                          {"assessed_on", TodayText(o.on)},
+                          {"assessed_by", g.user},
+                          {"note", o.note},
+                          {"levels", o.levels}});
   if (!added) return Report(added.error());
   std::cout << "beoordeling / assessment recorded for client " << o.client << " by " << g.user
             << "; the next run's checkpoint uses it\n";
@@ -140,9 +146,14 @@ int AssessCommand(const Globals& g, const AssessOptions& o) {
 
 int HandOverCommand(const Globals& g, const HandOverOptions& o) {
   auto added = RecordRow(g, "handovers.csv", "hand-over",
-                         {{"id", StampId('H')}, {"client_id", o.client}, {"bill_id", o.bill},
-                          {"state", o.state}, {"from", o.from}, {"reason", o.reason},
-                          {"decided_by", g.user}, {"decided_on", TodayText(o.decided_on)}});
+                         {{"id", StampId('H')},
+                          {"client_id", o.client},
+                          {"bill_id", o.bill},
+                          {"state", o.state},
+                          {"from", o.from},
+                          {"reason", o.reason},
+                          {"decided_by", g.user},
+                          {"decided_on", TodayText(o.decided_on)}});
   if (!added) return Report(added.error());
   std::cout << "overdracht / hand-over recorded: bill " << o.bill << " of client " << o.client
             << " is " << o.state << " from " << o.from << "\n";
@@ -151,8 +162,11 @@ int HandOverCommand(const Globals& g, const HandOverOptions& o) {
 
 int ConfirmCommand(const Globals& g, const ConfirmOptions& o) {
   auto added = RecordRow(g, "confirmations.csv", "confirmation",
-                         {{"client_id", o.client}, {"bill_id", o.bill}, {"period", o.period},
-                          {"paid", o.paid}, {"confirmed_by", g.user},
+                         {{"client_id", o.client},
+                          {"bill_id", o.bill},
+                          {"period", o.period},
+                          {"paid", o.paid},
+                          {"confirmed_by", g.user},
                           {"confirmed_on", TodayText(o.on)}});
   if (!added) return Report(added.error());
   std::cout << "bevestiging / confirmation recorded: bill " << o.bill << " for " << o.period
@@ -213,10 +227,11 @@ int LearningReportCommand(const Globals& g, const std::string& month_text) {
   } else {
     int total = 0;
     for (const auto& [client, k] : self_reliant) total += k;
-    std::cout << self_reliant.size() << " clients, on average month "
-              << std::fixed << std::setprecision(1)
+    std::cout << self_reliant.size() << " clients, on average month " << std::fixed
+              << std::setprecision(1)
               << static_cast<double>(total) / static_cast<double>(self_reliant.size()) << "\n";
-    for (const auto& [client, k] : self_reliant) std::cout << "  " << client << ": month " << k << "\n";
+    for (const auto& [client, k] : self_reliant)
+      std::cout << "  " << client << ": month " << k << "\n";
   }
   std::cout << "\nVoortgang stokt / progress stalled (" << stalled.size() << "):";
   for (const ClientCase* c : stalled) std::cout << " " << c->client.id.value;

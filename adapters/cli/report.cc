@@ -48,8 +48,8 @@ void PrintRunReport(const RunReport& r, std::ostream& out) {
   out << "\n";
   Line(out, "Clienten in ontzorging / clients in relief:", std::to_string(r.clients_in_relief));
   if (r.clients_settling > 0) {
-    Line(out, "Na ontzorging, afwikkeling / settling after relief:",
-         std::to_string(r.clients_settling));
+    Line(out,
+         "Na ontzorging, afwikkeling / settling after relief:", std::to_string(r.clients_settling));
   }
   Line(out, "Bijstand geboekt / benefits booked:", Euro(r.benefits_booked));
   Line(out, "Vaste lasten betaald / bills paid:",
@@ -150,10 +150,9 @@ Status<Error> PrintStoreReport(Store& store, std::optional<YearMonth> month, std
       << (ledger->lowest_client.IsNegative() ? " (OVERDRAWN)" : "") << "\n";
   out << "Kredietrekening / credit account: lent out " << Euro(ledger->bridging)
       << ", client loans " << Euro(ledger->loans)
-      << (ledger->bridging == ledger->loans ? " (balanced)" : " (NOT BALANCED)")
-      << "; gifts " << Euro(ledger->special_assistance)
-      << (ledger->special_assistance == ledger->grants ? " (balanced)" : " (NOT BALANCED)")
-      << "\n";
+      << (ledger->bridging == ledger->loans ? " (balanced)" : " (NOT BALANCED)") << "; gifts "
+      << Euro(ledger->special_assistance)
+      << (ledger->special_assistance == ledger->grants ? " (balanced)" : " (NOT BALANCED)") << "\n";
   auto credit = store.CreditPositions();
   if (!credit) return Unexpected(credit.error());
   Money drawn, set_off, recovered, written_off, outstanding;
@@ -167,10 +166,10 @@ Status<Error> PrintStoreReport(Store& store, std::optional<YearMonth> month, std
     open += p.Outstanding().IsPositive();
   }
   out << "Overbruggingskrediet / bridging credit: drawn " << Euro(drawn) << ", set off "
-      << Euro(set_off) << ", recovered " << Euro(recovered) << ", written off "
-      << Euro(written_off) << ", outstanding " << Euro(outstanding) << " (" << open
-      << " clients)\n";
-  if (runs->empty()) out << "Nog geen runs / no runs yet" << (month ? " for this month" : "") << "\n";
+      << Euro(set_off) << ", recovered " << Euro(recovered) << ", written off " << Euro(written_off)
+      << ", outstanding " << Euro(outstanding) << " (" << open << " clients)\n";
+  if (runs->empty())
+    out << "Nog geen runs / no runs yet" << (month ? " for this month" : "") << "\n";
   for (const RunRecord& run : *runs) {
     out << "\nRun " << run.id << ": maand / month " << run.month.ToString() << ", run date "
         << run.run_date.ToString() << ", started " << run.started_at << " by " << run.user << "\n";

@@ -31,10 +31,13 @@ int ServeCommand(const Globals& g, const ServeOptions& o) {
     std::lock_guard lock(log_mu);
     std::cerr << line << "\n";
   };
-  WebApp app(config, [] { return static_cast<int64_t>(std::time(nullptr)); }, log);
+  WebApp app(
+      config, [] { return static_cast<int64_t>(std::time(nullptr)); }, log);
   ServerHooks hooks;
   hooks.handle = [&app](const HttpRequest& r) { return app.Handle(r); };
-  hooks.body_limit = [&app](const std::string& m, const std::string& p) { return app.BodyLimit(m, p); };
+  hooks.body_limit = [&app](const std::string& m, const std::string& p) {
+    return app.BodyLimit(m, p);
+  };
   hooks.log = log;
   HttpsServer server(config.web, hooks);
   if (auto s = server.Start(); !s) return Report(s.error());
@@ -42,9 +45,11 @@ int ServeCommand(const Globals& g, const ServeOptions& o) {
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   std::cout << "ontzorg web app: https://" << config.web.address << ":" << server.port()
-            << "/ (store " << (config.store_url.find("host=") != std::string::npos ||
-                               config.store_url.find("dbname=") != std::string::npos
-                                   ? "PostgreSQL" : config.store_url)
+            << "/ (store "
+            << (config.store_url.find("host=") != std::string::npos ||
+                        config.store_url.find("dbname=") != std::string::npos
+                    ? "PostgreSQL"
+                    : config.store_url)
             << "; Ctrl-C stops)" << std::endl;
   server.Run();
   g_server = nullptr;

@@ -67,21 +67,22 @@ Result<CompetenceModel, Error> LoadCompetenceModel(const std::string& path) {
   }
   const toml::table root = std::move(parsed).value();
   CompetenceModel m;
-  const auto integer = [&](const std::string& key, int fallback, int lo, int hi) -> Result<int, Error> {
+  const auto integer = [&](const std::string& key, int fallback, int lo,
+                           int hi) -> Result<int, Error> {
     const toml::node* node = root.at_path(key).node();
     if (node == nullptr) return fallback;
     const auto v = node->value_exact<int64_t>();
     if (!v || *v < lo || *v > hi) {
-      return Bad(path, node, key, "must be a whole number from " + std::to_string(lo) + " to " +
-                                      std::to_string(hi));
+      return Bad(path, node, key,
+                 "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
     }
     return static_cast<int>(*v);
   };
-#define OZ_SET(field, expr)                   \
-  {                                           \
-    auto v = (expr);                          \
-    if (!v) return Unexpected(v.error());     \
-    field = *v;                               \
+#define OZ_SET(field, expr)               \
+  {                                       \
+    auto v = (expr);                      \
+    if (!v) return Unexpected(v.error()); \
+    field = *v;                           \
   }
   OZ_SET(m.max_level, integer("max_level", 3, 1, 9));
   OZ_SET(m.areas, Ids(path, root, "areas"));
@@ -113,7 +114,8 @@ Result<CompetenceModel, Error> LoadCompetenceModel(const std::string& path) {
     const std::string k = "skill[" + std::to_string(i) + "]";
     const auto* t = (*skills)[i].as_table();
     const auto id = (*t)["id"].value<std::string>();
-    if (!id || id->empty() || id->find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos) {
+    if (!id || id->empty() ||
+        id->find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos) {
       return Bad(path, t, k + ".id", "must be an id of lower-case letters and '_'");
     }
     if (!seen.insert(*id).second) return Bad(path, t, k + ".id", "'" + *id + "' is given twice");

@@ -6,7 +6,6 @@
 
 #include "adapters/config/competences.h"
 #include "adapters/config/toml_file.h"
-
 #include "adapters/import/csv.h"
 
 namespace ontzorg {
@@ -42,8 +41,8 @@ class Reader {
     if (!node) return fallback;
     const auto v = node.value_exact<int64_t>();
     if (!v || *v < lo || *v > hi) {
-      return Bad(key, "must be a whole number from " + std::to_string(lo) + " to " +
-                          std::to_string(hi));
+      return Bad(key,
+                 "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi));
     }
     return *v;
   }
@@ -110,8 +109,10 @@ Result<Payee, Error> ReadDebtor(Reader& r) {
     debtor.bic = *bic;
   }
   Address a;
-  std::pair<const char*, std::string*> fields[] = {{"street", &a.street}, {"building", &a.building},
-                                                   {"postcode", &a.postcode}, {"town", &a.town},
+  std::pair<const char*, std::string*> fields[] = {{"street", &a.street},
+                                                   {"building", &a.building},
+                                                   {"postcode", &a.postcode},
+                                                   {"town", &a.town},
                                                    {"country", &a.country}};
   for (auto& [key, target] : fields) {
     auto v = r.String(std::string("managed_account.") + key, std::string());
@@ -133,7 +134,8 @@ Result<std::vector<BillKind>, Error> ReadPriority(Reader& r) {
     const auto text = item.value<std::string>();
     const auto kind = text ? ParseBillKind(*text) : std::nullopt;
     if (!kind) {
-      return r.Bad("month.priority", "each item must be one of rent, health_insurance, energy, water");
+      return r.Bad("month.priority",
+                   "each item must be one of rent, health_insurance, energy, water");
     }
     out.push_back(*kind);
   }
@@ -158,11 +160,11 @@ Result<std::vector<BridgingPolicy>, Error> ReadBridging(Reader& r) {
     const std::string k = "bridging[" + std::to_string(i) + "].";
     const BridgingPolicy d;
     BridgingPolicy p;
-#define OZ_READ(field, expr)                       \
-  {                                                \
-    auto v = (expr);                               \
-    if (!v) return Unexpected(v.error());          \
-    field = *v;                                    \
+#define OZ_READ(field, expr)              \
+  {                                       \
+    auto v = (expr);                      \
+    if (!v) return Unexpected(v.error()); \
+    field = *v;                           \
   }
     OZ_READ(p.valid_from, r.Day(k + "valid_from"));
     OZ_READ(p.minimum_per_adult, r.Amount(k + "minimum_per_adult", d.minimum_per_adult));
@@ -190,7 +192,8 @@ Result<std::vector<BridgingPolicy>, Error> ReadBridging(Reader& r) {
     }
     p.form = form == "gift" ? CreditForm::kGift : CreditForm::kLoan;
     if (p.recovery_instalment.cents() == 0) {
-      return r.Bad(k + "recovery_instalment", "must be more than 0.00, or credit is never recovered");
+      return r.Bad(k + "recovery_instalment",
+                   "must be more than 0.00, or credit is never recovered");
     }
     if (!dates.insert(p.valid_from).second) {
       return r.Bad(k + "valid_from", "another [[bridging]] policy has the same date");
@@ -253,22 +256,24 @@ Result<std::map<std::string, PayerKind>, Error> ReadPayers(Reader& r) {
 Status<Error> CheckKnownKeys(const Reader& r) {
   static const std::map<std::string, std::set<std::string>> kKeys = {
       {"municipality", {"code", "name"}},
-      {"managed_account", {"name", "iban", "bic", "street", "building", "postcode", "town", "country"}},
+      {"managed_account",
+       {"name", "iban", "bic", "street", "building", "postcode", "town", "country"}},
       {"store", {"url"}},
       {"sepa", {"format", "schema_dir", "max_transactions_per_file", "batch_booking"}},
       {"month", {"priority", "allowance_day", "settlement_business_days"}},
       {"learning", {"model"}},
       {"texts", {"dir", "default_language"}},
-      {"bridging", {"valid_from", "minimum_per_adult", "minimum_per_child", "minimum_period",
-                    "ceiling_single", "ceiling_couple", "ceiling_family", "form",
-                    "recovery_instalment", "toeslag_lag_days", "overdue_after_days",
-                    "difference_tolerance"}},
+      {"bridging",
+       {"valid_from", "minimum_per_adult", "minimum_per_child", "minimum_period", "ceiling_single",
+        "ceiling_couple", "ceiling_family", "form", "recovery_instalment", "toeslag_lag_days",
+        "overdue_after_days", "difference_tolerance"}},
       {"double_debit", {}},
       {"bank", {"payers"}},
       {"bank.payers", {"iban", "pays"}},
-      {"web", {"address", "port", "certificate", "private_key", "threads", "out_dir",
-               "session_idle_minutes", "session_max_hours", "max_body_bytes", "max_upload_bytes",
-               "request_timeout_seconds", "login_attempts", "login_window_minutes"}},
+      {"web",
+       {"address", "port", "certificate", "private_key", "threads", "out_dir",
+        "session_idle_minutes", "session_max_hours", "max_body_bytes", "max_upload_bytes",
+        "request_timeout_seconds", "login_attempts", "login_window_minutes"}},
   };
   const auto check_table = [&](const toml::table& t, const std::string& section,
                                const std::string& path) -> Status<Error> {
@@ -296,7 +301,8 @@ Status<Error> CheckKnownKeys(const Reader& r) {
         if (const toml::array* payers = t->get_as<toml::array>("payers")) {
           for (size_t i = 0; i < payers->size(); ++i) {
             if (const toml::table* p = payers->get(i)->as_table()) {
-              if (auto s = check_table(*p, "bank.payers", "bank.payers[" + std::to_string(i) + "]"); !s) {
+              if (auto s = check_table(*p, "bank.payers", "bank.payers[" + std::to_string(i) + "]");
+                  !s) {
                 return s;
               }
             }
@@ -306,7 +312,8 @@ Status<Error> CheckKnownKeys(const Reader& r) {
     } else if (const toml::array* a = node.as_array(); a != nullptr && section == "bridging") {
       for (size_t i = 0; i < a->size(); ++i) {
         if (const toml::table* p = a->get(i)->as_table()) {
-          if (auto s = check_table(*p, "bridging", "bridging[" + std::to_string(i) + "]"); !s) return s;
+          if (auto s = check_table(*p, "bridging", "bridging[" + std::to_string(i) + "]"); !s)
+            return s;
         }
       }
     }

@@ -33,26 +33,26 @@ struct WebConfig {
   std::string certificate;  // PEM certificate chain; relative to the config file
   std::string private_key;  // PEM private key
   int threads = 2;
-  int session_idle_minutes = 30;   // a session ends after this long without a request
-  int session_max_hours = 10;      // and after this long in any case
-  int64_t max_body_bytes = 64 * 1024;          // forms and JSON
+  int session_idle_minutes = 30;                // a session ends after this long without a request
+  int session_max_hours = 10;                   // and after this long in any case
+  int64_t max_body_bytes = 64 * 1024;           // forms and JSON
   int64_t max_upload_bytes = 32 * 1024 * 1024;  // bank files
   int request_timeout_seconds = 30;
-  std::string out_dir;             // where batches prepared and exported in the app write files
-  int login_attempts = 5;          // failed logins per user or address within the window
-  int login_window_minutes = 15;   // before further attempts are refused for the window
+  std::string out_dir;            // where batches prepared and exported in the app write files
+  int login_attempts = 5;         // failed logins per user or address within the window
+  int login_window_minutes = 15;  // before further attempts are refused for the window
 };
 
 struct Config {
   std::string path;               // the file this came from
   std::string municipality_code;  // e.g. "GM0363"; starts every MsgId
   std::string municipality_name;
-  Payee debtor;                   // the managed account (beheerrekening) that pays
-  std::string store_url;          // SQLite file path or PostgreSQL connection string
+  Payee debtor;           // the managed account (beheerrekening) that pays
+  std::string store_url;  // SQLite file path or PostgreSQL connection string
   SepaConfig sepa;
   MonthPolicy month;
-  CompetenceModel competences;    // from [learning] model (default: competences.toml)
-  std::string texts_dir;          // client texts, one <language>.toml each (default: texts/)
+  CompetenceModel competences;  // from [learning] model (default: competences.toml)
+  std::string texts_dir;        // client texts, one <language>.toml each (default: texts/)
   std::string default_language = "nl";
   // Who pays into the managed account (compact IBAN -> bijstand / toeslagen), for matching the
   // bank's statements. MonthPolicy::double_debit holds the double-debit guard.

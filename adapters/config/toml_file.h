@@ -2,12 +2,12 @@
 #ifndef ONTZORG_ADAPTERS_CONFIG_TOML_FILE_H_
 #define ONTZORG_ADAPTERS_CONFIG_TOML_FILE_H_
 
+#include <toml++/toml.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include <toml++/toml.h>
 
 #include "adapters/error.h"
 
@@ -30,7 +30,10 @@ inline bool AsciiOnlyToml(const std::string& text, std::string* out, int* line, 
     const auto b = static_cast<unsigned char>(text[i]);
     if (b >= 0x80) {
       // Decode one UTF-8 sequence, strictly.
-      size_t n = b >= 0xF0 && b <= 0xF4 ? 3 : b >= 0xE0 && b <= 0xEF ? 2 : b >= 0xC2 && b <= 0xDF ? 1 : 0;
+      size_t n = b >= 0xF0 && b <= 0xF4   ? 3
+                 : b >= 0xE0 && b <= 0xEF ? 2
+                 : b >= 0xC2 && b <= 0xDF ? 1
+                                          : 0;
       char32_t cp = n == 3 ? (b & 0x07u) : n == 2 ? (b & 0x0Fu) : (b & 0x1Fu);
       bool ok = n > 0;
       for (size_t k = 1; ok && k <= n; ++k) {
@@ -50,13 +53,15 @@ inline bool AsciiOnlyToml(const std::string& text, std::string* out, int* line, 
       }
       if (state == kBasic || state == kMultiBasic) {
         char escape[16];
-        std::snprintf(escape, sizeof escape, cp > 0xFFFF ? "\\U%08X" : "\\u%04X", static_cast<unsigned>(cp));
+        std::snprintf(escape, sizeof escape, cp > 0xFFFF ? "\\U%08X" : "\\u%04X",
+                      static_cast<unsigned>(cp));
         *out += escape;
       } else if (state == kComment) {
         *out += ' ';
       } else if (state == kPlain) {
-        *why = "a character that is not ASCII outside quotes; names and values that are text go "
-               "in double quotes";
+        *why =
+            "a character that is not ASCII outside quotes; names and values that are text go "
+            "in double quotes";
         return false;
       } else {
         *why = "a character that is not ASCII in a single-quoted string; use double quotes";

@@ -66,8 +66,9 @@ Result<CsvTable, Error> ParseCsv(const std::string& text, const std::string& fil
     }
   }
   if (const size_t bad = FirstInvalidUtf8(text, pos); bad != std::string::npos) {
-    const int at_line = 1 + static_cast<int>(std::count(text.begin(),
-                                                         text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+    const int at_line =
+        1 + static_cast<int>(
+                std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
     return Fail(ErrorCode::kBadInput, file + ":" + std::to_string(at_line) +
                                           ": not UTF-8 text (byte " + std::to_string(bad) +
                                           "); save the file as UTF-8 (in Excel: CSV UTF-8)");

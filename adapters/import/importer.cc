@@ -12,7 +12,6 @@
 namespace ontzorg {
 namespace {
 
-
 // Collects every problem of an import, each with file, line and column.
 class Problems {
  public:
@@ -29,7 +28,8 @@ class Problems {
                       " problem(s); correct them and import again:";
     const size_t shown = std::min<size_t>(lines_.size(), 200);
     for (size_t i = 0; i < shown; ++i) out += "\n  " + lines_[i];
-    if (shown < lines_.size()) out += "\n  ... and " + std::to_string(lines_.size() - shown) + " more";
+    if (shown < lines_.size())
+      out += "\n  ... and " + std::to_string(lines_.size() - shown) + " more";
     return Fail(ErrorCode::kBadInput, out);
   }
 
@@ -123,23 +123,28 @@ class RowReader {
 
 const std::map<std::string, std::vector<std::string>>& RequiredColumns() {
   static const std::map<std::string, std::vector<std::string>> kColumns = {
-      {"creditors.csv", {"id", "name", "iban", "bic", "street", "building", "postcode", "town", "country"}},
+      {"creditors.csv",
+       {"id", "name", "iban", "bic", "street", "building", "postcode", "town", "country"}},
       {"clients.csv", {"id", "bsn", "name", "household", "iban"}},
-      {"plans.csv", {"client_id", "kind", "benefit_start", "benefit_end", "extension_end",
-                     "extension_reason", "bills", "period_start", "period_end", "reason"}},
-      {"bills.csv", {"id", "client_id", "kind", "creditor_id", "amount", "schedule", "due_day",
-                     "reference_kind", "reference", "start", "end"}},
+      {"plans.csv",
+       {"client_id", "kind", "benefit_start", "benefit_end", "extension_end", "extension_reason",
+        "bills", "period_start", "period_end", "reason"}},
+      {"bills.csv",
+       {"id", "client_id", "kind", "creditor_id", "amount", "schedule", "due_day", "reference_kind",
+        "reference", "start", "end"}},
       {"benefits.csv", {"client_id", "month", "amount"}},
-      {"toeslagen.csv", {"client_id", "kind", "applied_on", "right_from", "monthly_amount",
-                         "first_payment", "paid_to"}},
-      {"receipts.csv", {"id", "client_id", "kind", "received_on", "amount", "covers_from",
-                        "covers_to", "landed_on"}},
+      {"toeslagen.csv",
+       {"client_id", "kind", "applied_on", "right_from", "monthly_amount", "first_payment",
+        "paid_to"}},
+      {"receipts.csv",
+       {"id", "client_id", "kind", "received_on", "amount", "covers_from", "covers_to",
+        "landed_on"}},
       {"assessments.csv", {"id", "client_id", "assessed_on", "assessed_by", "note", "levels"}},
-      {"handovers.csv", {"id", "client_id", "bill_id", "state", "from", "reason", "decided_by",
-                         "decided_on"}},
+      {"handovers.csv",
+       {"id", "client_id", "bill_id", "state", "from", "reason", "decided_by", "decided_on"}},
       {"direct_debits.csv", {"bill_id", "status", "on", "confirmed_by"}},
-      {"confirmations.csv", {"client_id", "bill_id", "period", "paid", "confirmed_by",
-                             "confirmed_on"}},
+      {"confirmations.csv",
+       {"client_id", "bill_id", "period", "paid", "confirmed_by", "confirmed_on"}},
   };
   return kColumns;
 }
@@ -163,9 +168,10 @@ void ParseCreditor(RowReader& r, ParsedImport* out) {
   }
   c.address = {r.Get("street"), r.Get("building"), r.Get("postcode"), r.Required("town"),
                r.Required("country")};
-  if (!c.address.country.empty() && (c.address.country.size() != 2 ||
-                                     !std::isupper(static_cast<unsigned char>(c.address.country[0])) ||
-                                     !std::isupper(static_cast<unsigned char>(c.address.country[1])))) {
+  if (!c.address.country.empty() &&
+      (c.address.country.size() != 2 ||
+       !std::isupper(static_cast<unsigned char>(c.address.country[0])) ||
+       !std::isupper(static_cast<unsigned char>(c.address.country[1])))) {
     r.Bad("country", "'" + c.address.country + "' is not a 2-letter country code like NL");
   }
   const bool fresh = Claim(out, "creditor:" + c.id.value, r, "id");
@@ -230,8 +236,9 @@ void ParsePlan(RowReader& r, ParsedImport* out) {
     if (auto k = ParseBillKind(kind)) {
       p.bills.push_back(*k);
     } else {
-      r.Bad("bills", "'" + kind + "' is not one of rent, energy, water, health_insurance "
-                     "(separate several with ';')");
+      r.Bad("bills", "'" + kind +
+                         "' is not one of rent, energy, water, health_insurance "
+                         "(separate several with ';')");
     }
     start = end + 1;
   }
@@ -254,7 +261,8 @@ void ParseBill(RowReader& r, ParsedImport* out) {
   b.kind = r.Enum<BillKind>("kind", ParseBillKind, "rent, energy, water, health_insurance");
   b.creditor = {r.Id("creditor_id")};
   b.amount = r.Amount("amount", false);
-  b.schedule = r.Enum<Schedule>("schedule", ParseSchedule, "monthly, quarterly, ten_per_year, once");
+  b.schedule =
+      r.Enum<Schedule>("schedule", ParseSchedule, "monthly, quarterly, ten_per_year, once");
   const std::string day = r.Required("due_day");
   if (!day.empty()) {
     const bool digits = day.size() <= 2 && day.find_first_not_of("0123456789") == std::string::npos;
@@ -263,8 +271,9 @@ void ParseBill(RowReader& r, ParsedImport* out) {
   }
   const std::string ref = r.Get("reference");
   const std::string ref_kind = r.Get("reference_kind");
-  b.reference.kind = ref_kind.empty() ? GuessReferenceKind(ref)
-                                      : ParseReferenceKind(ref_kind).value_or(ReferenceKind::kFreeText);
+  b.reference.kind = ref_kind.empty()
+                         ? GuessReferenceKind(ref)
+                         : ParseReferenceKind(ref_kind).value_or(ReferenceKind::kFreeText);
   if (!ref_kind.empty() && !ParseReferenceKind(ref_kind)) {
     r.Bad("reference_kind", "'" + ref_kind + "' is not one of betalingskenmerk, rf, text");
   } else if (!ref.empty()) {
@@ -304,16 +313,18 @@ std::optional<YearMonth> OptMonth(RowReader& r, const std::string& col) {
 }
 
 constexpr const char* kIncomeKinds =
-    "rent_allowance, care_allowance, child_budget, holiday_allowance, energy_refund, creditor_refund";
+    "rent_allowance, care_allowance, child_budget, holiday_allowance, energy_refund, "
+    "creditor_refund";
 
 void ParseToeslag(RowReader& r, ParsedImport* out) {
   ToeslagExpectation e;
   e.client = {r.Id("client_id")};
   e.kind = r.Enum<IncomeKind>("kind", ParseIncomeKind, kIncomeKinds);
   if (r.ok() && !IsToeslag(e.kind)) {
-    r.Bad("kind", "'" + std::string(ToString(e.kind)) + "' is not a toeslag; expected are "
-                  "rent_allowance, care_allowance or child_budget (record other income in "
-                  "receipts.csv)");
+    r.Bad("kind", "'" + std::string(ToString(e.kind)) +
+                      "' is not a toeslag; expected are "
+                      "rent_allowance, care_allowance or child_budget (record other income in "
+                      "receipts.csv)");
   }
   e.applied_on = r.ReqDate("applied_on");
   if (r.Get("right_from").empty()) {
@@ -349,8 +360,9 @@ void ParseReceipt(RowReader& r, ParsedImport* out) {
     } else if (x.covers_from && *x.covers_to < *x.covers_from) {
       r.Bad("covers_to", "lies before covers_from");
     } else if (IsToeslag(x.kind) && !x.covers_from) {
-      r.Bad("covers_from", "required for a toeslag: the months it pays for (covers_from, "
-                           "covers_to)");
+      r.Bad("covers_from",
+            "required for a toeslag: the months it pays for (covers_from, "
+            "covers_to)");
     }
   }
   if (!r.ok()) return;
@@ -377,8 +389,9 @@ void ParseAssessment(RowReader& r, const CompetenceModel* model, ParsedImport* o
   if (!levels.empty()) {
     const auto parsed = DecodeLevels(levels);
     if (!parsed) {
-      r.Bad("levels", "'" + levels + "' is not a list like overview=2;rent.pays_on_time=1 "
-                      "(levels 0-9, separated by ';')");
+      r.Bad("levels", "'" + levels +
+                          "' is not a list like overview=2;rent.pays_on_time=1 "
+                          "(levels 0-9, separated by ';')");
     } else {
       a.levels = *parsed;
     }
@@ -387,11 +400,13 @@ void ParseAssessment(RowReader& r, const CompetenceModel* model, ParsedImport* o
     for (const auto& [key, level] : a.levels) {
       bool known = std::find(model->areas.begin(), model->areas.end(), key) != model->areas.end();
       for (const auto& skill : model->skills) {
-        for (const BillKind kind : skill.applies_to) known = known || key == SkillKey(kind, skill.id);
+        for (const BillKind kind : skill.applies_to)
+          known = known || key == SkillKey(kind, skill.id);
       }
       if (!known) {
-        r.Bad("levels", "'" + key + "' is not an area or skill of the competence model "
-                        "(config/competences.toml), e.g. overview or rent.pays_on_time");
+        r.Bad("levels", "'" + key +
+                            "' is not an area or skill of the competence model "
+                            "(config/competences.toml), e.g. overview or rent.pays_on_time");
       } else if (level > model->max_level) {
         r.Bad("levels", "'" + key + "=" + std::to_string(level) + "': levels go from 0 to " +
                             std::to_string(model->max_level));
@@ -462,11 +477,10 @@ void ParseDirectDebit(RowReader& r, ParsedImport* out) {
 }  // namespace
 
 const std::vector<std::string>& ImportFileNames() {
-  static const std::vector<std::string> kNames = {"creditors.csv", "clients.csv", "plans.csv",
-                                                  "bills.csv",     "benefits.csv", "toeslagen.csv",
-                                                  "receipts.csv",  "assessments.csv",
-                                                  "handovers.csv", "confirmations.csv",
-                                                  "direct_debits.csv"};
+  static const std::vector<std::string> kNames = {
+      "creditors.csv", "clients.csv",       "plans.csv",        "bills.csv",
+      "benefits.csv",  "toeslagen.csv",     "receipts.csv",     "assessments.csv",
+      "handovers.csv", "confirmations.csv", "direct_debits.csv"};
   return kNames;
 }
 
@@ -477,10 +491,11 @@ Result<ParsedImport, Error> ParseImportFiles(
   for (const auto& [name, text] : files) {
     const auto columns = RequiredColumns().find(name);
     if (columns == RequiredColumns().end()) {
-      problems.AddFile(name, "unknown file; expected creditors.csv, clients.csv, plans.csv, "
-                             "bills.csv, benefits.csv, toeslagen.csv, receipts.csv, "
-                             "assessments.csv, handovers.csv, confirmations.csv or "
-                             "direct_debits.csv");
+      problems.AddFile(name,
+                       "unknown file; expected creditors.csv, clients.csv, plans.csv, "
+                       "bills.csv, benefits.csv, toeslagen.csv, receipts.csv, "
+                       "assessments.csv, handovers.csv, confirmations.csv or "
+                       "direct_debits.csv");
       continue;
     }
     auto table = ParseCsv(text, name);
@@ -526,8 +541,8 @@ namespace {
 
 // Compares stored and imported rows field by field, through their store encoding.
 std::string Fingerprint(const Creditor& c) {
-  return c.name + "|" + c.iban.compact() + "|" + c.bic.value_or("") + "|" + c.address.street +
-         "|" + c.address.building + "|" + c.address.postcode + "|" + c.address.town + "|" +
+  return c.name + "|" + c.iban.compact() + "|" + c.bic.value_or("") + "|" + c.address.street + "|" +
+         c.address.building + "|" + c.address.postcode + "|" + c.address.town + "|" +
          c.address.country;
 }
 std::string Fingerprint(const Client& c) {
@@ -586,8 +601,9 @@ void Reconcile(const std::vector<T>& rows, const std::vector<T>& stored, KeyFn k
       ++*skipped;
     } else {
       problems->Add(parsed.where.at(prefix + key(row)), "id",
-                    "'" + key(row) + "' is already stored with other data; changing stored "
-                    "records by import is not supported (nothing was changed)");
+                    "'" + key(row) +
+                        "' is already stored with other data; changing stored "
+                        "records by import is not supported (nothing was changed)");
     }
   }
 }
@@ -652,11 +668,13 @@ Result<ImportReport, Error> CheckImport(const ParsedImport& parsed, const Import
   }
   for (const Receipt& r : in.receipts) need_client("receipt:" + r.id, r.client);
   int* skipped = &report.skipped_identical;
-  Reconcile(in.toeslagen, existing.toeslagen,
-            [](const ToeslagExpectation& e) { return e.client.value + "|" + ToString(e.kind); },
-            "toeslag:", parsed, &problems, &report.added.toeslagen, skipped);
-  Reconcile(in.receipts, existing.receipts, [](const Receipt& r) { return r.id; }, "receipt:",
-            parsed, &problems, &report.added.receipts, skipped);
+  Reconcile(
+      in.toeslagen, existing.toeslagen,
+      [](const ToeslagExpectation& e) { return e.client.value + "|" + ToString(e.kind); },
+      "toeslag:", parsed, &problems, &report.added.toeslagen, skipped);
+  Reconcile(
+      in.receipts, existing.receipts, [](const Receipt& r) { return r.id; }, "receipt:", parsed,
+      &problems, &report.added.receipts, skipped);
   // Learning records: the client must exist; a hand-over must name one of the client's bills and
   // be allowed by the plan (a statutory plan pays every bill until month six has ended).
   for (const Assessment& a : in.assessments) need_client("assessment:" + a.id, a.client);
@@ -666,8 +684,8 @@ Result<ImportReport, Error> CheckImport(const ParsedImport& parsed, const Import
   std::map<std::string, const ReliefPlan*> plans;
   for (const ReliefPlan& p : existing.plans) plans[p.client.value] = &p;
   for (const ReliefPlan& p : in.plans) plans[p.client.value] = &p;
-  const auto need_bill = [&](const std::string& key, const ClientId& client, const BillId& bill)
-      -> const Bill* {
+  const auto need_bill = [&](const std::string& key, const ClientId& client,
+                             const BillId& bill) -> const Bill* {
     const auto it = bills.find(bill.value);
     if (it == bills.end() || it->second->client != client) {
       problems.Add(parsed.where.at(key), "bill_id",
@@ -683,8 +701,9 @@ Result<ImportReport, Error> CheckImport(const ParsedImport& parsed, const Import
     const auto plan = plans.find(d.client.value);
     if (bill == nullptr) continue;
     if (plan == plans.end()) {
-      problems.Add(parsed.where.at(key), "client_id",
-                   "client '" + d.client.value + "' has no relief plan in plans.csv nor in the store");
+      problems.Add(
+          parsed.where.at(key), "client_id",
+          "client '" + d.client.value + "' has no relief plan in plans.csv nor in the store");
       continue;
     }
     if (auto allowed = CheckHandOver(*plan->second, *bill, d.state, d.from, d.reason); !allowed) {
@@ -710,29 +729,37 @@ Result<ImportReport, Error> CheckImport(const ParsedImport& parsed, const Import
       continue;
     }
     d.client = it->second->client;
-    if (stored_direct_debits.insert(d.bill.value + "|" + ToString(d.status) + "|" +
-                                    d.on.ToString() + "|" + d.confirmed_by + "|" + d.note)
+    if (stored_direct_debits
+            .insert(d.bill.value + "|" + ToString(d.status) + "|" + d.on.ToString() + "|" +
+                    d.confirmed_by + "|" + d.note)
             .second) {
       report.added.direct_debits.push_back(d);
     } else {
       ++report.skipped_identical;
     }
   }
-  Reconcile(in.assessments, existing.assessments, [](const Assessment& a) { return a.id; },
-            "assessment:", parsed, &problems, &report.added.assessments, skipped);
-  Reconcile(in.hand_overs, existing.hand_overs, [](const HandOverDecision& d) { return d.id; },
-            "handover:", parsed, &problems, &report.added.hand_overs, skipped);
-  Reconcile(in.confirmations, existing.confirmations,
-            [](const PaymentConfirmation& c) { return c.bill.value + "|" + c.period.ToString(); },
-            "confirmation:", parsed, &problems, &report.added.confirmations, skipped);
-  Reconcile(in.creditors, existing.creditors, [](const Creditor& c) { return c.id.value; },
-            "creditor:", parsed, &problems, &report.added.creditors, skipped);
-  Reconcile(in.clients, existing.clients, [](const Client& c) { return c.id.value; }, "client:",
-            parsed, &problems, &report.added.clients, skipped);
-  Reconcile(in.plans, existing.plans, [](const ReliefPlan& p) { return p.client.value; }, "plan:",
-            parsed, &problems, &report.added.plans, skipped);
-  Reconcile(in.bills, existing.bills, [](const Bill& b) { return b.id.value; }, "bill:", parsed,
-            &problems, &report.added.bills, skipped);
+  Reconcile(
+      in.assessments, existing.assessments, [](const Assessment& a) { return a.id; },
+      "assessment:", parsed, &problems, &report.added.assessments, skipped);
+  Reconcile(
+      in.hand_overs, existing.hand_overs, [](const HandOverDecision& d) { return d.id; },
+      "handover:", parsed, &problems, &report.added.hand_overs, skipped);
+  Reconcile(
+      in.confirmations, existing.confirmations,
+      [](const PaymentConfirmation& c) { return c.bill.value + "|" + c.period.ToString(); },
+      "confirmation:", parsed, &problems, &report.added.confirmations, skipped);
+  Reconcile(
+      in.creditors, existing.creditors, [](const Creditor& c) { return c.id.value; },
+      "creditor:", parsed, &problems, &report.added.creditors, skipped);
+  Reconcile(
+      in.clients, existing.clients, [](const Client& c) { return c.id.value; }, "client:", parsed,
+      &problems, &report.added.clients, skipped);
+  Reconcile(
+      in.plans, existing.plans, [](const ReliefPlan& p) { return p.client.value; }, "plan:", parsed,
+      &problems, &report.added.plans, skipped);
+  Reconcile(
+      in.bills, existing.bills, [](const Bill& b) { return b.id.value; }, "bill:", parsed,
+      &problems, &report.added.bills, skipped);
   if (!problems.empty()) return problems.Refusal();
   return report;
 }
@@ -742,7 +769,8 @@ Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store
                                             const CompetenceModel* model) {
   namespace fs = std::filesystem;
   if (!fs::is_directory(dir)) {
-    return Fail(ErrorCode::kBadInput, dir + ": not a folder; give the folder holding the CSV files");
+    return Fail(ErrorCode::kBadInput,
+                dir + ": not a folder; give the folder holding the CSV files");
   }
   std::vector<std::pair<std::string, std::string>> files;
   for (const std::string& name : ImportFileNames()) {
@@ -755,14 +783,14 @@ Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store
     files.emplace_back(name, text.str());
   }
   if (files.empty()) {
-    return Fail(ErrorCode::kBadInput, dir + ": holds none of the import files (" +
-                                            [] {
-                                              std::string names;
-                                              for (const std::string& n : ImportFileNames()) {
-                                                names += (names.empty() ? "" : ", ") + n;
-                                              }
-                                              return names;
-                                            }() + ")");
+    return Fail(
+        ErrorCode::kBadInput, dir + ": holds none of the import files (" + [] {
+          std::string names;
+          for (const std::string& n : ImportFileNames()) {
+            names += (names.empty() ? "" : ", ") + n;
+          }
+          return names;
+        }() + ")");
   }
   auto parsed = ParseImportFiles(files, model);
   if (!parsed) return Unexpected(parsed.error());

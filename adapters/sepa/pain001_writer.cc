@@ -182,8 +182,8 @@ Status<Error> CheckAll(const Pain001Header& h, const std::vector<Payment>& payme
   }
   for (size_t i = 0; i < payments.size(); ++i) {
     if (auto ok = CheckPayment(payments[i]); !ok) {
-      return Fail(ErrorCode::kInvalidOutput, "payment " + payments[i].end_to_end_id + ": " +
-                                                 Describe(ok.error()));
+      return Fail(ErrorCode::kInvalidOutput,
+                  "payment " + payments[i].end_to_end_id + ": " + Describe(ok.error()));
     }
     if (i > 0 && payments[i].execution < payments[i - 1].execution) {
       return Fail(ErrorCode::kInvalidOutput, "payments are not ordered by execution date");
@@ -224,7 +224,8 @@ Status<Error> WritePain001(const Pain001Header& h, const std::vector<Payment>& p
   return {};
 }
 
-std::vector<std::string> PmtInfIds(const std::string& msg_id, const std::vector<Payment>& payments) {
+std::vector<std::string> PmtInfIds(const std::string& msg_id,
+                                   const std::vector<Payment>& payments) {
   std::vector<std::string> out;
   int group = 0;
   for (size_t i = 0; i < payments.size(); ++i) {

@@ -32,9 +32,10 @@ Result<std::unique_ptr<XsdValidator>, Error> XsdValidator::Load(const std::strin
   const std::string path = (std::filesystem::path(schema_dir) / (message + ".xsd")).string();
   if (!std::filesystem::is_regular_file(path)) {
     return Fail(ErrorCode::kBadConfig,
-                "schema " + path + " not found: put the official ISO 20022 schemas (from "
-                "iso20022.org, message catalogue) in a folder and set [sepa] schema_dir to it; "
-                "files are never written unvalidated");
+                "schema " + path +
+                    " not found: put the official ISO 20022 schemas (from "
+                    "iso20022.org, message catalogue) in a folder and set [sepa] schema_dir to it; "
+                    "files are never written unvalidated");
   }
   auto v = std::unique_ptr<XsdValidator>(new XsdValidator());
   v->schema_path_ = path;

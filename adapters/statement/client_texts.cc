@@ -9,17 +9,41 @@ namespace {
 
 // The keys every language file must have (area and skill names fall back to their ids).
 const std::vector<std::string>& RequiredKeys() {
-  static const std::vector<std::string> kKeys = {
-      "credit.drawn", "credit.outstanding", "credit.set_off", "credit.to_recover",
-      "credit.recovered", "credit.paid_off", "credit.written_off", "credit.gift",
-      "statement.title", "statement.intro", "statement.paid_heading", "statement.paid_line",
-      "statement.nothing_paid", "statement.leefgeld_heading", "statement.leefgeld_line",
-      "statement.no_leefgeld", "statement.you_pay_heading", "statement.you_pay_line",
-      "statement.you_pay_note", "statement.loan_heading", "statement.learning_heading",
-      "statement.learning_progress", "statement.footer", "bill_kinds.rent", "bill_kinds.energy",
-      "bill_kinds.water", "bill_kinds.health_insurance", "steps.assess", "steps.learn_skill",
-      "steps.wait_for_month_six", "steps.start_practising", "steps.start_safety_net",
-      "steps.let_go", "steps.work_on_area", "steps.self_reliant"};
+  static const std::vector<std::string> kKeys = {"credit.drawn",
+                                                 "credit.outstanding",
+                                                 "credit.set_off",
+                                                 "credit.to_recover",
+                                                 "credit.recovered",
+                                                 "credit.paid_off",
+                                                 "credit.written_off",
+                                                 "credit.gift",
+                                                 "statement.title",
+                                                 "statement.intro",
+                                                 "statement.paid_heading",
+                                                 "statement.paid_line",
+                                                 "statement.nothing_paid",
+                                                 "statement.leefgeld_heading",
+                                                 "statement.leefgeld_line",
+                                                 "statement.no_leefgeld",
+                                                 "statement.you_pay_heading",
+                                                 "statement.you_pay_line",
+                                                 "statement.you_pay_note",
+                                                 "statement.loan_heading",
+                                                 "statement.learning_heading",
+                                                 "statement.learning_progress",
+                                                 "statement.footer",
+                                                 "bill_kinds.rent",
+                                                 "bill_kinds.energy",
+                                                 "bill_kinds.water",
+                                                 "bill_kinds.health_insurance",
+                                                 "steps.assess",
+                                                 "steps.learn_skill",
+                                                 "steps.wait_for_month_six",
+                                                 "steps.start_practising",
+                                                 "steps.start_safety_net",
+                                                 "steps.let_go",
+                                                 "steps.work_on_area",
+                                                 "steps.self_reliant"};
   return kKeys;
 }
 
@@ -99,8 +123,9 @@ Result<ClientTexts, Error> LoadClientTexts(const std::string& dir, const std::st
   Collect(root, "", &t.texts);
   for (const std::string& key : RequiredKeys()) {
     if (!t.texts.count(key)) {
-      return Fail(ErrorCode::kBadConfig, path + ": " + key + ": missing; every language file "
-                                                           "needs it (see nl.toml)");
+      return Fail(ErrorCode::kBadConfig, path + ": " + key +
+                                             ": missing; every language file "
+                                             "needs it (see nl.toml)");
     }
   }
   t.thousands = t.Get("format.thousands", ".");
@@ -142,7 +167,8 @@ std::vector<std::string> CreditStatementLines(const CreditMonth& c, const Bridgi
   if (c.recovered.IsPositive()) out.push_back(text("credit.recovered"));
   if (c.written_off.IsPositive()) out.push_back(text("credit.written_off"));
   if (c.after.loan.IsPositive()) out.push_back(text("credit.outstanding"));
-  const bool moved = c.set_off.IsPositive() || c.recovered.IsPositive() || c.written_off.IsPositive();
+  const bool moved =
+      c.set_off.IsPositive() || c.recovered.IsPositive() || c.written_off.IsPositive();
   if (moved && !c.after.Outstanding().IsPositive()) out.push_back(text("credit.paid_off"));
   return out;
 }

@@ -18,7 +18,7 @@ struct ClientTexts {
   std::string language;   // "Nederlands"
   std::string direction;  // "ltr" or "rtl"
   std::string thousands = ".", decimal = ",";
-  std::vector<std::string> months;  // 12 month names
+  std::vector<std::string> months;           // 12 month names
   std::map<std::string, std::string> texts;  // "credit.drawn" -> template
 
   // The text for `key`; `fallback` when the file has none (area and skill names).

@@ -20,7 +20,6 @@ std::string HtmlEscape(const std::string& text) {
 
 namespace {
 
-
 // A value that must keep its own direction inside right-to-left text: names and dates take the
 // direction of their own letters; amounts and references are always left to right ("€ 30,00").
 std::string Isolate(const std::string& text) { return "<bdi>" + HtmlEscape(text) + "</bdi>"; }
@@ -107,17 +106,17 @@ std::string NextStepText(const Checkpoint& cp, const ClientTexts& t) {
 }
 
 std::string StatementDocumentStart(const ClientTexts& t, const std::string& title) {
-  return "<!DOCTYPE html>\n<html lang=\"" + HtmlEscape(t.code) + "\" dir=\"" + HtmlEscape(t.direction) +
-         "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + HtmlEscape(title) + "</title>\n<style>" +
-         kStyle + "</style>\n</head>\n<body>\n";
+  return "<!DOCTYPE html>\n<html lang=\"" + HtmlEscape(t.code) + "\" dir=\"" +
+         HtmlEscape(t.direction) + "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
+         HtmlEscape(title) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
 }
 
 std::string StatementDocumentEnd() { return "</body>\n</html>\n"; }
 
 std::string RenderStatementHtml(const StatementData& d, const ClientTexts& t) {
   const std::string title =
-      FillText(t.Get("statement.title", "title"), {{"month", MonthForClient(d.month, t)}}) +
-      " - " + d.client.name;
+      FillText(t.Get("statement.title", "title"), {{"month", MonthForClient(d.month, t)}}) + " - " +
+      d.client.name;
   return StatementDocumentStart(t, title) + RenderStatementArticle(d, t) + StatementDocumentEnd();
 }
 
@@ -141,10 +140,11 @@ std::string RenderStatementArticle(const StatementData& d, const ClientTexts& t)
   } else {
     out += "<ul>\n";
     for (const Payment& p : d.bills_paid) {
-      out += "<li>" + Html(text("paid_line"), {{"kind", HtmlEscape(KindName(*p.bill_kind, t))},
-                                              {"amount", euro(p.amount)},
-                                              {"creditor", Isolate(p.payee.name)},
-                                              {"date", date(p.execution)}}) +
+      out += "<li>" +
+             Html(text("paid_line"), {{"kind", HtmlEscape(KindName(*p.bill_kind, t))},
+                                      {"amount", euro(p.amount)},
+                                      {"creditor", Isolate(p.payee.name)},
+                                      {"date", date(p.execution)}}) +
              "</li>\n";
     }
     out += "</ul>\n";
@@ -154,11 +154,12 @@ std::string RenderStatementArticle(const StatementData& d, const ClientTexts& t)
   if (!d.client_pays.empty()) {
     out += "<section>\n<h2>" + HtmlEscape(text("you_pay_heading")) + "</h2>\n<ul>\n";
     for (const ClientPaysBill& b : d.client_pays) {
-      out += "<li>" + Html(text("you_pay_line"), {{"kind", HtmlEscape(KindName(b.kind, t))},
-                                                 {"amount", euro(b.amount)},
-                                                 {"creditor", Isolate(b.creditor)},
-                                                 {"date", date(b.due)},
-                                                 {"reference", IsolateLtr(b.reference.value)}}) +
+      out += "<li>" +
+             Html(text("you_pay_line"), {{"kind", HtmlEscape(KindName(b.kind, t))},
+                                         {"amount", euro(b.amount)},
+                                         {"creditor", Isolate(b.creditor)},
+                                         {"date", date(b.due)},
+                                         {"reference", IsolateLtr(b.reference.value)}}) +
              "</li>\n";
     }
     out += "</ul>\n<p class=\"note\">" + HtmlEscape(text("you_pay_note")) + "</p>\n</section>\n";

@@ -22,7 +22,7 @@ struct StatementData {
   YearMonth month;
   int relief_month = 0;
   int relief_months = 0;
-  std::vector<Payment> bills_paid;   // paid for the client this month
+  std::vector<Payment> bills_paid;  // paid for the client this month
   std::optional<Payment> leefgeld;
   std::vector<ClientPaysBill> client_pays;
   CreditMonth credit;

@@ -4,12 +4,12 @@
 #ifndef ONTZORG_ADAPTERS_STORAGE_BULK_INSERT_H_
 #define ONTZORG_ADAPTERS_STORAGE_BULK_INSERT_H_
 
+#include <soci/soci.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <soci/soci.h>
 
 #include "adapters/storage/store.h"
 

@@ -1,8 +1,8 @@
 #include "adapters/storage/row_codec.h"
 
-#include "adapters/system/files.h"
-
 #include <stdexcept>
+
+#include "adapters/system/files.h"
 
 namespace ontzorg {
 
@@ -157,7 +157,8 @@ std::vector<BillKind> DecodeBillKinds(const std::string& text) {
   while (start < text.size()) {
     size_t end = text.find(',', start);
     if (end == std::string::npos) end = text.size();
-    if (auto k = ParseBillKind(std::string_view(text).substr(start, end - start))) out.push_back(*k);
+    if (auto k = ParseBillKind(std::string_view(text).substr(start, end - start)))
+      out.push_back(*k);
     start = end + 1;
   }
   return out;
@@ -238,8 +239,8 @@ std::optional<std::map<std::string, int>> DecodeLevels(const std::string& text) 
     if (end == std::string::npos) end = text.size();
     const std::string item = text.substr(start, end - start);
     const size_t eq = item.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 2 != item.size() ||
-        item[eq + 1] < '0' || item[eq + 1] > '9') {
+    if (eq == std::string::npos || eq == 0 || eq + 2 != item.size() || item[eq + 1] < '0' ||
+        item[eq + 1] > '9') {
       return std::nullopt;
     }
     out[item.substr(0, eq)] = item[eq + 1] - '0';
@@ -285,9 +286,12 @@ PaymentConfirmation DecodeConfirmation(const soci::row& r, size_t f) {
 
 DirectDebitRecord DecodeDirectDebit(const soci::row& r, size_t f) {
   return DirectDebitRecord{
-      BillId{GetText(r, f)}, ClientId{GetText(r, f + 1)},
+      BillId{GetText(r, f)},
+      ClientId{GetText(r, f + 1)},
       ParseDirectDebitStatus(GetText(r, f + 2)).value_or(DirectDebitStatus::kOverride),
-      GetDate(r, f + 3), GetText(r, f + 4), GetText(r, f + 5)};
+      GetDate(r, f + 3),
+      GetText(r, f + 4),
+      GetText(r, f + 5)};
 }
 
 std::string AuditChainHash(const std::string& prev_hash, const AuditRecord& a) {
@@ -311,8 +315,8 @@ void InsertAudit(soci::session& sql, const AuditRecord& record) {
   const long long seq = a.seq;
   sql << "INSERT INTO audit_log (seq, at, user_name, action, subject, detail, prev_hash, hash) "
          "VALUES (:s, :a, :u, :c, :j, :d, :p, :h)",
-      soci::use(seq), soci::use(a.at), soci::use(a.user), soci::use(a.action),
-      soci::use(a.subject), soci::use(a.detail), soci::use(prev), soci::use(hash);
+      soci::use(seq), soci::use(a.at), soci::use(a.user), soci::use(a.action), soci::use(a.subject),
+      soci::use(a.detail), soci::use(prev), soci::use(hash);
 }
 
 int64_t NextCounter(soci::session& sql, const std::string& name) {

@@ -3,11 +3,11 @@
 #ifndef ONTZORG_ADAPTERS_STORAGE_ROW_CODEC_H_
 #define ONTZORG_ADAPTERS_STORAGE_ROW_CODEC_H_
 
+#include <soci/soci.h>
+
 #include <map>
 #include <optional>
 #include <string>
-
-#include <soci/soci.h>
 
 #include "adapters/storage/store.h"
 #include "engine/month.h"
@@ -25,8 +25,7 @@ Date GetDate(const soci::row& r, size_t i);  // stored values were checked on th
 constexpr const char* kCreditorColumns =
     "id, name, iban, bic, street, building, postcode, town, country";
 Creditor DecodeCreditor(const soci::row& r, size_t first);
-constexpr const char* kClientColumns =
-    "id, bsn, name, household, iban, adults, children, language";
+constexpr const char* kClientColumns = "id, bsn, name, household, iban, adults, children, language";
 Client DecodeClient(const soci::row& r, size_t first);
 constexpr const char* kPlanColumns =
     "client_id, kind, benefit_start, benefit_end, extension_end, extension_reason, bills, "
@@ -51,8 +50,7 @@ Receipt DecodeReceipt(const soci::row& r, size_t first);
 constexpr const char* kWriteOffColumns =
     "id, client_id, amount_cents, reason, decided_by, decided_on";
 WriteOff DecodeWriteOff(const soci::row& r, size_t first);
-constexpr const char* kAssessmentColumns =
-    "id, client_id, assessed_on, assessed_by, note, levels";
+constexpr const char* kAssessmentColumns = "id, client_id, assessed_on, assessed_by, note, levels";
 Assessment DecodeAssessment(const soci::row& r, size_t first);
 std::string EncodeLevels(const std::map<std::string, int>& levels);  // "overview=2;rent.x=1"
 std::optional<std::map<std::string, int>> DecodeLevels(const std::string& text);

@@ -102,7 +102,8 @@ std::vector<Migration> Build() {
       "amount_cents BIGINT NOT NULL CHECK (amount_cents > 0), covers_from TEXT, covers_to TEXT, "
       "landed_on TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL)",
       "CREATE INDEX receipts_client ON receipts (client_id)",
-      "CREATE TABLE write_offs (id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES clients(id), "
+      "CREATE TABLE write_offs (id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES "
+      "clients(id), "
       "amount_cents BIGINT NOT NULL CHECK (amount_cents > 0), reason TEXT NOT NULL, "
       "decided_by TEXT NOT NULL, decided_on TEXT NOT NULL, recorded_at TEXT NOT NULL)",
       "CREATE INDEX write_offs_client ON write_offs (client_id)",
@@ -144,8 +145,11 @@ std::vector<Migration> Build() {
   // exported at most once, by key); held bills; payment states from pain.002 and camt; re-issues
   // linked to the payment they replace (at most once, by key); the client's own direct debits;
   // imported bank files and their lines, assignments by hand, and signals from the bank.
-  Migration v4{4, "users, audit log, batch and payment states, holds, direct debits, bank files",
-               {}, {}, {}};
+  Migration v4{4,
+               "users, audit log, batch and payment states, holds, direct debits, bank files",
+               {},
+               {},
+               {}};
   v4.common = {
       "ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'month'",
       "ALTER TABLE payments ADD COLUMN replaces TEXT",
@@ -174,8 +178,10 @@ std::vector<Migration> Build() {
       "payments(end_to_end_id), state TEXT NOT NULL, reason_code TEXT NOT NULL, "
       "source TEXT NOT NULL, at TEXT NOT NULL, detail TEXT NOT NULL, "
       "PRIMARY KEY (end_to_end_id, state))",
-      "CREATE TABLE direct_debits (id TEXT PRIMARY KEY, bill_id TEXT NOT NULL REFERENCES bills(id), "
-      "client_id TEXT NOT NULL REFERENCES clients(id), status TEXT NOT NULL, on_date TEXT NOT NULL, "
+      "CREATE TABLE direct_debits (id TEXT PRIMARY KEY, bill_id TEXT NOT NULL REFERENCES "
+      "bills(id), "
+      "client_id TEXT NOT NULL REFERENCES clients(id), status TEXT NOT NULL, on_date TEXT NOT "
+      "NULL, "
       "confirmed_by TEXT NOT NULL, note TEXT NOT NULL, recorded_by TEXT NOT NULL, "
       "recorded_at TEXT NOT NULL)",
       "CREATE INDEX direct_debits_client ON direct_debits (client_id)",
@@ -197,14 +203,15 @@ std::vector<Migration> Build() {
       "source TEXT NOT NULL, at TEXT NOT NULL)",
       "CREATE INDEX client_signals_client ON client_signals (client_id)",
   };
-  const std::vector<std::string> lifecycle = {"audit_log",     "batch_states", "holds",
-                                              "payment_states", "direct_debits", "bank_files",
-                                              "bank_lines",    "bank_assignments",
-                                              "client_signals"};
+  const std::vector<std::string> lifecycle = {
+      "audit_log",      "batch_states",     "holds",
+      "payment_states", "direct_debits",    "bank_files",
+      "bank_lines",     "bank_assignments", "client_signals"};
   v4.sqlite_only = SqliteAppendOnly(lifecycle);
   v4.postgresql_only = PostgresAppendOnly(lifecycle, false);
 
-  Migration v5{5, "web app: password hashes, audit log chained with SHA-256, caseloads", {}, {}, {}};
+  Migration v5{
+      5, "web app: password hashes, audit log chained with SHA-256, caseloads", {}, {}, {}};
   v5.common = {
       // scrypt hash ("scrypt$..."), empty: the user cannot log in to the web app.
       "ALTER TABLE users ADD COLUMN password_hash TEXT NOT NULL DEFAULT ''",

@@ -1,10 +1,10 @@
 #include "adapters/storage/store.h"
 
-#include <filesystem>
-
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
+
+#include <filesystem>
 
 #include "adapters/storage/row_codec.h"
 #include "adapters/storage/schema.h"
@@ -131,8 +131,8 @@ int Store::SchemaVersion() {
 Result<std::map<CreditorId, Creditor>, Error> Store::LoadCreditors() {
   try {
     std::map<CreditorId, Creditor> out;
-    soci::rowset<soci::row> rows = (sql_->prepare << "SELECT " << kCreditorColumns
-                                                   << " FROM creditors");
+    soci::rowset<soci::row> rows =
+        (sql_->prepare << "SELECT " << kCreditorColumns << " FROM creditors");
     for (const soci::row& r : rows) {
       Creditor c = DecodeCreditor(r, 0);
       out.emplace(c.id, std::move(c));

@@ -36,13 +36,13 @@ struct ImportBatch {
     Money amount;
   };
   std::vector<Benefit> benefits;
-  std::vector<ToeslagExpectation> toeslagen;  // keyed by client and kind
-  std::vector<Receipt> receipts;              // keyed by id
-  std::vector<Assessment> assessments;        // keyed by id
-  std::vector<HandOverDecision> hand_overs;   // keyed by id
+  std::vector<ToeslagExpectation> toeslagen;       // keyed by client and kind
+  std::vector<Receipt> receipts;                   // keyed by id
+  std::vector<Assessment> assessments;             // keyed by id
+  std::vector<HandOverDecision> hand_overs;        // keyed by id
   std::vector<PaymentConfirmation> confirmations;  // keyed by bill and period
   std::vector<DirectDebitRecord> direct_debits;    // history: identical rows skipped
-  std::string recorded_by = "import";         // who recorded the receipts, and when
+  std::string recorded_by = "import";              // who recorded the receipts, and when
   std::string recorded_at;
 };
 
@@ -51,7 +51,7 @@ struct CreditPosition {
   ClientId client;
   std::string name;
   Money drawn, set_off, recovered, written_off, granted;  // totals over all runs
-  Money loan, to_recover;                                  // outstanding now
+  Money loan, to_recover;                                 // outstanding now
   Money Outstanding() const { return loan + to_recover; }
 };
 
@@ -176,7 +176,7 @@ struct Changes {
   // Receipts created from bank lines: each receipt's id is the id of the line at that index.
   std::vector<std::pair<size_t, Receipt>> line_receipts;
   std::vector<AssignmentRow> assignments;
-  std::vector<Receipt> receipts;  // with their own ids (assignments by hand)
+  std::vector<Receipt> receipts;                 // with their own ids (assignments by hand)
   std::vector<DirectDebitRecord> direct_debits;  // ids allocated by Apply
   std::string recorded_by, recorded_at;          // for receipts and direct debits
 };
@@ -188,12 +188,12 @@ struct Applied {
 };
 
 struct LedgerTotals {
-  Money bank;           // bank:managed, debits minus credits
-  Money clients;        // all client:<id>, credits minus debits
-  Money lowest_client;  // the lowest single client balance
-  Money bridging;       // municipality:bridging, credits minus debits: what it has lent out
-  Money loans;          // all loan:<id> and recovery:<id>, debits minus credits
-  Money lowest_loan;    // the lowest single loan or recovery balance (never negative)
+  Money bank;                // bank:managed, debits minus credits
+  Money clients;             // all client:<id>, credits minus debits
+  Money lowest_client;       // the lowest single client balance
+  Money bridging;            // municipality:bridging, credits minus debits: what it has lent out
+  Money loans;               // all loan:<id> and recovery:<id>, debits minus credits
+  Money lowest_loan;         // the lowest single loan or recovery balance (never negative)
   Money special_assistance;  // municipality:special_assistance (gifts given)
   Money grants;              // all grant:<id>
   bool Balanced() const {
@@ -298,8 +298,8 @@ class Store {
   // fields and the previous row's hash, and no number missing.
   struct AuditVerification {
     int64_t rows = 0;
-    int64_t unchained = 0;     // rows written before schema v5, not chained
-    std::string head;          // the last row's hash: keep it elsewhere to detect a cut tail
+    int64_t unchained = 0;  // rows written before schema v5, not chained
+    std::string head;       // the last row's hash: keep it elsewhere to detect a cut tail
     std::vector<std::string> problems;  // empty: intact
   };
   Result<AuditVerification, Error> VerifyAuditLog();

@@ -1,7 +1,7 @@
 // Store: reference data (creditors, clients, plans, bills, benefits) in and out.
-#include <set>
-
 #include <soci/soci.h>
+
+#include <set>
 
 #include "adapters/storage/bulk_insert.h"
 #include "adapters/storage/row_codec.h"
@@ -17,53 +17,100 @@ std::optional<std::string> OptDate(const std::optional<Date>& d) {
 }
 
 void InsertCreditors(soci::session& sql, Backend backend, const std::vector<Creditor>& rows) {
-  BulkInsert t("creditors", {{"id", T::kText}, {"name", T::kText}, {"iban", T::kText},
-                             {"bic", T::kText}, {"street", T::kText}, {"building", T::kText},
-                             {"postcode", T::kText}, {"town", T::kText}, {"country", T::kText}});
+  BulkInsert t("creditors", {{"id", T::kText},
+                             {"name", T::kText},
+                             {"iban", T::kText},
+                             {"bic", T::kText},
+                             {"street", T::kText},
+                             {"building", T::kText},
+                             {"postcode", T::kText},
+                             {"town", T::kText},
+                             {"country", T::kText}});
   for (const Creditor& c : rows) {
-    t.Text(c.id.value).Text(c.name).Text(c.iban.compact()).OptText(c.bic).Text(c.address.street)
-        .Text(c.address.building).Text(c.address.postcode).Text(c.address.town)
+    t.Text(c.id.value)
+        .Text(c.name)
+        .Text(c.iban.compact())
+        .OptText(c.bic)
+        .Text(c.address.street)
+        .Text(c.address.building)
+        .Text(c.address.postcode)
+        .Text(c.address.town)
         .Text(c.address.country);
   }
   t.Execute(sql, backend);
 }
 
 void InsertClients(soci::session& sql, Backend backend, const std::vector<Client>& rows) {
-  BulkInsert t("clients", {{"id", T::kText}, {"bsn", T::kText}, {"name", T::kText},
-                           {"household", T::kText}, {"iban", T::kText}, {"adults", T::kInt},
-                           {"children", T::kInt}, {"language", T::kText}});
+  BulkInsert t("clients", {{"id", T::kText},
+                           {"bsn", T::kText},
+                           {"name", T::kText},
+                           {"household", T::kText},
+                           {"iban", T::kText},
+                           {"adults", T::kInt},
+                           {"children", T::kInt},
+                           {"language", T::kText}});
   for (const Client& c : rows) {
-    t.Text(c.id.value).Text(c.bsn).Text(c.name).Text(ToString(c.household))
-        .Text(c.own_iban.compact()).Int(c.adults).Int(c.children).Text(c.language);
+    t.Text(c.id.value)
+        .Text(c.bsn)
+        .Text(c.name)
+        .Text(ToString(c.household))
+        .Text(c.own_iban.compact())
+        .Int(c.adults)
+        .Int(c.children)
+        .Text(c.language);
   }
   t.Execute(sql, backend);
 }
 
 void InsertPlans(soci::session& sql, Backend backend, const std::vector<ReliefPlan>& rows) {
-  BulkInsert t("plans", {{"client_id", T::kText}, {"kind", T::kText},
-                         {"benefit_start", T::kText}, {"benefit_end", T::kText},
-                         {"extension_end", T::kText}, {"extension_reason", T::kText},
-                         {"bills", T::kText}, {"period_start", T::kText},
-                         {"period_end", T::kText}, {"reason", T::kText}});
+  BulkInsert t("plans", {{"client_id", T::kText},
+                         {"kind", T::kText},
+                         {"benefit_start", T::kText},
+                         {"benefit_end", T::kText},
+                         {"extension_end", T::kText},
+                         {"extension_reason", T::kText},
+                         {"bills", T::kText},
+                         {"period_start", T::kText},
+                         {"period_end", T::kText},
+                         {"reason", T::kText}});
   for (const ReliefPlan& p : rows) {
-    t.Text(p.client.value).Text(ToString(p.kind)).Text(p.benefit_start.ToString())
-        .OptText(OptDate(p.benefit_end)).OptText(OptDate(p.extension_end))
-        .Text(p.extension_reason).Text(EncodeBillKinds(p.bills)).OptText(OptDate(p.period_start))
-        .OptText(OptDate(p.period_end)).Text(p.reason);
+    t.Text(p.client.value)
+        .Text(ToString(p.kind))
+        .Text(p.benefit_start.ToString())
+        .OptText(OptDate(p.benefit_end))
+        .OptText(OptDate(p.extension_end))
+        .Text(p.extension_reason)
+        .Text(EncodeBillKinds(p.bills))
+        .OptText(OptDate(p.period_start))
+        .OptText(OptDate(p.period_end))
+        .Text(p.reason);
   }
   t.Execute(sql, backend);
 }
 
 void InsertBills(soci::session& sql, Backend backend, const std::vector<Bill>& rows) {
-  BulkInsert t("bills", {{"id", T::kText}, {"client_id", T::kText}, {"kind", T::kText},
-                         {"creditor_id", T::kText}, {"amount_cents", T::kInt},
-                         {"schedule", T::kText}, {"due_day", T::kInt},
-                         {"reference_kind", T::kText}, {"reference", T::kText},
-                         {"start_date", T::kText}, {"end_date", T::kText}});
+  BulkInsert t("bills", {{"id", T::kText},
+                         {"client_id", T::kText},
+                         {"kind", T::kText},
+                         {"creditor_id", T::kText},
+                         {"amount_cents", T::kInt},
+                         {"schedule", T::kText},
+                         {"due_day", T::kInt},
+                         {"reference_kind", T::kText},
+                         {"reference", T::kText},
+                         {"start_date", T::kText},
+                         {"end_date", T::kText}});
   for (const Bill& b : rows) {
-    t.Text(b.id.value).Text(b.client.value).Text(ToString(b.kind)).Text(b.creditor.value)
-        .Int(b.amount.cents()).Text(ToString(b.schedule)).Int(b.due_day)
-        .Text(ToString(b.reference.kind)).Text(b.reference.value).Text(b.start.ToString())
+    t.Text(b.id.value)
+        .Text(b.client.value)
+        .Text(ToString(b.kind))
+        .Text(b.creditor.value)
+        .Int(b.amount.cents())
+        .Text(ToString(b.schedule))
+        .Int(b.due_day)
+        .Text(ToString(b.reference.kind))
+        .Text(b.reference.value)
+        .Text(b.start.ToString())
         .OptText(OptDate(b.end));
   }
   t.Execute(sql, backend);
@@ -71,8 +118,8 @@ void InsertBills(soci::session& sql, Backend backend, const std::vector<Bill>& r
 
 void InsertBenefits(soci::session& sql, Backend backend,
                     const std::vector<ImportBatch::Benefit>& rows) {
-  BulkInsert t("benefits", {{"client_id", T::kText}, {"month", T::kText},
-                            {"amount_cents", T::kInt}});
+  BulkInsert t("benefits",
+               {{"client_id", T::kText}, {"month", T::kText}, {"amount_cents", T::kInt}});
   for (const auto& b : rows) t.Text(b.client.value).Text(b.month.ToString()).Int(b.amount.cents());
   t.Execute(sql, backend);
 }
@@ -83,64 +130,110 @@ std::optional<std::string> OptMonth(const std::optional<YearMonth>& m) {
 
 void InsertToeslagen(soci::session& sql, Backend backend,
                      const std::vector<ToeslagExpectation>& rows) {
-  BulkInsert t("toeslagen", {{"client_id", T::kText}, {"kind", T::kText},
-                             {"applied_on", T::kText}, {"right_from", T::kText},
-                             {"monthly_cents", T::kInt}, {"first_payment", T::kText},
+  BulkInsert t("toeslagen", {{"client_id", T::kText},
+                             {"kind", T::kText},
+                             {"applied_on", T::kText},
+                             {"right_from", T::kText},
+                             {"monthly_cents", T::kInt},
+                             {"first_payment", T::kText},
                              {"paid_to", T::kText}});
   for (const ToeslagExpectation& e : rows) {
-    t.Text(e.client.value).Text(ToString(e.kind)).Text(e.applied_on.ToString())
-        .Text(e.right_from.ToString()).Int(e.monthly.cents()).OptText(OptDate(e.first_payment))
+    t.Text(e.client.value)
+        .Text(ToString(e.kind))
+        .Text(e.applied_on.ToString())
+        .Text(e.right_from.ToString())
+        .Int(e.monthly.cents())
+        .OptText(OptDate(e.first_payment))
         .Text(ToString(e.paid_to));
   }
   t.Execute(sql, backend);
 }
 
 void InsertReceipts(soci::session& sql, Backend backend, const ImportBatch& batch) {
-  BulkInsert t("receipts", {{"id", T::kText}, {"client_id", T::kText}, {"kind", T::kText},
-                            {"received_on", T::kText}, {"amount_cents", T::kInt},
-                            {"covers_from", T::kText}, {"covers_to", T::kText},
-                            {"landed_on", T::kText}, {"recorded_by", T::kText},
+  BulkInsert t("receipts", {{"id", T::kText},
+                            {"client_id", T::kText},
+                            {"kind", T::kText},
+                            {"received_on", T::kText},
+                            {"amount_cents", T::kInt},
+                            {"covers_from", T::kText},
+                            {"covers_to", T::kText},
+                            {"landed_on", T::kText},
+                            {"recorded_by", T::kText},
                             {"recorded_at", T::kText}});
   for (const Receipt& r : batch.receipts) {
-    t.Text(r.id).Text(r.client.value).Text(ToString(r.kind)).Text(r.received_on.ToString())
-        .Int(r.amount.cents()).OptText(OptMonth(r.covers_from)).OptText(OptMonth(r.covers_to))
-        .Text(ToString(r.landed_on)).Text(batch.recorded_by).Text(batch.recorded_at);
+    t.Text(r.id)
+        .Text(r.client.value)
+        .Text(ToString(r.kind))
+        .Text(r.received_on.ToString())
+        .Int(r.amount.cents())
+        .OptText(OptMonth(r.covers_from))
+        .OptText(OptMonth(r.covers_to))
+        .Text(ToString(r.landed_on))
+        .Text(batch.recorded_by)
+        .Text(batch.recorded_at);
   }
   t.Execute(sql, backend);
 }
 
 void InsertLearning(soci::session& sql, Backend backend, const ImportBatch& batch) {
-  BulkInsert a("assessments", {{"id", T::kText}, {"client_id", T::kText},
-                               {"assessed_on", T::kText}, {"assessed_by", T::kText},
-                               {"note", T::kText}, {"levels", T::kText},
+  BulkInsert a("assessments", {{"id", T::kText},
+                               {"client_id", T::kText},
+                               {"assessed_on", T::kText},
+                               {"assessed_by", T::kText},
+                               {"note", T::kText},
+                               {"levels", T::kText},
                                {"recorded_at", T::kText}});
   for (const Assessment& x : batch.assessments) {
-    a.Text(x.id).Text(x.client.value).Text(x.on.ToString()).Text(x.by).Text(x.note)
-        .Text(EncodeLevels(x.levels)).Text(batch.recorded_at);
+    a.Text(x.id)
+        .Text(x.client.value)
+        .Text(x.on.ToString())
+        .Text(x.by)
+        .Text(x.note)
+        .Text(EncodeLevels(x.levels))
+        .Text(batch.recorded_at);
   }
   a.Execute(sql, backend);
-  BulkInsert h("hand_overs", {{"id", T::kText}, {"client_id", T::kText}, {"bill_id", T::kText},
-                              {"state", T::kText}, {"from_month", T::kText},
-                              {"reason", T::kText}, {"decided_by", T::kText},
-                              {"decided_on", T::kText}, {"recorded_at", T::kText}});
+  BulkInsert h("hand_overs", {{"id", T::kText},
+                              {"client_id", T::kText},
+                              {"bill_id", T::kText},
+                              {"state", T::kText},
+                              {"from_month", T::kText},
+                              {"reason", T::kText},
+                              {"decided_by", T::kText},
+                              {"decided_on", T::kText},
+                              {"recorded_at", T::kText}});
   for (const HandOverDecision& d : batch.hand_overs) {
-    h.Text(d.id).Text(d.client.value).Text(d.bill.value).Text(ToString(d.state))
-        .Text(d.from.ToString()).Text(d.reason).Text(d.by).Text(d.decided_on.ToString())
+    h.Text(d.id)
+        .Text(d.client.value)
+        .Text(d.bill.value)
+        .Text(ToString(d.state))
+        .Text(d.from.ToString())
+        .Text(d.reason)
+        .Text(d.by)
+        .Text(d.decided_on.ToString())
         .Text(batch.recorded_at);
   }
   h.Execute(sql, backend);
-  BulkInsert c("confirmations", {{"client_id", T::kText}, {"bill_id", T::kText},
-                                 {"period", T::kText}, {"paid", T::kInt},
-                                 {"confirmed_by", T::kText}, {"confirmed_on", T::kText},
+  BulkInsert c("confirmations", {{"client_id", T::kText},
+                                 {"bill_id", T::kText},
+                                 {"period", T::kText},
+                                 {"paid", T::kInt},
+                                 {"confirmed_by", T::kText},
+                                 {"confirmed_on", T::kText},
                                  {"recorded_at", T::kText}});
   for (const PaymentConfirmation& x : batch.confirmations) {
-    c.Text(x.client.value).Text(x.bill.value).Text(x.period.ToString()).Int(x.paid ? 1 : 0)
-        .Text(x.by).Text(x.on.ToString()).Text(batch.recorded_at);
+    c.Text(x.client.value)
+        .Text(x.bill.value)
+        .Text(x.period.ToString())
+        .Int(x.paid ? 1 : 0)
+        .Text(x.by)
+        .Text(x.on.ToString())
+        .Text(batch.recorded_at);
   }
   c.Execute(sql, backend);
   for (const DirectDebitRecord& d : batch.direct_debits) {
-    const std::string id = "DD" + std::to_string(NextCounter(sql, "direct_debit")), status = ToString(d.status),
-                      on = d.on.ToString();
+    const std::string id = "DD" + std::to_string(NextCounter(sql, "direct_debit")),
+                      status = ToString(d.status), on = d.on.ToString();
     sql << "INSERT INTO direct_debits (id, bill_id, client_id, status, on_date, confirmed_by, "
            "note, recorded_by, recorded_at) VALUES (:i, :b, :c, :s, :o, :f, :n, :r, :a)",
         soci::use(id), soci::use(d.bill.value), soci::use(d.client.value), soci::use(status),
@@ -161,9 +254,9 @@ Result<ImportBatch, Error> Store::LoadExisting(const ImportBatch& batch) {
     }
     if (!batch.clients.empty() || !batch.plans.empty() || !batch.bills.empty() ||
         !batch.benefits.empty() || !batch.toeslagen.empty() || !batch.receipts.empty() ||
-        !batch.assessments.empty() || !batch.hand_overs.empty() ||
-        !batch.confirmations.empty()) {
-      soci::rowset<soci::row> rows = (sql_->prepare << "SELECT " << kClientColumns << " FROM clients");
+        !batch.assessments.empty() || !batch.hand_overs.empty() || !batch.confirmations.empty()) {
+      soci::rowset<soci::row> rows =
+          (sql_->prepare << "SELECT " << kClientColumns << " FROM clients");
       for (const soci::row& r : rows) out.clients.push_back(DecodeClient(r, 0));
     }
     if (!batch.plans.empty() || !batch.hand_overs.empty()) {
@@ -212,8 +305,8 @@ Result<ImportBatch, Error> Store::LoadExisting(const ImportBatch& batch) {
           (sql_->prepare << "SELECT client_id, amount_cents FROM benefits WHERE month = :m",
            soci::use(m));
       for (const soci::row& r : rows) {
-        out.benefits.push_back({ClientId{GetText(r, 0)}, YearMonth::Parse(m).value(),
-                                Money::FromCents(GetInt(r, 1))});
+        out.benefits.push_back(
+            {ClientId{GetText(r, 0)}, YearMonth::Parse(m).value(), Money::FromCents(GetInt(r, 1))});
       }
     }
     return out;
@@ -250,9 +343,12 @@ std::optional<AuditRecord> ImportAudit(const ImportBatch& b) {
   const bool one_client = b.creditors.empty() && b.clients.empty() && b.plans.empty() &&
                           b.bills.empty() && b.benefits.empty() && b.toeslagen.empty() &&
                           b.direct_debits.empty() && clients.size() == 1;
-  return AuditRecord{0, b.recorded_at, b.recorded_by.empty() ? "import" : b.recorded_by,
+  return AuditRecord{0,
+                     b.recorded_at,
+                     b.recorded_by.empty() ? "import" : b.recorded_by,
                      one_client ? "client.recorded" : "import",
-                     one_client ? "client:" + *clients.begin() : "import", detail};
+                     one_client ? "client:" + *clients.begin() : "import",
+                     detail};
 }
 }  // namespace
 
@@ -271,7 +367,8 @@ Status<Error> Store::Insert(const ImportBatch& batch) {
     tx.commit();
     return {};
   } catch (const std::exception& e) {
-    return Fail(ErrorCode::kStorage, std::string("import not stored (nothing changed): ") + e.what());
+    return Fail(ErrorCode::kStorage,
+                std::string("import not stored (nothing changed): ") + e.what());
   }
 }
 

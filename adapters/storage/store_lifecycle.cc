@@ -20,9 +20,9 @@ Unexpected<Error> Failed(const std::string& what, const std::exception& e) {
 template <typename F>
 void ForEachSlice(const std::vector<std::string>& ids, size_t slice, F f) {
   for (size_t i = 0; i < ids.size(); i += slice) {
-    f(std::vector<std::string>(ids.begin() + static_cast<std::ptrdiff_t>(i),
-                               ids.begin() + static_cast<std::ptrdiff_t>(
-                                                 std::min(ids.size(), i + slice))));
+    f(std::vector<std::string>(
+        ids.begin() + static_cast<std::ptrdiff_t>(i),
+        ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), i + slice))));
   }
 }
 
@@ -79,7 +79,6 @@ constexpr const char* kLineColumns =
     "l.id, l.dedup_key, l.statement_id, l.account, l.line, l.booked_on, l.amount_cents, "
     "l.money_in, l.kind, l.client_id, l.payments, l.reason_code, l.counterparty, l.remittance, "
     "l.detail, a.kind";
-
 
 void InsertReceipt(soci::session& sql, const Receipt& r, const std::string& by,
                    const std::string& at) {
@@ -216,15 +215,16 @@ Status<Error> Store::AssignCaseload(
       }
       *sql_ << "SELECT role FROM users WHERE name = :n", soci::use(coach), soci::into(role, ind);
       if (!sql_->got_data() || role != "coach") {
-        return Fail(ErrorCode::kBadInput, "'" + coach + "' is not a registered coach (ontzorg "
-                                          "user add --role coach); nothing changed");
+        return Fail(ErrorCode::kBadInput, "'" + coach +
+                                              "' is not a registered coach (ontzorg "
+                                              "user add --role coach); nothing changed");
       }
       const long long seq = NextCounter(*sql_, "caseload");
       *sql_ << "INSERT INTO caseload (seq, client_id, coach, assigned_by, assigned_at) VALUES "
                "(:s, :c, :k, :b, :a)",
           soci::use(seq), soci::use(client.value), soci::use(coach), soci::use(by), soci::use(at);
-      InsertAudit(*sql_, {0, at, by, "caseload.assigned", "client:" + client.value,
-                          "coach " + coach});
+      InsertAudit(*sql_,
+                  {0, at, by, "caseload.assigned", "client:" + client.value, "coach " + coach});
     }
     tx.commit();
     return {};
@@ -268,8 +268,8 @@ Result<Store::AuditVerification, Error> Store::VerifyAuditLog() {
         (sql_->prepare << "SELECT seq, at, user_name, action, subject, detail, prev_hash, hash "
                           "FROM audit_log ORDER BY seq");
     for (const soci::row& r : rows) {
-      AuditRecord a{GetInt(r, 0), GetText(r, 1), GetText(r, 2), GetText(r, 3), GetText(r, 4),
-                    GetText(r, 5)};
+      AuditRecord a{GetInt(r, 0),  GetText(r, 1), GetText(r, 2),
+                    GetText(r, 3), GetText(r, 4), GetText(r, 5)};
       const std::string stored_prev = GetText(r, 6), stored = GetText(r, 7);
       ++v.rows;
       const std::string where = "audit row " + std::to_string(a.seq) + " (" + a.at + " " +
@@ -335,8 +335,9 @@ Result<std::vector<BatchRecord>, Error> Store::Batches() {
                           "amount_cents FROM runs WHERE payments > 0 ORDER BY id");
     for (const soci::row& r : runs) {
       BatchRecord b;
-      b.run = {GetInt(r, 0), YearMonth::Parse(GetText(r, 1)).value(), GetDate(r, 2),
-               GetText(r, 3), GetText(r, 4), GetText(r, 5)};
+      b.run = {GetInt(r, 0),  YearMonth::Parse(GetText(r, 1)).value(),
+               GetDate(r, 2), GetText(r, 3),
+               GetText(r, 4), GetText(r, 5)};
       b.payments = GetInt(r, 6);
       b.amount = Money::FromCents(GetInt(r, 7));
       index[b.run.id] = out.size();
@@ -348,8 +349,8 @@ Result<std::vector<BatchRecord>, Error> Store::Batches() {
     for (const soci::row& r : states) {
       const auto it = index.find(GetInt(r, 0));
       if (it == index.end()) continue;
-      out[it->second].states.push_back({GetText(r, 1), GetText(r, 2), GetText(r, 3),
-                                        GetText(r, 4)});
+      out[it->second].states.push_back(
+          {GetText(r, 1), GetText(r, 2), GetText(r, 3), GetText(r, 4)});
     }
     for (BatchRecord& b : out) {  // same second: the lifecycle's own order
       const auto rank = [](const std::string& s) {
@@ -442,8 +443,7 @@ Result<std::vector<Store::SentRecord>, Error> Store::PaymentsOfBill(const BillId
 Result<std::optional<std::string>, Error> Store::ReplacementOf(const std::string& key) {
   try {
     soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT end_to_end_id FROM payments WHERE replaces = :k",
-         soci::use(key));
+        (sql_->prepare << "SELECT end_to_end_id FROM payments WHERE replaces = :k", soci::use(key));
     for (const soci::row& r : rows) return std::optional<std::string>(GetText(r, 0));
     return std::optional<std::string>();
   } catch (const std::exception& e) {
@@ -461,8 +461,8 @@ Result<std::vector<PaymentStateRow>, Error> Store::PaymentStates(
                             "payment_states WHERE end_to_end_id IN "
                          << InList(slice) << " ORDER BY at, end_to_end_id");
       for (const soci::row& r : rows) {
-        out.push_back({GetText(r, 0), GetText(r, 1), GetText(r, 2), GetText(r, 3),
-                       GetText(r, 4), GetText(r, 5)});
+        out.push_back({GetText(r, 0), GetText(r, 1), GetText(r, 2), GetText(r, 3), GetText(r, 4),
+                       GetText(r, 5)});
       }
     });
     return out;
@@ -621,10 +621,10 @@ Result<std::optional<Bill>, Error> Store::FindBill(const BillId& bill) {
 Result<std::vector<Bill>, Error> Store::BillsOfCreditor(const CreditorId& creditor) {
   try {
     std::vector<Bill> out;
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT " << kBillColumns << " FROM bills WHERE creditor_id = :c "
-                          "ORDER BY id",
-         soci::use(creditor.value));
+    soci::rowset<soci::row> rows = (sql_->prepare << "SELECT " << kBillColumns
+                                                  << " FROM bills WHERE creditor_id = :c "
+                                                     "ORDER BY id",
+                                    soci::use(creditor.value));
     for (const soci::row& r : rows) out.push_back(DecodeBill(r, 0));
     return out;
   } catch (const std::exception& e) {
@@ -644,8 +644,8 @@ Result<std::set<std::string>, Error> Store::ClientIds() {
 }
 
 Result<std::vector<Client>, Error> Store::SearchClients(const std::string& query,
-                                                      const std::optional<std::string>& coach,
-                                                      int limit) {
+                                                        const std::optional<std::string>& coach,
+                                                        int limit) {
   try {
     std::string lowered;
     for (char c : query) lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -660,7 +660,8 @@ Result<std::vector<Client>, Error> Store::SearchClients(const std::string& query
     const long long n = limit;
     std::vector<Client> out;
     soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT " << kClientColumns << " FROM clients WHERE "
+        (sql_->prepare << "SELECT " << kClientColumns
+                       << " FROM clients WHERE "
                           "(LOWER(id) LIKE :p ESCAPE '!' OR LOWER(name) LIKE :c ESCAPE '!') AND "
                           "(:o = 0 OR id IN (SELECT k.client_id FROM caseload k WHERE k.coach = :k "
                           "AND k.seq = (SELECT MAX(k2.seq) FROM caseload k2 WHERE k2.client_id = "
@@ -760,10 +761,10 @@ Result<Applied, Error> Store::Apply(const Changes& c) {
                "counterparty, remittance, detail) VALUES (:i, :f, :k, :s, :a, :l, :b, :c, :m, "
                ":n, :x, :p, :r, :y, :t, :d)",
             soci::use(line_id), soci::use(id), soci::use(l.dedup_key), soci::use(l.statement_id),
-            soci::use(l.account), soci::use(line), soci::use(booked, booked_ind),
-            soci::use(cents), soci::use(in), soci::use(l.kind), soci::use(client, client_ind),
-            soci::use(l.payments), soci::use(l.reason_code), soci::use(l.counterparty),
-            soci::use(l.remittance), soci::use(l.detail);
+            soci::use(l.account), soci::use(line), soci::use(booked, booked_ind), soci::use(cents),
+            soci::use(in), soci::use(l.kind), soci::use(client, client_ind), soci::use(l.payments),
+            soci::use(l.reason_code), soci::use(l.counterparty), soci::use(l.remittance),
+            soci::use(l.detail);
       }
       for (const auto& [index, receipt] : c.line_receipts) {
         Receipt r = receipt;

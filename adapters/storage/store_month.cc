@@ -105,8 +105,10 @@ Result<std::vector<ClientCase>, Error> Store::LoadCasesWhere(YearMonth month,
       const std::string acc = std::string("'") + prefix + ":' || client_id";
       const std::string plus = credit_positive ? "credit_account" : "debit_account";
       const std::string minus = credit_positive ? "debit_account" : "credit_account";
-      return "SUM(CASE WHEN " + plus + " = " + acc + " THEN amount_cents ELSE 0 END) - SUM(CASE "
-             "WHEN " + minus + " = " + acc + " THEN amount_cents ELSE 0 END)";
+      return "SUM(CASE WHEN " + plus + " = " + acc +
+             " THEN amount_cents ELSE 0 END) - SUM(CASE "
+             "WHEN " +
+             minus + " = " + acc + " THEN amount_cents ELSE 0 END)";
     };
     soci::rowset<soci::row> balances =
         (sql.prepare << "SELECT client_id, " << net("client", true) << ", " << net("loan", false)
@@ -140,55 +142,63 @@ Result<std::vector<ClientCase>, Error> Store::LoadCasesWhere(YearMonth month,
       }
     };
     soci::rowset<soci::row> toeslagen =
-        (sql.prepare << "SELECT " << kToeslagColumns << " FROM toeslagen WHERE client_id >= :f "
+        (sql.prepare << "SELECT " << kToeslagColumns
+                     << " FROM toeslagen WHERE client_id >= :f "
                         "AND client_id <= :l ORDER BY client_id, kind",
          soci::use(first), soci::use(*last_id));
-    attach(toeslagen, [](const soci::row& r) { return DecodeToeslag(r, 0); },
-           &ClientCase::toeslagen);
+    attach(
+        toeslagen, [](const soci::row& r) { return DecodeToeslag(r, 0); }, &ClientCase::toeslagen);
     soci::rowset<soci::row> receipts =
         (sql.prepare << "SELECT r.id, r.client_id, r.kind, r.received_on, r.amount_cents, "
                         "r.covers_from, r.covers_to, r.landed_on, p.month FROM receipts r "
                         "LEFT JOIN processed p ON p.item = 'receipt:' || r.id "
                         "WHERE r.client_id >= :f AND r.client_id <= :l ORDER BY r.id",
          soci::use(first), soci::use(*last_id));
-    attach(receipts,
-           [](const soci::row& r) {
-             Receipt x = DecodeReceipt(r, 0);
-             x.processed_in = GetOptMonth(r, 8);
-             return x;
-           },
-           &ClientCase::receipts);
+    attach(
+        receipts,
+        [](const soci::row& r) {
+          Receipt x = DecodeReceipt(r, 0);
+          x.processed_in = GetOptMonth(r, 8);
+          return x;
+        },
+        &ClientCase::receipts);
     soci::rowset<soci::row> write_offs =
         (sql.prepare << "SELECT w.id, w.client_id, w.amount_cents, w.reason, w.decided_by, "
                         "w.decided_on, p.month FROM write_offs w "
                         "LEFT JOIN processed p ON p.item = 'write_off:' || w.id "
                         "WHERE w.client_id >= :f AND w.client_id <= :l ORDER BY w.id",
          soci::use(first), soci::use(*last_id));
-    attach(write_offs,
-           [](const soci::row& r) {
-             WriteOff w = DecodeWriteOff(r, 0);
-             w.processed_in = GetOptMonth(r, 6);
-             return w;
-           },
-           &ClientCase::write_offs);
+    attach(
+        write_offs,
+        [](const soci::row& r) {
+          WriteOff w = DecodeWriteOff(r, 0);
+          w.processed_in = GetOptMonth(r, 6);
+          return w;
+        },
+        &ClientCase::write_offs);
     soci::rowset<soci::row> assessments =
-        (sql.prepare << "SELECT " << kAssessmentColumns << " FROM assessments WHERE client_id "
+        (sql.prepare << "SELECT " << kAssessmentColumns
+                     << " FROM assessments WHERE client_id "
                         ">= :f AND client_id <= :l ORDER BY assessed_on, id",
          soci::use(first), soci::use(*last_id));
-    attach(assessments, [](const soci::row& r) { return DecodeAssessment(r, 0); },
-           &ClientCase::assessments);
-    soci::rowset<soci::row> hand_overs =
-        (sql.prepare << "SELECT " << kHandOverColumns << " FROM hand_overs WHERE client_id >= "
-                        ":f AND client_id <= :l ORDER BY id",
-         soci::use(first), soci::use(*last_id));
-    attach(hand_overs, [](const soci::row& r) { return DecodeHandOver(r, 0); },
-           &ClientCase::hand_overs);
+    attach(
+        assessments, [](const soci::row& r) { return DecodeAssessment(r, 0); },
+        &ClientCase::assessments);
+    soci::rowset<soci::row> hand_overs = (sql.prepare << "SELECT " << kHandOverColumns
+                                                      << " FROM hand_overs WHERE client_id >= "
+                                                         ":f AND client_id <= :l ORDER BY id",
+                                          soci::use(first), soci::use(*last_id));
+    attach(
+        hand_overs, [](const soci::row& r) { return DecodeHandOver(r, 0); },
+        &ClientCase::hand_overs);
     soci::rowset<soci::row> confirmations =
-        (sql.prepare << "SELECT " << kConfirmationColumns << " FROM confirmations WHERE "
+        (sql.prepare << "SELECT " << kConfirmationColumns
+                     << " FROM confirmations WHERE "
                         "client_id >= :f AND client_id <= :l ORDER BY bill_id, period",
          soci::use(first), soci::use(*last_id));
-    attach(confirmations, [](const soci::row& r) { return DecodeConfirmation(r, 0); },
-           &ClientCase::confirmations);
+    attach(
+        confirmations, [](const soci::row& r) { return DecodeConfirmation(r, 0); },
+        &ClientCase::confirmations);
 
     // The double-debit guard: every direct-debit record of the chunk's bills.
     soci::rowset<soci::row> direct_debits =
@@ -196,8 +206,9 @@ Result<std::vector<ClientCase>, Error> Store::LoadCasesWhere(YearMonth month,
                      << " FROM direct_debits WHERE client_id >= :f AND client_id <= :l "
                         "ORDER BY recorded_at, id",
          soci::use(first), soci::use(*last_id));
-    attach(direct_debits, [](const soci::row& r) { return DecodeDirectDebit(r, 0); },
-           &ClientCase::direct_debits);
+    attach(
+        direct_debits, [](const soci::row& r) { return DecodeDirectDebit(r, 0); },
+        &ClientCase::direct_debits);
     // Reserved money: bills held and not yet paid, and failed payments (reversed) that no
     // re-issue replaces yet.
     soci::rowset<soci::row> holds =
@@ -240,30 +251,61 @@ Result<std::vector<ClientCase>, Error> Store::LoadCasesWhere(YearMonth month,
 // The run's rows, buffered and inserted in bulk.
 struct Store::MonthWriter::Buffers {
   using T = BulkInsert::Type;
-  BulkInsert entries{"entries", {{"key", T::kText}, {"client_id", T::kText}, {"month", T::kText},
-                                 {"kind", T::kText}, {"booked_on", T::kText}, {"run_id", T::kInt},
-                                 {"debit_account", T::kText}, {"credit_account", T::kText},
-                                 {"amount_cents", T::kInt}}};
+  BulkInsert entries{"entries",
+                     {{"key", T::kText},
+                      {"client_id", T::kText},
+                      {"month", T::kText},
+                      {"kind", T::kText},
+                      {"booked_on", T::kText},
+                      {"run_id", T::kInt},
+                      {"debit_account", T::kText},
+                      {"credit_account", T::kText},
+                      {"amount_cents", T::kInt}}};
   BulkInsert payments{"payments",
-                      {{"key", T::kText}, {"end_to_end_id", T::kText}, {"client_id", T::kText},
-                       {"purpose", T::kText}, {"bill_id", T::kText}, {"bill_kind", T::kText},
-                       {"month", T::kText}, {"amount_cents", T::kInt}, {"due_date", T::kText},
-                       {"execution_date", T::kText}, {"late", T::kInt}, {"payee_name", T::kText},
-                       {"payee_iban", T::kText}, {"payee_bic", T::kText},
-                       {"payee_street", T::kText}, {"payee_building", T::kText},
-                       {"payee_postcode", T::kText}, {"payee_town", T::kText},
-                       {"payee_country", T::kText}, {"remittance_kind", T::kText},
-                       {"remittance", T::kText}, {"file_id", T::kInt}, {"run_id", T::kInt},
-                       {"replaces", T::kText}, {"double_debit_risk", T::kInt}}};
-  BulkInsert holds{"holds", {{"key", T::kText}, {"client_id", T::kText}, {"bill_id", T::kText},
-                             {"bill_kind", T::kText}, {"period", T::kText},
-                             {"amount_cents", T::kInt}, {"due_date", T::kText},
-                             {"run_id", T::kInt}}};
-  BulkInsert findings{"findings", {{"run_id", T::kInt}, {"client_id", T::kText},
-                                   {"code", T::kText}, {"bill_id", T::kText},
-                                   {"amount_cents", T::kInt}, {"detail", T::kText}}};
-  BulkInsert processed{"processed", {{"item", T::kText}, {"client_id", T::kText},
-                                     {"run_id", T::kInt}, {"month", T::kText}}};
+                      {{"key", T::kText},
+                       {"end_to_end_id", T::kText},
+                       {"client_id", T::kText},
+                       {"purpose", T::kText},
+                       {"bill_id", T::kText},
+                       {"bill_kind", T::kText},
+                       {"month", T::kText},
+                       {"amount_cents", T::kInt},
+                       {"due_date", T::kText},
+                       {"execution_date", T::kText},
+                       {"late", T::kInt},
+                       {"payee_name", T::kText},
+                       {"payee_iban", T::kText},
+                       {"payee_bic", T::kText},
+                       {"payee_street", T::kText},
+                       {"payee_building", T::kText},
+                       {"payee_postcode", T::kText},
+                       {"payee_town", T::kText},
+                       {"payee_country", T::kText},
+                       {"remittance_kind", T::kText},
+                       {"remittance", T::kText},
+                       {"file_id", T::kInt},
+                       {"run_id", T::kInt},
+                       {"replaces", T::kText},
+                       {"double_debit_risk", T::kInt}}};
+  BulkInsert holds{"holds",
+                   {{"key", T::kText},
+                    {"client_id", T::kText},
+                    {"bill_id", T::kText},
+                    {"bill_kind", T::kText},
+                    {"period", T::kText},
+                    {"amount_cents", T::kInt},
+                    {"due_date", T::kText},
+                    {"run_id", T::kInt}}};
+  BulkInsert findings{"findings",
+                      {{"run_id", T::kInt},
+                       {"client_id", T::kText},
+                       {"code", T::kText},
+                       {"bill_id", T::kText},
+                       {"amount_cents", T::kInt},
+                       {"detail", T::kText}}};
+  BulkInsert processed{
+      "processed",
+      {{"item", T::kText}, {"client_id", T::kText}, {"run_id", T::kInt}, {"month", T::kText}}};
   size_t rows() const {
     return entries.rows() + payments.rows() + findings.rows() + processed.rows() + holds.rows();
   }
@@ -278,8 +320,8 @@ Result<std::unique_ptr<Store::MonthWriter>, Error> Store::BeginMonth(const RunRe
     const std::string month = run.month.ToString(), date = run.run_date.ToString();
     *sql_ << "INSERT INTO runs (id, month, run_date, started_at, user_name, clients, payments, "
              "amount_cents, kind) VALUES (:i, :m, :d, :s, :u, 0, 0, 0, :k)",
-        soci::use(writer->run_.id), soci::use(month), soci::use(date),
-        soci::use(run.started_at), soci::use(run.user), soci::use(run.kind);
+        soci::use(writer->run_.id), soci::use(month), soci::use(date), soci::use(run.started_at),
+        soci::use(run.user), soci::use(run.kind);
     return writer;
   } catch (const std::exception& e) {
     return Fail(ErrorCode::kStorage, std::string("cannot start the run: ") + e.what());
@@ -312,13 +354,20 @@ Result<int64_t, Error> Store::MonthWriter::NextId(const char* counter) {
   }
 }
 
-Status<Error> Store::MonthWriter::Add(const ClientMonth& month, const std::vector<Finding>& findings,
-                                      int max_per_file, const std::string& municipality_code,
+Status<Error> Store::MonthWriter::Add(const ClientMonth& month,
+                                      const std::vector<Finding>& findings, int max_per_file,
+                                      const std::string& municipality_code,
                                       const std::string& format) {
   Buffers& b = *buf_;
   for (const Entry& e : month.entries) {
-    b.entries.Text(e.key).Text(e.client.value).Text(e.month.ToString()).Text(ToString(e.kind))
-        .Text(e.booked_on.ToString()).Int(run_.id).Text(e.debit_account).Text(e.credit_account)
+    b.entries.Text(e.key)
+        .Text(e.client.value)
+        .Text(e.month.ToString())
+        .Text(ToString(e.kind))
+        .Text(e.booked_on.ToString())
+        .Int(run_.id)
+        .Text(e.debit_account)
+        .Text(e.credit_account)
         .Int(e.amount.cents());
   }
   for (const Payment& p : month.payments) {
@@ -355,27 +404,51 @@ Status<Error> Store::MonthWriter::Add(const ClientMonth& month, const std::vecto
     const auto part = [&](std::string Address::*field) {
       return a ? std::optional<std::string>((*a).*field) : std::nullopt;
     };
-    b.payments.Text(p.key).Text(p.end_to_end_id).Text(p.client.value).Text(ToString(p.purpose))
+    b.payments.Text(p.key)
+        .Text(p.end_to_end_id)
+        .Text(p.client.value)
+        .Text(ToString(p.purpose))
         .OptText(p.bill ? std::optional<std::string>(p.bill->value) : std::nullopt)
         .OptText(p.bill_kind ? std::optional<std::string>(ToString(*p.bill_kind)) : std::nullopt)
-        .Text(p.period.ToString()).Int(p.amount.cents()).Text(p.due.ToString())
-        .Text(p.execution.ToString()).Int(p.late ? 1 : 0).Text(p.payee.name)
-        .Text(p.payee.iban.compact()).OptText(p.payee.bic).OptText(part(&Address::street))
-        .OptText(part(&Address::building)).OptText(part(&Address::postcode))
-        .OptText(part(&Address::town)).OptText(part(&Address::country))
-        .Text(ToString(p.remittance.kind)).Text(p.remittance.value).Int(open_file_->id)
-        .Int(run_.id).OptText(p.replaces).Int(p.double_debit_risk ? 1 : 0);
+        .Text(p.period.ToString())
+        .Int(p.amount.cents())
+        .Text(p.due.ToString())
+        .Text(p.execution.ToString())
+        .Int(p.late ? 1 : 0)
+        .Text(p.payee.name)
+        .Text(p.payee.iban.compact())
+        .OptText(p.payee.bic)
+        .OptText(part(&Address::street))
+        .OptText(part(&Address::building))
+        .OptText(part(&Address::postcode))
+        .OptText(part(&Address::town))
+        .OptText(part(&Address::country))
+        .Text(ToString(p.remittance.kind))
+        .Text(p.remittance.value)
+        .Int(open_file_->id)
+        .Int(run_.id)
+        .OptText(p.replaces)
+        .Int(p.double_debit_risk ? 1 : 0);
   }
   for (const HeldBill& h : month.holds) {
-    b.holds.Text(HoldKey(month.client, h)).Text(month.client.value).Text(h.bill.value)
-        .Text(ToString(h.kind)).Text(h.period.ToString()).Int(h.amount.cents())
-        .Text(h.due.ToString()).Int(run_.id);
+    b.holds.Text(HoldKey(month.client, h))
+        .Text(month.client.value)
+        .Text(h.bill.value)
+        .Text(ToString(h.kind))
+        .Text(h.period.ToString())
+        .Int(h.amount.cents())
+        .Text(h.due.ToString())
+        .Int(run_.id);
   }
   for (const std::string& item : month.processed) {
     b.processed.Text(item).Text(month.client.value).Int(run_.id).Text(month.month.ToString());
   }
   for (const Finding& f : findings) {
-    b.findings.Int(run_.id).Text(f.client.value).Text(f.code).Text(f.bill).Int(f.amount.cents())
+    b.findings.Int(run_.id)
+        .Text(f.client.value)
+        .Text(f.code)
+        .Text(f.bill)
+        .Int(f.amount.cents())
         .Text(f.detail);
   }
   if (b.rows() >= kFlushRows) return Flush();
@@ -411,9 +484,8 @@ Status<Error> Store::MonthWriter::Commit(int64_t clients, int64_t payments, Mone
     sql << "UPDATE runs SET clients = :c, payments = :p, amount_cents = :a WHERE id = :i",
         soci::use(c), soci::use(p), soci::use(a), soci::use(run_.id);
     if (p > 0) {  // a batch to approve: its first state, and the audit log
-      const std::string detail = std::to_string(p) + " payments, " +
-                                 amount.ToDecimalString() + " EUR, " + run_.kind + " " +
-                                 run_.month.ToString();
+      const std::string detail = std::to_string(p) + " payments, " + amount.ToDecimalString() +
+                                 " EUR, " + run_.kind + " " + run_.month.ToString();
       sql << "INSERT INTO batch_states (run_id, state, user_name, at, detail) VALUES (:r, "
              "'prepared', :u, :a, :d)",
           soci::use(run_.id), soci::use(run_.user), soci::use(run_.started_at), soci::use(detail);

@@ -43,7 +43,8 @@ std::tm LocalNow() {
     char end = 0;
     if (std::sscanf(fixed, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &se, &end) != 6 ||
         !Date::FromYmd(y, mo, d) || h > 23 || mi > 59 || se > 59 || h < 0 || mi < 0 || se < 0) {
-      std::fprintf(stderr, "ONTZORG_NOW='%s' is not YYYY-MM-DDThh:mm:ss; unset it or fix it\n", fixed);
+      std::fprintf(stderr, "ONTZORG_NOW='%s' is not YYYY-MM-DDThh:mm:ss; unset it or fix it\n",
+                   fixed);
       std::exit(4);
     }
     tm.tm_year = y - 1900;
@@ -94,7 +95,8 @@ std::string Sha256Hex(const std::string& data) {
 Status<Error> CommitFile(const std::string& from, const std::string& to) {
   if (auto s = Fsync(from, O_RDONLY); !s) return s;
   if (std::rename(from.c_str(), to.c_str()) != 0) {
-    return Fail(ErrorCode::kIo, "cannot rename " + from + " to " + to + ": " + std::strerror(errno));
+    return Fail(ErrorCode::kIo,
+                "cannot rename " + from + " to " + to + ": " + std::strerror(errno));
   }
   std::string dir = std::filesystem::path(to).parent_path().string();
   return Fsync(dir.empty() ? "." : dir, O_RDONLY | O_DIRECTORY);

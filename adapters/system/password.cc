@@ -77,16 +77,15 @@ Result<std::string, Error> HashPassword(const std::string& password) {
       !Scrypt(password, salt, kLogN, kR, kP, &hash)) {
     return Fail(ErrorCode::kStorage, "OpenSSL could not hash the password");
   }
-  return "scrypt$" + std::to_string(kLogN) + "$" + std::to_string(kR) + "$" +
-         std::to_string(kP) + "$" + Hex(salt.data(), salt.size()) + "$" +
-         Hex(hash.data(), hash.size());
+  return "scrypt$" + std::to_string(kLogN) + "$" + std::to_string(kR) + "$" + std::to_string(kP) +
+         "$" + Hex(salt.data(), salt.size()) + "$" + Hex(hash.data(), hash.size());
 }
 
 bool VerifyPassword(const std::string& password, const std::string& stored) {
   // scrypt$logN$r$p$salt$hash
   std::vector<std::string> parts;
   size_t from = 0;
-  for (size_t at = stored.find('$'); ; at = stored.find('$', from)) {
+  for (size_t at = stored.find('$');; at = stored.find('$', from)) {
     parts.push_back(stored.substr(from, at == std::string::npos ? std::string::npos : at - from));
     if (at == std::string::npos) break;
     from = at + 1;

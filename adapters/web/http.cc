@@ -14,7 +14,8 @@ std::string HttpRequest::Path() const {
   std::string path = target.substr(0, q);
   std::string out;
   for (size_t i = 0; i < path.size(); ++i) {  // percent-decoding only; '+' stays in a path
-    if (path[i] == '%' && i + 2 < path.size() && std::isxdigit(static_cast<unsigned char>(path[i + 1])) &&
+    if (path[i] == '%' && i + 2 < path.size() &&
+        std::isxdigit(static_cast<unsigned char>(path[i + 1])) &&
         std::isxdigit(static_cast<unsigned char>(path[i + 2]))) {
       out += static_cast<char>(std::stoi(path.substr(i + 1, 2), nullptr, 16));
       i += 2;

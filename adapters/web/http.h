@@ -11,8 +11,8 @@
 namespace ontzorg {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // path and query as sent
+  std::string method;                          // "GET", "POST", ...
+  std::string target;                          // path and query as sent
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
   std::string remote;  // the peer's address, for throttling and logs

@@ -1,5 +1,6 @@
 #include "adapters/web/server.h"
 
+#include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl.hpp>
@@ -8,8 +9,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/version.hpp>
-
-#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <thread>
@@ -67,8 +66,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void Start() {
     beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(10));
-    stream_.async_handshake(ssl::stream_base::server,
-                            beast::bind_front_handler(&Connection::OnHandshake, shared_from_this()));
+    stream_.async_handshake(
+        ssl::stream_base::server,
+        beast::bind_front_handler(&Connection::OnHandshake, shared_from_this()));
   }
 
  private:
@@ -81,8 +81,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     parser_.emplace();
     parser_->header_limit(16 * 1024);
     // The route's own limit is set once the header is read; until then the largest one.
-    parser_->body_limit(static_cast<std::uint64_t>(std::max(config_.max_body_bytes,
-                                                            config_.max_upload_bytes)));
+    parser_->body_limit(
+        static_cast<std::uint64_t>(std::max(config_.max_body_bytes, config_.max_upload_bytes)));
     beast::get_lowest_layer(stream_).expires_after(
         std::chrono::seconds(config_.request_timeout_seconds));
     http::async_read_header(stream_, buffer_, *parser_,
@@ -99,8 +99,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     const auto& req = parser_->get();
     const std::string target(req.target());
     const std::string path = target.substr(0, target.find('?'));
-    const int64_t limit = hooks_.body_limit ? hooks_.body_limit(std::string(req.method_string()), path)
-                                            : config_.max_body_bytes;
+    const int64_t limit = hooks_.body_limit
+                              ? hooks_.body_limit(std::string(req.method_string()), path)
+                              : config_.max_body_bytes;
     if (parser_->content_length() &&
         *parser_->content_length() > static_cast<std::uint64_t>(limit)) {
       // Read (and drop) a body up to 1 MiB too large before answering, so the client gets the
@@ -112,7 +113,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
       parser_->body_limit(length);
       return http::async_read(stream_, buffer_, *parser_,
                               [self = shared_from_this(), limit](beast::error_code, std::size_t) {
-                                self->Fail(413, "body larger than " + std::to_string(limit) + " bytes");
+                                self->Fail(413,
+                                           "body larger than " + std::to_string(limit) + " bytes");
                               });
     }
     parser_->body_limit(static_cast<std::uint64_t>(limit));
@@ -135,14 +137,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
                    JsonString(e.what()) + "}");
       }
     }
-    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                              started).count();
+    const auto ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
     if (hooks_.log) {
       hooks_.log("{\"event\":\"request\",\"method\":" + JsonString(request.method) +
                  ",\"path\":" + JsonString(request.target.substr(0, request.target.find('?'))) +
                  ",\"status\":" + std::to_string(response.status) + ",\"ms\":" +
-                 std::to_string(static_cast<double>(static_cast<int64_t>(ms * 1000)) / 1000.0) + ",\"remote\":" +
-                 JsonString(remote_) + "}");
+                 std::to_string(static_cast<double>(static_cast<int64_t>(ms * 1000)) / 1000.0) +
+                 ",\"remote\":" + JsonString(remote_) + "}");
     }
     Send(std::move(response), parser_->get().keep_alive());
   }
@@ -169,9 +172,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void Fail(int status, const std::string& why) {
     if (hooks_.log) {
-      hooks_.log("{\"level\":\"warning\",\"event\":\"bad_request\",\"status\":" +
-                 std::to_string(status) + ",\"reason\":" + JsonString(why) + ",\"remote\":" +
-                 JsonString(remote_) + "}");
+      hooks_.log(
+          "{\"level\":\"warning\",\"event\":\"bad_request\",\"status\":" + std::to_string(status) +
+          ",\"reason\":" + JsonString(why) + ",\"remote\":" + JsonString(remote_) + "}");
     }
     HttpResponse r{status, "text/plain; charset=utf-8", {}, ""};
     r.body = status == 413 ? "Verzoek te groot / request too large\n"
@@ -241,7 +244,8 @@ Status<Error> HttpsServer::Start() {
                                            "': cannot be used (" + ec.message() + ")");
   }
   const auto address = asio::ip::make_address(i.config.address, ec);
-  if (ec) return Fail(ErrorCode::kBadConfig, "web.address '" + i.config.address + "': " + ec.message());
+  if (ec)
+    return Fail(ErrorCode::kBadConfig, "web.address '" + i.config.address + "': " + ec.message());
   const tcp::endpoint endpoint(address, static_cast<unsigned short>(i.config.port));
   i.acceptor.emplace(i.ioc);
   i.acceptor->open(endpoint.protocol(), ec);
@@ -261,7 +265,8 @@ int HttpsServer::port() const { return impl_->port; }
 
 void HttpsServer::Run() {
   std::vector<std::thread> threads;
-  for (int t = 1; t < impl_->config.threads; ++t) threads.emplace_back([this] { impl_->ioc.run(); });
+  for (int t = 1; t < impl_->config.threads; ++t)
+    threads.emplace_back([this] { impl_->ioc.run(); });
   impl_->ioc.run();
   for (auto& t : threads) t.join();
 }

@@ -6,8 +6,8 @@
 #ifndef ONTZORG_ADAPTERS_WEB_SERVER_H_
 #define ONTZORG_ADAPTERS_WEB_SERVER_H_
 
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>

@@ -115,7 +115,7 @@ struct Ctx {
   bool api = false;
   std::map<std::string, std::string> params;
   std::multimap<std::string, std::string> form;  // form fields or query
-  json body = json::object();                   // the API's JSON body
+  json body = json::object();                    // the API's JSON body
   int64_t now = 0;
 
   std::string Field(const std::string& name) const {
@@ -130,7 +130,8 @@ struct Ctx {
 };
 
 std::string IsoAt(int64_t epoch_seconds) {
-  const Date day = Date::FromYmd(1970, 1, 1).value().AddDays(static_cast<int>(epoch_seconds / 86400));
+  const Date day =
+      Date::FromYmd(1970, 1, 1).value().AddDays(static_cast<int>(epoch_seconds / 86400));
   const int64_t s = epoch_seconds % 86400;
   char buf[16];
   std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d", static_cast<int>(s / 3600),
@@ -194,8 +195,10 @@ json Summary(Store& store, const Config& config, const Client& client, YearMonth
   j["credit_outstanding_cents"] = c.credit.Outstanding().cents();
   json bills = json::array();
   for (const BillReadiness& b : cp.bills) {
-    bills.push_back({{"bill", b.bill.value}, {"kind", ToString(b.kind)},
-                     {"state", ToString(b.state)}, {"readiness", b.readiness}});
+    bills.push_back({{"bill", b.bill.value},
+                     {"kind", ToString(b.kind)},
+                     {"state", ToString(b.state)},
+                     {"readiness", b.readiness}});
   }
   j["bills"] = bills;
   auto signals = store.ClientSignals(client.id);
@@ -212,8 +215,11 @@ Outcome Caseload(Ctx& x) {
   if (!clients) return FromError(clients.error());
   const YearMonth month = ReferenceMonth(x.store, x.now);
   Outcome o;
-  o.data = {{"month", month.ToString()}, {"query", q}, {"own_caseload", coach.has_value()},
-            {"more", clients->size() > kLimit}, {"clients", json::array()}};
+  o.data = {{"month", month.ToString()},
+            {"query", q},
+            {"own_caseload", coach.has_value()},
+            {"more", clients->size() > kLimit},
+            {"clients", json::array()}};
   for (size_t i = 0; i < clients->size() && i < kLimit; ++i) {
     o.data["clients"].push_back(Summary(x.store, x.config, (*clients)[i], month));
   }
@@ -221,9 +227,12 @@ Outcome Caseload(Ctx& x) {
 }
 
 json EntryJson(const Entry& e) {
-  return {{"key", e.key},           {"month", e.month.ToString()},
-          {"kind", ToString(e.kind)}, {"booked_on", e.booked_on.ToString()},
-          {"debit", e.debit_account}, {"credit", e.credit_account},
+  return {{"key", e.key},
+          {"month", e.month.ToString()},
+          {"kind", ToString(e.kind)},
+          {"booked_on", e.booked_on.ToString()},
+          {"debit", e.debit_account},
+          {"credit", e.credit_account},
           {"amount_cents", e.amount.cents()}};
 }
 
@@ -268,8 +277,10 @@ Outcome ClientData(Ctx& x) {
     for (const Entry* e : list) rows.push_back(EntryJson(*e));
     months.push_back({{"month", m.ToString()}, {"entries", rows}});
     const CreditMonth cm = CreditFromEntries(*entries, id, m);
-    credit.push_back({{"month", m.ToString()}, {"outstanding_cents", cm.after.Outstanding().cents()},
-                      {"drawn_cents", cm.drawn.cents()}, {"set_off_cents", cm.set_off.cents()},
+    credit.push_back({{"month", m.ToString()},
+                      {"outstanding_cents", cm.after.Outstanding().cents()},
+                      {"drawn_cents", cm.drawn.cents()},
+                      {"set_off_cents", cm.set_off.cents()},
                       {"forecast", false}});
   }
   j["ledger"] = months;
@@ -311,7 +322,8 @@ Outcome ClientData(Ctx& x) {
       for (const Receipt& r : c.receipts) {
         if (r.kind == t.kind) received += r.amount;
       }
-      toeslagen.push_back({{"kind", ToString(t.kind)}, {"applied_on", t.applied_on.ToString()},
+      toeslagen.push_back({{"kind", ToString(t.kind)},
+                           {"applied_on", t.applied_on.ToString()},
                            {"right_from", t.right_from.ToString()},
                            {"monthly_cents", t.monthly.cents()},
                            {"first_payment", t.first_payment ? t.first_payment->ToString() : ""},
@@ -319,7 +331,8 @@ Outcome ClientData(Ctx& x) {
                            {"received_cents", received.cents()}});
     }
     for (const Receipt& r : c.receipts) {
-      receipts.push_back({{"id", r.id}, {"kind", ToString(r.kind)},
+      receipts.push_back({{"id", r.id},
+                          {"kind", ToString(r.kind)},
                           {"received_on", r.received_on.ToString()},
                           {"amount_cents", r.amount.cents()},
                           {"landed_on", ToString(r.landed_on)},
@@ -328,8 +341,11 @@ Outcome ClientData(Ctx& x) {
     for (auto it = c.assessments.rbegin(); it != c.assessments.rend(); ++it) {
       json levels = json::object();
       for (const auto& [k, v] : it->levels) levels[k] = v;
-      assessments.push_back({{"id", it->id}, {"on", it->on.ToString()}, {"by", it->by},
-                             {"note", it->note}, {"levels", levels}});
+      assessments.push_back({{"id", it->id},
+                             {"on", it->on.ToString()},
+                             {"by", it->by},
+                             {"note", it->note},
+                             {"levels", levels}});
     }
     const auto hand = HandOverStates(c.plan, c.bills, c.hand_overs, c.confirmations, next);
     for (const Bill& b : c.bills) {
@@ -337,16 +353,18 @@ Outcome ClientData(Ctx& x) {
       for (const BillState& s : hand) {
         if (s.bill.value == b.id.value) state = ToString(s.state);
       }
-      bills.push_back({{"bill", b.id.value}, {"kind", ToString(b.kind)},
-                       {"creditor", b.creditor.value}, {"amount_cents", b.amount.cents()},
+      bills.push_back({{"bill", b.id.value},
+                       {"kind", ToString(b.kind)},
+                       {"creditor", b.creditor.value},
+                       {"amount_cents", b.amount.cents()},
                        {"state", state}});
     }
     auto benefits = x.store.Benefits(id);
     auto creditors = x.store.LoadCreditors();
     auto latest = x.store.LatestRun();
     if (benefits && creditors && latest) {
-      const Date run_date = *latest ? (*latest)->run_date.AddMonthsClamped(1)
-                                    : next.FirstDay().AddDays(-14);
+      const Date run_date =
+          *latest ? (*latest)->run_date.AddMonthsClamped(1) : next.FirstDay().AddDays(-14);
       for (const ForecastMonth& f :
            Forecast(c, *benefits, *creditors, x.config.month, next, run_date, 6)) {
         credit.push_back({{"month", f.month.ToString()},
@@ -354,7 +372,8 @@ Outcome ClientData(Ctx& x) {
                           {"drawn_cents", f.credit_drawn.cents()},
                           {"set_off_cents", f.credit_set_off.cents()},
                           {"leefgeld_cents", f.leefgeld.cents()},
-                          {"in_relief", f.in_relief}, {"forecast", true}});
+                          {"in_relief", f.in_relief},
+                          {"forecast", true}});
       }
     }
   }
@@ -366,8 +385,10 @@ Outcome ClientData(Ctx& x) {
   json signals = json::array();
   if (auto s = x.store.ClientSignals(id)) {
     for (const SignalRow& r : *s) {
-      signals.push_back({{"code", r.code}, {"amount_cents", r.amount.cents()},
-                         {"detail", r.detail}, {"at", r.at}});
+      signals.push_back({{"code", r.code},
+                         {"amount_cents", r.amount.cents()},
+                         {"detail", r.detail},
+                         {"at", r.at}});
     }
   }
   j["signal_list"] = signals;
@@ -377,8 +398,8 @@ Outcome ClientData(Ctx& x) {
   for (const auto& s : x.config.competences.skills) {
     for (BillKind k : s.applies_to) skills.push_back(SkillKey(k, s.id));
   }
-  j["model"] = {{"areas", areas}, {"skills", skills},
-                {"max_level", x.config.competences.max_level}};
+  j["model"] = {
+      {"areas", areas}, {"skills", skills}, {"max_level", x.config.competences.max_level}};
   return o;
 }
 
@@ -389,12 +410,13 @@ Outcome StatementPreview(Ctx& x) {
   const YearMonth month = ReferenceMonth(x.store, x.now).AddMonths(1);
   auto loaded = x.store.LoadCase(id, month);
   if (!loaded) return FromError(loaded.error());
-  if (!*loaded) return Refuse(404, "client " + id.value + " has no relief plan for " + month.ToString());
+  if (!*loaded)
+    return Refuse(404, "client " + id.value + " has no relief plan for " + month.ToString());
   auto creditors = x.store.LoadCreditors();
   if (!creditors) return FromError(creditors.error());
   auto latest = x.store.LatestRun();
-  const Date run_date = latest && *latest ? (*latest)->run_date.AddMonthsClamped(1)
-                                          : month.FirstDay().AddDays(-14);
+  const Date run_date =
+      latest && *latest ? (*latest)->run_date.AddMonthsClamped(1) : month.FirstDay().AddDays(-14);
   const ClientCase& c = **loaded;
   const auto computed = ComputeClientMonth(c, *creditors, x.config.month, month, run_date);
   if (!computed) return Refuse(404, "nothing to show for " + month.ToString());
@@ -403,14 +425,15 @@ Outcome StatementPreview(Ctx& x) {
   if (!texts) return FromError(texts.error());
   const Checkpoint cp = DeriveCheckpoint(x.config.competences, c.plan, c.client.id,
                                          computed->hand_over, c.assessments, month, run_date);
-  const StatementData data = StatementFromMonth(
-      x.config.municipality_name, c.client, *computed,
-      PolicyOn(x.config.month.bridging, month.FirstDay()), cp);
+  const StatementData data =
+      StatementFromMonth(x.config.municipality_name, c.client, *computed,
+                         PolicyOn(x.config.month.bridging, month.FirstDay()), cp);
   Outcome o;
   o.raw = RenderStatementHtml(data, *texts);
   o.raw_type = "text/html; charset=utf-8";
-  o.csp = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; "
-          "base-uri 'none'; form-action 'none'";
+  o.csp =
+      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; "
+      "base-uri 'none'; form-action 'none'";
   o.data = {{"month", month.ToString()}, {"language", texts->code}};
   return o;
 }
@@ -433,7 +456,8 @@ Outcome RecordAssessment(Ctx& x) {
       if (!v.is_number_integer() && !v.is_string()) {
         return Refuse(422, "levels." + k + ": give the level as a whole number, e.g. 2");
       }
-      levels += (levels.empty() ? "" : ";") + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+      levels +=
+          (levels.empty() ? "" : ";") + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
     }
   } else {
     for (const auto& [k, v] : x.form) {
@@ -447,8 +471,11 @@ Outcome RecordAssessment(Ctx& x) {
   if (on.empty()) on = at.substr(0, 10);
   const std::string id = StampId('A', at);
   auto added = RecordRow(x.config, x.store, "assessments.csv", "checkpoint",
-                         {{"id", id}, {"client_id", client}, {"assessed_on", on},
-                          {"assessed_by", x.page.session.user}, {"note", x.Field("note")},
+                         {{"id", id},
+                          {"client_id", client},
+                          {"assessed_on", on},
+                          {"assessed_by", x.page.session.user},
+                          {"note", x.Field("note")},
                           {"levels", levels}},
                          "", x.page.session.user, at);
   if (!added) return FromError(added.error());
@@ -464,9 +491,13 @@ Outcome RecordHandOver(Ctx& x) {
   const std::string at = IsoAt(x.now);
   const std::string id = StampId('H', at);
   auto added = RecordRow(x.config, x.store, "handovers.csv", "hand-over",
-                         {{"id", id}, {"client_id", client}, {"bill_id", x.Field("bill")},
-                          {"state", x.Field("state")}, {"from", x.Field("from")},
-                          {"reason", x.Field("reason")}, {"decided_by", x.page.session.user},
+                         {{"id", id},
+                          {"client_id", client},
+                          {"bill_id", x.Field("bill")},
+                          {"state", x.Field("state")},
+                          {"from", x.Field("from")},
+                          {"reason", x.Field("reason")},
+                          {"decided_by", x.page.session.user},
                           {"decided_on", at.substr(0, 10)}},
                          "", x.page.session.user, at);
   if (!added) return FromError(added.error());
@@ -482,10 +513,15 @@ json BatchJson(const BatchRecord& b) {
   for (const BatchState& s : b.states) {
     states.push_back({{"state", s.state}, {"user", s.user}, {"at", s.at}, {"detail", s.detail}});
   }
-  return {{"batch", b.run.id},         {"kind", b.run.kind},
-          {"month", b.run.month.ToString()}, {"run_date", b.run.run_date.ToString()},
-          {"prepared_by", b.run.user}, {"payments", b.payments},
-          {"amount_cents", b.amount.cents()}, {"state", b.State()}, {"states", states}};
+  return {{"batch", b.run.id},
+          {"kind", b.run.kind},
+          {"month", b.run.month.ToString()},
+          {"run_date", b.run.run_date.ToString()},
+          {"prepared_by", b.run.user},
+          {"payments", b.payments},
+          {"amount_cents", b.amount.cents()},
+          {"state", b.State()},
+          {"states", states}};
 }
 
 Outcome Batches(Ctx& x) {
@@ -536,16 +572,22 @@ Outcome BatchData(Ctx& x) {
   json findings = json::array();
   if (auto f = x.store.Findings(*id)) {
     for (const Finding& fi : *f) {
-      findings.push_back({{"client", fi.client.value}, {"code", fi.code}, {"bill", fi.bill},
-                          {"amount_cents", fi.amount.cents()}, {"detail", fi.detail}});
+      findings.push_back({{"client", fi.client.value},
+                          {"code", fi.code},
+                          {"bill", fi.bill},
+                          {"amount_cents", fi.amount.cents()},
+                          {"detail", fi.detail}});
     }
   }
   o.data["findings"] = findings;
   json files = json::array();
   if (auto f = x.store.Files(*id, "")) {
     for (const FileRecord& r : *f) {
-      files.push_back({{"name", r.name}, {"msg_id", r.msg_id}, {"status", r.status},
-                       {"transactions", r.tx_count}, {"amount_cents", r.ctrl_sum_cents},
+      files.push_back({{"name", r.name},
+                       {"msg_id", r.msg_id},
+                       {"status", r.status},
+                       {"transactions", r.tx_count},
+                       {"amount_cents", r.ctrl_sum_cents},
                        {"sha256", r.sha256}});
     }
   }
@@ -560,8 +602,8 @@ Outcome Prepare(Ctx& x) {
   auto run_date = Date::Parse(x.Field("run_date"));
   if (!run_date) return Refuse(422, "run_date '" + x.Field("run_date") + "': use YYYY-MM-DD");
   if (month->FirstDay().AddDays(-364) > *run_date) {
-    return Refuse(422, "month " + month->ToString() + " cannot be run on " +
-                           run_date->ToString() + ": banks take execution dates at most 364 "
+    return Refuse(422, "month " + month->ToString() + " cannot be run on " + run_date->ToString() +
+                           ": banks take execution dates at most 364 "
                            "days ahead");
   }
   const Actor me = x.Me();
@@ -615,9 +657,10 @@ Outcome Download(Ctx& x) {
     content << in.rdbuf();
     // Served only if it is still the file that was exported.
     if (!in || Sha256Hex(content.str()) != f.sha256) {
-      return Refuse(409, "file " + f.name + " on disk differs from what was exported (or is "
-                         "gone); write it again with: ontzorg rewrite --batch " +
-                         std::to_string(*id));
+      return Refuse(409, "file " + f.name +
+                             " on disk differs from what was exported (or is "
+                             "gone); write it again with: ontzorg rewrite --batch " +
+                             std::to_string(*id));
     }
     Outcome o;
     o.raw = content.str();
@@ -650,11 +693,12 @@ Outcome UploadBankFile(Ctx& x) {
   if (content.empty()) return Refuse(422, "file: choose a pain.002, camt.053 or camt.054 file");
   std::string safe;
   for (char c : std::filesystem::path(name).filename().string()) {
-    safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
+    safe +=
+        (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
   }
   if (safe.empty()) safe = "upload.xml";
-  const std::filesystem::path dir = std::filesystem::path(x.config.web.out_dir) / "uploads" /
-                                    Sha256Hex(content).substr(0, 16);
+  const std::filesystem::path dir =
+      std::filesystem::path(x.config.web.out_dir) / "uploads" / Sha256Hex(content).substr(0, 16);
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   const std::string path = (dir / safe).string();
@@ -673,9 +717,13 @@ Outcome UploadBankFile(Ctx& x) {
     return FromError({report.error().code, message});
   }
   Outcome o;
-  o.data = {{"file", safe}, {"format", report->format}, {"msg_id", report->msg_id},
-            {"already_imported", report->already_imported}, {"notes", report->notes},
-            {"statuses", report->statuses.size()}, {"lines", report->lines.size()}};
+  o.data = {{"file", safe},
+            {"format", report->format},
+            {"msg_id", report->msg_id},
+            {"already_imported", report->already_imported},
+            {"notes", report->notes},
+            {"statuses", report->statuses.size()},
+            {"lines", report->lines.size()}};
   o.redirect = "/batches?saved=" + UrlEncode(safe);
   return o;
 }
@@ -686,9 +734,12 @@ Outcome Signals(Ctx& x) {
   Outcome o;
   o.data = {{"signals", json::array()}};
   for (auto it = signals->rbegin(); it != signals->rend(); ++it) {
-    o.data["signals"].push_back({{"client", it->client.value}, {"code", it->code},
-                                 {"amount_cents", it->amount.cents()}, {"detail", it->detail},
-                                 {"source", it->source}, {"at", it->at}});
+    o.data["signals"].push_back({{"client", it->client.value},
+                                 {"code", it->code},
+                                 {"amount_cents", it->amount.cents()},
+                                 {"detail", it->detail},
+                                 {"source", it->source},
+                                 {"at", it->at}});
   }
   return o;
 }
@@ -699,10 +750,17 @@ Outcome ReconciliationData(Ctx& x) {
   Outcome o;
   json batches = json::array(), clients = json::array();
   for (const auto& b : r->batches) {
-    batches.push_back({{"batch", b.batch}, {"kind", b.kind}, {"state", b.state},
-                       {"month", b.month}, {"sent", b.sent}, {"accepted", b.accepted},
-                       {"rejected", b.rejected}, {"returned", b.returned}, {"booked", b.booked},
-                       {"cancelled", b.cancelled}, {"open", b.open},
+    batches.push_back({{"batch", b.batch},
+                       {"kind", b.kind},
+                       {"state", b.state},
+                       {"month", b.month},
+                       {"sent", b.sent},
+                       {"accepted", b.accepted},
+                       {"rejected", b.rejected},
+                       {"returned", b.returned},
+                       {"booked", b.booked},
+                       {"cancelled", b.cancelled},
+                       {"open", b.open},
                        {"sent_cents", b.sent_amount.cents()},
                        {"booked_cents", b.booked_amount.cents()},
                        {"failed_cents", b.failed_amount.cents()}});
@@ -711,14 +769,17 @@ Outcome ReconciliationData(Ctx& x) {
   for (const auto& c : r->clients) {
     if (c.difference.cents() != 0) {
       ++differences;
-      clients.push_back({{"client", c.client}, {"ledger_paid_cents", c.ledger_paid.cents()},
+      clients.push_back({{"client", c.client},
+                         {"ledger_paid_cents", c.ledger_paid.cents()},
                          {"bank_booked_cents", c.bank_booked.cents()},
                          {"in_transit_cents", c.in_transit.cents()},
                          {"difference_cents", c.difference.cents()}});
     }
   }
-  o.data = {{"batches", batches}, {"differences", clients},
-            {"clients_with_difference", differences}, {"unmatched_lines", r->unmatched_lines}};
+  o.data = {{"batches", batches},
+            {"differences", clients},
+            {"clients_with_difference", differences},
+            {"unmatched_lines", r->unmatched_lines}};
   return o;
 }
 
@@ -732,7 +793,9 @@ Outcome UsersData(Ctx& x) {
   Outcome o;
   o.data = {{"users", json::array()}};
   for (const User& u : *users) {
-    o.data["users"].push_back({{"name", u.name}, {"role", u.role}, {"full_name", u.full_name},
+    o.data["users"].push_back({{"name", u.name},
+                               {"role", u.role},
+                               {"full_name", u.full_name},
                                {"has_password", u.has_password},
                                {"caseload", caseload.count(u.name) ? caseload[u.name] : 0}});
   }
@@ -741,10 +804,11 @@ Outcome UsersData(Ctx& x) {
 
 Outcome AddUserAction(Ctx& x) {
   const std::string name = x.Field("name"), role = x.Field("role");
-  if (!IsKnownRole(role)) return Refuse(422, "role '" + role + "': use finance, coach, admin or auditor");
-  if (name.empty() || name.size() > 35 ||
-      !std::all_of(name.begin(), name.end(),
-                   [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; })) {
+  if (!IsKnownRole(role))
+    return Refuse(422, "role '" + role + "': use finance, coach, admin or auditor");
+  if (name.empty() || name.size() > 35 || !std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+      })) {
     return Refuse(422, "name '" + name + "': 1-35 letters, digits or '-'");
   }
   auto hash = HashPassword(x.Field("password"));
@@ -753,7 +817,8 @@ Outcome AddUserAction(Ctx& x) {
   if (auto s = x.store.AddUser({name, role, x.Field("full_name")}, me.user, me.at); !s) {
     return FromError(s.error());
   }
-  if (auto s = x.store.SetPasswordHash(name, *hash, me.user, me.at); !s) return FromError(s.error());
+  if (auto s = x.store.SetPasswordHash(name, *hash, me.user, me.at); !s)
+    return FromError(s.error());
   Outcome o;
   o.status = 201;
   o.data = {{"user", name}, {"role", role}};
@@ -776,8 +841,8 @@ Outcome SetPasswordAction(Ctx& x) {
 
 Outcome AssignAction(Ctx& x) {
   const Actor me = x.Me();
-  if (auto s = x.store.AssignCaseload({{ClientId{x.Field("client")}, x.Field("coach")}}, me.user,
-                                      me.at);
+  if (auto s =
+          x.store.AssignCaseload({{ClientId{x.Field("client")}, x.Field("coach")}}, me.user, me.at);
       !s) {
     return FromError(s.error());
   }
@@ -793,13 +858,20 @@ Outcome AuditData(Ctx& x) {
   auto log = x.store.AuditLog(x.Field("subject"));
   if (!log) return FromError(log.error());
   Outcome o;
-  o.data = {{"intact", verified->problems.empty()}, {"rows", verified->rows},
-            {"head", verified->head}, {"problems", verified->problems}, {"log", json::array()}};
+  o.data = {{"intact", verified->problems.empty()},
+            {"rows", verified->rows},
+            {"head", verified->head},
+            {"problems", verified->problems},
+            {"log", json::array()}};
   const size_t from = log->size() > 500 ? log->size() - 500 : 0;
   for (size_t i = log->size(); i > from; --i) {
     const AuditRecord& a = (*log)[i - 1];
-    o.data["log"].push_back({{"seq", a.seq}, {"at", a.at}, {"user", a.user},
-                             {"action", a.action}, {"subject", a.subject}, {"detail", a.detail}});
+    o.data["log"].push_back({{"seq", a.seq},
+                             {"at", a.at},
+                             {"user", a.user},
+                             {"action", a.action},
+                             {"subject", a.subject},
+                             {"detail", a.detail}});
   }
   return o;
 }
@@ -816,8 +888,8 @@ struct WebApp::Impl {
   std::vector<Route> routes;
   std::vector<RouteInfo> infos;
 
-  std::mutex mu;  // sessions and throttling
-  std::unordered_map<std::string, WebSession> sessions;  // by SHA-256 of the token
+  std::mutex mu;                                                  // sessions and throttling
+  std::unordered_map<std::string, WebSession> sessions;           // by SHA-256 of the token
   std::unordered_map<std::string, std::deque<int64_t>> failures;  // "user:x" / "addr:y"
 
   Impl(Config c, std::function<int64_t()> clk, std::function<void(const std::string&)> lg)
@@ -868,7 +940,8 @@ struct WebApp::Impl {
     if (sessions.size() > 1000) {
       for (auto it = sessions.begin(); it != sessions.end();) {
         it = now - it->second.last_seen > int64_t{config.web.session_idle_minutes} * 60
-                 ? sessions.erase(it) : std::next(it);
+                 ? sessions.erase(it)
+                 : std::next(it);
       }
     }
     sessions[Sha256Hex(token)] = s;
@@ -913,7 +986,9 @@ struct WebApp::Impl {
 namespace {
 
 HttpResponse Json(int status, const json& data) {
-  return HttpResponse{status, "application/json", {},
+  return HttpResponse{status,
+                      "application/json",
+                      {},
                       data.dump(2, ' ', false, json::error_handler_t::replace) + "\n"};
 }
 HttpResponse Redirect(const std::string& to) {
@@ -921,8 +996,8 @@ HttpResponse Redirect(const std::string& to) {
   return r;
 }
 std::string Cookie(const std::string& name, const std::string& value, int64_t max_age) {
-  return name + "=" + value + "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=" +
-         std::to_string(max_age);
+  return name + "=" + value +
+         "; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
 }
 
 }  // namespace
@@ -940,8 +1015,7 @@ HttpResponse WebApp::Impl::Finish(HttpResponse r, const std::string& csp) {
   return r;
 }
 
-HttpResponse WebApp::Impl::Login(const HttpRequest& req, PageContext& page, bool api,
-                                 int64_t now) {
+HttpResponse WebApp::Impl::Login(const HttpRequest& req, PageContext& page, bool api, int64_t now) {
   const auto cookies = ParseCookies(req.Header("cookie"));
   std::string user, password, token;
   if (api) {
@@ -963,10 +1037,12 @@ HttpResponse WebApp::Impl::Login(const HttpRequest& req, PageContext& page, bool
     token = get("login_token");
     const auto cookie = cookies.find(kLoginCookie);
     // Login CSRF: the form's token must match the cookie set with the form.
-    if (cookie == cookies.end() || token.size() != 64 || !ConstantTimeEquals(cookie->second, token)) {
+    if (cookie == cookies.end() || token.size() != 64 ||
+        !ConstantTimeEquals(cookie->second, token)) {
       HttpResponse r{403, "text/html; charset=utf-8", {}, ""};
-      r.body = web::ErrorPage(page, 403, T(page, "Het inlogformulier is verlopen. Laad de pagina opnieuw.",
-                                           "The login form has expired. Reload the page."));
+      r.body = web::ErrorPage(page, 403,
+                              T(page, "Het inlogformulier is verlopen. Laad de pagina opnieuw.",
+                                "The login form has expired. Reload the page."));
       return r;
     }
   }
@@ -975,16 +1051,18 @@ HttpResponse WebApp::Impl::Login(const HttpRequest& req, PageContext& page, bool
   const auto refuse = [&](int status, const std::string& message) {
     if (api) return Json(status, {{"error", message}});
     const std::string login_token = RandomHex(32);
-    HttpResponse r{status, "text/html; charset=utf-8", {}, web::LoginPage(page, login_token, message, user)};
+    HttpResponse r{
+        status, "text/html; charset=utf-8", {}, web::LoginPage(page, login_token, message, user)};
     r.headers.push_back({"Set-Cookie", Cookie(kLoginCookie, login_token, 3600)});
     return r;
   };
   if (wait > 0) {
     Log("login_throttled", {{"user", user}, {"remote", req.remote}});
-    HttpResponse r = refuse(429, page.en ? "Too many failed attempts. Try again in " +
-                                               std::to_string((wait + 59) / 60) + " minutes."
-                                         : "Te veel mislukte pogingen. Probeer het over " +
-                                               std::to_string((wait + 59) / 60) + " minuten opnieuw.");
+    HttpResponse r =
+        refuse(429, page.en ? "Too many failed attempts. Try again in " +
+                                  std::to_string((wait + 59) / 60) + " minutes."
+                            : "Te veel mislukte pogingen. Probeer het over " +
+                                  std::to_string((wait + 59) / 60) + " minuten opnieuw.");
     r.headers.push_back({"Retry-After", std::to_string(wait)});
     return r;
   }
@@ -1004,7 +1082,8 @@ HttpResponse WebApp::Impl::Login(const HttpRequest& req, PageContext& page, bool
   const std::string session = NewSession(**found, now);
   Log("login", {{"user", user}, {"role", (*found)->role}, {"remote", req.remote}});
   const int64_t max_age = int64_t{config.web.session_max_hours} * 3600;
-  HttpResponse r = api ? Json(200, {{"user", user}, {"role", (*found)->role},
+  HttpResponse r = api ? Json(200, {{"user", user},
+                                    {"role", (*found)->role},
                                     {"csrf_token", FindSession(session, now)->csrf}})
                        : Redirect("/");
   r.headers.push_back({"Set-Cookie", Cookie(kSessionCookie, session, max_age)});
@@ -1023,11 +1102,12 @@ HttpResponse WebApp::Impl::Handle(const HttpRequest& req) {
   const auto query = ParseForm(req.Query());
   std::vector<std::pair<std::string, std::string>> extra_headers;
   // Language: ?lang=en or ?lang=nl switches and is remembered in a cookie.
-  if (const auto lang = query.find("lang"); lang != query.end() &&
-                                            (lang->second == "en" || lang->second == "nl")) {
+  if (const auto lang = query.find("lang");
+      lang != query.end() && (lang->second == "en" || lang->second == "nl")) {
     page.en = lang->second == "en";
-    extra_headers.push_back({"Set-Cookie", "lang=" + lang->second +
-                                               "; Path=/; Secure; SameSite=Strict; Max-Age=31536000"});
+    extra_headers.push_back(
+        {"Set-Cookie",
+         "lang=" + lang->second + "; Path=/; Secure; SameSite=Strict; Max-Age=31536000"});
   } else if (const auto c = cookies.find("lang"); c != cookies.end()) {
     page.en = c->second == "en";
   } else if (api) {
@@ -1055,8 +1135,9 @@ HttpResponse WebApp::Impl::Handle(const HttpRequest& req) {
     // must not invalidate the form in the first.
     const auto existing = cookies.find(kLoginCookie);
     const bool reuse = existing != cookies.end() && existing->second.size() == 64 &&
-                       std::all_of(existing->second.begin(), existing->second.end(),
-                                   [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+                       std::all_of(existing->second.begin(), existing->second.end(), [](char c) {
+                         return std::isxdigit(static_cast<unsigned char>(c));
+                       });
     const std::string login_token = reuse ? existing->second : RandomHex(32);
     HttpResponse r{200, "text/html; charset=utf-8", {}, web::LoginPage(page, login_token, "", "")};
     r.headers.push_back({"Set-Cookie", Cookie(kLoginCookie, login_token, 3600)});
@@ -1078,7 +1159,8 @@ HttpResponse WebApp::Impl::Handle(const HttpRequest& req) {
   if (const auto saved = query.find("saved"); saved != query.end()) page.notice = saved->second;
 
   // CSRF: every request that changes something carries the session's token (a form field, or the
-  // X-CSRF-Token header for the API), and SameSite=Strict keeps the cookie off other sites' requests.
+  // X-CSRF-Token header for the API), and SameSite=Strict keeps the cookie off other sites'
+  // requests.
   const bool changes = req.method != "GET" && req.method != "HEAD";
   std::multimap<std::string, std::string> form = query;
   json body = json::object();
@@ -1095,9 +1177,10 @@ HttpResponse WebApp::Impl::Handle(const HttpRequest& req) {
         // belongs is refused, not turned into its digits (found by the malformed-input corpus).
         for (const auto& [key, value] : body.items()) {
           if (key == "levels" ? !value.is_object() : !value.is_string()) {
-            return finish(Json(422, {{"error", key + ": give " +
-                                                   (key == "levels" ? "an object of skill: level"
-                                                                    : "a text in double quotes")}}));
+            return finish(
+                Json(422, {{"error", key + ": give " +
+                                         (key == "levels" ? "an object of skill: level"
+                                                          : "a text in double quotes")}}));
           }
         }
       }
@@ -1114,10 +1197,12 @@ HttpResponse WebApp::Impl::Handle(const HttpRequest& req) {
     }
     if (!ConstantTimeEquals(sent, session->csrf)) {
       Log("csrf_refused", {{"user", session->user}, {"path", path}});
-      const std::string message = T(page, "Formulier verlopen of niet van deze site (CSRF). Laad de pagina opnieuw.",
-                                    "Form expired or not from this site (CSRF). Reload the page.");
+      const std::string message =
+          T(page, "Formulier verlopen of niet van deze site (CSRF). Laad de pagina opnieuw.",
+            "Form expired or not from this site (CSRF). Reload the page.");
       if (api) return finish(Json(403, {{"error", message}}));
-      return finish(HttpResponse{403, "text/html; charset=utf-8", {}, web::ErrorPage(page, 403, message)});
+      return finish(
+          HttpResponse{403, "text/html; charset=utf-8", {}, web::ErrorPage(page, 403, message)});
     }
   }
   if ((path == "/logout" || path == "/api/v1/session") &&
@@ -1130,8 +1215,10 @@ HttpResponse WebApp::Impl::Handle(const HttpRequest& req) {
   }
   if (path == "/" && req.method == "GET") {
     const std::string& role = session->role;
-    return finish(Redirect(role == "finance" ? "/batches" : role == "admin" ? "/admin/users"
-                           : role == "auditor" ? "/audit" : "/clients"));
+    return finish(Redirect(role == "finance"   ? "/batches"
+                           : role == "admin"   ? "/admin/users"
+                           : role == "auditor" ? "/audit"
+                                               : "/clients"));
   }
 
   // The routes.
@@ -1153,10 +1240,13 @@ HttpResponse WebApp::Impl::Handle(const HttpRequest& req) {
     path_known = true;
     if (route.info.method != req.method) continue;
     const auto refuse = [&](int status, const std::string& message) {
-      Log("refused", {{"user", session->user}, {"role", session->role}, {"path", route.info.pattern},
+      Log("refused", {{"user", session->user},
+                      {"role", session->role},
+                      {"path", route.info.pattern},
                       {"status", status}});
       if (api) return finish(Json(status, {{"error", message}}));
-      return finish(HttpResponse{status, "text/html; charset=utf-8", {}, web::ErrorPage(page, status, message)});
+      return finish(HttpResponse{
+          status, "text/html; charset=utf-8", {}, web::ErrorPage(page, status, message)});
     };
     if (!Has(route.info.roles, session->role)) {
       return refuse(403, T(page, "Uw rol (", "Your role (") + session->role +
@@ -1188,15 +1278,20 @@ HttpResponse WebApp::Impl::Handle(const HttpRequest& req) {
     }
     if (api) return finish(Json(o.status, o.data));
     if (changes) return finish(Redirect(o.redirect.empty() ? "/" : o.redirect));
-    HttpResponse r{200, "text/html; charset=utf-8", {}, route.view ? route.view(page, o.data)
-                                                                : o.data.dump(-1, ' ', false, json::error_handler_t::replace)};
+    HttpResponse r{200,
+                   "text/html; charset=utf-8",
+                   {},
+                   route.view ? route.view(page, o.data)
+                              : o.data.dump(-1, ' ', false, json::error_handler_t::replace)};
     return finish(r);
   }
   const int status = path_known ? 405 : 404;
-  const std::string message = path_known ? T(page, "Deze methode kan hier niet.", "Method not allowed here.")
-                                         : T(page, "Deze pagina bestaat niet.", "This page does not exist.");
+  const std::string message =
+      path_known ? T(page, "Deze methode kan hier niet.", "Method not allowed here.")
+                 : T(page, "Deze pagina bestaat niet.", "This page does not exist.");
   if (api) return finish(Json(status, {{"error", message}}));
-  return finish(HttpResponse{status, "text/html; charset=utf-8", {}, web::ErrorPage(page, status, message)});
+  return finish(
+      HttpResponse{status, "text/html; charset=utf-8", {}, web::ErrorPage(page, status, message)});
 }
 
 WebApp::WebApp(Config config, std::function<int64_t()> clock,
@@ -1206,7 +1301,8 @@ WebApp::WebApp(Config config, std::function<int64_t()> clock,
   const std::vector<std::string> readers = {"coach", "finance", "auditor"};
   const std::vector<std::string> money = {"finance", "auditor"};
   i.Add("GET", "/clients", "/api/v1/clients", readers, Caseload, web::CaseloadPage);
-  i.Add("GET", "/clients/{client}", "/api/v1/clients/{client}", readers, ClientData, web::ClientPage);
+  i.Add("GET", "/clients/{client}", "/api/v1/clients/{client}", readers, ClientData,
+        web::ClientPage);
   i.Add("GET", "/clients/{client}/statement", "", readers, StatementPreview);
   i.Add("POST", "/clients/{client}/checkpoints", "/api/v1/clients/{client}/checkpoints", {"coach"},
         RecordAssessment);
@@ -1215,7 +1311,8 @@ WebApp::WebApp(Config config, std::function<int64_t()> clock,
   i.Add("GET", "/batches", "/api/v1/batches", money, Batches, web::BatchesPage);
   i.Add("POST", "/batches", "/api/v1/batches", {"finance"}, Prepare);
   i.Add("GET", "/batches/{batch}", "/api/v1/batches/{batch}", money, BatchData, web::BatchPage);
-  i.Add("POST", "/batches/{batch}/approve", "/api/v1/batches/{batch}/approve", {"finance"}, Approve);
+  i.Add("POST", "/batches/{batch}/approve", "/api/v1/batches/{batch}/approve", {"finance"},
+        Approve);
   i.Add("POST", "/batches/{batch}/export", "/api/v1/batches/{batch}/export", {"finance"}, Export);
   i.Add("GET", "/batches/{batch}/files/{file}", "/api/v1/batches/{batch}/files/{file}", money,
         Download);

@@ -33,7 +33,8 @@ class WebApp {
  public:
   // `clock` returns seconds since the epoch (the tests move it to expire sessions); `log` gets
   // one JSON line per event (never a BSN, IBAN, password or token).
-  WebApp(Config config, std::function<int64_t()> clock, std::function<void(const std::string&)> log);
+  WebApp(Config config, std::function<int64_t()> clock,
+         std::function<void(const std::string&)> log);
   ~WebApp();
   HttpResponse Handle(const HttpRequest& request);
   // The body limit for a request to `path` (uploads get more).

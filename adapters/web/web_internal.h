@@ -2,9 +2,8 @@
 #ifndef ONTZORG_ADAPTERS_WEB_WEB_INTERNAL_H_
 #define ONTZORG_ADAPTERS_WEB_WEB_INTERNAL_H_
 
-#include <nlohmann/json.hpp>
-
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "adapters/config/config.h"
@@ -27,7 +26,9 @@ struct PageContext {
   std::string notice;   // a saved/done message after a redirect
 };
 
-inline std::string T(const PageContext& p, const char* nl, const char* en) { return p.en ? en : nl; }
+inline std::string T(const PageContext& p, const char* nl, const char* en) {
+  return p.en ? en : nl;
+}
 
 // The whole HTML document around `main` (header, navigation by role, language switch, logout).
 std::string Layout(const PageContext& p, const std::string& title, const std::string& main);
@@ -36,8 +37,8 @@ std::string CsrfField(const PageContext& p);
 // "EUR 1.234,56" (Dutch) or "EUR 1,234.56" (English) from cents.
 std::string Euro(const PageContext& p, int64_t cents);
 
-std::string LoginPage(const PageContext& p, const std::string& login_token, const std::string& error,
-                      const std::string& user);
+std::string LoginPage(const PageContext& p, const std::string& login_token,
+                      const std::string& error, const std::string& user);
 std::string ErrorPage(const PageContext& p, int status, const std::string& message);
 std::string CaseloadPage(const PageContext& p, const json& data);
 std::string ClientPage(const PageContext& p, const json& data);

@@ -106,7 +106,8 @@ std::string Layout(const PageContext& p, const std::string& title, const std::st
            ">" + text + "</a></li>";
   };
   if (role == "coach" || role == "finance" || role == "auditor") {
-    link("/clients", role == "coach" ? T(p, "Mijn cliënten", "My clients") : T(p, "Cliënten", "Clients"));
+    link("/clients",
+         role == "coach" ? T(p, "Mijn cliënten", "My clients") : T(p, "Cliënten", "Clients"));
   }
   if (role == "finance" || role == "auditor") {
     link("/batches", T(p, "Betaalbatches", "Batches"));
@@ -117,16 +118,18 @@ std::string Layout(const PageContext& p, const std::string& title, const std::st
   if (role == "auditor" || role == "admin") link("/audit", T(p, "Auditlog", "Audit log"));
   std::string who;
   if (!p.session.user.empty()) {
-    who = "<form method=\"post\" action=\"/logout\" class=\"logout\">" + CsrfField(p) +
-          "<span>" + Html(p.session.full_name.empty() ? p.session.user : p.session.full_name) +
-          " (" + Html(p.session.role) + ")</span> <button type=\"submit\">" +
+    who = "<form method=\"post\" action=\"/logout\" class=\"logout\">" + CsrfField(p) + "<span>" +
+          Html(p.session.full_name.empty() ? p.session.user : p.session.full_name) + " (" +
+          Html(p.session.role) + ")</span> <button type=\"submit\">" +
           T(p, "Uitloggen", "Log out") + "</button></form>";
   }
   const std::string other = p.en ? "nl" : "en";
   const std::string municipality = p.config ? p.config->municipality_name : "";
   return "<!doctype html>\n<html lang=\"" + std::string(p.en ? "en" : "nl") +
          "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, "
-         "initial-scale=1\"><title>" + Html(title) + " - Ontzorg</title><link rel=\"stylesheet\" "
+         "initial-scale=1\"><title>" +
+         Html(title) +
+         " - Ontzorg</title><link rel=\"stylesheet\" "
          "href=\"/static/app.css\"></head><body><a class=\"skip\" href=\"#main\">" +
          T(p, "Naar de inhoud", "Skip to content") + "</a><header><p class=\"brand\">Ontzorg · " +
          Html(municipality) + "</p><nav aria-label=\"" + T(p, "Hoofdmenu", "Main menu") +
@@ -136,74 +139,90 @@ std::string Layout(const PageContext& p, const std::string& title, const std::st
          "</h1>" + Notice(p) + main + "</main></body></html>\n";
 }
 
-std::string LoginPage(const PageContext& p, const std::string& login_token, const std::string& error,
-                      const std::string& user) {
+std::string LoginPage(const PageContext& p, const std::string& login_token,
+                      const std::string& error, const std::string& user) {
   std::string main;
   if (!error.empty()) main += "<p class=\"error\" role=\"alert\">" + Html(error) + "</p>";
-  main += "<form method=\"post\" action=\"/login\" class=\"stack\"><input type=\"hidden\" "
-          "name=\"login_token\" value=\"" + login_token + "\"><label for=\"user\">" +
-          T(p, "Gebruikersnaam", "User name") + "</label><input id=\"user\" name=\"user\" "
-          "autocomplete=\"username\" required value=\"" + Html(user) + "\"><label for=\"password\">" +
-          T(p, "Wachtwoord", "Password") + "</label><input id=\"password\" name=\"password\" "
-          "type=\"password\" autocomplete=\"current-password\" required><button type=\"submit\">" +
-          T(p, "Inloggen", "Log in") + "</button></form>";
+  main +=
+      "<form method=\"post\" action=\"/login\" class=\"stack\"><input type=\"hidden\" "
+      "name=\"login_token\" value=\"" +
+      login_token + "\"><label for=\"user\">" + T(p, "Gebruikersnaam", "User name") +
+      "</label><input id=\"user\" name=\"user\" "
+      "autocomplete=\"username\" required value=\"" +
+      Html(user) + "\"><label for=\"password\">" + T(p, "Wachtwoord", "Password") +
+      "</label><input id=\"password\" name=\"password\" "
+      "type=\"password\" autocomplete=\"current-password\" required><button type=\"submit\">" +
+      T(p, "Inloggen", "Log in") + "</button></form>";
   return Layout(p, T(p, "Inloggen", "Log in"), main);
 }
 
 std::string ErrorPage(const PageContext& p, int status, const std::string& message) {
-  std::string title = status == 403 ? T(p, "Geen toegang", "Not allowed")
+  std::string title = status == 403   ? T(p, "Geen toegang", "Not allowed")
                       : status == 404 ? T(p, "Niet gevonden", "Not found")
                       : status >= 500 ? T(p, "Er ging iets mis", "Something went wrong")
                                       : T(p, "Niet opgeslagen", "Not saved");
-  return Layout(p, title, "<p class=\"error\" role=\"alert\">" + Html(message) +
-                              "</p><p>" + T(p, "Er is niets veranderd.", "Nothing was changed.") +
-                              " <a href=\"/\">" + T(p, "Naar het begin", "Back to the start") +
-                              "</a></p>");
+  return Layout(p, title,
+                "<p class=\"error\" role=\"alert\">" + Html(message) + "</p><p>" +
+                    T(p, "Er is niets veranderd.", "Nothing was changed.") + " <a href=\"/\">" +
+                    T(p, "Naar het begin", "Back to the start") + "</a></p>");
 }
 
 std::string CaseloadPage(const PageContext& p, const json& d) {
   std::string m;
-  m += "<form method=\"get\" action=\"/clients\" role=\"search\" class=\"inline\"><label for=\"q\">" +
+  m += "<form method=\"get\" action=\"/clients\" role=\"search\" class=\"inline\"><label "
+       "for=\"q\">" +
        T(p, "Zoek op naam of cliëntnummer", "Search by name or client number") +
        "</label><input id=\"q\" name=\"q\" value=\"" + Html(S(d, "query")) +
        "\"><button type=\"submit\">" + T(p, "Zoeken", "Search") + "</button></form>";
   m += "<table><caption>" +
-       (d["own_caseload"].get<bool>() ? T(p, "Uw caseload", "Your caseload")
-                                      : T(p, "Alle cliënten (alleen lezen)", "All clients (read-only)")) +
-       " · " + T(p, "maand", "month") + " " + Html(S(d, "month")) + "</caption><thead><tr><th scope=\"col\">" +
-       T(p, "Cliënt", "Client") + "</th><th scope=\"col\">" + T(p, "Maand", "Month") +
-       "</th><th scope=\"col\">" + T(p, "Fase", "Stage") + "</th><th scope=\"col\">" +
-       T(p, "Signalen", "Signals") + "</th><th scope=\"col\">" +
-       T(p, "Lening open", "Credit outstanding") + "</th><th scope=\"col\">" +
-       T(p, "Rekeningen", "Bills") + "</th></tr></thead><tbody>";
+       (d["own_caseload"].get<bool>()
+            ? T(p, "Uw caseload", "Your caseload")
+            : T(p, "Alle cliënten (alleen lezen)", "All clients (read-only)")) +
+       " · " + T(p, "maand", "month") + " " + Html(S(d, "month")) +
+       "</caption><thead><tr><th scope=\"col\">" + T(p, "Cliënt", "Client") +
+       "</th><th scope=\"col\">" + T(p, "Maand", "Month") + "</th><th scope=\"col\">" +
+       T(p, "Fase", "Stage") + "</th><th scope=\"col\">" + T(p, "Signalen", "Signals") +
+       "</th><th scope=\"col\">" + T(p, "Lening open", "Credit outstanding") +
+       "</th><th scope=\"col\">" + T(p, "Rekeningen", "Bills") + "</th></tr></thead><tbody>";
   for (const json& c : d["clients"]) {
     std::string bills;
     if (c.contains("bills")) {
       for (const json& b : c["bills"]) {
-        bills += "<li>" + L(p, S(b, "kind")) + ": <span class=\"tag " + Html(S(b, "state")) + "\">" +
-                 L(p, S(b, "state")) + "</span></li>";
+        bills += "<li>" + L(p, S(b, "kind")) + ": <span class=\"tag " + Html(S(b, "state")) +
+                 "\">" + L(p, S(b, "state")) + "</span></li>";
       }
     }
     const bool relief = c.value("in_relief", false);
-    m += "<tr><th scope=\"row\"><a href=\"/clients/" + Html(S(c, "id")) + "\">" + Html(S(c, "name")) +
-         "</a><br><span class=\"muted\">" + Html(S(c, "id")) + "</span></th><td>" +
+    m += "<tr><th scope=\"row\"><a href=\"/clients/" + Html(S(c, "id")) + "\">" +
+         Html(S(c, "name")) + "</a><br><span class=\"muted\">" + Html(S(c, "id")) +
+         "</span></th><td>" +
          (relief ? std::to_string(I(c, "relief_month")) + " " + T(p, "van", "of") + " " +
                        std::to_string(I(c, "relief_months"))
                  : T(p, "niet in ontzorgen", "not in relief")) +
-         "</td><td>" + (relief ? L(p, S(c, "stage")) + (c.value("stalled", false)
-                                                           ? " <strong>" + T(p, "(loopt vast)", "(stalled)") + "</strong>"
-                                                           : "")
-                               : "") +
-         "</td><td>" + (I(c, "signals") > 0 ? "<strong>" + std::to_string(I(c, "signals")) + "</strong>" : "0") +
-         "</td><td class=\"num\">" + Euro(p, I(c, "credit_outstanding_cents")) + "</td><td><ul class=\"plain\">" +
-         bills + "</ul></td></tr>";
+         "</td><td>" +
+         (relief ? L(p, S(c, "stage")) +
+                       (c.value("stalled", false)
+                            ? " <strong>" + T(p, "(loopt vast)", "(stalled)") + "</strong>"
+                            : "")
+                 : "") +
+         "</td><td>" +
+         (I(c, "signals") > 0 ? "<strong>" + std::to_string(I(c, "signals")) + "</strong>" : "0") +
+         "</td><td class=\"num\">" + Euro(p, I(c, "credit_outstanding_cents")) +
+         "</td><td><ul class=\"plain\">" + bills + "</ul></td></tr>";
   }
   m += "</tbody></table>";
-  if (d["clients"].empty()) m += "<p>" + T(p, "Geen cliënten gevonden.", "No clients found.") + "</p>";
+  if (d["clients"].empty())
+    m += "<p>" + T(p, "Geen cliënten gevonden.", "No clients found.") + "</p>";
   if (d["more"].get<bool>()) {
-    m += "<p>" + T(p, "Meer dan 100 cliënten: zoek nauwkeuriger.", "More than 100 clients: refine the search.") + "</p>";
+    m += "<p>" +
+         T(p, "Meer dan 100 cliënten: zoek nauwkeuriger.",
+           "More than 100 clients: refine the search.") +
+         "</p>";
   }
-  return Layout(p, d["own_caseload"].get<bool>() ? T(p, "Mijn cliënten", "My clients") : T(p, "Cliënten", "Clients"), m);
+  return Layout(p,
+                d["own_caseload"].get<bool>() ? T(p, "Mijn cliënten", "My clients")
+                                              : T(p, "Cliënten", "Clients"),
+                m);
 }
 
 namespace {
@@ -222,8 +241,8 @@ std::string CreditChart(const PageContext& p, const json& credit) {
       << T(p, "Openstaande lening per maand; omlijnd is de verwachting",
            "Credit outstanding per month; outlined is the forecast")
       << "</title>";
-  svg << "<line x1=\"" << left << "\" y1=\"" << height - bottom << "\" x2=\"" << width - 5 << "\" y2=\""
-      << height - bottom << "\" class=\"axis\"/>";
+  svg << "<line x1=\"" << left << "\" y1=\"" << height - bottom << "\" x2=\"" << width - 5
+      << "\" y2=\"" << height - bottom << "\" class=\"axis\"/>";
   svg << "<text x=\"" << left - 6 << "\" y=\"14\" class=\"label\" text-anchor=\"end\">"
       << Html(Euro(p, top)) << "</text><text x=\"" << left - 6 << "\" y=\"" << height - bottom
       << "\" class=\"label\" text-anchor=\"end\">" << Html(Euro(p, 0)) << "</text>";
@@ -233,11 +252,13 @@ std::string CreditChart(const PageContext& p, const json& credit) {
                      (height - bottom - 20);
     const int x = left + i * slot + 4;
     svg << "<rect x=\"" << x << "\" y=\"" << (height - bottom - h) << "\" width=\"" << slot - 8
-        << "\" height=\"" << h << "\" class=\"" << (c.value("forecast", false) ? "forecast" : "booked")
-        << "\"><title>" << Html(S(c, "month")) << ": " << Html(Euro(p, I(c, "outstanding_cents")))
+        << "\" height=\"" << h << "\" class=\""
+        << (c.value("forecast", false) ? "forecast" : "booked") << "\"><title>"
+        << Html(S(c, "month")) << ": " << Html(Euro(p, I(c, "outstanding_cents")))
         << "</title></rect>";
     svg << "<text x=\"" << x + (slot - 8) / 2 << "\" y=\"" << height - 10
-        << "\" class=\"label\" text-anchor=\"middle\">" << Html(S(c, "month").substr(2)) << "</text>";
+        << "\" class=\"label\" text-anchor=\"middle\">" << Html(S(c, "month").substr(2))
+        << "</text>";
   }
   svg << "</svg>";
   return svg.str();
@@ -246,7 +267,8 @@ std::string CreditChart(const PageContext& p, const json& credit) {
 std::string Select(const std::string& id, const std::string& name,
                    const std::vector<std::pair<std::string, std::string>>& options) {
   std::string s = "<select id=\"" + id + "\" name=\"" + name + "\">";
-  for (const auto& [v, text] : options) s += "<option value=\"" + Html(v) + "\">" + text + "</option>";
+  for (const auto& [v, text] : options)
+    s += "<option value=\"" + Html(v) + "\">" + text + "</option>";
   return s + "</select>";
 }
 
@@ -272,11 +294,12 @@ std::string ClientPage(const PageContext& p, const json& d) {
        Euro(p, I(d, "credit_outstanding_cents")) + "</dd></dl>";
   m += "<p><a href=\"/clients/" + Html(id) + "/statement\">" +
        T(p, "Voorbeeld van het volgende geldoverzicht (in de taal van de cliënt)",
-         "Preview of the next client statement (in the client's language)") + "</a></p>";
+         "Preview of the next client statement (in the client's language)") +
+       "</a></p>";
 
   if (!d["signal_list"].empty()) {
-    m += "<section aria-labelledby=\"h-signals\"><h2 id=\"h-signals\">" + T(p, "Signalen", "Signals") +
-         "</h2><ul>";
+    m += "<section aria-labelledby=\"h-signals\"><h2 id=\"h-signals\">" +
+         T(p, "Signalen", "Signals") + "</h2><ul>";
     for (const json& s : d["signal_list"]) {
       m += "<li><strong>" + Html(S(s, "code")) + "</strong> " + Html(S(s, "at")) + ": " +
            Html(S(s, "detail")) + "</li>";
@@ -290,8 +313,8 @@ std::string ClientPage(const PageContext& p, const json& d) {
        T(p, " en de volgende, met uitvoerdatum", " and the next, with execution date") +
        "</caption><thead><tr><th scope=\"col\">" + T(p, "Wat", "What") + "</th><th scope=\"col\">" +
        T(p, "Aan", "To") + "</th><th scope=\"col\">" + T(p, "Bedrag", "Amount") +
-       "</th><th scope=\"col\">" + T(p, "Uitvoerdatum", "Execution date") + "</th><th scope=\"col\">" +
-       T(p, "Bank", "Bank") + "</th></tr></thead><tbody>";
+       "</th><th scope=\"col\">" + T(p, "Uitvoerdatum", "Execution date") +
+       "</th><th scope=\"col\">" + T(p, "Bank", "Bank") + "</th></tr></thead><tbody>";
   for (const json& pay : d["payments"]) {
     m += "<tr><td>" + L(p, S(pay, "kind")) + " " + Html(S(pay, "period")) +
          (pay.value("late", false) ? " <strong>" + T(p, "te laat", "late") + "</strong>" : "") +
@@ -304,30 +327,37 @@ std::string ClientPage(const PageContext& p, const json& d) {
   m += "<section aria-labelledby=\"h-credit\"><h2 id=\"h-credit\">" +
        T(p, "Overbruggingslening en verwachting", "Bridging credit and forecast") + "</h2>" +
        CreditChart(p, d["credit"]) + "<table><caption>" +
-       T(p, "Per maand (verwachting: zes maanden vooruit)", "Per month (forecast: six months ahead)") +
-       "</caption><thead><tr><th scope=\"col\">" + T(p, "Maand", "Month") + "</th><th scope=\"col\">" +
-       T(p, "Geleend", "Drawn") + "</th><th scope=\"col\">" + T(p, "Verrekend", "Set off") +
-       "</th><th scope=\"col\">" + T(p, "Open", "Outstanding") + "</th></tr></thead><tbody>";
+       T(p, "Per maand (verwachting: zes maanden vooruit)",
+         "Per month (forecast: six months ahead)") +
+       "</caption><thead><tr><th scope=\"col\">" + T(p, "Maand", "Month") +
+       "</th><th scope=\"col\">" + T(p, "Geleend", "Drawn") + "</th><th scope=\"col\">" +
+       T(p, "Verrekend", "Set off") + "</th><th scope=\"col\">" + T(p, "Open", "Outstanding") +
+       "</th></tr></thead><tbody>";
   for (const json& c : d["credit"]) {
     m += "<tr><td>" + Html(S(c, "month")) +
-         (c.value("forecast", false) ? " <span class=\"muted\">" + T(p, "verwacht", "forecast") + "</span>" : "") +
+         (c.value("forecast", false)
+              ? " <span class=\"muted\">" + T(p, "verwacht", "forecast") + "</span>"
+              : "") +
          "</td><td class=\"num\">" + Euro(p, I(c, "drawn_cents")) + "</td><td class=\"num\">" +
-         Euro(p, I(c, "set_off_cents")) + "</td><td class=\"num\">" + Euro(p, I(c, "outstanding_cents")) +
-         "</td></tr>";
+         Euro(p, I(c, "set_off_cents")) + "</td><td class=\"num\">" +
+         Euro(p, I(c, "outstanding_cents")) + "</td></tr>";
   }
   m += "</tbody></table></section>";
 
-  m += "<section aria-labelledby=\"h-toeslagen\"><h2 id=\"h-toeslagen\">" + T(p, "Toeslagen", "Allowances") +
-       "</h2><table><caption>" + T(p, "Verwacht en ontvangen", "Expected and received") +
-       "</caption><thead><tr><th scope=\"col\">" + T(p, "Soort", "Kind") + "</th><th scope=\"col\">" +
-       T(p, "Aangevraagd", "Applied") + "</th><th scope=\"col\">" + T(p, "Per maand", "Monthly") +
-       "</th><th scope=\"col\">" + T(p, "Eerste betaling", "First payment") + "</th><th scope=\"col\">" +
+  m += "<section aria-labelledby=\"h-toeslagen\"><h2 id=\"h-toeslagen\">" +
+       T(p, "Toeslagen", "Allowances") + "</h2><table><caption>" +
+       T(p, "Verwacht en ontvangen", "Expected and received") +
+       "</caption><thead><tr><th scope=\"col\">" + T(p, "Soort", "Kind") +
+       "</th><th scope=\"col\">" + T(p, "Aangevraagd", "Applied") + "</th><th scope=\"col\">" +
+       T(p, "Per maand", "Monthly") + "</th><th scope=\"col\">" +
+       T(p, "Eerste betaling", "First payment") + "</th><th scope=\"col\">" +
        T(p, "Naar", "Paid to") + "</th><th scope=\"col\">" + T(p, "Ontvangen", "Received") +
        "</th></tr></thead><tbody>";
   for (const json& t : d["toeslagen"]) {
-    m += "<tr><td>" + L(p, S(t, "kind")) + "</td><td>" + Html(S(t, "applied_on")) + "</td><td class=\"num\">" +
-         Euro(p, I(t, "monthly_cents")) + "</td><td>" + Html(S(t, "first_payment")) + "</td><td>" +
-         L(p, S(t, "paid_to")) + "</td><td class=\"num\">" + Euro(p, I(t, "received_cents")) + "</td></tr>";
+    m += "<tr><td>" + L(p, S(t, "kind")) + "</td><td>" + Html(S(t, "applied_on")) +
+         "</td><td class=\"num\">" + Euro(p, I(t, "monthly_cents")) + "</td><td>" +
+         Html(S(t, "first_payment")) + "</td><td>" + L(p, S(t, "paid_to")) +
+         "</td><td class=\"num\">" + Euro(p, I(t, "received_cents")) + "</td></tr>";
   }
   m += "</tbody></table></section>";
 
@@ -335,9 +365,9 @@ std::string ClientPage(const PageContext& p, const json& d) {
   m += "<section aria-labelledby=\"h-handover\"><h2 id=\"h-handover\">" +
        T(p, "Rekeningen overdragen", "Handing over bills") + "</h2><table><caption>" +
        T(p, "Stand per rekening (volgende maand)", "State per bill (next month)") +
-       "</caption><thead><tr><th scope=\"col\">" + T(p, "Rekening", "Bill") + "</th><th scope=\"col\">" +
-       T(p, "Bedrag", "Amount") + "</th><th scope=\"col\">" + T(p, "Stand", "State") +
-       "</th></tr></thead><tbody>";
+       "</caption><thead><tr><th scope=\"col\">" + T(p, "Rekening", "Bill") +
+       "</th><th scope=\"col\">" + T(p, "Bedrag", "Amount") + "</th><th scope=\"col\">" +
+       T(p, "Stand", "State") + "</th></tr></thead><tbody>";
   for (const json& b : d["plan_bills"]) {
     m += "<tr><td>" + L(p, S(b, "kind")) + " <span class=\"muted\">" + Html(S(b, "bill")) +
          "</span></td><td class=\"num\">" + Euro(p, I(b, "amount_cents")) + "</td><td>" +
@@ -346,19 +376,22 @@ std::string ClientPage(const PageContext& p, const json& d) {
   m += "</tbody></table>";
   if (coach && !d["plan_bills"].empty()) {
     std::vector<std::pair<std::string, std::string>> bills, states;
-    for (const json& b : d["plan_bills"]) bills.push_back({S(b, "bill"), L(p, S(b, "kind")) + " (" + Html(S(b, "bill")) + ")"});
+    for (const json& b : d["plan_bills"])
+      bills.push_back({S(b, "bill"), L(p, S(b, "kind")) + " (" + Html(S(b, "bill")) + ")"});
     for (const char* s : {"paid_for_client", "practising", "safety_net", "client_alone"}) {
       states.push_back({s, L(p, s)});
     }
-    m += "<form method=\"post\" action=\"/clients/" + Html(id) + "/handovers\" class=\"grid\">" +
-         CsrfField(p) + "<label for=\"ho-bill\">" + T(p, "Rekening", "Bill") + "</label>" +
-         Select("ho-bill", "bill", bills) + "<label for=\"ho-state\">" + T(p, "Nieuwe stand", "New state") +
-         "</label>" + Select("ho-state", "state", states) + "<label for=\"ho-from\">" +
-         T(p, "Vanaf maand (JJJJ-MM)", "From month (YYYY-MM)") +
-         "</label><input id=\"ho-from\" name=\"from\" required pattern=\"[0-9]{4}-[0-9]{2}\"><label "
-         "for=\"ho-reason\">" + T(p, "Reden (verplicht bij maatwerk)", "Reason (required for maatwerk)") +
-         "</label><input id=\"ho-reason\" name=\"reason\"><button type=\"submit\">" +
-         T(p, "Overdracht vastleggen", "Record hand-over") + "</button></form>";
+    m +=
+        "<form method=\"post\" action=\"/clients/" + Html(id) + "/handovers\" class=\"grid\">" +
+        CsrfField(p) + "<label for=\"ho-bill\">" + T(p, "Rekening", "Bill") + "</label>" +
+        Select("ho-bill", "bill", bills) + "<label for=\"ho-state\">" +
+        T(p, "Nieuwe stand", "New state") + "</label>" + Select("ho-state", "state", states) +
+        "<label for=\"ho-from\">" + T(p, "Vanaf maand (JJJJ-MM)", "From month (YYYY-MM)") +
+        "</label><input id=\"ho-from\" name=\"from\" required pattern=\"[0-9]{4}-[0-9]{2}\"><label "
+        "for=\"ho-reason\">" +
+        T(p, "Reden (verplicht bij maatwerk)", "Reason (required for maatwerk)") +
+        "</label><input id=\"ho-reason\" name=\"reason\"><button type=\"submit\">" +
+        T(p, "Overdracht vastleggen", "Record hand-over") + "</button></form>";
   }
   m += "</section>";
 
@@ -369,9 +402,10 @@ std::string ClientPage(const PageContext& p, const json& d) {
     m += "<p>" + T(p, "Nog geen beoordelingen.", "No assessments yet.") + "</p>";
   } else {
     m += "<table><caption>" + T(p, "Beoordelingen, nieuwste eerst", "Assessments, newest first") +
-         "</caption><thead><tr><th scope=\"col\">" + T(p, "Datum", "Date") + "</th><th scope=\"col\">" +
-         T(p, "Door", "By") + "</th><th scope=\"col\">" + T(p, "Notitie", "Note") +
-         "</th><th scope=\"col\">" + T(p, "Niveaus", "Levels") + "</th></tr></thead><tbody>";
+         "</caption><thead><tr><th scope=\"col\">" + T(p, "Datum", "Date") +
+         "</th><th scope=\"col\">" + T(p, "Door", "By") + "</th><th scope=\"col\">" +
+         T(p, "Notitie", "Note") + "</th><th scope=\"col\">" + T(p, "Niveaus", "Levels") +
+         "</th></tr></thead><tbody>";
     for (const json& a : d["assessments"]) {
       std::string levels;
       int shown = 0;
@@ -386,9 +420,11 @@ std::string ClientPage(const PageContext& p, const json& d) {
   }
   if (coach) {
     const int max = static_cast<int>(I(d["model"], "max_level"));
-    std::vector<std::pair<std::string, std::string>> levels{{"", T(p, "(niet beoordeeld)", "(not assessed)")}};
+    std::vector<std::pair<std::string, std::string>> levels{
+        {"", T(p, "(niet beoordeeld)", "(not assessed)")}};
     for (int l = 0; l <= max; ++l) levels.push_back({std::to_string(l), std::to_string(l)});
-    m += "<form method=\"post\" action=\"/clients/" + Html(id) + "/checkpoints\" class=\"grid\"><h3>" +
+    m += "<form method=\"post\" action=\"/clients/" + Html(id) +
+         "/checkpoints\" class=\"grid\"><h3>" +
          T(p, "Nieuw checkpoint vastleggen", "Record a new checkpoint") + "</h3>" + CsrfField(p) +
          "<fieldset><legend>" + T(p, "Gebieden (0 = nog niet, ", "Areas (0 = not yet, ") +
          std::to_string(max) + T(p, " = zelfstandig)", " = independently)") + "</legend>";
@@ -397,12 +433,14 @@ std::string ClientPage(const PageContext& p, const json& d) {
       m += "<label for=\"lv-" + Html(area) + "\">" + Html(area) + "</label>" +
            Select("lv-" + area, "level." + area, levels);
     }
-    m += "</fieldset><fieldset><legend>" + T(p, "Vaardigheden per rekening", "Skills per bill") + "</legend>";
+    m += "</fieldset><fieldset><legend>" + T(p, "Vaardigheden per rekening", "Skills per bill") +
+         "</legend>";
     for (const json& s : d["model"]["skills"]) {
       const std::string skill = s.get<std::string>();
       std::string fid = "lv-" + skill;
       std::replace(fid.begin(), fid.end(), '.', '-');
-      m += "<label for=\"" + Html(fid) + "\">" + Html(skill) + "</label>" + Select(fid, "level." + skill, levels);
+      m += "<label for=\"" + Html(fid) + "\">" + Html(skill) + "</label>" +
+           Select(fid, "level." + skill, levels);
     }
     m += "</fieldset><label for=\"cp-note\">" + T(p, "Notitie", "Note") +
          "</label><input id=\"cp-note\" name=\"note\"><button type=\"submit\">" +
@@ -435,9 +473,9 @@ namespace {
 std::string BatchRow(const PageContext& p, const json& b) {
   return "<tr><th scope=\"row\"><a href=\"/batches/" + S(b, "batch") + "\">" +
          T(p, "Batch ", "Batch ") + S(b, "batch") + "</a></th><td>" + Html(S(b, "kind")) + " " +
-         Html(S(b, "month")) + "</td><td class=\"num\">" + S(b, "payments") + "</td><td class=\"num\">" +
-         Euro(p, I(b, "amount_cents")) + "</td><td>" + L(p, S(b, "state")) + "</td><td>" +
-         Html(S(b, "prepared_by")) + "</td></tr>";
+         Html(S(b, "month")) + "</td><td class=\"num\">" + S(b, "payments") +
+         "</td><td class=\"num\">" + Euro(p, I(b, "amount_cents")) + "</td><td>" +
+         L(p, S(b, "state")) + "</td><td>" + Html(S(b, "prepared_by")) + "</td></tr>";
 }
 }  // namespace
 
@@ -445,25 +483,30 @@ std::string BatchesPage(const PageContext& p, const json& d) {
   std::string m;
   if (p.session.role == "finance") {
     m += "<section aria-labelledby=\"h-prepare\"><h2 id=\"h-prepare\">" +
-         T(p, "Maand klaarzetten", "Prepare a month") + "</h2><form method=\"post\" action=\"/batches\" "
-         "class=\"inline\">" + CsrfField(p) + "<label for=\"month\">" + T(p, "Maand (JJJJ-MM)", "Month (YYYY-MM)") +
+         T(p, "Maand klaarzetten", "Prepare a month") +
+         "</h2><form method=\"post\" action=\"/batches\" "
+         "class=\"inline\">" +
+         CsrfField(p) + "<label for=\"month\">" + T(p, "Maand (JJJJ-MM)", "Month (YYYY-MM)") +
          "</label><input id=\"month\" name=\"month\" required value=\"" + Html(S(d, "next_month")) +
          "\"><label for=\"run_date\">" + T(p, "Rundatum (JJJJ-MM-DD)", "Run date (YYYY-MM-DD)") +
          "</label><input id=\"run_date\" name=\"run_date\" required><button type=\"submit\">" +
          T(p, "Klaarzetten", "Prepare") + "</button></form></section>";
     m += "<section aria-labelledby=\"h-upload\"><h2 id=\"h-upload\">" +
-         T(p, "Bankbestand inlezen", "Read a bank file") + "</h2><form method=\"post\" action=\"/bank-files\" "
-         "enctype=\"multipart/form-data\" class=\"inline\">" + CsrfField(p) + "<label for=\"file\">" +
+         T(p, "Bankbestand inlezen", "Read a bank file") +
+         "</h2><form method=\"post\" action=\"/bank-files\" "
+         "enctype=\"multipart/form-data\" class=\"inline\">" +
+         CsrfField(p) + "<label for=\"file\">" +
          T(p, "pain.002, camt.053 of camt.054", "pain.002, camt.053 or camt.054") +
          "</label><input id=\"file\" name=\"file\" type=\"file\" accept=\".xml\" required><button "
-         "type=\"submit\">" + T(p, "Inlezen", "Import") + "</button></form></section>";
+         "type=\"submit\">" +
+         T(p, "Inlezen", "Import") + "</button></form></section>";
   }
   m += "<table><caption>" + T(p, "Betaalbatches, nieuwste eerst", "Payment batches, newest first") +
-       "</caption><thead><tr><th scope=\"col\">" + T(p, "Batch", "Batch") + "</th><th scope=\"col\">" +
-       T(p, "Soort", "Kind") + "</th><th scope=\"col\">" + T(p, "Betalingen", "Payments") +
-       "</th><th scope=\"col\">" + T(p, "Bedrag", "Amount") + "</th><th scope=\"col\">" +
-       T(p, "Stand", "State") + "</th><th scope=\"col\">" + T(p, "Klaargezet door", "Prepared by") +
-       "</th></tr></thead><tbody>";
+       "</caption><thead><tr><th scope=\"col\">" + T(p, "Batch", "Batch") +
+       "</th><th scope=\"col\">" + T(p, "Soort", "Kind") + "</th><th scope=\"col\">" +
+       T(p, "Betalingen", "Payments") + "</th><th scope=\"col\">" + T(p, "Bedrag", "Amount") +
+       "</th><th scope=\"col\">" + T(p, "Stand", "State") + "</th><th scope=\"col\">" +
+       T(p, "Klaargezet door", "Prepared by") + "</th></tr></thead><tbody>";
   for (const json& b : d["batches"]) m += BatchRow(p, b);
   m += "</tbody></table>";
   return Layout(p, T(p, "Betaalbatches", "Payment batches"), m);
@@ -472,8 +515,8 @@ std::string BatchesPage(const PageContext& p, const json& d) {
 std::string BatchPage(const PageContext& p, const json& d) {
   const std::string id = S(d, "batch"), state = S(d, "state");
   std::string m;
-  m += "<dl class=\"facts\"><dt>" + T(p, "Stand", "State") + "</dt><dd>" + L(p, state) + "</dd><dt>" +
-       T(p, "Maand", "Month") + "</dt><dd>" + Html(S(d, "month")) + "</dd><dt>" +
+  m += "<dl class=\"facts\"><dt>" + T(p, "Stand", "State") + "</dt><dd>" + L(p, state) +
+       "</dd><dt>" + T(p, "Maand", "Month") + "</dt><dd>" + Html(S(d, "month")) + "</dd><dt>" +
        T(p, "Rekeningen", "Bills") + "</dt><dd>" + Euro(p, I(d, "bills_cents")) + "</dd><dt>" +
        T(p, "Leefgeld", "Living allowance") + "</dt><dd>" + Euro(p, I(d, "leefgeld_cents")) +
        "</dd><dt>" + T(p, "Totaal", "Total") + "</dt><dd>" + Euro(p, I(d, "amount_cents")) + " (" +
@@ -487,25 +530,30 @@ std::string BatchPage(const PageContext& p, const json& d) {
   if (p.session.role == "finance") {
     if (state == "prepared") {
       if (d.value("you_prepared", false)) {
-        m += "<p class=\"notice\">" + T(p, "U heeft deze batch klaargezet: een collega moet hem goedkeuren (vier ogen).",
-                                        "You prepared this batch: a colleague must approve it (four eyes).") + "</p>";
+        m += "<p class=\"notice\">" +
+             T(p, "U heeft deze batch klaargezet: een collega moet hem goedkeuren (vier ogen).",
+               "You prepared this batch: a colleague must approve it (four eyes).") +
+             "</p>";
       } else {
         m += "<form method=\"post\" action=\"/batches/" + id + "/approve\">" + CsrfField(p) +
-             "<button type=\"submit\">" + T(p, "Goedkeuren als tweede persoon", "Approve as the second person") +
+             "<button type=\"submit\">" +
+             T(p, "Goedkeuren als tweede persoon", "Approve as the second person") +
              "</button></form>";
       }
     } else if (state == "approved") {
       m += "<form method=\"post\" action=\"/batches/" + id + "/export\">" + CsrfField(p) +
-           "<button type=\"submit\">" + T(p, "SEPA-bestanden maken", "Write the SEPA files") + "</button></form>";
+           "<button type=\"submit\">" + T(p, "SEPA-bestanden maken", "Write the SEPA files") +
+           "</button></form>";
     }
   }
   if (!d["files"].empty()) {
     m += "<h2>" + T(p, "Bestanden", "Files") + "</h2><ul>";
     for (const json& f : d["files"]) {
       const bool written = S(f, "status") == "written";
-      m += "<li>" + (written ? "<a href=\"/batches/" + id + "/files/" + Html(S(f, "name")) + "\">" +
-                                   Html(S(f, "name")) + "</a>"
-                             : Html(S(f, "name"))) +
+      m += "<li>" +
+           (written ? "<a href=\"/batches/" + id + "/files/" + Html(S(f, "name")) + "\">" +
+                          Html(S(f, "name")) + "</a>"
+                    : Html(S(f, "name"))) +
            " · " + S(f, "transactions") + T(p, " betalingen · ", " payments · ") +
            Euro(p, I(f, "amount_cents")) + " · " + L(p, written ? "exported" : "pending") + "</li>";
     }
@@ -513,79 +561,95 @@ std::string BatchPage(const PageContext& p, const json& d) {
   }
   m += "<h2>" + T(p, "Uitzonderingen", "Exceptions") + "</h2>";
   if (d["exceptions"].empty() && d["findings"].empty()) {
-    m += "<p>" + T(p, "Geen: niets te laat, geen dubbele-incassorisico, geen herhalingen.",
-                   "None: nothing late, no double-debit risk, no re-issues.") + "</p>";
+    m += "<p>" +
+         T(p, "Geen: niets te laat, geen dubbele-incassorisico, geen herhalingen.",
+           "None: nothing late, no double-debit risk, no re-issues.") +
+         "</p>";
   } else {
     m += "<ul>";
     for (const json& e : d["exceptions"]) {
-      m += "<li>" + Html(S(e, "client")) + " " + L(p, S(e, "kind")) + " " + Euro(p, I(e, "amount_cents")) +
-           (e.value("late", false) ? " · " + T(p, "te laat", "late") : "") +
-           (e.value("double_debit_risk", false) ? " · " + T(p, "risico dubbele incasso", "double-debit risk") : "") +
-           (e.contains("replaces") ? " · " + T(p, "herhaalt ", "re-issues ") + Html(S(e, "replaces")) : "") + "</li>";
+      m +=
+          "<li>" + Html(S(e, "client")) + " " + L(p, S(e, "kind")) + " " +
+          Euro(p, I(e, "amount_cents")) +
+          (e.value("late", false) ? " · " + T(p, "te laat", "late") : "") +
+          (e.value("double_debit_risk", false)
+               ? " · " + T(p, "risico dubbele incasso", "double-debit risk")
+               : "") +
+          (e.contains("replaces") ? " · " + T(p, "herhaalt ", "re-issues ") + Html(S(e, "replaces"))
+                                  : "") +
+          "</li>";
     }
     for (const json& f : d["findings"]) {
-      m += "<li>" + Html(S(f, "client")) + " " + Html(S(f, "code")) + " " + Html(S(f, "bill")) + " " +
-           Euro(p, I(f, "amount_cents")) + ": " + Html(S(f, "detail")) + "</li>";
+      m += "<li>" + Html(S(f, "client")) + " " + Html(S(f, "code")) + " " + Html(S(f, "bill")) +
+           " " + Euro(p, I(f, "amount_cents")) + ": " + Html(S(f, "detail")) + "</li>";
     }
     m += "</ul>";
   }
   m += "<table><caption>" + T(p, "Betalingen", "Payments") +
        (d.value("payment_list_truncated", false) ? T(p, " (eerste 500)", " (first 500)") : "") +
-       "</caption><thead><tr><th scope=\"col\">" + T(p, "Cliënt", "Client") + "</th><th scope=\"col\">" +
-       T(p, "Wat", "What") + "</th><th scope=\"col\">" + T(p, "Aan", "To") + "</th><th scope=\"col\">" +
-       T(p, "Bedrag", "Amount") + "</th><th scope=\"col\">" + T(p, "Uitvoerdatum", "Execution date") +
+       "</caption><thead><tr><th scope=\"col\">" + T(p, "Cliënt", "Client") +
+       "</th><th scope=\"col\">" + T(p, "Wat", "What") + "</th><th scope=\"col\">" +
+       T(p, "Aan", "To") + "</th><th scope=\"col\">" + T(p, "Bedrag", "Amount") +
+       "</th><th scope=\"col\">" + T(p, "Uitvoerdatum", "Execution date") +
        "</th><th scope=\"col\">EndToEndId</th></tr></thead><tbody>";
   for (const json& pay : d["payment_list"]) {
     m += "<tr><td><a href=\"/clients/" + Html(S(pay, "client")) + "\">" + Html(S(pay, "client")) +
          "</a></td><td>" + L(p, S(pay, "kind")) + "</td><td>" + Html(S(pay, "payee")) +
          "</td><td class=\"num\">" + Euro(p, I(pay, "amount_cents")) + "</td><td>" +
-         Html(S(pay, "execution")) + "</td><td><code>" + Html(S(pay, "end_to_end_id")) + "</code></td></tr>";
+         Html(S(pay, "execution")) + "</td><td><code>" + Html(S(pay, "end_to_end_id")) +
+         "</code></td></tr>";
   }
   m += "</tbody></table>";
   return Layout(p, T(p, "Batch ", "Batch ") + id, m);
 }
 
 std::string SignalsPage(const PageContext& p, const json& d) {
-  std::string m = "<table><caption>" + T(p, "Signalen van alle cliënten, nieuwste eerst",
-                                         "Signals of all clients, newest first") +
-                  "</caption><thead><tr><th scope=\"col\">" + T(p, "Wanneer", "When") +
-                  "</th><th scope=\"col\">" + T(p, "Cliënt", "Client") + "</th><th scope=\"col\">" +
-                  T(p, "Signaal", "Signal") + "</th><th scope=\"col\">" + T(p, "Bedrag", "Amount") +
-                  "</th><th scope=\"col\">" + T(p, "Toelichting", "Detail") + "</th></tr></thead><tbody>";
+  std::string m =
+      "<table><caption>" +
+      T(p, "Signalen van alle cliënten, nieuwste eerst", "Signals of all clients, newest first") +
+      "</caption><thead><tr><th scope=\"col\">" + T(p, "Wanneer", "When") +
+      "</th><th scope=\"col\">" + T(p, "Cliënt", "Client") + "</th><th scope=\"col\">" +
+      T(p, "Signaal", "Signal") + "</th><th scope=\"col\">" + T(p, "Bedrag", "Amount") +
+      "</th><th scope=\"col\">" + T(p, "Toelichting", "Detail") + "</th></tr></thead><tbody>";
   for (const json& s : d["signals"]) {
-    m += "<tr><td>" + Html(S(s, "at")) + "</td><td><a href=\"/clients/" + Html(S(s, "client")) + "\">" +
-         Html(S(s, "client")) + "</a></td><td>" + Html(S(s, "code")) + "</td><td class=\"num\">" +
-         Euro(p, I(s, "amount_cents")) + "</td><td>" + Html(S(s, "detail")) + "</td></tr>";
+    m += "<tr><td>" + Html(S(s, "at")) + "</td><td><a href=\"/clients/" + Html(S(s, "client")) +
+         "\">" + Html(S(s, "client")) + "</a></td><td>" + Html(S(s, "code")) +
+         "</td><td class=\"num\">" + Euro(p, I(s, "amount_cents")) + "</td><td>" +
+         Html(S(s, "detail")) + "</td></tr>";
   }
   m += "</tbody></table>";
   return Layout(p, T(p, "Signalen", "Signals"), m);
 }
 
 std::string ReconciliationPage(const PageContext& p, const json& d) {
-  std::string m = "<p>" + T(p, "Cliënten met een verschil tussen grootboek en bank: ",
-                            "Clients whose ledger differs from the bank: ") +
+  std::string m = "<p>" +
+                  T(p, "Cliënten met een verschil tussen grootboek en bank: ",
+                    "Clients whose ledger differs from the bank: ") +
                   "<strong>" + S(d, "clients_with_difference") + "</strong>. " +
-                  T(p, "Niet-herkende bankregels: ", "Unmatched bank lines: ") + S(d, "unmatched_lines") + ".</p>";
-  m += "<table><caption>" + T(p, "Per batch", "Per batch") + "</caption><thead><tr><th scope=\"col\">" +
-       T(p, "Batch", "Batch") + "</th><th scope=\"col\">" + T(p, "Stand", "State") +
-       "</th><th scope=\"col\">" + T(p, "Verstuurd", "Sent") + "</th><th scope=\"col\">" +
-       T(p, "Geaccepteerd", "Accepted") + "</th><th scope=\"col\">" + T(p, "Geweigerd", "Rejected") +
-       "</th><th scope=\"col\">" + T(p, "Teruggestort", "Returned") + "</th><th scope=\"col\">" +
+                  T(p, "Niet-herkende bankregels: ", "Unmatched bank lines: ") +
+                  S(d, "unmatched_lines") + ".</p>";
+  m += "<table><caption>" + T(p, "Per batch", "Per batch") +
+       "</caption><thead><tr><th scope=\"col\">" + T(p, "Batch", "Batch") +
+       "</th><th scope=\"col\">" + T(p, "Stand", "State") + "</th><th scope=\"col\">" +
+       T(p, "Verstuurd", "Sent") + "</th><th scope=\"col\">" + T(p, "Geaccepteerd", "Accepted") +
+       "</th><th scope=\"col\">" + T(p, "Geweigerd", "Rejected") + "</th><th scope=\"col\">" +
+       T(p, "Teruggestort", "Returned") + "</th><th scope=\"col\">" +
        T(p, "Afgeschreven", "Booked") + "</th><th scope=\"col\">" + T(p, "Open", "Open") +
-       "</th><th scope=\"col\">" + T(p, "Bedrag verstuurd", "Amount sent") + "</th></tr></thead><tbody>";
+       "</th><th scope=\"col\">" + T(p, "Bedrag verstuurd", "Amount sent") +
+       "</th></tr></thead><tbody>";
   for (const json& b : d["batches"]) {
     m += "<tr><th scope=\"row\"><a href=\"/batches/" + S(b, "batch") + "\">" + S(b, "batch") +
          "</a></th><td>" + L(p, S(b, "state")) + "</td><td class=\"num\">" + S(b, "sent") +
-         "</td><td class=\"num\">" + S(b, "accepted") + "</td><td class=\"num\">" + S(b, "rejected") +
-         "</td><td class=\"num\">" + S(b, "returned") + "</td><td class=\"num\">" + S(b, "booked") +
-         "</td><td class=\"num\">" + S(b, "open") + "</td><td class=\"num\">" + Euro(p, I(b, "sent_cents")) +
-         "</td></tr>";
+         "</td><td class=\"num\">" + S(b, "accepted") + "</td><td class=\"num\">" +
+         S(b, "rejected") + "</td><td class=\"num\">" + S(b, "returned") +
+         "</td><td class=\"num\">" + S(b, "booked") + "</td><td class=\"num\">" + S(b, "open") +
+         "</td><td class=\"num\">" + Euro(p, I(b, "sent_cents")) + "</td></tr>";
   }
   m += "</tbody></table>";
   if (!d["differences"].empty()) {
     m += "<table><caption>" + T(p, "Verschillen per cliënt", "Differences per client") +
-         "</caption><thead><tr><th scope=\"col\">" + T(p, "Cliënt", "Client") + "</th><th scope=\"col\">" +
-         T(p, "Verschil", "Difference") + "</th></tr></thead><tbody>";
+         "</caption><thead><tr><th scope=\"col\">" + T(p, "Cliënt", "Client") +
+         "</th><th scope=\"col\">" + T(p, "Verschil", "Difference") + "</th></tr></thead><tbody>";
     for (const json& c : d["differences"]) {
       m += "<tr><td><a href=\"/clients/" + Html(S(c, "client")) + "\">" + Html(S(c, "client")) +
            "</a></td><td class=\"num\">" + Euro(p, I(c, "difference_cents")) + "</td></tr>";
@@ -596,59 +660,80 @@ std::string ReconciliationPage(const PageContext& p, const json& d) {
 }
 
 std::string UsersPage(const PageContext& p, const json& d) {
-  std::string m = "<table><caption>" + T(p, "Gebruikers", "Users") + "</caption><thead><tr><th scope=\"col\">" +
-                  T(p, "Naam", "Name") + "</th><th scope=\"col\">" + T(p, "Rol", "Role") +
-                  "</th><th scope=\"col\">" + T(p, "Caseload", "Caseload") + "</th><th scope=\"col\">" +
+  std::string m = "<table><caption>" + T(p, "Gebruikers", "Users") +
+                  "</caption><thead><tr><th scope=\"col\">" + T(p, "Naam", "Name") +
+                  "</th><th scope=\"col\">" + T(p, "Rol", "Role") + "</th><th scope=\"col\">" +
+                  T(p, "Caseload", "Caseload") + "</th><th scope=\"col\">" +
                   T(p, "Wachtwoord", "Password") + "</th></tr></thead><tbody>";
   for (const json& u : d["users"]) {
     const std::string name = S(u, "name");
-    m += "<tr><th scope=\"row\">" + Html(name) + "<br><span class=\"muted\">" + Html(S(u, "full_name")) +
-         "</span></th><td>" + Html(S(u, "role")) + "</td><td class=\"num\">" + S(u, "caseload") +
-         "</td><td><form method=\"post\" action=\"/admin/users/" + Html(name) + "/password\" class=\"inline\">" +
-         CsrfField(p) + "<label for=\"pw-" + Html(name) + "\">" + T(p, "Nieuw wachtwoord", "New password") +
-         "</label><input id=\"pw-" + Html(name) + "\" name=\"password\" type=\"password\" minlength=\"12\" "
-         "autocomplete=\"new-password\" required><button type=\"submit\">" + T(p, "Zetten", "Set") +
-         "</button></form></td></tr>";
+    m += "<tr><th scope=\"row\">" + Html(name) + "<br><span class=\"muted\">" +
+         Html(S(u, "full_name")) + "</span></th><td>" + Html(S(u, "role")) +
+         "</td><td class=\"num\">" + S(u, "caseload") +
+         "</td><td><form method=\"post\" action=\"/admin/users/" + Html(name) +
+         "/password\" class=\"inline\">" + CsrfField(p) + "<label for=\"pw-" + Html(name) + "\">" +
+         T(p, "Nieuw wachtwoord", "New password") + "</label><input id=\"pw-" + Html(name) +
+         "\" name=\"password\" type=\"password\" minlength=\"12\" "
+         "autocomplete=\"new-password\" required><button type=\"submit\">" +
+         T(p, "Zetten", "Set") + "</button></form></td></tr>";
   }
   m += "</tbody></table>";
-  m += "<h2>" + T(p, "Gebruiker toevoegen", "Add a user") + "</h2><form method=\"post\" action=\"/admin/users\" "
-       "class=\"grid\">" + CsrfField(p) + "<label for=\"nu-name\">" + T(p, "Inlognaam", "Login name") +
+  m += "<h2>" + T(p, "Gebruiker toevoegen", "Add a user") +
+       "</h2><form method=\"post\" action=\"/admin/users\" "
+       "class=\"grid\">" +
+       CsrfField(p) + "<label for=\"nu-name\">" + T(p, "Inlognaam", "Login name") +
        "</label><input id=\"nu-name\" name=\"name\" required><label for=\"nu-full\">" +
-       T(p, "Volledige naam", "Full name") + "</label><input id=\"nu-full\" name=\"full_name\"><label "
-       "for=\"nu-role\">" + T(p, "Rol", "Role") + "</label>" +
-       Select("nu-role", "role", {{"coach", "coach"}, {"finance", "finance"}, {"admin", "admin"}, {"auditor", "auditor"}}) +
-       "<label for=\"nu-pw\">" + T(p, "Wachtwoord (minstens 12 tekens)", "Password (at least 12 characters)") +
-       "</label><input id=\"nu-pw\" name=\"password\" type=\"password\" minlength=\"12\" autocomplete=\"new-password\" "
-       "required><button type=\"submit\">" + T(p, "Toevoegen", "Add") + "</button></form>";
+       T(p, "Volledige naam", "Full name") +
+       "</label><input id=\"nu-full\" name=\"full_name\"><label "
+       "for=\"nu-role\">" +
+       T(p, "Rol", "Role") + "</label>" +
+       Select("nu-role", "role",
+              {{"coach", "coach"},
+               {"finance", "finance"},
+               {"admin", "admin"},
+               {"auditor", "auditor"}}) +
+       "<label for=\"nu-pw\">" +
+       T(p, "Wachtwoord (minstens 12 tekens)", "Password (at least 12 characters)") +
+       "</label><input id=\"nu-pw\" name=\"password\" type=\"password\" minlength=\"12\" "
+       "autocomplete=\"new-password\" "
+       "required><button type=\"submit\">" +
+       T(p, "Toevoegen", "Add") + "</button></form>";
   m += "<h2>" + T(p, "Cliënt toewijzen aan coach", "Assign a client to a coach") +
        "</h2><form method=\"post\" action=\"/admin/caseload\" class=\"inline\">" + CsrfField(p) +
        "<label for=\"as-client\">" + T(p, "Cliëntnummer", "Client number") +
        "</label><input id=\"as-client\" name=\"client\" required><label for=\"as-coach\">" +
-       T(p, "Coach (inlognaam)", "Coach (login name)") + "</label><input id=\"as-coach\" name=\"coach\" "
-       "required><button type=\"submit\">" + T(p, "Toewijzen", "Assign") + "</button></form>";
+       T(p, "Coach (inlognaam)", "Coach (login name)") +
+       "</label><input id=\"as-coach\" name=\"coach\" "
+       "required><button type=\"submit\">" +
+       T(p, "Toewijzen", "Assign") + "</button></form>";
   return Layout(p, T(p, "Gebruikers en caseloads", "Users and caseloads"), m);
 }
 
 std::string AuditPage(const PageContext& p, const json& d) {
   std::string m;
   if (d["intact"].get<bool>()) {
-    m += "<p class=\"notice\">" + T(p, "Auditlog intact: ", "Audit log intact: ") + S(d, "rows") +
-         T(p, " regels, SHA-256-keten klopt. Laatste hash: ", " rows, SHA-256 chain verified. Head: ") +
-         "<code>" + Html(S(d, "head")) + "</code></p>";
+    m +=
+        "<p class=\"notice\">" + T(p, "Auditlog intact: ", "Audit log intact: ") + S(d, "rows") +
+        T(p,
+          " regels, SHA-256-keten klopt. Laatste hash: ", " rows, SHA-256 chain verified. Head: ") +
+        "<code>" + Html(S(d, "head")) + "</code></p>";
   } else {
-    m += "<div class=\"error\" role=\"alert\"><p>" + T(p, "Auditlog NIET intact:", "Audit log NOT intact:") + "</p><ul>";
-    for (const json& problem : d["problems"]) m += "<li>" + Html(problem.get<std::string>()) + "</li>";
+    m += "<div class=\"error\" role=\"alert\"><p>" +
+         T(p, "Auditlog NIET intact:", "Audit log NOT intact:") + "</p><ul>";
+    for (const json& problem : d["problems"])
+      m += "<li>" + Html(problem.get<std::string>()) + "</li>";
     m += "</ul></div>";
   }
-  m += "<table><caption>" + T(p, "Laatste 500 regels, nieuwste eerst", "Last 500 rows, newest first") +
+  m += "<table><caption>" +
+       T(p, "Laatste 500 regels, nieuwste eerst", "Last 500 rows, newest first") +
        "</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">" + T(p, "Wanneer", "When") +
-       "</th><th scope=\"col\">" + T(p, "Wie", "Who") + "</th><th scope=\"col\">" + T(p, "Actie", "Action") +
-       "</th><th scope=\"col\">" + T(p, "Onderwerp", "Subject") + "</th><th scope=\"col\">" +
-       T(p, "Details", "Detail") + "</th></tr></thead><tbody>";
+       "</th><th scope=\"col\">" + T(p, "Wie", "Who") + "</th><th scope=\"col\">" +
+       T(p, "Actie", "Action") + "</th><th scope=\"col\">" + T(p, "Onderwerp", "Subject") +
+       "</th><th scope=\"col\">" + T(p, "Details", "Detail") + "</th></tr></thead><tbody>";
   for (const json& a : d["log"]) {
     m += "<tr><td class=\"num\">" + S(a, "seq") + "</td><td>" + Html(S(a, "at")) + "</td><td>" +
-         Html(S(a, "user")) + "</td><td>" + Html(S(a, "action")) + "</td><td>" + Html(S(a, "subject")) +
-         "</td><td>" + Html(S(a, "detail")) + "</td></tr>";
+         Html(S(a, "user")) + "</td><td>" + Html(S(a, "action")) + "</td><td>" +
+         Html(S(a, "subject")) + "</td><td>" + Html(S(a, "detail")) + "</td></tr>";
   }
   m += "</tbody></table>";
   return Layout(p, T(p, "Auditlog", "Audit log"), m);

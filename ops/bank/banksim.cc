@@ -27,7 +27,8 @@ struct Tx {
 
 const xmlNode* Child(const xmlNode* n, const char* name) {
   for (const xmlNode* c = n ? n->children : nullptr; c; c = c->next) {
-    if (c->type == XML_ELEMENT_NODE && std::strcmp(reinterpret_cast<const char*>(c->name), name) == 0) {
+    if (c->type == XML_ELEMENT_NODE &&
+        std::strcmp(reinterpret_cast<const char*>(c->name), name) == 0) {
       return c;
     }
   }
@@ -45,10 +46,14 @@ std::string Text(const xmlNode* n) {
 std::string Esc(const std::string& s) {
   std::string o;
   for (char c : s) {
-    if (c == '&') o += "&amp;";
-    else if (c == '<') o += "&lt;";
-    else if (c == '>') o += "&gt;";
-    else o += c;
+    if (c == '&')
+      o += "&amp;";
+    else if (c == '<')
+      o += "&lt;";
+    else if (c == '>')
+      o += "&gt;";
+    else
+      o += c;
   }
   return o;
 }
@@ -56,7 +61,8 @@ std::string Esc(const std::string& s) {
 long long Cents(const std::string& amount) {
   const size_t dot = amount.find('.');
   long long whole = std::stoll(amount.substr(0, dot));
-  long long frac = dot == std::string::npos ? 0 : std::stoll((amount.substr(dot + 1) + "00").substr(0, 2));
+  long long frac =
+      dot == std::string::npos ? 0 : std::stoll((amount.substr(dot + 1) + "00").substr(0, 2));
   return whole * 100 + frac;
 }
 
@@ -82,21 +88,29 @@ int main(int argc, char** argv) {
   std::vector<std::string> rejects, returns, credits;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--pain001") pain001 = v;
-    else if (k == "--date") date = v;
-    else if (k == "--pain002") out002 = v;
-    else if (k == "--camt053") out053 = v;
-    else if (k == "--reject") rejects.push_back(v);
-    else if (k == "--return") returns.push_back(v);
-    else if (k == "--credit") credits.push_back(v);
+    if (k == "--pain001")
+      pain001 = v;
+    else if (k == "--date")
+      date = v;
+    else if (k == "--pain002")
+      out002 = v;
+    else if (k == "--camt053")
+      out053 = v;
+    else if (k == "--reject")
+      rejects.push_back(v);
+    else if (k == "--return")
+      returns.push_back(v);
+    else if (k == "--credit")
+      credits.push_back(v);
     else {
       std::cerr << "ontzorg-banksim: unknown option " << k << "\n";
       return 2;
     }
   }
   if (pain001.empty() || date.size() != 10 || out002.empty() || out053.empty()) {
-    std::cerr << "usage: ontzorg-banksim --pain001 F --date YYYY-MM-DD --pain002 OUT --camt053 OUT "
-                 "[--reject E2E:CODE]... [--return E2E:CODE]... [--credit IBAN|name|amount|text]...\n";
+    std::cerr
+        << "usage: ontzorg-banksim --pain001 F --date YYYY-MM-DD --pain002 OUT --camt053 OUT "
+           "[--reject E2E:CODE]... [--return E2E:CODE]... [--credit IBAN|name|amount|text]...\n";
     return 2;
   }
   xmlDoc* doc = xmlReadFile(pain001.c_str(), nullptr, XML_PARSE_NONET);
@@ -109,10 +123,14 @@ int main(int argc, char** argv) {
   std::string debtor_iban;
   std::vector<Tx> txs;
   for (const xmlNode* pi = init ? init->children : nullptr; pi; pi = pi->next) {
-    if (pi->type != XML_ELEMENT_NODE || std::strcmp(reinterpret_cast<const char*>(pi->name), "PmtInf")) continue;
+    if (pi->type != XML_ELEMENT_NODE ||
+        std::strcmp(reinterpret_cast<const char*>(pi->name), "PmtInf"))
+      continue;
     debtor_iban = Text(Child(Child(Child(pi, "DbtrAcct"), "Id"), "IBAN"));
     for (const xmlNode* t = pi->children; t; t = t->next) {
-      if (t->type != XML_ELEMENT_NODE || std::strcmp(reinterpret_cast<const char*>(t->name), "CdtTrfTxInf")) continue;
+      if (t->type != XML_ELEMENT_NODE ||
+          std::strcmp(reinterpret_cast<const char*>(t->name), "CdtTrfTxInf"))
+        continue;
       Tx x;
       x.pmt_inf_id = Text(Child(pi, "PmtInfId"));
       x.e2e = Text(Child(Child(t, "PmtId"), "EndToEndId"));
@@ -121,7 +139,8 @@ int main(int argc, char** argv) {
       x.iban = Text(Child(Child(Child(t, "CdtrAcct"), "Id"), "IBAN"));
       const xmlNode* rmt = Child(t, "RmtInf");
       x.remittance = Text(Child(rmt, "Ustrd"));
-      if (x.remittance.empty()) x.remittance = Text(Child(Child(Child(rmt, "Strd"), "CdtrRefInf"), "Ref"));
+      if (x.remittance.empty())
+        x.remittance = Text(Child(Child(Child(rmt, "Strd"), "CdtrRefInf"), "Ref"));
       txs.push_back(x);
     }
   }
@@ -132,8 +151,9 @@ int main(int argc, char** argv) {
   std::ofstream p2(out002);
   p2 << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03\">\n"
-        "<CstmrPmtStsRpt>\n<GrpHdr><MsgId>STS-" << msg_id.substr(0, 30) << "</MsgId><CreDtTm>"
-     << date << "T08:00:00</CreDtTm></GrpHdr>\n<OrgnlGrpInfAndSts><OrgnlMsgId>" << msg_id
+        "<CstmrPmtStsRpt>\n<GrpHdr><MsgId>STS-"
+     << msg_id.substr(0, 30) << "</MsgId><CreDtTm>" << date
+     << "T08:00:00</CreDtTm></GrpHdr>\n<OrgnlGrpInfAndSts><OrgnlMsgId>" << msg_id
      << "</OrgnlMsgId><OrgnlMsgNmId>pain.001</OrgnlMsgNmId><GrpSts>"
      << (reject.empty() ? "ACCP" : "PART") << "</GrpSts></OrgnlGrpInfAndSts>\n";
   std::map<std::string, std::vector<const Tx*>> rejected_by_group;
@@ -143,8 +163,11 @@ int main(int argc, char** argv) {
   for (const auto& [group, list] : rejected_by_group) {
     p2 << "<OrgnlPmtInfAndSts><OrgnlPmtInfId>" << group << "</OrgnlPmtInfId>\n";
     for (const Tx* t : list) {
-      p2 << "<TxInfAndSts><OrgnlEndToEndId>" << t->e2e << "</OrgnlEndToEndId><TxSts>RJCT</TxSts>"
-            "<StsRsnInf><Rsn><Cd>" << reject.at(t->e2e) << "</Cd></Rsn><AddtlInf>Rejected by the "
+      p2 << "<TxInfAndSts><OrgnlEndToEndId>" << t->e2e
+         << "</OrgnlEndToEndId><TxSts>RJCT</TxSts>"
+            "<StsRsnInf><Rsn><Cd>"
+         << reject.at(t->e2e)
+         << "</Cd></Rsn><AddtlInf>Rejected by the "
             "bank simulator</AddtlInf></StsRsnInf></TxInfAndSts>\n";
     }
     p2 << "</OrgnlPmtInfAndSts>\n";
@@ -155,41 +178,50 @@ int main(int argc, char** argv) {
   std::ofstream c(out053);
   c << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
        "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">\n<BkToCstmrStmt>\n"
-       "<GrpHdr><MsgId>STMT-" << date << "-" << msg_id.substr(msg_id.size() > 8 ? msg_id.size() - 8 : 0)
+       "<GrpHdr><MsgId>STMT-"
+    << date << "-" << msg_id.substr(msg_id.size() > 8 ? msg_id.size() - 8 : 0)
     << "</MsgId><CreDtTm>" << date << "T18:00:00</CreDtTm></GrpHdr>\n<Stmt><Id>" << date << "-"
     << msg_id.substr(msg_id.size() > 8 ? msg_id.size() - 8 : 0) << "</Id><CreDtTm>" << date
-    << "T18:00:00</CreDtTm><Acct><Id><IBAN>" << debtor_iban << "</IBAN></Id><Ccy>EUR</Ccy></Acct>\n"
+    << "T18:00:00</CreDtTm><Acct><Id><IBAN>" << debtor_iban
+    << "</IBAN></Id><Ccy>EUR</Ccy></Acct>\n"
        "<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">0.00</Amt>"
-       "<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>" << date << "</Dt></Dt></Bal>\n";
+       "<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>"
+    << date << "</Dt></Dt></Bal>\n";
   int n = 0;
   const auto entry = [&](const std::string& amount, bool credit, const std::string& tx_details,
                          const char* family) {
     ++n;
     c << "<Ntry><NtryRef>" << n << "</NtryRef><Amt Ccy=\"EUR\">" << amount << "</Amt><CdtDbtInd>"
       << (credit ? "CRDT" : "DBIT") << "</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>" << date
-      << "</Dt></BookgDt><ValDt><Dt>" << date << "</Dt></ValDt><AcctSvcrRef>SIM-" << msg_id.substr(msg_id.size() > 8 ? msg_id.size() - 8 : 0)
-      << "-" << n << "</AcctSvcrRef><BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>" << family
+      << "</Dt></BookgDt><ValDt><Dt>" << date << "</Dt></ValDt><AcctSvcrRef>SIM-"
+      << msg_id.substr(msg_id.size() > 8 ? msg_id.size() - 8 : 0) << "-" << n
+      << "</AcctSvcrRef><BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>" << family
       << "</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd><NtryDtls><TxDtls>" << tx_details
       << "</TxDtls></NtryDtls></Ntry>\n";
   };
   for (const Tx& t : txs) {
     if (reject.count(t.e2e)) continue;
-    const std::string parties = "<RltdPties><Cdtr><Nm>" + Esc(t.creditor) + "</Nm></Cdtr><CdtrAcct><Id><IBAN>" +
-                                t.iban + "</IBAN></Id></CdtrAcct></RltdPties>";
-    const std::string refs = "<Refs><EndToEndId>" + t.e2e + "</EndToEndId></Refs><AmtDtls><TxAmt><Amt Ccy=\"EUR\">" +
-                             t.amount + "</Amt></TxAmt></AmtDtls>";
-    entry(t.amount, false, refs + parties + "<RmtInf><Ustrd>" + Esc(t.remittance) + "</Ustrd></RmtInf>", "ICDT");
+    const std::string parties = "<RltdPties><Cdtr><Nm>" + Esc(t.creditor) +
+                                "</Nm></Cdtr><CdtrAcct><Id><IBAN>" + t.iban +
+                                "</IBAN></Id></CdtrAcct></RltdPties>";
+    const std::string refs = "<Refs><EndToEndId>" + t.e2e +
+                             "</EndToEndId></Refs><AmtDtls><TxAmt><Amt Ccy=\"EUR\">" + t.amount +
+                             "</Amt></TxAmt></AmtDtls>";
+    entry(t.amount, false,
+          refs + parties + "<RmtInf><Ustrd>" + Esc(t.remittance) + "</Ustrd></RmtInf>", "ICDT");
     if (give_back.count(t.e2e)) {
       entry(t.amount, true,
-            refs + "<RltdPties><Dbtr><Nm>" + Esc(t.creditor) + "</Nm></Dbtr><DbtrAcct><Id><IBAN>" + t.iban +
-                "</IBAN></Id></DbtrAcct></RltdPties><RtrInf><Rsn><Cd>" + give_back.at(t.e2e) + "</Cd></Rsn></RtrInf>",
+            refs + "<RltdPties><Dbtr><Nm>" + Esc(t.creditor) + "</Nm></Dbtr><DbtrAcct><Id><IBAN>" +
+                t.iban + "</IBAN></Id></DbtrAcct></RltdPties><RtrInf><Rsn><Cd>" +
+                give_back.at(t.e2e) + "</Cd></Rsn></RtrInf>",
             "RRCT");
     }
   }
   for (const std::string& cr : credits) {
     std::vector<std::string> f;
     size_t from = 0;
-    for (size_t bar; (bar = cr.find('|', from)) != std::string::npos; from = bar + 1) f.push_back(cr.substr(from, bar - from));
+    for (size_t bar; (bar = cr.find('|', from)) != std::string::npos; from = bar + 1)
+      f.push_back(cr.substr(from, bar - from));
     f.push_back(cr.substr(from));
     if (f.size() != 4) {
       std::cerr << "ontzorg-banksim: --credit wants IBAN|name|amount|remittance\n";
@@ -197,9 +229,11 @@ int main(int argc, char** argv) {
     }
     const std::string amount = Euro(Cents(f[2]));
     entry(amount, true,
-          "<AmtDtls><TxAmt><Amt Ccy=\"EUR\">" + amount + "</Amt></TxAmt></AmtDtls><RltdPties><Dbtr><Nm>" + Esc(f[1]) +
-              "</Nm></Dbtr><DbtrAcct><Id><IBAN>" + f[0] + "</IBAN></Id></DbtrAcct></RltdPties><RmtInf><Ustrd>" +
-              Esc(f[3]) + "</Ustrd></RmtInf>",
+          "<AmtDtls><TxAmt><Amt Ccy=\"EUR\">" + amount +
+              "</Amt></TxAmt></AmtDtls><RltdPties><Dbtr><Nm>" + Esc(f[1]) +
+              "</Nm></Dbtr><DbtrAcct><Id><IBAN>" + f[0] +
+              "</IBAN></Id></DbtrAcct></RltdPties><RmtInf><Ustrd>" + Esc(f[3]) +
+              "</Ustrd></RmtInf>",
           "RCDT");
   }
   c << "</Stmt>\n</BkToCstmrStmt>\n</Document>\n";

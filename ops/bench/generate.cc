@@ -32,7 +32,8 @@ using ontzorg::YearMonth;
 
 std::string NlIban(const std::string& bank, uint64_t account) {
   char digits[11];
-  std::snprintf(digits, sizeof digits, "%010llu", static_cast<unsigned long long>(account % 10000000000ULL));
+  std::snprintf(digits, sizeof digits, "%010llu",
+                static_cast<unsigned long long>(account % 10000000000ULL));
   const std::string bban = bank + digits;
   int r = 0;
   for (char c : bban + "NL00") {
@@ -61,7 +62,8 @@ std::string Kenmerk(std::mt19937_64& rng) {
   std::string rest;
   for (int i = 0; i < 15; ++i) rest += static_cast<char>('0' + rng() % 10);
   int sum = 0;
-  for (size_t i = rest.size(), w = 0; i-- > 0; w = (w + 1) % 10) sum += (rest[i] - '0') * kWeights[w];
+  for (size_t i = rest.size(), w = 0; i-- > 0; w = (w + 1) % 10)
+    sum += (rest[i] - '0') * kWeights[w];
   int c = 11 - sum % 11;
   c = c == 11 ? 0 : (c == 10 ? 1 : c);
   return std::to_string(c) + rest;
@@ -87,12 +89,16 @@ struct Creditor {
 
 constexpr Creditor kCreditors[] = {
     {"WS-LINDE", "Woonstichting De Linde", "INGB", "", "Lindelaan", "12", "9999 AB", "Voorbeeld"},
-    {"WS-HAVEN", "Stichting Wonen aan de Haven", "RABO", "RABONL2U", "Havenkade", "3", "9998 CD", "Voorbeeld"},
-    {"WB-IJSSEL", "Woonbedrijf IJsselstreek", "ABNA", "", "Kerkstraat", "40", "9997 EF", "IJsselstad"},
+    {"WS-HAVEN", "Stichting Wonen aan de Haven", "RABO", "RABONL2U", "Havenkade", "3", "9998 CD",
+     "Voorbeeld"},
+    {"WB-IJSSEL", "Woonbedrijf IJsselstreek", "ABNA", "", "Kerkstraat", "40", "9997 EF",
+     "IJsselstad"},
     {"EN-NOORD", "Energie Noord B.V.", "INGB", "", "Stroomweg", "7", "9901 GH", "Groningen"},
-    {"EN-GROEN", "Groene Stroom & Gas", "ABNA", "ABNANL2A", "Windmolenpad", "21", "3511 AA", "Utrecht"},
+    {"EN-GROEN", "Groene Stroom & Gas", "ABNA", "ABNANL2A", "Windmolenpad", "21", "3511 AA",
+     "Utrecht"},
     {"WA-MIDDEN", "Waterbedrijf Midden", "BNGH", "", "Bronlaan", "2", "6811 KL", "Arnhem"},
-    {"ZV-SAMEN", "Zorgverzekeraar Samen U.A.", "RABO", "", "Gezondheidsplein", "100", "3584 AB", "Utrecht"},
+    {"ZV-SAMEN", "Zorgverzekeraar Samen U.A.", "RABO", "", "Gezondheidsplein", "100", "3584 AB",
+     "Utrecht"},
     {"ZV-ZORGT", "Zorgt Verzekeringen N.V.", "INGB", "", "Postbus", "5050", "5000 AA", "Tilburg"},
 };
 
@@ -104,15 +110,23 @@ int main(int argc, char** argv) {
   std::string month_text = "2027-01", out = ".";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i], value = argv[i + 1];
-    if (flag == "--clients") clients = std::atoi(value.c_str());
-    else if (flag == "--seed") seed = std::strtoull(value.c_str(), nullptr, 10);
-    else if (flag == "--month") month_text = value;
-    else if (flag == "--out") out = value;
-    else { std::fprintf(stderr, "unknown flag %s\n", flag.c_str()); return 2; }
+    if (flag == "--clients")
+      clients = std::atoi(value.c_str());
+    else if (flag == "--seed")
+      seed = std::strtoull(value.c_str(), nullptr, 10);
+    else if (flag == "--month")
+      month_text = value;
+    else if (flag == "--out")
+      out = value;
+    else {
+      std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
+      return 2;
+    }
   }
   const auto month = YearMonth::Parse(month_text);
   if (!month || clients < 1) {
-    std::fprintf(stderr, "usage: ontzorg-generate --clients N --seed S --month YYYY-MM --out DIR\n");
+    std::fprintf(stderr,
+                 "usage: ontzorg-generate --clients N --seed S --month YYYY-MM --out DIR\n");
     return 2;
   }
   std::mt19937_64 rng(seed);
@@ -131,12 +145,13 @@ int main(int argc, char** argv) {
   cli << "id,bsn,name,household,iban,adults,children,language\n";
   plans << "client_id,kind,benefit_start,benefit_end,extension_end,extension_reason,bills,"
            "period_start,period_end,reason\n";
-  bills << "id,client_id,kind,creditor_id,amount,schedule,due_day,reference_kind,reference,start,end\n";
+  bills << "id,client_id,kind,creditor_id,amount,schedule,due_day,reference_kind,reference,start,"
+           "end\n";
   bens << "client_id,month,amount\n";
   static const char* kFirst[] = {"Amal", "Yonas", "Dilan", "Rahim", "Samira", "Tesfay", "Nour",
-                                 "Omar", "Hiba", "Ahmad", "Lina", "Mehmet", "Zainab", "Yusuf"};
-  static const char* kLast[] = {"Haddad", "Tesfaye", "Yilmaz", "Al-Sayed", "Mohammadi",
-                                "Gebremedhin", "Khalil", "Rahimi", "Osman", "Hussein"};
+                                 "Omar", "Hiba",  "Ahmad", "Lina",  "Mehmet", "Zainab", "Yusuf"};
+  static const char* kLast[] = {"Haddad",      "Tesfaye", "Yilmaz", "Al-Sayed", "Mohammadi",
+                                "Gebremedhin", "Khalil",  "Rahimi", "Osman",    "Hussein"};
   static const char* kHouse[] = {"single", "single", "single", "couple", "family", "family"};
   static const char* kLanguages[] = {"ar", "nl", "en"};  // the statement's language
   std::ofstream asm_(out + "/assessments.csv"), hand(out + "/handovers.csv"),
@@ -154,9 +169,9 @@ int main(int argc, char** argv) {
     // Household size for the minimum leefgeld: every 17th client is a single parent.
     const int adults = household == "single" || (household == "family" && i % 17 == 0) ? 1 : 2;
     const int children = household == "family" ? 1 + i % 3 : 0;
-    cli << id << "," << Bsn(i) << ",\"" << kFirst[rng() % 14] << " " << kLast[rng() % 10]
-        << "\"," << household << "," << NlIban("INGB", 6000000000ULL + static_cast<uint64_t>(i))
-        << "," << adults << "," << children << "," << kLanguages[i % 3] << "\n";
+    cli << id << "," << Bsn(i) << ",\"" << kFirst[rng() % 14] << " " << kLast[rng() % 10] << "\","
+        << household << "," << NlIban("INGB", 6000000000ULL + static_cast<uint64_t>(i)) << ","
+        << adults << "," << children << "," << kLanguages[i % 3] << "\n";
     // Relief starts in one of the six months up to `month`; a third of them mid-month.
     const YearMonth start_month = month->AddMonths(-static_cast<int>(rng() % 6));
     const int start_day = rng() % 3 == 0 ? 1 + static_cast<int>(rng() % 27) : 1;
@@ -184,15 +199,18 @@ int main(int argc, char** argv) {
     const int64_t water_q = 6500 + static_cast<int64_t>(rng() % 3000);
     const std::string bill_start = start_month.FirstDay().ToString();
     const auto bill = [&](const char* suffix, const char* kind_name, const char* creditor,
-                          int64_t amount, const char* schedule, int due_day, const std::string& ref) {
+                          int64_t amount, const char* schedule, int due_day,
+                          const std::string& ref) {
       bills << id << "-" << suffix << "," << id << "," << kind_name << "," << creditor << ","
-            << Euro(amount) << "," << schedule << "," << due_day << ",," << ref << ","
-            << bill_start << ",\n";
+            << Euro(amount) << "," << schedule << "," << due_day << ",," << ref << "," << bill_start
+            << ",\n";
     };
-    bill("H", "rent", kCreditors[rng() % 3].id, rent, "monthly", 1, "\"Huur " + std::string(id) + "\"");
+    bill("H", "rent", kCreditors[rng() % 3].id, rent, "monthly", 1,
+         "\"Huur " + std::string(id) + "\"");
     bill("E", "energy", kCreditors[3 + rng() % 2].id, energy, "monthly", 28, Kenmerk(rng));
     bill("W", "water", kCreditors[5].id, water_q, "quarterly", 20, Kenmerk(rng));
-    bill("Z", "health_insurance", kCreditors[6 + rng() % 2].id, premium, "monthly", 1, Kenmerk(rng));
+    bill("Z", "health_insurance", kCreditors[6 + rng() % 2].id, premium, "monthly", 1,
+         Kenmerk(rng));
     // The double-debit guard: the coach confirms each bill's own direct debit cancelled (or that
     // there never was one) when the relief starts. Client 5 and every 11th after it has not
     // confirmed its energy direct debit yet (held), client 7 and every 13th not its rent (paid
@@ -275,7 +293,8 @@ int main(int argc, char** argv) {
         {IncomeKind::kRentAllowance, "HT", 15000 + static_cast<int64_t>(trng() % 20000)},
         {IncomeKind::kCareAllowance, "ZT", couple ? 24000 : 12900}};
     if (household == "family") {
-      expected.push_back({IncomeKind::kChildBudget, "KB", 20000 + static_cast<int64_t>(trng() % 15000)});
+      expected.push_back(
+          {IncomeKind::kChildBudget, "KB", 20000 + static_cast<int64_t>(trng() % 15000)});
     }
     const Date applied = start.AddDays(3);
     const Date horizon = month->AddMonths(5).LastDay();

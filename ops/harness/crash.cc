@@ -16,13 +16,12 @@
 //     (the audit chain included; the chain also verifies);
 // Any difference is a finding; the harness prints it with the seed and round and exits 1.
 #include <signal.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <soci/soci.h>
-#include <soci/sqlite3/soci-sqlite3.h>
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -112,8 +111,10 @@ struct World {
   fs::path dir, store, out, config, log;
   const Options* o = nullptr;
 
-  std::vector<std::string> Args(const std::string& user, const std::vector<std::string>& rest) const {
-    std::vector<std::string> a = {"--config", config.string(), "--store", store.string(), "--user", user};
+  std::vector<std::string> Args(const std::string& user,
+                                const std::vector<std::string>& rest) const {
+    std::vector<std::string> a = {"--config",     config.string(), "--store",
+                                  store.string(), "--user",        user};
     a.insert(a.end(), rest.begin(), rest.end());
     return a;
   }
@@ -149,7 +150,8 @@ struct FileHistory {
 
 // Every table of the SQLite store as sorted text rows; the world's own folder (in the paths of
 // written files) is replaced by "<dir>".
-std::map<std::string, std::vector<std::string>> DumpStore(const fs::path& store, const fs::path& dir) {
+std::map<std::string, std::vector<std::string>> DumpStore(const fs::path& store,
+                                                          const fs::path& dir) {
   soci::session sql(soci::sqlite3, store.string());
   std::vector<std::string> tables;
   {
@@ -180,7 +182,8 @@ std::map<std::string, std::vector<std::string>> DumpStore(const fs::path& store,
           default: line += "?"; break;
         }
       }
-      for (size_t at = line.find(dir.string()); at != std::string::npos; at = line.find(dir.string())) {
+      for (size_t at = line.find(dir.string()); at != std::string::npos;
+           at = line.find(dir.string())) {
         line.replace(at, dir.string().size(), "<dir>");
       }
       rows.push_back(line);
@@ -191,7 +194,8 @@ std::map<std::string, std::vector<std::string>> DumpStore(const fs::path& store,
 }
 
 // Balance per account (credits minus debits) and the ledger's own checks.
-std::map<std::string, long long> Balances(const fs::path& store, std::vector<std::string>* findings) {
+std::map<std::string, long long> Balances(const fs::path& store,
+                                          std::vector<std::string>* findings) {
   soci::session sql(soci::sqlite3, store.string());
   std::map<std::string, long long> balances;
   soci::rowset<soci::row> rs =
@@ -228,16 +232,21 @@ struct Reference {
 
 int main(int argc, char** argv) {
   Options o;
-  CLI::App app{"ontzorg-crash: SIGKILL the monthly batch and export at random moments, check "
-               "that nothing is paid twice, lost or changed"};
-  app.add_option("--kills", o.kills, "kills that land inside a running step")->capture_default_str();
-  app.add_option("--clients", o.clients, "clients in the generated municipality")->capture_default_str();
-  app.add_option("--seed", o.seed, "seed for the municipality and the kill moments")->capture_default_str();
+  CLI::App app{
+      "ontzorg-crash: SIGKILL the monthly batch and export at random moments, check "
+      "that nothing is paid twice, lost or changed"};
+  app.add_option("--kills", o.kills, "kills that land inside a running step")
+      ->capture_default_str();
+  app.add_option("--clients", o.clients, "clients in the generated municipality")
+      ->capture_default_str();
+  app.add_option("--seed", o.seed, "seed for the municipality and the kill moments")
+      ->capture_default_str();
   app.add_option("--work", o.work, "working folder (emptied)")->capture_default_str();
   app.add_option("--binary", o.binary, "the ontzorg binary")->required();
   app.add_option("--generator", o.generator, "the ontzorg-generate binary")->required();
   app.add_option("--banksim", o.banksim, "the ontzorg-banksim binary")->required();
-  app.add_option("--config", o.config, "configuration file to copy (store and out are replaced)")->required();
+  app.add_option("--config", o.config, "configuration file to copy (store and out are replaced)")
+      ->required();
   app.add_flag("--verbose", o.verbose, "print every attempt");
   // ops/crash gives defaults first; what the user adds after them wins.
   for (const char* name : {"--kills", "--clients", "--seed", "--work"}) {
@@ -250,8 +259,9 @@ int main(int argc, char** argv) {
   fs::create_directories(work);
   const fs::path fixture = work / "municipality";
   fs::create_directories(fixture);
-  if (Run(o.generator, {"--clients", std::to_string(o.clients), "--seed", std::to_string(o.seed),
-                        "--month", "2027-01", "--out", fixture.string()},
+  if (Run(o.generator,
+          {"--clients", std::to_string(o.clients), "--seed", std::to_string(o.seed), "--month",
+           "2027-01", "--out", fixture.string()},
           "", (work / "generate.log").string()) != 0) {
     Die("the generator failed: " + ReadFile(work / "generate.log"));
   }
@@ -272,18 +282,38 @@ int main(int argc, char** argv) {
   // The steps, as finance does them. The bank's files are made once from the reference's
   // pain.001 (ontzorg-banksim) and read in every round.
   const std::vector<Step> steps = {
-      {"run 2027-01", "anna", {"run", "--month", "2027-01", "--run-date", "2026-12-14", "--out", "OUT"},
-       "2026-12-14T10:00:00", {0}},
+      {"run 2027-01",
+       "anna",
+       {"run", "--month", "2027-01", "--run-date", "2026-12-14", "--out", "OUT"},
+       "2026-12-14T10:00:00",
+       {0}},
       {"approve 1", "bram", {"approve", "--batch", "1"}, "2026-12-14T11:00:00", {0, 10}},
-      {"export 1", "bram", {"export", "--batch", "1", "--out", "OUT"}, "2026-12-14T12:00:00", {0, 10}},
-      {"import pain.002", "bram", {"import-bank", (bank / "pain002.xml").string()},
-       "2026-12-16T18:00:00", {0}},
-      {"import camt.053", "bram", {"import-bank", (bank / "camt053.xml").string()},
-       "2026-12-16T18:05:00", {0}},
-      {"run 2027-02", "anna", {"run", "--month", "2027-02", "--run-date", "2027-01-14", "--out", "OUT"},
-       "2027-01-14T10:00:00", {0}},
+      {"export 1",
+       "bram",
+       {"export", "--batch", "1", "--out", "OUT"},
+       "2026-12-14T12:00:00",
+       {0, 10}},
+      {"import pain.002",
+       "bram",
+       {"import-bank", (bank / "pain002.xml").string()},
+       "2026-12-16T18:00:00",
+       {0}},
+      {"import camt.053",
+       "bram",
+       {"import-bank", (bank / "camt053.xml").string()},
+       "2026-12-16T18:05:00",
+       {0}},
+      {"run 2027-02",
+       "anna",
+       {"run", "--month", "2027-02", "--run-date", "2027-01-14", "--out", "OUT"},
+       "2027-01-14T10:00:00",
+       {0}},
       {"approve 2", "bram", {"approve", "--batch", "2"}, "2027-01-14T11:00:00", {0, 10}},
-      {"export 2", "bram", {"export", "--batch", "2", "--out", "OUT"}, "2027-01-14T12:00:00", {0, 10}},
+      {"export 2",
+       "bram",
+       {"export", "--batch", "2", "--out", "OUT"},
+       "2027-01-14T12:00:00",
+       {0, 10}},
   };
   auto args_of = [](const World& w, const Step& s) {
     std::vector<std::string> rest = s.args;
@@ -305,18 +335,21 @@ int main(int argc, char** argv) {
       }
       if (pain001.empty()) Die("the reference export wrote no pain.001");
       // Reject one payment and return another, so the feedback changes state.
-      if (Run(o.banksim, {"--pain001", pain001, "--date", "2026-12-16", "--pain002",
-                          (bank / "pain002.xml").string(), "--camt053",
-                          (bank / "camt053.xml").string(), "--reject", "OZ-B-202701-C000002-H:AC04",
-                          "--return", "OZ-L-202701-C000003:AC04"},
+      if (Run(o.banksim,
+              {"--pain001", pain001, "--date", "2026-12-16", "--pain002",
+               (bank / "pain002.xml").string(), "--camt053", (bank / "camt053.xml").string(),
+               "--reject", "OZ-B-202701-C000002-H:AC04", "--return", "OZ-L-202701-C000003:AC04"},
               "", (work / "banksim.log").string()) != 0) {
         Die("ontzorg-banksim failed: " + ReadFile(work / "banksim.log"));
       }
     }
     const auto t0 = std::chrono::steady_clock::now();
     const int code = Run(o.binary, args_of(r, s), s.now, r.log.string());
-    ref.seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    if (code != 0) Die("reference step '" + s.name + "' failed (" + std::to_string(code) + "):\n" + ReadFile(r.log));
+    ref.seconds.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    if (code != 0)
+      Die("reference step '" + s.name + "' failed (" + std::to_string(code) + "):\n" +
+          ReadFile(r.log));
   }
   for (const auto& e : fs::recursive_directory_iterator(r.out)) {
     if (e.is_regular_file()) ref.files[fs::relative(e.path(), r.out).string()] = ReadFile(e.path());
@@ -333,10 +366,12 @@ int main(int argc, char** argv) {
           std::sregex_iterator(bytes.begin(), bytes.end(), e2e), std::sregex_iterator()));
     }
   }
-  std::printf("ontzorg-crash: seed %u, %d clients; reference: %zu files, %zu payments, %zu ledger "
-              "entries; step times (s):",
-              o.seed, o.clients, ref.files.size(), ref_payments, ref.tables["entries"].size());
-  for (size_t i = 0; i < steps.size(); ++i) std::printf(" %s %.2f;", steps[i].name.c_str(), ref.seconds[i]);
+  std::printf(
+      "ontzorg-crash: seed %u, %d clients; reference: %zu files, %zu payments, %zu ledger "
+      "entries; step times (s):",
+      o.seed, o.clients, ref.files.size(), ref_payments, ref.tables["entries"].size());
+  for (size_t i = 0; i < steps.size(); ++i)
+    std::printf(" %s %.2f;", steps[i].name.c_str(), ref.seconds[i]);
   std::printf("\n");
   std::fflush(stdout);
 
@@ -370,7 +405,8 @@ int main(int argc, char** argv) {
         }
         if (o.verbose) {
           std::printf("round %d %s: kill after %lld us: %s\n", rounds, s.name.c_str(),
-                      static_cast<long long>(delay), code == -SIGKILL ? "landed" : "missed (finished)");
+                      static_cast<long long>(delay),
+                      code == -SIGKILL ? "landed" : "missed (finished)");
         }
         history.Scan(w.out);
       }
@@ -381,7 +417,8 @@ int main(int argc, char** argv) {
                            std::to_string(code) + "): " + ReadFile(w.log));
       }
     }
-    const std::string where = "seed " + std::to_string(o.seed) + ", round " + std::to_string(rounds) + ": ";
+    const std::string where =
+        "seed " + std::to_string(o.seed) + ", round " + std::to_string(rounds) + ": ";
     // 1. No EndToEndId twice across every file version ever seen; no file rewritten differently.
     std::map<std::string, std::string> seen;  // EndToEndId -> file
     for (const auto& [name, contents] : history.versions) {
@@ -393,7 +430,8 @@ int main(int argc, char** argv) {
         for (std::sregex_iterator it(bytes.begin(), bytes.end(), e2e), end; it != end; ++it) {
           const std::string id = (*it)[1];
           if (!seen.emplace(id, name).second) {
-            findings.push_back(where + "EndToEndId " + id + " in " + seen[id] + " and again in " + name);
+            findings.push_back(where + "EndToEndId " + id + " in " + seen[id] + " and again in " +
+                               name);
           }
         }
       }
@@ -410,7 +448,8 @@ int main(int argc, char** argv) {
         auto totals = (*store)->LedgerCheck();
         if (!totals || !totals->Balanced()) findings.push_back(where + "the ledger check fails");
         auto chain = (*store)->VerifyAuditLog();
-        if (!chain) findings.push_back(where + "the audit chain does not verify: " + chain.error().message);
+        if (!chain)
+          findings.push_back(where + "the audit chain does not verify: " + chain.error().message);
       }
     }
     // 3. No money missing or extra: every account as in the reference.
@@ -418,13 +457,14 @@ int main(int argc, char** argv) {
       const auto it = balances.find(account);
       const long long got = it == balances.end() ? 0 : it->second;
       if (got != cents) {
-        findings.push_back(where + "account " + account + " holds " + Cents(got) + ", the reference " +
-                           Cents(cents));
+        findings.push_back(where + "account " + account + " holds " + Cents(got) +
+                           ", the reference " + Cents(cents));
       }
     }
     for (const auto& [account, cents] : balances) {
       if (ref.balances.count(account) == 0 && cents != 0) {
-        findings.push_back(where + "account " + account + " exists only here, holding " + Cents(cents));
+        findings.push_back(where + "account " + account + " exists only here, holding " +
+                           Cents(cents));
       }
     }
     // 4. The final files and every table as in the reference.
@@ -441,7 +481,8 @@ int main(int argc, char** argv) {
       }
     }
     for (const auto& [name, bytes] : files) {
-      if (ref.files.count(name) == 0) findings.push_back(where + "extra file " + name + " (left by a killed step)");
+      if (ref.files.count(name) == 0)
+        findings.push_back(where + "extra file " + name + " (left by a killed step)");
     }
     const auto tables = DumpStore(w.store, w.dir);
     for (const auto& [table, rows] : ref.tables) {
@@ -458,26 +499,30 @@ int main(int argc, char** argv) {
           if (!only_ref.empty()) diff += "; only in the reference: " + only_ref.front();
           if (!only_here.empty()) diff += "; only here: " + only_here.front();
         }
-        findings.push_back(where + "table " + table + " differs (" + std::to_string(got) + " rows, the reference " +
-                           std::to_string(rows.size()) + ")" + diff);
+        findings.push_back(where + "table " + table + " differs (" + std::to_string(got) +
+                           " rows, the reference " + std::to_string(rows.size()) + ")" + diff);
       }
     }
     std::printf("round %d: %d kills landed so far (%d missed: the step had finished); %s\n", rounds,
                 landed, missed, findings.empty() ? "no findings" : "FINDINGS");
     std::fflush(stdout);
   }
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::printf("kills per step:");
-  for (size_t i = 0; i < steps.size(); ++i) std::printf(" %s %d;", steps[i].name.c_str(), landed_per_step[i]);
+  for (size_t i = 0; i < steps.size(); ++i)
+    std::printf(" %s %d;", steps[i].name.c_str(), landed_per_step[i]);
   std::printf("\n");
   if (!findings.empty()) {
     for (const std::string& f : findings) std::printf("FINDING: %s\n", f.c_str());
-    std::printf("ontzorg-crash: %zu findings (seed %u; rerun with --seed %u)\n", findings.size(), o.seed, o.seed);
+    std::printf("ontzorg-crash: %zu findings (seed %u; rerun with --seed %u)\n", findings.size(),
+                o.seed, o.seed);
     return 1;
   }
-  std::printf("ontzorg-crash: %d kills landed in %d rounds (%d more came after the step had "
-              "finished), %.0f s; zero findings: no EndToEndId twice, every transaction balanced, "
-              "no money missing, files and store identical to the uninterrupted run\n",
-              landed, rounds, missed, secs);
+  std::printf(
+      "ontzorg-crash: %d kills landed in %d rounds (%d more came after the step had "
+      "finished), %.0f s; zero findings: no EndToEndId twice, every transaction balanced, "
+      "no money missing, files and store identical to the uninterrupted run\n",
+      landed, rounds, missed, secs);
   return 0;
 }

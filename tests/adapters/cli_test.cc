@@ -1,10 +1,10 @@
 // The `ontzorg` binary as a finance employee uses it: exit codes, messages, nothing changed by bad
 // input, and the crash test: a run killed with SIGKILL at random moments and run again never pays
 // a bill twice.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -12,8 +12,8 @@
 #include <map>
 #include <random>
 #include <regex>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "tests/adapters/test_support.h"
@@ -77,9 +77,12 @@ std::vector<std::vector<std::string>> Vectors(const std::string& name) {
     std::vector<std::string> fields(1);
     bool quoted = false;
     for (char c : line) {
-      if (c == '"') quoted = !quoted;
-      else if (c == ',' && !quoted) fields.emplace_back();
-      else fields.back() += c;
+      if (c == '"')
+        quoted = !quoted;
+      else if (c == ',' && !quoted)
+        fields.emplace_back();
+      else
+        fields.back() += c;
     }
     rows.push_back(fields);
   }
@@ -136,7 +139,8 @@ TEST_F(CliTest, BadInputChangesNothing) {
   }
   // A month nobody is in relief in (nothing booked), a month that cannot be run on that date, a
   // bad month.
-  Outcome o = Ontzorg({"run", "--month", "2026-01", "--run-date", "2025-12-15", "--out", dir_ / "out"});
+  Outcome o =
+      Ontzorg({"run", "--month", "2026-01", "--run-date", "2025-12-15", "--out", dir_ / "out"});
   EXPECT_EQ(o.code, 0) << o.out;
   EXPECT_NE(o.out.find("no client is in relief in this month"), std::string::npos) << o.out;
   EXPECT_EQ(Ontzorg({"run", "--month", "2027-13"}).code, 3);
@@ -151,15 +155,16 @@ TEST_F(CliTest, BadInputChangesNothing) {
   o = Ontzorg({"run", "--month", "2027-01", "--run-date", "2026-12-14", "--out", dir_ / "out"});
   EXPECT_EQ(o.code, 4);
   EXPECT_NE(o.out.find("ontzorg.toml:30: month.allowance_day: must be a whole number from 1 to 31"),
-            std::string::npos) << o.out;
+            std::string::npos)
+      << o.out;
   EXPECT_EQ(StoreBytes(), before);
   EXPECT_FALSE(std::filesystem::exists(dir_ / "out"));
 }
 
 TEST_F(CliTest, RunningTwiceSaysSoAndPaysNothingTwice) {
   InitAndImport(SourceDir() + "/fixtures/demo");
-  const std::vector<std::string> run = {"run", "--month", "2027-01", "--run-date", "2026-12-14",
-                                        "--out", dir_ / "out"};
+  const std::vector<std::string> run = {"run",        "--month", "2027-01",   "--run-date",
+                                        "2026-12-14", "--out",   dir_ / "out"};
   const Outcome first = Ontzorg(run);
   ASSERT_EQ(first.code, 0) << first.out;
   EXPECT_NE(first.out.find("Batch 1 klaargezet / prepared"), std::string::npos) << first.out;
@@ -184,8 +189,8 @@ TEST_F(CliTest, RunningTwiceSaysSoAndPaysNothingTwice) {
 // before that writes every document again, byte-identical, from the store.
 TEST_F(CliTest, ARunKilledBeforeItsDocumentsWereCompleteWritesThemAgain) {
   InitAndImport(SourceDir() + "/fixtures/demo");
-  const std::vector<std::string> run = {"run", "--month", "2027-01", "--run-date", "2026-12-14",
-                                        "--out", dir_ / "out"};
+  const std::vector<std::string> run = {"run",        "--month", "2027-01",   "--run-date",
+                                        "2026-12-14", "--out",   dir_ / "out"};
   ASSERT_EQ(Ontzorg(run).code, 0);
   const std::string jsonl = dir_ / "out/checkpoints-2027-01.jsonl";
   const std::string csv = dir_ / "out/checkpoints-2027-01.csv";
@@ -222,12 +227,14 @@ std::map<std::string, std::string> Transactions(const std::string& dir) {
 TEST_F(CliTest, KilledAtRandomMomentsAndRunAgainNeverPaysTwice) {
   const std::string fixture = dir_ / "municipality";
   std::filesystem::create_directories(fixture);
-  ASSERT_EQ(std::system((std::string(ONTZORG_GENERATOR) + " --clients 3000 --seed 11 --month 2027-01 --out " +
-                         fixture).c_str()), 0);
+  ASSERT_EQ(std::system((std::string(ONTZORG_GENERATOR) +
+                         " --clients 3000 --seed 11 --month 2027-01 --out " + fixture)
+                            .c_str()),
+            0);
   // The reference: an uninterrupted run in its own store.
   InitAndImport(fixture);
-  const std::vector<std::string> run = {"run", "--month", "2027-01", "--run-date", "2026-12-14",
-                                        "--out", dir_ / "out"};
+  const std::vector<std::string> run = {"run",        "--month", "2027-01",   "--run-date",
+                                        "2026-12-14", "--out",   dir_ / "out"};
   const auto started = std::chrono::steady_clock::now();
   ASSERT_EQ(Ontzorg(run).code, 0);
   const auto full = std::chrono::steady_clock::now() - started;
@@ -247,9 +254,9 @@ TEST_F(CliTest, KilledAtRandomMomentsAndRunAgainNeverPaysTwice) {
       std::chrono::duration_cast<std::chrono::microseconds>(full_export).count();
   std::vector<std::string> args = {"--config", dir_ / "ontzorg.toml", "--user", "anna"};
   args.insert(args.end(), run.begin(), run.end());
-  const std::vector<std::string> export_args = {"--config", dir_ / "ontzorg.toml", "--user",
-                                                "bram", "export", "--batch", "1", "--out",
-                                                dir_ / "out"};
+  const std::vector<std::string> export_args = {
+      "--config", dir_ / "ontzorg.toml", "--user", "bram", "export", "--batch", "1",
+      "--out",    dir_ / "out"};
   int kills = 0, killed_while_running = 0;
   for (int round = 0; round < 6; ++round) {
     std::filesystem::remove_all(dir_ / "out");
@@ -290,33 +297,43 @@ TEST_F(CliTest, KilledAtRandomMomentsAndRunAgainNeverPaysTwice) {
 // The toeslagen gap as a finance employee and a coach meet it on the command line.
 TEST_F(CliTest, BridgingCreditFromImportToTheClientsStatement) {
   InitAndImport(SourceDir() + "/fixtures/golden/bridging-no-mandate");
-  const char* runs[][2] = {{"2027-01", "2026-12-22"}, {"2027-02", "2027-01-22"},
-                           {"2027-03", "2027-02-22"}};
+  const char* runs[][2] = {
+      {"2027-01", "2026-12-22"}, {"2027-02", "2027-01-22"}, {"2027-03", "2027-02-22"}};
   for (const auto& r : runs) {
     const Outcome o = Ontzorg({"run", "--month", r[0], "--run-date", r[1], "--out", dir_ / "out"});
     ASSERT_EQ(o.code, 0) << o.out;
-    EXPECT_NE(o.out.find("Overbruggingskrediet verstrekt / credit drawn:      EUR 50.00 (1 clients)"),
-              std::string::npos) << o.out;
+    EXPECT_NE(
+        o.out.find("Overbruggingskrediet verstrekt / credit drawn:      EUR 50.00 (1 clients)"),
+        std::string::npos)
+        << o.out;
   }
   // The coach's view: the loan ledger and the statement lines, in plain words, as a loan.
   Outcome o = Ontzorg({"credit", "--client", "C"});
   ASSERT_EQ(o.code, 0) << o.out;
-  EXPECT_NE(o.out.find("  2027-03     50.00       0.00       0.00        0.00         0.00  150.00"),
-            std::string::npos) << o.out;
+  EXPECT_NE(
+      o.out.find("  2027-03     50.00       0.00       0.00        0.00         0.00  150.00"),
+      std::string::npos)
+      << o.out;
   EXPECT_NE(o.out.find("Dit is een lening (voorschot), geen gift: u betaalt het later terug."),
-            std::string::npos) << o.out;
+            std::string::npos)
+      << o.out;
   EXPECT_NE(o.out.find("U leent nu in totaal € 150,00. Wij betalen de lening terug met uw "
-                       "toeslagen"), std::string::npos) << o.out;
+                       "toeslagen"),
+            std::string::npos)
+      << o.out;
   EXPECT_NE(o.out.find("This is a loan (an advance), not a gift"), std::string::npos) << o.out;
   // The finance export.
   o = Ontzorg({"report", "--credit-csv", "-"});
   ASSERT_EQ(o.code, 0) << o.out;
   EXPECT_NE(o.out.find("client_id,name,drawn,set_off,recovered,written_off,granted,"
                        "loan_outstanding,to_recover,outstanding\nC,Chiara Haile,150.00,0.00,0.00,"
-                       "0.00,0.00,150.00,0.00,150.00\n"), std::string::npos) << o.out;
+                       "0.00,0.00,150.00,0.00,150.00\n"),
+            std::string::npos)
+      << o.out;
   o = Ontzorg({"report"});
   EXPECT_NE(o.out.find("lent out EUR 150.00, client loans EUR 150.00 (balanced)"),
-            std::string::npos) << o.out;
+            std::string::npos)
+      << o.out;
   // The forecast: April recovers what went to the own account; as JSON for case systems.
   o = Ontzorg({"forecast", "--client", "C", "--json"});
   ASSERT_EQ(o.code, 0) << o.out;
@@ -328,8 +345,8 @@ TEST_F(CliTest, BridgingCreditFromImportToTheClientsStatement) {
   const std::string before = StoreBytes();
   o = Ontzorg({"write-off", "--client", "C", "--amount", "500.00", "--reason", "x"});
   EXPECT_EQ(o.code, 3);
-  EXPECT_NE(o.out.find("client C has 150.00 outstanding; nothing was recorded"),
-            std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("client C has 150.00 outstanding; nothing was recorded"), std::string::npos)
+      << o.out;
   o = Ontzorg({"write-off", "--client", "C", "--amount", "10.00", "--reason", " "});
   EXPECT_EQ(o.code, 3);
   EXPECT_NE(o.out.find("--reason: a write-off needs the decision's reason"), std::string::npos);
@@ -352,7 +369,8 @@ TEST_F(CliTest, BridgingCreditFromImportToTheClientsStatement) {
   o = Ontzorg({"run", "--month", "2027-04", "--run-date", "2027-03-22", "--out", dir_ / "out"});
   ASSERT_EQ(o.code, 0) << o.out;
   EXPECT_NE(o.out.find("Kwijtgescholden / written off:                      EUR 20.00"),
-            std::string::npos) << o.out;
+            std::string::npos)
+      << o.out;
   EXPECT_NE(o.out.find("received_on_own_account"), std::string::npos) << o.out;
   o = Ontzorg({"credit", "--client", "C", "--language", "en"});
   EXPECT_NE(o.out.find("W1 20.00 decided 2027-03-10"), std::string::npos) << o.out;
@@ -364,20 +382,22 @@ TEST_F(CliTest, BridgingCreditFromImportToTheClientsStatement) {
 // build/test-artifacts/ for a person to look at).
 TEST_F(CliTest, RunsWriteCheckpointsAndStatementsThatRenderRightToLeft) {
   InitAndImport(SourceDir() + "/fixtures/golden/learning-six-months");
-  for (const auto& r : {std::pair<const char*, const char*>{"2027-03", "2027-02-20"},
-                        {"2027-04", "2027-03-20"}}) {
-    const Outcome o = Ontzorg({"run", "--month", r.first, "--run-date", r.second, "--out",
-                               dir_ / "out"});
+  for (const auto& r :
+       {std::pair<const char*, const char*>{"2027-03", "2027-02-20"}, {"2027-04", "2027-03-20"}}) {
+    const Outcome o =
+        Ontzorg({"run", "--month", r.first, "--run-date", r.second, "--out", dir_ / "out"});
     ASSERT_EQ(o.code, 0) << o.out;
     EXPECT_NE(o.out.find("client statements (6, ar 2, en 2, nl 2)"), std::string::npos) << o.out;
   }
   const std::string jsonl = ReadFile(dir_ / "out/checkpoints-2027-04.jsonl");
   EXPECT_NE(jsonl.find("\"client\":\"FM\""), std::string::npos) << jsonl;
   EXPECT_NE(jsonl.find("\"next_step\":\"start_practising\",\"next_subject\":\"EFM\""),
-            std::string::npos) << jsonl;
+            std::string::npos)
+      << jsonl;
   const std::string csv = ReadFile(dir_ / "out/checkpoints-2027-04.csv");
   EXPECT_NE(csv.find("FM,2027-04,4,6,2027-03-05,100,handing_over,no,start_practising,EFM,3,1\n"),
-            std::string::npos) << csv;
+            std::string::npos)
+      << csv;
   // FM pays water under the safety net: the statement tells how, in Dutch.
   const std::string nl = ReadFile(dir_ / "out/statements/2027-04/nl.html");
   const std::string fm = nl.substr(nl.find("<article id=\"FM\">"));
@@ -420,8 +440,8 @@ TEST_F(CliTest, RunsWriteCheckpointsAndStatementsThatRenderRightToLeft) {
   const std::string nl_before = ReadFile(dir_ / "out/statements/2027-04/nl.html");
   std::filesystem::remove(dir_ / "out/checkpoints-2027-04.jsonl");
   std::filesystem::remove_all(dir_ / "out/statements/2027-04");
-  Outcome again = Ontzorg({"run", "--month", "2027-04", "--run-date", "2027-03-20", "--out",
-                           dir_ / "out"});
+  Outcome again =
+      Ontzorg({"run", "--month", "2027-04", "--run-date", "2027-03-20", "--out", dir_ / "out"});
   ASSERT_EQ(again.code, 0) << again.out;
   EXPECT_NE(again.out.find("nothing was paid twice"), std::string::npos) << again.out;
   EXPECT_EQ(ReadFile(dir_ / "out/checkpoints-2027-04.jsonl"), jsonl_before);
@@ -446,25 +466,27 @@ TEST_F(CliTest, RunsWriteCheckpointsAndStatementsThatRenderRightToLeft) {
 TEST_F(CliTest, ACoachRecordsAssessmentsHandOversAndConfirmationsByHand) {
   InitAndImport(SourceDir() + "/fixtures/golden/learning-six-months");
   const std::string before = StoreBytes();
-  Outcome o = Ontzorg({"--user", "coach2", "handover", "--client", "FS", "--bill", "WFS",
-                       "--state", "practising", "--from", "2027-03", "--reason", "klaar"});
+  Outcome o = Ontzorg({"--user", "coach2", "handover", "--client", "FS", "--bill", "WFS", "--state",
+                       "practising", "--from", "2027-03", "--reason", "klaar"});
   EXPECT_EQ(o.code, 3);
   EXPECT_NE(o.out.find("hand-over refused, nothing was changed"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("--from: a statutory plan pays every bill for the client until month six "
-                       "has ended"), std::string::npos) << o.out;
+                       "has ended"),
+            std::string::npos)
+      << o.out;
   o = Ontzorg({"assess", "--client", "FM", "--levels", "overview=9"});
   EXPECT_EQ(o.code, 3);
   EXPECT_NE(o.out.find("--levels: 'overview=9': levels go from 0 to 3"), std::string::npos)
       << o.out;
-  o = Ontzorg({"confirm", "--client", "AM", "--bill", "WAM", "--period", "2027-05", "--paid",
-               "maybe"});
+  o = Ontzorg(
+      {"confirm", "--client", "AM", "--bill", "WAM", "--period", "2027-05", "--paid", "maybe"});
   EXPECT_EQ(o.code, 3);
   EXPECT_NE(o.out.find("--paid: 'maybe' must be yes"), std::string::npos) << o.out;
   EXPECT_EQ(StoreBytes(), before);
 
   o = Ontzorg({"--user", "coach2", "handover", "--client", "AM", "--bill", "WAM", "--state",
-               "safety_net", "--from", "2027-06", "--reason", "checkpoint juni",
-               "--decided-on", "2027-05-20"});
+               "safety_net", "--from", "2027-06", "--reason", "checkpoint juni", "--decided-on",
+               "2027-05-20"});
   ASSERT_EQ(o.code, 0) << o.out;
   o = Ontzorg({"--user", "coach2", "assess", "--client", "AM", "--on", "2027-05-21", "--levels",
                "overview=3;water.pays_on_time=3"});
@@ -476,14 +498,15 @@ TEST_F(CliTest, ACoachRecordsAssessmentsHandOversAndConfirmationsByHand) {
   EXPECT_NE(csv.find(",handing_over,"), std::string::npos) << csv;
 }
 
-
 // The batch lifecycle end to end, as finance meets it: prepare, four eyes, export, the bank's
 // pain.002 with one rejection, correction and re-issue, the camt.053 with the bookings and one
 // return; the ledger, the audit log and the reconciliation agree and no bill is paid twice.
 TEST_F(CliTest, FullCycleFromPreparationToTheBanksStatement) {
   InitAndImport(SourceDir() + "/fixtures/demo");
-  ASSERT_EQ(Ontzorg({"run", "--month", "2027-01", "--run-date", "2026-12-14", "--out",
-                     dir_ / "out"}).code, 0);
+  ASSERT_EQ(
+      Ontzorg({"run", "--month", "2027-01", "--run-date", "2026-12-14", "--out", dir_ / "out"})
+          .code,
+      0);
   // The preparer cannot approve; a coach cannot either; an unknown user neither.
   Outcome o = As("anna", {"approve", "--batch", "1"});
   EXPECT_EQ(o.code, 9);
@@ -514,7 +537,9 @@ TEST_F(CliTest, FullCycleFromPreparationToTheBanksStatement) {
                          dir_ / "c53.xml" + " --reject " + rent + ":AC04 --return " + leefgeld +
                          ":AC04 --credit 'NL86INGB0002445588|Belastingdienst/Toeslagen|312.00|"
                          "Huurtoeslag C000038' --credit 'NL20INGB0001234567|Onbekend|25.00|gift'"
-                         " >/dev/null").c_str()), 0);
+                         " >/dev/null")
+                            .c_str()),
+            0);
   o = As("bram", {"import-bank", dir_ / "p2.xml"});
   ASSERT_EQ(o.code, 0) << o.out;
   EXPECT_NE(o.out.find("AC04 rekening opgeheven / account closed"), std::string::npos) << o.out;
@@ -535,8 +560,10 @@ TEST_F(CliTest, FullCycleFromPreparationToTheBanksStatement) {
     const size_t at = bills.find("C000002-H,C000002,rent,");
     creditor = bills.substr(at + 23, bills.find(',', at + 23) - at - 23);
   }
-  ASSERT_EQ(As("bram", {"correct-account", "--creditor", creditor, "--iban",
-                        "NL91ABNA0417164300", "--reason", "creditor's letter"}).code, 0);
+  ASSERT_EQ(As("bram", {"correct-account", "--creditor", creditor, "--iban", "NL91ABNA0417164300",
+                        "--reason", "creditor's letter"})
+                .code,
+            0);
   o = As("bram", {"reissue", "--payment", rent, "--run-date", "2026-12-17"});
   ASSERT_EQ(o.code, 0) << o.out;
   EXPECT_NE(o.out.find("OZB2-202701-C000002-H re-issues"), std::string::npos) << o.out;
@@ -574,7 +601,10 @@ TEST_F(CliTest, FullCycleFromPreparationToTheBanksStatement) {
   while (std::getline(lines, line)) {
     std::vector<std::string> f(1);
     for (char c : line) {
-      if (c == ',') f.emplace_back(); else f.back() += c;
+      if (c == ',')
+        f.emplace_back();
+      else
+        f.back() += c;
     }
     ASSERT_GE(f.size(), 7u) << line;
     const std::string root = f[1].substr(5);  // "202701-C000002-H" for OZ-B- and OZB2-
@@ -589,8 +619,8 @@ TEST_F(CliTest, FullCycleFromPreparationToTheBanksStatement) {
   EXPECT_NE(report.out.find("(balanced)"), std::string::npos) << report.out;
   // The audit log tells who did what, in order.
   o = Ontzorg({"audit", "--subject", "batch:"});
-  for (const char* what : {"batch.prepared", "batch.approved", "batch.exported",
-                           "batch.rewritten"}) {
+  for (const char* what :
+       {"batch.prepared", "batch.approved", "batch.exported", "batch.rewritten"}) {
     EXPECT_NE(o.out.find(what), std::string::npos) << what << "\n" << o.out;
   }
   EXPECT_LT(o.out.find("batch.prepared"), o.out.find("batch.approved"));
@@ -601,8 +631,10 @@ TEST_F(CliTest, FullCycleFromPreparationToTheBanksStatement) {
 // month run again does not pay it out as leefgeld.
 TEST_F(CliTest, ACancelledBatchPutsTheMoneyBackAndKeepsItReserved) {
   InitAndImport(SourceDir() + "/fixtures/demo");
-  ASSERT_EQ(Ontzorg({"run", "--month", "2027-01", "--run-date", "2026-12-14", "--out",
-                     dir_ / "out"}).code, 0);
+  ASSERT_EQ(
+      Ontzorg({"run", "--month", "2027-01", "--run-date", "2026-12-14", "--out", dir_ / "out"})
+          .code,
+      0);
   Outcome o = As("bram", {"cancel", "--batch", "1", "--reason", "wrong month"});
   ASSERT_EQ(o.code, 0) << o.out;
   EXPECT_EQ(As("bram", {"approve", "--batch", "1"}).code, 9);
@@ -677,11 +709,12 @@ TEST_F(CliTest, EverySharedSampleImportsOrIsRefusedClearly) {
 TEST_F(CliTest, HostileOrBrokenBankFilesAreRefusedAndChangeNothing) {
   InitAndImport(SourceDir() + "/fixtures/golden/single-new-year");
   const std::string before = StoreBytes();
-  WriteFile(dir_ / "laughs.xml",
-            "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n"
-            " <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
-            " <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n]>\n"
-            "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">&lol3;</Document>\n");
+  WriteFile(
+      dir_ / "laughs.xml",
+      "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n"
+      " <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+      " <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n]>\n"
+      "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">&lol3;</Document>\n");
   Outcome o = As("bram", {"import-bank", dir_ / "laughs.xml"});
   EXPECT_EQ(o.code, 3);
   EXPECT_NE(o.out.find("laughs.xml:2: declares a DOCTYPE"), std::string::npos) << o.out;
@@ -691,7 +724,8 @@ TEST_F(CliTest, HostileOrBrokenBankFilesAreRefusedAndChangeNothing) {
   o = As("bram", {"import-bank", dir_ / "xxe.xml"});
   EXPECT_EQ(o.code, 3);
   EXPECT_EQ(o.out.find("root:"), std::string::npos) << "nothing of /etc/passwd: " << o.out;
-  std::string broken = ReadFile(SharedDir() + "/samples/camt.053.001.02/rabobank_style_minimal.xml");
+  std::string broken =
+      ReadFile(SharedDir() + "/samples/camt.053.001.02/rabobank_style_minimal.xml");
   broken.resize(broken.size() / 2);
   WriteFile(dir_ / "broken.xml", broken);
   o = As("bram", {"import-bank", dir_ / "broken.xml"});
@@ -713,7 +747,10 @@ TEST_F(CliTest, AuditVerifyFailsAfterOneByteOfTheAuditLogIsChanged) {
   InitAndImport(SourceDir() + "/fixtures/demo");
   ASSERT_EQ(As("admin", {"user", "add", "--name", "carla", "--role", "coach"}).code, 0);
   ASSERT_EQ(As("admin", {"caseload", "assign", "--coach", "carla", "--client", "C000001"}).code, 0);
-  ASSERT_EQ(Ontzorg({"run", "--month", "2027-01", "--run-date", "2026-12-14", "--out", dir_ / "out"}).code, 0);
+  ASSERT_EQ(
+      Ontzorg({"run", "--month", "2027-01", "--run-date", "2026-12-14", "--out", dir_ / "out"})
+          .code,
+      0);
   ASSERT_EQ(ApproveAndExport("1").code, 0);
   Outcome ok = Ontzorg({"audit", "verify"});
   ASSERT_EQ(ok.code, 0) << ok.out;
@@ -728,7 +765,8 @@ TEST_F(CliTest, AuditVerifyFailsAfterOneByteOfTheAuditLogIsChanged) {
   Outcome tampered = Ontzorg({"audit", "verify"});
   EXPECT_EQ(tampered.code, 1) << tampered.out;
   EXPECT_NE(tampered.out.find("TAMPERED"), std::string::npos) << tampered.out;
-  EXPECT_NE(tampered.out.find("caseload.assigned client:C000001"), std::string::npos) << tampered.out;
+  EXPECT_NE(tampered.out.find("caseload.assigned client:C000001"), std::string::npos)
+      << tampered.out;
 }
 
 }  // namespace

@@ -1,12 +1,11 @@
 #include "adapters/config/config.h"
 
-#include "adapters/config/competences.h"
-#include "adapters/statement/client_texts.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
+#include "adapters/config/competences.h"
+#include "adapters/statement/client_texts.h"
 #include "tests/adapters/test_support.h"
 
 namespace ontzorg {
@@ -72,7 +71,8 @@ TEST(ConfigTest, TextTomlppMishandlesIsRefusedBeforeItReadsIt) {
             "c.toml:3: a character that is not ASCII outside quotes; names and values that are "
             "text go in double quotes");
   EXPECT_EQ(Load(Replace(Default(), "name = \"Gemeente Voorbeeld\"",
-                         "name = \"Gemeente S\xC3\xBA" "dwest-Frysl\xC3\xA2n\" # \xC3\xABn \xD8\xB9")),
+                         "name = \"Gemeente S\xC3\xBA"
+                         "dwest-Frysl\xC3\xA2n\" # \xC3\xABn \xD8\xB9")),
             "ok");
   // Outside quotes, even behind a quote in a broken value (fuzz_config's third input).
   EXPECT_EQ(Load("[m\xEF\xBB\xBBuinca]\n").substr(0, 51),
@@ -83,18 +83,26 @@ TEST(ConfigTest, TextTomlppMishandlesIsRefusedBeforeItReadsIt) {
   EXPECT_EQ(Load("[m]\nname = \"caf\\\xC3\xA9\"\n").substr(0, 22), "c.toml:2: a backslash ");
   EXPECT_EQ(Load("[m]\nname = \"caf\xC3\"\n"), "c.toml:2: not UTF-8 text; save the file as UTF-8");
   // Inside double quotes the value is kept as written (handed to toml++ as escapes).
-  EXPECT_EQ(Load(Replace(Default(), "name = \"Gemeente Voorbeeld\"", "name = \"\xEF\xAD\x90 \xD8\xB9 \xF0\x9F\x98\x80\"")), "ok");
+  EXPECT_EQ(Load(Replace(Default(), "name = \"Gemeente Voorbeeld\"",
+                         "name = \"\xEF\xAD\x90 \xD8\xB9 \xF0\x9F\x98\x80\"")),
+            "ok");
   TempDir dir;
-  WriteFile(dir / "c.toml", Replace(Default(), "name = \"Gemeente Voorbeeld\"", "name = \"S\xC3\xBA" "dwest \xD8\xB9\""));
-  EXPECT_EQ(LoadConfig(dir / "c.toml").value().municipality_name, "S\xC3\xBA" "dwest \xD8\xB9");
+  WriteFile(dir / "c.toml", Replace(Default(), "name = \"Gemeente Voorbeeld\"",
+                                    "name = \"S\xC3\xBA"
+                                    "dwest \xD8\xB9\""));
+  EXPECT_EQ(LoadConfig(dir / "c.toml").value().municipality_name,
+            "S\xC3\xBA"
+            "dwest \xD8\xB9");
 }
 
 TEST(ConfigTest, BadValuesNameFileLineAndKey) {
-  EXPECT_EQ(Load(Replace(Default(), "iban = \"NL38BNGH0285012345\"", "iban = \"NL38BNGH0285012346\"")),
-            "c.toml:10: managed_account.iban: the check digits do not match (mod 97): probably a "
-            "typing error; ask the creditor for the IBAN again");
-  EXPECT_EQ(Load(Replace(Default(), "max_transactions_per_file = 5000", "max_transactions_per_file = 0")),
-            "c.toml:25: sepa.max_transactions_per_file: must be a whole number from 1 to 100000");
+  EXPECT_EQ(
+      Load(Replace(Default(), "iban = \"NL38BNGH0285012345\"", "iban = \"NL38BNGH0285012346\"")),
+      "c.toml:10: managed_account.iban: the check digits do not match (mod 97): probably a "
+      "typing error; ask the creditor for the IBAN again");
+  EXPECT_EQ(
+      Load(Replace(Default(), "max_transactions_per_file = 5000", "max_transactions_per_file = 0")),
+      "c.toml:25: sepa.max_transactions_per_file: must be a whole number from 1 to 100000");
   EXPECT_EQ(Load(Replace(Default(), "\"pain.001.001.09\"  ", "\"pain.001.001.02\"  ")),
             "c.toml:23: sepa.format: must be \"pain.001.001.09\" or \"pain.001.001.03\"");
   EXPECT_EQ(Load(Replace(Default(), "\"rent\", \"health_insurance\"", "\"rent\", \"rent\"")),
@@ -125,8 +133,9 @@ TEST(ConfigTest, TheShippedBridgingPolicyMatchesTheEngineDefaults) {
 }
 
 TEST(ConfigTest, DatedBridgingPoliciesAndTheirErrors) {
-  const std::string two = Default() + "\n[[bridging]]\nvalid_from = 2027-07-01\n"
-                                      "ceiling_single = \"600.00\"\nform = \"gift\"\n";
+  const std::string two = Default() +
+                          "\n[[bridging]]\nvalid_from = 2027-07-01\n"
+                          "ceiling_single = \"600.00\"\nform = \"gift\"\n";
   TempDir dir;
   WriteFile(dir / "c.toml", two);
   auto c = LoadConfig(dir / "c.toml");
@@ -156,8 +165,7 @@ TEST(ConfigTest, DatedBridgingPoliciesAndTheirErrors) {
 TEST(ConfigTest, DoubleDebitGuardAndPayersAndTheirErrors) {
   auto c = LoadConfig(SourceDir() + "/config/ontzorg.toml");
   ASSERT_TRUE(c) << c.error().message;
-  EXPECT_EQ(c->month.double_debit.by_kind.at(BillKind::kRent),
-            DoubleDebitAction::kPayWithWarning);
+  EXPECT_EQ(c->month.double_debit.by_kind.at(BillKind::kRent), DoubleDebitAction::kPayWithWarning);
   EXPECT_EQ(c->month.double_debit.by_kind.at(BillKind::kWater), DoubleDebitAction::kHold);
   EXPECT_EQ(c->payers.at("NL86INGB0002445588"), PayerKind::kToeslagen);
   EXPECT_EQ(Load(Replace(Default(), "water = \"hold\"", "water = \"wait\"")),
@@ -190,8 +198,8 @@ TEST(ConfigTest, TheCompetenceModelAndEveryLanguageFileAgree) {
       EXPECT_TRUE(texts->texts.count("skills." + skill.id)) << code << ": no name for " << skill.id;
     }
     for (int level = 0; level <= model->max_level; ++level) {
-      EXPECT_TRUE(texts->texts.count("levels." + std::to_string(level))) << code << ": level "
-                                                                         << level;
+      EXPECT_TRUE(texts->texts.count("levels." + std::to_string(level)))
+          << code << ": level " << level;
     }
   }
   EXPECT_EQ(LoadClientTexts(SourceDir() + "/config/texts", "ar")->direction, "rtl");
@@ -208,7 +216,8 @@ TEST(ConfigTest, ACompetenceModelErrorNamesLineAndKey) {
   ASSERT_FALSE(m);
   const std::string msg = m.error().message;
   EXPECT_NE(msg.find("m.toml:3: hand_over.order: must name each of the four bill kinds"),
-            std::string::npos) << msg;
+            std::string::npos)
+      << msg;
 }
 
 TEST(ConfigTest, BrokenTomlAndMissingFile) {

@@ -59,7 +59,8 @@ std::string Render(const ClientMonth& m) {
   for (const UnpaidBill& u : m.unpaid) {
     out << "  unpaid " << u.bill.value << " " << ToString(u.kind) << " "
         << u.amount.ToDecimalString() << " due " << u.due.ToString() << " "
-        << (u.reason == UnpaidReason::kInsufficientFunds ? "insufficient_funds" : "unknown_creditor")
+        << (u.reason == UnpaidReason::kInsufficientFunds ? "insufficient_funds"
+                                                         : "unknown_creditor")
         << " available " << u.available.ToDecimalString() << "\n";
   }
   for (const Payment& p : m.payments) {
@@ -74,7 +75,8 @@ std::string Render(const ClientMonth& m) {
         << c.after.to_recover.ToDecimalString();
   }
   out << "\n";
-  for (const Signal& sig : m.signals) out << "  signal " << ToString(sig.kind) << ": " << sig.detail << "\n";
+  for (const Signal& sig : m.signals)
+    out << "  signal " << ToString(sig.kind) << ": " << sig.detail << "\n";
   return out.str();
 }
 
@@ -84,8 +86,8 @@ std::string RenderLearning(const ClientMonth& m, const Checkpoint& cp) {
   std::ostringstream out;
   out << "  hand-over";
   for (size_t i = 0; i < cp.bills.size(); ++i) {
-    out << (i ? ", " : " ") << cp.bills[i].bill.value << " " << ToString(cp.bills[i].state)
-        << " r" << cp.bills[i].readiness;
+    out << (i ? ", " : " ") << cp.bills[i].bill.value << " " << ToString(cp.bills[i].state) << " r"
+        << cp.bills[i].readiness;
   }
   out << "\n";
   for (const ClientPaysBill& b : m.client_pays) {
@@ -158,9 +160,9 @@ std::string RunCase(const std::string& dir) {
       const auto result = ComputeClientMonth(c, creditors, policy, month, run_date);
       out << (result ? Render(*result) : c.client.id.value + " not in relief\n");
       if (result && !result->after_relief && (!c.assessments.empty() || !c.hand_overs.empty())) {
-        out << RenderLearning(*result, DeriveCheckpoint(*model, c.plan, c.client.id,
-                                                        result->hand_over, c.assessments, month,
-                                                        run_date));
+        out << RenderLearning(
+            *result, DeriveCheckpoint(*model, c.plan, c.client.id, result->hand_over, c.assessments,
+                                      month, run_date));
       }
       if (result) CarryForward(*result, &c);
     }

@@ -11,8 +11,10 @@ using Files = std::vector<std::pair<std::string, std::string>>;
 
 const char* kCreditors =
     "id,name,iban,bic,street,building,postcode,town,country\n"
-    "WS1,\"Woonstichting De Linde, Voorbeeld\",NL91ABNA0417164300,,Lindelaan,12,9999 AB,Voorbeeld,NL\n";
-const char* kClients = "id,bsn,name,household,iban\nC1,111222333,Amal Haddad,single,NL20INGB0001234567\n";
+    "WS1,\"Woonstichting De Linde, Voorbeeld\",NL91ABNA0417164300,,Lindelaan,12,9999 "
+    "AB,Voorbeeld,NL\n";
+const char* kClients =
+    "id,bsn,name,household,iban\nC1,111222333,Amal Haddad,single,NL20INGB0001234567\n";
 
 std::string Refusal(const Files& files, const ImportBatch& existing = {}) {
   auto parsed = ParseImportFiles(files);
@@ -22,7 +24,10 @@ std::string Refusal(const Files& files, const ImportBatch& existing = {}) {
 }
 
 TEST(CsvTest, QuotesCrlfBomAndFieldCounts) {
-  auto t = ParseCsv("\xEF\xBB\xBF" "a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\r\n\r\n", "f.csv");
+  auto t = ParseCsv(
+      "\xEF\xBB\xBF"
+      "a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\r\n\r\n",
+      "f.csv");
   ASSERT_TRUE(t) << t.error().message;
   ASSERT_EQ(t->rows.size(), 1u);
   EXPECT_EQ(t->rows[0].fields[0], "x, y");
@@ -38,7 +43,8 @@ TEST(CsvTest, QuotesCrlfBomAndFieldCounts) {
   auto stray = ParseCsv("a,b\n1,say \"hi\"\n", "f.csv");
   ASSERT_FALSE(stray);
   EXPECT_NE(stray.error().message.find("f.csv:2: a double quote inside a field without quotes"),
-            std::string::npos) << stray.error().message;
+            std::string::npos)
+      << stray.error().message;
 }
 
 TEST(CsvTest, EuroAmounts) {
@@ -75,43 +81,50 @@ TEST(ImportTest, EveryBadRowIsNamedWithFileLineAndColumn) {
       "B2,C1,gas,WS1,12,50,monthly,1,,x,2027-01-01,\n"
       "B3,C1,energy,WS1,\"12,50\",weekly,32,,5000056789012346,2027-02-30,\n"
       "B1,C9,water,NOPE,10.00,monthly,1,,x,2027-01-01,2026-01-01\n";
-  const std::string msg = Refusal({{"creditors.csv", kCreditors}, {"clients.csv", kClients},
-                                   {"bills.csv", bills}});
+  const std::string msg =
+      Refusal({{"creditors.csv", kCreditors}, {"clients.csv", kClients}, {"bills.csv", bills}});
   EXPECT_NE(msg.find("import refused, nothing was changed"), std::string::npos) << msg;
   EXPECT_NE(msg.find("bills.csv:3: 12 fields, the header has 11"), std::string::npos) << msg;
   EXPECT_NE(msg.find("bills.csv:4: column amount: '12,50' is not an amount in euros like 1234.56 "
                      "(use a decimal point, not a comma)"),
-            std::string::npos) << msg;
+            std::string::npos)
+      << msg;
   EXPECT_NE(msg.find("bills.csv:4: column schedule: 'weekly' is not one of"), std::string::npos);
   EXPECT_NE(msg.find("bills.csv:4: column due_day: '32' must be a day 1-31"), std::string::npos);
   EXPECT_NE(msg.find("bills.csv:4: column reference: '5000056789012346': the check digit"),
-            std::string::npos) << msg;
+            std::string::npos)
+      << msg;
   EXPECT_NE(msg.find("bills.csv:4: column start: '2027-02-30'"), std::string::npos);
   EXPECT_NE(msg.find("bills.csv:5: column id: the same id is already given at bills.csv:2"),
-            std::string::npos) << msg;
+            std::string::npos)
+      << msg;
 }
 
 TEST(ImportTest, ReferencesMustExist) {
   const std::string bills =
       "id,client_id,kind,creditor_id,amount,schedule,due_day,reference_kind,reference,start,end\n"
       "B1,C9,rent,NOPE,725.00,monthly,1,,Huur,2027-01-01,\n";
-  const std::string msg = Refusal({{"creditors.csv", kCreditors}, {"clients.csv", kClients},
-                                   {"bills.csv", bills}});
+  const std::string msg =
+      Refusal({{"creditors.csv", kCreditors}, {"clients.csv", kClients}, {"bills.csv", bills}});
   EXPECT_NE(msg.find("bills.csv:2: column client_id: client 'C9' is not in clients.csv nor in the "
-                     "store"), std::string::npos) << msg;
+                     "store"),
+            std::string::npos)
+      << msg;
   EXPECT_NE(msg.find("bills.csv:2: column creditor_id: creditor 'NOPE'"), std::string::npos);
 }
 
 TEST(ImportTest, ClientChecksNeverEchoTheBsn) {
-  const std::string clients = "id,bsn,name,household,iban\n"
-                              "C1,111222334,A,single,NL20INGB0001234567\n"
-                              "C2,111222333,B,alone,NL20INGB0001234568\n";
+  const std::string clients =
+      "id,bsn,name,household,iban\n"
+      "C1,111222334,A,single,NL20INGB0001234567\n"
+      "C2,111222333,B,alone,NL20INGB0001234568\n";
   const std::string msg = Refusal({{"clients.csv", clients}});
   EXPECT_NE(msg.find("clients.csv:2: column bsn: the BSN fails the elfproef"), std::string::npos);
   EXPECT_EQ(msg.find("111222334"), std::string::npos) << "a BSN must not appear in messages";
   EXPECT_NE(msg.find("clients.csv:3: column household: 'alone' is not one of"), std::string::npos);
   EXPECT_NE(msg.find("clients.csv:3: column iban: 'NL20INGB0001234568': the check digits"),
-            std::string::npos) << msg;
+            std::string::npos)
+      << msg;
 }
 
 TEST(ImportTest, PlansAreCheckedByTheEngine) {
@@ -159,44 +172,47 @@ TEST(ImportTest, ToeslagenAndReceiptsAreCheckedRowByRow) {
       "R2,C1,rent_allowance,2027-03-01,300.00,,,managed\n"
       "R3,C1,energy_refund,2027-03-01,-5.00,2027-04,2027-03,elsewhere\n"
       "R1,C1,holiday_allowance,2027-06-01,600.00,,,managed\n";
-  const std::string msg = Refusal({{"clients.csv", kClients}, {"toeslagen.csv", toeslagen},
-                                   {"receipts.csv", receipts}});
-  for (const char* expected : {
-           "toeslagen.csv:3: column kind: 'holiday_allowance' is not a toeslag",
-           "toeslagen.csv:3: column right_from: '2027-1' is not a month like 2027-01",
-           "toeslagen.csv:3: column monthly_amount: '0.00' must be more than zero",
-           "toeslagen.csv:3: column paid_to: 'bank' is not one of: managed, own",
-           "toeslagen.csv:4: column kind: the same kind is already given at toeslagen.csv:2",
-           "toeslagen.csv:5: column right_from: required: the month the right starts",
-           "receipts.csv:3: column covers_from: required for a toeslag",
-           "receipts.csv:4: column amount: '-5.00' must be more than zero",
-           "receipts.csv:4: column landed_on: 'elsewhere' is not one of: managed, own",
-           "receipts.csv:5: column id: the same id is already given at receipts.csv:2"}) {
+  const std::string msg = Refusal(
+      {{"clients.csv", kClients}, {"toeslagen.csv", toeslagen}, {"receipts.csv", receipts}});
+  for (const char* expected :
+       {"toeslagen.csv:3: column kind: 'holiday_allowance' is not a toeslag",
+        "toeslagen.csv:3: column right_from: '2027-1' is not a month like 2027-01",
+        "toeslagen.csv:3: column monthly_amount: '0.00' must be more than zero",
+        "toeslagen.csv:3: column paid_to: 'bank' is not one of: managed, own",
+        "toeslagen.csv:4: column kind: the same kind is already given at toeslagen.csv:2",
+        "toeslagen.csv:5: column right_from: required: the month the right starts",
+        "receipts.csv:3: column covers_from: required for a toeslag",
+        "receipts.csv:4: column amount: '-5.00' must be more than zero",
+        "receipts.csv:4: column landed_on: 'elsewhere' is not one of: managed, own",
+        "receipts.csv:5: column id: the same id is already given at receipts.csv:2"}) {
     EXPECT_NE(msg.find(expected), std::string::npos) << expected << "\n" << msg;
   }
   // References: a toeslag or receipt for a client that exists nowhere.
-  const std::string unknown = Refusal(
-      {{"receipts.csv", "id,client_id,kind,received_on,amount,covers_from,covers_to,landed_on\n"
-                        "R9,C7,energy_refund,2027-03-01,20.00,,,own\n"}});
+  const std::string unknown =
+      Refusal({{"receipts.csv",
+                "id,client_id,kind,received_on,amount,covers_from,covers_to,landed_on\n"
+                "R9,C7,energy_refund,2027-03-01,20.00,,,own\n"}});
   EXPECT_NE(unknown.find("receipts.csv:2: column client_id: client 'C7' is not in clients.csv "
                          "nor in the store"),
-            std::string::npos) << unknown;
+            std::string::npos)
+      << unknown;
 }
 
 TEST(ImportTest, HouseholdSizeIsOptionalWithDefaultsAndChecked) {
-  auto parsed = ParseImportFiles(
-      {{"clients.csv", "id,bsn,name,household,iban,adults,children\n"
-                       "C1,111222333,A,family,NL20INGB0001234567,,\n"
-                       "C2,123456782,B,family,NL20INGB0001234567,1,4\n"}});
+  auto parsed = ParseImportFiles({{"clients.csv",
+                                   "id,bsn,name,household,iban,adults,children\n"
+                                   "C1,111222333,A,family,NL20INGB0001234567,,\n"
+                                   "C2,123456782,B,family,NL20INGB0001234567,1,4\n"}});
   ASSERT_TRUE(parsed) << parsed.error().message;
   EXPECT_EQ(parsed->batch.clients[0].adults, 1);
   EXPECT_EQ(parsed->batch.clients[0].children, 1);
   EXPECT_EQ(parsed->batch.clients[1].children, 4);
-  const std::string msg = Refusal(
-      {{"clients.csv", "id,bsn,name,household,iban,adults\n"
-                       "C1,111222333,A,couple,NL20INGB0001234567,0\n"}});
+  const std::string msg = Refusal({{"clients.csv",
+                                    "id,bsn,name,household,iban,adults\n"
+                                    "C1,111222333,A,couple,NL20INGB0001234567,0\n"}});
   EXPECT_NE(msg.find("clients.csv:2: column adults: '0' must be a whole number from 1 to 99"),
-            std::string::npos) << msg;
+            std::string::npos)
+      << msg;
 }
 
 TEST(ImportTest, AStatutoryBillCannotBeHandedOverBeforeMonthSixEndsByImport) {
@@ -211,27 +227,37 @@ TEST(ImportTest, AStatutoryBillCannotBeHandedOverBeforeMonthSixEndsByImport) {
       "H1,C1,W1,safety_net,2027-06,klant is er klaar voor,coach,2027-05-20\n"
       "H2,C1,W1,practising,2027-07,na maand zes,coach,2027-06-20\n"
       "H3,C1,W9,practising,2027-07,x,coach,2027-06-20\n";
-  const std::string msg = Refusal({{"creditors.csv", kCreditors}, {"clients.csv", kClients},
-                                   {"plans.csv", plans}, {"bills.csv", bills},
+  const std::string msg = Refusal({{"creditors.csv", kCreditors},
+                                   {"clients.csv", kClients},
+                                   {"plans.csv", plans},
+                                   {"bills.csv", bills},
                                    {"handovers.csv", handovers}});
   EXPECT_NE(msg.find("handovers.csv:2: column from: a statutory plan pays every bill for the "
                      "client until month six has ended"),
-            std::string::npos) << msg;
+            std::string::npos)
+      << msg;
   EXPECT_EQ(msg.find("handovers.csv:3:"), std::string::npos) << "July is after month six";
   EXPECT_NE(msg.find("handovers.csv:4: column bill_id: bill 'W9' of client 'C1' is not in "
-                     "bills.csv nor in the store"), std::string::npos) << msg;
-  const std::string fields = Refusal(
-      {{"handovers.csv", "id,client_id,bill_id,state,from,reason,decided_by,decided_on\n"
-                         "H4,C1,W1,flying,2027-13,,coach,2027-06-20\n"}});
-  EXPECT_NE(fields.find("handovers.csv:2: column state: 'flying' is not one of"),
-            std::string::npos) << fields;
+                     "bills.csv nor in the store"),
+            std::string::npos)
+      << msg;
+  const std::string fields =
+      Refusal({{"handovers.csv",
+                "id,client_id,bill_id,state,from,reason,decided_by,decided_on\n"
+                "H4,C1,W1,flying,2027-13,,coach,2027-06-20\n"}});
+  EXPECT_NE(fields.find("handovers.csv:2: column state: 'flying' is not one of"), std::string::npos)
+      << fields;
   EXPECT_NE(fields.find("handovers.csv:2: column from: '2027-13' is not a month"),
-            std::string::npos) << fields;
+            std::string::npos)
+      << fields;
   const std::string confirmations =
-      "client_id,bill_id,period,paid,confirmed_by,confirmed_on\nC1,W1,2027-07,maybe,coach,2027-07-16\n";
+      "client_id,bill_id,period,paid,confirmed_by,confirmed_on\nC1,W1,2027-07,maybe,coach,2027-07-"
+      "16\n";
   const std::string bad = Refusal({{"confirmations.csv", confirmations}});
   EXPECT_NE(bad.find("confirmations.csv:2: column paid: 'maybe' must be yes (the client paid) "
-                     "or no (missed)"), std::string::npos) << bad;
+                     "or no (missed)"),
+            std::string::npos)
+      << bad;
 }
 
 TEST(ImportTest, AssessmentLevelsAreCheckedAgainstTheCompetenceModel) {
@@ -243,19 +269,24 @@ TEST(ImportTest, AssessmentLevelsAreCheckedAgainstTheCompetenceModel) {
       "A1,C1,2027-01-05,coach,,overview=2;rent.pays_on_time=3\n"
       "A2,C1,2027-02-05,coach,,overview=4;water.pays_on_time=1;budget=1\n"
       "A3,C1,2027-03-05,coach,,overview:2\n";
-  auto parsed = ParseImportFiles({{"clients.csv", kClients}, {"assessments.csv", assessments}},
-                                 &model);
+  auto parsed =
+      ParseImportFiles({{"clients.csv", kClients}, {"assessments.csv", assessments}}, &model);
   ASSERT_FALSE(parsed);
   const std::string msg = parsed.error().message;
   EXPECT_EQ(msg.find("assessments.csv:2:"), std::string::npos) << msg;
   EXPECT_NE(msg.find("assessments.csv:3: column levels: 'overview=4': levels go from 0 to 3"),
-            std::string::npos) << msg;
+            std::string::npos)
+      << msg;
   EXPECT_NE(msg.find("assessments.csv:3: column levels: 'water.pays_on_time' is not an area or "
-                     "skill of the competence model"), std::string::npos) << msg;
+                     "skill of the competence model"),
+            std::string::npos)
+      << msg;
   EXPECT_NE(msg.find("assessments.csv:3: column levels: 'budget' is not an area"),
-            std::string::npos) << msg;
+            std::string::npos)
+      << msg;
   EXPECT_NE(msg.find("assessments.csv:4: column levels: 'overview:2' is not a list like"),
-            std::string::npos) << msg;
+            std::string::npos)
+      << msg;
 }
 
 TEST(ImportTest, MissingColumnsAndUnknownFiles) {

@@ -11,10 +11,9 @@
 // build/test-artifacts/malformed-report.txt for review.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <regex>
 
 #include "adapters/storage/store.h"
@@ -47,27 +46,30 @@ class MalformedTest : public testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    report_ = new std::ofstream(std::string(ONTZORG_BINARY_DIR) + "/test-artifacts/malformed-report.txt");
+    report_ =
+        new std::ofstream(std::string(ONTZORG_BINARY_DIR) + "/test-artifacts/malformed-report.txt");
     WriteFile(*dir_ / "ontzorg.toml", testing_support::ConfigText(Store()));
-    for (const std::vector<std::string>& step :
-         std::vector<std::vector<std::string>>{
+    for (const std::vector<std::string>& step : std::vector<std::vector<std::string>>{
              {"anna", "init"},
              {"anna", "import", SourceDir() + "/fixtures/demo"},
              {"admin", "user", "add", "--name", "admin", "--role", "admin"},
              {"admin", "user", "add", "--name", "anna", "--role", "finance"},
              {"admin", "user", "add", "--name", "bram", "--role", "finance"},
              {"admin", "user", "add", "--name", "carla", "--role", "coach"},
-             {"anna", "run", "--month", "2027-01", "--run-date", "2026-12-14", "--out", *dir_ / "out"}}) {
+             {"anna", "run", "--month", "2027-01", "--run-date", "2026-12-14", "--out",
+              *dir_ / "out"}}) {
       const Outcome o = Ontzorg(step.front(), {step.begin() + 1, step.end()});
       ASSERT_EQ(o.code, 0) << step[1] << ": " << o.out;
     }
     auto store = Store::Open(Store());
     ASSERT_TRUE(store);
     for (const char* name : {"admin", "anna", "carla"}) {
-      ASSERT_TRUE((*store)->SetPasswordHash(name, HashPassword(std::string("malformed-") + name).value(),
+      ASSERT_TRUE((*store)->SetPasswordHash(name,
+                                            HashPassword(std::string("malformed-") + name).value(),
                                             "setup", "2026-12-14T09:00:00"));
     }
-    ASSERT_TRUE((*store)->AssignCaseload({{ClientId{"C000001"}, "carla"}}, "admin", "2026-12-14T09:00:00"));
+    ASSERT_TRUE(
+        (*store)->AssignCaseload({{ClientId{"C000001"}, "carla"}}, "admin", "2026-12-14T09:00:00"));
   }
   static void TearDownTestSuite() {
     delete report_;
@@ -84,7 +86,8 @@ class MalformedTest : public testing::Test {
     args.insert(args.begin(), {"--config", *dir_ / "ontzorg.toml", "--user", user});
     return RunBinary(args, *dir_ / "output.txt");
   }
-  static void Report(const std::string& channel, const fs::path& c, int code, const std::string& message) {
+  static void Report(const std::string& channel, const fs::path& c, int code,
+                     const std::string& message) {
     *report_ << channel << " " << c.filename().string() << " -> " << code << "\n";
     std::istringstream lines(message);
     for (std::string line; std::getline(lines, line);) *report_ << "    " << line << "\n";
@@ -97,10 +100,11 @@ TempDir* MalformedTest::dir_ = nullptr;
 std::ofstream* MalformedTest::report_ = nullptr;
 
 TEST_F(MalformedTest, CorpusHasAtLeast150Inputs) {
-  const size_t total = Cases("csv").size() + Cases("toml").size() + Cases("xml").size() +
-                       Cases("http").size();
+  const size_t total =
+      Cases("csv").size() + Cases("toml").size() + Cases("xml").size() + Cases("http").size();
   EXPECT_GE(total, 150u);
-  for (const char* channel : {"csv", "toml", "xml", "http"}) EXPECT_GE(Cases(channel).size(), 25u) << channel;
+  for (const char* channel : {"csv", "toml", "xml", "http"})
+    EXPECT_GE(Cases(channel).size(), 25u) << channel;
 }
 
 TEST_F(MalformedTest, BrokenImportFilesAreRefusedWithFileLineAndReason) {
@@ -112,7 +116,8 @@ TEST_F(MalformedTest, BrokenImportFilesAreRefusedWithFileLineAndReason) {
     EXPECT_EQ(o.code, 3) << o.out;
     EXPECT_NE(o.out.find("import refused, nothing was changed"), std::string::npos) << o.out;
     // Names the file (and line, where there is one), then says what is wrong.
-    EXPECT_TRUE(std::regex_search(o.out, std::regex("[a-z_]+\\.csv(:[0-9]+)?(: [a-z_]+)?: [^\\n]{12,}")))
+    EXPECT_TRUE(
+        std::regex_search(o.out, std::regex("[a-z_]+\\.csv(:[0-9]+)?(: [a-z_]+)?: [^\\n]{12,}")))
         << o.out;
     EXPECT_TRUE(StoreBytes() == before) << "the store changed";
   }
@@ -122,16 +127,16 @@ TEST_F(MalformedTest, BrokenConfigurationsAreRefusedWithFileKeyAndReason) {
   for (const fs::path& c : Cases("toml")) {
     SCOPED_TRACE(c.filename().string());
     const std::string before = StoreBytes();
-    const Outcome o = RunBinary({"--config", c.string(), "--store", Store(), "--user", "anna", "run",
-                                 "--month", "2027-02", "--run-date", "2027-01-14", "--out",
-                                 *dir_ / "out-toml"},
-                                *dir_ / "output.txt");
+    const Outcome o =
+        RunBinary({"--config", c.string(), "--store", Store(), "--user", "anna", "run", "--month",
+                   "2027-02", "--run-date", "2027-01-14", "--out", *dir_ / "out-toml"},
+                  *dir_ / "output.txt");
     Report("toml", c, o.code, o.out);
     EXPECT_EQ(o.code, 4) << o.out;
     // Names the file (line, column) and key, or - for a folder only found missing when used -
     // the [section] key to fix.
     EXPECT_TRUE(std::regex_search(o.out, std::regex(std::regex_replace(c.filename().string(),
-                                                                        std::regex("\\."), "\\.") +
+                                                                       std::regex("\\."), "\\.") +
                                                     "(:[0-9]+){0,2}: [^\\n]{12,}")) ||
                 std::regex_search(o.out, std::regex("\\[[a-z_]+\\] [a-z_]+")))
         << o.out;
@@ -147,9 +152,9 @@ TEST_F(MalformedTest, BrokenBankFilesAreRefusedWithFileLineAndReason) {
     const Outcome o = Ontzorg("bram", {"import-bank", c.string()});
     Report("xml", c, o.code, o.out);
     EXPECT_EQ(o.code, 3) << o.out;
-    EXPECT_TRUE(std::regex_search(o.out, std::regex(std::regex_replace(c.filename().string(),
-                                                                        std::regex("\\."), "\\.") +
-                                                    "(:[0-9]+){0,2}: [^\\n]{12,}")))
+    EXPECT_TRUE(std::regex_search(
+        o.out, std::regex(std::regex_replace(c.filename().string(), std::regex("\\."), "\\.") +
+                          "(:[0-9]+){0,2}: [^\\n]{12,}")))
         << o.out;
     EXPECT_TRUE(StoreBytes() == before) << "the store changed";
   }
@@ -158,17 +163,22 @@ TEST_F(MalformedTest, BrokenBankFilesAreRefusedWithFileLineAndReason) {
 TEST_F(MalformedTest, BrokenFormsAndJsonAreRefusedWithFieldAndReason) {
   Config config = testing_support::DemoConfig(Store());
   config.web.out_dir = *dir_ / "out-web";
-  WebApp app(config, [] { return int64_t{1797238800}; }, [](const std::string&) {});
+  WebApp app(
+      config, [] { return int64_t{1797238800}; }, [](const std::string&) {});
   std::map<std::string, std::pair<std::string, std::string>> sessions;  // user -> cookie, csrf
   auto login = [&](const std::string& user) {
     if (user == "-" || sessions.count(user)) return;
-    HttpRequest r{"POST", "/api/v1/session", {{"content-type", "application/json"}},
-                  nlohmann::json{{"user", user}, {"password", "malformed-" + user}}.dump(), "127.0.0.1"};
+    HttpRequest r{"POST",
+                  "/api/v1/session",
+                  {{"content-type", "application/json"}},
+                  nlohmann::json{{"user", user}, {"password", "malformed-" + user}}.dump(),
+                  "127.0.0.1"};
     const HttpResponse res = app.Handle(r);
     ASSERT_EQ(res.status, 200) << user << ": " << res.body;
     std::string cookie;
     for (const auto& [k, v] : res.headers) {
-      if (k == "Set-Cookie" && v.rfind("__Host-ontzorg=", 0) == 0) cookie = v.substr(0, v.find(';'));
+      if (k == "Set-Cookie" && v.rfind("__Host-ontzorg=", 0) == 0)
+        cookie = v.substr(0, v.find(';'));
     }
     sessions[user] = {cookie, nlohmann::json::parse(res.body)["csrf_token"]};
   };
@@ -191,18 +201,21 @@ TEST_F(MalformedTest, BrokenFormsAndJsonAreRefusedWithFieldAndReason) {
       const auto& [cookie, csrf] = sessions[user];
       r.headers["cookie"] = cookie;
       r.headers["x-csrf-token"] = csrf;
-      for (size_t at = r.body.find("CSRFTOKEN"); at != std::string::npos; at = r.body.find("CSRFTOKEN")) {
+      for (size_t at = r.body.find("CSRFTOKEN"); at != std::string::npos;
+           at = r.body.find("CSRFTOKEN")) {
         r.body.replace(at, 9, csrf);
       }
     }
     const std::string before = StoreBytes();
     const HttpResponse res = app.Handle(r);
-    Report("http", c, res.status, res.body.size() > 600 ? res.body.substr(0, 600) + "..." : res.body);
+    Report("http", c, res.status,
+           res.body.size() > 600 ? res.body.substr(0, 600) + "..." : res.body);
     EXPECT_GE(res.status, 400) << res.body;
     EXPECT_LT(res.status, 500) << res.body;
     EXPECT_NE(res.status, 401) << "a login problem, not the input's";
     EXPECT_NE(res.status, 403) << "a permission problem, not the input's: " << res.body;
-    EXPECT_NE(res.body.find(expect), std::string::npos) << "should name '" << expect << "': " << res.body;
+    EXPECT_NE(res.body.find(expect), std::string::npos)
+        << "should name '" << expect << "': " << res.body;
     EXPECT_TRUE(StoreBytes() == before) << "the store changed";
   }
 }

@@ -14,8 +14,8 @@ using testing_support::ReadFile;
 using testing_support::SharedDir;
 using testing_support::TempDir;
 
-Payment MakePayment(const std::string& e2e, int64_t cents, const char* exec,
-                    ReferenceKind kind, const std::string& ref, bool bic) {
+Payment MakePayment(const std::string& e2e, int64_t cents, const char* exec, ReferenceKind kind,
+                    const std::string& ref, bool bic) {
   Payment p;
   p.key = e2e;
   p.end_to_end_id = e2e;
@@ -23,10 +23,14 @@ Payment MakePayment(const std::string& e2e, int64_t cents, const char* exec,
   p.amount = Money::FromCents(cents);
   p.due = Date::Parse(exec).value();
   p.execution = Date::Parse(exec).value();
-  p.payee.name = "Woonstichting W\xC3\xB3on & Zo\xC3\xABn \xE2\x80\x99t Huis " + std::string(60, 'x');
+  p.payee.name =
+      "Woonstichting W\xC3\xB3on & Zo\xC3\xABn \xE2\x80\x99t Huis " + std::string(60, 'x');
   p.payee.iban = ParseIban("NL91ABNA0417164300").value();
   if (bic) p.payee.bic = "ABNANL2A";
-  p.payee.address = Address{"Stra\xC3\x9F" "e", "12a", "1234 AB", "\xC3\x89pinal", "NL"};
+  p.payee.address = Address{
+      "Stra\xC3\x9F"
+      "e",
+      "12a", "1234 AB", "\xC3\x89pinal", "NL"};
   p.remittance = {kind, ref};
   return p;
 }
@@ -113,8 +117,8 @@ INSTANTIATE_TEST_SUITE_P(Formats, SepaTest, testing::Values("pain.001.001.09", "
 TEST(XsdValidatorTest, RejectsAnInvalidSampleAndReportsMissingSchemas) {
   auto xsd = XsdValidator::Load(SharedDir() + "/iso20022", "pain.001.001.03");
   ASSERT_TRUE(xsd);
-  EXPECT_TRUE((*xsd)->ValidateFile(SharedDir() +
-                                   "/samples/pain.001.001.03/sepavalidation_valid.xml"));
+  EXPECT_TRUE(
+      (*xsd)->ValidateFile(SharedDir() + "/samples/pain.001.001.03/sepavalidation_valid.xml"));
   auto invalid = (*xsd)->ValidateFile(SharedDir() +
                                       "/samples/pain.001.001.03/sepavalidation_invalid_schema.xml");
   ASSERT_FALSE(invalid);

@@ -45,8 +45,13 @@ class StorageTest : public testing::Test {
   RunReport Run(const char* month, const char* run_date) {
     Config config = DemoConfig(url_);
     config.sepa.max_transactions_per_file = 100;  // several files
-    RunOptions o{YearMonth::Parse(month).value(), Date::Parse(run_date).value(), dir_ / "out",
-                 "tester", "2026-12-14T10:00:00", 7, {}};
+    RunOptions o{YearMonth::Parse(month).value(),
+                 Date::Parse(run_date).value(),
+                 dir_ / "out",
+                 "tester",
+                 "2026-12-14T10:00:00",
+                 7,
+                 {}};
     auto report = RunMonth(config, *store_, o);
     EXPECT_TRUE(report) << report.error().message;
     return report ? *report : RunReport{};
@@ -104,7 +109,8 @@ TEST_F(StorageTest, RunBooksBalancedLedgerAndFilesWithUniqueIds) {
   EXPECT_FALSE(ApproveBatch(*store_, r.run_id, {"tester", "2026-12-14T10:00:00"}))
       << "the preparer is not registered here, and never approves";
   ASSERT_TRUE(ApproveBatch(*store_, r.run_id, {"anna", "2026-12-14T10:00:00"}));
-  auto exported = ExportBatch(config, *store_, r.run_id, dir_ / "out", {"bram", "2026-12-14T10:01:00"});
+  auto exported =
+      ExportBatch(config, *store_, r.run_id, dir_ / "out", {"bram", "2026-12-14T10:01:00"});
   ASSERT_TRUE(exported) << exported.error().message;
   EXPECT_EQ(Count("SELECT COUNT(*) FROM files WHERE status <> 'written'"), 0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM batch_states"), 3);
@@ -193,20 +199,20 @@ TEST_F(StorageTest, CaseloadsFollowTheLatestAssignmentAndRefuseStrangers) {
   ASSERT_TRUE(store_->AddUser({"coach1", "coach", "Carla"}, "admin", "2026-12-14T09:00:00"));
   ASSERT_TRUE(store_->AddUser({"coach2", "coach", "Daan"}, "admin", "2026-12-14T09:00:00"));
   ASSERT_TRUE(store_->AddUser({"anna", "finance", "Anna"}, "admin", "2026-12-14T09:00:00"));
-  ASSERT_TRUE(store_->AssignCaseload({{ClientId{"C000001"}, "coach1"},
-                                      {ClientId{"C000002"}, "coach1"}},
-                                     "admin", "2026-12-14T09:02:00"));
-  ASSERT_TRUE(store_->AssignCaseload({{ClientId{"C000002"}, "coach2"}}, "admin",
-                                     "2026-12-15T09:00:00"));
+  ASSERT_TRUE(
+      store_->AssignCaseload({{ClientId{"C000001"}, "coach1"}, {ClientId{"C000002"}, "coach1"}},
+                             "admin", "2026-12-14T09:02:00"));
+  ASSERT_TRUE(
+      store_->AssignCaseload({{ClientId{"C000002"}, "coach2"}}, "admin", "2026-12-15T09:00:00"));
   EXPECT_EQ(store_->CoachOf(ClientId{"C000001"}).value(), std::optional<std::string>("coach1"));
   EXPECT_EQ(store_->CoachOf(ClientId{"C000002"}).value(), std::optional<std::string>("coach2"));
   EXPECT_EQ(store_->CoachOf(ClientId{"C000003"}).value(), std::nullopt);
 
   const long long before = Count("SELECT COUNT(*) FROM caseload");
   // All or nothing: the second row names a finance user, so the first is not kept either.
-  auto refused = store_->AssignCaseload({{ClientId{"C000003"}, "coach1"},
-                                         {ClientId{"C000004"}, "anna"}},
-                                        "admin", "2026-12-15T09:00:00");
+  auto refused =
+      store_->AssignCaseload({{ClientId{"C000003"}, "coach1"}, {ClientId{"C000004"}, "anna"}},
+                             "admin", "2026-12-15T09:00:00");
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message.find("not a registered coach"), std::string::npos);
   EXPECT_FALSE(store_->AssignCaseload({{ClientId{"C999999"}, "coach1"}}, "admin", "x"));
@@ -226,17 +232,17 @@ TEST_F(StorageTest, CaseloadsFollowTheLatestAssignmentAndRefuseStrangers) {
 class BridgingStorageTest : public StorageTest {
  protected:
   void ImportScenarios() {
-    for (const char* name : {"bridging-lump-sum-late", "bridging-holiday-allowance",
-                             "bridging-no-mandate"}) {
+    for (const char* name :
+         {"bridging-lump-sum-late", "bridging-holiday-allowance", "bridging-no-mandate"}) {
       auto report = ImportDirectory(SourceDir() + "/fixtures/golden/" + name, *store_, "tester",
                                     "2026-12-01T09:00:00");
       ASSERT_TRUE(report) << name << ": " << report.error().message;
     }
   }
-  static constexpr const char* kRuns[][2] = {
-      {"2027-01", "2026-12-22"}, {"2027-02", "2027-01-22"}, {"2027-03", "2027-02-22"},
-      {"2027-04", "2027-03-22"}, {"2027-05", "2027-04-22"}, {"2027-06", "2027-05-22"},
-      {"2027-07", "2027-06-22"}};
+  static constexpr const char* kRuns[][2] = {{"2027-01", "2026-12-22"}, {"2027-02", "2027-01-22"},
+                                             {"2027-03", "2027-02-22"}, {"2027-04", "2027-03-22"},
+                                             {"2027-05", "2027-04-22"}, {"2027-06", "2027-05-22"},
+                                             {"2027-07", "2027-06-22"}};
   CreditPosition Position(const char* client) {
     auto positions = store_->CreditPositions();
     EXPECT_TRUE(positions);
@@ -254,10 +260,10 @@ TEST_F(BridgingStorageTest, CreditIsDrawnSetOffAndRecoveredWithTheLedgerBalanced
     const RunReport report = Run(run[0], run[1]);
     auto ledger = store_->LedgerCheck();
     ASSERT_TRUE(ledger);
-    EXPECT_TRUE(ledger->Balanced()) << run[0] << ": bank " << ledger->bank.ToDecimalString()
-                                    << " clients " << ledger->clients.ToDecimalString()
-                                    << " bridging " << ledger->bridging.ToDecimalString()
-                                    << " loans " << ledger->loans.ToDecimalString();
+    EXPECT_TRUE(ledger->Balanced())
+        << run[0] << ": bank " << ledger->bank.ToDecimalString() << " clients "
+        << ledger->clients.ToDecimalString() << " bridging " << ledger->bridging.ToDecimalString()
+        << " loans " << ledger->loans.ToDecimalString();
     if (std::string(run[0]) == "2027-01") {
       EXPECT_EQ(report.credit_drawn, Money::FromCents(3 * 5000)) << "B2, B3 and C draw 50.00";
     }
@@ -281,7 +287,8 @@ TEST_F(BridgingStorageTest, CreditIsDrawnSetOffAndRecoveredWithTheLedgerBalanced
   // Every receipt processed exactly once; B3's payout after relief went out once.
   EXPECT_EQ(Count("SELECT COUNT(*) FROM processed"), Count("SELECT COUNT(*) FROM receipts"));
   EXPECT_EQ(Count("SELECT COUNT(*) FROM payments WHERE end_to_end_id = 'OZ-L-202707-B3' AND "
-                  "amount_cents = 180000"), 1);
+                  "amount_cents = 180000"),
+            1);
 }
 
 TEST_F(BridgingStorageTest, RunningAMonthAgainProcessesNoReceiptTwice) {
@@ -298,8 +305,8 @@ TEST_F(BridgingStorageTest, RunningAMonthAgainProcessesNoReceiptTwice) {
 TEST_F(BridgingStorageTest, AWriteOffDecisionIsBookedOnceByTheNextRun) {
   ImportScenarios();
   for (int i = 0; i < 3; ++i) Run(kRuns[i][0], kRuns[i][1]);  // B3 owes 150.00
-  auto id = store_->AddWriteOff({"", ClientId{"B3"}, Money::FromCents(4000), "hardship",
-                                 "coach", Date::Parse("2027-03-01").value(), std::nullopt},
+  auto id = store_->AddWriteOff({"", ClientId{"B3"}, Money::FromCents(4000), "hardship", "coach",
+                                 Date::Parse("2027-03-01").value(), std::nullopt},
                                 "2027-03-01T10:00:00");
   ASSERT_TRUE(id) << id.error().message;
   EXPECT_EQ(*id, "W1");
@@ -362,9 +369,7 @@ TEST_F(StorageTest, UniqueKeysRefuseASecondPaymentForTheSameBillAndPeriod) {
   soci::session& sql = store_->session();
   std::string key;
   sql << "SELECT key FROM payments WHERE purpose = 'bill' ORDER BY key LIMIT 1", soci::into(key);
-  const auto insert_again = [&](const std::string& statement) {
-    sql << statement, soci::use(key);
-  };
+  const auto insert_again = [&](const std::string& statement) { sql << statement, soci::use(key); };
   EXPECT_THROW(insert_again("INSERT INTO entries (key, client_id, month, kind, booked_on, run_id) "
                             "SELECT key, client_id, month, kind, booked_on, run_id FROM entries "
                             "WHERE key = :k"),
@@ -376,16 +381,16 @@ TEST_F(StorageTest, UniqueKeysRefuseASecondPaymentForTheSameBillAndPeriod) {
 TEST_F(StorageTest, AnUncommittedMonthLeavesNothing) {
   ImportDemo();
   {
-    auto writer = store_->BeginMonth({0, YearMonth::Parse("2027-01").value(),
-                                      Date::Parse("2026-12-14").value(), "2026-12-14T10:00:00",
-                                      "tester"});
+    auto writer =
+        store_->BeginMonth({0, YearMonth::Parse("2027-01").value(),
+                            Date::Parse("2026-12-14").value(), "2026-12-14T10:00:00", "tester"});
     ASSERT_TRUE(writer);
     ClientMonth m;
     m.client = {"C000001"};
     m.entries.push_back(MakeTransfer("C000001|benefit|2027-01", {"C000001"},
-                                     YearMonth::Parse("2027-01").value(), EntryKind::kBenefitReceived,
-                                     Date::Parse("2026-12-14").value(), "bank:managed",
-                                     "client:C000001", Money::FromCents(100)));
+                                     YearMonth::Parse("2027-01").value(),
+                                     EntryKind::kBenefitReceived, Date::Parse("2026-12-14").value(),
+                                     "bank:managed", "client:C000001", Money::FromCents(100)));
     ASSERT_TRUE((*writer)->Add(m, {}, 100, "GM9999", "pain.001.001.09"));
   }  // destroyed without Commit(): a crash or an error mid-run
   EXPECT_EQ(Count("SELECT COUNT(*) FROM entries"), 0);
@@ -395,8 +400,8 @@ TEST_F(StorageTest, AnUncommittedMonthLeavesNothing) {
 TEST_F(StorageTest, OpeningBalancesComeFromTheLedger) {
   ImportDemo();
   const YearMonth december = YearMonth::Parse("2026-12").value();
-  auto writer = store_->BeginMonth({0, december, Date::Parse("2026-11-14").value(),
-                                    "2026-11-14T10:00:00", "tester"});
+  auto writer = store_->BeginMonth(
+      {0, december, Date::Parse("2026-11-14").value(), "2026-11-14T10:00:00", "tester"});
   ASSERT_TRUE(writer);
   ClientMonth m;
   m.client = {"C000002"};
@@ -421,8 +426,13 @@ TEST_F(StorageTest, AMonthWithoutBijstandIsRefusedWhileClientsAreInRelief) {
   // single-new-year records bijstand for January only; its client is in relief until May.
   ASSERT_TRUE(ImportDirectory(SourceDir() + "/fixtures/golden/single-new-year", *store_));
   Config config = DemoConfig(url_);
-  RunOptions o{YearMonth::Parse("2027-02").value(), Date::Parse("2027-01-14").value(),
-               dir_ / "out", "tester", "2027-01-14T10:00:00", 100, {}};
+  RunOptions o{YearMonth::Parse("2027-02").value(),
+               Date::Parse("2027-01-14").value(),
+               dir_ / "out",
+               "tester",
+               "2027-01-14T10:00:00",
+               100,
+               {}};
   auto report = RunMonth(config, *store_, o);
   ASSERT_FALSE(report);
   EXPECT_EQ(report.error().code, ErrorCode::kBadInput);
@@ -444,8 +454,13 @@ TEST_F(StorageTest, MissingSchemaFolderIsReportedBeforeAnythingIsBooked) {
   ImportDemo();
   Config config = DemoConfig(url_);
   config.sepa.schema_dir = dir_ / "no-such-folder";
-  RunOptions o{YearMonth::Parse("2027-01").value(), Date::Parse("2026-12-14").value(),
-               dir_ / "out", "tester", "2026-12-14T10:00:00", 100, {}};
+  RunOptions o{YearMonth::Parse("2027-01").value(),
+               Date::Parse("2026-12-14").value(),
+               dir_ / "out",
+               "tester",
+               "2026-12-14T10:00:00",
+               100,
+               {}};
   auto report = RunMonth(config, *store_, o);
   ASSERT_FALSE(report);
   EXPECT_EQ(report.error().code, ErrorCode::kBadConfig);

@@ -54,7 +54,8 @@ inline void WriteFile(const std::string& path, const std::string& text) {
 // competence model and texts of the source tree (for tests that run the binary on a file).
 inline std::string ConfigText(const std::string& store_url) {
   std::string config = ReadFile(SourceDir() + "/config/ontzorg.toml");
-  config = std::regex_replace(config, std::regex("url = \"[^\"]*\""), "url = \"" + store_url + "\"");
+  config =
+      std::regex_replace(config, std::regex("url = \"[^\"]*\""), "url = \"" + store_url + "\"");
   config = std::regex_replace(config, std::regex("schema_dir = \"[^\"]*\""),
                               "schema_dir = \"" + SharedDir() + "/iso20022\"");
   config = std::regex_replace(config, std::regex("dir = \"texts\""),

@@ -5,17 +5,16 @@
 // limits, and logs without BSNs, IBANs or passwords.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <nlohmann/json.hpp>
-
-#include <atomic>
 #include <cstdlib>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <thread>
 
@@ -137,10 +136,10 @@ class WebTest : public testing::Test {
     config_->web.certificate = *dir_ / "cert.pem";
     config_->web.private_key = *dir_ / "key.pem";
     config_->web.port = 0;
-    const std::string openssl = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost "
-                                "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
-                                config_->web.private_key + " -out " + config_->web.certificate +
-                                " 2>/dev/null";
+    const std::string openssl =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost "
+        "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
+        config_->web.private_key + " -out " + config_->web.certificate + " 2>/dev/null";
     ASSERT_EQ(std::system(openssl.c_str()), 0) << "openssl could not make a test certificate";
     auto store = Store::Init(store_url);
     ASSERT_TRUE(store) << store.error().message;
@@ -158,21 +157,30 @@ class WebTest : public testing::Test {
       caseload.push_back({ClientId{id}, i % 2 == 1 ? "carla" : "daan"});
     }
     ASSERT_TRUE((*store)->AssignCaseload(caseload, "admin", "2026-12-14T09:00:00"));
-    RunOptions o{YearMonth::Parse("2027-01").value(), Date::Parse("2026-12-14").value(),
-                 config_->web.out_dir, "anna", "2026-12-14T10:00:00", 2000, {}};
+    RunOptions o{YearMonth::Parse("2027-01").value(),
+                 Date::Parse("2026-12-14").value(),
+                 config_->web.out_dir,
+                 "anna",
+                 "2026-12-14T10:00:00",
+                 2000,
+                 {}};
     auto run = RunMonth(*config_, **store, o);
     ASSERT_TRUE(run) << run.error().message;
     ASSERT_EQ(run->run_id, 1);
 
     now_ = 1797238800;  // 2026-12-15T09:00:00Z
     logs_ = new std::vector<std::string>();
-    app_ = new WebApp(*config_, [] { return now_.load(); }, [](const std::string& line) {
-      std::lock_guard lock(log_mu_);
-      logs_->push_back(line);
-    });
+    app_ = new WebApp(
+        *config_, [] { return now_.load(); },
+        [](const std::string& line) {
+          std::lock_guard lock(log_mu_);
+          logs_->push_back(line);
+        });
     ServerHooks hooks;
     hooks.handle = [](const HttpRequest& r) { return app_->Handle(r); };
-    hooks.body_limit = [](const std::string& m, const std::string& p) { return app_->BodyLimit(m, p); };
+    hooks.body_limit = [](const std::string& m, const std::string& p) {
+      return app_->BodyLimit(m, p);
+    };
     hooks.log = [](const std::string& line) {
       std::lock_guard lock(log_mu_);
       logs_->push_back(line);
@@ -223,11 +231,13 @@ std::vector<std::string>* WebTest::logs_ = nullptr;
 std::string Fill(const RouteInfo& r) {
   std::string path = r.pattern;
   const bool post = r.method == "POST";
-  const std::vector<std::pair<std::string, std::string>> params = {
-      {"{client}", "C000001"}, {"{batch}", post ? "999" : "1"}, {"{file}", "none.xml"},
-      {"{user}", "nobody"}};
+  const std::vector<std::pair<std::string, std::string>> params = {{"{client}", "C000001"},
+                                                                   {"{batch}", post ? "999" : "1"},
+                                                                   {"{file}", "none.xml"},
+                                                                   {"{user}", "nobody"}};
   for (const auto& [k, v] : params) {
-    for (size_t at = path.find(k); at != std::string::npos; at = path.find(k)) path.replace(at, k.size(), v);
+    for (size_t at = path.find(k); at != std::string::npos; at = path.find(k))
+      path.replace(at, k.size(), v);
   }
   return path;
 }
@@ -249,7 +259,8 @@ TEST_F(WebTest, EveryRouteAndRoleIsAllowedOrRefusedAsDeclared) {
     SCOPED_TRACE(route.method + " " + target);
     // Not logged in: the API says 401, a page sends you to the login.
     Client anonymous = NewClient();
-    const Reply anon = route.method == "GET" ? anonymous.Get(target) : anonymous.PostForm(target, "");
+    const Reply anon =
+        route.method == "GET" ? anonymous.Get(target) : anonymous.PostForm(target, "");
     if (route.api) {
       EXPECT_EQ(anon.status, 401);
     } else {
@@ -266,7 +277,8 @@ TEST_F(WebTest, EveryRouteAndRoleIsAllowedOrRefusedAsDeclared) {
       } else {
         r = client.PostForm(target, "csrf=" + client.csrf);
       }
-      const bool allowed = std::find(route.roles.begin(), route.roles.end(), role) != route.roles.end();
+      const bool allowed =
+          std::find(route.roles.begin(), route.roles.end(), role) != route.roles.end();
       if (allowed) {
         EXPECT_FALSE(RoleRefusal(r)) << r.body;
         EXPECT_NE(r.status, 401);
@@ -279,7 +291,7 @@ TEST_F(WebTest, EveryRouteAndRoleIsAllowedOrRefusedAsDeclared) {
 }
 
 TEST_F(WebTest, ACoachCannotReachAnotherCoachsClientByAnyRouteOrApiCall) {
-  Client daan = As("daan");  // C000001 is carla's
+  Client daan = As("daan");                 // C000001 is carla's
   const std::string name = "Samira Osman";  // C000001 in fixtures/demo/clients.csv
   int tried = 0;
   for (const RouteInfo& route : app_->Routes()) {
@@ -290,8 +302,9 @@ TEST_F(WebTest, ACoachCannotReachAnotherCoachsClientByAnyRouteOrApiCall) {
       for (const std::string& variant : {target, target + "/", target + "?lang=en", "/" + target}) {
         SCOPED_TRACE(route.method + " " + variant);
         Reply r = route.method == "GET" ? daan.Get(variant)
-                  : route.api ? daan.PostJson(variant, {{"levels", {{"overview", 3}}}, {"note", "x"}})
-                              : daan.PostForm(variant, "csrf=" + daan.csrf + "&level.overview=3");
+                  : route.api
+                      ? daan.PostJson(variant, {{"levels", {{"overview", 3}}}, {"note", "x"}})
+                      : daan.PostForm(variant, "csrf=" + daan.csrf + "&level.overview=3");
         EXPECT_TRUE(r.status == 403 || r.status == 404) << r.status;
         EXPECT_EQ(r.body.find(name), std::string::npos);
         ++tried;
@@ -323,25 +336,34 @@ TEST_F(WebTest, FormsWithoutTheSessionsCsrfTokenAreRefusedAndChangeNothing) {
   };
   const size_t before = count();
   EXPECT_EQ(carla.PostForm("/clients/C000003/checkpoints", "level.overview=2").status, 403);
-  EXPECT_EQ(carla.PostForm("/clients/C000003/checkpoints", "csrf=" + std::string(64, 'a') +
-                                                               "&level.overview=2").status, 403);
-  EXPECT_EQ(carla.Send("POST", "/api/v1/clients/C000003/checkpoints",
-                       json{{"levels", {{"overview", 2}}}}.dump(), "application/json").status, 403);
+  EXPECT_EQ(carla
+                .PostForm("/clients/C000003/checkpoints",
+                          "csrf=" + std::string(64, 'a') + "&level.overview=2")
+                .status,
+            403);
+  EXPECT_EQ(carla
+                .Send("POST", "/api/v1/clients/C000003/checkpoints",
+                      json{{"levels", {{"overview", 2}}}}.dump(), "application/json")
+                .status,
+            403);
   Client other = As("carla");  // another session's token is no good either
-  EXPECT_EQ(carla.PostForm("/clients/C000003/checkpoints", "csrf=" + other.csrf +
-                                                               "&level.overview=2").status, 403);
+  EXPECT_EQ(
+      carla.PostForm("/clients/C000003/checkpoints", "csrf=" + other.csrf + "&level.overview=2")
+          .status,
+      403);
   EXPECT_EQ(count(), before);
   // With the token the checkpoint is recorded, and the page shows it.
   now_ += 1;
-  Reply ok = carla.PostForm("/clients/C000003/checkpoints",
-                            "csrf=" + carla.csrf + "&level.overview=2&level.spending=1&note=web+test");
+  Reply ok =
+      carla.PostForm("/clients/C000003/checkpoints",
+                     "csrf=" + carla.csrf + "&level.overview=2&level.spending=1&note=web+test");
   EXPECT_EQ(ok.status, 303) << ok.body;
   EXPECT_EQ(ok.Header("location"), "/clients/C000003?saved=checkpoint");
   EXPECT_EQ(count(), before + 1);
   // Bad input is refused with the field named, and nothing is stored.
   now_ += 1;
-  Reply bad = carla.PostForm("/clients/C000003/checkpoints",
-                             "csrf=" + carla.csrf + "&level.overview=9");
+  Reply bad =
+      carla.PostForm("/clients/C000003/checkpoints", "csrf=" + carla.csrf + "&level.overview=9");
   EXPECT_EQ(bad.status, 422);
   EXPECT_NE(bad.body.find("levels"), std::string::npos) << bad.body;
   EXPECT_EQ(count(), before + 1);
@@ -350,8 +372,10 @@ TEST_F(WebTest, FormsWithoutTheSessionsCsrfTokenAreRefusedAndChangeNothing) {
   EXPECT_EQ(fresh.PostForm("/login", "user=carla&password=" + Password("carla")).status, 403);
   Reply form = fresh.Get("/login");
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(form.body, m, std::regex("name=\"login_token\" value=\"([0-9a-f]{64})\"")));
-  Reply in = fresh.PostForm("/login", "login_token=" + m[1].str() + "&user=carla&password=" + Password("carla"));
+  ASSERT_TRUE(
+      std::regex_search(form.body, m, std::regex("name=\"login_token\" value=\"([0-9a-f]{64})\"")));
+  Reply in = fresh.PostForm(
+      "/login", "login_token=" + m[1].str() + "&user=carla&password=" + Password("carla"));
   EXPECT_EQ(in.status, 303);
   EXPECT_EQ(fresh.Get("/clients").status, 200);
 }
@@ -385,8 +409,9 @@ TEST_F(WebTest, SessionsExpireWhenIdleOrOldAndEndAtLogout) {
 
 TEST_F(WebTest, CookiesAndSecurityHeaders) {
   Client c = NewClient();
-  Reply login = c.Send("POST", "/api/v1/session",
-                       json{{"user", "ingrid"}, {"password", Password("ingrid")}}.dump(), "application/json");
+  Reply login =
+      c.Send("POST", "/api/v1/session",
+             json{{"user", "ingrid"}, {"password", Password("ingrid")}}.dump(), "application/json");
   ASSERT_EQ(login.status, 200);
   const std::string cookie = login.Header("set-cookie");
   EXPECT_TRUE(std::regex_search(cookie, std::regex("^__Host-ontzorg=[0-9a-f]{64}; Path=/; Secure; "
@@ -396,7 +421,8 @@ TEST_F(WebTest, CookiesAndSecurityHeaders) {
   EXPECT_EQ(page.status, 200);
   EXPECT_EQ(page.Header("strict-transport-security"), "max-age=31536000");
   EXPECT_NE(page.Header("content-security-policy").find("default-src 'none'"), std::string::npos);
-  EXPECT_NE(page.Header("content-security-policy").find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_NE(page.Header("content-security-policy").find("frame-ancestors 'none'"),
+            std::string::npos);
   EXPECT_EQ(page.Header("x-frame-options"), "DENY");
   EXPECT_EQ(page.Header("x-content-type-options"), "nosniff");
   EXPECT_EQ(page.Header("cache-control"), "no-store");
@@ -436,7 +462,8 @@ TEST_F(WebTest, FourEyesExportDownloadAndTheAuditChainThroughTheApp) {
   json audit = json::parse(ingrid.Get("/api/v1/audit").body);
   EXPECT_TRUE(audit["intact"].get<bool>());
   bool approved = false;
-  for (const json& a : audit["log"]) approved |= a["action"] == "batch.approved" && a["user"] == "bram";
+  for (const json& a : audit["log"])
+    approved |= a["action"] == "batch.approved" && a["user"] == "bram";
   EXPECT_TRUE(approved);
 }
 
@@ -520,7 +547,8 @@ TEST_F(WebTest, LogsNameNoBsnIbanPasswordOrToken) {
   }
   NewClient().Login("carla", "a-wrong-password");
   const std::string page = finance.Get("/clients/C000001").body;
-  auto table = ParseCsv(ReadFile(SourceDir() + "/fixtures/demo/clients.csv"), "clients.csv").value();
+  auto table =
+      ParseCsv(ReadFile(SourceDir() + "/fixtures/demo/clients.csv"), "clients.csv").value();
   std::string all;
   {
     std::lock_guard lock(log_mu_);

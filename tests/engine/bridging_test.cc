@@ -80,9 +80,15 @@ TEST(PolicyTest, TheLatestPolicyInForceApplies) {
 class BridgingTest : public testing::Test {
  protected:
   void SetUp() override {
-    creditors_[{"HOUSING"}] = {{"HOUSING"}, "Woonstichting", ParseIban("NL91ABNA0417164300").value(),
-                               {}, Address{"", "", "", "Utrecht", "NL"}};
-    c_.client = {{"C1"}, "111222333", "Amal Haddad", Household::kSingle,
+    creditors_[{"HOUSING"}] = {{"HOUSING"},
+                               "Woonstichting",
+                               ParseIban("NL91ABNA0417164300").value(),
+                               {},
+                               Address{"", "", "", "Utrecht", "NL"}};
+    c_.client = {{"C1"},
+                 "111222333",
+                 "Amal Haddad",
+                 Household::kSingle,
                  ParseIban("NL20INGB0001234567").value()};
     c_.plan.client = {"C1"};
     c_.plan.benefit_start = D("2027-01-01");
@@ -110,8 +116,15 @@ class BridgingTest : public testing::Test {
   }
   void Receive(const char* id, const char* on, int64_t euros, const char* from, const char* to,
                Destination where) {
-    c_.receipts.push_back({id, {"C1"}, IncomeKind::kRentAllowance, D(on), E(euros), M(from), M(to),
-                           where, std::nullopt});
+    c_.receipts.push_back({id,
+                           {"C1"},
+                           IncomeKind::kRentAllowance,
+                           D(on),
+                           E(euros),
+                           M(from),
+                           M(to),
+                           where,
+                           std::nullopt});
   }
   static Money Allowance(const ClientMonth& m) {
     for (const Payment& p : m.payments) {
@@ -192,11 +205,11 @@ TEST_F(BridgingTest, ToeslagenOnTheOwnAccountAreRecoveredNeverBelowTheMinimum) {
 TEST_F(BridgingTest, AWriteOffDecisionIsBookedOnceAndNeverBeyondWhatIsOutstanding) {
   Run("2027-01", "2026-12-20");
   Run("2027-02", "2027-01-20");  // loan 100
-  c_.write_offs.push_back({"W1", {"C1"}, E(500), "client moved abroad", "coach", D("2027-02-01"),
-                           std::nullopt});
+  c_.write_offs.push_back(
+      {"W1", {"C1"}, E(500), "client moved abroad", "coach", D("2027-02-01"), std::nullopt});
   const ClientMonth mar = Run("2027-03", "2027-02-20");
   EXPECT_EQ(mar.credit.written_off, E(100));  // the decision said 500; 100 was outstanding
-  EXPECT_EQ(mar.credit.drawn, E(50));          // the month still needs its credit
+  EXPECT_EQ(mar.credit.drawn, E(50));         // the month still needs its credit
   EXPECT_EQ(mar.credit.after.loan, E(50));
   const ClientMonth apr = Run("2027-04", "2027-03-20");
   EXPECT_EQ(apr.credit.written_off, Money::Zero());
@@ -288,17 +301,24 @@ World RandomWorld(uint64_t seed) {
     return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
   };
   World w;
-  w.creditors[{"CR"}] = {{"CR"}, "Crediteur", ParseIban("NL91ABNA0417164300").value(), {},
+  w.creditors[{"CR"}] = {{"CR"},
+                         "Crediteur",
+                         ParseIban("NL91ABNA0417164300").value(),
+                         {},
                          Address{"", "", "", "Utrecht", "NL"}};
   w.start = YearMonth::FromYm(2026, static_cast<int>(pick(1, 12))).value();
   Client& cl = w.c.client;
-  cl = {{"C1"}, "111222333", "Client", static_cast<Household>(pick(0, 2)),
+  cl = {{"C1"},
+        "111222333",
+        "Client",
+        static_cast<Household>(pick(0, 2)),
         ParseIban("NL20INGB0001234567").value()};
   cl.adults = cl.household == Household::kSingle ? 1 : static_cast<int>(pick(1, 2));
   cl.children = cl.household == Household::kFamily ? static_cast<int>(pick(1, 4)) : 0;
   w.c.plan.client = cl.id;
   w.c.plan.benefit_start = w.start.DayClamped(static_cast<int>(pick(1, 28)));
-  if (pick(0, 5) == 0) w.c.plan.benefit_end = w.c.plan.benefit_start.AddDays(static_cast<int>(pick(20, 160)));
+  if (pick(0, 5) == 0)
+    w.c.plan.benefit_end = w.c.plan.benefit_start.AddDays(static_cast<int>(pick(20, 160)));
   const BillKind kinds[] = {BillKind::kRent, BillKind::kHealthInsurance, BillKind::kEnergy,
                             BillKind::kWater};
   for (int i = 0; i < 4; ++i) {
@@ -318,7 +338,8 @@ World RandomWorld(uint64_t seed) {
     Bill b = w.c.bills[2];
     b.id = {"B9"};
     b.schedule = Schedule::kOnce;
-    b.start = w.start.AddMonths(static_cast<int>(pick(0, 7))).DayClamped(static_cast<int>(pick(1, 28)));
+    b.start =
+        w.start.AddMonths(static_cast<int>(pick(0, 7))).DayClamped(static_cast<int>(pick(1, 28)));
     b.amount = Money::FromCents(pick(5000, 60000));
     w.c.bills.push_back(b);
   }
@@ -349,8 +370,9 @@ World RandomWorld(uint64_t seed) {
     for (const ExpectedPayment& x : ExpectedPayments(e, 56, 8)) {
       Money amount = x.amount;
       if (pick(0, 5) == 0) amount = Money::FromCents(amount.cents() * pick(50, 110) / 100 + 1);
-      const Destination where =
-          pick(0, 6) == 0 ? Destination::kOwn : (pick(0, 9) == 0 ? Destination::kManaged : e.paid_to);
+      const Destination where = pick(0, 6) == 0
+                                    ? Destination::kOwn
+                                    : (pick(0, 9) == 0 ? Destination::kManaged : e.paid_to);
       w.c.receipts.push_back({"R" + std::to_string(receipt_no++), cl.id, e.kind,
                               x.date.AddDays(delay), amount, x.covers_from, x.covers_to, where,
                               std::nullopt});
@@ -366,14 +388,13 @@ World RandomWorld(uint64_t seed) {
   }
   for (int d = static_cast<int>(pick(0, 4)); d > 0; --d) {
     const Bill& bill = w.c.bills[static_cast<size_t>(pick(0, 3))];
-    w.c.hand_overs.push_back({"H" + std::to_string(d), cl.id, bill.id,
-                              static_cast<HandOver>(pick(0, 3)),
-                              w.start.AddMonths(static_cast<int>(pick(0, 8))), "reason", "coach",
-                              w.start.FirstDay()});
+    w.c.hand_overs.push_back(
+        {"H" + std::to_string(d), cl.id, bill.id, static_cast<HandOver>(pick(0, 3)),
+         w.start.AddMonths(static_cast<int>(pick(0, 8))), "reason", "coach", w.start.FirstDay()});
     for (int m = 0; m < 9; ++m) {
       if (pick(0, 2) == 0) {
-        w.c.confirmations.push_back({cl.id, bill.id, w.start.AddMonths(m), pick(0, 3) != 0,
-                                     "coach", w.start.AddMonths(m).DayClamped(20)});
+        w.c.confirmations.push_back({cl.id, bill.id, w.start.AddMonths(m), pick(0, 3) != 0, "coach",
+                                     w.start.AddMonths(m).DayClamped(20)});
       }
     }
   }
@@ -413,8 +434,8 @@ TEST(BridgingPropertyTest, ThousandsOfRandomClientsKeepEveryInvariant) {
                         ? std::nullopt
                         : std::optional<Money>(Money::FromCents(
                               std::uniform_int_distribution<int64_t>(60000, 200000)(rng)));
-      const Date run_date = month.AddMonths(-1).DayClamped(
-          std::uniform_int_distribution<int>(1, 28)(rng));
+      const Date run_date =
+          month.AddMonths(-1).DayClamped(std::uniform_int_distribution<int>(1, 28)(rng));
       const auto out = ComputeClientMonth(w.c, w.creditors, w.policy, month, run_date);
       if (!out) continue;
       const ClientId& id = w.c.client.id;
@@ -474,10 +495,10 @@ TEST(BridgingPropertyTest, ThousandsOfRandomClientsKeepEveryInvariant) {
       if (allowance < out->credit.minimum && !out->already_booked.size()) {
         // ... and only because a limit was reached: never because of a recovery instalment.
         const CreditBalances& after = out->credit.after;
-        const bool limit = out->benefit_missing || after.Outstanding() >= out->credit.ceiling ||
-                           after.loan >= out->credit.cover ||
-                           (out->credit.form == CreditForm::kGift &&
-                            after.granted >= out->credit.ceiling);
+        const bool limit =
+            out->benefit_missing || after.Outstanding() >= out->credit.ceiling ||
+            after.loan >= out->credit.cover ||
+            (out->credit.form == CreditForm::kGift && after.granted >= out->credit.ceiling);
         ASSERT_TRUE(limit) << month.ToString() << " below the minimum with room to draw";
         for (const Entry& e : out->entries) {
           ASSERT_EQ(e.key.find("|recovery|"), std::string::npos) << "recovered below the minimum";

@@ -24,9 +24,15 @@ CompetenceModel Model() {
 class LearningTest : public testing::Test {
  protected:
   void SetUp() override {
-    creditors_[{"WS"}] = {{"WS"}, "Woonstichting", ParseIban("NL91ABNA0417164300").value(), {},
+    creditors_[{"WS"}] = {{"WS"},
+                          "Woonstichting",
+                          ParseIban("NL91ABNA0417164300").value(),
+                          {},
                           Address{"", "", "", "Utrecht", "NL"}};
-    c_.client = {{"C1"}, "111222333", "Amal Haddad", Household::kSingle,
+    c_.client = {{"C1"},
+                 "111222333",
+                 "Amal Haddad",
+                 Household::kSingle,
                  ParseIban("NL20INGB0001234567").value()};
     c_.plan.client = {"C1"};
     c_.plan.benefit_start = D("2027-01-01");  // month six: June 2027
@@ -51,8 +57,14 @@ class LearningTest : public testing::Test {
     c_.plan.reason = "klant wil snel zelf betalen";
   }
   void Decide(const char* bill, HandOver state, const char* from) {
-    c_.hand_overs.push_back({"D" + std::to_string(c_.hand_overs.size() + 1), {"C1"}, {bill},
-                             state, M(from), "coach's reason", "coach", M(from).FirstDay()});
+    c_.hand_overs.push_back({"D" + std::to_string(c_.hand_overs.size() + 1),
+                             {"C1"},
+                             {bill},
+                             state,
+                             M(from),
+                             "coach's reason",
+                             "coach",
+                             M(from).FirstDay()});
   }
   ClientMonth Run(const char* month) {
     auto out = ComputeClientMonth(c_, creditors_, policy_, M(month),
@@ -141,7 +153,8 @@ TEST_F(LearningTest, TheCheckpointRecommendsOneStepAtATime) {
   Maatwerk();
   const CompetenceModel model = Model();
   const auto checkpoint = [&](const char* month) {
-    const auto states = HandOverStates(c_.plan, c_.bills, c_.hand_overs, c_.confirmations, M(month));
+    const auto states =
+        HandOverStates(c_.plan, c_.bills, c_.hand_overs, c_.confirmations, M(month));
     return DeriveCheckpoint(model, c_.plan, {"C1"}, states, c_.assessments, M(month),
                             M(month).DayClamped(10));  // the run of the month
   };
@@ -149,14 +162,21 @@ TEST_F(LearningTest, TheCheckpointRecommendsOneStepAtATime) {
   EXPECT_EQ(cp.next, NextStep::kAssess);
   EXPECT_EQ(cp.relief_month, 1);
   EXPECT_EQ(cp.relief_months, 6);
-  c_.assessments.push_back({"A1", {"C1"}, D("2027-01-10"), "coach", "",
-                            {{"overview", 1}, {"water.knows_bill", 1}}});
+  c_.assessments.push_back(
+      {"A1", {"C1"}, D("2027-01-10"), "coach", "", {{"overview", 1}, {"water.knows_bill", 1}}});
   cp = checkpoint("2027-01");
   EXPECT_EQ(cp.next, NextStep::kLearnSkill);  // water first; pays_on_time is still 0
   EXPECT_EQ(cp.next_subject, "water.pays_on_time");
-  c_.assessments.push_back({"A2", {"C1"}, D("2027-02-10"), "coach", "",
-                            {{"overview", 2}, {"spending", 1}, {"water.knows_bill", 2},
-                             {"water.pays_on_time", 2}, {"rent.knows_bill", 1}}});
+  c_.assessments.push_back({"A2",
+                            {"C1"},
+                            D("2027-02-10"),
+                            "coach",
+                            "",
+                            {{"overview", 2},
+                             {"spending", 1},
+                             {"water.knows_bill", 2},
+                             {"water.pays_on_time", 2},
+                             {"rent.knows_bill", 1}}});
   cp = checkpoint("2027-02");
   EXPECT_EQ(cp.next, NextStep::kStartPractising);
   EXPECT_EQ(cp.next_subject, "WATER");

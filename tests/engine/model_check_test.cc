@@ -10,8 +10,9 @@
 // maatwerk plans with extensions and ended bijstand, the four bill kinds on every schedule with
 // due days up to 31 and start and end dates, unknown creditors, bijstand missing, zero or short,
 // a random priority order, allowance day and settlement days, run dates before and inside the
-// month, sixteen months carried forward in a base year from 2026 to 2041, and the payout after the relief ends.
-// Any difference fails with the seed; ONTZORG_MODEL_SEEDS=N runs N municipalities (default 2000).
+// month, sixteen months carried forward in a base year from 2026 to 2041, and the payout after the
+// relief ends. Any difference fails with the seed; ONTZORG_MODEL_SEEDS=N runs N municipalities
+// (default 2000).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -36,7 +37,8 @@ namespace ch = std::chrono;
 struct Day {
   ch::sys_days d;
   static Day Of(int y, int m, int dd) {
-    return {ch::sys_days(ch::year{y} / ch::month{static_cast<unsigned>(m)} / ch::day{static_cast<unsigned>(dd)})};
+    return {ch::sys_days(ch::year{y} / ch::month{static_cast<unsigned>(m)} /
+                         ch::day{static_cast<unsigned>(dd)})};
   }
   static Day Of(const Date& e) { return Of(e.year(), e.month(), e.day()); }
   ch::year_month_day ymd() const { return ch::year_month_day(d); }
@@ -54,7 +56,8 @@ struct Day {
 
 int DaysIn(int y, int m) {
   return static_cast<int>(static_cast<unsigned>(
-      ch::year_month_day_last(ch::year{y}, ch::month_day_last{ch::month{static_cast<unsigned>(m)}}).day()));
+      ch::year_month_day_last(ch::year{y}, ch::month_day_last{ch::month{static_cast<unsigned>(m)}})
+          .day()));
 }
 
 // Easter Sunday (Gregorian), Meeus/Jones/Butcher.
@@ -106,8 +109,8 @@ struct ModelPayment {
 };
 
 struct ModelMonth {
-  bool computed = false;  // the engine should return a month
-  std::vector<ModelPayment> payments;  // in the order paid
+  bool computed = false;                                    // the engine should return a month
+  std::vector<ModelPayment> payments;                       // in the order paid
   std::vector<std::pair<std::string, std::string>> unpaid;  // bill id, "funds"/"creditor"
   int64_t closing = 0;
   bool operator==(const ModelMonth&) const = default;
@@ -141,8 +144,8 @@ ModelMonth Model(const ClientCase& c, const std::map<CreditorId, Creditor>& cred
     // After the relief: pay out what the client has left.
     out.computed = true;
     const auto [when, late] = Execution(allowance_day, run, policy.settlement_business_days);
-    out.payments.push_back({"OZ-L-" + std::to_string(y * 100 + m) + "-" + c.client.id.value, opening,
-                            when.Text(), late, c.client.own_iban.compact()});
+    out.payments.push_back({"OZ-L-" + std::to_string(y * 100 + m) + "-" + c.client.id.value,
+                            opening, when.Text(), late, c.client.own_iban.compact()});
     return out;
   }
   out.computed = true;
@@ -155,8 +158,8 @@ ModelMonth Model(const ClientCase& c, const std::map<CreditorId, Creditor>& cred
   };
   std::vector<Due> due;
   for (const Bill& b : c.bills) {
-    const bool covered = p.kind == PlanKind::kStatutory ||
-                         std::count(p.bills.begin(), p.bills.end(), b.kind) > 0;
+    const bool covered =
+        p.kind == PlanKind::kStatutory || std::count(p.bills.begin(), p.bills.end(), b.kind) > 0;
     if (!covered) continue;
     const Day bs = Day::Of(b.start);
     const int since = Index(y, m) - Index(bs.y(), bs.m());
@@ -167,12 +170,14 @@ ModelMonth Model(const ClientCase& c, const std::map<CreditorId, Creditor>& cred
     if (b.schedule == Schedule::kTenPerYear) scheduled = since % 12 < 10;
     if (b.schedule == Schedule::kOnce) scheduled = since == 0;
     if (!scheduled) continue;
-    Day when = b.schedule == Schedule::kOnce ? bs : Day::Of(y, m, std::min(b.due_day, DaysIn(y, m)));
+    Day when =
+        b.schedule == Schedule::kOnce ? bs : Day::Of(y, m, std::min(b.due_day, DaysIn(y, m)));
     if (b.schedule != Schedule::kOnce && when < bs) continue;
     if (b.end && when > Day::Of(*b.end)) continue;
     if (when < first || when > last) continue;
-    const int rank = static_cast<int>(std::find(policy.priority.begin(), policy.priority.end(), b.kind) -
-                                      policy.priority.begin());
+    const int rank =
+        static_cast<int>(std::find(policy.priority.begin(), policy.priority.end(), b.kind) -
+                         policy.priority.begin());
     due.push_back({&b, rank, when});
   }
   std::sort(due.begin(), due.end(), [](const Due& a, const Due& b) {
@@ -194,8 +199,9 @@ ModelMonth Model(const ClientCase& c, const std::map<CreditorId, Creditor>& cred
     }
     funds -= d.bill->amount.cents();
     const auto [when, late] = Execution(d.due, run, policy.settlement_business_days);
-    out.payments.push_back({std::string("OZ-B-") + ym + "-" + d.bill->id.value, d.bill->amount.cents(),
-                            when.Text(), late, creditor->second.iban.compact()});
+    out.payments.push_back({std::string("OZ-B-") + ym + "-" + d.bill->id.value,
+                            d.bill->amount.cents(), when.Text(), late,
+                            creditor->second.iban.compact()});
   }
   if (funds > 0) {
     const auto [when, late] = Execution(allowance_day, run, policy.settlement_business_days);
@@ -216,7 +222,8 @@ ModelMonth FromEngine(const std::optional<ClientMonth>& e) {
                             p.payee.iban.compact()});
   }
   for (const UnpaidBill& u : e->unpaid) {
-    out.unpaid.push_back({u.bill.value, u.reason == UnpaidReason::kUnknownCreditor ? "creditor" : "funds"});
+    out.unpaid.push_back(
+        {u.bill.value, u.reason == UnpaidReason::kUnknownCreditor ? "creditor" : "funds"});
   }
   out.closing = e->closing_balance.cents();
   return out;
@@ -226,8 +233,8 @@ std::string Show(const ModelMonth& m) {
   std::ostringstream s;
   s << (m.computed ? "computed" : "nothing") << ", closing " << m.closing << "\n";
   for (const ModelPayment& p : m.payments) {
-    s << "  pay " << p.e2e << " " << p.cents << " on " << p.execution << (p.late ? " late" : "") << " to "
-      << p.iban << "\n";
+    s << "  pay " << p.e2e << " " << p.cents << " on " << p.execution << (p.late ? " late" : "")
+      << " to " << p.iban << "\n";
   }
   for (const auto& [bill, why] : m.unpaid) s << "  unpaid " << bill << " (" << why << ")\n";
   return s.str();
@@ -249,16 +256,19 @@ Date RandomDate(std::mt19937& rng, int y0, int m0, int months) {
   // Shifted by the municipality's base year, so the holidays fall on other weekdays.
   const int idx = Index(y0, m0) + static_cast<int>(rng() % static_cast<unsigned>(months));
   const int y = idx / 12, m = idx % 12 + 1;
-  return Date::FromYmd(y, m, 1 + static_cast<int>(rng() % static_cast<unsigned>(DaysIn(y, m)))).value();
+  return Date::FromYmd(y, m, 1 + static_cast<int>(rng() % static_cast<unsigned>(DaysIn(y, m))))
+      .value();
 }
 
 // IBANs that pass the check: NL, a bank code and a 10-digit account with the right check digits.
 Iban MakeIban(int n) {
-  const std::string account = "NL00INGB" + std::string(10 - std::to_string(n).size(), '0') + std::to_string(n);
+  const std::string account =
+      "NL00INGB" + std::string(10 - std::to_string(n).size(), '0') + std::to_string(n);
   // ISO 7064 mod 97-10 over BBAN + "NL00" with letters as numbers.
   std::string digits;
   for (char ch : account.substr(4) + "NL00") {
-    digits += std::isdigit(static_cast<unsigned char>(ch)) ? std::string(1, ch) : std::to_string(ch - 'A' + 10);
+    digits += std::isdigit(static_cast<unsigned char>(ch)) ? std::string(1, ch)
+                                                           : std::to_string(ch - 'A' + 10);
   }
   int rest = 0;
   for (char ch : digits) rest = (rest * 10 + (ch - '0')) % 97;
@@ -332,9 +342,12 @@ Municipality Generate(uint32_t seed) {
     for (int mi = Index(y0, 9); mi <= Index(y0 + 1, 12); ++mi) {
       std::optional<Money> benefit;
       const int r = pick(10);
-      if (r == 0) benefit = std::nullopt;                 // not recorded
-      else if (r == 1) benefit = Money::Zero();           // recorded as nothing
-      else benefit = Money::FromCents(pick(180000));     // sometimes short
+      if (r == 0)
+        benefit = std::nullopt;  // not recorded
+      else if (r == 1)
+        benefit = Money::Zero();  // recorded as nothing
+      else
+        benefit = Money::FromCents(pick(180000));  // sometimes short
       w.benefits[c.client.id.value][mi] = benefit;
     }
     w.clients.push_back(c);
@@ -373,20 +386,23 @@ TEST(ModelCheck, TheEngineAgreesWithAnIndependentModelOverRandomMunicipalities) 
         const ModelMonth expected =
             Model(c, w.creditors, w.policy, y, m, Day::Of(run_date), model_balance[id]);
         const ModelMonth got = FromEngine(engine);
-        ASSERT_EQ(got, expected) << "seed " << seed << ", client " << id << ", month "
-                                 << month.ToString() << ", run date " << run_date.ToString()
-                                 << " (got: the engine; expected: the model) (rerun: ONTZORG_MODEL_SEEDS=" << seed
-                                 << " build/tests/engine_test --gtest_filter=ModelCheck.*)";
+        ASSERT_EQ(got, expected)
+            << "seed " << seed << ", client " << id << ", month " << month.ToString()
+            << ", run date " << run_date.ToString()
+            << " (got: the engine; expected: the model) (rerun: ONTZORG_MODEL_SEEDS=" << seed
+            << " build/tests/engine_test --gtest_filter=ModelCheck.*)";
         if (engine) {
           // The engine's own books: every entry balanced, opening + in - out = closing.
           int64_t net = 0;
           const std::string funds = "client:" + id;
           for (const Entry& e : engine->entries) {
-            ASSERT_TRUE(e.amount.IsPositive() && e.debit_account != e.credit_account) << "seed " << seed;
+            ASSERT_TRUE(e.amount.IsPositive() && e.debit_account != e.credit_account)
+                << "seed " << seed;
             if (e.credit_account == funds) net += e.amount.cents();
             if (e.debit_account == funds) net -= e.amount.cents();
           }
-          ASSERT_EQ(engine->opening_balance.cents() + net, engine->closing_balance.cents()) << "seed " << seed;
+          ASSERT_EQ(engine->opening_balance.cents() + net, engine->closing_balance.cents())
+              << "seed " << seed;
           engine_balance[id] = engine->closing_balance.cents();
           ++months_compared;
           payments_compared += static_cast<int64_t>(expected.payments.size());
@@ -403,10 +419,12 @@ TEST(ModelCheck, TheEngineAgreesWithAnIndependentModelOverRandomMunicipalities) 
   EXPECT_GT(late, 0);
   EXPECT_GT(unpaid, 0);
   EXPECT_GT(payouts, 0);
-  std::printf("model check: %d municipalities, %lld client-months, %lld payments (%lld late), "
-              "%lld unpaid bills, %lld payouts after relief: no difference\n",
-              seeds, static_cast<long long>(months_compared), static_cast<long long>(payments_compared),
-              static_cast<long long>(late), static_cast<long long>(unpaid), static_cast<long long>(payouts));
+  std::printf(
+      "model check: %d municipalities, %lld client-months, %lld payments (%lld late), "
+      "%lld unpaid bills, %lld payouts after relief: no difference\n",
+      seeds, static_cast<long long>(months_compared), static_cast<long long>(payments_compared),
+      static_cast<long long>(late), static_cast<long long>(unpaid),
+      static_cast<long long>(payouts));
 }
 
 }  // namespace

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/engine/printers.h"
-
 #include <random>
+
+#include "tests/engine/printers.h"
 
 namespace ontzorg {
 namespace {

@@ -17,7 +17,10 @@ class MonthTest : public testing::Test {
     creditors_[{"HOUSING"}] = {{"HOUSING"}, "Woonstichting De Linie", Iban(), {}, {}};
     creditors_[{"HOUSING"}].iban = ParseIban("NL91ABNA0417164300").value();
     creditors_[{"HOUSING"}].address = Address{"Dorpsstraat", "1", "1234AB", "Utrecht", "NL"};
-    input_.client = {{"C1"}, "111222333", "Amal Haddad", Household::kSingle,
+    input_.client = {{"C1"},
+                     "111222333",
+                     "Amal Haddad",
+                     Household::kSingle,
                      ParseIban("NL20INGB0001234567").value()};
     input_.plan.client = {"C1"};
     input_.plan.benefit_start = D("2026-11-16");  // relief 2026-11-16 .. 2027-05-15

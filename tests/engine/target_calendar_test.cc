@@ -18,9 +18,9 @@ TEST(TargetCalendarTest, EasterKnownYears) {
 }
 
 TEST(TargetCalendarTest, ClosingDays) {
-  for (const char* closed : {"2027-01-01", "2027-03-26", "2027-03-29", "2027-05-01", "2026-12-25",
-                             "2026-12-26", "2026-04-03", "2026-04-06", "2026-11-28",
-                             "2026-11-29"}) {
+  for (const char* closed :
+       {"2027-01-01", "2027-03-26", "2027-03-29", "2027-05-01", "2026-12-25", "2026-12-26",
+        "2026-04-03", "2026-04-06", "2026-11-28", "2026-11-29"}) {
     EXPECT_FALSE(IsTargetBusinessDay(D(closed))) << closed;
   }
   // Dutch-only holidays are TARGET business days: King's Day, Liberation Day, Ascension 2027.

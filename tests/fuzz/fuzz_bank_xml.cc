@@ -2,12 +2,12 @@
 // statements, through the same safe parse, official-schema validation and reading as
 // `ontzorg feedback`. Properties: no crash, no leak; a refusal names the file; what is read is
 // the same when read twice.
+#include <libxml/parser.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
-
-#include <libxml/parser.h>
 
 #include "adapters/bank/bank_xml.h"
 

@@ -29,7 +29,8 @@ std::vector<std::pair<std::string, std::string>>* demo = nullptr;
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   demo = new std::vector<std::pair<std::string, std::string>>();
   for (const std::string& name : ontzorg::ImportFileNames()) {
-    const std::string path = std::string(ONTZORG_SOURCE_DIR) + "/fixtures/golden/learning-six-months/" + name;
+    const std::string path =
+        std::string(ONTZORG_SOURCE_DIR) + "/fixtures/golden/learning-six-months/" + name;
     if (!std::filesystem::exists(path)) continue;
     std::ifstream in(path, std::ios::binary);
     std::stringstream s;

@@ -14,9 +14,8 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "adapters/app/run_month.h"
 #include "adapters/config/config.h"
@@ -60,7 +59,8 @@ bool LogIn(int who) {
   Session s;
   s.csrf = nlohmann::json::parse(r.body)["csrf_token"];
   for (const auto& [k, v] : r.headers) {
-    if (k == "Set-Cookie" && v.rfind("__Host-ontzorg=", 0) == 0) s.cookie = v.substr(0, v.find(';'));
+    if (k == "Set-Cookie" && v.rfind("__Host-ontzorg=", 0) == 0)
+      s.cookie = v.substr(0, v.find(';'));
   }
   if (s.cookie.empty()) return false;
   (*sessions)[who] = s;
@@ -96,19 +96,27 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   const std::string at = "2026-12-14T09:00:00";
   for (const auto& [name, role] : users) {
     if (!(*store)->AddUser({name, role, name}, "setup", at)) Fatal("add user " + name);
-    if (!(*store)->SetPasswordHash(name, HashPassword("fuzz-password-" + name).value(), "setup", at)) {
+    if (!(*store)->SetPasswordHash(name, HashPassword("fuzz-password-" + name).value(), "setup",
+                                   at)) {
       Fatal("password of " + name);
     }
   }
   std::vector<std::pair<ClientId, std::string>> caseload;
-  for (const char* id : {"C000001", "C000002", "C000003"}) caseload.push_back({ClientId{id}, "carla"});
+  for (const char* id : {"C000001", "C000002", "C000003"})
+    caseload.push_back({ClientId{id}, "carla"});
   if (!(*store)->AssignCaseload(caseload, "admin", at)) Fatal("caseload");
-  RunOptions o{YearMonth::Parse("2027-01").value(), Date::Parse("2026-12-14").value(),
-               config->web.out_dir, "anna", "2026-12-14T10:00:00", 2000, {}};
+  RunOptions o{YearMonth::Parse("2027-01").value(),
+               Date::Parse("2026-12-14").value(),
+               config->web.out_dir,
+               "anna",
+               "2026-12-14T10:00:00",
+               2000,
+               {}};
   if (auto run = RunMonth(*config, **store, o); !run) Fatal(run.error().message);
   store->reset();
 
-  app = new WebApp(*config, [] { return int64_t{1797238800}; }, [](const std::string&) {});
+  app = new WebApp(
+      *config, [] { return int64_t{1797238800}; }, [](const std::string&) {});
   sessions = new std::map<int, Session>();
   for (int i = 1; i <= 4; ++i) {
     if (!LogIn(i)) Fatal("cannot log in as " + kUsers[static_cast<size_t>(i - 1)].first);
@@ -127,7 +135,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (session != nullptr) {
     // After parsing, so that Content-Length stays as the fuzzer wrote it.
     auto fill = [&](std::string& text) {
-      for (size_t at = text.find("CSRFTOKEN"); at != std::string::npos; at = text.find("CSRFTOKEN")) {
+      for (size_t at = text.find("CSRFTOKEN"); at != std::string::npos;
+           at = text.find("CSRFTOKEN")) {
         text.replace(at, 9, session->csrf);
       }
     };
