@@ -12,8 +12,8 @@
 #include <memory>
 #include <sstream>
 
-#include "adapters/import/csv.h"
 #include "adapters/system/files.h"
+#include "engine/text.h"
 
 namespace ontzorg {
 namespace {
@@ -239,9 +239,12 @@ StatusReport ReadPain002(const xmlNode* doc_root) {
 // --- camt.053 / camt.054 ---------------------------------------------------------------------
 
 Result<Money, Error> ParseAmount(const std::string& path, const xmlNode* n) {
-  auto cents = ParseEuroCents(Text(n));
-  if (!cents) return Bad(path, Line(n), "amount '" + Text(n) + "': " + cents.error());
-  return Money::FromCents(*cents);
+  const std::string text = Text(n);
+  auto amount = ParseEuros(text);
+  if (!amount) {
+    return Bad(path, Line(n), "amount '" + text + "': " + ExplainAmountError(amount.error(), text));
+  }
+  return *amount;
 }
 
 std::optional<Date> DateOf(const xmlNode* n) {

@@ -12,6 +12,7 @@
 #include "adapters/statement/client_texts.h"
 #include "adapters/system/files.h"
 #include "engine/forecast.h"
+#include "engine/text.h"
 
 namespace ontzorg {
 namespace {
@@ -262,10 +263,12 @@ int CreditCommand(const Globals& g, const std::string& client, const std::string
 
 int WriteOffCommand(const Globals& g, const std::string& client, const std::string& amount_text,
                     const std::string& reason, const std::string& decided_on) {
-  const auto cents = ParseEuroCents(amount_text);
-  if (!cents || *cents <= 0) {
-    std::cerr << "ontzorg: --amount '" << amount_text
-              << "': " << (cents ? "must be more than 0.00" : cents.error()) << "\n";
+  const auto parsed = ParseEuros(amount_text);
+  if (!parsed || !parsed->IsPositive()) {
+    std::cerr << "ontzorg: --amount '" << amount_text << "': "
+              << (parsed ? "must be more than 0.00"
+                         : ExplainAmountError(parsed.error(), amount_text))
+              << "\n";
     return ExitCodeFor(ErrorCode::kBadInput);
   }
   if (reason.find_first_not_of(" \t") == std::string::npos) {
@@ -294,7 +297,7 @@ int WriteOffCommand(const Globals& g, const std::string& client, const std::stri
   for (const WriteOff& w : *pending) {
     if (!w.processed_in) in_pending += w.amount;
   }
-  const Money amount = Money::FromCents(*cents);
+  const Money amount = *parsed;
   if (amount + in_pending > outstanding) {
     std::cerr << "ontzorg: --amount " << Amount(amount) << ": client " << client << " has "
               << Amount(outstanding) << " outstanding"

@@ -6,7 +6,7 @@
 
 #include "adapters/config/competences.h"
 #include "adapters/config/toml_file.h"
-#include "adapters/import/csv.h"
+#include "engine/text.h"
 
 namespace ontzorg {
 namespace {
@@ -60,10 +60,10 @@ class Reader {
     if (!node) return fallback;
     const auto text = node.value_exact<std::string>();
     if (!text) return Bad(key, "must be an amount in euros as text, like \"250.00\"");
-    const auto cents = ParseEuroCents(*text);
-    if (!cents) return Bad(key, cents.error());
-    if (*cents < 0) return Bad(key, "must not be negative");
-    return Money::FromCents(*cents);
+    const auto amount = ParseEuros(*text);
+    if (!amount) return Bad(key, ExplainAmountError(amount.error(), *text));
+    if (amount->IsNegative()) return Bad(key, "must not be negative");
+    return *amount;
   }
 
   Result<Date, Error> Day(const std::string& key) {

@@ -142,34 +142,4 @@ std::string FieldCountProblem(const CsvTable& table, const CsvRow& row) {
          std::to_string(table.header.size()) + " (a comma inside a value needs double quotes)";
 }
 
-Result<int64_t, std::string> ParseEuroCents(const std::string& text) {
-  const std::string bad = "'" + text + "' is not an amount in euros like 1234.56";
-  if (text.empty()) return Unexpected(std::string("empty; give an amount in euros like 1234.56"));
-  size_t i = 0;
-  const bool negative = text[0] == '-';
-  if (negative) ++i;
-  int64_t euros = 0;
-  int int_digits = 0;
-  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++int_digits) {
-    // Counted past 12 but not added: 20 digits would overflow int64 (found by fuzz_checks).
-    if (int_digits < 12) euros = euros * 10 + (text[i] - '0');
-  }
-  if (int_digits == 0 || int_digits > 12) return Unexpected(bad);
-  int64_t cents = 0;
-  if (i < text.size()) {
-    if (text[i] == ',') return Unexpected(bad + " (use a decimal point, not a comma)");
-    if (text[i] != '.') return Unexpected(bad);
-    ++i;
-    const size_t decimals = text.size() - i;
-    if (decimals == 0 || decimals > 2) return Unexpected(bad + " (at most 2 decimals)");
-    for (size_t k = i; k < text.size(); ++k) {
-      if (text[k] < '0' || text[k] > '9') return Unexpected(bad);
-      cents = cents * 10 + (text[k] - '0');
-    }
-    if (decimals == 1) cents *= 10;
-  }
-  const int64_t total = euros * 100 + cents;
-  return negative ? -total : total;
-}
-
 }  // namespace ontzorg

@@ -31,10 +31,6 @@ Result<CsvTable, Error> ParseCsv(const std::string& text, const std::string& fil
 // "3 fields, the header has 2 (...)" when `row` does not match the header, else "".
 std::string FieldCountProblem(const CsvTable& table, const CsvRow& row);
 
-// Parses an amount in euros written with a decimal point: "1234.56", "12.5", "700". Refuses
-// commas, signs other than a leading '-', more than 2 decimals and more than 12 integer digits.
-Result<int64_t, std::string> ParseEuroCents(const std::string& text);
-
 }  // namespace ontzorg
 
 #endif  // ONTZORG_ADAPTERS_IMPORT_CSV_H_

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "adapters/import/csv.h"
-#include "adapters/storage/row_codec.h"
+#include "engine/text.h"
 
 namespace ontzorg {
 namespace {
@@ -89,15 +89,15 @@ class RowReader {
   Money Amount(const std::string& col, bool allow_zero) {
     const std::string v = Required(col);
     if (v.empty()) return {};
-    auto cents = ParseEuroCents(v);
-    if (!cents) {
-      Bad(col, cents.error());
+    auto amount = ParseEuros(v);
+    if (!amount) {
+      Bad(col, ExplainAmountError(amount.error(), v));
       return {};
     }
-    if (*cents < 0 || (*cents == 0 && !allow_zero)) {
+    if (amount->IsNegative() || (!amount->IsPositive() && !allow_zero)) {
       Bad(col, "'" + v + "' must be " + (allow_zero ? "zero or more" : "more than zero"));
     }
-    return Money::FromCents(*cents);
+    return *amount;
   }
   template <typename T>
   T Enum(const std::string& col, std::optional<T> (*parse)(std::string_view), const char* allowed) {

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "adapters/error.h"
-#include "adapters/storage/store.h"
 #include "engine/month.h"
 
 namespace ontzorg {

@@ -145,41 +145,6 @@ Payment DecodePayment(const soci::row& r, size_t f) {
   return p;
 }
 
-std::string EncodeBillKinds(const std::vector<BillKind>& kinds) {
-  std::string out;
-  for (BillKind k : kinds) out += (out.empty() ? "" : ",") + std::string(ToString(k));
-  return out;
-}
-
-std::vector<BillKind> DecodeBillKinds(const std::string& text) {
-  std::vector<BillKind> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    if (auto k = ParseBillKind(std::string_view(text).substr(start, end - start)))
-      out.push_back(*k);
-    start = end + 1;
-  }
-  return out;
-}
-
-const char* ToString(ReferenceKind kind) {
-  switch (kind) {
-    case ReferenceKind::kBetalingskenmerk: return "betalingskenmerk";
-    case ReferenceKind::kRfCreditorReference: return "rf";
-    case ReferenceKind::kFreeText: return "text";
-  }
-  return "text";
-}
-
-std::optional<ReferenceKind> ParseReferenceKind(std::string_view text) {
-  if (text == "betalingskenmerk") return ReferenceKind::kBetalingskenmerk;
-  if (text == "rf") return ReferenceKind::kRfCreditorReference;
-  if (text == "text") return ReferenceKind::kFreeText;
-  return std::nullopt;
-}
-
 }  // namespace ontzorg
 
 namespace ontzorg {
@@ -223,31 +188,6 @@ WriteOff DecodeWriteOff(const soci::row& r, size_t f) {
 }  // namespace ontzorg
 
 namespace ontzorg {
-
-std::string EncodeLevels(const std::map<std::string, int>& levels) {
-  std::string out;
-  for (const auto& [key, level] : levels) {
-    out += (out.empty() ? "" : ";") + key + "=" + std::to_string(level);
-  }
-  return out;
-}
-
-std::optional<std::map<std::string, int>> DecodeLevels(const std::string& text) {
-  std::map<std::string, int> out;
-  for (size_t start = 0; start < text.size();) {
-    size_t end = text.find(';', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string item = text.substr(start, end - start);
-    const size_t eq = item.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 2 != item.size() || item[eq + 1] < '0' ||
-        item[eq + 1] > '9') {
-      return std::nullopt;
-    }
-    out[item.substr(0, eq)] = item[eq + 1] - '0';
-    start = end + 1;
-  }
-  return out;
-}
 
 Assessment DecodeAssessment(const soci::row& r, size_t f) {
   Assessment a;

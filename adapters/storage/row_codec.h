@@ -12,6 +12,7 @@
 #include "adapters/storage/store.h"
 #include "engine/month.h"
 #include "engine/relief.h"
+#include "engine/text.h"
 
 namespace ontzorg {
 
@@ -52,8 +53,6 @@ constexpr const char* kWriteOffColumns =
 WriteOff DecodeWriteOff(const soci::row& r, size_t first);
 constexpr const char* kAssessmentColumns = "id, client_id, assessed_on, assessed_by, note, levels";
 Assessment DecodeAssessment(const soci::row& r, size_t first);
-std::string EncodeLevels(const std::map<std::string, int>& levels);  // "overview=2;rent.x=1"
-std::optional<std::map<std::string, int>> DecodeLevels(const std::string& text);
 constexpr const char* kHandOverColumns =
     "id, client_id, bill_id, state, from_month, reason, decided_by, decided_on";
 HandOverDecision DecodeHandOver(const soci::row& r, size_t first);
@@ -76,10 +75,6 @@ int64_t NextCounter(soci::session& sql, const std::string& name);
 YearMonth GetMonth(const soci::row& r, size_t i);
 std::optional<YearMonth> GetOptMonth(const soci::row& r, size_t i);
 
-std::string EncodeBillKinds(const std::vector<BillKind>& kinds);  // "energy,water"
-std::vector<BillKind> DecodeBillKinds(const std::string& text);
-const char* ToString(ReferenceKind kind);  // "betalingskenmerk", "rf", "text"
-std::optional<ReferenceKind> ParseReferenceKind(std::string_view text);
 
 }  // namespace ontzorg
 

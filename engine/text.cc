@@ -1,0 +1,108 @@
+#include "engine/text.h"
+
+namespace ontzorg {
+
+Result<Money, AmountError> ParseEuros(std::string_view text) {
+  if (text.empty()) return Unexpected(AmountError::kEmpty);
+  size_t i = 0;
+  const bool negative = text[0] == '-';
+  if (negative) ++i;
+  int64_t euros = 0;
+  int int_digits = 0;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++int_digits) {
+    // Counted past 12 but not added: 20 digits would overflow int64 (found by fuzz_checks).
+    if (int_digits < 12) euros = euros * 10 + (text[i] - '0');
+  }
+  if (int_digits == 0) return Unexpected(AmountError::kMalformed);
+  if (int_digits > 12) return Unexpected(AmountError::kTooManyDigits);
+  int64_t cents = 0;
+  if (i < text.size()) {
+    if (text[i] == ',') return Unexpected(AmountError::kDecimalComma);
+    if (text[i] != '.') return Unexpected(AmountError::kMalformed);
+    ++i;
+    const size_t decimals = text.size() - i;
+    if (decimals == 0) return Unexpected(AmountError::kMalformed);
+    for (size_t k = i; k < text.size(); ++k) {
+      if (text[k] < '0' || text[k] > '9') return Unexpected(AmountError::kMalformed);
+    }
+    if (decimals > 2) return Unexpected(AmountError::kTooManyDecimals);
+    for (size_t k = i; k < text.size(); ++k) cents = cents * 10 + (text[k] - '0');
+    if (decimals == 1) cents *= 10;
+  }
+  const int64_t total = euros * 100 + cents;
+  return Money::FromCents(negative ? -total : total);
+}
+
+std::string ExplainAmountError(AmountError error, std::string_view text) {
+  if (error == AmountError::kEmpty) return "empty; give an amount in euros like 1234.56";
+  const std::string bad = "'" + std::string(text) + "' is not an amount in euros like 1234.56";
+  switch (error) {
+    case AmountError::kDecimalComma: return bad + " (use a decimal point, not a comma)";
+    case AmountError::kTooManyDecimals: return bad + " (at most 2 decimals)";
+    case AmountError::kTooManyDigits: return bad + " (at most 12 digits before the point)";
+    case AmountError::kEmpty:
+    case AmountError::kMalformed: break;
+  }
+  return bad;
+}
+
+std::string EncodeBillKinds(const std::vector<BillKind>& kinds) {
+  std::string out;
+  for (BillKind k : kinds) out += (out.empty() ? "" : ",") + std::string(ToString(k));
+  return out;
+}
+
+std::vector<BillKind> DecodeBillKinds(std::string_view text) {
+  std::vector<BillKind> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string_view::npos) end = text.size();
+    if (auto k = ParseBillKind(text.substr(start, end - start))) out.push_back(*k);
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string EncodeLevels(const std::map<std::string, int>& levels) {
+  std::string out;
+  for (const auto& [key, level] : levels) {
+    out += (out.empty() ? "" : ";") + key + "=" + std::to_string(level);
+  }
+  return out;
+}
+
+std::optional<std::map<std::string, int>> DecodeLevels(std::string_view text) {
+  std::map<std::string, int> out;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find(';', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view item = text.substr(start, end - start);
+    const size_t eq = item.find('=');
+    if (eq == std::string_view::npos || eq == 0 || eq + 2 != item.size() || item[eq + 1] < '0' ||
+        item[eq + 1] > '9') {
+      return std::nullopt;
+    }
+    out[std::string(item.substr(0, eq))] = item[eq + 1] - '0';
+    start = end + 1;
+  }
+  return out;
+}
+
+const char* ToString(ReferenceKind kind) {
+  switch (kind) {
+    case ReferenceKind::kBetalingskenmerk: return "betalingskenmerk";
+    case ReferenceKind::kRfCreditorReference: return "rf";
+    case ReferenceKind::kFreeText: return "text";
+  }
+  return "text";
+}
+
+std::optional<ReferenceKind> ParseReferenceKind(std::string_view text) {
+  if (text == "betalingskenmerk") return ReferenceKind::kBetalingskenmerk;
+  if (text == "rf") return ReferenceKind::kRfCreditorReference;
+  if (text == "text") return ReferenceKind::kFreeText;
+  return std::nullopt;
+}
+
+}  // namespace ontzorg
