@@ -2,12 +2,14 @@
 
 #include <algorithm>
 
+#include "engine/enum_count.h"
 #include "engine/invariant.h"
 #include "engine/target_calendar.h"
 
 namespace ontzorg {
 
-const char* ToString(IncomeKind kind) {
+namespace {
+constexpr const char* IncomeKindName(IncomeKind kind) {
   switch (kind) {
     case IncomeKind::kRentAllowance: return "rent_allowance";
     case IncomeKind::kCareAllowance: return "care_allowance";
@@ -18,6 +20,10 @@ const char* ToString(IncomeKind kind) {
   }
   return "?";
 }
+static_assert(CountsEveryEnumerator(IncomeKindName, kIncomeKindCount));
+}  // namespace
+
+const char* ToString(IncomeKind kind) { return IncomeKindName(kind); }
 
 std::optional<IncomeKind> ParseIncomeKind(std::string_view text) {
   for (int i = 0; i < kIncomeKindCount; ++i) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "engine/enum_count.h"
+
 namespace ontzorg {
 namespace {
 
@@ -57,7 +59,8 @@ std::string SkillKey(BillKind kind, const std::string& skill) {
   return std::string(ToString(kind)) + "." + skill;
 }
 
-const char* ToString(HandOver state) {
+namespace {
+constexpr const char* HandOverName(HandOver state) {
   switch (state) {
     case HandOver::kPaidForClient: return "paid_for_client";
     case HandOver::kPractising: return "practising";
@@ -66,6 +69,10 @@ const char* ToString(HandOver state) {
   }
   return "?";
 }
+static_assert(CountsEveryEnumerator(HandOverName, kHandOverCount));
+}  // namespace
+
+const char* ToString(HandOver state) { return HandOverName(state); }
 
 std::optional<HandOver> ParseHandOver(std::string_view text) {
   for (int i = 0; i < kHandOverCount; ++i) {
@@ -150,7 +157,8 @@ std::vector<BillState> HandOverStates(const ReliefPlan& plan, const std::vector<
   return out;
 }
 
-const char* ToString(NextStep step) {
+namespace {
+constexpr const char* NextStepName(NextStep step) {
   switch (step) {
     case NextStep::kAssess: return "assess";
     case NextStep::kLearnSkill: return "learn_skill";
@@ -163,6 +171,10 @@ const char* ToString(NextStep step) {
   }
   return "?";
 }
+static_assert(CountsEveryEnumerator(NextStepName, kNextStepCount));
+}  // namespace
+
+const char* ToString(NextStep step) { return NextStepName(step); }
 
 const char* ToString(Stage stage) {
   switch (stage) {

@@ -1,10 +1,12 @@
 #include "engine/ledger.h"
 
+#include "engine/enum_count.h"
 #include "engine/invariant.h"
 
 namespace ontzorg {
 
-const char* ToString(EntryKind kind) {
+namespace {
+constexpr const char* EntryKindName(EntryKind kind) {
   switch (kind) {
     case EntryKind::kBenefitReceived: return "benefit_received";
     case EntryKind::kBillPaid: return "bill_paid";
@@ -22,6 +24,10 @@ const char* ToString(EntryKind kind) {
   }
   return "?";
 }
+static_assert(CountsEveryEnumerator(EntryKindName, kEntryKindCount));
+}  // namespace
+
+const char* ToString(EntryKind kind) { return EntryKindName(kind); }
 
 std::optional<EntryKind> ParseEntryKind(std::string_view text) {
   for (int i = 0; i < kEntryKindCount; ++i) {
@@ -32,25 +38,30 @@ std::optional<EntryKind> ParseEntryKind(std::string_view text) {
 }
 
 namespace accounts {
-std::string ManagedBank() { return "bank:managed"; }
-std::string ClientFunds(const ClientId& id) { return "client:" + id.value; }
-std::string Loan(const ClientId& id) { return "loan:" + id.value; }
-std::string Recovery(const ClientId& id) { return "recovery:" + id.value; }
-std::string Grant(const ClientId& id) { return "grant:" + id.value; }
-std::string MunicipalityBridging() { return "municipality:bridging"; }
-std::string MunicipalitySpecialAssistance() { return "municipality:special_assistance"; }
+Account ManagedBank() { return {"bank:managed"}; }
+Account ClientFunds(const ClientId& id) { return {"client:" + id.value}; }
+Account Loan(const ClientId& id) { return {"loan:" + id.value}; }
+Account Recovery(const ClientId& id) { return {"recovery:" + id.value}; }
+Account Grant(const ClientId& id) { return {"grant:" + id.value}; }
+Account MunicipalityBridging() { return {"municipality:bridging"}; }
+Account MunicipalitySpecialAssistance() { return {"municipality:special_assistance"}; }
 }  // namespace accounts
 
 Entry MakeTransfer(std::string key, ClientId client, YearMonth month, EntryKind kind,
-                   Date booked_on, std::string debit_account, std::string credit_account,
-                   Money amount) {
+                   Date booked_on, DebitAccount debit, CreditAccount credit, Money amount) {
   OZ_INVARIANT(amount.IsPositive(), "a transfer moves a positive amount");
-  OZ_INVARIANT(debit_account != credit_account, "a transfer moves money between two accounts");
-  return Entry{std::move(key),           std::move(client),         month, kind, booked_on,
-               std::move(debit_account), std::move(credit_account), amount};
+  OZ_INVARIANT(debit.account != credit.account, "a transfer moves money between two accounts");
+  return Entry{.key = std::move(key),
+               .client = std::move(client),
+               .month = month,
+               .kind = kind,
+               .booked_on = booked_on,
+               .debit_account = std::move(debit.account),
+               .credit_account = std::move(credit.account),
+               .amount = amount};
 }
 
-Money LiabilityBalance(const std::vector<Entry>& entries, const std::string& account) {
+Money LiabilityBalance(const std::vector<Entry>& entries, const Account& account) {
   Money balance;
   for (const Entry& e : entries) {
     if (e.credit_account == account) balance += e.amount;
@@ -59,11 +70,7 @@ Money LiabilityBalance(const std::vector<Entry>& entries, const std::string& acc
   return balance;
 }
 
-}  // namespace ontzorg
-
-namespace ontzorg {
-
-Money AssetBalance(const std::vector<Entry>& entries, const std::string& account) {
+Money AssetBalance(const std::vector<Entry>& entries, const Account& account) {
   return -LiabilityBalance(entries, account);
 }
 

@@ -57,36 +57,48 @@ constexpr int kEntryKindCount = 13;
 const char* ToString(EntryKind kind);  // "benefit_received", "bill_paid", ...
 std::optional<EntryKind> ParseEntryKind(std::string_view text);
 
+// A ledger account by name ("bank:managed", "client:C0001"): a type of its own, so an account is
+// never passed where a key or a client id is meant. Made by the accounts:: functions below.
+using Account = Id<struct AccountTag>;
+// The two sides of a transfer, named where it is made so they cannot be swapped:
+//   MakeTransfer(..., DebitAccount{accounts::ManagedBank()}, CreditAccount{funds}, amount)
+struct DebitAccount {
+  Account account;
+};
+struct CreditAccount {
+  Account account;
+};
+
 struct Entry {
   std::string key;  // idempotency key; unique in the store
   ClientId client;
   YearMonth month;
   EntryKind kind = EntryKind::kBenefitReceived;
   Date booked_on;
-  std::string debit_account;
-  std::string credit_account;
+  Account debit_account;
+  Account credit_account;
   Money amount;  // > 0
 };
 
 namespace accounts {
-std::string ManagedBank();                    // "bank:managed"
-std::string ClientFunds(const ClientId& id);  // "client:<id>"
-std::string Loan(const ClientId& id);         // "loan:<id>"
-std::string Recovery(const ClientId& id);     // "recovery:<id>"
-std::string Grant(const ClientId& id);        // "grant:<id>"
-std::string MunicipalityBridging();           // "municipality:bridging"
-std::string MunicipalitySpecialAssistance();  // "municipality:special_assistance"
+Account ManagedBank();                    // "bank:managed"
+Account ClientFunds(const ClientId& id);  // "client:<id>"
+Account Loan(const ClientId& id);         // "loan:<id>"
+Account Recovery(const ClientId& id);     // "recovery:<id>"
+Account Grant(const ClientId& id);        // "grant:<id>"
+Account MunicipalityBridging();           // "municipality:bridging"
+Account MunicipalitySpecialAssistance();  // "municipality:special_assistance"
 }  // namespace accounts
 
-// An entry moving `amount` (> 0) from `credit_account` to `debit_account`; aborts on a
-// non-positive amount or one account on both sides: either is a bug, never user input.
+// An entry moving `amount` (> 0) from `credit` to `debit`; aborts on a non-positive amount or
+// one account on both sides: either is a bug, never user input. The store asserts the same of
+// every entry it reads back (the pair of this assertion).
 Entry MakeTransfer(std::string key, ClientId client, YearMonth month, EntryKind kind,
-                   Date booked_on, std::string debit_account, std::string credit_account,
-                   Money amount);
+                   Date booked_on, DebitAccount debit, CreditAccount credit, Money amount);
 // The balance `account` holds as a liability (credits minus debits) after `entries`.
-Money LiabilityBalance(const std::vector<Entry>& entries, const std::string& account);
+Money LiabilityBalance(const std::vector<Entry>& entries, const Account& account);
 // The balance `account` holds as an asset (debits minus credits) after `entries`.
-Money AssetBalance(const std::vector<Entry>& entries, const std::string& account);
+Money AssetBalance(const std::vector<Entry>& entries, const Account& account);
 
 }  // namespace ontzorg
 

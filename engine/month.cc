@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/enum_count.h"
 #include "engine/invariant.h"
 #include "engine/target_calendar.h"
 
@@ -12,6 +13,13 @@ struct DueBill {
   const Bill* bill;
   Date due;
   int rank;  // position in the policy's priority order
+};
+
+// The month's due bills, sorted out.
+struct BillsDue {
+  std::vector<DueBill> to_pay;  // paid for the client, in priority order
+  Money to_pay_total;           // of those whose creditor is known
+  Money client_pays_total;      // due bills the client pays: their money goes with the leefgeld
 };
 
 int PriorityRank(const MonthPolicy& policy, BillKind kind) {
@@ -43,6 +51,12 @@ std::string MonthName(YearMonth month) {
                                            "september", "oktober",  "november", "december"};
   return std::string(kNames[month.month() - 1]) + " " + std::to_string(month.year());
 }
+
+// Which of the client's debts a repayment clears.
+enum class Debt {
+  kLoan,      // loan:<id>, credit covered by toeslagen on the managed account
+  kRecovery,  // recovery:<id>, credit whose toeslagen went to the client's own account
+};
 
 // Builds the state machine of one client's month: a running balance and the outputs.
 class MonthBuilder {
@@ -76,38 +90,40 @@ class MonthBuilder {
 
   // Money entering the managed account for the client.
   void Credit(const std::string& key, EntryKind kind, Money amount) {
-    Transfer(key, kind, accounts::ManagedBank(), funds_, amount);
+    Transfer(key, kind, DebitAccount{accounts::ManagedBank()}, CreditAccount{funds_}, amount);
   }
   void Pay(Payment payment, EntryKind kind) {
     OZ_INVARIANT(payment.amount <= balance(), "a payment never overdraws the client");
-    Transfer(payment.key, kind, funds_, accounts::ManagedBank(), payment.amount);
+    Transfer(payment.key, kind, DebitAccount{funds_}, CreditAccount{accounts::ManagedBank()},
+             payment.amount);
     out_->payments.push_back(std::move(payment));
   }
   // Bridging credit: money in for the client, and the debt (or grant) recorded.
   void Draw(const std::string& key, CreditForm form, Money amount) {
     const ClientId& id = input_.client.id;
     if (form == CreditForm::kLoan) {
-      Transfer(key, EntryKind::kCreditDrawn, accounts::ManagedBank(), funds_, amount);
-      Transfer(key + ":debt", EntryKind::kCreditDrawn, accounts::Loan(id),
-               accounts::MunicipalityBridging(), amount);
+      Credit(key, EntryKind::kCreditDrawn, amount);
+      Transfer(key + ":debt", EntryKind::kCreditDrawn, DebitAccount{accounts::Loan(id)},
+               CreditAccount{accounts::MunicipalityBridging()}, amount);
       credit_.loan += amount;
     } else {
-      Transfer(key, EntryKind::kGiftGranted, accounts::ManagedBank(), funds_, amount);
-      Transfer(key + ":grant", EntryKind::kGiftGranted, accounts::Grant(id),
-               accounts::MunicipalitySpecialAssistance(), amount);
+      Credit(key, EntryKind::kGiftGranted, amount);
+      Transfer(key + ":grant", EntryKind::kGiftGranted, DebitAccount{accounts::Grant(id)},
+               CreditAccount{accounts::MunicipalitySpecialAssistance()}, amount);
       credit_.granted += amount;
     }
   }
-  // Money back to the municipality out of the client's funds, clearing a loan or a recovery.
-  void Repay(const std::string& key, EntryKind kind, bool from_loan, Money amount) {
+  // Money back to the municipality out of the client's funds, clearing part of `debt`.
+  void Repay(const std::string& key, EntryKind kind, Debt debt, Money amount) {
     const ClientId& id = input_.client.id;
+    Money& owed = debt == Debt::kLoan ? credit_.loan : credit_.to_recover;
     OZ_INVARIANT(amount <= balance(), "a repayment never overdraws the client");
-    OZ_INVARIANT(amount <= (from_loan ? credit_.loan : credit_.to_recover),
-                 "a repayment never exceeds what is owed");
-    Transfer(key, kind, funds_, accounts::ManagedBank(), amount);
-    Transfer(key + ":debt", kind, accounts::MunicipalityBridging(),
-             from_loan ? accounts::Loan(id) : accounts::Recovery(id), amount);
-    (from_loan ? credit_.loan : credit_.to_recover) -= amount;
+    OZ_INVARIANT(amount <= owed, "a repayment never exceeds what is owed");
+    Transfer(key, kind, DebitAccount{funds_}, CreditAccount{accounts::ManagedBank()}, amount);
+    Transfer(key + ":debt", kind, DebitAccount{accounts::MunicipalityBridging()},
+             CreditAccount{debt == Debt::kLoan ? accounts::Loan(id) : accounts::Recovery(id)},
+             amount);
+    owed -= amount;
   }
   // Writes off from the amount to recover first, then from the loan; returns what was written off.
   Money WriteOffCredit(const std::string& key, Money amount) {
@@ -116,13 +132,14 @@ class MonthBuilder {
     const Money rest = amount - from_recovery;
     const Money from_loan = rest < credit_.loan ? rest : credit_.loan;
     if (from_recovery.IsPositive()) {
-      Transfer(key, EntryKind::kCreditWrittenOff, accounts::MunicipalityBridging(),
-               accounts::Recovery(id), from_recovery);
+      Transfer(key, EntryKind::kCreditWrittenOff, DebitAccount{accounts::MunicipalityBridging()},
+               CreditAccount{accounts::Recovery(id)}, from_recovery);
       credit_.to_recover -= from_recovery;
     }
     if (from_loan.IsPositive()) {
-      Transfer(key + ":loan", EntryKind::kCreditWrittenOff, accounts::MunicipalityBridging(),
-               accounts::Loan(id), from_loan);
+      Transfer(key + ":loan", EntryKind::kCreditWrittenOff,
+               DebitAccount{accounts::MunicipalityBridging()}, CreditAccount{accounts::Loan(id)},
+               from_loan);
       credit_.loan -= from_loan;
     }
     return from_recovery + from_loan;
@@ -130,25 +147,26 @@ class MonthBuilder {
   void MoveToRecovery(const std::string& key, Money amount) {
     const ClientId& id = input_.client.id;
     OZ_INVARIANT(amount <= credit_.loan, "only outstanding credit moves to recovery");
-    Transfer(key, EntryKind::kCreditToRecover, accounts::Recovery(id), accounts::Loan(id), amount);
+    Transfer(key, EntryKind::kCreditToRecover, DebitAccount{accounts::Recovery(id)},
+             CreditAccount{accounts::Loan(id)}, amount);
     credit_.loan -= amount;
     credit_.to_recover += amount;
   }
 
  private:
-  void Transfer(const std::string& key, EntryKind kind, const std::string& debit,
-                const std::string& credit, Money amount) {
-    out_->entries.push_back(
-        MakeTransfer(key, input_.client.id, month_, kind, run_date_, debit, credit, amount));
-    if (credit == funds_) balance_ += amount;
-    if (debit == funds_) balance_ -= amount;
+  void Transfer(const std::string& key, EntryKind kind, DebitAccount debit, CreditAccount credit,
+                Money amount) {
+    if (credit.account == funds_) balance_ += amount;
+    if (debit.account == funds_) balance_ -= amount;
+    out_->entries.push_back(MakeTransfer(key, input_.client.id, month_, kind, run_date_,
+                                         std::move(debit), std::move(credit), amount));
   }
 
   const ClientCase& input_;
   YearMonth month_;
   Date run_date_;
   ClientMonth* out_;
-  std::string funds_;
+  Account funds_;
   Money balance_;
   Money reserved_;
   CreditBalances credit_;
@@ -211,12 +229,13 @@ void ProcessReceipts(const ClientCase& input, const BridgingPolicy* policy, Date
       out->credit.income += r->amount;
       const Money set_off = Min(b->credit().loan, r->amount);
       if (set_off.IsPositive()) {
-        b->Repay(ReceiptKey(id, "set_off", *r), EntryKind::kCreditSetOff, true, set_off);
+        b->Repay(ReceiptKey(id, "set_off", *r), EntryKind::kCreditSetOff, Debt::kLoan, set_off);
         out->credit.set_off += set_off;
       }
       const Money recover = Min(b->credit().to_recover, r->amount - set_off);
       if (recover.IsPositive()) {
-        b->Repay(ReceiptKey(id, "recover", *r), EntryKind::kCreditRecovered, false, recover);
+        b->Repay(ReceiptKey(id, "recover", *r), EntryKind::kCreditRecovered, Debt::kRecovery,
+                 recover);
         out->credit.recovered += recover;
       }
     } else if (b->credit().loan.IsPositive()) {
@@ -273,12 +292,19 @@ void PayAllowance(const ClientCase& input, const MonthPolicy& policy, YearMonth 
   const Date due = month.DayClamped(policy.allowance_day);
   const ExecutionPlan plan = PlanExecution(due, run_date, policy.settlement_business_days);
   const ClientId& id = input.client.id;
-  builder->Pay({Key(id, "allowance", month), AllowanceEndToEndId(id, month), id,
-                PaymentPurpose::kAllowance, std::nullopt, std::nullopt, month,
-                Payee{input.client.name, input.client.own_iban, std::nullopt, std::nullopt}, amount,
-                due, plan.execution, plan.late,
-                PaymentReference{ReferenceKind::kFreeText, std::move(text)}, std::nullopt, false},
-               EntryKind::kAllowancePaid);
+  builder->Pay(
+      Payment{.key = Key(id, "allowance", month),
+              .end_to_end_id = AllowanceEndToEndId(id, month),
+              .client = id,
+              .purpose = PaymentPurpose::kAllowance,
+              .period = month,
+              .payee = Payee{input.client.name, input.client.own_iban, std::nullopt, std::nullopt},
+              .amount = amount,
+              .due = due,
+              .execution = plan.execution,
+              .late = plan.late,
+              .remittance = PaymentReference{ReferenceKind::kFreeText, std::move(text)}},
+      EntryKind::kAllowancePaid);
 }
 
 void ProcessWriteOffs(const ClientCase& input, Date run_date, MonthBuilder* builder,
@@ -295,17 +321,24 @@ void ProcessWriteOffs(const ClientCase& input, Date run_date, MonthBuilder* buil
   }
 }
 
-std::optional<ClientMonth> SettleAfterRelief(const ClientCase& input, const ReliefPeriod& period,
-                                             YearMonth month, Date run_date,
-                                             const BridgingPolicy* bridging,
-                                             const MonthPolicy& policy) {
+// The month's outcome before anything is booked.
+ClientMonth StartMonth(const ClientCase& input, const ReliefPeriod& period, YearMonth month,
+                       bool after_relief) {
   ClientMonth out;
   out.client = input.client.id;
   out.month = month;
   out.period = period;
-  out.after_relief = true;
+  out.after_relief = after_relief;
   out.relief_month = month.MonthsSince(YearMonth::Of(period.first)) + 1;
   out.opening_balance = input.opening_balance;
+  return out;
+}
+
+std::optional<ClientMonth> SettleAfterRelief(const ClientCase& input, const ReliefPeriod& period,
+                                             YearMonth month, Date run_date,
+                                             const BridgingPolicy* bridging,
+                                             const MonthPolicy& policy) {
+  ClientMonth out = StartMonth(input, period, month, /*after_relief=*/true);
   MonthBuilder builder(input, month, run_date, &out);
   ProcessReceipts(input, bridging, run_date, &builder, &out);
   ProcessWriteOffs(input, run_date, &builder, &out);
@@ -337,8 +370,8 @@ std::optional<ClientMonth> SettleAfterRelief(const ClientCase& input, const Reli
 // and (for a loan) the toeslagen expected on the managed account but not yet received. Never
 // when the month's bijstand is missing: that is a data problem, not a gap to lend against.
 void DrawCredit(const ClientCase& input, const BridgingPolicy& policy, YearMonth month,
-                Date run_date, Money bills_due, Money client_pays, bool allowance_booked,
-                MonthBuilder* builder, ClientMonth* out) {
+                Date run_date, const BillsDue& bills, bool allowance_booked, MonthBuilder* builder,
+                ClientMonth* out) {
   CreditMonth& c = out->credit;
   c.applies = true;
   c.form = policy.form;
@@ -351,8 +384,9 @@ void DrawCredit(const ClientCase& input, const BridgingPolicy& policy, YearMonth
     return;
   }
   // The client also needs the money of the bills they pay themselves.
-  const Money need =
-      bills_due + (allowance_booked ? Money::Zero() : c.minimum + client_pays) - builder->balance();
+  const Money need = bills.to_pay_total +
+                     (allowance_booked ? Money::Zero() : c.minimum + bills.client_pays_total) -
+                     builder->balance();
   if (!need.IsPositive() || out->benefit_missing) return;
   const CreditBalances& now = builder->credit();
   const Money headroom = policy.form == CreditForm::kLoan
@@ -383,7 +417,7 @@ void RecoverInstalment(const BridgingPolicy& policy, YearMonth month, Money clie
   const Money room = builder->balance() - out->credit.minimum - client_pays;
   const Money instalment = Min(Min(builder->credit().to_recover, policy.recovery_instalment), room);
   if (!instalment.IsPositive()) return;
-  builder->Repay(key, EntryKind::kCreditRecovered, false, instalment);
+  builder->Repay(key, EntryKind::kCreditRecovered, Debt::kRecovery, instalment);
   out->credit.recovered += instalment;
 }
 
@@ -413,31 +447,198 @@ bool HeldEarlier(const ClientCase& input, const BillId& bill, YearMonth month) {
   return false;
 }
 
+// The month's bijstand credited to the client (once), or noted as missing.
+void CreditBenefit(const ClientCase& input, YearMonth month, MonthBuilder* builder,
+                   ClientMonth* out) {
+  const std::string key = Key(input.client.id, "benefit", month);
+  if (builder->Booked(key)) {
+    out->already_booked.push_back(key);
+  } else if (input.benefit && input.benefit->IsPositive()) {
+    builder->Credit(key, EntryKind::kBenefitReceived, *input.benefit);
+  } else if (!input.benefit) {
+    out->benefit_missing = true;
+  }
+}
+
+// What this month still has to pay: the due bills not booked or held by an earlier run, except
+// those the client now pays (listed in out->client_pays; their money goes with the leefgeld).
+BillsDue CollectDueBills(const ClientCase& input, const std::map<CreditorId, Creditor>& creditors,
+                         const MonthPolicy& policy, const ReliefPeriod& period, YearMonth month,
+                         const MonthBuilder& builder, ClientMonth* out) {
+  out->hand_over =
+      HandOverStates(input.plan, input.bills, input.hand_overs, input.confirmations, month);
+  const auto state_of = [&](const BillId& bill) {
+    for (const BillState& s : out->hand_over) {
+      if (s.bill == bill) return s.state;
+    }
+    return HandOver::kPaidForClient;
+  };
+  BillsDue bills;
+  for (const DueBill& due : DueBills(input, period, policy, month)) {
+    const std::string key = Key(input.client.id, "bill:" + due.bill->id.value, month);
+    // Held by an earlier run: reserved, paid by release-held only.
+    if (builder.Booked(key) || HeldEarlier(input, due.bill->id, month)) {
+      out->already_booked.push_back(key);
+      continue;
+    }
+    if (const HandOver state = state_of(due.bill->id); ClientPays(state)) {
+      const auto creditor = creditors.find(due.bill->creditor);
+      out->client_pays.push_back(
+          {due.bill->id, due.bill->kind, state,
+           creditor == creditors.end() ? due.bill->creditor.value : creditor->second.name,
+           due.bill->amount, due.due, due.bill->reference});
+      bills.client_pays_total += due.bill->amount;
+      continue;
+    }
+    bills.to_pay.push_back(due);
+    if (creditors.count(due.bill->creditor)) bills.to_pay_total += due.bill->amount;
+  }
+  return bills;
+}
+
+// One due bill: unpaid (unknown creditor, not enough money), held by the double-debit guard, or
+// paid (with the guard's warning where it applies).
+void PayBill(const ClientCase& input, const std::map<CreditorId, Creditor>& creditors,
+             const MonthPolicy& policy, YearMonth month, Date run_date, const DueBill& due,
+             MonthBuilder* builder, ClientMonth* out) {
+  const Bill& bill = *due.bill;
+  const auto creditor = creditors.find(bill.creditor);
+  if (creditor == creditors.end() || bill.amount > builder->balance()) {
+    out->unpaid.push_back({bill.id, bill.kind, bill.amount, due.due,
+                           creditor == creditors.end() ? UnpaidReason::kUnknownCreditor
+                                                       : UnpaidReason::kInsufficientFunds,
+                           builder->balance()});
+    return;
+  }
+  const Creditor& c = creditor->second;
+  const auto record = DirectDebitOf(input.direct_debits, bill.id, run_date);
+  const GuardDecision guard = DecideDoubleDebit(policy.double_debit, bill.kind, record);
+  if (guard == GuardDecision::kHold) {
+    builder->Reserve(bill.amount);
+    out->holds.push_back({bill.id, bill.kind, month, bill.amount, due.due});
+    AddSignal(out, SignalKind::kDoubleDebitRisk, bill.amount, Money::Zero(),
+              "bill " + bill.id.value + " (" + ToString(bill.kind) +
+                  ") held: the client's own direct debit with " + c.name +
+                  " is not confirmed cancelled; the money stays reserved until it is (or a coach "
+                  "overrides)");
+    return;
+  }
+  if (guard == GuardDecision::kPayWithWarning) {
+    AddSignal(out, SignalKind::kDoubleDebitRisk, bill.amount, Money::Zero(),
+              "bill " + bill.id.value + " (" + ToString(bill.kind) +
+                  ") paid while the client's own direct debit with " + c.name + " is " +
+                  (record ? "not confirmed cancelled (override: " + record->note + ")"
+                          : std::string("not confirmed cancelled")) +
+                  "; watch for a double debit (reversible within 8 weeks)");
+  }
+  const ExecutionPlan plan = PlanExecution(due.due, run_date, policy.settlement_business_days);
+  builder->Pay(Payment{.key = Key(input.client.id, "bill:" + bill.id.value, month),
+                       .end_to_end_id = BillEndToEndId(bill.id, month),
+                       .client = input.client.id,
+                       .purpose = PaymentPurpose::kBill,
+                       .bill = bill.id,
+                       .bill_kind = bill.kind,
+                       .period = month,
+                       .payee = Payee{c.name, c.iban, c.bic, c.address},
+                       .amount = bill.amount,
+                       .due = due.due,
+                       .execution = plan.execution,
+                       .late = plan.late,
+                       .remittance = bill.reference,
+                       .replaces = std::nullopt,
+                       .double_debit_risk = guard == GuardDecision::kPayWithWarning},
+               EntryKind::kBillPaid);
+}
+
+// The leefgeld: what the client may spend after the bills, with a signal when it (less the
+// bills the client pays) stays below the minimum.
+void PayMonthAllowance(const ClientCase& input, const MonthPolicy& policy,
+                       const BridgingPolicy* bridging, YearMonth month, Date run_date,
+                       Money client_pays, MonthBuilder* builder, ClientMonth* out) {
+  const Money allowance = builder->balance();
+  const Money free = allowance - client_pays;  // what is left after the client's own bills
+  if (bridging && free < out->credit.minimum) {
+    AddSignal(out, SignalKind::kBelowMinimum, free, out->credit.minimum,
+              "leefgeld " + free.ToDecimalString() +
+                  (client_pays.IsPositive()
+                       ? " (after " + client_pays.ToDecimalString() + " of bills the client pays)"
+                       : std::string()) +
+                  " is below the minimum " + out->credit.minimum.ToDecimalString() + ": " +
+                  BelowMinimumReason(input, *out, builder->credit()));
+  }
+  if (allowance.IsPositive()) {
+    PayAllowance(input, policy, month, run_date, allowance,
+                 "Leefgeld " + MonthName(month) + " / living allowance", builder);
+  }
+}
+
+// The signals about the month as a whole: no bijstand, a bill the client missed under the safety
+// net, bills unpaid, toeslagen overdue.
+void RaiseMonthSignals(const ClientCase& input, const BridgingPolicy* bridging, YearMonth month,
+                       Date run_date, ClientMonth* out) {
+  if (out->benefit_missing) {
+    AddSignal(out, SignalKind::kNoBenefit, Money::Zero(), Money::Zero(),
+              "no bijstand recorded for " + month.ToString() + "; no credit was drawn");
+  }
+  for (const BillState& s : out->hand_over) {
+    if (!s.missed) continue;
+    AddSignal(out, SignalKind::kPaymentMissed, Money::Zero(), Money::Zero(),
+              "bill " + s.bill.value + " (" + ToString(s.kind) +
+                  ") was not paid by the client for " + s.missed->ToString() +
+                  " under the safety net; it is paid for the client again from " +
+                  month.ToString() + " (ask the creditor about " + s.missed->ToString() + ")");
+  }
+  if (!out->unpaid.empty()) {
+    Money unpaid_total;
+    for (const UnpaidBill& u : out->unpaid) unpaid_total += u.amount;
+    AddSignal(out, SignalKind::kBillsUnpaid, unpaid_total, Money::Zero(),
+              std::to_string(out->unpaid.size()) + " bill(s) unpaid, " +
+                  unpaid_total.ToDecimalString() + " in all");
+  }
+  if (bridging) SignalOverdue(input, *bridging, run_date, out);
+}
+
+// The last month of the relief with bridging credit still outstanding.
+void SignalCreditOutstanding(const ReliefPeriod& period, ClientMonth* out) {
+  const Money outstanding = out->credit.after.Outstanding();
+  if (!outstanding.IsPositive()) return;
+  AddSignal(out, SignalKind::kCreditOutstandingAtEnd, outstanding, Money::Zero(),
+            "relief ends " + period.last.ToString() + " with " + outstanding.ToDecimalString() +
+                " bridging credit outstanding");
+}
+
 }  // namespace
 
 Payment ReleasedBillPayment(const ClientId& client, const Bill& bill, const Creditor& creditor,
                             const HeldBill& held, Date run_date, int settlement_business_days) {
   const ExecutionPlan plan = PlanExecution(held.due, run_date, settlement_business_days);
-  return Payment{Key(client, "bill:" + bill.id.value, held.period),
-                 BillEndToEndId(bill.id, held.period),
-                 client,
-                 PaymentPurpose::kBill,
-                 bill.id,
-                 bill.kind,
-                 held.period,
-                 Payee{creditor.name, creditor.iban, creditor.bic, creditor.address},
-                 held.amount,
-                 held.due,
-                 plan.execution,
-                 plan.late,
-                 bill.reference,
-                 std::nullopt,
-                 false};
+  return Payment{.key = Key(client, "bill:" + bill.id.value, held.period),
+                 .end_to_end_id = BillEndToEndId(bill.id, held.period),
+                 .client = client,
+                 .purpose = PaymentPurpose::kBill,
+                 .bill = bill.id,
+                 .bill_kind = bill.kind,
+                 .period = held.period,
+                 .payee = Payee{creditor.name, creditor.iban, creditor.bic, creditor.address},
+                 .amount = held.amount,
+                 .due = held.due,
+                 .execution = plan.execution,
+                 .late = plan.late,
+                 .remittance = bill.reference};
+}
+
+Entry PaymentEntry(const Payment& p, Date on) {
+  return MakeTransfer(
+      p.key, p.client, p.period,
+      p.purpose == PaymentPurpose::kBill ? EntryKind::kBillPaid : EntryKind::kAllowancePaid, on,
+      DebitAccount{accounts::ClientFunds(p.client)}, CreditAccount{accounts::ManagedBank()},
+      p.amount);
 }
 
 Entry PaymentReversal(const Payment& p, EntryKind kind, Date on) {
-  return MakeTransfer(p.key + "|reversed", p.client, p.period, kind, on, accounts::ManagedBank(),
-                      accounts::ClientFunds(p.client), p.amount);
+  return MakeTransfer(p.key + "|reversed", p.client, p.period, kind, on,
+                      DebitAccount{accounts::ManagedBank()},
+                      CreditAccount{accounts::ClientFunds(p.client)}, p.amount);
 }
 
 std::optional<Payment> ReissuedPayment(const Payment& original, int attempt, Payee payee,
@@ -462,7 +663,8 @@ const char* ToString(PaymentPurpose purpose) {
   return purpose == PaymentPurpose::kBill ? "bill" : "allowance";
 }
 
-const char* ToString(SignalKind kind) {
+namespace {
+constexpr const char* SignalKindName(SignalKind kind) {
   switch (kind) {
     case SignalKind::kToeslagOverdue: return "toeslag_overdue";
     case SignalKind::kReceiptDiffers: return "receipt_differs";
@@ -478,6 +680,10 @@ const char* ToString(SignalKind kind) {
   }
   return "?";
 }
+static_assert(CountsEveryEnumerator(SignalKindName, kSignalKindCount));
+}  // namespace
+
+const char* ToString(SignalKind kind) { return SignalKindName(kind); }
 
 const char* Describe(SignalKind kind) {
   switch (kind) {
@@ -539,176 +745,35 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
   if (!period.Overlaps(month) && !(after_relief && NeedsSettlement(input, run_date))) {
     return std::nullopt;
   }
-  if (after_relief) {
-    return SettleAfterRelief(input, period, month, run_date,
-                             PolicyOn(policy.bridging, month.FirstDay()), policy);
-  }
-
-  ClientMonth out;
-  out.client = input.client.id;
-  out.month = month;
-  out.period = period;
-  out.relief_month = month.MonthsSince(YearMonth::Of(period.first)) + 1;
-  out.opening_balance = input.opening_balance;
-  MonthBuilder builder(input, month, run_date, &out);
   const BridgingPolicy* bridging = PolicyOn(policy.bridging, month.FirstDay());
-  const ClientId& id = input.client.id;
+  if (after_relief) return SettleAfterRelief(input, period, month, run_date, bridging, policy);
 
-  const std::string benefit_key = Key(id, "benefit", month);
-  if (builder.Booked(benefit_key)) {
-    out.already_booked.push_back(benefit_key);
-  } else if (input.benefit && input.benefit->IsPositive()) {
-    builder.Credit(benefit_key, EntryKind::kBenefitReceived, *input.benefit);
-  } else if (!input.benefit) {
-    out.benefit_missing = true;
-  }
-
+  ClientMonth out = StartMonth(input, period, month, /*after_relief=*/false);
+  MonthBuilder builder(input, month, run_date, &out);
+  CreditBenefit(input, month, &builder, &out);
   ProcessReceipts(input, bridging, run_date, &builder, &out);
   ProcessWriteOffs(input, run_date, &builder, &out);
-
-  // What this month still has to pay: the due bills with a known creditor, in priority order,
-  // except those the client now pays (their money goes with the leefgeld).
-  out.hand_over =
-      HandOverStates(input.plan, input.bills, input.hand_overs, input.confirmations, month);
-  const auto state_of = [&](const BillId& bill) {
-    for (const BillState& s : out.hand_over) {
-      if (s.bill == bill) return s.state;
-    }
-    return HandOver::kPaidForClient;
-  };
-  std::vector<DueBill> due_bills;
-  Money bills_due, client_pays;
-  for (const DueBill& due : DueBills(input, period, policy, month)) {
-    const std::string key = Key(id, "bill:" + due.bill->id.value, month);
-    if (builder.Booked(key)) {
-      out.already_booked.push_back(key);
-      continue;
-    }
-    if (HeldEarlier(input, due.bill->id, month)) {  // reserved; paid by release-held only
-      out.already_booked.push_back(key);
-      continue;
-    }
-    if (const HandOver state = state_of(due.bill->id); ClientPays(state)) {
-      const auto creditor = creditors.find(due.bill->creditor);
-      out.client_pays.push_back(
-          {due.bill->id, due.bill->kind, state,
-           creditor == creditors.end() ? due.bill->creditor.value : creditor->second.name,
-           due.bill->amount, due.due, due.bill->reference});
-      client_pays += due.bill->amount;
-      continue;
-    }
-    due_bills.push_back(due);
-    if (creditors.count(due.bill->creditor)) bills_due += due.bill->amount;
-  }
-  const std::string allowance_key = Key(id, "allowance", month);
+  const BillsDue bills = CollectDueBills(input, creditors, policy, period, month, builder, &out);
+  const std::string allowance_key = Key(input.client.id, "allowance", month);
   const bool allowance_booked = builder.Booked(allowance_key);
-
   if (bridging) {
-    DrawCredit(input, *bridging, month, run_date, bills_due, client_pays, allowance_booked,
-               &builder, &out);
+    DrawCredit(input, *bridging, month, run_date, bills, allowance_booked, &builder, &out);
   }
-
-  Money unpaid_total;
-  for (const DueBill& due : due_bills) {
-    const Bill& bill = *due.bill;
-    const std::string key = Key(id, "bill:" + bill.id.value, month);
-    const auto creditor = creditors.find(bill.creditor);
-    if (creditor == creditors.end()) {
-      out.unpaid.push_back({bill.id, bill.kind, bill.amount, due.due,
-                            UnpaidReason::kUnknownCreditor, builder.balance()});
-      unpaid_total += bill.amount;
-      continue;
-    }
-    if (bill.amount > builder.balance()) {
-      out.unpaid.push_back({bill.id, bill.kind, bill.amount, due.due,
-                            UnpaidReason::kInsufficientFunds, builder.balance()});
-      unpaid_total += bill.amount;
-      continue;
-    }
-    const auto record = DirectDebitOf(input.direct_debits, bill.id, run_date);
-    const GuardDecision guard = DecideDoubleDebit(policy.double_debit, bill.kind, record);
-    if (guard == GuardDecision::kHold) {
-      builder.Reserve(bill.amount);
-      out.holds.push_back({bill.id, bill.kind, month, bill.amount, due.due});
-      AddSignal(&out, SignalKind::kDoubleDebitRisk, bill.amount, Money::Zero(),
-                "bill " + bill.id.value + " (" + ToString(bill.kind) +
-                    ") held: the client's own "
-                    "direct debit with " +
-                    creditor->second.name +
-                    " is not confirmed cancelled; "
-                    "the money stays reserved until it is (or a coach overrides)");
-      continue;
-    }
-    if (guard == GuardDecision::kPayWithWarning) {
-      AddSignal(&out, SignalKind::kDoubleDebitRisk, bill.amount, Money::Zero(),
-                "bill " + bill.id.value + " (" + ToString(bill.kind) +
-                    ") paid while the client's "
-                    "own direct debit with " +
-                    creditor->second.name + " is " +
-                    (record ? "not confirmed cancelled (override: " + record->note + ")"
-                            : std::string("not confirmed cancelled")) +
-                    "; watch for a double debit (reversible within 8 weeks)");
-    }
-    const ExecutionPlan plan = PlanExecution(due.due, run_date, policy.settlement_business_days);
-    const Creditor& c = creditor->second;
-    builder.Pay(
-        {key, BillEndToEndId(bill.id, month), id, PaymentPurpose::kBill, bill.id, bill.kind, month,
-         Payee{c.name, c.iban, c.bic, c.address}, bill.amount, due.due, plan.execution, plan.late,
-         bill.reference, std::nullopt, guard == GuardDecision::kPayWithWarning},
-        EntryKind::kBillPaid);
+  for (const DueBill& due : bills.to_pay) {
+    PayBill(input, creditors, policy, month, run_date, due, &builder, &out);
   }
-
   if (bridging && !allowance_booked) {
-    RecoverInstalment(*bridging, month, client_pays, &builder, &out);
+    RecoverInstalment(*bridging, month, bills.client_pays_total, &builder, &out);
   }
-
   if (allowance_booked) {
     out.already_booked.push_back(allowance_key);
   } else {
-    const Money allowance = builder.balance();
-    const Money free = allowance - client_pays;  // what is left after the client's own bills
-    if (bridging && free < out.credit.minimum) {
-      AddSignal(&out, SignalKind::kBelowMinimum, free, out.credit.minimum,
-                "leefgeld " + free.ToDecimalString() +
-                    (client_pays.IsPositive()
-                         ? " (after " + client_pays.ToDecimalString() + " of bills the client pays)"
-                         : std::string()) +
-                    " is below the minimum " + out.credit.minimum.ToDecimalString() + ": " +
-                    BelowMinimumReason(input, out, builder.credit()));
-    }
-    if (allowance.IsPositive()) {
-      PayAllowance(input, policy, month, run_date, allowance,
-                   "Leefgeld " + MonthName(month) + " / living allowance", &builder);
-    }
+    PayMonthAllowance(input, policy, bridging, month, run_date, bills.client_pays_total, &builder,
+                      &out);
   }
-
-  if (out.benefit_missing) {
-    AddSignal(&out, SignalKind::kNoBenefit, Money::Zero(), Money::Zero(),
-              "no bijstand recorded for " + month.ToString() + "; no credit was drawn");
-  }
-  for (const BillState& s : out.hand_over) {
-    if (!s.missed) continue;
-    AddSignal(&out, SignalKind::kPaymentMissed, Money::Zero(), Money::Zero(),
-              "bill " + s.bill.value + " (" + ToString(s.kind) +
-                  ") was not paid by the client for " + s.missed->ToString() +
-                  " under the safety net; it is paid for the client "
-                  "again from " +
-                  month.ToString() + " (ask the creditor about " + s.missed->ToString() + ")");
-  }
-  if (!out.unpaid.empty()) {
-    AddSignal(&out, SignalKind::kBillsUnpaid, unpaid_total, Money::Zero(),
-              std::to_string(out.unpaid.size()) + " bill(s) unpaid, " +
-                  unpaid_total.ToDecimalString() + " in all");
-  }
-  if (bridging) SignalOverdue(input, *bridging, run_date, &out);
+  RaiseMonthSignals(input, bridging, month, run_date, &out);
   out.credit.after = builder.credit();
-  if (month == YearMonth::Of(period.last) && out.credit.after.Outstanding().IsPositive()) {
-    AddSignal(
-        &out, SignalKind::kCreditOutstandingAtEnd, out.credit.after.Outstanding(), Money::Zero(),
-        "relief ends " + period.last.ToString() + " with " +
-            out.credit.after.Outstanding().ToDecimalString() + " bridging credit outstanding");
-  }
-
+  if (month == YearMonth::Of(period.last)) SignalCreditOutstanding(period, &out);
   out.closing_balance = builder.total();
   OZ_INVARIANT(!out.closing_balance.IsNegative(), "a client's balance is never negative");
   OZ_INVARIANT(!out.credit.after.loan.IsNegative() && !out.credit.after.to_recover.IsNegative(),
@@ -719,8 +784,8 @@ std::optional<ClientMonth> ComputeClientMonth(const ClientCase& input,
 CreditMonth CreditFromEntries(const std::vector<Entry>& entries, const ClientId& client,
                               YearMonth month) {
   CreditMonth c;
-  const std::string loan = accounts::Loan(client), recovery = accounts::Recovery(client),
-                    grant = accounts::Grant(client), funds = accounts::ClientFunds(client);
+  const Account loan = accounts::Loan(client), recovery = accounts::Recovery(client),
+                grant = accounts::Grant(client), funds = accounts::ClientFunds(client);
   for (const Entry& e : entries) {
     if (e.client != client || month < e.month) continue;
     if (e.debit_account == loan) c.after.loan += e.amount;

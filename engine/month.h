@@ -219,6 +219,11 @@ Payment ReleasedBillPayment(const ClientId& client, const Bill& bill, const Cred
 std::optional<Payment> ReissuedPayment(const Payment& original, int attempt, Payee payee,
                                        Date run_date, int settlement_business_days);
 
+// The entry that pays `payment` out of its client's funds (client:<id> -> bank:managed), booked on
+// `on` in the payment's period: bill_paid for a bill, allowance_paid for leefgeld. Its key is the
+// payment's, so a payment is booked once only.
+Entry PaymentEntry(const Payment& payment, Date on);
+
 // The reversing entry that puts a failed payment's money back on its client's funds (bank ->
 // client:<id>), key "<payment key>|reversed": at most one per payment.
 Entry PaymentReversal(const Payment& payment, EntryKind kind, Date on);

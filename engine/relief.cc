@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/enum_count.h"
+
 namespace ontzorg {
 namespace {
 
@@ -14,7 +16,7 @@ std::optional<E> FindName(std::string_view text, const std::pair<E, const char*>
 }
 
 template <typename E, size_t N>
-const char* NameOf(E value, const std::pair<E, const char*> (&names)[N]) {
+constexpr const char* NameOf(E value, const std::pair<E, const char*> (&names)[N]) {
   for (const auto& [v, name] : names) {
     if (v == value) return name;
   }
@@ -35,6 +37,9 @@ constexpr std::pair<Schedule, const char*> kScheduleNames[] = {
     {Schedule::kOnce, "once"}};
 constexpr std::pair<PlanKind, const char*> kPlanKindNames[] = {{PlanKind::kStatutory, "statutory"},
                                                                {PlanKind::kMaatwerk, "maatwerk"}};
+
+constexpr const char* BillKindName(BillKind kind) { return NameOf(kind, kBillKindNames); }
+static_assert(CountsEveryEnumerator(BillKindName, kBillKindCount));
 
 // Whether `bill` has an occurrence in `month` by its schedule (ignoring start/end dates).
 bool ScheduledIn(const Bill& bill, YearMonth month) {

@@ -345,10 +345,7 @@ Result<PreparedBatch, Error> ReissuePayments(const Config& config, Store& store,
     ClientMonth& m = months[original.client.value];
     m.client = original.client;
     m.month = original.period;
-    m.entries.push_back(MakeTransfer(
-        again->key, original.client, original.period,
-        original.bill ? EntryKind::kBillPaid : EntryKind::kAllowancePaid, run_date,
-        accounts::ClientFunds(original.client), accounts::ManagedBank(), again->amount));
+    m.entries.push_back(PaymentEntry(*again, run_date));
     m.payments.push_back(*again);
   }
   PreparedBatch out;
@@ -404,9 +401,7 @@ Result<PreparedBatch, Error> ReleaseHeld(const Config& config, Store& store, Dat
     ClientMonth& m = months[h.client.value];
     m.client = h.client;
     m.month = h.bill.period;
-    m.entries.push_back(MakeTransfer(p.key, h.client, h.bill.period, EntryKind::kBillPaid, run_date,
-                                     accounts::ClientFunds(h.client), accounts::ManagedBank(),
-                                     p.amount));
+    m.entries.push_back(PaymentEntry(p, run_date));
     out.notes.push_back(p.end_to_end_id + " released (" +
                         (record ? std::string(ToString(record->status)) + " on " +
                                       record->on.ToString() + " by " + record->confirmed_by

@@ -185,11 +185,11 @@ Result<LedgerTotals, Error> Store::LedgerCheck() {
                           "SELECT debit_account, -amount_cents FROM entries) t GROUP BY account");
     LedgerTotals totals;
     bool first_client = true, first_loan = true;
-    const auto starts = [](const std::string& s, const char* prefix) {
-      return s.rfind(prefix, 0) == 0;
+    const auto starts = [](const Account& a, const char* prefix) {
+      return a.value.rfind(prefix, 0) == 0;
     };
     for (const soci::row& r : rows) {
-      const std::string account = GetText(r, 0);
+      const Account account{GetText(r, 0)};
       const Money balance = Money::FromCents(GetInt(r, 1));
       if (account == accounts::ManagedBank()) {
         totals.bank = -balance;
@@ -279,7 +279,8 @@ Result<std::vector<Entry>, Error> Store::ClientEntries(const ClientId& client) {
       const auto kind = ParseEntryKind(GetText(r, 3));
       if (!kind) throw std::runtime_error("stored entry kind is corrupt: " + GetText(r, 3));
       out.push_back(MakeTransfer(GetText(r, 0), ClientId{GetText(r, 1)}, GetMonth(r, 2), *kind,
-                                 GetDate(r, 4), GetText(r, 5), GetText(r, 6),
+                                 GetDate(r, 4), DebitAccount{Account{GetText(r, 5)}},
+                                 CreditAccount{Account{GetText(r, 6)}},
                                  Money::FromCents(GetInt(r, 7))));
     }
     return out;
@@ -309,7 +310,7 @@ Result<std::vector<CreditPosition>, Error> Store::CreditPositions() {
       }
       CreditPosition& p = out.back();
       const auto kind = ParseEntryKind(GetText(r, 2));
-      const std::string debit = GetText(r, 3), credit = GetText(r, 4);
+      const Account debit{GetText(r, 3)}, credit{GetText(r, 4)};
       const Money amount = Money::FromCents(GetInt(r, 5));
       if (!kind) continue;
       // Balances: loan:<id> and recovery:<id> as assets.

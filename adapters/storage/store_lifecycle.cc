@@ -723,8 +723,8 @@ Result<Applied, Error> Store::Apply(const Changes& c) {
              "debit_account, credit_account, amount_cents) VALUES (:k, :c, :m, :i, :b, :r, :d, "
              ":x, :a)",
           soci::use(e.key), soci::use(e.client.value), soci::use(month), soci::use(kind),
-          soci::use(on), soci::use(run), soci::use(e.debit_account), soci::use(e.credit_account),
-          soci::use(cents);
+          soci::use(on), soci::use(run), soci::use(e.debit_account.value),
+          soci::use(e.credit_account.value), soci::use(cents);
     }
     for (const PaymentStateRow& p : c.payment_states) {
       sql << "INSERT INTO payment_states (end_to_end_id, state, reason_code, source, at, detail) "

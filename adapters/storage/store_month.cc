@@ -366,8 +366,8 @@ Status<Error> Store::MonthWriter::Add(const ClientMonth& month,
         .Text(ToString(e.kind))
         .Text(e.booked_on.ToString())
         .Int(run_.id)
-        .Text(e.debit_account)
-        .Text(e.credit_account)
+        .Text(e.debit_account.value)
+        .Text(e.credit_account.value)
         .Int(e.amount.cents());
   }
   for (const Payment& p : month.payments) {

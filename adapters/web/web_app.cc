@@ -231,8 +231,8 @@ json EntryJson(const Entry& e) {
           {"month", e.month.ToString()},
           {"kind", ToString(e.kind)},
           {"booked_on", e.booked_on.ToString()},
-          {"debit", e.debit_account},
-          {"credit", e.credit_account},
+          {"debit", e.debit_account.value},
+          {"credit", e.credit_account.value},
           {"amount_cents", e.amount.cents()}};
 }
 

@@ -387,10 +387,11 @@ TEST_F(StorageTest, AnUncommittedMonthLeavesNothing) {
     ASSERT_TRUE(writer);
     ClientMonth m;
     m.client = {"C000001"};
-    m.entries.push_back(MakeTransfer("C000001|benefit|2027-01", {"C000001"},
-                                     YearMonth::Parse("2027-01").value(),
-                                     EntryKind::kBenefitReceived, Date::Parse("2026-12-14").value(),
-                                     "bank:managed", "client:C000001", Money::FromCents(100)));
+    m.entries.push_back(
+        MakeTransfer("C000001|benefit|2027-01", {"C000001"}, YearMonth::Parse("2027-01").value(),
+                     EntryKind::kBenefitReceived, Date::Parse("2026-12-14").value(),
+                     DebitAccount{accounts::ManagedBank()},
+                     CreditAccount{accounts::ClientFunds({"C000001"})}, Money::FromCents(100)));
     ASSERT_TRUE((*writer)->Add(m, {}, 100, "GM9999", "pain.001.001.09"));
   }  // destroyed without Commit(): a crash or an error mid-run
   EXPECT_EQ(Count("SELECT COUNT(*) FROM entries"), 0);
@@ -405,10 +406,10 @@ TEST_F(StorageTest, OpeningBalancesComeFromTheLedger) {
   ASSERT_TRUE(writer);
   ClientMonth m;
   m.client = {"C000002"};
-  m.entries.push_back(MakeTransfer("C000002|benefit|2026-12", {"C000002"}, december,
-                                   EntryKind::kBenefitReceived, Date::Parse("2026-11-14").value(),
-                                   accounts::ManagedBank(), accounts::ClientFunds({"C000002"}),
-                                   Money::FromCents(12345)));
+  m.entries.push_back(
+      MakeTransfer("C000002|benefit|2026-12", {"C000002"}, december, EntryKind::kBenefitReceived,
+                   Date::Parse("2026-11-14").value(), DebitAccount{accounts::ManagedBank()},
+                   CreditAccount{accounts::ClientFunds({"C000002"})}, Money::FromCents(12345)));
   ASSERT_TRUE((*writer)->Add(m, {}, 100, "GM9999", "pain.001.001.09"));
   ASSERT_TRUE((*writer)->Commit(1, 0, Money::Zero()));
   std::string last;

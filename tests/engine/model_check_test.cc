@@ -394,7 +394,7 @@ TEST(ModelCheck, TheEngineAgreesWithAnIndependentModelOverRandomMunicipalities) 
         if (engine) {
           // The engine's own books: every entry balanced, opening + in - out = closing.
           int64_t net = 0;
-          const std::string funds = "client:" + id;
+          const Account funds{"client:" + id};
           for (const Entry& e : engine->entries) {
             ASSERT_TRUE(e.amount.IsPositive() && e.debit_account != e.credit_account)
                 << "seed " << seed;

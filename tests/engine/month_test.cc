@@ -164,11 +164,11 @@ TEST(PlanExecutionTest, SettlementAndHolidays) {
 }
 
 TEST(LedgerDeathTest, UnbalancedEntryAborts) {
-  EXPECT_DEATH(MakeTransfer("k", {"C1"}, M("2027-01"), EntryKind::kBillPaid, D("2027-01-01"), "a",
-                            "b", Money::Zero()),
+  EXPECT_DEATH(MakeTransfer("k", {"C1"}, M("2027-01"), EntryKind::kBillPaid, D("2027-01-01"),
+                            DebitAccount{{"a"}}, CreditAccount{{"b"}}, Money::Zero()),
                "positive amount");
-  EXPECT_DEATH(MakeTransfer("k", {"C1"}, M("2027-01"), EntryKind::kBillPaid, D("2027-01-01"), "a",
-                            "a", Money::FromCents(1)),
+  EXPECT_DEATH(MakeTransfer("k", {"C1"}, M("2027-01"), EntryKind::kBillPaid, D("2027-01-01"),
+                            DebitAccount{{"a"}}, CreditAccount{{"a"}}, Money::FromCents(1)),
                "between two accounts");
 }
 
