@@ -240,20 +240,43 @@ Status<Error> BuildIndex(const Config& config, Store& store, const BankMessage& 
   return {};
 }
 
-Status<Error> ImportStatement(const Config& config, Store& store, const BankMessage& m,
-                              const std::string& source, const Actor& actor, Changes* c,
-                              FeedbackReport* out) {
-  out->msg_id = m.msg_id;
-  MatchIndex index;
-  if (auto s = BuildIndex(config, store, m, &index); !s) return s;
-  const std::string ours = config.debtor.iban.compact();
-  struct Pending {
-    BankLineRow row;
-    LineMatch match;
-  };
-  std::vector<Pending> lines;
+// One line of a statement, and what the rules say it is.
+struct PendingLine {
+  BankLineRow row;
+  LineMatch match;
+};
+
+// The row recording one line: a transaction of an entry (tx), or the entry itself (tx nullptr).
+BankLineRow LineRow(const BankStatement& s, const BankEntry& e, const BankTransaction* tx,
+                    const LineMatch& match) {
+  BankLineRow row;
+  row.statement_id = s.id;
+  row.account = s.account_iban;
+  row.line = e.line;
+  row.booked_on = e.booked_on ? e.booked_on : e.value_on;
+  row.amount = tx && tx->amount ? *tx->amount : e.amount;
+  row.money_in = e.credit != e.reversal;
+  row.kind = ToString(match.kind);
+  row.client = match.client;
+  row.payments = Join(match.payments, ",");
+  row.reason_code = match.reason_code;
+  if (tx != nullptr) {
+    row.counterparty =
+        tx->counterparty_name + (tx->counterparty_iban.empty() ? "" : " " + tx->counterparty_iban);
+    row.remittance = tx->remittance + (tx->reference.empty() ? "" : " " + tx->reference);
+  }
+  row.detail = match.explanation;
+  return row;
+}
+
+// Every line of the statements of our managed account, matched; statements of other accounts
+// are listed in out->skipped.
+std::vector<PendingLine> LinesOf(const BankMessage& m, const std::string& our_iban,
+                                 const std::string& source, const MatchIndex& index,
+                                 FeedbackReport* out) {
+  std::vector<PendingLine> lines;
   for (const BankStatement& s : m.statements) {
-    if (s.account_iban != ours) {
+    if (s.account_iban != our_iban) {
       out->skipped.push_back({s.id, s.account_iban, s.entries.size()});
       continue;
     }
@@ -270,119 +293,128 @@ Status<Error> ImportStatement(const Config& config, Store& store, const BankMess
       const size_t n = batch || e.transactions.empty() ? 1 : e.transactions.size();
       for (size_t ti = 0; ti < n; ++ti) {
         const BankTransaction* tx = batch || e.transactions.empty() ? nullptr : &e.transactions[ti];
-        Pending p;
+        PendingLine p;
         p.match = MatchLine(e, tx, index);
-        BankLineRow& row = p.row;
-        row.dedup_key =
+        p.row = LineRow(s, e, tx, p.match);
+        p.row.dedup_key =
             entry_key + "|" + std::to_string(ti + 1) +
             (p.match.kind == LineKind::kNotBooked ? "|" + e.status + "|" + source : std::string());
-        row.statement_id = s.id;
-        row.account = s.account_iban;
-        row.line = e.line;
-        row.booked_on = e.booked_on ? e.booked_on : e.value_on;
-        row.amount = tx && tx->amount ? *tx->amount : e.amount;
-        row.money_in = e.credit != e.reversal;
-        row.kind = ToString(p.match.kind);
-        row.client = p.match.client;
-        row.payments = Join(p.match.payments, ",");
-        row.reason_code = p.match.reason_code;
-        if (tx != nullptr) {
-          row.counterparty = tx->counterparty_name +
-                             (tx->counterparty_iban.empty() ? "" : " " + tx->counterparty_iban);
-          row.remittance = tx->remittance + (tx->reference.empty() ? "" : " " + tx->reference);
-        }
-        row.detail = p.match.explanation;
         lines.push_back(std::move(p));
       }
     }
   }
-  std::vector<std::string> keys;
-  for (const Pending& p : lines) keys.push_back(p.row.dedup_key);
+  return lines;
+}
+
+// A debit of our payments: each becomes booked, unless it already failed (then a person checks).
+void BookPayments(const PendingLine& p, const std::string& source, const Actor& actor, Known* known,
+                  Changes* c, FeedbackReport* out) {
+  for (const std::string& e2e : p.match.payments) {
+    const auto& states = known->states[e2e];
+    if (states.count("booked")) continue;
+    if (Failed(states)) {
+      out->notes.push_back(e2e + ": booked by the bank, but it was " +
+                           Join(std::vector<std::string>(states.begin(), states.end()), ", ") +
+                           ": a person must check (line " + std::to_string(p.row.line) + ")");
+      continue;
+    }
+    c->payment_states.push_back(
+        {e2e, "booked", "", source, actor.at, "statement " + p.row.statement_id});
+    known->states[e2e].insert("booked");
+  }
+}
+
+// Our payment came back: its money back on the client, and a signal when it was paid twice.
+void ReturnPayment(const PendingLine& p, Date on, const std::string& source, const Actor& actor,
+                   Known* known, Changes* c) {
+  const std::string& e2e = p.match.payments.front();
+  if (known->states[e2e].count("returned")) return;
+  const std::string words =
+      p.match.reason_code.empty() ? "reversal" : ExplainReason(p.match.reason_code);
+  AddFailure(known->sent.at(e2e), "returned", EntryKind::kPaymentReturned, p.match.reason_code,
+             words, source, actor, on, known, c);
+  if (p.match.double_payment) {
+    c->signals.push_back({*p.match.client, ToString(SignalKind::kDoublePayment), p.row.amount,
+                          "payment " + e2e + " came back as a duplicate (" + words + ")", source,
+                          actor.at});
+  }
+}
+
+// A toeslag or a creditor's refund for one client: a receipt on the managed account.
+void ReceiveIncome(const PendingLine& p, Date on, const std::string& source, const Actor& actor,
+                   Changes* c) {
+  Receipt r;
+  r.client = *p.match.client;
+  r.kind = *p.match.income;
+  r.received_on = on;
+  r.amount = p.row.amount;
+  r.landed_on = Destination::kManaged;
+  c->line_receipts.push_back({c->bank_lines.size(), r});
+  if (p.match.double_payment) {
+    c->signals.push_back({r.client, ToString(SignalKind::kDoublePayment), r.amount,
+                          p.match.explanation, source, actor.at});
+  }
+}
+
+// Bijstand for one client: recognised when it equals the amount recorded for the month it
+// arrived in or the next; otherwise a person assigns it.
+Status<Error> CheckBijstand(Store& store, Date on, PendingLine* p) {
+  auto benefits = store.Benefits(*p->match.client);
+  if (!benefits) return Unexpected(benefits.error());
+  const YearMonth m0 = YearMonth::Of(on);
+  for (const YearMonth month : {m0, m0.AddMonths(1)}) {
+    const auto it = benefits->find(month);
+    if (it != benefits->end() && it->second == p->row.amount) {
+      p->row.detail += ": equals the bijstand recorded for " + month.ToString();
+      return {};
+    }
+  }
+  p->row.kind = ToString(LineKind::kUnmatched);
+  p->row.detail = "bijstand for " + p->match.client->value + " of " +
+                  p->row.amount.ToDecimalString() + " equals no bijstand recorded for " +
+                  m0.ToString() + " or the month after: check benefits.csv, then assign";
+  return {};
+}
+
+// What one new line changes, by what it is.
+Status<Error> ApplyLine(Store& store, const std::string& source, const Actor& actor, PendingLine* p,
+                        Known* known, Changes* c, FeedbackReport* out) {
+  const Date on = p->row.booked_on.value_or(Date::Parse(actor.at.substr(0, 10)).value());
+  switch (p->match.kind) {
+    case LineKind::kBooked: BookPayments(*p, source, actor, known, c, out); break;
+    case LineKind::kReturned: ReturnPayment(*p, on, source, actor, known, c); break;
+    case LineKind::kToeslag:
+    case LineKind::kRefund: ReceiveIncome(*p, on, source, actor, c); break;
+    case LineKind::kBijstand: return CheckBijstand(store, on, p);
+    case LineKind::kNotBooked:
+    case LineKind::kUnmatched: break;
+  }
+  return {};
+}
+
+Status<Error> ImportStatement(const Config& config, Store& store, const BankMessage& m,
+                              const std::string& source, const Actor& actor, Changes* c,
+                              FeedbackReport* out) {
+  out->msg_id = m.msg_id;
+  MatchIndex index;
+  if (auto s = BuildIndex(config, store, m, &index); !s) return s;
+  std::vector<PendingLine> lines = LinesOf(m, config.debtor.iban.compact(), source, index, out);
+  std::vector<std::string> keys, e2es;
+  for (const PendingLine& p : lines) {
+    keys.push_back(p.row.dedup_key);
+    e2es.insert(e2es.end(), p.match.payments.begin(), p.match.payments.end());
+  }
   auto seen = store.ExistingBankLines(keys);
   if (!seen) return Unexpected(seen.error());
-  std::vector<std::string> e2es;
-  for (const Pending& p : lines) {
-    for (const std::string& e : p.match.payments) e2es.push_back(e);
-  }
   Known known;
   if (auto s = LoadKnown(store, e2es, &known); !s) return s;
   std::set<std::string> in_this_file;
-  for (Pending& p : lines) {
+  for (PendingLine& p : lines) {
     if (seen->count(p.row.dedup_key) || !in_this_file.insert(p.row.dedup_key).second) {
       ++out->lines_seen_before;
       continue;
     }
-    const Date on = p.row.booked_on.value_or(Date::Parse(actor.at.substr(0, 10)).value());
-    switch (p.match.kind) {
-      case LineKind::kBooked:
-        for (const std::string& e2e : p.match.payments) {
-          const auto& states = known.states[e2e];
-          if (states.count("booked")) continue;
-          if (Failed(states)) {
-            out->notes.push_back(
-                e2e + ": booked by the bank, but it was " +
-                Join(std::vector<std::string>(states.begin(), states.end()), ", ") +
-                ": a person must check (line " + std::to_string(p.row.line) + ")");
-            continue;
-          }
-          c->payment_states.push_back(
-              {e2e, "booked", "", source, actor.at, "statement " + p.row.statement_id});
-          known.states[e2e].insert("booked");
-        }
-        break;
-      case LineKind::kReturned: {
-        const std::string& e2e = p.match.payments.front();
-        if (known.states[e2e].count("returned")) break;
-        const std::string words =
-            p.match.reason_code.empty() ? "reversal" : ExplainReason(p.match.reason_code);
-        AddFailure(known.sent.at(e2e), "returned", EntryKind::kPaymentReturned, p.match.reason_code,
-                   words, source, actor, on, &known, c);
-        if (p.match.double_payment) {
-          c->signals.push_back({*p.match.client, ToString(SignalKind::kDoublePayment), p.row.amount,
-                                "payment " + e2e + " came back as a duplicate (" + words + ")",
-                                source, actor.at});
-        }
-        break;
-      }
-      case LineKind::kToeslag:
-      case LineKind::kRefund: {
-        Receipt r;
-        r.client = *p.match.client;
-        r.kind = *p.match.income;
-        r.received_on = on;
-        r.amount = p.row.amount;
-        r.landed_on = Destination::kManaged;
-        c->line_receipts.push_back({c->bank_lines.size(), r});
-        if (p.match.double_payment) {
-          c->signals.push_back({r.client, ToString(SignalKind::kDoublePayment), r.amount,
-                                p.match.explanation, source, actor.at});
-        }
-        break;
-      }
-      case LineKind::kBijstand: {
-        auto benefits = store.Benefits(*p.match.client);
-        if (!benefits) return Unexpected(benefits.error());
-        const YearMonth m0 = YearMonth::Of(on);
-        bool matched = false;
-        for (const YearMonth month : {m0, m0.AddMonths(1)}) {
-          const auto it = benefits->find(month);
-          if (it != benefits->end() && it->second == p.row.amount) {
-            p.row.detail += ": equals the bijstand recorded for " + month.ToString();
-            matched = true;
-            break;
-          }
-        }
-        if (!matched) {
-          p.row.kind = ToString(LineKind::kUnmatched);
-          p.row.detail = "bijstand for " + p.match.client->value + " of " +
-                         p.row.amount.ToDecimalString() + " equals no bijstand recorded for " +
-                         m0.ToString() + " or the month after: check benefits.csv, then assign";
-        }
-        break;
-      }
-      case LineKind::kNotBooked:
-      case LineKind::kUnmatched: break;
-    }
+    if (auto s = ApplyLine(store, source, actor, &p, &known, c, out); !s) return s;
     ++out->by_kind[p.row.kind];
     c->bank_lines.push_back(p.row);
   }

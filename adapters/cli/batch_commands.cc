@@ -49,18 +49,21 @@ void PrintBatch(const BatchRecord& b, std::ostream& out) {
   }
 }
 
-int UserCommand(const Globals& g, const Options& o, bool list) {
+int UserListCommand(const Globals& g) {
+  return WithStore(g, [&](Opened& opened) -> Status<Error> {
+    auto users = opened.store->Users();
+    if (!users) return Unexpected(users.error());
+    for (const User& u : *users) {
+      std::cout << std::left << std::setw(16) << u.name << std::setw(10) << u.role << u.full_name
+                << "\n";
+    }
+    return {};
+  });
+}
+
+int UserAddCommand(const Globals& g, const Options& o) {
   return WithStore(g, [&](Opened& opened) -> Status<Error> {
     Store& store = *opened.store;
-    if (list) {
-      auto users = store.Users();
-      if (!users) return Unexpected(users.error());
-      for (const User& u : *users) {
-        std::cout << std::left << std::setw(16) << u.name << std::setw(10) << u.role << u.full_name
-                  << "\n";
-      }
-      return {};
-    }
     if (!IsKnownRole(o.role)) {
       return Fail(ErrorCode::kBadInput, "--role '" + o.role +
                                             "': use finance, coach, admin or "
@@ -111,7 +114,11 @@ void PrintFileList(const std::vector<FileRecord>& files) {
   }
 }
 
-int ExportCommand(const Globals& g, const Options& o, bool rewrite) {
+// Export writes an approved batch's files once; rewrite writes an exported batch's files again.
+enum class FileWrite { kExport, kRewrite };
+
+int ExportCommand(const Globals& g, const Options& o, FileWrite mode) {
+  const bool rewrite = mode == FileWrite::kRewrite;
   return WithStore(g, [&](Opened& opened) -> Status<Error> {
     auto r = rewrite ? RewriteBatch(opened.config, *opened.store, o.batch, o.out, Me(g))
                      : ExportBatch(opened.config, *opened.store, o.batch, o.out, Me(g));
@@ -145,12 +152,16 @@ void PrintPrepared(const PreparedBatch& p) {
             << p.batch << "\n";
 }
 
-int ReissueCommand(const Globals& g, const Options& o, bool release) {
+// Re-issues failed payments, or releases held bills, as a new prepared batch.
+enum class Preparation { kReissue, kReleaseHeld };
+
+int PrepareCommand(const Globals& g, const Options& o, Preparation what) {
   const auto date = o.run_date.empty() ? Today() : ParseFlag<Date>("--run-date", o.run_date);
   if (!date) return ExitCodeFor(ErrorCode::kBadInput);
   return WithStore(g, [&](Opened& opened) -> Status<Error> {
-    auto p = release ? ReleaseHeld(opened.config, *opened.store, *date, Me(g))
-                     : ReissuePayments(opened.config, *opened.store, o.payments, *date, Me(g));
+    auto p = what == Preparation::kReleaseHeld
+                 ? ReleaseHeld(opened.config, *opened.store, *date, Me(g))
+                 : ReissuePayments(opened.config, *opened.store, o.payments, *date, Me(g));
     if (!p) return Unexpected(p.error());
     PrintPrepared(*p);
     return {};
@@ -226,7 +237,11 @@ int CorrectAccountCommand(const Globals& g, const Options& o) {
                   "account.corrected",
                   std::string(creditor ? "creditor:" : "client:") + id,
                   old + " -> " + iban->Formatted() + ": " + o.reason};
-    if (auto s = store.CorrectAccount(creditor, id, *iban, bic, a); !s) return s;
+    if (auto s = store.CorrectAccount(
+            creditor ? Store::AccountHolder::kCreditor : Store::AccountHolder::kClient, id, *iban,
+            bic, a);
+        !s)
+      return s;
     std::cout << (creditor ? "creditor " : "client ") << id << ": IBAN " << old << " -> "
               << iban->Formatted() << "\n";
     return {};
@@ -275,7 +290,8 @@ int ImportBankCommand(const Globals& g, const std::vector<std::string>& files) {
   });
 }
 
-int BankLinesCommand(const Globals& g, bool all) {
+int BankLinesCommand(const Globals& g, const Options& o) {
+  const bool all = o.all;
   return WithStore(g, [&](Opened& opened) -> Status<Error> {
     auto lines = opened.store->BankLines(all ? "" : "unmatched");
     if (!lines) return Unexpected(lines.error());
@@ -395,18 +411,21 @@ int PasswordCommand(const Globals& g, const Options& o) {
   });
 }
 
+int CaseloadListCommand(const Globals& g, const Options& o) {
+  return WithStore(g, [&](Opened& opened) -> Status<Error> {
+    auto coaches = opened.store->Coaches();
+    if (!coaches) return Unexpected(coaches.error());
+    for (const auto& [client, coach] : *coaches) {
+      if (o.coach.empty() || coach == o.coach) std::cout << client << "  " << coach << "\n";
+    }
+    return {};
+  });
+}
+
 // Assigns clients to a coach (--coach with --client ...) or from a CSV file (client_id,coach).
-int CaseloadCommand(const Globals& g, const Options& o, bool list) {
+int CaseloadAssignCommand(const Globals& g, const Options& o) {
   return WithStore(g, [&](Opened& opened) -> Status<Error> {
     Store& store = *opened.store;
-    if (list) {
-      auto coaches = store.Coaches();
-      if (!coaches) return Unexpected(coaches.error());
-      for (const auto& [client, coach] : *coaches) {
-        if (o.coach.empty() || coach == o.coach) std::cout << client << "  " << coach << "\n";
-      }
-      return {};
-    }
     auto admin = RequireRole(store, g.user, {"admin"}, "assign caseloads");
     if (!admin) return Unexpected(admin.error());
     std::vector<std::pair<ClientId, std::string>> assignments;
@@ -510,7 +529,7 @@ int CheckFileCommand(const Globals& g, const std::vector<std::string>& files) {
 
 }  // namespace
 
-std::function<int()> AddBatchCommands(CLI::App& app, const Globals& g) {
+void AddBatchCommands(CLI::App& app, const Globals& g, CommandTable* table) {
   auto o = std::make_shared<Options>();
   auto* user = app.add_subcommand("user", "accounts and roles (finance, coach, admin, auditor)");
   auto* user_add = user->add_subcommand("add", "add a user (the first one: anyone; then admin)");
@@ -611,31 +630,41 @@ std::function<int()> AddBatchCommands(CLI::App& app, const Globals& g) {
                                         "schemas; exit 0 valid, 1 invalid");
   check_file->add_option("files", o->files, "XML files")->required();
 
-  return [=, &g]() -> int {
-    if (*user_add) return UserCommand(g, *o, false);
-    if (*user_list) return UserCommand(g, *o, true);
-    if (*user_password) return PasswordCommand(g, *o);
-    if (*caseload_assign) return CaseloadCommand(g, *o, false);
-    if (*caseload_list) return CaseloadCommand(g, *o, true);
-    if (*audit_verify) return AuditVerifyCommand(g);
-    if (*batches) return BatchesCommand(g);
-    if (*approve) return ApproveCommand(g, *o);
-    if (*exp) return ExportCommand(g, *o, false);
-    if (*rewrite) return ExportCommand(g, *o, true);
-    if (*cancel) return CancelCommand(g, *o);
-    if (*reissue) return ReissueCommand(g, *o, false);
-    if (*release) return ReissueCommand(g, *o, true);
-    if (*dd) return DirectDebitCommand(g, *o);
-    if (*correct) return CorrectAccountCommand(g, *o);
-    if (*import_bank) return ImportBankCommand(g, o->files);
-    if (*lines) return BankLinesCommand(g, o->all);
-    if (*assign) return AssignCommand(g, *o);
-    if (*reconcile) return ReconcileCommand(g, *o);
-    if (*audit) return AuditCommand(g, *o);
-    if (*signals) return SignalsCommand(g, *o);
-    if (*check_file) return CheckFileCommand(g, o->files);
-    return -1;
+  const auto on = [&](const CLI::App* sub, int (*command)(const Globals&, const Options&)) {
+    table->Add(sub, [&g, o, command] { return command(g, *o); });
   };
+  on(user_add, UserAddCommand);
+  on(user_list, [](const Globals& gl, const Options&) { return UserListCommand(gl); });
+  on(user_password, PasswordCommand);
+  on(caseload_assign, CaseloadAssignCommand);
+  on(caseload_list, CaseloadListCommand);
+  on(audit_verify, [](const Globals& gl, const Options&) { return AuditVerifyCommand(gl); });
+  on(batches, [](const Globals& gl, const Options&) { return BatchesCommand(gl); });
+  on(approve, ApproveCommand);
+  on(exp, [](const Globals& gl, const Options& op) {
+    return ExportCommand(gl, op, FileWrite::kExport);
+  });
+  on(rewrite, [](const Globals& gl, const Options& op) {
+    return ExportCommand(gl, op, FileWrite::kRewrite);
+  });
+  on(cancel, CancelCommand);
+  on(reissue, [](const Globals& gl, const Options& op) {
+    return PrepareCommand(gl, op, Preparation::kReissue);
+  });
+  on(release, [](const Globals& gl, const Options& op) {
+    return PrepareCommand(gl, op, Preparation::kReleaseHeld);
+  });
+  on(dd, DirectDebitCommand);
+  on(correct, CorrectAccountCommand);
+  on(import_bank,
+     [](const Globals& gl, const Options& op) { return ImportBankCommand(gl, op.files); });
+  on(lines, BankLinesCommand);
+  on(assign, AssignCommand);
+  on(reconcile, ReconcileCommand);
+  on(audit, AuditCommand);  // after audit verify, its subcommand
+  on(signals, SignalsCommand);
+  on(check_file,
+     [](const Globals& gl, const Options& op) { return CheckFileCommand(gl, op.files); });
 }
 
 }  // namespace ontzorg

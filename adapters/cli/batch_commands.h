@@ -13,9 +13,8 @@
 
 namespace ontzorg {
 
-// Adds the subcommands to `app`; returns the handler that runs whichever was chosen (or -1 when
-// none of them was).
-std::function<int()> AddBatchCommands(CLI::App& app, const Globals& g);
+// Adds the subcommands to `app` and `table`.
+void AddBatchCommands(CLI::App& app, const Globals& g, CommandTable* table);
 
 }  // namespace ontzorg
 

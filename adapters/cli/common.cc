@@ -1,11 +1,23 @@
 #include "adapters/cli/common.h"
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 
 #include "adapters/app/records.h"
 #include "adapters/system/files.h"
 
 namespace ontzorg {
+
+void CommandTable::Add(const CLI::App* subcommand, std::function<int()> command) {
+  commands_.emplace_back(subcommand, std::move(command));
+}
+
+int CommandTable::Run() const {
+  for (const auto& [subcommand, command] : commands_) {
+    if (subcommand->parsed()) return command();
+  }
+  return kExitUsage;
+}
 
 int Report(const Error& e) {
   std::cerr << "ontzorg: " << e.message << "\n";

@@ -3,6 +3,7 @@
 #ifndef ONTZORG_ADAPTERS_CLI_COMMON_H_
 #define ONTZORG_ADAPTERS_CLI_COMMON_H_
 
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -14,11 +15,28 @@
 #include "adapters/error.h"
 #include "adapters/storage/store.h"
 
+namespace CLI {
+class App;
+}
+
 namespace ontzorg {
 
 constexpr int kExitOk = 0;
 constexpr int kExitInvalid = 1;
 constexpr int kExitUsage = 2;
+
+// Which subcommand runs which command. Each Add...Commands function declares its subcommands on
+// the CLI11 app and adds them here; after parsing, Run() runs the first one the user chose (a
+// nested subcommand such as `audit verify` is added before its parent).
+class CommandTable {
+ public:
+  void Add(const CLI::App* subcommand, std::function<int()> command);
+  // The exit code of the chosen command; kExitUsage when none was chosen.
+  int Run() const;
+
+ private:
+  std::vector<std::pair<const CLI::App*, std::function<int()>>> commands_;
+};
 
 // Prints "ontzorg: <message>" on stderr and returns the exit code for the error.
 int Report(const Error& e);

@@ -1,7 +1,9 @@
 #include "adapters/cli/credit_commands.h"
 
+#include <CLI/CLI.hpp>
 #include <fstream>
 #include <iomanip>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -356,6 +358,65 @@ int CreditCsvCommand(const Globals& g, const std::string& path) {
   std::cerr << "credit positions of " << positions->size() << " clients written to " << path
             << "\n";
   return kExitOk;
+}
+
+void AddCreditCommands(CLI::App& app, const Globals& g, CommandTable* table) {
+  auto fo = std::make_shared<ForecastOptions>();
+  auto* forecast = app.add_subcommand("forecast",
+                                      "project the next months per client: bijstand, "
+                                      "toeslagen, bills, credit, leefgeld");
+  forecast->add_option("--client", fo->client, "one client (default: every client with a plan)");
+  forecast->add_option("--from", fo->from, "first month, YYYY-MM (default: after the latest run)");
+  forecast->add_option("--run-date", fo->run_date, "assumed run date of the first month");
+  forecast->add_option("--months", fo->months, "how many months")->capture_default_str();
+  forecast->add_flag("--json", fo->json,
+                     "JSON for case systems and the web app (amounts in cents)");
+  table->Add(forecast, [&g, fo] { return ForecastCommand(g, *fo); });
+
+  struct CreditFlags {
+    std::string client, month, language;
+  };
+  auto co = std::make_shared<CreditFlags>();
+  auto* credit = app.add_subcommand("credit",
+                                    "a client's loan ledger, expected toeslagen, "
+                                    "receipts and statement lines");
+  credit->add_option("--client", co->client, "the client number")->required();
+  credit->add_option("--month", co->month, "up to this month (default: the latest booked)");
+  credit->add_option("--language", co->language, "statement language (a file in config/texts)");
+  table->Add(credit, [&g, co] { return CreditCommand(g, co->client, co->month, co->language); });
+
+  struct WriteOffFlags {
+    std::string client, amount, reason, decided_on;
+  };
+  auto wo = std::make_shared<WriteOffFlags>();
+  auto* write_off = app.add_subcommand("write-off",
+                                       "record a decision to write off bridging "
+                                       "credit (booked by the next run)");
+  write_off->add_option("--client", wo->client, "the client number")->required();
+  write_off->add_option("--amount", wo->amount, "euros, e.g. 150.00")->required();
+  write_off->add_option("--reason", wo->reason, "the decision's reason")->required();
+  write_off->add_option("--decided-on", wo->decided_on, "date of the decision (default: today)");
+  table->Add(write_off, [&g, wo] {
+    return WriteOffCommand(g, wo->client, wo->amount, wo->reason, wo->decided_on);
+  });
+
+  auto ro = std::make_shared<ReceiptOptions>();
+  auto* receipt = app.add_subcommand("receipt",
+                                     "record money received by hand (a toeslag, "
+                                     "vakantietoeslag or refund), as in receipts.csv");
+  receipt->add_option("--id", ro->id, "a unique id, e.g. the bank's reference")->required();
+  receipt->add_option("--client", ro->client, "the client number")->required();
+  receipt
+      ->add_option("--kind", ro->kind,
+                   "rent_allowance, care_allowance, child_budget, "
+                   "holiday_allowance, energy_refund, creditor_refund")
+      ->required();
+  receipt->add_option("--received-on", ro->received_on, "YYYY-MM-DD")->required();
+  receipt->add_option("--amount", ro->amount, "euros, e.g. 1200.00")->required();
+  receipt->add_option("--covers-from", ro->covers_from, "first month it pays for (toeslagen)");
+  receipt->add_option("--covers-to", ro->covers_to, "last month it pays for (toeslagen)");
+  receipt->add_option("--landed-on", ro->landed_on, "managed or own")->required();
+  table->Add(receipt, [&g, ro] { return ReceiptCommand(g, *ro); });
 }
 
 }  // namespace ontzorg

@@ -9,6 +9,9 @@
 
 namespace ontzorg {
 
+// Adds forecast, credit, write-off and receipt to `app` and `table`.
+void AddCreditCommands(CLI::App& app, const Globals& g, CommandTable* table);
+
 struct ForecastOptions {
   std::string client;    // empty: every client with a plan
   std::string from;      // YYYY-MM; default: the month after the latest run

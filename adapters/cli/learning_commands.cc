@@ -1,8 +1,10 @@
 #include "adapters/cli/learning_commands.h"
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <iomanip>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "adapters/statement/client_texts.h"
@@ -50,7 +52,7 @@ std::string LevelName(int level, const Result<ClientTexts, Error>& nl,
 }  // namespace
 
 int GroupsCommand(const Globals& g, const std::string& month_text, const std::string& area,
-                  bool json) {
+                  Output output) {
   auto opened = OpenStore(g);
   if (!opened) return Report(opened.error());
   const CompetenceModel& model = opened->config.competences;
@@ -77,7 +79,7 @@ int GroupsCommand(const Globals& g, const std::string& month_text, const std::st
       groups[a.area][cp.assessed_on ? a.level : -1].push_back(&c);
     }
   }
-  if (json) {
+  if (output == Output::kJson) {
     nlohmann::json out = nlohmann::json::array();
     for (const std::string& a : model.areas) {
       if (!groups.count(a)) continue;
@@ -237,6 +239,64 @@ int LearningReportCommand(const Globals& g, const std::string& month_text) {
   for (const ClientCase* c : stalled) std::cout << " " << c->client.id.value;
   std::cout << "\n";
   return kExitOk;
+}
+
+void AddLearningCommands(CLI::App& app, const Globals& g, CommandTable* table) {
+  struct GroupsFlags {
+    std::string month, area;
+    bool json = false;
+  };
+  auto go = std::make_shared<GroupsFlags>();
+  auto* groups = app.add_subcommand("groups",
+                                    "clients grouped by level per area, for training "
+                                    "groups");
+  groups->add_option("--month", go->month, "YYYY-MM (default: the latest run's month)");
+  groups->add_option("--area", go->area, "one area of config/competences.toml");
+  groups->add_flag("--json", go->json, "JSON instead of a table");
+  table->Add(groups, [&g, go] {
+    return GroupsCommand(g, go->month, go->area, go->json ? Output::kJson : Output::kTable);
+  });
+
+  auto learning_month = std::make_shared<std::string>();
+  auto* learning = app.add_subcommand("learning-report",
+                                      "clients per stage, bills handed over "
+                                      "per month, months to self-reliance, "
+                                      "stalled progress");
+  learning->add_option("--month", *learning_month, "YYYY-MM (default: the latest run's month)");
+  table->Add(learning, [&g, learning_month] { return LearningReportCommand(g, *learning_month); });
+
+  auto ao = std::make_shared<AssessOptions>();
+  auto* assess = app.add_subcommand("assess",
+                                    "record a coach's assessment (levels per area and "
+                                    "skill)");
+  assess->add_option("--client", ao->client, "the client number")->required();
+  assess->add_option("--levels", ao->levels, "e.g. overview=2;rent.pays_on_time=1")->required();
+  assess->add_option("--on", ao->on, "date of the assessment (default: today)");
+  assess->add_option("--note", ao->note, "what the coach saw");
+  table->Add(assess, [&g, ao] { return AssessCommand(g, *ao); });
+
+  auto ho = std::make_shared<HandOverOptions>();
+  auto* handover = app.add_subcommand("handover",
+                                      "move a bill to practising, safety_net, "
+                                      "client_alone or back to paid_for_client");
+  handover->add_option("--client", ho->client, "the client number")->required();
+  handover->add_option("--bill", ho->bill, "the bill id")->required();
+  handover->add_option("--state", ho->state, "the new state")->required();
+  handover->add_option("--from", ho->from, "first month, YYYY-MM")->required();
+  handover->add_option("--reason", ho->reason, "the coach's reason");
+  handover->add_option("--decided-on", ho->decided_on, "date (default: today)");
+  table->Add(handover, [&g, ho] { return HandOverCommand(g, *ho); });
+
+  auto co = std::make_shared<ConfirmOptions>();
+  auto* confirm = app.add_subcommand("confirm",
+                                     "under the safety net: did the client pay the "
+                                     "bill for a month?");
+  confirm->add_option("--client", co->client, "the client number")->required();
+  confirm->add_option("--bill", co->bill, "the bill id")->required();
+  confirm->add_option("--period", co->period, "the month, YYYY-MM")->required();
+  confirm->add_option("--paid", co->paid, "yes or no")->required();
+  confirm->add_option("--on", co->on, "date (default: today)");
+  table->Add(confirm, [&g, co] { return ConfirmCommand(g, *co); });
 }
 
 }  // namespace ontzorg

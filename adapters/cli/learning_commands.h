@@ -9,9 +9,14 @@
 
 namespace ontzorg {
 
+// Adds groups, learning-report, assess, handover and confirm to `app` and `table`.
+void AddLearningCommands(CLI::App& app, const Globals& g, CommandTable* table);
+
 // Clients in relief grouped by their level per area (latest assessment up to the month), so a
 // coach can form training groups. `area` empty: every area.
-int GroupsCommand(const Globals& g, const std::string& month, const std::string& area, bool json);
+enum class Output { kTable, kJson };
+int GroupsCommand(const Globals& g, const std::string& month, const std::string& area,
+                  Output output);
 
 // Clients per stage, bills handed over per month of relief, months to self-reliance, and the
 // clients whose progress stalled.

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 
 #include "adapters/app/batches.h"
 #include "adapters/app/run_month.h"
@@ -142,163 +143,93 @@ int ReportCommand(const Globals& g, const std::string& month_text) {
   return kExitOk;
 }
 
+// The commands that set up the store and run the month: init, import, run, report.
+void AddStoreCommands(CLI::App& app, const Globals& g, CommandTable* table) {
+  auto* init = app.add_subcommand("init", "create the store or migrate it to this version");
+  table->Add(init, [&g] { return InitCommand(g); });
+
+  auto dir = std::make_shared<std::string>();
+  auto* import = app.add_subcommand("import", "import CSV files (all rows or none)");
+  import
+      ->add_option("dir", *dir,
+                   "folder with creditors.csv, clients.csv, plans.csv, bills.csv, "
+                   "benefits.csv, toeslagen.csv, receipts.csv (any of them)")
+      ->required();
+  table->Add(import, [&g, dir] { return ImportCommand(g, *dir); });
+
+  struct RunFlags {
+    std::string month, run_date, out = "out";
+  };
+  auto r = std::make_shared<RunFlags>();
+  auto* run = app.add_subcommand("run",
+                                 "run a month: book it and prepare its payment batch "
+                                 "(files are written at export, after approval)");
+  run->add_option("--month", r->month, "the month, YYYY-MM")->required();
+  run->add_option("--run-date", r->run_date, "the run date, YYYY-MM-DD (default: today)");
+  run->add_option("--out", r->out, "folder for checkpoints and statements")->capture_default_str();
+  table->Add(run, [&g, r] { return RunCommand(g, r->month, r->run_date, r->out); });
+
+  struct ReportFlags {
+    std::string month, credit_csv;
+  };
+  auto o = std::make_shared<ReportFlags>();
+  auto* report = app.add_subcommand("report", "show the ledger check, runs, files and findings");
+  report->add_option("--month", o->month, "only this month, YYYY-MM");
+  report->add_option("--credit-csv", o->credit_csv,
+                     "instead: write every client's bridging credit as CSV to FILE ('-': stdout)");
+  table->Add(report, [&g, o] {
+    return o->credit_csv.empty() ? ReportCommand(g, o->month) : CreditCsvCommand(g, o->credit_csv);
+  });
+}
+
+void AddCheckCommand(CLI::App& app, CommandTable* table) {
+  struct CheckFlags {
+    std::string what, value;
+  };
+  auto o = std::make_shared<CheckFlags>();
+  auto* check = app.add_subcommand("check",
+                                   "check an IBAN, BIC, BSN or payment reference; "
+                                   "exit 0 valid, 1 invalid");
+  check->add_option("what", o->what, "iban | bic | bsn | reference")
+      ->required()
+      ->check(CLI::IsMember({"iban", "bic", "bsn", "reference"}));
+  check->add_option("value", o->value, "the value to check")->required();
+  table->Add(check, [o] { return CheckCommand(o->what, o->value); });
+}
+
+// --config, --store and --user, with their defaults.
+void AddGlobalOptions(CLI::App& app, const char* argv0, Globals* g) {
+  const char* user = std::getenv("USER");
+  g->user = user != nullptr ? user : "unknown";
+  g->config_path = DefaultConfigPath(argv0);
+  app.add_option("--config", g->config_path, "configuration file (TOML)")->capture_default_str();
+  app.add_option("--store", g->store_url,
+                 "store: SQLite file or PostgreSQL connection string "
+                 "(overrides [store] url)");
+  app.add_option("--user", g->user, "who acts (recorded with the run)")->capture_default_str();
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
   CLI::App app{"ontzorg: financial-relief payments (financieel ontzorgen) for municipalities"};
   app.require_subcommand(1);
   Globals g;
-  const char* user = std::getenv("USER");
-  g.user = user != nullptr ? user : "unknown";
-  g.config_path = DefaultConfigPath(argv[0]);
-  app.add_option("--config", g.config_path, "configuration file (TOML)")->capture_default_str();
-  app.add_option("--store", g.store_url,
-                 "store: SQLite file or PostgreSQL connection string "
-                 "(overrides [store] url)");
-  app.add_option("--user", g.user, "who acts (recorded with the run)")->capture_default_str();
-
-  auto* init = app.add_subcommand("init", "create the store or migrate it to this version");
-  std::string dir;
-  auto* import = app.add_subcommand("import", "import CSV files (all rows or none)");
-  import
-      ->add_option("dir", dir,
-                   "folder with creditors.csv, clients.csv, plans.csv, bills.csv, "
-                   "benefits.csv, toeslagen.csv, receipts.csv (any of them)")
-      ->required();
-  std::string month, run_date, out = "out";
-  auto* run = app.add_subcommand("run",
-                                 "run a month: book it and prepare its payment batch "
-                                 "(files are written at export, after approval)");
-  run->add_option("--month", month, "the month, YYYY-MM")->required();
-  run->add_option("--run-date", run_date, "the run date, YYYY-MM-DD (default: today)");
-  run->add_option("--out", out, "folder for checkpoints and statements")->capture_default_str();
-  std::string report_month, credit_csv;
-  auto* report = app.add_subcommand("report", "show the ledger check, runs, files and findings");
-  report->add_option("--month", report_month, "only this month, YYYY-MM");
-  report->add_option("--credit-csv", credit_csv,
-                     "instead: write every client's bridging credit as CSV to FILE ('-': stdout)");
-  ForecastOptions fo;
-  auto* forecast = app.add_subcommand("forecast",
-                                      "project the next months per client: bijstand, "
-                                      "toeslagen, bills, credit, leefgeld");
-  forecast->add_option("--client", fo.client, "one client (default: every client with a plan)");
-  forecast->add_option("--from", fo.from, "first month, YYYY-MM (default: after the latest run)");
-  forecast->add_option("--run-date", fo.run_date, "assumed run date of the first month");
-  forecast->add_option("--months", fo.months, "how many months")->capture_default_str();
-  forecast->add_flag("--json", fo.json, "JSON for case systems and the web app (amounts in cents)");
-  std::string credit_client, credit_month, credit_language;
-  auto* credit = app.add_subcommand("credit",
-                                    "a client's loan ledger, expected toeslagen, "
-                                    "receipts and statement lines");
-  credit->add_option("--client", credit_client, "the client number")->required();
-  credit->add_option("--month", credit_month, "up to this month (default: the latest booked)");
-  credit->add_option("--language", credit_language, "statement language (a file in config/texts)");
-  std::string wo_client, wo_amount, wo_reason, wo_date;
-  auto* write_off = app.add_subcommand("write-off",
-                                       "record a decision to write off bridging "
-                                       "credit (booked by the next run)");
-  write_off->add_option("--client", wo_client, "the client number")->required();
-  write_off->add_option("--amount", wo_amount, "euros, e.g. 150.00")->required();
-  write_off->add_option("--reason", wo_reason, "the decision's reason")->required();
-  write_off->add_option("--decided-on", wo_date, "date of the decision (default: today)");
-  std::string groups_month, groups_area, learning_month;
-  bool groups_json = false;
-  auto* groups = app.add_subcommand("groups",
-                                    "clients grouped by level per area, for training "
-                                    "groups");
-  groups->add_option("--month", groups_month, "YYYY-MM (default: the latest run's month)");
-  groups->add_option("--area", groups_area, "one area of config/competences.toml");
-  groups->add_flag("--json", groups_json, "JSON instead of a table");
-  auto* learning = app.add_subcommand("learning-report",
-                                      "clients per stage, bills handed over "
-                                      "per month, months to self-reliance, "
-                                      "stalled progress");
-  learning->add_option("--month", learning_month, "YYYY-MM (default: the latest run's month)");
-  AssessOptions ao;
-  auto* assess = app.add_subcommand("assess",
-                                    "record a coach's assessment (levels per area and "
-                                    "skill)");
-  assess->add_option("--client", ao.client, "the client number")->required();
-  assess->add_option("--levels", ao.levels, "e.g. overview=2;rent.pays_on_time=1")->required();
-  assess->add_option("--on", ao.on, "date of the assessment (default: today)");
-  assess->add_option("--note", ao.note, "what the coach saw");
-  HandOverOptions ho;
-  auto* handover = app.add_subcommand("handover",
-                                      "move a bill to practising, safety_net, "
-                                      "client_alone or back to paid_for_client");
-  handover->add_option("--client", ho.client, "the client number")->required();
-  handover->add_option("--bill", ho.bill, "the bill id")->required();
-  handover->add_option("--state", ho.state, "the new state")->required();
-  handover->add_option("--from", ho.from, "first month, YYYY-MM")->required();
-  handover->add_option("--reason", ho.reason, "the coach's reason");
-  handover->add_option("--decided-on", ho.decided_on, "date (default: today)");
-  ConfirmOptions co;
-  auto* confirm = app.add_subcommand("confirm",
-                                     "under the safety net: did the client pay the "
-                                     "bill for a month?");
-  confirm->add_option("--client", co.client, "the client number")->required();
-  confirm->add_option("--bill", co.bill, "the bill id")->required();
-  confirm->add_option("--period", co.period, "the month, YYYY-MM")->required();
-  confirm->add_option("--paid", co.paid, "yes or no")->required();
-  confirm->add_option("--on", co.on, "date (default: today)");
-  ReceiptOptions ro;
-  auto* receipt = app.add_subcommand("receipt",
-                                     "record money received by hand (a toeslag, "
-                                     "vakantietoeslag or refund), as in receipts.csv");
-  receipt->add_option("--id", ro.id, "a unique id, e.g. the bank's reference")->required();
-  receipt->add_option("--client", ro.client, "the client number")->required();
-  receipt
-      ->add_option("--kind", ro.kind,
-                   "rent_allowance, care_allowance, child_budget, "
-                   "holiday_allowance, energy_refund, creditor_refund")
-      ->required();
-  receipt->add_option("--received-on", ro.received_on, "YYYY-MM-DD")->required();
-  receipt->add_option("--amount", ro.amount, "euros, e.g. 1200.00")->required();
-  receipt->add_option("--covers-from", ro.covers_from, "first month it pays for (toeslagen)");
-  receipt->add_option("--covers-to", ro.covers_to, "last month it pays for (toeslagen)");
-  receipt->add_option("--landed-on", ro.landed_on, "managed or own")->required();
-  std::string what, value;
-  auto* check = app.add_subcommand("check",
-                                   "check an IBAN, BIC, BSN or payment reference; "
-                                   "exit 0 valid, 1 invalid");
-  check->add_option("what", what, "iban | bic | bsn | reference")
-      ->required()
-      ->check(CLI::IsMember({"iban", "bic", "bsn", "reference"}));
-  check->add_option("value", value, "the value to check")->required();
-
-  ServeOptions so;
-  auto* serve = app.add_subcommand("serve",
-                                   "the coach and finance web app over HTTPS ([web] in "
-                                   "the config; ./ops/web for the demo)");
-  serve->add_option("--address", so.address, "listen address (default: [web] address)");
-  serve->add_option("--port", so.port, "port (default: [web] port; 0: any free port)");
-
-  const auto batch_command = AddBatchCommands(app, g);
-
+  AddGlobalOptions(app, argv[0], &g);
+  CommandTable commands;
+  AddStoreCommands(app, g, &commands);
+  AddCreditCommands(app, g, &commands);
+  AddLearningCommands(app, g, &commands);
+  AddCheckCommand(app, &commands);
+  AddServeCommand(app, g, &commands);
+  AddBatchCommands(app, g, &commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitUsage;
   }
-  if (*init) return InitCommand(g);
-  if (*import) return ImportCommand(g, dir);
-  if (*run) return RunCommand(g, month, run_date, out);
-  if (*report && !credit_csv.empty()) return CreditCsvCommand(g, credit_csv);
-  if (*report) return ReportCommand(g, report_month);
-  if (*forecast) return ForecastCommand(g, fo);
-  if (*credit) return CreditCommand(g, credit_client, credit_month, credit_language);
-  if (*write_off) return WriteOffCommand(g, wo_client, wo_amount, wo_reason, wo_date);
-  if (*receipt) return ReceiptCommand(g, ro);
-  if (*groups) return GroupsCommand(g, groups_month, groups_area, groups_json);
-  if (*assess) return AssessCommand(g, ao);
-  if (*handover) return HandOverCommand(g, ho);
-  if (*confirm) return ConfirmCommand(g, co);
-  if (*learning) return LearningReportCommand(g, learning_month);
-  if (*check) return CheckCommand(what, value);
-  if (*serve) return ServeCommand(g, so);
-  if (const int rc = batch_command(); rc >= 0) return rc;
-  return kExitUsage;
+  return commands.Run();
 }
 
 }  // namespace ontzorg

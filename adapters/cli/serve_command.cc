@@ -1,8 +1,10 @@
 #include "adapters/cli/serve_command.h"
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <ctime>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -55,6 +57,16 @@ int ServeCommand(const Globals& g, const ServeOptions& o) {
   g_server = nullptr;
   std::cout << "stopped\n";
   return kExitOk;
+}
+
+void AddServeCommand(CLI::App& app, const Globals& g, CommandTable* table) {
+  auto so = std::make_shared<ServeOptions>();
+  auto* serve = app.add_subcommand("serve",
+                                   "the coach and finance web app over HTTPS ([web] in "
+                                   "the config; ./ops/web for the demo)");
+  serve->add_option("--address", so->address, "listen address (default: [web] address)");
+  serve->add_option("--port", so->port, "port (default: [web] port; 0: any free port)");
+  table->Add(serve, [&g, so] { return ServeCommand(g, *so); });
 }
 
 }  // namespace ontzorg

@@ -6,6 +6,9 @@
 
 namespace ontzorg {
 
+// Adds serve to `app` and `table`.
+void AddServeCommand(CLI::App& app, const Globals& g, CommandTable* table);
+
 struct ServeOptions {
   std::string address;  // overrides [web] address
   int port = -1;        // overrides [web] port (0: any free port)

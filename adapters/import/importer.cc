@@ -610,158 +610,220 @@ void Reconcile(const std::vector<T>& rows, const std::vector<T>& stored, KeyFn k
 
 }  // namespace
 
-Result<ImportReport, Error> CheckImport(const ParsedImport& parsed, const ImportBatch& existing) {
-  Problems problems;
-  ImportReport report;
-  const ImportBatch& in = parsed.batch;
-  std::set<std::string> clients, creditors;
-  std::map<std::string, std::string> bsn_owner;
-  for (const Client& c : existing.clients) {
-    clients.insert(c.id.value);
-    bsn_owner[c.bsn] = c.id.value;
+namespace {
+
+// The checks of the rows of one import together with the stored rows they refer to or repeat.
+// Each step records its problems; the import is refused when any step found one.
+class ImportCheck {
+ public:
+  ImportCheck(const ParsedImport& parsed, const ImportBatch& existing)
+      : parsed_(parsed), in_(parsed.batch), existing_(existing) {}
+
+  // Every client and creditor id known to this import, and no BSN on two clients.
+  void KnownClientsAndCreditors() {
+    std::map<std::string, std::string> bsn_owner;
+    for (const Client& c : existing_.clients) {
+      clients_.insert(c.id.value);
+      bsn_owner[c.bsn] = c.id.value;
+    }
+    for (const Client& c : in_.clients) {
+      clients_.insert(c.id.value);
+      const auto [it, fresh] = bsn_owner.emplace(c.bsn, c.id.value);
+      if (!fresh && it->second != c.id.value) {
+        problems_.Add(Where("client:" + c.id.value), "bsn",
+                      "this BSN already belongs to client " + it->second);
+      }
+    }
+    for (const Creditor& c : existing_.creditors) creditors_.insert(c.id.value);
+    for (const Creditor& c : in_.creditors) creditors_.insert(c.id.value);
   }
-  for (const Client& c : in.clients) {
-    clients.insert(c.id.value);
-    const auto [it, fresh] = bsn_owner.emplace(c.bsn, c.id.value);
-    if (!fresh && it->second != c.id.value) {
-      problems.Add(parsed.where.at("client:" + c.id.value), "bsn",
-                   "this BSN already belongs to client " + it->second);
+
+  // Plans and bills name a known client; bills a known creditor.
+  void PlansAndBillsReferToKnownRows() {
+    for (const ReliefPlan& p : in_.plans) NeedClient("plan:" + p.client.value, p.client);
+    for (const Bill& b : in_.bills) {
+      NeedClient("bill:" + b.id.value, b.client);
+      if (!creditors_.count(b.creditor.value)) {
+        problems_.Add(
+            Where("bill:" + b.id.value), "creditor_id",
+            "creditor '" + b.creditor.value + "' is not in creditors.csv nor in the store");
+      }
     }
   }
-  for (const Creditor& c : existing.creditors) creditors.insert(c.id.value);
-  for (const Creditor& c : in.creditors) creditors.insert(c.id.value);
-  const auto need_client = [&](const std::string& key, const ClientId& id) {
-    if (!clients.count(id.value)) {
-      problems.Add(parsed.where.at(key), "client_id",
-                   "client '" + id.value + "' is not in clients.csv nor in the store");
+
+  // Bijstand amounts: new, an identical repeat (skipped), or a conflict with the stored amount.
+  void Benefits() {
+    std::map<std::string, Money> stored;
+    for (const auto& b : existing_.benefits) {
+      stored[b.client.value + "|" + b.month.ToString()] = b.amount;
     }
-  };
-  for (const ReliefPlan& p : in.plans) need_client("plan:" + p.client.value, p.client);
-  for (const Bill& b : in.bills) {
-    need_client("bill:" + b.id.value, b.client);
-    if (!creditors.count(b.creditor.value)) {
-      problems.Add(parsed.where.at("bill:" + b.id.value), "creditor_id",
-                   "creditor '" + b.creditor.value + "' is not in creditors.csv nor in the store");
-    }
-  }
-  std::map<std::string, int64_t> stored_benefits;
-  for (const auto& b : existing.benefits) {
-    stored_benefits[b.client.value + "|" + b.month.ToString()] = b.amount.cents();
-  }
-  for (const auto& b : in.benefits) {
-    const std::string key = b.client.value + "|" + b.month.ToString();
-    need_client("benefit:" + key, b.client);
-    const auto it = stored_benefits.find(key);
-    if (it == stored_benefits.end()) {
-      report.added.benefits.push_back(b);
-    } else if (it->second == b.amount.cents()) {
-      ++report.skipped_identical;
-    } else {
-      problems.Add(parsed.where.at("benefit:" + key), "amount",
-                   "a different amount (" + Money::FromCents(it->second).ToDecimalString() +
-                       ") is already stored for this client and month; corrections are not "
-                       "supported by import");
+    for (const auto& b : in_.benefits) {
+      const std::string key = b.client.value + "|" + b.month.ToString();
+      NeedClient("benefit:" + key, b.client);
+      const auto it = stored.find(key);
+      if (it == stored.end()) {
+        report_.added.benefits.push_back(b);
+      } else if (it->second == b.amount) {
+        ++report_.skipped_identical;
+      } else {
+        problems_.Add(Where("benefit:" + key), "amount",
+                      "a different amount (" + it->second.ToDecimalString() +
+                          ") is already stored for this client and month; corrections are not "
+                          "supported by import");
+      }
     }
   }
-  for (const ToeslagExpectation& e : in.toeslagen) {
-    need_client("toeslag:" + e.client.value + "|" + ToString(e.kind), e.client);
+
+  // Toeslag expectations and receipts name a known client and do not change stored rows.
+  void ToeslagenAndReceipts() {
+    for (const ToeslagExpectation& e : in_.toeslagen) {
+      NeedClient("toeslag:" + e.client.value + "|" + ToString(e.kind), e.client);
+    }
+    for (const Receipt& r : in_.receipts) NeedClient("receipt:" + r.id, r.client);
+    Repeats(
+        in_.toeslagen, existing_.toeslagen,
+        [](const ToeslagExpectation& e) { return e.client.value + "|" + ToString(e.kind); },
+        "toeslag:", &report_.added.toeslagen);
+    Repeats(
+        in_.receipts, existing_.receipts, [](const Receipt& r) { return r.id; },
+        "receipt:", &report_.added.receipts);
   }
-  for (const Receipt& r : in.receipts) need_client("receipt:" + r.id, r.client);
-  int* skipped = &report.skipped_identical;
-  Reconcile(
-      in.toeslagen, existing.toeslagen,
-      [](const ToeslagExpectation& e) { return e.client.value + "|" + ToString(e.kind); },
-      "toeslag:", parsed, &problems, &report.added.toeslagen, skipped);
-  Reconcile(
-      in.receipts, existing.receipts, [](const Receipt& r) { return r.id; }, "receipt:", parsed,
-      &problems, &report.added.receipts, skipped);
+
   // Learning records: the client must exist; a hand-over must name one of the client's bills and
   // be allowed by the plan (a statutory plan pays every bill until month six has ended).
-  for (const Assessment& a : in.assessments) need_client("assessment:" + a.id, a.client);
-  std::map<std::string, const Bill*> bills;
-  for (const Bill& b : existing.bills) bills[b.id.value] = &b;
-  for (const Bill& b : in.bills) bills[b.id.value] = &b;
-  std::map<std::string, const ReliefPlan*> plans;
-  for (const ReliefPlan& p : existing.plans) plans[p.client.value] = &p;
-  for (const ReliefPlan& p : in.plans) plans[p.client.value] = &p;
-  const auto need_bill = [&](const std::string& key, const ClientId& client,
-                             const BillId& bill) -> const Bill* {
-    const auto it = bills.find(bill.value);
-    if (it == bills.end() || it->second->client != client) {
-      problems.Add(parsed.where.at(key), "bill_id",
-                   "bill '" + bill.value + "' of client '" + client.value +
-                       "' is not in bills.csv nor in the store");
+  void LearningRecords() {
+    for (const Assessment& a : in_.assessments) NeedClient("assessment:" + a.id, a.client);
+    for (const Bill& b : existing_.bills) bills_[b.id.value] = &b;
+    for (const Bill& b : in_.bills) bills_[b.id.value] = &b;
+    std::map<std::string, const ReliefPlan*> plans;
+    for (const ReliefPlan& p : existing_.plans) plans[p.client.value] = &p;
+    for (const ReliefPlan& p : in_.plans) plans[p.client.value] = &p;
+    for (const HandOverDecision& d : in_.hand_overs) {
+      const std::string key = "handover:" + d.id;
+      const Bill* bill = NeedBill(key, d.client, d.bill);
+      const auto plan = plans.find(d.client.value);
+      if (bill == nullptr) continue;
+      if (plan == plans.end()) {
+        problems_.Add(
+            Where(key), "client_id",
+            "client '" + d.client.value + "' has no relief plan in plans.csv nor in the store");
+        continue;
+      }
+      if (auto allowed = CheckHandOver(*plan->second, *bill, d.state, d.from, d.reason); !allowed) {
+        problems_.Add(Where(key),
+                      allowed.error() == HandOverError::kWithoutReason ? "reason" : "from",
+                      Describe(allowed.error()));
+      }
+    }
+    for (const PaymentConfirmation& c : in_.confirmations) {
+      NeedBill("confirmation:" + c.bill.value + "|" + c.period.ToString(), c.client, c.bill);
+    }
+  }
+
+  // Direct-debit records name a known bill; identical records are history already kept.
+  void DirectDebits() {
+    const auto print = [](const DirectDebitRecord& d) {
+      return d.bill.value + "|" + ToString(d.status) + "|" + d.on.ToString() + "|" +
+             d.confirmed_by + "|" + d.note;
+    };
+    std::set<std::string> stored;
+    for (const DirectDebitRecord& d : existing_.direct_debits) stored.insert(print(d));
+    for (size_t i = 0; i < in_.direct_debits.size(); ++i) {
+      DirectDebitRecord d = in_.direct_debits[i];
+      const auto it = bills_.find(d.bill.value);
+      if (it == bills_.end()) {
+        problems_.Add(Where("direct_debit:" + std::to_string(i)), "bill_id",
+                      "bill '" + d.bill.value + "' is not in bills.csv nor in the store");
+        continue;
+      }
+      d.client = it->second->client;
+      if (stored.insert(print(d)).second) {
+        report_.added.direct_debits.push_back(d);
+      } else {
+        ++report_.skipped_identical;
+      }
+    }
+  }
+
+  // The keyed tables: new rows are added, identical repeats skipped, changed ones refused.
+  void RepeatsOfStoredRows() {
+    Repeats(
+        in_.assessments, existing_.assessments, [](const Assessment& a) { return a.id; },
+        "assessment:", &report_.added.assessments);
+    Repeats(
+        in_.hand_overs, existing_.hand_overs, [](const HandOverDecision& d) { return d.id; },
+        "handover:", &report_.added.hand_overs);
+    Repeats(
+        in_.confirmations, existing_.confirmations,
+        [](const PaymentConfirmation& c) { return c.bill.value + "|" + c.period.ToString(); },
+        "confirmation:", &report_.added.confirmations);
+    Repeats(
+        in_.creditors, existing_.creditors, [](const Creditor& c) { return c.id.value; },
+        "creditor:", &report_.added.creditors);
+    Repeats(
+        in_.clients, existing_.clients, [](const Client& c) { return c.id.value; },
+        "client:", &report_.added.clients);
+    Repeats(
+        in_.plans, existing_.plans, [](const ReliefPlan& p) { return p.client.value; },
+        "plan:", &report_.added.plans);
+    Repeats(
+        in_.bills, existing_.bills, [](const Bill& b) { return b.id.value; },
+        "bill:", &report_.added.bills);
+  }
+
+  Result<ImportReport, Error> Outcome() const {
+    if (!problems_.empty()) return problems_.Refusal();
+    return report_;
+  }
+
+ private:
+  const std::string& Where(const std::string& key) const { return parsed_.where.at(key); }
+
+  void NeedClient(const std::string& key, const ClientId& id) {
+    if (!clients_.count(id.value)) {
+      problems_.Add(Where(key), "client_id",
+                    "client '" + id.value + "' is not in clients.csv nor in the store");
+    }
+  }
+
+  const Bill* NeedBill(const std::string& key, const ClientId& client, const BillId& bill) {
+    const auto it = bills_.find(bill.value);
+    if (it == bills_.end() || it->second->client != client) {
+      problems_.Add(Where(key), "bill_id",
+                    "bill '" + bill.value + "' of client '" + client.value +
+                        "' is not in bills.csv nor in the store");
       return nullptr;
     }
     return it->second;
-  };
-  for (const HandOverDecision& d : in.hand_overs) {
-    const std::string key = "handover:" + d.id;
-    const Bill* bill = need_bill(key, d.client, d.bill);
-    const auto plan = plans.find(d.client.value);
-    if (bill == nullptr) continue;
-    if (plan == plans.end()) {
-      problems.Add(
-          parsed.where.at(key), "client_id",
-          "client '" + d.client.value + "' has no relief plan in plans.csv nor in the store");
-      continue;
-    }
-    if (auto allowed = CheckHandOver(*plan->second, *bill, d.state, d.from, d.reason); !allowed) {
-      problems.Add(parsed.where.at(key),
-                   allowed.error() == HandOverError::kWithoutReason ? "reason" : "from",
-                   Describe(allowed.error()));
-    }
   }
-  for (const PaymentConfirmation& c : in.confirmations) {
-    need_bill("confirmation:" + c.bill.value + "|" + c.period.ToString(), c.client, c.bill);
+
+  template <typename T, typename KeyFn>
+  void Repeats(const std::vector<T>& rows, const std::vector<T>& stored, KeyFn key,
+               const std::string& prefix, std::vector<T>* added) {
+    Reconcile(rows, stored, key, prefix, parsed_, &problems_, added, &report_.skipped_identical);
   }
-  std::set<std::string> stored_direct_debits;
-  for (const DirectDebitRecord& d : existing.direct_debits) {
-    stored_direct_debits.insert(d.bill.value + "|" + ToString(d.status) + "|" + d.on.ToString() +
-                                "|" + d.confirmed_by + "|" + d.note);
-  }
-  for (size_t i = 0; i < in.direct_debits.size(); ++i) {
-    DirectDebitRecord d = in.direct_debits[i];
-    const auto it = bills.find(d.bill.value);
-    if (it == bills.end()) {
-      problems.Add(parsed.where.at("direct_debit:" + std::to_string(i)), "bill_id",
-                   "bill '" + d.bill.value + "' is not in bills.csv nor in the store");
-      continue;
-    }
-    d.client = it->second->client;
-    if (stored_direct_debits
-            .insert(d.bill.value + "|" + ToString(d.status) + "|" + d.on.ToString() + "|" +
-                    d.confirmed_by + "|" + d.note)
-            .second) {
-      report.added.direct_debits.push_back(d);
-    } else {
-      ++report.skipped_identical;
-    }
-  }
-  Reconcile(
-      in.assessments, existing.assessments, [](const Assessment& a) { return a.id; },
-      "assessment:", parsed, &problems, &report.added.assessments, skipped);
-  Reconcile(
-      in.hand_overs, existing.hand_overs, [](const HandOverDecision& d) { return d.id; },
-      "handover:", parsed, &problems, &report.added.hand_overs, skipped);
-  Reconcile(
-      in.confirmations, existing.confirmations,
-      [](const PaymentConfirmation& c) { return c.bill.value + "|" + c.period.ToString(); },
-      "confirmation:", parsed, &problems, &report.added.confirmations, skipped);
-  Reconcile(
-      in.creditors, existing.creditors, [](const Creditor& c) { return c.id.value; },
-      "creditor:", parsed, &problems, &report.added.creditors, skipped);
-  Reconcile(
-      in.clients, existing.clients, [](const Client& c) { return c.id.value; }, "client:", parsed,
-      &problems, &report.added.clients, skipped);
-  Reconcile(
-      in.plans, existing.plans, [](const ReliefPlan& p) { return p.client.value; }, "plan:", parsed,
-      &problems, &report.added.plans, skipped);
-  Reconcile(
-      in.bills, existing.bills, [](const Bill& b) { return b.id.value; }, "bill:", parsed,
-      &problems, &report.added.bills, skipped);
-  if (!problems.empty()) return problems.Refusal();
-  return report;
+
+  const ParsedImport& parsed_;
+  const ImportBatch& in_;
+  const ImportBatch& existing_;
+  Problems problems_;
+  ImportReport report_;
+  std::set<std::string> clients_, creditors_;
+  std::map<std::string, const Bill*> bills_;
+};
+
+}  // namespace
+
+Result<ImportReport, Error> CheckImport(const ParsedImport& parsed, const ImportBatch& existing) {
+  ImportCheck check(parsed, existing);
+  check.KnownClientsAndCreditors();
+  check.PlansAndBillsReferToKnownRows();
+  check.Benefits();
+  check.ToeslagenAndReceipts();
+  check.LearningRecords();
+  check.DirectDebits();
+  check.RepeatsOfStoredRows();
+  return check.Outcome();
 }
 
 Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store,

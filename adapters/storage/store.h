@@ -343,7 +343,8 @@ class Store {
   Result<std::set<std::string>, Error> ClientIds();
   Result<std::optional<Client>, Error> FindClient(const ClientId& client);
   // Corrects a creditor's or client's IBAN (and BIC) in the reference data, with an audit row.
-  Status<Error> CorrectAccount(bool creditor, const std::string& id, const Iban& iban,
+  enum class AccountHolder { kCreditor, kClient };
+  Status<Error> CorrectAccount(AccountHolder holder, const std::string& id, const Iban& iban,
                                const std::optional<std::string>& bic, const AuditRecord& audit);
   Result<Applied, Error> Apply(const Changes& changes);
 

@@ -687,13 +687,13 @@ Result<std::optional<Client>, Error> Store::FindClient(const ClientId& client) {
   }
 }
 
-Status<Error> Store::CorrectAccount(bool creditor, const std::string& id, const Iban& iban,
+Status<Error> Store::CorrectAccount(AccountHolder holder, const std::string& id, const Iban& iban,
                                     const std::optional<std::string>& bic,
                                     const AuditRecord& audit) {
   try {
     soci::transaction tx(*sql_);
     const std::string compact = iban.compact();
-    if (creditor) {
+    if (holder == AccountHolder::kCreditor) {
       soci::indicator ind = bic ? soci::i_ok : soci::i_null;
       const std::string b = bic.value_or("");
       *sql_ << "UPDATE creditors SET iban = :i, bic = :b WHERE id = :c", soci::use(compact),
