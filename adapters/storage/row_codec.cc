@@ -49,9 +49,15 @@ std::optional<YearMonth> GetOptMonth(const soci::row& r, size_t i) {
   return GetMonth(r, i);
 }
 
+Money GetMoney(const soci::row& r, size_t i) { return Money::FromCents(GetInt(r, i)); }
+
 namespace {
-template <typename T>
-T Stored(std::optional<T> value, const char* what) {
+
+using Type = BulkInsert::Type;
+
+// A stored value the program wrote itself: unreadable means the store was changed outside it.
+template <typename V>
+V Stored(std::optional<V> value, const char* what) {
   if (!value) throw std::runtime_error(std::string("stored ") + what + " is corrupt");
   return *value;
 }
@@ -61,177 +67,375 @@ Iban StoredIban(const std::string& text) {
   if (!iban) throw std::runtime_error("stored IBAN is corrupt");
   return *iban;
 }
+
+std::optional<std::string> OptText(const std::optional<Date>& d) {
+  return d ? std::optional<std::string>(d->ToString()) : std::nullopt;
+}
+std::optional<std::string> OptText(const std::optional<YearMonth>& m) {
+  return m ? std::optional<std::string>(m->ToString()) : std::nullopt;
+}
+
+// Column makers for the common field types: `M` is the member the column holds.
+template <typename T, std::string T::*M>
+Column<T> TextColumn(const char* name) {
+  return {name, Type::kText, [](const soci::row& r, size_t i, T& o) { o.*M = GetText(r, i); },
+          [](const T& v, BulkInsert& b) { b.Text(v.*M); }};
+}
+template <typename T, std::optional<std::string> T::*M>
+Column<T> OptTextColumn(const char* name) {
+  return {name, Type::kText, [](const soci::row& r, size_t i, T& o) { o.*M = GetOptText(r, i); },
+          [](const T& v, BulkInsert& b) { b.OptText(v.*M); }};
+}
+template <typename T, typename Tag, Id<Tag> T::*M>
+Column<T> IdColumn(const char* name) {
+  return {name, Type::kText,
+          [](const soci::row& r, size_t i, T& o) { o.*M = Id<Tag>{GetText(r, i)}; },
+          [](const T& v, BulkInsert& b) { b.Text((v.*M).value); }};
+}
+template <typename T, Money T::*M>
+Column<T> MoneyColumn(const char* name) {
+  return {name, Type::kInt, [](const soci::row& r, size_t i, T& o) { o.*M = GetMoney(r, i); },
+          [](const T& v, BulkInsert& b) { b.Int((v.*M).cents()); }};
+}
+template <typename T, int T::*M>
+Column<T> IntColumn(const char* name) {
+  return {name, Type::kInt,
+          [](const soci::row& r, size_t i, T& o) { o.*M = static_cast<int>(GetInt(r, i)); },
+          [](const T& v, BulkInsert& b) { b.Int(v.*M); }};
+}
+template <typename T, bool T::*M>
+Column<T> BoolColumn(const char* name) {
+  return {name, Type::kInt, [](const soci::row& r, size_t i, T& o) { o.*M = GetInt(r, i) != 0; },
+          [](const T& v, BulkInsert& b) { b.Int(v.*M ? 1 : 0); }};
+}
+template <typename T, Date T::*M>
+Column<T> DateColumn(const char* name) {
+  return {name, Type::kText, [](const soci::row& r, size_t i, T& o) { o.*M = GetDate(r, i); },
+          [](const T& v, BulkInsert& b) { b.Text((v.*M).ToString()); }};
+}
+template <typename T, std::optional<Date> T::*M>
+Column<T> OptDateColumn(const char* name) {
+  return {name, Type::kText, [](const soci::row& r, size_t i, T& o) { o.*M = GetOptDate(r, i); },
+          [](const T& v, BulkInsert& b) { b.OptText(OptText(v.*M)); }};
+}
+template <typename T, YearMonth T::*M>
+Column<T> MonthColumn(const char* name) {
+  return {name, Type::kText, [](const soci::row& r, size_t i, T& o) { o.*M = GetMonth(r, i); },
+          [](const T& v, BulkInsert& b) { b.Text((v.*M).ToString()); }};
+}
+template <typename T, std::optional<YearMonth> T::*M>
+Column<T> OptMonthColumn(const char* name) {
+  return {name, Type::kText, [](const soci::row& r, size_t i, T& o) { o.*M = GetOptMonth(r, i); },
+          [](const T& v, BulkInsert& b) { b.OptText(OptText(v.*M)); }};
+}
+template <typename T, Iban T::*M>
+Column<T> IbanColumn(const char* name) {
+  return {name, Type::kText,
+          [](const soci::row& r, size_t i, T& o) { o.*M = StoredIban(GetText(r, i)); },
+          [](const T& v, BulkInsert& b) { b.Text((v.*M).compact()); }};
+}
+// An enum stored by its name (ToString / Parse...).
+template <typename T, typename E, E T::*M, std::optional<E> (*Parse)(std::string_view),
+          const char* (*Name)(E)>
+Column<T> EnumColumn(const char* name) {
+  return {name, Type::kText,
+          [](const soci::row& r, size_t i, T& o) { o.*M = Stored(Parse(GetText(r, i)), "code"); },
+          [](const T& v, BulkInsert& b) { b.Text(Name(v.*M)); }};
+}
 }  // namespace
 
-Creditor DecodeCreditor(const soci::row& r, size_t f) {
-  Creditor c;
-  c.id = {GetText(r, f)};
-  c.name = GetText(r, f + 1);
-  c.iban = StoredIban(GetText(r, f + 2));
-  c.bic = GetOptText(r, f + 3);
-  c.address = {GetText(r, f + 4), GetText(r, f + 5), GetText(r, f + 6), GetText(r, f + 7),
-               GetText(r, f + 8)};
-  return c;
+const Columns<Creditor>& CreditorColumns() {
+  using C = Creditor;
+  static const Columns<C> columns = {
+      IdColumn<C, CreditorTag, &C::id>("id"),
+      TextColumn<C, &C::name>("name"),
+      IbanColumn<C, &C::iban>("iban"),
+      OptTextColumn<C, &C::bic>("bic"),
+      {"street", Type::kText,
+       [](const soci::row& r, size_t i, C& o) { o.address.street = GetText(r, i); },
+       [](const C& v, BulkInsert& b) { b.Text(v.address.street); }},
+      {"building", Type::kText,
+       [](const soci::row& r, size_t i, C& o) { o.address.building = GetText(r, i); },
+       [](const C& v, BulkInsert& b) { b.Text(v.address.building); }},
+      {"postcode", Type::kText,
+       [](const soci::row& r, size_t i, C& o) { o.address.postcode = GetText(r, i); },
+       [](const C& v, BulkInsert& b) { b.Text(v.address.postcode); }},
+      {"town", Type::kText,
+       [](const soci::row& r, size_t i, C& o) { o.address.town = GetText(r, i); },
+       [](const C& v, BulkInsert& b) { b.Text(v.address.town); }},
+      {"country", Type::kText,
+       [](const soci::row& r, size_t i, C& o) { o.address.country = GetText(r, i); },
+       [](const C& v, BulkInsert& b) { b.Text(v.address.country); }},
+  };
+  return columns;
 }
 
-Client DecodeClient(const soci::row& r, size_t f) {
-  Client c;
-  c.id = {GetText(r, f)};
-  c.bsn = GetText(r, f + 1);
-  c.name = GetText(r, f + 2);
-  c.household = ParseHousehold(GetText(r, f + 3)).value_or(Household::kSingle);
-  c.own_iban = StoredIban(GetText(r, f + 4));
-  c.adults = static_cast<int>(GetInt(r, f + 5));
-  c.children = static_cast<int>(GetInt(r, f + 6));
-  c.language = GetText(r, f + 7);
-  return c;
+const Columns<Client>& ClientColumns() {
+  using C = Client;
+  static const Columns<C> columns = {
+      IdColumn<C, ClientTag, &C::id>("id"),
+      TextColumn<C, &C::bsn>("bsn"),
+      TextColumn<C, &C::name>("name"),
+      EnumColumn<C, Household, &C::household, ParseHousehold, ToString>("household"),
+      IbanColumn<C, &C::own_iban>("iban"),
+      IntColumn<C, &C::adults>("adults"),
+      IntColumn<C, &C::children>("children"),
+      TextColumn<C, &C::language>("language"),
+  };
+  return columns;
 }
 
-ReliefPlan DecodePlan(const soci::row& r, size_t f) {
-  ReliefPlan p;
-  p.client = {GetText(r, f)};
-  p.kind = ParsePlanKind(GetText(r, f + 1)).value_or(PlanKind::kStatutory);
-  p.benefit_start = GetDate(r, f + 2);
-  p.benefit_end = GetOptDate(r, f + 3);
-  p.extension_end = GetOptDate(r, f + 4);
-  p.extension_reason = GetText(r, f + 5);
-  p.bills = DecodeBillKinds(GetText(r, f + 6));
-  p.period_start = GetOptDate(r, f + 7);
-  p.period_end = GetOptDate(r, f + 8);
-  p.reason = GetText(r, f + 9);
-  return p;
+const Columns<ReliefPlan>& PlanColumns() {
+  using P = ReliefPlan;
+  static const Columns<P> columns = {
+      IdColumn<P, ClientTag, &P::client>("client_id"),
+      EnumColumn<P, PlanKind, &P::kind, ParsePlanKind, ToString>("kind"),
+      DateColumn<P, &P::benefit_start>("benefit_start"),
+      OptDateColumn<P, &P::benefit_end>("benefit_end"),
+      OptDateColumn<P, &P::extension_end>("extension_end"),
+      TextColumn<P, &P::extension_reason>("extension_reason"),
+      {"bills", Type::kText,
+       [](const soci::row& r, size_t i, P& o) { o.bills = DecodeBillKinds(GetText(r, i)); },
+       [](const P& v, BulkInsert& b) { b.Text(EncodeBillKinds(v.bills)); }},
+      OptDateColumn<P, &P::period_start>("period_start"),
+      OptDateColumn<P, &P::period_end>("period_end"),
+      TextColumn<P, &P::reason>("reason"),
+  };
+  return columns;
 }
 
-Bill DecodeBill(const soci::row& r, size_t f) {
-  Bill b;
-  b.id = {GetText(r, f)};
-  b.client = {GetText(r, f + 1)};
-  b.kind = ParseBillKind(GetText(r, f + 2)).value_or(BillKind::kRent);
-  b.creditor = {GetText(r, f + 3)};
-  b.amount = Money::FromCents(GetInt(r, f + 4));
-  b.schedule = ParseSchedule(GetText(r, f + 5)).value_or(Schedule::kMonthly);
-  b.due_day = static_cast<int>(GetInt(r, f + 6));
-  b.reference = {ParseReferenceKind(GetText(r, f + 7)).value_or(ReferenceKind::kFreeText),
-                 GetText(r, f + 8)};
-  b.start = GetDate(r, f + 9);
-  b.end = GetOptDate(r, f + 10);
-  return b;
+const Columns<Bill>& BillColumns() {
+  using B = Bill;
+  static const Columns<B> columns = {
+      IdColumn<B, BillTag, &B::id>("id"),
+      IdColumn<B, ClientTag, &B::client>("client_id"),
+      EnumColumn<B, BillKind, &B::kind, ParseBillKind, ToString>("kind"),
+      IdColumn<B, CreditorTag, &B::creditor>("creditor_id"),
+      MoneyColumn<B, &B::amount>("amount_cents"),
+      EnumColumn<B, Schedule, &B::schedule, ParseSchedule, ToString>("schedule"),
+      IntColumn<B, &B::due_day>("due_day"),
+      {"reference_kind", Type::kText,
+       [](const soci::row& r, size_t i, B& o) {
+         o.reference.kind = Stored(ParseReferenceKind(GetText(r, i)), "reference kind");
+       },
+       [](const B& v, BulkInsert& b) { b.Text(ToString(v.reference.kind)); }},
+      {"reference", Type::kText,
+       [](const soci::row& r, size_t i, B& o) { o.reference.value = GetText(r, i); },
+       [](const B& v, BulkInsert& b) { b.Text(v.reference.value); }},
+      DateColumn<B, &B::start>("start_date"),
+      OptDateColumn<B, &B::end>("end_date"),
+  };
+  return columns;
 }
 
-Payment DecodePayment(const soci::row& r, size_t f) {
-  Payment p;
-  p.key = GetText(r, f);
-  p.end_to_end_id = GetText(r, f + 1);
-  p.client = {GetText(r, f + 2)};
-  p.purpose = GetText(r, f + 3) == "bill" ? PaymentPurpose::kBill : PaymentPurpose::kAllowance;
-  if (auto bill = GetOptText(r, f + 4)) p.bill = BillId{*bill};
-  if (auto kind = GetOptText(r, f + 5)) p.bill_kind = ParseBillKind(*kind);
-  p.period = YearMonth::Parse(GetText(r, f + 6)).value();
-  p.amount = Money::FromCents(GetInt(r, f + 7));
-  p.due = GetDate(r, f + 8);
-  p.execution = GetDate(r, f + 9);
-  p.late = GetInt(r, f + 10) != 0;
-  p.payee.name = GetText(r, f + 11);
-  p.payee.iban = StoredIban(GetText(r, f + 12));
-  p.payee.bic = GetOptText(r, f + 13);
-  if (auto town = GetOptText(r, f + 17)) {
-    p.payee.address = Address{GetText(r, f + 14), GetText(r, f + 15), GetText(r, f + 16), *town,
-                              GetText(r, f + 18)};
-  }
-  p.remittance = {ParseReferenceKind(GetText(r, f + 19)).value_or(ReferenceKind::kFreeText),
-                  GetText(r, f + 20)};
-  p.replaces = GetOptText(r, f + 21);
-  p.double_debit_risk = GetInt(r, f + 22) != 0;
-  return p;
+namespace {
+// A part of a payee's address: NULL (every part) when the payee has no address.
+template <std::string Address::*F>
+Column<Payment> PayeeAddressColumn(const char* name) {
+  return {name, Type::kText,
+          [](const soci::row& r, size_t i, Payment& o) {
+            if (auto text = GetOptText(r, i)) {
+              if (!o.payee.address) o.payee.address = Address{};
+              (*o.payee.address).*F = *text;
+            }
+          },
+          [](const Payment& v, BulkInsert& b) {
+            b.OptText(v.payee.address ? std::optional<std::string>((*v.payee.address).*F)
+                                      : std::nullopt);
+          }};
+}
+}  // namespace
+
+const Columns<Payment>& PaymentColumns() {
+  using P = Payment;
+  static const Columns<P> columns = {
+      TextColumn<P, &P::key>("key"),
+      TextColumn<P, &P::end_to_end_id>("end_to_end_id"),
+      IdColumn<P, ClientTag, &P::client>("client_id"),
+      {"purpose", Type::kText,
+       [](const soci::row& r, size_t i, P& o) {
+         o.purpose = GetText(r, i) == "bill" ? PaymentPurpose::kBill : PaymentPurpose::kAllowance;
+       },
+       [](const P& v, BulkInsert& b) { b.Text(ToString(v.purpose)); }},
+      {"bill_id", Type::kText,
+       [](const soci::row& r, size_t i, P& o) {
+         if (auto bill = GetOptText(r, i)) o.bill = BillId{*bill};
+       },
+       [](const P& v, BulkInsert& b) {
+         b.OptText(v.bill ? std::optional<std::string>(v.bill->value) : std::nullopt);
+       }},
+      {"bill_kind", Type::kText,
+       [](const soci::row& r, size_t i, P& o) {
+         if (auto kind = GetOptText(r, i)) o.bill_kind = Stored(ParseBillKind(*kind), "bill kind");
+       },
+       [](const P& v, BulkInsert& b) {
+         b.OptText(v.bill_kind ? std::optional<std::string>(ToString(*v.bill_kind)) : std::nullopt);
+       }},
+      MonthColumn<P, &P::period>("month"),
+      MoneyColumn<P, &P::amount>("amount_cents"),
+      DateColumn<P, &P::due>("due_date"),
+      DateColumn<P, &P::execution>("execution_date"),
+      BoolColumn<P, &P::late>("late"),
+      {"payee_name", Type::kText,
+       [](const soci::row& r, size_t i, P& o) { o.payee.name = GetText(r, i); },
+       [](const P& v, BulkInsert& b) { b.Text(v.payee.name); }},
+      {"payee_iban", Type::kText,
+       [](const soci::row& r, size_t i, P& o) { o.payee.iban = StoredIban(GetText(r, i)); },
+       [](const P& v, BulkInsert& b) { b.Text(v.payee.iban.compact()); }},
+      {"payee_bic", Type::kText,
+       [](const soci::row& r, size_t i, P& o) { o.payee.bic = GetOptText(r, i); },
+       [](const P& v, BulkInsert& b) { b.OptText(v.payee.bic); }},
+      PayeeAddressColumn<&Address::street>("payee_street"),
+      PayeeAddressColumn<&Address::building>("payee_building"),
+      PayeeAddressColumn<&Address::postcode>("payee_postcode"),
+      PayeeAddressColumn<&Address::town>("payee_town"),
+      PayeeAddressColumn<&Address::country>("payee_country"),
+      {"remittance_kind", Type::kText,
+       [](const soci::row& r, size_t i, P& o) {
+         o.remittance.kind = Stored(ParseReferenceKind(GetText(r, i)), "remittance kind");
+       },
+       [](const P& v, BulkInsert& b) { b.Text(ToString(v.remittance.kind)); }},
+      {"remittance", Type::kText,
+       [](const soci::row& r, size_t i, P& o) { o.remittance.value = GetText(r, i); },
+       [](const P& v, BulkInsert& b) { b.Text(v.remittance.value); }},
+      OptTextColumn<P, &P::replaces>("replaces"),
+      BoolColumn<P, &P::double_debit_risk>("double_debit_risk"),
+  };
+  return columns;
 }
 
-}  // namespace ontzorg
-
-namespace ontzorg {
-
-ToeslagExpectation DecodeToeslag(const soci::row& r, size_t f) {
-  ToeslagExpectation e;
-  e.client = {GetText(r, f)};
-  e.kind = Stored(ParseIncomeKind(GetText(r, f + 1)), "toeslag kind");
-  e.applied_on = GetDate(r, f + 2);
-  e.right_from = GetMonth(r, f + 3);
-  e.monthly = Money::FromCents(GetInt(r, f + 4));
-  e.first_payment = GetOptDate(r, f + 5);
-  e.paid_to = Stored(ParseDestination(GetText(r, f + 6)), "toeslag destination");
-  return e;
+const Columns<Entry>& EntryColumns() {
+  using E = Entry;
+  static const Columns<E> columns = {
+      TextColumn<E, &E::key>("key"),
+      IdColumn<E, ClientTag, &E::client>("client_id"),
+      MonthColumn<E, &E::month>("month"),
+      EnumColumn<E, EntryKind, &E::kind, ParseEntryKind, ToString>("kind"),
+      DateColumn<E, &E::booked_on>("booked_on"),
+      IdColumn<E, AccountTag, &E::debit_account>("debit_account"),
+      IdColumn<E, AccountTag, &E::credit_account>("credit_account"),
+      MoneyColumn<E, &E::amount>("amount_cents"),
+  };
+  return columns;
 }
 
-Receipt DecodeReceipt(const soci::row& r, size_t f) {
-  Receipt x;
-  x.id = GetText(r, f);
-  x.client = {GetText(r, f + 1)};
-  x.kind = Stored(ParseIncomeKind(GetText(r, f + 2)), "receipt kind");
-  x.received_on = GetDate(r, f + 3);
-  x.amount = Money::FromCents(GetInt(r, f + 4));
-  x.covers_from = GetOptMonth(r, f + 5);
-  x.covers_to = GetOptMonth(r, f + 6);
-  x.landed_on = Stored(ParseDestination(GetText(r, f + 7)), "receipt destination");
-  return x;
+const Columns<ToeslagExpectation>& ToeslagColumns() {
+  using T = ToeslagExpectation;
+  static const Columns<T> columns = {
+      IdColumn<T, ClientTag, &T::client>("client_id"),
+      EnumColumn<T, IncomeKind, &T::kind, ParseIncomeKind, ToString>("kind"),
+      DateColumn<T, &T::applied_on>("applied_on"),
+      MonthColumn<T, &T::right_from>("right_from"),
+      MoneyColumn<T, &T::monthly>("monthly_cents"),
+      OptDateColumn<T, &T::first_payment>("first_payment"),
+      EnumColumn<T, Destination, &T::paid_to, ParseDestination, ToString>("paid_to"),
+  };
+  return columns;
 }
 
-WriteOff DecodeWriteOff(const soci::row& r, size_t f) {
-  WriteOff w;
-  w.id = GetText(r, f);
-  w.client = {GetText(r, f + 1)};
-  w.amount = Money::FromCents(GetInt(r, f + 2));
-  w.reason = GetText(r, f + 3);
-  w.decided_by = GetText(r, f + 4);
-  w.decided_on = GetDate(r, f + 5);
+const Columns<Receipt>& ReceiptColumns() {
+  using R = Receipt;
+  static const Columns<R> columns = {
+      TextColumn<R, &R::id>("id"),
+      IdColumn<R, ClientTag, &R::client>("client_id"),
+      EnumColumn<R, IncomeKind, &R::kind, ParseIncomeKind, ToString>("kind"),
+      DateColumn<R, &R::received_on>("received_on"),
+      MoneyColumn<R, &R::amount>("amount_cents"),
+      OptMonthColumn<R, &R::covers_from>("covers_from"),
+      OptMonthColumn<R, &R::covers_to>("covers_to"),
+      EnumColumn<R, Destination, &R::landed_on, ParseDestination, ToString>("landed_on"),
+  };
+  return columns;
+}
+
+const Columns<WriteOff>& WriteOffColumns() {
+  using W = WriteOff;
+  static const Columns<W> columns = {
+      TextColumn<W, &W::id>("id"),
+      IdColumn<W, ClientTag, &W::client>("client_id"),
+      MoneyColumn<W, &W::amount>("amount_cents"),
+      TextColumn<W, &W::reason>("reason"),
+      TextColumn<W, &W::decided_by>("decided_by"),
+      DateColumn<W, &W::decided_on>("decided_on"),
+  };
+  return columns;
+}
+
+const Columns<Assessment>& AssessmentColumns() {
+  using A = Assessment;
+  static const Columns<A> columns = {
+      TextColumn<A, &A::id>("id"),
+      IdColumn<A, ClientTag, &A::client>("client_id"),
+      DateColumn<A, &A::on>("assessed_on"),
+      TextColumn<A, &A::by>("assessed_by"),
+      TextColumn<A, &A::note>("note"),
+      {"levels", Type::kText,
+       [](const soci::row& r, size_t i, A& o) {
+         o.levels = Stored(DecodeLevels(GetText(r, i)), "assessment levels");
+       },
+       [](const A& v, BulkInsert& b) { b.Text(EncodeLevels(v.levels)); }},
+  };
+  return columns;
+}
+
+const Columns<HandOverDecision>& HandOverColumns() {
+  using H = HandOverDecision;
+  static const Columns<H> columns = {
+      TextColumn<H, &H::id>("id"),
+      IdColumn<H, ClientTag, &H::client>("client_id"),
+      IdColumn<H, BillTag, &H::bill>("bill_id"),
+      EnumColumn<H, HandOver, &H::state, ParseHandOver, ToString>("state"),
+      MonthColumn<H, &H::from>("from_month"),
+      TextColumn<H, &H::reason>("reason"),
+      TextColumn<H, &H::by>("decided_by"),
+      DateColumn<H, &H::decided_on>("decided_on"),
+  };
+  return columns;
+}
+
+const Columns<PaymentConfirmation>& ConfirmationColumns() {
+  using P = PaymentConfirmation;
+  static const Columns<P> columns = {
+      IdColumn<P, ClientTag, &P::client>("client_id"),
+      IdColumn<P, BillTag, &P::bill>("bill_id"),
+      MonthColumn<P, &P::period>("period"),
+      BoolColumn<P, &P::paid>("paid"),
+      TextColumn<P, &P::by>("confirmed_by"),
+      DateColumn<P, &P::on>("confirmed_on"),
+  };
+  return columns;
+}
+
+const Columns<DirectDebitRecord>& DirectDebitColumns() {
+  using D = DirectDebitRecord;
+  static const Columns<D> columns = {
+      IdColumn<D, BillTag, &D::bill>("bill_id"),
+      IdColumn<D, ClientTag, &D::client>("client_id"),
+      EnumColumn<D, DirectDebitStatus, &D::status, ParseDirectDebitStatus, ToString>("status"),
+      DateColumn<D, &D::on>("on_date"),
+      TextColumn<D, &D::confirmed_by>("confirmed_by"),
+      TextColumn<D, &D::note>("note"),
+  };
+  return columns;
+}
+
+Entry LoadEntry(const soci::row& r, size_t first) {
+  Entry e = EntryColumns().Decode(r, first);
+  return MakeTransfer(std::move(e.key), std::move(e.client), e.month, e.kind, e.booked_on,
+                      DebitAccount{std::move(e.debit_account)},
+                      CreditAccount{std::move(e.credit_account)}, e.amount);
+}
+
+WriteOff DecodeWriteOffProcessed(const soci::row& r) {
+  WriteOff w = WriteOffColumns().Decode(r);
+  w.processed_in = GetOptMonth(r, WriteOffColumns().size());
   return w;
 }
 
-}  // namespace ontzorg
-
-namespace ontzorg {
-
-Assessment DecodeAssessment(const soci::row& r, size_t f) {
-  Assessment a;
-  a.id = GetText(r, f);
-  a.client = {GetText(r, f + 1)};
-  a.on = GetDate(r, f + 2);
-  a.by = GetText(r, f + 3);
-  a.note = GetText(r, f + 4);
-  a.levels = Stored(DecodeLevels(GetText(r, f + 5)), "assessment levels");
-  return a;
-}
-
-HandOverDecision DecodeHandOver(const soci::row& r, size_t f) {
-  HandOverDecision d;
-  d.id = GetText(r, f);
-  d.client = {GetText(r, f + 1)};
-  d.bill = {GetText(r, f + 2)};
-  d.state = Stored(ParseHandOver(GetText(r, f + 3)), "hand-over state");
-  d.from = GetMonth(r, f + 4);
-  d.reason = GetText(r, f + 5);
-  d.by = GetText(r, f + 6);
-  d.decided_on = GetDate(r, f + 7);
-  return d;
-}
-
-PaymentConfirmation DecodeConfirmation(const soci::row& r, size_t f) {
-  PaymentConfirmation c;
-  c.client = {GetText(r, f)};
-  c.bill = {GetText(r, f + 1)};
-  c.period = GetMonth(r, f + 2);
-  c.paid = GetInt(r, f + 3) != 0;
-  c.by = GetText(r, f + 4);
-  c.on = GetDate(r, f + 5);
-  return c;
-}
-
-DirectDebitRecord DecodeDirectDebit(const soci::row& r, size_t f) {
-  return DirectDebitRecord{
-      BillId{GetText(r, f)},
-      ClientId{GetText(r, f + 1)},
-      ParseDirectDebitStatus(GetText(r, f + 2)).value_or(DirectDebitStatus::kOverride),
-      GetDate(r, f + 3),
-      GetText(r, f + 4),
-      GetText(r, f + 5)};
+Receipt DecodeReceiptProcessed(const soci::row& r) {
+  Receipt x = ReceiptColumns().Decode(r);
+  x.processed_in = GetOptMonth(r, ReceiptColumns().size());
+  return x;
 }
 
 std::string AuditChainHash(const std::string& prev_hash, const AuditRecord& a) {

@@ -1,14 +1,23 @@
-// Reading domain values out of SOCI rows, the same way on SQLite and PostgreSQL (their integer
-// column types differ: the helpers accept whichever the backend reports).
+// Reading and writing domain values as rows, the same way on SQLite and PostgreSQL (their integer
+// column types differ: the getters accept whichever the backend reports).
+//
+// Each stored row type has one column table (Columns<T>): its column names in order, each with
+// how it is decoded from a row and encoded into a bulk insert. The SELECT list, the decoder and
+// the INSERT all come from that table, so they cannot drift apart and no code counts indexes.
 #ifndef ONTZORG_ADAPTERS_STORAGE_ROW_CODEC_H_
 #define ONTZORG_ADAPTERS_STORAGE_ROW_CODEC_H_
 
 #include <soci/soci.h>
 
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
+#include "adapters/storage/bulk_insert.h"
 #include "adapters/storage/store.h"
 #include "engine/month.h"
 #include "engine/relief.h"
@@ -21,49 +30,80 @@ std::string GetText(const soci::row& r, size_t i);  // "" for NULL
 std::optional<std::string> GetOptText(const soci::row& r, size_t i);
 std::optional<Date> GetOptDate(const soci::row& r, size_t i);
 Date GetDate(const soci::row& r, size_t i);  // stored values were checked on the way in
+YearMonth GetMonth(const soci::row& r, size_t i);
+std::optional<YearMonth> GetOptMonth(const soci::row& r, size_t i);
+Money GetMoney(const soci::row& r, size_t i);  // an amount_cents column
 
-// Column lists and decoders, kept together so they cannot drift apart.
-constexpr const char* kCreditorColumns =
-    "id, name, iban, bic, street, building, postcode, town, country";
-Creditor DecodeCreditor(const soci::row& r, size_t first);
-constexpr const char* kClientColumns = "id, bsn, name, household, iban, adults, children, language";
-Client DecodeClient(const soci::row& r, size_t first);
-constexpr const char* kPlanColumns =
-    "client_id, kind, benefit_start, benefit_end, extension_end, extension_reason, bills, "
-    "period_start, period_end, reason";
-ReliefPlan DecodePlan(const soci::row& r, size_t first);
-constexpr const char* kBillColumns =
-    "id, client_id, kind, creditor_id, amount_cents, schedule, due_day, reference_kind, "
-    "reference, start_date, end_date";
-Bill DecodeBill(const soci::row& r, size_t first);
-constexpr const char* kPaymentColumns =
-    "key, end_to_end_id, client_id, purpose, bill_id, bill_kind, month, amount_cents, due_date, "
-    "execution_date, late, payee_name, payee_iban, payee_bic, payee_street, payee_building, "
-    "payee_postcode, payee_town, payee_country, remittance_kind, remittance, replaces, "
-    "double_debit_risk";
-Payment DecodePayment(const soci::row& r, size_t first);
-constexpr const char* kToeslagColumns =
-    "client_id, kind, applied_on, right_from, monthly_cents, first_payment, paid_to";
-ToeslagExpectation DecodeToeslag(const soci::row& r, size_t first);
-constexpr const char* kReceiptColumns =
-    "id, client_id, kind, received_on, amount_cents, covers_from, covers_to, landed_on";
-Receipt DecodeReceipt(const soci::row& r, size_t first);
-constexpr const char* kWriteOffColumns =
-    "id, client_id, amount_cents, reason, decided_by, decided_on";
-WriteOff DecodeWriteOff(const soci::row& r, size_t first);
-constexpr const char* kAssessmentColumns = "id, client_id, assessed_on, assessed_by, note, levels";
-Assessment DecodeAssessment(const soci::row& r, size_t first);
-constexpr const char* kHandOverColumns =
-    "id, client_id, bill_id, state, from_month, reason, decided_by, decided_on";
-HandOverDecision DecodeHandOver(const soci::row& r, size_t first);
-constexpr const char* kConfirmationColumns =
-    "client_id, bill_id, period, paid, confirmed_by, confirmed_on";
-PaymentConfirmation DecodeConfirmation(const soci::row& r, size_t first);
-constexpr const char* kDirectDebitColumns =
-    "bill_id, client_id, status, on_date, confirmed_by, note";
-DirectDebitRecord DecodeDirectDebit(const soci::row& r, size_t first);
+// One column of a row type T: its name, how it is read into a T and how a T writes it.
+template <typename T>
+struct Column {
+  const char* name;
+  BulkInsert::Type type;
+  void (*decode)(const soci::row& r, size_t i, T& out);
+  void (*encode)(const T& in, BulkInsert& insert);
+};
 
-// Increments the counter `name` and returns its new value (inside the caller's transaction).
+template <typename T>
+class Columns {
+ public:
+  Columns(std::initializer_list<Column<T>> columns) : columns_(columns) {}
+
+  size_t size() const { return columns_.size(); }
+  // "id, name, iban", or with a table alias "c.id, c.name, c.iban".
+  std::string Select(std::string_view alias = "") const {
+    std::string out;
+    for (const Column<T>& c : columns_) {
+      if (!out.empty()) out += ", ";
+      if (!alias.empty()) out.append(alias).append(".");
+      out += c.name;
+    }
+    return out;
+  }
+  // The T in the columns of `r` from index `first` on.
+  T Decode(const soci::row& r, size_t first = 0) const {
+    T out{};
+    for (size_t i = 0; i < columns_.size(); ++i) columns_[i].decode(r, first + i, out);
+    return out;
+  }
+  // A bulk insert into `table` of these columns, then `extra` ones the caller appends per row.
+  BulkInsert Insert(std::string table,
+                    std::vector<std::pair<std::string, BulkInsert::Type>> extra = {}) const {
+    std::vector<std::pair<std::string, BulkInsert::Type>> names;
+    for (const Column<T>& c : columns_) names.emplace_back(c.name, c.type);
+    for (auto& e : extra) names.push_back(std::move(e));
+    return BulkInsert(std::move(table), std::move(names));
+  }
+  // Appends `value`'s columns to the insert's row (the caller appends the extra ones after).
+  void Encode(const T& value, BulkInsert& insert) const {
+    for (const Column<T>& c : columns_) c.encode(value, insert);
+  }
+
+ private:
+  std::vector<Column<T>> columns_;
+};
+
+const Columns<Creditor>& CreditorColumns();           // table creditors
+const Columns<Client>& ClientColumns();               // table clients
+const Columns<ReliefPlan>& PlanColumns();             // table plans
+const Columns<Bill>& BillColumns();                   // table bills
+const Columns<Payment>& PaymentColumns();             // table payments (without file_id, run_id)
+const Columns<Entry>& EntryColumns();                 // table entries (without run_id)
+const Columns<ToeslagExpectation>& ToeslagColumns();  // table toeslagen
+const Columns<Receipt>& ReceiptColumns();             // table receipts (without recorded_*)
+const Columns<WriteOff>& WriteOffColumns();           // table write_offs (without recorded_at)
+const Columns<Assessment>& AssessmentColumns();       // table assessments (without recorded_at)
+const Columns<HandOverDecision>& HandOverColumns();   // table hand_overs
+const Columns<PaymentConfirmation>& ConfirmationColumns();  // table confirmations
+const Columns<DirectDebitRecord>& DirectDebitColumns();     // table direct_debits (some)
+
+// An entry read back, with the checks MakeTransfer makes when one is written (a positive amount,
+// two different accounts): a stored entry that fails them aborts (OZ_INVARIANT), as the store was
+// changed outside the program.
+Entry LoadEntry(const soci::row& r, size_t first);
+// A write-off or receipt (its columns) followed by the month whose run processed it (NULL: none).
+WriteOff DecodeWriteOffProcessed(const soci::row& r);
+Receipt DecodeReceiptProcessed(const soci::row& r);
+
 // SHA-256 (hex) chaining an audit row to the row before it: over the previous hash and every
 // field, each prefixed with its length so no two rows hash alike.
 std::string AuditChainHash(const std::string& prev_hash, const AuditRecord& record);
@@ -71,10 +111,8 @@ std::string AuditChainHash(const std::string& prev_hash, const AuditRecord& reco
 // row before it. The counter's row lock serialises writers, so the chain never forks.
 void InsertAudit(soci::session& sql, const AuditRecord& record);
 
+// Increments the counter `name` and returns its new value (inside the caller's transaction).
 int64_t NextCounter(soci::session& sql, const std::string& name);
-YearMonth GetMonth(const soci::row& r, size_t i);
-std::optional<YearMonth> GetOptMonth(const soci::row& r, size_t i);
-
 
 }  // namespace ontzorg
 

@@ -5,9 +5,12 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <filesystem>
+#include <stdexcept>
 
+#include "adapters/storage/query.h"
 #include "adapters/storage/row_codec.h"
 #include "adapters/storage/schema.h"
+#include "engine/invariant.h"
 
 namespace ontzorg {
 namespace {
@@ -129,41 +132,28 @@ int Store::SchemaVersion() {
 }
 
 Result<std::map<CreditorId, Creditor>, Error> Store::LoadCreditors() {
-  try {
+  return Read("cannot read creditors", [&] {
     std::map<CreditorId, Creditor> out;
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT " << kCreditorColumns << " FROM creditors");
-    for (const soci::row& r : rows) {
-      Creditor c = DecodeCreditor(r, 0);
-      out.emplace(c.id, std::move(c));
-    }
+    ForEachRow(*sql_, "SELECT " + CreditorColumns().Select() + " FROM creditors",
+               [&](const soci::row& r) {
+                 Creditor c = CreditorColumns().Decode(r);
+                 out.emplace(c.id, std::move(c));
+               });
     return out;
-  } catch (const std::exception& e) {
-    return StorageFail("cannot read creditors", e);
-  }
+  });
 }
 
 Result<int64_t, Error> Store::CountBenefits(YearMonth month) {
-  try {
-    long long n = 0;
-    // A named string: SOCI runs a one-shot statement at the end of the full expression, after a
-    // temporary bound with use() would already be gone (found by AddressSanitizer).
+  return Read("cannot read benefits", [&] {
+    // A named string: parameters are bound by reference and must outlive the statement (a
+    // temporary was gone before SOCI read it: found by AddressSanitizer).
     const std::string m = month.ToString();
-    *sql_ << "SELECT COUNT(*) FROM benefits WHERE month = :m", soci::use(m), soci::into(n);
-    return static_cast<int64_t>(n);
-  } catch (const std::exception& e) {
-    return StorageFail("cannot read benefits", e);
-  }
+    return Count(*sql_, "SELECT COUNT(*) FROM benefits WHERE month = :m", m);
+  });
 }
 
 Result<int64_t, Error> Store::CountClients() {
-  try {
-    long long n = 0;
-    *sql_ << "SELECT COUNT(*) FROM clients", soci::into(n);
-    return static_cast<int64_t>(n);
-  } catch (const std::exception& e) {
-    return StorageFail("cannot read clients", e);
-  }
+  return Read("cannot read clients", [&] { return Count(*sql_, "SELECT COUNT(*) FROM clients"); });
 }
 
 Result<std::optional<RunRecord>, Error> Store::LatestRun() {
@@ -177,55 +167,52 @@ Result<std::optional<RunRecord>, Error> Store::LatestRun() {
 }
 
 Result<LedgerTotals, Error> Store::LedgerCheck() {
-  try {
-    // Per account: credits minus debits; assets (the bank, loans, grants) are negated.
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT account, SUM(amount_cents) FROM ("
-                          "SELECT credit_account AS account, amount_cents FROM entries UNION ALL "
-                          "SELECT debit_account, -amount_cents FROM entries) t GROUP BY account");
+  return Read("cannot check the ledger", [&] {
     LedgerTotals totals;
     bool first_client = true, first_loan = true;
     const auto starts = [](const Account& a, const char* prefix) {
       return a.value.rfind(prefix, 0) == 0;
     };
-    for (const soci::row& r : rows) {
-      const Account account{GetText(r, 0)};
-      const Money balance = Money::FromCents(GetInt(r, 1));
-      if (account == accounts::ManagedBank()) {
-        totals.bank = -balance;
-      } else if (starts(account, "client:")) {
-        totals.clients += balance;
-        if (first_client || balance < totals.lowest_client) totals.lowest_client = balance;
-        first_client = false;
-      } else if (starts(account, "loan:") || starts(account, "recovery:")) {
-        totals.loans -= balance;
-        if (first_loan || -balance < totals.lowest_loan) totals.lowest_loan = -balance;
-        first_loan = false;
-      } else if (starts(account, "grant:")) {
-        totals.grants -= balance;
-      } else if (account == accounts::MunicipalityBridging()) {
-        totals.bridging = balance;
-      } else if (account == accounts::MunicipalitySpecialAssistance()) {
-        totals.special_assistance = balance;
-      }
-    }
+    // Per account: credits minus debits; assets (the bank, loans, grants) are negated.
+    ForEachRow(*sql_,
+               "SELECT account, SUM(amount_cents) FROM (SELECT credit_account AS account, "
+               "amount_cents FROM entries UNION ALL SELECT debit_account, -amount_cents FROM "
+               "entries) t GROUP BY account",
+               [&](const soci::row& r) {
+                 const Account account{GetText(r, 0)};
+                 const Money balance = GetMoney(r, 1);
+                 if (account == accounts::ManagedBank()) {
+                   totals.bank = -balance;
+                 } else if (starts(account, "client:")) {
+                   totals.clients += balance;
+                   if (first_client || balance < totals.lowest_client) {
+                     totals.lowest_client = balance;
+                   }
+                   first_client = false;
+                 } else if (starts(account, "loan:") || starts(account, "recovery:")) {
+                   totals.loans -= balance;
+                   if (first_loan || -balance < totals.lowest_loan) totals.lowest_loan = -balance;
+                   first_loan = false;
+                 } else if (starts(account, "grant:")) {
+                   totals.grants -= balance;
+                 } else if (account == accounts::MunicipalityBridging()) {
+                   totals.bridging = balance;
+                 } else if (account == accounts::MunicipalitySpecialAssistance()) {
+                   totals.special_assistance = balance;
+                 }
+               });
     return totals;
-  } catch (const std::exception& e) {
-    return StorageFail("cannot check the ledger", e);
-  }
+  });
 }
 
 Result<std::map<YearMonth, Money>, Error> Store::Benefits(const ClientId& client) {
-  try {
+  return Read("cannot read the bijstand amounts", [&] {
     std::map<YearMonth, Money> out;
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT month, amount_cents FROM benefits WHERE client_id = :c",
-         soci::use(client.value));
-    for (const soci::row& r : rows) out[GetMonth(r, 0)] = Money::FromCents(GetInt(r, 1));
+    ForEachRow(
+        *sql_, "SELECT month, amount_cents FROM benefits WHERE client_id = :c",
+        [&](const soci::row& r) { out[GetMonth(r, 0)] = GetMoney(r, 1); }, client.value);
     return out;
-  } catch (const std::exception& e) {
-    return StorageFail("cannot read the bijstand amounts", e);
-  }
+  });
 }
 
 Result<std::string, Error> Store::AddWriteOff(const WriteOff& w, const std::string& recorded_at) {
@@ -250,87 +237,75 @@ Result<std::string, Error> Store::AddWriteOff(const WriteOff& w, const std::stri
 }
 
 Result<std::vector<WriteOff>, Error> Store::WriteOffs(const ClientId& client) {
-  try {
-    std::vector<WriteOff> out;
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT w.id, w.client_id, w.amount_cents, w.reason, w.decided_by, "
-                          "w.decided_on, p.month FROM write_offs w LEFT JOIN processed p ON "
-                          "p.item = 'write_off:' || w.id WHERE w.client_id = :c ORDER BY w.id",
-         soci::use(client.value));
-    for (const soci::row& r : rows) {
-      out.push_back(DecodeWriteOff(r, 0));
-      out.back().processed_in = GetOptMonth(r, 6);
-    }
-    return out;
-  } catch (const std::exception& e) {
-    return StorageFail("cannot read the write-offs", e);
-  }
+  return Read("cannot read the write-offs", [&] {
+    return Rows(*sql_,
+                "SELECT " + WriteOffColumns().Select("w") +
+                    ", p.month FROM write_offs w LEFT JOIN processed p ON p.item = 'write_off:' || "
+                    "w.id WHERE w.client_id = :c ORDER BY w.id",
+                DecodeWriteOffProcessed, client.value);
+  });
 }
 
 Result<std::vector<Entry>, Error> Store::ClientEntries(const ClientId& client) {
-  try {
-    std::vector<Entry> out;
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT key, client_id, month, kind, booked_on, debit_account, "
-                          "credit_account, amount_cents FROM entries WHERE client_id = :c "
-                          "ORDER BY run_id, month, key",
-         soci::use(client.value));
-    for (const soci::row& r : rows) {
-      const auto kind = ParseEntryKind(GetText(r, 3));
-      if (!kind) throw std::runtime_error("stored entry kind is corrupt: " + GetText(r, 3));
-      out.push_back(MakeTransfer(GetText(r, 0), ClientId{GetText(r, 1)}, GetMonth(r, 2), *kind,
-                                 GetDate(r, 4), DebitAccount{Account{GetText(r, 5)}},
-                                 CreditAccount{Account{GetText(r, 6)}},
-                                 Money::FromCents(GetInt(r, 7))));
-    }
-    return out;
-  } catch (const std::exception& e) {
-    return StorageFail("cannot read the client's ledger", e);
+  return Read("cannot read the client's ledger", [&] {
+    return Rows(
+        *sql_,
+        "SELECT " + EntryColumns().Select() +
+            " FROM entries WHERE client_id = :c ORDER BY run_id, month, key",
+        [](const soci::row& r) { return LoadEntry(r, 0); }, client.value);
+  });
+}
+
+namespace {
+
+// Adds one grouped row (kind, debit, credit, amount) of a client's credit entries to `p`.
+void AddCreditRow(const ClientId& client, EntryKind kind, const Account& debit,
+                  const Account& credit, Money amount, CreditPosition* p) {
+  // Balances: loan:<id> and recovery:<id> as assets.
+  if (debit == accounts::Loan(client)) p->loan += amount;
+  if (credit == accounts::Loan(client)) p->loan -= amount;
+  if (debit == accounts::Recovery(client)) p->to_recover += amount;
+  if (credit == accounts::Recovery(client)) p->to_recover -= amount;
+  switch (kind) {
+    case EntryKind::kCreditDrawn: p->drawn += amount; break;
+    case EntryKind::kCreditSetOff: p->set_off += amount; break;
+    case EntryKind::kCreditRecovered: p->recovered += amount; break;
+    case EntryKind::kCreditWrittenOff: p->written_off += amount; break;
+    case EntryKind::kGiftGranted: p->granted += amount; break;
+    default: break;
   }
 }
 
+}  // namespace
+
 Result<std::vector<CreditPosition>, Error> Store::CreditPositions() {
-  try {
+  return Read("cannot read the credit positions", [&] {
+    std::vector<CreditPosition> out;
     // The municipality's leg of each credit entry names the event once: drawn (debt recorded),
     // set off / recovered / written off (debt cleared), granted (gift recorded).
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT e.client_id, c.name, e.kind, e.debit_account, e.credit_account, "
-                          "SUM(e.amount_cents) FROM entries e JOIN clients c ON c.id = e.client_id "
-                          "WHERE e.debit_account LIKE 'municipality:%' OR e.credit_account LIKE "
-                          "'municipality:%' OR e.kind = 'credit_to_recover' "
-                          "GROUP BY e.client_id, c.name, e.kind, e.debit_account, e.credit_account "
-                          "ORDER BY e.client_id");
-    std::vector<CreditPosition> out;
-    for (const soci::row& r : rows) {
-      const ClientId client{GetText(r, 0)};
-      if (out.empty() || out.back().client != client) {
-        out.emplace_back();
-        out.back().client = client;
-        out.back().name = GetText(r, 1);
-      }
-      CreditPosition& p = out.back();
-      const auto kind = ParseEntryKind(GetText(r, 2));
-      const Account debit{GetText(r, 3)}, credit{GetText(r, 4)};
-      const Money amount = Money::FromCents(GetInt(r, 5));
-      if (!kind) continue;
-      // Balances: loan:<id> and recovery:<id> as assets.
-      if (debit == accounts::Loan(client)) p.loan += amount;
-      if (credit == accounts::Loan(client)) p.loan -= amount;
-      if (debit == accounts::Recovery(client)) p.to_recover += amount;
-      if (credit == accounts::Recovery(client)) p.to_recover -= amount;
-      switch (*kind) {
-        case EntryKind::kCreditDrawn: p.drawn += amount; break;
-        case EntryKind::kCreditSetOff: p.set_off += amount; break;
-        case EntryKind::kCreditRecovered: p.recovered += amount; break;
-        case EntryKind::kCreditWrittenOff: p.written_off += amount; break;
-        case EntryKind::kGiftGranted: p.granted += amount; break;
-        default: break;
-      }
+    ForEachRow(*sql_,
+               "SELECT e.client_id, c.name, e.kind, e.debit_account, e.credit_account, "
+               "SUM(e.amount_cents) FROM entries e JOIN clients c ON c.id = e.client_id WHERE "
+               "e.debit_account LIKE 'municipality:%' OR e.credit_account LIKE 'municipality:%' "
+               "OR e.kind = 'credit_to_recover' GROUP BY e.client_id, c.name, e.kind, "
+               "e.debit_account, e.credit_account ORDER BY e.client_id",
+               [&](const soci::row& r) {
+                 const ClientId client{GetText(r, 0)};
+                 if (out.empty() || out.back().client != client) {
+                   out.push_back(CreditPosition{.client = client, .name = GetText(r, 1)});
+                 }
+                 const auto kind = ParseEntryKind(GetText(r, 2));
+                 if (!kind) throw std::runtime_error("stored entry kind is corrupt");
+                 AddCreditRow(client, *kind, Account{GetText(r, 3)}, Account{GetText(r, 4)},
+                              GetMoney(r, 5), &out.back());
+               });
+    // The pair of the month's invariant: credit balances are never negative.
+    for (const CreditPosition& p : out) {
+      OZ_INVARIANT(!p.loan.IsNegative() && !p.to_recover.IsNegative(),
+                   "stored credit balances are never negative");
     }
     return out;
-  } catch (const std::exception& e) {
-    return StorageFail("cannot read the credit positions", e);
-  }
+  });
 }
 
 }  // namespace ontzorg

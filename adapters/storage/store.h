@@ -376,6 +376,8 @@ class Store::MonthWriter {
   friend class Store;
   MonthWriter(Store* store, RunRecord run);
   Status<Error> Flush();
+  Status<Error> OpenFileFor(int max_per_file, const std::string& municipality_code,
+                            const std::string& format);
   Result<int64_t, Error> NextId(const char* counter);
   struct Buffers;
   Store* store_;

@@ -1,82 +1,86 @@
 // Store: SEPA file records, their payments, and what reports read.
 #include <soci/soci.h>
 
+#include "adapters/storage/query.h"
 #include "adapters/storage/row_codec.h"
 #include "adapters/storage/store.h"
 
 namespace ontzorg {
 namespace {
 
-constexpr const char* kFileColumns =
-    "id, run_id, msg_id, created_at, format, name, status, tx_count, ctrl_sum_cents, sha256, "
-    "sha1, written_path";
+using Type = BulkInsert::Type;
 
-FileRecord DecodeFile(const soci::row& r) {
-  FileRecord f;
-  f.id = GetInt(r, 0);
-  f.run_id = GetInt(r, 1);
-  f.msg_id = GetText(r, 2);
-  f.created_at = GetText(r, 3);
-  f.format = GetText(r, 4);
-  f.name = GetText(r, 5);
-  f.status = GetText(r, 6);
-  f.tx_count = GetInt(r, 7);
-  f.ctrl_sum_cents = GetInt(r, 8);
-  f.sha256 = GetText(r, 9);
-  f.sha1 = GetText(r, 10);
-  f.written_path = GetText(r, 11);
-  return f;
+const Columns<FileRecord>& FileColumns() {
+  using F = FileRecord;
+  static const Columns<F> columns = {
+      {"id", Type::kInt, [](const soci::row& r, size_t i, F& o) { o.id = GetInt(r, i); },
+       [](const F& v, BulkInsert& b) { b.Int(v.id); }},
+      {"run_id", Type::kInt, [](const soci::row& r, size_t i, F& o) { o.run_id = GetInt(r, i); },
+       [](const F& v, BulkInsert& b) { b.Int(v.run_id); }},
+      {"msg_id", Type::kText, [](const soci::row& r, size_t i, F& o) { o.msg_id = GetText(r, i); },
+       [](const F& v, BulkInsert& b) { b.Text(v.msg_id); }},
+      {"created_at", Type::kText,
+       [](const soci::row& r, size_t i, F& o) { o.created_at = GetText(r, i); },
+       [](const F& v, BulkInsert& b) { b.Text(v.created_at); }},
+      {"format", Type::kText, [](const soci::row& r, size_t i, F& o) { o.format = GetText(r, i); },
+       [](const F& v, BulkInsert& b) { b.Text(v.format); }},
+      {"name", Type::kText, [](const soci::row& r, size_t i, F& o) { o.name = GetText(r, i); },
+       [](const F& v, BulkInsert& b) { b.Text(v.name); }},
+      {"status", Type::kText, [](const soci::row& r, size_t i, F& o) { o.status = GetText(r, i); },
+       [](const F& v, BulkInsert& b) { b.Text(v.status); }},
+      {"tx_count", Type::kInt,
+       [](const soci::row& r, size_t i, F& o) { o.tx_count = GetInt(r, i); },
+       [](const F& v, BulkInsert& b) { b.Int(v.tx_count); }},
+      {"ctrl_sum_cents", Type::kInt,
+       [](const soci::row& r, size_t i, F& o) { o.ctrl_sum_cents = GetInt(r, i); },
+       [](const F& v, BulkInsert& b) { b.Int(v.ctrl_sum_cents); }},
+      {"sha256", Type::kText, [](const soci::row& r, size_t i, F& o) { o.sha256 = GetText(r, i); },
+       [](const F& v, BulkInsert& b) { b.Text(v.sha256); }},
+      {"sha1", Type::kText, [](const soci::row& r, size_t i, F& o) { o.sha1 = GetText(r, i); },
+       [](const F& v, BulkInsert& b) { b.Text(v.sha1); }},
+      {"written_path", Type::kText,
+       [](const soci::row& r, size_t i, F& o) { o.written_path = GetText(r, i); },
+       [](const F& v, BulkInsert& b) { b.Text(v.written_path); }},
+  };
+  return columns;
 }
+
+Payment DecodePayment(const soci::row& r) { return PaymentColumns().Decode(r); }
 
 }  // namespace
 
 Result<std::vector<FileRecord>, Error> Store::Files(std::optional<int64_t> run_id,
                                                     const std::string& status_filter) {
-  try {
-    std::vector<FileRecord> out;
+  return Read("cannot read files", [&] {
     const long long run = run_id.value_or(-1);
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT " << kFileColumns
-                       << " FROM files WHERE (:r < 0 OR run_id = :r2) AND (:s = '' OR status = "
-                          ":s2) ORDER BY id",
-         soci::use(run), soci::use(run), soci::use(status_filter), soci::use(status_filter));
-    for (const soci::row& r : rows) out.push_back(DecodeFile(r));
-    return out;
-  } catch (const std::exception& e) {
-    return Fail(ErrorCode::kStorage, std::string("cannot read files: ") + e.what());
-  }
+    return Rows(
+        *sql_,
+        "SELECT " + FileColumns().Select() +
+            " FROM files WHERE (:r < 0 OR run_id = :r2) AND (:s = '' OR status = :s2) ORDER BY id",
+        [](const soci::row& r) { return FileColumns().Decode(r); }, run, run, status_filter,
+        status_filter);
+  });
 }
 
 Result<std::vector<Payment>, Error> Store::FilePayments(int64_t file_id) {
-  try {
-    std::vector<Payment> out;
+  return Read("cannot read a file's payments", [&] {
     const long long id = file_id;
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT " << kPaymentColumns
-                       << " FROM payments WHERE file_id = :f ORDER BY execution_date, "
-                          "end_to_end_id",
-         soci::use(id));
-    for (const soci::row& r : rows) out.push_back(DecodePayment(r, 0));
-    return out;
-  } catch (const std::exception& e) {
-    return Fail(ErrorCode::kStorage, std::string("cannot read a file's payments: ") + e.what());
-  }
+    return Rows(*sql_,
+                "SELECT " + PaymentColumns().Select() +
+                    " FROM payments WHERE file_id = :f ORDER BY execution_date, end_to_end_id",
+                DecodePayment, id);
+  });
 }
 
 Result<std::vector<Payment>, Error> Store::ClientPayments(const ClientId& client, YearMonth month) {
-  try {
-    std::vector<Payment> out;
+  return Read("cannot read a client's payments", [&] {
     const std::string m = month.ToString();
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT " << kPaymentColumns
-                       << " FROM payments WHERE client_id = :c AND month = :m ORDER BY "
-                          "execution_date, end_to_end_id",
-         soci::use(client.value), soci::use(m));
-    for (const soci::row& r : rows) out.push_back(DecodePayment(r, 0));
-    return out;
-  } catch (const std::exception& e) {
-    return Fail(ErrorCode::kStorage, std::string("cannot read a client's payments: ") + e.what());
-  }
+    return Rows(*sql_,
+                "SELECT " + PaymentColumns().Select() +
+                    " FROM payments WHERE client_id = :c AND month = :m ORDER BY "
+                    "execution_date, end_to_end_id",
+                DecodePayment, client.value, m);
+  });
 }
 
 Status<Error> Store::MarkWritten(int64_t file_id, const std::string& path,
@@ -93,39 +97,40 @@ Status<Error> Store::MarkWritten(int64_t file_id, const std::string& path,
 }
 
 Result<std::vector<RunRecord>, Error> Store::Runs(std::optional<YearMonth> month) {
-  try {
-    std::vector<RunRecord> out;
+  return Read("cannot read runs", [&] {
     const std::string m = month ? month->ToString() : "";
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT id, month, run_date, started_at, user_name FROM runs WHERE "
-                          "(:m = '' OR month = :m2) ORDER BY id",
-         soci::use(m), soci::use(m));
-    for (const soci::row& r : rows) {
-      out.push_back({GetInt(r, 0), YearMonth::Parse(GetText(r, 1)).value(), GetDate(r, 2),
-                     GetText(r, 3), GetText(r, 4)});
-    }
-    return out;
-  } catch (const std::exception& e) {
-    return Fail(ErrorCode::kStorage, std::string("cannot read runs: ") + e.what());
-  }
+    return Rows(
+        *sql_,
+        "SELECT id, month, run_date, started_at, user_name, kind FROM runs WHERE "
+        "(:m = '' OR month = :m2) ORDER BY id",
+        [](const soci::row& r) {
+          return RunRecord{.id = GetInt(r, 0),
+                           .month = GetMonth(r, 1),
+                           .run_date = GetDate(r, 2),
+                           .started_at = GetText(r, 3),
+                           .user = GetText(r, 4),
+                           .kind = GetText(r, 5)};
+        },
+        m, m);
+  });
 }
 
 Result<std::vector<Finding>, Error> Store::Findings(int64_t run_id) {
-  try {
-    std::vector<Finding> out;
+  return Read("cannot read findings", [&] {
     const long long id = run_id;
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT client_id, code, bill_id, amount_cents, detail FROM findings "
-                          "WHERE run_id = :r ORDER BY client_id, code, bill_id",
-         soci::use(id));
-    for (const soci::row& r : rows) {
-      out.push_back({ClientId{GetText(r, 0)}, GetText(r, 1), GetText(r, 2),
-                     Money::FromCents(GetInt(r, 3)), GetText(r, 4)});
-    }
-    return out;
-  } catch (const std::exception& e) {
-    return Fail(ErrorCode::kStorage, std::string("cannot read findings: ") + e.what());
-  }
+    return Rows(
+        *sql_,
+        "SELECT client_id, code, bill_id, amount_cents, detail FROM findings WHERE run_id = :r "
+        "ORDER BY client_id, code, bill_id",
+        [](const soci::row& r) {
+          return Finding{.client = ClientId{GetText(r, 0)},
+                         .code = GetText(r, 1),
+                         .bill = GetText(r, 2),
+                         .amount = GetMoney(r, 3),
+                         .detail = GetText(r, 4)};
+        },
+        id);
+  });
 }
 
 }  // namespace ontzorg

@@ -1,9 +1,12 @@
 // Store: reference data (creditors, clients, plans, bills, benefits) in and out.
 #include <soci/soci.h>
 
+#include <algorithm>
+#include <functional>
 #include <set>
 
 #include "adapters/storage/bulk_insert.h"
+#include "adapters/storage/query.h"
 #include "adapters/storage/row_codec.h"
 #include "adapters/storage/store.h"
 
@@ -12,108 +15,18 @@ namespace {
 
 using T = BulkInsert::Type;
 
-std::optional<std::string> OptDate(const std::optional<Date>& d) {
-  return d ? std::optional<std::string>(d->ToString()) : std::nullopt;
-}
-
-void InsertCreditors(soci::session& sql, Backend backend, const std::vector<Creditor>& rows) {
-  BulkInsert t("creditors", {{"id", T::kText},
-                             {"name", T::kText},
-                             {"iban", T::kText},
-                             {"bic", T::kText},
-                             {"street", T::kText},
-                             {"building", T::kText},
-                             {"postcode", T::kText},
-                             {"town", T::kText},
-                             {"country", T::kText}});
-  for (const Creditor& c : rows) {
-    t.Text(c.id.value)
-        .Text(c.name)
-        .Text(c.iban.compact())
-        .OptText(c.bic)
-        .Text(c.address.street)
-        .Text(c.address.building)
-        .Text(c.address.postcode)
-        .Text(c.address.town)
-        .Text(c.address.country);
+// Inserts `rows` through their column table (and `extra` columns each `append_extra` fills).
+template <typename Row>
+void InsertAll(soci::session& sql, Backend backend, const std::string& table,
+               const Columns<Row>& columns, const std::vector<Row>& rows,
+               std::vector<std::pair<std::string, T>> extra = {},
+               const std::function<void(BulkInsert&)>& append_extra = nullptr) {
+  BulkInsert insert = columns.Insert(table, std::move(extra));
+  for (const Row& row : rows) {
+    columns.Encode(row, insert);
+    if (append_extra) append_extra(insert);
   }
-  t.Execute(sql, backend);
-}
-
-void InsertClients(soci::session& sql, Backend backend, const std::vector<Client>& rows) {
-  BulkInsert t("clients", {{"id", T::kText},
-                           {"bsn", T::kText},
-                           {"name", T::kText},
-                           {"household", T::kText},
-                           {"iban", T::kText},
-                           {"adults", T::kInt},
-                           {"children", T::kInt},
-                           {"language", T::kText}});
-  for (const Client& c : rows) {
-    t.Text(c.id.value)
-        .Text(c.bsn)
-        .Text(c.name)
-        .Text(ToString(c.household))
-        .Text(c.own_iban.compact())
-        .Int(c.adults)
-        .Int(c.children)
-        .Text(c.language);
-  }
-  t.Execute(sql, backend);
-}
-
-void InsertPlans(soci::session& sql, Backend backend, const std::vector<ReliefPlan>& rows) {
-  BulkInsert t("plans", {{"client_id", T::kText},
-                         {"kind", T::kText},
-                         {"benefit_start", T::kText},
-                         {"benefit_end", T::kText},
-                         {"extension_end", T::kText},
-                         {"extension_reason", T::kText},
-                         {"bills", T::kText},
-                         {"period_start", T::kText},
-                         {"period_end", T::kText},
-                         {"reason", T::kText}});
-  for (const ReliefPlan& p : rows) {
-    t.Text(p.client.value)
-        .Text(ToString(p.kind))
-        .Text(p.benefit_start.ToString())
-        .OptText(OptDate(p.benefit_end))
-        .OptText(OptDate(p.extension_end))
-        .Text(p.extension_reason)
-        .Text(EncodeBillKinds(p.bills))
-        .OptText(OptDate(p.period_start))
-        .OptText(OptDate(p.period_end))
-        .Text(p.reason);
-  }
-  t.Execute(sql, backend);
-}
-
-void InsertBills(soci::session& sql, Backend backend, const std::vector<Bill>& rows) {
-  BulkInsert t("bills", {{"id", T::kText},
-                         {"client_id", T::kText},
-                         {"kind", T::kText},
-                         {"creditor_id", T::kText},
-                         {"amount_cents", T::kInt},
-                         {"schedule", T::kText},
-                         {"due_day", T::kInt},
-                         {"reference_kind", T::kText},
-                         {"reference", T::kText},
-                         {"start_date", T::kText},
-                         {"end_date", T::kText}});
-  for (const Bill& b : rows) {
-    t.Text(b.id.value)
-        .Text(b.client.value)
-        .Text(ToString(b.kind))
-        .Text(b.creditor.value)
-        .Int(b.amount.cents())
-        .Text(ToString(b.schedule))
-        .Int(b.due_day)
-        .Text(ToString(b.reference.kind))
-        .Text(b.reference.value)
-        .Text(b.start.ToString())
-        .OptText(OptDate(b.end));
-  }
-  t.Execute(sql, backend);
+  insert.Execute(sql, backend);
 }
 
 void InsertBenefits(soci::session& sql, Backend backend,
@@ -124,113 +37,26 @@ void InsertBenefits(soci::session& sql, Backend backend,
   t.Execute(sql, backend);
 }
 
-std::optional<std::string> OptMonth(const std::optional<YearMonth>& m) {
-  return m ? std::optional<std::string>(m->ToString()) : std::nullopt;
-}
-
-void InsertToeslagen(soci::session& sql, Backend backend,
-                     const std::vector<ToeslagExpectation>& rows) {
-  BulkInsert t("toeslagen", {{"client_id", T::kText},
-                             {"kind", T::kText},
-                             {"applied_on", T::kText},
-                             {"right_from", T::kText},
-                             {"monthly_cents", T::kInt},
-                             {"first_payment", T::kText},
-                             {"paid_to", T::kText}});
-  for (const ToeslagExpectation& e : rows) {
-    t.Text(e.client.value)
-        .Text(ToString(e.kind))
-        .Text(e.applied_on.ToString())
-        .Text(e.right_from.ToString())
-        .Int(e.monthly.cents())
-        .OptText(OptDate(e.first_payment))
-        .Text(ToString(e.paid_to));
-  }
-  t.Execute(sql, backend);
-}
-
-void InsertReceipts(soci::session& sql, Backend backend, const ImportBatch& batch) {
-  BulkInsert t("receipts", {{"id", T::kText},
-                            {"client_id", T::kText},
-                            {"kind", T::kText},
-                            {"received_on", T::kText},
-                            {"amount_cents", T::kInt},
-                            {"covers_from", T::kText},
-                            {"covers_to", T::kText},
-                            {"landed_on", T::kText},
-                            {"recorded_by", T::kText},
-                            {"recorded_at", T::kText}});
-  for (const Receipt& r : batch.receipts) {
-    t.Text(r.id)
-        .Text(r.client.value)
-        .Text(ToString(r.kind))
-        .Text(r.received_on.ToString())
-        .Int(r.amount.cents())
-        .OptText(OptMonth(r.covers_from))
-        .OptText(OptMonth(r.covers_to))
-        .Text(ToString(r.landed_on))
-        .Text(batch.recorded_by)
-        .Text(batch.recorded_at);
-  }
-  t.Execute(sql, backend);
+void InsertReferenceData(soci::session& sql, Backend backend, const ImportBatch& batch) {
+  InsertAll(sql, backend, "creditors", CreditorColumns(), batch.creditors);
+  InsertAll(sql, backend, "clients", ClientColumns(), batch.clients);
+  InsertAll(sql, backend, "plans", PlanColumns(), batch.plans);
+  InsertAll(sql, backend, "bills", BillColumns(), batch.bills);
+  InsertBenefits(sql, backend, batch.benefits);
+  InsertAll(sql, backend, "toeslagen", ToeslagColumns(), batch.toeslagen);
+  InsertAll(sql, backend, "receipts", ReceiptColumns(), batch.receipts,
+            {{"recorded_by", T::kText}, {"recorded_at", T::kText}},
+            [&](BulkInsert& b) { b.Text(batch.recorded_by).Text(batch.recorded_at); });
 }
 
 void InsertLearning(soci::session& sql, Backend backend, const ImportBatch& batch) {
-  BulkInsert a("assessments", {{"id", T::kText},
-                               {"client_id", T::kText},
-                               {"assessed_on", T::kText},
-                               {"assessed_by", T::kText},
-                               {"note", T::kText},
-                               {"levels", T::kText},
-                               {"recorded_at", T::kText}});
-  for (const Assessment& x : batch.assessments) {
-    a.Text(x.id)
-        .Text(x.client.value)
-        .Text(x.on.ToString())
-        .Text(x.by)
-        .Text(x.note)
-        .Text(EncodeLevels(x.levels))
-        .Text(batch.recorded_at);
-  }
-  a.Execute(sql, backend);
-  BulkInsert h("hand_overs", {{"id", T::kText},
-                              {"client_id", T::kText},
-                              {"bill_id", T::kText},
-                              {"state", T::kText},
-                              {"from_month", T::kText},
-                              {"reason", T::kText},
-                              {"decided_by", T::kText},
-                              {"decided_on", T::kText},
-                              {"recorded_at", T::kText}});
-  for (const HandOverDecision& d : batch.hand_overs) {
-    h.Text(d.id)
-        .Text(d.client.value)
-        .Text(d.bill.value)
-        .Text(ToString(d.state))
-        .Text(d.from.ToString())
-        .Text(d.reason)
-        .Text(d.by)
-        .Text(d.decided_on.ToString())
-        .Text(batch.recorded_at);
-  }
-  h.Execute(sql, backend);
-  BulkInsert c("confirmations", {{"client_id", T::kText},
-                                 {"bill_id", T::kText},
-                                 {"period", T::kText},
-                                 {"paid", T::kInt},
-                                 {"confirmed_by", T::kText},
-                                 {"confirmed_on", T::kText},
-                                 {"recorded_at", T::kText}});
-  for (const PaymentConfirmation& x : batch.confirmations) {
-    c.Text(x.client.value)
-        .Text(x.bill.value)
-        .Text(x.period.ToString())
-        .Int(x.paid ? 1 : 0)
-        .Text(x.by)
-        .Text(x.on.ToString())
-        .Text(batch.recorded_at);
-  }
-  c.Execute(sql, backend);
+  const auto recorded_at = [&](BulkInsert& b) { b.Text(batch.recorded_at); };
+  InsertAll(sql, backend, "assessments", AssessmentColumns(), batch.assessments,
+            {{"recorded_at", T::kText}}, recorded_at);
+  InsertAll(sql, backend, "hand_overs", HandOverColumns(), batch.hand_overs,
+            {{"recorded_at", T::kText}}, recorded_at);
+  InsertAll(sql, backend, "confirmations", ConfirmationColumns(), batch.confirmations,
+            {{"recorded_at", T::kText}}, recorded_at);
   for (const DirectDebitRecord& d : batch.direct_debits) {
     const std::string id = "DD" + std::to_string(NextCounter(sql, "direct_debit")),
                       status = ToString(d.status), on = d.on.ToString();
@@ -242,77 +68,63 @@ void InsertLearning(soci::session& sql, Backend backend, const ImportBatch& batc
   }
 }
 
+// Every stored row of a table, through its column table.
+template <typename Row>
+std::vector<Row> AllRows(soci::session& sql, const std::string& table,
+                         const Columns<Row>& columns) {
+  return Rows(sql, "SELECT " + columns.Select() + " FROM " + table,
+              [&](const soci::row& r) { return columns.Decode(r); });
+}
+
 }  // namespace
 
 Result<ImportBatch, Error> Store::LoadExisting(const ImportBatch& batch) {
-  try {
+  soci::session& sql = *sql_;
+  return Read("cannot read the store", [&] {
     ImportBatch out;
-    if (!batch.creditors.empty() || !batch.bills.empty()) {
-      auto creditors = LoadCreditors();
-      if (!creditors) return Unexpected(creditors.error());
-      for (auto& [id, c] : *creditors) out.creditors.push_back(c);
+    const auto any = [](std::initializer_list<bool> non_empty) {
+      return std::find(non_empty.begin(), non_empty.end(), true) != non_empty.end();
+    };
+    if (any({!batch.creditors.empty(), !batch.bills.empty()})) {
+      out.creditors = AllRows(sql, "creditors", CreditorColumns());
     }
-    if (!batch.clients.empty() || !batch.plans.empty() || !batch.bills.empty() ||
-        !batch.benefits.empty() || !batch.toeslagen.empty() || !batch.receipts.empty() ||
-        !batch.assessments.empty() || !batch.hand_overs.empty() || !batch.confirmations.empty()) {
-      soci::rowset<soci::row> rows =
-          (sql_->prepare << "SELECT " << kClientColumns << " FROM clients");
-      for (const soci::row& r : rows) out.clients.push_back(DecodeClient(r, 0));
+    if (any({!batch.clients.empty(), !batch.plans.empty(), !batch.bills.empty(),
+             !batch.benefits.empty(), !batch.toeslagen.empty(), !batch.receipts.empty(),
+             !batch.assessments.empty(), !batch.hand_overs.empty(),
+             !batch.confirmations.empty()})) {
+      out.clients = AllRows(sql, "clients", ClientColumns());
     }
-    if (!batch.plans.empty() || !batch.hand_overs.empty()) {
-      soci::rowset<soci::row> rows = (sql_->prepare << "SELECT " << kPlanColumns << " FROM plans");
-      for (const soci::row& r : rows) out.plans.push_back(DecodePlan(r, 0));
+    if (any({!batch.plans.empty(), !batch.hand_overs.empty()})) {
+      out.plans = AllRows(sql, "plans", PlanColumns());
     }
     if (!batch.direct_debits.empty()) {
-      soci::rowset<soci::row> rows =
-          (sql_->prepare << "SELECT " << kDirectDebitColumns << " FROM direct_debits");
-      for (const soci::row& r : rows) out.direct_debits.push_back(DecodeDirectDebit(r, 0));
+      out.direct_debits = AllRows(sql, "direct_debits", DirectDebitColumns());
     }
-    if (!batch.bills.empty() || !batch.hand_overs.empty() || !batch.confirmations.empty() ||
-        !batch.direct_debits.empty()) {
-      soci::rowset<soci::row> rows = (sql_->prepare << "SELECT " << kBillColumns << " FROM bills");
-      for (const soci::row& r : rows) out.bills.push_back(DecodeBill(r, 0));
+    if (any({!batch.bills.empty(), !batch.hand_overs.empty(), !batch.confirmations.empty(),
+             !batch.direct_debits.empty()})) {
+      out.bills = AllRows(sql, "bills", BillColumns());
     }
-    if (!batch.toeslagen.empty()) {
-      soci::rowset<soci::row> rows =
-          (sql_->prepare << "SELECT " << kToeslagColumns << " FROM toeslagen");
-      for (const soci::row& r : rows) out.toeslagen.push_back(DecodeToeslag(r, 0));
-    }
-    if (!batch.receipts.empty()) {
-      soci::rowset<soci::row> rows =
-          (sql_->prepare << "SELECT " << kReceiptColumns << " FROM receipts");
-      for (const soci::row& r : rows) out.receipts.push_back(DecodeReceipt(r, 0));
-    }
+    if (!batch.toeslagen.empty()) out.toeslagen = AllRows(sql, "toeslagen", ToeslagColumns());
+    if (!batch.receipts.empty()) out.receipts = AllRows(sql, "receipts", ReceiptColumns());
     if (!batch.assessments.empty()) {
-      soci::rowset<soci::row> rows =
-          (sql_->prepare << "SELECT " << kAssessmentColumns << " FROM assessments");
-      for (const soci::row& r : rows) out.assessments.push_back(DecodeAssessment(r, 0));
+      out.assessments = AllRows(sql, "assessments", AssessmentColumns());
     }
-    if (!batch.hand_overs.empty()) {
-      soci::rowset<soci::row> rows =
-          (sql_->prepare << "SELECT " << kHandOverColumns << " FROM hand_overs");
-      for (const soci::row& r : rows) out.hand_overs.push_back(DecodeHandOver(r, 0));
-    }
+    if (!batch.hand_overs.empty()) out.hand_overs = AllRows(sql, "hand_overs", HandOverColumns());
     if (!batch.confirmations.empty()) {
-      soci::rowset<soci::row> rows =
-          (sql_->prepare << "SELECT " << kConfirmationColumns << " FROM confirmations");
-      for (const soci::row& r : rows) out.confirmations.push_back(DecodeConfirmation(r, 0));
+      out.confirmations = AllRows(sql, "confirmations", ConfirmationColumns());
     }
     std::set<std::string> months;
     for (const auto& b : batch.benefits) months.insert(b.month.ToString());
     for (const std::string& m : months) {
-      soci::rowset<soci::row> rows =
-          (sql_->prepare << "SELECT client_id, amount_cents FROM benefits WHERE month = :m",
-           soci::use(m));
-      for (const soci::row& r : rows) {
-        out.benefits.push_back(
-            {ClientId{GetText(r, 0)}, YearMonth::Parse(m).value(), Money::FromCents(GetInt(r, 1))});
-      }
+      ForEachRow(
+          sql, "SELECT client_id, month, amount_cents FROM benefits WHERE month = :m",
+          [&](const soci::row& r) {
+            out.benefits.push_back({ClientId{GetText(r, 0)}, GetMonth(r, 1), GetMoney(r, 2)});
+          },
+          m);
     }
     return out;
-  } catch (const std::exception& e) {
-    return Fail(ErrorCode::kStorage, std::string("cannot read the store: ") + e.what());
-  }
+  });
 }
 
 namespace {
@@ -355,13 +167,7 @@ std::optional<AuditRecord> ImportAudit(const ImportBatch& b) {
 Status<Error> Store::Insert(const ImportBatch& batch) {
   try {
     soci::transaction tx(*sql_);
-    InsertCreditors(*sql_, backend_, batch.creditors);
-    InsertClients(*sql_, backend_, batch.clients);
-    InsertPlans(*sql_, backend_, batch.plans);
-    InsertBills(*sql_, backend_, batch.bills);
-    InsertBenefits(*sql_, backend_, batch.benefits);
-    InsertToeslagen(*sql_, backend_, batch.toeslagen);
-    InsertReceipts(*sql_, backend_, batch);
+    InsertReferenceData(*sql_, backend_, batch);
     InsertLearning(*sql_, backend_, batch);
     if (const auto audit = ImportAudit(batch)) InsertAudit(*sql_, *audit);
     tx.commit();

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "adapters/storage/bulk_insert.h"
+#include "adapters/storage/query.h"
 #include "adapters/storage/row_codec.h"
 #include "adapters/storage/store.h"
 
@@ -38,47 +39,101 @@ std::string InList(const std::vector<std::string>& ids) {
   return out + ")";
 }
 
-constexpr const char* kSentColumns =
-    "p.key, p.end_to_end_id, p.client_id, p.purpose, p.bill_id, p.bill_kind, p.month, "
-    "p.amount_cents, p.due_date, p.execution_date, p.late, p.payee_name, p.payee_iban, "
-    "p.payee_bic, p.payee_street, p.payee_building, p.payee_postcode, p.payee_town, "
-    "p.payee_country, p.remittance_kind, p.remittance, p.replaces, p.double_debit_risk, "
-    "f.msg_id, f.id, p.run_id";
+// A sent payment: its columns (alias p), then its file's MsgId and id, and its run.
+std::string SentColumns() { return PaymentColumns().Select("p") + ", f.msg_id, f.id, p.run_id"; }
 
 Store::SentRecord DecodeSent(const soci::row& r) {
-  Store::SentRecord s;
-  s.payment = DecodePayment(r, 0);
-  s.msg_id = GetText(r, 23);
-  s.file_id = GetInt(r, 24);
-  s.run_id = GetInt(r, 25);
-  return s;
+  const size_t n = PaymentColumns().size();
+  return Store::SentRecord{.payment = PaymentColumns().Decode(r),
+                           .msg_id = GetText(r, n),
+                           .file_id = GetInt(r, n + 1),
+                           .run_id = GetInt(r, n + 2)};
+}
+
+using Type = BulkInsert::Type;
+
+const Columns<BankLineRow>& LineColumns() {
+  using L = BankLineRow;
+  static const Columns<L> columns = {
+      {"id", Type::kText, [](const soci::row& r, size_t i, L& o) { o.id = GetText(r, i); },
+       [](const L& v, BulkInsert& b) { b.Text(v.id); }},
+      {"dedup_key", Type::kText,
+       [](const soci::row& r, size_t i, L& o) { o.dedup_key = GetText(r, i); },
+       [](const L& v, BulkInsert& b) { b.Text(v.dedup_key); }},
+      {"statement_id", Type::kText,
+       [](const soci::row& r, size_t i, L& o) { o.statement_id = GetText(r, i); },
+       [](const L& v, BulkInsert& b) { b.Text(v.statement_id); }},
+      {"account", Type::kText,
+       [](const soci::row& r, size_t i, L& o) { o.account = GetText(r, i); },
+       [](const L& v, BulkInsert& b) { b.Text(v.account); }},
+      {"line", Type::kInt, [](const soci::row& r, size_t i, L& o) { o.line = GetInt(r, i); },
+       [](const L& v, BulkInsert& b) { b.Int(v.line); }},
+      {"booked_on", Type::kText,
+       [](const soci::row& r, size_t i, L& o) { o.booked_on = GetOptDate(r, i); },
+       [](const L& v, BulkInsert& b) {
+         b.OptText(v.booked_on ? std::optional<std::string>(v.booked_on->ToString())
+                               : std::nullopt);
+       }},
+      {"amount_cents", Type::kInt,
+       [](const soci::row& r, size_t i, L& o) { o.amount = GetMoney(r, i); },
+       [](const L& v, BulkInsert& b) { b.Int(v.amount.cents()); }},
+      {"money_in", Type::kInt,
+       [](const soci::row& r, size_t i, L& o) { o.money_in = GetInt(r, i) != 0; },
+       [](const L& v, BulkInsert& b) { b.Int(v.money_in ? 1 : 0); }},
+      {"kind", Type::kText, [](const soci::row& r, size_t i, L& o) { o.kind = GetText(r, i); },
+       [](const L& v, BulkInsert& b) { b.Text(v.kind); }},
+      {"client_id", Type::kText,
+       [](const soci::row& r, size_t i, L& o) {
+         if (auto c = GetOptText(r, i)) o.client = ClientId{*c};
+       },
+       [](const L& v, BulkInsert& b) {
+         b.OptText(v.client ? std::optional<std::string>(v.client->value) : std::nullopt);
+       }},
+      {"payments", Type::kText,
+       [](const soci::row& r, size_t i, L& o) { o.payments = GetText(r, i); },
+       [](const L& v, BulkInsert& b) { b.Text(v.payments); }},
+      {"reason_code", Type::kText,
+       [](const soci::row& r, size_t i, L& o) { o.reason_code = GetText(r, i); },
+       [](const L& v, BulkInsert& b) { b.Text(v.reason_code); }},
+      {"counterparty", Type::kText,
+       [](const soci::row& r, size_t i, L& o) { o.counterparty = GetText(r, i); },
+       [](const L& v, BulkInsert& b) { b.Text(v.counterparty); }},
+      {"remittance", Type::kText,
+       [](const soci::row& r, size_t i, L& o) { o.remittance = GetText(r, i); },
+       [](const L& v, BulkInsert& b) { b.Text(v.remittance); }},
+      {"detail", Type::kText, [](const soci::row& r, size_t i, L& o) { o.detail = GetText(r, i); },
+       [](const L& v, BulkInsert& b) { b.Text(v.detail); }},
+  };
+  return columns;
+}
+
+// A bank line (alias l) with the kind it was assigned by hand (alias a), if it was.
+std::string LineSelect() {
+  return "SELECT " + LineColumns().Select("l") +
+         ", a.kind FROM bank_lines l LEFT JOIN bank_assignments a ON a.line_id = l.id";
 }
 
 BankLineRow DecodeLine(const soci::row& r) {
-  BankLineRow l;
-  l.id = GetText(r, 0);
-  l.dedup_key = GetText(r, 1);
-  l.statement_id = GetText(r, 2);
-  l.account = GetText(r, 3);
-  l.line = GetInt(r, 4);
-  l.booked_on = GetOptDate(r, 5);
-  l.amount = Money::FromCents(GetInt(r, 6));
-  l.money_in = GetInt(r, 7) != 0;
-  l.kind = GetText(r, 8);
-  if (auto c = GetOptText(r, 9)) l.client = ClientId{*c};
-  l.payments = GetText(r, 10);
-  l.reason_code = GetText(r, 11);
-  l.counterparty = GetText(r, 12);
-  l.remittance = GetText(r, 13);
-  l.detail = GetText(r, 14);
-  l.assigned_kind = GetOptText(r, 15);
+  BankLineRow l = LineColumns().Decode(r);
+  l.assigned_kind = GetOptText(r, LineColumns().size());
   return l;
 }
 
-constexpr const char* kLineColumns =
-    "l.id, l.dedup_key, l.statement_id, l.account, l.line, l.booked_on, l.amount_cents, "
-    "l.money_in, l.kind, l.client_id, l.payments, l.reason_code, l.counterparty, l.remittance, "
-    "l.detail, a.kind";
+User DecodeUser(const soci::row& r) {
+  return User{.name = GetText(r, 0),
+              .role = GetText(r, 1),
+              .full_name = GetText(r, 2),
+              .has_password = !GetText(r, 3).empty()};
+}
+
+AuditRecord DecodeAudit(const soci::row& r) {
+  return AuditRecord{.seq = GetInt(r, 0),
+                     .at = GetText(r, 1),
+                     .user = GetText(r, 2),
+                     .action = GetText(r, 3),
+                     .subject = GetText(r, 4),
+                     .detail = GetText(r, 5)};
+}
 
 void InsertReceipt(soci::session& sql, const Receipt& r, const std::string& by,
                    const std::string& at) {
@@ -141,45 +196,26 @@ Status<Error> Store::AddUser(const User& user, const std::string& by, const std:
 }
 
 Result<std::optional<User>, Error> Store::FindUser(const std::string& name) {
-  try {
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT name, role, full_name, password_hash FROM users WHERE name = :n",
-         soci::use(name));
-    for (const soci::row& r : rows) {
-      return std::optional<User>(
-          User{GetText(r, 0), GetText(r, 1), GetText(r, 2), !GetText(r, 3).empty()});
-    }
-    return std::optional<User>();
-  } catch (const std::exception& e) {
-    return Failed("cannot read users", e);
-  }
+  return Read("cannot read users", [&] {
+    return FirstRow(*sql_, "SELECT name, role, full_name, password_hash FROM users WHERE name = :n",
+                    DecodeUser, name);
+  });
 }
 
 Result<std::vector<User>, Error> Store::Users() {
-  try {
-    std::vector<User> out;
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT name, role, full_name, password_hash FROM users ORDER BY name");
-    for (const soci::row& r : rows) {
-      out.push_back({GetText(r, 0), GetText(r, 1), GetText(r, 2), !GetText(r, 3).empty()});
-    }
-    return out;
-  } catch (const std::exception& e) {
-    return Failed("cannot read users", e);
-  }
+  return Read("cannot read users", [&] {
+    return Rows(*sql_, "SELECT name, role, full_name, password_hash FROM users ORDER BY name",
+                DecodeUser);
+  });
 }
 
 Result<std::string, Error> Store::PasswordHash(const std::string& name) {
-  try {
-    std::string hash;
-    soci::indicator ind = soci::i_ok;
-    *sql_ << "SELECT password_hash FROM users WHERE name = :n", soci::use(name),
-        soci::into(hash, ind);
-    if (!sql_->got_data() || ind != soci::i_ok) return std::string();
-    return hash;
-  } catch (const std::exception& e) {
-    return Failed("cannot read users", e);
-  }
+  return Read("cannot read users", [&] {
+    return FirstRow(
+               *sql_, "SELECT password_hash FROM users WHERE name = :n",
+               [](const soci::row& r) { return GetText(r, 0); }, name)
+        .value_or("");
+  });
 }
 
 Status<Error> Store::SetPasswordHash(const std::string& name, const std::string& hash,
@@ -234,124 +270,111 @@ Status<Error> Store::AssignCaseload(
 }
 
 Result<std::map<std::string, std::string>, Error> Store::Coaches() {
-  try {
+  return Read("cannot read the caseloads", [&] {
     std::map<std::string, std::string> out;
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT client_id, coach FROM caseload ORDER BY seq");
-    for (const soci::row& r : rows) out[GetText(r, 0)] = GetText(r, 1);
+    ForEachRow(*sql_, "SELECT client_id, coach FROM caseload ORDER BY seq",
+               [&](const soci::row& r) { out[GetText(r, 0)] = GetText(r, 1); });
     return out;
-  } catch (const std::exception& e) {
-    return Failed("cannot read the caseloads", e);
-  }
+  });
 }
 
 Result<std::optional<std::string>, Error> Store::CoachOf(const ClientId& client) {
-  try {
-    std::string coach;
-    soci::indicator ind = soci::i_ok;
-    *sql_ << "SELECT coach FROM caseload WHERE client_id = :c ORDER BY seq DESC LIMIT 1",
-        soci::use(client.value), soci::into(coach, ind);
-    if (!sql_->got_data() || ind != soci::i_ok) return std::optional<std::string>();
-    return std::optional<std::string>(coach);
-  } catch (const std::exception& e) {
-    return Failed("cannot read the caseloads", e);
-  }
+  return Read("cannot read the caseloads", [&] {
+    return FirstRow(
+        *sql_, "SELECT coach FROM caseload WHERE client_id = :c ORDER BY seq DESC LIMIT 1",
+        [](const soci::row& r) { return GetText(r, 0); }, client.value);
+  });
 }
 
 Result<Store::AuditVerification, Error> Store::VerifyAuditLog() {
-  try {
+  return Read("cannot read the audit log", [&] {
     AuditVerification v;
     std::string prev;
     int64_t expected_seq = 1;
     bool chained = false;
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT seq, at, user_name, action, subject, detail, prev_hash, hash "
-                          "FROM audit_log ORDER BY seq");
-    for (const soci::row& r : rows) {
-      AuditRecord a{GetInt(r, 0),  GetText(r, 1), GetText(r, 2),
-                    GetText(r, 3), GetText(r, 4), GetText(r, 5)};
-      const std::string stored_prev = GetText(r, 6), stored = GetText(r, 7);
-      ++v.rows;
-      const std::string where = "audit row " + std::to_string(a.seq) + " (" + a.at + " " +
-                                a.action + " " + a.subject + ")";
-      if (a.seq != expected_seq) {
-        v.problems.push_back("audit rows " + std::to_string(expected_seq) + ".." +
-                             std::to_string(a.seq - 1) + " are missing (removed)");
-      }
-      expected_seq = a.seq + 1;
-      if (stored.empty() && !chained) {  // written before schema v5
-        ++v.unchained;
-        continue;
-      }
-      if (stored_prev != prev) {
-        v.problems.push_back(where + ": does not follow the row before it (previous hash " +
-                             "differs): a row was changed, removed or inserted");
-      }
-      if (AuditChainHash(stored_prev, a) != stored) {
-        v.problems.push_back(where + ": its content was changed after it was written (hash " +
-                             "does not match)");
-      }
-      chained = true;
-      prev = stored;
-    }
+    ForEachRow(
+        *sql_,
+        "SELECT seq, at, user_name, action, subject, detail, prev_hash, hash FROM audit_log "
+        "ORDER BY seq",
+        [&](const soci::row& r) {
+          const AuditRecord a = DecodeAudit(r);
+          const std::string stored_prev = GetText(r, 6), stored = GetText(r, 7);
+          ++v.rows;
+          const std::string where = "audit row " + std::to_string(a.seq) + " (" + a.at + " " +
+                                    a.action + " " + a.subject + ")";
+          if (a.seq != expected_seq) {
+            v.problems.push_back("audit rows " + std::to_string(expected_seq) + ".." +
+                                 std::to_string(a.seq - 1) + " are missing (removed)");
+          }
+          expected_seq = a.seq + 1;
+          if (stored.empty() && !chained) {  // written before schema v5
+            ++v.unchained;
+            return;
+          }
+          if (stored_prev != prev) {
+            v.problems.push_back(where +
+                                 ": does not follow the row before it (previous hash differs): "
+                                 "a row was changed, removed or inserted");
+          }
+          if (AuditChainHash(stored_prev, a) != stored) {
+            v.problems.push_back(where +
+                                 ": its content was changed after it was written (hash does not "
+                                 "match)");
+          }
+          chained = true;
+          prev = stored;
+        });
     v.head = prev;
-    long long counter = 0;
-    *sql_ << "SELECT value FROM counters WHERE name = 'audit'", soci::into(counter);
+    const int64_t counter = Count(*sql_, "SELECT value FROM counters WHERE name = 'audit'");
     if (counter != expected_seq - 1) {
-      v.problems.push_back("the audit counter is at " + std::to_string(counter) + " but the " +
-                           "last row is " + std::to_string(expected_seq - 1) +
+      v.problems.push_back("the audit counter is at " + std::to_string(counter) +
+                           " but the last row is " + std::to_string(expected_seq - 1) +
                            ": rows at the end were removed");
     }
     return v;
-  } catch (const std::exception& e) {
-    return Failed("cannot read the audit log", e);
-  }
+  });
 }
 
 Result<std::vector<AuditRecord>, Error> Store::AuditLog(const std::string& subject_prefix) {
-  try {
-    std::vector<AuditRecord> out;
+  return Read("cannot read the audit log", [&] {
     const std::string like = subject_prefix + "%";
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT seq, at, user_name, action, subject, detail FROM audit_log "
-                          "WHERE subject LIKE :p ORDER BY seq",
-         soci::use(like));
-    for (const soci::row& r : rows) {
-      out.push_back({GetInt(r, 0), GetText(r, 1), GetText(r, 2), GetText(r, 3), GetText(r, 4),
-                     GetText(r, 5)});
-    }
-    return out;
-  } catch (const std::exception& e) {
-    return Failed("cannot read the audit log", e);
-  }
+    return Rows(*sql_,
+                "SELECT seq, at, user_name, action, subject, detail FROM audit_log WHERE subject "
+                "LIKE :p ORDER BY seq",
+                DecodeAudit, like);
+  });
 }
 
 Result<std::vector<BatchRecord>, Error> Store::Batches() {
-  try {
+  return Read("cannot read batches", [&] {
     std::vector<BatchRecord> out;
     std::map<int64_t, size_t> index;
-    soci::rowset<soci::row> runs =
-        (sql_->prepare << "SELECT id, month, run_date, started_at, user_name, kind, payments, "
-                          "amount_cents FROM runs WHERE payments > 0 ORDER BY id");
-    for (const soci::row& r : runs) {
-      BatchRecord b;
-      b.run = {GetInt(r, 0),  YearMonth::Parse(GetText(r, 1)).value(),
-               GetDate(r, 2), GetText(r, 3),
-               GetText(r, 4), GetText(r, 5)};
-      b.payments = GetInt(r, 6);
-      b.amount = Money::FromCents(GetInt(r, 7));
-      index[b.run.id] = out.size();
-      out.push_back(std::move(b));
-    }
-    soci::rowset<soci::row> states =
-        (sql_->prepare << "SELECT run_id, state, user_name, at, detail FROM batch_states "
-                          "ORDER BY at, run_id");
-    for (const soci::row& r : states) {
-      const auto it = index.find(GetInt(r, 0));
-      if (it == index.end()) continue;
-      out[it->second].states.push_back(
-          {GetText(r, 1), GetText(r, 2), GetText(r, 3), GetText(r, 4)});
-    }
+    ForEachRow(*sql_,
+               "SELECT id, month, run_date, started_at, user_name, kind, payments, amount_cents "
+               "FROM runs WHERE payments > 0 ORDER BY id",
+               [&](const soci::row& r) {
+                 BatchRecord b;
+                 b.run = {.id = GetInt(r, 0),
+                          .month = GetMonth(r, 1),
+                          .run_date = GetDate(r, 2),
+                          .started_at = GetText(r, 3),
+                          .user = GetText(r, 4),
+                          .kind = GetText(r, 5)};
+                 b.payments = GetInt(r, 6);
+                 b.amount = GetMoney(r, 7);
+                 index[b.run.id] = out.size();
+                 out.push_back(std::move(b));
+               });
+    ForEachRow(*sql_,
+               "SELECT run_id, state, user_name, at, detail FROM batch_states ORDER BY at, run_id",
+               [&](const soci::row& r) {
+                 const auto it = index.find(GetInt(r, 0));
+                 if (it == index.end()) return;
+                 out[it->second].states.push_back({.state = GetText(r, 1),
+                                                   .user = GetText(r, 2),
+                                                   .at = GetText(r, 3),
+                                                   .detail = GetText(r, 4)});
+               });
     for (BatchRecord& b : out) {  // same second: the lifecycle's own order
       const auto rank = [](const std::string& s) {
         return s == "prepared" ? 0 : s == "approved" ? 1 : s == "exported" ? 2 : 3;
@@ -362,9 +385,7 @@ Result<std::vector<BatchRecord>, Error> Store::Batches() {
                        });
     }
     return out;
-  } catch (const std::exception& e) {
-    return Failed("cannot read batches", e);
-  }
+  });
 }
 
 Result<std::optional<BatchRecord>, Error> Store::Batch(int64_t run_id) {
@@ -377,276 +398,218 @@ Result<std::optional<BatchRecord>, Error> Store::Batch(int64_t run_id) {
 }
 
 Result<std::vector<Payment>, Error> Store::BatchPayments(int64_t run_id) {
-  try {
-    std::vector<Payment> out;
+  return Read("cannot read a batch's payments", [&] {
     const long long id = run_id;
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT " << kPaymentColumns
-                       << " FROM payments WHERE run_id = :r ORDER BY file_id, execution_date, "
-                          "end_to_end_id",
-         soci::use(id));
-    for (const soci::row& r : rows) out.push_back(DecodePayment(r, 0));
-    return out;
-  } catch (const std::exception& e) {
-    return Failed("cannot read a batch's payments", e);
-  }
+    return Rows(
+        *sql_,
+        "SELECT " + PaymentColumns().Select() +
+            " FROM payments WHERE run_id = :r ORDER BY file_id, execution_date, end_to_end_id",
+        [](const soci::row& r) { return PaymentColumns().Decode(r); }, id);
+  });
 }
 
 Result<std::vector<Store::SentRecord>, Error> Store::PaymentsByEndToEndId(
     const std::vector<std::string>& ids) {
-  try {
+  return Read("cannot read payments", [&] {
     std::vector<SentRecord> out;
     ForEachSlice(ids, 500, [&](const std::vector<std::string>& slice) {
-      soci::rowset<soci::row> rows =
-          (sql_->prepare << "SELECT " << kSentColumns
-                         << " FROM payments p JOIN files f ON f.id = p.file_id WHERE "
-                            "p.end_to_end_id IN "
-                         << InList(slice));
-      for (const soci::row& r : rows) out.push_back(DecodeSent(r));
+      ForEachRow(*sql_,
+                 "SELECT " + SentColumns() +
+                     " FROM payments p JOIN files f ON f.id = p.file_id WHERE p.end_to_end_id IN " +
+                     InList(slice),
+                 [&](const soci::row& r) { out.push_back(DecodeSent(r)); });
     });
     return out;
-  } catch (const std::exception& e) {
-    return Failed("cannot read payments", e);
-  }
+  });
 }
 
 Result<std::vector<Store::SentRecord>, Error> Store::PaymentsByMsgId(const std::string& msg_id) {
-  try {
-    std::vector<SentRecord> out;
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT " << kSentColumns
-                       << " FROM payments p JOIN files f ON f.id = p.file_id WHERE f.msg_id = :m "
-                          "ORDER BY p.execution_date, p.end_to_end_id",
-         soci::use(msg_id));
-    for (const soci::row& r : rows) out.push_back(DecodeSent(r));
-    return out;
-  } catch (const std::exception& e) {
-    return Failed("cannot read a file's payments", e);
-  }
+  return Read("cannot read a file's payments", [&] {
+    return Rows(*sql_,
+                "SELECT " + SentColumns() +
+                    " FROM payments p JOIN files f ON f.id = p.file_id WHERE f.msg_id = :m ORDER "
+                    "BY p.execution_date, p.end_to_end_id",
+                DecodeSent, msg_id);
+  });
 }
 
 Result<std::vector<Store::SentRecord>, Error> Store::PaymentsOfBill(const BillId& bill) {
-  try {
-    std::vector<SentRecord> out;
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT " << kSentColumns
-                       << " FROM payments p JOIN files f ON f.id = p.file_id WHERE p.bill_id = "
-                          ":b ORDER BY p.month, p.key",
-         soci::use(bill.value));
-    for (const soci::row& r : rows) out.push_back(DecodeSent(r));
-    return out;
-  } catch (const std::exception& e) {
-    return Failed("cannot read a bill's payments", e);
-  }
+  return Read("cannot read a bill's payments", [&] {
+    return Rows(*sql_,
+                "SELECT " + SentColumns() +
+                    " FROM payments p JOIN files f ON f.id = p.file_id WHERE p.bill_id = :b "
+                    "ORDER BY p.month, p.key",
+                DecodeSent, bill.value);
+  });
 }
 
 Result<std::optional<std::string>, Error> Store::ReplacementOf(const std::string& key) {
-  try {
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT end_to_end_id FROM payments WHERE replaces = :k", soci::use(key));
-    for (const soci::row& r : rows) return std::optional<std::string>(GetText(r, 0));
-    return std::optional<std::string>();
-  } catch (const std::exception& e) {
-    return Failed("cannot read payments", e);
-  }
+  return Read("cannot read payments", [&] {
+    return FirstRow(
+        *sql_, "SELECT end_to_end_id FROM payments WHERE replaces = :k",
+        [](const soci::row& r) { return GetText(r, 0); }, key);
+  });
 }
 
 Result<std::vector<PaymentStateRow>, Error> Store::PaymentStates(
     const std::vector<std::string>& ids) {
-  try {
+  return Read("cannot read payment states", [&] {
     std::vector<PaymentStateRow> out;
     ForEachSlice(ids, 500, [&](const std::vector<std::string>& slice) {
-      soci::rowset<soci::row> rows =
-          (sql_->prepare << "SELECT end_to_end_id, state, reason_code, source, at, detail FROM "
-                            "payment_states WHERE end_to_end_id IN "
-                         << InList(slice) << " ORDER BY at, end_to_end_id");
-      for (const soci::row& r : rows) {
-        out.push_back({GetText(r, 0), GetText(r, 1), GetText(r, 2), GetText(r, 3), GetText(r, 4),
-                       GetText(r, 5)});
-      }
+      ForEachRow(*sql_,
+                 "SELECT end_to_end_id, state, reason_code, source, at, detail FROM "
+                 "payment_states WHERE end_to_end_id IN " +
+                     InList(slice) + " ORDER BY at, end_to_end_id",
+                 [&](const soci::row& r) {
+                   out.push_back({.end_to_end_id = GetText(r, 0),
+                                  .state = GetText(r, 1),
+                                  .reason_code = GetText(r, 2),
+                                  .source = GetText(r, 3),
+                                  .at = GetText(r, 4),
+                                  .detail = GetText(r, 5)});
+                 });
     });
     return out;
-  } catch (const std::exception& e) {
-    return Failed("cannot read payment states", e);
-  }
+  });
 }
 
 Result<std::set<std::string>, Error> Store::ExistingEntryKeys(
     const std::vector<std::string>& keys) {
-  try {
+  return Read("cannot read ledger keys", [&] {
     std::set<std::string> out;
     ForEachSlice(keys, 500, [&](const std::vector<std::string>& slice) {
-      soci::rowset<soci::row> rows =
-          (sql_->prepare << "SELECT key FROM entries WHERE key IN " << InList(slice));
-      for (const soci::row& r : rows) out.insert(GetText(r, 0));
+      ForEachRow(*sql_, "SELECT key FROM entries WHERE key IN " + InList(slice),
+                 [&](const soci::row& r) { out.insert(GetText(r, 0)); });
     });
     return out;
-  } catch (const std::exception& e) {
-    return Failed("cannot read ledger keys", e);
-  }
+  });
 }
 
 Result<std::optional<BankFileRow>, Error> Store::BankFileBySha256(const std::string& sha256) {
-  try {
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT format, msg_id, name, sha256, imported_at, user_name, summary "
-                          "FROM bank_files WHERE sha256 = :s",
-         soci::use(sha256));
-    for (const soci::row& r : rows) {
-      return std::optional<BankFileRow>(BankFileRow{GetText(r, 0), GetText(r, 1), GetText(r, 2),
-                                                    GetText(r, 3), GetText(r, 4), GetText(r, 5),
-                                                    GetText(r, 6)});
-    }
-    return std::optional<BankFileRow>();
-  } catch (const std::exception& e) {
-    return Failed("cannot read bank files", e);
-  }
+  return Read("cannot read bank files", [&] {
+    return FirstRow(
+        *sql_,
+        "SELECT format, msg_id, name, sha256, imported_at, user_name, summary FROM bank_files "
+        "WHERE sha256 = :s",
+        [](const soci::row& r) {
+          return BankFileRow{.format = GetText(r, 0),
+                             .msg_id = GetText(r, 1),
+                             .name = GetText(r, 2),
+                             .sha256 = GetText(r, 3),
+                             .imported_at = GetText(r, 4),
+                             .user = GetText(r, 5),
+                             .summary = GetText(r, 6)};
+        },
+        sha256);
+  });
 }
 
 Result<std::set<std::string>, Error> Store::ExistingBankLines(
     const std::vector<std::string>& keys) {
-  try {
+  return Read("cannot read bank lines", [&] {
     std::set<std::string> out;
     ForEachSlice(keys, 200, [&](const std::vector<std::string>& slice) {
-      soci::rowset<soci::row> rows =
-          (sql_->prepare << "SELECT dedup_key FROM bank_lines WHERE dedup_key IN "
-                         << InList(slice));
-      for (const soci::row& r : rows) out.insert(GetText(r, 0));
+      ForEachRow(*sql_, "SELECT dedup_key FROM bank_lines WHERE dedup_key IN " + InList(slice),
+                 [&](const soci::row& r) { out.insert(GetText(r, 0)); });
     });
     return out;
-  } catch (const std::exception& e) {
-    return Failed("cannot read bank lines", e);
-  }
+  });
 }
 
 Result<std::vector<BankLineRow>, Error> Store::BankLines(const std::string& kind) {
-  try {
-    std::vector<BankLineRow> out;
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT " << kLineColumns
-                       << " FROM bank_lines l LEFT JOIN bank_assignments a ON a.line_id = l.id "
-                          "WHERE (:k = '' OR l.kind = :k2) ORDER BY l.file_id, l.line, l.id",
-         soci::use(kind), soci::use(kind));
-    for (const soci::row& r : rows) out.push_back(DecodeLine(r));
-    return out;
-  } catch (const std::exception& e) {
-    return Failed("cannot read bank lines", e);
-  }
+  return Read("cannot read bank lines", [&] {
+    return Rows(*sql_,
+                LineSelect() + " WHERE (:k = '' OR l.kind = :k2) ORDER BY l.file_id, l.line, l.id",
+                DecodeLine, kind, kind);
+  });
 }
 
 Result<std::optional<BankLineRow>, Error> Store::BankLine(const std::string& id) {
-  try {
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT " << kLineColumns
-                       << " FROM bank_lines l LEFT JOIN bank_assignments a ON a.line_id = l.id "
-                          "WHERE l.id = :i",
-         soci::use(id));
-    for (const soci::row& r : rows) return std::optional<BankLineRow>(DecodeLine(r));
-    return std::optional<BankLineRow>();
-  } catch (const std::exception& e) {
-    return Failed("cannot read a bank line", e);
-  }
+  return Read("cannot read a bank line",
+              [&] { return FirstRow(*sql_, LineSelect() + " WHERE l.id = :i", DecodeLine, id); });
 }
 
 Result<std::vector<SignalRow>, Error> Store::ClientSignals(const std::optional<ClientId>& client) {
-  try {
-    std::vector<SignalRow> out;
+  return Read("cannot read signals", [&] {
     const std::string c = client ? client->value : "";
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT client_id, code, amount_cents, detail, source, at FROM "
-                          "client_signals WHERE (:c = '' OR client_id = :c2) ORDER BY id",
-         soci::use(c), soci::use(c));
-    for (const soci::row& r : rows) {
-      out.push_back({ClientId{GetText(r, 0)}, GetText(r, 1), Money::FromCents(GetInt(r, 2)),
-                     GetText(r, 3), GetText(r, 4), GetText(r, 5)});
-    }
-    return out;
-  } catch (const std::exception& e) {
-    return Failed("cannot read signals", e);
-  }
+    return Rows(
+        *sql_,
+        "SELECT client_id, code, amount_cents, detail, source, at FROM client_signals WHERE (:c "
+        "= '' OR client_id = :c2) ORDER BY id",
+        [](const soci::row& r) {
+          return SignalRow{.client = ClientId{GetText(r, 0)},
+                           .code = GetText(r, 1),
+                           .amount = GetMoney(r, 2),
+                           .detail = GetText(r, 3),
+                           .source = GetText(r, 4),
+                           .at = GetText(r, 5)};
+        },
+        c, c);
+  });
 }
 
 Result<std::vector<DirectDebitRecord>, Error> Store::DirectDebits(const ClientId& client) {
-  try {
-    std::vector<DirectDebitRecord> out;
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT " << kDirectDebitColumns
-                       << " FROM direct_debits WHERE client_id = :c ORDER BY recorded_at, id",
-         soci::use(client.value));
-    for (const soci::row& r : rows) out.push_back(DecodeDirectDebit(r, 0));
-    return out;
-  } catch (const std::exception& e) {
-    return Failed("cannot read direct debits", e);
-  }
+  return Read("cannot read direct debits", [&] {
+    return Rows(
+        *sql_,
+        "SELECT " + DirectDebitColumns().Select() +
+            " FROM direct_debits WHERE client_id = :c ORDER BY recorded_at, id",
+        [](const soci::row& r) { return DirectDebitColumns().Decode(r); }, client.value);
+  });
 }
 
 Result<std::vector<Store::HoldRecord>, Error> Store::OpenHolds(
     const std::optional<ClientId>& client) {
-  try {
-    std::vector<HoldRecord> out;
+  return Read("cannot read held bills", [&] {
     const std::string c = client ? client->value : "";
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT h.client_id, h.bill_id, h.bill_kind, h.period, h.amount_cents, "
-                          "h.due_date, h.run_id FROM holds h LEFT JOIN entries e ON e.key = "
-                          "h.key WHERE e.key IS NULL AND (:c = '' OR h.client_id = :c2) ORDER BY "
-                          "h.client_id, h.period, h.bill_id",
-         soci::use(c), soci::use(c));
-    for (const soci::row& r : rows) {
-      HoldRecord h;
-      h.client = ClientId{GetText(r, 0)};
-      h.bill = {BillId{GetText(r, 1)}, ParseBillKind(GetText(r, 2)).value_or(BillKind::kRent),
-                YearMonth::Parse(GetText(r, 3)).value(), Money::FromCents(GetInt(r, 4)),
-                GetDate(r, 5)};
-      h.run_id = GetInt(r, 6);
-      out.push_back(std::move(h));
-    }
-    return out;
-  } catch (const std::exception& e) {
-    return Failed("cannot read held bills", e);
-  }
+    return Rows(
+        *sql_,
+        "SELECT h.client_id, h.bill_id, h.bill_kind, h.period, h.amount_cents, h.due_date, "
+        "h.run_id FROM holds h LEFT JOIN entries e ON e.key = h.key WHERE e.key IS NULL AND (:c "
+        "= '' OR h.client_id = :c2) ORDER BY h.client_id, h.period, h.bill_id",
+        [](const soci::row& r) {
+          return HoldRecord{.client = ClientId{GetText(r, 0)},
+                            .bill = {.bill = BillId{GetText(r, 1)},
+                                     .kind = ParseBillKind(GetText(r, 2)).value_or(BillKind::kRent),
+                                     .period = GetMonth(r, 3),
+                                     .amount = GetMoney(r, 4),
+                                     .due = GetDate(r, 5)},
+                            .run_id = GetInt(r, 6)};
+        },
+        c, c);
+  });
 }
 
 Result<std::optional<Bill>, Error> Store::FindBill(const BillId& bill) {
-  try {
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT " << kBillColumns << " FROM bills WHERE id = :i",
-         soci::use(bill.value));
-    for (const soci::row& r : rows) return std::optional<Bill>(DecodeBill(r, 0));
-    return std::optional<Bill>();
-  } catch (const std::exception& e) {
-    return Failed("cannot read a bill", e);
-  }
+  return Read("cannot read a bill", [&] {
+    return FirstRow(
+        *sql_, "SELECT " + BillColumns().Select() + " FROM bills WHERE id = :i",
+        [](const soci::row& r) { return BillColumns().Decode(r); }, bill.value);
+  });
 }
 
 Result<std::vector<Bill>, Error> Store::BillsOfCreditor(const CreditorId& creditor) {
-  try {
-    std::vector<Bill> out;
-    soci::rowset<soci::row> rows = (sql_->prepare << "SELECT " << kBillColumns
-                                                  << " FROM bills WHERE creditor_id = :c "
-                                                     "ORDER BY id",
-                                    soci::use(creditor.value));
-    for (const soci::row& r : rows) out.push_back(DecodeBill(r, 0));
-    return out;
-  } catch (const std::exception& e) {
-    return Failed("cannot read a creditor's bills", e);
-  }
+  return Read("cannot read a creditor's bills", [&] {
+    return Rows(
+        *sql_,
+        "SELECT " + BillColumns().Select() + " FROM bills WHERE creditor_id = :c ORDER BY id",
+        [](const soci::row& r) { return BillColumns().Decode(r); }, creditor.value);
+  });
 }
 
 Result<std::set<std::string>, Error> Store::ClientIds() {
-  try {
+  return Read("cannot read client ids", [&] {
     std::set<std::string> out;
-    soci::rowset<soci::row> rows = (sql_->prepare << "SELECT id FROM clients");
-    for (const soci::row& r : rows) out.insert(GetText(r, 0));
+    ForEachRow(*sql_, "SELECT id FROM clients",
+               [&](const soci::row& r) { out.insert(GetText(r, 0)); });
     return out;
-  } catch (const std::exception& e) {
-    return Failed("cannot read client ids", e);
-  }
+  });
 }
 
 Result<std::vector<Client>, Error> Store::SearchClients(const std::string& query,
                                                         const std::optional<std::string>& coach,
                                                         int limit) {
-  try {
+  return Read("cannot search clients", [&] {
     std::string lowered;
     for (char c : query) lowered += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::string escaped;  // LIKE wildcards in the query are literal
@@ -658,33 +621,24 @@ Result<std::vector<Client>, Error> Store::SearchClients(const std::string& query
     const std::string who = coach.value_or("");
     const int only_coach = coach ? 1 : 0;
     const long long n = limit;
-    std::vector<Client> out;
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT " << kClientColumns
-                       << " FROM clients WHERE "
-                          "(LOWER(id) LIKE :p ESCAPE '!' OR LOWER(name) LIKE :c ESCAPE '!') AND "
-                          "(:o = 0 OR id IN (SELECT k.client_id FROM caseload k WHERE k.coach = :k "
-                          "AND k.seq = (SELECT MAX(k2.seq) FROM caseload k2 WHERE k2.client_id = "
-                          "k.client_id))) ORDER BY id LIMIT :n",
-         soci::use(prefix), soci::use(contains), soci::use(only_coach), soci::use(who),
-         soci::use(n));
-    for (const soci::row& r : rows) out.push_back(DecodeClient(r, 0));
-    return out;
-  } catch (const std::exception& e) {
-    return Failed("cannot search clients", e);
-  }
+    return Rows(
+        *sql_,
+        "SELECT " + ClientColumns().Select() +
+            " FROM clients WHERE (LOWER(id) LIKE :p ESCAPE '!' OR LOWER(name) LIKE :c ESCAPE '!') "
+            "AND (:o = 0 OR id IN (SELECT k.client_id FROM caseload k WHERE k.coach = :k AND "
+            "k.seq = (SELECT MAX(k2.seq) FROM caseload k2 WHERE k2.client_id = k.client_id))) "
+            "ORDER BY id LIMIT :n",
+        [](const soci::row& r) { return ClientColumns().Decode(r); }, prefix, contains, only_coach,
+        who, n);
+  });
 }
 
 Result<std::optional<Client>, Error> Store::FindClient(const ClientId& client) {
-  try {
-    soci::rowset<soci::row> rows =
-        (sql_->prepare << "SELECT " << kClientColumns << " FROM clients WHERE id = :i",
-         soci::use(client.value));
-    for (const soci::row& r : rows) return std::optional<Client>(DecodeClient(r, 0));
-    return std::optional<Client>();
-  } catch (const std::exception& e) {
-    return Failed("cannot read a client", e);
-  }
+  return Read("cannot read a client", [&] {
+    return FirstRow(
+        *sql_, "SELECT " + ClientColumns().Select() + " FROM clients WHERE id = :i",
+        [](const soci::row& r) { return ClientColumns().Decode(r); }, client.value);
+  });
 }
 
 Status<Error> Store::CorrectAccount(AccountHolder holder, const std::string& id, const Iban& iban,

@@ -2,8 +2,10 @@
 #include <soci/soci.h>
 
 #include "adapters/storage/bulk_insert.h"
+#include "adapters/storage/query.h"
 #include "adapters/storage/row_codec.h"
 #include "adapters/storage/store.h"
+#include "engine/invariant.h"
 
 namespace ontzorg {
 namespace {
@@ -49,244 +51,225 @@ Result<std::optional<ClientCase>, Error> Store::LoadCase(const ClientId& client,
   return std::optional<ClientCase>(std::move(cases->front()));
 }
 
-Result<std::vector<ClientCase>, Error> Store::LoadCasesWhere(YearMonth month,
-                                                             const std::string& from, bool exact,
-                                                             int limit, std::string* last_id) {
-  try {
-    soci::session& sql = *sql_;
-    std::vector<ClientCase> cases;
-    std::map<std::string, size_t> index;
-    {
-      soci::rowset<soci::row> rows =
-          (sql.prepare << "SELECT " << kClientColumns << " FROM clients WHERE id "
-                       << (exact ? "=" : ">") << " :a ORDER BY id LIMIT :n",
-           soci::use(from), soci::use(limit));
-      for (const soci::row& r : rows) {
-        ClientCase c;
-        c.client = DecodeClient(r, 0);
-        index[c.client.id.value] = cases.size();
-        cases.push_back(std::move(c));
-      }
-    }
-    if (cases.empty()) return cases;
-    const std::string first = cases.front().client.id.value;
-    *last_id = cases.back().client.id.value;
-    const std::string m = month.ToString();
-    std::vector<bool> has_plan(cases.size(), false);
-    soci::rowset<soci::row> plans =
-        (sql.prepare << "SELECT " << kPlanColumns
-                     << " FROM plans WHERE client_id >= :f AND client_id <= :l",
-         soci::use(first), soci::use(*last_id));
-    for (const soci::row& r : plans) {
-      ReliefPlan p = DecodePlan(r, 0);
-      const size_t i = index.at(p.client.value);
-      cases[i].plan = std::move(p);
-      has_plan[i] = true;
-    }
-    soci::rowset<soci::row> bills =
-        (sql.prepare << "SELECT " << kBillColumns
-                     << " FROM bills WHERE client_id >= :f AND client_id <= :l ORDER BY id",
-         soci::use(first), soci::use(*last_id));
-    for (const soci::row& r : bills) {
-      Bill b = DecodeBill(r, 0);
-      cases[index.at(b.client.value)].bills.push_back(std::move(b));
-    }
-    soci::rowset<soci::row> benefits =
-        (sql.prepare << "SELECT client_id, amount_cents FROM benefits WHERE month = :m AND "
-                        "client_id >= :f AND client_id <= :l",
-         soci::use(m), soci::use(first), soci::use(*last_id));
-    for (const soci::row& r : benefits) {
-      cases[index.at(GetText(r, 0))].benefit = Money::FromCents(GetInt(r, 1));
-    }
-    // A client's balances over the client's own entries (every entry touching one of the
-    // client's accounts is booked on that client): client:<id> credits minus debits; loan:<id>,
-    // recovery:<id> and grant:<id> debits minus credits.
+namespace {
+
+// One chunk of a month's cases, loaded table by table: the clients first (in id order), then
+// each per-client table attached to its client's case by one range query over the chunk's ids.
+class CaseChunk {
+ public:
+  CaseChunk(soci::session& sql, YearMonth month) : sql_(sql), month_(month.ToString()) {}
+
+  // Up to `limit` clients from `from` on (exactly `from` when `exact`); false when none.
+  bool LoadClients(const std::string& from, bool exact, int limit) {
+    ForEachRow(
+        sql_,
+        "SELECT " + ClientColumns().Select() + " FROM clients WHERE id " + (exact ? "=" : ">") +
+            " :a ORDER BY id LIMIT :n",
+        [&](const soci::row& r) {
+          ClientCase c;
+          c.client = ClientColumns().Decode(r);
+          index_[c.client.id.value] = cases_.size();
+          cases_.push_back(std::move(c));
+        },
+        from, limit);
+    if (cases_.empty()) return false;
+    first_ = cases_.front().client.id.value;
+    last_ = cases_.back().client.id.value;
+    has_plan_.assign(cases_.size(), false);
+    return true;
+  }
+  const std::string& last_id() const { return last_; }
+
+  void AttachPlans() {
+    Each("SELECT " + PlanColumns().Select() + " FROM plans WHERE " + InChunk(""),
+         [&](const soci::row& r) {
+           ReliefPlan p = PlanColumns().Decode(r);
+           const size_t i = index_.at(p.client.value);
+           cases_[i].plan = std::move(p);
+           has_plan_[i] = true;
+         });
+  }
+
+  // The bills, the month's bijstand and the keys already booked for the month.
+  void AttachBillsAndBenefit() {
+    Attach(
+        "SELECT " + BillColumns().Select() + " FROM bills WHERE " + InChunk("") + " ORDER BY id",
+        [](const soci::row& r) { return BillColumns().Decode(r); }, &ClientCase::bills);
+    EachOfMonth("SELECT client_id, amount_cents FROM benefits WHERE month = :m AND " + InChunk(""),
+                [&](ClientCase& c, const soci::row& r) { c.benefit = GetMoney(r, 1); });
+    EachOfMonth("SELECT client_id, key FROM entries WHERE month = :m AND " + InChunk(""),
+                [&](ClientCase& c, const soci::row& r) { c.booked_keys.push_back(GetText(r, 1)); });
+  }
+
+  // A client's balances over the client's own entries (every entry touching one of the client's
+  // accounts is booked on that client): client:<id> credits minus debits; loan:<id>,
+  // recovery:<id> and grant:<id> debits minus credits. The pair of the month's invariants: what
+  // the month never writes (a negative balance), the store never hands it.
+  void AttachBalances() {
     const auto net = [](const char* prefix, bool credit_positive) {
       const std::string acc = std::string("'") + prefix + ":' || client_id";
       const std::string plus = credit_positive ? "credit_account" : "debit_account";
       const std::string minus = credit_positive ? "debit_account" : "credit_account";
-      return "SUM(CASE WHEN " + plus + " = " + acc +
-             " THEN amount_cents ELSE 0 END) - SUM(CASE "
-             "WHEN " +
-             minus + " = " + acc + " THEN amount_cents ELSE 0 END)";
+      return "SUM(CASE WHEN " + plus + " = " + acc + " THEN amount_cents ELSE 0 END) - SUM(CASE " +
+             "WHEN " + minus + " = " + acc + " THEN amount_cents ELSE 0 END)";
     };
-    soci::rowset<soci::row> balances =
-        (sql.prepare << "SELECT client_id, " << net("client", true) << ", " << net("loan", false)
-                     << ", " << net("recovery", false) << ", " << net("grant", false)
-                     << " FROM entries WHERE client_id >= :f AND client_id <= :l "
-                        "GROUP BY client_id",
-         soci::use(first), soci::use(*last_id));
-    for (const soci::row& r : balances) {
-      const auto it = index.find(GetText(r, 0));
-      if (it == index.end()) continue;
-      ClientCase& c = cases[it->second];
-      c.opening_balance = Money::FromCents(GetInt(r, 1));
-      c.credit.loan = Money::FromCents(GetInt(r, 2));
-      c.credit.to_recover = Money::FromCents(GetInt(r, 3));
-      c.credit.granted = Money::FromCents(GetInt(r, 4));
-    }
-    soci::rowset<soci::row> keys =
-        (sql.prepare << "SELECT client_id, key FROM entries WHERE month = :m AND client_id >= :f "
-                        "AND client_id <= :l",
-         soci::use(m), soci::use(first), soci::use(*last_id));
-    for (const soci::row& r : keys) {
-      const auto it = index.find(GetText(r, 0));
-      if (it != index.end()) cases[it->second].booked_keys.push_back(GetText(r, 1));
-    }
-    // Each row of a per-client table, decoded and appended to its client's case.
-    const auto attach = [&](soci::rowset<soci::row>& rows, auto decode, auto member) {
-      for (const soci::row& r : rows) {
-        auto record = decode(r);
-        const auto it = index.find(record.client.value);
-        if (it != index.end()) (cases[it->second].*member).push_back(std::move(record));
-      }
-    };
-    soci::rowset<soci::row> toeslagen =
-        (sql.prepare << "SELECT " << kToeslagColumns
-                     << " FROM toeslagen WHERE client_id >= :f "
-                        "AND client_id <= :l ORDER BY client_id, kind",
-         soci::use(first), soci::use(*last_id));
-    attach(
-        toeslagen, [](const soci::row& r) { return DecodeToeslag(r, 0); }, &ClientCase::toeslagen);
-    soci::rowset<soci::row> receipts =
-        (sql.prepare << "SELECT r.id, r.client_id, r.kind, r.received_on, r.amount_cents, "
-                        "r.covers_from, r.covers_to, r.landed_on, p.month FROM receipts r "
-                        "LEFT JOIN processed p ON p.item = 'receipt:' || r.id "
-                        "WHERE r.client_id >= :f AND r.client_id <= :l ORDER BY r.id",
-         soci::use(first), soci::use(*last_id));
-    attach(
-        receipts,
-        [](const soci::row& r) {
-          Receipt x = DecodeReceipt(r, 0);
-          x.processed_in = GetOptMonth(r, 8);
-          return x;
-        },
-        &ClientCase::receipts);
-    soci::rowset<soci::row> write_offs =
-        (sql.prepare << "SELECT w.id, w.client_id, w.amount_cents, w.reason, w.decided_by, "
-                        "w.decided_on, p.month FROM write_offs w "
-                        "LEFT JOIN processed p ON p.item = 'write_off:' || w.id "
-                        "WHERE w.client_id >= :f AND w.client_id <= :l ORDER BY w.id",
-         soci::use(first), soci::use(*last_id));
-    attach(
-        write_offs,
-        [](const soci::row& r) {
-          WriteOff w = DecodeWriteOff(r, 0);
-          w.processed_in = GetOptMonth(r, 6);
-          return w;
-        },
-        &ClientCase::write_offs);
-    soci::rowset<soci::row> assessments =
-        (sql.prepare << "SELECT " << kAssessmentColumns
-                     << " FROM assessments WHERE client_id "
-                        ">= :f AND client_id <= :l ORDER BY assessed_on, id",
-         soci::use(first), soci::use(*last_id));
-    attach(
-        assessments, [](const soci::row& r) { return DecodeAssessment(r, 0); },
-        &ClientCase::assessments);
-    soci::rowset<soci::row> hand_overs = (sql.prepare << "SELECT " << kHandOverColumns
-                                                      << " FROM hand_overs WHERE client_id >= "
-                                                         ":f AND client_id <= :l ORDER BY id",
-                                          soci::use(first), soci::use(*last_id));
-    attach(
-        hand_overs, [](const soci::row& r) { return DecodeHandOver(r, 0); },
-        &ClientCase::hand_overs);
-    soci::rowset<soci::row> confirmations =
-        (sql.prepare << "SELECT " << kConfirmationColumns
-                     << " FROM confirmations WHERE "
-                        "client_id >= :f AND client_id <= :l ORDER BY bill_id, period",
-         soci::use(first), soci::use(*last_id));
-    attach(
-        confirmations, [](const soci::row& r) { return DecodeConfirmation(r, 0); },
-        &ClientCase::confirmations);
-
-    // The double-debit guard: every direct-debit record of the chunk's bills.
-    soci::rowset<soci::row> direct_debits =
-        (sql.prepare << "SELECT " << kDirectDebitColumns
-                     << " FROM direct_debits WHERE client_id >= :f AND client_id <= :l "
-                        "ORDER BY recorded_at, id",
-         soci::use(first), soci::use(*last_id));
-    attach(
-        direct_debits, [](const soci::row& r) { return DecodeDirectDebit(r, 0); },
-        &ClientCase::direct_debits);
-    // Reserved money: bills held and not yet paid, and failed payments (reversed) that no
-    // re-issue replaces yet.
-    soci::rowset<soci::row> holds =
-        (sql.prepare << "SELECT h.client_id, h.bill_id, h.bill_kind, h.period, h.amount_cents, "
-                        "h.due_date FROM holds h LEFT JOIN entries e ON e.key = h.key "
-                        "WHERE e.key IS NULL AND h.client_id >= :f AND h.client_id <= :l",
-         soci::use(first), soci::use(*last_id));
-    for (const soci::row& r : holds) {
-      const auto it = index.find(GetText(r, 0));
-      if (it == index.end()) continue;
-      ClientCase& c = cases[it->second];
-      HeldBill h{BillId{GetText(r, 1)}, ParseBillKind(GetText(r, 2)).value_or(BillKind::kRent),
-                 YearMonth::Parse(GetText(r, 3)).value(), Money::FromCents(GetInt(r, 4)),
-                 GetDate(r, 5)};
-      c.reserved += h.amount;
-      c.held.push_back(std::move(h));
-    }
-    soci::rowset<soci::row> failed =
-        (sql.prepare << "SELECT e.client_id, e.amount_cents FROM entries e LEFT JOIN payments p "
-                        "ON p.replaces || '|reversed' = e.key WHERE e.kind IN "
-                        "('payment_rejected', 'payment_returned', 'payment_cancelled') AND "
-                        "p.key IS NULL AND e.client_id >= :f AND e.client_id <= :l",
-         soci::use(first), soci::use(*last_id));
-    for (const soci::row& r : failed) {
-      const auto it = index.find(GetText(r, 0));
-      if (it != index.end()) cases[it->second].reserved += Money::FromCents(GetInt(r, 1));
-    }
-
-    std::vector<ClientCase> with_plan;
-    with_plan.reserve(cases.size());
-    for (size_t i = 0; i < cases.size(); ++i) {
-      if (has_plan[i]) with_plan.push_back(std::move(cases[i]));
-    }
-    return with_plan;
-  } catch (const std::exception& e) {
-    return Fail(ErrorCode::kStorage, std::string("cannot read the month's cases: ") + e.what());
+    Each("SELECT client_id, " + net("client", true) + ", " + net("loan", false) + ", " +
+             net("recovery", false) + ", " + net("grant", false) + " FROM entries WHERE " +
+             InChunk("") + " GROUP BY client_id",
+         [&](const soci::row& r) {
+           ClientCase* c = Find(GetText(r, 0));
+           if (c == nullptr) return;
+           c->opening_balance = GetMoney(r, 1);
+           c->credit.loan = GetMoney(r, 2);
+           c->credit.to_recover = GetMoney(r, 3);
+           c->credit.granted = GetMoney(r, 4);
+           OZ_INVARIANT(!c->opening_balance.IsNegative(),
+                        "a stored client balance is never negative");
+           OZ_INVARIANT(!c->credit.loan.IsNegative() && !c->credit.to_recover.IsNegative() &&
+                            !c->credit.granted.IsNegative(),
+                        "stored credit balances are never negative");
+         });
   }
+
+  // Toeslagen, receipts and write-offs (with the month that processed them), and the learning
+  // and direct-debit records.
+  void AttachRecords() {
+    Attach(
+        "SELECT " + ToeslagColumns().Select() + " FROM toeslagen WHERE " + InChunk("") +
+            " ORDER BY client_id, kind",
+        [](const soci::row& r) { return ToeslagColumns().Decode(r); }, &ClientCase::toeslagen);
+    Attach("SELECT " + ReceiptColumns().Select("r") +
+               ", p.month FROM receipts r LEFT JOIN processed p ON p.item = 'receipt:' || r.id "
+               "WHERE " +
+               InChunk("r.") + " ORDER BY r.id",
+           DecodeReceiptProcessed, &ClientCase::receipts);
+    Attach("SELECT " + WriteOffColumns().Select("w") +
+               ", p.month FROM write_offs w LEFT JOIN processed p ON p.item = 'write_off:' || "
+               "w.id WHERE " +
+               InChunk("w.") + " ORDER BY w.id",
+           DecodeWriteOffProcessed, &ClientCase::write_offs);
+    Attach(
+        "SELECT " + AssessmentColumns().Select() + " FROM assessments WHERE " + InChunk("") +
+            " ORDER BY assessed_on, id",
+        [](const soci::row& r) { return AssessmentColumns().Decode(r); }, &ClientCase::assessments);
+    Attach(
+        "SELECT " + HandOverColumns().Select() + " FROM hand_overs WHERE " + InChunk("") +
+            " ORDER BY id",
+        [](const soci::row& r) { return HandOverColumns().Decode(r); }, &ClientCase::hand_overs);
+    Attach(
+        "SELECT " + ConfirmationColumns().Select() + " FROM confirmations WHERE " + InChunk("") +
+            " ORDER BY bill_id, period",
+        [](const soci::row& r) { return ConfirmationColumns().Decode(r); },
+        &ClientCase::confirmations);
+    Attach(
+        "SELECT " + DirectDebitColumns().Select() + " FROM direct_debits WHERE " + InChunk("") +
+            " ORDER BY recorded_at, id",
+        [](const soci::row& r) { return DirectDebitColumns().Decode(r); },
+        &ClientCase::direct_debits);
+  }
+
+  // Reserved money: bills held and not yet paid, and failed payments (reversed) that no
+  // re-issue replaces yet.
+  void AttachReserved() {
+    Each(
+        "SELECT h.client_id, h.bill_id, h.bill_kind, h.period, h.amount_cents, h.due_date FROM "
+        "holds h LEFT JOIN entries e ON e.key = h.key WHERE e.key IS NULL AND " +
+            InChunk("h."),
+        [&](const soci::row& r) {
+          ClientCase* c = Find(GetText(r, 0));
+          if (c == nullptr) return;
+          HeldBill h{.bill = BillId{GetText(r, 1)},
+                     .kind = ParseBillKind(GetText(r, 2)).value_or(BillKind::kRent),
+                     .period = GetMonth(r, 3),
+                     .amount = GetMoney(r, 4),
+                     .due = GetDate(r, 5)};
+          c->reserved += h.amount;
+          c->held.push_back(std::move(h));
+        });
+    Each(
+        "SELECT e.client_id, e.amount_cents FROM entries e LEFT JOIN payments p ON p.replaces "
+        "|| '|reversed' = e.key WHERE e.kind IN ('payment_rejected', 'payment_returned', "
+        "'payment_cancelled') AND p.key IS NULL AND " +
+            InChunk("e."),
+        [&](const soci::row& r) {
+          if (ClientCase* c = Find(GetText(r, 0))) c->reserved += GetMoney(r, 1);
+        });
+  }
+
+  // The cases of clients with a plan (the month computes nothing for the others).
+  std::vector<ClientCase> WithPlan() {
+    std::vector<ClientCase> out;
+    out.reserve(cases_.size());
+    for (size_t i = 0; i < cases_.size(); ++i) {
+      if (has_plan_[i]) out.push_back(std::move(cases_[i]));
+    }
+    return out;
+  }
+
+ private:
+  // "client_id >= :f AND client_id <= :l" on `alias` ("" or "r.").
+  static std::string InChunk(const std::string& alias) {
+    return alias + "client_id >= :f AND " + alias + "client_id <= :l";
+  }
+  ClientCase* Find(const std::string& client) {
+    const auto it = index_.find(client);
+    return it == index_.end() ? nullptr : &cases_[it->second];
+  }
+  template <typename Use>
+  void Each(const std::string& query, Use&& use) {
+    ForEachRow(sql_, query, use, first_, last_);
+  }
+  // Rows whose first column is the client, for the month (:m before the range).
+  template <typename Use>
+  void EachOfMonth(const std::string& query, Use&& use) {
+    ForEachRow(
+        sql_, query,
+        [&](const soci::row& r) {
+          if (ClientCase* c = Find(GetText(r, 0))) use(*c, r);
+        },
+        month_, first_, last_);
+  }
+  // Each row of a per-client table, decoded and appended to its client's case.
+  template <typename Decode, typename Record>
+  void Attach(const std::string& query, Decode decode, std::vector<Record> ClientCase::*member) {
+    Each(query, [&](const soci::row& r) {
+      Record record = decode(r);
+      if (ClientCase* c = Find(record.client.value)) (c->*member).push_back(std::move(record));
+    });
+  }
+
+  soci::session& sql_;
+  const std::string month_;
+  std::vector<ClientCase> cases_;
+  std::map<std::string, size_t> index_;
+  std::vector<bool> has_plan_;
+  std::string first_, last_;
+};
+
+}  // namespace
+
+Result<std::vector<ClientCase>, Error> Store::LoadCasesWhere(YearMonth month,
+                                                             const std::string& from, bool exact,
+                                                             int limit, std::string* last_id) {
+  return Read("cannot read the month's cases", [&] {
+    CaseChunk chunk(*sql_, month);
+    if (!chunk.LoadClients(from, exact, limit)) return std::vector<ClientCase>();
+    *last_id = chunk.last_id();
+    chunk.AttachPlans();
+    chunk.AttachBillsAndBenefit();
+    chunk.AttachBalances();
+    chunk.AttachRecords();
+    chunk.AttachReserved();
+    return chunk.WithPlan();
+  });
 }
 
 // The run's rows, buffered and inserted in bulk.
 struct Store::MonthWriter::Buffers {
   using T = BulkInsert::Type;
-  BulkInsert entries{"entries",
-                     {{"key", T::kText},
-                      {"client_id", T::kText},
-                      {"month", T::kText},
-                      {"kind", T::kText},
-                      {"booked_on", T::kText},
-                      {"run_id", T::kInt},
-                      {"debit_account", T::kText},
-                      {"credit_account", T::kText},
-                      {"amount_cents", T::kInt}}};
-  BulkInsert payments{"payments",
-                      {{"key", T::kText},
-                       {"end_to_end_id", T::kText},
-                       {"client_id", T::kText},
-                       {"purpose", T::kText},
-                       {"bill_id", T::kText},
-                       {"bill_kind", T::kText},
-                       {"month", T::kText},
-                       {"amount_cents", T::kInt},
-                       {"due_date", T::kText},
-                       {"execution_date", T::kText},
-                       {"late", T::kInt},
-                       {"payee_name", T::kText},
-                       {"payee_iban", T::kText},
-                       {"payee_bic", T::kText},
-                       {"payee_street", T::kText},
-                       {"payee_building", T::kText},
-                       {"payee_postcode", T::kText},
-                       {"payee_town", T::kText},
-                       {"payee_country", T::kText},
-                       {"remittance_kind", T::kText},
-                       {"remittance", T::kText},
-                       {"file_id", T::kInt},
-                       {"run_id", T::kInt},
-                       {"replaces", T::kText},
-                       {"double_debit_risk", T::kInt}}};
+  BulkInsert entries = EntryColumns().Insert("entries", {{"run_id", T::kInt}});
+  BulkInsert payments =
+      PaymentColumns().Insert("payments", {{"file_id", T::kInt}, {"run_id", T::kInt}});
   BulkInsert holds{"holds",
                    {{"key", T::kText},
                     {"client_id", T::kText},
@@ -354,81 +337,56 @@ Result<int64_t, Error> Store::MonthWriter::NextId(const char* counter) {
   }
 }
 
+// The file the next payment goes into: the open one, or a new one (a MsgId allocated) when there
+// is none yet or it holds `max_per_file` payments.
+Status<Error> Store::MonthWriter::OpenFileFor(int max_per_file,
+                                              const std::string& municipality_code,
+                                              const std::string& format) {
+  if (!open_file_ || open_file_->tx_count >= max_per_file) {
+    if (open_file_) {
+      if (auto s = Flush(); !s) return s;
+    }
+    auto id = NextId("file");
+    if (!id) return Unexpected(id.error());
+    FileRecord f;
+    f.id = *id;
+    f.run_id = run_.id;
+    const std::string day =
+        run_.started_at.substr(0, 4) + run_.started_at.substr(5, 2) + run_.started_at.substr(8, 2);
+    f.msg_id = municipality_code + "-" + day + "-" + PadId(f.id);
+    f.created_at = run_.started_at;
+    f.format = format;
+    f.name = f.msg_id + ".xml";
+    f.status = "pending";
+    try {
+      store_->session() << "INSERT INTO files (id, run_id, msg_id, created_at, format, name, "
+                           "status, tx_count, ctrl_sum_cents) VALUES (:a, :b, :c, :d, :e, :f, "
+                           "'pending', 0, 0)",
+          soci::use(f.id), soci::use(f.run_id), soci::use(f.msg_id), soci::use(f.created_at),
+          soci::use(f.format), soci::use(f.name);
+    } catch (const std::exception& e) {
+      return Fail(ErrorCode::kStorage, std::string("cannot allocate a file: ") + e.what());
+    }
+    open_file_ = f;
+  }
+  return {};
+}
+
 Status<Error> Store::MonthWriter::Add(const ClientMonth& month,
                                       const std::vector<Finding>& findings, int max_per_file,
                                       const std::string& municipality_code,
                                       const std::string& format) {
   Buffers& b = *buf_;
   for (const Entry& e : month.entries) {
-    b.entries.Text(e.key)
-        .Text(e.client.value)
-        .Text(e.month.ToString())
-        .Text(ToString(e.kind))
-        .Text(e.booked_on.ToString())
-        .Int(run_.id)
-        .Text(e.debit_account.value)
-        .Text(e.credit_account.value)
-        .Int(e.amount.cents());
+    EntryColumns().Encode(e, b.entries);
+    b.entries.Int(run_.id);
   }
   for (const Payment& p : month.payments) {
-    if (!open_file_ || open_file_->tx_count >= max_per_file) {
-      if (open_file_) {
-        if (auto s = Flush(); !s) return s;
-      }
-      auto id = NextId("file");
-      if (!id) return Unexpected(id.error());
-      FileRecord f;
-      f.id = *id;
-      f.run_id = run_.id;
-      const std::string day = run_.started_at.substr(0, 4) + run_.started_at.substr(5, 2) +
-                              run_.started_at.substr(8, 2);
-      f.msg_id = municipality_code + "-" + day + "-" + PadId(f.id);
-      f.created_at = run_.started_at;
-      f.format = format;
-      f.name = f.msg_id + ".xml";
-      f.status = "pending";
-      try {
-        store_->session() << "INSERT INTO files (id, run_id, msg_id, created_at, format, name, "
-                             "status, tx_count, ctrl_sum_cents) VALUES (:a, :b, :c, :d, :e, :f, "
-                             "'pending', 0, 0)",
-            soci::use(f.id), soci::use(f.run_id), soci::use(f.msg_id), soci::use(f.created_at),
-            soci::use(f.format), soci::use(f.name);
-      } catch (const std::exception& e) {
-        return Fail(ErrorCode::kStorage, std::string("cannot allocate a file: ") + e.what());
-      }
-      open_file_ = f;
-    }
+    if (auto s = OpenFileFor(max_per_file, municipality_code, format); !s) return s;
     open_file_->tx_count += 1;
     open_file_->ctrl_sum_cents += p.amount.cents();
-    const std::optional<Address> a = p.payee.address;
-    const auto part = [&](std::string Address::*field) {
-      return a ? std::optional<std::string>((*a).*field) : std::nullopt;
-    };
-    b.payments.Text(p.key)
-        .Text(p.end_to_end_id)
-        .Text(p.client.value)
-        .Text(ToString(p.purpose))
-        .OptText(p.bill ? std::optional<std::string>(p.bill->value) : std::nullopt)
-        .OptText(p.bill_kind ? std::optional<std::string>(ToString(*p.bill_kind)) : std::nullopt)
-        .Text(p.period.ToString())
-        .Int(p.amount.cents())
-        .Text(p.due.ToString())
-        .Text(p.execution.ToString())
-        .Int(p.late ? 1 : 0)
-        .Text(p.payee.name)
-        .Text(p.payee.iban.compact())
-        .OptText(p.payee.bic)
-        .OptText(part(&Address::street))
-        .OptText(part(&Address::building))
-        .OptText(part(&Address::postcode))
-        .OptText(part(&Address::town))
-        .OptText(part(&Address::country))
-        .Text(ToString(p.remittance.kind))
-        .Text(p.remittance.value)
-        .Int(open_file_->id)
-        .Int(run_.id)
-        .OptText(p.replaces)
-        .Int(p.double_debit_risk ? 1 : 0);
+    PaymentColumns().Encode(p, b.payments);
+    b.payments.Int(open_file_->id).Int(run_.id);
   }
   for (const HeldBill& h : month.holds) {
     b.holds.Text(HoldKey(month.client, h))
