@@ -823,6 +823,10 @@ CreditMonth CreditFromEntries(const std::vector<Entry>& entries, const ClientId&
 void CarryForward(const ClientMonth& month, ClientCase* next) {
   next->opening_balance = month.closing_balance;
   next->credit = month.credit.after;
+  for (const HeldBill& h : month.holds) {  // reserved until release-held pays them
+    next->held.push_back(h);
+    next->reserved += h.amount;
+  }
   for (const Entry& e : month.entries) next->booked_keys.push_back(e.key);
   for (const std::string& item : month.processed) {
     for (Receipt& r : next->receipts) {

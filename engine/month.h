@@ -251,8 +251,8 @@ Checkpoint CheckpointOf(const CompetenceModel& model, const ClientCase& c, YearM
 CreditMonth CreditFromEntries(const std::vector<Entry>& entries, const ClientId& client,
                               YearMonth month);
 
-// The case for the next month after `month`'s result: balances, credit and booked receipt keys
-// carried forward (used by the forecast, the golden cases and the property tests).
+// The case for the next month after `month`'s result: balances, credit, bills held (their money
+// reserved) and booked receipt keys carried forward (used by the forecast, the golden cases and the property tests).
 void CarryForward(const ClientMonth& month, ClientCase* next);
 
 }  // namespace ontzorg
