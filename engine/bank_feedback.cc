@@ -74,6 +74,7 @@ std::string Compact(std::string_view text) {
 
 bool IsWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters): text first, as std::string::find
 bool Contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
 }
@@ -273,6 +274,8 @@ std::optional<IncomeKind> ToeslagKindIn(std::string_view text) {
   return kinds.front();
 }
 
+// Over 70 lines (89): the matching rules in their order of precedence.
+// NOLINTNEXTLINE(readability-function-size)
 LineMatch MatchLine(const BankEntry& entry, const BankTransaction* tx, const MatchIndex& index) {
   if (entry.status != "BOOK") {
     LineMatch m;

@@ -62,8 +62,9 @@ std::optional<Destination> ParseDestination(std::string_view text) {
 
 const char* ToString(CreditForm form) { return form == CreditForm::kLoan ? "loan" : "gift"; }
 
-std::vector<ExpectedPayment> ExpectedPayments(const ToeslagExpectation& e, int lag_days,
-                                              int count) {
+std::vector<ExpectedPayment> ExpectedPayments(const ToeslagExpectation& e,
+                                              const PaymentSchedule& schedule) {
+  const int lag_days = schedule.lag_days, count = schedule.count;
   std::vector<ExpectedPayment> out;
   if (count <= 0) return out;
   const Date first = BusinessDayOnOrAfter(e.first_payment.value_or(e.applied_on.AddDays(lag_days)));

@@ -91,8 +91,12 @@ struct ExpectedPayment {
 // The first `count` expected payments: the first on `first_payment` (default applied_on +
 // lag_days), moved to the next TARGET business day, covering right_from up to the month after it;
 // then on every 20th (next TARGET business day), each for the following month.
-std::vector<ExpectedPayment> ExpectedPayments(const ToeslagExpectation& expectation, int lag_days,
-                                              int count);
+struct PaymentSchedule {
+  int lag_days = 56;  // from the application to the first payment
+  int count = 36;     // how many payments to list
+};
+std::vector<ExpectedPayment> ExpectedPayments(const ToeslagExpectation& expectation,
+                                              const PaymentSchedule& schedule);
 
 enum class CreditForm {
   kLoan,  // a loan: set off against toeslagen, recovered when they go elsewhere

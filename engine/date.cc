@@ -21,6 +21,7 @@ bool ParseDigits(std::string_view text, int* out) {
   return ec == std::errc() && ptr == text.data() + text.size();
 }
 
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters): local helper, value then width
 std::string Pad(int value, int width) {
   std::string digits = std::to_string(value);
   if (static_cast<int>(digits.size()) < width) {
@@ -39,6 +40,7 @@ const char* Describe(DateError error) {
   return "unknown date error";
 }
 
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters): ISO 8601 order; impossible dates refused
 Result<Date, DateError> Date::FromYmd(int y, int m, int d) {
   if (y < kMinYear || y > kMaxYear || m < 1 || m > 12 || d < 1 || d > 31) {
     return Unexpected(DateError::kOutOfRange);
@@ -74,6 +76,7 @@ std::string Date::ToString() const {
   return Pad(year(), 4) + "-" + Pad(month(), 2) + "-" + Pad(day(), 2);
 }
 
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters): ISO 8601 order; months 1-12 checked
 Result<YearMonth, DateError> YearMonth::FromYm(int y, int m) {
   if (y < kMinYear || y > kMaxYear || m < 1 || m > 12) return Unexpected(DateError::kOutOfRange);
   return YearMonth(y, m);

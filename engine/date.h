@@ -26,6 +26,7 @@ class Date {
  public:
   Date() = default;  // 1970-01-01; a placeholder until assigned
   // Builds a date; refuses days that do not exist and years outside 1900..2199.
+  // NOLINTNEXTLINE(bugprone-easily-swappable-parameters): ISO 8601 order; impossible dates refused
   static Result<Date, DateError> FromYmd(int year, int month, int day);
   // Parses "YYYY-MM-DD" exactly (ISO 8601 calendar date, no time, no spaces).
   static Result<Date, DateError> Parse(std::string_view text);
@@ -54,6 +55,7 @@ class Date {
 class YearMonth {
  public:
   YearMonth() = default;  // 1970-01; a placeholder until assigned
+  // NOLINTNEXTLINE(bugprone-easily-swappable-parameters): ISO 8601 order; months 1-12 checked
   static Result<YearMonth, DateError> FromYm(int year, int month);
   // Parses "YYYY-MM".
   static Result<YearMonth, DateError> Parse(std::string_view text);
@@ -75,6 +77,7 @@ class YearMonth {
   auto operator<=>(const YearMonth&) const = default;
 
  private:
+  // NOLINTNEXTLINE(bugprone-easily-swappable-parameters): private; FromYm checks the range
   YearMonth(int year, int month) : year_(year), month_(month) {}
   int year_ = 1970;
   int month_ = 1;

@@ -15,7 +15,8 @@ std::vector<Receipt> ProjectedReceipts(const ClientCase& c, const BridgingPolicy
         covered = r.covers_to;
       }
     }
-    for (const ExpectedPayment& p : ExpectedPayments(e, policy.toeslag_lag_days, 48)) {
+    for (const ExpectedPayment& p :
+         ExpectedPayments(e, {.lag_days = policy.toeslag_lag_days, .count = 48})) {
       if (p.covers_from > until) break;
       if (covered && p.covers_to <= *covered) continue;
       YearMonth from = p.covers_from;

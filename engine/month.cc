@@ -179,13 +179,11 @@ std::string ReceiptKey(const ClientId& client, std::string_view what, const Rece
   return client.value + "|" + std::string(what) + ":" + r.id;
 }
 
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters): symmetric, a swap changes nothing
 Money Min(Money a, Money b) { return a < b ? a : b; }
 Money Abs(Money a) { return a.IsNegative() ? -a : a; }
 
-void AddSignal(ClientMonth* out, SignalKind kind, Money amount, Money expected,
-               std::string detail) {
-  out->signals.push_back({kind, amount, expected, std::move(detail)});
-}
+void AddSignal(ClientMonth* out, Signal signal) { out->signals.push_back(std::move(signal)); }
 
 // The expected amount for the months a toeslag receipt covers, when the coach recorded one.
 std::optional<Money> ExpectedFor(const ClientCase& input, const Receipt& r) {
@@ -218,11 +216,13 @@ void ProcessReceipts(const ClientCase& input, const BridgingPolicy* policy, Date
     }
     if (const auto expected = ExpectedFor(input, *r);
         expected && policy && Abs(r->amount - *expected) > policy->difference_tolerance) {
-      AddSignal(out, SignalKind::kReceiptDiffers, r->amount, *expected,
-                std::string(DutchName(r->kind)) + " received " + r->amount.ToDecimalString() +
-                    " on " + r->received_on.ToString() + ", expected " +
-                    expected->ToDecimalString() + " for " + r->covers_from->ToString() + ".." +
-                    r->covers_to->ToString());
+      AddSignal(out, {.kind = SignalKind::kReceiptDiffers,
+                      .amount = r->amount,
+                      .expected = *expected,
+                      .detail = std::string(DutchName(r->kind)) + " received " +
+                                r->amount.ToDecimalString() + " on " + r->received_on.ToString() +
+                                ", expected " + expected->ToDecimalString() + " for " +
+                                r->covers_from->ToString() + ".." + r->covers_to->ToString()});
     }
     if (r->landed_on == Destination::kManaged) {
       b->Credit(key, EntryKind::kIncomeReceived, r->amount);
@@ -242,10 +242,14 @@ void ProcessReceipts(const ClientCase& input, const BridgingPolicy* policy, Date
       const Money moved = Min(b->credit().loan, r->amount);
       b->MoveToRecovery(key, moved);
       out->credit.moved_to_recovery += moved;
-      AddSignal(out, SignalKind::kReceivedOnOwnAccount, moved, r->amount,
-                std::string(DutchName(r->kind)) + " " + r->amount.ToDecimalString() +
-                    " landed on the client's own account on " + r->received_on.ToString() + "; " +
-                    moved.ToDecimalString() + " of credit is now recovered from leefgeld");
+      AddSignal(
+          out,
+          {.kind = SignalKind::kReceivedOnOwnAccount,
+           .amount = moved,
+           .expected = r->amount,
+           .detail = std::string(DutchName(r->kind)) + " " + r->amount.ToDecimalString() +
+                     " landed on the client's own account on " + r->received_on.ToString() + "; " +
+                     moved.ToDecimalString() + " of credit is now recovered from leefgeld"});
     }
   }
 }
@@ -255,7 +259,8 @@ void ProcessReceipts(const ClientCase& input, const BridgingPolicy* policy, Date
 void SignalOverdue(const ClientCase& input, const BridgingPolicy& policy, Date run_date,
                    ClientMonth* out) {
   for (const ToeslagExpectation& e : input.toeslagen) {
-    for (const ExpectedPayment& p : ExpectedPayments(e, policy.toeslag_lag_days, 36)) {
+    for (const ExpectedPayment& p :
+         ExpectedPayments(e, {.lag_days = policy.toeslag_lag_days, .count = 36})) {
       if (p.date.AddDays(policy.overdue_after_days) >= run_date) break;
       bool received = false;
       for (const Receipt& r : input.receipts) {
@@ -265,11 +270,14 @@ void SignalOverdue(const ClientCase& input, const BridgingPolicy& policy, Date r
         }
       }
       if (received) continue;
-      AddSignal(out, SignalKind::kToeslagOverdue, Money::Zero(), p.amount,
-                std::string(DutchName(e.kind)) + " expected on " + p.date.ToString() + " (" +
-                    p.amount.ToDecimalString() + " for " + p.covers_from.ToString() + ".." +
-                    p.covers_to.ToString() + ") has not been received " +
-                    std::to_string(run_date.DaysSince(p.date)) + " days later");
+      AddSignal(out,
+                {.kind = SignalKind::kToeslagOverdue,
+                 .amount = Money::Zero(),
+                 .expected = p.amount,
+                 .detail = std::string(DutchName(e.kind)) + " expected on " + p.date.ToString() +
+                           " (" + p.amount.ToDecimalString() + " for " + p.covers_from.ToString() +
+                           ".." + p.covers_to.ToString() + ") has not been received " +
+                           std::to_string(run_date.DaysSince(p.date)) + " days later"});
       break;
     }
   }
@@ -290,7 +298,10 @@ bool NeedsSettlement(const ClientCase& input, Date run_date) {
 void PayAllowance(const ClientCase& input, const MonthPolicy& policy, YearMonth month,
                   Date run_date, Money amount, std::string text, MonthBuilder* builder) {
   const Date due = month.DayClamped(policy.allowance_day);
-  const ExecutionPlan plan = PlanExecution(due, run_date, policy.settlement_business_days);
+  const ExecutionPlan plan =
+      PlanExecution({.due = due,
+                     .run_date = run_date,
+                     .settlement_business_days = policy.settlement_business_days});
   const ClientId& id = input.client.id;
   builder->Pay(
       Payment{.key = Key(id, "allowance", month),
@@ -354,12 +365,15 @@ std::optional<ClientMonth> SettleAfterRelief(const ClientCase& input, const Reli
   if (bridging) out.credit.form = bridging->form;
   out.credit.after = builder.credit();
   if (out.credit.after.Outstanding().IsPositive()) {
-    AddSignal(&out, SignalKind::kCreditOutstandingAtEnd, out.credit.after.Outstanding(),
-              Money::Zero(),
-              "relief ended " + period.last.ToString() + "; " +
-                  out.credit.after.Outstanding().ToDecimalString() +
-                  " bridging credit is still outstanding (set off when toeslagen arrive on the "
-                  "managed account, else recover or write off by decision)");
+    AddSignal(
+        &out,
+        {.kind = SignalKind::kCreditOutstandingAtEnd,
+         .amount = out.credit.after.Outstanding(),
+         .expected = Money::Zero(),
+         .detail = "relief ended " + period.last.ToString() + "; " +
+                   out.credit.after.Outstanding().ToDecimalString() +
+                   " bridging credit is still outstanding (set off when toeslagen arrive on the "
+                   "managed account, else recover or write off by decision)"});
   }
   out.closing_balance = builder.total();
   OZ_INVARIANT(!out.closing_balance.IsNegative(), "a client's balance is never negative");
@@ -516,22 +530,31 @@ void PayBill(const ClientCase& input, const std::map<CreditorId, Creditor>& cred
   if (guard == GuardDecision::kHold) {
     builder->Reserve(bill.amount);
     out->holds.push_back({bill.id, bill.kind, month, bill.amount, due.due});
-    AddSignal(out, SignalKind::kDoubleDebitRisk, bill.amount, Money::Zero(),
-              "bill " + bill.id.value + " (" + ToString(bill.kind) +
-                  ") held: the client's own direct debit with " + c.name +
-                  " is not confirmed cancelled; the money stays reserved until it is (or a coach "
-                  "overrides)");
+    AddSignal(
+        out,
+        {.kind = SignalKind::kDoubleDebitRisk,
+         .amount = bill.amount,
+         .expected = Money::Zero(),
+         .detail = "bill " + bill.id.value + " (" + ToString(bill.kind) +
+                   ") held: the client's own direct debit with " + c.name +
+                   " is not confirmed cancelled; the money stays reserved until it is (or a coach "
+                   "overrides)"});
     return;
   }
   if (guard == GuardDecision::kPayWithWarning) {
-    AddSignal(out, SignalKind::kDoubleDebitRisk, bill.amount, Money::Zero(),
-              "bill " + bill.id.value + " (" + ToString(bill.kind) +
-                  ") paid while the client's own direct debit with " + c.name + " is " +
-                  (record ? "not confirmed cancelled (override: " + record->note + ")"
-                          : std::string("not confirmed cancelled")) +
-                  "; watch for a double debit (reversible within 8 weeks)");
+    AddSignal(out, {.kind = SignalKind::kDoubleDebitRisk,
+                    .amount = bill.amount,
+                    .expected = Money::Zero(),
+                    .detail = "bill " + bill.id.value + " (" + ToString(bill.kind) +
+                              ") paid while the client's own direct debit with " + c.name + " is " +
+                              (record ? "not confirmed cancelled (override: " + record->note + ")"
+                                      : std::string("not confirmed cancelled")) +
+                              "; watch for a double debit (reversible within 8 weeks)"});
   }
-  const ExecutionPlan plan = PlanExecution(due.due, run_date, policy.settlement_business_days);
+  const ExecutionPlan plan =
+      PlanExecution({.due = due.due,
+                     .run_date = run_date,
+                     .settlement_business_days = policy.settlement_business_days});
   builder->Pay(Payment{.key = Key(input.client.id, "bill:" + bill.id.value, month),
                        .end_to_end_id = BillEndToEndId(bill.id, month),
                        .client = input.client.id,
@@ -558,13 +581,16 @@ void PayMonthAllowance(const ClientCase& input, const MonthPolicy& policy,
   const Money allowance = builder->balance();
   const Money free = allowance - client_pays;  // what is left after the client's own bills
   if (bridging && free < out->credit.minimum) {
-    AddSignal(out, SignalKind::kBelowMinimum, free, out->credit.minimum,
-              "leefgeld " + free.ToDecimalString() +
-                  (client_pays.IsPositive()
-                       ? " (after " + client_pays.ToDecimalString() + " of bills the client pays)"
-                       : std::string()) +
-                  " is below the minimum " + out->credit.minimum.ToDecimalString() + ": " +
-                  BelowMinimumReason(input, *out, builder->credit()));
+    AddSignal(out,
+              {.kind = SignalKind::kBelowMinimum,
+               .amount = free,
+               .expected = out->credit.minimum,
+               .detail = "leefgeld " + free.ToDecimalString() +
+                         (client_pays.IsPositive() ? " (after " + client_pays.ToDecimalString() +
+                                                         " of bills the client pays)"
+                                                   : std::string()) +
+                         " is below the minimum " + out->credit.minimum.ToDecimalString() + ": " +
+                         BelowMinimumReason(input, *out, builder->credit())});
   }
   if (allowance.IsPositive()) {
     PayAllowance(input, policy, month, run_date, allowance,
@@ -577,23 +603,31 @@ void PayMonthAllowance(const ClientCase& input, const MonthPolicy& policy,
 void RaiseMonthSignals(const ClientCase& input, const BridgingPolicy* bridging, YearMonth month,
                        Date run_date, ClientMonth* out) {
   if (out->benefit_missing) {
-    AddSignal(out, SignalKind::kNoBenefit, Money::Zero(), Money::Zero(),
-              "no bijstand recorded for " + month.ToString() + "; no credit was drawn");
+    AddSignal(out,
+              {.kind = SignalKind::kNoBenefit,
+               .amount = Money::Zero(),
+               .expected = Money::Zero(),
+               .detail = "no bijstand recorded for " + month.ToString() + "; no credit was drawn"});
   }
   for (const BillState& s : out->hand_over) {
     if (!s.missed) continue;
-    AddSignal(out, SignalKind::kPaymentMissed, Money::Zero(), Money::Zero(),
-              "bill " + s.bill.value + " (" + ToString(s.kind) +
-                  ") was not paid by the client for " + s.missed->ToString() +
-                  " under the safety net; it is paid for the client again from " +
-                  month.ToString() + " (ask the creditor about " + s.missed->ToString() + ")");
+    AddSignal(out, {.kind = SignalKind::kPaymentMissed,
+                    .amount = Money::Zero(),
+                    .expected = Money::Zero(),
+                    .detail = "bill " + s.bill.value + " (" + ToString(s.kind) +
+                              ") was not paid by the client for " + s.missed->ToString() +
+                              " under the safety net; it is paid for the client again from " +
+                              month.ToString() + " (ask the creditor about " +
+                              s.missed->ToString() + ")"});
   }
   if (!out->unpaid.empty()) {
     Money unpaid_total;
     for (const UnpaidBill& u : out->unpaid) unpaid_total += u.amount;
-    AddSignal(out, SignalKind::kBillsUnpaid, unpaid_total, Money::Zero(),
-              std::to_string(out->unpaid.size()) + " bill(s) unpaid, " +
-                  unpaid_total.ToDecimalString() + " in all");
+    AddSignal(out, {.kind = SignalKind::kBillsUnpaid,
+                    .amount = unpaid_total,
+                    .expected = Money::Zero(),
+                    .detail = std::to_string(out->unpaid.size()) + " bill(s) unpaid, " +
+                              unpaid_total.ToDecimalString() + " in all"});
   }
   if (bridging) SignalOverdue(input, *bridging, run_date, out);
 }
@@ -602,16 +636,20 @@ void RaiseMonthSignals(const ClientCase& input, const BridgingPolicy* bridging, 
 void SignalCreditOutstanding(const ReliefPeriod& period, ClientMonth* out) {
   const Money outstanding = out->credit.after.Outstanding();
   if (!outstanding.IsPositive()) return;
-  AddSignal(out, SignalKind::kCreditOutstandingAtEnd, outstanding, Money::Zero(),
-            "relief ends " + period.last.ToString() + " with " + outstanding.ToDecimalString() +
-                " bridging credit outstanding");
+  AddSignal(out, {.kind = SignalKind::kCreditOutstandingAtEnd,
+                  .amount = outstanding,
+                  .expected = Money::Zero(),
+                  .detail = "relief ends " + period.last.ToString() + " with " +
+                            outstanding.ToDecimalString() + " bridging credit outstanding"});
 }
 
 }  // namespace
 
 Payment ReleasedBillPayment(const ClientId& client, const Bill& bill, const Creditor& creditor,
                             const HeldBill& held, Date run_date, int settlement_business_days) {
-  const ExecutionPlan plan = PlanExecution(held.due, run_date, settlement_business_days);
+  const ExecutionPlan plan = PlanExecution({.due = held.due,
+                                            .run_date = run_date,
+                                            .settlement_business_days = settlement_business_days});
   return Payment{.key = Key(client, "bill:" + bill.id.value, held.period),
                  .end_to_end_id = BillEndToEndId(bill.id, held.period),
                  .client = client,
@@ -653,7 +691,9 @@ std::optional<Payment> ReissuedPayment(const Payment& original, int attempt, Pay
                     e2e.substr(5);
   p.payee = std::move(payee);
   p.replaces = original.key;
-  const ExecutionPlan plan = PlanExecution(original.due, run_date, settlement_business_days);
+  const ExecutionPlan plan = PlanExecution({.due = original.due,
+                                            .run_date = run_date,
+                                            .settlement_business_days = settlement_business_days});
   p.execution = plan.execution;
   p.late = plan.late;
   return p;
@@ -716,7 +756,9 @@ const char* Describe(UnpaidReason reason) {
   return "?";
 }
 
-ExecutionPlan PlanExecution(Date due, Date run_date, int settlement_business_days) {
+ExecutionPlan PlanExecution(const PaymentTiming& timing) {
+  const Date due = timing.due, run_date = timing.run_date;
+  const int settlement_business_days = timing.settlement_business_days;
   Date latest = BusinessDayOnOrBefore(due);
   for (int i = 0; i < settlement_business_days; ++i) latest = PreviousBusinessDay(latest);
   const Date earliest = BusinessDayOnOrAfter(run_date);

@@ -195,10 +195,17 @@ struct ExecutionPlan {
   Date execution;
   bool late = false;
 };
-// The requested execution date for money due on `due`: the last business day from which
-// `settlement_business_days` more business days still land it by `due`, but never before the
-// first business day on or after `run_date` (then it is late).
-ExecutionPlan PlanExecution(Date due, Date run_date, int settlement_business_days);
+// When a payment must land and when it may go out, named so the two dates cannot be swapped:
+//   PlanExecution({.due = due, .run_date = run_date, .settlement_business_days = 1})
+struct PaymentTiming {
+  Date due;                          // the money must reach the payee by the end of this day
+  Date run_date;                     // nothing goes out before this day
+  int settlement_business_days = 1;  // SEPA SCT: credited by the end of the next business day
+};
+// The requested execution date: the last business day from which `settlement_business_days`
+// more business days still land the money by `due`, but never before the first business day on
+// or after `run_date` (then it is late).
+ExecutionPlan PlanExecution(const PaymentTiming& timing);
 
 // The EndToEndId for an idempotency key's parts, e.g. "OZ-B-202701-B00012" for a bill and
 // "OZ-L-202701-C0001" for leefgeld.
@@ -252,7 +259,8 @@ CreditMonth CreditFromEntries(const std::vector<Entry>& entries, const ClientId&
                               YearMonth month);
 
 // The case for the next month after `month`'s result: balances, credit, bills held (their money
-// reserved) and booked receipt keys carried forward (used by the forecast, the golden cases and the property tests).
+// reserved) and booked receipt keys carried forward (used by the forecast, the golden cases and the
+// property tests).
 void CarryForward(const ClientMonth& month, ClientCase* next);
 
 }  // namespace ontzorg

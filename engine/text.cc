@@ -35,7 +35,7 @@ Result<Money, AmountError> ParseEuros(std::string_view text) {
 
 std::string ExplainAmountError(AmountError error, std::string_view text) {
   if (error == AmountError::kEmpty) return "empty; give an amount in euros like 1234.56";
-  const std::string bad = "'" + std::string(text) + "' is not an amount in euros like 1234.56";
+  std::string bad = "'" + std::string(text) + "' is not an amount in euros like 1234.56";
   switch (error) {
     case AmountError::kDecimalComma: return bad + " (use a decimal point, not a comma)";
     case AmountError::kTooManyDecimals: return bad + " (at most 2 decimals)";

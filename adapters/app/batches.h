@@ -15,12 +15,6 @@
 
 namespace ontzorg {
 
-// Who acts, and when ("YYYY-MM-DDThh:mm:ss").
-struct Actor {
-  std::string user;
-  std::string at;
-};
-
 // The user, if registered with one of `roles`; otherwise kRefused naming what is needed.
 Result<User, Error> RequireRole(Store& store, const std::string& user,
                                 const std::vector<std::string>& roles, const std::string& action);

@@ -49,9 +49,13 @@ Result<FeedbackReport, Error> ImportBankFeedback(const Config& config, Store& st
 
 // Assigns an unmatched line by hand: to a client as income of `kind` (a receipt the next run
 // books), or "ignore" with a reason.
-Status<Error> AssignBankLine(Store& store, const std::string& line_id,
-                             const std::optional<ClientId>& client, const std::string& kind,
-                             const std::string& reason, const Actor& actor);
+struct LineAssignment {
+  std::string line_id;             // "BF<file>-<n>" (ontzorg bank-lines)
+  std::optional<ClientId> client;  // whose money it is (not for "ignore")
+  std::string kind;                // an IncomeKind's ToString, or "ignore"
+  std::string reason;
+};
+Status<Error> AssignBankLine(Store& store, const LineAssignment& assignment, const Actor& actor);
 
 // The reconciliation of one batch (or every batch): per payment what was sent and what the bank
 // said, and per client the difference between our ledger and the bank.

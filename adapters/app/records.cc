@@ -4,10 +4,11 @@
 
 namespace ontzorg {
 
-Result<ImportBatch, Error> RecordRow(
-    const Config& config, Store& store, const std::string& file, const std::string& what,
-    const std::vector<std::pair<std::string, std::string>>& columns,
-    const std::string& field_prefix, const std::string& user, const std::string& at) {
+Result<ImportBatch, Error> RecordRow(const Config& config, Store& store, const TypedRow& typed,
+                                     const Actor& actor) {
+  const std::string &file = typed.file, &what = typed.what;
+  const auto& columns = typed.columns;
+  const std::string field_prefix = typed.names == FieldNames::kOption ? "--" : "";
   std::string header, row;
   for (const auto& [name, value] : columns) {
     header += (header.empty() ? "" : ",") + name;
@@ -38,8 +39,8 @@ Result<ImportBatch, Error> RecordRow(
   auto checked = CheckImport(*parsed, *existing);
   if (!checked) return Unexpected(as_fields(checked.error()));
   ImportBatch batch = checked->added;
-  batch.recorded_by = user;
-  batch.recorded_at = at;
+  batch.recorded_by = actor.user;
+  batch.recorded_at = actor.at;
   if (auto s = store.Insert(batch); !s) return Unexpected(s.error());
   return batch;
 }

@@ -13,14 +13,22 @@
 
 namespace ontzorg {
 
-// Records the row `columns` as if it came from the CSV file `file` ("assessments.csv", ...).
-// Messages name the field as `field_prefix` + name ("--received-on" on the command line,
-// "received_on" in the web app) instead of "file:2: column ...". `what` names the record
-// ("assessment") in messages. Returns what was added (empty when the same row was stored).
-Result<ImportBatch, Error> RecordRow(
-    const Config& config, Store& store, const std::string& file, const std::string& what,
-    const std::vector<std::pair<std::string, std::string>>& columns,
-    const std::string& field_prefix, const std::string& user, const std::string& at);
+// How a refusal names a field: as the command line's option ("--received-on") or as the web
+// form's field ("received_on"), instead of "file:2: column ...".
+enum class FieldNames { kOption, kFormField };
+
+// One record as typed: the row of a CSV file.
+struct TypedRow {
+  std::string file;  // "assessments.csv", ...
+  std::string what;  // names the record in messages: "assessment"
+  std::vector<std::pair<std::string, std::string>> columns;  // column name -> value
+  FieldNames names = FieldNames::kFormField;
+};
+
+// Records `row` as if it came from its CSV file, recorded by `actor`. Returns what was added
+// (empty when the same row was stored).
+Result<ImportBatch, Error> RecordRow(const Config& config, Store& store, const TypedRow& row,
+                                     const Actor& actor);
 
 }  // namespace ontzorg
 

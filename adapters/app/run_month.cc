@@ -115,7 +115,10 @@ class FilePipeline {
       if (s) s = CommitFile(job.path + ".part", job.path);
       Result<FileHashes, Error> hashes = s ? HashFile(job.path) : Unexpected(s.error());
       if (hashes) {
-        if (record) s = store.MarkWritten(job.file.id, job.path, hashes->sha256, hashes->sha1);
+        if (record) {
+          s = store.MarkWritten(job.file.id,
+                                {.path = job.path, .sha256 = hashes->sha256, .sha1 = hashes->sha1});
+        }
       } else {
         s = Unexpected(hashes.error());
       }
@@ -254,11 +257,7 @@ Result<bool, Error> BookClients(const Config& config, Store& store, const RunOpt
     if (auto s = emitter.Add(input, month); !s) return s;
     booked_anything = booked_anything || !month.entries.empty() || !month.processed.empty();
     std::vector<Finding> findings = FindingsOf(month);
-    if (auto s = writer.Add(month, findings, config.sepa.max_transactions_per_file,
-                            config.municipality_code, ToString(config.sepa.version));
-        !s) {
-      return s;
-    }
+    if (auto s = writer.Add(month, findings); !s) return s;
     report->findings.insert(report->findings.end(), findings.begin(), findings.end());
     return {};
   };
@@ -318,6 +317,12 @@ double SecondsSince(std::chrono::steady_clock::time_point t) {
 
 }  // namespace
 
+Store::FileSettings FileSettingsOf(const Config& config) {
+  return {.max_per_file = config.sepa.max_transactions_per_file,
+          .municipality_code = config.municipality_code,
+          .format = ToString(config.sepa.version)};
+}
+
 Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunOptions& o) {
   RunReport report;
   report.month = o.month;
@@ -345,7 +350,8 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
     }
   }
   const auto booking_started = std::chrono::steady_clock::now();
-  auto writer = store.BeginMonth({0, o.month, o.run_date, o.started_at, o.user, "month"});
+  auto writer = store.BeginMonth({0, o.month, o.run_date, o.started_at, o.user, "month"},
+                                 FileSettingsOf(config));
   if (!writer) return Unexpected(writer.error());
   Emitter emitter(config, o.out_dir, o.month, o.run_date);
   if (auto s = emitter.Open(); !s) return Unexpected(s.error());
@@ -364,9 +370,9 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
     }
     return report;
   }
-  if (auto s = (*writer)->Commit(report.clients_in_relief + report.clients_settling,
-                                 report.bill_payments + report.allowance_payments,
-                                 report.bills_total + report.allowance_total);
+  if (auto s = (*writer)->Commit({.clients = report.clients_in_relief + report.clients_settling,
+                                  .payments = report.bill_payments + report.allowance_payments,
+                                  .amount = report.bills_total + report.allowance_total});
       !s) {
     return Unexpected(s.error());
   }

@@ -55,6 +55,9 @@ struct RunReport {
 
 Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunOptions& options);
 
+// How the configuration says a run's payments go into files (per file, MsgId prefix, format).
+Store::FileSettings FileSettingsOf(const Config& config);
+
 // Writes `files` from the store into `out_dir`, two at a time: own checks, XSD validation,
 // atomic rename, SHA-256 and SHA-1. `record`: mark them written in the store (an export); else
 // leave the store unchanged (a re-write). Appends the written records to `written`.

@@ -55,8 +55,10 @@ Result<ImportBatch, Error> RecordRow(
     const std::vector<std::pair<std::string, std::string>>& columns) {
   auto opened = OpenStore(g);
   if (!opened) return Unexpected(opened.error());
-  return ontzorg::RecordRow(opened->config, *opened->store, file, what, columns, "--", g.user,
-                            NowIsoSeconds());
+  return ontzorg::RecordRow(
+      opened->config, *opened->store,
+      {.file = file, .what = what, .columns = columns, .names = FieldNames::kOption},
+      {g.user, NowIsoSeconds()});
 }
 
 }  // namespace ontzorg

@@ -15,9 +15,9 @@
 #include "adapters/error.h"
 #include "adapters/storage/store.h"
 
-namespace CLI {
+namespace CLI {  // NOLINT(readability-identifier-naming): CLI11's own namespace
 class App;
-}
+}  // namespace CLI
 
 namespace ontzorg {
 

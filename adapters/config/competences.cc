@@ -82,7 +82,7 @@ Result<CompetenceModel, Error> LoadCompetenceModel(const std::string& path) {
   {                                       \
     auto v = (expr);                      \
     if (!v) return Unexpected(v.error()); \
-    field = *v;                           \
+    (field) = *v;                         \
   }
   OZ_SET(m.max_level, integer("max_level", 3, 1, 9));
   OZ_SET(m.areas, Ids(path, root, "areas"));

@@ -35,8 +35,8 @@ struct WebConfig {
   int threads = 2;
   int session_idle_minutes = 30;                // a session ends after this long without a request
   int session_max_hours = 10;                   // and after this long in any case
-  int64_t max_body_bytes = 64 * 1024;           // forms and JSON
-  int64_t max_upload_bytes = 32 * 1024 * 1024;  // bank files
+  int64_t max_body_bytes = int64_t{64} * 1024;  // forms and JSON
+  int64_t max_upload_bytes = int64_t{32} * 1024 * 1024;  // bank files
   int request_timeout_seconds = 30;
   std::string out_dir;            // where batches prepared and exported in the app write files
   int login_attempts = 5;         // failed logins per user or address within the window

@@ -17,9 +17,9 @@ void AppendQuoted(std::string* out, const std::string& value) {
 
 }  // namespace
 
-BulkInsert::BulkInsert(std::string table, std::vector<std::pair<std::string, Type>> columns)
+BulkInsert::BulkInsert(std::string table, const std::vector<std::pair<std::string, Type>>& columns)
     : table_(std::move(table)) {
-  for (auto& [name, type] : columns) columns_.push_back({name, type, {}, {}, {}});
+  for (const auto& [name, type] : columns) columns_.push_back({name, type, {}, {}, {}});
 }
 
 BulkInsert::Column& BulkInsert::Next() {

@@ -18,7 +18,7 @@ namespace ontzorg {
 class BulkInsert {
  public:
   enum class Type { kText, kInt };
-  BulkInsert(std::string table, std::vector<std::pair<std::string, Type>> columns);
+  BulkInsert(std::string table, const std::vector<std::pair<std::string, Type>>& columns);
 
   // Appends one row; values must come in column order, one per column.
   BulkInsert& Text(const std::string& value);

@@ -146,7 +146,7 @@ Column<T> EnumColumn(const char* name) {
 
 const Columns<Creditor>& CreditorColumns() {
   using C = Creditor;
-  static const Columns<C> columns = {
+  static const Columns<C> kColumns = {
       IdColumn<C, CreditorTag, &C::id>("id"),
       TextColumn<C, &C::name>("name"),
       IbanColumn<C, &C::iban>("iban"),
@@ -167,12 +167,12 @@ const Columns<Creditor>& CreditorColumns() {
        [](const soci::row& r, size_t i, C& o) { o.address.country = GetText(r, i); },
        [](const C& v, BulkInsert& b) { b.Text(v.address.country); }},
   };
-  return columns;
+  return kColumns;
 }
 
 const Columns<Client>& ClientColumns() {
   using C = Client;
-  static const Columns<C> columns = {
+  static const Columns<C> kColumns = {
       IdColumn<C, ClientTag, &C::id>("id"),
       TextColumn<C, &C::bsn>("bsn"),
       TextColumn<C, &C::name>("name"),
@@ -182,12 +182,12 @@ const Columns<Client>& ClientColumns() {
       IntColumn<C, &C::children>("children"),
       TextColumn<C, &C::language>("language"),
   };
-  return columns;
+  return kColumns;
 }
 
 const Columns<ReliefPlan>& PlanColumns() {
   using P = ReliefPlan;
-  static const Columns<P> columns = {
+  static const Columns<P> kColumns = {
       IdColumn<P, ClientTag, &P::client>("client_id"),
       EnumColumn<P, PlanKind, &P::kind, ParsePlanKind, ToString>("kind"),
       DateColumn<P, &P::benefit_start>("benefit_start"),
@@ -201,12 +201,12 @@ const Columns<ReliefPlan>& PlanColumns() {
       OptDateColumn<P, &P::period_end>("period_end"),
       TextColumn<P, &P::reason>("reason"),
   };
-  return columns;
+  return kColumns;
 }
 
 const Columns<Bill>& BillColumns() {
   using B = Bill;
-  static const Columns<B> columns = {
+  static const Columns<B> kColumns = {
       IdColumn<B, BillTag, &B::id>("id"),
       IdColumn<B, ClientTag, &B::client>("client_id"),
       EnumColumn<B, BillKind, &B::kind, ParseBillKind, ToString>("kind"),
@@ -225,7 +225,7 @@ const Columns<Bill>& BillColumns() {
       DateColumn<B, &B::start>("start_date"),
       OptDateColumn<B, &B::end>("end_date"),
   };
-  return columns;
+  return kColumns;
 }
 
 namespace {
@@ -248,7 +248,7 @@ Column<Payment> PayeeAddressColumn(const char* name) {
 
 const Columns<Payment>& PaymentColumns() {
   using P = Payment;
-  static const Columns<P> columns = {
+  static const Columns<P> kColumns = {
       TextColumn<P, &P::key>("key"),
       TextColumn<P, &P::end_to_end_id>("end_to_end_id"),
       IdColumn<P, ClientTag, &P::client>("client_id"),
@@ -301,12 +301,12 @@ const Columns<Payment>& PaymentColumns() {
       OptTextColumn<P, &P::replaces>("replaces"),
       BoolColumn<P, &P::double_debit_risk>("double_debit_risk"),
   };
-  return columns;
+  return kColumns;
 }
 
 const Columns<Entry>& EntryColumns() {
   using E = Entry;
-  static const Columns<E> columns = {
+  static const Columns<E> kColumns = {
       TextColumn<E, &E::key>("key"),
       IdColumn<E, ClientTag, &E::client>("client_id"),
       MonthColumn<E, &E::month>("month"),
@@ -316,12 +316,12 @@ const Columns<Entry>& EntryColumns() {
       IdColumn<E, AccountTag, &E::credit_account>("credit_account"),
       MoneyColumn<E, &E::amount>("amount_cents"),
   };
-  return columns;
+  return kColumns;
 }
 
 const Columns<ToeslagExpectation>& ToeslagColumns() {
   using T = ToeslagExpectation;
-  static const Columns<T> columns = {
+  static const Columns<T> kColumns = {
       IdColumn<T, ClientTag, &T::client>("client_id"),
       EnumColumn<T, IncomeKind, &T::kind, ParseIncomeKind, ToString>("kind"),
       DateColumn<T, &T::applied_on>("applied_on"),
@@ -330,12 +330,12 @@ const Columns<ToeslagExpectation>& ToeslagColumns() {
       OptDateColumn<T, &T::first_payment>("first_payment"),
       EnumColumn<T, Destination, &T::paid_to, ParseDestination, ToString>("paid_to"),
   };
-  return columns;
+  return kColumns;
 }
 
 const Columns<Receipt>& ReceiptColumns() {
   using R = Receipt;
-  static const Columns<R> columns = {
+  static const Columns<R> kColumns = {
       TextColumn<R, &R::id>("id"),
       IdColumn<R, ClientTag, &R::client>("client_id"),
       EnumColumn<R, IncomeKind, &R::kind, ParseIncomeKind, ToString>("kind"),
@@ -345,12 +345,12 @@ const Columns<Receipt>& ReceiptColumns() {
       OptMonthColumn<R, &R::covers_to>("covers_to"),
       EnumColumn<R, Destination, &R::landed_on, ParseDestination, ToString>("landed_on"),
   };
-  return columns;
+  return kColumns;
 }
 
 const Columns<WriteOff>& WriteOffColumns() {
   using W = WriteOff;
-  static const Columns<W> columns = {
+  static const Columns<W> kColumns = {
       TextColumn<W, &W::id>("id"),
       IdColumn<W, ClientTag, &W::client>("client_id"),
       MoneyColumn<W, &W::amount>("amount_cents"),
@@ -358,12 +358,12 @@ const Columns<WriteOff>& WriteOffColumns() {
       TextColumn<W, &W::decided_by>("decided_by"),
       DateColumn<W, &W::decided_on>("decided_on"),
   };
-  return columns;
+  return kColumns;
 }
 
 const Columns<Assessment>& AssessmentColumns() {
   using A = Assessment;
-  static const Columns<A> columns = {
+  static const Columns<A> kColumns = {
       TextColumn<A, &A::id>("id"),
       IdColumn<A, ClientTag, &A::client>("client_id"),
       DateColumn<A, &A::on>("assessed_on"),
@@ -375,12 +375,12 @@ const Columns<Assessment>& AssessmentColumns() {
        },
        [](const A& v, BulkInsert& b) { b.Text(EncodeLevels(v.levels)); }},
   };
-  return columns;
+  return kColumns;
 }
 
 const Columns<HandOverDecision>& HandOverColumns() {
   using H = HandOverDecision;
-  static const Columns<H> columns = {
+  static const Columns<H> kColumns = {
       TextColumn<H, &H::id>("id"),
       IdColumn<H, ClientTag, &H::client>("client_id"),
       IdColumn<H, BillTag, &H::bill>("bill_id"),
@@ -390,12 +390,12 @@ const Columns<HandOverDecision>& HandOverColumns() {
       TextColumn<H, &H::by>("decided_by"),
       DateColumn<H, &H::decided_on>("decided_on"),
   };
-  return columns;
+  return kColumns;
 }
 
 const Columns<PaymentConfirmation>& ConfirmationColumns() {
   using P = PaymentConfirmation;
-  static const Columns<P> columns = {
+  static const Columns<P> kColumns = {
       IdColumn<P, ClientTag, &P::client>("client_id"),
       IdColumn<P, BillTag, &P::bill>("bill_id"),
       MonthColumn<P, &P::period>("period"),
@@ -403,12 +403,12 @@ const Columns<PaymentConfirmation>& ConfirmationColumns() {
       TextColumn<P, &P::by>("confirmed_by"),
       DateColumn<P, &P::on>("confirmed_on"),
   };
-  return columns;
+  return kColumns;
 }
 
 const Columns<DirectDebitRecord>& DirectDebitColumns() {
   using D = DirectDebitRecord;
-  static const Columns<D> columns = {
+  static const Columns<D> kColumns = {
       IdColumn<D, BillTag, &D::bill>("bill_id"),
       IdColumn<D, ClientTag, &D::client>("client_id"),
       EnumColumn<D, DirectDebitStatus, &D::status, ParseDirectDebitStatus, ToString>("status"),
@@ -416,7 +416,7 @@ const Columns<DirectDebitRecord>& DirectDebitColumns() {
       TextColumn<D, &D::confirmed_by>("confirmed_by"),
       TextColumn<D, &D::note>("note"),
   };
-  return columns;
+  return kColumns;
 }
 
 Entry LoadEntry(const soci::row& r, size_t first) {

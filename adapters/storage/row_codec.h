@@ -67,11 +67,12 @@ class Columns {
   }
   // A bulk insert into `table` of these columns, then `extra` ones the caller appends per row.
   BulkInsert Insert(std::string table,
-                    std::vector<std::pair<std::string, BulkInsert::Type>> extra = {}) const {
+                    const std::vector<std::pair<std::string, BulkInsert::Type>>& extra = {}) const {
     std::vector<std::pair<std::string, BulkInsert::Type>> names;
+    names.reserve(columns_.size() + extra.size());
     for (const Column<T>& c : columns_) names.emplace_back(c.name, c.type);
-    for (auto& e : extra) names.push_back(std::move(e));
-    return BulkInsert(std::move(table), std::move(names));
+    names.insert(names.end(), extra.begin(), extra.end());
+    return BulkInsert(std::move(table), names);
   }
   // Appends `value`'s columns to the insert's row (the caller appends the extra ones after).
   void Encode(const T& value, BulkInsert& insert) const {

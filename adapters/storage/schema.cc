@@ -31,6 +31,9 @@ std::vector<std::string> PostgresAppendOnly(const std::vector<std::string>& tabl
   return out;
 }
 
+// The schema as data: every migration's statements, each split over lines by string
+// concatenation (so the missing-comma check would flag them), the whole history in one place.
+// NOLINTBEGIN(bugprone-suspicious-missing-comma,readability-function-size)
 std::vector<Migration> Build() {
   const std::vector<std::string> ledger = {"entries", "payments"};
   Migration v1{1, "reference data, runs, files, ledger, payments, findings", {}, {}, {}};
@@ -231,6 +234,7 @@ std::vector<Migration> Build() {
   v5.postgresql_only = PostgresAppendOnly({"caseload"}, false);
   return {v1, v2, v3, v4, v5};
 }
+// NOLINTEND(bugprone-suspicious-missing-comma,readability-function-size)
 
 }  // namespace
 

@@ -259,8 +259,9 @@ Result<std::vector<Entry>, Error> Store::ClientEntries(const ClientId& client) {
 namespace {
 
 // Adds one grouped row (kind, debit, credit, amount) of a client's credit entries to `p`.
-void AddCreditRow(const ClientId& client, EntryKind kind, const Account& debit,
-                  const Account& credit, Money amount, CreditPosition* p) {
+void AddCreditRow(const ClientId& client, EntryKind kind, const DebitAccount& debit_side,
+                  const CreditAccount& credit_side, Money amount, CreditPosition* p) {
+  const Account &debit = debit_side.account, &credit = credit_side.account;
   // Balances: loan:<id> and recovery:<id> as assets.
   if (debit == accounts::Loan(client)) p->loan += amount;
   if (credit == accounts::Loan(client)) p->loan -= amount;
@@ -296,8 +297,8 @@ Result<std::vector<CreditPosition>, Error> Store::CreditPositions() {
                  }
                  const auto kind = ParseEntryKind(GetText(r, 2));
                  if (!kind) throw std::runtime_error("stored entry kind is corrupt");
-                 AddCreditRow(client, *kind, Account{GetText(r, 3)}, Account{GetText(r, 4)},
-                              GetMoney(r, 5), &out.back());
+                 AddCreditRow(client, *kind, DebitAccount{Account{GetText(r, 3)}},
+                              CreditAccount{Account{GetText(r, 4)}}, GetMoney(r, 5), &out.back());
                });
     // The pair of the month's invariant: credit balances are never negative.
     for (const CreditPosition& p : out) {

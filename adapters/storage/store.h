@@ -24,6 +24,12 @@ namespace ontzorg {
 
 enum class Backend { kSqlite, kPostgresql };
 
+// Who acts, and when ("YYYY-MM-DDThh:mm:ss"): recorded with every change.
+struct Actor {
+  std::string user;
+  std::string at;
+};
+
 // Rows for one import, all inserted in one transaction or none.
 struct ImportBatch {
   std::vector<Creditor> creditors;
@@ -178,7 +184,7 @@ struct Changes {
   std::vector<AssignmentRow> assignments;
   std::vector<Receipt> receipts;                 // with their own ids (assignments by hand)
   std::vector<DirectDebitRecord> direct_debits;  // ids allocated by Apply
-  std::string recorded_by, recorded_at;          // for receipts and direct debits
+  Actor recorded;                                // who recorded receipts and direct debits
 };
 
 // What Apply allocated.
@@ -251,7 +257,14 @@ class Store {
 
   // A unit of work in one database transaction: all of it lands or none of it.
   class MonthWriter;
-  Result<std::unique_ptr<MonthWriter>, Error> BeginMonth(const RunRecord& run_without_id);
+  // How a run's payments are put into files.
+  struct FileSettings {
+    int max_per_file = 100000;      // payments per file; a new MsgId beyond
+    std::string municipality_code;  // the MsgId's prefix
+    std::string format;             // "pain.001.001.09" / "pain.001.001.03"
+  };
+  Result<std::unique_ptr<MonthWriter>, Error> BeginMonth(const RunRecord& run_without_id,
+                                                         const FileSettings& files);
 
   // --- Files ----------------------------------------------------------------------------------
   Result<std::vector<FileRecord>, Error> Files(std::optional<int64_t> run_id,
@@ -260,8 +273,10 @@ class Store {
   Result<std::vector<Payment>, Error> FilePayments(int64_t file_id);
   // A client's payments for a month (its bills and leefgeld), in file order.
   Result<std::vector<Payment>, Error> ClientPayments(const ClientId& client, YearMonth month);
-  Status<Error> MarkWritten(int64_t file_id, const std::string& path, const std::string& sha256,
-                            const std::string& sha1);
+  struct WrittenFile {
+    std::string path, sha256, sha1;
+  };
+  Status<Error> MarkWritten(int64_t file_id, const WrittenFile& written);
 
   // --- Reports --------------------------------------------------------------------------------
   Result<std::vector<RunRecord>, Error> Runs(std::optional<YearMonth> month);
@@ -273,18 +288,21 @@ class Store {
   Result<LedgerTotals, Error> LedgerCheck();
 
   // --- Users, audit, batches, the bank's feedback ----------------------------------------------
-  Status<Error> AddUser(const User& user, const std::string& by, const std::string& at);
+  Status<Error> AddUser(const User& user, const Actor& by);
   Result<std::optional<User>, Error> FindUser(const std::string& name);
   Result<std::vector<User>, Error> Users();
   // The user's scrypt password hash ("" when none is set or there is no such user).
   Result<std::string, Error> PasswordHash(const std::string& name);
   // Sets a user's password hash, with its audit row, in one transaction.
-  Status<Error> SetPasswordHash(const std::string& name, const std::string& hash,
-                                const std::string& by, const std::string& at);
+  struct PasswordChange {
+    std::string user;         // whose password
+    std::string scrypt_hash;  // the new hash (adapters/system/password.h)
+  };
+  Status<Error> SetPasswordHash(const PasswordChange& change, const Actor& by);
   // Assigns clients to coaches (append-only history; the latest assignment counts), with one
   // audit row per client, all or nothing.
   Status<Error> AssignCaseload(const std::vector<std::pair<ClientId, std::string>>& assignments,
-                               const std::string& by, const std::string& at);
+                               const Actor& by);
   // Clients whose number starts with `query` or whose name contains it (case-insensitive), in
   // id order, at most `limit`; only the current caseload of `coach` when given.
   Result<std::vector<Client>, Error> SearchClients(const std::string& query,
@@ -365,23 +383,26 @@ class Store::MonthWriter {
  public:
   ~MonthWriter();
   int64_t run_id() const { return run_.id; }
-  // Adds a client's month: entries, payments (assigned to files of at most
-  // `max_per_file` payments, allocating MsgIds as needed) and findings.
-  Status<Error> Add(const ClientMonth& month, const std::vector<Finding>& findings,
-                    int max_per_file, const std::string& municipality_code,
-                    const std::string& format);
-  Status<Error> Commit(int64_t clients, int64_t payments, Money amount);
+  // Adds a client's month: entries, payments (assigned to files of at most the settings'
+  // payments per file, allocating MsgIds as needed) and findings.
+  Status<Error> Add(const ClientMonth& month, const std::vector<Finding>& findings);
+  struct Totals {
+    int64_t clients = 0;
+    int64_t payments = 0;
+    Money amount;
+  };
+  Status<Error> Commit(const Totals& totals);
 
  private:
   friend class Store;
-  MonthWriter(Store* store, RunRecord run);
+  MonthWriter(Store* store, RunRecord run, FileSettings files);
   Status<Error> Flush();
-  Status<Error> OpenFileFor(int max_per_file, const std::string& municipality_code,
-                            const std::string& format);
+  Status<Error> OpenFile();
   Result<int64_t, Error> NextId(const char* counter);
   struct Buffers;
   Store* store_;
   RunRecord run_;
+  FileSettings files_;
   std::unique_ptr<Buffers> buf_;
   std::optional<FileRecord> open_file_;
   bool committed_ = false;

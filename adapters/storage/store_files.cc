@@ -12,7 +12,7 @@ using Type = BulkInsert::Type;
 
 const Columns<FileRecord>& FileColumns() {
   using F = FileRecord;
-  static const Columns<F> columns = {
+  static const Columns<F> kColumns = {
       {"id", Type::kInt, [](const soci::row& r, size_t i, F& o) { o.id = GetInt(r, i); },
        [](const F& v, BulkInsert& b) { b.Int(v.id); }},
       {"run_id", Type::kInt, [](const soci::row& r, size_t i, F& o) { o.run_id = GetInt(r, i); },
@@ -42,7 +42,7 @@ const Columns<FileRecord>& FileColumns() {
        [](const soci::row& r, size_t i, F& o) { o.written_path = GetText(r, i); },
        [](const F& v, BulkInsert& b) { b.Text(v.written_path); }},
   };
-  return columns;
+  return kColumns;
 }
 
 Payment DecodePayment(const soci::row& r) { return PaymentColumns().Decode(r); }
@@ -83,8 +83,8 @@ Result<std::vector<Payment>, Error> Store::ClientPayments(const ClientId& client
   });
 }
 
-Status<Error> Store::MarkWritten(int64_t file_id, const std::string& path,
-                                 const std::string& sha256, const std::string& sha1) {
+Status<Error> Store::MarkWritten(int64_t file_id, const WrittenFile& written) {
+  const std::string &path = written.path, &sha256 = written.sha256, &sha1 = written.sha1;
   try {
     const long long id = file_id;
     *sql_ << "UPDATE files SET status = 'written', written_path = :p, sha256 = :a, sha1 = :b "

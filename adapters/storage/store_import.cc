@@ -19,9 +19,9 @@ using T = BulkInsert::Type;
 template <typename Row>
 void InsertAll(soci::session& sql, Backend backend, const std::string& table,
                const Columns<Row>& columns, const std::vector<Row>& rows,
-               std::vector<std::pair<std::string, T>> extra = {},
+               const std::vector<std::pair<std::string, T>>& extra = {},
                const std::function<void(BulkInsert&)>& append_extra = nullptr) {
-  BulkInsert insert = columns.Insert(table, std::move(extra));
+  BulkInsert insert = columns.Insert(table, extra);
   for (const Row& row : rows) {
     columns.Encode(row, insert);
     if (append_extra) append_extra(insert);

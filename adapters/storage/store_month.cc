@@ -47,8 +47,9 @@ Result<std::optional<ClientCase>, Error> Store::LoadCase(const ClientId& client,
   std::string last;
   auto cases = LoadCasesWhere(month, client.value, true, 1, &last);
   if (!cases) return Unexpected(cases.error());
-  if (cases->empty()) return std::optional<ClientCase>();
-  return std::optional<ClientCase>(std::move(cases->front()));
+  std::vector<ClientCase> found = std::move(cases).value();
+  if (found.empty()) return std::optional<ClientCase>();
+  return std::optional<ClientCase>(std::move(found.front()));
 }
 
 namespace {
@@ -294,9 +295,10 @@ struct Store::MonthWriter::Buffers {
   }
 };
 
-Result<std::unique_ptr<Store::MonthWriter>, Error> Store::BeginMonth(const RunRecord& run) {
+Result<std::unique_ptr<Store::MonthWriter>, Error> Store::BeginMonth(const RunRecord& run,
+                                                                     const FileSettings& files) {
   try {
-    auto writer = std::unique_ptr<MonthWriter>(new MonthWriter(this, run));
+    auto writer = std::unique_ptr<MonthWriter>(new MonthWriter(this, run, files));
     auto id = writer->NextId("run");
     if (!id) return Unexpected(id.error());
     writer->run_.id = *id;
@@ -311,8 +313,11 @@ Result<std::unique_ptr<Store::MonthWriter>, Error> Store::BeginMonth(const RunRe
   }
 }
 
-Store::MonthWriter::MonthWriter(Store* store, RunRecord run)
-    : store_(store), run_(std::move(run)), buf_(std::make_unique<Buffers>()) {
+Store::MonthWriter::MonthWriter(Store* store, RunRecord run, FileSettings files)
+    : store_(store),
+      run_(std::move(run)),
+      files_(std::move(files)),
+      buf_(std::make_unique<Buffers>()) {
   store_->session().begin();
 }
 
@@ -339,10 +344,8 @@ Result<int64_t, Error> Store::MonthWriter::NextId(const char* counter) {
 
 // The file the next payment goes into: the open one, or a new one (a MsgId allocated) when there
 // is none yet or it holds `max_per_file` payments.
-Status<Error> Store::MonthWriter::OpenFileFor(int max_per_file,
-                                              const std::string& municipality_code,
-                                              const std::string& format) {
-  if (!open_file_ || open_file_->tx_count >= max_per_file) {
+Status<Error> Store::MonthWriter::OpenFile() {
+  if (!open_file_ || open_file_->tx_count >= files_.max_per_file) {
     if (open_file_) {
       if (auto s = Flush(); !s) return s;
     }
@@ -353,9 +356,9 @@ Status<Error> Store::MonthWriter::OpenFileFor(int max_per_file,
     f.run_id = run_.id;
     const std::string day =
         run_.started_at.substr(0, 4) + run_.started_at.substr(5, 2) + run_.started_at.substr(8, 2);
-    f.msg_id = municipality_code + "-" + day + "-" + PadId(f.id);
+    f.msg_id = files_.municipality_code + "-" + day + "-" + PadId(f.id);
     f.created_at = run_.started_at;
-    f.format = format;
+    f.format = files_.format;
     f.name = f.msg_id + ".xml";
     f.status = "pending";
     try {
@@ -373,16 +376,14 @@ Status<Error> Store::MonthWriter::OpenFileFor(int max_per_file,
 }
 
 Status<Error> Store::MonthWriter::Add(const ClientMonth& month,
-                                      const std::vector<Finding>& findings, int max_per_file,
-                                      const std::string& municipality_code,
-                                      const std::string& format) {
+                                      const std::vector<Finding>& findings) {
   Buffers& b = *buf_;
   for (const Entry& e : month.entries) {
     EntryColumns().Encode(e, b.entries);
     b.entries.Int(run_.id);
   }
   for (const Payment& p : month.payments) {
-    if (auto s = OpenFileFor(max_per_file, municipality_code, format); !s) return s;
+    if (auto s = OpenFile(); !s) return s;
     open_file_->tx_count += 1;
     open_file_->ctrl_sum_cents += p.amount.cents();
     PaymentColumns().Encode(p, b.payments);
@@ -434,7 +435,9 @@ Status<Error> Store::MonthWriter::Flush() {
   return {};
 }
 
-Status<Error> Store::MonthWriter::Commit(int64_t clients, int64_t payments, Money amount) {
+Status<Error> Store::MonthWriter::Commit(const Totals& totals) {
+  const int64_t clients = totals.clients, payments = totals.payments;
+  const Money amount = totals.amount;
   if (auto s = Flush(); !s) return s;
   try {
     soci::session& sql = store_->session();

@@ -107,7 +107,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       // Read (and drop) a body up to 1 MiB too large before answering, so the client gets the
       // 413 instead of a reset connection; anything larger is cut off at once.
       const std::uint64_t length = *parser_->content_length();
-      if (length > static_cast<std::uint64_t>(limit) + 1024 * 1024) {
+      if (length > static_cast<std::uint64_t>(limit) + std::uint64_t{1024} * 1024) {
         return Fail(413, "body larger than " + std::to_string(limit) + " bytes");
       }
       parser_->body_limit(length);

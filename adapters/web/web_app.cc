@@ -252,6 +252,8 @@ json PaymentJson(const Payment& p) {
   return j;
 }
 
+// Over 70 lines (150): the client page's data; to be split by section.
+// NOLINTNEXTLINE(readability-function-size)
 Outcome ClientData(Ctx& x) {
   const ClientId id{x.params["client"]};
   auto client = x.store.FindClient(id);
@@ -470,14 +472,16 @@ Outcome RecordAssessment(Ctx& x) {
   const std::string at = IsoAt(x.now);
   if (on.empty()) on = at.substr(0, 10);
   const std::string id = StampId('A', at);
-  auto added = RecordRow(x.config, x.store, "assessments.csv", "checkpoint",
-                         {{"id", id},
-                          {"client_id", client},
-                          {"assessed_on", on},
-                          {"assessed_by", x.page.session.user},
-                          {"note", x.Field("note")},
-                          {"levels", levels}},
-                         "", x.page.session.user, at);
+  auto added = RecordRow(x.config, x.store,
+                         {.file = "assessments.csv",
+                          .what = "checkpoint",
+                          .columns = {{"id", id},
+                                      {"client_id", client},
+                                      {"assessed_on", on},
+                                      {"assessed_by", x.page.session.user},
+                                      {"note", x.Field("note")},
+                                      {"levels", levels}}},
+                         {x.page.session.user, at});
   if (!added) return FromError(added.error());
   Outcome o;
   o.status = 201;
@@ -490,16 +494,18 @@ Outcome RecordHandOver(Ctx& x) {
   const std::string client = x.params["client"];
   const std::string at = IsoAt(x.now);
   const std::string id = StampId('H', at);
-  auto added = RecordRow(x.config, x.store, "handovers.csv", "hand-over",
-                         {{"id", id},
-                          {"client_id", client},
-                          {"bill_id", x.Field("bill")},
-                          {"state", x.Field("state")},
-                          {"from", x.Field("from")},
-                          {"reason", x.Field("reason")},
-                          {"decided_by", x.page.session.user},
-                          {"decided_on", at.substr(0, 10)}},
-                         "", x.page.session.user, at);
+  auto added = RecordRow(x.config, x.store,
+                         {.file = "handovers.csv",
+                          .what = "hand-over",
+                          .columns = {{"id", id},
+                                      {"client_id", client},
+                                      {"bill_id", x.Field("bill")},
+                                      {"state", x.Field("state")},
+                                      {"from", x.Field("from")},
+                                      {"reason", x.Field("reason")},
+                                      {"decided_by", x.page.session.user},
+                                      {"decided_on", at.substr(0, 10)}}},
+                         {x.page.session.user, at});
   if (!added) return FromError(added.error());
   Outcome o;
   o.status = 201;
@@ -814,10 +820,10 @@ Outcome AddUserAction(Ctx& x) {
   auto hash = HashPassword(x.Field("password"));
   if (!hash) return FromError(hash.error());
   const Actor me = x.Me();
-  if (auto s = x.store.AddUser({name, role, x.Field("full_name")}, me.user, me.at); !s) {
+  if (auto s = x.store.AddUser({name, role, x.Field("full_name")}, {me.user, me.at}); !s) {
     return FromError(s.error());
   }
-  if (auto s = x.store.SetPasswordHash(name, *hash, me.user, me.at); !s)
+  if (auto s = x.store.SetPasswordHash({.user = name, .scrypt_hash = *hash}, {me.user, me.at}); !s)
     return FromError(s.error());
   Outcome o;
   o.status = 201;
@@ -830,7 +836,9 @@ Outcome SetPasswordAction(Ctx& x) {
   auto hash = HashPassword(x.Field("password"));
   if (!hash) return FromError(hash.error());
   const Actor me = x.Me();
-  if (auto s = x.store.SetPasswordHash(x.params["user"], *hash, me.user, me.at); !s) {
+  if (auto s = x.store.SetPasswordHash({.user = x.params["user"], .scrypt_hash = *hash},
+                                       {me.user, me.at});
+      !s) {
     return FromError(s.error());
   }
   Outcome o;
@@ -841,8 +849,8 @@ Outcome SetPasswordAction(Ctx& x) {
 
 Outcome AssignAction(Ctx& x) {
   const Actor me = x.Me();
-  if (auto s =
-          x.store.AssignCaseload({{ClientId{x.Field("client")}, x.Field("coach")}}, me.user, me.at);
+  if (auto s = x.store.AssignCaseload({{ClientId{x.Field("client")}, x.Field("coach")}},
+                                      {me.user, me.at});
       !s) {
     return FromError(s.error());
   }
@@ -896,7 +904,8 @@ struct WebApp::Impl {
       : config(std::move(c)), clock(std::move(clk)), log(std::move(lg)), pool(config.store_url) {}
 
   void Add(const std::string& method, const std::string& html, const std::string& api,
-           std::vector<std::string> roles, Handler handler, View view = nullptr) {
+           const std::vector<std::string>& roles, const Handler& handler,
+           const View& view = nullptr) {
     if (!html.empty()) {
       routes.push_back({{method, html, roles, false}, handler, view, Split(html)});
     }
@@ -931,7 +940,7 @@ struct WebApp::Impl {
   }
 
   std::string NewSession(const User& user, int64_t now) {
-    const std::string token = RandomHex(32);  // 256 bits
+    std::string token = RandomHex(32);  // 256 bits
     WebSession s;
     s.view = {user.name, user.role, user.full_name, RandomHex(32)};
     s.created = s.last_seen = now;
@@ -1014,7 +1023,8 @@ HttpResponse WebApp::Impl::Finish(HttpResponse r, const std::string& csp) {
   r.headers.push_back({"Cache-Control", "no-store"});
   return r;
 }
-
+// Over 70 lines (76): throttle, verify, session; split when next changed.
+// NOLINTNEXTLINE(readability-function-size)
 HttpResponse WebApp::Impl::Login(const HttpRequest& req, PageContext& page, bool api, int64_t now) {
   const auto cookies = ParseCookies(req.Header("cookie"));
   std::string user, password, token;
@@ -1090,7 +1100,8 @@ HttpResponse WebApp::Impl::Login(const HttpRequest& req, PageContext& page, bool
   r.headers.push_back({"Set-Cookie", Cookie(kLoginCookie, "", 0)});
   return r;
 }
-
+// Over 70 lines (203): the route table; to be split by area.
+// NOLINTNEXTLINE(readability-function-size)
 HttpResponse WebApp::Impl::Handle(const HttpRequest& req) {
   const int64_t now = clock();
   const std::string path = req.Path();

@@ -64,12 +64,12 @@ class MalformedTest : public testing::Test {
     auto store = Store::Open(Store());
     ASSERT_TRUE(store);
     for (const char* name : {"admin", "anna", "carla"}) {
-      ASSERT_TRUE((*store)->SetPasswordHash(name,
-                                            HashPassword(std::string("malformed-") + name).value(),
-                                            "setup", "2026-12-14T09:00:00"));
+      ASSERT_TRUE(
+          (*store)->SetPasswordHash({name, HashPassword(std::string("malformed-") + name).value()},
+                                    {"setup", "2026-12-14T09:00:00"}));
     }
-    ASSERT_TRUE(
-        (*store)->AssignCaseload({{ClientId{"C000001"}, "carla"}}, "admin", "2026-12-14T09:00:00"));
+    ASSERT_TRUE((*store)->AssignCaseload({{ClientId{"C000001"}, "carla"}},
+                                         {"admin", "2026-12-14T09:00:00"}));
   }
   static void TearDownTestSuite() {
     delete report_;

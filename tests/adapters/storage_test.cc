@@ -103,8 +103,8 @@ TEST_F(StorageTest, RunBooksBalancedLedgerAndFilesWithUniqueIds) {
             Count("SELECT COUNT(*) FROM payments"));
   // Prepared: files allocated, not written before a second person approved.
   EXPECT_EQ(Count("SELECT COUNT(*) FROM files WHERE status <> 'pending'"), 0);
-  ASSERT_TRUE(store_->AddUser({"anna", "finance", ""}, "test", "2026-12-14T09:00:00"));
-  ASSERT_TRUE(store_->AddUser({"bram", "finance", ""}, "test", "2026-12-14T09:00:00"));
+  ASSERT_TRUE(store_->AddUser({"anna", "finance", ""}, {"test", "2026-12-14T09:00:00"}));
+  ASSERT_TRUE(store_->AddUser({"bram", "finance", ""}, {"test", "2026-12-14T09:00:00"}));
   const Config config = DemoConfig(url_);
   EXPECT_FALSE(ApproveBatch(*store_, r.run_id, {"tester", "2026-12-14T10:00:00"}))
       << "the preparer is not registered here, and never approves";
@@ -158,8 +158,8 @@ TEST_F(StorageTest, LedgerIsAppendOnly) {
 TEST_F(StorageTest, TheAuditLogIsChainedAndOneChangedByteIsFound) {
   ImportDemo();
   Run("2027-01", "2026-12-14");
-  ASSERT_TRUE(store_->AddUser({"admin", "admin", "Beheer"}, "setup", "2026-12-14T09:00:00"));
-  ASSERT_TRUE(store_->AddUser({"bram", "finance", "Bram"}, "admin", "2026-12-14T09:01:00"));
+  ASSERT_TRUE(store_->AddUser({"admin", "admin", "Beheer"}, {"setup", "2026-12-14T09:00:00"}));
+  ASSERT_TRUE(store_->AddUser({"bram", "finance", "Bram"}, {"admin", "2026-12-14T09:01:00"}));
   ASSERT_TRUE(ApproveBatch(*store_, 1, {"bram", "2026-12-14T11:00:00"}));
   auto intact = store_->VerifyAuditLog();
   ASSERT_TRUE(intact) << intact.error().message;
@@ -195,15 +195,15 @@ TEST_F(StorageTest, TheAuditLogIsChainedAndOneChangedByteIsFound) {
 
 TEST_F(StorageTest, CaseloadsFollowTheLatestAssignmentAndRefuseStrangers) {
   ImportDemo();
-  ASSERT_TRUE(store_->AddUser({"admin", "admin", "Beheer"}, "setup", "2026-12-14T09:00:00"));
-  ASSERT_TRUE(store_->AddUser({"coach1", "coach", "Carla"}, "admin", "2026-12-14T09:00:00"));
-  ASSERT_TRUE(store_->AddUser({"coach2", "coach", "Daan"}, "admin", "2026-12-14T09:00:00"));
-  ASSERT_TRUE(store_->AddUser({"anna", "finance", "Anna"}, "admin", "2026-12-14T09:00:00"));
+  ASSERT_TRUE(store_->AddUser({"admin", "admin", "Beheer"}, {"setup", "2026-12-14T09:00:00"}));
+  ASSERT_TRUE(store_->AddUser({"coach1", "coach", "Carla"}, {"admin", "2026-12-14T09:00:00"}));
+  ASSERT_TRUE(store_->AddUser({"coach2", "coach", "Daan"}, {"admin", "2026-12-14T09:00:00"}));
+  ASSERT_TRUE(store_->AddUser({"anna", "finance", "Anna"}, {"admin", "2026-12-14T09:00:00"}));
   ASSERT_TRUE(
       store_->AssignCaseload({{ClientId{"C000001"}, "coach1"}, {ClientId{"C000002"}, "coach1"}},
-                             "admin", "2026-12-14T09:02:00"));
+                             {"admin", "2026-12-14T09:02:00"}));
   ASSERT_TRUE(
-      store_->AssignCaseload({{ClientId{"C000002"}, "coach2"}}, "admin", "2026-12-15T09:00:00"));
+      store_->AssignCaseload({{ClientId{"C000002"}, "coach2"}}, {"admin", "2026-12-15T09:00:00"}));
   EXPECT_EQ(store_->CoachOf(ClientId{"C000001"}).value(), std::optional<std::string>("coach1"));
   EXPECT_EQ(store_->CoachOf(ClientId{"C000002"}).value(), std::optional<std::string>("coach2"));
   EXPECT_EQ(store_->CoachOf(ClientId{"C000003"}).value(), std::nullopt);
@@ -212,18 +212,18 @@ TEST_F(StorageTest, CaseloadsFollowTheLatestAssignmentAndRefuseStrangers) {
   // All or nothing: the second row names a finance user, so the first is not kept either.
   auto refused =
       store_->AssignCaseload({{ClientId{"C000003"}, "coach1"}, {ClientId{"C000004"}, "anna"}},
-                             "admin", "2026-12-15T09:00:00");
+                             {"admin", "2026-12-15T09:00:00"});
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message.find("not a registered coach"), std::string::npos);
-  EXPECT_FALSE(store_->AssignCaseload({{ClientId{"C999999"}, "coach1"}}, "admin", "x"));
+  EXPECT_FALSE(store_->AssignCaseload({{ClientId{"C999999"}, "coach1"}}, {"admin", "x"}));
   EXPECT_EQ(Count("SELECT COUNT(*) FROM caseload"), before);
   EXPECT_THROW(store_->session() << "UPDATE caseload SET coach = 'coach2'", soci::soci_error);
 
   EXPECT_EQ(store_->PasswordHash("coach1").value(), "");
-  ASSERT_TRUE(store_->SetPasswordHash("coach1", "scrypt$x", "admin", "2026-12-15T09:00:00"));
+  ASSERT_TRUE(store_->SetPasswordHash({"coach1", "scrypt$x"}, {"admin", "2026-12-15T09:00:00"}));
   EXPECT_EQ(store_->PasswordHash("coach1").value(), "scrypt$x");
   EXPECT_TRUE(store_->FindUser("coach1").value()->has_password);
-  EXPECT_FALSE(store_->SetPasswordHash("nobody", "scrypt$x", "admin", "x"));
+  EXPECT_FALSE(store_->SetPasswordHash({"nobody", "scrypt$x"}, {"admin", "x"}));
   EXPECT_TRUE(store_->VerifyAuditLog()->problems.empty());
 }
 
@@ -378,12 +378,16 @@ TEST_F(StorageTest, UniqueKeysRefuseASecondPaymentForTheSameBillAndPeriod) {
                soci::soci_error);
 }
 
+const Store::FileSettings kFiles{
+    .max_per_file = 100, .municipality_code = "GM9999", .format = "pain.001.001.09"};
+
 TEST_F(StorageTest, AnUncommittedMonthLeavesNothing) {
   ImportDemo();
   {
     auto writer =
         store_->BeginMonth({0, YearMonth::Parse("2027-01").value(),
-                            Date::Parse("2026-12-14").value(), "2026-12-14T10:00:00", "tester"});
+                            Date::Parse("2026-12-14").value(), "2026-12-14T10:00:00", "tester"},
+                           kFiles);
     ASSERT_TRUE(writer);
     ClientMonth m;
     m.client = {"C000001"};
@@ -392,7 +396,7 @@ TEST_F(StorageTest, AnUncommittedMonthLeavesNothing) {
                      EntryKind::kBenefitReceived, Date::Parse("2026-12-14").value(),
                      DebitAccount{accounts::ManagedBank()},
                      CreditAccount{accounts::ClientFunds({"C000001"})}, Money::FromCents(100)));
-    ASSERT_TRUE((*writer)->Add(m, {}, 100, "GM9999", "pain.001.001.09"));
+    ASSERT_TRUE((*writer)->Add(m, {}));
   }  // destroyed without Commit(): a crash or an error mid-run
   EXPECT_EQ(Count("SELECT COUNT(*) FROM entries"), 0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM runs"), 0);
@@ -402,7 +406,7 @@ TEST_F(StorageTest, OpeningBalancesComeFromTheLedger) {
   ImportDemo();
   const YearMonth december = YearMonth::Parse("2026-12").value();
   auto writer = store_->BeginMonth(
-      {0, december, Date::Parse("2026-11-14").value(), "2026-11-14T10:00:00", "tester"});
+      {0, december, Date::Parse("2026-11-14").value(), "2026-11-14T10:00:00", "tester"}, kFiles);
   ASSERT_TRUE(writer);
   ClientMonth m;
   m.client = {"C000002"};
@@ -410,8 +414,8 @@ TEST_F(StorageTest, OpeningBalancesComeFromTheLedger) {
       MakeTransfer("C000002|benefit|2026-12", {"C000002"}, december, EntryKind::kBenefitReceived,
                    Date::Parse("2026-11-14").value(), DebitAccount{accounts::ManagedBank()},
                    CreditAccount{accounts::ClientFunds({"C000002"})}, Money::FromCents(12345)));
-  ASSERT_TRUE((*writer)->Add(m, {}, 100, "GM9999", "pain.001.001.09"));
-  ASSERT_TRUE((*writer)->Commit(1, 0, Money::Zero()));
+  ASSERT_TRUE((*writer)->Add(m, {}));
+  ASSERT_TRUE((*writer)->Commit({.clients = 1, .payments = 0, .amount = Money::Zero()}));
   std::string last;
   auto cases = store_->LoadCases(YearMonth::Parse("2027-01").value(), "", 3, &last);
   ASSERT_TRUE(cases) << cases.error().message;

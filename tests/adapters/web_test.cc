@@ -146,9 +146,9 @@ class WebTest : public testing::Test {
     auto imported = ImportDirectory(SourceDir() + "/fixtures/demo", **store);
     ASSERT_TRUE(imported) << imported.error().message;
     for (const auto& [name, role] : kUsers) {
-      ASSERT_TRUE((*store)->AddUser({name, role, name}, "setup", "2026-12-14T09:00:00"));
-      ASSERT_TRUE((*store)->SetPasswordHash(name, HashPassword(Password(name)).value(), "setup",
-                                            "2026-12-14T09:00:00"));
+      ASSERT_TRUE((*store)->AddUser({name, role, name}, {"setup", "2026-12-14T09:00:00"}));
+      ASSERT_TRUE((*store)->SetPasswordHash({name, HashPassword(Password(name)).value()},
+                                            {"setup", "2026-12-14T09:00:00"}));
     }
     std::vector<std::pair<ClientId, std::string>> caseload;
     for (int i = 1; i <= 40; ++i) {
@@ -156,7 +156,7 @@ class WebTest : public testing::Test {
       std::snprintf(id, sizeof id, "C%06d", i);
       caseload.push_back({ClientId{id}, i % 2 == 1 ? "carla" : "daan"});
     }
-    ASSERT_TRUE((*store)->AssignCaseload(caseload, "admin", "2026-12-14T09:00:00"));
+    ASSERT_TRUE((*store)->AssignCaseload(caseload, {"admin", "2026-12-14T09:00:00"}));
     RunOptions o{YearMonth::Parse("2027-01").value(),
                  Date::Parse("2026-12-14").value(),
                  config_->web.out_dir,

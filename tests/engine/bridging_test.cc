@@ -24,7 +24,7 @@ TEST(ExpectedPaymentsTest, LumpSumAfterTheLagThenEveryTwentiethForTheNextMonth) 
   e.applied_on = D("2027-01-05");
   e.right_from = M("2027-01");
   e.monthly = E(300);
-  const auto p = ExpectedPayments(e, 56, 4);
+  const auto p = ExpectedPayments(e, {.lag_days = 56, .count = 4});
   ASSERT_EQ(p.size(), 4u);
   // 5 Jan + 56 days = Tuesday 2 March: January up to and including April, one lump sum.
   EXPECT_EQ(p[0].date, D("2027-03-02"));
@@ -45,7 +45,7 @@ TEST(ExpectedPaymentsTest, AGivenFirstDateMovesToABusinessDay) {
   e.right_from = M("2027-02");
   e.monthly = E(100);
   e.first_payment = D("2027-03-27");  // a Saturday
-  const auto p = ExpectedPayments(e, 56, 1);
+  const auto p = ExpectedPayments(e, {.lag_days = 56, .count = 1});
   EXPECT_EQ(p[0].date, D("2027-03-30"));  // Monday 29 March 2027 is Easter Monday
   EXPECT_EQ(p[0].covers_to, M("2027-04"));
   EXPECT_EQ(p[0].amount, E(300));  // February, March, April
@@ -367,7 +367,7 @@ World RandomWorld(uint64_t seed) {
     w.c.toeslagen.push_back(e);
     // What really arrives: late by 0-3 months, sometimes less, sometimes elsewhere.
     const int delay = static_cast<int>(pick(0, 90));
-    for (const ExpectedPayment& x : ExpectedPayments(e, 56, 8)) {
+    for (const ExpectedPayment& x : ExpectedPayments(e, {.lag_days = 56, .count = 8})) {
       Money amount = x.amount;
       if (pick(0, 5) == 0) amount = Money::FromCents(amount.cents() * pick(50, 110) / 100 + 1);
       const Destination where = pick(0, 6) == 0

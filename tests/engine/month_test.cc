@@ -152,15 +152,28 @@ TEST_F(MonthTest, UnknownCreditorIsUnpaidNotGuessed) {
 
 TEST(PlanExecutionTest, SettlementAndHolidays) {
   // Due Tue 30 Mar 2027, after Good Friday and Easter Monday: execute Thu 25 Mar.
-  EXPECT_EQ(PlanExecution(D("2027-03-30"), D("2027-03-01"), 1).execution, D("2027-03-25"));
+  EXPECT_EQ(
+      PlanExecution(
+          {.due = D("2027-03-30"), .run_date = D("2027-03-01"), .settlement_business_days = 1})
+          .execution,
+      D("2027-03-25"));
   // Due Saturday 1 May 2027 (also closed): land Fri 30 Apr, execute Thu 29 Apr.
-  EXPECT_EQ(PlanExecution(D("2027-05-01"), D("2027-04-01"), 1).execution, D("2027-04-29"));
+  EXPECT_EQ(
+      PlanExecution(
+          {.due = D("2027-05-01"), .run_date = D("2027-04-01"), .settlement_business_days = 1})
+          .execution,
+      D("2027-04-29"));
   // Run on a Sunday after the latest date: first business day after it, late.
-  const ExecutionPlan late = PlanExecution(D("2027-02-01"), D("2027-01-31"), 1);
+  const ExecutionPlan late = PlanExecution(
+      {.due = D("2027-02-01"), .run_date = D("2027-01-31"), .settlement_business_days = 1});
   EXPECT_EQ(late.execution, D("2027-02-01"));
   EXPECT_TRUE(late.late);
   // Two-day settlement moves one business day further back.
-  EXPECT_EQ(PlanExecution(D("2027-02-01"), D("2027-01-01"), 2).execution, D("2027-01-28"));
+  EXPECT_EQ(
+      PlanExecution(
+          {.due = D("2027-02-01"), .run_date = D("2027-01-01"), .settlement_business_days = 2})
+          .execution,
+      D("2027-01-28"));
 }
 
 TEST(LedgerDeathTest, UnbalancedEntryAborts) {

@@ -95,16 +95,16 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   const auto& users = kUsers;
   const std::string at = "2026-12-14T09:00:00";
   for (const auto& [name, role] : users) {
-    if (!(*store)->AddUser({name, role, name}, "setup", at)) Fatal("add user " + name);
-    if (!(*store)->SetPasswordHash(name, HashPassword("fuzz-password-" + name).value(), "setup",
-                                   at)) {
+    if (!(*store)->AddUser({name, role, name}, {"setup", at})) Fatal("add user " + name);
+    if (!(*store)->SetPasswordHash({name, HashPassword("fuzz-password-" + name).value()},
+                                   {"setup", at})) {
       Fatal("password of " + name);
     }
   }
   std::vector<std::pair<ClientId, std::string>> caseload;
   for (const char* id : {"C000001", "C000002", "C000003"})
     caseload.push_back({ClientId{id}, "carla"});
-  if (!(*store)->AssignCaseload(caseload, "admin", at)) Fatal("caseload");
+  if (!(*store)->AssignCaseload(caseload, {"admin", at})) Fatal("caseload");
   RunOptions o{YearMonth::Parse("2027-01").value(),
                Date::Parse("2026-12-14").value(),
                config->web.out_dir,
