@@ -218,8 +218,7 @@ const char* ToString(BatchEvent event) { return BatchEventName(event); }
 const char* ToString(BatchRefusal refusal) { return BatchRefusalName(refusal); }
 
 bool IsConflict(BatchRefusal refusal) {
-  return refusal == BatchRefusal::kAlreadyApproved || refusal == BatchRefusal::kAlreadyExported ||
-         refusal == BatchRefusal::kAlreadyCancelled;
+  return refusal == BatchRefusal::kAlreadyApproved || refusal == BatchRefusal::kAlreadyExported;
 }
 
 Result<BatchState, BatchRefusal> DecideBatch(const BatchFacts& batch, BatchEvent event,

@@ -86,7 +86,8 @@ enum class BatchRefusal {
 };
 constexpr int kBatchRefusalCount = 7;
 const char* ToString(BatchRefusal refusal);
-// True for "already done" (someone else did it first: exit 10), false for "not allowed" (9).
+// True for "already done" (approved or exported, perhaps by someone else just now: exit 10),
+// false for "not allowed" (9), a cancelled batch included: nothing may follow it.
 bool IsConflict(BatchRefusal refusal);
 
 struct BatchFacts {

@@ -1,11 +1,14 @@
 #include "adapters/app/batches.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
+#include <set>
 
 #include "adapters/app/run_month.h"
 #include "adapters/system/files.h"
 #include "engine/bank_feedback.h"
+#include "engine/lifecycle.h"
 
 namespace ontzorg {
 namespace {
@@ -24,57 +27,140 @@ Result<BatchRecord, Error> LoadBatch(Store& store, int64_t batch) {
 
 std::string StateSentence(const BatchRecord& b) {
   const std::string state = b.State();
-  const BatchState* s = b.Find(state);
+  const BatchStateRow* s = b.Find(state);
   return "batch " + std::to_string(b.run.id) + " is " + state +
          (s ? " (by " + s->user + " at " + s->at + ")" : std::string());
 }
 
-Status<Error> WritePrepared(const Config& config, Store& store, const std::string& kind,
-                            Date run_date, const Actor& actor,
+// The engine's refusal in words, with the exit code it deserves.
+Unexpected<Error> Refused(BatchRefusal refusal, const BatchRecord& b) {
+  const std::string n = std::to_string(b.run.id);
+  const ErrorCode code = IsConflict(refusal) ? ErrorCode::kConflict : ErrorCode::kRefused;
+  std::string why;
+  switch (refusal) {
+    case BatchRefusal::kPreparerApproving:
+      return Fail(code, "batch " + n + " was prepared by " + b.run.user +
+                            "; four eyes: a second person with role finance must approve it; "
+                            "nothing was changed");
+    case BatchRefusal::kAlreadyApproved: why = "; only a prepared batch can be approved"; break;
+    case BatchRefusal::kNotApproved:
+      why = "; it must be approved by a second person first (`ontzorg approve --batch " + n + "`)";
+      break;
+    case BatchRefusal::kAlreadyExported:
+      why =
+          "; a batch is exported once. A lost file is written again, byte-identical with the "
+          "same MsgId, by `ontzorg rewrite --batch " +
+          n + "`";
+      break;
+    case BatchRefusal::kAlreadyCancelled: why = "; nothing follows a cancelled batch"; break;
+    case BatchRefusal::kExportedNotCancellable:
+      why =
+          "; only a prepared or approved batch can be cancelled (an exported batch may "
+          "already be at the bank: ask the bank to cancel, its pain.002 or camt.053 brings the "
+          "result back)";
+      break;
+    case BatchRefusal::kNotExported: why = "; only an exported batch's files are re-written"; break;
+  }
+  return Fail(code, StateSentence(b) + why + "; nothing was changed");
+}
+
+// What the life cycle allows `event` by `actor` to do to `b`, or why not.
+Status<Error> Decide(const BatchRecord& b, BatchEvent event, const Actor& actor) {
+  auto next = DecideBatch(b.Facts(), event, actor.user);
+  if (!next) return Refused(next.error(), b);
+  return {};
+}
+
+// The batch re-read inside the transaction, and the life cycle's decision on it.
+Result<BatchRecord, Error> LoadAndDecide(Store& store, int64_t batch, BatchEvent event,
+                                         const Actor& actor) {
+  auto b = LoadBatch(store, batch);
+  if (!b) return b;
+  if (auto s = Decide(*b, event, actor); !s) return Unexpected(s.error());
+  return b;
+}
+
+Status<Error> WritePrepared(const Config& config, Store::MonthWriter& writer,
                             const std::map<std::string, ClientMonth>& months, PreparedBatch* out) {
-  auto writer = store.BeginMonth({0, YearMonth::Of(run_date), run_date, actor.at, actor.user, kind},
-                                 FileSettingsOf(config));
-  if (!writer) return Unexpected(writer.error());
   for (const auto& [client, month] : months) {
     for (const Payment& p : month.payments) {
       ++out->payments;
       out->amount += p.amount;
     }
-    if (auto s = (*writer)->Add(month, {}); !s) return s;
+    if (auto s = writer.Add(month, {}); !s) return s;
   }
-  if (auto s = (*writer)->Commit({.clients = static_cast<int64_t>(months.size()),
-                                  .payments = out->payments,
-                                  .amount = out->amount});
+  (void)config;
+  if (auto s = writer.Commit({.clients = static_cast<int64_t>(months.size()),
+                              .payments = out->payments,
+                              .amount = out->amount});
       !s) {
     return s;
   }
-  out->batch = (*writer)->run_id();
+  out->batch = writer.run_id();
   return {};
 }
 
-// The client's funds now (credits minus debits on client:<id>) and what is reserved on them.
+// The client's funds now (credits minus debits on client:<id>).
 Result<Money, Error> ClientFundsNow(Store& store, const ClientId& client) {
   auto entries = store.ClientEntries(client);
   if (!entries) return Unexpected(entries.error());
   return LiabilityBalance(*entries, accounts::ClientFunds(client));
 }
 
+// The files of an exported batch, completed where a crash (or a kill) came between recording
+// the export and making its files visible: a part with the recorded hash is renamed, a missing
+// file is written again from the store and must hash as recorded. Only the recorded paths are
+// written, whatever folder the caller named. Returns how many files were completed.
+Result<int, Error> CompleteExport(const Config& config, Store& store,
+                                  const std::vector<FileRecord>& files, ExportReport* report) {
+  int completed = 0;
+  for (const FileRecord& f : files) {
+    report->files.push_back(f);
+    auto present = HashFile(f.written_path);
+    if (present && present->sha256 == f.sha256) continue;
+    auto part = HashFile(f.written_path + ".part");
+    if (!part || part->sha256 != f.sha256) {
+      std::vector<StagedFile> staged;
+      const std::string dir = std::filesystem::path(f.written_path).parent_path().string();
+      if (auto s = StageFiles(config, store, {f}, dir, &staged, &report->schema_path); !s) {
+        return Unexpected(s.error());
+      }
+      if (staged.size() != 1 || staged[0].file.sha256 != f.sha256) {
+        DiscardFiles(staged);
+        return Fail(ErrorCode::kInvalidOutput,
+                    f.written_path + " written again differs from the file exported (sha256 " +
+                        f.sha256 + "); it was not made visible; report this");
+      }
+    }
+    if (auto s = CommitFile(f.written_path + ".part", f.written_path); !s) {
+      return Unexpected(s.error());
+    }
+    ++completed;
+  }
+  return completed;
+}
+
 }  // namespace
 
-Result<User, Error> RequireRole(Store& store, const std::string& user,
-                                const std::vector<std::string>& roles, const std::string& action) {
+Result<User, Error> RequireAction(Store& store, const std::string& user, Action action) {
   auto found = store.FindUser(user);
   if (!found) return Unexpected(found.error());
   std::string wanted;
-  for (const std::string& r : roles) wanted += (wanted.empty() ? "" : " or ") + r;
+  for (int r = 0; r < kRoleCount; ++r) {
+    if (Allows(static_cast<Role>(r), action)) {
+      wanted += (wanted.empty() ? "" : " or ") + std::string(ToString(static_cast<Role>(r)));
+    }
+  }
   if (!*found) {
-    return Fail(ErrorCode::kRefused, "user '" + user + "' is not registered, so cannot " + action +
+    return Fail(ErrorCode::kRefused, "user '" + user + "' is not registered, so cannot " +
+                                         Describe(action) +
                                          "; an admin adds users with `ontzorg user add` (role " +
                                          wanted + "); nothing was changed");
   }
-  if (std::find(roles.begin(), roles.end(), (*found)->role) == roles.end()) {
+  const auto role = ParseRole((*found)->role);
+  if (!role || !Allows(*role, action)) {
     return Fail(ErrorCode::kRefused, "user '" + user + "' has role " + (*found)->role + "; to " +
-                                         action + " needs role " + wanted +
+                                         Describe(action) + " needs role " + wanted +
                                          "; nothing was changed");
   }
   return **found;
@@ -91,113 +177,117 @@ std::string BatchDigest(const std::vector<Payment>& payments) {
 }
 
 Status<Error> ApproveBatch(Store& store, int64_t batch, const Actor& actor) {
-  auto user = RequireRole(store, actor.user, {"finance"}, "approve a batch");
+  auto user = RequireAction(store, actor.user, Action::kApproveBatch);
   if (!user) return Unexpected(user.error());
-  auto b = LoadBatch(store, batch);
-  if (!b) return Unexpected(b.error());
-  if (b->State() != "prepared") {
-    return Fail(b->State() == "cancelled" ? ErrorCode::kRefused : ErrorCode::kConflict,
-                StateSentence(*b) + "; only a prepared batch can be approved; nothing was changed");
-  }
-  if (b->run.user == actor.user) {
-    return Fail(ErrorCode::kRefused,
-                "batch " + std::to_string(batch) + " was prepared by " + actor.user +
-                    "; four eyes: a second person with role finance must approve it; nothing "
-                    "was changed");
-  }
-  auto payments = store.BatchPayments(batch);
-  if (!payments) return Unexpected(payments.error());
-  const std::string detail = std::to_string(payments->size()) + " payments, " +
-                             b->amount.ToDecimalString() + " EUR, content sha256 " +
-                             BatchDigest(*payments);
-  Changes c;
-  c.batch_states.push_back({batch, {"approved", actor.user, actor.at, detail}});
-  c.audit.push_back({0, actor.at, actor.user, "batch.approved", Subject(batch), detail});
-  auto applied = store.Apply(c);
+  auto applied = store.Atomically([&]() -> Result<Changes, Error> {
+    auto b = LoadAndDecide(store, batch, BatchEvent::kApprove, actor);
+    if (!b) return Unexpected(b.error());
+    auto payments = store.BatchPayments(batch);
+    if (!payments) return Unexpected(payments.error());
+    const std::string detail = std::to_string(payments->size()) + " payments, " +
+                               b->amount.ToDecimalString() + " EUR, content sha256 " +
+                               BatchDigest(*payments);
+    Changes c;
+    c.batch_states.push_back({batch, {"approved", actor.user, actor.at, detail}});
+    c.audit.push_back({0, actor.at, actor.user, "batch.approved", Subject(batch), detail});
+    return c;
+  });
   if (!applied) return Unexpected(applied.error());
   return {};
 }
 
 Result<ExportReport, Error> ExportBatch(const Config& config, Store& store, int64_t batch,
                                         const std::string& out_dir, const Actor& actor) {
-  auto user = RequireRole(store, actor.user, {"finance"}, "export a batch");
+  auto user = RequireAction(store, actor.user, Action::kExportBatch);
   if (!user) return Unexpected(user.error());
+  // One export or re-write writes into a folder at a time: two never write one part at once.
+  auto lock = FolderLock::Acquire(out_dir);
+  if (!lock) return Unexpected(lock.error());
   auto b = LoadBatch(store, batch);
   if (!b) return Unexpected(b.error());
-  const std::string state = b->State();
-  if (state == "exported") {
-    return Fail(ErrorCode::kConflict,
-                StateSentence(*b) +
-                    "; a batch is exported once. A lost file is written again, "
-                    "byte-identical with the same MsgId, by `ontzorg rewrite --batch " +
-                    std::to_string(batch) + "`; nothing was changed");
-  }
-  if (state != "approved") {
-    return Fail(ErrorCode::kRefused, StateSentence(*b) +
-                                         "; it must be approved by a second "
-                                         "person first (`ontzorg approve --batch " +
-                                         std::to_string(batch) + "`); nothing was changed");
-  }
-  auto payments = store.BatchPayments(batch);
-  if (!payments) return Unexpected(payments.error());
-  const std::string digest = BatchDigest(*payments);
-  if (b->Find("approved")->detail.find(digest) == std::string::npos) {
-    return Fail(ErrorCode::kRefused, "batch " + std::to_string(batch) +
-                                         "'s payments differ from "
-                                         "what was approved; it is not exported. Report this: the "
-                                         "store was changed outside ontzorg");
-  }
   auto files = store.Files(batch, "");
   if (!files) return Unexpected(files.error());
   ExportReport report;
-  if (auto s = WriteFiles(config, store, *files, out_dir, true, &report.files, &report.schema_path);
-      !s) {
+  if (b->State() == "exported") {
+    // Recorded as exported: finish what a crash may have left, or say it was done.
+    auto completed = CompleteExport(config, store, *files, &report);
+    if (!completed) return Unexpected(completed.error());
+    if (*completed == 0) return Refused(BatchRefusal::kAlreadyExported, *b);
+    report.completed = *completed;
+    return report;
+  }
+  if (auto s = Decide(*b, BatchEvent::kExport, actor); !s) return Unexpected(s.error());
+  // The files go to temporary names first; they become visible only after the export is
+  // recorded, so a batch that another person cancels meanwhile leaves no file to send.
+  std::vector<StagedFile> staged;
+  if (auto s = StageFiles(config, store, *files, out_dir, &staged, &report.schema_path); !s) {
     return Unexpected(s.error());
   }
-  std::string detail;
-  for (const FileRecord& f : report.files) {
-    detail += (detail.empty() ? "" : "; ") + f.name + " sha256 " + f.sha256;
+  auto applied = store.Atomically([&]() -> Result<Changes, Error> {
+    auto now = LoadAndDecide(store, batch, BatchEvent::kExport, actor);
+    if (!now) return Unexpected(now.error());
+    auto payments = store.BatchPayments(batch);
+    if (!payments) return Unexpected(payments.error());
+    if (now->Find("approved")->detail.find(BatchDigest(*payments)) == std::string::npos) {
+      return Fail(ErrorCode::kRefused, "batch " + std::to_string(batch) +
+                                           "'s payments differ from what was approved; it is "
+                                           "not exported. Report this: the store was changed "
+                                           "outside ontzorg");
+    }
+    Changes c;
+    std::string detail;
+    for (const StagedFile& f : staged) {
+      c.files_written.push_back(f.file);
+      detail += (detail.empty() ? "" : "; ") + f.file.name + " sha256 " + f.file.sha256;
+    }
+    c.batch_states.push_back({batch, {"exported", actor.user, actor.at, detail}});
+    c.audit.push_back({0, actor.at, actor.user, "batch.exported", Subject(batch), detail});
+    return c;
+  });
+  if (!applied) {
+    DiscardFiles(staged);
+    return Unexpected(applied.error());
   }
-  Changes c;
-  c.batch_states.push_back({batch, {"exported", actor.user, actor.at, detail}});
-  c.audit.push_back({0, actor.at, actor.user, "batch.exported", Subject(batch), detail});
-  auto applied = store.Apply(c);
-  if (!applied) return Unexpected(applied.error());
+  if (auto s = PublishFiles(staged); !s) {
+    return Fail(s.error().code, s.error().message + "; batch " + std::to_string(batch) +
+                                    " is recorded as exported: run `ontzorg export --batch " +
+                                    std::to_string(batch) + "` again to put its files in place");
+  }
+  for (const StagedFile& f : staged) report.files.push_back(f.file);
   return report;
 }
 
 Result<ExportReport, Error> RewriteBatch(const Config& config, Store& store, int64_t batch,
                                          const std::string& out_dir, const Actor& actor) {
-  auto user = RequireRole(store, actor.user, {"finance"}, "re-write a batch's files");
+  auto user = RequireAction(store, actor.user, Action::kRewriteFiles);
   if (!user) return Unexpected(user.error());
+  auto lock = FolderLock::Acquire(out_dir);
+  if (!lock) return Unexpected(lock.error());
   auto b = LoadBatch(store, batch);
   if (!b) return Unexpected(b.error());
-  if (b->State() != "exported") {
-    return Fail(ErrorCode::kRefused, StateSentence(*b) +
-                                         "; only an exported batch's files are "
-                                         "re-written; nothing was changed");
-  }
+  if (auto s = Decide(*b, BatchEvent::kRewrite, actor); !s) return Unexpected(s.error());
   auto files = store.Files(batch, "");
   if (!files) return Unexpected(files.error());
   ExportReport report;
-  if (auto s =
-          WriteFiles(config, store, *files, out_dir, false, &report.files, &report.schema_path);
-      !s) {
+  std::vector<StagedFile> staged;
+  if (auto s = StageFiles(config, store, *files, out_dir, &staged, &report.schema_path); !s) {
     return Unexpected(s.error());
   }
   std::string detail;
-  for (size_t i = 0; i < report.files.size(); ++i) {
-    const FileRecord& written = report.files[i];
-    const auto recorded = std::find_if(files->begin(), files->end(),
-                                       [&](const FileRecord& f) { return f.id == written.id; });
-    if (recorded == files->end() || recorded->sha256 != written.sha256) {
+  for (const StagedFile& written : staged) {
+    const auto recorded = std::find_if(
+        files->begin(), files->end(), [&](const FileRecord& f) { return f.id == written.file.id; });
+    if (recorded == files->end() || recorded->sha256 != written.file.sha256) {
+      DiscardFiles(staged);
       return Fail(ErrorCode::kInvalidOutput,
-                  written.written_path + " differs from the file exported (sha256 " +
+                  written.file.written_path + " differs from the file exported (sha256 " +
                       (recorded == files->end() ? std::string("?") : recorded->sha256) +
-                      "); do not send it, report this");
+                      "); it was not made visible; do not send it, report this");
     }
-    detail += (detail.empty() ? "" : "; ") + written.name + " sha256 " + written.sha256;
+    detail += (detail.empty() ? "" : "; ") + written.file.name + " sha256 " + written.file.sha256;
   }
+  if (auto s = PublishFiles(staged); !s) return Unexpected(s.error());
+  for (const StagedFile& f : staged) report.files.push_back(f.file);
   Changes c;
   c.audit.push_back({0, actor.at, actor.user, "batch.rewritten", Subject(batch),
                      "to " + out_dir + ": " + detail});
@@ -208,150 +298,180 @@ Result<ExportReport, Error> RewriteBatch(const Config& config, Store& store, int
 
 Status<Error> CancelBatch(Store& store, int64_t batch, const std::string& reason,
                           const Actor& actor) {
-  auto user = RequireRole(store, actor.user, {"finance"}, "cancel a batch");
+  auto user = RequireAction(store, actor.user, Action::kCancelBatch);
   if (!user) return Unexpected(user.error());
   if (reason.empty()) {
     return Fail(ErrorCode::kBadInput, "--reason: say why the batch is cancelled; nothing changed");
   }
-  auto b = LoadBatch(store, batch);
-  if (!b) return Unexpected(b.error());
-  const std::string state = b->State();
-  if (state != "prepared" && state != "approved") {
-    return Fail(ErrorCode::kRefused,
-                StateSentence(*b) + "; only a prepared or approved batch can be cancelled" +
-                    (state == "exported" ? " (an exported batch may already be at the bank: ask "
-                                           "the bank to cancel, its pain.002 or camt.053 brings "
-                                           "the result back)"
-                                         : "") +
-                    "; nothing was changed");
-  }
-  auto payments = store.BatchPayments(batch);
-  if (!payments) return Unexpected(payments.error());
-  Changes c;
-  const Date on = Date::Parse(actor.at.substr(0, 10)).value();
-  for (const Payment& p : *payments) {
-    c.entries.push_back({PaymentReversal(p, EntryKind::kPaymentCancelled, on), batch});
-    c.payment_states.push_back(
-        {p.end_to_end_id, "cancelled", "", Subject(batch), actor.at, reason});
-  }
-  const std::string detail = reason + " (" + std::to_string(payments->size()) +
-                             " payments back on their clients, reserved until re-issued)";
-  c.batch_states.push_back({batch, {"cancelled", actor.user, actor.at, detail}});
-  c.audit.push_back({0, actor.at, actor.user, "batch.cancelled", Subject(batch), detail});
-  auto applied = store.Apply(c);
+  auto applied = store.Atomically([&]() -> Result<Changes, Error> {
+    auto b = LoadAndDecide(store, batch, BatchEvent::kCancel, actor);
+    if (!b) return Unexpected(b.error());
+    auto payments = store.BatchPayments(batch);
+    if (!payments) return Unexpected(payments.error());
+    Changes c;
+    const Date on = Date::Parse(actor.at.substr(0, 10)).value();
+    for (const Payment& p : *payments) {
+      c.entries.push_back({PaymentReversal(p, EntryKind::kPaymentCancelled, on), batch});
+      c.payment_states.push_back(
+          {p.end_to_end_id, "cancelled", "", Subject(batch), actor.at, reason});
+    }
+    const std::string detail = reason + " (" + std::to_string(payments->size()) +
+                               " payments back on their clients, reserved until re-issued)";
+    c.batch_states.push_back({batch, {"cancelled", actor.user, actor.at, detail}});
+    c.audit.push_back({0, actor.at, actor.user, "batch.cancelled", Subject(batch), detail});
+    return c;
+  });
   if (!applied) return Unexpected(applied.error());
   return {};
 }
 
-// Over 70 lines (115): checks each failed payment, then prepares; to split when next changed.
-// NOLINTNEXTLINE(readability-function-size)
+namespace {
+
+// The payee of a re-issue: the bill's creditor or the client's own account, as now on record
+// (corrected since the failure, if it was).
+Result<Payee, Error> CurrentPayee(Store& store, const Payment& original,
+                                  const std::map<CreditorId, Creditor>& creditors) {
+  Payee payee = original.payee;
+  if (original.bill) {
+    auto bill = store.FindBill(*original.bill);
+    if (!bill) return Unexpected(bill.error());
+    const auto c = *bill ? creditors.find((*bill)->creditor) : creditors.end();
+    if (c == creditors.end()) {
+      return Fail(ErrorCode::kBadInput, "--payment " + original.end_to_end_id +
+                                            ": the bill's creditor is not on record; nothing "
+                                            "changed");
+    }
+    return Payee{c->second.name, c->second.iban, c->second.bic, c->second.address};
+  }
+  auto client = store.FindClient(original.client);
+  if (!client) return Unexpected(client.error());
+  if (*client) payee.iban = (*client)->own_iban;
+  return payee;
+}
+
+// Why a payment may not be re-issued, if it may not: it must have failed by the life cycle
+// (rejected, returned, or its batch cancelled), not be re-issued yet, and have its money back.
+// `failure` receives the row that says how it failed.
+Status<Error> MayReissue(Store& store, const Store::SentRecord& rec, PaymentStateRow* failure) {
+  const Payment& original = rec.payment;
+  const std::string& e2e = original.end_to_end_id;
+  auto batch = store.Batch(rec.run_id);
+  if (!batch) return Unexpected(batch.error());
+  auto rows = store.PaymentStates({e2e});
+  if (!rows) return Unexpected(rows.error());
+  std::set<PaymentState> recorded;
+  for (const PaymentStateRow& r : *rows) {
+    if (auto st = ParsePaymentState(r.state)) recorded.insert(*st);
+  }
+  const auto batch_state = *batch ? ParseBatchState((*batch)->State()) : std::nullopt;
+  const PaymentState now =
+      CurrentPaymentState(batch_state.value_or(BatchState::kPrepared), recorded);
+  if (now != PaymentState::kRejected && now != PaymentState::kReturned &&
+      now != PaymentState::kCancelled) {
+    return Fail(ErrorCode::kRefused, "--payment " + e2e + ": it is " + ToString(now) +
+                                         ", it has not failed (not rejected, returned or "
+                                         "cancelled), so re-issuing it could pay the bill twice; "
+                                         "nothing changed");
+  }
+  for (const PaymentStateRow& r : *rows) {
+    if (r.state == ToString(now)) *failure = r;
+  }
+  auto replacement = store.ReplacementOf(original.key);
+  if (!replacement) return Unexpected(replacement.error());
+  if (*replacement) {
+    return Fail(ErrorCode::kConflict, "--payment " + e2e + " was already re-issued as " +
+                                          **replacement +
+                                          "; a bill is never paid twice; nothing changed");
+  }
+  auto reversed = store.ExistingEntryKeys({original.key + "|reversed"});
+  if (!reversed) return Unexpected(reversed.error());
+  if (reversed->empty()) {
+    return Fail(ErrorCode::kRefused, "--payment " + e2e +
+                                         ": its money is not back on the client's ledger yet; "
+                                         "nothing changed");
+  }
+  return {};
+}
+
+// The re-issue of one failed payment, to the payee's current account, if the client has the
+// money (less what this batch already spends of it, in `spent`).
+Result<Payment, Error> ReissueOne(const Config& config, Store& store, const Store::SentRecord& rec,
+                                  const std::map<CreditorId, Creditor>& creditors, Date run_date,
+                                  std::map<std::string, Money>* spent) {
+  const Payment& original = rec.payment;
+  const std::string& e2e = original.end_to_end_id;
+  PaymentStateRow failure;
+  if (auto s = MayReissue(store, rec, &failure); !s) return Unexpected(s.error());
+  auto payee = CurrentPayee(store, original, creditors);
+  if (!payee) return Unexpected(payee.error());
+  const ReasonCode* reason = FindReasonCode(failure.reason_code);
+  if (reason != nullptr && reason->needs_correction &&
+      payee->iban.compact() == original.payee.iban.compact()) {
+    return Fail(ErrorCode::kRefused,
+                "--payment " + e2e + ": it failed with " + ExplainReason(reason->code) +
+                    ", and the account is still " + original.payee.iban.Formatted() +
+                    "; correct it first (`ontzorg correct-account --" +
+                    (original.bill ? "creditor" : "client") + " ... --iban ...`); nothing changed");
+  }
+  const size_t hash = original.key.find('#');
+  const int attempt = hash == std::string::npos ? 2 : std::stoi(original.key.substr(hash + 1)) + 1;
+  auto again =
+      ReissuedPayment(original, attempt, *payee, run_date, config.month.settlement_business_days);
+  if (!again) {
+    return Fail(ErrorCode::kRefused, "--payment " + e2e +
+                                         ": re-issued 8 times already; settle it by hand; nothing "
+                                         "changed");
+  }
+  auto funds = ClientFundsNow(store, original.client);
+  if (!funds) return Unexpected(funds.error());
+  Money& used = (*spent)[original.client.value];
+  if (*funds - used < again->amount) {
+    return Fail(ErrorCode::kRefused, "--payment " + e2e + ": client " + original.client.value +
+                                         " has " + (*funds - used).ToDecimalString() +
+                                         " on the managed account, less than " +
+                                         again->amount.ToDecimalString() + "; nothing changed");
+  }
+  used += again->amount;
+  return std::move(again).value();
+}
+
+}  // namespace
+
 Result<PreparedBatch, Error> ReissuePayments(const Config& config, Store& store,
                                              const std::vector<std::string>& end_to_end_ids,
                                              Date run_date, const Actor& actor) {
-  auto user = RequireRole(store, actor.user, {"finance"}, "re-issue payments");
+  auto user = RequireAction(store, actor.user, Action::kReissuePayments);
   if (!user) return Unexpected(user.error());
+  // The new batch's transaction holds the store's write lock from here: the checks below read
+  // what nobody else can change before this batch is stored (two re-issues of one payment: one
+  // wins, the other is told it was re-issued).
+  auto writer =
+      store.BeginMonth({0, YearMonth::Of(run_date), run_date, actor.at, actor.user, "reissue"},
+                       FileSettingsOf(config));
+  if (!writer) return Unexpected(writer.error());
   auto sent = store.PaymentsByEndToEndId(end_to_end_ids);
   if (!sent) return Unexpected(sent.error());
-  auto states = store.PaymentStates(end_to_end_ids);
-  if (!states) return Unexpected(states.error());
   auto creditors = store.LoadCreditors();
   if (!creditors) return Unexpected(creditors.error());
   std::map<std::string, ClientMonth> months;
   std::map<std::string, Money> spent;  // per client, by this batch
   for (const std::string& e2e : end_to_end_ids) {
-    const auto rec = std::find_if(sent->begin(), sent->end(), [&](const Store::SentRecord& s) {
-      return s.payment.end_to_end_id == e2e;
+    const auto rec = std::find_if(sent->begin(), sent->end(), [&](const Store::SentRecord& x) {
+      return x.payment.end_to_end_id == e2e;
     });
     if (rec == sent->end()) {
       return Fail(ErrorCode::kBadInput, "--payment " + e2e + ": no such payment; nothing changed");
     }
-    const Payment& original = rec->payment;
-    const PaymentStateRow* failure = nullptr;
-    for (const PaymentStateRow& s : *states) {
-      if (s.end_to_end_id == e2e &&
-          (s.state == "rejected" || s.state == "returned" || s.state == "cancelled")) {
-        failure = &s;
-      }
-    }
-    if (failure == nullptr) {
-      return Fail(ErrorCode::kRefused, "--payment " + e2e +
-                                           ": it has not failed (not rejected, "
-                                           "returned or cancelled), so re-issuing it could pay the "
-                                           "bill twice; nothing changed");
-    }
-    auto replacement = store.ReplacementOf(original.key);
-    if (!replacement) return Unexpected(replacement.error());
-    if (*replacement) {
-      return Fail(ErrorCode::kConflict, "--payment " + e2e + " was already re-issued as " +
-                                            **replacement +
-                                            "; a bill is never paid twice; "
-                                            "nothing changed");
-    }
-    auto reversed = store.ExistingEntryKeys({original.key + "|reversed"});
-    if (!reversed) return Unexpected(reversed.error());
-    if (reversed->empty()) {
-      return Fail(ErrorCode::kRefused, "--payment " + e2e +
-                                           ": its money is not back on the "
-                                           "client's ledger yet; nothing changed");
-    }
-    // The payee's current details: a bill's creditor, or the client's own account.
-    Payee payee = original.payee;
-    if (original.bill) {
-      auto bill = store.FindBill(*original.bill);
-      if (!bill) return Unexpected(bill.error());
-      const auto c = *bill ? creditors->find((*bill)->creditor) : creditors->end();
-      if (c == creditors->end()) {
-        return Fail(ErrorCode::kBadInput, "--payment " + e2e +
-                                              ": the bill's creditor is not on "
-                                              "record; nothing changed");
-      }
-      payee = Payee{c->second.name, c->second.iban, c->second.bic, c->second.address};
-    } else {
-      auto client = store.FindClient(original.client);
-      if (!client) return Unexpected(client.error());
-      if (*client) payee.iban = (*client)->own_iban;
-    }
-    const ReasonCode* reason = FindReasonCode(failure->reason_code);
-    if (reason != nullptr && reason->needs_correction &&
-        payee.iban.compact() == original.payee.iban.compact()) {
-      return Fail(ErrorCode::kRefused,
-                  "--payment " + e2e + ": it failed with " + ExplainReason(reason->code) +
-                      ", and the account is still " + original.payee.iban.Formatted() +
-                      "; correct it first (`ontzorg correct-account --" +
-                      (original.bill ? "creditor" : "client") +
-                      " ... --iban ...`); nothing "
-                      "changed");
-    }
-    const size_t hash = original.key.find('#');
-    const int attempt =
-        hash == std::string::npos ? 2 : std::stoi(original.key.substr(hash + 1)) + 1;
-    auto again =
-        ReissuedPayment(original, attempt, payee, run_date, config.month.settlement_business_days);
-    if (!again) {
-      return Fail(ErrorCode::kRefused, "--payment " + e2e +
-                                           ": re-issued 8 times already; "
-                                           "settle it by hand; nothing changed");
-    }
-    auto funds = ClientFundsNow(store, original.client);
-    if (!funds) return Unexpected(funds.error());
-    Money& used = spent[original.client.value];
-    if (*funds - used < again->amount) {
-      return Fail(ErrorCode::kRefused, "--payment " + e2e + ": client " + original.client.value +
-                                           " has " + (*funds - used).ToDecimalString() +
-                                           " on the managed account, less than " +
-                                           again->amount.ToDecimalString() + "; nothing changed");
-    }
-    used += again->amount;
-    ClientMonth& m = months[original.client.value];
-    m.client = original.client;
-    m.month = original.period;
+    auto again = ReissueOne(config, store, *rec, *creditors, run_date, &spent);
+    if (!again) return Unexpected(again.error());
+    ClientMonth& m = months[rec->payment.client.value];
+    m.client = rec->payment.client;
+    m.month = rec->payment.period;
     m.entries.push_back(PaymentEntry(*again, run_date));
-    m.payments.push_back(*again);
+    m.payments.push_back(std::move(again).value());
   }
   PreparedBatch out;
-  if (auto s = WritePrepared(config, store, "reissue", run_date, actor, months, &out); !s) {
-    return Unexpected(s.error());
-  }
+  if (auto s = WritePrepared(config, **writer, months, &out); !s) return Unexpected(s.error());
   for (const auto& [client, month] : months) {
     for (const Payment& p : month.payments) {
       out.notes.push_back(p.end_to_end_id + " re-issues " + *p.replaces + " to " +
@@ -363,8 +483,13 @@ Result<PreparedBatch, Error> ReissuePayments(const Config& config, Store& store,
 
 Result<PreparedBatch, Error> ReleaseHeld(const Config& config, Store& store, Date run_date,
                                          const Actor& actor) {
-  auto user = RequireRole(store, actor.user, {"finance"}, "release held payments");
+  auto user = RequireAction(store, actor.user, Action::kReleaseHeld);
   if (!user) return Unexpected(user.error());
+  // As a re-issue: the checks run inside the new batch's transaction (one release pays a hold).
+  auto writer =
+      store.BeginMonth({0, YearMonth::Of(run_date), run_date, actor.at, actor.user, "release"},
+                       FileSettingsOf(config));
+  if (!writer) return Unexpected(writer.error());
   auto holds = store.OpenHolds(std::nullopt);
   if (!holds) return Unexpected(holds.error());
   auto creditors = store.LoadCreditors();
@@ -409,15 +534,13 @@ Result<PreparedBatch, Error> ReleaseHeld(const Config& config, Store& store, Dat
                         "), " + p.amount.ToDecimalString());
     m.payments.push_back(std::move(p));
   }
-  if (months.empty()) return out;
-  if (auto s = WritePrepared(config, store, "release", run_date, actor, months, &out); !s) {
-    return Unexpected(s.error());
-  }
+  if (months.empty()) return out;  // nothing to release: the writer rolls back
+  if (auto s = WritePrepared(config, **writer, months, &out); !s) return Unexpected(s.error());
   return out;
 }
 
 Status<Error> RecordDirectDebit(Store& store, const DirectDebitRecord& record, const Actor& actor) {
-  auto user = RequireRole(store, actor.user, {"coach", "finance"}, "record a direct debit");
+  auto user = RequireAction(store, actor.user, Action::kRecordDirectDebit);
   if (!user) return Unexpected(user.error());
   auto bill = store.FindBill(record.bill);
   if (!bill) return Unexpected(bill.error());

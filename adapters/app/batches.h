@@ -12,12 +12,13 @@
 #include "adapters/config/config.h"
 #include "adapters/error.h"
 #include "adapters/storage/store.h"
+#include "engine/lifecycle.h"
 
 namespace ontzorg {
 
-// The user, if registered with one of `roles`; otherwise kRefused naming what is needed.
-Result<User, Error> RequireRole(Store& store, const std::string& user,
-                                const std::vector<std::string>& roles, const std::string& action);
+// The user, if registered with a role that allows `action` (engine/lifecycle.h); otherwise
+// kRefused naming the role needed.
+Result<User, Error> RequireAction(Store& store, const std::string& user, Action action);
 
 // SHA-256 over the batch's payments (EndToEndId, amount, payee IBAN, execution date, file): what
 // the approver approved. Export refuses if it changed.
@@ -28,6 +29,7 @@ Status<Error> ApproveBatch(Store& store, int64_t batch, const Actor& actor);
 struct ExportReport {
   std::vector<FileRecord> files;
   std::string schema_path;
+  int completed = 0;  // an export finished after a crash: files put in place
 };
 Result<ExportReport, Error> ExportBatch(const Config& config, Store& store, int64_t batch,
                                         const std::string& out_dir, const Actor& actor);

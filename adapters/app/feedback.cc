@@ -454,7 +454,7 @@ Status<Error> ImportStatement(const Config& config, Store& store, const BankMess
 
 Result<FeedbackReport, Error> ImportBankFeedback(const Config& config, Store& store,
                                                  const std::string& path, const Actor& actor) {
-  auto user = RequireRole(store, actor.user, {"finance"}, "import the bank's feedback");
+  auto user = RequireAction(store, actor.user, Action::kImportBankFile);
   if (!user) return Unexpected(user.error());
   auto file = ReadBankFile(path, config.sepa.schema_dir);
   if (!file) return Unexpected(file.error());
@@ -515,7 +515,7 @@ Status<Error> AssignBankLine(Store& store, const LineAssignment& assignment, con
   const std::string &line_id = assignment.line_id, &kind = assignment.kind,
                     &reason = assignment.reason;
   const std::optional<ClientId>& client = assignment.client;
-  auto user = RequireRole(store, actor.user, {"finance"}, "assign a bank line");
+  auto user = RequireAction(store, actor.user, Action::kAssignBankLine);
   if (!user) return Unexpected(user.error());
   auto line = store.BankLine(line_id);
   if (!line) return Unexpected(line.error());

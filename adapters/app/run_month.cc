@@ -73,8 +73,8 @@ Status<Error> WritePart(const Config& config, const XsdValidator& xsd, const Fil
 }
 
 // Writes files on worker threads while the caller goes on (booking, or reading the next file),
-// at most one per core at once. Nothing is final until Finish(): it renames each checked part
-// to its name, hashes it and records it in the store, in file order.
+// at most one per core at once. Each is written as a part (`<name>.part`); Finish() hashes the
+// checked parts and hands them over, in file order, still under their temporary names.
 class FilePipeline {
  public:
   // `spare_cores`: cores left to the caller (booking needs one of its own).
@@ -107,33 +107,32 @@ class FilePipeline {
          })});
   }
 
-  // `record`: store each file as written; otherwise (a re-write) leave the store as it is.
-  Status<Error> Finish(Store& store, std::vector<FileRecord>* written, bool record = true) {
+  // Waits for every part, hashes it, and hands it over as staged; on the first error every part
+  // is removed.
+  Status<Error> Finish(std::vector<StagedFile>* staged) {
     Status<Error> result;
+    std::vector<StagedFile> done;
     for (Job& job : jobs_) {
       Status<Error> s = job.done.get();
-      if (s) s = CommitFile(job.path + ".part", job.path);
-      Result<FileHashes, Error> hashes = s ? HashFile(job.path) : Unexpected(s.error());
-      if (hashes) {
-        if (record) {
-          s = store.MarkWritten(job.file.id,
-                                {.path = job.path, .sha256 = hashes->sha256, .sha1 = hashes->sha1});
-        }
-      } else {
-        s = Unexpected(hashes.error());
-      }
-      if (!s) {
-        if (result) result = s;  // the file stays pending: the next run writes it again
+      Result<FileHashes, Error> hashes = s ? HashFile(job.path + ".part") : Unexpected(s.error());
+      if (!hashes) {
+        if (result) result = Unexpected(hashes.error());
         continue;
       }
-      job.file.status = "written";
-      job.file.written_path = job.path;
-      job.file.sha256 = hashes->sha256;
-      job.file.sha1 = hashes->sha1;
-      written->push_back(job.file);
+      StagedFile f{job.file, job.path + ".part"};
+      f.file.status = "written";
+      f.file.written_path = job.path;
+      f.file.sha256 = hashes->sha256;
+      f.file.sha1 = hashes->sha1;
+      done.push_back(std::move(f));
     }
     jobs_.clear();
-    return result;
+    if (!result) {
+      DiscardFiles(done);
+      return result;
+    }
+    staged->insert(staged->end(), done.begin(), done.end());
+    return {};
   }
 
   // Waits for the workers and removes their parts: nothing was booked.
@@ -178,8 +177,8 @@ class FilePipeline {
 
 }  // namespace
 
-Status<Error> WriteFiles(const Config& config, Store& store, const std::vector<FileRecord>& files,
-                         const std::string& out_dir, bool record, std::vector<FileRecord>* written,
+Status<Error> StageFiles(const Config& config, Store& store, const std::vector<FileRecord>& files,
+                         const std::string& out_dir, std::vector<StagedFile>* staged,
                          std::string* schema_path) {
   if (files.empty()) return {};
   xmlInitParser();
@@ -191,7 +190,21 @@ Status<Error> WriteFiles(const Config& config, Store& store, const std::vector<F
     pipeline.Submit(file, std::move(payments).value());
   }
   if (schema_path != nullptr) *schema_path = pipeline.schema_path();
-  return pipeline.Finish(store, written, record);
+  return pipeline.Finish(staged);
+}
+
+Status<Error> PublishFiles(const std::vector<StagedFile>& staged) {
+  for (const StagedFile& f : staged) {
+    if (auto s = CommitFile(f.part, f.file.written_path); !s) return s;
+  }
+  return {};
+}
+
+void DiscardFiles(const std::vector<StagedFile>& staged) {
+  for (const StagedFile& f : staged) {
+    std::error_code ec;
+    std::filesystem::remove(f.part, ec);
+  }
 }
 
 namespace {

@@ -58,12 +58,21 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
 // How the configuration says a run's payments go into files (per file, MsgId prefix, format).
 Store::FileSettings FileSettingsOf(const Config& config);
 
-// Writes `files` from the store into `out_dir`, two at a time: own checks, XSD validation,
-// atomic rename, SHA-256 and SHA-1. `record`: mark them written in the store (an export); else
-// leave the store unchanged (a re-write). Appends the written records to `written`.
-Status<Error> WriteFiles(const Config& config, Store& store, const std::vector<FileRecord>& files,
-                         const std::string& out_dir, bool record, std::vector<FileRecord>* written,
+// A file written under a temporary name (`part`): our own checks and the official schema passed,
+// hashed, but not yet visible under its name (`file.written_path`), so nobody can send it.
+struct StagedFile {
+  FileRecord file;  // status "written", written_path, sha256 and sha1 filled in
+  std::string part;
+};
+// Writes `files` from the store into `out_dir` as parts, two at a time. On an error no part is
+// left behind.
+Status<Error> StageFiles(const Config& config, Store& store, const std::vector<FileRecord>& files,
+                         const std::string& out_dir, std::vector<StagedFile>* staged,
                          std::string* schema_path);
+// Makes the parts visible under their names, each one durable (fsync, rename, fsync the folder).
+Status<Error> PublishFiles(const std::vector<StagedFile>& staged);
+// Removes the parts (what was staged will not be sent).
+void DiscardFiles(const std::vector<StagedFile>& staged);
 
 }  // namespace ontzorg
 

@@ -43,7 +43,7 @@ void PrintBatch(const BatchRecord& b, std::ostream& out) {
   out << "batch " << b.run.id << "  " << std::left << std::setw(8) << b.run.kind << " "
       << b.run.month.ToString() << "  " << std::right << std::setw(7) << b.payments << " payments  "
       << std::setw(16) << Euro(b.amount) << "  " << b.State() << "\n";
-  for (const BatchState& s : b.states) {
+  for (const BatchStateRow& s : b.states) {
     out << "    " << std::left << std::setw(10) << s.state << s.at << "  " << s.user << "  "
         << s.detail << "\n";
   }
@@ -76,7 +76,7 @@ int UserAddCommand(const Globals& g, const Options& o) {
     auto users = store.Users();
     if (!users) return Unexpected(users.error());
     if (!users->empty()) {
-      auto admin = RequireRole(store, g.user, {"admin"}, "add users");
+      auto admin = RequireAction(store, g.user, Action::kManageAccounts);
       if (!admin) return Unexpected(admin.error());
     }
     if (auto s = store.AddUser({o.name, o.role, o.full_name}, Me(g)); !s) {
@@ -124,8 +124,12 @@ int ExportCommand(const Globals& g, const Options& o, FileWrite mode) {
                      : ExportBatch(opened.config, *opened.store, o.batch, o.out, Me(g));
     if (!r) return Unexpected(r.error());
     std::cout << "batch " << o.batch
-              << (rewrite ? " re-written (byte-identical, same MsgIds)" : " exported") << ": "
-              << r->files.size() << " file(s), each validated against " << r->schema_path << "\n";
+              << (rewrite        ? " re-written (byte-identical, same MsgIds)"
+                  : r->completed ? " export completed (" + std::to_string(r->completed) +
+                                       " file(s) put in place after an interrupted export)"
+                                 : std::string(" exported"))
+              << ": " << r->files.size() << " file(s), each validated against " << r->schema_path
+              << "\n";
     PrintFileList(r->files);
     return {};
   });
@@ -212,7 +216,7 @@ int CorrectAccountCommand(const Globals& g, const Options& o) {
   }
   return WithStore(g, [&](Opened& opened) -> Status<Error> {
     Store& store = *opened.store;
-    auto user = RequireRole(store, g.user, {"finance"}, "correct an account");
+    auto user = RequireAction(store, g.user, Action::kCorrectAccount);
     if (!user) return Unexpected(user.error());
     if (o.reason.empty()) return Fail(ErrorCode::kBadInput, "--reason: say why; nothing changed");
     std::string old;
@@ -397,7 +401,7 @@ int PasswordCommand(const Globals& g, const Options& o) {
   return WithStore(g, [&](Opened& opened) -> Status<Error> {
     Store& store = *opened.store;
     if (g.user != o.name) {
-      auto admin = RequireRole(store, g.user, {"admin"}, "set another user's password");
+      auto admin = RequireAction(store, g.user, Action::kManageAccounts);
       if (!admin) return Unexpected(admin.error());
     }
     auto user = store.FindUser(o.name);
@@ -429,7 +433,7 @@ int CaseloadListCommand(const Globals& g, const Options& o) {
 int CaseloadAssignCommand(const Globals& g, const Options& o) {
   return WithStore(g, [&](Opened& opened) -> Status<Error> {
     Store& store = *opened.store;
-    auto admin = RequireRole(store, g.user, {"admin"}, "assign caseloads");
+    auto admin = RequireAction(store, g.user, Action::kManageAccounts);
     if (!admin) return Unexpected(admin.error());
     std::vector<std::pair<ClientId, std::string>> assignments;
     if (!o.file.empty()) {

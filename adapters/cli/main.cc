@@ -112,8 +112,7 @@ int RunCommand(const Globals& g, const std::string& month_text, const std::strin
   if (!opened) return Report(opened.error());
   // The run prepares a batch: its preparer must be a registered finance user, so that the
   // approval by a second person means two people.
-  if (auto user = RequireRole(*opened->store, g.user, {"finance"}, "prepare a batch (run a month)");
-      !user) {
+  if (auto user = RequireAction(*opened->store, g.user, Action::kRunMonth); !user) {
     return Report(user.error());
   }
   RunOptions options{*month, run_date, out_dir, g.user, NowIsoSeconds(), 2000, {}};

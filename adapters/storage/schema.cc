@@ -232,7 +232,21 @@ std::vector<Migration> Build() {
   };
   v5.sqlite_only = SqliteAppendOnly({"caseload"});
   v5.postgresql_only = PostgresAppendOnly({"caseload"}, false);
-  return {v1, v2, v3, v4, v5};
+  // v6: the life cycle holds when people act at once (issue 15).
+  Migration v6{6, "one final state per batch, enforced by the store", {}, {}, {}};
+  v6.common = {
+      // A batch ends exported or cancelled, never both: the primary key refuses the second.
+      // A store that already holds both for a batch (possible before v6, when an export and a
+      // cancel raced) keeps 'exported': its file may be at the bank; `ontzorg reconcile` shows
+      // the reversed payments for a person to settle.
+      "CREATE TABLE batch_outcomes (run_id BIGINT PRIMARY KEY REFERENCES runs(id), "
+      "state TEXT NOT NULL CHECK (state IN ('exported', 'cancelled')), at TEXT NOT NULL)",
+      "INSERT INTO batch_outcomes (run_id, state, at) SELECT run_id, MAX(state), MAX(at) FROM "
+      "batch_states WHERE state IN ('exported', 'cancelled') GROUP BY run_id",
+  };
+  v6.sqlite_only = SqliteAppendOnly({"batch_outcomes"});
+  v6.postgresql_only = PostgresAppendOnly({"batch_outcomes"}, false);
+  return {v1, v2, v3, v4, v5, v6};
 }
 // NOLINTEND(bugprone-suspicious-missing-comma,readability-function-size)
 

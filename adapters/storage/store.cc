@@ -10,6 +10,7 @@
 #include "adapters/storage/query.h"
 #include "adapters/storage/row_codec.h"
 #include "adapters/storage/schema.h"
+#include "adapters/storage/transaction.h"
 #include "engine/invariant.h"
 
 namespace ontzorg {
@@ -217,7 +218,7 @@ Result<std::map<YearMonth, Money>, Error> Store::Benefits(const ClientId& client
 
 Result<std::string, Error> Store::AddWriteOff(const WriteOff& w, const std::string& recorded_at) {
   try {
-    soci::transaction tx(*sql_);
+    WriteTransaction tx(*this);
     const std::string counter = "write_off";
     *sql_ << "UPDATE counters SET value = value + 1 WHERE name = :n", soci::use(counter);
     long long n = 0;
@@ -229,10 +230,10 @@ Result<std::string, Error> Store::AddWriteOff(const WriteOff& w, const std::stri
              "decided_on, recorded_at) VALUES (:i, :c, :a, :r, :b, :d, :t)",
         soci::use(id), soci::use(w.client.value), soci::use(cents), soci::use(w.reason),
         soci::use(w.decided_by), soci::use(decided_on), soci::use(recorded_at);
-    tx.commit();
+    tx.Commit();
     return id;
   } catch (const std::exception& e) {
-    return StorageFail("write-off not recorded (nothing changed)", e);
+    return WriteFailed("write-off not recorded (nothing changed)", e);
   }
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "adapters/error.h"
+#include "engine/lifecycle.h"
 #include "engine/month.h"
 #include "engine/relief.h"
 
@@ -113,15 +114,17 @@ struct AuditRecord {
 
 // A batch is the payments of one run. Its states, each at most once (by key): prepared ->
 // approved -> exported, or prepared/approved -> cancelled.
-struct BatchState {
+struct BatchStateRow {
   std::string state, user, at, detail;
 };
 struct BatchRecord {
   RunRecord run;
   int64_t payments = 0;
   Money amount;
-  std::vector<BatchState> states;  // in the order they happened
-  const BatchState* Find(const std::string& state) const;
+  std::vector<BatchStateRow> states;  // in the order they happened
+  const BatchStateRow* Find(const std::string& state) const;
+  // The life cycle's view of it: its state and who prepared it.
+  BatchFacts Facts() const;
   // The current state: "cancelled", "exported", "approved" or "prepared" ("" if none recorded).
   std::string State() const;
 };
@@ -174,7 +177,7 @@ struct Changes {
   };
   std::vector<RunEntry> entries;  // reversals, booked on the payment's run
   std::vector<PaymentStateRow> payment_states;
-  std::vector<std::pair<int64_t, BatchState>> batch_states;
+  std::vector<std::pair<int64_t, BatchStateRow>> batch_states;
   std::vector<AuditRecord> audit;  // seq filled in by Apply
   std::vector<SignalRow> signals;
   std::optional<BankFileRow> bank_file;
@@ -184,6 +187,7 @@ struct Changes {
   std::vector<AssignmentRow> assignments;
   std::vector<Receipt> receipts;                 // with their own ids (assignments by hand)
   std::vector<DirectDebitRecord> direct_debits;  // ids allocated by Apply
+  std::vector<FileRecord> files_written;         // files now written: path and hashes recorded
   Actor recorded;                                // who recorded receipts and direct debits
 };
 
@@ -273,10 +277,6 @@ class Store {
   Result<std::vector<Payment>, Error> FilePayments(int64_t file_id);
   // A client's payments for a month (its bills and leefgeld), in file order.
   Result<std::vector<Payment>, Error> ClientPayments(const ClientId& client, YearMonth month);
-  struct WrittenFile {
-    std::string path, sha256, sha1;
-  };
-  Status<Error> MarkWritten(int64_t file_id, const WrittenFile& written);
 
   // --- Reports --------------------------------------------------------------------------------
   Result<std::vector<RunRecord>, Error> Runs(std::optional<YearMonth> month);
@@ -364,17 +364,29 @@ class Store {
   enum class AccountHolder { kCreditor, kClient };
   Status<Error> CorrectAccount(AccountHolder holder, const std::string& id, const Iban& iban,
                                const std::optional<std::string>& bic, const AuditRecord& audit);
+  // Applies `changes` in one write transaction: all of it or none.
   Result<Applied, Error> Apply(const Changes& changes);
+  // Runs `decide` in one write transaction that holds the store's write lock from the start
+  // (see adapters/storage/transaction.h): what it reads through this store is what the
+  // transaction sees, and no other change can come in between. The Changes it returns are
+  // applied in the same transaction; an error from it changes nothing. So a state is moved only
+  // if it is still the one `decide` read: two people acting at once cannot both move it.
+  Result<Applied, Error> Atomically(const std::function<Result<Changes, Error>()>& decide);
 
   soci::session& session() { return *sql_; }
 
  private:
+  class WriteTransaction;
+  friend class WriteTransaction;
   Store(std::unique_ptr<soci::session> sql, Backend backend);
+  Applied ApplyChanges(const Changes& changes);  // inside a transaction; throws on failure
   Result<std::vector<ClientCase>, Error> LoadCasesWhere(YearMonth month, const std::string& from,
                                                         bool exact, int limit,
                                                         std::string* last_id);
   std::unique_ptr<soci::session> sql_;
   Backend backend_;
+  int tx_depth_ = 0;          // nested WriteTransactions open
+  bool tx_poisoned_ = false;  // an inner one was abandoned: the outer may not commit
 };
 
 // Collects one run's rows and writes them in one transaction on Commit(); destroying it without
@@ -403,6 +415,7 @@ class Store::MonthWriter {
   Store* store_;
   RunRecord run_;
   FileSettings files_;
+  std::unique_ptr<WriteTransaction> tx_;  // the run's one transaction, holding the write lock
   std::unique_ptr<Buffers> buf_;
   std::optional<FileRecord> open_file_;
   bool committed_ = false;

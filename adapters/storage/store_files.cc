@@ -83,19 +83,6 @@ Result<std::vector<Payment>, Error> Store::ClientPayments(const ClientId& client
   });
 }
 
-Status<Error> Store::MarkWritten(int64_t file_id, const WrittenFile& written) {
-  const std::string &path = written.path, &sha256 = written.sha256, &sha1 = written.sha1;
-  try {
-    const long long id = file_id;
-    *sql_ << "UPDATE files SET status = 'written', written_path = :p, sha256 = :a, sha1 = :b "
-             "WHERE id = :i",
-        soci::use(path), soci::use(sha256), soci::use(sha1), soci::use(id);
-    return {};
-  } catch (const std::exception& e) {
-    return Fail(ErrorCode::kStorage, std::string("cannot record a written file: ") + e.what());
-  }
-}
-
 Result<std::vector<RunRecord>, Error> Store::Runs(std::optional<YearMonth> month) {
   return Read("cannot read runs", [&] {
     const std::string m = month ? month->ToString() : "";

@@ -9,6 +9,7 @@
 #include "adapters/storage/query.h"
 #include "adapters/storage/row_codec.h"
 #include "adapters/storage/store.h"
+#include "adapters/storage/transaction.h"
 
 namespace ontzorg {
 namespace {
@@ -166,15 +167,14 @@ std::optional<AuditRecord> ImportAudit(const ImportBatch& b) {
 
 Status<Error> Store::Insert(const ImportBatch& batch) {
   try {
-    soci::transaction tx(*sql_);
+    WriteTransaction tx(*this);
     InsertReferenceData(*sql_, backend_, batch);
     InsertLearning(*sql_, backend_, batch);
     if (const auto audit = ImportAudit(batch)) InsertAudit(*sql_, *audit);
-    tx.commit();
+    tx.Commit();
     return {};
   } catch (const std::exception& e) {
-    return Fail(ErrorCode::kStorage,
-                std::string("import not stored (nothing changed): ") + e.what());
+    return WriteFailed("import not stored (nothing changed)", e);
   }
 }
 

@@ -8,13 +8,10 @@
 #include "adapters/storage/query.h"
 #include "adapters/storage/row_codec.h"
 #include "adapters/storage/store.h"
+#include "adapters/storage/transaction.h"
 
 namespace ontzorg {
 namespace {
-
-Unexpected<Error> Failed(const std::string& what, const std::exception& e) {
-  return Fail(ErrorCode::kStorage, what + ": " + e.what());
-}
 
 // "a, b, c" placeholders are not portable across SOCI backends for vectors; ids are looked up
 // in slices with one query each, bound one by one.
@@ -161,11 +158,15 @@ bool IsKnownRole(const std::string& role) {
   return role == "finance" || role == "coach" || role == "admin" || role == "auditor";
 }
 
-const BatchState* BatchRecord::Find(const std::string& state) const {
-  for (const BatchState& s : states) {
+const BatchStateRow* BatchRecord::Find(const std::string& state) const {
+  for (const BatchStateRow& s : states) {
     if (s.state == state) return &s;
   }
   return nullptr;
+}
+
+BatchFacts BatchRecord::Facts() const {
+  return BatchFacts{ParseBatchState(State()).value_or(BatchState::kPrepared), run.user};
 }
 
 std::string BatchRecord::State() const {
@@ -178,7 +179,7 @@ std::string BatchRecord::State() const {
 Status<Error> Store::AddUser(const User& user, const Actor& actor) {
   const std::string &by = actor.user, &at = actor.at;
   try {
-    soci::transaction tx(*sql_);
+    WriteTransaction tx(*this);
     int n = 0;
     *sql_ << "SELECT COUNT(*) FROM users WHERE name = :n", soci::use(user.name), soci::into(n);
     if (n > 0) {
@@ -189,10 +190,10 @@ Status<Error> Store::AddUser(const User& user, const Actor& actor) {
         soci::use(user.name), soci::use(user.role), soci::use(user.full_name), soci::use(by),
         soci::use(at);
     InsertAudit(*sql_, {0, at, by, "user.added", "user:" + user.name, "role " + user.role});
-    tx.commit();
+    tx.Commit();
     return {};
   } catch (const std::exception& e) {
-    return Failed("cannot add the user (nothing changed)", e);
+    return WriteFailed("cannot add the user (nothing changed)", e);
   }
 }
 
@@ -223,17 +224,17 @@ Status<Error> Store::SetPasswordHash(const PasswordChange& change, const Actor& 
   const std::string &name = change.user, &hash = change.scrypt_hash;
   const std::string &by = actor.user, &at = actor.at;
   try {
-    soci::transaction tx(*sql_);
+    WriteTransaction tx(*this);
     int n = 0;
     *sql_ << "SELECT COUNT(*) FROM users WHERE name = :n", soci::use(name), soci::into(n);
     if (n == 0) return Fail(ErrorCode::kBadInput, "no user '" + name + "'; nothing changed");
     *sql_ << "UPDATE users SET password_hash = :h WHERE name = :n", soci::use(hash),
         soci::use(name);
     InsertAudit(*sql_, {0, at, by, "user.password_set", "user:" + name, "scrypt"});
-    tx.commit();
+    tx.Commit();
     return {};
   } catch (const std::exception& e) {
-    return Failed("cannot set the password (nothing changed)", e);
+    return WriteFailed("cannot set the password (nothing changed)", e);
   }
 }
 
@@ -241,7 +242,7 @@ Status<Error> Store::AssignCaseload(
     const std::vector<std::pair<ClientId, std::string>>& assignments, const Actor& actor) {
   const std::string &by = actor.user, &at = actor.at;
   try {
-    soci::transaction tx(*sql_);
+    WriteTransaction tx(*this);
     for (const auto& [client, coach] : assignments) {
       int clients = 0;
       std::string role;
@@ -264,10 +265,10 @@ Status<Error> Store::AssignCaseload(
       InsertAudit(*sql_,
                   {0, at, by, "caseload.assigned", "client:" + client.value, "coach " + coach});
     }
-    tx.commit();
+    tx.Commit();
     return {};
   } catch (const std::exception& e) {
-    return Failed("cannot assign the caseload (nothing changed)", e);
+    return WriteFailed("cannot assign the caseload (nothing changed)", e);
   }
 }
 
@@ -382,7 +383,7 @@ Result<std::vector<BatchRecord>, Error> Store::Batches() {
         return s == "prepared" ? 0 : s == "approved" ? 1 : s == "exported" ? 2 : 3;
       };
       std::stable_sort(b.states.begin(), b.states.end(),
-                       [&](const BatchState& x, const BatchState& y) {
+                       [&](const BatchStateRow& x, const BatchStateRow& y) {
                          return x.at != y.at ? x.at < y.at : rank(x.state) < rank(y.state);
                        });
     }
@@ -647,7 +648,7 @@ Status<Error> Store::CorrectAccount(AccountHolder holder, const std::string& id,
                                     const std::optional<std::string>& bic,
                                     const AuditRecord& audit) {
   try {
-    soci::transaction tx(*sql_);
+    WriteTransaction tx(*this);
     const std::string& compact = iban.compact();
     if (holder == AccountHolder::kCreditor) {
       soci::indicator ind = bic ? soci::i_ok : soci::i_null;
@@ -658,20 +659,36 @@ Status<Error> Store::CorrectAccount(AccountHolder holder, const std::string& id,
       *sql_ << "UPDATE clients SET iban = :i WHERE id = :c", soci::use(compact), soci::use(id);
     }
     InsertAudit(*sql_, audit);
-    tx.commit();
+    tx.Commit();
     return {};
   } catch (const std::exception& e) {
-    return Failed("cannot correct the account (nothing changed)", e);
+    return WriteFailed("cannot correct the account (nothing changed)", e);
   }
 }
 
 // Over 70 lines (96): one transaction, each kind of row in order.
 // NOLINTNEXTLINE(readability-function-size)
-Result<Applied, Error> Store::Apply(const Changes& c) {
+Result<Applied, Error> Store::Apply(const Changes& changes) {
+  return Atomically([&]() -> Result<Changes, Error> { return changes; });
+}
+
+Result<Applied, Error> Store::Atomically(const std::function<Result<Changes, Error>()>& decide) {
   try {
-    soci::session& sql = *sql_;
-    soci::transaction tx(sql);
-    Applied applied;
+    WriteTransaction tx(*this);
+    auto changes = decide();
+    if (!changes) return Unexpected(changes.error());  // rolled back
+    Applied applied = ApplyChanges(*changes);
+    tx.Commit();
+    return applied;
+  } catch (const std::exception& e) {
+    return WriteFailed("not stored (nothing changed)", e);
+  }
+}
+
+Applied Store::ApplyChanges(const Changes& c) {
+  soci::session& sql = *sql_;
+  Applied applied;
+  {
     for (const Changes::RunEntry& re : c.entries) {
       const Entry& e = re.entry;
       const std::string month = e.month.ToString(), kind = ToString(e.kind),
@@ -696,6 +713,16 @@ Result<Applied, Error> Store::Apply(const Changes& c) {
              ":u, :a, :d)",
           soci::use(run), soci::use(s.state), soci::use(s.user), soci::use(s.at),
           soci::use(s.detail);
+      if (s.state == "exported" || s.state == "cancelled") {
+        // The last line of defence: a batch has one final state (primary key).
+        sql << "INSERT INTO batch_outcomes (run_id, state, at) VALUES (:r, :s, :a)", soci::use(run),
+            soci::use(s.state), soci::use(s.at);
+      }
+    }
+    for (const FileRecord& f : c.files_written) {
+      sql << "UPDATE files SET status = 'written', written_path = :p, sha256 = :a, sha1 = :b "
+             "WHERE id = :i",
+          soci::use(f.written_path), soci::use(f.sha256), soci::use(f.sha1), soci::use(f.id);
     }
     if (c.bank_file) {
       const BankFileRow& f = *c.bank_file;
@@ -757,11 +784,8 @@ Result<Applied, Error> Store::Apply(const Changes& c) {
           soci::use(s.detail), soci::use(s.source), soci::use(s.at);
     }
     for (const AuditRecord& a : c.audit) InsertAudit(sql, a);
-    tx.commit();
-    return applied;
-  } catch (const std::exception& e) {
-    return Failed("not stored (nothing changed)", e);
   }
+  return applied;
 }
 
 }  // namespace ontzorg

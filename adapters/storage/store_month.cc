@@ -5,6 +5,7 @@
 #include "adapters/storage/query.h"
 #include "adapters/storage/row_codec.h"
 #include "adapters/storage/store.h"
+#include "adapters/storage/transaction.h"
 #include "engine/invariant.h"
 
 namespace ontzorg {
@@ -309,7 +310,7 @@ Result<std::unique_ptr<Store::MonthWriter>, Error> Store::BeginMonth(const RunRe
         soci::use(run.user), soci::use(run.kind);
     return writer;
   } catch (const std::exception& e) {
-    return Fail(ErrorCode::kStorage, std::string("cannot start the run: ") + e.what());
+    return WriteFailed("cannot start the run", e);
   }
 }
 
@@ -317,17 +318,10 @@ Store::MonthWriter::MonthWriter(Store* store, RunRecord run, FileSettings files)
     : store_(store),
       run_(std::move(run)),
       files_(std::move(files)),
-      buf_(std::make_unique<Buffers>()) {
-  store_->session().begin();
-}
+      tx_(std::make_unique<WriteTransaction>(*store)),
+      buf_(std::make_unique<Buffers>()) {}
 
-Store::MonthWriter::~MonthWriter() {
-  if (committed_) return;
-  try {
-    store_->session().rollback();
-  } catch (...) {  // a broken connection rolls back by itself
-  }
-}
+Store::MonthWriter::~MonthWriter() = default;  // without Commit(), the transaction rolls back
 
 Result<int64_t, Error> Store::MonthWriter::NextId(const char* counter) {
   try {
@@ -430,7 +424,7 @@ Status<Error> Store::MonthWriter::Flush() {
           soci::use(open_file_->id);
     }
   } catch (const std::exception& e) {
-    return Fail(ErrorCode::kStorage, std::string("run not stored (nothing changed): ") + e.what());
+    return WriteFailed("run not stored (nothing changed)", e);
   }
   return {};
 }
@@ -453,11 +447,11 @@ Status<Error> Store::MonthWriter::Commit(const Totals& totals) {
       InsertAudit(sql, {0, run_.started_at, run_.user, "batch.prepared",
                         "batch:" + std::to_string(run_.id), detail});
     }
-    sql.commit();
+    tx_->Commit();
     committed_ = true;
     return {};
   } catch (const std::exception& e) {
-    return Fail(ErrorCode::kStorage, std::string("run not stored (nothing changed): ") + e.what());
+    return WriteFailed("run not stored (nothing changed)", e);
   }
 }
 

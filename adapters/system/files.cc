@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -100,6 +101,30 @@ Status<Error> CommitFile(const std::string& from, const std::string& to) {
   }
   std::string dir = std::filesystem::path(to).parent_path().string();
   return Fsync(dir.empty() ? "." : dir, O_RDONLY | O_DIRECTORY);
+}
+
+Result<FolderLock, Error> FolderLock::Acquire(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const std::string path = (std::filesystem::path(dir) / ".ontzorg.lock").string();
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return Fail(ErrorCode::kIo,
+                "cannot open " + path + ": " + std::strerror(errno) + " (is the folder writable?)");
+  }
+  while (::flock(fd, LOCK_EX) != 0) {
+    if (errno == EINTR) continue;
+    const std::string why = std::strerror(errno);
+    ::close(fd);
+    return Fail(ErrorCode::kIo, "cannot lock " + path + ": " + why);
+  }
+  return FolderLock(fd);
+}
+
+FolderLock::FolderLock(FolderLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+
+FolderLock::~FolderLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the lock
 }
 
 Date Today() {

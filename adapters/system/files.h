@@ -20,6 +20,23 @@ std::string Sha256Hex(const std::string& data);
 // fsyncs `from`, renames it to `to` and fsyncs the folder, so the file survives a crash whole.
 Status<Error> CommitFile(const std::string& from, const std::string& to);
 
+// An exclusive lock on a folder (flock on `<dir>/.ontzorg.lock`, made if missing), held until
+// destroyed or the process ends: one export or re-write writes into a folder at a time, so two
+// never write the same file's temporary copy at once. Waits while another process holds it.
+class FolderLock {
+ public:
+  static Result<FolderLock, Error> Acquire(const std::string& dir);
+  FolderLock(FolderLock&& other) noexcept;
+  FolderLock& operator=(FolderLock&&) = delete;
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+  ~FolderLock();
+
+ private:
+  explicit FolderLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
 // The wall clock, read only here: local date and "YYYY-MM-DDThh:mm:ss". The environment variable
 // ONTZORG_NOW="YYYY-MM-DDThh:mm:ss" fixes it (reproducible runs: the crash harness, replays).
 Date Today();

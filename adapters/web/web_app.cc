@@ -516,7 +516,7 @@ Outcome RecordHandOver(Ctx& x) {
 
 json BatchJson(const BatchRecord& b) {
   json states = json::array();
-  for (const BatchState& s : b.states) {
+  for (const BatchStateRow& s : b.states) {
     states.push_back({{"state", s.state}, {"user", s.user}, {"at", s.at}, {"detail", s.detail}});
   }
   return {{"batch", b.run.id},

@@ -69,10 +69,10 @@ class StorageTest : public testing::Test {
 };
 
 TEST_F(StorageTest, InitIsIdempotentAndVersioned) {
-  EXPECT_EQ(store_->SchemaVersion(), 5);
+  EXPECT_EQ(store_->SchemaVersion(), 6);
   auto again = Store::Init(url_);
   ASSERT_TRUE(again);
-  EXPECT_EQ((*again)->SchemaVersion(), 5);
+  EXPECT_EQ((*again)->SchemaVersion(), 6);
   EXPECT_TRUE(Store::Open(url_));
 }
 

@@ -77,11 +77,12 @@ TEST(LifecycleTest, FinalStatesAndConflicts) {
   EXPECT_FALSE(IsFinal(BS::kPrepared));
   EXPECT_FALSE(IsFinal(BS::kApproved));
   // "Someone did it first" is a conflict (exit 10); "not allowed" a refusal (exit 9).
-  for (BR r : {BR::kAlreadyApproved, BR::kAlreadyExported, BR::kAlreadyCancelled}) {
+  for (BR r : {BR::kAlreadyApproved, BR::kAlreadyExported}) {
     EXPECT_TRUE(IsConflict(r)) << ToString(r);
   }
-  for (BR r :
-       {BR::kPreparerApproving, BR::kNotApproved, BR::kExportedNotCancellable, BR::kNotExported}) {
+  // Nothing follows a cancelled batch: not allowed rather than "already done".
+  for (BR r : {BR::kPreparerApproving, BR::kNotApproved, BR::kExportedNotCancellable,
+               BR::kNotExported, BR::kAlreadyCancelled}) {
     EXPECT_FALSE(IsConflict(r)) << ToString(r);
   }
 }
