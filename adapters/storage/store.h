@@ -344,7 +344,8 @@ class Store {
   Result<std::set<std::string>, Error> ExistingEntryKeys(const std::vector<std::string>& keys);
   Result<std::optional<BankFileRow>, Error> BankFileBySha256(const std::string& sha256);
   Result<std::set<std::string>, Error> ExistingBankLines(const std::vector<std::string>& keys);
-  // Bank lines: "" every kind, else one kind (e.g. "unmatched"), with their assignments.
+  // Bank lines: "" every kind, "listed" those waiting for a person (unmatched, duplicate,
+  // conflict; not yet assigned), else one kind, with their assignments.
   Result<std::vector<BankLineRow>, Error> BankLines(const std::string& kind);
   Result<std::optional<BankLineRow>, Error> BankLine(const std::string& id);
   Result<std::vector<SignalRow>, Error> ClientSignals(const std::optional<ClientId>& client);
@@ -360,6 +361,8 @@ class Store {
   Result<std::vector<Bill>, Error> BillsOfCreditor(const CreditorId& creditor);
   Result<std::set<std::string>, Error> ClientIds();
   Result<std::optional<Client>, Error> FindClient(const ClientId& client);
+  // Every receipt of the client, with the month that processed it.
+  Result<std::vector<Receipt>, Error> ReceiptsOf(const ClientId& client);
   // Corrects a creditor's or client's IBAN (and BIC) in the reference data, with an audit row.
   enum class AccountHolder { kCreditor, kClient };
   Status<Error> CorrectAccount(AccountHolder holder, const std::string& id, const Iban& iban,

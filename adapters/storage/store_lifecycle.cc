@@ -521,6 +521,15 @@ Result<std::set<std::string>, Error> Store::ExistingBankLines(
 
 Result<std::vector<BankLineRow>, Error> Store::BankLines(const std::string& kind) {
   return Read("cannot read bank lines", [&] {
+    // "listed": every line waiting for a person (unmatched, duplicate, conflict) not yet
+    // assigned or ignored.
+    if (kind == "listed") {
+      return Rows(*sql_,
+                  LineSelect() +
+                      " WHERE l.kind IN ('unmatched', 'duplicate', 'conflict') AND a.kind IS NULL "
+                      "ORDER BY l.file_id, l.line, l.id",
+                  DecodeLine);
+    }
     return Rows(*sql_,
                 LineSelect() + " WHERE (:k = '' OR l.kind = :k2) ORDER BY l.file_id, l.line, l.id",
                 DecodeLine, kind, kind);
@@ -636,6 +645,16 @@ Result<std::vector<Client>, Error> Store::SearchClients(const std::string& query
   });
 }
 
+Result<std::vector<Receipt>, Error> Store::ReceiptsOf(const ClientId& client) {
+  return Read("cannot read a client's receipts", [&] {
+    return Rows(*sql_,
+                "SELECT " + ReceiptColumns().Select("r") +
+                    ", p.month FROM receipts r LEFT JOIN processed p ON p.item = 'receipt:' || "
+                    "r.id WHERE r.client_id = :c ORDER BY r.id",
+                DecodeReceiptProcessed, client.value);
+  });
+}
+
 Result<std::optional<Client>, Error> Store::FindClient(const ClientId& client) {
   return Read("cannot read a client", [&] {
     return FirstRow(
@@ -666,8 +685,6 @@ Status<Error> Store::CorrectAccount(AccountHolder holder, const std::string& id,
   }
 }
 
-// Over 70 lines (96): one transaction, each kind of row in order.
-// NOLINTNEXTLINE(readability-function-size)
 Result<Applied, Error> Store::Apply(const Changes& changes) {
   return Atomically([&]() -> Result<Changes, Error> { return changes; });
 }
@@ -685,106 +702,145 @@ Result<Applied, Error> Store::Atomically(const std::function<Result<Changes, Err
   }
 }
 
+namespace {
+
+void InsertEntries(soci::session& sql, const std::vector<Changes::RunEntry>& entries) {
+  for (const Changes::RunEntry& re : entries) {
+    const Entry& e = re.entry;
+    const std::string month = e.month.ToString(), kind = ToString(e.kind),
+                      on = e.booked_on.ToString();
+    const long long run = re.run_id, cents = e.amount.cents();
+    sql << "INSERT INTO entries (key, client_id, month, kind, booked_on, run_id, "
+           "debit_account, credit_account, amount_cents) VALUES (:k, :c, :m, :i, :b, :r, :d, "
+           ":x, :a)",
+        soci::use(e.key), soci::use(e.client.value), soci::use(month), soci::use(kind),
+        soci::use(on), soci::use(run), soci::use(e.debit_account.value),
+        soci::use(e.credit_account.value), soci::use(cents);
+  }
+}
+
+void InsertPaymentStates(soci::session& sql, const std::vector<PaymentStateRow>& states) {
+  for (const PaymentStateRow& p : states) {
+    sql << "INSERT INTO payment_states (end_to_end_id, state, reason_code, source, at, detail) "
+           "VALUES (:e, :s, :r, :o, :a, :d)",
+        soci::use(p.end_to_end_id), soci::use(p.state), soci::use(p.reason_code),
+        soci::use(p.source), soci::use(p.at), soci::use(p.detail);
+  }
+}
+
+void InsertBatchStates(soci::session& sql,
+                       const std::vector<std::pair<int64_t, BatchStateRow>>& states) {
+  for (const auto& [run_id, s] : states) {
+    const long long run = run_id;
+    sql << "INSERT INTO batch_states (run_id, state, user_name, at, detail) VALUES (:r, :s, "
+           ":u, :a, :d)",
+        soci::use(run), soci::use(s.state), soci::use(s.user), soci::use(s.at), soci::use(s.detail);
+    if (s.state == "exported" || s.state == "cancelled") {
+      // The last line of defence: a batch has one final state (primary key).
+      sql << "INSERT INTO batch_outcomes (run_id, state, at) VALUES (:r, :s, :a)", soci::use(run),
+          soci::use(s.state), soci::use(s.at);
+    }
+  }
+}
+
+void MarkFilesWritten(soci::session& sql, const std::vector<FileRecord>& files) {
+  for (const FileRecord& f : files) {
+    sql << "UPDATE files SET status = 'written', written_path = :p, sha256 = :a, sha1 = :b "
+           "WHERE id = :i",
+        soci::use(f.written_path), soci::use(f.sha256), soci::use(f.sha1), soci::use(f.id);
+  }
+}
+
+void InsertBankLine(soci::session& sql, long long file_id, const std::string& line_id,
+                    const BankLineRow& l) {
+  const long long line = l.line, cents = l.amount.cents(), in = l.money_in ? 1 : 0;
+  soci::indicator booked_ind = l.booked_on ? soci::i_ok : soci::i_null;
+  const std::string booked = l.booked_on ? l.booked_on->ToString() : "";
+  soci::indicator client_ind = l.client ? soci::i_ok : soci::i_null;
+  const std::string client = l.client ? l.client->value : "";
+  sql << "INSERT INTO bank_lines (id, file_id, dedup_key, statement_id, account, line, "
+         "booked_on, amount_cents, money_in, kind, client_id, payments, reason_code, "
+         "counterparty, remittance, detail) VALUES (:i, :f, :k, :s, :a, :l, :b, :c, :m, "
+         ":n, :x, :p, :r, :y, :t, :d)",
+      soci::use(line_id), soci::use(file_id), soci::use(l.dedup_key), soci::use(l.statement_id),
+      soci::use(l.account), soci::use(line), soci::use(booked, booked_ind), soci::use(cents),
+      soci::use(in), soci::use(l.kind), soci::use(client, client_ind), soci::use(l.payments),
+      soci::use(l.reason_code), soci::use(l.counterparty), soci::use(l.remittance),
+      soci::use(l.detail);
+}
+
+// The bank file, its lines (ids BF<file>-<n>) and the receipts booked from them.
+void InsertBankFile(soci::session& sql, const Changes& c, Applied& applied) {
+  const BankFileRow& f = *c.bank_file;
+  const long long id = NextCounter(sql, "bank_file");
+  applied.bank_file_id = id;
+  sql << "INSERT INTO bank_files (id, format, msg_id, name, sha256, imported_at, user_name, "
+         "summary) VALUES (:i, :f, :m, :n, :s, :a, :u, :y)",
+      soci::use(id), soci::use(f.format), soci::use(f.msg_id), soci::use(f.name),
+      soci::use(f.sha256), soci::use(f.imported_at), soci::use(f.user), soci::use(f.summary);
+  for (size_t i = 0; i < c.bank_lines.size(); ++i) {
+    const std::string line_id = "BF" + std::to_string(id) + "-" + std::to_string(i + 1);
+    applied.line_ids.push_back(line_id);
+    InsertBankLine(sql, id, line_id, c.bank_lines[i]);
+  }
+  for (const auto& [index, receipt] : c.line_receipts) {
+    Receipt r = receipt;
+    r.id = applied.line_ids.at(index);
+    InsertReceipt(sql, r, c.recorded);
+  }
+}
+
+void InsertAssignments(soci::session& sql, const std::vector<AssignmentRow>& assignments) {
+  for (const AssignmentRow& a : assignments) {
+    soci::indicator ind = a.client ? soci::i_ok : soci::i_null;
+    const std::string client = a.client ? a.client->value : "";
+    sql << "INSERT INTO bank_assignments (line_id, client_id, kind, reason, user_name, at) "
+           "VALUES (:l, :c, :k, :r, :u, :a)",
+        soci::use(a.line_id), soci::use(client, ind), soci::use(a.kind), soci::use(a.reason),
+        soci::use(a.user), soci::use(a.at);
+  }
+}
+
+void InsertDirectDebits(soci::session& sql, const std::vector<DirectDebitRecord>& records,
+                        const Actor& recorded) {
+  for (const DirectDebitRecord& d : records) {
+    const std::string id = "DD" + std::to_string(NextCounter(sql, "direct_debit"));
+    const std::string status = ToString(d.status), on = d.on.ToString();
+    sql << "INSERT INTO direct_debits (id, bill_id, client_id, status, on_date, confirmed_by, "
+           "note, recorded_by, recorded_at) VALUES (:i, :b, :c, :s, :o, :f, :n, :r, :a)",
+        soci::use(id), soci::use(d.bill.value), soci::use(d.client.value), soci::use(status),
+        soci::use(on), soci::use(d.confirmed_by), soci::use(d.note), soci::use(recorded.user),
+        soci::use(recorded.at);
+  }
+}
+
+void InsertSignals(soci::session& sql, const std::vector<SignalRow>& signals) {
+  for (const SignalRow& s : signals) {
+    const long long id = NextCounter(sql, "signal");
+    const long long cents = s.amount.cents();
+    sql << "INSERT INTO client_signals (id, client_id, code, amount_cents, detail, source, at) "
+           "VALUES (:i, :c, :k, :a, :d, :s, :t)",
+        soci::use(id), soci::use(s.client.value), soci::use(s.code), soci::use(cents),
+        soci::use(s.detail), soci::use(s.source), soci::use(s.at);
+  }
+}
+
+}  // namespace
+
+// Each kind of row in a fixed order: the bank file before the receipts that name its lines.
 Applied Store::ApplyChanges(const Changes& c) {
   soci::session& sql = *sql_;
   Applied applied;
-  {
-    for (const Changes::RunEntry& re : c.entries) {
-      const Entry& e = re.entry;
-      const std::string month = e.month.ToString(), kind = ToString(e.kind),
-                        on = e.booked_on.ToString();
-      const long long run = re.run_id, cents = e.amount.cents();
-      sql << "INSERT INTO entries (key, client_id, month, kind, booked_on, run_id, "
-             "debit_account, credit_account, amount_cents) VALUES (:k, :c, :m, :i, :b, :r, :d, "
-             ":x, :a)",
-          soci::use(e.key), soci::use(e.client.value), soci::use(month), soci::use(kind),
-          soci::use(on), soci::use(run), soci::use(e.debit_account.value),
-          soci::use(e.credit_account.value), soci::use(cents);
-    }
-    for (const PaymentStateRow& p : c.payment_states) {
-      sql << "INSERT INTO payment_states (end_to_end_id, state, reason_code, source, at, detail) "
-             "VALUES (:e, :s, :r, :o, :a, :d)",
-          soci::use(p.end_to_end_id), soci::use(p.state), soci::use(p.reason_code),
-          soci::use(p.source), soci::use(p.at), soci::use(p.detail);
-    }
-    for (const auto& [run_id, s] : c.batch_states) {
-      const long long run = run_id;
-      sql << "INSERT INTO batch_states (run_id, state, user_name, at, detail) VALUES (:r, :s, "
-             ":u, :a, :d)",
-          soci::use(run), soci::use(s.state), soci::use(s.user), soci::use(s.at),
-          soci::use(s.detail);
-      if (s.state == "exported" || s.state == "cancelled") {
-        // The last line of defence: a batch has one final state (primary key).
-        sql << "INSERT INTO batch_outcomes (run_id, state, at) VALUES (:r, :s, :a)", soci::use(run),
-            soci::use(s.state), soci::use(s.at);
-      }
-    }
-    for (const FileRecord& f : c.files_written) {
-      sql << "UPDATE files SET status = 'written', written_path = :p, sha256 = :a, sha1 = :b "
-             "WHERE id = :i",
-          soci::use(f.written_path), soci::use(f.sha256), soci::use(f.sha1), soci::use(f.id);
-    }
-    if (c.bank_file) {
-      const BankFileRow& f = *c.bank_file;
-      const long long id = NextCounter(sql, "bank_file");
-      applied.bank_file_id = id;
-      sql << "INSERT INTO bank_files (id, format, msg_id, name, sha256, imported_at, user_name, "
-             "summary) VALUES (:i, :f, :m, :n, :s, :a, :u, :y)",
-          soci::use(id), soci::use(f.format), soci::use(f.msg_id), soci::use(f.name),
-          soci::use(f.sha256), soci::use(f.imported_at), soci::use(f.user), soci::use(f.summary);
-      for (size_t i = 0; i < c.bank_lines.size(); ++i) {
-        const BankLineRow& l = c.bank_lines[i];
-        const std::string line_id = "BF" + std::to_string(id) + "-" + std::to_string(i + 1);
-        applied.line_ids.push_back(line_id);
-        const long long line = l.line, cents = l.amount.cents(), in = l.money_in ? 1 : 0;
-        soci::indicator booked_ind = l.booked_on ? soci::i_ok : soci::i_null;
-        const std::string booked = l.booked_on ? l.booked_on->ToString() : "";
-        soci::indicator client_ind = l.client ? soci::i_ok : soci::i_null;
-        const std::string client = l.client ? l.client->value : "";
-        sql << "INSERT INTO bank_lines (id, file_id, dedup_key, statement_id, account, line, "
-               "booked_on, amount_cents, money_in, kind, client_id, payments, reason_code, "
-               "counterparty, remittance, detail) VALUES (:i, :f, :k, :s, :a, :l, :b, :c, :m, "
-               ":n, :x, :p, :r, :y, :t, :d)",
-            soci::use(line_id), soci::use(id), soci::use(l.dedup_key), soci::use(l.statement_id),
-            soci::use(l.account), soci::use(line), soci::use(booked, booked_ind), soci::use(cents),
-            soci::use(in), soci::use(l.kind), soci::use(client, client_ind), soci::use(l.payments),
-            soci::use(l.reason_code), soci::use(l.counterparty), soci::use(l.remittance),
-            soci::use(l.detail);
-      }
-      for (const auto& [index, receipt] : c.line_receipts) {
-        Receipt r = receipt;
-        r.id = applied.line_ids.at(index);
-        InsertReceipt(sql, r, c.recorded);
-      }
-    }
-    for (const Receipt& r : c.receipts) InsertReceipt(sql, r, c.recorded);
-    for (const AssignmentRow& a : c.assignments) {
-      soci::indicator ind = a.client ? soci::i_ok : soci::i_null;
-      const std::string client = a.client ? a.client->value : "";
-      sql << "INSERT INTO bank_assignments (line_id, client_id, kind, reason, user_name, at) "
-             "VALUES (:l, :c, :k, :r, :u, :a)",
-          soci::use(a.line_id), soci::use(client, ind), soci::use(a.kind), soci::use(a.reason),
-          soci::use(a.user), soci::use(a.at);
-    }
-    for (const DirectDebitRecord& d : c.direct_debits) {
-      const std::string id = "DD" + std::to_string(NextCounter(sql, "direct_debit"));
-      const std::string status = ToString(d.status), on = d.on.ToString();
-      sql << "INSERT INTO direct_debits (id, bill_id, client_id, status, on_date, confirmed_by, "
-             "note, recorded_by, recorded_at) VALUES (:i, :b, :c, :s, :o, :f, :n, :r, :a)",
-          soci::use(id), soci::use(d.bill.value), soci::use(d.client.value), soci::use(status),
-          soci::use(on), soci::use(d.confirmed_by), soci::use(d.note), soci::use(c.recorded.user),
-          soci::use(c.recorded.at);
-    }
-    for (const SignalRow& s : c.signals) {
-      const long long id = NextCounter(sql, "signal");
-      const long long cents = s.amount.cents();
-      sql << "INSERT INTO client_signals (id, client_id, code, amount_cents, detail, source, at) "
-             "VALUES (:i, :c, :k, :a, :d, :s, :t)",
-          soci::use(id), soci::use(s.client.value), soci::use(s.code), soci::use(cents),
-          soci::use(s.detail), soci::use(s.source), soci::use(s.at);
-    }
-    for (const AuditRecord& a : c.audit) InsertAudit(sql, a);
-  }
+  InsertEntries(sql, c.entries);
+  InsertPaymentStates(sql, c.payment_states);
+  InsertBatchStates(sql, c.batch_states);
+  MarkFilesWritten(sql, c.files_written);
+  if (c.bank_file) InsertBankFile(sql, c, applied);
+  for (const Receipt& r : c.receipts) InsertReceipt(sql, r, c.recorded);
+  InsertAssignments(sql, c.assignments);
+  InsertDirectDebits(sql, c.direct_debits, c.recorded);
+  InsertSignals(sql, c.signals);
+  for (const AuditRecord& a : c.audit) InsertAudit(sql, a);
   return applied;
 }
 
