@@ -241,6 +241,8 @@ const char* ToString(LineKind kind) {
     case LineKind::kRefund: return "refund";
     case LineKind::kNotBooked: return "not_booked";
     case LineKind::kUnmatched: return "unmatched";
+    case LineKind::kDuplicate: return "duplicate";
+    case LineKind::kConflict: return "conflict";
   }
   return "?";
 }
@@ -274,7 +276,77 @@ std::optional<IncomeKind> ToeslagKindIn(std::string_view text) {
   return kinds.front();
 }
 
-// Over 70 lines (89): the matching rules in their order of precedence.
+LineIdentity IdentifyLine(const BankStatement& statement, const BankEntry& entry,
+                          const BankTransaction* tx, size_t tx_index) {
+  if (!entry.servicer_ref.empty()) {
+    return {true, statement.account_iban + "|ref|" + entry.servicer_ref + "|" +
+                      std::to_string(tx_index + 1)};
+  }
+  const std::optional<Date> day = entry.value_on ? entry.value_on : entry.booked_on;
+  const Money amount = tx && tx->amount ? *tx->amount : entry.amount;
+  std::string text = statement.account_iban + "|" + (day ? day->ToString() : "-") + "|" +
+                     (entry.credit ? "C" : "D") + (entry.reversal ? "R" : "") + "|" +
+                     amount.ToDecimalString() + "|" + entry.batch_msg_id + "|" +
+                     entry.batch_pmt_inf_id;
+  if (tx != nullptr) {
+    // Spaces and case as the bank happens to write them do not tell lines apart.
+    std::string remittance;
+    for (char c : tx->remittance + " " + tx->reference) {
+      if (c != ' ') remittance += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    text += "|" + Compact(tx->counterparty_iban) + "|" + tx->end_to_end_id + "|" + tx->instr_id +
+            "|" + tx->msg_id + "|" + tx->pmt_inf_id + "|" + tx->return_reason + "|" + remittance;
+  }
+  return {false, text};
+}
+
+Occurrences SortOccurrences(const Sightings& sightings) {
+  const int in_file = sightings.in_file, stored = sightings.stored;
+  Occurrences o;
+  if (in_file <= 0) return o;
+  if (sightings
+          .by_bank_reference) {  // the bank's reference names one line: copies of it are copies
+    o.book = stored > 0 ? 0 : 1;
+    o.seen = in_file - o.book;
+    return o;
+  }
+  o.seen = in_file < stored ? in_file : stored;
+  const int rest = in_file - o.seen;
+  if (rest == 1 && stored == 0) {
+    o.book = 1;
+  } else {
+    o.listed = rest;
+  }
+  return o;
+}
+
+std::optional<std::string> EntryAmountProblem(const BankEntry& entry) {
+  if (entry.transactions.size() <= 1) {
+    if (entry.transactions.size() == 1 && entry.transactions[0].amount &&
+        *entry.transactions[0].amount != entry.amount) {
+      return "the entry of " + entry.amount.ToDecimalString() + " holds one transaction of " +
+             entry.transactions[0].amount->ToDecimalString() + ": a person checks it";
+    }
+    return std::nullopt;
+  }
+  Money sum;
+  for (const BankTransaction& t : entry.transactions) {
+    if (!t.amount) {
+      return "the entry of " + entry.amount.ToDecimalString() + " holds " +
+             std::to_string(entry.transactions.size()) +
+             " transactions, not all with an amount of their own: a person splits it";
+    }
+    sum += *t.amount;
+  }
+  if (sum != entry.amount) {
+    return "the entry of " + entry.amount.ToDecimalString() + " holds " +
+           std::to_string(entry.transactions.size()) + " transactions adding up to " +
+           sum.ToDecimalString() + ": a person checks it";
+  }
+  return std::nullopt;
+}
+
+// Over 70 lines (88): the matching rules in their order of precedence.
 // NOLINTNEXTLINE(readability-function-size)
 LineMatch MatchLine(const BankEntry& entry, const BankTransaction* tx, const MatchIndex& index) {
   if (entry.status != "BOOK") {

@@ -106,6 +106,43 @@ struct BankMessage {
   std::vector<BankStatement> statements;
 };
 
+// --- Telling lines apart ---------------------------------------------------------------------
+
+// What identifies one line (`tx`, the `tx_index`th transaction of `entry`, or the entry itself
+// when `tx` is nullptr) across the bank's files: the bank's own reference (AcctSvcrRef) when it
+// gives one, else the line's content: account, value date (else booking date), direction,
+// reversal, amount, counterparty, EndToEndId and the other references, remittance, batch ids.
+// So the same credit in a camt.054 and again in the day's camt.053, or a statement sent again
+// with a line added in front, is recognised. NtryRef is left out: it numbers a line within one
+// statement only.
+struct LineIdentity {
+  bool by_bank_reference = false;
+  std::string text;  // the adapter stores a hash of it
+};
+LineIdentity IdentifyLine(const BankStatement& statement, const BankEntry& entry,
+                          const BankTransaction* tx, size_t tx_index);
+
+// What becomes of `in_file` lines of one identity when `stored` lines of it were booked before:
+// seen before (skipped), booked, or listed for a person because they cannot be told apart (two
+// lines of the same content in one file, or more of them than were booked before: a second real
+// payment or a copy, only a person knows).
+struct Occurrences {
+  int seen = 0;
+  int book = 0;
+  int listed = 0;
+};
+struct Sightings {
+  bool by_bank_reference = false;
+  int in_file = 0;  // lines of the identity in the file being imported
+  int stored = 0;   // lines of it booked or seen before
+};
+Occurrences SortOccurrences(const Sightings& sightings);
+
+// Why an entry cannot be split into its transactions by their amounts: several transactions of
+// which one has no amount of its own, or transaction amounts that do not add up to the entry's.
+// nullopt when they add up (or the entry has at most one transaction without an amount).
+std::optional<std::string> EntryAmountProblem(const BankEntry& entry);
+
 // --- Matching --------------------------------------------------------------------------------
 
 // One of our payments as sent, for matching.
@@ -154,6 +191,9 @@ enum class LineKind {
   kRefund,     // a creditor paid money back for one client
   kNotBooked,  // a pending or information-only entry: nothing to do yet
   kUnmatched,  // matches nothing by the rules: a person assigns it
+  // Set by the import, not by MatchLine:
+  kDuplicate,  // cannot be told apart from another line or a receipt on record: a person decides
+  kConflict,   // the bank's word on our payment cannot be applied: a person checks
 };
 const char* ToString(LineKind kind);  // "booked", "returned", ...
 

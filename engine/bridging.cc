@@ -121,4 +121,16 @@ Money ExpectedCover(const std::vector<ToeslagExpectation>& expectations,
   return cover;
 }
 
+const Receipt* SameMoney(const Receipt& r, const std::vector<Receipt>& recorded, int window_days) {
+  for (const Receipt& x : recorded) {
+    if (x.id == r.id || x.client != r.client || x.kind != r.kind || x.amount != r.amount ||
+        x.landed_on != r.landed_on) {
+      continue;
+    }
+    const int apart = x.received_on.DaysSince(r.received_on);
+    if (apart <= window_days && -apart <= window_days) return &x;
+  }
+  return nullptr;
+}
+
 }  // namespace ontzorg

@@ -69,6 +69,14 @@ struct Receipt {
   std::optional<YearMonth> processed_in;  // the month whose run processed it, once one has
 };
 
+// A receipt already recorded that looks like the same money as `r`: the same client, kind,
+// amount and account it landed on, received within `window_days` days of it (a bank line and a
+// hand entry of one payment meet here). nullptr when there is none.
+const Receipt* SameMoney(const Receipt& r, const std::vector<Receipt>& recorded, int window_days);
+// The window SameMoney is used with: a bank line and a hand entry of one payment lie at most a
+// week apart (a weekend, a holiday and a slow statement).
+constexpr int kSameMoneyDays = 7;
+
 // A recorded decision to write off bridging credit (never without a reason). The next run books
 // it: from the amount to recover first, then from the loan, never more than is outstanding.
 struct WriteOff {

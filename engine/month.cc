@@ -717,6 +717,7 @@ constexpr const char* SignalKindName(SignalKind kind) {
     case SignalKind::kDoubleDebitRisk: return "double_debit_risk";
     case SignalKind::kPaymentFailed: return "payment_failed";
     case SignalKind::kDoublePayment: return "double_payment";
+    case SignalKind::kFeedbackHeld: return "feedback_held";
   }
   return "?";
 }
@@ -743,6 +744,8 @@ const char* Describe(SignalKind kind) {
     case SignalKind::kPaymentFailed:
       return "betaling geweigerd of teruggekomen / payment rejected or returned";
     case SignalKind::kDoublePayment: return "dubbel betaald / paid twice";
+    case SignalKind::kFeedbackHeld:
+      return "bankbericht niet verwerkt, controleren / bank feedback held for a person";
   }
   return "?";
 }

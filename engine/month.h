@@ -126,8 +126,10 @@ enum class SignalKind {
   // From the bank's feedback (pain.002, camt.053/054), raised by the import, not the month:
   kPaymentFailed,  // a payment was rejected or came back; its money waits on the client
   kDoublePayment,  // a refund or return shows a bill was paid twice
+  kFeedbackHeld,   // the bank's word on a payment was not applied (its batch was not exported,
+                   // or it contradicts what the bank said before): a person checks
 };
-constexpr int kSignalKindCount = 11;
+constexpr int kSignalKindCount = 12;
 const char* ToString(SignalKind kind);  // "toeslag_overdue", ...
 const char* Describe(SignalKind kind);  // Dutch / English, for reports
 

@@ -25,8 +25,12 @@ Result<Money, AmountError> ParseEuros(std::string_view text) {
     for (size_t k = i; k < text.size(); ++k) {
       if (text[k] < '0' || text[k] > '9') return Unexpected(AmountError::kMalformed);
     }
-    if (decimals > 2) return Unexpected(AmountError::kTooManyDecimals);
-    for (size_t k = i; k < text.size(); ++k) cents = cents * 10 + (text[k] - '0');
+    // Trailing zeros beyond the cents ("8.850", as the ISO schemas allow) change nothing.
+    for (size_t k = i + 2; k < text.size(); ++k) {
+      if (text[k] != '0') return Unexpected(AmountError::kTooManyDecimals);
+    }
+    if (decimals > 5) return Unexpected(AmountError::kTooManyDecimals);
+    for (size_t k = i; k < text.size() && k < i + 2; ++k) cents = cents * 10 + (text[k] - '0');
     if (decimals == 1) cents *= 10;
   }
   const int64_t total = euros * 100 + cents;
@@ -38,7 +42,8 @@ std::string ExplainAmountError(AmountError error, std::string_view text) {
   std::string bad = "'" + std::string(text) + "' is not an amount in euros like 1234.56";
   switch (error) {
     case AmountError::kDecimalComma: return bad + " (use a decimal point, not a comma)";
-    case AmountError::kTooManyDecimals: return bad + " (at most 2 decimals)";
+    case AmountError::kTooManyDecimals:
+      return bad + " (whole cents: at most 2 decimals, or zeros after them)";
     case AmountError::kTooManyDigits: return bad + " (at most 12 digits before the point)";
     case AmountError::kEmpty:
     case AmountError::kMalformed: break;

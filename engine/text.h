@@ -29,9 +29,10 @@ enum class AmountError {
   kTooManyDigits,    // more than 12 digits before the point (beyond any real amount)
 };
 
-// Parses an amount in euros written with a decimal point: "1234.56", "12.5", "700", "-3.10".
-// Refuses commas, signs other than a leading '-', more than 2 decimals and more than 12 integer
-// digits (so no amount read can overflow).
+// Parses an amount in euros written with a decimal point: "1234.56", "12.5", "700", "-3.10",
+// "8.850" (zeros after the cents, as ISO 20022 amounts may carry up to 5 decimals). Refuses
+// commas, signs other than a leading '-', digits beyond the cents other than zeros, and more
+// than 12 integer digits (so no amount read can overflow).
 Result<Money, AmountError> ParseEuros(std::string_view text);
 // "'12,50' is not an amount in euros like 1234.56 (use a decimal point, not a comma)".
 std::string ExplainAmountError(AmountError error, std::string_view text);

@@ -6,6 +6,8 @@
 
 #include "adapters/bank/bank_xml.h"
 #include "adapters/sepa/pain001_writer.h"
+#include "adapters/system/files.h"
+#include "engine/lifecycle.h"
 
 namespace ontzorg {
 namespace {
@@ -23,11 +25,20 @@ std::string ReasonsInWords(const std::vector<std::string>& codes) {
   return Join(words, "; ");
 }
 
-// What is already known about the payments a file mentions.
+// What is known about the payments a file mentions, read inside the import's transaction: as
+// sent, the states the bank gave them, their batches' states, and which were reversed.
 struct Known {
-  std::map<std::string, Store::SentRecord> sent;        // by EndToEndId
-  std::map<std::string, std::set<std::string>> states;  // EndToEndId -> states
-  std::set<std::string> reversed;                       // payment keys with a reversal
+  std::map<std::string, Store::SentRecord> sent;         // by EndToEndId
+  std::map<std::string, std::set<PaymentState>> states;  // EndToEndId -> states
+  std::map<int64_t, BatchState> batches;                 // run -> state
+  std::set<std::string> reversed;                        // payment keys with a reversal
+  // The payment's state now, by the life cycle.
+  PaymentState Now(const std::string& e2e) const {
+    const auto b = batches.find(sent.at(e2e).run_id);
+    const auto st = states.find(e2e);
+    return CurrentPaymentState(b == batches.end() ? BatchState::kPrepared : b->second,
+                               st == states.end() ? std::set<PaymentState>{} : st->second);
+  }
 };
 
 Status<Error> LoadKnown(Store& store, const std::vector<std::string>& e2es, Known* k) {
@@ -38,84 +49,96 @@ Status<Error> LoadKnown(Store& store, const std::vector<std::string>& e2es, Know
     found.push_back(s.payment.end_to_end_id);
     reversal_keys.push_back(s.payment.key + "|reversed");
     k->sent[s.payment.end_to_end_id] = s;
+    if (k->batches.count(s.run_id) == 0) {
+      auto b = store.Batch(s.run_id);
+      if (!b) return Unexpected(b.error());
+      k->batches[s.run_id] = *b ? ParseBatchState((*b)->State()).value_or(BatchState::kPrepared)
+                                : BatchState::kPrepared;
+    }
   }
   auto states = store.PaymentStates(found);
   if (!states) return Unexpected(states.error());
-  for (const PaymentStateRow& r : *states) k->states[r.end_to_end_id].insert(r.state);
+  for (const PaymentStateRow& r : *states) {
+    if (auto st = ParsePaymentState(r.state)) k->states[r.end_to_end_id].insert(*st);
+  }
   auto reversed = store.ExistingEntryKeys(reversal_keys);
   if (!reversed) return Unexpected(reversed.error());
   for (const std::string& key : *reversed) k->reversed.insert(key.substr(0, key.size() - 9));
   return {};
 }
 
-bool Failed(const std::set<std::string>& states) {
-  return states.count("rejected") || states.count("returned") || states.count("cancelled");
-}
-
-// What the bank said went wrong with a payment, and where it said so.
-struct Failure {
-  std::string state;        // "rejected" (pain.002) or "returned" (camt)
-  EntryKind reversal;       // the entry that puts the money back
-  std::string reason_code;  // the ISO reason, may be empty
-  std::string words;        // the reason in words
+// The bank's word on one payment.
+struct BankWord {
+  PaymentEvent event = PaymentEvent::kBooked;
+  std::string reason_code;  // ISO reason (rejections and returns), may be empty
+  std::string words;        // the reason, or what the bank said, in words
   std::string source;       // the bank file
-  Date on;                  // the day the money is back
+  std::string detail;       // for the state row ("statement ...")
+  Date on;                  // the day the money is back (rejections and returns)
 };
 
-// Adds a payment's failure: its state, the money back on the client (once), a signal.
-void AddFailure(const Store::SentRecord& s, const Failure& f, const Actor& actor, Known* known,
-                Changes* c) {
+enum class WordOutcome { kApplied, kAlreadyKnown, kHeld };
+
+// Applies `word` to payment `e2e` as the life cycle allows: its state row; for a rejection or a
+// return its money back on the client (once) and a signal. When the life cycle refuses (its
+// batch was not exported, or the bank contradicts itself), nothing is booked: a note and a
+// feedback_held signal ask a person to check. `why` says what happened.
+WordOutcome ApplyBankWord(const std::string& e2e, const BankWord& word, const Actor& actor,
+                          Known* known, Changes* c, FeedbackReport* out, std::string* why) {
+  const Store::SentRecord& s = known->sent.at(e2e);
   const Payment& p = s.payment;
-  const std::string &state = f.state, &reason_code = f.reason_code, &words = f.words,
-                    &source = f.source;
-  const EntryKind kind = f.reversal;
-  const Date on = f.on;
-  c->payment_states.push_back({p.end_to_end_id, state, reason_code, source, actor.at, words});
-  known->states[p.end_to_end_id].insert(state);
+  const PaymentState now = known->Now(e2e);
+  auto next = DecidePayment(now, word.event);
+  if (!next) {
+    if (next.error() == PaymentRefusal::kAlreadyKnown) {
+      *why = "already known";
+      return WordOutcome::kAlreadyKnown;
+    }
+    *why = next.error() == PaymentRefusal::kNotExported
+               ? std::string("held for a person: the bank says ") + ToString(word.event) +
+                     ", but the payment's batch was not exported (it is " + ToString(now) +
+                     "); nothing was booked"
+               : std::string("held for a person: the bank says ") + ToString(word.event) +
+                     ", but the payment was " + ToString(now) + " already; nothing was booked";
+    out->notes.push_back(e2e + ": " + *why);
+    c->signals.push_back({p.client, ToString(SignalKind::kFeedbackHeld), p.amount,
+                          "payment " + e2e + " to " + p.payee.name + ": " + *why, word.source,
+                          actor.at});
+    return WordOutcome::kHeld;
+  }
+  c->payment_states.push_back({e2e, ToString(*next), word.reason_code, word.source, actor.at,
+                               word.detail.empty() ? word.words : word.detail});
+  known->states[e2e].insert(*next);
+  *why = ToString(*next);
+  if (!ReversesPayment(*next)) return WordOutcome::kApplied;
   if (!known->reversed.count(p.key)) {
-    c->entries.push_back({PaymentReversal(p, kind, on), s.run_id});
+    const EntryKind kind = *next == PaymentState::kRejected ? EntryKind::kPaymentRejected
+                                                            : EntryKind::kPaymentReturned;
+    c->entries.push_back({PaymentReversal(p, kind, word.on), s.run_id});
     known->reversed.insert(p.key);
   }
   c->signals.push_back({p.client, ToString(SignalKind::kPaymentFailed), p.amount,
-                        "payment " + p.end_to_end_id + " to " + p.payee.name + " " + state +
-                            (words.empty() ? std::string() : ": " + words) +
+                        "payment " + e2e + " to " + p.payee.name + " " + ToString(*next) +
+                            (word.words.empty() ? std::string() : ": " + word.words) +
                             "; its money is back on the client's account and reserved until it "
                             "is re-issued (ontzorg reissue --payment " +
-                            p.end_to_end_id + ")",
-                        source, actor.at});
+                            e2e + ")",
+                        word.source, actor.at});
+  *why = std::string(ToString(*next)) + ": " + p.amount.ToDecimalString() +
+         " back on the client's account, reserved for re-issue";
+  return WordOutcome::kApplied;
 }
 
-// Over 70 lines (101): which status speaks for which payment, then each; to split when changed.
-// NOLINTNEXTLINE(readability-function-size)
-Status<Error> ImportStatus(Store& store, const StatusReport& r, const std::string& source,
-                           const Actor& actor, Changes* c, FeedbackReport* out) {
-  out->original_msg_id = r.original_msg_id;
-  out->group_status = r.group_status;
-  out->group_reasons = r.group_reasons;
-  out->msg_id = r.msg_id;
-  auto file = store.PaymentsByMsgId(r.original_msg_id);
-  if (!file) return Unexpected(file.error());
-  if (file->empty()) {
-    out->notes.push_back("OrgnlMsgId " + r.original_msg_id + " is not one of our files: the " +
-                         std::to_string(r.transactions.size()) +
-                         " statuses in it are listed, "
-                         "nothing else was changed");
-    for (const auto& t : r.transactions) {
-      out->statuses.push_back(
-          {t.end_to_end_id, "", "unknown", ReasonsInWords(t.reasons), "not ours: not matched"});
-    }
-    return {};
-  }
-  // Which payments each status speaks for: a transaction status for one, a payment-group status
-  // for its group's, the group status for the whole file (the most specific wins).
-  std::vector<Payment> payments;
-  for (const auto& s : *file) payments.push_back(s.payment);
+// Which status speaks for which payment of the file: a transaction status for one, a payment
+// group's status for its group, the group status for the whole file (the most specific wins).
+struct Verdict {
+  std::string status;
+  std::vector<std::string> reasons;
+  std::string additional;
+};
+std::map<std::string, Verdict> Verdicts(const StatusReport& r, const std::vector<Payment>& payments,
+                                        FeedbackReport* out) {
   const std::vector<std::string> groups = PmtInfIds(r.original_msg_id, payments);
-  struct Verdict {
-    std::string status;
-    std::vector<std::string> reasons;
-    std::string additional;
-  };
   std::map<std::string, Verdict> verdict;  // by EndToEndId
   if (ParseStatusCode(r.group_status)) {
     for (const Payment& p : payments)
@@ -137,6 +160,31 @@ Status<Error> ImportStatus(Store& store, const StatusReport& r, const std::strin
     }
     verdict[t.end_to_end_id] = {t.status, t.reasons, t.additional};
   }
+  return verdict;
+}
+
+Status<Error> ImportStatus(Store& store, const StatusReport& r, const std::string& source,
+                           const Actor& actor, Changes* c, FeedbackReport* out) {
+  out->original_msg_id = r.original_msg_id;
+  out->group_status = r.group_status;
+  out->group_reasons = r.group_reasons;
+  out->msg_id = r.msg_id;
+  auto file = store.PaymentsByMsgId(r.original_msg_id);
+  if (!file) return Unexpected(file.error());
+  if (file->empty()) {
+    out->notes.push_back("OrgnlMsgId " + r.original_msg_id + " is not one of our files: the " +
+                         std::to_string(r.transactions.size()) +
+                         " statuses in it are listed, nothing else was changed");
+    for (const auto& t : r.transactions) {
+      out->statuses.push_back(
+          {t.end_to_end_id, "", "unknown", ReasonsInWords(t.reasons), "not ours: not matched"});
+    }
+    return {};
+  }
+  std::vector<Payment> payments;
+  payments.reserve(file->size());
+  for (const auto& s : *file) payments.push_back(s.payment);
+  const std::map<std::string, Verdict> verdict = Verdicts(r, payments, out);
   std::vector<std::string> e2es;
   e2es.reserve(verdict.size());
   for (const auto& [e2e, v] : verdict) e2es.push_back(e2e);
@@ -144,45 +192,26 @@ Status<Error> ImportStatus(Store& store, const StatusReport& r, const std::strin
   if (auto s = LoadKnown(store, e2es, &known); !s) return s;
   const Date on = Date::Parse(actor.at.substr(0, 10)).value();
   for (const auto& [e2e, v] : verdict) {
-    const Store::SentRecord& s = known.sent.at(e2e);
     const auto status = ParseStatusCode(v.status);
-    const std::set<std::string>& states = known.states[e2e];
     std::string words = ReasonsInWords(v.reasons);
     if (!v.additional.empty()) words += (words.empty() ? "" : " - ") + v.additional;
-    FeedbackReport::Status line{e2e, s.payment.client.value, status ? ToString(*status) : v.status,
-                                words, ""};
-    if (!status || *status == PaymentStatus::kPending) {
-      line.outcome = "no change (pending)";
-    } else if (*status == PaymentStatus::kAccepted) {
-      if (states.count("accepted") || states.count("booked")) {
-        line.outcome = "already known";
-      } else if (Failed(states)) {
-        line.outcome = "conflict: the payment already failed; a person must check";
-        out->notes.push_back(e2e + ": the bank says accepted, but it was already " +
-                             Join(std::vector<std::string>(states.begin(), states.end()), ", "));
-      } else {
-        c->payment_states.push_back({e2e, "accepted", "", source, actor.at, words});
-        line.outcome = "accepted";
-      }
-    } else {  // rejected
-      if (states.count("rejected")) {
-        line.outcome = "already known";
-      } else if (states.count("booked") || states.count("returned") || states.count("cancelled")) {
-        line.outcome = "conflict: the payment was already booked or ended; a person must check";
-        out->notes.push_back(e2e + ": the bank says rejected, but it was already " +
-                             Join(std::vector<std::string>(states.begin(), states.end()), ", "));
-      } else {
-        AddFailure(s,
-                   {.state = "rejected",
-                    .reversal = EntryKind::kPaymentRejected,
-                    .reason_code = v.reasons.empty() ? "" : v.reasons.front(),
-                    .words = words,
-                    .source = source,
-                    .on = on},
-                   actor, &known, c);
-        line.outcome = "rejected: " + s.payment.amount.ToDecimalString() +
-                       " back on the client's account, reserved for re-issue";
-      }
+    FeedbackReport::Status line{e2e, known.sent.at(e2e).payment.client.value,
+                                status ? ToString(*status) : v.status, words, ""};
+    if (!status) {
+      line.outcome = "no change (status " + v.status + " is not one we act on)";
+    } else {
+      const PaymentEvent event = *status == PaymentStatus::kAccepted  ? PaymentEvent::kAccepted
+                                 : *status == PaymentStatus::kPending ? PaymentEvent::kPending
+                                                                      : PaymentEvent::kRejected;
+      ApplyBankWord(
+          e2e,
+          {.event = event,
+           .reason_code =
+               event == PaymentEvent::kRejected && !v.reasons.empty() ? v.reasons.front() : "",
+           .words = words,
+           .source = source,
+           .on = on},
+          actor, &known, c, out, &line.outcome);
     }
     out->statuses.push_back(std::move(line));
   }
@@ -263,10 +292,12 @@ Status<Error> BuildIndex(const Config& config, Store& store, const BankMessage& 
   return {};
 }
 
-// One line of a statement, and what the rules say it is.
+// One line of a statement: its row, what the rules say it is, and how it is told apart.
 struct PendingLine {
   BankLineRow row;
   LineMatch match;
+  std::string identity;  // hash of IdentifyLine's text (with status and file for lines not booked)
+  bool by_bank_reference = false;
 };
 
 // The row recording one line: a transaction of an entry (tx), or the entry itself (tx nullptr).
@@ -292,6 +323,35 @@ BankLineRow LineRow(const BankStatement& s, const BankEntry& e, const BankTransa
   return row;
 }
 
+// The lines of one entry: a batch booking is one line; an entry whose transactions do not add
+// up to it is one line for a person; otherwise one line per transaction (or the entry itself).
+void LinesOfEntry(const BankStatement& s, const BankEntry& e, const std::string& source,
+                  const MatchIndex& index, std::vector<PendingLine>* lines) {
+  const bool batch =
+      e.transactions.size() != 1 && (!e.batch_msg_id.empty() || !e.batch_pmt_inf_id.empty());
+  const std::optional<std::string> problem = batch ? std::nullopt : EntryAmountProblem(e);
+  const size_t n = batch || problem || e.transactions.empty() ? 1 : e.transactions.size();
+  for (size_t ti = 0; ti < n; ++ti) {
+    const BankTransaction* tx =
+        batch || problem || e.transactions.empty() ? nullptr : &e.transactions[ti];
+    PendingLine p;
+    if (problem && e.status == "BOOK") {
+      p.match.kind = LineKind::kUnmatched;
+      p.match.explanation = *problem;
+    } else {
+      p.match = MatchLine(e, tx, index);
+    }
+    p.row = LineRow(s, e, tx, p.match);
+    const LineIdentity id = IdentifyLine(s, e, tx, ti);
+    p.by_bank_reference = id.by_bank_reference;
+    p.identity =
+        Sha256Hex(p.match.kind == LineKind::kNotBooked ? id.text + "|" + e.status + "|" + source
+                                                       : id.text)
+            .substr(0, 40);
+    lines->push_back(std::move(p));
+  }
+}
+
 // Every line of the statements of our managed account, matched; statements of other accounts
 // are listed in out->skipped.
 std::vector<PendingLine> LinesOf(const BankMessage& m, const Iban& ours, const std::string& source,
@@ -303,86 +363,123 @@ std::vector<PendingLine> LinesOf(const BankMessage& m, const Iban& ours, const s
       out->skipped.push_back({s.id, s.account_iban, s.entries.size()});
       continue;
     }
-    for (size_t ei = 0; ei < s.entries.size(); ++ei) {
-      const BankEntry& e = s.entries[ei];
-      const std::string entry_key =
-          s.account_iban + "|" +
-          (!e.servicer_ref.empty()
-               ? e.servicer_ref
-               : s.id + "#" + (e.entry_ref.empty() ? std::to_string(ei + 1) : e.entry_ref));
-      // A batch booking is one line; otherwise one line per transaction (or the entry itself).
-      const bool batch =
-          e.transactions.size() != 1 && (!e.batch_msg_id.empty() || !e.batch_pmt_inf_id.empty());
-      const size_t n = batch || e.transactions.empty() ? 1 : e.transactions.size();
-      for (size_t ti = 0; ti < n; ++ti) {
-        const BankTransaction* tx = batch || e.transactions.empty() ? nullptr : &e.transactions[ti];
-        PendingLine p;
-        p.match = MatchLine(e, tx, index);
-        p.row = LineRow(s, e, tx, p.match);
-        p.row.dedup_key =
-            entry_key + "|" + std::to_string(ti + 1) +
-            (p.match.kind == LineKind::kNotBooked ? "|" + e.status + "|" + source : std::string());
-        lines.push_back(std::move(p));
-      }
-    }
+    for (const BankEntry& e : s.entries) LinesOfEntry(s, e, source, index, &lines);
   }
   return lines;
 }
 
-// A debit of our payments: each becomes booked, unless it already failed (then a person checks).
-void BookPayments(const PendingLine& p, const std::string& source, const Actor& actor, Known* known,
-                  Changes* c, FeedbackReport* out) {
-  for (const std::string& e2e : p.match.payments) {
-    const auto& states = known->states[e2e];
-    if (states.count("booked")) continue;
-    if (Failed(states)) {
-      out->notes.push_back(e2e + ": booked by the bank, but it was " +
-                           Join(std::vector<std::string>(states.begin(), states.end()), ", ") +
-                           ": a person must check (line " + std::to_string(p.row.line) + ")");
-      continue;
+// How each line is told apart from lines of earlier files: each identity's lines numbered in
+// file order ("<identity>#<n>"), compared with the lines stored under those keys. Returns, per
+// line, seen (skip), book, or listed (cannot be told apart: a person decides).
+enum class Fate { kSeen, kBook, kListed };
+Result<std::vector<Fate>, Error> SortLines(Store& store, std::vector<PendingLine>* lines) {
+  std::map<std::string, std::vector<size_t>> by_identity;
+  for (size_t i = 0; i < lines->size(); ++i) by_identity[(*lines)[i].identity].push_back(i);
+  std::vector<std::string> keys;
+  for (const auto& [identity, members] : by_identity) {
+    for (size_t k = 0; k < members.size(); ++k) {
+      const std::string key = identity + "#" + std::to_string(k + 1);
+      (*lines)[members[k]].row.dedup_key = key;
+      keys.push_back(key);
     }
-    c->payment_states.push_back(
-        {e2e, "booked", "", source, actor.at, "statement " + p.row.statement_id});
-    known->states[e2e].insert("booked");
+  }
+  auto stored = store.ExistingBankLines(keys);
+  if (!stored) return Unexpected(stored.error());
+  std::vector<Fate> fate(lines->size(), Fate::kSeen);
+  for (const auto& [identity, members] : by_identity) {
+    int already = 0;
+    for (size_t k = 0; k < members.size(); ++k) {
+      already += stored->count(identity + "#" + std::to_string(k + 1)) ? 1 : 0;
+    }
+    const Occurrences o =
+        SortOccurrences({.by_bank_reference = (*lines)[members.front()].by_bank_reference,
+                         .in_file = static_cast<int>(members.size()),
+                         .stored = already});
+    for (size_t k = 0; k < members.size(); ++k) {
+      const int i = static_cast<int>(k);
+      fate[members[k]] = i < o.seen            ? Fate::kSeen
+                         : i < o.seen + o.book ? Fate::kBook
+                                               : Fate::kListed;
+    }
+  }
+  return fate;
+}
+
+// A debit of our payments: each becomes booked as the life cycle allows; a single payment the
+// bank's word cannot be applied to makes the line a conflict for a person.
+void BookPayments(PendingLine* p, const std::string& source, const Actor& actor, Known* known,
+                  Changes* c, FeedbackReport* out) {
+  for (const std::string& e2e : p->match.payments) {
+    std::string why;
+    const WordOutcome o = ApplyBankWord(e2e,
+                                        {.event = PaymentEvent::kBooked,
+                                         .source = source,
+                                         .detail = "statement " + p->row.statement_id},
+                                        actor, known, c, out, &why);
+    if (o == WordOutcome::kHeld && p->match.payments.size() == 1) {
+      p->row.kind = ToString(LineKind::kConflict);
+      p->row.detail = e2e + " " + why;
+    }
   }
 }
 
-// Our payment came back: its money back on the client, and a signal when it was paid twice.
-void ReturnPayment(const PendingLine& p, Date on, const std::string& source, const Actor& actor,
-                   Known* known, Changes* c) {
-  const std::string& e2e = p.match.payments.front();
-  if (known->states[e2e].count("returned")) return;
+// Our payment came back: its money back on the client (as the life cycle allows), and a signal
+// when it was paid twice.
+void ReturnPayment(PendingLine* p, Date on, const std::string& source, const Actor& actor,
+                   Known* known, Changes* c, FeedbackReport* out) {
+  const std::string& e2e = p->match.payments.front();
   const std::string words =
-      p.match.reason_code.empty() ? "reversal" : ExplainReason(p.match.reason_code);
-  AddFailure(known->sent.at(e2e),
-             {.state = "returned",
-              .reversal = EntryKind::kPaymentReturned,
-              .reason_code = p.match.reason_code,
-              .words = words,
-              .source = source,
-              .on = on},
-             actor, known, c);
-  if (p.match.double_payment) {
-    c->signals.push_back({*p.match.client, ToString(SignalKind::kDoublePayment), p.row.amount,
+      p->match.reason_code.empty() ? "reversal" : ExplainReason(p->match.reason_code);
+  std::string why;
+  const WordOutcome o = ApplyBankWord(e2e,
+                                      {.event = PaymentEvent::kReturned,
+                                       .reason_code = p->match.reason_code,
+                                       .words = words,
+                                       .source = source,
+                                       .on = on},
+                                      actor, known, c, out, &why);
+  if (o == WordOutcome::kHeld) {
+    p->row.kind = ToString(LineKind::kConflict);
+    p->row.detail = e2e + " " + why;
+    return;
+  }
+  if (o == WordOutcome::kApplied && p->match.double_payment) {
+    c->signals.push_back({*p->match.client, ToString(SignalKind::kDoublePayment), p->row.amount,
                           "payment " + e2e + " came back as a duplicate (" + words + ")", source,
                           actor.at});
   }
 }
 
-// A toeslag or a creditor's refund for one client: a receipt on the managed account.
-void ReceiveIncome(const PendingLine& p, Date on, const std::string& source, const Actor& actor,
-                   Changes* c) {
+// A toeslag or a creditor's refund for one client: a receipt on the managed account, unless a
+// receipt of the same money is already recorded (typed by hand, or from an earlier line): then
+// the line is listed for a person, naming that receipt.
+Status<Error> ReceiveIncome(Store& store, PendingLine* p, Date on, const std::string& source,
+                            const Actor& actor, Changes* c) {
   Receipt r;
-  r.client = *p.match.client;
-  r.kind = *p.match.income;
+  r.client = *p->match.client;
+  r.kind = *p->match.income;
   r.received_on = on;
-  r.amount = p.row.amount;
+  r.amount = p->row.amount;
   r.landed_on = Destination::kManaged;
-  c->line_receipts.push_back({c->bank_lines.size(), r});
-  if (p.match.double_payment) {
-    c->signals.push_back({r.client, ToString(SignalKind::kDoublePayment), r.amount,
-                          p.match.explanation, source, actor.at});
+  auto stored = store.ReceiptsOf(r.client);
+  if (!stored) return Unexpected(stored.error());
+  std::vector<Receipt> recorded = std::move(stored).value();
+  for (const auto& [index, earlier] : c->line_receipts) recorded.push_back(earlier);
+  if (const Receipt* same = SameMoney(r, recorded, kSameMoneyDays)) {
+    p->row.kind = ToString(LineKind::kDuplicate);
+    p->row.detail = "looks like receipt " +
+                    (same->id.empty() ? std::string("(this file)") : same->id) + " (" +
+                    ToString(same->kind) + " " + same->amount.ToDecimalString() + " received " +
+                    same->received_on.ToString() +
+                    "): not booked twice; a person decides whether it is another payment";
+    return {};
   }
+  c->line_receipts.push_back({c->bank_lines.size(), r});
+  if (p->match.double_payment) {
+    c->signals.push_back({r.client, ToString(SignalKind::kDoublePayment), r.amount,
+                          p->match.explanation, source, actor.at});
+  }
+  return {};
 }
 
 // Bijstand for one client: recognised when it equals the amount recorded for the month it
@@ -410,13 +507,15 @@ Status<Error> ApplyLine(Store& store, const std::string& source, const Actor& ac
                         Known* known, Changes* c, FeedbackReport* out) {
   const Date on = p->row.booked_on.value_or(Date::Parse(actor.at.substr(0, 10)).value());
   switch (p->match.kind) {
-    case LineKind::kBooked: BookPayments(*p, source, actor, known, c, out); break;
-    case LineKind::kReturned: ReturnPayment(*p, on, source, actor, known, c); break;
+    case LineKind::kBooked: BookPayments(p, source, actor, known, c, out); break;
+    case LineKind::kReturned: ReturnPayment(p, on, source, actor, known, c, out); break;
     case LineKind::kToeslag:
-    case LineKind::kRefund: ReceiveIncome(*p, on, source, actor, c); break;
+    case LineKind::kRefund: return ReceiveIncome(store, p, on, source, actor, c);
     case LineKind::kBijstand: return CheckBijstand(store, on, p);
     case LineKind::kNotBooked:
-    case LineKind::kUnmatched: break;
+    case LineKind::kUnmatched:
+    case LineKind::kDuplicate:
+    case LineKind::kConflict: break;
   }
   return {};
 }
@@ -428,26 +527,53 @@ Status<Error> ImportStatement(const Config& config, Store& store, const BankMess
   MatchIndex index;
   if (auto s = BuildIndex(config, store, m, &index); !s) return s;
   std::vector<PendingLine> lines = LinesOf(m, config.debtor.iban, source, index, out);
-  std::vector<std::string> keys, e2es;
+  auto fate = SortLines(store, &lines);
+  if (!fate) return Unexpected(fate.error());
+  std::vector<std::string> e2es;
   for (const PendingLine& p : lines) {
-    keys.push_back(p.row.dedup_key);
     e2es.insert(e2es.end(), p.match.payments.begin(), p.match.payments.end());
   }
-  auto seen = store.ExistingBankLines(keys);
-  if (!seen) return Unexpected(seen.error());
   Known known;
   if (auto s = LoadKnown(store, e2es, &known); !s) return s;
-  std::set<std::string> in_this_file;
-  for (PendingLine& p : lines) {
-    if (seen->count(p.row.dedup_key) || !in_this_file.insert(p.row.dedup_key).second) {
+  for (size_t i = 0; i < lines.size(); ++i) {
+    PendingLine& p = lines[i];
+    if ((*fate)[i] == Fate::kSeen) {
       ++out->lines_seen_before;
       continue;
     }
-    if (auto s = ApplyLine(store, source, actor, &p, &known, c, out); !s) return s;
+    if ((*fate)[i] == Fate::kListed) {
+      p.row.kind = ToString(LineKind::kDuplicate);
+      p.row.detail =
+          "the same content as another line of this file or of one imported before "
+          "(no bank reference tells them apart): not booked; a person decides "
+          "whether it is another payment or a copy (" +
+          p.match.explanation + ")";
+    } else if (auto s = ApplyLine(store, source, actor, &p, &known, c, out); !s) {
+      return s;
+    }
     ++out->by_kind[p.row.kind];
     c->bank_lines.push_back(p.row);
   }
   return {};
+}
+
+// A one-line summary of what the file did, for the audit log and the file's record.
+std::string Summary(const FeedbackReport& out, size_t new_lines) {
+  std::string summary;
+  if (out.format.rfind("pain.002", 0) == 0) {
+    std::map<std::string, int> n;
+    for (const auto& s : out.statuses) ++n[s.status];
+    for (const auto& [k, v] : n)
+      summary += (summary.empty() ? "" : ", ") + std::to_string(v) + " " + k;
+    return "status of " + out.original_msg_id + ": " +
+           (summary.empty() ? "group " + out.group_status : summary);
+  }
+  for (const auto& [k, v] : out.by_kind) {
+    summary += (summary.empty() ? "" : ", ") + std::to_string(v) + " " + k;
+  }
+  return std::to_string(new_lines) + " new lines" + (summary.empty() ? "" : " (" + summary + ")") +
+         ", " + std::to_string(out.lines_seen_before) + " seen before, " +
+         std::to_string(out.skipped.size()) + " statements of other accounts";
 }
 
 }  // namespace
@@ -458,110 +584,134 @@ Result<FeedbackReport, Error> ImportBankFeedback(const Config& config, Store& st
   if (!user) return Unexpected(user.error());
   auto file = ReadBankFile(path, config.sepa.schema_dir);
   if (!file) return Unexpected(file.error());
-  FeedbackReport out;
-  out.path = path;
-  out.format = file->format;
-  auto before = store.BankFileBySha256(file->sha256);
-  if (!before) return Unexpected(before.error());
-  if (*before) {
-    out.already_imported = true;
-    out.already = (*before)->imported_at + " by " + (*before)->user + " (" + (*before)->name + ")";
-    return out;
-  }
   const std::string name = std::filesystem::path(path).filename().string();
   const std::string source = file->format + " " + name;
-  Changes c;
-  c.recorded = actor;
-  if (const auto* report = std::get_if<StatusReport>(&file->content)) {
-    if (auto s = ImportStatus(store, *report, source, actor, &c, &out); !s) {
-      return Unexpected(s.error());
+  FeedbackReport out;
+  std::vector<BankLineRow> new_lines;
+  // Read, decide and write in one transaction holding the store's write lock: two imports of
+  // overlapping files, or an import beside a cancel, see each other's outcome whole.
+  auto applied = store.Atomically([&]() -> Result<Changes, Error> {
+    out = FeedbackReport{};
+    out.path = path;
+    out.format = file->format;
+    auto before = store.BankFileBySha256(file->sha256);
+    if (!before) return Unexpected(before.error());
+    if (*before) {
+      out.already_imported = true;
+      out.already =
+          (*before)->imported_at + " by " + (*before)->user + " (" + (*before)->name + ")";
+      return Changes{};
     }
-  } else {
-    const auto& message = std::get<BankMessage>(file->content);
-    if (auto s = ImportStatement(config, store, message, source, actor, &c, &out); !s) {
-      return Unexpected(s.error());
+    Changes c;
+    c.recorded = actor;
+    if (const auto* report = std::get_if<StatusReport>(&file->content)) {
+      if (auto s = ImportStatus(store, *report, source, actor, &c, &out); !s) {
+        return Unexpected(s.error());
+      }
+    } else {
+      const auto& message = std::get<BankMessage>(file->content);
+      if (auto s = ImportStatement(config, store, message, source, actor, &c, &out); !s) {
+        return Unexpected(s.error());
+      }
     }
-  }
-  std::string summary;
-  if (out.format.rfind("pain.002", 0) == 0) {
-    std::map<std::string, int> n;
-    for (const auto& s : out.statuses) ++n[s.status];
-    for (const auto& [k, v] : n)
-      summary += (summary.empty() ? "" : ", ") + std::to_string(v) + " " + k;
-    summary = "status of " + out.original_msg_id + ": " +
-              (summary.empty() ? "group " + out.group_status : summary);
-  } else {
-    for (const auto& [k, v] : out.by_kind) {
-      summary += (summary.empty() ? "" : ", ") + std::to_string(v) + " " + k;
-    }
-    summary = std::to_string(c.bank_lines.size()) + " new lines" +
-              (summary.empty() ? "" : " (" + summary + ")") + ", " +
-              std::to_string(out.lines_seen_before) + " seen before, " +
-              std::to_string(out.skipped.size()) + " statements of other accounts";
-  }
-  c.bank_file =
-      BankFileRow{out.format, out.msg_id, name, file->sha256, actor.at, actor.user, summary};
-  c.audit.push_back({0, actor.at, actor.user, "bank.imported", "bank_file:" + name, summary});
-  auto applied = store.Apply(c);
+    const std::string summary = Summary(out, c.bank_lines.size());
+    c.bank_file =
+        BankFileRow{out.format, out.msg_id, name, file->sha256, actor.at, actor.user, summary};
+    c.audit.push_back({0, actor.at, actor.user, "bank.imported", "bank_file:" + name, summary});
+    new_lines = c.bank_lines;
+    return c;
+  });
   if (!applied) return Unexpected(applied.error());
-  for (size_t i = 0; i < c.bank_lines.size(); ++i) {
-    out.lines.push_back(c.bank_lines[i]);
+  for (size_t i = 0; i < new_lines.size(); ++i) {
+    out.lines.push_back(new_lines[i]);
     out.lines.back().id = applied->line_ids.at(i);
   }
   return out;
 }
 
+namespace {
+
+// A line's state in the life cycle, from its kind and its assignment by hand.
+LineState StateOf(const BankLineRow& line) {
+  if (line.assigned_kind) {
+    return *line.assigned_kind == "ignore" ? LineState::kIgnored : LineState::kAssigned;
+  }
+  if (line.kind == ToString(LineKind::kUnmatched) || line.kind == ToString(LineKind::kDuplicate) ||
+      line.kind == ToString(LineKind::kConflict)) {
+    return LineState::kListed;
+  }
+  return line.kind == ToString(LineKind::kNotBooked) ? LineState::kNotBooked : LineState::kBooked;
+}
+
+// The receipt a line assigned as income becomes (its id is the line's).
+Result<Receipt, Error> AssignedReceipt(Store& store, const BankLineRow& line,
+                                       const LineAssignment& a, const Actor& actor) {
+  const auto income = ParseIncomeKind(a.kind);
+  if (!income) {
+    return Fail(ErrorCode::kBadInput, "--as '" + a.kind +
+                                          "': use ignore, rent_allowance, care_allowance, "
+                                          "child_budget, holiday_allowance, energy_refund or "
+                                          "creditor_refund");
+  }
+  if (!a.client) return Fail(ErrorCode::kBadInput, "--client: whose money is it?");
+  auto found = store.FindClient(*a.client);
+  if (!found) return Unexpected(found.error());
+  if (!*found)
+    return Fail(ErrorCode::kBadInput, "--client " + a.client->value + ": no such client");
+  if (!line.money_in) {
+    return Fail(ErrorCode::kRefused, "--line " + a.line_id +
+                                         " is money out; only money in is assigned to a client "
+                                         "as income (use --as ignore)");
+  }
+  Receipt r;
+  r.id = a.line_id;
+  r.client = *a.client;
+  r.kind = *income;
+  r.received_on = line.booked_on.value_or(Date::Parse(actor.at.substr(0, 10)).value());
+  r.amount = line.amount;
+  r.landed_on = Destination::kManaged;
+  return r;
+}
+
+}  // namespace
+
 Status<Error> AssignBankLine(Store& store, const LineAssignment& assignment, const Actor& actor) {
-  const std::string &line_id = assignment.line_id, &kind = assignment.kind,
-                    &reason = assignment.reason;
-  const std::optional<ClientId>& client = assignment.client;
+  const std::string& line_id = assignment.line_id;
   auto user = RequireAction(store, actor.user, Action::kAssignBankLine);
   if (!user) return Unexpected(user.error());
-  auto line = store.BankLine(line_id);
-  if (!line) return Unexpected(line.error());
-  if (!*line) return Fail(ErrorCode::kBadInput, "--line " + line_id + ": no such bank line");
-  if ((*line)->kind != "unmatched") {
-    return Fail(ErrorCode::kRefused, "--line " + line_id + " was matched (" + (*line)->kind +
-                                         "); only unmatched lines are assigned by hand");
+  if (assignment.reason.empty()) {
+    return Fail(ErrorCode::kBadInput, "--reason: say why; nothing changed");
   }
-  if ((*line)->assigned_kind) {
-    return Fail(ErrorCode::kConflict, "--line " + line_id + " was already assigned (" +
-                                          *(*line)->assigned_kind + "); nothing changed");
-  }
-  if (reason.empty()) return Fail(ErrorCode::kBadInput, "--reason: say why; nothing changed");
-  Changes c;
-  c.recorded = actor;
-  if (kind != "ignore") {
-    const auto income = ParseIncomeKind(kind);
-    if (!income) {
-      return Fail(ErrorCode::kBadInput, "--as '" + kind +
-                                            "': use ignore, rent_allowance, "
-                                            "care_allowance, child_budget, holiday_allowance, "
-                                            "energy_refund or creditor_refund");
+  // Decided and written in one transaction: two people assigning one line, one wins.
+  auto applied = store.Atomically([&]() -> Result<Changes, Error> {
+    auto line = store.BankLine(line_id);
+    if (!line) return Unexpected(line.error());
+    if (!*line) return Fail(ErrorCode::kBadInput, "--line " + line_id + ": no such bank line");
+    const LineEvent event = assignment.kind == "ignore" ? LineEvent::kIgnore : LineEvent::kAssign;
+    if (auto next = DecideLine(StateOf(**line), event); !next) {
+      if (next.error() == LineRefusal::kAlreadyHandled) {
+        return Fail(ErrorCode::kConflict, "--line " + line_id + " was already assigned (" +
+                                              *(*line)->assigned_kind + "); nothing changed");
+      }
+      return Fail(ErrorCode::kRefused, "--line " + line_id + " was matched (" + (*line)->kind +
+                                           "); only lines listed for a person (unmatched, "
+                                           "duplicate, conflict) are assigned by hand");
     }
-    if (!client) return Fail(ErrorCode::kBadInput, "--client: whose money is it?");
-    auto found = store.FindClient(*client);
-    if (!found) return Unexpected(found.error());
-    if (!*found)
-      return Fail(ErrorCode::kBadInput, "--client " + client->value + ": no such client");
-    if (!(*line)->money_in) {
-      return Fail(ErrorCode::kRefused, "--line " + line_id +
-                                           " is money out; only money in is "
-                                           "assigned to a client as income (use --as ignore)");
+    Changes c;
+    c.recorded = actor;
+    if (event == LineEvent::kAssign) {
+      auto r = AssignedReceipt(store, **line, assignment, actor);
+      if (!r) return Unexpected(r.error());
+      c.receipts.push_back(*r);
     }
-    Receipt r;
-    r.id = line_id;
-    r.client = *client;
-    r.kind = *income;
-    r.received_on = (*line)->booked_on.value_or(Date::Parse(actor.at.substr(0, 10)).value());
-    r.amount = (*line)->amount;
-    r.landed_on = Destination::kManaged;
-    c.receipts.push_back(r);
-  }
-  c.assignments.push_back({line_id, client, kind, reason, actor.user, actor.at});
-  c.audit.push_back({0, actor.at, actor.user, "bank.assigned", "bank_line:" + line_id,
-                     kind + (client ? " to " + client->value : std::string()) + ": " + reason});
-  auto applied = store.Apply(c);
+    const std::optional<ClientId>& client = assignment.client;
+    c.assignments.push_back(
+        {line_id, client, assignment.kind, assignment.reason, actor.user, actor.at});
+    c.audit.push_back({0, actor.at, actor.user, "bank.assigned", "bank_line:" + line_id,
+                       assignment.kind + (client ? " to " + client->value : std::string()) + ": " +
+                           assignment.reason});
+    return c;
+  });
   if (!applied) return Unexpected(applied.error());
   return {};
 }
@@ -650,7 +800,7 @@ Result<Reconciliation, Error> Reconcile(Store& store, std::optional<int64_t> onl
     c.difference = c.ledger_paid - c.bank_booked - c.in_transit;
     out.clients.push_back(c);
   }
-  auto unmatched = store.BankLines("unmatched");
+  auto unmatched = store.BankLines("listed");
   if (!unmatched) return Unexpected(unmatched.error());
   for (const BankLineRow& l : *unmatched) out.unmatched_lines += l.assigned_kind ? 0 : 1;
   return out;

@@ -297,7 +297,7 @@ int ImportBankCommand(const Globals& g, const std::vector<std::string>& files) {
 int BankLinesCommand(const Globals& g, const Options& o) {
   const bool all = o.all;
   return WithStore(g, [&](Opened& opened) -> Status<Error> {
-    auto lines = opened.store->BankLines(all ? "" : "unmatched");
+    auto lines = opened.store->BankLines(all ? "" : "listed");
     if (!lines) return Unexpected(lines.error());
     int open = 0;
     for (const BankLineRow& l : *lines) {

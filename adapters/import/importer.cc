@@ -679,7 +679,10 @@ class ImportCheck {
     for (const ToeslagExpectation& e : in_.toeslagen) {
       NeedClient("toeslag:" + e.client.value + "|" + ToString(e.kind), e.client);
     }
-    for (const Receipt& r : in_.receipts) NeedClient("receipt:" + r.id, r.client);
+    for (const Receipt& r : in_.receipts) {
+      NeedClient("receipt:" + r.id, r.client);
+      NotBookedFromTheBank(r);
+    }
     Repeats(
         in_.toeslagen, existing_.toeslagen,
         [](const ToeslagExpectation& e) { return e.client.value + "|" + ToString(e.kind); },
@@ -795,6 +798,24 @@ class ImportCheck {
       return nullptr;
     }
     return it->second;
+  }
+
+  // Money on the managed account comes from the bank's files: a receipt typed for money a bank
+  // line already booked (same client, kind, amount, within a week) would book it twice.
+  void NotBookedFromTheBank(const Receipt& r) {
+    std::vector<Receipt> from_bank;
+    for (const Receipt& x : existing_.receipts) {
+      if (x.id.rfind("BF", 0) == 0) from_bank.push_back(x);
+    }
+    if (const Receipt* same = SameMoney(r, from_bank, kSameMoneyDays)) {
+      problems_.Add(Where("receipt:" + r.id), "amount",
+                    "the same money (" + std::string(ToString(same->kind)) + " " +
+                        same->amount.ToDecimalString() + " for " + same->client.value +
+                        ", received " + same->received_on.ToString() +
+                        ") was already booked from bank line " + same->id +
+                        "; it is not recorded twice (a second payment shows up in the bank's "
+                        "file as a line to assign)");
+    }
   }
 
   template <typename T, typename KeyFn>

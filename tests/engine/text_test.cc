@@ -11,6 +11,10 @@ TEST(TextTest, EuroAmountsAreReadExactly) {
   EXPECT_EQ(ParseEuros("700").value().cents(), 70000);
   EXPECT_EQ(ParseEuros("-3.10").value().cents(), -310);
   EXPECT_EQ(ParseEuros("999999999999.99").value().cents(), 99999999999999);
+  // Zeros after the cents are whole cents (the ISO schemas allow 5 decimals): issue 15.
+  EXPECT_EQ(ParseEuros("8.850").value().cents(), 885);
+  EXPECT_EQ(ParseEuros("8.85000").value().cents(), 885);
+  EXPECT_EQ(ParseEuros("8.000").value().cents(), 800);
 }
 
 TEST(TextTest, EuroAmountsThatAreNotWholeCentsOrNotNumbersAreRefused) {
@@ -18,6 +22,8 @@ TEST(TextTest, EuroAmountsThatAreNotWholeCentsOrNotNumbersAreRefused) {
   EXPECT_NE(ExplainAmountError(AmountError::kDecimalComma, "12,50").find("decimal point"),
             std::string::npos);
   EXPECT_EQ(ParseEuros("1.234").error(), AmountError::kTooManyDecimals);
+  EXPECT_EQ(ParseEuros("8.8501").error(), AmountError::kTooManyDecimals);
+  EXPECT_EQ(ParseEuros("8.850000").error(), AmountError::kTooManyDecimals);
   EXPECT_EQ(ParseEuros("1e3").error(), AmountError::kMalformed);
   EXPECT_EQ(ParseEuros(".5").error(), AmountError::kMalformed);
   EXPECT_EQ(ParseEuros("").error(), AmountError::kEmpty);
