@@ -213,5 +213,135 @@ TEST(MatchLineTest, ClientNumbersAreWholeWords) {
   EXPECT_EQ(ClientIdsIn("C1 C1", {"C1"}).size(), 1u);
 }
 
+// --- Telling lines apart ----------------------------------------------------------------------
+
+BankStatement Statement(const char* id) {
+  BankStatement s;
+  s.id = id;
+  s.account_iban = "NL38BNGH0285012345";
+  return s;
+}
+
+BankEntry Credit(int64_t cents, const char* day) {
+  BankEntry e = Entry(cents, true);
+  e.booked_on = Date::Parse(day).value();
+  return e;
+}
+
+TEST(IdentifyLineTest, TheSameCreditInANotificationAndInTheStatementIsOneLine) {
+  // A camt.054 at noon and the day's camt.053: other statement ids, other NtryRefs, the bank
+  // writing the remittance with other spaces and case. Neither carries AcctSvcrRef.
+  BankEntry noon = Credit(31200, "2026-12-16"), evening = noon;
+  noon.entry_ref = "1";
+  evening.entry_ref = "17";
+  BankTransaction tx = MoneyIn("NL86INGB0002445588", "Huurtoeslag C1");
+  BankTransaction again = tx;
+  again.remittance = "HUURTOESLAG  C1";
+  const LineIdentity a = IdentifyLine(Statement("NTF-1"), noon, &tx, 0);
+  const LineIdentity b = IdentifyLine(Statement("STM-9"), evening, &again, 0);
+  EXPECT_FALSE(a.by_bank_reference);
+  EXPECT_EQ(a.text, b.text);
+}
+
+TEST(IdentifyLineTest, AnyDifferenceInContentMakesAnotherLine) {
+  const BankEntry base = Credit(31200, "2026-12-16");
+  const BankTransaction tx = MoneyIn("NL86INGB0002445588", "Huurtoeslag C1");
+  const std::string id = IdentifyLine(Statement("S"), base, &tx, 0).text;
+  BankEntry other_day = base;
+  other_day.booked_on = Date::Parse("2026-12-17").value();
+  BankEntry other_amount = Credit(31201, "2026-12-16");
+  BankEntry debit = base;
+  debit.credit = false;
+  BankTransaction other_payer = tx, other_text = tx, other_e2e = tx;
+  other_payer.counterparty_iban = "NL91ABNA0417164300";
+  other_text.remittance = "Huurtoeslag C2";
+  other_e2e.end_to_end_id = "X1";
+  BankStatement other_account = Statement("S");
+  other_account.account_iban = "NL91ABNA0417164300";
+  EXPECT_NE(IdentifyLine(Statement("S"), other_day, &tx, 0).text, id);
+  EXPECT_NE(IdentifyLine(Statement("S"), other_amount, &tx, 0).text, id);
+  EXPECT_NE(IdentifyLine(Statement("S"), debit, &tx, 0).text, id);
+  EXPECT_NE(IdentifyLine(Statement("S"), base, &other_payer, 0).text, id);
+  EXPECT_NE(IdentifyLine(Statement("S"), base, &other_text, 0).text, id);
+  EXPECT_NE(IdentifyLine(Statement("S"), base, &other_e2e, 0).text, id);
+  EXPECT_NE(IdentifyLine(other_account, base, &tx, 0).text, id);
+  // The value date, when given, is the day that counts (the booking date may differ by file).
+  BankEntry valued = base, valued_later_booked = base;
+  valued.value_on = valued_later_booked.value_on = Date::Parse("2026-12-16").value();
+  valued_later_booked.booked_on = Date::Parse("2026-12-17").value();
+  EXPECT_EQ(IdentifyLine(Statement("S"), valued, &tx, 0).text,
+            IdentifyLine(Statement("S"), valued_later_booked, &tx, 0).text);
+}
+
+TEST(IdentifyLineTest, TheBanksOwnReferenceIdentifiesALineWhateverElseIsWritten) {
+  BankEntry a = Credit(31200, "2026-12-16"), b = Credit(99, "2026-12-20");
+  a.servicer_ref = b.servicer_ref = "ING-778812";
+  const BankTransaction tx = MoneyIn("NL86INGB0002445588", "Huurtoeslag C1");
+  const LineIdentity x = IdentifyLine(Statement("S"), a, &tx, 0);
+  EXPECT_TRUE(x.by_bank_reference);
+  EXPECT_EQ(x.text, IdentifyLine(Statement("T"), b, nullptr, 0).text);
+  EXPECT_NE(x.text, IdentifyLine(Statement("S"), a, &tx, 1).text) << "the entry's second line";
+}
+
+TEST(SortOccurrencesTest, ContentAloneBooksOneLineOnceAndListsWhatCannotBeToldApart) {
+  // {in the file, booked before} -> {seen, book, listed}
+  struct Row {
+    int in_file, stored, seen, book, listed;
+  };
+  const Row rows[] = {
+      {1, 0, 0, 1, 0},  // new: booked
+      {1, 1, 1, 0, 0},  // the same line again (a re-sent statement, the 053 after the 054)
+      {2, 0, 0, 0, 2},  // two equal lines in one file: a second payment or a copy? a person
+      {2, 1, 1, 0, 1},  // one was booked, one more now: a person
+      {3, 3, 3, 0, 0},  // the whole group again
+      {1, 2, 1, 0, 0},  // fewer than before (a notification of one of them): seen
+      {0, 4, 0, 0, 0},
+  };
+  for (const Row& r : rows) {
+    const Occurrences o = SortOccurrences({.in_file = r.in_file, .stored = r.stored});
+    EXPECT_EQ(o.seen, r.seen) << r.in_file << "/" << r.stored;
+    EXPECT_EQ(o.book, r.book) << r.in_file << "/" << r.stored;
+    EXPECT_EQ(o.listed, r.listed) << r.in_file << "/" << r.stored;
+    EXPECT_EQ(o.seen + o.book + o.listed, r.in_file) << "every line has one fate";
+  }
+}
+
+TEST(SortOccurrencesTest, CopiesOfALineWithTheBanksReferenceAreCopies) {
+  Occurrences o = SortOccurrences({.by_bank_reference = true, .in_file = 2, .stored = 0});
+  EXPECT_EQ(o.book, 1);
+  EXPECT_EQ(o.seen, 1);
+  o = SortOccurrences({.by_bank_reference = true, .in_file = 1, .stored = 1});
+  EXPECT_EQ(o.book, 0);
+  EXPECT_EQ(o.seen, 1);
+  EXPECT_EQ(o.listed, 0);
+}
+
+TEST(EntryAmountProblemTest, AnEntryIsSplitOnlyWhenItsTransactionsAddUpToIt) {
+  BankEntry two = Credit(62400, "2026-12-16");
+  BankTransaction h = MoneyIn("NL86INGB0002445588", "Huurtoeslag C1");
+  BankTransaction z = MoneyIn("NL86INGB0002445588", "Zorgtoeslag C1");
+  two.transactions = {h, z};
+  // Two toeslagen without amounts of their own: not two receipts of 624.00 each.
+  ASSERT_TRUE(EntryAmountProblem(two));
+  EXPECT_NE(EntryAmountProblem(two)->find("a person splits it"), std::string::npos);
+  two.transactions[0].amount = Eur(50000);
+  two.transactions[1].amount = Eur(12400);
+  EXPECT_FALSE(EntryAmountProblem(two)) << "500.00 + 124.00 = 624.00";
+  two.transactions[1].amount = Eur(12500);
+  ASSERT_TRUE(EntryAmountProblem(two));
+  EXPECT_NE(EntryAmountProblem(two)->find("adding up to 625.00"), std::string::npos);
+  // One transaction claiming more than its entry: 10.00 is not 1000.00.
+  BankEntry one = Credit(1000, "2026-12-16");
+  BankTransaction big = h;
+  big.amount = Eur(100000);
+  one.transactions = {big};
+  ASSERT_TRUE(EntryAmountProblem(one));
+  one.transactions[0].amount = Eur(1000);
+  EXPECT_FALSE(EntryAmountProblem(one));
+  one.transactions[0].amount.reset();  // the entry's own amount
+  EXPECT_FALSE(EntryAmountProblem(one));
+  EXPECT_FALSE(EntryAmountProblem(Credit(1000, "2026-12-16")));
+}
+
 }  // namespace
 }  // namespace ontzorg

@@ -51,6 +51,46 @@ TEST(ExpectedPaymentsTest, AGivenFirstDateMovesToABusinessDay) {
   EXPECT_EQ(p[0].amount, E(300));  // February, March, April
 }
 
+TEST(SameMoneyTest, AReceiptOnRecordForTheSameClientKindAmountAndWeekIsTheSameMoney) {
+  const auto receipt = [](const char* id, const char* client, IncomeKind kind, const char* on,
+                          int64_t euros) {
+    Receipt r;
+    r.id = id;
+    r.client = ClientId{client};
+    r.kind = kind;
+    r.received_on = D(on);
+    r.amount = E(euros);
+    return r;
+  };
+  const std::vector<Receipt> recorded = {
+      receipt("BF3-1", "C1", IncomeKind::kRentAllowance, "2027-03-02", 900)};
+  // Typed by hand three days later: the same money.
+  const Receipt typed = receipt("R7", "C1", IncomeKind::kRentAllowance, "2027-03-05", 900);
+  ASSERT_NE(SameMoney(typed, recorded, kSameMoneyDays), nullptr);
+  EXPECT_EQ(SameMoney(typed, recorded, kSameMoneyDays)->id, "BF3-1");
+  // Seven days either side still, eight not; another client, kind, amount or account not; and
+  // a receipt is not the same money as itself.
+  EXPECT_NE(SameMoney(receipt("R", "C1", IncomeKind::kRentAllowance, "2027-02-23", 900), recorded,
+                      kSameMoneyDays),
+            nullptr);
+  EXPECT_EQ(SameMoney(receipt("R", "C1", IncomeKind::kRentAllowance, "2027-03-10", 900), recorded,
+                      kSameMoneyDays),
+            nullptr);
+  EXPECT_EQ(SameMoney(receipt("R", "C2", IncomeKind::kRentAllowance, "2027-03-02", 900), recorded,
+                      kSameMoneyDays),
+            nullptr);
+  EXPECT_EQ(SameMoney(receipt("R", "C1", IncomeKind::kCareAllowance, "2027-03-02", 900), recorded,
+                      kSameMoneyDays),
+            nullptr);
+  EXPECT_EQ(SameMoney(receipt("R", "C1", IncomeKind::kRentAllowance, "2027-03-02", 901), recorded,
+                      kSameMoneyDays),
+            nullptr);
+  Receipt own = typed;
+  own.landed_on = Destination::kOwn;
+  EXPECT_EQ(SameMoney(own, recorded, kSameMoneyDays), nullptr);
+  EXPECT_EQ(SameMoney(recorded[0], recorded, kSameMoneyDays), nullptr);
+}
+
 TEST(PolicyTest, MinimumPerAdultAndChildPerWeekBecomesAMonthRoundedUp) {
   BridgingPolicy policy;
   policy.minimum_per_adult = E(60);
