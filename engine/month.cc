@@ -303,19 +303,19 @@ void PayAllowance(const ClientCase& input, const MonthPolicy& policy, YearMonth 
                      .run_date = run_date,
                      .settlement_business_days = policy.settlement_business_days});
   const ClientId& id = input.client.id;
-  builder->Pay(
-      Payment{.key = Key(id, "allowance", month),
-              .end_to_end_id = AllowanceEndToEndId(id, month),
-              .client = id,
-              .purpose = PaymentPurpose::kAllowance,
-              .period = month,
-              .payee = Payee{input.client.name, input.client.own_iban, std::nullopt, std::nullopt},
-              .amount = amount,
-              .due = due,
-              .execution = plan.execution,
-              .late = plan.late,
-              .remittance = PaymentReference{ReferenceKind::kFreeText, std::move(text)}},
-      EntryKind::kAllowancePaid);
+  builder->Pay(Payment{.key = Key(id, "allowance", month),
+                       .end_to_end_id = AllowanceEndToEndId(id, month),
+                       .client = id,
+                       .purpose = PaymentPurpose::kAllowance,
+                       .period = month,
+                       .payee = Payee{NameForBank(input.client), input.client.own_iban,
+                                      std::nullopt, std::nullopt},
+                       .amount = amount,
+                       .due = due,
+                       .execution = plan.execution,
+                       .late = plan.late,
+                       .remittance = PaymentReference{ReferenceKind::kFreeText, std::move(text)}},
+               EntryKind::kAllowancePaid);
 }
 
 void ProcessWriteOffs(const ClientCase& input, Date run_date, MonthBuilder* builder,
@@ -767,6 +767,24 @@ ExecutionPlan PlanExecution(const PaymentTiming& timing) {
   const Date earliest = BusinessDayOnOrAfter(run_date);
   if (latest >= earliest) return {latest, false};
   return {earliest, true};
+}
+
+std::optional<std::string> RunRefusal(YearMonth month, Date run_date, Date today) {
+  const YearMonth latest = YearMonth::Of(today).AddMonths(kMonthsAhead);
+  if (latest < month) {
+    return "month " + month.ToString() + " lies more than " + std::to_string(kMonthsAhead) +
+           " months ahead of today (" + today.ToString() + "): run it from " +
+           month.AddMonths(-kMonthsAhead).FirstDay().ToString() + " on";
+  }
+  if (today.AddMonthsClamped(kMonthsAhead) < run_date) {
+    return "run date " + run_date.ToString() + " lies more than " + std::to_string(kMonthsAhead) +
+           " months after today (" + today.ToString() + ")";
+  }
+  if (month.FirstDay().AddDays(-364) > run_date) {
+    return "month " + month.ToString() + " cannot be run on " + run_date.ToString() +
+           ": banks take execution dates at most 364 days ahead";
+  }
+  return std::nullopt;
 }
 
 std::string BillEndToEndId(const BillId& bill, YearMonth period) {

@@ -209,6 +209,14 @@ struct PaymentTiming {
 // or after `run_date` (then it is late).
 ExecutionPlan PlanExecution(const PaymentTiming& timing);
 
+// Why month `month` may not be run on `run_date` when it is `today`; nullopt when it may. A
+// month more than kMonthsAhead months after today's is refused (a typo like 2047-01 would book
+// and pay out a month nobody has seen, against receipts dated after today), as is a run date more
+// than that after today, and a run date more than 364 days before the month (banks take
+// execution dates at most a year ahead).
+std::optional<std::string> RunRefusal(YearMonth month, Date run_date, Date today);
+constexpr int kMonthsAhead = 2;
+
 // The EndToEndId for an idempotency key's parts, e.g. "OZ-B-202701-B00012" for a bill and
 // "OZ-L-202701-C0001" for leefgeld.
 std::string BillEndToEndId(const BillId& bill, YearMonth period);

@@ -55,14 +55,20 @@ struct Creditor {
 
 struct Client {
   ClientId id;
-  std::string bsn;  // 9 digits, elfproef checked on import; never printed in logs
-  std::string name;
+  std::string bsn;   // 9 digits, elfproef checked on import; never printed in logs
+  std::string name;  // as the client writes it (any script)
   Household household = Household::kSingle;
   Iban own_iban;   // where leefgeld goes
   int adults = 1;  // for the minimum leefgeld (bridging policy)
   int children = 0;
   std::string language = "nl";  // of the client's statement (a file in config/texts/)
+  std::string bank_name;        // the Latin spelling payments carry; empty: `name` (issue 15)
 };
+
+// The name a payment to the client carries: the Latin spelling when one is recorded.
+inline const std::string& NameForBank(const Client& client) {
+  return client.bank_name.empty() ? client.name : client.bank_name;
+}
 
 enum class Schedule {
   kMonthly,     // every month from the start month

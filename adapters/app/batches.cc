@@ -345,7 +345,10 @@ Result<Payee, Error> CurrentPayee(Store& store, const Payment& original,
   }
   auto client = store.FindClient(original.client);
   if (!client) return Unexpected(client.error());
-  if (*client) payee.iban = (*client)->own_iban;
+  if (*client) {
+    payee.iban = (*client)->own_iban;
+    payee.name = NameForBank(**client);  // a Latin spelling recorded since
+  }
   return payee;
 }
 

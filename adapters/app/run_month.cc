@@ -340,7 +340,13 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
   RunReport report;
   report.month = o.month;
   report.run_date = o.run_date;
-  // Refuse before booking anything: no schema, no bijstand amounts for the month.
+  // Refuse before booking anything: a month or run date too far ahead, no schema, no bijstand
+  // amounts for the month. Today is the day the run starts.
+  const auto today = Date::Parse(o.started_at.substr(0, 10));
+  if (!today) return Fail(ErrorCode::kBadInput, "run started at '" + o.started_at + "': no date");
+  if (auto refusal = RunRefusal(o.month, o.run_date, *today)) {
+    return Fail(ErrorCode::kBadInput, *refusal + "; nothing was booked or paid");
+  }
   // The schema must be there before anything is booked: the batch's files are validated
   // against it when they are exported.
   if (auto xsd = XsdValidator::Load(config.sepa.schema_dir, ToString(config.sepa.version)); !xsd) {

@@ -13,6 +13,7 @@
 #include "adapters/system/files.h"
 #include "adapters/system/password.h"
 #include "engine/checks.h"
+#include "engine/sepa_rules.h"
 
 namespace ontzorg {
 namespace {
@@ -20,7 +21,7 @@ namespace {
 struct Options {
   int64_t batch = 0;
   std::string out = "out";
-  std::string reason, name, role, full_name, file, line, client, kind, bill, status, on,
+  std::string reason, name, bank_name, role, full_name, file, line, client, kind, bill, status, on,
       confirmed_by, note, creditor, iban, bic, run_date, csv, subject, coach;
   std::vector<std::string> payments, files, clients;
   bool all = false;
@@ -188,6 +189,31 @@ int DirectDebitCommand(const Globals& g, const Options& o) {
     if (auto s = RecordDirectDebit(*opened.store, r, Me(g)); !s) return s;
     std::cout << "bill " << o.bill << ": direct debit " << o.status << " on " << on->ToString()
               << " recorded; held payments go out with: ontzorg release-held\n";
+    return {};
+  });
+}
+
+// The Latin spelling of a client's name that payments carry (a name in Arabic script has none).
+int CorrectNameCommand(const Globals& g, const Options& o) {
+  if (ToSepaText(o.bank_name, kMaxNameChars).empty()) {
+    std::cerr << "ontzorg: --bank-name '" << o.bank_name
+              << "': has no letters a bank can carry (SEPA allows Latin letters only)\n";
+    return ExitCodeFor(ErrorCode::kBadInput);
+  }
+  return WithStore(g, [&](Opened& opened) -> Status<Error> {
+    Store& store = *opened.store;
+    auto user = RequireAction(store, g.user, Action::kCorrectName);
+    if (!user) return Unexpected(user.error());
+    if (o.reason.empty()) return Fail(ErrorCode::kBadInput, "--reason: say why; nothing changed");
+    auto c = store.FindClient(ClientId{o.client});
+    if (!c) return Unexpected(c.error());
+    if (!*c) return Fail(ErrorCode::kBadInput, "--client " + o.client + ": no such client");
+    const std::string detail = "bank name '" + NameForBank(**c) + "' -> '" + o.bank_name +
+                               "' (name '" + (*c)->name + "'): " + o.reason;
+    AuditRecord a{0, NowIsoSeconds(), g.user, "client.bank_name", "client:" + o.client, detail};
+    if (auto s = store.CorrectBankName(ClientId{o.client}, o.bank_name, a); !s) return s;
+    std::cout << "client " << o.client << ": payments now carry the name '"
+              << ToSepaText(o.bank_name, kMaxNameChars) << "'\n";
     return {};
   });
 }
@@ -602,6 +628,13 @@ void AddBatchCommands(CLI::App& app, const Globals& g, CommandTable* table) {
   correct->add_option("--iban", o->iban, "the correct IBAN")->required();
   correct->add_option("--bic", o->bic, "BIC (optional)");
   correct->add_option("--reason", o->reason, "why, e.g. the creditor's letter")->required();
+  auto* correct_name = app.add_subcommand("correct-name",
+                                          "record the Latin spelling of a client's name that "
+                                          "payments carry");
+  correct_name->add_option("--client", o->client, "client id")->required();
+  correct_name->add_option("--bank-name", o->bank_name, "the name in Latin letters")->required();
+  correct_name->add_option("--reason", o->reason, "why, e.g. as in the residence permit")
+      ->required();
   auto* import_bank = app.add_subcommand("import-bank",
                                          "read the bank's feedback: pain.002, "
                                          "camt.053, camt.054 files");
@@ -665,6 +698,7 @@ void AddBatchCommands(CLI::App& app, const Globals& g, CommandTable* table) {
   });
   on(dd, DirectDebitCommand);
   on(correct, CorrectAccountCommand);
+  on(correct_name, CorrectNameCommand);
   on(import_bank,
      [](const Globals& gl, const Options& op) { return ImportBankCommand(gl, op.files); });
   on(lines, BankLinesCommand);

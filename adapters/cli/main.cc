@@ -98,11 +98,6 @@ int RunCommand(const Globals& g, const std::string& month_text, const std::strin
   const auto date = date_text.empty() ? Today() : ParseFlag<Date>("--run-date", date_text);
   if (!month || !date) return ExitCodeFor(ErrorCode::kBadInput);
   const Date run_date = *date;
-  if (month->FirstDay().AddDays(-364) > run_date) {
-    std::cerr << "ontzorg: month " << month->ToString() << " cannot be run on "
-              << run_date.ToString() << ": banks take execution dates at most 364 days ahead\n";
-    return ExitCodeFor(ErrorCode::kBadInput);
-  }
   if (run_date < Today()) {
     std::cerr << "ontzorg: warning: run date " << run_date.ToString() << " lies before today; "
               << "payments due before today are flagged late and go out on the run date, which "

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "adapters/import/csv.h"
+#include "engine/sepa_rules.h"
 #include "engine/text.h"
 
 namespace ontzorg {
@@ -96,6 +97,8 @@ class RowReader {
     }
     if (amount->IsNegative() || (!amount->IsPositive() && !allow_zero)) {
       Bad(col, "'" + v + "' must be " + (allow_zero ? "zero or more" : "more than zero"));
+    } else if (amount->cents() > kMaxAmountCents) {
+      Bad(col, "'" + v + "' is more than a SEPA payment can carry (999999999.99)");
     }
     return *amount;
   }
@@ -156,10 +159,20 @@ bool Claim(ParsedImport* out, const std::string& key, RowReader& r, const std::s
   return fresh;
 }
 
+// A name written to a SEPA file must keep at least one letter after transliteration.
+void NeedLatinLetters(RowReader& r, const std::string& column, const std::string& name) {
+  if (!name.empty() && ToSepaText(name, kMaxNameChars).empty()) {
+    r.Bad(column, "'" + name +
+                      "' has no letters a bank can carry (SEPA allows Latin letters only): write "
+                      "it in Latin letters");
+  }
+}
+
 void ParseCreditor(RowReader& r, ParsedImport* out) {
   Creditor c;
   c.id = {r.Id("id")};
   c.name = r.Required("name");
+  NeedLatinLetters(r, "name", c.name);
   c.iban = r.ReqIban("iban");
   if (const std::string bic = r.Get("bic"); !bic.empty()) {
     auto parsed = ParseBic(bic);
@@ -208,6 +221,18 @@ void ParseClient(RowReader& r, ParsedImport* out) {
   };
   count("adults", 1, &c.adults);
   count("children", 0, &c.children);
+  // A name the bank cannot carry (only Arabic script, say) needs its Latin spelling: refused
+  // here rather than by the export of an approved batch.
+  c.bank_name = r.Get("bank_name");
+  if (!c.bank_name.empty()) {
+    NeedLatinLetters(r, "bank_name", c.bank_name);
+  } else if (!c.name.empty() && ToSepaText(c.name, kMaxNameChars).empty()) {
+    r.Bad("name",
+          "'" + c.name +
+              "' has no letters a bank can carry (SEPA allows Latin letters only): add a "
+              "bank_name column with the Latin spelling (as in the passport or residence permit), "
+              "or record it later with `ontzorg correct-name`");
+  }
   if (const std::string language = r.Get("language"); !language.empty()) {
     if (language.size() < 2 || language.size() > 3 ||
         language.find_first_not_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos) {

@@ -181,6 +181,7 @@ const Columns<Client>& ClientColumns() {
       IntColumn<C, &C::adults>("adults"),
       IntColumn<C, &C::children>("children"),
       TextColumn<C, &C::language>("language"),
+      TextColumn<C, &C::bank_name>("bank_name"),
   };
   return kColumns;
 }

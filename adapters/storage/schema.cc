@@ -246,7 +246,10 @@ std::vector<Migration> Build() {
   };
   v6.sqlite_only = SqliteAppendOnly({"batch_outcomes"});
   v6.postgresql_only = PostgresAppendOnly({"batch_outcomes"}, false);
-  return {v1, v2, v3, v4, v5, v6};
+  // v7: a client's name as the bank carries it (a name in Arabic script has no Latin letters).
+  Migration v7{7, "clients' Latin spelling for the bank", {}, {}, {}};
+  v7.common = {"ALTER TABLE clients ADD COLUMN bank_name TEXT NOT NULL DEFAULT ''"};
+  return {v1, v2, v3, v4, v5, v6, v7};
 }
 // NOLINTEND(bugprone-suspicious-missing-comma,readability-function-size)
 

@@ -363,6 +363,9 @@ class Store {
   Result<std::optional<Client>, Error> FindClient(const ClientId& client);
   // Every receipt of the client, with the month that processed it.
   Result<std::vector<Receipt>, Error> ReceiptsOf(const ClientId& client);
+  // Records the Latin spelling of a client's name that payments carry, with an audit row.
+  Status<Error> CorrectBankName(const ClientId& client, const std::string& bank_name,
+                                const AuditRecord& audit);
   // Corrects a creditor's or client's IBAN (and BIC) in the reference data, with an audit row.
   enum class AccountHolder { kCreditor, kClient };
   Status<Error> CorrectAccount(AccountHolder holder, const std::string& id, const Iban& iban,

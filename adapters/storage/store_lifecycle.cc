@@ -663,6 +663,20 @@ Result<std::optional<Client>, Error> Store::FindClient(const ClientId& client) {
   });
 }
 
+Status<Error> Store::CorrectBankName(const ClientId& client, const std::string& bank_name,
+                                     const AuditRecord& audit) {
+  try {
+    WriteTransaction tx(*this);
+    *sql_ << "UPDATE clients SET bank_name = :n WHERE id = :c", soci::use(bank_name),
+        soci::use(client.value);
+    InsertAudit(*sql_, audit);
+    tx.Commit();
+    return {};
+  } catch (const std::exception& e) {
+    return WriteFailed("cannot record the name (nothing changed)", e);
+  }
+}
+
 Status<Error> Store::CorrectAccount(AccountHolder holder, const std::string& id, const Iban& iban,
                                     const std::optional<std::string>& bic,
                                     const AuditRecord& audit) {

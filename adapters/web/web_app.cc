@@ -166,11 +166,21 @@ bool Has(const std::vector<std::string>& roles, const std::string& role) {
 
 // --- Data shared by pages and API ------------------------------------------------------------
 
-// The month the app shows: the month of the latest run (the batch people work on), else today's.
+// The month the app shows: the month of the latest month run that was not cancelled (the batch
+// people work on), else today's. A run beyond what may be run today (one booked before that was
+// refused) does not move everyone's month.
 YearMonth ReferenceMonth(Store& store, int64_t now) {
-  auto latest = store.LatestRun();
-  if (latest && *latest) return (*latest)->month;
-  return YearMonth::Of(Date::FromYmd(1970, 1, 1).value().AddDays(static_cast<int>(now / 86400)));
+  const Date today = Date::FromYmd(1970, 1, 1).value().AddDays(static_cast<int>(now / 86400));
+  const YearMonth latest_allowed = YearMonth::Of(today).AddMonths(kMonthsAhead);
+  std::optional<YearMonth> month;
+  if (auto batches = store.Batches()) {
+    for (const BatchRecord& b : *batches) {
+      if (b.run.kind != "month" || b.Find("cancelled") != nullptr) continue;
+      if (latest_allowed < b.run.month) continue;
+      if (!month || *month < b.run.month) month = b.run.month;
+    }
+  }
+  return month.value_or(YearMonth::Of(today));
 }
 
 json Summary(Store& store, const Config& config, const Client& client, YearMonth month) {
@@ -607,11 +617,6 @@ Outcome Prepare(Ctx& x) {
   if (!month) return Refuse(422, "month '" + x.Field("month") + "': use YYYY-MM");
   auto run_date = Date::Parse(x.Field("run_date"));
   if (!run_date) return Refuse(422, "run_date '" + x.Field("run_date") + "': use YYYY-MM-DD");
-  if (month->FirstDay().AddDays(-364) > *run_date) {
-    return Refuse(422, "month " + month->ToString() + " cannot be run on " + run_date->ToString() +
-                           ": banks take execution dates at most 364 "
-                           "days ahead");
-  }
   const Actor me = x.Me();
   RunOptions options{*month, *run_date, x.config.web.out_dir, me.user, me.at, 2000, {}};
   auto report = RunMonth(x.config, x.store, options);

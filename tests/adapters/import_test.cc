@@ -104,6 +104,37 @@ TEST(ImportTest, ClientChecksNeverEchoTheBsn) {
       << msg;
 }
 
+// Reproduction (issue 15): a client named only in Arabic script and a benefit beyond the SEPA
+// maximum were imported, and the export of the approved batch then failed. Import refuses them,
+// and takes the Latin spelling in bank_name.
+TEST(ImportTest, WhatABankCannotCarryIsRefusedAtImport) {
+  const std::string clients =
+      "id,bsn,name,household,iban,bank_name\n"
+      "C1,111222333,\"\xD8\xB3\xD9\x85\xD9\x8A\xD8\xB1\xD8\xA9\",single,NL20INGB0001234567,\n"
+      "C2,123456782,\"\xD8\xB3\xD9\x85\xD9\x8A\xD8\xB1\xD8\xA9\",single,NL20INGB0001234567,"
+      "Samira Osman\n"
+      "C3,123456782,Amal,single,NL20INGB0001234567,\xD8\xB3\n";
+  std::string msg = Refusal({{"clients.csv", clients}});
+  EXPECT_NE(msg.find("clients.csv:2: column name: '"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("has no letters a bank can carry (SEPA allows Latin letters only): add a "
+                     "bank_name column"),
+            std::string::npos)
+      << msg;
+  EXPECT_EQ(msg.find("clients.csv:3"), std::string::npos) << "a Latin spelling is enough: " << msg;
+  EXPECT_NE(msg.find("clients.csv:4: column bank_name:"), std::string::npos) << msg;
+  const std::string creditors =
+      "id,name,iban,bic,street,building,postcode,town,country\n"
+      "W1,\"\xD8\xB3\xD9\x85\",NL91ABNA0417164300,,Lindelaan,12,9999 AB,Voorbeeld,NL\n";
+  msg = Refusal({{"creditors.csv", creditors}});
+  EXPECT_NE(msg.find("creditors.csv:2: column name:"), std::string::npos) << msg;
+  msg = Refusal({{"clients.csv", kClients},
+                 {"benefits.csv", "client_id,month,amount\nC1,2027-01,1000000000.00\n"}});
+  EXPECT_NE(msg.find("benefits.csv:2: column amount: '1000000000.00' is more than a SEPA payment "
+                     "can carry"),
+            std::string::npos)
+      << msg;
+}
+
 TEST(ImportTest, PlansAreCheckedByTheEngine) {
   const std::string plans =
       "client_id,kind,benefit_start,benefit_end,extension_end,extension_reason,bills,"

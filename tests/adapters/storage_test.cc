@@ -49,7 +49,7 @@ class StorageTest : public testing::Test {
                  Date::Parse(run_date).value(),
                  dir_ / "out",
                  "tester",
-                 "2026-12-14T10:00:00",
+                 std::string(run_date) + "T10:00:00",  // a run on its run date
                  7,
                  {}};
     auto report = RunMonth(config, *store_, o);
@@ -69,10 +69,10 @@ class StorageTest : public testing::Test {
 };
 
 TEST_F(StorageTest, InitIsIdempotentAndVersioned) {
-  EXPECT_EQ(store_->SchemaVersion(), 6);
+  EXPECT_EQ(store_->SchemaVersion(), 7);
   auto again = Store::Init(url_);
   ASSERT_TRUE(again);
-  EXPECT_EQ((*again)->SchemaVersion(), 6);
+  EXPECT_EQ((*again)->SchemaVersion(), 7);
   EXPECT_TRUE(Store::Open(url_));
 }
 
@@ -449,10 +449,44 @@ TEST_F(StorageTest, AMonthWithoutBijstandIsRefusedWhileClientsAreInRelief) {
   // A month nobody is in relief in books nothing and records no run.
   o.month = YearMonth::Parse("2030-01").value();
   o.run_date = Date::Parse("2029-12-14").value();
+  o.started_at = "2029-12-14T10:00:00";
   auto empty = RunMonth(config, *store_, o);
   ASSERT_TRUE(empty) << empty.error().message;
   EXPECT_EQ(empty->run_id, 0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM runs"), 0);
+}
+
+// Reproduction (issue 15): `run --month 2047-01 --run-date 2046-12-14` booked a month twenty
+// years ahead and exported a file with execution date 2046-12-28.
+TEST_F(StorageTest, AMonthOrRunDateTooFarAheadOfTodayIsRefused) {
+  ImportDemo();
+  Config config = DemoConfig(url_);
+  RunOptions o{YearMonth::Parse("2047-01").value(),
+               Date::Parse("2046-12-14").value(),
+               dir_ / "out",
+               "tester",
+               "2026-12-02T10:00:00",
+               100,
+               {}};
+  auto report = RunMonth(config, *store_, o);
+  ASSERT_FALSE(report);
+  EXPECT_EQ(report.error().code, ErrorCode::kBadInput);
+  EXPECT_NE(report.error().message.find("more than 2 months ahead of today (2026-12-02)"),
+            std::string::npos)
+      << report.error().message;
+  // Two months ahead may be run; three not; nor a near month on a far run date.
+  o.month = YearMonth::Parse("2027-03").value();
+  o.run_date = Date::Parse("2027-02-15").value();
+  EXPECT_FALSE(RunMonth(config, *store_, o));
+  o.month = YearMonth::Parse("2027-01").value();
+  o.run_date = Date::Parse("2027-12-14").value();
+  EXPECT_FALSE(RunMonth(config, *store_, o));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM runs"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM entries"), 0);
+  o.month = YearMonth::Parse("2027-02").value();
+  o.run_date = Date::Parse("2027-01-14").value();
+  auto near = RunMonth(config, *store_, o);
+  EXPECT_TRUE(near) << near.error().message;
 }
 
 TEST_F(StorageTest, MissingSchemaFolderIsReportedBeforeAnythingIsBooked) {
