@@ -769,7 +769,8 @@ ExecutionPlan PlanExecution(const PaymentTiming& timing) {
   return {earliest, true};
 }
 
-std::optional<std::string> RunRefusal(YearMonth month, Date run_date, Date today) {
+std::optional<std::string> RunRefusal(YearMonth month, const RunDates& dates) {
+  const Date run_date = dates.run_date, today = dates.today;
   const YearMonth latest = YearMonth::Of(today).AddMonths(kMonthsAhead);
   if (latest < month) {
     return "month " + month.ToString() + " lies more than " + std::to_string(kMonthsAhead) +

@@ -214,7 +214,12 @@ ExecutionPlan PlanExecution(const PaymentTiming& timing);
 // and pay out a month nobody has seen, against receipts dated after today), as is a run date more
 // than that after today, and a run date more than 364 days before the month (banks take
 // execution dates at most a year ahead).
-std::optional<std::string> RunRefusal(YearMonth month, Date run_date, Date today);
+struct RunDates {
+  Date run_date;
+  Date today;
+};
+// RunRefusal(month, {.run_date = ..., .today = ...})
+std::optional<std::string> RunRefusal(YearMonth month, const RunDates& dates);
 constexpr int kMonthsAhead = 2;
 
 // The EndToEndId for an idempotency key's parts, e.g. "OZ-B-202701-B00012" for a bill and

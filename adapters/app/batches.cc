@@ -176,12 +176,35 @@ std::string BatchDigest(const std::vector<Payment>& payments) {
   return Sha256Hex(text);
 }
 
+Status<Error> CheckApprover(const User& user) {
+  if (!user.has_password) {
+    return Fail(ErrorCode::kRefused,
+                "user '" + user.name +
+                    "' has no password: an approval is the second person's, proven by their "
+                    "own password (`ontzorg --user " +
+                    user.name + " user password --name " + user.name +
+                    "` sets it); nothing was changed");
+  }
+  if (user.password_set_by != user.name) {
+    return Fail(ErrorCode::kRefused,
+                "user '" + user.name + "' has a password set by " +
+                    (user.password_set_by.empty() ? std::string("someone else")
+                                                  : "'" + user.password_set_by + "'") +
+                    ": whoever set it could approve in their name, so " + user.name +
+                    " first sets their own (`ontzorg --user " + user.name +
+                    " user password --name " + user.name +
+                    "`, or the web app's password page); nothing was changed");
+  }
+  return {};
+}
+
 Status<Error> ApproveBatch(Store& store, int64_t batch, const Actor& actor) {
   auto user = RequireAction(store, actor.user, Action::kApproveBatch);
   if (!user) return Unexpected(user.error());
   auto applied = store.Atomically([&]() -> Result<Changes, Error> {
     auto b = LoadAndDecide(store, batch, BatchEvent::kApprove, actor);
     if (!b) return Unexpected(b.error());
+    if (auto own = CheckApprover(*user); !own) return Unexpected(own.error());
     auto payments = store.BatchPayments(batch);
     if (!payments) return Unexpected(payments.error());
     const std::string detail = std::to_string(payments->size()) + " payments, " +

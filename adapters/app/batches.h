@@ -24,6 +24,10 @@ Result<User, Error> RequireAction(Store& store, const std::string& user, Action 
 // the approver approved. Export refuses if it changed.
 std::string BatchDigest(const std::vector<Payment>& payments);
 
+// Four eyes that one person cannot get around: the approver proves who they are with a password
+// they set themselves. An admin who sets someone's password (a new account, a reset) knows it,
+// so that person's approvals are refused until they have set their own (docs/four-eyes.md).
+Status<Error> CheckApprover(const User& user);
 Status<Error> ApproveBatch(Store& store, int64_t batch, const Actor& actor);
 
 struct ExportReport {

@@ -344,7 +344,7 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
   // amounts for the month. Today is the day the run starts.
   const auto today = Date::Parse(o.started_at.substr(0, 10));
   if (!today) return Fail(ErrorCode::kBadInput, "run started at '" + o.started_at + "': no date");
-  if (auto refusal = RunRefusal(o.month, o.run_date, *today)) {
+  if (auto refusal = RunRefusal(o.month, {.run_date = o.run_date, .today = *today})) {
     return Fail(ErrorCode::kBadInput, *refusal + "; nothing was booked or paid");
   }
   // The schema must be there before anything is booked: the batch's files are validated

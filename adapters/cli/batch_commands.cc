@@ -439,7 +439,8 @@ int PasswordCommand(const Globals& g, const Options& o) {
     auto hash = HashPassword(password);
     if (!hash) return Unexpected(hash.error());
     if (auto s = store.SetPasswordHash({.user = o.name, .scrypt_hash = *hash}, Me(g)); !s) return s;
-    std::cout << "password set for " << o.name << " (scrypt); they can log in to the web app\n";
+    std::cout << "password set for " << o.name << " (scrypt); they can log in to the web app"
+              << (g.user == o.name ? "" : "; they set their own before they may approve") << "\n";
     return {};
   });
 }

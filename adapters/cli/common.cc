@@ -1,10 +1,17 @@
 #include "adapters/cli/common.h"
 
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include "adapters/app/records.h"
 #include "adapters/system/files.h"
+#include "adapters/system/password.h"
 
 namespace ontzorg {
 
@@ -42,11 +49,88 @@ Result<Config, Error> LoadWithOverrides(const Globals& g) {
   return c;
 }
 
+namespace {
+
+std::string FirstLine(std::istream& in) {
+  std::string line;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+// The password from a file only its owner can read (as ssh treats a private key).
+Result<std::string, Error> PasswordFromFile(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    return Fail(ErrorCode::kRefused,
+                "--password-file " + path + ": no such file; nothing was done");
+  }
+  if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+    return Fail(ErrorCode::kRefused, "--password-file " + path +
+                                         ": others can read it or it is not yours; make it "
+                                         "yours only (chmod 600 " +
+                                         path + ") and keep it so; nothing was done");
+  }
+  std::ifstream in(path);
+  return FirstLine(in);
+}
+
+// Asks on the terminal without echo.
+std::optional<std::string> PasswordFromTerminal(const std::string& user) {
+  if (isatty(STDIN_FILENO) == 0) return std::nullopt;
+  std::cerr << "password for " << user << ": " << std::flush;
+  termios old{};
+  const bool quiet = tcgetattr(STDIN_FILENO, &old) == 0;
+  if (quiet) {
+    termios silent = old;
+    silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &silent);
+  }
+  std::string password = FirstLine(std::cin);
+  if (quiet) tcsetattr(STDIN_FILENO, TCSANOW, &old);
+  std::cerr << "\n";
+  return password;
+}
+
+}  // namespace
+
+Status<Error> Authenticate(const Globals& g, Store& store) {
+  if (g.user.empty()) return {};
+  auto user = store.FindUser(g.user);
+  if (!user) return Unexpected(user.error());
+  if (!*user || !(*user)->has_password) return {};  // by name only: see the README
+  std::string file = g.password_file;
+  if (file.empty()) {
+    if (const char* env = std::getenv("ONTZORG_PASSWORD_FILE"); env != nullptr) file = env;
+  }
+  std::string password;
+  if (!file.empty()) {
+    auto read = PasswordFromFile(file);
+    if (!read) return Unexpected(read.error());
+    password = *read;
+  } else if (auto typed = PasswordFromTerminal(g.user)) {
+    password = *typed;
+  } else {
+    return Fail(ErrorCode::kRefused,
+                "user '" + g.user +
+                    "' has a password: prove it with --password-file FILE (a file only you can "
+                    "read: chmod 600) or run the command in a terminal to be asked; nothing was "
+                    "done");
+  }
+  auto stored = store.PasswordHash(g.user);
+  if (!stored) return Unexpected(stored.error());
+  if (!VerifyPassword(password, *stored)) {
+    return Fail(ErrorCode::kRefused, "user '" + g.user + "': wrong password; nothing was done");
+  }
+  return {};
+}
+
 Result<Opened, Error> OpenStore(const Globals& g) {
   auto config = LoadWithOverrides(g);
   if (!config) return Unexpected(config.error());
   auto store = Store::Open(config->store_url);
   if (!store) return Unexpected(store.error());
+  if (auto who = Authenticate(g, **store); !who) return Unexpected(who.error());
   return Opened{std::move(config).value(), std::move(store).value()};
 }
 

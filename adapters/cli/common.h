@@ -47,11 +47,19 @@ struct Globals {
   std::string config_path;
   std::string store_url;
   std::string user;
+  std::string password_file;  // --password-file, else ONTZORG_PASSWORD_FILE
 };
 
 Result<Config, Error> LoadWithOverrides(const Globals& g);
 
-// The configuration (with --store applied) and the opened store, for every command that needs one.
+// Who acts on the command line: a registered user with a password proves it (--password-file, a
+// file only its owner can read, or a prompt on the terminal) before anything is read or done. A
+// user without a password (while accounts are set up) acts by name only; approving needs one
+// (CheckApprover). kRefused with what to do otherwise.
+Status<Error> Authenticate(const Globals& g, Store& store);
+
+// The configuration (with --store applied) and the opened store, for every command that needs
+// one; the user is authenticated (Authenticate).
 struct Opened {
   Config config;
   std::unique_ptr<Store> store;

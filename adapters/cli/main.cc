@@ -201,6 +201,9 @@ void AddGlobalOptions(CLI::App& app, const char* argv0, Globals* g) {
                  "store: SQLite file or PostgreSQL connection string "
                  "(overrides [store] url)");
   app.add_option("--user", g->user, "who acts (recorded with the run)")->capture_default_str();
+  app.add_option("--password-file", g->password_file,
+                 "the user's password, first line of a file only you can read (chmod 600); "
+                 "default: $ONTZORG_PASSWORD_FILE, else asked on the terminal");
 }
 
 }  // namespace

@@ -22,7 +22,9 @@ extern "C" void OnSignal(int) {
 int ServeCommand(const Globals& g, const ServeOptions& o) {
   Config config;
   {
-    auto opened = OpenStore(g);  // refuses a missing store before listening
+    Globals server = g;
+    server.user.clear();              // the web app authenticates each person itself
+    auto opened = OpenStore(server);  // refuses a missing store before listening
     if (!opened) return Report(opened.error());
     config = opened->config;
   }

@@ -103,7 +103,8 @@ struct User {
   std::string name;  // login name
   std::string role;
   std::string full_name;
-  bool has_password = false;  // may log in to the web app
+  bool has_password = false;    // may log in to the web app
+  std::string password_set_by;  // who set the current password: its owner, or an admin
 };
 bool IsKnownRole(const std::string& role);
 

@@ -120,7 +120,8 @@ User DecodeUser(const soci::row& r) {
   return User{.name = GetText(r, 0),
               .role = GetText(r, 1),
               .full_name = GetText(r, 2),
-              .has_password = !GetText(r, 3).empty()};
+              .has_password = !GetText(r, 3).empty(),
+              .password_set_by = GetText(r, 4)};
 }
 
 AuditRecord DecodeAudit(const soci::row& r) {
@@ -199,15 +200,19 @@ Status<Error> Store::AddUser(const User& user, const Actor& actor) {
 
 Result<std::optional<User>, Error> Store::FindUser(const std::string& name) {
   return Read("cannot read users", [&] {
-    return FirstRow(*sql_, "SELECT name, role, full_name, password_hash FROM users WHERE name = :n",
-                    DecodeUser, name);
+    return FirstRow(
+        *sql_,
+        "SELECT name, role, full_name, password_hash, password_set_by FROM users WHERE name = :n",
+        DecodeUser, name);
   });
 }
 
 Result<std::vector<User>, Error> Store::Users() {
   return Read("cannot read users", [&] {
-    return Rows(*sql_, "SELECT name, role, full_name, password_hash FROM users ORDER BY name",
-                DecodeUser);
+    return Rows(
+        *sql_,
+        "SELECT name, role, full_name, password_hash, password_set_by FROM users ORDER BY name",
+        DecodeUser);
   });
 }
 
@@ -228,9 +233,10 @@ Status<Error> Store::SetPasswordHash(const PasswordChange& change, const Actor& 
     int n = 0;
     *sql_ << "SELECT COUNT(*) FROM users WHERE name = :n", soci::use(name), soci::into(n);
     if (n == 0) return Fail(ErrorCode::kBadInput, "no user '" + name + "'; nothing changed");
-    *sql_ << "UPDATE users SET password_hash = :h WHERE name = :n", soci::use(hash),
-        soci::use(name);
-    InsertAudit(*sql_, {0, at, by, "user.password_set", "user:" + name, "scrypt"});
+    *sql_ << "UPDATE users SET password_hash = :h, password_set_by = :b WHERE name = :n",
+        soci::use(hash), soci::use(by), soci::use(name);
+    InsertAudit(*sql_, {0, at, by, "user.password_set", "user:" + name,
+                        by == name ? "scrypt, by its owner" : "scrypt, set by " + by});
     tx.Commit();
     return {};
   } catch (const std::exception& e) {

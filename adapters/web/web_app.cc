@@ -852,6 +852,26 @@ Outcome SetPasswordAction(Ctx& x) {
   return o;
 }
 
+// A user sets their own password (with the current one): after an admin set it, approvals need
+// this (CheckApprover).
+Outcome OwnPasswordAction(Ctx& x) {
+  const Actor me = x.Me();
+  auto stored = x.store.PasswordHash(me.user);
+  if (!stored) return FromError(stored.error());
+  if (!VerifyPassword(x.Field("current_password"), *stored)) {
+    return Refuse(403, "current_password: not your current password; nothing changed");
+  }
+  auto hash = HashPassword(x.Field("password"));
+  if (!hash) return FromError(hash.error());
+  if (auto s = x.store.SetPasswordHash({.user = me.user, .scrypt_hash = *hash}, me); !s) {
+    return FromError(s.error());
+  }
+  Outcome o;
+  o.data = {{"user", me.user}, {"password", "set by its owner"}};
+  o.redirect = "/?saved=password";
+  return o;
+}
+
 Outcome AssignAction(Ctx& x) {
   const Actor me = x.Me();
   if (auto s = x.store.AssignCaseload({{ClientId{x.Field("client")}, x.Field("coach")}},
@@ -1341,6 +1361,8 @@ WebApp::WebApp(Config config, std::function<int64_t()> clock,
   i.Add("POST", "/admin/users/{user}/password", "/api/v1/users/{user}/password", {"admin"},
         SetPasswordAction);
   i.Add("POST", "/admin/caseload", "/api/v1/caseload", {"admin"}, AssignAction);
+  i.Add("POST", "/account/password", "/api/v1/account/password",
+        {"coach", "finance", "admin", "auditor"}, OwnPasswordAction);
   i.Add("GET", "/audit", "/api/v1/audit", {"auditor", "admin"}, AuditData, web::AuditPage);
   for (const Route& r : i.routes) i.infos.push_back(r.info);
 }

@@ -38,16 +38,28 @@ class CliTest : public testing::Test {
     WriteFile(dir_ / "ontzorg.toml", testing_support::ConfigText(dir_ / "s.db"));
   }
   // Runs ontzorg as `anna` (finance, prepares) unless the arguments name another --user.
-  Outcome Ontzorg(std::vector<std::string> args) {
-    if (std::find(args.begin(), args.end(), "--user") == args.end()) {
-      args.insert(args.begin(), {"--user", "anna"});
+  // A user with a password file (pw-<user>, see OwnPassword) proves it with that file.
+  Outcome Ontzorg(std::vector<std::string> args, const std::string& input = "/dev/null") {
+    auto user = std::find(args.begin(), args.end(), "--user");
+    if (user == args.end()) user = args.insert(args.begin(), {"--user", "anna"});
+    if (const std::string pw = dir_ / ("pw-" + *(user + 1)); std::filesystem::exists(pw)) {
+      args.insert(args.begin(), {"--password-file", pw});
     }
     args.insert(args.begin(), {"--config", dir_ / "ontzorg.toml"});
-    return RunBinary(args, dir_ / "output.txt");
+    return RunBinary(args, dir_ / "output.txt", input);
   }
-  Outcome As(const std::string& user, std::vector<std::string> args) {
+  // `user` sets their own password (the first line of stdin) and proves it from then on.
+  Outcome OwnPassword(const std::string& user) {
+    const std::string password = "own-password-of-" + user;
+    WriteFile(dir_ / "new-password", password + "\n");
+    const Outcome o = As(user, {"user", "password", "--name", user}, dir_ / "new-password");
+    if (o.code == 0) testing_support::WritePasswordFile(dir_ / ("pw-" + user), password);
+    return o;
+  }
+  Outcome As(const std::string& user, std::vector<std::string> args,
+             const std::string& input = "/dev/null") {
     args.insert(args.begin(), {"--user", user});
-    return Ontzorg(args);
+    return Ontzorg(args, input);
   }
   // A store with the fixture and three people: admin, anna and bram (finance).
   void InitAndImport(const std::string& fixture) {
@@ -57,6 +69,9 @@ class CliTest : public testing::Test {
     ASSERT_EQ(As("admin", {"user", "add", "--name", "admin", "--role", "admin"}).code, 0);
     ASSERT_EQ(As("admin", {"user", "add", "--name", "anna", "--role", "finance"}).code, 0);
     ASSERT_EQ(As("admin", {"user", "add", "--name", "bram", "--role", "finance"}).code, 0);
+    // bram approves: with a password of his own (four eyes that one person cannot get around).
+    const Outcome own = OwnPassword("bram");
+    ASSERT_EQ(own.code, 0) << own.out;
   }
   // Approves (as bram) and exports the latest prepared batch `batch` into dir_/out.
   Outcome ApproveAndExport(const std::string& batch) {
@@ -598,6 +613,32 @@ TEST_F(CliTest, FullCycleFromPreparationToTheBanksStatement) {
   ASSERT_EQ(o.code, 0) << o.out;
   EXPECT_NE(o.out.find("OZB2-202701-C000002-H re-issues"), std::string::npos) << o.out;
   EXPECT_EQ(As("bram", {"reissue", "--payment", rent, "--run-date", "2026-12-17"}).code, 10);
+  // Four eyes that one person cannot get around (issue 15): anna approves only with a password
+  // she set herself. Without one, or with the one an admin set for her, she is refused.
+  o = As("anna", {"approve", "--batch", "2"});
+  EXPECT_EQ(o.code, 9);
+  EXPECT_NE(o.out.find("user 'anna' has no password"), std::string::npos) << o.out;
+  WriteFile(dir_ / "admin-set", "set-by-the-admin-1\n");
+  ASSERT_EQ(As("admin", {"user", "password", "--name", "anna"}, dir_ / "admin-set").code, 0);
+  o = As("anna", {"approve", "--batch", "2"});
+  EXPECT_EQ(o.code, 9);
+  EXPECT_NE(o.out.find("has a password: prove it with --password-file"), std::string::npos)
+      << o.out;
+  testing_support::WritePasswordFile(dir_ / "pw-anna", "not-her-password");
+  o = As("anna", {"approve", "--batch", "2"});
+  EXPECT_EQ(o.code, 9);
+  EXPECT_NE(o.out.find("wrong password"), std::string::npos) << o.out;
+  testing_support::WritePasswordFile(dir_ / "pw-anna", "set-by-the-admin-1");
+  std::filesystem::permissions(dir_ / "pw-anna", std::filesystem::perms::group_read,
+                               std::filesystem::perm_options::add);
+  o = As("anna", {"approve", "--batch", "2"});
+  EXPECT_EQ(o.code, 9);
+  EXPECT_NE(o.out.find("others can read it"), std::string::npos) << o.out;
+  testing_support::WritePasswordFile(dir_ / "pw-anna", "set-by-the-admin-1");
+  o = As("anna", {"approve", "--batch", "2"});
+  EXPECT_EQ(o.code, 9);
+  EXPECT_NE(o.out.find("has a password set by 'admin'"), std::string::npos) << o.out;
+  ASSERT_EQ(OwnPassword("anna").code, 0);
   EXPECT_EQ(As("anna", {"approve", "--batch", "2"}).code, 0) << "bram prepared batch 2";
   ASSERT_EQ(As("anna", {"export", "--batch", "2", "--out", dir_ / "out"}).code, 0);
 

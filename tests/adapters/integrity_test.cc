@@ -127,6 +127,9 @@ class IntegrityTest : public testing::Test {
     ASSERT_TRUE(report) << report.error().message;
     for (const char* name : {"anna", "bram"}) {
       ASSERT_TRUE(store_->AddUser({name, "finance", name, false}, Actor{"setup", "2026-12-01"}));
+      // Each sets their own password: an approval needs one (CheckApprover).
+      ASSERT_TRUE(
+          store_->SetPasswordHash({name, "scrypt$not-used-here"}, Actor{name, "2026-12-01"}));
     }
   }
 

@@ -66,7 +66,9 @@ class MalformedTest : public testing::Test {
     for (const char* name : {"admin", "anna", "carla"}) {
       ASSERT_TRUE(
           (*store)->SetPasswordHash({name, HashPassword(std::string("malformed-") + name).value()},
-                                    {"setup", "2026-12-14T09:00:00"}));
+                                    {name, "2026-12-14T09:00:00"}));  // each their own
+      testing_support::WritePasswordFile(*dir_ / ("pw-" + std::string(name)),
+                                         std::string("malformed-") + name);
     }
     ASSERT_TRUE((*store)->AssignCaseload({{ClientId{"C000001"}, "carla"}},
                                          {"admin", "2026-12-14T09:00:00"}));
@@ -84,6 +86,9 @@ class MalformedTest : public testing::Test {
   }
   static Outcome Ontzorg(const std::string& user, std::vector<std::string> args) {
     args.insert(args.begin(), {"--config", *dir_ / "ontzorg.toml", "--user", user});
+    if (const std::string pw = *dir_ / ("pw-" + user); fs::exists(pw)) {
+      args.insert(args.begin(), {"--password-file", pw});
+    }
     return RunBinary(args, *dir_ / "output.txt");
   }
   static void Report(const std::string& channel, const fs::path& c, int code,
@@ -127,10 +132,10 @@ TEST_F(MalformedTest, BrokenConfigurationsAreRefusedWithFileKeyAndReason) {
   for (const fs::path& c : Cases("toml")) {
     SCOPED_TRACE(c.filename().string());
     const std::string before = StoreBytes();
-    const Outcome o =
-        RunBinary({"--config", c.string(), "--store", Store(), "--user", "anna", "run", "--month",
-                   "2027-02", "--run-date", "2027-01-14", "--out", *dir_ / "out-toml"},
-                  *dir_ / "output.txt");
+    const Outcome o = RunBinary({"--config", c.string(), "--store", Store(), "--user", "anna",
+                                 "--password-file", *dir_ / "pw-anna", "run", "--month", "2027-02",
+                                 "--run-date", "2027-01-14", "--out", *dir_ / "out-toml"},
+                                *dir_ / "output.txt");
     Report("toml", c, o.code, o.out);
     EXPECT_EQ(o.code, 4) << o.out;
     // Names the file (line, column) and key, or - for a folder only found missing when used -

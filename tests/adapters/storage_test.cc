@@ -69,10 +69,10 @@ class StorageTest : public testing::Test {
 };
 
 TEST_F(StorageTest, InitIsIdempotentAndVersioned) {
-  EXPECT_EQ(store_->SchemaVersion(), 7);
+  EXPECT_EQ(store_->SchemaVersion(), 8);
   auto again = Store::Init(url_);
   ASSERT_TRUE(again);
-  EXPECT_EQ((*again)->SchemaVersion(), 7);
+  EXPECT_EQ((*again)->SchemaVersion(), 8);
   EXPECT_TRUE(Store::Open(url_));
 }
 
@@ -105,6 +105,10 @@ TEST_F(StorageTest, RunBooksBalancedLedgerAndFilesWithUniqueIds) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM files WHERE status <> 'pending'"), 0);
   ASSERT_TRUE(store_->AddUser({"anna", "finance", ""}, {"test", "2026-12-14T09:00:00"}));
   ASSERT_TRUE(store_->AddUser({"bram", "finance", ""}, {"test", "2026-12-14T09:00:00"}));
+  ASSERT_TRUE(store_->SetPasswordHash({"anna", "scrypt$x"}, {"test", "2026-12-14T09:00:00"}));
+  EXPECT_FALSE(ApproveBatch(*store_, r.run_id, {"anna", "2026-12-14T10:00:00"}))
+      << "a password someone else set proves nothing";
+  ASSERT_TRUE(store_->SetPasswordHash({"anna", "scrypt$y"}, {"anna", "2026-12-14T09:30:00"}));
   const Config config = DemoConfig(url_);
   EXPECT_FALSE(ApproveBatch(*store_, r.run_id, {"tester", "2026-12-14T10:00:00"}))
       << "the preparer is not registered here, and never approves";
@@ -160,6 +164,7 @@ TEST_F(StorageTest, TheAuditLogIsChainedAndOneChangedByteIsFound) {
   Run("2027-01", "2026-12-14");
   ASSERT_TRUE(store_->AddUser({"admin", "admin", "Beheer"}, {"setup", "2026-12-14T09:00:00"}));
   ASSERT_TRUE(store_->AddUser({"bram", "finance", "Bram"}, {"admin", "2026-12-14T09:01:00"}));
+  ASSERT_TRUE(store_->SetPasswordHash({"bram", "scrypt$x"}, {"bram", "2026-12-14T09:02:00"}));
   ASSERT_TRUE(ApproveBatch(*store_, 1, {"bram", "2026-12-14T11:00:00"}));
   auto intact = store_->VerifyAuditLog();
   ASSERT_TRUE(intact) << intact.error().message;

@@ -51,6 +51,13 @@ inline void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
 
+// A password file as the command line wants it: one line, readable by its owner only.
+inline void WritePasswordFile(const std::string& path, const std::string& password) {
+  WriteFile(path, password + "\n");
+  std::filesystem::permissions(
+      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
 // The text of the shipped configuration pointed at `store_url`, the official schemas and the
 // competence model and texts of the source tree (for tests that run the binary on a file).
 inline std::string ConfigText(const std::string& store_url) {
@@ -80,10 +87,14 @@ struct Outcome {
   std::string out;
 };
 
-// Starts the ontzorg binary with `args`, stdout and stderr into `output_file`, without a shell.
-inline pid_t Spawn(const std::vector<std::string>& args, const std::string& output_file) {
+// Starts the ontzorg binary with `args`, stdout and stderr into `output_file`, stdin from
+// `input_file` (default /dev/null: never a terminal), without a shell.
+inline pid_t Spawn(const std::vector<std::string>& args, const std::string& output_file,
+                   const std::string& input_file = "/dev/null") {
   const pid_t pid = fork();
   if (pid == 0) {
+    FILE* in = std::fopen(input_file.c_str(), "r");
+    if (in != nullptr) dup2(fileno(in), STDIN_FILENO);
     FILE* f = std::fopen(output_file.c_str(), "w");
     dup2(fileno(f), STDOUT_FILENO);
     dup2(fileno(f), STDERR_FILENO);
@@ -107,8 +118,9 @@ inline pid_t Spawn(const std::vector<std::string>& args, const std::string& outp
 }
 
 // Runs the binary to its end.
-inline Outcome RunBinary(const std::vector<std::string>& args, const std::string& output_file) {
-  const pid_t pid = Spawn(args, output_file);
+inline Outcome RunBinary(const std::vector<std::string>& args, const std::string& output_file,
+                         const std::string& input_file = "/dev/null") {
+  const pid_t pid = Spawn(args, output_file, input_file);
   int status = 0;
   waitpid(pid, &status, 0);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status), ReadFile(output_file)};

@@ -148,7 +148,7 @@ class WebTest : public testing::Test {
     for (const auto& [name, role] : kUsers) {
       ASSERT_TRUE((*store)->AddUser({name, role, name}, {"setup", "2026-12-14T09:00:00"}));
       ASSERT_TRUE((*store)->SetPasswordHash({name, HashPassword(Password(name)).value()},
-                                            {"setup", "2026-12-14T09:00:00"}));
+                                            {name, "2026-12-14T09:00:00"}));  // each their own
     }
     std::vector<std::pair<ClientId, std::string>> caseload;
     for (int i = 1; i <= 40; ++i) {

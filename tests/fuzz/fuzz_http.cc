@@ -97,7 +97,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   for (const auto& [name, role] : users) {
     if (!(*store)->AddUser({name, role, name}, {"setup", at})) Fatal("add user " + name);
     if (!(*store)->SetPasswordHash({name, HashPassword("fuzz-password-" + name).value()},
-                                   {"setup", at})) {
+                                   {name, at})) {  // each their own
       Fatal("password of " + name);
     }
   }
