@@ -15,51 +15,115 @@ struct IbanCountry {
 };
 
 constexpr IbanCountry kIbanCountries[] = {
-    {"AD", 24, "4!n4!n12!c"},       {"AE", 23, "3!n16!n"},
-    {"AL", 28, "8!n16!c"},          {"AT", 20, "5!n11!n"},
-    {"AZ", 28, "4!a20!c"},          {"BA", 20, "3!n3!n8!n2!n"},
-    {"BE", 16, "3!n7!n2!n"},        {"BG", 22, "4!a4!n2!n8!c"},
-    {"BH", 22, "4!a14!c"},          {"BI", 27, "5!n5!n11!n2!n"},
-    {"BR", 29, "8!n5!n10!n1!a1!c"}, {"BY", 28, "4!c4!n16!c"},
-    {"CH", 21, "5!n12!c"},          {"CR", 22, "4!n14!n"},
-    {"CY", 28, "3!n5!n16!c"},       {"CZ", 24, "4!n6!n10!n"},
-    {"DE", 22, "8!n10!n"},          {"DJ", 27, "5!n5!n11!n2!n"},
-    {"DK", 18, "4!n9!n1!n"},        {"DO", 28, "4!c20!n"},
-    {"EE", 20, "2!n2!n11!n1!n"},    {"EG", 29, "4!n4!n17!n"},
-    {"ES", 24, "4!n4!n1!n1!n10!n"}, {"FI", 18, "3!n11!n"},
-    {"FK", 18, "2!a12!n"},          {"FO", 18, "4!n9!n1!n"},
-    {"FR", 27, "5!n5!n11!c2!n"},    {"GB", 22, "4!a6!n8!n"},
-    {"GE", 22, "2!a16!n"},          {"GI", 23, "4!a15!c"},
-    {"GL", 18, "4!n9!n1!n"},        {"GR", 27, "3!n4!n16!c"},
-    {"GT", 28, "4!c20!c"},          {"HR", 21, "7!n10!n"},
-    {"HU", 28, "3!n4!n1!n15!n1!n"}, {"IE", 22, "4!a6!n8!n"},
-    {"IL", 23, "3!n3!n13!n"},       {"IQ", 23, "4!a3!n12!n"},
-    {"IS", 26, "4!n2!n6!n10!n"},    {"IT", 27, "1!a5!n5!n12!c"},
-    {"JO", 30, "4!a4!n18!c"},       {"KW", 30, "4!a22!c"},
-    {"KZ", 20, "3!n13!c"},          {"LB", 28, "4!n20!c"},
-    {"LC", 32, "4!a24!c"},          {"LI", 21, "5!n12!c"},
-    {"LT", 20, "5!n11!n"},          {"LU", 20, "3!n13!c"},
-    {"LV", 21, "4!a13!c"},          {"LY", 25, "3!n3!n15!n"},
-    {"MC", 27, "5!n5!n11!c2!n"},    {"MD", 24, "2!c18!c"},
-    {"ME", 22, "3!n13!n2!n"},       {"MK", 19, "3!n10!c2!n"},
-    {"MN", 20, "4!n12!n"},          {"MR", 27, "5!n5!n11!n2!n"},
-    {"MT", 31, "4!a5!n18!c"},       {"MU", 30, "4!a2!n2!n12!n3!n3!a"},
-    {"NI", 28, "4!a20!n"},          {"NL", 18, "4!a10!n"},
-    {"NO", 15, "4!n6!n1!n"},        {"PK", 24, "4!a16!c"},
-    {"PL", 28, "8!n16!n"},          {"PS", 29, "4!a21!c"},
-    {"PT", 25, "4!n4!n11!n2!n"},    {"QA", 29, "4!a21!c"},
-    {"RO", 24, "4!a16!c"},          {"RS", 22, "3!n13!n2!n"},
-    {"SA", 24, "2!n18!c"},          {"SC", 31, "4!a2!n2!n16!n3!a"},
-    {"SE", 24, "3!n16!n1!n"},       {"SI", 19, "5!n8!n2!n"},
-    {"SK", 24, "4!n6!n10!n"},       {"SM", 27, "1!a5!n5!n12!c"},
-    {"ST", 25, "4!n4!n11!n2!n"},    {"SV", 28, "4!a20!n"},
-    {"TL", 23, "3!n14!n2!n"},       {"TN", 24, "2!n3!n13!n2!n"},
-    {"TR", 26, "5!n1!n16!c"},       {"UA", 29, "6!n19!c"},
-    {"VA", 22, "3!n15!n"},          {"VG", 24, "4!a16!n"},
+    {"AD", 24, "4!n4!n12!c"},
+    {"AE", 23, "3!n16!n"},
+    {"AL", 28, "8!n16!c"},
+    {"AT", 20, "5!n11!n"},
+    {"AZ", 28, "4!a20!c"},
+    {"BA", 20, "3!n3!n8!n2!n"},
+    {"BE", 16, "3!n7!n2!n"},
+    {"BG", 22, "4!a4!n2!n8!c"},
+    {"BH", 22, "4!a14!c"},
+    {"BI", 27, "5!n5!n11!n2!n"},
+    {"BR", 29, "8!n5!n10!n1!a1!c"},
+    {"BY", 28, "4!c4!n16!c"},
+    {"CH", 21, "5!n12!c"},
+    {"CR", 22, "4!n14!n"},
+    {"CY", 28, "3!n5!n16!c"},
+    {"CZ", 24, "4!n6!n10!n"},
+    {"DE", 22, "8!n10!n"},
+    {"DJ", 27, "5!n5!n11!n2!n"},
+    {"DK", 18, "4!n9!n1!n"},
+    {"DO", 28, "4!c20!n"},
+    {"EE", 20, "2!n2!n11!n1!n"},
+    {"EG", 29, "4!n4!n17!n"},
+    {"ES", 24, "4!n4!n1!n1!n10!n"},
+    {"FI", 18, "3!n11!n"},
+    {"FK", 18, "2!a12!n"},
+    {"FO", 18, "4!n9!n1!n"},
+    {"FR", 27, "5!n5!n11!c2!n"},
+    {"GB", 22, "4!a6!n8!n"},
+    {"GE", 22, "2!a16!n"},
+    {"GI", 23, "4!a15!c"},
+    {"GL", 18, "4!n9!n1!n"},
+    {"GR", 27, "3!n4!n16!c"},
+    {"GT", 28, "4!c20!c"},
+    {"HR", 21, "7!n10!n"},
+    {"HU", 28, "3!n4!n1!n15!n1!n"},
+    {"IE", 22, "4!a6!n8!n"},
+    {"IL", 23, "3!n3!n13!n"},
+    {"IQ", 23, "4!a3!n12!n"},
+    {"IS", 26, "4!n2!n6!n10!n"},
+    {"IT", 27, "1!a5!n5!n12!c"},
+    {"JO", 30, "4!a4!n18!c"},
+    {"KW", 30, "4!a22!c"},
+    {"KZ", 20, "3!n13!c"},
+    {"LB", 28, "4!n20!c"},
+    {"LC", 32, "4!a24!c"},
+    {"LI", 21, "5!n12!c"},
+    {"LT", 20, "5!n11!n"},
+    {"LU", 20, "3!n13!c"},
+    {"LV", 21, "4!a13!c"},
+    {"LY", 25, "3!n3!n15!n"},
+    {"MC", 27, "5!n5!n11!c2!n"},
+    {"MD", 24, "2!c18!c"},
+    {"ME", 22, "3!n13!n2!n"},
+    {"MK", 19, "3!n10!c2!n"},
+    {"MN", 20, "4!n12!n"},
+    {"MR", 27, "5!n5!n11!n2!n"},
+    {"MT", 31, "4!a5!n18!c"},
+    {"MU", 30, "4!a2!n2!n12!n3!n3!a"},
+    {"NI", 28, "4!a20!n"},
+    {"NL", 18, "4!a10!n"},
+    {"NO", 15, "4!n6!n1!n"},
+    {"PK", 24, "4!a16!c"},
+    {"PL", 28, "8!n16!n"},
+    {"PS", 29, "4!a21!c"},
+    {"PT", 25, "4!n4!n11!n2!n"},
+    {"QA", 29, "4!a21!c"},
+    {"RO", 24, "4!a16!c"},
+    {"RS", 22, "3!n13!n2!n"},
+    {"SA", 24, "2!n18!c"},
+    {"SC", 31, "4!a2!n2!n16!n3!a"},
+    {"SE", 24, "3!n16!n1!n"},
+    {"SI", 19, "5!n8!n2!n"},
+    {"SK", 24, "4!n6!n10!n"},
+    {"SM", 27, "1!a5!n5!n12!c"},
+    {"ST", 25, "4!n4!n11!n2!n"},
+    {"SV", 28, "4!a20!n"},
+    {"TL", 23, "3!n14!n2!n"},
+    {"TN", 24, "2!n3!n13!n2!n"},
+    {"TR", 26, "5!n1!n16!c"},
+    {"UA", 29, "6!n19!c"},
+    {"VA", 22, "3!n15!n"},
+    {"VG", 24, "4!a16!n"},
     {"XK", 20, "4!n10!n2!n"},
+    // Added to the SWIFT IBAN registry since 2020.
+    {"SD", 18, "2!n12!n"},
+    {"RU", 33, "9!n5!n15!c"},
+    {"OM", 23, "3!n16!c"},
+    {"SO", 23, "4!n3!n12!n"},
+    {"YE", 30, "4!a4!n18!c"},
+    {"HN", 28, "4!a20!n"},
+};
+
+// Territories whose IBANs have their own country code and another country's format (the
+// registry lists them under that country): the Aland Islands with Finland, the French overseas
+// departments and territories with France.
+struct IbanTerritory {
+  const char* code;
+  const char* uses;
+};
+constexpr IbanTerritory kIbanTerritories[] = {
+    {"AX", "FI"}, {"GF", "FR"}, {"GP", "FR"}, {"MQ", "FR"}, {"RE", "FR"},
+    {"PF", "FR"}, {"TF", "FR"}, {"YT", "FR"}, {"NC", "FR"}, {"BL", "FR"},
+    {"MF", "FR"}, {"PM", "FR"}, {"WF", "FR"},
 };
 
 const IbanCountry* FindCountry(std::string_view code) {
+  for (const auto& t : kIbanTerritories) {
+    if (code == t.code) code = t.uses;
+  }
   for (const auto& c : kIbanCountries) {
     if (code == c.code) return &c;
   }
@@ -177,6 +241,9 @@ Result<Iban, IbanError> ParseIban(std::string_view input) {
       !MatchesBbanFormat(std::string_view(iban).substr(4), country->bban)) {
     return Unexpected(IbanError::kBadFormat);
   }
+  // 00, 01 and 99 are never issued: they pass mod 97 as 97, 98 and 02 would.
+  const int check_digits = (iban[2] - '0') * 10 + (iban[3] - '0');
+  if (check_digits < 2 || check_digits > 98) return Unexpected(IbanError::kBadCheckDigits);
   if (Mod97(iban.substr(4) + iban.substr(0, 4)) != 1) return Unexpected(IbanError::kChecksumFailed);
   if (!NationalCheckPasses(iban)) return Unexpected(IbanError::kNationalCheckFailed);
   return Iban(iban);
@@ -201,6 +268,9 @@ std::string ExplainIbanError(IbanError error, std::string_view input) {
              " IBAN (registry format " + std::string(c ? c->bban : "?") +
              ": a = letter, n = digit, c = either)";
     }
+    case IbanError::kBadCheckDigits:
+      return "the check digits '" + iban.substr(2, 2) +
+             "' are never issued (an IBAN's check digits are 02 to 98): probably a typing error";
     case IbanError::kChecksumFailed:
       return "the check digits do not match (mod 97): probably a typing error; ask the creditor "
              "for the IBAN again";

@@ -18,6 +18,7 @@ enum class IbanError {
   kUnknownCountry,       // the first two letters are not a country in the IBAN registry
   kWrongLength,          // the length differs from the registry's length for that country
   kBadFormat,            // the account part (BBAN) has letters where digits belong, or vice versa
+  kBadCheckDigits,       // check digits 00, 01 or 99: never issued
   kChecksumFailed,       // the two check digits do not match (mod 97 != 1): a typing error
   kNationalCheckFailed,  // the IBAN is right but the country's own account check digits are wrong
 };

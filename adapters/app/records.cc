@@ -4,10 +4,14 @@
 
 namespace ontzorg {
 
-Result<ImportBatch, Error> RecordRow(const Config& config, Store& store, const TypedRow& typed,
-                                     const Actor& actor) {
+namespace {
+
+using Columns = std::vector<std::pair<std::string, std::string>>;
+
+// The row checked as if it came from its CSV file: what it would add, nothing stored.
+Result<ImportBatch, Error> CheckRow(const Config& config, Store& store, const TypedRow& typed,
+                                    const Columns& columns) {
   const std::string &file = typed.file, &what = typed.what;
-  const auto& columns = typed.columns;
   const std::string field_prefix = typed.names == FieldNames::kOption ? "--" : "";
   std::string header, row;
   for (const auto& [name, value] : columns) {
@@ -38,7 +42,33 @@ Result<ImportBatch, Error> RecordRow(const Config& config, Store& store, const T
   if (!existing) return Unexpected(existing.error());
   auto checked = CheckImport(*parsed, *existing);
   if (!checked) return Unexpected(as_fields(checked.error()));
-  ImportBatch batch = checked->added;
+  return checked->added;
+}
+
+}  // namespace
+
+Result<ImportBatch, Error> RecordRow(const Config& config, Store& store, const TypedRow& typed,
+                                     const Actor& actor) {
+  Columns columns = typed.columns;
+  std::string id_stem;  // "A20261214-": the number follows once the row is found right
+  if (typed.new_id != 0) {
+    id_stem = std::string(1, typed.new_id);
+    for (char c : actor.at.substr(0, 10)) {
+      if (c != '-') id_stem += c;
+    }
+    id_stem += "-";
+    columns.insert(columns.begin(), {"id", id_stem + "0"});
+  }
+  auto added = CheckRow(config, store, typed, columns);
+  if (!added) return Unexpected(added.error());  // refused: nothing changed, no number taken
+  if (typed.new_id != 0) {
+    auto n = store.NextNumber("record");
+    if (!n) return Unexpected(n.error());
+    columns.front().second = id_stem + std::to_string(*n);
+    added = CheckRow(config, store, typed, columns);
+    if (!added) return Unexpected(added.error());
+  }
+  ImportBatch batch = *added;
   batch.recorded_by = actor.user;
   batch.recorded_at = actor.at;
   if (auto s = store.Insert(batch); !s) return Unexpected(s.error());

@@ -23,6 +23,9 @@ struct TypedRow {
   std::string what;  // names the record in messages: "assessment"
   std::vector<std::pair<std::string, std::string>> columns;  // column name -> value
   FieldNames names = FieldNames::kFormField;
+  // Nonzero: the record gets a new "id" column: this letter, the day and a number from the
+  // store's counter ("A20261214-17"), so two people recording in the same second never collide.
+  char new_id = 0;
 };
 
 // Records `row` as if it came from its CSV file, recorded by `actor`. Returns what was added

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "adapters/system/files.h"
+#include "engine/checks.h"
 #include "engine/text.h"
 
 namespace ontzorg {
@@ -384,12 +385,89 @@ Result<BankFile, Error> ReadBankBytes(const std::string& path, const std::string
   return f;
 }
 
+namespace {
+
+// What the schema cannot see in a pain.001: the counts and control sums of the group header and
+// of each payment group against their transactions, and every IBAN's check digits.
+class CreditTransferCheck {
+ public:
+  explicit CreditTransferCheck(std::string path) : path_(std::move(path)) {}
+
+  std::vector<std::string> Run(const xmlNode* root) {
+    const xmlNode* msg = Child(root, "CstmrCdtTrfInitn");
+    Money total;
+    int64_t count = 0;
+    for (const xmlNode* group : Children(msg, "PmtInf")) {
+      Iban(Path(group, {"DbtrAcct", "Id", "IBAN"}), "DbtrAcct");
+      Money sum;
+      int64_t n = 0;
+      for (const xmlNode* tx : Children(group, "CdtTrfTxInf")) {
+        ++n;
+        sum += Amount(Path(tx, {"Amt", "InstdAmt"}));
+        Iban(Path(tx, {"CdtrAcct", "Id", "IBAN"}), "CdtrAcct");
+      }
+      Totals(group, n, sum, "payment group " + Text(Child(group, "PmtInfId")));
+      total += sum;
+      count += n;
+    }
+    Totals(Child(msg, "GrpHdr"), count, total, "group header");
+    return problems_;
+  }
+
+ private:
+  Money Amount(const xmlNode* n) {
+    auto amount = ParseEuros(Text(n));
+    if (!amount) {
+      Add(n, "InstdAmt", ExplainAmountError(amount.error(), Text(n)));
+      return {};
+    }
+    return *amount;
+  }
+  void Iban(const xmlNode* n, const char* what) {
+    if (n == nullptr) return;  // the schema says whether it must be there
+    const std::string text = Text(n);
+    if (auto iban = ParseIban(text); !iban) {
+      Add(n, what, "IBAN '" + text + "': " + ExplainIbanError(iban.error(), text));
+    }
+  }
+  void Totals(const xmlNode* n, int64_t count, Money sum, const std::string& what) {
+    if (const xmlNode* nb = Child(n, "NbOfTxs");
+        nb != nullptr && Text(nb) != std::to_string(count)) {
+      Add(nb, "NbOfTxs",
+          what + " says " + Text(nb) + " transactions, it holds " + std::to_string(count));
+    }
+    if (const xmlNode* cs = Child(n, "CtrlSum"); cs != nullptr) {
+      auto stated = ParseEuros(Text(cs));
+      if (!stated || *stated != sum) {
+        Add(cs, "CtrlSum",
+            what + " says " + Text(cs) + ", its transactions add up to " + sum.ToDecimalString());
+      }
+    }
+  }
+  void Add(const xmlNode* n, const char* field, const std::string& reason) {
+    problems_.push_back(path_ + ":" + std::to_string(Line(n)) + ": " + field + ": " + reason);
+  }
+
+  std::string path_;
+  std::vector<std::string> problems_;
+};
+
+}  // namespace
+
 Result<std::string, Error> ValidateIsoFile(const std::string& path, const std::string& schema_dir) {
   std::string bytes, format;
   if (auto read = ReadBytes(path, &bytes); !read) return Unexpected(read.error());
   auto doc = SafeParse(path, &bytes, &format);
   if (!doc) return Unexpected(doc.error());
   if (auto s = Validate(path, doc->get(), schema_dir, format); !s) return Unexpected(s.error());
+  if (format.rfind("pain.001", 0) == 0) {
+    const auto problems = CreditTransferCheck(path).Run(xmlDocGetRootElement(doc->get()));
+    if (!problems.empty()) {
+      std::string message = path + " validates against the schema, but a bank would refuse it:";
+      for (const std::string& p : problems) message += "\n  " + p;
+      return Fail(ErrorCode::kBadInput, message);
+    }
+  }
   return format;
 }
 

@@ -34,7 +34,9 @@ Result<BankFile, Error> ReadBankBytes(const std::string& path, const std::string
                                       const std::string& schema_dir);
 
 // Checks any ISO 20022 file against its official schema (e.g. a pain.001 before it goes to the
-// bank): the same safe parsing; returns the format, or an error naming file and line.
+// bank): the same safe parsing; returns the format, or an error naming file and line. A pain.001
+// is also checked for what the schema cannot see: NbOfTxs and CtrlSum of the group header and of
+// each payment group against the transactions, and every IBAN's check digits.
 Result<std::string, Error> ValidateIsoFile(const std::string& path, const std::string& schema_dir);
 
 }  // namespace ontzorg

@@ -136,13 +136,16 @@ Result<Opened, Error> OpenStore(const Globals& g) {
 
 Result<ImportBatch, Error> RecordRow(
     const Globals& g, const std::string& file, const std::string& what,
-    const std::vector<std::pair<std::string, std::string>>& columns) {
+    const std::vector<std::pair<std::string, std::string>>& columns, char new_id) {
   auto opened = OpenStore(g);
   if (!opened) return Unexpected(opened.error());
-  return ontzorg::RecordRow(
-      opened->config, *opened->store,
-      {.file = file, .what = what, .columns = columns, .names = FieldNames::kOption},
-      {g.user, NowIsoSeconds()});
+  return ontzorg::RecordRow(opened->config, *opened->store,
+                            {.file = file,
+                             .what = what,
+                             .columns = columns,
+                             .names = FieldNames::kOption,
+                             .new_id = new_id},
+                            {g.user, NowIsoSeconds()});
 }
 
 }  // namespace ontzorg

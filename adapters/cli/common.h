@@ -70,9 +70,10 @@ Result<Opened, Error> OpenStore(const Globals& g);
 // same checks, messages that name the option (--received-on for received_on) instead of the
 // column, and nothing stored unless it is all right. Returns what was added (empty when the same
 // row was already stored).
+// `new_id`: see TypedRow::new_id.
 Result<ImportBatch, Error> RecordRow(
     const Globals& g, const std::string& file, const std::string& what,
-    const std::vector<std::pair<std::string, std::string>>& columns);
+    const std::vector<std::pair<std::string, std::string>>& columns, char new_id = 0);
 
 // Parses a --month or --run-date value; on failure prints "--flag 'value': reason".
 template <typename T>

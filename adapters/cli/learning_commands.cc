@@ -120,13 +120,6 @@ int GroupsCommand(const Globals& g, const std::string& month_text, const std::st
 
 namespace {
 // A record id from the clock: "A20261123T101500" (one a second per kind is plenty by hand).
-std::string StampId(char prefix) {
-  std::string id(1, prefix);
-  for (char c : NowIsoSeconds()) {
-    if (c != '-' && c != ':') id += c;
-  }
-  return id;
-}
 std::string TodayText(const std::string& given) {
   return given.empty() ? Today().ToString() : given;
 }
@@ -134,12 +127,12 @@ std::string TodayText(const std::string& given) {
 
 int AssessCommand(const Globals& g, const AssessOptions& o) {
   auto added = RecordRow(g, "assessments.csv", "assessment",
-                         {{"id", StampId('A')},
-                          {"client_id", o.client},
+                         {{"client_id", o.client},
                           {"assessed_on", TodayText(o.on)},
                           {"assessed_by", g.user},
                           {"note", o.note},
-                          {"levels", o.levels}});
+                          {"levels", o.levels}},
+                         'A');
   if (!added) return Report(added.error());
   std::cout << "beoordeling / assessment recorded for client " << o.client << " by " << g.user
             << "; the next run's checkpoint uses it\n";
@@ -148,14 +141,14 @@ int AssessCommand(const Globals& g, const AssessOptions& o) {
 
 int HandOverCommand(const Globals& g, const HandOverOptions& o) {
   auto added = RecordRow(g, "handovers.csv", "hand-over",
-                         {{"id", StampId('H')},
-                          {"client_id", o.client},
+                         {{"client_id", o.client},
                           {"bill_id", o.bill},
                           {"state", o.state},
                           {"from", o.from},
                           {"reason", o.reason},
                           {"decided_by", g.user},
-                          {"decided_on", TodayText(o.decided_on)}});
+                          {"decided_on", TodayText(o.decided_on)}},
+                         'H');
   if (!added) return Report(added.error());
   std::cout << "overdracht / hand-over recorded: bill " << o.bill << " of client " << o.client
             << " is " << o.state << " from " << o.from << "\n";

@@ -43,10 +43,16 @@ int CheckCommand(const std::string& what, const std::string& value) {
       reason = ExplainBicError(r.error(), value);
   } else if (what == "bsn") {
     auto r = ParseBsn(value);
-    if (r)
+    if (r) {
       normal = "valid BSN";
-    else
+    } else if (r.error() == BsnError::kWrongLength && ParseBsn("0" + value)) {
+      // A spreadsheet drops the leading zero of a BSN like 012345672.
+      normal =
+          "valid BSN with its leading zero restored (9 digits: 0 and these 8; a spreadsheet "
+          "drops it: store it as text)";
+    } else {
       reason = ExplainBsnError(r.error(), value);
+    }
   } else {
     const ReferenceKind kind = GuessReferenceKind(value);
     auto r = ParseReference(kind, value);

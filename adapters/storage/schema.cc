@@ -251,7 +251,9 @@ std::vector<Migration> Build() {
   v7.common = {"ALTER TABLE clients ADD COLUMN bank_name TEXT NOT NULL DEFAULT ''"};
   // v8: who set a user's password (an approval needs a password its owner set).
   Migration v8{8, "who set each password", {}, {}, {}};
-  v8.common = {"ALTER TABLE users ADD COLUMN password_set_by TEXT NOT NULL DEFAULT ''"};
+  v8.common = {"ALTER TABLE users ADD COLUMN password_set_by TEXT NOT NULL DEFAULT ''",
+               // Typed checkpoints and hand-overs are numbered, not stamped by the second.
+               "INSERT INTO counters (name, value) VALUES ('record', 0)"};
   return {v1, v2, v3, v4, v5, v6, v7, v8};
 }
 // NOLINTEND(bugprone-suspicious-missing-comma,readability-function-size)

@@ -669,6 +669,17 @@ Result<std::optional<Client>, Error> Store::FindClient(const ClientId& client) {
   });
 }
 
+Result<int64_t, Error> Store::NextNumber(const std::string& name) {
+  try {
+    WriteTransaction tx(*this);
+    const int64_t n = NextCounter(*sql_, name);
+    tx.Commit();
+    return n;
+  } catch (const std::exception& e) {
+    return WriteFailed("cannot number the record (nothing changed)", e);
+  }
+}
+
 Status<Error> Store::CorrectBankName(const ClientId& client, const std::string& bank_name,
                                      const AuditRecord& audit) {
   try {

@@ -451,14 +451,6 @@ Outcome StatementPreview(Ctx& x) {
 }
 
 // A record id from the time: "A20261215T090000" (one a second per kind is plenty by hand).
-std::string StampId(char prefix, const std::string& at) {
-  std::string id(1, prefix);
-  for (char c : at) {
-    if (c != '-' && c != ':') id += c;
-  }
-  return id;
-}
-
 Outcome RecordAssessment(Ctx& x) {
   const std::string client = x.params["client"];
   std::string levels;
@@ -481,21 +473,21 @@ Outcome RecordAssessment(Ctx& x) {
   std::string on = x.Field("on");
   const std::string at = IsoAt(x.now);
   if (on.empty()) on = at.substr(0, 10);
-  const std::string id = StampId('A', at);
   auto added = RecordRow(x.config, x.store,
                          {.file = "assessments.csv",
                           .what = "checkpoint",
-                          .columns = {{"id", id},
-                                      {"client_id", client},
+                          .columns = {{"client_id", client},
                                       {"assessed_on", on},
                                       {"assessed_by", x.page.session.user},
                                       {"note", x.Field("note")},
-                                      {"levels", levels}}},
+                                      {"levels", levels}},
+                          .new_id = 'A'},
                          {x.page.session.user, at});
   if (!added) return FromError(added.error());
   Outcome o;
   o.status = 201;
-  o.data = {{"recorded", id}, {"client", client}};
+  o.data = {{"recorded", added->assessments.empty() ? "" : added->assessments.front().id},
+            {"client", client}};
   o.redirect = "/clients/" + client + "?saved=checkpoint";
   return o;
 }
@@ -503,23 +495,23 @@ Outcome RecordAssessment(Ctx& x) {
 Outcome RecordHandOver(Ctx& x) {
   const std::string client = x.params["client"];
   const std::string at = IsoAt(x.now);
-  const std::string id = StampId('H', at);
   auto added = RecordRow(x.config, x.store,
                          {.file = "handovers.csv",
                           .what = "hand-over",
-                          .columns = {{"id", id},
-                                      {"client_id", client},
+                          .columns = {{"client_id", client},
                                       {"bill_id", x.Field("bill")},
                                       {"state", x.Field("state")},
                                       {"from", x.Field("from")},
                                       {"reason", x.Field("reason")},
                                       {"decided_by", x.page.session.user},
-                                      {"decided_on", at.substr(0, 10)}}},
+                                      {"decided_on", at.substr(0, 10)}},
+                          .new_id = 'H'},
                          {x.page.session.user, at});
   if (!added) return FromError(added.error());
   Outcome o;
   o.status = 201;
-  o.data = {{"recorded", id}, {"client", client}};
+  o.data = {{"recorded", added->hand_overs.empty() ? "" : added->hand_overs.front().id},
+            {"client", client}};
   o.redirect = "/clients/" + client + "?saved=handover";
   return o;
 }

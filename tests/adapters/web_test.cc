@@ -334,7 +334,7 @@ TEST_F(WebTest, FormsWithoutTheSessionsCsrfTokenAreRefusedAndChangeNothing) {
   const auto count = [&] {
     return json::parse(carla.Get("/api/v1/clients/C000003").body)["assessments"].size();
   };
-  const size_t before = count();
+  size_t before = count();
   EXPECT_EQ(carla.PostForm("/clients/C000003/checkpoints", "level.overview=2").status, 403);
   EXPECT_EQ(carla
                 .PostForm("/clients/C000003/checkpoints",
@@ -360,6 +360,13 @@ TEST_F(WebTest, FormsWithoutTheSessionsCsrfTokenAreRefusedAndChangeNothing) {
   EXPECT_EQ(ok.status, 303) << ok.body;
   EXPECT_EQ(ok.Header("location"), "/clients/C000003?saved=checkpoint");
   EXPECT_EQ(count(), before + 1);
+  // A second checkpoint in the same second (issue 15: ids were one per second) is recorded too.
+  Reply same_second =
+      carla.PostForm("/clients/C000003/checkpoints",
+                     "csrf=" + carla.csrf + "&level.overview=3&level.spending=1&note=again");
+  EXPECT_EQ(same_second.status, 303) << same_second.body;
+  EXPECT_EQ(count(), before + 2);
+  before += 1;
   // Bad input is refused with the field named, and nothing is stored.
   now_ += 1;
   Reply bad =

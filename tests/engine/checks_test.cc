@@ -60,6 +60,25 @@ TEST(IbanTest, NormalisesAndExplains) {
   EXPECT_EQ(short_one.error(), IbanError::kWrongLength);
   EXPECT_EQ(ExplainIbanError(short_one.error(), "NL91ABNA041716430"),
             "an NL IBAN has 18 characters, this one has 17");
+  // Check digits 00, 01 and 99 pass mod 97 (as 97, 98 and 02 do) but are never issued.
+  EXPECT_TRUE(ParseIban("NL02ABNA0417164350"));
+  EXPECT_EQ(ParseIban("NL99ABNA0417164350").error(), IbanError::kBadCheckDigits);
+  EXPECT_TRUE(ParseIban("NL98ABNA0417164368"));
+  EXPECT_EQ(ParseIban("NL01ABNA0417164368").error(), IbanError::kBadCheckDigits);
+  EXPECT_TRUE(ParseIban("NL97ABNA0417164386"));
+  EXPECT_EQ(ParseIban("NL00ABNA0417164386").error(), IbanError::kBadCheckDigits);
+  EXPECT_EQ(ExplainIbanError(IbanError::kBadCheckDigits, "NL00ABNA0417164386"),
+            "the check digits '00' are never issued (an IBAN's check digits are 02 to 98): "
+            "probably a typing error");
+  // Countries added to the registry since 2020 (the registry's own examples), and territories
+  // with another country's format.
+  for (const char* added :
+       {"RU0204452560040702810412345678901", "SD2129010501234001", "OM810180000001299123456",
+        "SO211000001001000100141", "YE15CBYE0001018861234567891234", "HN88CABF00000000000250005469",
+        "AX2112345600000785", "GF4120041010050500013M02606"}) {
+    EXPECT_TRUE(ParseIban(added)) << added;
+  }
+  EXPECT_EQ(ParseIban("AX211234560000078").error(), IbanError::kWrongLength) << "as FI: 18";
   EXPECT_EQ(ParseIban("NL92ABNA0417164300").error(), IbanError::kChecksumFailed);
   EXPECT_EQ(ParseIban("NL91ABNA0417_64300").error(), IbanError::kInvalidCharacter);
   EXPECT_EQ(ParseIban("").error(), IbanError::kEmpty);
