@@ -352,14 +352,5 @@ TEST_F(IntegrityTest, AmountsWithZerosAfterTheCentsAreRead) {
 }  // namespace ontzorg
 
 int main(int argc, char** argv) {
-  testing::InitGoogleTest(&argc, argv);
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg.rfind("--store=", 0) == 0) ontzorg::g_backend = arg.substr(8);
-  }
-  if (ontzorg::g_backend.empty()) {
-    std::fprintf(stderr, "no PostgreSQL given: run ./ops/test, which starts one\n");
-    return 1;
-  }
-  return RUN_ALL_TESTS();
+  return ontzorg::testing_support::RunOnBackend(argc, argv, &ontzorg::g_backend);
 }

@@ -3,6 +3,7 @@
 #ifndef ONTZORG_TESTS_ADAPTERS_TEST_SUPPORT_H_
 #define ONTZORG_TESTS_ADAPTERS_TEST_SUPPORT_H_
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -49,6 +50,21 @@ inline std::string ReadFile(const std::string& path) {
 
 inline void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
+}
+
+// main() of a test run once per store: ctest passes --store=sqlite or --store=<libpq string>
+// (into `backend`); PostgreSQL is never skipped.
+inline int RunOnBackend(int argc, char** argv, std::string* backend) {
+  testing::InitGoogleTest(&argc, argv);
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.rfind("--store=", 0) == 0) *backend = arg.substr(8);
+  }
+  if (backend->empty()) {
+    std::fprintf(stderr, "no PostgreSQL given: run ./ops/test, which starts one\n");
+    return 1;
+  }
+  return RUN_ALL_TESTS();
 }
 
 // A password file as the command line wants it: one line, readable by its owner only.
