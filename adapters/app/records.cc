@@ -59,19 +59,26 @@ Result<ImportBatch, Error> RecordRow(const Config& config, Store& store, const T
     id_stem += "-";
     columns.insert(columns.begin(), {"id", id_stem + "0"});
   }
-  auto added = CheckRow(config, store, typed, columns);
-  if (!added) return Unexpected(added.error());  // refused: nothing changed, no number taken
-  if (typed.new_id != 0) {
-    auto n = store.NextNumber("record");
-    if (!n) return Unexpected(n.error());
-    columns.front().second = id_stem + std::to_string(*n);
-    added = CheckRow(config, store, typed, columns);
-    if (!added) return Unexpected(added.error());
-  }
-  ImportBatch batch = *added;
-  batch.recorded_by = actor.user;
-  batch.recorded_at = actor.at;
-  if (auto s = store.Insert(batch); !s) return Unexpected(s.error());
+  // Checked against what is stored and written in one write transaction: two people recording
+  // the same row at once cannot both find it new.
+  ImportBatch batch;
+  auto applied = store.Atomically([&]() -> Result<Changes, Error> {
+    auto added = CheckRow(config, store, typed, columns);
+    if (!added) return Unexpected(added.error());  // refused: nothing changed, no number taken
+    if (typed.new_id != 0) {
+      auto n = store.NextNumber("record");
+      if (!n) return Unexpected(n.error());
+      columns.front().second = id_stem + std::to_string(*n);
+      added = CheckRow(config, store, typed, columns);
+      if (!added) return Unexpected(added.error());
+    }
+    batch = *added;
+    batch.recorded_by = actor.user;
+    batch.recorded_at = actor.at;
+    if (auto s = store.Insert(batch); !s) return Unexpected(s.error());
+    return Changes{};
+  });
+  if (!applied) return Unexpected(applied.error());
   return batch;
 }
 

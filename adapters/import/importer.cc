@@ -902,14 +902,21 @@ Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store
   }
   auto parsed = ParseImportFiles(files, model);
   if (!parsed) return Unexpected(parsed.error());
-  auto existing = store.LoadExisting(parsed->batch);
-  if (!existing) return Unexpected(existing.error());
-  auto checked = CheckImport(*parsed, *existing);
-  if (!checked) return checked;
-  ImportReport report = std::move(checked).value();
-  report.added.recorded_by = user;
-  report.added.recorded_at = now;
-  if (auto stored = store.Insert(report.added); !stored) return Unexpected(stored.error());
+  // What is stored is read and the new rows written in one write transaction: two imports of
+  // the same rows at once cannot both find them new (the second finds them stored).
+  ImportReport report;
+  auto applied = store.Atomically([&]() -> Result<Changes, Error> {
+    auto existing = store.LoadExisting(parsed->batch);
+    if (!existing) return Unexpected(existing.error());
+    auto checked = CheckImport(*parsed, *existing);
+    if (!checked) return Unexpected(checked.error());
+    report = std::move(checked).value();
+    report.added.recorded_by = user;
+    report.added.recorded_at = now;
+    if (auto stored = store.Insert(report.added); !stored) return Unexpected(stored.error());
+    return Changes{};
+  });
+  if (!applied) return Unexpected(applied.error());
   return report;
 }
 

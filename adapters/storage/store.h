@@ -364,8 +364,9 @@ class Store {
   Result<std::optional<Client>, Error> FindClient(const ClientId& client);
   // Every receipt of the client, with the month that processed it.
   Result<std::vector<Receipt>, Error> ReceiptsOf(const ClientId& client);
-  // The next number of the store's counter `name` ("record"), in its own transaction: never
-  // handed out twice, also not to two processes at once.
+  // The next number of the store's counter `name` ("record"), in a write transaction (its own,
+  // or the caller's Atomically, which then gives it back if it rolls back): never handed out
+  // twice, also not to two processes at once.
   Result<int64_t, Error> NextNumber(const std::string& name);
   // Records the Latin spelling of a client's name that payments carry, with an audit row.
   Status<Error> CorrectBankName(const ClientId& client, const std::string& bank_name,
