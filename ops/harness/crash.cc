@@ -38,10 +38,17 @@
 
 #include "adapters/storage/store.h"
 #include "adapters/system/files.h"
+#include "ops/harness/process.h"
 
 namespace fs = std::filesystem;
 
 namespace {
+
+using ontzorg::harness::Cents;
+using ontzorg::harness::ReadFile;
+using ontzorg::harness::Run;
+using ontzorg::harness::Spawn;
+using ontzorg::harness::Wait;
 
 struct Step {
   std::string name;
@@ -59,48 +66,6 @@ struct Options {
   std::string binary, generator, banksim, config, schemas;
   bool verbose = false;
 };
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Starts `binary args...` with ONTZORG_NOW set, output into `log`, stdin from `input`.
-pid_t Spawn(const std::string& binary, const std::vector<std::string>& args, const std::string& now,
-            const std::string& log, const std::string& input = "/dev/null") {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    if (FILE* in = std::fopen(input.c_str(), "r"); in != nullptr) dup2(fileno(in), STDIN_FILENO);
-    FILE* f = std::fopen(log.c_str(), "w");
-    if (f != nullptr) {
-      dup2(fileno(f), STDOUT_FILENO);
-      dup2(fileno(f), STDERR_FILENO);
-    }
-    if (!now.empty()) setenv("ONTZORG_NOW", now.c_str(), 1);
-    std::vector<std::string> copy = args;
-    std::vector<char*> argv;
-    std::string b = binary;
-    argv.push_back(b.data());
-    for (std::string& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(binary.c_str(), argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-int Wait(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-}
-
-int Run(const std::string& binary, const std::vector<std::string>& args, const std::string& now,
-        const std::string& log, const std::string& input = "/dev/null") {
-  return Wait(Spawn(binary, args, now, log, input));
-}
 
 [[noreturn]] void Die(const std::string& what) {
   std::cerr << "ontzorg-crash: " << what << "\n";
@@ -230,13 +195,6 @@ std::map<std::string, long long> Balances(const fs::path& store,
     balances[credit] += amount;
   }
   return balances;
-}
-
-std::string Cents(long long c) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%s%lld.%02lld", c < 0 ? "-" : "", std::llabs(c) / 100,
-                std::llabs(c) % 100);
-  return buf;
 }
 
 struct Reference {
