@@ -645,7 +645,8 @@ int main(int argc, char** argv) {
       }
       std::vector<std::pair<pid_t, size_t>> running;
       std::vector<int64_t> delays;
-      for (size_t i = 0; i < chosen.size(); ++i) delays.push_back(static_cast<int64_t>(rng() % 40000));
+      for (size_t i = 0; i < chosen.size(); ++i)
+        delays.push_back(static_cast<int64_t>(rng() % 40000));
       // Start in order of delay, each at its moment from the burst's start.
       std::vector<size_t> order(chosen.size());
       for (size_t i = 0; i < order.size(); ++i) order[i] = i;
