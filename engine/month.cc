@@ -769,6 +769,39 @@ ExecutionPlan PlanExecution(const PaymentTiming& timing) {
   return {earliest, true};
 }
 
+const char* ToString(ImplausibleAmount::What what) {
+  switch (what) {
+    case ImplausibleAmount::What::kBenefit: return "benefit";
+    case ImplausibleAmount::What::kBill: return "bill";
+    case ImplausibleAmount::What::kLeefgeld: return "leefgeld";
+  }
+  return "?";
+}
+
+std::vector<ImplausibleAmount> ImplausibleAmounts(const ClientCase& input, const ClientMonth& month,
+                                                  const PlausibilityLimits& limits) {
+  using What = ImplausibleAmount::What;
+  std::vector<ImplausibleAmount> out;
+  const auto beyond = [](Money amount, Money limit) {
+    return limit.IsPositive() && limit < amount;
+  };
+  if (input.benefit && !month.after_relief && beyond(*input.benefit, limits.benefit)) {
+    out.push_back({What::kBenefit, std::nullopt, *input.benefit, limits.benefit});
+  }
+  Money leefgeld;
+  for (const Payment& p : month.payments) {
+    if (p.purpose == PaymentPurpose::kAllowance) {
+      leefgeld += p.amount;
+    } else if (beyond(p.amount, limits.bill)) {
+      out.push_back({What::kBill, p.bill, p.amount, limits.bill});
+    }
+  }
+  if (beyond(leefgeld, limits.leefgeld)) {
+    out.push_back({What::kLeefgeld, std::nullopt, leefgeld, limits.leefgeld});
+  }
+  return out;
+}
+
 std::optional<std::string> RunRefusal(YearMonth month, const RunDates& dates) {
   const Date run_date = dates.run_date, today = dates.today;
   const YearMonth latest = YearMonth::Of(today).AddMonths(kMonthsAhead);

@@ -19,6 +19,15 @@
 namespace ontzorg {
 
 // Policy for the month: from config, never hard-coded.
+// What one client's month plausibly holds; zero: no limit. An amount beyond is not refused (a
+// back payment of bijstand can be right) but raised as a finding that the approver of the batch
+// must acknowledge, so a typo like a benefit of 99,999,999.99 does not go out unseen.
+struct PlausibilityLimits {
+  Money benefit;   // bijstand recorded for one month
+  Money bill;      // one bill payment
+  Money leefgeld;  // leefgeld paid in one month (all its payments together)
+};
+
 struct MonthPolicy {
   // The order in which bills are paid when the bijstand does not cover them all; all four kinds.
   std::vector<BillKind> priority = {BillKind::kRent, BillKind::kHealthInsurance, BillKind::kEnergy,
@@ -31,6 +40,7 @@ struct MonthPolicy {
   // The double-debit guard per bill kind. Empty (the engine's default): no guard. The product's
   // configuration defaults to DoubleDebitPolicy::Default() (see adapters/config).
   DoubleDebitPolicy double_debit;
+  PlausibilityLimits plausibility;  // none by default; the product's configuration sets them
 };
 
 // A bill and month held by the double-debit guard: its money stays reserved on the client's funds
@@ -192,6 +202,16 @@ struct ClientMonth {
   std::vector<std::string> processed;
   std::vector<HeldBill> holds;  // bills this run held (double-debit guard): reserved, not paid
 };
+
+// An amount of `month` beyond `limits`: the bijstand it used, a bill payment, or the leefgeld.
+struct ImplausibleAmount {
+  enum class What { kBenefit, kBill, kLeefgeld } what = What::kBenefit;
+  std::optional<BillId> bill;  // for kBill
+  Money amount, limit;
+};
+const char* ToString(ImplausibleAmount::What what);  // "benefit", "bill", "leefgeld"
+std::vector<ImplausibleAmount> ImplausibleAmounts(const ClientCase& input, const ClientMonth& month,
+                                                  const PlausibilityLimits& limits);
 
 struct ExecutionPlan {
   Date execution;

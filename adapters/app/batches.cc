@@ -198,18 +198,50 @@ Status<Error> CheckApprover(const User& user) {
   return {};
 }
 
-Status<Error> ApproveBatch(Store& store, int64_t batch, const Actor& actor) {
+namespace {
+
+// The batch's implausible amounts, refused unless the approver acknowledged them; the words
+// for the audit row when they did.
+Result<std::string, Error> CheckImplausible(Store& store, int64_t batch, const Approval& approval) {
+  auto findings = store.Findings(batch);
+  if (!findings) return Unexpected(findings.error());
+  std::string list;
+  size_t n = 0;
+  for (const Finding& f : *findings) {
+    if (f.code != kImplausibleFinding) continue;
+    if (++n <= 5) list += "\n  " + f.client.value + " " + f.bill + ": " + f.detail;
+  }
+  if (n == 0) return std::string();
+  if (n > 5) list += "\n  ... and " + std::to_string(n - 5) + " more (ontzorg report)";
+  if (!approval.acknowledge_implausible) {
+    return Fail(ErrorCode::kRefused,
+                "batch " + std::to_string(batch) + " has " + std::to_string(n) +
+                    " amount(s) above the plausibility limits of the configuration:" + list +
+                    "\ncheck them (a typo, or a back payment that is right); to approve them as "
+                    "they are, approve with --acknowledge (web: tick the box); to correct them, "
+                    "cancel the batch, correct the data and run the month again; nothing was "
+                    "changed");
+  }
+  return ", " + std::to_string(n) + " implausible amount(s) acknowledged";
+}
+
+}  // namespace
+
+Status<Error> ApproveBatch(Store& store, int64_t batch, const Actor& actor,
+                           const Approval& approval) {
   auto user = RequireAction(store, actor.user, Action::kApproveBatch);
   if (!user) return Unexpected(user.error());
   auto applied = store.Atomically([&]() -> Result<Changes, Error> {
     auto b = LoadAndDecide(store, batch, BatchEvent::kApprove, actor);
     if (!b) return Unexpected(b.error());
     if (auto own = CheckApprover(*user); !own) return Unexpected(own.error());
+    auto acknowledged = CheckImplausible(store, batch, approval);
+    if (!acknowledged) return Unexpected(acknowledged.error());
     auto payments = store.BatchPayments(batch);
     if (!payments) return Unexpected(payments.error());
     const std::string detail = std::to_string(payments->size()) + " payments, " +
                                b->amount.ToDecimalString() + " EUR, content sha256 " +
-                               BatchDigest(*payments);
+                               BatchDigest(*payments) + *acknowledged;
     Changes c;
     c.batch_states.push_back({batch, {"approved", actor.user, actor.at, detail}});
     c.audit.push_back({0, actor.at, actor.user, "batch.approved", Subject(batch), detail});

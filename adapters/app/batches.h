@@ -28,7 +28,13 @@ std::string BatchDigest(const std::vector<Payment>& payments);
 // they set themselves. An admin who sets someone's password (a new account, a reset) knows it,
 // so that person's approvals are refused until they have set their own (docs/four-eyes.md).
 Status<Error> CheckApprover(const User& user);
-Status<Error> ApproveBatch(Store& store, int64_t batch, const Actor& actor);
+// What the approver says with the approval: that they checked the batch's implausible amounts
+// (findings kImplausibleFinding); without it a batch that has any is refused, naming them.
+struct Approval {
+  bool acknowledge_implausible = false;
+};
+Status<Error> ApproveBatch(Store& store, int64_t batch, const Actor& actor,
+                           const Approval& approval = {});
 
 struct ExportReport {
   std::vector<FileRecord> files;

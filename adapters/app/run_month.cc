@@ -17,8 +17,19 @@
 namespace ontzorg {
 namespace {
 
-std::vector<Finding> FindingsOf(const ClientMonth& m) {
+std::vector<Finding> FindingsOf(const ClientCase& input, const ClientMonth& m,
+                                const PlausibilityLimits& limits) {
   std::vector<Finding> out;
+  for (const ImplausibleAmount& a : ImplausibleAmounts(input, m, limits)) {
+    const std::string what = a.what == ImplausibleAmount::What::kBenefit ? "bijstand"
+                             : a.what == ImplausibleAmount::What::kBill  ? "bill payment"
+                                                                         : "leefgeld";
+    out.push_back({m.client, kImplausibleFinding, a.bill ? a.bill->value : ToString(a.what),
+                   a.amount,
+                   what + " of " + a.amount.ToDecimalString() + " EUR is above the limit of " +
+                       a.limit.ToDecimalString() + " ([plausibility] " + ToString(a.what) +
+                       "_max): check it; the approver must acknowledge it"});
+  }
   if (m.benefit_missing) {
     out.push_back({m.client, "no_benefit", "", Money::Zero(),
                    "no bijstand amount imported for this month; only money already on the "
@@ -269,7 +280,7 @@ Result<bool, Error> BookClients(const Config& config, Store& store, const RunOpt
     Tally(month, report);
     if (auto s = emitter.Add(input, month); !s) return s;
     booked_anything = booked_anything || !month.entries.empty() || !month.processed.empty();
-    std::vector<Finding> findings = FindingsOf(month);
+    std::vector<Finding> findings = FindingsOf(input, month, config.month.plausibility);
     if (auto s = writer.Add(month, findings); !s) return s;
     report->findings.insert(report->findings.end(), findings.begin(), findings.end());
     return {};

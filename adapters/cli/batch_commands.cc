@@ -25,6 +25,7 @@ struct Options {
       confirmed_by, note, creditor, iban, bic, run_date, csv, subject, coach;
   std::vector<std::string> payments, files, clients;
   bool all = false;
+  bool acknowledge = false;  // approve: the implausible amounts were checked
 };
 
 Actor Me(const Globals& g) { return {g.user, NowIsoSeconds()}; }
@@ -100,7 +101,11 @@ int BatchesCommand(const Globals& g) {
 
 int ApproveCommand(const Globals& g, const Options& o) {
   return WithStore(g, [&](Opened& opened) -> Status<Error> {
-    if (auto s = ApproveBatch(*opened.store, o.batch, Me(g)); !s) return s;
+    if (auto s =
+            ApproveBatch(*opened.store, o.batch, Me(g), {.acknowledge_implausible = o.acknowledge});
+        !s) {
+      return s;
+    }
     std::cout << "batch " << o.batch << " approved by " << g.user
               << "; export it with: ontzorg export --batch " << o.batch << "\n";
     return {};
@@ -592,6 +597,8 @@ void AddBatchCommands(CLI::App& app, const Globals& g, CommandTable* table) {
                                      "approve a prepared batch (four eyes: not by the "
                                      "person who prepared it)");
   approve->add_option("--batch", o->batch, "the batch number")->required();
+  approve->add_flag("--acknowledge", o->acknowledge,
+                    "the amounts above the plausibility limits were checked and are right");
   auto* exp = app.add_subcommand("export", "write an approved batch's SEPA files (once)");
   exp->add_option("--batch", o->batch, "the batch number")->required();
   exp->add_option("--out", o->out, "folder for the files")->capture_default_str();

@@ -268,6 +268,7 @@ Status<Error> CheckKnownKeys(const Reader& r) {
         "ceiling_couple", "ceiling_family", "form", "recovery_instalment", "toeslag_lag_days",
         "overdue_after_days", "difference_tolerance"}},
       {"double_debit", {}},
+      {"plausibility", {"benefit_max", "bill_max", "leefgeld_max"}},
       {"bank", {"payers"}},
       {"bank.payers", {"iban", "pays"}},
       {"web",
@@ -401,6 +402,12 @@ Result<Config, Error> LoadConfig(const std::string& path) {
   c.month.bridging = *bridging;
   OZ_TRY(double_debit, ReadDoubleDebit(r));
   c.month.double_debit = *double_debit;
+  // [plausibility]: amounts beyond these are findings the approver must acknowledge ("0.00": no
+  // limit). The defaults hold without the section: an old configuration is not left unguarded.
+  OZ_TRY(benefit_max, r.Amount("plausibility.benefit_max", Money::FromCents(500000)));
+  OZ_TRY(bill_max, r.Amount("plausibility.bill_max", Money::FromCents(300000)));
+  OZ_TRY(leefgeld_max, r.Amount("plausibility.leefgeld_max", Money::FromCents(300000)));
+  c.month.plausibility = {.benefit = *benefit_max, .bill = *bill_max, .leefgeld = *leefgeld_max};
   OZ_TRY(payers, ReadPayers(r));
   c.payers = *payers;
   OZ_TRY(address, r.String("web.address", std::string("127.0.0.1")));

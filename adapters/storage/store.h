@@ -78,9 +78,12 @@ struct FileRecord {
 };
 
 // A finding of a run for the report: an unpaid bill, a late payment, a missing bijstand amount.
+// The finding of an amount beyond [plausibility]: its batch is approved only with it acknowledged.
+inline constexpr const char* kImplausibleFinding = "implausible";
+
 struct Finding {
   ClientId client;
-  std::string code;  // "unpaid", "late", "no_benefit"
+  std::string code;  // "unpaid", "late", "no_benefit", kImplausibleFinding, ...
   std::string bill;  // empty when not about a bill
   Money amount;
   std::string detail;

@@ -578,8 +578,10 @@ Outcome BatchData(Ctx& x) {
   o.data["payment_list_truncated"] = payments->size() > 500;
   o.data["exceptions"] = exceptions;
   json findings = json::array();
+  int implausible = 0;
   if (auto f = x.store.Findings(*id)) {
     for (const Finding& fi : *f) {
+      implausible += fi.code == kImplausibleFinding ? 1 : 0;
       findings.push_back({{"client", fi.client.value},
                           {"code", fi.code},
                           {"bill", fi.bill},
@@ -588,6 +590,7 @@ Outcome BatchData(Ctx& x) {
     }
   }
   o.data["findings"] = findings;
+  o.data["implausible"] = implausible;  // the approver must acknowledge them
   json files = json::array();
   if (auto f = x.store.Files(*id, "")) {
     for (const FileRecord& r : *f) {
@@ -627,7 +630,13 @@ Outcome Prepare(Ctx& x) {
 Outcome Approve(Ctx& x) {
   auto id = BatchParam(x);
   if (!id) return Refuse(404, id.error().message);
-  if (auto s = ApproveBatch(x.store, *id, x.Me()); !s) return FromError(s.error());
+  const std::string ack = x.Field("acknowledge");
+  if (auto s =
+          ApproveBatch(x.store, *id, x.Me(),
+                       {.acknowledge_implausible = ack == "true" || ack == "on" || ack == "1"});
+      !s) {
+    return FromError(s.error());
+  }
   Outcome o;
   o.data = {{"batch", *id}, {"state", "approved"}};
   o.redirect = "/batches/" + std::to_string(*id) + "?saved=approved";

@@ -539,8 +539,18 @@ std::string BatchPage(const PageContext& p, const json& d) {
                "You prepared this batch: a colleague must approve it (four eyes).") +
              "</p>";
       } else {
-        m += "<form method=\"post\" action=\"/batches/" + id + "/approve\">" + CsrfField(p) +
-             "<button type=\"submit\">" +
+        const int64_t implausible = d.value("implausible", int64_t{0});
+        m += "<form method=\"post\" action=\"/batches/" + id + "/approve\">" + CsrfField(p);
+        if (implausible > 0) {
+          m += "<p class=\"notice\"><label><input type=\"checkbox\" name=\"acknowledge\" "
+               "required> " +
+               T(p, "Ik heb de bedragen boven de plausibiliteitsgrenzen gecontroleerd",
+                 "I checked the amounts above the plausibility limits") +
+               " (" + std::to_string(implausible) +
+               T(p, "; zie Uitzonderingen): ze kloppen.", "; see Exceptions): they are right.") +
+               "</label></p>";
+        }
+        m += "<button type=\"submit\">" +
              T(p, "Goedkeuren als tweede persoon", "Approve as the second person") +
              "</button></form>";
       }

@@ -349,6 +349,27 @@ TEST_F(IntegrityTest, AHandReceiptForMoneyTheBankBookedIsRefusedNamingTheLine) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM receipts WHERE id LIKE 'BF%'"), 1);
 }
 
+// Reproduction: nothing checked plausibility; a benefit of 99,999,999.99 went out unseen. Amounts
+// beyond [plausibility] are findings of the batch, and its approval is refused until the approver
+// acknowledges them, which the audit row then says.
+TEST_F(IntegrityTest, AmountsBeyondThePlausibilityLimitsNeedTheApproversAcknowledgement) {
+  config_.month.plausibility = {.benefit = Money::FromCents(100000)};  // 1,000.00 bijstand
+  Prepare();
+  const long long implausible = Count("SELECT COUNT(*) FROM findings WHERE code = 'implausible'");
+  ASSERT_GT(implausible, 0) << "the demo's bijstand amounts are above 1,000.00";
+  auto refused = ApproveBatch(*store_, 1, Bram());
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kRefused);
+  EXPECT_NE(refused.error().message.find("--acknowledge"), std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM batch_states WHERE run_id = 1 AND state = 'approved'"), 0);
+  ASSERT_TRUE(ApproveBatch(*store_, 1, Bram(), {.acknowledge_implausible = true}));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'batch.approved' AND detail LIKE "
+                  "'%" +
+                  std::to_string(implausible) + " implausible amount(s) acknowledged%'"),
+            1);
+}
+
 // Found by the concurrency harness (ops/race): two people recording the same receipt at the same
 // moment both found it new and the second failed on the database's UNIQUE constraint (exit 6).
 // What is stored is now read inside the import's write transaction: the second is a no-op.

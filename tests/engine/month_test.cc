@@ -74,6 +74,36 @@ TEST_F(MonthTest, PaysBillsOnTheLastBusinessDayThatStillLandsOnTime) {
   EXPECT_EQ(LiabilityBalance(out.entries, accounts::ClientFunds({"C1"})), Money::Zero());
 }
 
+// Plausibility: a typo of a benefit (99,999,999.99) raises the bijstand and the leefgeld it pays;
+// a bill above its limit is named; no limit (zero) raises nothing; an amount at the limit is fine.
+TEST_F(MonthTest, AmountsBeyondThePlausibilityLimitsAreNamed) {
+  using What = ImplausibleAmount::What;
+  const PlausibilityLimits limits{.benefit = E(5000), .bill = E(700), .leefgeld = E(3000)};
+  ClientMonth out = Run("2027-01", "2026-12-14");
+  std::vector<ImplausibleAmount> found = ImplausibleAmounts(input_, out, limits);
+  ASSERT_EQ(found.size(), 1u) << "only the rent of 725.00 is above 700.00";
+  EXPECT_EQ(found[0].what, What::kBill);
+  EXPECT_EQ(found[0].bill->value, "RENT");
+  EXPECT_EQ(found[0].amount, E(725));
+  EXPECT_EQ(found[0].limit, E(700));
+
+  input_.benefit = Money::FromCents(9999999999);
+  out = Run("2027-01", "2026-12-14");
+  found = ImplausibleAmounts(input_, out, limits);
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(found[0].what, What::kBenefit);
+  EXPECT_EQ(found[0].amount, Money::FromCents(9999999999));
+  EXPECT_EQ(found[1].what, What::kBill);
+  EXPECT_EQ(found[2].what, What::kLeefgeld);
+  EXPECT_EQ(found[2].amount, Money::FromCents(9999999999) - E(725 + 159 + 120));
+
+  EXPECT_TRUE(ImplausibleAmounts(input_, out, PlausibilityLimits{}).empty()) << "no limits";
+  input_.benefit = E(1400);
+  out = Run("2027-01", "2026-12-14");
+  EXPECT_TRUE(ImplausibleAmounts(input_, out, {.benefit = E(1400), .bill = E(725)}).empty())
+      << "at the limit is not beyond it";
+}
+
 TEST_F(MonthTest, ShortfallPaysInPriorityOrderAndReportsTheRest) {
   input_.benefit = E(800);
   const ClientMonth out = Run("2027-01", "2026-12-14");
