@@ -229,9 +229,12 @@ Result<std::string, Error> CheckImplausible(Store& store, int64_t batch, const A
 
 Status<Error> ApproveBatch(Store& store, int64_t batch, const Actor& actor,
                            const Approval& approval) {
-  auto user = RequireAction(store, actor.user, Action::kApproveBatch);
-  if (!user) return Unexpected(user.error());
   auto applied = store.Atomically([&]() -> Result<Changes, Error> {
+    // The approver's account is read in the same transaction as the batch: a password reset by
+    // an admin that commits first is seen (found by ops/race: read before, an approval could
+    // commit after the reset).
+    auto user = RequireAction(store, actor.user, Action::kApproveBatch);
+    if (!user) return Unexpected(user.error());
     auto b = LoadAndDecide(store, batch, BatchEvent::kApprove, actor);
     if (!b) return Unexpected(b.error());
     if (auto own = CheckApprover(*user); !own) return Unexpected(own.error());

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -368,6 +369,31 @@ TEST_F(IntegrityTest, AmountsBeyondThePlausibilityLimitsNeedTheApproversAcknowle
                   "'%" +
                   std::to_string(implausible) + " implausible amount(s) acknowledged%'"),
             1);
+}
+
+// Found by the concurrency harness (ops/race): an approval whose approver was read before its
+// transaction committed after an admin's reset of that approver's password, so the approval of
+// someone whose password the admin knows went through. The reset here holds the write lock
+// while the approval starts; the approval must see it and be refused.
+TEST_F(IntegrityTest, AnApprovalRacingAPasswordResetSeesTheReset) {
+  Prepare();
+  auto admin = Open(), approver = Open();
+  std::atomic<bool> approved{false};
+  std::thread approval;
+  auto applied = admin->Atomically([&]() -> Result<Changes, Error> {
+    if (auto s = admin->SetPasswordHash({"bram", "scrypt$set-by-admin"},
+                                        Actor{"admin", "2027-01-20T10:00:00"});
+        !s) {
+      return Unexpected(s.error());
+    }
+    approval = std::thread([&] { approved = ApproveBatch(*approver, 1, Bram()).has_value(); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // it reads, then waits
+    return Changes{};
+  });
+  approval.join();
+  ASSERT_TRUE(applied) << applied.error().message;
+  EXPECT_FALSE(approved) << "bram's password is now the admin's: his approval proves nothing";
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM batch_states WHERE run_id = 1 AND state = 'approved'"), 0);
 }
 
 // Found by the concurrency harness (ops/race): two people recording the same receipt at the same
