@@ -1,6 +1,8 @@
 #include "adapters/app/records.h"
 
+#include "adapters/app/batches.h"
 #include "adapters/import/importer.h"
+#include "engine/sepa_rules.h"
 
 namespace ontzorg {
 
@@ -80,6 +82,35 @@ Result<ImportBatch, Error> RecordRow(const Config& config, Store& store, const T
   });
   if (!applied) return Unexpected(applied.error());
   return batch;
+}
+
+Result<std::string, Error> CorrectClientBankName(Store& store, const BankNameCorrection& c,
+                                                 const Actor& actor) {
+  auto user = RequireAction(store, actor.user, Action::kCorrectName);
+  if (!user) return Unexpected(user.error());
+  const std::string carried = ToSepaText(c.bank_name, kMaxNameChars);
+  if (carried.empty()) {
+    return Fail(ErrorCode::kBadInput, "bank_name '" + c.bank_name +
+                                          "': has no letters a bank can carry (SEPA allows Latin "
+                                          "letters only); nothing changed");
+  }
+  if (c.reason.empty()) {
+    return Fail(ErrorCode::kBadInput,
+                "reason: say why, e.g. \"as in the residence permit\"; nothing changed");
+  }
+  auto found = store.FindClient(c.client);
+  if (!found) return Unexpected(found.error());
+  if (!*found) {
+    return Fail(ErrorCode::kBadInput, "client " + c.client.value + ": no such client");
+  }
+  const std::string detail = "bank name '" + NameForBank(**found) + "' -> '" + c.bank_name +
+                             "' (name '" + (*found)->name + "'): " + c.reason;
+  const AuditRecord audit{
+      0, actor.at, actor.user, "client.bank_name", "client:" + c.client.value, detail};
+  if (auto s = store.CorrectBankName(c.client, c.bank_name, audit); !s) {
+    return Unexpected(s.error());
+  }
+  return carried;
 }
 
 }  // namespace ontzorg

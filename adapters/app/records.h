@@ -33,6 +33,18 @@ struct TypedRow {
 Result<ImportBatch, Error> RecordRow(const Config& config, Store& store, const TypedRow& row,
                                      const Actor& actor);
 
+// The Latin spelling of a client's name that payments carry (a name in Arabic script has none a
+// bank can carry), with the reason: for the command line (correct-name) and the web app alike.
+struct BankNameCorrection {
+  ClientId client;
+  std::string bank_name;
+  std::string reason;  // e.g. "as in the residence permit"
+};
+// Returns the name payments now carry (as SEPA text). Refused (nothing changed): a user whose role
+// may not, an unknown client, a name without letters a bank can carry, no reason.
+Result<std::string, Error> CorrectClientBankName(Store& store, const BankNameCorrection& c,
+                                                 const Actor& actor);
+
 }  // namespace ontzorg
 
 #endif  // ONTZORG_ADAPTERS_APP_RECORDS_H_

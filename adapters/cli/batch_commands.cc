@@ -8,6 +8,7 @@
 
 #include "adapters/app/batches.h"
 #include "adapters/app/feedback.h"
+#include "adapters/app/records.h"
 #include "adapters/bank/bank_xml.h"
 #include "adapters/import/csv.h"
 #include "adapters/system/files.h"
@@ -200,25 +201,22 @@ int DirectDebitCommand(const Globals& g, const Options& o) {
 
 // The Latin spelling of a client's name that payments carry (a name in Arabic script has none).
 int CorrectNameCommand(const Globals& g, const Options& o) {
-  if (ToSepaText(o.bank_name, kMaxNameChars).empty()) {
-    std::cerr << "ontzorg: --bank-name '" << o.bank_name
-              << "': has no letters a bank can carry (SEPA allows Latin letters only)\n";
-    return ExitCodeFor(ErrorCode::kBadInput);
-  }
   return WithStore(g, [&](Opened& opened) -> Status<Error> {
-    Store& store = *opened.store;
-    auto user = RequireAction(store, g.user, Action::kCorrectName);
-    if (!user) return Unexpected(user.error());
-    if (o.reason.empty()) return Fail(ErrorCode::kBadInput, "--reason: say why; nothing changed");
-    auto c = store.FindClient(ClientId{o.client});
-    if (!c) return Unexpected(c.error());
-    if (!*c) return Fail(ErrorCode::kBadInput, "--client " + o.client + ": no such client");
-    const std::string detail = "bank name '" + NameForBank(**c) + "' -> '" + o.bank_name +
-                               "' (name '" + (*c)->name + "'): " + o.reason;
-    AuditRecord a{0, NowIsoSeconds(), g.user, "client.bank_name", "client:" + o.client, detail};
-    if (auto s = store.CorrectBankName(ClientId{o.client}, o.bank_name, a); !s) return s;
-    std::cout << "client " << o.client << ": payments now carry the name '"
-              << ToSepaText(o.bank_name, kMaxNameChars) << "'\n";
+    auto carried = CorrectClientBankName(
+        *opened.store, {.client = ClientId{o.client}, .bank_name = o.bank_name, .reason = o.reason},
+        Me(g));
+    if (!carried) {
+      // Named as this command's options.
+      Error e = carried.error();
+      for (const auto& [field, option] :
+           {std::pair<std::string, std::string>{"bank_name", "--bank-name"},
+            {"reason", "--reason"},
+            {"client ", "--client "}}) {
+        if (e.message.rfind(field, 0) == 0) e.message.replace(0, field.size(), option);
+      }
+      return Unexpected(e);
+    }
+    std::cout << "client " << o.client << ": payments now carry the name '" << *carried << "'\n";
     return {};
   });
 }

@@ -19,6 +19,7 @@
 #include "adapters/web/web_internal.h"
 #include "engine/forecast.h"
 #include "engine/learning.h"
+#include "engine/sepa_rules.h"
 
 namespace ontzorg {
 
@@ -276,6 +277,7 @@ Outcome ClientData(Ctx& x) {
   j["month"] = month.ToString();
   const std::string& bsn = (*client)->bsn;
   j["bsn_masked"] = bsn.size() >= 3 ? "******" + bsn.substr(bsn.size() - 3) : "";
+  j["name_for_bank"] = ToSepaText(NameForBank(**client), kMaxNameChars);
   j["household"] = (*client)->household == Household::kSingle ? "single" : "with_partner";
 
   // The ledger month by month, and the credit balance after each month.
@@ -513,6 +515,27 @@ Outcome RecordHandOver(Ctx& x) {
   o.data = {{"recorded", added->hand_overs.empty() ? "" : added->hand_overs.front().id},
             {"client", client}};
   o.redirect = "/clients/" + client + "?saved=handover";
+  return o;
+}
+
+// Finance records the Latin spelling of a client's name that payments carry (correct-name).
+Outcome CorrectBankNameAction(Ctx& x) {
+  const std::string client = x.params["client"];
+  auto carried = CorrectClientBankName(
+      x.store,
+      {.client = ClientId{client}, .bank_name = x.Field("bank_name"), .reason = x.Field("reason")},
+      x.Me());
+  if (!carried) return FromError(carried.error());
+  Outcome o;
+  o.data = {{"client", client}, {"bank_name", *carried}};
+  o.redirect = "/clients/" + client + "?saved=bank_name";
+  return o;
+}
+
+// The page where a user sets their own password.
+Outcome AccountData(Ctx& x) {
+  Outcome o;
+  o.data = {{"user", x.page.session.user}};
   return o;
 }
 
@@ -1345,6 +1368,8 @@ WebApp::WebApp(Config config, std::function<int64_t()> clock,
         RecordAssessment);
   i.Add("POST", "/clients/{client}/handovers", "/api/v1/clients/{client}/handovers", {"coach"},
         RecordHandOver);
+  i.Add("POST", "/clients/{client}/bank-name", "/api/v1/clients/{client}/bank-name", {"finance"},
+        CorrectBankNameAction);
   i.Add("GET", "/batches", "/api/v1/batches", money, Batches, web::BatchesPage);
   i.Add("POST", "/batches", "/api/v1/batches", {"finance"}, Prepare);
   i.Add("GET", "/batches/{batch}", "/api/v1/batches/{batch}", money, BatchData, web::BatchPage);
@@ -1362,6 +1387,8 @@ WebApp::WebApp(Config config, std::function<int64_t()> clock,
   i.Add("POST", "/admin/users/{user}/password", "/api/v1/users/{user}/password", {"admin"},
         SetPasswordAction);
   i.Add("POST", "/admin/caseload", "/api/v1/caseload", {"admin"}, AssignAction);
+  i.Add("GET", "/account/password", "", {"coach", "finance", "admin", "auditor"}, AccountData,
+        web::AccountPage);
   i.Add("POST", "/account/password", "/api/v1/account/password",
         {"coach", "finance", "admin", "auditor"}, OwnPasswordAction);
   i.Add("GET", "/audit", "/api/v1/audit", {"auditor", "admin"}, AuditData, web::AuditPage);

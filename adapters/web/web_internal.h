@@ -48,6 +48,7 @@ std::string SignalsPage(const PageContext& p, const json& data);
 std::string ReconciliationPage(const PageContext& p, const json& data);
 std::string UsersPage(const PageContext& p, const json& data);
 std::string AuditPage(const PageContext& p, const json& data);
+std::string AccountPage(const PageContext& p, const json& data);
 
 // The stylesheet served at /static/app.css (a separate file so the CSP forbids inline styles).
 const std::string& StyleSheet();

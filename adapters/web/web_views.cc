@@ -120,7 +120,8 @@ std::string Layout(const PageContext& p, const std::string& title, const std::st
   if (!p.session.user.empty()) {
     who = "<form method=\"post\" action=\"/logout\" class=\"logout\">" + CsrfField(p) + "<span>" +
           Html(p.session.full_name.empty() ? p.session.user : p.session.full_name) + " (" +
-          Html(p.session.role) + ")</span> <button type=\"submit\">" +
+          Html(p.session.role) + ")</span> <a href=\"/account/password\">" +
+          T(p, "Wachtwoord", "Password") + "</a> <button type=\"submit\">" +
           T(p, "Uitloggen", "Log out") + "</button></form>";
   }
   const std::string other = p.en ? "nl" : "en";
@@ -283,7 +284,8 @@ std::string ClientPage(const PageContext& p, const json& d) {
   m += "<dl class=\"facts\"><dt>" + T(p, "Cliëntnummer", "Client number") + "</dt><dd>" + Html(id) +
        "</dd><dt>BSN</dt><dd>" + Html(S(d, "bsn_masked")) + "</dd><dt>" + T(p, "Coach", "Coach") +
        "</dt><dd>" + Html(S(d, "coach")) + "</dd><dt>" + T(p, "Taal", "Language") + "</dt><dd>" +
-       Html(S(d, "language")) + "</dd>";
+       Html(S(d, "language")) + "</dd><dt>" + T(p, "Naam voor de bank", "Name for the bank") +
+       "</dt><dd>" + Html(S(d, "name_for_bank")) + "</dd>";
   if (d.value("in_relief", false)) {
     m += "<dt>" + T(p, "Ontzorgen", "Relief") + "</dt><dd>" + T(p, "maand ", "month ") +
          std::to_string(I(d, "relief_month")) + T(p, " van ", " of ") +
@@ -294,6 +296,22 @@ std::string ClientPage(const PageContext& p, const json& d) {
   }
   m += "<dt>" + T(p, "Lening open", "Credit outstanding") + "</dt><dd>" +
        Euro(p, I(d, "credit_outstanding_cents")) + "</dd></dl>";
+  if (p.session.role == "finance") {
+    m += "<details><summary>" +
+         T(p, "Naam voor de bank corrigeren (Latijnse spelling)",
+           "Correct the name for the bank (Latin spelling)") +
+         "</summary><form method=\"post\" action=\"/clients/" + Html(id) +
+         "/bank-name\" class=\"stack\">" + CsrfField(p) + "<label for=\"bank_name\">" +
+         T(p, "Naam zoals betalingen die meedragen", "Name as payments carry it") +
+         "</label><input id=\"bank_name\" name=\"bank_name\" required maxlength=\"70\" "
+         "value=\"" +
+         Html(S(d, "name_for_bank")) + "\"><label for=\"bank_name_reason\">" +
+         T(p, "Waarom (bijv. zoals op de verblijfsvergunning)",
+           "Why (e.g. as in the residence permit)") +
+         "</label><input id=\"bank_name_reason\" name=\"reason\" required><button "
+         "type=\"submit\">" +
+         T(p, "Opslaan", "Save") + "</button></form></details>";
+  }
   m += "<p><a href=\"/clients/" + Html(id) + "/statement\">" +
        T(p, "Voorbeeld van het volgende geldoverzicht (in de taal van de cliënt)",
          "Preview of the next client statement (in the client's language)") +
@@ -721,6 +739,27 @@ std::string UsersPage(const PageContext& p, const json& d) {
        "required><button type=\"submit\">" +
        T(p, "Toewijzen", "Assign") + "</button></form>";
   return Layout(p, T(p, "Gebruikers en caseloads", "Users and caseloads"), m);
+}
+
+std::string AccountPage(const PageContext& p, const json& d) {
+  std::string m = "<p>" +
+                  T(p,
+                    "Kies zelf uw wachtwoord. Heeft een beheerder het voor u ingesteld, dan kunt u "
+                    "pas batches goedkeuren als u het zelf hebt gewijzigd (vier ogen).",
+                    "Choose your own password. If an administrator set it for you, you can "
+                    "approve batches only after you have changed it yourself (four eyes).") +
+                  "</p>";
+  m += "<form method=\"post\" action=\"/account/password\" class=\"stack\">" + CsrfField(p) +
+       "<input type=\"hidden\" name=\"user\" autocomplete=\"username\" value=\"" +
+       Html(S(d, "user")) + "\"><label for=\"current_password\">" +
+       T(p, "Huidig wachtwoord", "Current password") +
+       "</label><input id=\"current_password\" name=\"current_password\" type=\"password\" "
+       "autocomplete=\"current-password\" required><label for=\"new_password\">" +
+       T(p, "Nieuw wachtwoord (minstens 12 tekens)", "New password (at least 12 characters)") +
+       "</label><input id=\"new_password\" name=\"password\" type=\"password\" "
+       "autocomplete=\"new-password\" minlength=\"12\" required><button type=\"submit\">" +
+       T(p, "Wachtwoord opslaan", "Save password") + "</button></form>";
+  return Layout(p, T(p, "Uw wachtwoord", "Your password"), m);
 }
 
 std::string AuditPage(const PageContext& p, const json& d) {

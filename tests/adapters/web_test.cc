@@ -474,6 +474,59 @@ TEST_F(WebTest, FourEyesExportDownloadAndTheAuditChainThroughTheApp) {
   EXPECT_TRUE(approved);
 }
 
+// Finance records a client's Latin name for the bank in the web app (as correct-name does): a
+// name without letters a bank can carry is refused at its field, nothing changed; the page and
+// the audit log then show the new one.
+TEST_F(WebTest, FinanceCorrectsTheNameForTheBankOfAClient) {
+  Client anna = As("anna"), carla = As("carla"), ingrid = As("ingrid");
+  Reply arabic = anna.PostJson("/api/v1/clients/C000003/bank-name",
+                               {{"bank_name", "\u0623\u062d\u0645\u062f"}, {"reason", "permit"}});
+  EXPECT_EQ(arabic.status, 422) << arabic.body;
+  EXPECT_NE(arabic.body.find("bank_name"), std::string::npos) << arabic.body;
+  Reply no_reason = anna.PostJson("/api/v1/clients/C000003/bank-name", {{"bank_name", "Ahmad"}});
+  EXPECT_EQ(no_reason.status, 422) << no_reason.body;
+  EXPECT_EQ(carla
+                .PostJson("/api/v1/clients/C000003/bank-name",
+                          {{"bank_name", "Ahmad Test"}, {"reason", "as in the residence permit"}})
+                .status,
+            403)
+      << "a coach does not change what payments carry";
+  Reply saved =
+      anna.PostJson("/api/v1/clients/C000003/bank-name",
+                    {{"bank_name", "Ahmad Test"}, {"reason", "as in the residence permit"}});
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  EXPECT_EQ(json::parse(saved.body)["bank_name"], "Ahmad Test");
+  const json page = json::parse(anna.Get("/api/v1/clients/C000003").body);
+  EXPECT_EQ(page["name_for_bank"], "Ahmad Test");
+  EXPECT_NE(anna.Get("/clients/C000003").body.find("Ahmad Test"), std::string::npos);
+  bool audited = false;
+  const json log = json::parse(ingrid.Get("/api/v1/audit").body)["log"];
+  for (const json& a : log) audited |= a["action"] == "client.bank_name" && a["user"] == "anna";
+  EXPECT_TRUE(audited) << log.dump().substr(0, 600);
+}
+
+// Everyone has a page to set their own password (the approver needs one they set themselves).
+TEST_F(WebTest, AUserSetsTheirOwnPasswordOnTheAccountPage) {
+  Client daan = As("daan");
+  Reply page = daan.Get("/account/password");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("name=\"current_password\""), std::string::npos);
+  EXPECT_NE(page.body.find("href=\"/account/password\""), std::string::npos) << "in the header";
+  EXPECT_EQ(daan.PostJson("/api/v1/account/password", {{"current_password", "not-the-password"},
+                                                       {"password", "a-new-one-1234"}})
+                .status,
+            403);
+  ASSERT_EQ(daan.PostJson("/api/v1/account/password",
+                          {{"current_password", Password("daan")}, {"password", "a-new-one-1234"}})
+                .status,
+            200);
+  EXPECT_EQ(NewClient().Login("daan", "a-new-one-1234"), 200);
+  ASSERT_EQ(daan.PostJson("/api/v1/account/password",
+                          {{"current_password", "a-new-one-1234"}, {"password", Password("daan")}})
+                .status,
+            200);  // as it was, for the other tests
+}
+
 TEST_F(WebTest, TheOpenApiFileDescribesEveryApiRoute) {
   const std::string spec = ReadFile(SourceDir() + "/docs/openapi.yaml");
   for (const RouteInfo& r : app_->Routes()) {
