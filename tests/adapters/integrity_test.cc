@@ -13,6 +13,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "adapters/app/batches.h"
@@ -567,6 +568,99 @@ TEST_F(IntegrityTest, GeneratedBankStreamsBookEachRealLineOnce) {
     for (const BankLineRow& l : *listed) ++got.listed[l.amount.cents()];
     EXPECT_EQ(got.receipts, want.receipts) << "stream " << seed << ", files" << read;
     EXPECT_EQ(got.listed, want.listed) << "stream " << seed << ", files" << read;
+  }
+}
+
+// A pain.002.001.03 on our message `msg_id`: per EndToEndId its status (RJCT with reason MS03,
+// or ACCP).
+std::string Pain002(const std::string& report_id, const std::string& msg_id,
+                    const std::vector<std::pair<std::string, bool>>& rejected) {
+  std::string x =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Document "
+      "xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03\"><CstmrPmtStsRpt><GrpHdr><MsgId>" +
+      report_id +
+      "</MsgId><CreDtTm>2027-01-16T09:00:00</CreDtTm></GrpHdr><OrgnlGrpInfAndSts><OrgnlMsgId>" +
+      msg_id +
+      "</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId><GrpSts>PART</GrpSts>"
+      "</OrgnlGrpInfAndSts><OrgnlPmtInfAndSts><OrgnlPmtInfId>X</OrgnlPmtInfId>";
+  for (const auto& [e2e, rejects] : rejected) {
+    x +=
+        "<TxInfAndSts><OrgnlEndToEndId>" + e2e + "</OrgnlEndToEndId><TxSts>" +
+        (rejects ? "RJCT</TxSts><StsRsnInf><Rsn><Cd>MS03</Cd></Rsn></StsRsnInf>" : "ACCP</TxSts>") +
+        "</TxInfAndSts>";
+  }
+  return x + "</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>\n";
+}
+
+// Model test, the payment status side: generated streams of pain.002 reports on an exported
+// batch, with rejections repeated across reports, reports re-sent byte for byte or under a new
+// id, acceptances mixed in, in any order. Each rejected payment is rejected once, its money put
+// back once; no accepted payment is touched.
+TEST_F(IntegrityTest, GeneratedStatusReportsApplyEachPaymentsFateOnce) {
+  const int streams = g_backend == "sqlite" ? 6 : 3;
+  for (int seed = 1; seed <= streams; ++seed) {
+    if (seed > 1) SetUp();
+    Prepare();
+    ASSERT_TRUE(ApproveBatch(*store_, 1, Bram()));
+    ASSERT_TRUE(ExportBatch(config_, *store_, 1, dir_ / ("out" + std::to_string(seed)), Bram()));
+    std::vector<std::string> all;
+    {
+      soci::rowset<std::string> rs =
+          (store_->session().prepare << "SELECT end_to_end_id FROM payments ORDER BY 1");
+      for (const std::string& e : rs) all.push_back(e);
+    }
+    ASSERT_GT(all.size(), 10u);
+    std::mt19937 rng(static_cast<uint32_t>(seed));
+    std::set<std::string> rejected;
+    for (const std::string& e : all) {
+      if (rng() % 5 == 0) rejected.insert(e);
+    }
+    ASSERT_FALSE(rejected.empty());
+    std::vector<std::pair<std::string, std::string>> files;
+    const int reports = 2 + static_cast<int>(rng() % 4);
+    std::set<std::string> told;
+    for (int r = 0; r < reports; ++r) {
+      std::vector<std::pair<std::string, bool>> statuses;
+      for (const std::string& e : all) {
+        const bool rejects = rejected.count(e) > 0;
+        const bool last = r == reports - 1 && rejects && told.count(e) == 0;  // none left out
+        if (last || rng() % 3 == 0) {
+          statuses.emplace_back(e, rejects);
+          if (rejects) told.insert(e);
+        }
+      }
+      std::shuffle(statuses.begin(), statuses.end(), rng);
+      const std::string id = "STS-" + std::to_string(seed) + "-" + std::to_string(r);
+      files.emplace_back(id + ".xml", Pain002(id, FirstMsgId(), statuses));
+      if (rng() % 3 == 0) files.emplace_back(id + "-copy.xml", files.back().second);  // re-sent
+      if (rng() % 3 == 0) {
+        files.emplace_back(id + "-again.xml", Pain002(id + "-AGAIN", FirstMsgId(), statuses));
+      }
+    }
+    std::shuffle(files.begin(), files.end(), rng);
+    for (const auto& [name, xml] : files) {
+      auto r = Import(name, xml);
+      ASSERT_TRUE(r) << "stream " << seed << ", " << name << ": " << r.error().message;
+    }
+    std::map<std::string, int> states, reversals;
+    {
+      soci::rowset<std::string> rs =
+          (store_->session().prepare
+           << "SELECT end_to_end_id FROM payment_states WHERE state = 'rejected'");
+      for (const std::string& e : rs) ++states[e];
+      soci::rowset<std::string> rv =
+          (store_->session().prepare
+           << "SELECT p.end_to_end_id FROM entries e JOIN payments p ON "
+              "e.key LIKE p.key || '%' WHERE e.kind = 'payment_rejected'");
+      for (const std::string& e : rv) ++reversals[e];
+    }
+    std::map<std::string, int> want;
+    for (const std::string& e : rejected) want[e] = 1;
+    EXPECT_EQ(states, want) << "stream " << seed;
+    EXPECT_EQ(reversals, want) << "stream " << seed << ": money back once per rejection";
+    auto ledger = store_->LedgerCheck();
+    ASSERT_TRUE(ledger) << ledger.error().message;
+    EXPECT_TRUE(ledger->Balanced()) << "stream " << seed;
   }
 }
 
