@@ -44,10 +44,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using ontzorg::harness::AddToolOptions;
 using ontzorg::harness::Cents;
+using ontzorg::harness::Generate;
 using ontzorg::harness::ReadFile;
 using ontzorg::harness::Run;
 using ontzorg::harness::Spawn;
+using ontzorg::harness::ToolPaths;
 using ontzorg::harness::Wait;
 
 struct Step {
@@ -63,7 +66,7 @@ struct Options {
   int clients = 200;
   uint32_t seed = 1;
   std::string work = "var/crash";
-  std::string binary, generator, banksim, config, schemas;
+  ToolPaths tools;
   bool verbose = false;
 };
 
@@ -92,7 +95,7 @@ struct World {
     fs::create_directories(out);
     const std::string now = "2026-12-01T09:00:00";
     auto must = [&](const std::string& user, const std::vector<std::string>& rest) {
-      if (Run(o->binary, Args(user, rest), now, log.string()) != 0) {
+      if (Run(o->tools.binary, Args(user, rest), now, log.string()) != 0) {
         Die("setup step failed: " + rest.front() + "\n" + ReadFile(log));
       }
     };
@@ -104,8 +107,8 @@ struct World {
     // bram approves: with a password he set himself, proven by a file only he can read.
     const fs::path password = dir / "bram-password";
     std::ofstream(password) << "crash-harness-bram\n";
-    if (Run(o->binary, Args("bram", {"user", "password", "--name", "bram"}), now, log.string(),
-            password.string()) != 0) {
+    if (Run(o->tools.binary, Args("bram", {"user", "password", "--name", "bram"}), now,
+            log.string(), password.string()) != 0) {
       Die("setup step failed: bram's password\n" + ReadFile(log));
     }
     fs::copy_file(password, dir / "pw-bram");
@@ -220,11 +223,7 @@ int main(int argc, char** argv) {
   app.add_option("--seed", o.seed, "seed for the municipality and the kill moments")
       ->capture_default_str();
   app.add_option("--work", o.work, "working folder (emptied)")->capture_default_str();
-  app.add_option("--binary", o.binary, "the ontzorg binary")->required();
-  app.add_option("--generator", o.generator, "the ontzorg-generate binary")->required();
-  app.add_option("--banksim", o.banksim, "the ontzorg-banksim binary")->required();
-  app.add_option("--config", o.config, "configuration file to copy (store and out are replaced)")
-      ->required();
+  AddToolOptions(app, &o.tools);
   app.add_flag("--verbose", o.verbose, "print every attempt");
   // ops/crash gives defaults first; what the user adds after them wins.
   for (const char* name : {"--kills", "--clients", "--seed", "--work"}) {
@@ -236,11 +235,7 @@ int main(int argc, char** argv) {
   fs::remove_all(work);
   fs::create_directories(work);
   const fs::path fixture = work / "municipality";
-  fs::create_directories(fixture);
-  if (Run(o.generator,
-          {"--clients", std::to_string(o.clients), "--seed", std::to_string(o.seed), "--month",
-           "2027-01", "--out", fixture.string()},
-          "", (work / "generate.log").string()) != 0) {
+  if (!Generate(o.tools, o.clients, o.seed, fixture, work / "generate.log")) {
     Die("the generator failed: " + ReadFile(work / "generate.log"));
   }
 
@@ -249,7 +244,7 @@ int main(int argc, char** argv) {
     w.dir = work / name;
     w.store = w.dir / "store.db";
     w.out = w.dir / "out";
-    w.config = fs::absolute(o.config);
+    w.config = fs::absolute(o.tools.config);
     w.log = work / (name + ".log");
     w.o = &o;
     return w;
@@ -313,7 +308,7 @@ int main(int argc, char** argv) {
       }
       if (pain001.empty()) Die("the reference export wrote no pain.001");
       // Reject one payment and return another, so the feedback changes state.
-      if (Run(o.banksim,
+      if (Run(o.tools.banksim,
               {"--pain001", pain001, "--date", "2026-12-16", "--pain002",
                (bank / "pain002.xml").string(), "--camt053", (bank / "camt053.xml").string(),
                "--reject", "OZ-B-202701-C000002-H:AC04", "--return", "OZ-L-202701-C000003:AC04"},
@@ -322,7 +317,7 @@ int main(int argc, char** argv) {
       }
     }
     const auto t0 = std::chrono::steady_clock::now();
-    const int code = Run(o.binary, args_of(r, s), s.now, r.log.string());
+    const int code = Run(o.tools.binary, args_of(r, s), s.now, r.log.string());
     ref.seconds.push_back(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     if (code != 0)
@@ -371,7 +366,7 @@ int main(int argc, char** argv) {
       const auto window = static_cast<int64_t>(ref.seconds[i] * 1.2e6) + 1;
       for (int k = 0; k < tries; ++k) {
         const int64_t delay = static_cast<int64_t>(rng() % static_cast<uint32_t>(window));
-        const pid_t pid = Spawn(o.binary, args_of(w, s), s.now, w.log.string());
+        const pid_t pid = Spawn(o.tools.binary, args_of(w, s), s.now, w.log.string());
         std::this_thread::sleep_for(std::chrono::microseconds(delay));
         kill(pid, SIGKILL);
         const int code = Wait(pid);
@@ -388,7 +383,7 @@ int main(int argc, char** argv) {
         }
         history.Scan(w.out);
       }
-      const int code = Run(o.binary, args_of(w, s), s.now, w.log.string());
+      const int code = Run(o.tools.binary, args_of(w, s), s.now, w.log.string());
       history.Scan(w.out);
       if (s.done_codes.count(code) == 0) {
         findings.push_back("step '" + s.name + "' could not be completed after the kills (exit " +

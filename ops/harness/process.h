@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -60,6 +61,29 @@ inline int Run(const std::string& binary, const std::vector<std::string>& args,
                const std::string& now, const std::string& log,
                const std::string& input = "/dev/null") {
   return Wait(Spawn(binary, args, now, log, input));
+}
+
+// The programs a harness drives, and the configuration it copies: the same options in each.
+struct ToolPaths {
+  std::string binary, generator, banksim, config;
+};
+inline void AddToolOptions(CLI::App& app, ToolPaths* t) {
+  app.add_option("--binary", t->binary, "the ontzorg binary")->required();
+  app.add_option("--generator", t->generator, "the ontzorg-generate binary")->required();
+  app.add_option("--banksim", t->banksim, "the ontzorg-banksim binary")->required();
+  app.add_option("--config", t->config, "configuration file to copy (store and out are replaced)")
+      ->required();
+}
+
+// Generates the municipality of `clients` clients for January 2027 into `out` (ontzorg-generate);
+// false with the generator's words in `log` when it fails.
+inline bool Generate(const ToolPaths& t, int clients, uint32_t seed,
+                     const std::filesystem::path& out, const std::filesystem::path& log) {
+  std::filesystem::create_directories(out);
+  return Run(t.generator,
+             {"--clients", std::to_string(clients), "--seed", std::to_string(seed), "--month",
+              "2027-01", "--out", out.string()},
+             "", log.string()) == 0;
 }
 
 // Cents as euros with a sign, for findings.

@@ -49,9 +49,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using ontzorg::harness::AddToolOptions;
+using ontzorg::harness::Generate;
 using ontzorg::harness::ReadFile;
 using ontzorg::harness::Run;
 using ontzorg::harness::Spawn;
+using ontzorg::harness::ToolPaths;
 using ontzorg::harness::Wait;
 
 struct Options {
@@ -60,7 +63,7 @@ struct Options {
   int clients = 30;
   uint32_t seed = 1;
   std::string work = "var/race";
-  std::string binary, generator, banksim, config;
+  ToolPaths tools;
   std::string pg;  // a libpq connection string: run on PostgreSQL (else SQLite)
   bool verbose = false;
 };
@@ -126,18 +129,24 @@ struct World {
   }
   void WriteConfig() const {
     fs::create_directories(dir);
-    std::ofstream(Config()) << WorldConfig(o->config, store, dir);
+    std::ofstream(Config()) << WorldConfig(o->tools.config, store, dir);
   }
   void Must(const std::string& user, const std::vector<std::string>& rest, const std::string& now,
             const std::string& input = "/dev/null") const {
     const std::string log = Log("setup").string();
-    const int code = Run(o->binary, Args(user, rest), now, log, input);
+    const int code = Run(o->tools.binary, Args(user, rest), now, log, input);
     if (code != 0) {
       Die(name + ": setup step '" + rest.front() + "' failed (exit " + std::to_string(code) +
           "):\n" + ReadFile(log));
     }
   }
 };
+
+// The PostgreSQL database of a world: named for this process, so two harnesses on one server
+// (ctest and ops/race) never share one.
+std::string DatabaseOf(const World& w) {
+  return "ontzorg_race_" + std::to_string(getpid()) + "_" + w.name;
+}
 
 // The SQLite store file and its side files, or a PostgreSQL database made from a template.
 void CopyStore(const Options& o, const World& from, World* to) {
@@ -151,23 +160,30 @@ void CopyStore(const Options& o, const World& from, World* to) {
   }
   soci::session sql(soci::postgresql, o.pg);
   sql << "SET client_min_messages = warning";
-  const std::string db = "ontzorg_race_" + to->name, tmpl = "ontzorg_race_" + from.name;
+  const std::string db = DatabaseOf(*to), tmpl = DatabaseOf(from);
   sql << "DROP DATABASE IF EXISTS " + db;
   sql << "CREATE DATABASE " + db + " TEMPLATE " + tmpl;
 }
 
 std::string StoreOf(const Options& o, const World& w) {
   if (o.pg.empty()) return (w.dir / "store.db").string();
-  return WithDatabase(o.pg, "ontzorg_race_" + w.name);
+  return WithDatabase(o.pg, DatabaseOf(w));
 }
 
 void CreateEmptyStore(const Options& o, const World& w) {
   if (!o.pg.empty()) {
     soci::session sql(soci::postgresql, o.pg);
     sql << "SET client_min_messages = warning";
-    sql << "DROP DATABASE IF EXISTS ontzorg_race_" + w.name;
-    sql << "CREATE DATABASE ontzorg_race_" + w.name;
+    sql << "DROP DATABASE IF EXISTS " + DatabaseOf(w);
+    sql << "CREATE DATABASE " + DatabaseOf(w);
   }
+}
+
+void DropStore(const Options& o, const World& w) {
+  if (o.pg.empty()) return;
+  soci::session sql(soci::postgresql, o.pg);
+  sql << "SET client_min_messages = warning";
+  sql << "DROP DATABASE IF EXISTS " + DatabaseOf(w);
 }
 
 // A command of a burst: who, what, and the exit codes (or HTTP statuses) that are answers.
@@ -196,11 +212,11 @@ struct WebSession {
       std::vector<std::string> args = w.Args("", {"serve", "--port", "0"});
       args.erase(args.begin() + 4, args.begin() + 6);  // the server has no --user
       std::vector<char*> argv;
-      std::string b = o.binary;
+      std::string b = o.tools.binary;
       argv.push_back(b.data());
       for (std::string& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
-      execv(o.binary.c_str(), argv.data());
+      execv(o.tools.binary.c_str(), argv.data());
       _exit(127);
     }
     server = pid;
@@ -456,32 +472,25 @@ int main(int argc, char** argv) {
   app.add_option("--seed", o.seed, "seed for the municipality and the interleavings")
       ->capture_default_str();
   app.add_option("--work", o.work, "working folder (emptied)")->capture_default_str();
-  app.add_option("--binary", o.binary, "the ontzorg binary")->required();
-  app.add_option("--generator", o.generator, "the ontzorg-generate binary")->required();
-  app.add_option("--banksim", o.banksim, "the ontzorg-banksim binary")->required();
-  app.add_option("--config", o.config, "configuration file to copy")->required();
+  AddToolOptions(app, &o.tools);
   app.add_option("--pg", o.pg,
                  "libpq connection string: run on PostgreSQL (databases "
-                 "ontzorg_race_* are created there)");
+                 "ontzorg_race_<pid>_* are created there, and dropped at the end)");
   app.add_flag("--verbose", o.verbose, "print every command and its answer");
   for (const char* name : {"--rounds", "--bursts", "--clients", "--seed", "--work"}) {
     app.get_option(name)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   }
   CLI11_PARSE(app, argc, argv);
-  o.binary = fs::absolute(o.binary).string();
-  o.generator = fs::absolute(o.generator).string();
-  o.banksim = fs::absolute(o.banksim).string();
-  o.config = fs::absolute(o.config).string();
+  o.tools.binary = fs::absolute(o.tools.binary).string();
+  o.tools.generator = fs::absolute(o.tools.generator).string();
+  o.tools.banksim = fs::absolute(o.tools.banksim).string();
+  o.tools.config = fs::absolute(o.tools.config).string();
 
   const fs::path work = fs::absolute(o.work);
   fs::remove_all(work);
   fs::create_directories(work);
   const fs::path fixture = work / "municipality";
-  fs::create_directories(fixture);
-  if (Run(o.generator,
-          {"--clients", std::to_string(o.clients), "--seed", std::to_string(o.seed), "--month",
-           "2027-01", "--out", fixture.string()},
-          "", (work / "generate.log").string()) != 0) {
+  if (!Generate(o.tools, o.clients, o.seed, fixture, work / "generate.log")) {
     Die("the generator failed: " + ReadFile(work / "generate.log"));
   }
   if (Run("openssl",
@@ -551,7 +560,7 @@ int main(int argc, char** argv) {
   }
   if (rejected.empty() || returned.empty()) Die("January's file has no bill or leefgeld payment");
   const fs::path pain002 = work / "pain002.xml", camt053 = work / "camt053.xml";
-  if (Run(o.banksim,
+  if (Run(o.tools.banksim,
           {"--pain001", pain001, "--date", "2026-12-16", "--pain002", pain002.string(), "--camt053",
            camt053.string(), "--reject", rejected + ":MS03", "--return", returned + ":MS03"},
           "", (work / "banksim.log").string()) != 0) {
@@ -572,6 +581,15 @@ int main(int argc, char** argv) {
 
   // --- The menu of commands a burst draws from. ---
   const std::string now = "2027-01-15T10:00:00";
+  // One toeslag received by hand, recorded by `user`: two people recording it at once.
+  const auto receipt_by = [](const std::string& user) {
+    return Command{"receipt (" + user + ")",
+                   false,
+                   user,
+                   {"receipt", "--id", "RACE-1", "--client", "C000004", "--kind", "rent_allowance",
+                    "--received-on", "2027-01-12", "--amount", "310.00", "--covers-from", "2027-01",
+                    "--covers-to", "2027-01", "--landed-on", "managed"}};
+  };
   auto menu = [&](const World& w) {
     std::vector<Command> m = {
         {"approve (bram)", false, "bram", {"approve", "--batch", "2"}},
@@ -593,18 +611,8 @@ int main(int argc, char** argv) {
          false,
          "anna",
          {"run", "--month", "2027-03", "--run-date", "2027-01-15", "--out", w.Out("anna")}},
-        {"receipt (anna)",
-         false,
-         "anna",
-         {"receipt", "--id", "RACE-1", "--client", "C000004", "--kind", "rent_allowance",
-          "--received-on", "2027-01-12", "--amount", "310.00", "--covers-from", "2027-01",
-          "--covers-to", "2027-01", "--landed-on", "managed"}},
-        {"receipt (carla)",
-         false,
-         "carla",
-         {"receipt", "--id", "RACE-1", "--client", "C000004", "--kind", "rent_allowance",
-          "--received-on", "2027-01-12", "--amount", "310.00", "--covers-from", "2027-01",
-          "--covers-to", "2027-01", "--landed-on", "managed"}},
+        receipt_by("anna"),
+        receipt_by("carla"),
         {"reset bram's password (admin)",
          false,
          "admin",
@@ -661,7 +669,7 @@ int main(int argc, char** argv) {
         if (c.web) {
           pid = Spawn("curl", web.CurlArgs(c.args[0], w.Log("body-" + std::to_string(i))), "", log);
         } else {
-          pid = Spawn(o.binary, w.Args(c.user, c.args), now, log, c.input);
+          pid = Spawn(o.tools.binary, w.Args(c.user, c.args), now, log, c.input);
         }
         running.emplace_back(pid, i);
       }
@@ -706,6 +714,10 @@ int main(int argc, char** argv) {
   }
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (findings.empty()) {  // with findings, the stores stay for a look
+    for (const World* kept : {&base, &approved}) DropStore(o, *kept);
+    DropStore(o, make_world("round"));
+  }
   std::printf("answers per command:\n");
   for (const auto& [name, answers] : tally.outcomes) {
     std::printf("  %-30s", name.c_str());
