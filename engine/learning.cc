@@ -95,7 +95,7 @@ const char* Describe(HandOverError error) {
 }
 
 YearMonth MonthSix(const ReliefPlan& plan) {
-  return YearMonth::Of(plan.benefit_start.AddMonthsClamped(6).AddDays(-1));
+  return YearMonth::Of(StatutoryLastDay(plan.benefit_start));
 }
 
 Status<HandOverError> CheckHandOver(const ReliefPlan& plan, const Bill& bill, HandOver state,

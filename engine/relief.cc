@@ -102,7 +102,7 @@ Status<PlanError> ValidatePlan(const ReliefPlan& plan) {
   if (plan.benefit_end && *plan.benefit_end < plan.benefit_start) {
     return Unexpected(PlanError::kBenefitEndsBeforeStart);
   }
-  const Date statutory_last = plan.benefit_start.AddMonthsClamped(6).AddDays(-1);
+  const Date statutory_last = StatutoryLastDay(plan.benefit_start);
   if (plan.extension_end) {
     if (plan.extension_reason.empty()) return Unexpected(PlanError::kExtensionWithoutReason);
     if (*plan.extension_end <= statutory_last) return Unexpected(PlanError::kExtensionNotLater);
@@ -119,8 +119,14 @@ Status<PlanError> ValidatePlan(const ReliefPlan& plan) {
   return {};
 }
 
+Date StatutoryLastDay(Date benefit_start) {
+  const YearMonth target = YearMonth::Of(benefit_start).AddMonths(6);
+  if (benefit_start.day() > target.LastDay().day()) return target.LastDay();
+  return target.DayClamped(benefit_start.day()).AddDays(-1);
+}
+
 ReliefPeriod ComputePeriod(const ReliefPlan& plan) {
-  const Date statutory_last = plan.benefit_start.AddMonthsClamped(6).AddDays(-1);
+  const Date statutory_last = StatutoryLastDay(plan.benefit_start);
   ReliefPeriod period{plan.benefit_start, plan.extension_end.value_or(statutory_last)};
   if (plan.kind == PlanKind::kMaatwerk) {
     period.first = plan.period_start.value_or(plan.benefit_start);

@@ -148,6 +148,10 @@ Status<PlanError> ValidatePlan(const ReliefPlan& plan);
 // extended to extension_end, ended early by benefit_end. Maatwerk = its chosen period (defaults:
 // the statutory period), also ended early by benefit_end. Precondition: ValidatePlan passed.
 ReliefPeriod ComputePeriod(const ReliefPlan& plan);
+// The last day of the six statutory months from `benefit_start`: the day before the same date six
+// months later, or, where that month has no such date (31 August -> February, 31 March ->
+// September), that month's last day: the months are whole, not three days short.
+Date StatutoryLastDay(Date benefit_start);
 // Whether the plan pays bills of `kind` for the client.
 bool Covers(const ReliefPlan& plan, BillKind kind);
 

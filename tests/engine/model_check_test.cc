@@ -127,7 +127,9 @@ ModelMonth Model(const ClientCase& c, const std::map<CreditorId, Creditor>& cred
   const Day start = Day::Of(p.benefit_start);
   int ey = start.y(), em = start.m() + 6;
   if (em > 12) em -= 12, ey += 1;
-  Day last = Day::Of(ey, em, std::min(start.dd(), DaysIn(ey, em))).Plus(-1);
+  // To the day before the same date, or to the month's end where it has no such date.
+  Day last = start.dd() > DaysIn(ey, em) ? Day::Of(ey, em, DaysIn(ey, em))
+                                         : Day::Of(ey, em, start.dd()).Plus(-1);
   if (p.extension_end) last = Day::Of(*p.extension_end);
   Day first = start;
   if (p.kind == PlanKind::kMaatwerk) {

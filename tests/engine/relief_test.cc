@@ -21,7 +21,18 @@ TEST(ReliefPlanTest, StatutoryIsSixMonthsFromBenefitStart) {
   const ReliefPeriod p = ComputePeriod(Statutory("2026-09-15"));
   EXPECT_EQ(p.first, D("2026-09-15"));
   EXPECT_EQ(p.last, D("2027-03-14"));
-  EXPECT_EQ(ComputePeriod(Statutory("2026-08-31")).last, D("2027-02-27"));
+  // Where six months later has no such date, the months run to that month's end (issue 16: the
+  // relief ended three days early, so bills due on 28 February were left to the client unsaid).
+  EXPECT_EQ(ComputePeriod(Statutory("2026-08-31")).last, D("2027-02-28"));
+  EXPECT_EQ(ComputePeriod(Statutory("2026-08-30")).last, D("2027-02-28"));
+  EXPECT_EQ(ComputePeriod(Statutory("2026-08-29")).last, D("2027-02-28"));
+  EXPECT_EQ(ComputePeriod(Statutory("2026-08-28")).last, D("2027-02-27"));
+  EXPECT_EQ(ComputePeriod(Statutory("2027-08-29")).last, D("2028-02-28"));  // 29 Feb 2028 exists
+  EXPECT_EQ(ComputePeriod(Statutory("2027-08-30")).last, D("2028-02-29"));
+  EXPECT_EQ(ComputePeriod(Statutory("2027-03-31")).last, D("2027-09-30"));
+  EXPECT_EQ(ComputePeriod(Statutory("2026-12-31")).last, D("2027-06-30"));
+  EXPECT_EQ(ComputePeriod(Statutory("2027-01-31")).last, D("2027-07-30"));
+  EXPECT_EQ(ComputePeriod(Statutory("2027-01-01")).last, D("2027-06-30"));
   EXPECT_TRUE(p.Overlaps(M("2026-09")));
   EXPECT_TRUE(p.Overlaps(M("2027-03")));
   EXPECT_FALSE(p.Overlaps(M("2027-04")));
