@@ -397,10 +397,20 @@ TEST_F(CliTest, BridgingCreditFromImportToTheClientsStatement) {
   EXPECT_EQ(o.code, 3) << "C-1 is already stored with other data";
   EXPECT_EQ(StoreBytes(), before);
 
+  // A write-off is finance's decision (issue 16: anyone could record one, and unaudited).
+  ASSERT_EQ(As("admin", {"user", "add", "--name", "carla", "--role", "coach"}).code, 0);
+  o = As("carla", {"write-off", "--client", "C", "--amount", "20.00", "--reason", "x"});
+  EXPECT_EQ(o.code, 9) << o.out;
+
   // A receipt by hand and a write-off decision: both booked by the next run.
   o = Ontzorg({"write-off", "--client", "C", "--amount", "20.00", "--reason",
                "verhuisd naar het buitenland", "--decided-on", "2027-03-10"});
   ASSERT_EQ(o.code, 0) << o.out;
+  o = Ontzorg({"audit", "--subject", "client:C"});
+  EXPECT_NE(o.out.find("write_off.recorded"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("W1: 20.00 EUR decided 2027-03-10: verhuisd naar het buitenland"),
+            std::string::npos)
+      << o.out;
   o = Ontzorg({"run", "--month", "2027-04", "--run-date", "2027-03-22", "--out", dir_ / "out"});
   ASSERT_EQ(o.code, 0) << o.out;
   EXPECT_NE(o.out.find("Kwijtgescholden / written off:                      EUR 20.00"),
