@@ -221,7 +221,7 @@ struct WebSession {
     }
     server = pid;
     static const std::regex kUrl("https://[0-9.]+:[0-9]+");
-    for (int i = 0; i < 200 && url.empty(); ++i) {
+    for (int i = 0; i < 800 && url.empty(); ++i) {  // up to 20 s (sanitizer builds)
       std::this_thread::sleep_for(std::chrono::milliseconds(25));
       const std::string text = ReadFile(out);
       std::smatch m;
@@ -233,7 +233,7 @@ struct WebSession {
     const std::string json =
         R"({"user":"cees","password":")" + password.substr(0, password.find('\n')) + R"("})";
     if (Run("curl",
-            {"-sk", "-D", headers.string(), "-o", body.string(), "-H",
+            {"-sk", "--max-time", "60", "-D", headers.string(), "-o", body.string(), "-H",
              "Content-Type: application/json", "-d", json, url + "/api/v1/session"},
             "", w.Log("curl-login").string()) != 0) {
       return false;
@@ -248,6 +248,8 @@ struct WebSession {
   }
   std::vector<std::string> CurlArgs(const std::string& path, const fs::path& body) const {
     return {"-sk",
+            "--max-time",
+            "60",
             "-o",
             body.string(),
             "-w",
