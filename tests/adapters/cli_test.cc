@@ -420,6 +420,39 @@ TEST_F(CliTest, BridgingCreditFromImportToTheClientsStatement) {
   o = Ontzorg({"credit", "--client", "C", "--language", "en"});
   EXPECT_NE(o.out.find("W1 20.00 decided 2027-03-10"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("booked in 2027-04"), std::string::npos) << o.out;
+
+  // Two people writing off all that is outstanding at the same moment: one is recorded, the
+  // other refused, never both (what is owed is read inside the write transaction). Two processes
+  // rarely overlap this closely: against the code before the fix this passed 3 times of 3, so it
+  // guards the outcome; the transaction is what makes it hold.
+  o = Ontzorg({"report", "--credit-csv", "-"});
+  const std::smatch row = [&] {
+    std::smatch m;
+    std::regex_search(o.out, m, std::regex("\nC,[^\n]*,([0-9]+\\.[0-9]{2})\n"));
+    return m;
+  }();
+  ASSERT_FALSE(row.empty()) << o.out;
+  const std::string outstanding = row[1];
+  ASSERT_NE(outstanding, "0.00");
+  std::vector<pid_t> pids;
+  for (const std::string user : {"anna", "bram"}) {
+    std::vector<std::string> args = {"--config", dir_ / "ontzorg.toml", "--user", user};
+    if (std::filesystem::exists(dir_ / ("pw-" + user))) {
+      args.insert(args.end(), {"--password-file", dir_ / ("pw-" + user)});
+    }
+    args.insert(args.end(),
+                {"write-off", "--client", "C", "--amount", outstanding, "--reason", "race"});
+    pids.push_back(testing_support::Spawn(args, dir_ / ("wo-" + user)));
+  }
+  std::vector<int> codes;
+  for (pid_t pid : pids) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    codes.push_back(WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  }
+  std::sort(codes.begin(), codes.end());
+  EXPECT_EQ(codes, (std::vector<int>{0, 3}))
+      << ReadFile(dir_ / "wo-anna") << ReadFile(dir_ / "wo-bram");
 }
 
 // Every run writes the checkpoints and a statement per client in the client's language; an
