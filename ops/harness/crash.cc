@@ -44,6 +44,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using ontzorg::harness::AddRunOptions;
 using ontzorg::harness::AddToolOptions;
 using ontzorg::harness::Cents;
 using ontzorg::harness::Generate;
@@ -218,17 +219,10 @@ int main(int argc, char** argv) {
       "that nothing is paid twice, lost or changed"};
   app.add_option("--kills", o.kills, "kills that land inside a running step")
       ->capture_default_str();
-  app.add_option("--clients", o.clients, "clients in the generated municipality")
-      ->capture_default_str();
-  app.add_option("--seed", o.seed, "seed for the municipality and the kill moments")
-      ->capture_default_str();
-  app.add_option("--work", o.work, "working folder (emptied)")->capture_default_str();
+  app.get_option("--kills")->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  AddRunOptions(app, &o.clients, &o.seed, &o.work);
   AddToolOptions(app, &o.tools);
   app.add_flag("--verbose", o.verbose, "print every attempt");
-  // ops/crash gives defaults first; what the user adds after them wins.
-  for (const char* name : {"--kills", "--clients", "--seed", "--work"}) {
-    app.get_option(name)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  }
   CLI11_PARSE(app, argc, argv);
 
   const fs::path work = fs::absolute(o.work);

@@ -75,6 +75,21 @@ inline void AddToolOptions(CLI::App& app, ToolPaths* t) {
       ->required();
 }
 
+// The options every harness run has: the municipality's size, the seed (of the municipality and
+// of what the harness draws) and the working folder. The script gives defaults first; what the
+// user adds after them wins.
+inline void AddRunOptions(CLI::App& app, int* clients, uint32_t* seed, std::string* work) {
+  app.add_option("--clients", *clients, "clients in the generated municipality")
+      ->capture_default_str()
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.add_option("--seed", *seed, "seed for the municipality and what the harness draws")
+      ->capture_default_str()
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.add_option("--work", *work, "working folder (emptied)")
+      ->capture_default_str()
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+}
+
 // Generates the municipality of `clients` clients for January 2027 into `out` (ontzorg-generate);
 // false with the generator's words in `log` when it fails.
 inline bool Generate(const ToolPaths& t, int clients, uint32_t seed,

@@ -49,6 +49,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using ontzorg::harness::AddRunOptions;
 using ontzorg::harness::AddToolOptions;
 using ontzorg::harness::Generate;
 using ontzorg::harness::ReadFile;
@@ -469,17 +470,13 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--bursts", o.bursts, "bursts of simultaneous commands per round")
       ->capture_default_str();
-  app.add_option("--clients", o.clients, "clients in the generated municipality")
-      ->capture_default_str();
-  app.add_option("--seed", o.seed, "seed for the municipality and the interleavings")
-      ->capture_default_str();
-  app.add_option("--work", o.work, "working folder (emptied)")->capture_default_str();
+  AddRunOptions(app, &o.clients, &o.seed, &o.work);
   AddToolOptions(app, &o.tools);
   app.add_option("--pg", o.pg,
                  "libpq connection string: run on PostgreSQL (databases "
                  "ontzorg_race_<pid>_* are created there, and dropped at the end)");
   app.add_flag("--verbose", o.verbose, "print every command and its answer");
-  for (const char* name : {"--rounds", "--bursts", "--clients", "--seed", "--work"}) {
+  for (const char* name : {"--rounds", "--bursts"}) {  // ops/race gives defaults first
     app.get_option(name)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   }
   CLI11_PARSE(app, argc, argv);
