@@ -213,7 +213,7 @@ Result<std::string, Error> CheckImplausible(Store& store, int64_t batch, const A
   }
   if (n == 0) return std::string();
   if (n > 5) list += "\n  ... and " + std::to_string(n - 5) + " more (ontzorg report)";
-  if (!approval.acknowledge_implausible) {
+  if (!approval.acknowledge) {
     return Fail(ErrorCode::kRefused,
                 "batch " + std::to_string(batch) + " has " + std::to_string(n) +
                     " amount(s) above the plausibility limits of the configuration:" + list +
@@ -223,6 +223,38 @@ Result<std::string, Error> CheckImplausible(Store& store, int64_t batch, const A
                     "changed");
   }
   return ", " + std::to_string(n) + " implausible amount(s) acknowledged";
+}
+
+// Changes to clients' data made after the batch was prepared that hold for its month (issue 16):
+// the batch was computed without them. Refused unless acknowledged; the words for the audit row.
+Result<std::string, Error> CheckChangesAfter(Store& store, const BatchRecord& b,
+                                             const Approval& approval) {
+  auto changes = store.ChangesSince(b.run.month, b.run.started_at);
+  if (!changes) return Unexpected(changes.error());
+  if (changes->empty()) return std::string();
+  std::string list;
+  for (size_t i = 0; i < changes->size() && i < 5; ++i) {
+    const Store::ChangeRecord& c = (*changes)[i];
+    list += "\n  " + c.record +
+            (c.client.empty() || c.record.find(c.client) != std::string::npos ? ""
+                                                                              : " of " + c.client) +
+            ": " + c.fields + " from " + c.valid_from.ToString() + " (" + c.changed_by + ", " +
+            c.changed_at + ": " + c.reason + ")";
+  }
+  if (changes->size() > 5) {
+    list += "\n  ... and " + std::to_string(changes->size() - 5) + " more";
+  }
+  if (!approval.acknowledge) {
+    return Fail(ErrorCode::kRefused,
+                "batch " + std::to_string(b.run.id) + " was prepared before " +
+                    std::to_string(changes->size()) + " change(s) that hold for " +
+                    b.run.month.ToString() + ":" + list +
+                    "\nthe batch pays what was prepared: check the changes first (a difference "
+                    "for this month is settled by hand or in the next month, which uses them); "
+                    "to approve it as prepared, approve with --acknowledge (web: tick the box); "
+                    "nothing was changed");
+  }
+  return ", " + std::to_string(changes->size()) + " later change(s) acknowledged";
 }
 
 }  // namespace
@@ -240,11 +272,13 @@ Status<Error> ApproveBatch(Store& store, int64_t batch, const Actor& actor,
     if (auto own = CheckApprover(*user); !own) return Unexpected(own.error());
     auto acknowledged = CheckImplausible(store, batch, approval);
     if (!acknowledged) return Unexpected(acknowledged.error());
+    auto changed = CheckChangesAfter(store, *b, approval);
+    if (!changed) return Unexpected(changed.error());
     auto payments = store.BatchPayments(batch);
     if (!payments) return Unexpected(payments.error());
     const std::string detail = std::to_string(payments->size()) + " payments, " +
                                b->amount.ToDecimalString() + " EUR, content sha256 " +
-                               BatchDigest(*payments) + *acknowledged;
+                               BatchDigest(*payments) + *acknowledged + *changed;
     Changes c;
     c.batch_states.push_back({batch, {"approved", actor.user, actor.at, detail}});
     c.audit.push_back({0, actor.at, actor.user, "batch.approved", Subject(batch), detail});
@@ -512,7 +546,7 @@ Result<PreparedBatch, Error> ReissuePayments(const Config& config, Store& store,
   if (!writer) return Unexpected(writer.error());
   auto sent = store.PaymentsByEndToEndId(end_to_end_ids);
   if (!sent) return Unexpected(sent.error());
-  auto creditors = store.LoadCreditors();
+  auto creditors = store.LoadCreditors(YearMonth::Of(run_date));
   if (!creditors) return Unexpected(creditors.error());
   std::map<std::string, ClientMonth> months;
   std::map<std::string, Money> spent;  // per client, by this batch
@@ -553,7 +587,7 @@ Result<PreparedBatch, Error> ReleaseHeld(const Config& config, Store& store, Dat
   if (!writer) return Unexpected(writer.error());
   auto holds = store.OpenHolds(std::nullopt);
   if (!holds) return Unexpected(holds.error());
-  auto creditors = store.LoadCreditors();
+  auto creditors = store.LoadCreditors(YearMonth::Of(run_date));
   if (!creditors) return Unexpected(creditors.error());
   std::map<std::string, ClientMonth> months;
   PreparedBatch out;

@@ -29,9 +29,11 @@ std::string BatchDigest(const std::vector<Payment>& payments);
 // so that person's approvals are refused until they have set their own (docs/four-eyes.md).
 Status<Error> CheckApprover(const User& user);
 // What the approver says with the approval: that they checked the batch's implausible amounts
-// (findings kImplausibleFinding); without it a batch that has any is refused, naming them.
+// (findings kImplausibleFinding) and the changes to clients' data made after the batch was
+// prepared that hold for its month (issue 16); without it a batch that has any is refused,
+// naming them.
 struct Approval {
-  bool acknowledge_implausible = false;
+  bool acknowledge = false;
 };
 Status<Error> ApproveBatch(Store& store, int64_t batch, const Actor& actor,
                            const Approval& approval = {});

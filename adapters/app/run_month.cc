@@ -257,7 +257,7 @@ Status<Error> ForEachClientMonth(
     const Config& config, Store& store, const RunOptions& o,
     const std::function<Status<Error>(const ClientCase&, const ClientMonth&)>& use,
     const std::function<void(int64_t)>& chunk_done) {
-  auto creditors = store.LoadCreditors();
+  auto creditors = store.LoadCreditors(o.month);  // as they hold in the month (issue 16)
   if (!creditors) return Unexpected(creditors.error());
   int64_t done = 0;
   return store.ForEachCase(o.month, o.chunk_clients, [&](ClientCase& c) -> Status<Error> {

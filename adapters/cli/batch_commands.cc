@@ -102,9 +102,7 @@ int BatchesCommand(const Globals& g) {
 
 int ApproveCommand(const Globals& g, const Options& o) {
   return WithStore(g, [&](Opened& opened) -> Status<Error> {
-    if (auto s =
-            ApproveBatch(*opened.store, o.batch, Me(g), {.acknowledge_implausible = o.acknowledge});
-        !s) {
+    if (auto s = ApproveBatch(*opened.store, o.batch, Me(g), {.acknowledge = o.acknowledge}); !s) {
       return s;
     }
     std::cout << "batch " << o.batch << " approved by " << g.user

@@ -80,6 +80,39 @@ int InitCommand(const Globals& g) {
   return kExitOk;
 }
 
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// The changes an import recorded, and the batches prepared without them.
+void PrintChanges(const ImportBatch::Changes& v, const std::vector<std::string>& touched) {
+  if (v.empty()) return;
+  std::cout << v.size() << " change(s) recorded, each from its month on (history kept):\n";
+  const auto print = [](const char* what, const auto& versions, auto id) {
+    for (const auto& x : versions) {
+      std::cout << "  " << what << " " << id(x.row) << ": " << JoinNames(x.fields) << " from "
+                << x.valid_from.ToString() << " (" << x.reason << ")\n";
+    }
+  };
+  print("creditor", v.creditors, [](const Creditor& c) { return c.id.value; });
+  print("client", v.clients, [](const Client& c) { return c.id.value; });
+  print("plan of", v.plans, [](const ReliefPlan& p) { return p.client.value; });
+  print("bill", v.bills, [](const Bill& b) { return b.id.value; });
+  print("toeslag", v.toeslagen,
+        [](const ToeslagExpectation& t) { return t.client.value + " " + ToString(t.kind); });
+  for (const BenefitVersion& b : v.benefits) {
+    std::cout << "  bijstand " << b.client.value << " " << b.month.ToString() << ": amount "
+              << b.amount.ToDecimalString() << " (" << b.reason << ")\n";
+  }
+  for (const std::string& batch : touched) {
+    std::cout << "NOTE: " << batch
+              << " was prepared before these changes and pays what was prepared; its approval "
+                 "names them and asks for --acknowledge\n";
+  }
+}
+
 int ImportCommand(const Globals& g, const std::string& dir) {
   auto opened = OpenStore(g);
   if (!opened) return Report(opened.error());
@@ -95,6 +128,7 @@ int ImportCommand(const Globals& g, const std::string& dir) {
             << " hand-over decisions, " << a.confirmations.size() << " confirmations, "
             << a.direct_debits.size() << " direct-debit records; " << report->skipped_identical
             << " rows were already stored and were skipped\n";
+  PrintChanges(a.versions, report->touched_batches);
   return kExitOk;
 }
 

@@ -152,11 +152,34 @@ const std::map<std::string, std::vector<std::string>>& RequiredColumns() {
   return kColumns;
 }
 
-// Records where `key` came from; a second row with the same key is a problem of that row.
+// The records a change file may change from a month on (issue 16), by key prefix.
+bool Versioned(const std::string& key) {
+  for (const char* prefix : {"creditor:", "client:", "plan:", "bill:", "toeslag:", "benefit:"}) {
+    if (key.rfind(prefix, 0) == 0) return true;
+  }
+  return false;
+}
+
+// Records where `key` came from; a second row with the same key is a problem of that row. A
+// row of a change file also records its `valid_from` month and `change_reason`.
 bool Claim(ParsedImport* out, const std::string& key, RowReader& r, const std::string& column) {
   const auto [it, fresh] = out->where.emplace(key, r.where());
-  if (!fresh) r.Bad(column, "the same " + column + " is already given at " + it->second);
-  return fresh;
+  if (!fresh) {
+    r.Bad(column, "the same " + column + " is already given at " + it->second +
+                      " (one change per record and import: import later changes separately)");
+    return false;
+  }
+  const std::string from = r.Get("valid_from");
+  if (from.empty() || !Versioned(key)) return true;
+  auto month = YearMonth::Parse(from);
+  if (!month) {
+    r.Bad("valid_from", "'" + from +
+                            "' is not a month like 2027-03 (the first month the change "
+                            "holds for)");
+    return false;
+  }
+  out->changes[key] = {*month, r.Get("change_reason")};
+  return true;
 }
 
 // A name written to a SEPA file must keep at least one letter after transliteration.
@@ -565,15 +588,6 @@ namespace ontzorg {
 namespace {
 
 // Compares stored and imported rows field by field, through their store encoding.
-std::string Fingerprint(const Creditor& c) {
-  return c.name + "|" + c.iban.compact() + "|" + c.bic.value_or("") + "|" + c.address.street + "|" +
-         c.address.building + "|" + c.address.postcode + "|" + c.address.town + "|" +
-         c.address.country;
-}
-std::string Fingerprint(const Client& c) {
-  return c.bsn + "|" + c.name + "|" + ToString(c.household) + "|" + c.own_iban.compact() + "|" +
-         std::to_string(c.adults) + "|" + std::to_string(c.children) + "|" + c.language;
-}
 std::string Fingerprint(const Assessment& a) {
   return a.client.value + "|" + a.on.ToString() + "|" + a.by + "|" + a.note + "|" +
          EncodeLevels(a.levels);
@@ -586,28 +600,10 @@ std::string Fingerprint(const PaymentConfirmation& c) {
   return c.client.value + "|" + (c.paid ? "yes" : "no") + "|" + c.by + "|" + c.on.ToString();
 }
 std::string OptMonthText(const std::optional<YearMonth>& m) { return m ? m->ToString() : ""; }
-std::string Fingerprint(const ToeslagExpectation& e) {
-  return e.applied_on.ToString() + "|" + e.right_from.ToString() + "|" +
-         std::to_string(e.monthly.cents()) + "|" +
-         (e.first_payment ? e.first_payment->ToString() : "") + "|" + ToString(e.paid_to);
-}
 std::string Fingerprint(const Receipt& r) {
   return r.client.value + "|" + ToString(r.kind) + "|" + r.received_on.ToString() + "|" +
          std::to_string(r.amount.cents()) + "|" + OptMonthText(r.covers_from) + "|" +
          OptMonthText(r.covers_to) + "|" + ToString(r.landed_on);
-}
-std::string OptDate(const std::optional<Date>& d) { return d ? d->ToString() : ""; }
-std::string Fingerprint(const ReliefPlan& p) {
-  return std::string(ToString(p.kind)) + "|" + p.benefit_start.ToString() + "|" +
-         OptDate(p.benefit_end) + "|" + OptDate(p.extension_end) + "|" + p.extension_reason + "|" +
-         EncodeBillKinds(p.bills) + "|" + OptDate(p.period_start) + "|" + OptDate(p.period_end) +
-         "|" + p.reason;
-}
-std::string Fingerprint(const Bill& b) {
-  return b.client.value + "|" + ToString(b.kind) + "|" + b.creditor.value + "|" +
-         std::to_string(b.amount.cents()) + "|" + ToString(b.schedule) + "|" +
-         std::to_string(b.due_day) + "|" + ToString(b.reference.kind) + "|" + b.reference.value +
-         "|" + b.start.ToString() + "|" + OptDate(b.end);
 }
 
 // Splits `rows` into new ones (appended to `added`) and identical repeats of stored ones
@@ -630,6 +626,99 @@ void Reconcile(const std::vector<T>& rows, const std::vector<T>& stored, KeyFn k
                         "' is already stored with other data; changing stored "
                         "records by import is not supported (nothing was changed)");
     }
+  }
+}
+
+std::string Joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// Splits `rows` of a record that changes over time (issue 16) into new records, identical
+// repeats (counted), and changes: a row with `valid_from` that differs from the record as it
+// holds in that month becomes a version setting the fields that differ. A row without
+// `valid_from` that differs from both the record as imported and as it now holds is refused,
+// naming the fields.
+template <typename T, typename KeyFn>
+struct VersionedRows {
+  const std::vector<T>& rows;
+  const std::vector<T>& stored;
+  const std::vector<Version<T>>& versions;
+  KeyFn key;
+  std::string prefix;
+};
+
+template <typename T, typename KeyFn>
+VersionedRows(const std::vector<T>&, const std::vector<T>&, const std::vector<Version<T>>&, KeyFn,
+              const char*) -> VersionedRows<T, KeyFn>;
+
+template <typename T, typename KeyFn>
+void ReconcileVersioned(const VersionedRows<T, KeyFn>& in, const ParsedImport& parsed,
+                        const std::optional<YearMonth>& exported_through, Problems* problems,
+                        std::vector<T>* added, std::vector<Version<T>>* changes, int* skipped) {
+  std::map<std::string, const T*> stored;
+  for (const T& s : in.stored) stored[in.key(s)] = &s;
+  std::map<std::string, std::vector<Version<T>>> versions;
+  for (const Version<T>& v : in.versions) versions[in.key(v.row)].push_back(v);
+  for (const T& row : in.rows) {
+    const std::string k = in.prefix + in.key(row);
+    const std::string& where = parsed.where.at(k);
+    const auto mark = parsed.changes.find(k);
+    const auto it = stored.find(in.key(row));
+    if (it == stored.end()) {
+      if (mark != parsed.changes.end()) {
+        problems->Add(where, "valid_from",
+                      "'" + in.key(row) +
+                          "' is not stored, so there is nothing to change: check the id, or "
+                          "leave valid_from empty to add it as a new record");
+        continue;
+      }
+      added->push_back(row);
+      continue;
+    }
+    const std::vector<Version<T>>& history = versions[in.key(row)];
+    if (mark == parsed.changes.end()) {
+      const auto differ = DifferingFields(AsOf(*it->second, history, std::nullopt), row);
+      if (differ.empty() || DifferingFields(*it->second, row).empty()) {
+        ++*skipped;
+        continue;
+      }
+      problems->Add(where, differ.front(),
+                    "'" + in.key(row) + "' is stored with other " + Joined(differ) +
+                        "; to change it from a month on, add the columns valid_from (the first "
+                        "month it holds for, YYYY-MM) and change_reason (nothing was changed)");
+      continue;
+    }
+    const YearMonth from = mark->second.valid_from;
+    const auto differ = DifferingFields(AsOf(*it->second, history, from), row);
+    if (differ.empty()) {
+      ++*skipped;
+      continue;
+    }
+    if (exported_through && from <= *exported_through) {
+      problems->Add(where, "valid_from",
+                    from.ToString() + " is paid already (the batch of " +
+                        exported_through->ToString() +
+                        " is exported and an exported month is never rewritten): give " +
+                        exported_through->AddMonths(1).ToString() +
+                        " or later; money for a paid month is corrected by the next run or a "
+                        "re-issue");
+      continue;
+    }
+    if (const std::string fixed = FixedField<T>(differ); !fixed.empty()) {
+      problems->Add(where, fixed,
+                    "cannot change: it identifies the record (for another " + fixed +
+                        ", add a new record and end this one)");
+      continue;
+    }
+    if (mark->second.reason.empty()) {
+      problems->Add(where, "change_reason",
+                    "required with valid_from: say why " + Joined(differ) +
+                        " changes (e.g. 'huurverhoging per 1 juli, brief verhuurder')");
+      continue;
+    }
+    changes->push_back(Version<T>{from, 0, differ, row, "", "", mark->second.reason});
   }
 }
 
@@ -676,25 +765,50 @@ class ImportCheck {
     }
   }
 
-  // Bijstand amounts: new, an identical repeat (skipped), or a conflict with the stored amount.
+  // Bijstand amounts: new, an identical repeat (skipped), a correction for its own month (a
+  // row with valid_from equal to its month, issue 16), or a conflict with the stored amount.
   void Benefits() {
     std::map<std::string, Money> stored;
     for (const auto& b : existing_.benefits) {
       stored[b.client.value + "|" + b.month.ToString()] = b.amount;
     }
+    for (const BenefitVersion& v : existing_.versions.benefits) {  // in order of entry
+      stored[v.client.value + "|" + v.month.ToString()] = v.amount;
+    }
     for (const auto& b : in_.benefits) {
       const std::string key = b.client.value + "|" + b.month.ToString();
       NeedClient("benefit:" + key, b.client);
       const auto it = stored.find(key);
-      if (it == stored.end()) {
+      const auto mark = parsed_.changes.find("benefit:" + key);
+      if (it == stored.end() && mark != parsed_.changes.end()) {
+        problems_.Add(Where("benefit:" + key), "valid_from",
+                      "no bijstand amount is stored for this client and month, so there is "
+                      "nothing to correct: leave valid_from empty to add it");
+      } else if (it == stored.end()) {
         report_.added.benefits.push_back(b);
       } else if (it->second == b.amount) {
         ++report_.skipped_identical;
-      } else {
+      } else if (mark == parsed_.changes.end()) {
         problems_.Add(Where("benefit:" + key), "amount",
                       "a different amount (" + it->second.ToDecimalString() +
-                          ") is already stored for this client and month; corrections are not "
-                          "supported by import");
+                          ") is stored for this client and month; to correct it, give "
+                          "valid_from " +
+                          b.month.ToString() + " and a change_reason (nothing was changed)");
+      } else if (mark->second.valid_from != b.month) {
+        problems_.Add(Where("benefit:" + key), "valid_from",
+                      "a bijstand amount holds for its own month: give valid_from " +
+                          b.month.ToString() + " (for later months import their own rows)");
+      } else if (existing_.exported_through && b.month <= *existing_.exported_through) {
+        problems_.Add(Where("benefit:" + key), "valid_from",
+                      b.month.ToString() +
+                          " is paid already (an exported month is never rewritten); the "
+                          "difference is settled with the next month's bijstand");
+      } else if (mark->second.reason.empty()) {
+        problems_.Add(Where("benefit:" + key), "change_reason",
+                      "required with valid_from: say why the amount changes");
+      } else {
+        report_.added.versions.benefits.push_back(
+            {b.client, b.month, b.amount, 0, "", "", mark->second.reason});
       }
     }
   }
@@ -708,10 +822,12 @@ class ImportCheck {
       NeedClient("receipt:" + r.id, r.client);
       NotBookedFromTheBank(r);
     }
-    Repeats(
-        in_.toeslagen, existing_.toeslagen,
-        [](const ToeslagExpectation& e) { return e.client.value + "|" + ToString(e.kind); },
-        "toeslag:", &report_.added.toeslagen);
+    Changes(VersionedRows{in_.toeslagen, existing_.toeslagen, existing_.versions.toeslagen,
+                          [](const ToeslagExpectation& e) {
+                            return e.client.value + "|" + ToString(e.kind);
+                          },
+                          "toeslag:"},
+            &report_.added.toeslagen, &report_.added.versions.toeslagen);
     Repeats(
         in_.receipts, existing_.receipts, [](const Receipt& r) { return r.id; },
         "receipt:", &report_.added.receipts);
@@ -785,18 +901,20 @@ class ImportCheck {
         in_.confirmations, existing_.confirmations,
         [](const PaymentConfirmation& c) { return c.bill.value + "|" + c.period.ToString(); },
         "confirmation:", &report_.added.confirmations);
-    Repeats(
-        in_.creditors, existing_.creditors, [](const Creditor& c) { return c.id.value; },
-        "creditor:", &report_.added.creditors);
-    Repeats(
-        in_.clients, existing_.clients, [](const Client& c) { return c.id.value; },
-        "client:", &report_.added.clients);
-    Repeats(
-        in_.plans, existing_.plans, [](const ReliefPlan& p) { return p.client.value; },
-        "plan:", &report_.added.plans);
-    Repeats(
-        in_.bills, existing_.bills, [](const Bill& b) { return b.id.value; },
-        "bill:", &report_.added.bills);
+    const ImportBatch::Changes& v = existing_.versions;
+    ImportBatch::Changes& out = report_.added.versions;
+    Changes(VersionedRows{in_.creditors, existing_.creditors, v.creditors,
+                          [](const Creditor& c) { return c.id.value; }, "creditor:"},
+            &report_.added.creditors, &out.creditors);
+    Changes(VersionedRows{in_.clients, existing_.clients, v.clients,
+                          [](const Client& c) { return c.id.value; }, "client:"},
+            &report_.added.clients, &out.clients);
+    Changes(VersionedRows{in_.plans, existing_.plans, v.plans,
+                          [](const ReliefPlan& p) { return p.client.value; }, "plan:"},
+            &report_.added.plans, &out.plans);
+    Changes(VersionedRows{in_.bills, existing_.bills, v.bills,
+                          [](const Bill& b) { return b.id.value; }, "bill:"},
+            &report_.added.bills, &out.bills);
   }
 
   Result<ImportReport, Error> Outcome() const {
@@ -844,6 +962,13 @@ class ImportCheck {
   }
 
   template <typename T, typename KeyFn>
+  void Changes(const VersionedRows<T, KeyFn>& in, std::vector<T>* added,
+               std::vector<Version<T>>* changes) {
+    ReconcileVersioned(in, parsed_, existing_.exported_through, &problems_, added, changes,
+                       &report_.skipped_identical);
+  }
+
+  template <typename T, typename KeyFn>
   void Repeats(const std::vector<T>& rows, const std::vector<T>& stored, KeyFn key,
                const std::string& prefix, std::vector<T>* added) {
     Reconcile(rows, stored, key, prefix, parsed_, &problems_, added, &report_.skipped_identical);
@@ -871,6 +996,54 @@ Result<ImportReport, Error> CheckImport(const ParsedImport& parsed, const Import
   check.RepeatsOfStoredRows();
   return check.Outcome();
 }
+
+namespace {
+// Who made the changes, and when.
+void StampChanges(ImportBatch& batch, const std::string& user, const std::string& now) {
+  const auto stamp = [&](auto& versions) {
+    for (auto& v : versions) {
+      v.changed_by = user;
+      v.changed_at = now;
+    }
+  };
+  stamp(batch.versions.creditors);
+  stamp(batch.versions.clients);
+  stamp(batch.versions.plans);
+  stamp(batch.versions.bills);
+  stamp(batch.versions.toeslagen);
+  stamp(batch.versions.benefits);
+}
+}  // namespace
+
+namespace {
+// The batches prepared but not exported or cancelled whose month the changes hold for.
+Result<std::vector<std::string>, Error> TouchedBatches(Store& store,
+                                                       const ImportBatch::Changes& changes) {
+  std::optional<YearMonth> first;  // changes hold from here on
+  std::set<YearMonth> benefit_months;
+  const auto from = [&](const auto& versions) {
+    for (const auto& v : versions) first = first ? std::min(*first, v.valid_from) : v.valid_from;
+  };
+  from(changes.creditors);
+  from(changes.clients);
+  from(changes.plans);
+  from(changes.bills);
+  from(changes.toeslagen);
+  for (const BenefitVersion& v : changes.benefits) benefit_months.insert(v.month);
+  auto batches = store.Batches();
+  if (!batches) return Unexpected(batches.error());
+  std::vector<std::string> out;
+  for (const BatchRecord& b : *batches) {
+    const std::string state = b.State();
+    if (state != "prepared" && state != "approved") continue;
+    if ((first && *first <= b.run.month) || benefit_months.count(b.run.month)) {
+      out.push_back("batch " + std::to_string(b.run.id) + " (" + b.run.month.ToString() + ", " +
+                    state + ")");
+    }
+  }
+  return out;
+}
+}  // namespace
 
 Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store,
                                             const std::string& user, const std::string& now,
@@ -913,10 +1086,16 @@ Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store
     report = std::move(checked).value();
     report.added.recorded_by = user;
     report.added.recorded_at = now;
+    StampChanges(report.added, user, now);
     if (auto stored = store.Insert(report.added); !stored) return Unexpected(stored.error());
     return Changes{};
   });
   if (!applied) return Unexpected(applied.error());
+  if (!report.added.versions.empty()) {
+    auto touched = TouchedBatches(store, report.added.versions);
+    if (!touched) return Unexpected(touched.error());
+    report.touched_batches = std::move(touched).value();
+  }
   return report;
 }
 

@@ -20,14 +20,24 @@ const std::vector<std::string>& ImportFileNames();
 
 // The rows read from the files, and where each came from ("clients.csv:12"), keyed by
 // "<table>:<id>" (benefits: "benefit:<client>|<month>").
+// A row of a change file: a stored record changes from `valid_from` on (issue 16).
+struct ChangeMark {
+  YearMonth valid_from;
+  std::string reason;  // the change_reason column (required for a change)
+};
+
 struct ParsedImport {
   ImportBatch batch;
   std::map<std::string, std::string> where;
+  std::map<std::string, ChangeMark> changes;  // by the same keys, rows with valid_from
 };
 
 struct ImportReport {
-  ImportBatch added;
+  ImportBatch added;  // new rows, and in added.versions the changes (who and when still empty)
   int skipped_identical = 0;
+  // Changes dated in a month whose batch is prepared but not exported: that batch was computed
+  // without them (the batch page and approval say so).
+  std::vector<std::string> touched_batches;
 };
 
 // Step 1: reads the CSV texts (file name -> content); checks every field. Touches no store.

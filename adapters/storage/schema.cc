@@ -254,7 +254,57 @@ std::vector<Migration> Build() {
   v8.common = {"ALTER TABLE users ADD COLUMN password_set_by TEXT NOT NULL DEFAULT ''",
                // Typed checkpoints and hand-overs are numbered, not stamped by the second.
                "INSERT INTO counters (name, value) VALUES ('record', 0)"};
-  return {v1, v2, v3, v4, v5, v6, v7, v8};
+  // v9: six months of real life (issue 16). A change to a stored record is a new version from a
+  // month on (the base row stays as imported): the record's columns as changed, the fields the
+  // version sets, from which month, who, when and why. Append-only like the ledger.
+  Migration v9{
+      9, "effective-dated versions of creditors, clients, plans, bills, toeslagen", {}, {}, {}};
+  const std::string meta =
+      "seq BIGINT PRIMARY KEY, valid_from TEXT NOT NULL, fields TEXT NOT NULL, "
+      "changed_by TEXT NOT NULL, changed_at TEXT NOT NULL, change_reason TEXT NOT NULL, ";
+  v9.common = {
+      "INSERT INTO counters (name, value) VALUES ('version', 0)",
+      "CREATE TABLE creditor_versions (" + meta +
+          "id TEXT NOT NULL REFERENCES creditors(id), name TEXT NOT NULL, iban TEXT NOT NULL, "
+          "bic TEXT, street TEXT NOT NULL, building TEXT NOT NULL, postcode TEXT NOT NULL, "
+          "town TEXT NOT NULL, country TEXT NOT NULL)",
+      "CREATE INDEX creditor_versions_id ON creditor_versions (id)",
+      "CREATE TABLE client_versions (" + meta +
+          "id TEXT NOT NULL REFERENCES clients(id), bsn TEXT NOT NULL, name TEXT NOT NULL, "
+          "household TEXT NOT NULL, iban TEXT NOT NULL, adults BIGINT NOT NULL, "
+          "children BIGINT NOT NULL, language TEXT NOT NULL, bank_name TEXT NOT NULL)",
+      "CREATE INDEX client_versions_id ON client_versions (id)",
+      "CREATE TABLE plan_versions (" + meta +
+          "client_id TEXT NOT NULL REFERENCES plans(client_id), kind TEXT NOT NULL, "
+          "benefit_start TEXT NOT NULL, benefit_end TEXT, extension_end TEXT, "
+          "extension_reason TEXT NOT NULL, bills TEXT NOT NULL, period_start TEXT, "
+          "period_end TEXT, reason TEXT NOT NULL)",
+      "CREATE INDEX plan_versions_client ON plan_versions (client_id)",
+      "CREATE TABLE bill_versions (" + meta +
+          "id TEXT NOT NULL REFERENCES bills(id), client_id TEXT NOT NULL, kind TEXT NOT NULL, "
+          "creditor_id TEXT NOT NULL REFERENCES creditors(id), "
+          "amount_cents BIGINT NOT NULL CHECK (amount_cents > 0), schedule TEXT NOT NULL, "
+          "due_day BIGINT NOT NULL, reference_kind TEXT NOT NULL, reference TEXT NOT NULL, "
+          "start_date TEXT NOT NULL, end_date TEXT)",
+      "CREATE INDEX bill_versions_client ON bill_versions (client_id)",
+      "CREATE TABLE toeslag_versions (" + meta +
+          "client_id TEXT NOT NULL, kind TEXT NOT NULL, applied_on TEXT NOT NULL, "
+          "right_from TEXT NOT NULL, monthly_cents BIGINT NOT NULL CHECK (monthly_cents > 0), "
+          "first_payment TEXT, paid_to TEXT NOT NULL, "
+          "FOREIGN KEY (client_id, kind) REFERENCES toeslagen(client_id, kind))",
+      "CREATE INDEX toeslag_versions_client ON toeslag_versions (client_id)",
+      "CREATE TABLE benefit_versions (seq BIGINT PRIMARY KEY, client_id TEXT NOT NULL, "
+      "month TEXT NOT NULL, amount_cents BIGINT NOT NULL CHECK (amount_cents >= 0), "
+      "changed_by TEXT NOT NULL, changed_at TEXT NOT NULL, change_reason TEXT NOT NULL, "
+      "FOREIGN KEY (client_id, month) REFERENCES benefits(client_id, month))",
+      "CREATE INDEX benefit_versions_month ON benefit_versions (month, client_id)",
+  };
+  const std::vector<std::string> versions = {"creditor_versions", "client_versions",
+                                             "plan_versions",     "bill_versions",
+                                             "toeslag_versions",  "benefit_versions"};
+  v9.sqlite_only = SqliteAppendOnly(versions);
+  v9.postgresql_only = PostgresAppendOnly(versions, false);
+  return {v1, v2, v3, v4, v5, v6, v7, v8, v9};
 }
 // NOLINTEND(bugprone-suspicious-missing-comma,readability-function-size)
 

@@ -11,6 +11,7 @@
 #include "adapters/storage/row_codec.h"
 #include "adapters/storage/schema.h"
 #include "adapters/storage/transaction.h"
+#include "adapters/storage/versions.h"
 #include "engine/invariant.h"
 
 namespace ontzorg {
@@ -132,14 +133,15 @@ int Store::SchemaVersion() {
   return ind == soci::i_null ? 0 : static_cast<int>(v);
 }
 
-Result<std::map<CreditorId, Creditor>, Error> Store::LoadCreditors() {
+Result<std::map<CreditorId, Creditor>, Error> Store::LoadCreditors(std::optional<YearMonth> month) {
   return Read("cannot read creditors", [&] {
+    std::vector<Creditor> rows =
+        Rows(*sql_, "SELECT " + CreditorColumns().Select() + " FROM creditors",
+             [&](const soci::row& r) { return CreditorColumns().Decode(r); });
+    ApplyVersions(rows, AllVersions(*sql_, "creditor_versions", CreditorColumns()), month,
+                  [](const Creditor& c) { return c.id.value; });
     std::map<CreditorId, Creditor> out;
-    ForEachRow(*sql_, "SELECT " + CreditorColumns().Select() + " FROM creditors",
-               [&](const soci::row& r) {
-                 Creditor c = CreditorColumns().Decode(r);
-                 out.emplace(c.id, std::move(c));
-               });
+    for (Creditor& c : rows) out.emplace(c.id, std::move(c));
     return out;
   });
 }

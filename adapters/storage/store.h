@@ -16,6 +16,7 @@
 #include "engine/lifecycle.h"
 #include "engine/month.h"
 #include "engine/relief.h"
+#include "engine/versions.h"
 
 namespace soci {
 class session;
@@ -49,7 +50,28 @@ struct ImportBatch {
   std::vector<HandOverDecision> hand_overs;        // keyed by id
   std::vector<PaymentConfirmation> confirmations;  // keyed by bill and period
   std::vector<DirectDebitRecord> direct_debits;    // history: identical rows skipped
-  std::string recorded_by = "import";              // who recorded the receipts, and when
+  // Changes to stored records from a month on (issue 16): loaded with the stored rows they
+  // change, inserted with the new ones.
+  struct Changes {
+    std::vector<Version<Creditor>> creditors;
+    std::vector<Version<Client>> clients;
+    std::vector<Version<ReliefPlan>> plans;
+    std::vector<Version<Bill>> bills;
+    std::vector<Version<ToeslagExpectation>> toeslagen;
+    std::vector<BenefitVersion> benefits;
+    bool empty() const {
+      return creditors.empty() && clients.empty() && plans.empty() && bills.empty() &&
+             toeslagen.empty() && benefits.empty();
+    }
+    size_t size() const {
+      return creditors.size() + clients.size() + plans.size() + bills.size() + toeslagen.size() +
+             benefits.size();
+    }
+  } versions;
+  // The latest month whose monthly batch was exported (loaded only): changes from it or earlier
+  // are refused, an exported month is never rewritten.
+  std::optional<YearMonth> exported_through;
+  std::string recorded_by = "import";  // who recorded the receipts and changes, and when
   std::string recorded_at;
 };
 
@@ -233,7 +255,22 @@ class Store {
   Result<ImportBatch, Error> LoadExisting(const ImportBatch& batch);
   // Inserts the batch in one transaction.
   Status<Error> Insert(const ImportBatch& batch);
-  Result<std::map<CreditorId, Creditor>, Error> LoadCreditors();
+  // A change to a stored record (issue 16), as people read it.
+  struct ChangeRecord {
+    std::string record;  // "bill B1", "creditor CR1", "client C1", "plan C1", "toeslag C1 ..."
+    std::string client;  // "" for a creditor
+    YearMonth valid_from;
+    std::string fields;  // "amount,due_day"
+    std::string changed_by, changed_at, reason;
+  };
+  // Changes holding in `month` (valid from it or earlier; a bijstand amount: of the month) made
+  // at or after `since` ("YYYY-MM-DDThh:mm:ss"), in order of entry.
+  Result<std::vector<ChangeRecord>, Error> ChangesSince(YearMonth month, const std::string& since);
+  // Every change of the client's own records (client, plan, bills, toeslagen, bijstand).
+  Result<std::vector<ChangeRecord>, Error> ClientChanges(const ClientId& client);
+  // The creditors as they hold in `month` (nullopt: with every change, also those dated later).
+  Result<std::map<CreditorId, Creditor>, Error> LoadCreditors(
+      std::optional<YearMonth> month = std::nullopt);
   Result<int64_t, Error> CountBenefits(YearMonth month);
   Result<int64_t, Error> CountClients();
 

@@ -10,6 +10,7 @@
 #include "adapters/storage/row_codec.h"
 #include "adapters/storage/store.h"
 #include "adapters/storage/transaction.h"
+#include "adapters/storage/versions.h"
 
 namespace ontzorg {
 namespace {
@@ -124,6 +125,14 @@ Result<ImportBatch, Error> Store::LoadExisting(const ImportBatch& batch) {
           },
           m);
     }
+    LoadVersionsOf(sql, out);
+    const std::string last =
+        FirstRow(sql,
+                 "SELECT MAX(r.month) FROM runs r JOIN batch_outcomes o ON "
+                 "o.run_id = r.id WHERE o.state = 'exported' AND r.kind = 'month'",
+                 [](const soci::row& r) { return GetText(r, 0); })
+            .value_or("");
+    if (auto month = YearMonth::Parse(last)) out.exported_through = *month;
     return out;
   });
 }
@@ -148,6 +157,7 @@ std::optional<AuditRecord> ImportAudit(const ImportBatch& b) {
   count(b.hand_overs.size(), "hand-overs");
   count(b.confirmations.size(), "confirmations");
   count(b.direct_debits.size(), "direct-debit records");
+  count(b.versions.size(), "changes");
   if (detail.empty()) return std::nullopt;
   for (const auto& r : b.receipts) clients.insert(r.client.value);
   for (const auto& a : b.assessments) clients.insert(a.client.value);
@@ -155,7 +165,7 @@ std::optional<AuditRecord> ImportAudit(const ImportBatch& b) {
   for (const auto& c : b.confirmations) clients.insert(c.client.value);
   const bool one_client = b.creditors.empty() && b.clients.empty() && b.plans.empty() &&
                           b.bills.empty() && b.benefits.empty() && b.toeslagen.empty() &&
-                          b.direct_debits.empty() && clients.size() == 1;
+                          b.direct_debits.empty() && b.versions.empty() && clients.size() == 1;
   return AuditRecord{0,
                      b.recorded_at,
                      b.recorded_by.empty() ? "import" : b.recorded_by,
@@ -170,6 +180,7 @@ Status<Error> Store::Insert(const ImportBatch& batch) {
     WriteTransaction tx(*this);
     InsertReferenceData(*sql_, backend_, batch);
     InsertLearning(*sql_, backend_, batch);
+    InsertVersions(*sql_, backend_, batch.versions);
     if (const auto audit = ImportAudit(batch)) InsertAudit(*sql_, *audit);
     tx.Commit();
     return {};

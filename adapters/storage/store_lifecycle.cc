@@ -3,12 +3,15 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <stdexcept>
+#include <type_traits>
 
 #include "adapters/storage/bulk_insert.h"
 #include "adapters/storage/query.h"
 #include "adapters/storage/row_codec.h"
 #include "adapters/storage/store.h"
 #include "adapters/storage/transaction.h"
+#include "adapters/storage/versions.h"
 
 namespace ontzorg {
 namespace {
@@ -600,9 +603,14 @@ Result<std::vector<Store::HoldRecord>, Error> Store::OpenHolds(
 
 Result<std::optional<Bill>, Error> Store::FindBill(const BillId& bill) {
   return Read("cannot read a bill", [&] {
-    return FirstRow(
+    auto found = FirstRow(
         *sql_, "SELECT " + BillColumns().Select() + " FROM bills WHERE id = :i",
         [](const soci::row& r) { return BillColumns().Decode(r); }, bill.value);
+    if (found) {
+      found = AsOf(*found, VersionsById(*sql_, "bill_versions", BillColumns(), bill.value),
+                   std::nullopt);
+    }
+    return found;
   });
 }
 
@@ -639,7 +647,7 @@ Result<std::vector<Client>, Error> Store::SearchClients(const std::string& query
     const std::string who = coach.value_or("");
     const int only_coach = coach ? 1 : 0;
     const long long n = limit;
-    return Rows(
+    std::vector<Client> found = Rows(
         *sql_,
         "SELECT " + ClientColumns().Select() +
             " FROM clients WHERE (LOWER(id) LIKE :p ESCAPE '!' OR LOWER(name) LIKE :c ESCAPE '!') "
@@ -648,6 +656,11 @@ Result<std::vector<Client>, Error> Store::SearchClients(const std::string& query
             "ORDER BY id LIMIT :n",
         [](const soci::row& r) { return ClientColumns().Decode(r); }, prefix, contains, only_coach,
         who, n);
+    for (Client& c : found) {
+      c = AsOf(c, VersionsById(*sql_, "client_versions", ClientColumns(), c.id.value),
+               std::nullopt);
+    }
+    return found;
   });
 }
 
@@ -663,9 +676,14 @@ Result<std::vector<Receipt>, Error> Store::ReceiptsOf(const ClientId& client) {
 
 Result<std::optional<Client>, Error> Store::FindClient(const ClientId& client) {
   return Read("cannot read a client", [&] {
-    return FirstRow(
+    auto found = FirstRow(
         *sql_, "SELECT " + ClientColumns().Select() + " FROM clients WHERE id = :i",
         [](const soci::row& r) { return ClientColumns().Decode(r); }, client.value);
+    if (found) {
+      found = AsOf(*found, VersionsById(*sql_, "client_versions", ClientColumns(), client.value),
+                   std::nullopt);
+    }
+    return found;
   });
 }
 
@@ -680,12 +698,42 @@ Result<int64_t, Error> Store::NextNumber(const std::string& name) {
   }
 }
 
+namespace {
+
+// A correction as a version of the record (issue 16): the record was wrong, so the version holds
+// for every month (valid from 1970-01; a change dated later still takes over from its month). What
+// was sent is not rewritten: every payment row keeps the account it was sent to, and a batch
+// prepared before the correction is named at its approval.
+template <typename Row>
+void InsertCorrection(soci::session& sql, Backend backend, const AuditRecord& audit, Row row,
+                      std::vector<std::string> fields) {
+  Version<Row> v{YearMonth(),
+                 0,
+                 std::move(fields),
+                 std::move(row),
+                 audit.user,
+                 audit.at,
+                 audit.action + ": " + audit.detail};
+  ImportBatch::Changes changes;
+  if constexpr (std::is_same_v<Row, Client>) {
+    changes.clients.push_back(std::move(v));
+  } else {
+    changes.creditors.push_back(std::move(v));
+  }
+  InsertVersions(sql, backend, changes);
+}
+
+}  // namespace
+
 Status<Error> Store::CorrectBankName(const ClientId& client, const std::string& bank_name,
                                      const AuditRecord& audit) {
   try {
     WriteTransaction tx(*this);
-    *sql_ << "UPDATE clients SET bank_name = :n WHERE id = :c", soci::use(bank_name),
-        soci::use(client.value);
+    auto current = FindClient(client);
+    if (!current || !*current) throw std::runtime_error("no client " + client.value);
+    Client row = **current;
+    row.bank_name = bank_name;
+    InsertCorrection(*sql_, backend_, audit, row, {"bank_name"});
     InsertAudit(*sql_, audit);
     tx.Commit();
     return {};
@@ -699,14 +747,21 @@ Status<Error> Store::CorrectAccount(AccountHolder holder, const std::string& id,
                                     const AuditRecord& audit) {
   try {
     WriteTransaction tx(*this);
-    const std::string& compact = iban.compact();
     if (holder == AccountHolder::kCreditor) {
-      soci::indicator ind = bic ? soci::i_ok : soci::i_null;
-      const std::string b = bic.value_or("");
-      *sql_ << "UPDATE creditors SET iban = :i, bic = :b WHERE id = :c", soci::use(compact),
-          soci::use(b, ind), soci::use(id);
+      auto creditors = LoadCreditors(std::nullopt);
+      if (!creditors || !creditors->count(CreditorId{id})) {
+        throw std::runtime_error("no creditor " + id);
+      }
+      Creditor row = creditors->at(CreditorId{id});
+      row.iban = iban;
+      row.bic = bic;
+      InsertCorrection(*sql_, backend_, audit, row, {"iban", "bic"});
     } else {
-      *sql_ << "UPDATE clients SET iban = :i WHERE id = :c", soci::use(compact), soci::use(id);
+      auto current = FindClient(ClientId{id});
+      if (!current || !*current) throw std::runtime_error("no client " + id);
+      Client row = **current;
+      row.own_iban = iban;
+      InsertCorrection(*sql_, backend_, audit, row, {"iban"});
     }
     InsertAudit(*sql_, audit);
     tx.Commit();

@@ -6,6 +6,7 @@
 #include "adapters/storage/row_codec.h"
 #include "adapters/storage/store.h"
 #include "adapters/storage/transaction.h"
+#include "adapters/storage/versions.h"
 #include "engine/invariant.h"
 
 namespace ontzorg {
@@ -55,6 +56,11 @@ Result<std::optional<ClientCase>, Error> Store::LoadCase(const ClientId& client,
 
 namespace {
 
+const std::string& ClientOf(const Client& c) { return c.id.value; }
+const std::string& ClientOf(const ReliefPlan& p) { return p.client.value; }
+const std::string& ClientOf(const Bill& b) { return b.client.value; }
+const std::string& ClientOf(const ToeslagExpectation& t) { return t.client.value; }
+
 // One chunk of a month's cases, loaded table by table: the clients first (in id order), then
 // each per-client table attached to its client's case by one range query over the chunk's ids.
 class CaseChunk {
@@ -98,6 +104,10 @@ class CaseChunk {
         "SELECT " + BillColumns().Select() + " FROM bills WHERE " + InChunk("") + " ORDER BY id",
         [](const soci::row& r) { return BillColumns().Decode(r); }, &ClientCase::bills);
     EachOfMonth("SELECT client_id, amount_cents FROM benefits WHERE month = :m AND " + InChunk(""),
+                [&](ClientCase& c, const soci::row& r) { c.benefit = GetMoney(r, 1); });
+    // A bijstand amount corrected for the month (issue 16): the latest correction counts.
+    EachOfMonth("SELECT client_id, amount_cents FROM benefit_versions WHERE month = :m AND " +
+                    InChunk("") + " ORDER BY seq",
                 [&](ClientCase& c, const soci::row& r) { c.benefit = GetMoney(r, 1); });
     EachOfMonth("SELECT client_id, key FROM entries WHERE month = :m AND " + InChunk(""),
                 [&](ClientCase& c, const soci::row& r) { c.booked_keys.push_back(GetText(r, 1)); });
@@ -168,6 +178,42 @@ class CaseChunk {
             " ORDER BY recorded_at, id",
         [](const soci::row& r) { return DirectDebitColumns().Decode(r); },
         &ClientCase::direct_debits);
+  }
+
+  // The changes dated in the month or before it (issue 16): each record as it holds in the month.
+  void ApplyChanges() {
+    const YearMonth month = *YearMonth::Parse(month_);
+    const auto versions = [&](const char* table, const auto& columns) {
+      return LoadVersions(sql_, columns,
+                          "SELECT " + VersionMetaSelect() + columns.Select() + " FROM " + table +
+                              " WHERE valid_from <= :m AND " + InChunk(""),
+                          month_, first_, last_);
+    };
+    std::vector<Version<Client>> clients =
+        LoadVersions(sql_, ClientColumns(),
+                     "SELECT " + VersionMetaSelect() + ClientColumns().Select() +
+                         " FROM client_versions WHERE valid_from <= :m AND id >= :f AND id <= :l",
+                     month_, first_, last_);
+    auto plans = versions("plan_versions", PlanColumns());
+    auto bills = versions("bill_versions", BillColumns());
+    auto toeslagen = versions("toeslag_versions", ToeslagColumns());
+    const auto of = [](auto& all, const std::string& client) {
+      using V = typename std::decay_t<decltype(all)>::value_type;
+      std::vector<V> out;
+      for (const V& v : all) {
+        if (ClientOf(v.row) == client) out.push_back(v);
+      }
+      return out;
+    };
+    if (clients.empty() && plans.empty() && bills.empty() && toeslagen.empty()) return;
+    for (ClientCase& c : cases_) {
+      const std::string& id = c.client.id.value;
+      c.client = AsOf(c.client, of(clients, id), month);
+      if (c.plan.client.value == id) c.plan = AsOf(c.plan, of(plans, id), month);
+      ApplyVersions(c.bills, of(bills, id), month, [](const Bill& b) { return b.id.value; });
+      ApplyVersions(c.toeslagen, of(toeslagen, id), month,
+                    [](const ToeslagExpectation& t) { return std::string(ToString(t.kind)); });
+    }
   }
 
   // Reserved money: bills held and not yet paid, and failed payments (reversed) that no
@@ -261,6 +307,7 @@ Result<std::vector<ClientCase>, Error> Store::LoadCasesWhere(YearMonth month,
     chunk.AttachBillsAndBenefit();
     chunk.AttachBalances();
     chunk.AttachRecords();
+    chunk.ApplyChanges();
     chunk.AttachReserved();
     return chunk.WithPlan();
   });

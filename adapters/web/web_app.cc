@@ -654,9 +654,8 @@ Outcome Approve(Ctx& x) {
   auto id = BatchParam(x);
   if (!id) return Refuse(404, id.error().message);
   const std::string ack = x.Field("acknowledge");
-  if (auto s =
-          ApproveBatch(x.store, *id, x.Me(),
-                       {.acknowledge_implausible = ack == "true" || ack == "on" || ack == "1"});
+  if (auto s = ApproveBatch(x.store, *id, x.Me(),
+                            {.acknowledge = ack == "true" || ack == "on" || ack == "1"});
       !s) {
     return FromError(s.error());
   }

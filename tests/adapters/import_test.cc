@@ -162,9 +162,11 @@ TEST(ImportTest, ConflictsWithStoredRowsAreRefusedIdenticalOnesSkipped) {
   existing.clients[0].name = "Someone Else";
   auto conflict = CheckImport(*parsed, existing);
   ASSERT_FALSE(conflict);
-  EXPECT_NE(conflict.error().message.find("clients.csv:2: column id: 'C1' is already stored with "
-                                          "other data"),
-            std::string::npos);
+  EXPECT_NE(conflict.error().message.find("clients.csv:2: column name: 'C1' is stored with other "
+                                          "name; to change it from a month on, add the columns "
+                                          "valid_from"),
+            std::string::npos)
+      << conflict.error().message;
 }
 
 TEST(ImportTest, ToeslagenAndReceiptsAreCheckedRowByRow) {

@@ -365,7 +365,7 @@ TEST_F(IntegrityTest, AmountsBeyondThePlausibilityLimitsNeedTheApproversAcknowle
   EXPECT_NE(refused.error().message.find("--acknowledge"), std::string::npos)
       << refused.error().message;
   EXPECT_EQ(Count("SELECT COUNT(*) FROM batch_states WHERE run_id = 1 AND state = 'approved'"), 0);
-  ASSERT_TRUE(ApproveBatch(*store_, 1, Bram(), {.acknowledge_implausible = true}));
+  ASSERT_TRUE(ApproveBatch(*store_, 1, Bram(), {.acknowledge = true}));
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'batch.approved' AND detail LIKE "
                   "'%" +
                   std::to_string(implausible) + " implausible amount(s) acknowledged%'"),

@@ -1,0 +1,299 @@
+// Six months of real life (issue 16): records change over time, and every change is a version
+// from a month on. Run once per backend (ctest passes --store=sqlite or --store=<libpq>).
+//
+// The golden case fixtures/changes/six-months/ (its README works every month out by hand) goes
+// through the store as the product does: import, run, approve by a second person, export, month
+// after month, with change files imported between the runs. Then the change files' rules: a
+// re-import is a no-op, a changed row without valid_from is refused naming the field, an
+// exported month is never rewritten, a change to a prepared month is named at its approval. And
+// a property: random change streams never alter a month already exported, and each run uses the
+// version valid for its month.
+#include <gtest/gtest.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+
+#include <filesystem>
+#include <random>
+#include <sstream>
+
+#include "adapters/app/batches.h"
+#include "adapters/app/run_month.h"
+#include "adapters/import/importer.h"
+#include "adapters/storage/store.h"
+#include "tests/adapters/test_support.h"
+
+namespace ontzorg {
+namespace {
+
+using testing_support::DemoConfig;
+using testing_support::ReadFile;
+using testing_support::SourceDir;
+using testing_support::TempDir;
+using testing_support::WriteFile;
+
+std::string g_backend = "sqlite";  // from --store=
+
+const std::string kCase = "/fixtures/changes/six-months";
+
+class ChangesTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    if (g_backend == "sqlite") {
+      url_ = dir_ / ("store" + std::to_string(++stores_) + ".db");
+    } else {
+      url_ = g_backend;
+      soci::session sql(soci::postgresql, url_);
+      sql << "DROP SCHEMA public CASCADE";
+      sql << "CREATE SCHEMA public";
+    }
+    config_ = DemoConfig(url_);
+    auto store = Store::Init(url_);
+    ASSERT_TRUE(store) << store.error().message;
+    store_ = std::move(store).value();
+    for (const char* name : {"anna", "bram"}) {
+      ASSERT_TRUE(store_->AddUser({name, "finance", name, false}, Actor{"setup", "2026-12-01"}));
+      ASSERT_TRUE(
+          store_->SetPasswordHash({name, "scrypt$not-used-here"}, Actor{name, "2026-12-01"}));
+    }
+  }
+
+  Result<ImportReport, Error> Import(const std::string& dir, const std::string& at) {
+    return ImportDirectory(dir, *store_, "coach", at);
+  }
+
+  // The month prepared by anna on `run_date` (the batch's id, 0: nothing booked).
+  int64_t Run(const std::string& month, const std::string& run_date) {
+    RunOptions o{YearMonth::Parse(month).value(),
+                 Date::Parse(run_date).value(),
+                 dir_ / "out",
+                 "anna",
+                 run_date + "T10:00:00",
+                 2000,
+                 {}};
+    auto report = RunMonth(config_, *store_, o);
+    EXPECT_TRUE(report) << report.error().message;
+    return report ? report->run_id : 0;
+  }
+
+  void ApproveAndExport(int64_t batch, const std::string& at) {
+    const Actor bram{"bram", at};
+    auto approved = ApproveBatch(*store_, batch, bram);
+    ASSERT_TRUE(approved) << approved.error().message;
+    auto exported = ExportBatch(config_, *store_, batch, dir_ / "out", bram);
+    ASSERT_TRUE(exported) << exported.error().message;
+  }
+
+  // What the store holds for client S's month, as the case's expected.txt writes it.
+  std::string Render(const std::string& month_text) {
+    const YearMonth month = YearMonth::Parse(month_text).value();
+    std::ostringstream out;
+    out << "== " << month_text << "\n";
+    auto entries = store_->ClientEntries(ClientId{"S"});
+    EXPECT_TRUE(entries);
+    Money loan;
+    for (const Entry& e : *entries) {
+      if (e.debit_account == accounts::Loan(ClientId{"S"})) loan += e.amount;
+      if (e.credit_account == accounts::Loan(ClientId{"S"})) loan -= e.amount;
+      if (e.month != month) continue;
+      if (e.kind == EntryKind::kBenefitReceived) {
+        out << "  benefit " << e.amount.ToDecimalString() << "\n";
+      }
+      if (e.kind == EntryKind::kCreditDrawn && e.debit_account == accounts::Loan(e.client)) {
+        out << "  credit drawn " << e.amount.ToDecimalString() << "\n";
+      }
+    }
+    auto payments = store_->ClientPayments(ClientId{"S"}, month);
+    EXPECT_TRUE(payments);
+    for (const Payment& p : *payments) {
+      out << "  " << (p.bill ? "bill " + p.bill->value : std::string("leefgeld")) << " "
+          << p.amount.ToDecimalString() << " due " << p.due.ToString() << " to "
+          << p.payee.iban.compact() << "\n";
+    }
+    out << "  loan after " << loan.ToDecimalString() << "\n";
+    return out.str();
+  }
+
+  TempDir dir_;
+  int stores_ = 0;
+  std::string url_;
+  Config config_;
+  std::unique_ptr<Store> store_;
+};
+
+// The golden case, month after month, and the rules of change files along the way.
+TEST_F(ChangesTest, SixMonthsWithChangesMatchTheHandWorkedCase) {
+  const std::string root = SourceDir() + kCase;
+  ASSERT_TRUE(Import(root + "/base", "2026-12-01T09:00:00"));
+  std::string got;
+  const auto month = [&](const std::string& m, const std::string& run_date,
+                         const std::string& export_at) {
+    const int64_t batch = Run(m, run_date);
+    ASSERT_GT(batch, 0) << m;
+    ApproveAndExport(batch, export_at);
+    got += Render(m);
+  };
+  month("2027-01", "2026-12-22", "2026-12-23T09:00:00");
+  month("2027-02", "2027-01-22", "2027-01-23T09:00:00");
+
+  // A rent increase given without valid_from is refused, naming the field that differs.
+  std::filesystem::create_directories(dir_ / "nofrom");
+  std::filesystem::create_directories(dir_ / "past");
+  WriteFile(dir_ / "nofrom/bills.csv",
+            "id,client_id,kind,creditor_id,amount,schedule,due_day,reference_kind,reference,"
+            "start,end\nHS,S,rent,WL,760.00,monthly,1,text,Huur Lindelaan 12,2027-01-01,\n");
+  auto refused = Import(dir_ / "nofrom", "2027-02-01T09:00:00");
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("bills.csv:2: column amount: 'HS' is stored with other "
+                                         "amount; to change it from a month on, add the columns "
+                                         "valid_from"),
+            std::string::npos)
+      << refused.error().message;
+  // A change dated in an exported month is refused: February is paid.
+  WriteFile(dir_ / "past/bills.csv",
+            "id,client_id,kind,creditor_id,amount,schedule,due_day,reference_kind,reference,"
+            "start,end,valid_from,change_reason\nHS,S,rent,WL,760.00,monthly,1,text,Huur "
+            "Lindelaan 12,2027-01-01,,2027-02,te laat\n");
+  refused = Import(dir_ / "past", "2027-02-01T09:00:00");
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("column valid_from: 2027-02 is paid already"),
+            std::string::npos)
+      << refused.error().message;
+
+  auto changed = Import(root + "/2027-03", "2027-02-10T09:00:00");
+  ASSERT_TRUE(changed) << changed.error().message;
+  EXPECT_EQ(changed->added.versions.bills.size(), 1u);
+  EXPECT_EQ(changed->added.versions.toeslagen.size(), 1u);
+  // The same change file again, and the base files again: nothing new.
+  for (const std::string& dir : {root + "/2027-03", root + "/base"}) {
+    auto again = Import(dir, "2027-02-11T09:00:00");
+    ASSERT_TRUE(again) << dir << ": " << again.error().message;
+    EXPECT_TRUE(again->added.versions.empty()) << dir;
+    EXPECT_EQ(again->added.bills.size() + again->added.clients.size(), 0u) << dir;
+  }
+  month("2027-03", "2027-02-22", "2027-02-23T09:00:00");
+  ASSERT_TRUE(Import(root + "/2027-04", "2027-03-10T09:00:00"));
+  const int64_t april = Run("2027-04", "2027-03-22");
+  // The landlord's new IBAN from May, entered while April is prepared: April is not touched.
+  changed = Import(root + "/2027-05", "2027-03-24T09:00:00");
+  ASSERT_TRUE(changed) << changed.error().message;
+  EXPECT_TRUE(changed->touched_batches.empty());
+  ApproveAndExport(april, "2027-03-25T09:00:00");
+  got += Render("2027-04");
+  month("2027-05", "2027-04-22", "2027-04-23T09:00:00");
+
+  // June is prepared, then its bijstand is corrected: the batch is named, approval asks.
+  const int64_t june = Run("2027-06", "2027-05-22");
+  changed = Import(root + "/2027-06", "2027-05-23T09:00:00");
+  ASSERT_TRUE(changed) << changed.error().message;
+  ASSERT_EQ(changed->touched_batches.size(), 1u);
+  EXPECT_EQ(changed->touched_batches[0], "batch " + std::to_string(june) + " (2027-06, prepared)");
+  auto approval = ApproveBatch(*store_, june, Actor{"bram", "2027-05-24T09:00:00"});
+  ASSERT_FALSE(approval);
+  EXPECT_NE(approval.error().message.find("bijstand 2027-06 of S: amount from 2027-06 (coach, "
+                                          "2027-05-23T09:00:00: herberekening bijstand juni)"),
+            std::string::npos)
+      << approval.error().message;
+  ASSERT_TRUE(
+      ApproveBatch(*store_, june, Actor{"bram", "2027-05-24T09:00:00"}, {.acknowledge = true}));
+  auto exported =
+      ExportBatch(config_, *store_, june, dir_ / "out", Actor{"bram", "2027-05-24T09:01:00"});
+  ASSERT_TRUE(exported) << exported.error().message;
+  got += Render("2027-06");
+
+  EXPECT_EQ(got, ReadFile(root + "/expected.txt"));
+  // History stays readable: every change, with who, when and why.
+  auto history = store_->ClientChanges(ClientId{"S"});
+  ASSERT_TRUE(history);
+  ASSERT_EQ(history->size(), 4u);  // rent, toeslag, energy, bijstand (the creditor is not S's)
+  EXPECT_EQ((*history)[0].record, "bill HS");
+  EXPECT_EQ((*history)[0].fields, "amount");
+  EXPECT_EQ((*history)[0].reason, "huurverhoging per 1 maart (brief De Linde)");
+  EXPECT_EQ((*history)[2].fields, "amount,due_day");
+  auto ledger = store_->LedgerCheck();
+  ASSERT_TRUE(ledger);
+  EXPECT_TRUE(ledger->Balanced());
+}
+
+// Property: a random stream of changes to the rent (amount, due day, creditor) and of month runs
+// and exports. Every change dated in an exported month is refused; every accepted one holds from
+// its month; each month's payment is the model's (the latest change on or before the month, in
+// order of entry), and an exported month's payments never change afterwards.
+TEST_F(ChangesTest, RandomChangeStreamsNeverAlterAnExportedMonth) {
+  const int streams = g_backend == "sqlite" ? 8 : 3;
+  for (int seed = 1; seed <= streams; ++seed) {
+    if (seed > 1) SetUp();
+    ASSERT_TRUE(Import(SourceDir() + kCase + "/base", "2026-12-01T09:00:00"));
+    std::mt19937 rng(static_cast<uint32_t>(seed));
+    struct Change {
+      int from;  // month number 1..6
+      std::string amount;
+      int due_day;
+    };
+    std::vector<Change> accepted;
+    std::map<int, std::string> exported;  // month -> the rent payment as rendered then
+    int next_month = 1, n = 0;
+    Date today = Date::Parse("2026-12-01").value();  // the stream's clock: every step later
+    const auto month_text = [](int m) { return "2027-0" + std::to_string(m); };
+    const auto rent_line = [&](int m) {
+      auto p = store_->ClientPayments(ClientId{"S"}, YearMonth::Parse(month_text(m)).value());
+      for (const Payment& x : *p) {
+        if (x.bill && x.bill->value == "HS") {
+          return x.amount.ToDecimalString() + " " + x.due.ToString();
+        }
+      }
+      return std::string("none");
+    };
+    while (next_month <= 6) {
+      if (rng() % 2 == 0) {  // a change from a random month, maybe one already paid
+        const int from = 1 + static_cast<int>(rng() % 6);
+        const std::string amount = std::to_string(600 + rng() % 300) + ".00";
+        const int due = 1 + static_cast<int>(rng() % 28);
+        const std::string dir = dir_ / ("c" + std::to_string(seed) + "-" + std::to_string(++n));
+        std::filesystem::create_directories(dir);
+        WriteFile(dir + "/bills.csv",
+                  "id,client_id,kind,creditor_id,amount,schedule,due_day,reference_kind,"
+                  "reference,start,end,valid_from,change_reason\nHS,S,rent,WL," +
+                      amount + ",monthly," + std::to_string(due) +
+                      ",text,Huur Lindelaan 12,2027-01-01,," + month_text(from) + ",stream\n");
+        today = today.AddDays(1);
+        auto r = Import(dir, today.ToString() + "T09:00:00");
+        const bool paid = from < next_month;
+        ASSERT_EQ(static_cast<bool>(r), !paid) << "seed " << seed << " from " << from;
+        if (r && !r->added.versions.bills.empty()) accepted.push_back({from, amount, due});
+      } else {  // the next month: run, approve, export
+        const Date earliest =
+            YearMonth::Parse(month_text(next_month)).value().AddMonths(-1).FirstDay();
+        today = std::max(today.AddDays(1), earliest);
+        const int64_t batch = Run(month_text(next_month), today.ToString());
+        ASSERT_GT(batch, 0);
+        ApproveAndExport(batch, today.ToString() + "T12:00:00");
+        // The model: the base, then every accepted change from this month or before, by month
+        // then order of entry.
+        std::string amount = "700.00";
+        int due = 1, best_from = 0;
+        for (const Change& c : accepted) {
+          if (c.from <= next_month && c.from >= best_from) {
+            best_from = c.from;
+            amount = c.amount;
+            due = c.due_day;
+          }
+        }
+        const std::string day = due < 10 ? "0" + std::to_string(due) : std::to_string(due);
+        EXPECT_EQ(rent_line(next_month), amount + " " + month_text(next_month) + "-" + day)
+            << "seed " << seed;
+        exported[next_month] = rent_line(next_month);
+        ++next_month;
+      }
+      for (const auto& [m, line] : exported) {
+        ASSERT_EQ(rent_line(m), line) << "seed " << seed << ": exported month " << m << " changed";
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ontzorg
+
+int main(int argc, char** argv) {
+  return ontzorg::testing_support::RunOnBackend(argc, argv, &ontzorg::g_backend);
+}
