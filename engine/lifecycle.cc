@@ -35,6 +35,7 @@ constexpr const char* ActionName(Action action) {
     case Action::kRecordReceipt: return "record_receipt";
     case Action::kRecordWriteOff: return "record_write_off";
     case Action::kRecordCheckpoint: return "record_checkpoint";
+    case Action::kChangeRecord: return "change_record";
     case Action::kManageAccounts: return "manage_accounts";
     case Action::kConfirmAccountChange: return "confirm_account_change";
     case Action::kVerifyAudit: return "verify_audit";
@@ -176,6 +177,7 @@ const char* Describe(Action action) {
     case Action::kRecordReceipt: return "record a receipt";
     case Action::kRecordWriteOff: return "record a write-off";
     case Action::kRecordCheckpoint: return "record a checkpoint";
+    case Action::kChangeRecord: return "change a client's bill from a month on";
     case Action::kManageAccounts: return "manage accounts";
     case Action::kConfirmAccountChange: return "confirm an account change";
     case Action::kVerifyAudit: return "verify the audit log";
@@ -198,7 +200,8 @@ bool Allows(Role role, Action action) {
     case Action::kCorrectName:
     case Action::kRecordWriteOff: return role == Role::kFinance;
     case Action::kRecordDirectDebit:
-    case Action::kRecordReceipt: return role == Role::kFinance || role == Role::kCoach;
+    case Action::kRecordReceipt:
+    case Action::kChangeRecord: return role == Role::kFinance || role == Role::kCoach;
     case Action::kRecordCheckpoint: return role == Role::kCoach;
     case Action::kManageAccounts:
     case Action::kConfirmAccountChange: return role == Role::kAdmin;

@@ -51,11 +51,12 @@ enum class Action {
   kRecordReceipt,         // money received, typed by hand
   kRecordWriteOff,        // a decision to write off bridging credit
   kRecordCheckpoint,      // a coach's assessment or hand-over step
+  kChangeRecord,          // a client's bill from a month on (a rent increase, issue 16)
   kManageAccounts,        // add users, set roles and passwords, assign caseloads
   kConfirmAccountChange,  // the second admin's confirmation
   kVerifyAudit,           // check the audit chain
 };
-constexpr int kActionCount = 18;
+constexpr int kActionCount = 19;
 const char* ToString(Action action);  // "run_month", ...
 // Where the action is described to a person ("approve a batch").
 const char* Describe(Action action);

@@ -3,6 +3,7 @@
 #include "adapters/app/batches.h"
 #include "adapters/import/importer.h"
 #include "engine/sepa_rules.h"
+#include "engine/text.h"
 
 namespace ontzorg {
 
@@ -77,6 +78,7 @@ Result<ImportBatch, Error> RecordRow(const Config& config, Store& store, const T
     batch = *added;
     batch.recorded_by = actor.user;
     batch.recorded_at = actor.at;
+    StampChanges(batch, actor.user, actor.at);
     if (auto s = store.Insert(batch); !s) return Unexpected(s.error());
     return Changes{};
   });
@@ -111,6 +113,50 @@ Result<std::string, Error> CorrectClientBankName(Store& store, const BankNameCor
     return Unexpected(s.error());
   }
   return carried;
+}
+
+Result<ImportBatch, Error> ChangeBill(const Config& config, Store& store, const BillChange& change,
+                                      const Actor& actor, FieldNames names) {
+  auto user = RequireAction(store, actor.user, Action::kChangeRecord);
+  if (!user) return Unexpected(user.error());
+  auto bill = store.FindBill(change.bill);
+  if (!bill) return Unexpected(bill.error());
+  if (!*bill || (*bill)->client != change.client) {
+    return Fail(ErrorCode::kBadInput, "bill '" + change.bill.value + "' of client '" +
+                                          change.client.value + "' is not on record");
+  }
+  const Bill& b = **bill;  // as it now holds, every change applied
+  const auto or_now = [](const std::optional<std::string>& given, std::string now) {
+    return given && !given->empty() ? *given : now;
+  };
+  TypedRow row{.file = "bills.csv",
+               .what = "change of bill " + b.id.value,
+               .columns = {{"id", b.id.value},
+                           {"client_id", b.client.value},
+                           {"kind", ToString(b.kind)},
+                           {"creditor_id", or_now(change.creditor, b.creditor.value)},
+                           {"amount", or_now(change.amount, b.amount.ToDecimalString())},
+                           {"schedule", ToString(b.schedule)},
+                           {"due_day", or_now(change.due_day, std::to_string(b.due_day))},
+                           {"reference_kind", ToString(b.reference.kind)},
+                           {"reference", b.reference.value},
+                           {"start", b.start.ToString()},
+                           {"end", or_now(change.end, b.end ? b.end->ToString() : "")},
+                           {"valid_from", change.valid_from},
+                           {"change_reason", change.reason}},
+               .names = names};
+  if (change.valid_from.empty()) {
+    return Fail(ErrorCode::kBadInput,
+                std::string(names == FieldNames::kOption ? "--valid-from" : "valid_from") +
+                    ": required: the first month the change holds for (YYYY-MM)");
+  }
+  auto added = RecordRow(config, store, row, actor);
+  if (!added) return Unexpected(added.error());
+  if (added->versions.bills.empty()) {
+    return Fail(ErrorCode::kBadInput, "bill " + b.id.value + " already holds this from " +
+                                          change.valid_from + "; nothing was changed");
+  }
+  return added;
 }
 
 }  // namespace ontzorg

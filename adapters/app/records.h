@@ -3,6 +3,7 @@
 #ifndef ONTZORG_ADAPTERS_APP_RECORDS_H_
 #define ONTZORG_ADAPTERS_APP_RECORDS_H_
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,6 +45,24 @@ struct BankNameCorrection {
 // may not, an unknown client, a name without letters a bank can carry, no reason.
 Result<std::string, Error> CorrectClientBankName(Store& store, const BankNameCorrection& c,
                                                  const Actor& actor);
+
+// A change to one of a client's bills from a month on (issue 16): a rent increase, a new energy
+// instalment or due day, another creditor. Fields left empty keep what the bill now holds. Checked
+// and recorded as a row of a change file (docs/import-format.md): an exported month is refused,
+// a reason is required; the added version is returned (refused when nothing would change).
+struct BillChange {
+  ClientId client;
+  BillId bill;
+  std::optional<std::string> amount;    // euros, "760.00"
+  std::optional<std::string> due_day;   // 1-31
+  std::optional<std::string> creditor;  // a creditor id
+  std::optional<std::string> end;       // the bill's last day, "YYYY-MM-DD"
+  std::string valid_from;               // "YYYY-MM"
+  std::string reason;
+};
+Result<ImportBatch, Error> ChangeBill(const Config& config, Store& store, const BillChange& change,
+                                      const Actor& actor,
+                                      FieldNames names = FieldNames::kFormField);
 
 }  // namespace ontzorg
 

@@ -23,7 +23,8 @@ struct Options {
   int64_t batch = 0;
   std::string out = "out";
   std::string reason, name, bank_name, role, full_name, file, line, client, kind, bill, status, on,
-      confirmed_by, note, creditor, iban, bic, run_date, csv, subject, coach;
+      confirmed_by, note, creditor, iban, bic, run_date, csv, subject, coach, amount, due_day, end,
+      valid_from;
   std::vector<std::string> payments, files, clients;
   bool all = false;
   bool acknowledge = false;  // approve: the implausible amounts were checked
@@ -215,6 +216,46 @@ int CorrectNameCommand(const Globals& g, const Options& o) {
       return Unexpected(e);
     }
     std::cout << "client " << o.client << ": payments now carry the name '" << *carried << "'\n";
+    return {};
+  });
+}
+
+// A bill's amount, due day, creditor or end from a month on (issue 16).
+int ChangeBillCommand(const Globals& g, const Options& o) {
+  return WithStore(g, [&](Opened& opened) -> Status<Error> {
+    auto bill = opened.store->FindBill(BillId{o.bill});
+    if (!bill) return Unexpected(bill.error());
+    if (!*bill) return Fail(ErrorCode::kBadInput, "--bill: no bill '" + o.bill + "' on record");
+    const auto given = [](const std::string& v) {
+      return v.empty() ? std::nullopt : std::optional<std::string>(v);
+    };
+    auto added = ChangeBill(opened.config, *opened.store,
+                            {.client = (*bill)->client,
+                             .bill = BillId{o.bill},
+                             .amount = given(o.amount),
+                             .due_day = given(o.due_day),
+                             .creditor = given(o.creditor),
+                             .end = given(o.end),
+                             .valid_from = o.valid_from,
+                             .reason = o.reason},
+                            Me(g), FieldNames::kOption);
+    if (!added) {
+      Error e = added.error();  // named as this command's options
+      for (const auto& [column, option] :
+           {std::pair<std::string, std::string>{"--change-reason:", "--reason:"},
+            {"--creditor-id:", "--creditor:"}}) {
+        for (size_t at = e.message.find(column); at != std::string::npos;
+             at = e.message.find(column)) {
+          e.message.replace(at, column.size(), option);
+        }
+      }
+      return Unexpected(e);
+    }
+    const Version<Bill>& v = added->versions.bills.front();
+    std::cout << "bill " << o.bill << ": ";
+    for (size_t i = 0; i < v.fields.size(); ++i) std::cout << (i ? ", " : "") << v.fields[i];
+    std::cout << " changed from " << v.valid_from.ToString()
+              << " on (earlier months keep what they had)\n";
     return {};
   });
 }
@@ -639,6 +680,16 @@ void AddBatchCommands(CLI::App& app, const Globals& g, CommandTable* table) {
   correct_name->add_option("--bank-name", o->bank_name, "the name in Latin letters")->required();
   correct_name->add_option("--reason", o->reason, "why, e.g. as in the residence permit")
       ->required();
+  auto* change_bill = app.add_subcommand(
+      "change-bill", "change a bill from a month on: a rent increase, a new instalment or due day");
+  change_bill->add_option("--bill", o->bill, "bill id")->required();
+  change_bill->add_option("--amount", o->amount, "the new amount, e.g. 760.00");
+  change_bill->add_option("--due-day", o->due_day, "the new due day (1-31)");
+  change_bill->add_option("--creditor", o->creditor, "another creditor id");
+  change_bill->add_option("--end", o->end, "the bill's last day (YYYY-MM-DD)");
+  change_bill->add_option("--valid-from", o->valid_from, "the first month it holds for (YYYY-MM)")
+      ->required();
+  change_bill->add_option("--reason", o->reason, "why, e.g. the landlord's letter")->required();
   auto* import_bank = app.add_subcommand("import-bank",
                                          "read the bank's feedback: pain.002, "
                                          "camt.053, camt.054 files");
@@ -703,6 +754,7 @@ void AddBatchCommands(CLI::App& app, const Globals& g, CommandTable* table) {
   on(dd, DirectDebitCommand);
   on(correct, CorrectAccountCommand);
   on(correct_name, CorrectNameCommand);
+  on(change_bill, ChangeBillCommand);
   on(import_bank,
      [](const Globals& gl, const Options& op) { return ImportBankCommand(gl, op.files); });
   on(lines, BankLinesCommand);

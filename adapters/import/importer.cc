@@ -997,8 +997,6 @@ Result<ImportReport, Error> CheckImport(const ParsedImport& parsed, const Import
   return check.Outcome();
 }
 
-namespace {
-// Who made the changes, and when.
 void StampChanges(ImportBatch& batch, const std::string& user, const std::string& now) {
   const auto stamp = [&](auto& versions) {
     for (auto& v : versions) {
@@ -1013,7 +1011,6 @@ void StampChanges(ImportBatch& batch, const std::string& user, const std::string
   stamp(batch.versions.toeslagen);
   stamp(batch.versions.benefits);
 }
-}  // namespace
 
 namespace {
 // The batches prepared but not exported or cancelled whose month the changes hold for.

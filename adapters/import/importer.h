@@ -49,6 +49,9 @@ Result<ParsedImport, Error> ParseImportFiles(
 // repeat): duplicates, references to clients and creditors, conflicts with stored rows.
 Result<ImportReport, Error> CheckImport(const ParsedImport& parsed, const ImportBatch& existing);
 
+// Stamps the changes of `batch` (batch.versions) with who made them and when.
+void StampChanges(ImportBatch& batch, const std::string& user, const std::string& now);
+
 // Reads every known file present in `dir`, checks it against `store`, and stores it whole.
 // Receipts are recorded as by `user` at `now` ("YYYY-MM-DDThh:mm:ss").
 Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store,

@@ -371,6 +371,7 @@ Outcome ClientData(Ctx& x) {
                        {"kind", ToString(b.kind)},
                        {"creditor", b.creditor.value},
                        {"amount_cents", b.amount.cents()},
+                       {"due_day", b.due_day},
                        {"state", state}});
     }
     auto benefits = x.store.Benefits(id);
@@ -406,6 +407,19 @@ Outcome ClientData(Ctx& x) {
     }
   }
   j["signal_list"] = signals;
+  // Every change to the client's records, newest first (issue 16).
+  json changes = json::array();
+  if (auto history = x.store.ClientChanges(id)) {
+    for (auto it = history->rbegin(); it != history->rend(); ++it) {
+      changes.push_back({{"record", it->record},
+                         {"fields", it->fields},
+                         {"valid_from", it->valid_from.ToString()},
+                         {"by", it->changed_by},
+                         {"at", it->changed_at},
+                         {"reason", it->reason}});
+    }
+  }
+  j["changes"] = changes;
   // The competence model, for the checkpoint form.
   json areas = json::array(), skills = json::array();
   for (const std::string& a : x.config.competences.areas) areas.push_back(a);
@@ -518,6 +532,37 @@ Outcome RecordHandOver(Ctx& x) {
   return o;
 }
 
+// A coach or finance changes one of the client's bills from a month on (issue 16).
+Outcome ChangeBillAction(Ctx& x) {
+  const std::string client = x.params["client"];
+  const auto given = [&](const char* field) -> std::optional<std::string> {
+    std::string v = x.Field(field);
+    return v.empty() ? std::nullopt : std::optional<std::string>(v);
+  };
+  auto added = ChangeBill(x.config, x.store,
+                          {.client = ClientId{client},
+                           .bill = BillId{x.Field("bill")},
+                           .amount = given("amount"),
+                           .due_day = given("due_day"),
+                           .creditor = given("creditor_id"),
+                           .end = given("end"),
+                           .valid_from = x.Field("valid_from"),
+                           .reason = x.Field("change_reason")},
+                          x.Me());
+  if (!added) return FromError(added.error());
+  const Version<Bill>& v = added->versions.bills.front();
+  std::string fields;
+  for (const std::string& f : v.fields) fields += (fields.empty() ? "" : ",") + f;
+  Outcome o;
+  o.status = 201;
+  o.data = {{"client", client},
+            {"bill", v.row.id.value},
+            {"fields", fields},
+            {"valid_from", v.valid_from.ToString()}};
+  o.redirect = "/clients/" + client + "?saved=bill_change";
+  return o;
+}
+
 // Finance records the Latin spelling of a client's name that payments carry (correct-name).
 Outcome CorrectBankNameAction(Ctx& x) {
   const std::string client = x.params["client"];
@@ -614,6 +659,21 @@ Outcome BatchData(Ctx& x) {
   }
   o.data["findings"] = findings;
   o.data["implausible"] = implausible;  // the approver must acknowledge them
+  // Changes made after the batch was prepared that hold for its month (issue 16): it pays what
+  // was prepared, and the approver must acknowledge them.
+  json later = json::array();
+  if (auto changes = x.store.ChangesSince((*batch)->run.month, (*batch)->run.started_at)) {
+    for (const Store::ChangeRecord& c : *changes) {
+      later.push_back({{"record", c.record},
+                       {"client", c.client},
+                       {"fields", c.fields},
+                       {"valid_from", c.valid_from.ToString()},
+                       {"by", c.changed_by},
+                       {"at", c.changed_at},
+                       {"reason", c.reason}});
+    }
+  }
+  o.data["changed_after"] = later;
   json files = json::array();
   if (auto f = x.store.Files(*id, "")) {
     for (const FileRecord& r : *f) {
@@ -1369,6 +1429,8 @@ WebApp::WebApp(Config config, std::function<int64_t()> clock,
         RecordHandOver);
   i.Add("POST", "/clients/{client}/bank-name", "/api/v1/clients/{client}/bank-name", {"finance"},
         CorrectBankNameAction);
+  i.Add("POST", "/clients/{client}/bill-changes", "/api/v1/clients/{client}/bill-changes",
+        {"coach", "finance"}, ChangeBillAction);
   i.Add("GET", "/batches", "/api/v1/batches", money, Batches, web::BatchesPage);
   i.Add("POST", "/batches", "/api/v1/batches", {"finance"}, Prepare);
   i.Add("GET", "/batches/{batch}", "/api/v1/batches/{batch}", money, BatchData, web::BatchPage);

@@ -415,6 +415,54 @@ std::string ClientPage(const PageContext& p, const json& d) {
   }
   m += "</section>";
 
+  // Changes over time (issue 16): the form for a bill change and every change so far.
+  m += "<section aria-labelledby=\"h-changes\"><h2 id=\"h-changes\">" +
+       T(p, "Wijzigingen", "Changes") + "</h2>";
+  if ((coach || p.session.role == "finance") && !d["plan_bills"].empty()) {
+    std::vector<std::pair<std::string, std::string>> bills;
+    for (const json& b : d["plan_bills"]) {
+      bills.push_back({S(b, "bill"), L(p, S(b, "kind")) + " (" + Html(S(b, "bill")) + ", " +
+                                         Euro(p, I(b, "amount_cents")) + T(p, ", dag ", ", day ") +
+                                         std::to_string(I(b, "due_day")) + ")"});
+    }
+    m += "<details><summary>" +
+         T(p, "Rekening wijzigen vanaf een maand (huurverhoging, nieuw termijnbedrag)",
+           "Change a bill from a month on (rent increase, new instalment)") +
+         "</summary><form method=\"post\" class=\"grid\" id=\"bill-change\" action=\"/clients/" +
+         Html(id) + "/bill-changes\">" + CsrfField(p) + "<label for=\"bc-bill\">" +
+         T(p, "Rekening", "Bill") + "</label>" + Select("bc-bill", "bill", bills) +
+         "<label for=\"bc-amount\">" +
+         T(p, "Nieuw bedrag (leeg: blijft)", "New amount (empty: unchanged)") +
+         "</label><input id=\"bc-amount\" name=\"amount\" inputmode=\"decimal\" "
+         "pattern=\"[0-9]+([.][0-9]{1,2})?\" placeholder=\"760.00\"><label for=\"bc-due\">" +
+         T(p, "Nieuwe vervaldag (leeg: blijft)", "New due day (empty: unchanged)") +
+         "</label><input id=\"bc-due\" name=\"due_day\" type=\"number\" min=\"1\" "
+         "max=\"31\"><label for=\"bc-from\">" +
+         T(p, "Geldt vanaf maand (JJJJ-MM)", "Holds from month (YYYY-MM)") +
+         "</label><input id=\"bc-from\" name=\"valid_from\" required "
+         "pattern=\"[0-9]{4}-[0-9]{2}\"><label for=\"bc-reason\">" +
+         T(p, "Waarom (bijv. brief verhuurder)", "Why (e.g. the landlord's letter)") +
+         "</label><input id=\"bc-reason\" name=\"change_reason\" required><button "
+         "type=\"submit\">" +
+         T(p, "Wijziging vastleggen", "Record the change") + "</button></form></details>";
+  }
+  if (d["changes"].empty()) {
+    m += "<p>" + T(p, "Nog geen wijzigingen.", "No changes yet.") + "</p>";
+  } else {
+    m += "<table><caption>" + T(p, "Wijzigingen, nieuwste eerst", "Changes, newest first") +
+         "</caption><thead><tr><th scope=\"col\">" + T(p, "Wat", "What") +
+         "</th><th scope=\"col\">" + T(p, "Velden", "Fields") + "</th><th scope=\"col\">" +
+         T(p, "Vanaf", "From") + "</th><th scope=\"col\">" + T(p, "Door", "By") +
+         "</th><th scope=\"col\">" + T(p, "Waarom", "Why") + "</th></tr></thead><tbody>";
+    for (const json& c : d["changes"]) {
+      m += "<tr><td>" + Html(S(c, "record")) + "</td><td>" + Html(S(c, "fields")) + "</td><td>" +
+           Html(S(c, "valid_from")) + "</td><td>" + Html(S(c, "by")) + " " + Html(S(c, "at")) +
+           "</td><td>" + Html(S(c, "reason")) + "</td></tr>";
+    }
+    m += "</tbody></table>";
+  }
+  m += "</section>";
+
   // Checkpoints.
   m += "<section aria-labelledby=\"h-checkpoints\"><h2 id=\"h-checkpoints\">" +
        T(p, "Leervoortgang", "Learning progress") + "</h2>";
@@ -549,6 +597,25 @@ std::string BatchPage(const PageContext& p, const json& d) {
          Html(S(s, "user")) + "</li>";
   }
   m += "</ol>";
+  if (!d["changed_after"].empty()) {
+    m += "<section aria-labelledby=\"h-changed\"><h2 id=\"h-changed\">" +
+         T(p, "Gewijzigd na het klaarzetten", "Changed after preparation") + "</h2><p>" +
+         T(p,
+           "Deze wijzigingen gelden voor deze maand maar zijn na het klaarzetten ingevoerd: de "
+           "batch betaalt wat klaargezet is. Een verschil voor deze maand regelt u apart; de "
+           "volgende maand gebruikt de wijziging.",
+           "These changes hold for this month but were entered after preparation: the batch "
+           "pays what was prepared. Settle a difference for this month separately; the next "
+           "month uses the change.") +
+         "</p><ul>";
+    for (const json& c : d["changed_after"]) {
+      m += "<li>" + Html(S(c, "record")) +
+           (S(c, "client").empty() ? "" : " (" + Html(S(c, "client")) + ")") + ": " +
+           Html(S(c, "fields")) + T(p, " vanaf ", " from ") + Html(S(c, "valid_from")) + ", " +
+           Html(S(c, "by")) + " " + Html(S(c, "at")) + ": " + Html(S(c, "reason")) + "</li>";
+    }
+    m += "</ul></section>";
+  }
   if (p.session.role == "finance") {
     if (state == "prepared") {
       if (d.value("you_prepared", false)) {
@@ -559,6 +626,16 @@ std::string BatchPage(const PageContext& p, const json& d) {
       } else {
         const int64_t implausible = d.value("implausible", int64_t{0});
         m += "<form method=\"post\" action=\"/batches/" + id + "/approve\">" + CsrfField(p);
+        if (!d["changed_after"].empty()) {
+          m += "<p class=\"notice\"><label><input type=\"checkbox\" name=\"acknowledge\" "
+               "required> " +
+               T(p,
+                 "Ik heb de wijzigingen na het klaarzetten gezien (zie hieronder); de batch "
+                 "betaalt wat klaargezet is",
+                 "I saw the changes made after preparation (see below); the batch pays what "
+                 "was prepared") +
+               "</label></p>";
+        }
         if (implausible > 0) {
           m += "<p class=\"notice\"><label><input type=\"checkbox\" name=\"acknowledge\" "
                "required> " +

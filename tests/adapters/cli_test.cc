@@ -758,6 +758,34 @@ TEST_F(CliTest, FullCycleFromPreparationToTheBanksStatement) {
   EXPECT_LT(o.out.find("batch.approved"), o.out.find("batch.exported"));
 }
 
+// A rent increase from March by command (issue 16): a bad amount is named as the option and
+// changes nothing; the change is recorded once and lists with the client's history.
+TEST_F(CliTest, ChangeBillRecordsARentIncreaseFromAMonthOn) {
+  InitAndImport(SourceDir() + "/fixtures/demo");
+  const std::vector<std::string> base = {"change-bill",
+                                         "--bill",
+                                         "C000001-H",
+                                         "--valid-from",
+                                         "2027-03",
+                                         "--reason",
+                                         "huurverhoging per 1 maart"};
+  std::vector<std::string> bad = base;
+  bad.insert(bad.end(), {"--amount", "6,50"});
+  Outcome o = As("bram", bad);
+  EXPECT_EQ(o.code, 3) << o.out;
+  EXPECT_NE(o.out.find("--amount:"), std::string::npos) << o.out;
+  std::vector<std::string> good = base;
+  good.insert(good.end(), {"--amount", "650.00", "--due-day", "3"});
+  o = As("bram", good);
+  ASSERT_EQ(o.code, 0) << o.out;
+  EXPECT_NE(o.out.find("bill C000001-H: amount, due_day changed from 2027-03 on"),
+            std::string::npos)
+      << o.out;
+  o = As("bram", good);
+  EXPECT_EQ(o.code, 3) << "nothing left to change: " << o.out;
+  EXPECT_NE(o.out.find("already holds this from 2027-03"), std::string::npos) << o.out;
+}
+
 // Cancelling a prepared batch puts every payment's money back on its client, reserved; the
 // month run again does not pay it out as leefgeld.
 TEST_F(CliTest, ACancelledBatchPutsTheMoneyBackAndKeepsItReserved) {

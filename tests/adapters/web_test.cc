@@ -505,6 +505,51 @@ TEST_F(WebTest, FinanceCorrectsTheNameForTheBankOfAClient) {
   EXPECT_TRUE(audited) << log.dump().substr(0, 600);
 }
 
+// A coach enters a rent increase from a month on (issue 16): without a month or a reason it is
+// refused at its field and nothing changes; a coach of another caseload cannot; the change shows
+// on the client page with who and why, and the month it holds for computes with it.
+TEST_F(WebTest, ACoachEntersARentIncreaseFromAMonthOn) {
+  Client carla = As("carla"), daan = As("daan");
+  const json rise = {{"bill", "C000007-H"}, {"amount", "777.77"}, {"change_reason", "brief"}};
+  Reply no_month = carla.PostJson("/api/v1/clients/C000007/bill-changes", rise);
+  EXPECT_EQ(no_month.status, 422) << no_month.body;
+  EXPECT_NE(no_month.body.find("valid_from"), std::string::npos) << no_month.body;
+  json bad = rise;
+  bad["valid_from"] = "2027-03";
+  bad["amount"] = "7,77";
+  Reply comma = carla.PostJson("/api/v1/clients/C000007/bill-changes", bad);
+  EXPECT_EQ(comma.status, 422) << comma.body;
+  EXPECT_NE(comma.body.find("amount:"), std::string::npos) << "named at its field: " << comma.body;
+  json good = rise;
+  good["valid_from"] = "2027-03";
+  EXPECT_EQ(daan.PostJson("/api/v1/clients/C000007/bill-changes", good).status, 403)
+      << "not daan's client";
+  Reply saved = carla.PostJson("/api/v1/clients/C000007/bill-changes", good);
+  ASSERT_EQ(saved.status, 201) << saved.body;
+  EXPECT_EQ(json::parse(saved.body)["fields"], "amount");
+  EXPECT_EQ(carla.PostJson("/api/v1/clients/C000007/bill-changes", good).status, 422)
+      << "the same change again changes nothing, and says so";
+  const json page = json::parse(carla.Get("/api/v1/clients/C000007").body);
+  ASSERT_FALSE(page["changes"].empty()) << page.dump().substr(0, 400);
+  EXPECT_EQ(page["changes"][0]["record"], "bill C000007-H");
+  EXPECT_EQ(page["changes"][0]["valid_from"], "2027-03");
+  EXPECT_EQ(page["changes"][0]["by"], "carla");
+  EXPECT_NE(carla.Get("/clients/C000007").body.find("brief"), std::string::npos);
+  auto store = Store::Open(config_->store_url);
+  ASSERT_TRUE(store);
+  auto february = (*store)->LoadCase(ClientId{"C000007"}, YearMonth::Parse("2027-02").value());
+  auto march = (*store)->LoadCase(ClientId{"C000007"}, YearMonth::Parse("2027-03").value());
+  ASSERT_TRUE(february && *february && march && *march);
+  const auto rent = [](const ClientCase& c) {
+    for (const Bill& b : c.bills) {
+      if (b.id.value == "C000007-H") return b.amount.cents();
+    }
+    return int64_t{0};
+  };
+  EXPECT_EQ(rent(**march), 77777);
+  EXPECT_EQ(rent(**february), 69897) << "February keeps the rent it had";
+}
+
 // Everyone has a page to set their own password (the approver needs one they set themselves).
 TEST_F(WebTest, AUserSetsTheirOwnPasswordOnTheAccountPage) {
   Client daan = As("daan");
