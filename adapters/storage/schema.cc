@@ -304,7 +304,21 @@ std::vector<Migration> Build() {
                                              "toeslag_versions",  "benefit_versions"};
   v9.sqlite_only = SqliteAppendOnly(versions);
   v9.postgresql_only = PostgresAppendOnly(versions, false);
-  return {v1, v2, v3, v4, v5, v6, v7, v8, v9};
+  // v10: the coach's work list (issue 16). Every finding of a run and every signal from the bank
+  // is a work item; its state (open, in progress, done) is the latest row here, with who, when
+  // and a note. No row: open. Append-only: the history of who handled what stays.
+  Migration v10{10, "states of signals: open, in progress, done", {}, {}, {}};
+  v10.common = {
+      "INSERT INTO counters (name, value) VALUES ('signal_state', 0)",
+      "CREATE TABLE signal_states (seq BIGINT PRIMARY KEY, signal TEXT NOT NULL, "
+      "client_id TEXT NOT NULL, "
+      "state TEXT NOT NULL CHECK (state IN ('open', 'in_progress', 'done')), "
+      "user_name TEXT NOT NULL, at TEXT NOT NULL, note TEXT NOT NULL)",
+      "CREATE INDEX signal_states_client ON signal_states (client_id)",
+  };
+  v10.sqlite_only = SqliteAppendOnly({"signal_states"});
+  v10.postgresql_only = PostgresAppendOnly({"signal_states"}, false);
+  return {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10};
 }
 // NOLINTEND(bugprone-suspicious-missing-comma,readability-function-size)
 

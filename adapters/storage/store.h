@@ -168,6 +168,27 @@ struct SignalRow {
   std::string detail, source, at;
 };
 
+// A work item for a person (issue 16): a finding of a month run or a signal from the bank, with
+// its state. Findings of a cancelled batch are not work items.
+struct WorkSignal {
+  std::string id;  // "F<run>:<client>:<code>:<bill>" (a run's finding) or "S<n>" (the bank's)
+  ClientId client;
+  std::string code;  // "unpaid", "below_minimum", "payment_failed", ...
+  std::string bill;  // empty when not about a bill
+  Money amount;
+  std::string detail;
+  std::string month;           // the run's month ("" for the bank's)
+  std::string raised_at;       // when the run started or the bank file was read
+  std::string state = "open";  // "open", "in_progress", "done"
+  std::string state_by, state_at, note;
+};
+struct SignalStateChange {
+  std::string signal;  // a WorkSignal id
+  std::string state;   // "open", "in_progress", "done"
+  std::string note;
+  std::string coach;  // not empty: refused unless the client is in this coach's caseload
+};
+
 struct BankFileRow {
   std::string format, msg_id, name, sha256, imported_at, user, summary;
 };
@@ -390,6 +411,11 @@ class Store {
   Result<std::vector<BankLineRow>, Error> BankLines(const std::string& kind);
   Result<std::optional<BankLineRow>, Error> BankLine(const std::string& id);
   Result<std::vector<SignalRow>, Error> ClientSignals(const std::optional<ClientId>& client);
+  // Work items (issue 16), oldest first: one client's, or every client's.
+  Result<std::vector<WorkSignal>, Error> WorkSignals(const std::optional<ClientId>& client);
+  // Records a work item's new state with an audit row; refused (kBadInput) for an unknown item
+  // or state.
+  Result<WorkSignal, Error> SetSignalState(const SignalStateChange& change, const Actor& by);
   Result<std::vector<DirectDebitRecord>, Error> DirectDebits(const ClientId& client);
   // Held bills not yet paid (all clients when `client` is empty).
   struct HoldRecord {

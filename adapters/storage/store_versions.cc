@@ -1,6 +1,8 @@
 // Store: effective-dated versions of reference records (issue 16).
 #include <soci/soci.h>
 
+#include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -154,6 +156,127 @@ Result<std::vector<Store::ChangeRecord>, Error> Store::ClientChanges(const Clien
         std::string("SELECT * FROM (") + kAllChanges + ") x WHERE x.client_id = :c ORDER BY x.seq",
         DecodeChange, client.value);
   });
+}
+
+}  // namespace ontzorg
+
+// --- The coach's work list (issue 16) -----------------------------------------------------------
+namespace ontzorg {
+
+Result<std::vector<WorkSignal>, Error> Store::WorkSignals(const std::optional<ClientId>& client) {
+  return Read("cannot read the signals", [&] {
+    const std::string c = client ? client->value : "";
+    std::vector<WorkSignal> out;
+    ForEachRow(
+        *sql_,
+        "SELECT f.run_id, f.client_id, f.code, f.bill_id, f.amount_cents, f.detail, r.month, "
+        "r.started_at FROM findings f JOIN runs r ON r.id = f.run_id LEFT JOIN batch_outcomes o "
+        "ON o.run_id = r.id WHERE (o.state IS NULL OR o.state <> 'cancelled') AND (:c = '' OR "
+        "f.client_id = :c2) ORDER BY f.run_id, f.client_id",
+        [&](const soci::row& r) {
+          WorkSignal w;
+          w.client = ClientId{GetText(r, 1)};
+          w.code = GetText(r, 2);
+          w.bill = GetText(r, 3);
+          w.id = "F" + std::to_string(GetInt(r, 0)) + ":" + w.client.value + ":" + w.code + ":" +
+                 w.bill;
+          w.amount = GetMoney(r, 4);
+          w.detail = GetText(r, 5);
+          w.month = GetText(r, 6);
+          w.raised_at = GetText(r, 7);
+          // A run raises one work item per client, kind and bill.
+          if (out.empty() || out.back().id != w.id) out.push_back(std::move(w));
+        },
+        c, c);
+    ForEachRow(
+        *sql_,
+        "SELECT id, client_id, code, amount_cents, detail, at FROM client_signals WHERE (:c = '' "
+        "OR client_id = :c2) ORDER BY id",
+        [&](const soci::row& r) {
+          WorkSignal w;
+          w.id = "S" + std::to_string(GetInt(r, 0));
+          w.client = ClientId{GetText(r, 1)};
+          w.code = GetText(r, 2);
+          w.amount = GetMoney(r, 3);
+          w.detail = GetText(r, 4);
+          w.raised_at = GetText(r, 5);
+          out.push_back(std::move(w));
+        },
+        c, c);
+    std::map<std::string, size_t> index;
+    for (size_t i = 0; i < out.size(); ++i) index[out[i].id] = i;
+    ForEachRow(
+        *sql_,
+        "SELECT signal, state, user_name, at, note FROM signal_states WHERE (:c = '' OR "
+        "client_id = :c2) ORDER BY seq",
+        [&](const soci::row& r) {
+          const auto it = index.find(GetText(r, 0));
+          if (it == index.end()) return;
+          WorkSignal& w = out[it->second];
+          w.state = GetText(r, 1);
+          w.state_by = GetText(r, 2);
+          w.state_at = GetText(r, 3);
+          w.note = GetText(r, 4);
+        },
+        c, c);
+    return out;
+  });
+}
+
+Result<WorkSignal, Error> Store::SetSignalState(const SignalStateChange& change, const Actor& by) {
+  if (change.state != "open" && change.state != "in_progress" && change.state != "done") {
+    return Fail(ErrorCode::kBadInput,
+                "state: '" + change.state + "' is not one of open, in_progress, done");
+  }
+  WorkSignal found;
+  auto applied = Atomically([&]() -> Result<Changes, Error> {
+    // Read inside the write transaction: the item is the one stored when the state is written.
+    std::string client;
+    if (change.signal.size() > 1 && change.signal.size() < 19 && change.signal[0] == 'S' &&
+        change.signal.find_first_not_of("0123456789", 1) == std::string::npos) {
+      const long long id = std::stoll(change.signal.substr(1));
+      client = FirstRow(
+                   *sql_, "SELECT client_id FROM client_signals WHERE id = :i",
+                   [](const soci::row& r) { return GetText(r, 0); }, id)
+                   .value_or("");
+    } else if (change.signal.rfind('F', 0) == 0) {
+      const size_t colon = change.signal.find(':');
+      if (colon != std::string::npos) client = change.signal.substr(colon + 1);
+      client = client.substr(0, client.find(':'));
+    }
+    auto items = WorkSignals(ClientId{client});
+    if (!items) return Unexpected(items.error());
+    const auto it = std::find_if(items->begin(), items->end(),
+                                 [&](const WorkSignal& w) { return w.id == change.signal; });
+    if (client.empty() || it == items->end()) {
+      return Fail(ErrorCode::kBadInput, "signal: no signal '" + change.signal + "'");
+    }
+    found = *it;
+    if (!change.coach.empty()) {
+      auto coach = CoachOf(found.client);
+      if (!coach) return Unexpected(coach.error());
+      if (!*coach || **coach != change.coach) {
+        return Fail(ErrorCode::kRefused,
+                    "client " + found.client.value + " is not in your caseload; nothing changed");
+      }
+    }
+    const int64_t seq = NextCounter(*sql_, "signal_state");
+    *sql_ << "INSERT INTO signal_states (seq, signal, client_id, state, user_name, at, note) "
+             "VALUES (:q, :s, :c, :t, :u, :a, :n)",
+        soci::use(seq), soci::use(change.signal), soci::use(found.client.value),
+        soci::use(change.state), soci::use(by.user), soci::use(by.at), soci::use(change.note);
+    found.state = change.state;
+    found.state_by = by.user;
+    found.state_at = by.at;
+    found.note = change.note;
+    Changes c;
+    c.audit.push_back(
+        {0, by.at, by.user, "signal." + change.state, "client:" + found.client.value,
+         change.signal + " " + found.code + (change.note.empty() ? "" : ": ") + change.note});
+    return c;
+  });
+  if (!applied) return Unexpected(applied.error());
+  return found;
 }
 
 }  // namespace ontzorg

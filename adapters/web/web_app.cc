@@ -212,8 +212,21 @@ json Summary(Store& store, const Config& config, const Client& client, YearMonth
                      {"readiness", b.readiness}});
   }
   j["bills"] = bills;
-  auto signals = store.ClientSignals(client.id);
-  j["signals"] = signals ? static_cast<int64_t>(signals->size()) : 0;
+  j["balance_cents"] = c.opening_balance.cents();  // saldo on the managed account
+  j["reserved_cents"] = c.reserved.cents();        // held bills and failed payments
+  int64_t open = 0;
+  json codes = json::array();
+  if (auto signals = store.WorkSignals(client.id)) {
+    for (const WorkSignal& w : *signals) {
+      if (w.state == "done") continue;
+      ++open;
+      if (codes.size() < 3 && std::find(codes.begin(), codes.end(), w.code) == codes.end()) {
+        codes.push_back(w.code);
+      }
+    }
+  }
+  j["signals"] = open;  // open and in progress
+  j["signal_codes"] = codes;
   return j;
 }
 
@@ -231,9 +244,27 @@ Outcome Caseload(Ctx& x) {
             {"own_caseload", coach.has_value()},
             {"more", clients->size() > kLimit},
             {"clients", json::array()}};
+  // By urgency: open signals first (most first), then stalled learning, then by number. Clients
+  // not in relief with nothing open are left out unless asked (all=1).
+  const bool all = x.Field("all") == "1";
+  std::vector<json> rows;
+  int64_t hidden = 0;
   for (size_t i = 0; i < clients->size() && i < kLimit; ++i) {
-    o.data["clients"].push_back(Summary(x.store, x.config, (*clients)[i], month));
+    json row = Summary(x.store, x.config, (*clients)[i], month);
+    if (!all && !row.value("in_relief", false) && row.value("signals", int64_t{0}) == 0) {
+      ++hidden;
+      continue;
+    }
+    rows.push_back(std::move(row));
   }
+  std::stable_sort(rows.begin(), rows.end(), [](const json& a, const json& b) {
+    const int64_t sa = a.value("signals", int64_t{0}), sb = b.value("signals", int64_t{0});
+    if (sa != sb) return sa > sb;
+    return a.value("stalled", false) && !b.value("stalled", false);
+  });
+  for (json& row : rows) o.data["clients"].push_back(std::move(row));
+  o.data["hidden"] = hidden;
+  o.data["all"] = all;
   return o;
 }
 
@@ -398,15 +429,21 @@ Outcome ClientData(Ctx& x) {
   j["plan_bills"] = bills;
   j["credit"] = credit;
   json signals = json::array();
-  if (auto s = x.store.ClientSignals(id)) {
-    for (const SignalRow& r : *s) {
-      signals.push_back({{"code", r.code},
-                         {"amount_cents", r.amount.cents()},
-                         {"detail", r.detail},
-                         {"at", r.at}});
+  if (auto s = x.store.WorkSignals(id)) {
+    for (auto it = s->rbegin(); it != s->rend(); ++it) {
+      if (it->state == "done") continue;
+      signals.push_back({{"id", it->id},
+                         {"code", it->code},
+                         {"bill", it->bill},
+                         {"month", it->month},
+                         {"amount_cents", it->amount.cents()},
+                         {"detail", it->detail},
+                         {"at", it->raised_at},
+                         {"state", it->state},
+                         {"note", it->note}});
     }
   }
-  j["signal_list"] = signals;
+  j["signal_list"] = signals;  // open and in progress, newest first
   // Every change to the client's records, newest first (issue 16).
   json changes = json::array();
   if (auto history = x.store.ClientChanges(id)) {
@@ -822,19 +859,83 @@ Outcome UploadBankFile(Ctx& x) {
   return o;
 }
 
-Outcome Signals(Ctx& x) {
-  auto signals = x.store.ClientSignals(std::nullopt);
-  if (!signals) return FromError(signals.error());
-  Outcome o;
-  o.data = {{"signals", json::array()}};
-  for (auto it = signals->rbegin(); it != signals->rend(); ++it) {
-    o.data["signals"].push_back({{"client", it->client.value},
-                                 {"code", it->code},
-                                 {"amount_cents", it->amount.cents()},
-                                 {"detail", it->detail},
-                                 {"source", it->source},
-                                 {"at", it->at}});
+// Who a signal is for: the coach (the client's money and learning) or finance (payments).
+const char* AudienceOf(const std::string& code) {
+  for (const char* finance :
+       {"implausible", "late", "payment_failed", "double_payment", "feedback_held"}) {
+    if (code == finance) return "finance";
   }
+  return "coach";
+}
+
+// The work list (issue 16): every finding of a run and every signal from the bank, with its
+// state. A coach sees their caseload's; finance and the auditor everyone's. Filters: state
+// ("active": open and in progress, the default; "open", "in_progress", "done", "all"), for
+// ("coach", "finance", "" both), code, client.
+Outcome Signals(Ctx& x) {
+  auto signals = x.store.WorkSignals(std::nullopt);
+  if (!signals) return FromError(signals.error());
+  std::map<std::string, std::string> coaches;
+  if (x.page.session.role == "coach") {
+    auto all = x.store.Coaches();
+    if (!all) return FromError(all.error());
+    coaches = std::move(all).value();
+  }
+  std::string state = x.Field("state");
+  if (state.empty()) state = "active";
+  const std::string audience = x.Field("for"), code = x.Field("code"), client = x.Field("client");
+  Outcome o;
+  o.data = {{"signals", json::array()},
+            {"state", state},
+            {"for", audience},
+            {"code", code},
+            {"client", client}};
+  std::map<std::string, int64_t> counts;
+  for (auto it = signals->rbegin(); it != signals->rend(); ++it) {
+    const WorkSignal& w = *it;
+    if (x.page.session.role == "coach") {
+      const auto c = coaches.find(w.client.value);
+      if (c == coaches.end() || c->second != x.page.session.user) continue;
+    }
+    if (!client.empty() && w.client.value != client) continue;
+    if (!audience.empty() && audience != AudienceOf(w.code)) continue;
+    const bool in_state =
+        state == "all" || w.state == state || (state == "active" && w.state != "done");
+    if (!in_state) continue;
+    ++counts[w.code];
+    if (!code.empty() && w.code != code) continue;
+    o.data["signals"].push_back({{"id", w.id},
+                                 {"client", w.client.value},
+                                 {"code", w.code},
+                                 {"for", AudienceOf(w.code)},
+                                 {"bill", w.bill},
+                                 {"amount_cents", w.amount.cents()},
+                                 {"detail", w.detail},
+                                 {"month", w.month},
+                                 {"source", w.id[0] == 'S' ? "bank" : "run"},
+                                 {"at", w.raised_at},
+                                 {"state", w.state},
+                                 {"state_by", w.state_by},
+                                 {"state_at", w.state_at},
+                                 {"note", w.note}});
+  }
+  o.data["counts"] = counts;  // per code, before the code filter
+  return o;
+}
+
+// A coach (their caseload) or finance marks a signal in progress or done, with a note.
+Outcome SetSignalStateAction(Ctx& x) {
+  auto set = x.store.SetSignalState(
+      {.signal = x.Field("signal"),
+       .state = x.Field("state"),
+       .note = x.Field("note"),
+       .coach = x.page.session.role == "coach" ? x.page.session.user : std::string()},
+      x.Me());
+  if (!set) return FromError(set.error());
+  Outcome o;
+  o.data = {{"signal", set->id}, {"client", set->client.value}, {"state", set->state}};
+  const std::string back = x.Field("back");
+  o.redirect = back.rfind('/', 0) == 0 && back.rfind("//", 0) != 0 ? back : "/signals";
   return o;
 }
 
@@ -1440,7 +1541,9 @@ WebApp::WebApp(Config config, std::function<int64_t()> clock,
   i.Add("GET", "/batches/{batch}/files/{file}", "/api/v1/batches/{batch}/files/{file}", money,
         Download);
   i.Add("POST", "/bank-files", "/api/v1/bank-files", {"finance"}, UploadBankFile);
-  i.Add("GET", "/signals", "/api/v1/signals", money, Signals, web::SignalsPage);
+  i.Add("GET", "/signals", "/api/v1/signals", readers, Signals, web::SignalsPage);
+  i.Add("POST", "/signals/state", "/api/v1/signals/state", {"coach", "finance"},
+        SetSignalStateAction);
   i.Add("GET", "/reconciliation", "/api/v1/reconciliation", money, ReconciliationData,
         web::ReconciliationPage);
   i.Add("GET", "/admin/users", "/api/v1/users", {"admin"}, UsersData, web::UsersPage);

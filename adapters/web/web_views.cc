@@ -62,6 +62,29 @@ const std::map<std::string, Label>& Labels() {
       {"start_safety_net", {"Start het vangnet", "Start the safety net"}},
       {"let_go", {"Laat los", "Let go"}},
       {"work_on_area", {"Werk aan het zwakste gebied", "Work on the weakest area"}},
+      // Signals (findings of the runs and the bank's word), issue 16.
+      {"toeslag_overdue", {"Toeslag te laat", "Toeslag overdue"}},
+      {"receipt_differs", {"Toeslag wijkt af van verwachting", "Toeslag differs from expected"}},
+      {"received_on_own_account",
+       {"Toeslag op eigen rekening ontvangen", "Toeslag received on own account"}},
+      {"credit_outstanding_at_end", {"Lening open aan het einde", "Credit outstanding at the end"}},
+      {"below_minimum", {"Leefgeld onder het minimum", "Leefgeld below the minimum"}},
+      {"unpaid", {"Rekening niet betaald", "Bill not paid"}},
+      {"no_benefit", {"Geen bijstand ingelezen", "No bijstand recorded"}},
+      {"payment_missed", {"Vangnet: betaling gemist", "Safety net: payment missed"}},
+      {"double_debit_risk", {"Risico op dubbele afschrijving", "Risk of a double direct debit"}},
+      {"payment_failed", {"Betaling mislukt", "Payment failed"}},
+      {"double_payment", {"Dubbel betaald", "Paid twice"}},
+      {"feedback_held", {"Bankbericht niet verwerkt", "Bank feedback held"}},
+      {"implausible", {"Onwaarschijnlijk bedrag", "Implausible amount"}},
+      {"late", {"Te laat betaald", "Paid late"}},
+      {"open", {"Open", "Open"}},
+      {"in_progress", {"In behandeling", "In progress"}},
+      {"done", {"Afgehandeld", "Done"}},
+      {"active", {"Open en in behandeling", "Open and in progress"}},
+      {"all", {"Alle", "All"}},
+      {"coach", {"Coach", "Coach"}},
+      {"finance", {"Financiën", "Finance"}},
   };
   return kLabels;
 }
@@ -109,6 +132,7 @@ std::string Layout(const PageContext& p, const std::string& title, const std::st
     link("/clients",
          role == "coach" ? T(p, "Mijn cliënten", "My clients") : T(p, "Cliënten", "Clients"));
   }
+  if (role == "coach") link("/signals", T(p, "Vandaag te doen", "To do today"));
   if (role == "finance" || role == "auditor") {
     link("/batches", T(p, "Betaalbatches", "Batches"));
     link("/signals", T(p, "Signalen", "Signals"));
@@ -168,6 +192,20 @@ std::string ErrorPage(const PageContext& p, int status, const std::string& messa
                     T(p, "Naar het begin", "Back to the start") + "</a></p>");
 }
 
+namespace {
+// A caseload row's open signals: how many, their kinds, a link to them.
+std::string SignalCell(const PageContext& p, const json& c) {
+  if (I(c, "signals") == 0) return "0";
+  std::string kinds;
+  for (const json& code : c["signal_codes"]) {
+    kinds += (kinds.empty() ? "" : ", ") + L(p, code.get<std::string>());
+  }
+  return "<a href=\"/signals?client=" + Html(S(c, "id")) + "\"><strong>" +
+         std::to_string(I(c, "signals")) + "</strong></a><br><span class=\"muted\">" + kinds +
+         "</span>";
+}
+}  // namespace
+
 std::string CaseloadPage(const PageContext& p, const json& d) {
   std::string m;
   m += "<form method=\"get\" action=\"/clients\" role=\"search\" class=\"inline\"><label "
@@ -182,7 +220,9 @@ std::string CaseloadPage(const PageContext& p, const json& d) {
        " · " + T(p, "maand", "month") + " " + Html(S(d, "month")) +
        "</caption><thead><tr><th scope=\"col\">" + T(p, "Cliënt", "Client") +
        "</th><th scope=\"col\">" + T(p, "Maand", "Month") + "</th><th scope=\"col\">" +
-       T(p, "Fase", "Stage") + "</th><th scope=\"col\">" + T(p, "Signalen", "Signals") +
+       T(p, "Fase en volgende stap", "Stage and next step") + "</th><th scope=\"col\">" +
+       T(p, "Open signalen", "Open signals") + "</th><th scope=\"col\">" +
+       T(p, "Saldo", "Balance") + "</th><th scope=\"col\">" + T(p, "Gereserveerd", "Reserved") +
        "</th><th scope=\"col\">" + T(p, "Lening open", "Credit outstanding") +
        "</th><th scope=\"col\">" + T(p, "Rekeningen", "Bills") + "</th></tr></thead><tbody>";
   for (const json& c : d["clients"]) {
@@ -204,16 +244,24 @@ std::string CaseloadPage(const PageContext& p, const json& d) {
          (relief ? L(p, S(c, "stage")) +
                        (c.value("stalled", false)
                             ? " <strong>" + T(p, "(loopt vast)", "(stalled)") + "</strong>"
-                            : "")
+                            : "") +
+                       "<br><span class=\"muted\">" + L(p, S(c, "next_step")) + "</span>"
                  : "") +
-         "</td><td>" +
-         (I(c, "signals") > 0 ? "<strong>" + std::to_string(I(c, "signals")) + "</strong>" : "0") +
-         "</td><td class=\"num\">" + Euro(p, I(c, "credit_outstanding_cents")) +
-         "</td><td><ul class=\"plain\">" + bills + "</ul></td></tr>";
+         "</td><td>" + SignalCell(p, c) + "</td><td class=\"num\">" +
+         Euro(p, I(c, "balance_cents")) + "</td><td class=\"num\">" +
+         Euro(p, I(c, "reserved_cents")) + "</td><td class=\"num\">" +
+         Euro(p, I(c, "credit_outstanding_cents")) + "</td><td><ul class=\"plain\">" + bills +
+         "</ul></td></tr>";
   }
   m += "</tbody></table>";
   if (d["clients"].empty())
     m += "<p>" + T(p, "Geen cliënten gevonden.", "No clients found.") + "</p>";
+  if (I(d, "hidden") > 0) {
+    m += "<p><a href=\"/clients?all=1&amp;q=" + Html(S(d, "query")) + "\">" +
+         T(p, "Toon ook de cliënten buiten ontzorgen zonder open signalen (",
+           "Also show the clients not in relief with no open signals (") +
+         std::to_string(I(d, "hidden")) + ")</a></p>";
+  }
   if (d["more"].get<bool>()) {
     m += "<p>" +
          T(p, "Meer dan 100 cliënten: zoek nauwkeuriger.",
@@ -273,6 +321,24 @@ std::string Select(const std::string& id, const std::string& name,
   return s + "</select>";
 }
 
+// The form that moves a signal to another state, with a note; back to `back` after.
+std::string SignalStateForm(const PageContext& p, const json& s, const std::string& back) {
+  const std::string id = S(s, "id");
+  const std::string field = "st-" + Html(id);
+  std::vector<std::pair<std::string, std::string>> states;
+  for (const char* st : {"in_progress", "done", "open"}) {
+    if (S(s, "state") != st) states.push_back({st, L(p, st)});
+  }
+  return "<form method=\"post\" action=\"/signals/state\" class=\"inline\">" + CsrfField(p) +
+         "<input type=\"hidden\" name=\"signal\" value=\"" + Html(id) +
+         "\"><input type=\"hidden\" name=\"back\" value=\"" + Html(back) + "\"><label for=\"" +
+         field + "\" class=\"visually-hidden\">" + T(p, "Nieuwe stand", "New state") + "</label>" +
+         Select(field, "state", states) + "<label for=\"" + field +
+         "-note\" class=\"visually-hidden\">" + T(p, "Notitie", "Note") + "</label><input id=\"" +
+         field + "-note\" name=\"note\" placeholder=\"" + T(p, "notitie", "note") +
+         "\"><button type=\"submit\">" + T(p, "Opslaan", "Save") + "</button></form>";
+}
+
 }  // namespace
 
 // Over 70 lines (194): one page, top to bottom; to be split by section.
@@ -321,8 +387,12 @@ std::string ClientPage(const PageContext& p, const json& d) {
     m += "<section aria-labelledby=\"h-signals\"><h2 id=\"h-signals\">" +
          T(p, "Signalen", "Signals") + "</h2><ul>";
     for (const json& s : d["signal_list"]) {
-      m += "<li><strong>" + Html(S(s, "code")) + "</strong> " + Html(S(s, "at")) + ": " +
-           Html(S(s, "detail")) + "</li>";
+      m += "<li><strong>" + L(p, S(s, "code")) + "</strong> " + Html(S(s, "at")) + ": " +
+           Html(S(s, "detail")) + " <span class=\"tag\">" + L(p, S(s, "state")) + "</span>" +
+           (p.session.role == "coach" || p.session.role == "finance"
+                ? SignalStateForm(p, s, "/clients/" + id)
+                : "") +
+           "</li>";
     }
     m += "</ul></section>";
   }
@@ -713,21 +783,67 @@ std::string BatchPage(const PageContext& p, const json& d) {
 }
 
 std::string SignalsPage(const PageContext& p, const json& d) {
+  const bool can_act = p.session.role == "coach" || p.session.role == "finance";
+  std::vector<std::pair<std::string, std::string>> states, audiences, codes;
+  for (const char* st : {"active", "open", "in_progress", "done", "all"}) {
+    states.push_back({st, L(p, st)});
+  }
+  audiences = {
+      {"", T(p, "Iedereen", "Everyone")}, {"coach", L(p, "coach")}, {"finance", L(p, "finance")}};
+  codes.push_back({"", T(p, "Alle soorten", "Every kind")});
+  for (const auto& [code, n] : d["counts"].items()) {
+    codes.push_back({code, L(p, code) + " (" + std::to_string(n.get<int64_t>()) + ")"});
+  }
+  const auto selected = [](std::string select, const std::string& value) {
+    const std::string at = "value=\"" + Html(value) + "\"";
+    const size_t pos = select.find(at);
+    if (pos != std::string::npos) select.insert(pos + at.size(), " selected");
+    return select;
+  };
   std::string m =
-      "<table><caption>" +
-      T(p, "Signalen van alle cliënten, nieuwste eerst", "Signals of all clients, newest first") +
-      "</caption><thead><tr><th scope=\"col\">" + T(p, "Wanneer", "When") +
-      "</th><th scope=\"col\">" + T(p, "Cliënt", "Client") + "</th><th scope=\"col\">" +
-      T(p, "Signaal", "Signal") + "</th><th scope=\"col\">" + T(p, "Bedrag", "Amount") +
-      "</th><th scope=\"col\">" + T(p, "Toelichting", "Detail") + "</th></tr></thead><tbody>";
+      "<form method=\"get\" action=\"/signals\" class=\"inline\" role=\"search\"><label "
+      "for=\"f-state\">" +
+      T(p, "Stand", "State") + "</label>" +
+      selected(Select("f-state", "state", states), S(d, "state")) + "<label for=\"f-for\">" +
+      T(p, "Voor", "For") + "</label>" + selected(Select("f-for", "for", audiences), S(d, "for")) +
+      "<label for=\"f-code\">" + T(p, "Soort", "Kind") + "</label>" +
+      selected(Select("f-code", "code", codes), S(d, "code")) + "<label for=\"f-client\">" +
+      T(p, "Cliënt", "Client") +
+      "</label><input id=\"f-client\" name=\"client\" size=\"9\" value=\"" + Html(S(d, "client")) +
+      "\"><button type=\"submit\">" + T(p, "Filteren", "Filter") + "</button></form>";
+  m += "<table><caption>" +
+       (p.session.role == "coach" ? T(p, "Signalen van uw cliënten, nieuwste eerst",
+                                      "Signals of your clients, newest first")
+                                  : T(p, "Signalen van alle cliënten, nieuwste eerst",
+                                      "Signals of all clients, newest first")) +
+       "</caption><thead><tr><th scope=\"col\">" + T(p, "Wanneer", "When") +
+       "</th><th scope=\"col\">" + T(p, "Cliënt", "Client") + "</th><th scope=\"col\">" +
+       T(p, "Signaal", "Signal") + "</th><th scope=\"col\">" + T(p, "Bedrag", "Amount") +
+       "</th><th scope=\"col\">" + T(p, "Toelichting", "Detail") + "</th><th scope=\"col\">" +
+       T(p, "Stand", "State") + "</th></tr></thead><tbody>";
+  const std::string back = "/signals?state=" + Html(S(d, "state"));
   for (const json& s : d["signals"]) {
+    std::string state = L(p, S(s, "state"));
+    if (!S(s, "state_by").empty()) {
+      state += "<br><span class=\"muted\">" + Html(S(s, "state_by")) + " " +
+               Html(S(s, "state_at")) + (S(s, "note").empty() ? "" : ": " + Html(S(s, "note"))) +
+               "</span>";
+    }
+    if (can_act) state += SignalStateForm(p, s, back);
     m += "<tr><td>" + Html(S(s, "at")) + "</td><td><a href=\"/clients/" + Html(S(s, "client")) +
-         "\">" + Html(S(s, "client")) + "</a></td><td>" + Html(S(s, "code")) +
+         "\">" + Html(S(s, "client")) + "</a></td><td>" + L(p, S(s, "code")) +
+         (S(s, "bill").empty() ? "" : " <span class=\"muted\">" + Html(S(s, "bill")) + "</span>") +
          "</td><td class=\"num\">" + Euro(p, I(s, "amount_cents")) + "</td><td>" +
-         Html(S(s, "detail")) + "</td></tr>";
+         Html(S(s, "detail")) + "</td><td>" + state + "</td></tr>";
   }
   m += "</tbody></table>";
-  return Layout(p, T(p, "Signalen", "Signals"), m);
+  if (d["signals"].empty()) {
+    m += "<p>" + T(p, "Niets te doen met dit filter.", "Nothing to do with this filter.") + "</p>";
+  }
+  return Layout(p,
+                p.session.role == "coach" ? T(p, "Vandaag te doen", "To do today")
+                                          : T(p, "Signalen", "Signals"),
+                m);
 }
 
 std::string ReconciliationPage(const PageContext& p, const json& d) {
@@ -889,6 +1005,7 @@ caption { text-align: left; font-weight: 700; padding: .25rem 0; }
 th, td { border-bottom: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .muted { color: var(--muted); font-size: .9rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 ul.plain { list-style: none; margin: 0; padding: 0; }
 .notice { background: var(--ok); padding: .5rem .75rem; border-left: 4px solid #2e7d32; }
 .error { background: var(--bad); padding: .5rem .75rem; border-left: 4px solid #b00020; }

@@ -12,6 +12,7 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <random>
 #include <sstream>
@@ -212,6 +213,28 @@ TEST_F(ChangesTest, SixMonthsWithChangesMatchTheHandWorkedCase) {
   auto ledger = store_->LedgerCheck();
   ASSERT_TRUE(ledger);
   EXPECT_TRUE(ledger->Balanced());
+  // The runs' findings are the coach's work items: the huurtoeslag is overdue from April on.
+  auto items = store_->WorkSignals(ClientId{"S"});
+  ASSERT_TRUE(items) << items.error().message;
+  const auto overdue = std::find_if(items->begin(), items->end(), [](const WorkSignal& w) {
+    return w.code == "toeslag_overdue" && w.month == "2027-04";
+  });
+  ASSERT_NE(overdue, items->end());
+  EXPECT_EQ(overdue->state, "open");
+  const std::string overdue_id = overdue->id;  // `items` is read again below
+  auto done = store_->SetSignalState({overdue_id, "done", "Belastingdienst gebeld", ""},
+                                     Actor{"coach", "2027-04-02T10:00:00"});
+  ASSERT_TRUE(done) << done.error().message;
+  items = store_->WorkSignals(ClientId{"S"});
+  for (const WorkSignal& w : *items) {
+    if (w.id == overdue_id) {
+      EXPECT_EQ(w.state + " " + w.note, "done Belastingdienst gebeld");
+    }
+  }
+  EXPECT_FALSE(store_->SetSignalState({"F999:S:x:", "done", "", ""}, Actor{"coach", "2027"}));
+  EXPECT_FALSE(store_->SetSignalState({overdue_id, "done", "", "someone-else"},
+                                      Actor{"coach", "2027-04-02T10:00:00"}))
+      << "not in that coach's caseload";
 }
 
 // Property: a random stream of changes to the rent (amount, due day, creditor) and of month runs

@@ -550,6 +550,54 @@ TEST_F(WebTest, ACoachEntersARentIncreaseFromAMonthOn) {
   EXPECT_EQ(rent(**february), 69897) << "February keeps the rent it had";
 }
 
+// The coach's work list (issue 16): every finding of the run is a signal with a state; a coach
+// sees only their caseload's, marks one in progress with a note, and cannot touch another
+// coach's; the caseload puts clients with open signals first and shows saldo and reserved money.
+TEST_F(WebTest, ACoachWorksThroughTheSignalsOfTheirCaseload) {
+  Client carla = As("carla"), daan = As("daan"), anna = As("anna");
+  const json mine = json::parse(carla.Get("/api/v1/signals").body);
+  ASSERT_FALSE(mine["signals"].empty()) << "the January run raised findings for carla's clients";
+  for (const json& s : mine["signals"]) {
+    const int n = std::stoi(s["client"].get<std::string>().substr(1));
+    EXPECT_EQ(n % 2, 1) << "only carla's clients: " << s.dump();
+    EXPECT_NE(s["state"], "done");
+  }
+  const json everyone = json::parse(anna.Get("/api/v1/signals?state=all").body);
+  EXPECT_GT(everyone["signals"].size(), mine["signals"].size());
+  const json first = mine["signals"][0];
+  const std::string id = first["id"];
+  EXPECT_EQ(daan.PostJson("/api/v1/signals/state", {{"signal", id}, {"state", "done"}}).status, 403)
+      << "not daan's client";
+  EXPECT_EQ(carla.PostJson("/api/v1/signals/state", {{"signal", id}, {"state", "gone"}}).status,
+            422);
+  EXPECT_EQ(
+      carla.PostJson("/api/v1/signals/state", {{"signal", "F999:C1:x:"}, {"state", "done"}}).status,
+      422);
+  Reply set = carla.PostJson("/api/v1/signals/state",
+                             {{"signal", id}, {"state", "in_progress"}, {"note", "gebeld"}});
+  ASSERT_EQ(set.status, 200) << set.body;
+  const json progress = json::parse(carla.Get("/api/v1/signals?state=in_progress").body);
+  ASSERT_EQ(progress["signals"].size(), 1u) << progress.dump().substr(0, 400);
+  EXPECT_EQ(progress["signals"][0]["state_by"], "carla");
+  EXPECT_EQ(progress["signals"][0]["note"], "gebeld");
+  // The caseload: open signals first, saldo and reserved money per client.
+  const json caseload = json::parse(carla.Get("/api/v1/clients").body);
+  int64_t previous = INT64_MAX;
+  for (const json& c : caseload["clients"]) {
+    EXPECT_LE(c["signals"].get<int64_t>(), previous) << "sorted by open signals";
+    previous = c["signals"].get<int64_t>();
+    EXPECT_TRUE(c.contains("balance_cents") || !c["in_relief"].get<bool>()) << c.dump();
+  }
+  // Done: it leaves the active list; the HTML page names the kind in Dutch.
+  ASSERT_EQ(carla.PostJson("/api/v1/signals/state", {{"signal", id}, {"state", "done"}}).status,
+            200);
+  const json active = json::parse(carla.Get("/api/v1/signals").body);
+  for (const json& s : active["signals"]) EXPECT_NE(s["id"], id);
+  const std::string page = carla.Get("/signals").body;
+  EXPECT_NE(page.find("Vandaag te doen"), std::string::npos);
+  EXPECT_EQ(page.find(">below_minimum<"), std::string::npos) << "codes in Dutch words";
+}
+
 // Everyone has a page to set their own password (the approver needs one they set themselves).
 TEST_F(WebTest, AUserSetsTheirOwnPasswordOnTheAccountPage) {
   Client daan = As("daan");
