@@ -297,7 +297,12 @@ bool NeedsSettlement(const ClientCase& input, Date run_date) {
 
 void PayAllowance(const ClientCase& input, const MonthPolicy& policy, YearMonth month,
                   Date run_date, Money amount, std::string text, MonthBuilder* builder) {
-  const Date due = month.DayClamped(policy.allowance_day);
+  // Leefgeld is due on the policy's day, but never before the right to bijstand starts (a start
+  // mid-month: the first leefgeld is due on the start day, not before it).
+  Date due = month.DayClamped(policy.allowance_day);
+  if (month.Contains(input.plan.benefit_start) && due < input.plan.benefit_start) {
+    due = input.plan.benefit_start;
+  }
   const ExecutionPlan plan =
       PlanExecution({.due = due,
                      .run_date = run_date,
@@ -469,7 +474,9 @@ void CreditBenefit(const ClientCase& input, YearMonth month, MonthBuilder* build
     out->already_booked.push_back(key);
   } else if (input.benefit && input.benefit->IsPositive()) {
     builder->Credit(key, EntryKind::kBenefitReceived, *input.benefit);
-  } else if (!input.benefit) {
+  } else {
+    // None recorded, or 0.00 (the right paused or ended): the same signal; no credit is drawn
+    // against a month without bijstand.
     out->benefit_missing = true;
   }
 }
@@ -603,11 +610,12 @@ void PayMonthAllowance(const ClientCase& input, const MonthPolicy& policy,
 void RaiseMonthSignals(const ClientCase& input, const BridgingPolicy* bridging, YearMonth month,
                        Date run_date, ClientMonth* out) {
   if (out->benefit_missing) {
-    AddSignal(out,
-              {.kind = SignalKind::kNoBenefit,
-               .amount = Money::Zero(),
-               .expected = Money::Zero(),
-               .detail = "no bijstand recorded for " + month.ToString() + "; no credit was drawn"});
+    AddSignal(out, {.kind = SignalKind::kNoBenefit,
+                    .amount = Money::Zero(),
+                    .expected = Money::Zero(),
+                    .detail = (input.benefit ? "bijstand of 0.00 recorded for "
+                                             : "no bijstand recorded for ") +
+                              month.ToString() + "; no credit was drawn"});
   }
   for (const BillState& s : out->hand_over) {
     if (!s.missed) continue;

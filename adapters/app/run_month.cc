@@ -32,8 +32,10 @@ std::vector<Finding> FindingsOf(const ClientCase& input, const ClientMonth& m,
   }
   if (m.benefit_missing) {
     out.push_back({m.client, "no_benefit", "", Money::Zero(),
-                   "no bijstand amount imported for this month; only money already on the "
-                   "managed account was used"});
+                   std::string(input.benefit ? "a bijstand amount of 0.00 is recorded"
+                                             : "no bijstand amount imported") +
+                       " for this month; only money already on the managed account was used, "
+                       "no credit was drawn"});
   }
   for (const UnpaidBill& u : m.unpaid) {
     out.push_back({m.client, "unpaid", u.bill.value, u.amount,

@@ -141,6 +141,9 @@ ModelMonth Model(const ClientCase& c, const std::map<CreditorId, Creditor>& cred
   const bool overlaps = first <= last && first <= month_last && month_first <= last;
   const bool ended = first <= last && Index(last.y(), last.m()) < Index(y, m);
   const Day allowance_day = Day::Of(y, m, std::min(policy.allowance_day, DaysIn(y, m)));
+  // In relief, never due before the right to bijstand starts (a start mid-month).
+  const Day leefgeld_day =
+      start.y() == y && start.m() == m && allowance_day < start ? start : allowance_day;
   if (!overlaps) {
     if (!(ended && opening > 0)) return out;  // nothing to do this month
     // After the relief: pay out what the client has left.
@@ -206,7 +209,7 @@ ModelMonth Model(const ClientCase& c, const std::map<CreditorId, Creditor>& cred
                             creditor->second.iban.compact()});
   }
   if (funds > 0) {
-    const auto [when, late] = Execution(allowance_day, run, policy.settlement_business_days);
+    const auto [when, late] = Execution(leefgeld_day, run, policy.settlement_business_days);
     out.payments.push_back({std::string("OZ-L-") + ym + "-" + c.client.id.value, funds, when.Text(),
                             late, c.client.own_iban.compact()});
     funds = 0;

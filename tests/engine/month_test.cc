@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/engine/printers.h"
 
 namespace ontzorg {
@@ -171,6 +173,33 @@ TEST_F(MonthTest, MissingBenefitIsReportedAndNothingOverdraws) {
   EXPECT_TRUE(out.benefit_missing);
   EXPECT_TRUE(out.payments.empty());
   EXPECT_EQ(out.unpaid.size(), 3u);
+}
+
+// Issue 16: a bijstand recorded as 0.00 (the right paused) is signalled like a missing one.
+TEST_F(MonthTest, ABijstandOfZeroIsSignalledLikeAMissingOne) {
+  input_.benefit = Money::Zero();
+  const ClientMonth out = Run("2027-01", "2026-12-14");
+  EXPECT_TRUE(out.benefit_missing);
+  const auto signal = std::find_if(out.signals.begin(), out.signals.end(), [](const Signal& s) {
+    return s.kind == SignalKind::kNoBenefit;
+  });
+  ASSERT_NE(signal, out.signals.end());
+  EXPECT_EQ(signal->detail, "bijstand of 0.00 recorded for 2027-01; no credit was drawn");
+  EXPECT_TRUE(out.payments.empty()) << "nothing to pay with";
+}
+
+// Issue 16: the first leefgeld of a right that starts mid-month (16 November) is due on the
+// start day, not on the policy's 1st before it (which a run on 2 November had flagged late).
+TEST_F(MonthTest, FirstLeefgeldIsNotDueBeforeTheRightStarts) {
+  const ClientMonth out = Run("2026-11", "2026-11-02");
+  ASSERT_EQ(out.payments.size(), 1u);  // the bills start in December
+  const Payment& leefgeld = out.payments[0];
+  EXPECT_EQ(leefgeld.purpose, PaymentPurpose::kAllowance);
+  EXPECT_EQ(leefgeld.due, D("2026-11-16"));
+  EXPECT_EQ(leefgeld.execution, D("2026-11-13"));  // Friday, one business day before Monday
+  EXPECT_FALSE(leefgeld.late);
+  // A later month is due on the policy's day again.
+  EXPECT_EQ(Run("2027-01", "2026-12-14").payments.back().due, D("2027-01-01"));
 }
 
 TEST_F(MonthTest, UnknownCreditorIsUnpaidNotGuessed) {
