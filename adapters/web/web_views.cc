@@ -332,10 +332,12 @@ std::string SignalStateForm(const PageContext& p, const json& s, const std::stri
   return "<form method=\"post\" action=\"/signals/state\" class=\"inline\">" + CsrfField(p) +
          "<input type=\"hidden\" name=\"signal\" value=\"" + Html(id) +
          "\"><input type=\"hidden\" name=\"back\" value=\"" + Html(back) + "\"><label for=\"" +
-         field + "\" class=\"visually-hidden\">" + T(p, "Nieuwe stand", "New state") + "</label>" +
+         field + "\" class=\"visually-hidden\">" +
+         T(p, "Nieuwe stand van het signaal", "New state of the signal") + "</label>" +
          Select(field, "state", states) + "<label for=\"" + field +
-         "-note\" class=\"visually-hidden\">" + T(p, "Notitie", "Note") + "</label><input id=\"" +
-         field + "-note\" name=\"note\" placeholder=\"" + T(p, "notitie", "note") +
+         "-note\" class=\"visually-hidden\">" +
+         T(p, "Notitie bij het signaal", "Note on the signal") + "</label><input id=\"" + field +
+         "-note\" name=\"note\" placeholder=\"" + T(p, "notitie", "note") +
          "\"><button type=\"submit\">" + T(p, "Opslaan", "Save") + "</button></form>";
 }
 

@@ -1,5 +1,6 @@
 // Browser tests of the web app in headless Chromium (Debian's /usr/bin/chromium, driven by
-// playwright-core): a coach logs in, finds a client in two clicks, records a checkpoint; finance
+// playwright-core): a coach logs in, finds a client in two clicks, records a checkpoint, works
+// through today's signals and enters a rent increase from a month on; finance
 // approves a batch prepared by someone else; keyboard and language switch. Screenshots go to
 // $ARTIFACTS (build/test-artifacts/). Run by tests/browser/run, which starts the server.
 import { chromium } from 'playwright-core';
@@ -56,6 +57,37 @@ await step('coach finds a client in two clicks and records a checkpoint', async 
   await page.getByRole('link', { name: /Voorbeeld van het volgende geldoverzicht/ }).click();
   await page.locator('article, body').first().waitFor();
   await page.screenshot({ path: `${artifacts}/web-statement-preview.png`, fullPage: true });
+});
+
+await step('coach works through today\'s list and enters a rent increase', async (page) => {
+  await login(page, 'carla');
+  await page.waitForURL(`${base}/clients`);
+  await page.getByRole('link', { name: 'Vandaag te doen' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Vandaag te doen' }).waitFor();
+  const rows = page.locator('tbody tr');
+  assert.ok(await rows.count() > 0, 'the January run raised signals for carla\'s clients');
+  await page.screenshot({ path: `${artifacts}/web-today.png`, fullPage: false });
+  // The first signal: in progress, with a note.
+  const first = rows.first();
+  const client = (await first.locator('td').nth(1).textContent()).trim();
+  await first.getByLabel('Nieuwe stand van het signaal').selectOption('in_progress');
+  await first.getByLabel('Notitie bij het signaal').fill('Cliënt gebeld');
+  await first.getByRole('button', { name: 'Opslaan' }).click();
+  await page.getByLabel('Stand', { exact: true }).selectOption('in_progress');
+  await page.getByRole('button', { name: 'Filteren' }).click();
+  await page.getByRole('cell', { name: /Cliënt gebeld/ }).waitFor();
+  // A rent increase from March on the client page, with its reason in the history.
+  await page.goto(`${base}/clients/${client}`);
+  await page.getByText('Rekening wijzigen vanaf een maand').click();
+  const form = page.locator('#bill-change');
+  await form.getByLabel('Rekening').selectOption({ index: 0 });
+  await form.getByLabel('Nieuw bedrag (leeg: blijft)').fill('812.50');
+  await form.getByLabel('Geldt vanaf maand (JJJJ-MM)').fill('2027-03');
+  await form.getByLabel('Waarom (bijv. brief verhuurder)').fill('Huurverhoging uit de browsertest');
+  await form.getByRole('button', { name: 'Wijziging vastleggen' }).click();
+  await page.waitForURL(/saved=bill_change/);
+  await page.getByRole('cell', { name: 'Huurverhoging uit de browsertest' }).waitFor();
+  await page.screenshot({ path: `${artifacts}/web-bill-change.png`, fullPage: true });
 });
 
 await step('finance approves a batch another person prepared', async (page) => {
