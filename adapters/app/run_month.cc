@@ -390,9 +390,30 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
   auto booked = BookClients(config, store, o, **writer, emitter, &report);
   if (!booked) return Unexpected(booked.error());
   if (!*booked) {
+    emitter.Abandon();  // its statements would show nothing paid: all was booked before
+    // Nothing to book, but findings and no earlier run of the month (after the relief, credit
+    // still open, nothing arriving): the run is kept without a batch, so its findings are stored
+    // and become work items (issue 16: they were printed and lost).
+    auto earlier = store.Runs(o.month);
+    if (!earlier) return Unexpected(earlier.error());
+    // This run's own row is in `earlier` (inserted by BeginMonth, not yet committed).
+    const bool first_run = std::all_of(earlier->begin(), earlier->end(), [&](const RunRecord& r) {
+      return r.id == (*writer)->run_id();
+    });
+    if (first_run && !report.findings.empty()) {
+      if (auto s = (*writer)->Commit({.clients = report.clients_in_relief + report.clients_settling,
+                                      .payments = 0,
+                                      .amount = Money::Zero()});
+          !s) {
+        return Unexpected(s.error());
+      }
+      report.run_id = (*writer)->run_id();
+      report.findings_only = true;
+      report.booking_seconds = SecondsSince(booking_started);
+      return report;
+    }
     // Nothing new: the writer rolls back, no empty run is recorded. If the month's checkpoints
     // and statements were lost (a crash after the booking), write them again from the store.
-    emitter.Abandon();  // its statements would show nothing paid: all was booked before
     if (report.clients_in_relief > 0 &&
         !std::filesystem::exists(std::filesystem::path(o.out_dir) /
                                  ("checkpoints-" + o.month.ToString() + ".jsonl"))) {

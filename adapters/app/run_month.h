@@ -28,7 +28,10 @@ struct RunOptions {
 };
 
 struct RunReport {
-  int64_t run_id = 0;  // 0 when nothing new was booked
+  int64_t run_id = 0;  // 0 when nothing new was booked (and no findings were kept)
+  // Nothing was booked, but the month's first run raised findings: the run is stored without a
+  // batch (no payments), so they are kept as work items.
+  bool findings_only = false;
   YearMonth month;
   Date run_date;
   int64_t clients_in_relief = 0;

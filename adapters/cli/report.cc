@@ -75,7 +75,7 @@ void PrintRunReport(const RunReport& r, std::ostream& out) {
     Line(out, "Terug naar gemeente / to return to the municipality:",
          Euro(r.credit_set_off + r.credit_recovered));
   }
-  if (r.run_id > 0) {
+  if (r.run_id > 0 && !r.findings_only) {
     std::ostringstream took;
     took << std::fixed << std::setprecision(1) << "booking " << r.booking_seconds
          << " s, checkpoints and statements " << r.files_seconds << " s";
@@ -84,6 +84,10 @@ void PrintRunReport(const RunReport& r, std::ostream& out) {
   if (r.run_id == 0 && r.clients_in_relief == 0 && r.clients_settling == 0) {
     out << "Niemand in ontzorging in deze maand / no client is in relief in this month: nothing "
            "was booked.\n";
+  } else if (r.findings_only) {
+    out << "Niets te betalen / nothing to pay this month; " << r.findings.size()
+        << " bevinding(en) bewaard / finding(s) kept as signals (run " << r.run_id
+        << ", no batch): see below and `ontzorg report --month " << r.month.ToString() << "`.\n";
   } else if (r.run_id == 0) {
     out << "Niets nieuws te betalen / nothing new to pay: everything due this month was already "
            "booked by an earlier run; nothing was paid twice.\n";

@@ -737,13 +737,16 @@ Outcome Prepare(Ctx& x) {
   auto report = RunMonth(x.config, x.store, options);
   if (!report) return FromError(report.error());
   Outcome o;
-  o.status = report->run_id > 0 ? 201 : 200;
-  o.data = {{"batch", report->run_id},
+  const bool batch = report->run_id > 0 && !report->findings_only;
+  o.status = batch ? 201 : 200;
+  o.data = {{"batch", batch ? report->run_id : 0},
             {"bill_payments", report->bill_payments},
             {"allowance_payments", report->allowance_payments},
-            {"already_booked", report->already_booked}};
-  o.redirect = report->run_id > 0 ? "/batches/" + std::to_string(report->run_id) + "?saved=prepared"
-                                  : "/batches?saved=nothing";
+            {"already_booked", report->already_booked},
+            {"findings_kept", report->findings_only ? report->findings.size() : 0}};
+  o.redirect = batch ? "/batches/" + std::to_string(report->run_id) + "?saved=prepared"
+               : report->findings_only ? "/signals?state=active&saved=findings"
+                                       : "/batches?saved=nothing";
   return o;
 }
 

@@ -232,6 +232,32 @@ TEST_F(ChangesTest, SixMonthsWithChangesMatchTheHandWorkedCase) {
     }
   }
   EXPECT_FALSE(store_->SetSignalState({"F999:S:x:", "done", "", ""}, Actor{"coach", "2027"}));
+  // July: the relief has ended with 465.00 outstanding and nothing arrives. The run books
+  // nothing, but its finding is kept (a run without a batch) instead of printed and lost; a
+  // second run of July keeps nothing twice.
+  RunOptions july{YearMonth::Parse("2027-07").value(),
+                  Date::Parse("2027-06-22").value(),
+                  dir_ / "out",
+                  "anna",
+                  "2027-06-22T10:00:00",
+                  2000,
+                  {}};
+  auto first = RunMonth(config_, *store_, july);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_TRUE(first->findings_only);
+  ASSERT_GT(first->run_id, 0);
+  auto kept = store_->Findings(first->run_id);
+  ASSERT_TRUE(kept);
+  ASSERT_EQ(kept->size(), 1u);
+  EXPECT_EQ((*kept)[0].code, "credit_outstanding_at_end");
+  EXPECT_EQ((*kept)[0].amount.cents(), 46500);
+  auto batch = store_->Batch(first->run_id);
+  ASSERT_TRUE(batch);
+  EXPECT_FALSE(*batch) << "no batch: nothing to approve or export";
+  auto again = RunMonth(config_, *store_, july);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->run_id, 0);
+  EXPECT_FALSE(again->findings_only);
   EXPECT_FALSE(store_->SetSignalState({overdue_id, "done", "", "someone-else"},
                                       Actor{"coach", "2027-04-02T10:00:00"}))
       << "not in that coach's caseload";
