@@ -341,6 +341,54 @@ double SecondsSince(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
+// Nothing to book, but findings and no earlier run of the month (after the relief, credit still
+// open, nothing arriving): the run is kept without a batch, so its findings are stored and become
+// work items (issue 16: they were printed and lost). Returns whether it was kept.
+Result<bool, Error> KeepFindingsOnly(Store& store, Store::MonthWriter& writer, RunReport* report) {
+  auto earlier = store.Runs(report->month);
+  if (!earlier) return Unexpected(earlier.error());
+  // This run's own row is in `earlier` (inserted by BeginMonth, not yet committed).
+  const bool first_run = std::all_of(earlier->begin(), earlier->end(),
+                                     [&](const RunRecord& r) { return r.id == writer.run_id(); });
+  if (!first_run || report->findings.empty()) return false;
+  if (auto s = writer.Commit({.clients = report->clients_in_relief + report->clients_settling,
+                              .payments = 0,
+                              .amount = Money::Zero()});
+      !s) {
+    return Unexpected(s.error());
+  }
+  report->run_id = writer.run_id();
+  report->findings_only = true;
+  return true;
+}
+
+// The schema must be there before anything is booked, and the month's bijstand amounts.
+Status<Error> CheckReadyToBook(const Config& config, Store& store, const RunOptions& o,
+                               RunReport* report) {
+  // The schema must be there before anything is booked: the batch's files are validated
+  // against it when they are exported.
+  if (auto xsd = XsdValidator::Load(config.sepa.schema_dir, ToString(config.sepa.version)); !xsd) {
+    return Unexpected(xsd.error());
+  } else {
+    report->schema_path = (*xsd)->schema_path();
+  }
+  auto benefits = store.CountBenefits(o.month);
+  if (!benefits) return Unexpected(benefits.error());
+  if (*benefits == 0) {
+    // Without any bijstand for the month only a month that merely settles (clients after their
+    // relief, e.g. a late toeslagen lump sum) may run; anyone in relief means a forgotten import.
+    auto in_relief = CountInRelief(config, store, o);
+    if (!in_relief) return Unexpected(in_relief.error());
+    if (*in_relief > 0) {
+      return Fail(ErrorCode::kBadInput, "no bijstand amounts are imported for " +
+                                            o.month.ToString() + " (" + std::to_string(*in_relief) +
+                                            " clients are in relief): import benefits.csv "
+                                            "for that month first; nothing was booked or paid");
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Store::FileSettings FileSettingsOf(const Config& config) {
@@ -360,27 +408,7 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
   if (auto refusal = RunRefusal(o.month, {.run_date = o.run_date, .today = *today})) {
     return Fail(ErrorCode::kBadInput, *refusal + "; nothing was booked or paid");
   }
-  // The schema must be there before anything is booked: the batch's files are validated
-  // against it when they are exported.
-  if (auto xsd = XsdValidator::Load(config.sepa.schema_dir, ToString(config.sepa.version)); !xsd) {
-    return Unexpected(xsd.error());
-  } else {
-    report.schema_path = (*xsd)->schema_path();
-  }
-  auto benefits = store.CountBenefits(o.month);
-  if (!benefits) return Unexpected(benefits.error());
-  if (*benefits == 0) {
-    // Without any bijstand for the month only a month that merely settles (clients after their
-    // relief, e.g. a late toeslagen lump sum) may run; anyone in relief means a forgotten import.
-    auto in_relief = CountInRelief(config, store, o);
-    if (!in_relief) return Unexpected(in_relief.error());
-    if (*in_relief > 0) {
-      return Fail(ErrorCode::kBadInput, "no bijstand amounts are imported for " +
-                                            o.month.ToString() + " (" + std::to_string(*in_relief) +
-                                            " clients are in relief): import benefits.csv "
-                                            "for that month first; nothing was booked or paid");
-    }
-  }
+  if (auto s = CheckReadyToBook(config, store, o, &report); !s) return Unexpected(s.error());
   const auto booking_started = std::chrono::steady_clock::now();
   auto writer = store.BeginMonth({0, o.month, o.run_date, o.started_at, o.user, "month"},
                                  FileSettingsOf(config));
@@ -391,24 +419,9 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
   if (!booked) return Unexpected(booked.error());
   if (!*booked) {
     emitter.Abandon();  // its statements would show nothing paid: all was booked before
-    // Nothing to book, but findings and no earlier run of the month (after the relief, credit
-    // still open, nothing arriving): the run is kept without a batch, so its findings are stored
-    // and become work items (issue 16: they were printed and lost).
-    auto earlier = store.Runs(o.month);
-    if (!earlier) return Unexpected(earlier.error());
-    // This run's own row is in `earlier` (inserted by BeginMonth, not yet committed).
-    const bool first_run = std::all_of(earlier->begin(), earlier->end(), [&](const RunRecord& r) {
-      return r.id == (*writer)->run_id();
-    });
-    if (first_run && !report.findings.empty()) {
-      if (auto s = (*writer)->Commit({.clients = report.clients_in_relief + report.clients_settling,
-                                      .payments = 0,
-                                      .amount = Money::Zero()});
-          !s) {
-        return Unexpected(s.error());
-      }
-      report.run_id = (*writer)->run_id();
-      report.findings_only = true;
+    auto kept = KeepFindingsOnly(store, **writer, &report);
+    if (!kept) return Unexpected(kept.error());
+    if (*kept) {
       report.booking_seconds = SecondsSince(booking_started);
       return report;
     }
