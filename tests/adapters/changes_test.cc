@@ -21,6 +21,7 @@
 #include "adapters/app/run_month.h"
 #include "adapters/import/importer.h"
 #include "adapters/storage/store.h"
+#include "tests/adapters/backend_store.h"
 #include "tests/adapters/test_support.h"
 
 namespace ontzorg {
@@ -39,14 +40,7 @@ const std::string kCase = "/fixtures/changes/six-months";
 class ChangesTest : public testing::Test {
  protected:
   void SetUp() override {
-    if (g_backend == "sqlite") {
-      url_ = dir_ / ("store" + std::to_string(++stores_) + ".db");
-    } else {
-      url_ = g_backend;
-      soci::session sql(soci::postgresql, url_);
-      sql << "DROP SCHEMA public CASCADE";
-      sql << "CREATE SCHEMA public";
-    }
+    url_ = testing_support::FreshStoreUrl(g_backend, dir_.path(), &stores_);
     config_ = DemoConfig(url_);
     auto store = Store::Init(url_);
     ASSERT_TRUE(store) << store.error().message;
