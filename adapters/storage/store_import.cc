@@ -163,9 +163,16 @@ std::optional<AuditRecord> ImportAudit(const ImportBatch& b) {
   for (const auto& a : b.assessments) clients.insert(a.client.value);
   for (const auto& h : b.hand_overs) clients.insert(h.client.value);
   for (const auto& c : b.confirmations) clients.insert(c.client.value);
+  // A change typed for one client (a rent increase on the client page) is that client's record.
+  const ImportBatch::Changes& v = b.versions;
+  for (const auto& x : v.clients) clients.insert(x.row.id.value);
+  for (const auto& x : v.plans) clients.insert(x.row.client.value);
+  for (const auto& x : v.bills) clients.insert(x.row.client.value);
+  for (const auto& x : v.toeslagen) clients.insert(x.row.client.value);
+  for (const auto& x : v.benefits) clients.insert(x.client.value);
   const bool one_client = b.creditors.empty() && b.clients.empty() && b.plans.empty() &&
                           b.bills.empty() && b.benefits.empty() && b.toeslagen.empty() &&
-                          b.direct_debits.empty() && b.versions.empty() && clients.size() == 1;
+                          b.direct_debits.empty() && v.creditors.empty() && clients.size() == 1;
   return AuditRecord{0,
                      b.recorded_at,
                      b.recorded_by.empty() ? "import" : b.recorded_by,

@@ -535,6 +535,13 @@ TEST_F(WebTest, ACoachEntersARentIncreaseFromAMonthOn) {
   EXPECT_EQ(page["changes"][0]["valid_from"], "2027-03");
   EXPECT_EQ(page["changes"][0]["by"], "carla");
   EXPECT_NE(carla.Get("/clients/C000007").body.find("brief"), std::string::npos);
+  bool audited = false;  // on the client's own trail, by carla
+  const json log = json::parse(As("ingrid").Get("/api/v1/audit").body)["log"];
+  for (const json& a : log) {
+    audited |= a["subject"] == "client:C000007" && a["user"] == "carla" &&
+               a["detail"].get<std::string>().find("1 changes") != std::string::npos;
+  }
+  EXPECT_TRUE(audited) << log.dump().substr(0, 600);
   auto store = Store::Open(config_->store_url);
   ASSERT_TRUE(store);
   auto february = (*store)->LoadCase(ClientId{"C000007"}, YearMonth::Parse("2027-02").value());
