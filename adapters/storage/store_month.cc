@@ -197,21 +197,33 @@ class CaseChunk {
     auto plans = versions("plan_versions", PlanColumns());
     auto bills = versions("bill_versions", BillColumns());
     auto toeslagen = versions("toeslag_versions", ToeslagColumns());
-    const auto of = [](auto& all, const std::string& client) {
+    if (clients.empty() && plans.empty() && bills.empty() && toeslagen.empty()) return;
+    // Each client's versions, grouped once per chunk.
+    const auto by_client = [](auto& all) {
       using V = typename std::decay_t<decltype(all)>::value_type;
-      std::vector<V> out;
-      for (const V& v : all) {
-        if (ClientOf(v.row) == client) out.push_back(v);
+      std::map<std::string, std::vector<V>> out;
+      for (V& v : all) {
+        const std::string client = ClientOf(v.row);
+        out[client].push_back(std::move(v));
       }
       return out;
     };
-    if (clients.empty() && plans.empty() && bills.empty() && toeslagen.empty()) return;
+    const auto client_versions = by_client(clients);
+    const auto plan_versions = by_client(plans);
+    const auto bill_versions = by_client(bills);
+    const auto toeslag_versions = by_client(toeslagen);
+    const auto of = [](const auto& grouped, const std::string& client) {
+      const auto it = grouped.find(client);
+      return it == grouped.end() ? typename std::decay_t<decltype(grouped)>::mapped_type()
+                                 : it->second;
+    };
     for (ClientCase& c : cases_) {
       const std::string& id = c.client.id.value;
-      c.client = AsOf(c.client, of(clients, id), month);
-      if (c.plan.client.value == id) c.plan = AsOf(c.plan, of(plans, id), month);
-      ApplyVersions(c.bills, of(bills, id), month, [](const Bill& b) { return b.id.value; });
-      ApplyVersions(c.toeslagen, of(toeslagen, id), month,
+      c.client = AsOf(c.client, of(client_versions, id), month);
+      if (c.plan.client.value == id) c.plan = AsOf(c.plan, of(plan_versions, id), month);
+      ApplyVersions(c.bills, of(bill_versions, id), month,
+                    [](const Bill& b) { return b.id.value; });
+      ApplyVersions(c.toeslagen, of(toeslag_versions, id), month,
                     [](const ToeslagExpectation& t) { return std::string(ToString(t.kind)); });
     }
   }
