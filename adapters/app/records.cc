@@ -126,7 +126,7 @@ Result<ImportBatch, Error> ChangeBill(const Config& config, Store& store, const 
                                           change.client.value + "' is not on record");
   }
   const Bill& b = **bill;  // as it now holds, every change applied
-  const auto or_now = [](const std::optional<std::string>& given, std::string now) {
+  const auto or_now = [](const std::optional<std::string>& given, const std::string& now) {
     return given && !given->empty() ? *given : now;
   };
   TypedRow row{.file = "bills.csv",
