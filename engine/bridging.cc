@@ -112,9 +112,21 @@ Money ExpectedCover(const std::vector<ToeslagExpectation>& expectations,
   Money cover;
   for (const ToeslagExpectation& e : expectations) {
     if (e.paid_to != Destination::kManaged || month < e.right_from) continue;
-    Money expected = e.monthly.Times(month.MonthsSince(e.right_from) + 1);
+    // A month a received payment covers is settled, whatever it paid (a shortfall is a question
+    // for the coach, not money still to lend against); money without months counts as paid.
+    int open_months = 0;
+    for (YearMonth m = e.right_from; m <= month; m = m.AddMonths(1)) {
+      const bool settled = std::any_of(receipts.begin(), receipts.end(), [&](const Receipt& r) {
+        return r.kind == e.kind && r.received_on <= known_on && r.covers_from && r.covers_to &&
+               *r.covers_from <= m && m <= *r.covers_to;
+      });
+      if (!settled) ++open_months;
+    }
+    Money expected = e.monthly.Times(open_months);
     for (const Receipt& r : receipts) {
-      if (r.kind == e.kind && r.received_on <= known_on) expected -= r.amount;
+      if (r.kind == e.kind && r.received_on <= known_on && !(r.covers_from && r.covers_to)) {
+        expected -= r.amount;
+      }
     }
     if (expected.IsPositive()) cover += expected;
   }

@@ -147,8 +147,10 @@ struct CreditBalances {
   Money Outstanding() const { return loan + to_recover; }
 };
 
-// The toeslagen expected on the managed account for the months up to and including `month`,
-// minus what has been received of those kinds up to `known_on`: what credit may be drawn against.
+// The toeslagen expected on the managed account for the months up to and including `month` that
+// no payment received up to `known_on` covers (a received payment settles the months it covers,
+// also when it paid less; money received without months is subtracted): what credit may be drawn
+// against. Expectations of payments to the client's own account are never cover.
 Money ExpectedCover(const std::vector<ToeslagExpectation>& expectations,
                     const std::vector<Receipt>& receipts, YearMonth month, Date known_on);
 

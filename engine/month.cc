@@ -194,6 +194,23 @@ std::optional<Money> ExpectedFor(const ClientCase& input, const Receipt& r) {
   return std::nullopt;
 }
 
+// The credit a toeslag landing on the client's own account takes its cover from: what the loan
+// loses of the toeslagen still expected on the managed account through `month` because this
+// payment went elsewhere, at most the payment itself. Nothing for a toeslag expected on the own
+// account from the start (no credit was drawn against it) or for other income.
+Money UncoveredBy(const ClientCase& input, const Receipt& r, YearMonth month, Money loan) {
+  if (!IsToeslag(r.kind) || !loan.IsPositive()) return Money::Zero();
+  std::vector<Receipt> before;
+  for (const Receipt& x : input.receipts) {
+    if (x.id != r.id && x.received_on <= r.received_on) before.push_back(x);
+  }
+  const Money cover_before = ExpectedCover(input.toeslagen, before, month, r.received_on);
+  before.push_back(r);
+  const Money cover_after = ExpectedCover(input.toeslagen, before, month, r.received_on);
+  const Money moved = Min(Min(r.amount, cover_before - cover_after), loan - cover_after);
+  return moved.IsPositive() ? moved : Money::Zero();
+}
+
 // Processes the receipts that arrived by the run date and no run has processed yet, in date
 // order: income on the managed account sets off credit first; toeslagen on the client's own
 // account turn outstanding credit into a receivable.
@@ -222,7 +239,9 @@ void ProcessReceipts(const ClientCase& input, const BridgingPolicy* policy, Date
                       .detail = std::string(DutchName(r->kind)) + " received " +
                                 r->amount.ToDecimalString() + " on " + r->received_on.ToString() +
                                 ", expected " + expected->ToDecimalString() + " for " +
-                                r->covers_from->ToString() + ".." + r->covers_to->ToString()});
+                                r->covers_from->ToString() + ".." + r->covers_to->ToString() +
+                                "; those months count as paid: correct the estimate if the "
+                                "monthly amount changed"});
     }
     if (r->landed_on == Destination::kManaged) {
       b->Credit(key, EntryKind::kIncomeReceived, r->amount);
@@ -238,8 +257,8 @@ void ProcessReceipts(const ClientCase& input, const BridgingPolicy* policy, Date
                  recover);
         out->credit.recovered += recover;
       }
-    } else if (b->credit().loan.IsPositive()) {
-      const Money moved = Min(b->credit().loan, r->amount);
+    } else if (const Money moved = UncoveredBy(input, *r, out->month, b->credit().loan);
+               moved.IsPositive()) {
       b->MoveToRecovery(key, moved);
       out->credit.moved_to_recovery += moved;
       AddSignal(

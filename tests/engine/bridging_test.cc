@@ -242,6 +242,88 @@ TEST_F(BridgingTest, ToeslagenOnTheOwnAccountAreRecoveredNeverBelowTheMinimum) {
   EXPECT_EQ(may.credit.after.to_recover, E(90));
 }
 
+// Found by an independent check: a zorgtoeslag without a mandate (expected on the client's own
+// account from the start) was never cover, so its landing there moves no credit drawn against
+// the huurtoeslag to recovery, withholds nothing from leefgeld, and the huurtoeslag's lump sum
+// later sets the loan off instead of being recovered.
+TEST_F(BridgingTest, AToeslagExpectedOnTheOwnAccountIsNeverCoverAndMovesNoCredit) {
+  ToeslagExpectation care = c_.toeslagen[0];
+  care.kind = IncomeKind::kCareAllowance;
+  care.monthly = E(120);
+  care.paid_to = Destination::kOwn;
+  c_.toeslagen.push_back(care);
+  const ClientMonth jan = Run("2027-01", "2026-12-20");
+  EXPECT_EQ(jan.credit.cover, E(300));  // the huurtoeslag only
+  Run("2027-02", "2027-01-20");
+  Run("2027-03", "2027-02-20");  // loan 150
+  c_.receipts.push_back({"Z1",
+                         {"C1"},
+                         IncomeKind::kCareAllowance,
+                         D("2027-03-02"),
+                         E(360),
+                         M("2027-01"),
+                         M("2027-03"),
+                         Destination::kOwn,
+                         std::nullopt});
+  c_.benefit = E(1080);
+  const ClientMonth apr = Run("2027-04", "2027-03-20");
+  EXPECT_EQ(apr.credit.moved_to_recovery, Money::Zero());
+  EXPECT_EQ(apr.credit.recovered, Money::Zero());
+  EXPECT_FALSE(Has(apr, SignalKind::kReceivedOnOwnAccount));
+  EXPECT_EQ(apr.credit.after.loan, E(150));
+  EXPECT_EQ(Allowance(apr), E(280));  // nothing withheld; 1080 - 800
+  Receive("R1", "2027-04-06", 1200, "2027-01", "2027-04", Destination::kManaged);
+  const ClientMonth may = Run("2027-05", "2027-04-20");
+  EXPECT_EQ(may.credit.set_off, E(150));
+  EXPECT_EQ(may.credit.recovered, Money::Zero());
+  EXPECT_EQ(may.credit.after.Outstanding(), Money::Zero());
+}
+
+// Only the credit a toeslag would have covered becomes a receivable when it lands on the own
+// account: with a second toeslag still expected on the managed account, that one keeps covering.
+TEST_F(BridgingTest, OnlyTheCreditAToeslagWouldHaveCoveredMovesToRecovery) {
+  ToeslagExpectation care = c_.toeslagen[0];
+  care.kind = IncomeKind::kCareAllowance;
+  care.monthly = E(100);
+  c_.toeslagen.push_back(care);  // both on the managed account: cover 400 a month
+  Run("2027-01", "2026-12-20");
+  Run("2027-02", "2027-01-20");
+  Run("2027-03", "2027-02-20");  // loan 150
+  // The zorgtoeslag for January to April (400) lands on the own account; the huurtoeslag still
+  // expected (300 x 4 = 1200) covers the whole loan: nothing moves.
+  c_.receipts.push_back({"Z1",
+                         {"C1"},
+                         IncomeKind::kCareAllowance,
+                         D("2027-03-02"),
+                         E(400),
+                         M("2027-01"),
+                         M("2027-04"),
+                         Destination::kOwn,
+                         std::nullopt});
+  const ClientMonth apr = Run("2027-04", "2027-03-20");
+  EXPECT_EQ(apr.credit.moved_to_recovery, Money::Zero());
+  EXPECT_EQ(apr.credit.drawn, E(50));  // April's gap, still covered by the huurtoeslag
+  EXPECT_EQ(apr.credit.after.loan, E(200));
+  EXPECT_EQ(apr.credit.after.to_recover, Money::Zero());
+}
+
+// A lump sum settles the months it covers, also when it paid less than expected: the shortfall is
+// a signal for the coach (correct the estimate), not cover that stays expected for good.
+TEST_F(BridgingTest, ASmallerLumpSumSettlesItsMonthsWithASignal) {
+  Run("2027-01", "2026-12-20");
+  Run("2027-02", "2027-01-20");
+  Run("2027-03", "2027-02-20");                                                   // loan 150
+  Receive("R1", "2027-03-02", 400, "2027-01", "2027-04", Destination::kManaged);  // 1200 expected
+  const ClientMonth apr = Run("2027-04", "2027-03-20");
+  EXPECT_TRUE(Has(apr, SignalKind::kReceiptDiffers));
+  EXPECT_EQ(apr.credit.set_off, E(150));
+  EXPECT_EQ(apr.credit.cover, Money::Zero());  // January to April settled, nothing more expected
+  c_.benefit = E(900);                         // May: 100 above the rent, the minimum is 250
+  const ClientMonth may = Run("2027-05", "2027-04-20");
+  EXPECT_EQ(may.credit.cover, E(300));  // May's huurtoeslag only, not April's shortfall
+  EXPECT_EQ(may.credit.drawn, E(150));
+}
+
 TEST_F(BridgingTest, AWriteOffDecisionIsBookedOnceAndNeverBeyondWhatIsOutstanding) {
   Run("2027-01", "2026-12-20");
   Run("2027-02", "2027-01-20");  // loan 100
