@@ -820,7 +820,7 @@ class ImportCheck {
     }
     for (const Receipt& r : in_.receipts) {
       NeedClient("receipt:" + r.id, r.client);
-      NotBookedFromTheBank(r);
+      NotRecordedTwice(r);
     }
     Changes(VersionedRows{in_.toeslagen, existing_.toeslagen, existing_.versions.toeslagen,
                           [](const ToeslagExpectation& e) {
@@ -943,21 +943,29 @@ class ImportCheck {
     return it->second;
   }
 
-  // Money on the managed account comes from the bank's files: a receipt typed for money a bank
-  // line already booked (same client, kind, amount, within a week) would book it twice.
-  void NotBookedFromTheBank(const Receipt& r) {
-    std::vector<Receipt> from_bank;
+  // The same money is recorded once: a receipt typed for money a bank line already booked, or
+  // that another typed receipt already holds (same client, kind, amount and account, within a
+  // week: a double click, two people entering one letter), would count it twice.
+  void NotRecordedTwice(const Receipt& r) {
+    std::vector<Receipt> others;
     for (const Receipt& x : existing_.receipts) {
-      if (x.id.rfind("BF", 0) == 0) from_bank.push_back(x);
+      if (x.id != r.id) others.push_back(x);
     }
-    if (const Receipt* same = SameMoney(r, from_bank, kSameMoneyDays)) {
+    const Receipt* same = SameMoney(r, others, kSameMoneyDays);
+    if (same == nullptr) return;
+    const std::string what = std::string(ToString(same->kind)) + " " +
+                             same->amount.ToDecimalString() + " for " + same->client.value +
+                             ", received " + same->received_on.ToString();
+    if (same->id.rfind("BF", 0) == 0) {
       problems_.Add(Where("receipt:" + r.id), "amount",
-                    "the same money (" + std::string(ToString(same->kind)) + " " +
-                        same->amount.ToDecimalString() + " for " + same->client.value +
-                        ", received " + same->received_on.ToString() +
-                        ") was already booked from bank line " + same->id +
+                    "the same money (" + what + ") was already booked from bank line " + same->id +
                         "; it is not recorded twice (a second payment shows up in the bank's "
                         "file as a line to assign)");
+    } else {
+      problems_.Add(Where("receipt:" + r.id), "amount",
+                    "the same money (" + what + ") is already recorded as receipt " + same->id +
+                        "; it is not recorded twice (a second payment of the same amount within a "
+                        "week is left to finance, from the bank's file)");
     }
   }
 
