@@ -16,6 +16,7 @@
 #include "adapters/storage/store.h"
 #include "adapters/system/files.h"
 #include "adapters/system/password.h"
+#include "adapters/web/handlers.h"
 #include "adapters/web/web_internal.h"
 #include "engine/forecast.h"
 #include "engine/learning.h"
@@ -23,8 +24,15 @@
 
 namespace ontzorg {
 
+using web::Ctx;
+using web::FromError;
+using web::IsoAt;
 using web::json;
+using web::Outcome;
 using web::PageContext;
+using web::PaymentJson;
+using web::ReferenceMonth;
+using web::Refuse;
 using web::SessionView;
 
 namespace {
@@ -40,32 +48,6 @@ struct WebSession {
   SessionView view;
   int64_t created = 0, last_seen = 0;
 };
-
-// What a handler produced: data (the API's JSON, the view's input), or a redirect after a POST,
-// or a file, or an error with its HTTP status.
-struct Outcome {
-  int status = 200;
-  json data = json::object();
-  std::string redirect;
-  std::string error;
-  std::string raw, raw_type, raw_name;
-  std::string csp;  // a route's own Content-Security-Policy (the statement preview)
-};
-
-Outcome Refuse(int status, const std::string& message) {
-  Outcome o;
-  o.status = status;
-  o.error = message;
-  return o;
-}
-Outcome FromError(const Error& e) {
-  switch (e.code) {
-    case ErrorCode::kRefused: return Refuse(403, e.message);
-    case ErrorCode::kConflict: return Refuse(409, e.message);
-    case ErrorCode::kBadInput: return Refuse(422, e.message);
-    default: return Refuse(500, e.message);
-  }
-}
 
 // A pool of store connections: a SOCI session serves one thread at a time.
 class StorePool {
@@ -108,39 +90,6 @@ class StorePool {
   std::vector<std::unique_ptr<Store>> free_;
 };
 
-struct Ctx {
-  const HttpRequest& req;
-  const Config& config;
-  Store& store;
-  PageContext page;
-  bool api = false;
-  std::map<std::string, std::string> params;
-  std::multimap<std::string, std::string> form;  // form fields or query
-  json body = json::object();                    // the API's JSON body
-  int64_t now = 0;
-
-  std::string Field(const std::string& name) const {
-    if (api && body.is_object() && body.contains(name)) {
-      const json& v = body[name];
-      return v.is_string() ? v.get<std::string>() : v.dump();
-    }
-    const auto it = form.find(name);
-    return it == form.end() ? std::string() : it->second;
-  }
-  Actor Me() const;
-};
-
-std::string IsoAt(int64_t epoch_seconds) {
-  const Date day =
-      Date::FromYmd(1970, 1, 1).value().AddDays(static_cast<int>(epoch_seconds / 86400));
-  const int64_t s = epoch_seconds % 86400;
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d", static_cast<int>(s / 3600),
-                static_cast<int>(s / 60 % 60), static_cast<int>(s % 60));
-  return day.ToString() + buf;
-}
-Actor Ctx::Me() const { return {page.session.user, IsoAt(now)}; }
-
 using Handler = std::function<Outcome(Ctx&)>;
 using View = std::function<std::string(const PageContext&, const json&)>;
 
@@ -163,455 +112,6 @@ std::vector<std::string> Split(const std::string& path) {
 
 bool Has(const std::vector<std::string>& roles, const std::string& role) {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
-}
-
-// --- Data shared by pages and API ------------------------------------------------------------
-
-// The month the app shows: the month of the latest month run that was not cancelled (the batch
-// people work on), else today's. A run beyond what may be run today (one booked before that was
-// refused) does not move everyone's month.
-YearMonth ReferenceMonth(Store& store, int64_t now) {
-  const Date today = Date::FromYmd(1970, 1, 1).value().AddDays(static_cast<int>(now / 86400));
-  const YearMonth latest_allowed = YearMonth::Of(today).AddMonths(kMonthsAhead);
-  std::optional<YearMonth> month;
-  if (auto batches = store.Batches()) {
-    for (const BatchRecord& b : *batches) {
-      if (b.run.kind != "month" || b.Find("cancelled") != nullptr) continue;
-      if (latest_allowed < b.run.month) continue;
-      if (!month || *month < b.run.month) month = b.run.month;
-    }
-  }
-  return month.value_or(YearMonth::Of(today));
-}
-
-json Summary(Store& store, const Config& config, const Client& client, YearMonth month) {
-  json j = {{"id", client.id.value}, {"name", client.name}, {"language", client.language}};
-  auto coach = store.CoachOf(client.id);
-  j["coach"] = coach && *coach ? **coach : std::string();
-  auto loaded = store.LoadCase(client.id, month);
-  if (!loaded || !*loaded) {
-    j["in_relief"] = false;
-    return j;
-  }
-  const ClientCase& c = **loaded;
-  const Checkpoint cp = CheckpointOf(config.competences, c, month);
-  j["in_relief"] = ComputePeriod(c.plan).Overlaps(month);
-  j["relief_month"] = cp.relief_month;
-  j["relief_months"] = cp.relief_months;
-  j["stage"] = ToString(cp.stage);
-  j["stalled"] = cp.stalled;
-  j["progress_percent"] = cp.progress_percent;
-  j["next_step"] = ToString(cp.next);
-  j["next_subject"] = cp.next_subject;
-  j["credit_outstanding_cents"] = c.credit.Outstanding().cents();
-  json bills = json::array();
-  for (const BillReadiness& b : cp.bills) {
-    bills.push_back({{"bill", b.bill.value},
-                     {"kind", ToString(b.kind)},
-                     {"state", ToString(b.state)},
-                     {"readiness", b.readiness}});
-  }
-  j["bills"] = bills;
-  j["balance_cents"] = c.opening_balance.cents();  // saldo on the managed account
-  j["reserved_cents"] = c.reserved.cents();        // held bills and failed payments
-  int64_t open = 0;
-  json codes = json::array();
-  if (auto signals = store.WorkSignals(client.id)) {
-    for (const WorkSignal& w : *signals) {
-      if (w.state == "done") continue;
-      ++open;
-      if (codes.size() < 3 && std::find(codes.begin(), codes.end(), w.code) == codes.end()) {
-        codes.push_back(w.code);
-      }
-    }
-  }
-  j["signals"] = open;  // open and in progress
-  j["signal_codes"] = codes;
-  return j;
-}
-
-Outcome Caseload(Ctx& x) {
-  const std::string q = x.Field("q");
-  std::optional<std::string> coach;
-  if (x.page.session.role == "coach") coach = x.page.session.user;
-  constexpr int kLimit = 100;
-  auto clients = x.store.SearchClients(q, coach, kLimit + 1);
-  if (!clients) return FromError(clients.error());
-  const YearMonth month = ReferenceMonth(x.store, x.now);
-  Outcome o;
-  o.data = {{"month", month.ToString()},
-            {"query", q},
-            {"own_caseload", coach.has_value()},
-            {"more", clients->size() > kLimit},
-            {"clients", json::array()}};
-  // By urgency: open signals first (most first), then stalled learning, then by number. Clients
-  // not in relief with nothing open are left out unless asked (all=1).
-  const bool all = x.Field("all") == "1";
-  std::vector<json> rows;
-  int64_t hidden = 0;
-  for (size_t i = 0; i < clients->size() && i < kLimit; ++i) {
-    json row = Summary(x.store, x.config, (*clients)[i], month);
-    if (!all && !row.value("in_relief", false) && row.value("signals", int64_t{0}) == 0) {
-      ++hidden;
-      continue;
-    }
-    rows.push_back(std::move(row));
-  }
-  std::stable_sort(rows.begin(), rows.end(), [](const json& a, const json& b) {
-    const int64_t sa = a.value("signals", int64_t{0}), sb = b.value("signals", int64_t{0});
-    if (sa != sb) return sa > sb;
-    return a.value("stalled", false) && !b.value("stalled", false);
-  });
-  for (json& row : rows) o.data["clients"].push_back(std::move(row));
-  o.data["hidden"] = hidden;
-  o.data["all"] = all;
-  return o;
-}
-
-json EntryJson(const Entry& e) {
-  return {{"key", e.key},
-          {"month", e.month.ToString()},
-          {"kind", ToString(e.kind)},
-          {"booked_on", e.booked_on.ToString()},
-          {"debit", e.debit_account.value},
-          {"credit", e.credit_account.value},
-          {"amount_cents", e.amount.cents()}};
-}
-
-json PaymentJson(const Payment& p) {
-  json j = {{"end_to_end_id", p.end_to_end_id},
-            {"purpose", ToString(p.purpose)},
-            {"kind", p.bill_kind ? ToString(*p.bill_kind) : "leefgeld"},
-            {"bill", p.bill ? p.bill->value : ""},
-            {"period", p.period.ToString()},
-            {"payee", p.payee.name},
-            {"amount_cents", p.amount.cents()},
-            {"due", p.due.ToString()},
-            {"execution", p.execution.ToString()},
-            {"late", p.late},
-            {"double_debit_risk", p.double_debit_risk}};
-  if (p.replaces) j["replaces"] = *p.replaces;
-  return j;
-}
-
-// Over 70 lines (150): the client page's data; to be split by section.
-// NOLINTNEXTLINE(readability-function-size)
-Outcome ClientData(Ctx& x) {
-  const ClientId id{x.params["client"]};
-  auto client = x.store.FindClient(id);
-  if (!client) return FromError(client.error());
-  if (!*client) return Refuse(404, "no client " + id.value);
-  const YearMonth month = ReferenceMonth(x.store, x.now);
-  Outcome o;
-  json& j = o.data;
-  j = Summary(x.store, x.config, **client, month);
-  j["month"] = month.ToString();
-  const std::string& bsn = (*client)->bsn;
-  j["bsn_masked"] = bsn.size() >= 3 ? "******" + bsn.substr(bsn.size() - 3) : "";
-  j["name_for_bank"] = ToSepaText(NameForBank(**client), kMaxNameChars);
-  j["household"] = (*client)->household == Household::kSingle ? "single" : "with_partner";
-
-  // The ledger month by month, and the credit balance after each month.
-  auto entries = x.store.ClientEntries(id);
-  if (!entries) return FromError(entries.error());
-  std::map<YearMonth, std::vector<const Entry*>> by_month;
-  for (const Entry& e : *entries) by_month[e.month].push_back(&e);
-  json months = json::array(), credit = json::array();
-  for (const auto& [m, list] : by_month) {
-    json rows = json::array();
-    for (const Entry* e : list) rows.push_back(EntryJson(*e));
-    months.push_back({{"month", m.ToString()}, {"entries", rows}});
-    const CreditMonth cm = CreditFromEntries(*entries, id, m);
-    credit.push_back({{"month", m.ToString()},
-                      {"outstanding_cents", cm.after.Outstanding().cents()},
-                      {"drawn_cents", cm.drawn.cents()},
-                      {"set_off_cents", cm.set_off.cents()},
-                      {"forecast", false}});
-  }
-  j["ledger"] = months;
-
-  // Payments of the month shown and the next, with what the bank said.
-  json payments = json::array();
-  std::vector<std::string> ids;
-  std::vector<Payment> all;
-  for (const YearMonth m : {month, month.AddMonths(1)}) {
-    auto list = x.store.ClientPayments(id, m);
-    if (!list) return FromError(list.error());
-    for (const Payment& p : *list) {
-      ids.push_back(p.end_to_end_id);
-      all.push_back(p);
-    }
-  }
-  auto states = x.store.PaymentStates(ids);
-  if (!states) return FromError(states.error());
-  std::map<std::string, std::string> last_state;
-  for (const PaymentStateRow& s : *states) last_state[s.end_to_end_id] = s.state;
-  for (const Payment& p : all) {
-    json pj = PaymentJson(p);
-    const auto st = last_state.find(p.end_to_end_id);
-    pj["bank_state"] = st == last_state.end() ? "" : st->second;
-    payments.push_back(pj);
-  }
-  j["payments"] = payments;
-
-  // The case for the month after the one shown: toeslagen, checkpoint history, forecast.
-  const YearMonth next = month.AddMonths(1);
-  auto loaded = x.store.LoadCase(id, next);
-  if (!loaded) return FromError(loaded.error());
-  json toeslagen = json::array(), receipts = json::array(), assessments = json::array(),
-       bills = json::array();
-  if (*loaded) {
-    const ClientCase& c = **loaded;
-    for (const ToeslagExpectation& t : c.toeslagen) {
-      Money received;
-      for (const Receipt& r : c.receipts) {
-        if (r.kind == t.kind) received += r.amount;
-      }
-      toeslagen.push_back({{"kind", ToString(t.kind)},
-                           {"applied_on", t.applied_on.ToString()},
-                           {"right_from", t.right_from.ToString()},
-                           {"monthly_cents", t.monthly.cents()},
-                           {"first_payment", t.first_payment ? t.first_payment->ToString() : ""},
-                           {"paid_to", ToString(t.paid_to)},
-                           {"received_cents", received.cents()}});
-    }
-    for (const Receipt& r : c.receipts) {
-      receipts.push_back({{"id", r.id},
-                          {"kind", ToString(r.kind)},
-                          {"received_on", r.received_on.ToString()},
-                          {"amount_cents", r.amount.cents()},
-                          {"landed_on", ToString(r.landed_on)},
-                          {"processed_in", r.processed_in ? r.processed_in->ToString() : ""}});
-    }
-    for (auto it = c.assessments.rbegin(); it != c.assessments.rend(); ++it) {
-      json levels = json::object();
-      for (const auto& [k, v] : it->levels) levels[k] = v;
-      assessments.push_back({{"id", it->id},
-                             {"on", it->on.ToString()},
-                             {"by", it->by},
-                             {"note", it->note},
-                             {"levels", levels}});
-    }
-    const auto hand = HandOverStates(c.plan, c.bills, c.hand_overs, c.confirmations, next);
-    for (const Bill& b : c.bills) {
-      std::string state = "paid_for_client";
-      for (const BillState& s : hand) {
-        if (s.bill.value == b.id.value) state = ToString(s.state);
-      }
-      bills.push_back({{"bill", b.id.value},
-                       {"kind", ToString(b.kind)},
-                       {"creditor", b.creditor.value},
-                       {"amount_cents", b.amount.cents()},
-                       {"due_day", b.due_day},
-                       {"state", state}});
-    }
-    auto benefits = x.store.Benefits(id);
-    auto creditors = x.store.LoadCreditors();
-    auto latest = x.store.LatestRun();
-    if (benefits && creditors && latest) {
-      const Date run_date =
-          *latest ? (*latest)->run_date.AddMonthsClamped(1) : next.FirstDay().AddDays(-14);
-      for (const ForecastMonth& f :
-           Forecast(c, *benefits, *creditors, x.config.month, next, run_date, 6)) {
-        credit.push_back({{"month", f.month.ToString()},
-                          {"outstanding_cents", f.outstanding.cents()},
-                          {"drawn_cents", f.credit_drawn.cents()},
-                          {"set_off_cents", f.credit_set_off.cents()},
-                          {"leefgeld_cents", f.leefgeld.cents()},
-                          {"in_relief", f.in_relief},
-                          {"forecast", true}});
-      }
-    }
-  }
-  j["toeslagen"] = toeslagen;
-  j["receipts"] = receipts;
-  j["assessments"] = assessments;
-  j["plan_bills"] = bills;
-  j["credit"] = credit;
-  json signals = json::array();
-  if (auto s = x.store.WorkSignals(id)) {
-    for (auto it = s->rbegin(); it != s->rend(); ++it) {
-      if (it->state == "done") continue;
-      signals.push_back({{"id", it->id},
-                         {"code", it->code},
-                         {"bill", it->bill},
-                         {"month", it->month},
-                         {"amount_cents", it->amount.cents()},
-                         {"detail", it->detail},
-                         {"at", it->raised_at},
-                         {"state", it->state},
-                         {"note", it->note}});
-    }
-  }
-  j["signal_list"] = signals;  // open and in progress, newest first
-  // Every change to the client's records, newest first (issue 16).
-  json changes = json::array();
-  if (auto history = x.store.ClientChanges(id)) {
-    for (auto it = history->rbegin(); it != history->rend(); ++it) {
-      changes.push_back({{"record", it->record},
-                         {"fields", it->fields},
-                         {"valid_from", it->valid_from.ToString()},
-                         {"by", it->changed_by},
-                         {"at", it->changed_at},
-                         {"reason", it->reason}});
-    }
-  }
-  j["changes"] = changes;
-  // The competence model, for the checkpoint form.
-  json areas = json::array(), skills = json::array();
-  for (const std::string& a : x.config.competences.areas) areas.push_back(a);
-  for (const auto& s : x.config.competences.skills) {
-    for (BillKind k : s.applies_to) skills.push_back(SkillKey(k, s.id));
-  }
-  j["model"] = {
-      {"areas", areas}, {"skills", skills}, {"max_level", x.config.competences.max_level}};
-  return o;
-}
-
-// A preview of the client's next statement, in the client's language: the next month as the
-// engine would compute it now (nothing is booked).
-Outcome StatementPreview(Ctx& x) {
-  const ClientId id{x.params["client"]};
-  const YearMonth month = ReferenceMonth(x.store, x.now).AddMonths(1);
-  auto loaded = x.store.LoadCase(id, month);
-  if (!loaded) return FromError(loaded.error());
-  if (!*loaded)
-    return Refuse(404, "client " + id.value + " has no relief plan for " + month.ToString());
-  auto creditors = x.store.LoadCreditors();
-  if (!creditors) return FromError(creditors.error());
-  auto latest = x.store.LatestRun();
-  const Date run_date =
-      latest && *latest ? (*latest)->run_date.AddMonthsClamped(1) : month.FirstDay().AddDays(-14);
-  const ClientCase& c = **loaded;
-  const auto computed = ComputeClientMonth(c, *creditors, x.config.month, month, run_date);
-  if (!computed) return Refuse(404, "nothing to show for " + month.ToString());
-  auto texts = LoadClientTexts(x.config.texts_dir, c.client.language);
-  if (!texts) texts = LoadClientTexts(x.config.texts_dir, x.config.default_language);
-  if (!texts) return FromError(texts.error());
-  const Checkpoint cp = DeriveCheckpoint(x.config.competences, c.plan, c.client.id,
-                                         computed->hand_over, c.assessments, month, run_date);
-  const StatementData data =
-      StatementFromMonth(x.config.municipality_name, c.client, *computed,
-                         PolicyOn(x.config.month.bridging, month.FirstDay()), cp);
-  Outcome o;
-  o.raw = RenderStatementHtml(data, *texts);
-  o.raw_type = "text/html; charset=utf-8";
-  o.csp =
-      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; "
-      "base-uri 'none'; form-action 'none'";
-  o.data = {{"month", month.ToString()}, {"language", texts->code}};
-  return o;
-}
-
-// A record id from the time: "A20261215T090000" (one a second per kind is plenty by hand).
-Outcome RecordAssessment(Ctx& x) {
-  const std::string client = x.params["client"];
-  std::string levels;
-  if (x.api && x.body.contains("levels") && x.body["levels"].is_object()) {
-    for (const auto& [k, v] : x.body["levels"].items()) {
-      // A level is a whole number (or its digits as text); anything else was a 500 before.
-      if (!v.is_number_integer() && !v.is_string()) {
-        return Refuse(422, "levels." + k + ": give the level as a whole number, e.g. 2");
-      }
-      levels +=
-          (levels.empty() ? "" : ";") + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
-    }
-  } else {
-    for (const auto& [k, v] : x.form) {
-      if (k.rfind("level.", 0) == 0 && !v.empty()) {
-        levels += (levels.empty() ? "" : ";") + k.substr(6) + "=" + v;
-      }
-    }
-  }
-  std::string on = x.Field("on");
-  const std::string at = IsoAt(x.now);
-  if (on.empty()) on = at.substr(0, 10);
-  auto added = RecordRow(x.config, x.store,
-                         {.file = "assessments.csv",
-                          .what = "checkpoint",
-                          .columns = {{"client_id", client},
-                                      {"assessed_on", on},
-                                      {"assessed_by", x.page.session.user},
-                                      {"note", x.Field("note")},
-                                      {"levels", levels}},
-                          .new_id = 'A'},
-                         {x.page.session.user, at});
-  if (!added) return FromError(added.error());
-  Outcome o;
-  o.status = 201;
-  o.data = {{"recorded", added->assessments.empty() ? "" : added->assessments.front().id},
-            {"client", client}};
-  o.redirect = "/clients/" + client + "?saved=checkpoint";
-  return o;
-}
-
-Outcome RecordHandOver(Ctx& x) {
-  const std::string client = x.params["client"];
-  const std::string at = IsoAt(x.now);
-  auto added = RecordRow(x.config, x.store,
-                         {.file = "handovers.csv",
-                          .what = "hand-over",
-                          .columns = {{"client_id", client},
-                                      {"bill_id", x.Field("bill")},
-                                      {"state", x.Field("state")},
-                                      {"from", x.Field("from")},
-                                      {"reason", x.Field("reason")},
-                                      {"decided_by", x.page.session.user},
-                                      {"decided_on", at.substr(0, 10)}},
-                          .new_id = 'H'},
-                         {x.page.session.user, at});
-  if (!added) return FromError(added.error());
-  Outcome o;
-  o.status = 201;
-  o.data = {{"recorded", added->hand_overs.empty() ? "" : added->hand_overs.front().id},
-            {"client", client}};
-  o.redirect = "/clients/" + client + "?saved=handover";
-  return o;
-}
-
-// A coach or finance changes one of the client's bills from a month on (issue 16).
-Outcome ChangeBillAction(Ctx& x) {
-  const std::string client = x.params["client"];
-  const auto given = [&](const char* field) -> std::optional<std::string> {
-    std::string v = x.Field(field);
-    return v.empty() ? std::nullopt : std::optional<std::string>(v);
-  };
-  auto added = ChangeBill(x.config, x.store,
-                          {.client = ClientId{client},
-                           .bill = BillId{x.Field("bill")},
-                           .amount = given("amount"),
-                           .due_day = given("due_day"),
-                           .creditor = given("creditor_id"),
-                           .end = given("end"),
-                           .valid_from = x.Field("valid_from"),
-                           .reason = x.Field("change_reason")},
-                          x.Me());
-  if (!added) return FromError(added.error());
-  const Version<Bill>& v = added->versions.bills.front();
-  std::string fields;
-  for (const std::string& f : v.fields) fields += (fields.empty() ? "" : ",") + f;
-  Outcome o;
-  o.status = 201;
-  o.data = {{"client", client},
-            {"bill", v.row.id.value},
-            {"fields", fields},
-            {"valid_from", v.valid_from.ToString()}};
-  o.redirect = "/clients/" + client + "?saved=bill_change";
-  return o;
-}
-
-// Finance records the Latin spelling of a client's name that payments carry (correct-name).
-Outcome CorrectBankNameAction(Ctx& x) {
-  const std::string client = x.params["client"];
-  auto carried = CorrectClientBankName(
-      x.store,
-      {.client = ClientId{client}, .bank_name = x.Field("bank_name"), .reason = x.Field("reason")},
-      x.Me());
-  if (!carried) return FromError(carried.error());
-  Outcome o;
-  o.data = {{"client", client}, {"bank_name", *carried}};
-  o.redirect = "/clients/" + client + "?saved=bank_name";
-  return o;
 }
 
 // The page where a user sets their own password.
@@ -1323,6 +823,8 @@ HttpResponse WebApp::Impl::Handle(const HttpRequest& req) {
   page.path = path;
   const auto cookies = ParseCookies(req.Header("cookie"));
   const auto query = ParseForm(req.Query());
+  if (const auto tab = query.find("tab"); tab != query.end())
+    page.keep = "tab=" + UrlEncode(tab->second);
   std::vector<std::pair<std::string, std::string>> extra_headers;
   // Language: ?lang=en or ?lang=nl switches and is remembered in a cookie.
   if (const auto lang = query.find("lang");
@@ -1523,18 +1025,24 @@ WebApp::WebApp(Config config, std::function<int64_t()> clock,
   Impl& i = *impl_;
   const std::vector<std::string> readers = {"coach", "finance", "auditor"};
   const std::vector<std::string> money = {"finance", "auditor"};
-  i.Add("GET", "/clients", "/api/v1/clients", readers, Caseload, web::CaseloadPage);
-  i.Add("GET", "/clients/{client}", "/api/v1/clients/{client}", readers, ClientData,
+  i.Add("GET", "/clients", "/api/v1/clients", readers, web::Caseload, web::CaseloadPage);
+  i.Add("GET", "/clients/{client}", "/api/v1/clients/{client}", readers, web::ClientData,
         web::ClientPage);
-  i.Add("GET", "/clients/{client}/statement", "", readers, StatementPreview);
+  i.Add("GET", "/clients/{client}/statement", "", readers, web::StatementPreview);
   i.Add("POST", "/clients/{client}/checkpoints", "/api/v1/clients/{client}/checkpoints", {"coach"},
-        RecordAssessment);
+        web::RecordAssessment);
   i.Add("POST", "/clients/{client}/handovers", "/api/v1/clients/{client}/handovers", {"coach"},
-        RecordHandOver);
+        web::RecordHandOver);
   i.Add("POST", "/clients/{client}/bank-name", "/api/v1/clients/{client}/bank-name", {"finance"},
-        CorrectBankNameAction);
+        web::CorrectBankNameAction);
   i.Add("POST", "/clients/{client}/bill-changes", "/api/v1/clients/{client}/bill-changes",
-        {"coach", "finance"}, ChangeBillAction);
+        {"coach", "finance"}, web::ChangeBillAction);
+  i.Add("POST", "/clients/{client}/direct-debits", "/api/v1/clients/{client}/direct-debits",
+        {"coach", "finance"}, web::DirectDebitAction);
+  i.Add("POST", "/clients/{client}/receipts", "/api/v1/clients/{client}/receipts",
+        {"coach", "finance"}, web::ReceiptAction);
+  i.Add("POST", "/clients/{client}/toeslagen", "/api/v1/clients/{client}/toeslagen",
+        {"coach", "finance"}, web::ToeslagAction);
   i.Add("GET", "/batches", "/api/v1/batches", money, Batches, web::BatchesPage);
   i.Add("POST", "/batches", "/api/v1/batches", {"finance"}, Prepare);
   i.Add("GET", "/batches/{batch}", "/api/v1/batches/{batch}", money, BatchData, web::BatchPage);

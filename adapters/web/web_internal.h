@@ -23,6 +23,7 @@ struct PageContext {
   SessionView session;  // user empty: not logged in
   bool en = false;      // English instead of Dutch
   std::string path;     // the page's own path (for the language switch)
+  std::string keep;     // the query the language switch keeps ("tab=credit"), URL-encoded
   std::string notice;   // a saved/done message after a redirect
 };
 

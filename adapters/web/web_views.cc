@@ -25,67 +25,101 @@ struct Label {
   const char* nl;
   const char* en;
 };
-const std::map<std::string, Label>& Labels() {
-  static const std::map<std::string, Label> kLabels = {
-      {"rent", {"Huur", "Rent"}},
-      {"energy", {"Energie", "Energy"}},
-      {"water", {"Water", "Water"}},
-      {"health_insurance", {"Zorgverzekering", "Health insurance"}},
-      {"leefgeld", {"Leefgeld", "Living allowance"}},
-      {"paid_for_client", {"Wij betalen", "Paid for the client"}},
-      {"practising", {"Oefenen", "Practising"}},
-      {"safety_net", {"Vangnet", "Safety net"}},
-      {"client_alone", {"Cliënt zelf", "Client alone"}},
-      {"handing_over", {"Overdragen", "Handing over"}},
-      {"self_reliant", {"Zelfredzaam", "Self-reliant"}},
-      {"rent_allowance", {"Huurtoeslag", "Rent allowance"}},
-      {"care_allowance", {"Zorgtoeslag", "Care allowance"}},
-      {"child_budget", {"Kindgebonden budget", "Child budget"}},
-      {"holiday_allowance", {"Vakantiegeld", "Holiday allowance"}},
-      {"energy_refund", {"Energieteruggave", "Energy refund"}},
-      {"creditor_refund", {"Terugbetaling schuldeiser", "Creditor refund"}},
-      {"managed", {"beheerrekening", "managed account"}},
-      {"own", {"eigen rekening", "own account"}},
-      {"prepared", {"Klaargezet", "Prepared"}},
-      {"approved", {"Goedgekeurd", "Approved"}},
-      {"exported", {"Verstuurd naar bank", "Exported"}},
-      {"cancelled", {"Geannuleerd", "Cancelled"}},
-      {"accepted", {"Geaccepteerd", "Accepted"}},
-      {"rejected", {"Geweigerd", "Rejected"}},
-      {"returned", {"Teruggestort", "Returned"}},
-      {"booked", {"Afgeschreven", "Booked"}},
-      {"pending", {"In behandeling", "Pending"}},
-      {"assess", {"Beoordeel de cliënt", "Assess the client"}},
-      {"learn_skill", {"Oefen de zwakste vaardigheid", "Work on the weakest skill"}},
-      {"wait_for_month_six", {"Wacht tot na maand 6", "Wait until month six has ended"}},
-      {"start_practising", {"Begin met oefenen", "Start practising"}},
-      {"start_safety_net", {"Start het vangnet", "Start the safety net"}},
-      {"let_go", {"Laat los", "Let go"}},
-      {"work_on_area", {"Werk aan het zwakste gebied", "Work on the weakest area"}},
-      // Signals (findings of the runs and the bank's word), issue 16.
-      {"toeslag_overdue", {"Toeslag te laat", "Toeslag overdue"}},
-      {"receipt_differs", {"Toeslag wijkt af van verwachting", "Toeslag differs from expected"}},
-      {"received_on_own_account",
-       {"Toeslag op eigen rekening ontvangen", "Toeslag received on own account"}},
-      {"credit_outstanding_at_end", {"Lening open aan het einde", "Credit outstanding at the end"}},
-      {"below_minimum", {"Leefgeld onder het minimum", "Leefgeld below the minimum"}},
-      {"unpaid", {"Rekening niet betaald", "Bill not paid"}},
-      {"no_benefit", {"Geen bijstand ingelezen", "No bijstand recorded"}},
-      {"payment_missed", {"Vangnet: betaling gemist", "Safety net: payment missed"}},
-      {"double_debit_risk", {"Risico op dubbele afschrijving", "Risk of a double direct debit"}},
-      {"payment_failed", {"Betaling mislukt", "Payment failed"}},
-      {"double_payment", {"Dubbel betaald", "Paid twice"}},
-      {"feedback_held", {"Bankbericht niet verwerkt", "Bank feedback held"}},
-      {"implausible", {"Onwaarschijnlijk bedrag", "Implausible amount"}},
-      {"late", {"Te laat betaald", "Paid late"}},
-      {"open", {"Open", "Open"}},
-      {"in_progress", {"In behandeling", "In progress"}},
-      {"done", {"Afgehandeld", "Done"}},
-      {"active", {"Open en in behandeling", "Open and in progress"}},
-      {"all", {"Alle", "All"}},
-      {"coach", {"Coach", "Coach"}},
-      {"finance", {"Financiën", "Finance"}},
+// Ledger entry kinds (engine/ledger.h) and direct-debit answers.
+std::map<std::string, Label> RecordLabels() {
+  return {
+      {"benefit_received", {"Bijstand ontvangen", "Bijstand received"}},
+      {"bill_paid", {"Rekening betaald", "Bill paid"}},
+      {"allowance_paid", {"Leefgeld betaald", "Leefgeld paid"}},
+      {"income_received", {"Inkomsten ontvangen", "Income received"}},
+      {"credit_drawn", {"Lening opgenomen", "Credit drawn"}},
+      {"credit_set_off", {"Lening verrekend", "Credit set off"}},
+      {"credit_to_recover", {"Lening terug te vorderen", "Credit to recover"}},
+      {"credit_recovered", {"Lening teruggevorderd", "Credit recovered"}},
+      {"credit_written_off", {"Lening kwijtgescholden", "Credit written off"}},
+      {"gift_granted", {"Bijzondere bijstand gegeven", "Special assistance granted"}},
+      {"payment_rejected", {"Betaling geweigerd door de bank", "Payment rejected by the bank"}},
+      {"payment_returned", {"Betaling teruggestort", "Payment returned"}},
+      {"payment_cancelled", {"Betaling geannuleerd", "Payment cancelled"}},
+      {"none", {"Er was geen incasso", "There was no direct debit"}},
+      {"override", {"Toch betalen (met reden)", "Pay anyway (with a reason)"}},
+      // What a form saved (the notice after its redirect).
+      {"checkpoint", {"checkpoint", "checkpoint"}},
+      {"handover", {"overdracht", "hand-over"}},
+      {"bill_change", {"wijziging van de rekening", "bill change"}},
+      {"direct_debit", {"incasso van de cliënt", "the client's direct debit"}},
+      {"receipt", {"ontvangst", "receipt"}},
+      {"toeslag", {"toeslag", "toeslag"}},
+      {"bank_name", {"naam voor de bank", "name for the bank"}},
   };
+}
+
+const std::map<std::string, Label>& Labels() {
+  static const std::map<std::string, Label> kLabels = [] {
+    std::map<std::string, Label> all = RecordLabels();
+    all.merge(std::map<std::string, Label>{
+        {"rent", {"Huur", "Rent"}},
+        {"energy", {"Energie", "Energy"}},
+        {"water", {"Water", "Water"}},
+        {"health_insurance", {"Zorgverzekering", "Health insurance"}},
+        {"leefgeld", {"Leefgeld", "Living allowance"}},
+        {"paid_for_client", {"Wij betalen", "Paid for the client"}},
+        {"practising", {"Oefenen", "Practising"}},
+        {"safety_net", {"Vangnet", "Safety net"}},
+        {"client_alone", {"Cliënt zelf", "Client alone"}},
+        {"handing_over", {"Overdragen", "Handing over"}},
+        {"self_reliant", {"Zelfredzaam", "Self-reliant"}},
+        {"rent_allowance", {"Huurtoeslag", "Rent allowance"}},
+        {"care_allowance", {"Zorgtoeslag", "Care allowance"}},
+        {"child_budget", {"Kindgebonden budget", "Child budget"}},
+        {"holiday_allowance", {"Vakantiegeld", "Holiday allowance"}},
+        {"energy_refund", {"Energieteruggave", "Energy refund"}},
+        {"creditor_refund", {"Terugbetaling schuldeiser", "Creditor refund"}},
+        {"managed", {"beheerrekening", "managed account"}},
+        {"own", {"eigen rekening", "own account"}},
+        {"prepared", {"Klaargezet", "Prepared"}},
+        {"approved", {"Goedgekeurd", "Approved"}},
+        {"exported", {"Verstuurd naar bank", "Exported"}},
+        {"cancelled", {"Geannuleerd", "Cancelled"}},
+        {"accepted", {"Geaccepteerd", "Accepted"}},
+        {"rejected", {"Geweigerd", "Rejected"}},
+        {"returned", {"Teruggestort", "Returned"}},
+        {"booked", {"Afgeschreven", "Booked"}},
+        {"pending", {"In behandeling", "Pending"}},
+        {"assess", {"Beoordeel de cliënt", "Assess the client"}},
+        {"learn_skill", {"Oefen de zwakste vaardigheid", "Work on the weakest skill"}},
+        {"wait_for_month_six", {"Wacht tot na maand 6", "Wait until month six has ended"}},
+        {"start_practising", {"Begin met oefenen", "Start practising"}},
+        {"start_safety_net", {"Start het vangnet", "Start the safety net"}},
+        {"let_go", {"Laat los", "Let go"}},
+        {"work_on_area", {"Werk aan het zwakste gebied", "Work on the weakest area"}},
+        // Signals (findings of the runs and the bank's word), issue 16.
+        {"toeslag_overdue", {"Toeslag te laat", "Toeslag overdue"}},
+        {"receipt_differs", {"Toeslag wijkt af van verwachting", "Toeslag differs from expected"}},
+        {"received_on_own_account",
+         {"Toeslag op eigen rekening ontvangen", "Toeslag received on own account"}},
+        {"credit_outstanding_at_end",
+         {"Lening open aan het einde", "Credit outstanding at the end"}},
+        {"below_minimum", {"Leefgeld onder het minimum", "Leefgeld below the minimum"}},
+        {"unpaid", {"Rekening niet betaald", "Bill not paid"}},
+        {"no_benefit", {"Geen bijstand ingelezen", "No bijstand recorded"}},
+        {"payment_missed", {"Vangnet: betaling gemist", "Safety net: payment missed"}},
+        {"double_debit_risk", {"Risico op dubbele afschrijving", "Risk of a double direct debit"}},
+        {"payment_failed", {"Betaling mislukt", "Payment failed"}},
+        {"double_payment", {"Dubbel betaald", "Paid twice"}},
+        {"feedback_held", {"Bankbericht niet verwerkt", "Bank feedback held"}},
+        {"implausible", {"Onwaarschijnlijk bedrag", "Implausible amount"}},
+        {"late", {"Te laat betaald", "Paid late"}},
+        {"open", {"Open", "Open"}},
+        {"in_progress", {"In behandeling", "In progress"}},
+        {"done", {"Afgehandeld", "Done"}},
+        {"active", {"Open en in behandeling", "Open and in progress"}},
+        {"all", {"Alle", "All"}},
+        {"coach", {"Coach", "Coach"}},
+        {"finance", {"Financiën", "Finance"}},
+    });
+    return all;
+  }();
   return kLabels;
 }
 std::string L(const PageContext& p, const std::string& key) {
@@ -97,7 +131,7 @@ std::string L(const PageContext& p, const std::string& key) {
 std::string Notice(const PageContext& p) {
   if (p.notice.empty()) return "";
   return "<p class=\"notice\" role=\"status\">" + T(p, "Opgeslagen", "Saved") + ": " +
-         Html(p.notice) + "</p>";
+         L(p, p.notice) + "</p>";
 }
 
 }  // namespace
@@ -159,9 +193,10 @@ std::string Layout(const PageContext& p, const std::string& title, const std::st
          T(p, "Naar de inhoud", "Skip to content") + "</a><header><p class=\"brand\">Ontzorg · " +
          Html(municipality) + "</p><nav aria-label=\"" + T(p, "Hoofdmenu", "Main menu") +
          "\"><ul>" + nav + "</ul></nav>" + who + "<a class=\"lang\" lang=\"" + other +
-         "\" href=\"" + Html(p.path) + "?lang=" + other + "\">" +
-         (p.en ? "Nederlands" : "English") + "</a></header><main id=\"main\"><h1>" + Html(title) +
-         "</h1>" + Notice(p) + main + "</main></body></html>\n";
+         "\" href=\"" + Html(p.path) + (p.keep.empty() ? "?" : "?" + Html(p.keep) + "&amp;") +
+         "lang=" + other + "\">" + (p.en ? "Nederlands" : "English") +
+         "</a></header><main id=\"main\"><h1>" + Html(title) + "</h1>" + Notice(p) + main +
+         "</main></body></html>\n";
 }
 
 std::string LoginPage(const PageContext& p, const std::string& login_token,
@@ -341,53 +376,112 @@ std::string SignalStateForm(const PageContext& p, const json& s, const std::stri
          "\"><button type=\"submit\">" + T(p, "Opslaan", "Save") + "</button></form>";
 }
 
-}  // namespace
+// The client page by tab (issue 16): the money at the top, then one section at a time.
+struct ClientTab {
+  const char* key;
+  Label label;
+};
+const std::vector<ClientTab>& ClientTabs() {
+  static const std::vector<ClientTab> kTabs = {
+      {"month", {"Deze maand", "This month"}},
+      {"bills", {"Rekeningen en wijzigingen", "Bills and changes"}},
+      {"credit", {"Toeslagen en lening", "Allowances and credit"}},
+      {"learning", {"Leervoortgang", "Learning"}},
+      {"ledger", {"Grootboek", "Ledger"}},
+      {"details", {"Gegevens", "Details"}},
+  };
+  return kTabs;
+}
 
-// Over 70 lines (194): one page, top to bottom; to be split by section.
-// NOLINTNEXTLINE(readability-function-size)
-std::string ClientPage(const PageContext& p, const json& d) {
-  const std::string id = S(d, "id");
-  const bool coach = p.session.role == "coach";
-  std::string m;
-  m += "<dl class=\"facts\"><dt>" + T(p, "Cliëntnummer", "Client number") + "</dt><dd>" + Html(id) +
-       "</dd><dt>BSN</dt><dd>" + Html(S(d, "bsn_masked")) + "</dd><dt>" + T(p, "Coach", "Coach") +
-       "</dt><dd>" + Html(S(d, "coach")) + "</dd><dt>" + T(p, "Taal", "Language") + "</dt><dd>" +
-       Html(S(d, "language")) + "</dd><dt>" + T(p, "Naam voor de bank", "Name for the bank") +
-       "</dt><dd>" + Html(S(d, "name_for_bank")) + "</dd>";
+// A ledger account in words: "client:C000060" is the client's money, "loan:..." the loan.
+std::string AccountWords(const PageContext& p, const std::string& account) {
+  static const std::vector<std::pair<std::string, Label>> kPrefixes = {
+      {"client:", {"Geld van de cliënt", "Client's money"}},
+      {"loan:", {"Lening (overbrugging)", "Loan (bridging)"}},
+      {"recovery:", {"Terug te vorderen", "To recover"}},
+      {"grant:", {"Bijzondere bijstand (gift)", "Special assistance (gift)"}},
+      {"bank:managed", {"Beheerrekening", "Managed account"}},
+      {"municipality:bridging", {"Gemeente: overbrugging", "Municipality: bridging"}},
+      {"municipality:special_assistance",
+       {"Gemeente: bijzondere bijstand", "Municipality: special assistance"}},
+  };
+  for (const auto& [prefix, label] : kPrefixes) {
+    if (account.rfind(prefix, 0) == 0) return Html(p.en ? label.en : label.nl);
+  }
+  return Html(account);
+}
+
+std::string TabNav(const PageContext& p, const std::string& id, const std::string& tab) {
+  std::string m = "<nav class=\"tabs\" aria-label=\"" + T(p, "Onderdelen", "Sections") + "\"><ul>";
+  for (const ClientTab& t : ClientTabs()) {
+    m += "<li><a href=\"/clients/" + Html(id) + "?tab=" + t.key + "\"" +
+         (tab == t.key ? " aria-current=\"page\"" : "") + ">" + (p.en ? t.label.en : t.label.nl) +
+         "</a></li>";
+  }
+  return m + "</ul></nav>";
+}
+
+// An area ("overview") or a skill of a bill ("water.reserves_settlement") in words: "Water:
+// geld opzij zetten voor de jaarafrekening". The key itself when the texts do not name it.
+std::string SubjectWords(const PageContext& p, const json& d, const std::string& subject) {
+  const json& words = d.contains("words") ? d["words"] : json::object();
+  const auto word = [&](const std::string& key) {
+    return words.contains(key) && words[key].is_string() ? Html(words[key].get<std::string>())
+                                                         : Html(key);
+  };
+  const size_t dot = subject.find('.');
+  if (dot == std::string::npos) return word(subject);
+  return L(p, subject.substr(0, dot)) + ": " + word(subject.substr(dot + 1));
+}
+
+// Saldo, reserved money, credit and where the client stands: always at the top.
+std::string MoneyStrip(const PageContext& p, const json& d) {
+  std::string m = "<dl class=\"strip\"><div><dt>" + T(p, "Saldo", "Balance") + "</dt><dd>" +
+                  Euro(p, I(d, "balance_cents")) + "</dd></div><div><dt>" +
+                  T(p, "Gereserveerd (vastgehouden of mislukt)", "Reserved (held or failed)") +
+                  "</dt><dd>" + Euro(p, I(d, "reserved_cents")) + "</dd></div><div><dt>" +
+                  T(p, "Lening open", "Credit outstanding") + "</dt><dd>" +
+                  Euro(p, I(d, "credit_outstanding_cents")) + "</dd></div>";
   if (d.value("in_relief", false)) {
-    m += "<dt>" + T(p, "Ontzorgen", "Relief") + "</dt><dd>" + T(p, "maand ", "month ") +
+    m += "<div><dt>" + T(p, "Ontzorgen", "Relief") + "</dt><dd>" + T(p, "maand ", "month ") +
          std::to_string(I(d, "relief_month")) + T(p, " van ", " of ") +
-         std::to_string(I(d, "relief_months")) + "</dd><dt>" + T(p, "Fase", "Stage") + "</dt><dd>" +
-         L(p, S(d, "stage")) + " (" + std::to_string(I(d, "progress_percent")) + "%)</dd><dt>" +
-         T(p, "Volgende stap", "Next step") + "</dt><dd>" + L(p, S(d, "next_step")) + " " +
-         Html(S(d, "next_subject")) + "</dd>";
+         std::to_string(I(d, "relief_months")) + "</dd></div><div><dt>" + T(p, "Fase", "Stage") +
+         "</dt><dd>" + L(p, S(d, "stage")) + " (" + std::to_string(I(d, "progress_percent")) +
+         "%)</dd></div><div><dt>" + T(p, "Volgende stap", "Next step") + "</dt><dd>" +
+         L(p, S(d, "next_step")) + " " + SubjectWords(p, d, S(d, "next_subject")) + "</dd></div>";
   }
-  m += "<dt>" + T(p, "Lening open", "Credit outstanding") + "</dt><dd>" +
-       Euro(p, I(d, "credit_outstanding_cents")) + "</dd></dl>";
-  if (p.session.role == "finance") {
-    m += "<details><summary>" +
-         T(p, "Naam voor de bank corrigeren (Latijnse spelling)",
-           "Correct the name for the bank (Latin spelling)") +
-         "</summary><form method=\"post\" action=\"/clients/" + Html(id) +
-         "/bank-name\" class=\"stack\">" + CsrfField(p) + "<label for=\"bank_name\">" +
-         T(p, "Naam zoals betalingen die meedragen", "Name as payments carry it") +
-         "</label><input id=\"bank_name\" name=\"bank_name\" required maxlength=\"70\" "
-         "value=\"" +
-         Html(S(d, "name_for_bank")) + "\"><label for=\"bank_name_reason\">" +
-         T(p, "Waarom (bijv. zoals op de verblijfsvergunning)",
-           "Why (e.g. as in the residence permit)") +
-         "</label><input id=\"bank_name_reason\" name=\"reason\" required><button "
-         "type=\"submit\">" +
-         T(p, "Opslaan", "Save") + "</button></form></details>";
-  }
-  m += "<p><a href=\"/clients/" + Html(id) + "/statement\">" +
-       T(p, "Voorbeeld van het volgende geldoverzicht (in de taal van de cliënt)",
-         "Preview of the next client statement (in the client's language)") +
-       "</a></p>";
+  return m + "</dl>";
+}
 
-  if (!d["signal_list"].empty()) {
-    m += "<section aria-labelledby=\"h-signals\"><h2 id=\"h-signals\">" +
-         T(p, "Signalen", "Signals") + "</h2><ul>";
+std::vector<std::pair<std::string, std::string>> BillOptions(const PageContext& p, const json& d,
+                                                             bool with_amount) {
+  std::vector<std::pair<std::string, std::string>> bills;
+  for (const json& b : d["plan_bills"]) {
+    std::string text = L(p, S(b, "kind")) + " (" + Html(S(b, "bill"));
+    if (with_amount) {
+      text += ", " + Euro(p, I(b, "amount_cents")) + T(p, ", dag ", ", day ") +
+              std::to_string(I(b, "due_day"));
+    }
+    bills.push_back({S(b, "bill"), text + ")"});
+  }
+  return bills;
+}
+
+std::vector<std::pair<std::string, std::string>> Options(const PageContext& p,
+                                                         std::initializer_list<const char*> keys) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const char* k : keys) out.push_back({k, L(p, k)});
+  return out;
+}
+
+std::string MonthTab(const PageContext& p, const json& d, const std::string& id) {
+  std::string m;
+  m += "<section aria-labelledby=\"h-signals\"><h2 id=\"h-signals\">" +
+       T(p, "Signalen", "Signals") + "</h2>";
+  if (d["signal_list"].empty()) {
+    m += "<p>" + T(p, "Niets open.", "Nothing open.") + "</p>";
+  } else {
+    m += "<ul>";
     for (const json& s : d["signal_list"]) {
       m += "<li><strong>" + L(p, S(s, "code")) + "</strong> " + Html(S(s, "at")) + ": " +
            Html(S(s, "detail")) + " <span class=\"tag\">" + L(p, S(s, "state")) + "</span>" +
@@ -396,9 +490,9 @@ std::string ClientPage(const PageContext& p, const json& d) {
                 : "") +
            "</li>";
     }
-    m += "</ul></section>";
+    m += "</ul>";
   }
-
+  m += "</section>";
   m += "<section aria-labelledby=\"h-payments\"><h2 id=\"h-payments\">" +
        T(p, "Betalingen", "Payments") + "</h2><table><caption>" +
        T(p, "Betalingen van maand ", "Payments of month ") + Html(S(d, "month")) +
@@ -416,43 +510,37 @@ std::string ClientPage(const PageContext& p, const json& d) {
   }
   m += "</tbody></table></section>";
 
-  m += "<section aria-labelledby=\"h-credit\"><h2 id=\"h-credit\">" +
-       T(p, "Overbruggingslening en verwachting", "Bridging credit and forecast") + "</h2>" +
-       CreditChart(p, d["credit"]) + "<table><caption>" +
-       T(p, "Per maand (verwachting: zes maanden vooruit)",
-         "Per month (forecast: six months ahead)") +
-       "</caption><thead><tr><th scope=\"col\">" + T(p, "Maand", "Month") +
-       "</th><th scope=\"col\">" + T(p, "Geleend", "Drawn") + "</th><th scope=\"col\">" +
-       T(p, "Verrekend", "Set off") + "</th><th scope=\"col\">" + T(p, "Open", "Outstanding") +
-       "</th></tr></thead><tbody>";
-  for (const json& c : d["credit"]) {
-    m += "<tr><td>" + Html(S(c, "month")) +
-         (c.value("forecast", false)
-              ? " <span class=\"muted\">" + T(p, "verwacht", "forecast") + "</span>"
-              : "") +
-         "</td><td class=\"num\">" + Euro(p, I(c, "drawn_cents")) + "</td><td class=\"num\">" +
-         Euro(p, I(c, "set_off_cents")) + "</td><td class=\"num\">" +
-         Euro(p, I(c, "outstanding_cents")) + "</td></tr>";
-  }
-  m += "</tbody></table></section>";
+  m += "<p><a href=\"/clients/" + Html(id) + "/statement\">" +
+       T(p, "Voorbeeld van het volgende geldoverzicht (in de taal van de cliënt)",
+         "Preview of the next client statement (in the client's language)") +
+       "</a></p>";
+  return m;
+}
 
-  m += "<section aria-labelledby=\"h-toeslagen\"><h2 id=\"h-toeslagen\">" +
-       T(p, "Toeslagen", "Allowances") + "</h2><table><caption>" +
-       T(p, "Verwacht en ontvangen", "Expected and received") +
-       "</caption><thead><tr><th scope=\"col\">" + T(p, "Soort", "Kind") +
-       "</th><th scope=\"col\">" + T(p, "Aangevraagd", "Applied") + "</th><th scope=\"col\">" +
-       T(p, "Per maand", "Monthly") + "</th><th scope=\"col\">" +
-       T(p, "Eerste betaling", "First payment") + "</th><th scope=\"col\">" +
-       T(p, "Naar", "Paid to") + "</th><th scope=\"col\">" + T(p, "Ontvangen", "Received") +
-       "</th></tr></thead><tbody>";
-  for (const json& t : d["toeslagen"]) {
-    m += "<tr><td>" + L(p, S(t, "kind")) + "</td><td>" + Html(S(t, "applied_on")) +
-         "</td><td class=\"num\">" + Euro(p, I(t, "monthly_cents")) + "</td><td>" +
-         Html(S(t, "first_payment")) + "</td><td>" + L(p, S(t, "paid_to")) +
-         "</td><td class=\"num\">" + Euro(p, I(t, "received_cents")) + "</td></tr>";
-  }
-  m += "</tbody></table></section>";
+std::string DirectDebitForm(const PageContext& p, const json& d, const std::string& id) {
+  return "<details><summary>" +
+         T(p, "Automatische incasso van de cliënt bevestigen (vastgehouden rekening)",
+           "Confirm the client's own direct debit (held bill)") +
+         "</summary><form method=\"post\" class=\"grid\" id=\"direct-debit\" action=\"/clients/" +
+         Html(id) + "/direct-debits\">" + CsrfField(p) + "<label for=\"dd-bill\">" +
+         T(p, "Rekening", "Bill") + "</label>" +
+         Select("dd-bill", "bill", BillOptions(p, d, false)) + "<label for=\"dd-status\">" +
+         T(p, "Wat is er met de incasso", "What about the debit") + "</label>" +
+         Select("dd-status", "status", Options(p, {"cancelled", "none", "override"})) +
+         "<label for=\"dd-on\">" +
+         T(p, "Datum (JJJJ-MM-DD, leeg: vandaag)", "Date (YYYY-MM-DD, empty: today)") +
+         "</label><input id=\"dd-on\" name=\"on\" pattern=\"[0-9]{4}-[0-9]{2}-[0-9]{2}\">"
+         "<label for=\"dd-by\">" +
+         T(p, "Bevestigd door (bijv. brief van de bank)", "Confirmed by (e.g. the bank's letter)") +
+         "</label><input id=\"dd-by\" name=\"confirmed_by\" required><label for=\"dd-note\">" +
+         T(p, "Reden (verplicht bij toch betalen)", "Reason (required to pay anyway)") +
+         "</label><input id=\"dd-note\" name=\"note\"><button type=\"submit\">" +
+         T(p, "Incasso vastleggen", "Record the direct debit") + "</button></form></details>";
+}
 
+std::string HandOverSection(const PageContext& p, const json& d, const std::string& id) {
+  const bool coach = p.session.role == "coach";
+  std::string m;
   // Hand-over per bill.
   m += "<section aria-labelledby=\"h-handover\"><h2 id=\"h-handover\">" +
        T(p, "Rekeningen overdragen", "Handing over bills") + "</h2><table><caption>" +
@@ -467,12 +555,8 @@ std::string ClientPage(const PageContext& p, const json& d) {
   }
   m += "</tbody></table>";
   if (coach && !d["plan_bills"].empty()) {
-    std::vector<std::pair<std::string, std::string>> bills, states;
-    for (const json& b : d["plan_bills"])
-      bills.push_back({S(b, "bill"), L(p, S(b, "kind")) + " (" + Html(S(b, "bill")) + ")"});
-    for (const char* s : {"paid_for_client", "practising", "safety_net", "client_alone"}) {
-      states.push_back({s, L(p, s)});
-    }
+    const auto bills = BillOptions(p, d, false);
+    const auto states = Options(p, {"paid_for_client", "practising", "safety_net", "client_alone"});
     m +=
         "<form method=\"post\" action=\"/clients/" + Html(id) + "/handovers\" class=\"grid\">" +
         CsrfField(p) + "<label for=\"ho-bill\">" + T(p, "Rekening", "Bill") + "</label>" +
@@ -487,16 +571,17 @@ std::string ClientPage(const PageContext& p, const json& d) {
   }
   m += "</section>";
 
+  return m;
+}
+
+std::string ChangesSection(const PageContext& p, const json& d, const std::string& id) {
+  const bool coach = p.session.role == "coach";
+  std::string m;
   // Changes over time (issue 16): the form for a bill change and every change so far.
   m += "<section aria-labelledby=\"h-changes\"><h2 id=\"h-changes\">" +
        T(p, "Wijzigingen", "Changes") + "</h2>";
   if ((coach || p.session.role == "finance") && !d["plan_bills"].empty()) {
-    std::vector<std::pair<std::string, std::string>> bills;
-    for (const json& b : d["plan_bills"]) {
-      bills.push_back({S(b, "bill"), L(p, S(b, "kind")) + " (" + Html(S(b, "bill")) + ", " +
-                                         Euro(p, I(b, "amount_cents")) + T(p, ", dag ", ", day ") +
-                                         std::to_string(I(b, "due_day")) + ")"});
-    }
+    const auto bills = BillOptions(p, d, true);
     m += "<details><summary>" +
          T(p, "Rekening wijzigen vanaf een maand (huurverhoging, nieuw termijnbedrag)",
            "Change a bill from a month on (rent increase, new instalment)") +
@@ -535,6 +620,136 @@ std::string ClientPage(const PageContext& p, const json& d) {
   }
   m += "</section>";
 
+  return m;
+}
+
+std::string BillsTab(const PageContext& p, const json& d, const std::string& id) {
+  std::string m = HandOverSection(p, d, id);
+  if ((p.session.role == "coach" || p.session.role == "finance") && !d["plan_bills"].empty()) {
+    m += DirectDebitForm(p, d, id);
+  }
+  return m + ChangesSection(p, d, id);
+}
+
+std::string ToeslagForms(const PageContext& p, const std::string& id) {
+  const auto kinds = Options(p, {"rent_allowance", "care_allowance", "child_budget"});
+  const std::string month_pattern = "pattern=\"[0-9]{4}-[0-9]{2}\"";
+  const std::string day_pattern = "pattern=\"[0-9]{4}-[0-9]{2}-[0-9]{2}\"";
+  const std::string amount_pattern = "inputmode=\"decimal\" pattern=\"[0-9]+([.][0-9]{1,2})?\"";
+  std::string m =
+      "<details><summary>" +
+      T(p, "Toeslag verwachten of verwachting corrigeren (proefberekening, beschikking)",
+        "Expect a toeslag or correct the estimate (trial calculation, decision)") +
+      "</summary><form method=\"post\" class=\"grid\" id=\"toeslag\" action=\"/clients/" +
+      Html(id) + "/toeslagen\">" + CsrfField(p) + "<label for=\"ts-kind\">" +
+      T(p, "Soort", "Kind") + "</label>" + Select("ts-kind", "kind", kinds) +
+      "<label for=\"ts-monthly\">" + T(p, "Per maand", "Monthly") +
+      "</label><input id=\"ts-monthly\" name=\"monthly_amount\" " + amount_pattern +
+      "><label for=\"ts-applied\">" +
+      T(p, "Aangevraagd op (JJJJ-MM-DD)", "Applied on (YYYY-MM-DD)") +
+      "</label><input id=\"ts-applied\" name=\"applied_on\" " + day_pattern +
+      "><label for=\"ts-right\">" +
+      T(p, "Recht vanaf maand (JJJJ-MM)", "Right from month (YYYY-MM)") +
+      "</label><input id=\"ts-right\" name=\"right_from\" " + month_pattern +
+      "><label for=\"ts-to\">" + T(p, "Betaald op", "Paid to") + "</label>" +
+      Select("ts-to", "paid_to", Options(p, {"managed", "own"})) + "<label for=\"ts-from\">" +
+      T(p, "Correctie geldt vanaf maand (JJJJ-MM; alleen bij een correctie)",
+        "Correction holds from month (YYYY-MM; a correction only)") +
+      "</label><input id=\"ts-from\" name=\"valid_from\" " + month_pattern +
+      "><label for=\"ts-reason\">" + T(p, "Waarom (bij een correctie)", "Why (for a correction)") +
+      "</label><input id=\"ts-reason\" name=\"change_reason\"><button type=\"submit\">" +
+      T(p, "Toeslag vastleggen", "Record the toeslag") + "</button></form></details>";
+  m +=
+      "<details><summary>" +
+      T(p, "Ontvangst vastleggen (toeslag, teruggave)", "Record money received (toeslag, refund)") +
+      "</summary><form method=\"post\" class=\"grid\" id=\"receipt\" action=\"/clients/" +
+      Html(id) + "/receipts\">" + CsrfField(p) + "<label for=\"rc-kind\">" + T(p, "Soort", "Kind") +
+      "</label>" +
+      Select("rc-kind", "kind",
+             Options(p, {"rent_allowance", "care_allowance", "child_budget", "holiday_allowance",
+                         "energy_refund", "creditor_refund"})) +
+      "<label for=\"rc-amount\">" + T(p, "Bedrag", "Amount") +
+      "</label><input id=\"rc-amount\" name=\"amount\" required " + amount_pattern +
+      "><label for=\"rc-on\">" + T(p, "Ontvangen op (JJJJ-MM-DD)", "Received on (YYYY-MM-DD)") +
+      "</label><input id=\"rc-on\" name=\"received_on\" required " + day_pattern +
+      "><label for=\"rc-from\">" +
+      T(p, "Voor de maanden vanaf (JJJJ-MM, bij een toeslag)",
+        "For months from (YYYY-MM, a toeslag)") +
+      "</label><input id=\"rc-from\" name=\"covers_from\" " + month_pattern +
+      "><label for=\"rc-to\">" + T(p, "tot en met (JJJJ-MM)", "up to and including (YYYY-MM)") +
+      "</label><input id=\"rc-to\" name=\"covers_to\" " + month_pattern +
+      "><label for=\"rc-landed\">" + T(p, "Binnengekomen op", "Landed on") + "</label>" +
+      Select("rc-landed", "landed_on", Options(p, {"managed", "own"})) +
+      "<button type=\"submit\">" + T(p, "Ontvangst vastleggen", "Record the receipt") +
+      "</button></form></details>";
+  return m;
+}
+
+std::string CreditTab(const PageContext& p, const json& d, const std::string& id) {
+  std::string m;
+  m += "<section aria-labelledby=\"h-credit\"><h2 id=\"h-credit\">" +
+       T(p, "Overbruggingslening en verwachting", "Bridging credit and forecast") + "</h2>" +
+       CreditChart(p, d["credit"]) + "<table><caption>" +
+       T(p, "Per maand (verwachting: zes maanden vooruit)",
+         "Per month (forecast: six months ahead)") +
+       "</caption><thead><tr><th scope=\"col\">" + T(p, "Maand", "Month") +
+       "</th><th scope=\"col\">" + T(p, "Geleend", "Drawn") + "</th><th scope=\"col\">" +
+       T(p, "Verrekend", "Set off") + "</th><th scope=\"col\">" + T(p, "Open", "Outstanding") +
+       "</th></tr></thead><tbody>";
+  for (const json& c : d["credit"]) {
+    m += "<tr><td>" + Html(S(c, "month")) +
+         (c.value("forecast", false)
+              ? " <span class=\"muted\">" + T(p, "verwacht", "forecast") + "</span>"
+              : "") +
+         "</td><td class=\"num\">" + Euro(p, I(c, "drawn_cents")) + "</td><td class=\"num\">" +
+         Euro(p, I(c, "set_off_cents")) + "</td><td class=\"num\">" +
+         Euro(p, I(c, "outstanding_cents")) + "</td></tr>";
+  }
+  m += "</tbody></table></section>";
+
+  m += "<section aria-labelledby=\"h-toeslagen\"><h2 id=\"h-toeslagen\">" +
+       T(p, "Toeslagen", "Allowances") + "</h2><table><caption>" +
+       T(p, "Verwacht en ontvangen", "Expected and received") +
+       "</caption><thead><tr><th scope=\"col\">" + T(p, "Soort", "Kind") +
+       "</th><th scope=\"col\">" + T(p, "Aangevraagd", "Applied") + "</th><th scope=\"col\">" +
+       T(p, "Per maand", "Monthly") + "</th><th scope=\"col\">" +
+       T(p, "Eerste betaling", "First payment") + "</th><th scope=\"col\">" +
+       T(p, "Naar", "Paid to") + "</th><th scope=\"col\">" + T(p, "Ontvangen", "Received") +
+       "</th></tr></thead><tbody>";
+  for (const json& t : d["toeslagen"]) {
+    m += "<tr><td>" + L(p, S(t, "kind")) + "</td><td>" + Html(S(t, "applied_on")) +
+         "</td><td class=\"num\">" + Euro(p, I(t, "monthly_cents")) + "</td><td>" +
+         Html(S(t, "first_payment")) + "</td><td>" + L(p, S(t, "paid_to")) +
+         "</td><td class=\"num\">" + Euro(p, I(t, "received_cents")) + "</td></tr>";
+  }
+  m += "</tbody></table></section>";
+
+  m += "<section aria-labelledby=\"h-receipts\"><h2 id=\"h-receipts\">" +
+       T(p, "Ontvangen", "Received") + "</h2>";
+  if (d["receipts"].empty()) {
+    m += "<p>" + T(p, "Nog niets ontvangen.", "Nothing received yet.") + "</p>";
+  } else {
+    m += "<table><caption>" + T(p, "Ontvangsten", "Receipts") +
+         "</caption><thead><tr><th scope=\"col\">" + T(p, "Datum", "Date") +
+         "</th><th scope=\"col\">" + T(p, "Soort", "Kind") + "</th><th scope=\"col\">" +
+         T(p, "Bedrag", "Amount") + "</th><th scope=\"col\">" + T(p, "Op", "On") +
+         "</th><th scope=\"col\">" + T(p, "Verwerkt in", "Processed in") +
+         "</th></tr></thead><tbody>";
+    for (const json& r : d["receipts"]) {
+      m += "<tr><td>" + Html(S(r, "received_on")) + "</td><td>" + L(p, S(r, "kind")) +
+           "</td><td class=\"num\">" + Euro(p, I(r, "amount_cents")) + "</td><td>" +
+           L(p, S(r, "landed_on")) + "</td><td>" + Html(S(r, "processed_in")) + "</td></tr>";
+    }
+    m += "</tbody></table>";
+  }
+  if (p.session.role == "coach" || p.session.role == "finance") m += ToeslagForms(p, id);
+  m += "</section>";
+  return m;
+}
+
+std::string LearningTab(const PageContext& p, const json& d, const std::string& id) {
+  const bool coach = p.session.role == "coach";
+  std::string m;
   // Checkpoints.
   m += "<section aria-labelledby=\"h-checkpoints\"><h2 id=\"h-checkpoints\">" +
        T(p, "Leervoortgang", "Learning progress") + "</h2>";
@@ -551,7 +766,7 @@ std::string ClientPage(const PageContext& p, const json& d) {
       int shown = 0;
       for (const auto& [k, v] : a["levels"].items()) {
         if (k.find('.') != std::string::npos) continue;  // areas only; skills in the API
-        levels += (shown++ ? ", " : "") + Html(k) + "&nbsp;" + v.dump();
+        levels += (shown++ ? ", " : "") + SubjectWords(p, d, k) + "&nbsp;" + v.dump();
       }
       m += "<tr><td>" + Html(S(a, "on")) + "</td><td>" + Html(S(a, "by")) + "</td><td>" +
            Html(S(a, "note")) + "</td><td>" + levels + "</td></tr>";
@@ -570,7 +785,7 @@ std::string ClientPage(const PageContext& p, const json& d) {
          std::to_string(max) + T(p, " = zelfstandig)", " = independently)") + "</legend>";
     for (const json& a : d["model"]["areas"]) {
       const std::string area = a.get<std::string>();
-      m += "<label for=\"lv-" + Html(area) + "\">" + Html(area) + "</label>" +
+      m += "<label for=\"lv-" + Html(area) + "\">" + SubjectWords(p, d, area) + "</label>" +
            Select("lv-" + area, "level." + area, levels);
     }
     m += "</fieldset><fieldset><legend>" + T(p, "Vaardigheden per rekening", "Skills per bill") +
@@ -579,7 +794,7 @@ std::string ClientPage(const PageContext& p, const json& d) {
       const std::string skill = s.get<std::string>();
       std::string fid = "lv-" + skill;
       std::replace(fid.begin(), fid.end(), '.', '-');
-      m += "<label for=\"" + Html(fid) + "\">" + Html(skill) + "</label>" +
+      m += "<label for=\"" + Html(fid) + "\">" + SubjectWords(p, d, skill) + "</label>" +
            Select(fid, "level." + skill, levels);
     }
     m += "</fieldset><label for=\"cp-note\">" + T(p, "Notitie", "Note") +
@@ -588,6 +803,11 @@ std::string ClientPage(const PageContext& p, const json& d) {
   }
   m += "</section>";
 
+  return m;
+}
+
+std::string LedgerTab(const PageContext& p, const json& d) {
+  std::string m;
   // The ledger.
   m += "<section aria-labelledby=\"h-ledger\"><h2 id=\"h-ledger\">" +
        T(p, "Grootboek per maand", "Ledger by month") + "</h2>";
@@ -599,13 +819,58 @@ std::string ClientPage(const PageContext& p, const json& d) {
          T(p, "Credit", "Credit") + "</th><th scope=\"col\">" + T(p, "Bedrag", "Amount") +
          "</th></tr></thead><tbody>";
     for (const json& e : month["entries"]) {
-      m += "<tr><td>" + Html(S(e, "booked_on")) + "</td><td>" + Html(S(e, "kind")) + "</td><td>" +
-           Html(S(e, "debit")) + "</td><td>" + Html(S(e, "credit")) + "</td><td class=\"num\">" +
-           Euro(p, I(e, "amount_cents")) + "</td></tr>";
+      m += "<tr><td>" + Html(S(e, "booked_on")) + "</td><td>" + L(p, S(e, "kind")) + "</td><td>" +
+           AccountWords(p, S(e, "debit")) + "</td><td>" + AccountWords(p, S(e, "credit")) +
+           "</td><td class=\"num\">" + Euro(p, I(e, "amount_cents")) + "</td></tr>";
     }
     m += "</tbody></table>";
   }
   m += "</section>";
+  return m;
+}
+
+std::string DetailsTab(const PageContext& p, const json& d, const std::string& id) {
+  std::string m;
+  m += "<dl class=\"facts\"><dt>" + T(p, "Cliëntnummer", "Client number") + "</dt><dd>" + Html(id) +
+       "</dd><dt>BSN</dt><dd>" + Html(S(d, "bsn_masked")) + "</dd><dt>" + T(p, "Coach", "Coach") +
+       "</dt><dd>" + Html(S(d, "coach")) + "</dd><dt>" + T(p, "Taal", "Language") + "</dt><dd>" +
+       Html(S(d, "language")) + "</dd><dt>" + T(p, "Naam voor de bank", "Name for the bank") +
+       "</dt><dd>" + Html(S(d, "name_for_bank")) + "</dd></dl>";
+  if (p.session.role == "finance") {
+    m += "<details><summary>" +
+         T(p, "Naam voor de bank corrigeren (Latijnse spelling)",
+           "Correct the name for the bank (Latin spelling)") +
+         "</summary><form method=\"post\" action=\"/clients/" + Html(id) +
+         "/bank-name\" class=\"stack\">" + CsrfField(p) + "<label for=\"bank_name\">" +
+         T(p, "Naam zoals betalingen die meedragen", "Name as payments carry it") +
+         "</label><input id=\"bank_name\" name=\"bank_name\" required maxlength=\"70\" "
+         "value=\"" +
+         Html(S(d, "name_for_bank")) + "\"><label for=\"bank_name_reason\">" +
+         T(p, "Waarom (bijv. zoals op de verblijfsvergunning)",
+           "Why (e.g. as in the residence permit)") +
+         "</label><input id=\"bank_name_reason\" name=\"reason\" required><button "
+         "type=\"submit\">" +
+         T(p, "Opslaan", "Save") + "</button></form></details>";
+  }
+  return m;
+}
+
+}  // namespace
+
+std::string ClientPage(const PageContext& p, const json& d) {
+  const std::string id = S(d, "id");
+  std::string tab = S(d, "tab");
+  const auto& tabs = ClientTabs();
+  if (std::none_of(tabs.begin(), tabs.end(), [&](const ClientTab& t) { return tab == t.key; })) {
+    tab = "month";
+  }
+  std::string m = MoneyStrip(p, d) + TabNav(p, id, tab);
+  if (tab == "month") m += MonthTab(p, d, id);
+  if (tab == "bills") m += BillsTab(p, d, id);
+  if (tab == "credit") m += CreditTab(p, d, id);
+  if (tab == "learning") m += LearningTab(p, d, id);
+  if (tab == "ledger") m += LedgerTab(p, d);
+  if (tab == "details") m += DetailsTab(p, d, id);
   return Layout(p, S(d, "name"), m);
 }
 
@@ -1020,6 +1285,10 @@ label { font-weight: 600; }
 input, select, button { font: inherit; padding: .35rem .5rem; border: 1px solid var(--muted); border-radius: 3px; }
 button { background: var(--accent); color: #fff; border-color: var(--accent); cursor: pointer; }
 header button { background: #fff; color: var(--accent); }
+dl.strip { display: flex; flex-wrap: wrap; gap: .5rem 2rem; margin: 0 0 1rem; }
+dl.strip div { min-width: 9rem; } dl.strip dt { font-size: .85rem; color: #444; }
+dl.strip dd { margin: 0; font-size: 1.25rem; font-weight: 700; }
+nav.tabs ul { flex-wrap: wrap; border-bottom: 1px solid #ccc; padding-bottom: .25rem; margin-bottom: 1rem; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
 dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; }
 svg.chart { max-width: 40rem; border: 1px solid var(--line); }

@@ -358,7 +358,7 @@ TEST_F(WebTest, FormsWithoutTheSessionsCsrfTokenAreRefusedAndChangeNothing) {
       carla.PostForm("/clients/C000003/checkpoints",
                      "csrf=" + carla.csrf + "&level.overview=2&level.spending=1&note=web+test");
   EXPECT_EQ(ok.status, 303) << ok.body;
-  EXPECT_EQ(ok.Header("location"), "/clients/C000003?saved=checkpoint");
+  EXPECT_EQ(ok.Header("location"), "/clients/C000003?tab=learning&saved=checkpoint");
   EXPECT_EQ(count(), before + 1);
   // A second checkpoint in the same second (issue 15: ids were one per second) is recorded too.
   Reply same_second =
@@ -498,7 +498,7 @@ TEST_F(WebTest, FinanceCorrectsTheNameForTheBankOfAClient) {
   EXPECT_EQ(json::parse(saved.body)["bank_name"], "Ahmad Test");
   const json page = json::parse(anna.Get("/api/v1/clients/C000003").body);
   EXPECT_EQ(page["name_for_bank"], "Ahmad Test");
-  EXPECT_NE(anna.Get("/clients/C000003").body.find("Ahmad Test"), std::string::npos);
+  EXPECT_NE(anna.Get("/clients/C000003?tab=details").body.find("Ahmad Test"), std::string::npos);
   bool audited = false;
   const json log = json::parse(ingrid.Get("/api/v1/audit").body)["log"];
   for (const json& a : log) audited |= a["action"] == "client.bank_name" && a["user"] == "anna";
@@ -534,7 +534,7 @@ TEST_F(WebTest, ACoachEntersARentIncreaseFromAMonthOn) {
   EXPECT_EQ(page["changes"][0]["record"], "bill C000007-H");
   EXPECT_EQ(page["changes"][0]["valid_from"], "2027-03");
   EXPECT_EQ(page["changes"][0]["by"], "carla");
-  EXPECT_NE(carla.Get("/clients/C000007").body.find("brief"), std::string::npos);
+  EXPECT_NE(carla.Get("/clients/C000007?tab=bills").body.find("brief"), std::string::npos);
   bool audited = false;  // on the client's own trail, by carla
   const json log = json::parse(As("ingrid").Get("/api/v1/audit").body)["log"];
   for (const json& a : log) {
@@ -695,6 +695,80 @@ TEST_F(WebTest, OversizedRequestsAreRefused) {
   Client anna = As("anna");
   Reply big = anna.PostForm("/batches", "csrf=" + anna.csrf + "&month=" + std::string(100000, 'x'));
   EXPECT_EQ(big.status, 413);
+}
+
+// The everyday work on the client page (issue 16), each as the command line does it: a coach
+// confirms a cancelled direct debit for a bill of their own client (never another client's bill
+// through their client's address), records money received (the same money twice is refused, as
+// a double click would send it) and corrects a toeslag estimate from a month on.
+TEST_F(WebTest, ACoachRecordsADirectDebitAReceiptAndAToeslagCorrection) {
+  Client carla = As("carla"), daan = As("daan");
+  const json dd = {{"bill", "C000007-H"},
+                   {"status", "cancelled"},
+                   {"on", "2027-01-10"},
+                   {"confirmed_by", "brief van de bank"}};
+  EXPECT_EQ(daan.PostJson("/api/v1/clients/C000007/direct-debits", dd).status, 403);
+  json other = dd;
+  other["bill"] = "C000002-H";  // another client's bill, through carla's client
+  Reply wrong = carla.PostJson("/api/v1/clients/C000007/direct-debits", other);
+  EXPECT_EQ(wrong.status, 422) << wrong.body;
+  json over = dd;
+  over["status"] = "override";
+  Reply no_note = carla.PostJson("/api/v1/clients/C000007/direct-debits", over);
+  EXPECT_EQ(no_note.status, 422) << no_note.body;
+  EXPECT_NE(no_note.body.find("note:"), std::string::npos) << no_note.body;
+  auto store = Store::Open(config_->store_url);
+  ASSERT_TRUE(store);
+  const size_t before = (*store)->DirectDebits(ClientId{"C000007"})->size();  // the demo's own
+  Reply ok = carla.PostJson("/api/v1/clients/C000007/direct-debits", dd);
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  const auto recorded = (*store)->DirectDebits(ClientId{"C000007"});
+  ASSERT_EQ(recorded->size(), before + 1)
+      << "one record, after three refusals that changed nothing";
+  EXPECT_EQ(recorded->back().confirmed_by, "brief van de bank");
+  EXPECT_EQ(recorded->back().bill.value, "C000007-H");
+
+  const json receipt = {{"kind", "care_allowance"}, {"received_on", "2027-02-02"},
+                        {"amount", "258.00"},       {"covers_from", "2027-01"},
+                        {"covers_to", "2027-02"},   {"landed_on", "own"}};
+  const size_t receipts_before =
+      json::parse(carla.Get("/api/v1/clients/C000007").body)["receipts"].size();
+  Reply first = carla.PostJson("/api/v1/clients/C000007/receipts", receipt);
+  ASSERT_EQ(first.status, 201) << first.body;
+  now_ += 1;
+  Reply twice = carla.PostJson("/api/v1/clients/C000007/receipts", receipt);
+  EXPECT_EQ(twice.status, 422) << "the same money twice: " << twice.body;
+  EXPECT_NE(twice.body.find("already recorded"), std::string::npos) << twice.body;
+  json bad = receipt;
+  bad["amount"] = "-5";
+  EXPECT_EQ(carla.PostJson("/api/v1/clients/C000007/receipts", bad).status, 422);
+  EXPECT_EQ(json::parse(carla.Get("/api/v1/clients/C000007").body)["receipts"].size(),
+            receipts_before + 1);
+
+  // The demo expects 342.52 huurtoeslag a month; the decision says 180.00 from March.
+  const json lower = {{"kind", "rent_allowance"}, {"monthly_amount", "180.00"}};
+  Reply no_month = carla.PostJson("/api/v1/clients/C000007/toeslagen", lower);
+  EXPECT_EQ(no_month.status, 422) << no_month.body;
+  EXPECT_NE(no_month.body.find("valid_from"), std::string::npos) << no_month.body;
+  json corrected = lower;
+  corrected["valid_from"] = "2027-03";
+  corrected["change_reason"] = "beschikking Dienst Toeslagen";
+  Reply changed = carla.PostJson("/api/v1/clients/C000007/toeslagen", corrected);
+  ASSERT_EQ(changed.status, 201) << changed.body;
+  EXPECT_EQ(json::parse(changed.body)["changed"], true);
+  EXPECT_EQ(carla.PostJson("/api/v1/clients/C000007/toeslagen", corrected).status, 422)
+      << "the same correction again changes nothing, and says so";
+  const json page = json::parse(carla.Get("/api/v1/clients/C000007").body);
+  ASSERT_FALSE(page["changes"].empty());
+  EXPECT_EQ(page["changes"][0]["valid_from"], "2027-03");
+  EXPECT_EQ(page["changes"][0]["reason"], "beschikking Dienst Toeslagen");
+  // The page's tabs show each in Dutch words.
+  const std::string credit = carla.Get("/clients/C000007?tab=credit").body;
+  EXPECT_NE(credit.find("Zorgtoeslag"), std::string::npos);
+  EXPECT_NE(credit.find("eigen rekening"), std::string::npos);
+  EXPECT_EQ(credit.find("care_allowance</td>"), std::string::npos);
+  const std::string ledger = carla.Get("/clients/C000007?tab=ledger").body;
+  EXPECT_EQ(ledger.find("client:C000007"), std::string::npos) << "accounts in words";
 }
 
 TEST_F(WebTest, LogsNameNoBsnIbanPasswordOrToken) {

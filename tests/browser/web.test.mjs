@@ -1,6 +1,7 @@
 // Browser tests of the web app in headless Chromium (Debian's /usr/bin/chromium, driven by
 // playwright-core): a coach logs in, finds a client in two clicks, records a checkpoint, works
-// through today's signals and enters a rent increase from a month on; finance
+// through today's signals, confirms a cancelled direct debit and enters a rent increase from a
+// month on; finance
 // approves a batch prepared by someone else; keyboard and language switch. Screenshots go to
 // $ARTIFACTS (build/test-artifacts/). Run by tests/browser/run, which starts the server.
 import { chromium } from 'playwright-core';
@@ -42,11 +43,17 @@ await step('coach finds a client in two clicks and records a checkpoint', async 
   assert.equal(await page.locator('a[href="/clients/C000002"]').count(), 0);
   await page.getByRole('link', { name: 'Samira Osman' }).click();            // click 2
   await page.waitForURL(`${base}/clients/C000001`);
+  // The money first, then one section at a time (tabs).
+  await page.getByText('Gereserveerd (vastgehouden of mislukt)').waitFor();
+  await page.screenshot({ path: `${artifacts}/web-client.png`, fullPage: false });
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  assert.ok(height < 2500, `the client page's first tab is ${height} px tall`);
+  await page.getByRole('link', { name: 'Toeslagen en lening' }).click();
   await page.getByRole('heading', { name: 'Overbruggingslening en verwachting' }).waitFor();
   assert.ok(await page.locator('svg.chart rect').count() > 0, 'the credit chart has bars');
-  await page.screenshot({ path: `${artifacts}/web-client.png`, fullPage: false });
-  await page.getByLabel('overview', { exact: true }).selectOption('2');
-  await page.getByLabel('spending', { exact: true }).selectOption('2');
+  await page.getByRole('link', { name: 'Leervoortgang' }).click();
+  await page.getByLabel('overzicht houden over uw geld', { exact: true }).selectOption('2');
+  await page.getByLabel('uitgeven wat u heeft', { exact: true }).selectOption('2');
   await page.getByLabel('Notitie').fill('Checkpoint uit de browsertest');
   await page.getByRole('button', { name: 'Checkpoint opslaan' }).click();
   await page.waitForURL(/saved=checkpoint/);
@@ -54,6 +61,7 @@ await step('coach finds a client in two clicks and records a checkpoint', async 
   await page.getByRole('cell', { name: 'Checkpoint uit de browsertest' }).waitFor();
   await page.screenshot({ path: `${artifacts}/web-checkpoint-saved.png`, fullPage: true });
   // The statement preview opens in the client's language.
+  await page.getByRole('link', { name: 'Deze maand' }).click();
   await page.getByRole('link', { name: /Voorbeeld van het volgende geldoverzicht/ }).click();
   await page.locator('article, body').first().waitFor();
   await page.screenshot({ path: `${artifacts}/web-statement-preview.png`, fullPage: true });
@@ -78,6 +86,16 @@ await step('coach works through today\'s list and enters a rent increase', async
   await page.getByRole('cell', { name: /Cliënt gebeld/ }).waitFor();
   // A rent increase from March on the client page, with its reason in the history.
   await page.goto(`${base}/clients/${client}`);
+  await page.getByRole('link', { name: 'Rekeningen en wijzigingen' }).click();
+  // The client's own direct debit for a held bill is confirmed cancelled (the bank's letter).
+  await page.getByText('Automatische incasso van de cliënt bevestigen').click();
+  const dd = page.locator('#direct-debit');
+  await dd.getByLabel('Rekening').selectOption({ index: 0 });
+  await dd.getByLabel('Wat is er met de incasso').selectOption('cancelled');
+  await dd.getByLabel('Bevestigd door (bijv. brief van de bank)').fill('Brief van de bank, browsertest');
+  await dd.getByRole('button', { name: 'Incasso vastleggen' }).click();
+  await page.waitForURL(/tab=bills&saved=direct_debit/);
+  await page.getByRole('status').filter({ hasText: 'Opgeslagen' }).waitFor();
   await page.getByText('Rekening wijzigen vanaf een maand').click();
   const form = page.locator('#bill-change');
   await form.getByLabel('Rekening').selectOption({ index: 0 });
@@ -117,15 +135,18 @@ await step('finance approves a batch another person prepared', async (page) => {
 
 await step('keyboard: the skip link comes first and every form field has a label', async (page) => {
   await login(page, 'carla');
-  await page.goto(`${base}/clients/C000003`);
-  await page.keyboard.press('Tab');
-  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Naar de inhoud');
-  const unlabelled = await page.evaluate(() =>
-    [...document.querySelectorAll('input:not([type=hidden]), select')]
-      .filter((el) => !el.labels || el.labels.length === 0).map((el) => el.name));
-  assert.deepEqual(unlabelled, []);
-  const levels = await page.evaluate(() => [...document.querySelectorAll('h1, h2, h3')].map((h) => h.tagName));
-  assert.equal(levels[0], 'H1');
+  for (const tab of ['month', 'bills', 'credit', 'learning', 'ledger', 'details']) {
+    await page.goto(`${base}/clients/C000003?tab=${tab}`);
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Naar de inhoud');
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll('input:not([type=hidden]), select')]
+        .filter((el) => !el.labels || el.labels.length === 0).map((el) => el.name));
+    assert.deepEqual(unlabelled, [], `tab ${tab}`);
+    const levels = await page.evaluate(() => [...document.querySelectorAll('h1, h2, h3')].map((h) => h.tagName));
+    assert.equal(levels[0], 'H1');
+  }
+  await page.goto(`${base}/clients/C000003?tab=learning`);
   await page.getByRole('link', { name: 'English' }).click();
   await page.getByRole('heading', { name: 'Learning progress' }).waitFor();
 });

@@ -1,0 +1,89 @@
+// The web app's handlers by area: what a route's handler gets (Ctx) and gives (Outcome), and the
+// handlers each area file defines. The dispatcher (web_app.cc) runs the guards (login, role,
+// caseload, CSRF) before a handler; a handler reads and changes the store through adapters/app.
+#ifndef ONTZORG_ADAPTERS_WEB_HANDLERS_H_
+#define ONTZORG_ADAPTERS_WEB_HANDLERS_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "adapters/error.h"
+#include "adapters/storage/store.h"
+#include "adapters/web/http.h"
+#include "adapters/web/web_internal.h"
+
+namespace ontzorg::web {
+
+// What a handler produced: data (the API's JSON, the view's input), or a redirect after a POST,
+// or a file, or an error with its HTTP status.
+struct Outcome {
+  int status = 200;
+  json data = json::object();
+  std::string redirect;
+  std::string error;
+  std::string raw, raw_type, raw_name;
+  std::string csp;  // a route's own Content-Security-Policy (the statement preview)
+};
+
+inline Outcome Refuse(int status, const std::string& message) {
+  Outcome o;
+  o.status = status;
+  o.error = message;
+  return o;
+}
+inline Outcome FromError(const Error& e) {
+  switch (e.code) {
+    case ErrorCode::kRefused: return Refuse(403, e.message);
+    case ErrorCode::kConflict: return Refuse(409, e.message);
+    case ErrorCode::kBadInput: return Refuse(422, e.message);
+    default: return Refuse(500, e.message);
+  }
+}
+
+struct Ctx {
+  const HttpRequest& req;
+  const Config& config;
+  Store& store;
+  PageContext page;
+  bool api = false;
+  std::map<std::string, std::string> params;
+  std::multimap<std::string, std::string> form;  // form fields or query
+  json body = json::object();                    // the API's JSON body
+  int64_t now = 0;
+
+  std::string Field(const std::string& name) const {
+    if (api && body.is_object() && body.contains(name)) {
+      const json& v = body[name];
+      return v.is_string() ? v.get<std::string>() : v.dump();
+    }
+    const auto it = form.find(name);
+    return it == form.end() ? std::string() : it->second;
+  }
+  Actor Me() const;
+};
+
+// "2026-12-15T09:00:00" (UTC) from seconds since 1970.
+std::string IsoAt(int64_t epoch_seconds);
+
+// --- Shared by areas ---
+// The month the app shows: the month of the latest month run that was not cancelled (the batch
+// people work on), else today's.
+YearMonth ReferenceMonth(Store& store, int64_t now);
+json PaymentJson(const Payment& p);
+
+// --- Clients (client_area.cc): the caseload, the client page and its forms ---
+Outcome Caseload(Ctx& x);
+Outcome ClientData(Ctx& x);
+Outcome StatementPreview(Ctx& x);
+Outcome RecordAssessment(Ctx& x);
+Outcome RecordHandOver(Ctx& x);
+Outcome ChangeBillAction(Ctx& x);
+Outcome CorrectBankNameAction(Ctx& x);
+Outcome DirectDebitAction(Ctx& x);
+Outcome ReceiptAction(Ctx& x);
+Outcome ToeslagAction(Ctx& x);
+
+}  // namespace ontzorg::web
+
+#endif  // ONTZORG_ADAPTERS_WEB_HANDLERS_H_
