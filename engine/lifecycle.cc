@@ -34,6 +34,7 @@ constexpr const char* ActionName(Action action) {
     case Action::kRecordDirectDebit: return "record_direct_debit";
     case Action::kRecordReceipt: return "record_receipt";
     case Action::kRecordWriteOff: return "record_write_off";
+    case Action::kRequestWriteOff: return "request_write_off";
     case Action::kRecordCheckpoint: return "record_checkpoint";
     case Action::kChangeRecord: return "change_record";
     case Action::kManageAccounts: return "manage_accounts";
@@ -176,6 +177,7 @@ const char* Describe(Action action) {
     case Action::kRecordDirectDebit: return "record a direct debit";
     case Action::kRecordReceipt: return "record a receipt";
     case Action::kRecordWriteOff: return "record a write-off";
+    case Action::kRequestWriteOff: return "request a write-off";
     case Action::kRecordCheckpoint: return "record a checkpoint";
     case Action::kChangeRecord: return "change a client's bill from a month on";
     case Action::kManageAccounts: return "manage accounts";
@@ -201,6 +203,7 @@ bool Allows(Role role, Action action) {
     case Action::kRecordWriteOff: return role == Role::kFinance;
     case Action::kRecordDirectDebit:
     case Action::kRecordReceipt:
+    case Action::kRequestWriteOff:
     case Action::kChangeRecord: return role == Role::kFinance || role == Role::kCoach;
     case Action::kRecordCheckpoint: return role == Role::kCoach;
     case Action::kManageAccounts:

@@ -49,14 +49,15 @@ enum class Action {
   kCorrectName,           // a client's name for the bank (Latin spelling)
   kRecordDirectDebit,     // a client's own direct debit cancelled, none, or an override
   kRecordReceipt,         // money received, typed by hand
-  kRecordWriteOff,        // a decision to write off bridging credit
+  kRecordWriteOff,        // a decision to write off bridging credit (or a request approved)
+  kRequestWriteOff,       // ask finance to write off bridging credit (a coach's request)
   kRecordCheckpoint,      // a coach's assessment or hand-over step
   kChangeRecord,          // a client's bill from a month on (a rent increase, issue 16)
   kManageAccounts,        // add users, set roles and passwords, assign caseloads
   kConfirmAccountChange,  // the second admin's confirmation
   kVerifyAudit,           // check the audit chain
 };
-constexpr int kActionCount = 19;
+constexpr int kActionCount = 20;
 const char* ToString(Action action);  // "run_month", ...
 // Where the action is described to a person ("approve a batch").
 const char* Describe(Action action);

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "adapters/app/batches.h"
+#include "adapters/app/write_offs.h"
 #include "adapters/cli/report.h"
 #include "adapters/import/csv.h"
 #include "adapters/import/importer.h"
@@ -291,47 +292,17 @@ int WriteOffCommand(const Globals& g, const std::string& client, const std::stri
   }
   auto opened = OpenStore(g);
   if (!opened) return Report(opened.error());
-  Store& store = *opened->store;
-  const ClientId id{client};
   const Money amount = *parsed;
-  const std::string at = NowIsoSeconds();
-  std::string recorded;
-  // What is outstanding and pending is read, and the write-off recorded with its audit row, in
-  // one write transaction: two write-offs at once cannot together write off more than is owed.
-  auto applied = store.Atomically([&]() -> Result<Changes, Error> {
-    auto user = RequireAction(store, g.user, Action::kRecordWriteOff);
-    if (!user) return Unexpected(user.error());
-    auto entries = store.ClientEntries(id);
-    if (!entries) return Unexpected(entries.error());
-    auto pending = store.WriteOffs(id);
-    if (!pending) return Unexpected(pending.error());
-    YearMonth last = YearMonth::Of(day);
-    for (const Entry& e : *entries) last = std::max(last, e.month);
-    const Money outstanding = CreditFromEntries(*entries, id, last).after.Outstanding();
-    Money in_pending;
-    for (const WriteOff& w : *pending) {
-      if (!w.processed_in) in_pending += w.amount;
-    }
-    if (amount + in_pending > outstanding) {
-      return Fail(ErrorCode::kBadInput,
-                  "--amount " + Amount(amount) + ": client " + client + " has " +
-                      Amount(outstanding) + " outstanding" +
-                      (in_pending.IsPositive() ? ", of which " + Amount(in_pending) +
-                                                     " is already in a pending write-off"
-                                               : std::string()) +
-                      "; nothing was recorded");
-    }
-    auto added = store.AddWriteOff({"", id, amount, reason, g.user, day, std::nullopt}, at);
-    if (!added) return Unexpected(added.error());
-    recorded = *added;
-    Changes c;
-    c.audit.push_back({0, at, g.user, "write_off.recorded", "client:" + client,
-                       recorded + ": " + amount.ToDecimalString() + " EUR decided " +
-                           day.ToString() + ": " + reason});
-    return c;
-  });
+  auto applied = RecordWriteOff(*opened->store, {ClientId{client}, amount, reason, day},
+                                {g.user, NowIsoSeconds()});
+  if (!applied && (applied.error().message.rfind("amount:", 0) == 0 ||
+                   applied.error().message.rfind("reason:", 0) == 0)) {
+    Error e = applied.error();
+    e.message = "--" + e.message;  // the option, as the command line names it
+    return Report(e);
+  }
   if (!applied) return Report(applied.error());
-  std::cout << "kwijtschelding / write-off " << recorded << " recorded: " << Amount(amount)
+  std::cout << "kwijtschelding / write-off " << *applied << " recorded: " << Amount(amount)
             << " for client " << client << ", decided " << day.ToString() << " by " << g.user
             << " (" << reason << "); the next run books it\n";
   return kExitOk;

@@ -318,7 +318,24 @@ std::vector<Migration> Build() {
   };
   v10.sqlite_only = SqliteAppendOnly({"signal_states"});
   v10.postgresql_only = PostgresAppendOnly({"signal_states"}, false);
-  return {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10};
+  // v11: a write-off asked for by a coach and decided by finance (issue 16), four eyes. One
+  // decision per request (its primary key); approving records the write-off itself.
+  Migration v11{11, "write-off requests and their decisions", {}, {}, {}};
+  v11.common = {
+      "INSERT INTO counters (name, value) VALUES ('write_off_request', 0)",
+      "CREATE TABLE write_off_requests (id BIGINT PRIMARY KEY, "
+      "client_id TEXT NOT NULL REFERENCES clients(id), "
+      "amount_cents BIGINT NOT NULL CHECK (amount_cents > 0), reason TEXT NOT NULL, "
+      "requested_by TEXT NOT NULL, requested_at TEXT NOT NULL)",
+      "CREATE INDEX write_off_requests_client ON write_off_requests (client_id)",
+      "CREATE TABLE write_off_decisions (request_id BIGINT PRIMARY KEY REFERENCES "
+      "write_off_requests(id), decision TEXT NOT NULL CHECK (decision IN ('approved', "
+      "'rejected')), decided_by TEXT NOT NULL, decided_at TEXT NOT NULL, note TEXT NOT NULL, "
+      "write_off_id TEXT REFERENCES write_offs(id))",
+  };
+  v11.sqlite_only = SqliteAppendOnly({"write_off_requests", "write_off_decisions"});
+  v11.postgresql_only = PostgresAppendOnly({"write_off_requests", "write_off_decisions"}, false);
+  return {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11};
 }
 // NOLINTEND(bugprone-suspicious-missing-comma,readability-function-size)
 

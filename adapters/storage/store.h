@@ -182,6 +182,18 @@ struct WorkSignal {
   std::string state = "open";  // "open", "in_progress", "done"
   std::string state_by, state_at, note;
 };
+// A write-off asked for (by a coach or finance) and, once decided, who decided what (issue 16).
+// Approving records the write-off (WriteOff) that the next run books.
+struct WriteOffRequest {
+  int64_t id = 0;
+  ClientId client;
+  Money amount;
+  std::string reason, requested_by, requested_at;
+  std::string decision;  // "" (waiting for finance), "approved", "rejected"
+  std::string decided_by, decided_at, note;
+  std::string write_off;  // the write-off an approval recorded ("W12")
+};
+
 struct SignalStateChange {
   std::string signal;  // a WorkSignal id
   std::string state;   // "open", "in_progress", "done"
@@ -416,6 +428,12 @@ class Store {
   // Records a work item's new state with an audit row; refused (kBadInput) for an unknown item
   // or state.
   Result<WorkSignal, Error> SetSignalState(const SignalStateChange& change, const Actor& by);
+  // Write-off requests (issue 16), oldest first: one client's, or every client's. The store
+  // writes them as told; adapters/app/write_offs.h holds the checks (four eyes, what is owed).
+  Result<std::vector<WriteOffRequest>, Error> WriteOffRequests(
+      const std::optional<ClientId>& client);
+  Result<int64_t, Error> AddWriteOffRequest(const WriteOffRequest& request);
+  Status<Error> AddWriteOffDecision(const WriteOffRequest& decided);
   Result<std::vector<DirectDebitRecord>, Error> DirectDebits(const ClientId& client);
   // Held bills not yet paid (all clients when `client` is empty).
   struct HoldRecord {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "adapters/storage/bulk_insert.h"
+#include "adapters/storage/transaction.h"
 #include "adapters/storage/versions.h"
 
 namespace ontzorg {
@@ -277,6 +278,74 @@ Result<WorkSignal, Error> Store::SetSignalState(const SignalStateChange& change,
   });
   if (!applied) return Unexpected(applied.error());
   return found;
+}
+
+}  // namespace ontzorg
+
+// --- Write-off requests (issue 16) --------------------------------------------------------------
+namespace ontzorg {
+
+Result<std::vector<WriteOffRequest>, Error> Store::WriteOffRequests(
+    const std::optional<ClientId>& client) {
+  return Read("cannot read the write-off requests", [&] {
+    const std::string c = client ? client->value : "";
+    std::vector<WriteOffRequest> out;
+    ForEachRow(
+        *sql_,
+        "SELECT q.id, q.client_id, q.amount_cents, q.reason, q.requested_by, q.requested_at, "
+        "d.decision, d.decided_by, d.decided_at, d.note, d.write_off_id FROM write_off_requests q "
+        "LEFT JOIN write_off_decisions d ON d.request_id = q.id WHERE (:c = '' OR q.client_id = "
+        ":c2) ORDER BY q.id",
+        [&](const soci::row& r) {
+          WriteOffRequest w;
+          w.id = GetInt(r, 0);
+          w.client = ClientId{GetText(r, 1)};
+          w.amount = GetMoney(r, 2);
+          w.reason = GetText(r, 3);
+          w.requested_by = GetText(r, 4);
+          w.requested_at = GetText(r, 5);
+          w.decision = GetText(r, 6);
+          w.decided_by = GetText(r, 7);
+          w.decided_at = GetText(r, 8);
+          w.note = GetText(r, 9);
+          w.write_off = GetText(r, 10);
+          out.push_back(std::move(w));
+        },
+        c, c);
+    return out;
+  });
+}
+
+Result<int64_t, Error> Store::AddWriteOffRequest(const WriteOffRequest& q) {
+  try {
+    WriteTransaction tx(*this);
+    const auto id = static_cast<long long>(NextCounter(*sql_, "write_off_request"));
+    const long long cents = q.amount.cents();
+    *sql_ << "INSERT INTO write_off_requests (id, client_id, amount_cents, reason, requested_by, "
+             "requested_at) VALUES (:i, :c, :a, :r, :b, :t)",
+        soci::use(id), soci::use(q.client.value), soci::use(cents), soci::use(q.reason),
+        soci::use(q.requested_by), soci::use(q.requested_at);
+    tx.Commit();
+    return int64_t{id};
+  } catch (const std::exception& e) {
+    return WriteFailed("write-off request not recorded (nothing changed)", e);
+  }
+}
+
+Status<Error> Store::AddWriteOffDecision(const WriteOffRequest& d) {
+  try {
+    WriteTransaction tx(*this);
+    const auto id = static_cast<long long>(d.id);
+    soci::indicator recorded = d.write_off.empty() ? soci::i_null : soci::i_ok;
+    *sql_ << "INSERT INTO write_off_decisions (request_id, decision, decided_by, decided_at, note, "
+             "write_off_id) VALUES (:i, :d, :b, :t, :n, :w)",
+        soci::use(id), soci::use(d.decision), soci::use(d.decided_by), soci::use(d.decided_at),
+        soci::use(d.note), soci::use(d.write_off, recorded);
+    tx.Commit();
+    return {};
+  } catch (const std::exception& e) {
+    return WriteFailed("write-off decision not recorded (nothing changed)", e);
+  }
 }
 
 }  // namespace ontzorg

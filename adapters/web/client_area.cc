@@ -4,12 +4,14 @@
 
 #include "adapters/app/batches.h"
 #include "adapters/app/records.h"
+#include "adapters/app/write_offs.h"
 #include "adapters/statement/client_texts.h"
 #include "adapters/statement/statement.h"
 #include "adapters/web/handlers.h"
 #include "engine/forecast.h"
 #include "engine/learning.h"
 #include "engine/sepa_rules.h"
+#include "engine/text.h"
 #include "engine/versions.h"
 
 namespace ontzorg::web {
@@ -48,7 +50,10 @@ json Summary(Store& store, const Config& config, const Client& client, YearMonth
   json j = {{"id", client.id.value}, {"name", client.name}, {"language", client.language}};
   auto coach = store.CoachOf(client.id);
   j["coach"] = coach && *coach ? **coach : std::string();
-  auto loaded = store.LoadCase(client.id, month);
+  // The case as it stands after the month shown was run (saldo, reserved money and credit are
+  // what they are now, not before that run); a client with nothing after it: that month's.
+  auto loaded = store.LoadCase(client.id, month.AddMonths(1));
+  if (loaded && !*loaded) loaded = store.LoadCase(client.id, month);
   if (!loaded || !*loaded) {
     j["in_relief"] = false;
     return j;
@@ -304,7 +309,14 @@ Outcome ClientData(Ctx& x) {
                          {"note", it->note}});
     }
   }
-  j["signal_list"] = signals;  // open and in progress, newest first
+  j["signal_list"] = signals;
+  json requests = json::array();
+  if (auto list = x.store.WriteOffRequests(id)) {
+    for (auto it = list->rbegin(); it != list->rend(); ++it) {
+      requests.push_back(WriteOffRequestJson(*it));
+    }
+  }
+  j["write_off_requests"] = requests;  // newest first  // open and in progress, newest first
   // Every change to the client's records, newest first (issue 16).
   json changes = json::array();
   if (auto history = x.store.ClientChanges(id)) {
@@ -611,6 +623,66 @@ Outcome ToeslagAction(Ctx& x) {
   o.status = 201;
   o.data = {{"client", client}, {"kind", kind}, {"changed", change}};
   o.redirect = "/clients/" + client + "?tab=credit&saved=toeslag";
+  return o;
+}
+
+json WriteOffRequestJson(const WriteOffRequest& q) {
+  return {{"id", q.id},
+          {"client", q.client.value},
+          {"amount_cents", q.amount.cents()},
+          {"reason", q.reason},
+          {"requested_by", q.requested_by},
+          {"requested_at", q.requested_at},
+          {"decision", q.decision},
+          {"decided_by", q.decided_by},
+          {"decided_at", q.decided_at},
+          {"note", q.note},
+          {"write_off", q.write_off}};
+}
+
+// A coach (or finance) asks finance to write off bridging credit, with the reason.
+Outcome WriteOffRequestAction(Ctx& x) {
+  const std::string client = x.params["client"];
+  const std::string amount_text = x.Field("amount");
+  const auto amount = ParseEuros(amount_text);
+  if (!amount) {
+    return Refuse(422, "amount: '" + amount_text + "': " +
+                           ExplainAmountError(amount.error(), amount_text) + "; nothing changed");
+  }
+  auto id = RequestWriteOff(x.store, ClientId{client}, *amount, x.Field("reason"), x.Me());
+  if (!id) return FromError(id.error());
+  Outcome o;
+  o.status = 201;
+  o.data = {{"client", client}, {"request", int64_t{*id}}};
+  o.redirect = "/clients/" + client + "?tab=credit&saved=write_off_request";
+  return o;
+}
+
+// Finance approves (the write-off is recorded; the next run books it) or rejects a request, never
+// the person who asked.
+Outcome WriteOffDecisionAction(Ctx& x) {
+  const std::string client = x.params["client"];
+  int64_t request = 0;
+  const std::string given = x.params["request"];
+  if (given.empty() || given.size() > 18 ||
+      given.find_first_not_of("0123456789") != std::string::npos) {
+    return Refuse(404, "no write-off request '" + given + "'");
+  }
+  request = std::stoll(given);
+  const std::string decision = x.Field("decision");
+  if (decision != "approve" && decision != "reject") {
+    return Refuse(422, "decision: '" + decision + "': use approve or reject; nothing changed");
+  }
+  auto decided = DecideWriteOff(x.store,
+                                {.client = ClientId{client},
+                                 .request = request,
+                                 .approve = decision == "approve",
+                                 .note = x.Field("note")},
+                                x.Me());
+  if (!decided) return FromError(decided.error());
+  Outcome o;
+  o.data = WriteOffRequestJson(*decided);
+  o.redirect = "/clients/" + client + "?tab=credit&saved=write_off_" + decided->decision;
   return o;
 }
 

@@ -83,6 +83,9 @@ Outcome CorrectBankNameAction(Ctx& x);
 Outcome DirectDebitAction(Ctx& x);
 Outcome ReceiptAction(Ctx& x);
 Outcome ToeslagAction(Ctx& x);
+Outcome WriteOffRequestAction(Ctx& x);
+Outcome WriteOffDecisionAction(Ctx& x);
+json WriteOffRequestJson(const WriteOffRequest& q);
 
 }  // namespace ontzorg::web
 

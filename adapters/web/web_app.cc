@@ -423,6 +423,16 @@ Outcome Signals(Ctx& x) {
                                  {"note", w.note}});
   }
   o.data["counts"] = counts;  // per code, before the code filter
+  // Write-off requests waiting for finance (issue 16): finance decides them on the client page.
+  json waiting = json::array();
+  if (x.page.session.role != "coach") {
+    auto requests = x.store.WriteOffRequests(std::nullopt);
+    if (!requests) return FromError(requests.error());
+    for (const WriteOffRequest& q : *requests) {
+      if (q.decision.empty()) waiting.push_back(web::WriteOffRequestJson(q));
+    }
+  }
+  o.data["write_off_requests"] = waiting;
   return o;
 }
 
@@ -1043,6 +1053,12 @@ WebApp::WebApp(Config config, std::function<int64_t()> clock,
         {"coach", "finance"}, web::ReceiptAction);
   i.Add("POST", "/clients/{client}/toeslagen", "/api/v1/clients/{client}/toeslagen",
         {"coach", "finance"}, web::ToeslagAction);
+  i.Add("POST", "/clients/{client}/write-off-requests",
+        "/api/v1/clients/{client}/write-off-requests", {"coach", "finance"},
+        web::WriteOffRequestAction);
+  i.Add("POST", "/clients/{client}/write-off-requests/{request}/decision",
+        "/api/v1/clients/{client}/write-off-requests/{request}/decision", {"finance"},
+        web::WriteOffDecisionAction);
   i.Add("GET", "/batches", "/api/v1/batches", money, Batches, web::BatchesPage);
   i.Add("POST", "/batches", "/api/v1/batches", {"finance"}, Prepare);
   i.Add("GET", "/batches/{batch}", "/api/v1/batches/{batch}", money, BatchData, web::BatchPage);

@@ -51,6 +51,9 @@ std::map<std::string, Label> RecordLabels() {
       {"receipt", {"ontvangst", "receipt"}},
       {"toeslag", {"toeslag", "toeslag"}},
       {"bank_name", {"naam voor de bank", "name for the bank"}},
+      {"write_off_request", {"verzoek tot kwijtschelding", "write-off request"}},
+      {"write_off_approved", {"kwijtschelding goedgekeurd", "write-off approved"}},
+      {"write_off_rejected", {"kwijtschelding afgewezen", "write-off rejected"}},
   };
 }
 
@@ -685,6 +688,69 @@ std::string ToeslagForms(const PageContext& p, const std::string& id) {
   return m;
 }
 
+// A table's opening: caption and header cells, then the body the caller fills.
+std::string TableStart(const std::string& caption, const std::vector<std::string>& headers) {
+  std::string m = "<table><caption>" + caption + "</caption><thead><tr>";
+  for (const std::string& h : headers) m += "<th scope=\"col\">" + h + "</th>";
+  return m + "</tr></thead><tbody>";
+}
+
+// Write-offs asked for and decided (issue 16): a coach asks, finance (another person) decides.
+std::string WriteOffDecisionForm(const PageContext& p, const json& q, const std::string& id) {
+  const std::string n = std::to_string(I(q, "id"));
+  return "<form method=\"post\" class=\"inline\" action=\"/clients/" + Html(id) +
+         "/write-off-requests/" + n + "/decision\">" + CsrfField(p) + "<label for=\"wo-note-" + n +
+         "\">" + T(p, "Toelichting (verplicht bij afwijzen)", "Note (required to reject)") +
+         "</label><input id=\"wo-note-" + n + "\" name=\"note\"><button type=\"submit\" " +
+         "name=\"decision\" value=\"approve\">" + T(p, "Goedkeuren", "Approve") +
+         "</button><button type=\"submit\" name=\"decision\" value=\"reject\">" +
+         T(p, "Afwijzen", "Reject") + "</button></form>";
+}
+
+std::string WriteOffSection(const PageContext& p, const json& d, const std::string& id) {
+  std::string m = "<section aria-labelledby=\"h-writeoff\"><h2 id=\"h-writeoff\">" +
+                  T(p, "Kwijtschelding", "Write-off") + "</h2>";
+  const json requests = d.contains("write_off_requests") ? d["write_off_requests"] : json::array();
+  if (requests.empty()) {
+    m += "<p>" + T(p, "Geen verzoeken.", "No requests.") + "</p>";
+  } else {
+    m += TableStart(T(p, "Verzoeken, nieuwste eerst", "Requests, newest first"),
+                    {T(p, "Gevraagd", "Asked"), T(p, "Bedrag", "Amount"), T(p, "Reden", "Reason"),
+                     T(p, "Besluit", "Decision")});
+    for (const json& q : requests) {
+      std::string decision;
+      if (S(q, "decision").empty()) {
+        decision = T(p, "wacht op financiën", "waiting for finance");
+        if (p.session.role == "finance" && S(q, "requested_by") != p.session.user) {
+          decision += WriteOffDecisionForm(p, q, id);
+        }
+      } else {
+        decision = L(p, S(q, "decision")) + " " + T(p, "door ", "by ") + Html(S(q, "decided_by")) +
+                   " " + Html(S(q, "decided_at")) +
+                   (S(q, "note").empty() ? "" : ": " + Html(S(q, "note")));
+      }
+      m += "<tr><td>" + Html(S(q, "requested_by")) + " " + Html(S(q, "requested_at")) +
+           "</td><td class=\"num\">" + Euro(p, I(q, "amount_cents")) + "</td><td>" +
+           Html(S(q, "reason")) + "</td><td>" + decision + "</td></tr>";
+    }
+    m += "</tbody></table>";
+  }
+  if (p.session.role == "coach" || p.session.role == "finance") {
+    m += "<details><summary>" +
+         T(p, "Kwijtschelding van de lening aanvragen (financiën beslist)",
+           "Ask for a write-off of the credit (finance decides)") +
+         "</summary><form method=\"post\" class=\"grid\" id=\"write-off\" action=\"/clients/" +
+         Html(id) + "/write-off-requests\">" + CsrfField(p) + "<label for=\"wo-amount\">" +
+         T(p, "Bedrag", "Amount") +
+         "</label><input id=\"wo-amount\" name=\"amount\" required inputmode=\"decimal\" "
+         "pattern=\"[0-9]+([.][0-9]{1,2})?\"><label for=\"wo-reason\">" +
+         T(p, "Waarom (bijv. schuldhulpverlening, vertrek)", "Why (e.g. debt counselling, moved)") +
+         "</label><input id=\"wo-reason\" name=\"reason\" required><button type=\"submit\">" +
+         T(p, "Kwijtschelding aanvragen", "Ask for the write-off") + "</button></form></details>";
+  }
+  return m + "</section>";
+}
+
 std::string CreditTab(const PageContext& p, const json& d, const std::string& id) {
   std::string m;
   m += "<section aria-labelledby=\"h-credit\"><h2 id=\"h-credit\">" +
@@ -743,7 +809,7 @@ std::string CreditTab(const PageContext& p, const json& d, const std::string& id
     m += "</tbody></table>";
   }
   if (p.session.role == "coach" || p.session.role == "finance") m += ToeslagForms(p, id);
-  m += "</section>";
+  m += "</section>" + WriteOffSection(p, d, id);
   return m;
 }
 
@@ -1049,6 +1115,28 @@ std::string BatchPage(const PageContext& p, const json& d) {
   return Layout(p, T(p, "Batch ", "Batch ") + id, m);
 }
 
+namespace {
+// Write-off requests waiting for finance (on finance's signals page).
+std::string WaitingWriteOffs(const PageContext& p, const json& d) {
+  std::string m;
+  if (d.contains("write_off_requests") && !d["write_off_requests"].empty()) {
+    m += "<section aria-labelledby=\"h-wo\"><h2 id=\"h-wo\">" +
+         T(p, "Kwijtschelding aangevraagd", "Write-offs asked for") + "</h2>" +
+         TableStart(T(p, "Wachten op een besluit van financiën", "Waiting for finance to decide"),
+                    {T(p, "Cliënt", "Client"), T(p, "Bedrag", "Amount"), T(p, "Reden", "Reason"),
+                     T(p, "Gevraagd door", "Asked by")});
+    for (const json& q : d["write_off_requests"]) {
+      m += "<tr><td><a href=\"/clients/" + Html(S(q, "client")) + "?tab=credit\">" +
+           Html(S(q, "client")) + "</a></td><td class=\"num\">" + Euro(p, I(q, "amount_cents")) +
+           "</td><td>" + Html(S(q, "reason")) + "</td><td>" + Html(S(q, "requested_by")) + " " +
+           Html(S(q, "requested_at")) + "</td></tr>";
+    }
+    m += "</tbody></table></section>";
+  }
+  return m;
+}
+}  // namespace
+
 std::string SignalsPage(const PageContext& p, const json& d) {
   const bool can_act = p.session.role == "coach" || p.session.role == "finance";
   std::vector<std::pair<std::string, std::string>> states, audiences, codes;
@@ -1107,6 +1195,7 @@ std::string SignalsPage(const PageContext& p, const json& d) {
   if (d["signals"].empty()) {
     m += "<p>" + T(p, "Niets te doen met dit filter.", "Nothing to do with this filter.") + "</p>";
   }
+  m += WaitingWriteOffs(p, d);
   return Layout(p,
                 p.session.role == "coach" ? T(p, "Vandaag te doen", "To do today")
                                           : T(p, "Signalen", "Signals"),

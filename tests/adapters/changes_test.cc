@@ -14,11 +14,14 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <mutex>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "adapters/app/batches.h"
 #include "adapters/app/run_month.h"
+#include "adapters/app/write_offs.h"
 #include "adapters/import/importer.h"
 #include "adapters/storage/store.h"
 #include "tests/adapters/backend_store.h"
@@ -255,6 +258,91 @@ TEST_F(ChangesTest, SixMonthsWithChangesMatchTheHandWorkedCase) {
   EXPECT_FALSE(store_->SetSignalState({overdue_id, "done", "", "someone-else"},
                                       Actor{"coach", "2027-04-02T10:00:00"}))
       << "not in that coach's caseload";
+}
+
+// A write-off a coach asks for and finance decides (issue 16), on both backends: never more
+// than is owed (pending write-offs and open requests count), never decided by the person who
+// asked or by a coach, decided once when two finance users approve at the same moment (each
+// on a connection of their own), and booked by the next run like a decision on the command line.
+TEST_F(ChangesTest, AWriteOffRequestIsDecidedOnceByAnotherPerson) {
+  ASSERT_TRUE(Import(SourceDir() + kCase + "/base", "2026-12-01T09:00:00"));
+  ASSERT_TRUE(store_->AddUser({"carla", "coach", "carla", false}, Actor{"setup", "2026-12-01"}));
+  ASSERT_GT(Run("2027-01", "2026-12-22"), 0);  // loan 50.00 (the case's README)
+  const ClientId s{"S"};
+  const Actor carla{"carla", "2027-01-05T10:00:00"};
+  auto too_much = RequestWriteOff(*store_, s, Money::FromCents(5001), "vertrokken", carla);
+  ASSERT_FALSE(too_much);
+  EXPECT_NE(too_much.error().message.find("owes: EUR 50.00 outstanding"), std::string::npos)
+      << too_much.error().message;
+  auto first = RequestWriteOff(*store_, s, Money::FromCents(3000), "schuldhulp", carla);
+  ASSERT_TRUE(first) << first.error().message;
+  auto over = RequestWriteOff(*store_, s, Money::FromCents(3000), "nogmaals", carla);
+  ASSERT_FALSE(over) << "30.00 is already asked for; 20.00 is left";
+  EXPECT_NE(over.error().message.find("already in a pending write-off or request"),
+            std::string::npos);
+  auto by_coach = DecideWriteOff(*store_, {s, *first, true, ""}, carla);
+  ASSERT_FALSE(by_coach);
+  EXPECT_EQ(by_coach.error().code, ErrorCode::kRefused);
+
+  // anna and bram approve at the same moment, each on a connection of their own.
+  std::vector<Result<WriteOffRequest, Error>> results;
+  std::mutex mu;
+  std::vector<std::thread> threads;
+  for (const char* who : {"anna", "bram"}) {
+    threads.emplace_back([&, who] {
+      auto own = Store::Open(url_);
+      ASSERT_TRUE(own) << own.error().message;
+      auto r = DecideWriteOff(**own, {s, *first, true, ""}, Actor{who, "2027-01-06T10:00:00"});
+      std::lock_guard lock(mu);
+      results.push_back(std::move(r));
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  ASSERT_EQ(results.size(), 2u);
+  const int approved = (results[0] ? 1 : 0) + (results[1] ? 1 : 0);
+  EXPECT_EQ(approved, 1) << "decided once";
+  for (const auto& r : results) {
+    if (!r) {
+      EXPECT_EQ(r.error().code, ErrorCode::kConflict) << r.error().message;
+      EXPECT_NE(r.error().message.find("was approved by"), std::string::npos);
+    }
+  }
+  auto recorded = store_->WriteOffs(s);
+  ASSERT_TRUE(recorded);
+  ASSERT_EQ(recorded->size(), 1u);
+  EXPECT_EQ(recorded->front().amount, Money::FromCents(3000));
+
+  // Finance asks too: the same person cannot decide; a rejection needs its reason, once.
+  const Actor anna{"anna", "2027-01-07T10:00:00"}, bram{"bram", "2027-01-07T11:00:00"};
+  auto second = RequestWriteOff(*store_, s, Money::FromCents(2000), "restant", anna);
+  ASSERT_TRUE(second) << second.error().message;
+  auto own = DecideWriteOff(*store_, {s, *second, true, ""}, anna);
+  ASSERT_FALSE(own);
+  EXPECT_EQ(own.error().code, ErrorCode::kRefused);
+  EXPECT_FALSE(DecideWriteOff(*store_, {s, *second, false, ""}, bram)) << "no reason";
+  EXPECT_FALSE(DecideWriteOff(*store_, {ClientId{"X"}, *second, false, "x"}, bram))
+      << "another client's request";
+  ASSERT_TRUE(DecideWriteOff(*store_, {s, *second, false, "eerst afspraak maken"}, bram));
+  auto again = DecideWriteOff(*store_, {s, *second, true, ""}, bram);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(store_->WriteOffs(s)->size(), 1u) << "a rejection records no write-off";
+
+  // The next run books the approved 30.00 from the loan.
+  ASSERT_GT(Run("2027-02", "2027-01-22"), 0);
+  Money written_off;
+  const auto entries = store_->ClientEntries(s);
+  ASSERT_TRUE(entries);
+  for (const Entry& e : *entries) {
+    if (e.kind == EntryKind::kCreditWrittenOff) written_off += e.amount;
+  }
+  EXPECT_EQ(written_off, Money::FromCents(3000));
+  const auto requests = store_->WriteOffRequests(s);
+  ASSERT_EQ(requests->size(), 2u);
+  EXPECT_EQ((*requests)[0].decision, "approved");
+  EXPECT_EQ((*requests)[0].write_off, recorded->front().id);
+  EXPECT_EQ((*requests)[1].decision, "rejected");
+  EXPECT_EQ((*requests)[1].note, "eerst afspraak maken");
 }
 
 // Property: a random stream of changes to the rent (amount, due day, creditor) and of month runs

@@ -69,10 +69,10 @@ class StorageTest : public testing::Test {
 };
 
 TEST_F(StorageTest, InitIsIdempotentAndVersioned) {
-  EXPECT_EQ(store_->SchemaVersion(), 10);
+  EXPECT_EQ(store_->SchemaVersion(), 11);
   auto again = Store::Init(url_);
   ASSERT_TRUE(again);
-  EXPECT_EQ((*again)->SchemaVersion(), 10);
+  EXPECT_EQ((*again)->SchemaVersion(), 11);
   EXPECT_TRUE(Store::Open(url_));
 }
 
@@ -336,6 +336,26 @@ TEST_F(BridgingStorageTest, ReceiptsAndDecisionsAreAppendOnly) {
   EXPECT_THROW(sql << "DELETE FROM receipts", soci::soci_error);
   EXPECT_THROW(sql << "UPDATE write_offs SET amount_cents = 1", soci::soci_error);
   EXPECT_THROW(sql << "DELETE FROM processed", soci::soci_error);
+  // Write-off requests and their decisions (v11): append-only, one decision per request.
+  auto request = store_->AddWriteOffRequest({.client = ClientId{"B2"},
+                                             .amount = Money::FromCents(50),
+                                             .reason = "r",
+                                             .requested_by = "coach",
+                                             .requested_at = "2027-01-02T10:00:00"});
+  ASSERT_TRUE(request) << request.error().message;
+  WriteOffRequest decided{.id = *request, .client = ClientId{"B2"}};
+  decided.decision = "rejected";
+  decided.decided_by = "anna";
+  decided.decided_at = "2027-01-03T10:00:00";
+  decided.note = "n";
+  ASSERT_TRUE(store_->AddWriteOffDecision(decided));
+  decided.decision = "approved";
+  EXPECT_FALSE(store_->AddWriteOffDecision(decided)) << "one decision per request";
+  EXPECT_THROW(sql << "UPDATE write_off_requests SET amount_cents = 1", soci::soci_error);
+  EXPECT_THROW(sql << "DELETE FROM write_off_requests", soci::soci_error);
+  EXPECT_THROW(sql << "UPDATE write_off_decisions SET decision = 'approved'", soci::soci_error);
+  EXPECT_THROW(sql << "DELETE FROM write_off_decisions", soci::soci_error);
+  EXPECT_EQ(store_->WriteOffRequests(ClientId{"B2"})->front().decision, "rejected");
 }
 
 // Learning through the store: the golden learners imported and run for six months.

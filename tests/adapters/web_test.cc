@@ -771,6 +771,26 @@ TEST_F(WebTest, ACoachRecordsADirectDebitAReceiptAndAToeslagCorrection) {
   EXPECT_EQ(ledger.find("client:C000007"), std::string::npos) << "accounts in words";
 }
 
+// The write-off forms (issue 16; the whole flow, four eyes and the race are in changes_test on
+// both backends): a request beyond what is owed is refused at its field, a coach cannot decide,
+// an unknown request is named, and nothing is recorded by a refusal.
+TEST_F(WebTest, TheWriteOffFormsAreCheckedAndOnlyFinanceDecides) {
+  Client carla = As("carla"), anna = As("anna");
+  const std::string base = "/api/v1/clients/C000001/write-off-requests";
+  Reply refused = carla.PostJson(base, {{"amount", "10.00"}, {"reason", "vertrokken"}});
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_NE(refused.body.find("amount:"), std::string::npos) << "nothing is owed in January";
+  EXPECT_EQ(carla.PostJson(base, {{"amount", "10,00"}, {"reason", "x"}}).status, 422);
+  EXPECT_EQ(carla.PostJson(base + "/1/decision", {{"decision", "approve"}}).status, 403);
+  Reply unknown = anna.PostJson(base + "/999/decision", {{"decision", "approve"}});
+  EXPECT_EQ(unknown.status, 422) << unknown.body;
+  EXPECT_EQ(anna.PostJson(base + "/x/decision", {{"decision", "approve"}}).status, 404);
+  EXPECT_EQ(anna.PostJson(base + "/999/decision", {{"decision", "maybe"}}).status, 422);
+  EXPECT_TRUE(json::parse(carla.Get("/api/v1/clients/C000001").body)["write_off_requests"].empty());
+  EXPECT_NE(carla.Get("/clients/C000001?tab=credit").body.find("Kwijtschelding van de lening"),
+            std::string::npos);
+}
+
 TEST_F(WebTest, LogsNameNoBsnIbanPasswordOrToken) {
   Client finance = As("anna"), coach = As("carla");
   for (int i = 1; i <= 6; ++i) {
