@@ -686,4 +686,26 @@ Outcome WriteOffDecisionAction(Ctx& x) {
   return o;
 }
 
+std::optional<std::string> RefusedClientForm(Ctx& x, const std::string& message) {
+  const std::string path = x.req.Path();
+  const std::string client = x.params["client"];
+  // The tab each form lives on.
+  static const std::vector<std::pair<std::string, std::string>> kTabs = {
+      {"/bill-changes", "bills"},   {"/handovers", "bills"},  {"/direct-debits", "bills"},
+      {"/receipts", "credit"},      {"/toeslagen", "credit"}, {"/write-off-requests", "credit"},
+      {"/checkpoints", "learning"}, {"/bank-name", "details"}};
+  std::string tab;
+  for (const auto& [suffix, name] : kTabs) {
+    if (path.find(suffix) != std::string::npos) tab = name;
+  }
+  if (tab.empty()) return std::nullopt;
+  Ctx page{x.req,    x.config,       x.store,        x.page, false,
+           x.params, {{"tab", tab}}, json::object(), x.now};
+  page.page.keep = "tab=" + tab;
+  Outcome shown = ClientData(page);
+  if (!shown.error.empty()) return std::nullopt;
+  return MarkRefusedForm(page.page, ClientPage(page.page, shown.data), path, RefusedField(message),
+                         message, x.form);
+}
+
 }  // namespace ontzorg::web

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "adapters/error.h"
@@ -86,6 +87,10 @@ Outcome ToeslagAction(Ctx& x);
 Outcome WriteOffRequestAction(Ctx& x);
 Outcome WriteOffDecisionAction(Ctx& x);
 json WriteOffRequestJson(const WriteOffRequest& q);
+// The client page again, on the form's tab, with a refused form's message at the form and its
+// field marked, what was typed put back (HTML forms; the API answers JSON). nullopt: not a form
+// of the client page.
+std::optional<std::string> RefusedClientForm(Ctx& x, const std::string& message);
 
 }  // namespace ontzorg::web
 

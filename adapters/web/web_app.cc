@@ -1003,6 +1003,16 @@ HttpResponse WebApp::Impl::Handle(const HttpRequest& req) {
     if (changes && o.error.empty()) {
       Log("change", {{"user", session->user}, {"route", route.info.pattern}, {"status", o.status}});
     }
+    // A refused form of the client page: the page again, the message at the form's field.
+    if (!o.error.empty() && !api && changes && o.status == 422 && params.count("client")) {
+      if (auto shown = web::RefusedClientForm(x, o.error)) {
+        Log("refused", {{"user", session->user},
+                        {"role", session->role},
+                        {"path", route.info.pattern},
+                        {"status", o.status}});
+        return finish(HttpResponse{422, "text/html; charset=utf-8", {}, std::move(*shown)});
+      }
+    }
     if (!o.error.empty()) return refuse(o.status, o.error);
     if (!o.raw.empty() || !o.raw_type.empty()) {
       HttpResponse r{200, o.raw_type, {}, std::move(o.raw)};

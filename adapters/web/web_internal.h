@@ -51,6 +51,15 @@ std::string UsersPage(const PageContext& p, const json& data);
 std::string AuditPage(const PageContext& p, const json& data);
 std::string AccountPage(const PageContext& p, const json& data);
 
+// A page whose form (the one posting to `action`) was refused: the refusal shown above that form
+// (its <details> opened), the field it names marked (aria-invalid, described by the message), and
+// what was typed put back. `field` empty: the message only.
+std::string MarkRefusedForm(const PageContext& p, std::string html, const std::string& action,
+                            const std::string& field, const std::string& message,
+                            const std::multimap<std::string, std::string>& typed);
+// The field a refusal names: "amount: ..." or an import's "  amount: ..." line ("" if none).
+std::string RefusedField(const std::string& message);
+
 // The stylesheet served at /static/app.css (a separate file so the CSP forbids inline styles).
 const std::string& StyleSheet();
 

@@ -2,6 +2,7 @@
 // request. Headings in order, every field labelled, tables with captions and header cells, a
 // skip link, visible focus, contrast of at least 4.5:1 (in the spirit of NL Design System).
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <sstream>
 
@@ -1339,6 +1340,84 @@ std::string AuditPage(const PageContext& p, const json& d) {
   }
   m += "</tbody></table>";
   return Layout(p, T(p, "Auditlog", "Audit log"), m);
+}
+
+std::string RefusedField(const std::string& message) {
+  const auto ident = [&](size_t from) {
+    size_t end = from;
+    while (end < message.size() &&
+           (std::islower(static_cast<unsigned char>(message[end])) || message[end] == '_')) {
+      ++end;
+    }
+    return end > from && end < message.size() && message[end] == ':'
+               ? message.substr(from, end - from)
+               : std::string();
+  };
+  if (std::string f = ident(0); !f.empty()) return f;
+  for (size_t nl = message.find("\n  "); nl != std::string::npos;
+       nl = message.find("\n  ", nl + 1)) {
+    if (std::string f = ident(nl + 3); !f.empty()) return f;
+  }
+  return "";
+}
+
+namespace {
+// Puts `value` back into the input or select named `name` inside html[from, to).
+void PutBack(std::string& html, size_t from, size_t& to, const std::string& name,
+             const std::string& value) {
+  const std::string attr = "name=\"" + name + "\"";
+  const size_t at = html.find(attr, from);
+  if (at == std::string::npos || at >= to) return;
+  const size_t open = html.rfind('<', at);
+  if (html.compare(open, 6, "<input") == 0) {
+    if (html.find(" value=\"", open) < html.find('>', at)) return;  // has its own value
+    const std::string add = " value=\"" + Html(value) + "\"";
+    html.insert(at + attr.size(), add);
+    to += add.size();
+  } else if (html.compare(open, 7, "<select") == 0) {
+    const size_t end = html.find("</select>", at);
+    const std::string option = "<option value=\"" + Html(value) + "\"";
+    const size_t o = html.find(option, at);
+    if (o == std::string::npos || o > end) return;
+    html.insert(o + option.size(), " selected");
+    to += 9;
+  }
+}
+}  // namespace
+
+std::string MarkRefusedForm(const PageContext& p, std::string html, const std::string& action,
+                            const std::string& field, const std::string& message,
+                            const std::multimap<std::string, std::string>& typed) {
+  const std::string alert = "<div class=\"error\" role=\"alert\" id=\"form-error\"><p><strong>" +
+                            T(p, "Niet opgeslagen", "Not saved") + ":</strong> " + Html(message) +
+                            "</p></div>";
+  const size_t at = html.find("action=\"" + action + "\"");
+  if (at == std::string::npos) {  // the form is not on this page: the message on top
+    const size_t main = html.find("</h1>");
+    return main == std::string::npos ? html : html.insert(main + 5, alert);
+  }
+  size_t form = html.rfind("<form", at);
+  size_t end = html.find("</form>", at);
+  // Open the <details> around the form, so the person sees what was refused.
+  const size_t details = html.rfind("<details>", form);
+  if (details != std::string::npos && html.find("</details>", details) > form) {
+    html.replace(details, 9, "<details open>");
+    form += 5;
+    end += 5;
+  }
+  html.insert(form, alert);
+  form += alert.size();
+  end += alert.size();
+  for (const auto& [name, value] : typed) {
+    if (name != "csrf") PutBack(html, form, end, name, value);
+  }
+  if (!field.empty()) {
+    const size_t named = html.find("name=\"" + field + "\"", form);
+    if (named != std::string::npos && named < end) {
+      html.insert(named, "aria-invalid=\"true\" aria-describedby=\"form-error\" ");
+    }
+  }
+  return html;
 }
 
 const std::string& StyleSheet() {

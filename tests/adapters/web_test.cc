@@ -791,6 +791,37 @@ TEST_F(WebTest, TheWriteOffFormsAreCheckedAndOnlyFinanceDecides) {
             std::string::npos);
 }
 
+// A refused form of the client page comes back as the page, on the form's tab, with the refusal
+// at the form, the field it names marked for screen readers, the details opened and what was
+// typed put back; nothing is changed (issue 16: inline errors at the field, as the import's).
+TEST_F(WebTest, ARefusedFormShowsTheErrorAtItsField) {
+  Client carla = As("carla");
+  const auto changes = [&] {
+    return json::parse(carla.Get("/api/v1/clients/C000007").body)["changes"].size();
+  };
+  const size_t before = changes();
+  Reply r = carla.PostForm(
+      "/clients/C000007/bill-changes",
+      "csrf=" + carla.csrf + "&bill=C000007-E&amount=99.95&change_reason=nieuw+termijnbedrag");
+  EXPECT_EQ(r.status, 422) << r.body.substr(0, 400);
+  EXPECT_NE(r.body.find("role=\"alert\" id=\"form-error\""), std::string::npos);
+  EXPECT_NE(r.body.find("Niet opgeslagen"), std::string::npos);
+  EXPECT_NE(
+      r.body.find("aria-invalid=\"true\" aria-describedby=\"form-error\" name=\"valid_from\""),
+      std::string::npos)
+      << "the field the refusal names";
+  EXPECT_NE(r.body.find("<details open><summary>Rekening wijzigen"), std::string::npos);
+  EXPECT_NE(r.body.find("name=\"amount\" value=\"99.95\""), std::string::npos) << "put back";
+  EXPECT_NE(r.body.find("<option value=\"C000007-E\" selected>"), std::string::npos);
+  EXPECT_NE(r.body.find("aria-current=\"page\">Rekeningen en wijzigingen"), std::string::npos);
+  EXPECT_EQ(changes(), before);
+  // The API still answers JSON.
+  Reply api = carla.PostJson("/api/v1/clients/C000007/bill-changes",
+                             {{"bill", "C000007-E"}, {"amount", "99.95"}, {"change_reason", "x"}});
+  EXPECT_EQ(api.status, 422);
+  EXPECT_TRUE(json::parse(api.body).contains("error"));
+}
+
 TEST_F(WebTest, LogsNameNoBsnIbanPasswordOrToken) {
   Client finance = As("anna"), coach = As("carla");
   for (int i = 1; i <= 6; ++i) {
