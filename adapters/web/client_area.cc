@@ -626,6 +626,42 @@ Outcome ToeslagAction(Ctx& x) {
   return o;
 }
 
+// The bijstand of a month (the municipality's decision): recorded for a month that has none, or
+// corrected for a month not yet paid, with the reason, as a row of benefits.csv or a change file.
+Outcome BenefitAction(Ctx& x) {
+  const std::string client = x.params["client"];
+  const std::string month_text = x.Field("month");
+  const auto month = YearMonth::Parse(month_text);
+  if (!month) {
+    return Refuse(422, "month: '" + month_text + "': give the month as YYYY-MM; nothing changed");
+  }
+  ImportBatch probe;
+  probe.benefits.push_back({ClientId{client}, *month, Money::Zero()});
+  auto existing = x.store.LoadExisting(probe);
+  if (!existing) return FromError(existing.error());
+  const bool stored =
+      std::any_of(existing->benefits.begin(), existing->benefits.end(),
+                  [&](const auto& b) { return b.client.value == client && b.month == *month; });
+  std::vector<std::pair<std::string, std::string>> columns = {
+      {"client_id", client}, {"month", month_text}, {"amount", x.Field("amount")}};
+  if (stored) {  // a correction holds for its own month
+    columns.push_back({"valid_from", month_text});
+    columns.push_back({"change_reason", x.Field("change_reason")});
+  }
+  auto added = RecordRow(x.config, x.store,
+                         {.file = "benefits.csv", .what = "bijstand", .columns = columns}, x.Me());
+  if (!added) return FromError(added.error());
+  if (added->benefits.empty() && added->versions.benefits.empty()) {
+    return Refuse(
+        422, "amount: this amount is already recorded for " + month_text + "; nothing changed");
+  }
+  Outcome o;
+  o.status = 201;
+  o.data = {{"client", client}, {"month", month_text}, {"corrected", stored}};
+  o.redirect = "/clients/" + client + "?tab=bills&saved=benefit";
+  return o;
+}
+
 json WriteOffRequestJson(const WriteOffRequest& q) {
   return {{"id", q.id},
           {"client", q.client.value},

@@ -84,6 +84,7 @@ Outcome CorrectBankNameAction(Ctx& x);
 Outcome DirectDebitAction(Ctx& x);
 Outcome ReceiptAction(Ctx& x);
 Outcome ToeslagAction(Ctx& x);
+Outcome BenefitAction(Ctx& x);
 Outcome WriteOffRequestAction(Ctx& x);
 Outcome WriteOffDecisionAction(Ctx& x);
 json WriteOffRequestJson(const WriteOffRequest& q);

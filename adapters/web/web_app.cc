@@ -1063,6 +1063,8 @@ WebApp::WebApp(Config config, std::function<int64_t()> clock,
         {"coach", "finance"}, web::ReceiptAction);
   i.Add("POST", "/clients/{client}/toeslagen", "/api/v1/clients/{client}/toeslagen",
         {"coach", "finance"}, web::ToeslagAction);
+  i.Add("POST", "/clients/{client}/benefits", "/api/v1/clients/{client}/benefits",
+        {"coach", "finance"}, web::BenefitAction);
   i.Add("POST", "/clients/{client}/write-off-requests",
         "/api/v1/clients/{client}/write-off-requests", {"coach", "finance"},
         web::WriteOffRequestAction);

@@ -51,6 +51,7 @@ std::map<std::string, Label> RecordLabels() {
       {"direct_debit", {"incasso van de cliënt", "the client's direct debit"}},
       {"receipt", {"ontvangst", "receipt"}},
       {"toeslag", {"toeslag", "toeslag"}},
+      {"benefit", {"bijstand", "bijstand"}},
       {"bank_name", {"naam voor de bank", "name for the bank"}},
       {"write_off_request", {"verzoek tot kwijtschelding", "write-off request"}},
       {"write_off_approved", {"kwijtschelding goedgekeurd", "write-off approved"}},
@@ -627,11 +628,30 @@ std::string ChangesSection(const PageContext& p, const json& d, const std::strin
   return m;
 }
 
+// The bijstand of a month: recorded, or corrected for a month not yet paid (with the reason).
+std::string BenefitForm(const PageContext& p, const std::string& id) {
+  return "<details><summary>" +
+         T(p, "Bijstand van een maand vastleggen of corrigeren",
+           "Record or correct the bijstand of a month") +
+         "</summary><form method=\"post\" class=\"grid\" id=\"benefit\" action=\"/clients/" +
+         Html(id) + "/benefits\">" + CsrfField(p) + "<label for=\"bf-month\">" +
+         T(p, "Maand (JJJJ-MM)", "Month (YYYY-MM)") +
+         "</label><input id=\"bf-month\" name=\"month\" required "
+         "pattern=\"[0-9]{4}-[0-9]{2}\"><label for=\"bf-amount\">" +
+         T(p, "Bedrag bijstand", "Bijstand amount") +
+         "</label><input id=\"bf-amount\" name=\"amount\" required inputmode=\"decimal\" "
+         "pattern=\"[0-9]+([.][0-9]{1,2})?\"><label for=\"bf-reason\">" +
+         T(p, "Waarom (bij een correctie, bijv. nieuw besluit)",
+           "Why (for a correction, e.g. a new decision)") +
+         "</label><input id=\"bf-reason\" name=\"change_reason\"><button type=\"submit\">" +
+         T(p, "Bijstand vastleggen", "Record the bijstand") + "</button></form></details>";
+}
+
 std::string BillsTab(const PageContext& p, const json& d, const std::string& id) {
   std::string m = HandOverSection(p, d, id);
-  if ((p.session.role == "coach" || p.session.role == "finance") && !d["plan_bills"].empty()) {
-    m += DirectDebitForm(p, d, id);
-  }
+  const bool may = p.session.role == "coach" || p.session.role == "finance";
+  if (may && !d["plan_bills"].empty()) m += DirectDebitForm(p, d, id);
+  if (may) m += BenefitForm(p, id);
   return m + ChangesSection(p, d, id);
 }
 

@@ -822,6 +822,39 @@ TEST_F(WebTest, ARefusedFormShowsTheErrorAtItsField) {
   EXPECT_TRUE(json::parse(api.body).contains("error"));
 }
 
+// The bijstand of a month on the client page (issue 16: an income change): a month without one
+// is recorded; a stored month is corrected only with a reason, and becomes a change with who and
+// why; the same amount again changes nothing; a bad month is named.
+TEST_F(WebTest, ACoachRecordsAndCorrectsTheBijstandOfAMonth) {
+  Client carla = As("carla");
+  const std::string url = "/api/v1/clients/C000007/benefits";
+  EXPECT_EQ(carla.PostJson(url, {{"month", "2027-13"}, {"amount", "1.00"}}).status, 422);
+  Reply added = carla.PostJson(url, {{"month", "2027-12"}, {"amount", "1950.00"}});
+  ASSERT_EQ(added.status, 201) << added.body;
+  EXPECT_EQ(json::parse(added.body)["corrected"], false);
+  Reply no_reason = carla.PostJson(url, {{"month", "2027-05"}, {"amount", "1850.00"}});
+  EXPECT_EQ(no_reason.status, 422) << no_reason.body;
+  EXPECT_NE(no_reason.body.find("change_reason"), std::string::npos) << no_reason.body;
+  Reply corrected = carla.PostJson(
+      url, {{"month", "2027-05"}, {"amount", "1850.00"}, {"change_reason", "nieuw besluit"}});
+  ASSERT_EQ(corrected.status, 201) << corrected.body;
+  EXPECT_EQ(json::parse(corrected.body)["corrected"], true);
+  EXPECT_EQ(carla
+                .PostJson(url, {{"month", "2027-05"},
+                                {"amount", "1850.00"},
+                                {"change_reason", "nieuw besluit"}})
+                .status,
+            422)
+      << "the same amount again changes nothing, and says so";
+  const json page = json::parse(carla.Get("/api/v1/clients/C000007").body);
+  ASSERT_FALSE(page["changes"].empty());
+  EXPECT_EQ(page["changes"][0]["reason"], "nieuw besluit");
+  auto store = Store::Open(config_->store_url);
+  ASSERT_TRUE(store);
+  EXPECT_EQ((*store)->Benefits(ClientId{"C000007"})->at(YearMonth::Parse("2027-12").value()),
+            Money::FromCents(195000));
+}
+
 TEST_F(WebTest, LogsNameNoBsnIbanPasswordOrToken) {
   Client finance = As("anna"), coach = As("carla");
   for (int i = 1; i <= 6; ++i) {
