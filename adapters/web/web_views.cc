@@ -816,12 +816,9 @@ std::string CreditTab(const PageContext& p, const json& d, const std::string& id
   if (d["receipts"].empty()) {
     m += "<p>" + T(p, "Nog niets ontvangen.", "Nothing received yet.") + "</p>";
   } else {
-    m += "<table><caption>" + T(p, "Ontvangsten", "Receipts") +
-         "</caption><thead><tr><th scope=\"col\">" + T(p, "Datum", "Date") +
-         "</th><th scope=\"col\">" + T(p, "Soort", "Kind") + "</th><th scope=\"col\">" +
-         T(p, "Bedrag", "Amount") + "</th><th scope=\"col\">" + T(p, "Op", "On") +
-         "</th><th scope=\"col\">" + T(p, "Verwerkt in", "Processed in") +
-         "</th></tr></thead><tbody>";
+    m += TableStart(T(p, "Ontvangsten", "Receipts"),
+                    {T(p, "Datum", "Date"), T(p, "Soort", "Kind"), T(p, "Bedrag", "Amount"),
+                     T(p, "Op", "On"), T(p, "Verwerkt in", "Processed in")});
     for (const json& r : d["receipts"]) {
       m += "<tr><td>" + Html(S(r, "received_on")) + "</td><td>" + L(p, S(r, "kind")) +
            "</td><td class=\"num\">" + Euro(p, I(r, "amount_cents")) + "</td><td>" +
