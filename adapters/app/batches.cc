@@ -634,25 +634,28 @@ Result<PreparedBatch, Error> ReleaseHeld(const Config& config, Store& store, Dat
   return out;
 }
 
-Status<Error> RecordDirectDebit(Store& store, const DirectDebitRecord& record, const Actor& actor) {
+Status<Error> RecordDirectDebit(Store& store, const DirectDebitRecord& record, const Actor& actor,
+                                FieldNames names) {
+  const auto field = [&](const char* option, const char* form_field) {
+    return std::string(names == FieldNames::kOption ? option : form_field);
+  };
   auto user = RequireAction(store, actor.user, Action::kRecordDirectDebit);
   if (!user) return Unexpected(user.error());
   auto bill = store.FindBill(record.bill);
   if (!bill) return Unexpected(bill.error());
   if (!*bill) {
-    return Fail(ErrorCode::kBadInput, "--bill " + record.bill.value +
-                                          ": no such bill; nothing "
-                                          "changed");
+    return Fail(ErrorCode::kBadInput, field("--bill", "bill") + " " + record.bill.value +
+                                          ": no such bill; nothing changed");
   }
   if (record.status == DirectDebitStatus::kOverride && record.note.empty()) {
-    return Fail(ErrorCode::kBadInput,
-                "--note: an override needs the coach's reason; nothing "
-                "changed");
+    return Fail(
+        ErrorCode::kBadInput,
+        field("--note", "note") + ": an override needs the coach's reason; nothing changed");
   }
   if (record.confirmed_by.empty()) {
-    return Fail(ErrorCode::kBadInput,
-                "--confirmed-by: say who or what confirmed it (e.g. the "
-                "creditor's letter); nothing changed");
+    return Fail(ErrorCode::kBadInput, field("--confirmed-by", "confirmed_by") +
+                                          ": say who or what confirmed it (e.g. the creditor's "
+                                          "letter); nothing changed");
   }
   DirectDebitRecord r = record;
   r.client = (*bill)->client;

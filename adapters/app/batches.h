@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/app/records.h"
 #include "adapters/config/config.h"
 #include "adapters/error.h"
 #include "adapters/storage/store.h"
@@ -72,7 +73,9 @@ Result<PreparedBatch, Error> ReleaseHeld(const Config& config, Store& store, Dat
 
 // Records a direct-debit confirmation or override for a bill (checked: the bill exists; an
 // override needs a note).
-Status<Error> RecordDirectDebit(Store& store, const DirectDebitRecord& record, const Actor& actor);
+// Refusals name the field as `names` says: the command line's option or the web form's field.
+Status<Error> RecordDirectDebit(Store& store, const DirectDebitRecord& record, const Actor& actor,
+                                FieldNames names = FieldNames::kOption);
 
 }  // namespace ontzorg
 

@@ -14,7 +14,7 @@ std::string Euros(Money m) { return "EUR " + m.ToDecimalString(); }
 // Refused unless `amount` fits in what the client owes, less what pending write-offs and open
 // requests (other than `except`) already take. Call inside a write transaction.
 Status<Error> CheckFits(Store& store, const ClientId& client, Money amount, Date day,
-                        int64_t except) {
+                        int64_t except, const std::string& prefix = "") {
   auto entries = store.ClientEntries(client);
   if (!entries) return Unexpected(entries.error());
   auto pending = store.WriteOffs(client);
@@ -33,7 +33,7 @@ Status<Error> CheckFits(Store& store, const ClientId& client, Money amount, Date
   }
   if (amount + taken > outstanding) {
     return Fail(ErrorCode::kBadInput,
-                "amount: " + Euros(amount) + " is more than client " + client.value +
+                prefix + "amount: " + Euros(amount) + " is more than client " + client.value +
                     " owes: " + Euros(outstanding) + " outstanding" +
                     (taken.IsPositive() ? ", of which " + Euros(taken) +
                                               " is already in a pending write-off or request"
@@ -43,10 +43,11 @@ Status<Error> CheckFits(Store& store, const ClientId& client, Money amount, Date
   return {};
 }
 
-Status<Error> NeedReason(const std::string& reason, const char* what) {
+Status<Error> NeedReason(const std::string& reason, const char* what,
+                         const std::string& prefix = "") {
   if (reason.find_first_not_of(" \t") == std::string::npos) {
     return Fail(ErrorCode::kBadInput,
-                std::string("reason: ") + what + " needs its reason; nothing was recorded");
+                prefix + "reason: " + what + " needs its reason; nothing was recorded");
   }
   return {};
 }
@@ -59,13 +60,14 @@ Date DayOf(const Actor& actor) {
 }  // namespace
 
 Result<std::string, Error> RecordWriteOff(Store& store, const WriteOffDecision& d,
-                                          const Actor& actor) {
-  if (auto s = NeedReason(d.reason, "a write-off"); !s) return Unexpected(s.error());
+                                          const Actor& actor, FieldNames names) {
+  const std::string prefix = names == FieldNames::kOption ? "--" : "";
+  if (auto s = NeedReason(d.reason, "a write-off", prefix); !s) return Unexpected(s.error());
   std::string recorded;
   auto applied = store.Atomically([&]() -> Result<Changes, Error> {
     auto user = RequireAction(store, actor.user, Action::kRecordWriteOff);
     if (!user) return Unexpected(user.error());
-    if (auto fits = CheckFits(store, d.client, d.amount, d.decided_on, 0); !fits) {
+    if (auto fits = CheckFits(store, d.client, d.amount, d.decided_on, 0, prefix); !fits) {
       return Unexpected(fits.error());
     }
     auto added = store.AddWriteOff(

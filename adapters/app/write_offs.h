@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "adapters/app/records.h"
 #include "adapters/error.h"
 #include "adapters/storage/store.h"
 
@@ -23,7 +24,8 @@ struct WriteOffDecision {
 // Finance records a decision (kRecordWriteOff). Returns the write-off's id ("W12"). Refused: no
 // reason, more than is outstanding minus what pending write-offs and open requests already take.
 Result<std::string, Error> RecordWriteOff(Store& store, const WriteOffDecision& decision,
-                                          const Actor& actor);
+                                          const Actor& actor,
+                                          FieldNames names = FieldNames::kFormField);
 
 // A coach (or finance) asks for a write-off (kRequestWriteOff), with the reason. Returns the
 // request's number. Refused as RecordWriteOff.

@@ -294,13 +294,7 @@ int WriteOffCommand(const Globals& g, const std::string& client, const std::stri
   if (!opened) return Report(opened.error());
   const Money amount = *parsed;
   auto applied = RecordWriteOff(*opened->store, {ClientId{client}, amount, reason, day},
-                                {g.user, NowIsoSeconds()});
-  if (!applied && (applied.error().message.rfind("amount:", 0) == 0 ||
-                   applied.error().message.rfind("reason:", 0) == 0)) {
-    Error e = applied.error();
-    e.message = "--" + e.message;  // the option, as the command line names it
-    return Report(e);
-  }
+                                {g.user, NowIsoSeconds()}, FieldNames::kOption);
   if (!applied) return Report(applied.error());
   std::cout << "kwijtschelding / write-off " << *applied << " recorded: " << Amount(amount)
             << " for client " << client << ", decided " << day.ToString() << " by " << g.user

@@ -524,16 +524,9 @@ Outcome DirectDebitAction(Ctx& x) {
   }
   const DirectDebitRecord record{BillId{bill}, ClientId{client},        *status,
                                  *on,          x.Field("confirmed_by"), x.Field("note")};
-  if (auto recorded = RecordDirectDebit(x.store, record, x.Me()); !recorded) {
-    Error e = recorded.error();
-    for (const char* flag : {"--note", "--confirmed-by", "--bill"}) {
-      if (e.message.rfind(flag, 0) == 0) {
-        std::string field = flag + 2;
-        std::replace(field.begin(), field.end(), '-', '_');
-        e.message.replace(0, std::string(flag).size(), field);
-      }
-    }
-    return FromError(e);
+  if (auto recorded = RecordDirectDebit(x.store, record, x.Me(), FieldNames::kFormField);
+      !recorded) {
+    return FromError(recorded.error());
   }
   Outcome o;
   o.status = 201;
