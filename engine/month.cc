@@ -12,14 +12,24 @@ namespace {
 struct DueBill {
   const Bill* bill;
   Date due;
-  int rank;  // position in the policy's priority order
+  int rank;                     // position in the policy's priority order
+  bool creditor_known = false;  // set when sorted out: a bill without one is never paid
 };
 
 // The month's due bills, sorted out.
 struct BillsDue {
   std::vector<DueBill> to_pay;  // paid for the client, in priority order
-  Money to_pay_total;           // of those whose creditor is known
   Money client_pays_total;      // due bills the client pays: their money goes with the leefgeld
+
+  // What the bills to pay take when `budget` is all there is, as PayBill takes it: in priority
+  // order, a bill that does not fit is left unpaid and a later, smaller one may still fit.
+  Money FittingIn(Money budget) const {
+    Money taken = Money::Zero();
+    for (const DueBill& due : to_pay) {
+      if (due.creditor_known && due.bill->amount <= budget - taken) taken += due.bill->amount;
+    }
+    return taken;
+  }
 };
 
 int PriorityRank(const MonthPolicy& policy, BillKind kind) {
@@ -421,15 +431,18 @@ void DrawCredit(const ClientCase& input, const BridgingPolicy& policy, YearMonth
     out->already_booked.push_back(key);
     return;
   }
-  // The client also needs the money of the bills they pay themselves.
-  const Money need = bills.to_pay_total +
-                     (allowance_booked ? Money::Zero() : c.minimum + bills.client_pays_total) -
-                     builder->balance();
-  if (!need.IsPositive() || out->benefit_missing) return;
+  if (out->benefit_missing) return;
   const CreditBalances& now = builder->credit();
   const Money headroom = policy.form == CreditForm::kLoan
                              ? Min(c.ceiling - now.Outstanding(), c.cover - now.loan)
                              : c.ceiling - now.granted;
+  if (!headroom.IsPositive()) return;
+  // Only for the bills that will be paid with it: a bill too large even with all the headroom
+  // stays unpaid, and lending its money anyway would hand it out as leefgeld on credit. The
+  // client also needs the money of the bills they pay themselves.
+  const Money need = bills.FittingIn(builder->balance() + headroom) +
+                     (allowance_booked ? Money::Zero() : c.minimum + bills.client_pays_total) -
+                     builder->balance();
   const Money draw = Min(need, headroom);
   if (!draw.IsPositive()) return;
   builder->Draw(key, policy.form, draw);
@@ -531,7 +544,7 @@ BillsDue CollectDueBills(const ClientCase& input, const std::map<CreditorId, Cre
       continue;
     }
     bills.to_pay.push_back(due);
-    if (creditors.count(due.bill->creditor)) bills.to_pay_total += due.bill->amount;
+    bills.to_pay.back().creditor_known = creditors.count(due.bill->creditor) > 0;
   }
   return bills;
 }

@@ -98,14 +98,20 @@ await step('coach works through today\'s list and enters a rent increase', async
   await page.getByRole('status').filter({ hasText: 'Opgeslagen' }).waitFor();
   await page.getByText('Rekening wijzigen vanaf een maand').click();
   const form = page.locator('#bill-change');
-  await form.getByLabel('Rekening').selectOption({ index: 0 });
+  const rent = await form.locator('option', { hasText: /^Huur/ }).first().getAttribute('value');
+  await form.getByLabel('Rekening').selectOption(rent);
   await form.getByLabel('Nieuw bedrag (leeg: blijft)').fill('812.50');
-  await form.getByLabel('Geldt vanaf maand (JJJJ-MM)').fill('2027-03');
+  // From February, the month after the January run: the next run's preview must show it.
+  await form.getByLabel('Geldt vanaf maand (JJJJ-MM)').fill('2027-02');
   await form.getByLabel('Waarom (bijv. brief verhuurder)').fill('Huurverhoging uit de browsertest');
   await form.getByRole('button', { name: 'Wijziging vastleggen' }).click();
   await page.waitForURL(/saved=bill_change/);
   await page.getByRole('cell', { name: 'Huurverhoging uit de browsertest' }).waitFor();
   await page.screenshot({ path: `${artifacts}/web-bill-change.png`, fullPage: true });
+  await page.getByRole('link', { name: 'Deze maand' }).click();
+  await page.getByRole('link', { name: /Voorbeeld van het volgende geldoverzicht/ }).click();
+  await page.getByText(/812[.,]50/).first().waitFor();  // in the client's language
+  await page.screenshot({ path: `${artifacts}/web-bill-change-preview.png`, fullPage: true });
 });
 
 await step('finance approves a batch another person prepared', async (page) => {

@@ -211,6 +211,36 @@ TEST_F(BridgingTest, NeverDrawsBeyondTheCeiling) {
   EXPECT_EQ(Allowance(feb), E(200));
 }
 
+// Found in the browser test: an energy instalment raised to more than the month can bear was
+// left unpaid, yet the loan for it was drawn all the same and paid out as leefgeld (767.05 on
+// credit where 304.41 was there). Credit is drawn only for the bills it will pay.
+TEST_F(BridgingTest, NeverDrawsForABillThatStaysUnpaidAnyway) {
+  creditors_[{"ENERGY"}] = creditors_[{"HOUSING"}];
+  Bill energy = c_.bills[0];
+  energy.id = {"ENERGY"};
+  energy.kind = BillKind::kEnergy;
+  energy.creditor = {"ENERGY"};
+  energy.amount = E(700);  // 1000 - 800 = 200 left, 300 of cover: 500 at most
+  c_.bills.push_back(energy);
+  Bill water = energy;
+  water.id = {"WATER"};
+  water.kind = BillKind::kWater;
+  water.amount = E(100);  // fits after energy is left unpaid, with 50 of credit for the minimum
+  c_.bills.push_back(water);
+  const ClientMonth jan = Run("2027-01", "2026-12-20");
+  ASSERT_EQ(jan.unpaid.size(), 1u);
+  EXPECT_EQ(jan.unpaid[0].bill, BillId{"ENERGY"});
+  EXPECT_EQ(jan.credit.drawn, E(150));  // water 100 and the minimum 250 from the 200 left
+  EXPECT_EQ(Allowance(jan), E(250));
+  // Without the water bill only the 50 short of the minimum is lent, never energy's 700.
+  c_ = {};
+  SetUp();
+  c_.bills.push_back(energy);
+  const ClientMonth alone = Run("2027-01", "2026-12-20");
+  EXPECT_EQ(alone.credit.drawn, E(50));
+  EXPECT_EQ(Allowance(alone), E(250));
+}
+
 TEST_F(BridgingTest, TheLumpSumOnTheManagedAccountSetsOffFirstAndTheRestIsLeefgeld) {
   Run("2027-01", "2026-12-20");
   Run("2027-02", "2027-01-20");
