@@ -36,7 +36,7 @@ std::vector<ForecastMonth> Forecast(const ClientCase& start,
                                     const std::map<YearMonth, Money>& benefits,
                                     const std::map<CreditorId, Creditor>& creditors,
                                     const MonthPolicy& policy, YearMonth from, Date run_date,
-                                    int months) {
+                                    int months, const std::map<YearMonth, CaseRecords>& changed) {
   ClientCase c = start;
   if (const BridgingPolicy* p = PolicyOn(policy.bridging, from.FirstDay())) {
     for (Receipt& r : ProjectedReceipts(c, *p, run_date, from.AddMonths(months))) {
@@ -48,6 +48,12 @@ std::vector<ForecastMonth> Forecast(const ClientCase& start,
     ForecastMonth f;
     f.month = from.AddMonths(k);
     f.run_date = run_date.AddMonthsClamped(k);
+    if (const auto records = changed.find(f.month); records != changed.end() && k > 0) {
+      c.client = records->second.client;
+      c.plan = records->second.plan;
+      c.bills = records->second.bills;
+      c.toeslagen = records->second.toeslagen;
+    }
     const auto recorded = benefits.find(f.month);
     if (recorded != benefits.end()) {
       c.benefit = recorded->second;

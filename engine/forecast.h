@@ -34,13 +34,25 @@ struct ForecastMonth {
   std::vector<SignalKind> signals;
 };
 
+// A client's records as they hold from a later month on, its effective-dated changes applied
+// (a rent increase from March, a plan extended, a corrected toeslag estimate).
+struct CaseRecords {
+  Client client;
+  ReliefPlan plan;
+  std::vector<Bill> bills;
+  std::vector<ToeslagExpectation> toeslagen;
+};
+
 // Projects `months` months from `from`. `start` is the case as loaded for `from` (balances,
-// credit, receipts, keys booked for `from`); `benefits` the recorded bijstand by month.
+// credit, receipts, keys booked for `from`); `benefits` the recorded bijstand by month;
+// `changed` the records from each later month in which a change starts (the months between keep
+// the records before them). The toeslagen still to arrive are projected once, from `start`.
 std::vector<ForecastMonth> Forecast(const ClientCase& start,
                                     const std::map<YearMonth, Money>& benefits,
                                     const std::map<CreditorId, Creditor>& creditors,
                                     const MonthPolicy& policy, YearMonth from, Date run_date,
-                                    int months);
+                                    int months,
+                                    const std::map<YearMonth, CaseRecords>& changed = {});
 
 // The receipts the forecast assumes will still arrive, given those recorded by `run_date`.
 std::vector<Receipt> ProjectedReceipts(const ClientCase& c, const BridgingPolicy& policy,

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "adapters/app/batches.h"
+#include "adapters/app/forecast.h"
 #include "adapters/app/write_offs.h"
 #include "adapters/cli/report.h"
 #include "adapters/import/csv.h"
@@ -135,8 +136,10 @@ int ForecastCommand(const Globals& g, const ForecastOptions& o) {
   for (const ClientCase& c : *cases) {
     auto benefits = store.Benefits(c.client.id);
     if (!benefits) return Report(benefits.error());
-    const auto months =
-        Forecast(c, *benefits, *creditors, opened->config.month, from, run_date, o.months);
+    auto changed = ChangedRecords(store, c.client.id, from, o.months);
+    if (!changed) return Report(changed.error());
+    const auto months = Forecast(c, *benefits, *creditors, opened->config.month, from, run_date,
+                                 o.months, *changed);
     if (o.json) {
       clients.push_back(ForecastJson(c, months));
     } else {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "adapters/app/batches.h"
+#include "adapters/app/forecast.h"
 #include "adapters/app/records.h"
 #include "adapters/app/write_offs.h"
 #include "adapters/statement/client_texts.h"
@@ -274,11 +275,12 @@ Outcome ClientData(Ctx& x) {
     auto benefits = x.store.Benefits(id);
     auto creditors = x.store.LoadCreditors();
     auto latest = x.store.LatestRun();
-    if (benefits && creditors && latest) {
+    auto changed = ChangedRecords(x.store, id, next, 6);
+    if (benefits && creditors && latest && changed) {
       const Date run_date =
           *latest ? (*latest)->run_date.AddMonthsClamped(1) : next.FirstDay().AddDays(-14);
       for (const ForecastMonth& f :
-           Forecast(c, *benefits, *creditors, x.config.month, next, run_date, 6)) {
+           Forecast(c, *benefits, *creditors, x.config.month, next, run_date, 6, *changed)) {
         credit.push_back({{"month", f.month.ToString()},
                           {"outstanding_cents", f.outstanding.cents()},
                           {"drawn_cents", f.credit_drawn.cents()},

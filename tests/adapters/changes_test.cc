@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "adapters/app/batches.h"
+#include "adapters/app/forecast.h"
 #include "adapters/app/run_month.h"
 #include "adapters/app/write_offs.h"
 #include "adapters/import/importer.h"
@@ -161,6 +162,19 @@ TEST_F(ChangesTest, SixMonthsWithChangesMatchTheHandWorkedCase) {
   ASSERT_TRUE(changed) << changed.error().message;
   EXPECT_EQ(changed->added.versions.bills.size(), 1u);
   EXPECT_EQ(changed->added.versions.toeslagen.size(), 1u);
+  // A forecast made in January sees the rent from March on (it used January's for every month).
+  auto records = ChangedRecords(*store_, ClientId{"S"}, YearMonth::Parse("2027-01").value(), 6);
+  ASSERT_TRUE(records) << records.error().message;
+  ASSERT_EQ(records->size(), 1u);
+  EXPECT_EQ(records->begin()->first.ToString(), "2027-03");
+  for (const Bill& b : records->begin()->second.bills) {
+    if (b.id.value == "HS") {
+      EXPECT_EQ(b.amount.ToDecimalString(), "760.00");
+    }
+  }
+  records = ChangedRecords(*store_, ClientId{"S"}, YearMonth::Parse("2027-03").value(), 6);
+  ASSERT_TRUE(records);
+  EXPECT_TRUE(records->empty());  // the first month's case has the change already
   // The same change file again, and the base files again: nothing new.
   for (const std::string& dir : {root + "/2027-03", root + "/base"}) {
     auto again = Import(dir, "2027-02-11T09:00:00");

@@ -428,6 +428,21 @@ TEST_F(BridgingTest, TheForecastShowsTheGapBridgedAndSetOff) {
   EXPECT_FALSE(f[6].in_relief);  // relief ends 30 June
 }
 
+// Found with the browser test: the forecast computed every month with the records of its first,
+// so a rent increase from a later month never showed in it.
+TEST_F(BridgingTest, TheForecastUsesTheRecordsValidInEachMonth) {
+  const std::map<YearMonth, Money> benefits = {{M("2027-01"), E(1000)}};
+  CaseRecords march{c_.client, c_.plan, c_.bills, c_.toeslagen};
+  march.bills[0].amount = E(850);
+  const auto f = Forecast(c_, benefits, creditors_, policy_, M("2027-01"), D("2026-12-20"), 5,
+                          {{M("2027-03"), march}});
+  ASSERT_EQ(f.size(), 5u);
+  EXPECT_EQ(f[1].bills_paid, E(800));
+  EXPECT_EQ(f[2].bills_paid, E(850));  // from March on
+  EXPECT_EQ(f[2].credit_drawn, E(100));
+  EXPECT_EQ(f[4].bills_paid, E(850));  // and after it, until the next change
+}
+
 TEST_F(BridgingTest, AnOverdueToeslagIsAssumedToArriveAfterTheRunDate) {
   const auto projected = ProjectedReceipts(c_, policy_.bridging[0], D("2027-03-25"), M("2027-06"));
   ASSERT_FALSE(projected.empty());
