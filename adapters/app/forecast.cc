@@ -4,8 +4,7 @@
 
 namespace ontzorg {
 
-Result<std::map<YearMonth, CaseRecords>, Error> ChangedRecords(Store& store,
-                                                               const ClientId& client,
+Result<std::map<YearMonth, CaseRecords>, Error> ChangedRecords(Store& store, const ClientId& client,
                                                                YearMonth from, int months) {
   auto changes = store.ClientChanges(client);
   if (!changes) return Unexpected(changes.error());

@@ -15,8 +15,7 @@ namespace ontzorg {
 // The client's records for each month after `from` (and before `from` + `months`) in which one of
 // their changes starts, each loaded as the run of that month loads it. Empty for a client
 // without changes in those months, which costs one query.
-Result<std::map<YearMonth, CaseRecords>, Error> ChangedRecords(Store& store,
-                                                               const ClientId& client,
+Result<std::map<YearMonth, CaseRecords>, Error> ChangedRecords(Store& store, const ClientId& client,
                                                                YearMonth from, int months);
 
 }  // namespace ontzorg

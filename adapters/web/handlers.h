@@ -88,6 +88,31 @@ Outcome BenefitAction(Ctx& x);
 Outcome WriteOffRequestAction(Ctx& x);
 Outcome WriteOffDecisionAction(Ctx& x);
 json WriteOffRequestJson(const WriteOffRequest& q);
+// --- Batches (batch_area.cc): the list, one batch, prepare, approve, export, download ---
+Outcome Batches(Ctx& x);
+Outcome BatchData(Ctx& x);
+Outcome Prepare(Ctx& x);
+Outcome Approve(Ctx& x);
+Outcome Export(Ctx& x);
+Outcome Download(Ctx& x);
+
+// --- Bank (bank_area.cc): bank files uploaded, the reconciliation ---
+Outcome UploadBankFile(Ctx& x);
+Outcome ReconciliationData(Ctx& x);
+
+// --- The work list (signal_area.cc) ---
+Outcome Signals(Ctx& x);
+Outcome SetSignalStateAction(Ctx& x);
+
+// --- Users and audit (admin_area.cc) ---
+Outcome UsersData(Ctx& x);
+Outcome AddUserAction(Ctx& x);
+Outcome SetPasswordAction(Ctx& x);
+Outcome AssignAction(Ctx& x);
+Outcome AccountData(Ctx& x);
+Outcome OwnPasswordAction(Ctx& x);
+Outcome AuditData(Ctx& x);
+
 // The client page again, on the form's tab, with a refused form's message at the form and its
 // field marked, what was typed put back (HTML forms; the API answers JSON). nullopt: not a form
 // of the client page.

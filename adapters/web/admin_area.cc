@@ -1,0 +1,130 @@
+// The users and audit area of the web app: accounts and roles, caseloads, a user's own
+// password, and the audit log with its hash chain verified.
+#include "adapters/system/password.h"
+#include "adapters/web/handlers.h"
+
+namespace ontzorg::web {
+
+Outcome UsersData(Ctx& x) {
+  auto users = x.store.Users();
+  if (!users) return FromError(users.error());
+  auto coaches = x.store.Coaches();
+  if (!coaches) return FromError(coaches.error());
+  std::map<std::string, int> caseload;
+  for (const auto& [client, coach] : *coaches) ++caseload[coach];
+  Outcome o;
+  o.data = {{"users", json::array()}};
+  for (const User& u : *users) {
+    o.data["users"].push_back({{"name", u.name},
+                               {"role", u.role},
+                               {"full_name", u.full_name},
+                               {"has_password", u.has_password},
+                               {"caseload", caseload.count(u.name) ? caseload[u.name] : 0}});
+  }
+  return o;
+}
+
+Outcome AddUserAction(Ctx& x) {
+  const std::string name = x.Field("name"), role = x.Field("role");
+  if (!IsKnownRole(role))
+    return Refuse(422, "role '" + role + "': use finance, coach, admin or auditor");
+  if (name.empty() || name.size() > 35 || !std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+      })) {
+    return Refuse(422, "name '" + name + "': 1-35 letters, digits or '-'");
+  }
+  auto hash = HashPassword(x.Field("password"));
+  if (!hash) return FromError(hash.error());
+  const Actor me = x.Me();
+  if (auto s = x.store.AddUser({name, role, x.Field("full_name")}, {me.user, me.at}); !s) {
+    return FromError(s.error());
+  }
+  if (auto s = x.store.SetPasswordHash({.user = name, .scrypt_hash = *hash}, {me.user, me.at}); !s)
+    return FromError(s.error());
+  Outcome o;
+  o.status = 201;
+  o.data = {{"user", name}, {"role", role}};
+  o.redirect = "/admin/users?saved=" + UrlEncode(name);
+  return o;
+}
+
+Outcome SetPasswordAction(Ctx& x) {
+  auto hash = HashPassword(x.Field("password"));
+  if (!hash) return FromError(hash.error());
+  const Actor me = x.Me();
+  if (auto s = x.store.SetPasswordHash({.user = x.params["user"], .scrypt_hash = *hash},
+                                       {me.user, me.at});
+      !s) {
+    return FromError(s.error());
+  }
+  Outcome o;
+  o.data = {{"user", x.params["user"]}, {"password", "set"}};
+  o.redirect = "/admin/users?saved=" + UrlEncode(x.params["user"]);
+  return o;
+}
+
+// The page where a user sets their own password.
+Outcome AccountData(Ctx& x) {
+  Outcome o;
+  o.data = {{"user", x.page.session.user}};
+  return o;
+}
+
+// A user sets their own password (with the current one): after an admin set it, approvals need
+// this (CheckApprover).
+Outcome OwnPasswordAction(Ctx& x) {
+  const Actor me = x.Me();
+  auto stored = x.store.PasswordHash(me.user);
+  if (!stored) return FromError(stored.error());
+  if (!VerifyPassword(x.Field("current_password"), *stored)) {
+    return Refuse(403, "current_password: not your current password; nothing changed");
+  }
+  auto hash = HashPassword(x.Field("password"));
+  if (!hash) return FromError(hash.error());
+  if (auto s = x.store.SetPasswordHash({.user = me.user, .scrypt_hash = *hash}, me); !s) {
+    return FromError(s.error());
+  }
+  Outcome o;
+  o.data = {{"user", me.user}, {"password", "set by its owner"}};
+  o.redirect = "/?saved=password";
+  return o;
+}
+
+Outcome AssignAction(Ctx& x) {
+  const Actor me = x.Me();
+  if (auto s = x.store.AssignCaseload({{ClientId{x.Field("client")}, x.Field("coach")}},
+                                      {me.user, me.at});
+      !s) {
+    return FromError(s.error());
+  }
+  Outcome o;
+  o.data = {{"client", x.Field("client")}, {"coach", x.Field("coach")}};
+  o.redirect = "/admin/users?saved=" + UrlEncode(x.Field("client"));
+  return o;
+}
+
+Outcome AuditData(Ctx& x) {
+  auto verified = x.store.VerifyAuditLog();
+  if (!verified) return FromError(verified.error());
+  auto log = x.store.AuditLog(x.Field("subject"));
+  if (!log) return FromError(log.error());
+  Outcome o;
+  o.data = {{"intact", verified->problems.empty()},
+            {"rows", verified->rows},
+            {"head", verified->head},
+            {"problems", verified->problems},
+            {"log", json::array()}};
+  const size_t from = log->size() > 500 ? log->size() - 500 : 0;
+  for (size_t i = log->size(); i > from; --i) {
+    const AuditRecord& a = (*log)[i - 1];
+    o.data["log"].push_back({{"seq", a.seq},
+                             {"at", a.at},
+                             {"user", a.user},
+                             {"action", a.action},
+                             {"subject", a.subject},
+                             {"detail", a.detail}});
+  }
+  return o;
+}
+
+}  // namespace ontzorg::web

@@ -1,0 +1,200 @@
+// The batches area of the web app: the list, one batch (totals, exceptions, states, files),
+// preparing a month, approving (four eyes), exporting and downloading its files. The lifecycle
+// itself lives in adapters/app/batches, shared with the command line.
+#include "adapters/app/batches.h"
+#include "adapters/app/run_month.h"
+#include "adapters/system/files.h"
+#include "adapters/web/handlers.h"
+#include "engine/sepa_rules.h"
+
+namespace ontzorg::web {
+
+namespace {
+
+json BatchJson(const BatchRecord& b) {
+  json states = json::array();
+  for (const BatchStateRow& s : b.states) {
+    states.push_back({{"state", s.state}, {"user", s.user}, {"at", s.at}, {"detail", s.detail}});
+  }
+  return {{"batch", b.run.id},
+          {"kind", b.run.kind},
+          {"month", b.run.month.ToString()},
+          {"run_date", b.run.run_date.ToString()},
+          {"prepared_by", b.run.user},
+          {"payments", b.payments},
+          {"amount_cents", b.amount.cents()},
+          {"state", b.State()},
+          {"states", states}};
+}
+
+Result<int64_t, Error> BatchParam(Ctx& x) {
+  const std::string& text = x.params["batch"];
+  if (text.empty() || text.size() > 12 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return Fail(ErrorCode::kBadInput, "batch '" + text + "': not a batch number");
+  }
+  return std::stoll(text);
+}
+
+}  // namespace
+
+Outcome Batches(Ctx& x) {
+  auto batches = x.store.Batches();
+  if (!batches) return FromError(batches.error());
+  Outcome o;
+  o.data = {{"batches", json::array()},
+            {"next_month", ReferenceMonth(x.store, x.now).AddMonths(1).ToString()}};
+  for (auto it = batches->rbegin(); it != batches->rend(); ++it) {
+    o.data["batches"].push_back(BatchJson(*it));
+  }
+  return o;
+}
+
+Outcome BatchData(Ctx& x) {
+  auto id = BatchParam(x);
+  if (!id) return Refuse(404, id.error().message);
+  auto batch = x.store.Batch(*id);
+  if (!batch) return FromError(batch.error());
+  if (!*batch) return Refuse(404, "no batch " + std::to_string(*id));
+  Outcome o;
+  o.data = BatchJson(**batch);
+  auto payments = x.store.BatchPayments(*id);
+  if (!payments) return FromError(payments.error());
+  json list = json::array(), exceptions = json::array();
+  Money bills, leefgeld;
+  for (const Payment& p : *payments) {
+    (p.purpose == PaymentPurpose::kBill ? bills : leefgeld) += p.amount;
+    json pj = PaymentJson(p);
+    pj["client"] = p.client.value;
+    if (p.late || p.double_debit_risk || p.replaces) exceptions.push_back(pj);
+    if (list.size() < 500) list.push_back(pj);
+  }
+  o.data["bills_cents"] = bills.cents();
+  o.data["leefgeld_cents"] = leefgeld.cents();
+  o.data["payment_list"] = list;
+  o.data["payment_list_truncated"] = payments->size() > 500;
+  o.data["exceptions"] = exceptions;
+  json findings = json::array();
+  int implausible = 0;
+  if (auto f = x.store.Findings(*id)) {
+    for (const Finding& fi : *f) {
+      implausible += fi.code == kImplausibleFinding ? 1 : 0;
+      findings.push_back({{"client", fi.client.value},
+                          {"code", fi.code},
+                          {"bill", fi.bill},
+                          {"amount_cents", fi.amount.cents()},
+                          {"detail", fi.detail}});
+    }
+  }
+  o.data["findings"] = findings;
+  o.data["implausible"] = implausible;  // the approver must acknowledge them
+  // Changes made after the batch was prepared that hold for its month (issue 16): it pays what
+  // was prepared, and the approver must acknowledge them.
+  json later = json::array();
+  if (auto changes = x.store.ChangesSince((*batch)->run.month, (*batch)->run.started_at)) {
+    for (const Store::ChangeRecord& c : *changes) {
+      later.push_back({{"record", c.record},
+                       {"client", c.client},
+                       {"fields", c.fields},
+                       {"valid_from", c.valid_from.ToString()},
+                       {"by", c.changed_by},
+                       {"at", c.changed_at},
+                       {"reason", c.reason}});
+    }
+  }
+  o.data["changed_after"] = later;
+  json files = json::array();
+  if (auto f = x.store.Files(*id, "")) {
+    for (const FileRecord& r : *f) {
+      files.push_back({{"name", r.name},
+                       {"msg_id", r.msg_id},
+                       {"status", r.status},
+                       {"transactions", r.tx_count},
+                       {"amount_cents", r.ctrl_sum_cents},
+                       {"sha256", r.sha256}});
+    }
+  }
+  o.data["files"] = files;
+  o.data["you_prepared"] = (*batch)->run.user == x.page.session.user;
+  return o;
+}
+
+Outcome Prepare(Ctx& x) {
+  auto month = YearMonth::Parse(x.Field("month"));
+  if (!month) return Refuse(422, "month '" + x.Field("month") + "': use YYYY-MM");
+  auto run_date = Date::Parse(x.Field("run_date"));
+  if (!run_date) return Refuse(422, "run_date '" + x.Field("run_date") + "': use YYYY-MM-DD");
+  const Actor me = x.Me();
+  RunOptions options{*month, *run_date, x.config.web.out_dir, me.user, me.at, 2000, {}};
+  auto report = RunMonth(x.config, x.store, options);
+  if (!report) return FromError(report.error());
+  Outcome o;
+  const bool batch = report->run_id > 0 && !report->findings_only;
+  o.status = batch ? 201 : 200;
+  o.data = {{"batch", batch ? report->run_id : 0},
+            {"bill_payments", report->bill_payments},
+            {"allowance_payments", report->allowance_payments},
+            {"already_booked", report->already_booked},
+            {"findings_kept", report->findings_only ? report->findings.size() : 0}};
+  o.redirect = batch ? "/batches/" + std::to_string(report->run_id) + "?saved=prepared"
+               : report->findings_only ? "/signals?state=active&saved=findings"
+                                       : "/batches?saved=nothing";
+  return o;
+}
+
+Outcome Approve(Ctx& x) {
+  auto id = BatchParam(x);
+  if (!id) return Refuse(404, id.error().message);
+  const std::string ack = x.Field("acknowledge");
+  if (auto s = ApproveBatch(x.store, *id, x.Me(),
+                            {.acknowledge = ack == "true" || ack == "on" || ack == "1"});
+      !s) {
+    return FromError(s.error());
+  }
+  Outcome o;
+  o.data = {{"batch", *id}, {"state", "approved"}};
+  o.redirect = "/batches/" + std::to_string(*id) + "?saved=approved";
+  return o;
+}
+
+Outcome Export(Ctx& x) {
+  auto id = BatchParam(x);
+  if (!id) return Refuse(404, id.error().message);
+  auto report = ExportBatch(x.config, x.store, *id, x.config.web.out_dir, x.Me());
+  if (!report) return FromError(report.error());
+  Outcome o;
+  o.data = {{"batch", *id}, {"state", "exported"}, {"files", json::array()}};
+  for (const FileRecord& f : report->files) {
+    o.data["files"].push_back({{"name", f.name}, {"sha256", f.sha256}});
+  }
+  o.redirect = "/batches/" + std::to_string(*id) + "?saved=exported";
+  return o;
+}
+
+Outcome Download(Ctx& x) {
+  auto id = BatchParam(x);
+  if (!id) return Refuse(404, id.error().message);
+  auto files = x.store.Files(*id, "written");
+  if (!files) return FromError(files.error());
+  for (const FileRecord& f : *files) {
+    if (f.name != x.params["file"]) continue;
+    std::ifstream in(f.written_path, std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    // Served only if it is still the file that was exported.
+    if (!in || Sha256Hex(content.str()) != f.sha256) {
+      return Refuse(409, "file " + f.name +
+                             " on disk differs from what was exported (or is "
+                             "gone); write it again with: ontzorg rewrite --batch " +
+                             std::to_string(*id));
+    }
+    Outcome o;
+    o.raw = content.str();
+    o.raw_type = "application/xml";
+    o.raw_name = f.name;
+    return o;
+  }
+  return Refuse(404, "batch " + std::to_string(*id) + " has no exported file " + x.params["file"]);
+}
+
+}  // namespace ontzorg::web
