@@ -115,6 +115,43 @@ Result<std::string, Error> CorrectClientBankName(Store& store, const BankNameCor
   return carried;
 }
 
+namespace {
+
+std::string OrNow(const std::optional<std::string>& given, const std::string& now) {
+  return given && !given->empty() ? *given : now;
+}
+
+// What a change row adds beside its record: the month it holds from and why, and how to tell
+// that it changed something.
+struct ChangeMeta {
+  std::string valid_from;  // "YYYY-MM"
+  std::string reason;
+  size_t (*added)(const ImportBatch&);  // the versions the row added
+  std::string subject;                  // "bill HS", for "already holds this"
+};
+
+// A change row recorded as a row of its change file, from `meta.valid_from` on, with its reason;
+// refused when it would change nothing.
+Result<ImportBatch, Error> RecordChange(const Config& config, Store& store, TypedRow row,
+                                        const ChangeMeta& meta, const Actor& actor) {
+  if (meta.valid_from.empty()) {
+    return Fail(ErrorCode::kBadInput,
+                std::string(row.names == FieldNames::kOption ? "--valid-from" : "valid_from") +
+                    ": required: the first month the change holds for (YYYY-MM)");
+  }
+  row.columns.push_back({"valid_from", meta.valid_from});
+  row.columns.push_back({"change_reason", meta.reason});
+  auto recorded = RecordRow(config, store, row, actor);
+  if (!recorded) return Unexpected(recorded.error());
+  if (meta.added(*recorded) == 0) {
+    return Fail(ErrorCode::kBadInput, meta.subject + " already holds this from " + meta.valid_from +
+                                          "; nothing was changed");
+  }
+  return recorded;
+}
+
+}  // namespace
+
 Result<ImportBatch, Error> ChangeBill(const Config& config, Store& store, const BillChange& change,
                                       const Actor& actor, FieldNames names) {
   auto user = RequireAction(store, actor.user, Action::kChangeRecord);
@@ -126,37 +163,93 @@ Result<ImportBatch, Error> ChangeBill(const Config& config, Store& store, const 
                                           change.client.value + "' is not on record");
   }
   const Bill& b = **bill;  // as it now holds, every change applied
-  const auto or_now = [](const std::optional<std::string>& given, const std::string& now) {
-    return given && !given->empty() ? *given : now;
-  };
   TypedRow row{.file = "bills.csv",
                .what = "change of bill " + b.id.value,
                .columns = {{"id", b.id.value},
                            {"client_id", b.client.value},
                            {"kind", ToString(b.kind)},
-                           {"creditor_id", or_now(change.creditor, b.creditor.value)},
-                           {"amount", or_now(change.amount, b.amount.ToDecimalString())},
+                           {"creditor_id", OrNow(change.creditor, b.creditor.value)},
+                           {"amount", OrNow(change.amount, b.amount.ToDecimalString())},
                            {"schedule", ToString(b.schedule)},
-                           {"due_day", or_now(change.due_day, std::to_string(b.due_day))},
+                           {"due_day", OrNow(change.due_day, std::to_string(b.due_day))},
                            {"reference_kind", ToString(b.reference.kind)},
                            {"reference", b.reference.value},
                            {"start", b.start.ToString()},
-                           {"end", or_now(change.end, b.end ? b.end->ToString() : "")},
-                           {"valid_from", change.valid_from},
-                           {"change_reason", change.reason}},
+                           {"end", OrNow(change.end, b.end ? b.end->ToString() : "")}},
                .names = names};
-  if (change.valid_from.empty()) {
+  return RecordChange(
+      config, store, row,
+      {.valid_from = change.valid_from,
+       .reason = change.reason,
+       .added = [](const ImportBatch& added) { return added.versions.bills.size(); },
+       .subject = "bill " + b.id.value},
+      actor);
+}
+
+Result<ImportBatch, Error> ChangeClient(const Config& config, Store& store,
+                                        const ClientChange& change, const Actor& actor,
+                                        FieldNames names) {
+  auto user = RequireAction(store, actor.user, Action::kChangeRecord);
+  if (!user) return Unexpected(user.error());
+  auto client = store.FindClient(change.client);
+  if (!client) return Unexpected(client.error());
+  if (!*client) {
+    return Fail(ErrorCode::kBadInput, "client '" + change.client.value + "' is not on record");
+  }
+  const Client& c = **client;  // as it now holds
+  TypedRow row{.file = "clients.csv",
+               .what = "change of client " + c.id.value,
+               .columns = {{"id", c.id.value},
+                           {"bsn", c.bsn},
+                           {"name", OrNow(change.name, c.name)},
+                           {"household", OrNow(change.household, ToString(c.household))},
+                           {"iban", OrNow(change.iban, c.own_iban.compact())},
+                           {"adults", OrNow(change.adults, std::to_string(c.adults))},
+                           {"children", OrNow(change.children, std::to_string(c.children))},
+                           {"language", OrNow(change.language, c.language)},
+                           {"bank_name", c.bank_name}},
+               .names = names};
+  return RecordChange(
+      config, store, row,
+      {.valid_from = change.valid_from,
+       .reason = change.reason,
+       .added = [](const ImportBatch& added) { return added.versions.clients.size(); },
+       .subject = "client " + c.id.value},
+      actor);
+}
+
+Result<ImportBatch, Error> ChangePlan(const Config& config, Store& store, const PlanChange& change,
+                                      const Actor& actor, FieldNames names) {
+  auto user = RequireAction(store, actor.user, Action::kChangeRecord);
+  if (!user) return Unexpected(user.error());
+  auto plan = store.FindPlan(change.client);
+  if (!plan) return Unexpected(plan.error());
+  if (!*plan) {
     return Fail(ErrorCode::kBadInput,
-                std::string(names == FieldNames::kOption ? "--valid-from" : "valid_from") +
-                    ": required: the first month the change holds for (YYYY-MM)");
+                "client '" + change.client.value + "' has no relief plan on record");
   }
-  auto added = RecordRow(config, store, row, actor);
-  if (!added) return Unexpected(added.error());
-  if (added->versions.bills.empty()) {
-    return Fail(ErrorCode::kBadInput, "bill " + b.id.value + " already holds this from " +
-                                          change.valid_from + "; nothing was changed");
-  }
-  return added;
+  const ReliefPlan& p = **plan;  // as it now holds
+  const auto date = [](const std::optional<Date>& d) { return d ? d->ToString() : std::string(); };
+  TypedRow row{.file = "plans.csv",
+               .what = "change of the plan of " + p.client.value,
+               .columns = {{"client_id", p.client.value},
+                           {"kind", ToString(p.kind)},
+                           {"benefit_start", p.benefit_start.ToString()},
+                           {"benefit_end", OrNow(change.benefit_end, date(p.benefit_end))},
+                           {"extension_end", OrNow(change.extension_end, date(p.extension_end))},
+                           {"extension_reason", OrNow(change.extension_reason, p.extension_reason)},
+                           {"bills", EncodeBillKinds(p.bills)},
+                           {"period_start", date(p.period_start)},
+                           {"period_end", OrNow(change.period_end, date(p.period_end))},
+                           {"reason", p.reason}},
+               .names = names};
+  return RecordChange(
+      config, store, row,
+      {.valid_from = change.valid_from,
+       .reason = change.reason,
+       .added = [](const ImportBatch& added) { return added.versions.plans.size(); },
+       .subject = "the plan of " + p.client.value},
+      actor);
 }
 
 }  // namespace ontzorg

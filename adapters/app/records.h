@@ -64,6 +64,32 @@ Result<ImportBatch, Error> ChangeBill(const Config& config, Store& store, const 
                                       const Actor& actor,
                                       FieldNames names = FieldNames::kFormField);
 
+// A change to a client's own record from a month on: a new account for the leefgeld, the
+// household or its size (the minimum leefgeld follows), the statement's language, the name.
+// Fields left empty keep what the record holds; checked and recorded as a clients.csv change row.
+struct ClientChange {
+  ClientId client;
+  std::optional<std::string> name, household, iban, adults, children, language;
+  std::string valid_from;  // "YYYY-MM"
+  std::string reason;
+};
+Result<ImportBatch, Error> ChangeClient(const Config& config, Store& store,
+                                        const ClientChange& change, const Actor& actor,
+                                        FieldNames names = FieldNames::kFormField);
+
+// A change to a client's relief plan from a month on: the bijstand ends (benefit_end, the relief
+// ends with it), the relief is extended (extension_end with its reason, art. 57 Pw), a maatwerk
+// plan's end. Fields left empty keep what the plan holds; recorded as a plans.csv change row.
+struct PlanChange {
+  ClientId client;
+  std::optional<std::string> benefit_end, extension_end, extension_reason, period_end;
+  std::string valid_from;  // "YYYY-MM"
+  std::string reason;
+};
+Result<ImportBatch, Error> ChangePlan(const Config& config, Store& store, const PlanChange& change,
+                                      const Actor& actor,
+                                      FieldNames names = FieldNames::kFormField);
+
 }  // namespace ontzorg
 
 #endif  // ONTZORG_ADAPTERS_APP_RECORDS_H_

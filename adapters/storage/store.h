@@ -446,6 +446,8 @@ class Store {
   Result<std::vector<Bill>, Error> BillsOfCreditor(const CreditorId& creditor);
   Result<std::set<std::string>, Error> ClientIds();
   Result<std::optional<Client>, Error> FindClient(const ClientId& client);
+  // The client's relief plan as it now holds, every change applied (nullopt: none).
+  Result<std::optional<ReliefPlan>, Error> FindPlan(const ClientId& client);
   // Every receipt of the client, with the month that processed it.
   Result<std::vector<Receipt>, Error> ReceiptsOf(const ClientId& client);
   // The next number of the store's counter `name` ("record"), in a write transaction (its own,

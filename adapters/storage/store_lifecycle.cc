@@ -687,6 +687,23 @@ Result<std::optional<Client>, Error> Store::FindClient(const ClientId& client) {
   });
 }
 
+Result<std::optional<ReliefPlan>, Error> Store::FindPlan(const ClientId& client) {
+  return Read("cannot read a relief plan", [&] {
+    auto found = FirstRow(
+        *sql_, "SELECT " + PlanColumns().Select() + " FROM plans WHERE client_id = :c",
+        [](const soci::row& r) { return PlanColumns().Decode(r); }, client.value);
+    if (found) {
+      found = AsOf(*found,
+                   LoadVersions(*sql_, PlanColumns(),
+                                "SELECT " + VersionMetaSelect() + PlanColumns().Select() +
+                                    " FROM plan_versions WHERE client_id = :k",
+                                client.value),
+                   std::nullopt);
+    }
+    return found;
+  });
+}
+
 Result<int64_t, Error> Store::NextNumber(const std::string& name) {
   try {
     WriteTransaction tx(*this);

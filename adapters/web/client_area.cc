@@ -177,6 +177,19 @@ Outcome ClientData(Ctx& x) {
   j["bsn_masked"] = bsn.size() >= 3 ? "******" + bsn.substr(bsn.size() - 3) : "";
   j["name_for_bank"] = ToSepaText(NameForBank(**client), kMaxNameChars);
   j["household"] = (*client)->household == Household::kSingle ? "single" : "with_partner";
+  j["record"] = {{"name", (*client)->name},
+                 {"household", ToString((*client)->household)},
+                 {"iban", (*client)->own_iban.Formatted()},
+                 {"adults", (*client)->adults},
+                 {"children", (*client)->children}};
+  if (auto plan = x.store.FindPlan(id); plan && *plan) {
+    const auto date = [](const std::optional<Date>& d) { return d ? d->ToString() : ""; };
+    j["plan"] = {{"kind", ToString((*plan)->kind)},
+                 {"benefit_start", (*plan)->benefit_start.ToString()},
+                 {"benefit_end", date((*plan)->benefit_end)},
+                 {"extension_end", date((*plan)->extension_end)},
+                 {"extension_reason", (*plan)->extension_reason}};
+  }
 
   // The ledger month by month, and the credit balance after each month.
   auto entries = x.store.ClientEntries(id);
@@ -484,6 +497,66 @@ Outcome ChangeBillAction(Ctx& x) {
   return o;
 }
 
+namespace {
+
+std::optional<std::string> Given(const Ctx& x, const char* field) {
+  std::string v = x.Field(field);
+  return v.empty() ? std::nullopt : std::optional<std::string>(std::move(v));
+}
+
+Outcome ChangeRecorded(const std::string& client, const std::string& record,
+                       const std::vector<std::string>& fields, YearMonth valid_from,
+                       const std::string& saved) {
+  std::string names;
+  for (const std::string& f : fields) names += (names.empty() ? "" : ",") + f;
+  Outcome o;
+  o.status = 201;
+  o.data = {{"client", client},
+            {"record", record},
+            {"fields", names},
+            {"valid_from", valid_from.ToString()}};
+  o.redirect = "/clients/" + client + "?tab=details&saved=" + saved;
+  return o;
+}
+
+}  // namespace
+
+// A change to the client's own record from a month on: account, household, language, name.
+Outcome ClientChangeAction(Ctx& x) {
+  const std::string client = x.params["client"];
+  auto added = ChangeClient(x.config, x.store,
+                            {.client = ClientId{client},
+                             .name = Given(x, "name"),
+                             .household = Given(x, "household"),
+                             .iban = Given(x, "iban"),
+                             .adults = Given(x, "adults"),
+                             .children = Given(x, "children"),
+                             .language = Given(x, "language"),
+                             .valid_from = x.Field("valid_from"),
+                             .reason = x.Field("change_reason")},
+                            x.Me());
+  if (!added) return FromError(added.error());
+  const Version<Client>& v = added->versions.clients.front();
+  return ChangeRecorded(client, "client " + client, v.fields, v.valid_from, "client_change");
+}
+
+// A change to the client's relief plan from a month on: bijstand ended, relief extended.
+Outcome PlanChangeAction(Ctx& x) {
+  const std::string client = x.params["client"];
+  auto added = ChangePlan(x.config, x.store,
+                          {.client = ClientId{client},
+                           .benefit_end = Given(x, "benefit_end"),
+                           .extension_end = Given(x, "extension_end"),
+                           .extension_reason = Given(x, "extension_reason"),
+                           .period_end = Given(x, "period_end"),
+                           .valid_from = x.Field("valid_from"),
+                           .reason = x.Field("change_reason")},
+                          x.Me());
+  if (!added) return FromError(added.error());
+  const Version<ReliefPlan>& v = added->versions.plans.front();
+  return ChangeRecorded(client, "plan " + client, v.fields, v.valid_from, "plan_change");
+}
+
 // Finance records the Latin spelling of a client's name that payments carry (correct-name).
 Outcome CorrectBankNameAction(Ctx& x) {
   const std::string client = x.params["client"];
@@ -722,9 +795,12 @@ std::optional<std::string> RefusedClientForm(Ctx& x, const std::string& message)
   const std::string client = x.params["client"];
   // The tab each form lives on.
   static const std::vector<std::pair<std::string, std::string>> kTabs = {
-      {"/bill-changes", "bills"},   {"/handovers", "bills"},  {"/direct-debits", "bills"},
-      {"/receipts", "credit"},      {"/toeslagen", "credit"}, {"/write-off-requests", "credit"},
-      {"/checkpoints", "learning"}, {"/bank-name", "details"}};
+      {"/bill-changes", "bills"},   {"/handovers", "bills"},
+      {"/direct-debits", "bills"},  {"/receipts", "credit"},
+      {"/toeslagen", "credit"},     {"/write-off-requests", "credit"},
+      {"/checkpoints", "learning"}, {"/bank-name", "details"},
+      {"/benefits", "bills"},       {"/client-changes", "details"},
+      {"/plan-changes", "details"}};
   std::string tab;
   for (const auto& [suffix, name] : kTabs) {
     if (path.find(suffix) != std::string::npos) tab = name;

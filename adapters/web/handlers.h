@@ -80,6 +80,8 @@ Outcome StatementPreview(Ctx& x);
 Outcome RecordAssessment(Ctx& x);
 Outcome RecordHandOver(Ctx& x);
 Outcome ChangeBillAction(Ctx& x);
+Outcome ClientChangeAction(Ctx& x);
+Outcome PlanChangeAction(Ctx& x);
 Outcome CorrectBankNameAction(Ctx& x);
 Outcome DirectDebitAction(Ctx& x);
 Outcome ReceiptAction(Ctx& x);

@@ -628,6 +628,10 @@ WebApp::WebApp(Config config, std::function<int64_t()> clock,
         web::CorrectBankNameAction);
   i.Add("POST", "/clients/{client}/bill-changes", "/api/v1/clients/{client}/bill-changes",
         {"coach", "finance"}, web::ChangeBillAction);
+  i.Add("POST", "/clients/{client}/client-changes", "/api/v1/clients/{client}/client-changes",
+        {"coach", "finance"}, web::ClientChangeAction);
+  i.Add("POST", "/clients/{client}/plan-changes", "/api/v1/clients/{client}/plan-changes",
+        {"coach", "finance"}, web::PlanChangeAction);
   i.Add("POST", "/clients/{client}/direct-debits", "/api/v1/clients/{client}/direct-debits",
         {"coach", "finance"}, web::DirectDebitAction);
   i.Add("POST", "/clients/{client}/receipts", "/api/v1/clients/{client}/receipts",

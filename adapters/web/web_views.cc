@@ -48,6 +48,8 @@ std::map<std::string, Label> RecordLabels() {
       {"checkpoint", {"checkpoint", "checkpoint"}},
       {"handover", {"overdracht", "hand-over"}},
       {"bill_change", {"wijziging van de rekening", "bill change"}},
+      {"client_change", {"wijziging van de gegevens", "change of the details"}},
+      {"plan_change", {"wijziging van het plan", "plan change"}},
       {"direct_debit", {"incasso van de cliënt", "the client's direct debit"}},
       {"receipt", {"ontvangst", "receipt"}},
       {"toeslag", {"toeslag", "toeslag"}},
@@ -59,9 +61,21 @@ std::map<std::string, Label> RecordLabels() {
   };
 }
 
+// A client's household and plan, in words.
+std::map<std::string, Label> ClientLabels() {
+  return {
+      {"single", {"Alleenstaand", "Single"}},
+      {"couple", {"Samenwonend of gehuwd", "Couple"}},
+      {"family", {"Gezin met kinderen", "Family with children"}},
+      {"statutory", {"Wettelijk (zes maanden)", "Statutory (six months)"}},
+      {"maatwerk", {"Maatwerk", "Tailored (maatwerk)"}},
+  };
+}
+
 const std::map<std::string, Label>& Labels() {
   static const std::map<std::string, Label> kLabels = [] {
     std::map<std::string, Label> all = RecordLabels();
+    all.merge(ClientLabels());
     all.merge(std::map<std::string, Label>{
         {"rent", {"Huur", "Rent"}},
         {"energy", {"Energie", "Energy"}},
@@ -913,13 +927,101 @@ std::string LedgerTab(const PageContext& p, const json& d) {
   return m;
 }
 
+// The form for a change of the client's own record from a month on.
+std::string ClientChangeForm(const PageContext& p, const json& r, const std::string& id) {
+  std::vector<std::pair<std::string, std::string>> households = {
+      {"", T(p, "(blijft)", "(unchanged)")}};
+  for (const char* h : {"single", "couple", "family"}) households.push_back({h, L(p, h)});
+  const auto input = [&](const char* name, const std::string& label, const std::string& attrs) {
+    return "<label for=\"cc-" + std::string(name) + "\">" + label + "</label><input id=\"cc-" +
+           name + "\" name=\"" + name + "\" " + attrs + ">";
+  };
+  return "<details><summary>" +
+         T(p, "Gegevens wijzigen vanaf een maand (nieuwe rekening, huishouden, taal)",
+           "Change the details from a month on (new account, household, language)") +
+         "</summary><form method=\"post\" class=\"grid\" id=\"client-change\" action=\"/clients/" +
+         Html(id) + "/client-changes\">" + CsrfField(p) +
+         input("iban",
+               T(p, "Nieuwe rekening voor het leefgeld (IBAN; leeg: blijft)",
+                 "New account for the leefgeld (IBAN; empty: unchanged)"),
+               "autocomplete=\"off\" placeholder=\"" + Html(S(r, "iban")) + "\"") +
+         "<label for=\"cc-household\">" + T(p, "Huishouden", "Household") + "</label>" +
+         Select("cc-household", "household", households) +
+         input("adults", T(p, "Volwassenen (leeg: blijft)", "Adults (empty: unchanged)"),
+               "type=\"number\" min=\"1\" max=\"9\"") +
+         input("children", T(p, "Kinderen (leeg: blijft)", "Children (empty: unchanged)"),
+               "type=\"number\" min=\"0\" max=\"20\"") +
+         input("language",
+               T(p, "Taal van het geldoverzicht (nl, en, ar, ...; leeg: blijft)",
+                 "Language of the statement (nl, en, ar, ...; empty: unchanged)"),
+               "maxlength=\"8\"") +
+         input("valid_from", T(p, "Geldt vanaf maand (JJJJ-MM)", "Holds from month (YYYY-MM)"),
+               "required pattern=\"[0-9]{4}-[0-9]{2}\"") +
+         input("change_reason",
+               T(p, "Waarom (bijv. nieuwe bankpas gezien)", "Why (e.g. new bank card seen)"),
+               "required") +
+         "<button type=\"submit\">" + T(p, "Wijziging vastleggen", "Record the change") +
+         "</button></form></details>";
+}
+
+// The form for a change of the relief plan from a month on: bijstand ended, relief extended.
+std::string PlanChangeForm(const PageContext& p, const std::string& id) {
+  const auto input = [&](const char* name, const std::string& label, const std::string& attrs) {
+    return "<label for=\"pc-" + std::string(name) + "\">" + label + "</label><input id=\"pc-" +
+           name + "\" name=\"" + name + "\" " + attrs + ">";
+  };
+  return "<details><summary>" +
+         T(p, "Plan wijzigen vanaf een maand (bijstand stopt, verlenging)",
+           "Change the plan from a month on (bijstand ends, extension)") +
+         "</summary><form method=\"post\" class=\"grid\" id=\"plan-change\" action=\"/clients/" +
+         Html(id) + "/plan-changes\">" + CsrfField(p) +
+         input("benefit_end",
+               T(p, "Laatste dag bijstand (JJJJ-MM-DD; leeg: blijft)",
+                 "Last day of bijstand (YYYY-MM-DD; empty: unchanged)"),
+               "pattern=\"[0-9]{4}-[0-9]{2}-[0-9]{2}\"") +
+         input("extension_end",
+               T(p, "Verlengd tot en met (JJJJ-MM-DD; leeg: blijft)",
+                 "Extended up to and including (YYYY-MM-DD; empty: unchanged)"),
+               "pattern=\"[0-9]{4}-[0-9]{2}-[0-9]{2}\"") +
+         input(
+             "extension_reason",
+             T(p, "Reden van de verlenging (art. 57 Pw)", "Reason for the extension (art. 57 Pw)"),
+             "") +
+         input("valid_from", T(p, "Geldt vanaf maand (JJJJ-MM)", "Holds from month (YYYY-MM)"),
+               "required pattern=\"[0-9]{4}-[0-9]{2}\"") +
+         input("change_reason", T(p, "Waarom (bijv. besluit van)", "Why (e.g. decision of)"),
+               "required") +
+         "<button type=\"submit\">" + T(p, "Wijziging vastleggen", "Record the change") +
+         "</button></form></details>";
+}
+
 std::string DetailsTab(const PageContext& p, const json& d, const std::string& id) {
   std::string m;
+  const json& r = d.contains("record") ? d["record"] : json::object();
+  const json& plan = d.contains("plan") ? d["plan"] : json::object();
+  const auto or_none = [&](const std::string& v) {
+    return v.empty() ? T(p, "geen", "none") : Html(v);
+  };
   m += "<dl class=\"facts\"><dt>" + T(p, "Cliëntnummer", "Client number") + "</dt><dd>" + Html(id) +
        "</dd><dt>BSN</dt><dd>" + Html(S(d, "bsn_masked")) + "</dd><dt>" + T(p, "Coach", "Coach") +
        "</dt><dd>" + Html(S(d, "coach")) + "</dd><dt>" + T(p, "Taal", "Language") + "</dt><dd>" +
        Html(S(d, "language")) + "</dd><dt>" + T(p, "Naam voor de bank", "Name for the bank") +
-       "</dt><dd>" + Html(S(d, "name_for_bank")) + "</dd></dl>";
+       "</dt><dd>" + Html(S(d, "name_for_bank")) + "</dd><dt>" +
+       T(p, "Rekening voor het leefgeld", "Account for the leefgeld") + "</dt><dd>" +
+       Html(S(r, "iban")) + "</dd><dt>" + T(p, "Huishouden", "Household") + "</dt><dd>" +
+       L(p, S(r, "household")) + " (" + std::to_string(I(r, "adults")) +
+       T(p, " volwassene(n), ", " adult(s), ") + std::to_string(I(r, "children")) +
+       T(p, " kind(eren))", " child(ren))") + "</dd><dt>" + T(p, "Plan", "Plan") + "</dt><dd>" +
+       L(p, S(plan, "kind")) + T(p, ", bijstand vanaf ", ", bijstand from ") +
+       Html(S(plan, "benefit_start")) + "</dd><dt>" + T(p, "Bijstand stopt", "Bijstand ends") +
+       "</dt><dd>" + or_none(S(plan, "benefit_end")) + "</dd><dt>" +
+       T(p, "Verlengd tot en met", "Extended up to and including") + "</dt><dd>" +
+       or_none(S(plan, "extension_end")) +
+       (S(plan, "extension_reason").empty() ? "" : " (" + Html(S(plan, "extension_reason")) + ")") +
+       "</dd></dl>";
+  if (p.session.role == "coach" || p.session.role == "finance") {
+    m += ClientChangeForm(p, r, id) + PlanChangeForm(p, id);
+  }
   if (p.session.role == "finance") {
     m += "<details><summary>" +
          T(p, "Naam voor de bank corrigeren (Latijnse spelling)",

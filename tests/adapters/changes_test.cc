@@ -21,6 +21,7 @@
 
 #include "adapters/app/batches.h"
 #include "adapters/app/forecast.h"
+#include "adapters/app/records.h"
 #include "adapters/app/run_month.h"
 #include "adapters/app/write_offs.h"
 #include "adapters/import/importer.h"
@@ -272,6 +273,66 @@ TEST_F(ChangesTest, SixMonthsWithChangesMatchTheHandWorkedCase) {
   EXPECT_FALSE(store_->SetSignalState({overdue_id, "done", "", "someone-else"},
                                       Actor{"coach", "2027-04-02T10:00:00"}))
       << "not in that coach's caseload";
+}
+
+// The client's record and plan changed by hand from a month on (the web app's forms), on both
+// backends: the run of each month loads the version valid for it, the plan as it now holds is
+// read back, and a change into an exported month is refused.
+TEST_F(ChangesTest, AClientAndPlanChangeHoldFromTheirMonthOn) {
+  ASSERT_TRUE(Import(SourceDir() + kCase + "/base", "2026-12-01T09:00:00"));
+  ASSERT_TRUE(store_->AddUser({"carla", "coach", "carla", false}, Actor{"setup", "2026-12-01"}));
+  const Actor carla{"carla", "2027-01-05T10:00:00"};
+  const ClientId s{"S"};
+  ApproveAndExport(Run("2027-01", "2026-12-22"), "2026-12-23T09:00:00");
+  auto past = ChangeClient(config_, *store_,
+                           {.client = s,
+                            .iban = "NL91ABNA0417164300",
+                            .valid_from = "2027-01",
+                            .reason = "nieuwe bankpas"},
+                           carla);
+  ASSERT_FALSE(past);
+  EXPECT_NE(past.error().message.find("valid_from: 2027-01 is paid already"), std::string::npos)
+      << past.error().message;
+  auto account = ChangeClient(config_, *store_,
+                              {.client = s,
+                               .iban = "NL91ABNA0417164300",
+                               .valid_from = "2027-03",
+                               .reason = "nieuwe bankpas"},
+                              carla);
+  ASSERT_TRUE(account) << account.error().message;
+  auto extended = ChangePlan(config_, *store_,
+                             {.client = s,
+                              .extension_end = "2027-08-31",
+                              .extension_reason = "art. 57 Pw: cursus loopt",
+                              .valid_from = "2027-05",
+                              .reason = "besluit"},
+                             carla);
+  ASSERT_TRUE(extended) << extended.error().message;
+  auto plan = store_->FindPlan(s);
+  ASSERT_TRUE(plan && *plan);
+  ASSERT_TRUE((*plan)->extension_end.has_value());
+  EXPECT_EQ((*plan)->extension_end->ToString(), "2027-08-31");
+  const auto as_of = [&](const char* month) {
+    auto c = store_->LoadCase(s, YearMonth::Parse(month).value());
+    EXPECT_TRUE(c && *c) << month;
+    return **c;
+  };
+  EXPECT_EQ(as_of("2027-02").client.own_iban.compact(), "NL02ABNA0123456789");
+  EXPECT_EQ(as_of("2027-03").client.own_iban.compact(), "NL91ABNA0417164300");
+  EXPECT_FALSE(as_of("2027-04").plan.extension_end.has_value());
+  EXPECT_TRUE(as_of("2027-05").plan.extension_end.has_value());
+  // The March run pays the leefgeld to the new account.
+  ApproveAndExport(Run("2027-02", "2027-01-22"), "2027-01-23T09:00:00");
+  ASSERT_GT(Run("2027-03", "2027-02-22"), 0);
+  auto march = store_->ClientPayments(s, YearMonth::Parse("2027-03").value());
+  ASSERT_TRUE(march);
+  bool leefgeld = false;
+  for (const Payment& p : *march) {
+    if (p.purpose != PaymentPurpose::kAllowance) continue;
+    leefgeld = true;
+    EXPECT_EQ(p.payee.iban.compact(), "NL91ABNA0417164300");
+  }
+  EXPECT_TRUE(leefgeld);
 }
 
 // A write-off a coach asks for and finance decides (issue 16), on both backends: never more

@@ -557,6 +557,55 @@ TEST_F(WebTest, ACoachEntersARentIncreaseFromAMonthOn) {
   EXPECT_EQ(rent(**february), 69897) << "February keeps the rent it had";
 }
 
+// The client's own record and plan from a month on (issue 16): a new account for the leefgeld,
+// a relief extended; each checked as its change-file row, named at its field when refused, and
+// used by the run of the month it holds from, not before.
+TEST_F(WebTest, ACoachChangesTheClientsAccountAndExtendsThePlanFromAMonthOn) {
+  Client carla = As("carla"), daan = As("daan");
+  const std::string url = "/api/v1/clients/C000007/client-changes";
+  Reply bad = carla.PostJson(url, {{"iban", "NL00INGB0000000000"},
+                                   {"valid_from", "2027-04"},
+                                   {"change_reason", "nieuwe bankpas gezien"}});
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  EXPECT_NE(bad.body.find("iban"), std::string::npos) << "named at its field: " << bad.body;
+  const json good = {{"iban", "NL91ABNA0417164300"},
+                     {"valid_from", "2027-04"},
+                     {"change_reason", "nieuwe bankpas gezien"}};
+  EXPECT_EQ(daan.PostJson(url, good).status, 403) << "not daan's client";
+  Reply saved = carla.PostJson(url, good);
+  ASSERT_EQ(saved.status, 201) << saved.body;
+  EXPECT_EQ(json::parse(saved.body)["fields"], "iban");
+  EXPECT_EQ(carla.PostJson(url, good).status, 422) << "the same change again changes nothing";
+  // The form on the details tab: refused without a month, the field marked, the tab kept.
+  Reply form = carla.PostForm("/clients/C000007/client-changes",
+                              "csrf=" + carla.csrf + "&language=en&change_reason=vraag+client");
+  EXPECT_EQ(form.status, 422);
+  EXPECT_NE(form.body.find("aria-current=\"page\">Gegevens"), std::string::npos);
+  EXPECT_NE(form.body.find("<details open><summary>Gegevens wijzigen"), std::string::npos);
+  // The plan extended (art. 57 Pw), from the month it holds for.
+  Reply extended = carla.PostJson("/api/v1/clients/C000007/plan-changes",
+                                  {{"extension_end", "2027-09-30"},
+                                   {"extension_reason", "taalcursus loopt nog"},
+                                   {"valid_from", "2027-06"},
+                                   {"change_reason", "besluit verlenging"}});
+  ASSERT_EQ(extended.status, 201) << extended.body;
+  EXPECT_EQ(json::parse(extended.body)["fields"], "extension_end,extension_reason");
+  const std::string details = carla.Get("/clients/C000007?tab=details").body;
+  EXPECT_NE(details.find("2027-09-30 (taalcursus loopt nog)"), std::string::npos);
+  EXPECT_NE(details.find("NL91 ABNA 0417 1643 00"), std::string::npos);
+  auto store = Store::Open(config_->store_url);
+  ASSERT_TRUE(store);
+  auto march = (*store)->LoadCase(ClientId{"C000007"}, YearMonth::Parse("2027-03").value());
+  auto april = (*store)->LoadCase(ClientId{"C000007"}, YearMonth::Parse("2027-04").value());
+  auto june = (*store)->LoadCase(ClientId{"C000007"}, YearMonth::Parse("2027-06").value());
+  ASSERT_TRUE(march && *march && april && *april && june && *june);
+  EXPECT_NE((*march)->client.own_iban.compact(), "NL91ABNA0417164300") << "March keeps its own";
+  EXPECT_EQ((*april)->client.own_iban.compact(), "NL91ABNA0417164300");
+  EXPECT_FALSE((*april)->plan.extension_end.has_value());
+  ASSERT_TRUE((*june)->plan.extension_end.has_value());
+  EXPECT_EQ((*june)->plan.extension_end->ToString(), "2027-09-30");
+}
+
 // The coach's work list (issue 16): every finding of the run is a signal with a state; a coach
 // sees only their caseload's, marks one in progress with a note, and cannot touch another
 // coach's; the caseload puts clients with open signals first and shows saldo and reserved money.
