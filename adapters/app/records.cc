@@ -191,6 +191,12 @@ Result<ImportBatch, Error> ChangeClient(const Config& config, Store& store,
                                         FieldNames names) {
   auto user = RequireAction(store, actor.user, Action::kChangeRecord);
   if (!user) return Unexpected(user.error());
+  // Where the leefgeld goes is a payee account: changed by finance only, as correct-account
+  // (a coach who could redirect a client's money is the classic diversion).
+  if (change.iban && !change.iban->empty()) {
+    auto finance = RequireAction(store, actor.user, Action::kCorrectAccount);
+    if (!finance) return Unexpected(finance.error());
+  }
   auto client = store.FindClient(change.client);
   if (!client) return Unexpected(client.error());
   if (!*client) {

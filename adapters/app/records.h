@@ -67,6 +67,7 @@ Result<ImportBatch, Error> ChangeBill(const Config& config, Store& store, const 
 // A change to a client's own record from a month on: a new account for the leefgeld, the
 // household or its size (the minimum leefgeld follows), the statement's language, the name.
 // Fields left empty keep what the record holds; checked and recorded as a clients.csv change row.
+// A new account is a payee change: finance only (Action::kCorrectAccount).
 struct ClientChange {
   ClientId client;
   std::optional<std::string> name, household, iban, adults, children, language;

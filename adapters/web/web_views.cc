@@ -929,6 +929,8 @@ std::string LedgerTab(const PageContext& p, const json& d) {
 
 // The form for a change of the client's own record from a month on.
 std::string ClientChangeForm(const PageContext& p, const json& r, const std::string& id) {
+  // A new account for the leefgeld is a payee change: finance's (ChangeClient refuses a coach).
+  const bool finance = p.session.role == "finance";
   std::vector<std::pair<std::string, std::string>> households = {
       {"", T(p, "(blijft)", "(unchanged)")}};
   for (const char* h : {"single", "couple", "family"}) households.push_back({h, L(p, h)});
@@ -937,14 +939,17 @@ std::string ClientChangeForm(const PageContext& p, const json& r, const std::str
            name + "\" name=\"" + name + "\" " + attrs + ">";
   };
   return "<details><summary>" +
-         T(p, "Gegevens wijzigen vanaf een maand (nieuwe rekening, huishouden, taal)",
-           "Change the details from a month on (new account, household, language)") +
+         (finance ? T(p, "Gegevens wijzigen vanaf een maand (nieuwe rekening, huishouden, taal)",
+                      "Change the details from a month on (new account, household, language)")
+                  : T(p, "Gegevens wijzigen vanaf een maand (huishouden, taal)",
+                      "Change the details from a month on (household, language)")) +
          "</summary><form method=\"post\" class=\"grid\" id=\"client-change\" action=\"/clients/" +
          Html(id) + "/client-changes\">" + CsrfField(p) +
-         input("iban",
-               T(p, "Nieuwe rekening voor het leefgeld (IBAN; leeg: blijft)",
-                 "New account for the leefgeld (IBAN; empty: unchanged)"),
-               "autocomplete=\"off\" placeholder=\"" + Html(S(r, "iban")) + "\"") +
+         (finance ? input("iban",
+                          T(p, "Nieuwe rekening voor het leefgeld (IBAN; leeg: blijft)",
+                            "New account for the leefgeld (IBAN; empty: unchanged)"),
+                          "autocomplete=\"off\" placeholder=\"" + Html(S(r, "iban")) + "\"")
+                  : "") +
          "<label for=\"cc-household\">" + T(p, "Huishouden", "Household") + "</label>" +
          Select("cc-household", "household", households) +
          input("adults", T(p, "Volwassenen (leeg: blijft)", "Adults (empty: unchanged)"),

@@ -281,25 +281,25 @@ TEST_F(ChangesTest, SixMonthsWithChangesMatchTheHandWorkedCase) {
 TEST_F(ChangesTest, AClientAndPlanChangeHoldFromTheirMonthOn) {
   ASSERT_TRUE(Import(SourceDir() + kCase + "/base", "2026-12-01T09:00:00"));
   ASSERT_TRUE(store_->AddUser({"carla", "coach", "carla", false}, Actor{"setup", "2026-12-01"}));
-  const Actor carla{"carla", "2027-01-05T10:00:00"};
+  ASSERT_TRUE(store_->AddUser({"fiona", "finance", "fiona", false}, Actor{"setup", "2026-12-01"}));
+  const Actor carla{"carla", "2027-01-05T10:00:00"}, fiona{"fiona", "2027-01-05T10:00:00"};
   const ClientId s{"S"};
   ApproveAndExport(Run("2027-01", "2026-12-22"), "2026-12-23T09:00:00");
-  auto past = ChangeClient(config_, *store_,
-                           {.client = s,
-                            .iban = "NL91ABNA0417164300",
-                            .valid_from = "2027-01",
-                            .reason = "nieuwe bankpas"},
-                           carla);
-  ASSERT_FALSE(past);
-  EXPECT_NE(past.error().message.find("valid_from: 2027-01 is paid already"), std::string::npos)
-      << past.error().message;
-  auto account = ChangeClient(config_, *store_,
-                              {.client = s,
-                               .iban = "NL91ABNA0417164300",
-                               .valid_from = "2027-03",
-                               .reason = "nieuwe bankpas"},
-                              carla);
-  ASSERT_TRUE(account) << account.error().message;
+  const ClientChange account{.client = s,
+                             .iban = "NL91ABNA0417164300",
+                             .valid_from = "2027-03",
+                             .reason = "nieuwe bankpas"};
+  auto by_coach = ChangeClient(config_, *store_, account, carla);
+  ASSERT_FALSE(by_coach) << "a payee account is finance's to change";
+  EXPECT_EQ(by_coach.error().code, ErrorCode::kRefused);
+  ClientChange past = account;
+  past.valid_from = "2027-01";
+  auto refused = ChangeClient(config_, *store_, past, fiona);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("valid_from: 2027-01 is paid already"), std::string::npos)
+      << refused.error().message;
+  auto changed = ChangeClient(config_, *store_, account, fiona);
+  ASSERT_TRUE(changed) << changed.error().message;
   auto extended = ChangePlan(config_, *store_,
                              {.client = s,
                               .extension_end = "2027-08-31",

@@ -557,25 +557,30 @@ TEST_F(WebTest, ACoachEntersARentIncreaseFromAMonthOn) {
   EXPECT_EQ(rent(**february), 69897) << "February keeps the rent it had";
 }
 
-// The client's own record and plan from a month on (issue 16): a new account for the leefgeld,
-// a relief extended; each checked as its change-file row, named at its field when refused, and
-// used by the run of the month it holds from, not before.
+// The client's own record and plan from a month on (issue 16): a new account for the leefgeld
+// (finance only: a payee account), a relief extended; each checked as its change-file row, named at
+// its field when refused, and used by the run of the month it holds from, not before.
 TEST_F(WebTest, ACoachChangesTheClientsAccountAndExtendsThePlanFromAMonthOn) {
   Client carla = As("carla"), daan = As("daan");
   const std::string url = "/api/v1/clients/C000007/client-changes";
-  Reply bad = carla.PostJson(url, {{"iban", "NL00INGB0000000000"},
-                                   {"valid_from", "2027-04"},
-                                   {"change_reason", "nieuwe bankpas gezien"}});
+  Reply bad = As("anna").PostJson(url, {{"iban", "NL00INGB0000000000"},
+                                        {"valid_from", "2027-04"},
+                                        {"change_reason", "nieuwe bankpas gezien"}});
   EXPECT_EQ(bad.status, 422) << bad.body;
   EXPECT_NE(bad.body.find("iban"), std::string::npos) << "named at its field: " << bad.body;
   const json good = {{"iban", "NL91ABNA0417164300"},
                      {"valid_from", "2027-04"},
                      {"change_reason", "nieuwe bankpas gezien"}};
   EXPECT_EQ(daan.PostJson(url, good).status, 403) << "not daan's client";
-  Reply saved = carla.PostJson(url, good);
+  Reply coach = carla.PostJson(url, good);
+  EXPECT_EQ(coach.status, 403) << "a payee account is finance's to change: " << coach.body;
+  EXPECT_EQ(carla.Get("/clients/C000007?tab=details").body.find("name=\"iban\""), std::string::npos)
+      << "not offered to a coach";
+  Client anna = As("anna");
+  Reply saved = anna.PostJson(url, good);
   ASSERT_EQ(saved.status, 201) << saved.body;
   EXPECT_EQ(json::parse(saved.body)["fields"], "iban");
-  EXPECT_EQ(carla.PostJson(url, good).status, 422) << "the same change again changes nothing";
+  EXPECT_EQ(anna.PostJson(url, good).status, 422) << "the same change again changes nothing";
   // The form on the details tab: refused without a month, the field marked, the tab kept.
   Reply form = carla.PostForm("/clients/C000007/client-changes",
                               "csrf=" + carla.csrf + "&language=en&change_reason=vraag+client");
