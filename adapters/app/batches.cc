@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "adapters/app/run_month.h"
@@ -288,6 +289,36 @@ Status<Error> ApproveBatch(Store& store, int64_t batch, const Actor& actor,
   return {};
 }
 
+namespace {
+
+// A batch recorded as exported: finish what a crash may have left, or say it was done, under the
+// lock of the folder its files were written to: an export still making them visible there holds
+// it (found by ops/race: an export into another folder renamed the first one's temporary file
+// away under it). A crashed one no longer does.
+Result<ExportReport, Error> FinishRecordedExport(const Config& config, Store& store,
+                                                 const BatchRecord& b,
+                                                 const std::vector<FileRecord>& files,
+                                                 const std::string& out_dir) {
+  std::optional<Result<FolderLock, Error>> written_lock;
+  if (!files.empty()) {
+    const std::filesystem::path written =
+        std::filesystem::path(files.front().written_path).parent_path();
+    std::error_code ec;
+    if (!written.empty() && !std::filesystem::equivalent(written, out_dir, ec)) {
+      written_lock.emplace(FolderLock::Acquire(written.string()));
+      if (!*written_lock) return Unexpected(written_lock->error());
+    }
+  }
+  ExportReport report;
+  auto completed = CompleteExport(config, store, files, &report);
+  if (!completed) return Unexpected(completed.error());
+  if (*completed == 0) return Refused(BatchRefusal::kAlreadyExported, b);
+  report.completed = *completed;
+  return report;
+}
+
+}  // namespace
+
 Result<ExportReport, Error> ExportBatch(const Config& config, Store& store, int64_t batch,
                                         const std::string& out_dir, const Actor& actor) {
   auto user = RequireAction(store, actor.user, Action::kExportBatch);
@@ -300,14 +331,7 @@ Result<ExportReport, Error> ExportBatch(const Config& config, Store& store, int6
   auto files = store.Files(batch, "");
   if (!files) return Unexpected(files.error());
   ExportReport report;
-  if (b->State() == "exported") {
-    // Recorded as exported: finish what a crash may have left, or say it was done.
-    auto completed = CompleteExport(config, store, *files, &report);
-    if (!completed) return Unexpected(completed.error());
-    if (*completed == 0) return Refused(BatchRefusal::kAlreadyExported, *b);
-    report.completed = *completed;
-    return report;
-  }
+  if (b->State() == "exported") return FinishRecordedExport(config, store, *b, *files, out_dir);
   if (auto s = Decide(*b, BatchEvent::kExport, actor); !s) return Unexpected(s.error());
   // The files go to temporary names first; they become visible only after the export is
   // recorded, so a batch that another person cancels meanwhile leaves no file to send.

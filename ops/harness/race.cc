@@ -8,8 +8,8 @@
 // several bursts per round, a random handful of commands starts at once, each after a random
 // delay of 0-40 ms: approve, export and cancel of February's batch (from the command line and
 // the API), the bank's files read twice at once, re-issues of the rejected payment, release of
-// held bills, the next month's run, receipts, and an admin resetting bram's password. After every
-// burst it checks:
+// held bills, the next month's run, receipts, a coach (carla) changing a rent from February, and
+// an admin resetting bram's password. After every burst it checks:
 //   - every command ended with done (0), refused (9) or already done / clashing (10), or the API
 //     with 2xx/4xx: never a crash, a raw database error (6) or a 5xx;
 //   - no left-over part files; every payment file on disk is recorded in the store with its
@@ -18,6 +18,8 @@
 //     month) paid in two sent files unless the bank rejected or returned all but one;
 //   - every batch in at most one final state, exported only after an approval by someone other
 //     than the preparer, and no approval by bram recorded after the admin reset his password;
+//   - a change for February never recorded after February's batch was exported, and February
+//     never approved after such a change without the approver acknowledging it;
 //   - no payment of an exported batch also cancelled, and no bank state on a payment of a batch
 //     that was never exported; every bank line booked once (no dedup key twice);
 //   - every ledger entry balanced, the store's ledger check, and the audit chain.
@@ -37,6 +39,7 @@
 #include <random>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -194,6 +197,7 @@ struct Command {
   std::string user;
   std::vector<std::string> args;  // CLI: after the globals; web: method-less API path
   std::string input = "/dev/null";
+  bool refusable = false;  // refusing the input (exit 3) is an answer: the month is paid already
 };
 
 // The web app of a round: started on the round's store, cees logged in through the API.
@@ -390,6 +394,32 @@ void CheckStore(const Options& o, const World& w, const FileVersions& files,
       findings->push_back(r[0] + " approved by bram after the admin had reset his password");
     }
   }
+  // A change for February (the coach's rent) is never recorded after February was exported, and
+  // February is never approved after it without the approver acknowledging it (the approval
+  // detail names the later changes). In audit order: one write lock orders them.
+  const auto seq_of = [&](const std::string& where) {
+    const auto r =
+        Rows(s, "SELECT CAST(COALESCE(MIN(seq), 0) AS TEXT) FROM audit_log WHERE " + where);
+    return r.empty() || r[0][0].empty() ? int64_t{0} : std::stoll(r[0][0]);
+  };
+  const int64_t change =
+      seq_of("action = 'client.recorded' AND user_name = 'carla' AND detail LIKE '%change%'");
+  if (change > 0) {
+    const int64_t exported = seq_of("action = 'batch.exported' AND subject = 'batch:2'");
+    if (exported > 0 && change > exported) {
+      findings->push_back("a change for February was recorded after February's batch was exported");
+    }
+    for (const auto& r : Rows(s,
+                              "SELECT CAST(seq AS TEXT), detail FROM audit_log WHERE action = "
+                              "'batch.approved' AND subject = 'batch:2'")) {
+      if (std::stoll(r[0]) > change && r[1].find("acknowledged") == std::string::npos) {
+        findings->push_back(
+            "February's batch was approved after a change for February without "
+            "the approver acknowledging it: " +
+            r[1]);
+      }
+    }
+  }
   // Payment states against their batch's fate.
   for (const auto& r :
        Rows(s,
@@ -578,6 +608,17 @@ int main(int argc, char** argv) {
   FileVersions january;
   january[pain001].insert(ReadFile(pain001));
 
+  // The rent a coach changes during the bursts: the first bill of the generated municipality.
+  std::string race_bill;
+  {
+    std::istringstream bills(ReadFile(fixture / "bills.csv"));
+    std::string line;
+    std::getline(bills, line);  // the header
+    std::getline(bills, line);
+    race_bill = line.substr(0, line.find(','));
+    if (race_bill.empty()) Die("the generated municipality has no bill");
+  }
+
   // --- The menu of commands a burst draws from. ---
   const std::string now = "2027-01-15T10:00:00";
   // One toeslag received by hand, recorded by `user`: two people recording it at once.
@@ -612,6 +653,16 @@ int main(int argc, char** argv) {
          {"run", "--month", "2027-03", "--run-date", "2027-01-15", "--out", w.Out("anna")}},
         receipt_by("anna"),
         receipt_by("carla"),
+        // A coach changes a rent from February, the month of the batch the others approve,
+        // export and cancel: accepted while it is not exported (and then the approval must ask
+        // for the acknowledgement), refused once it is.
+        {"rent from February (carla)",
+         false,
+         "carla",
+         {"change-bill", "--bill", race_bill, "--amount", "1234.56", "--valid-from", "2027-02",
+          "--reason", "race: brief verhuurder"},
+         "/dev/null",
+         true},
         {"reset bram's password (admin)",
          false,
          "admin",
@@ -688,7 +739,7 @@ int main(int argc, char** argv) {
           if (!fine) answer += " " + ReadFile(w.Log("body-" + std::to_string(i)));
         } else {
           answer = "exit " + std::to_string(code);
-          fine = code == 0 || code == 9 || code == 10;
+          fine = code == 0 || code == 9 || code == 10 || (c.refusable && code == 3);
         }
         ++tally.outcomes[c.name][c.web ? answer.substr(0, 8) : answer];
         ++tally.commands;

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <set>
 #include <thread>
@@ -21,6 +22,7 @@
 #include "adapters/app/run_month.h"
 #include "adapters/import/importer.h"
 #include "adapters/storage/store.h"
+#include "adapters/system/files.h"
 #include "tests/adapters/backend_store.h"
 #include "tests/adapters/test_support.h"
 
@@ -224,6 +226,51 @@ TEST_F(IntegrityTest, ExportAndCancelAtTheSameMomentOneWins) {
   ASSERT_TRUE(ledger) << ledger.error().message;
   EXPECT_EQ(ledger->bank, ledger->clients) << "the managed account holds what the clients own";
   EXPECT_FALSE(ledger->lowest_client.IsNegative());
+}
+
+// Found by ops/race: an export into a second folder, started while the first export was still
+// making its files visible (recorded as exported, the file still under its temporary name),
+// "finished" the first one's file itself and renamed it away under it (the first failed, exit
+// 7). Now finishing waits for the lock of the folder the files were written to, which a live
+// export holds and a crashed one does not.
+TEST_F(IntegrityTest, ASecondExportWaitsForTheFirstToMakeItsFilesVisible) {
+  Prepare();
+  ASSERT_TRUE(ApproveBatch(*store_, 1, Bram()));
+  ASSERT_TRUE(ExportBatch(config_, *store_, 1, dir_ / "first", Bram()));
+  std::string written;
+  store_->session() << "SELECT written_path FROM files WHERE run_id = 1 ORDER BY id",
+      soci::into(written);
+  ASSERT_FALSE(written.empty());
+  // The first export's last step, not yet done: its file under the temporary name, its lock held.
+  std::filesystem::rename(written, written + ".part");
+  std::optional<FolderLock> first;
+  {
+    auto lock = FolderLock::Acquire(dir_ / "first");
+    ASSERT_TRUE(lock);
+    first.emplace(std::move(lock).value());
+  }
+  std::atomic<bool> finished{false};
+  Result<ExportReport, Error> second = Fail(ErrorCode::kIo, "not run");
+  auto other = Open();
+  std::thread t([&] {
+    second = ExportBatch(config_, *other, 1, dir_ / "second", Bram());
+    finished = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(finished) << "the second export waits while the first still holds its folder";
+  std::filesystem::rename(written + ".part", written);  // the first finishes
+  first.reset();
+  t.join();
+  ASSERT_FALSE(second) << "nothing was left to finish";
+  EXPECT_NE(second.error().message.find("a batch is exported once"), std::string::npos)
+      << second.error().message;
+  EXPECT_TRUE(std::filesystem::exists(written));
+  EXPECT_FALSE(std::filesystem::exists(written + ".part"));
+  int xml = 0;
+  for (const auto& f : std::filesystem::directory_iterator(dir_ / "second")) {
+    xml += f.path().extension() == ".xml" ? 1 : 0;
+  }
+  EXPECT_EQ(xml, 0) << "one set of files, in the folder it was exported to";
 }
 
 // Reproduction: a pain.002 rejecting a payment of a batch that was only prepared was applied;
