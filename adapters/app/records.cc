@@ -236,6 +236,8 @@ Result<ImportBatch, Error> ChangePlan(const Config& config, Store& store, const 
   }
   const ReliefPlan& p = **plan;  // as it now holds
   const auto date = [](const std::optional<Date>& d) { return d ? d->ToString() : std::string(); };
+  std::string kinds;  // a maatwerk plan's bills, as plans.csv writes them: "rent;energy"
+  for (BillKind k : p.bills) kinds += (kinds.empty() ? "" : ";") + std::string(ToString(k));
   TypedRow row{.file = "plans.csv",
                .what = "change of the plan of " + p.client.value,
                .columns = {{"client_id", p.client.value},
@@ -244,7 +246,7 @@ Result<ImportBatch, Error> ChangePlan(const Config& config, Store& store, const 
                            {"benefit_end", OrNow(change.benefit_end, date(p.benefit_end))},
                            {"extension_end", OrNow(change.extension_end, date(p.extension_end))},
                            {"extension_reason", OrNow(change.extension_reason, p.extension_reason)},
-                           {"bills", EncodeBillKinds(p.bills)},
+                           {"bills", kinds},
                            {"period_start", date(p.period_start)},
                            {"period_end", OrNow(change.period_end, date(p.period_end))},
                            {"reason", p.reason}},

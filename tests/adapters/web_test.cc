@@ -595,6 +595,13 @@ TEST_F(WebTest, ACoachChangesTheClientsAccountAndExtendsThePlanFromAMonthOn) {
                                    {"change_reason", "besluit verlenging"}});
   ASSERT_EQ(extended.status, 201) << extended.body;
   EXPECT_EQ(json::parse(extended.body)["fields"], "extension_end,extension_reason");
+  // A maatwerk plan (its bills kept as they are) is extended the same way.
+  Reply maatwerk = carla.PostJson("/api/v1/clients/C000009/plan-changes",
+                                  {{"extension_end", "2027-09-30"},
+                                   {"extension_reason", "schuldhulp loopt"},
+                                   {"valid_from", "2027-06"},
+                                   {"change_reason", "besluit verlenging"}});
+  EXPECT_EQ(maatwerk.status, 201) << maatwerk.body;
   const std::string details = carla.Get("/clients/C000007?tab=details").body;
   EXPECT_NE(details.find("2027-09-30 (taalcursus loopt nog)"), std::string::npos);
   EXPECT_NE(details.find("NL91 ABNA 0417 1643 00"), std::string::npos);
