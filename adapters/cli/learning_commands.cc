@@ -7,6 +7,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "adapters/app/overview.h"
 #include "adapters/statement/client_texts.h"
 #include "adapters/system/files.h"
 #include "engine/learning.h"
@@ -234,7 +235,70 @@ int LearningReportCommand(const Globals& g, const std::string& month_text) {
   return kExitOk;
 }
 
+int OverviewCommand(const Globals& g, const std::string& client, const std::string& month_text) {
+  auto opened = OpenStore(g);
+  if (!opened) return Report(opened.error());
+  Store& store = *opened->store;
+  auto found = store.FindClient(ClientId{client});
+  if (!found) return Report(found.error());
+  if (!*found) {
+    return Report(Error{ErrorCode::kBadInput,
+                        "--client '" + client + "': no such client; check the client number"});
+  }
+  auto latest = store.LatestRun();
+  if (!latest) return Report(latest.error());
+  YearMonth month = *latest ? (*latest)->month : YearMonth::Of(Today());
+  if (!month_text.empty()) {
+    const auto m = ParseFlag<YearMonth>("--month", month_text);
+    if (!m) return ExitCodeFor(ErrorCode::kBadInput);
+    month = *m;
+  }
+  auto v = LoadOverview(store, opened->config, **found, month);
+  if (!v) return Report(v.error());
+  std::ostream& out = std::cout;
+  const auto euro = [](Money m) { return "EUR " + m.ToDecimalString(); };
+  out << "Client / client " << v->client.id.value << " " << v->client.name << " ("
+      << (v->coach.empty() ? std::string("geen coach / no coach") : "coach " + v->coach) << "), "
+      << month.ToString() << "\n";
+  if (!v->has_case) {
+    out << "  geen plan voor deze maand / no plan for this month\n";
+  } else {
+    const Checkpoint& cp = v->checkpoint;
+    out << "  maand / month              " << cp.relief_month << " van/of " << cp.relief_months
+        << (v->in_relief ? "" : " (niet in ontzorging / not in relief)") << "\n"
+        << "  fase / stage               " << ToString(cp.stage) << ", " << cp.progress_percent
+        << "%" << (cp.stalled ? " (stilgevallen / stalled)" : "") << "\n"
+        << "  volgende stap / next step  " << ToString(cp.next)
+        << (cp.next_subject.empty() ? "" : " " + cp.next_subject) << "\n"
+        << "  saldo / balance            " << euro(v->balance) << "\n"
+        << "  gereserveerd / reserved    " << euro(v->reserved) << "\n"
+        << "  krediet / credit           " << euro(v->credit_outstanding) << "\n";
+    for (const BillReadiness& b : cp.bills) {
+      out << "  rekening / bill            " << b.bill.value << " " << ToString(b.kind) << " "
+          << ToString(b.state) << ", niveau / level " << b.readiness << "\n";
+    }
+  }
+  out << "  open signalen / signals    " << v->open_signals;
+  for (size_t i = 0; i < v->signal_codes.size(); ++i) {
+    out << (i == 0 ? " (" : ", ") << v->signal_codes[i];
+  }
+  out << (v->signal_codes.empty() ? "" : ")") << "\n";
+  return 0;
+}
+
 void AddLearningCommands(CLI::App& app, const Globals& g, CommandTable* table) {
+  struct OverviewFlags {
+    std::string client, month;
+  };
+  auto ov = std::make_shared<OverviewFlags>();
+  auto* overview = app.add_subcommand(
+      "overview",
+      "one client at a glance: month of the relief, stage and next step, saldo, reserved money, "
+      "credit, open signals (as the web app's client page)");
+  overview->add_option("--client", ov->client, "the client number")->required();
+  overview->add_option("--month", ov->month, "YYYY-MM (default: the latest run's month)");
+  table->Add(overview, [&g, ov] { return OverviewCommand(g, ov->client, ov->month); });
+
   struct GroupsFlags {
     std::string month, area;
     bool json = false;

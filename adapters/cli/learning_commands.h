@@ -9,7 +9,7 @@
 
 namespace ontzorg {
 
-// Adds groups, learning-report, assess, handover and confirm to `app` and `table`.
+// Adds overview, groups, learning-report, assess, handover and confirm to `app` and `table`.
 void AddLearningCommands(CLI::App& app, const Globals& g, CommandTable* table);
 
 // Clients in relief grouped by their level per area (latest assessment up to the month), so a
@@ -36,6 +36,10 @@ struct ConfirmOptions {
   std::string client, bill, period, paid, on;
 };
 int ConfirmCommand(const Globals& g, const ConfirmOptions& o);
+
+// What a coach sees of one client first (adapters/app/overview, as the web app's client page):
+// month x of the relief, stage and next step, saldo, reserved money, credit, open work items.
+int OverviewCommand(const Globals& g, const std::string& client, const std::string& month);
 
 }  // namespace ontzorg
 

@@ -4,6 +4,7 @@
 
 #include "adapters/app/batches.h"
 #include "adapters/app/forecast.h"
+#include "adapters/app/overview.h"
 #include "adapters/app/records.h"
 #include "adapters/app/write_offs.h"
 #include "adapters/statement/client_texts.h"
@@ -47,21 +48,18 @@ YearMonth ReferenceMonth(Store& store, int64_t now) {
   return month.value_or(YearMonth::Of(today));
 }
 
-json Summary(Store& store, const Config& config, const Client& client, YearMonth month) {
-  json j = {{"id", client.id.value}, {"name", client.name}, {"language", client.language}};
-  auto coach = store.CoachOf(client.id);
-  j["coach"] = coach && *coach ? **coach : std::string();
-  // The case as it stands after the month shown was run (saldo, reserved money and credit are
-  // what they are now, not before that run); a client with nothing after it: that month's.
-  auto loaded = store.LoadCase(client.id, month.AddMonths(1));
-  if (loaded && !*loaded) loaded = store.LoadCase(client.id, month);
-  if (!loaded || !*loaded) {
+// The client's overview (adapters/app/overview) as the caseload and the client page show it.
+json OverviewJson(const ClientOverview& v) {
+  json j = {{"id", v.client.id.value},
+            {"name", v.client.name},
+            {"language", v.client.language},
+            {"coach", v.coach}};
+  if (!v.has_case) {
     j["in_relief"] = false;
     return j;
   }
-  const ClientCase& c = **loaded;
-  const Checkpoint cp = CheckpointOf(config.competences, c, month);
-  j["in_relief"] = ComputePeriod(c.plan).Overlaps(month);
+  const Checkpoint& cp = v.checkpoint;
+  j["in_relief"] = v.in_relief;
   j["relief_month"] = cp.relief_month;
   j["relief_months"] = cp.relief_months;
   j["stage"] = ToString(cp.stage);
@@ -69,7 +67,7 @@ json Summary(Store& store, const Config& config, const Client& client, YearMonth
   j["progress_percent"] = cp.progress_percent;
   j["next_step"] = ToString(cp.next);
   j["next_subject"] = cp.next_subject;
-  j["credit_outstanding_cents"] = c.credit.Outstanding().cents();
+  j["credit_outstanding_cents"] = v.credit_outstanding.cents();
   json bills = json::array();
   for (const BillReadiness& b : cp.bills) {
     bills.push_back({{"bill", b.bill.value},
@@ -78,21 +76,10 @@ json Summary(Store& store, const Config& config, const Client& client, YearMonth
                      {"readiness", b.readiness}});
   }
   j["bills"] = bills;
-  j["balance_cents"] = c.opening_balance.cents();  // saldo on the managed account
-  j["reserved_cents"] = c.reserved.cents();        // held bills and failed payments
-  int64_t open = 0;
-  json codes = json::array();
-  if (auto signals = store.WorkSignals(client.id)) {
-    for (const WorkSignal& w : *signals) {
-      if (w.state == "done") continue;
-      ++open;
-      if (codes.size() < 3 && std::find(codes.begin(), codes.end(), w.code) == codes.end()) {
-        codes.push_back(w.code);
-      }
-    }
-  }
-  j["signals"] = open;  // open and in progress
-  j["signal_codes"] = codes;
+  j["balance_cents"] = v.balance.cents();    // saldo on the managed account
+  j["reserved_cents"] = v.reserved.cents();  // held bills and failed payments
+  j["signals"] = v.open_signals;             // open and in progress
+  j["signal_codes"] = v.signal_codes;
   return j;
 }
 
@@ -116,7 +103,9 @@ Outcome Caseload(Ctx& x) {
   std::vector<json> rows;
   int64_t hidden = 0;
   for (size_t i = 0; i < clients->size() && i < kLimit; ++i) {
-    json row = Summary(x.store, x.config, (*clients)[i], month);
+    auto overview = LoadOverview(x.store, x.config, (*clients)[i], month);
+    if (!overview) return FromError(overview.error());
+    json row = OverviewJson(*overview);
     if (!all && !row.value("in_relief", false) && row.value("signals", int64_t{0}) == 0) {
       ++hidden;
       continue;
@@ -170,7 +159,9 @@ Outcome ClientData(Ctx& x) {
   const YearMonth month = ReferenceMonth(x.store, x.now);
   Outcome o;
   json& j = o.data;
-  j = Summary(x.store, x.config, **client, month);
+  auto overview = LoadOverview(x.store, x.config, **client, month);
+  if (!overview) return FromError(overview.error());
+  j = OverviewJson(*overview);
   j["month"] = month.ToString();
   j["tab"] = x.Field("tab");  // the page's section (the view falls back to "month")
   const std::string& bsn = (*client)->bsn;

@@ -385,6 +385,13 @@ TEST_F(CliTest, BridgingCreditFromImportToTheClientsStatement) {
   EXPECT_NE(o.out.find("\"credit_recovered_cents\": 5000"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("\"leefgeld_cents\": 28000"), std::string::npos) << o.out;
 
+  // The overview a coach sees first (as the web app's client page): the credit outstanding.
+  o = Ontzorg({"overview", "--client", "C"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  EXPECT_NE(o.out.find("krediet / credit           EUR 150.00"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("maand / month              "), std::string::npos) << o.out;
+  EXPECT_EQ(Ontzorg({"overview", "--client", "NOPE"}).code, 3);
+
   // Bad input changes nothing and says which option is wrong.
   const std::string before = StoreBytes();
   o = Ontzorg({"write-off", "--client", "C", "--amount", "500.00", "--reason", "x"});
