@@ -260,4 +260,37 @@ Result<ImportBatch, Error> ChangePlan(const Config& config, Store& store, const 
       actor);
 }
 
+Result<ImportBatch, Error> ChangeCreditor(const Config& config, Store& store,
+                                          const CreditorChange& change, const Actor& actor,
+                                          FieldNames names) {
+  auto user = RequireAction(store, actor.user, Action::kCorrectAccount);
+  if (!user) return Unexpected(user.error());
+  auto creditors = store.LoadCreditors();  // as they now hold, every change applied
+  if (!creditors) return Unexpected(creditors.error());
+  const auto found = creditors->find(change.creditor);
+  if (found == creditors->end()) {
+    return Fail(ErrorCode::kBadInput, "creditor '" + change.creditor.value + "' is not on record");
+  }
+  const Creditor& c = found->second;
+  TypedRow row{.file = "creditors.csv",
+               .what = "change of creditor " + c.id.value,
+               .columns = {{"id", c.id.value},
+                           {"name", OrNow(change.name, c.name)},
+                           {"iban", OrNow(change.iban, c.iban.compact())},
+                           {"bic", OrNow(change.bic, c.bic.value_or(""))},
+                           {"street", c.address.street},
+                           {"building", c.address.building},
+                           {"postcode", c.address.postcode},
+                           {"town", c.address.town},
+                           {"country", c.address.country}},
+               .names = names};
+  return RecordChange(
+      config, store, row,
+      {.valid_from = change.valid_from,
+       .reason = change.reason,
+       .added = [](const ImportBatch& added) { return added.versions.creditors.size(); },
+       .subject = "creditor " + c.id.value},
+      actor);
+}
+
 }  // namespace ontzorg

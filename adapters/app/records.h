@@ -91,6 +91,19 @@ Result<ImportBatch, Error> ChangePlan(const Config& config, Store& store, const 
                                       const Actor& actor,
                                       FieldNames names = FieldNames::kFormField);
 
+// A creditor's change from a month on: the landlord's new account (a payee change: finance only,
+// Action::kCorrectAccount), its BIC or name. Every bill of every client paid to it follows from
+// that month. Fields left empty keep what it holds; recorded as a creditors.csv change row.
+struct CreditorChange {
+  CreditorId creditor;
+  std::optional<std::string> name, iban, bic;
+  std::string valid_from;  // "YYYY-MM"
+  std::string reason;
+};
+Result<ImportBatch, Error> ChangeCreditor(const Config& config, Store& store,
+                                          const CreditorChange& change, const Actor& actor,
+                                          FieldNames names = FieldNames::kFormField);
+
 }  // namespace ontzorg
 
 #endif  // ONTZORG_ADAPTERS_APP_RECORDS_H_

@@ -264,6 +264,21 @@ Outcome ClientData(Ctx& x) {
                              {"levels", levels}});
     }
     const auto hand = HandOverStates(c.plan, c.bills, c.hand_overs, c.confirmations, next);
+    auto creditors = x.store.LoadCreditors();  // as they now hold: whom each bill is paid to
+    if (!creditors) return FromError(creditors.error());
+    json payees = json::array();
+    for (const Bill& b : c.bills) {
+      const auto cr = creditors->find(b.creditor);
+      if (cr == creditors->end()) continue;
+      bool listed = false;
+      for (const json& p : payees) listed |= p["creditor"] == b.creditor.value;
+      if (!listed) {
+        payees.push_back({{"creditor", b.creditor.value},
+                          {"name", cr->second.name},
+                          {"iban", cr->second.iban.Formatted()}});
+      }
+    }
+    j["creditors"] = payees;
     for (const Bill& b : c.bills) {
       std::string state = "paid_for_client";
       for (const BillState& s : hand) {
@@ -277,7 +292,6 @@ Outcome ClientData(Ctx& x) {
                        {"state", state}});
     }
     auto benefits = x.store.Benefits(id);
-    auto creditors = x.store.LoadCreditors();
     auto latest = x.store.LatestRun();
     auto changed = ChangedRecords(x.store, id, next, 6);
     if (benefits && creditors && latest && changed) {
@@ -529,6 +543,34 @@ Outcome ClientChangeAction(Ctx& x) {
   if (!added) return FromError(added.error());
   const Version<Client>& v = added->versions.clients.front();
   return ChangeRecorded(client, "client " + client, v.fields, v.valid_from, "client_change");
+}
+
+// Finance changes a creditor of the client's bills from a month on: the landlord's new account.
+Outcome CreditorChangeAction(Ctx& x) {
+  const std::string client = x.params["client"];
+  const std::string creditor = x.Field("creditor");
+  auto known = x.store.LoadCase(ClientId{client}, ReferenceMonth(x.store, x.now));
+  if (!known) return FromError(known.error());
+  const bool of_client =
+      *known && std::any_of((**known).bills.begin(), (**known).bills.end(),
+                            [&](const Bill& b) { return b.creditor.value == creditor; });
+  if (!of_client) {
+    return Refuse(422, "creditor: '" + creditor + "' is not paid by a bill of client " + client);
+  }
+  auto added = ChangeCreditor(x.config, x.store,
+                              {.creditor = CreditorId{creditor},
+                               .name = Given(x, "name"),
+                               .iban = Given(x, "iban"),
+                               .bic = Given(x, "bic"),
+                               .valid_from = x.Field("valid_from"),
+                               .reason = x.Field("change_reason")},
+                              x.Me());
+  if (!added) return FromError(added.error());
+  const Version<Creditor>& v = added->versions.creditors.front();
+  Outcome o =
+      ChangeRecorded(client, "creditor " + creditor, v.fields, v.valid_from, "creditor_change");
+  o.redirect = "/clients/" + client + "?tab=bills&saved=creditor_change";
+  return o;
 }
 
 // A change to the client's relief plan from a month on: bijstand ended, relief extended.

@@ -82,6 +82,7 @@ Outcome RecordHandOver(Ctx& x);
 Outcome ChangeBillAction(Ctx& x);
 Outcome ClientChangeAction(Ctx& x);
 Outcome PlanChangeAction(Ctx& x);
+Outcome CreditorChangeAction(Ctx& x);
 Outcome CorrectBankNameAction(Ctx& x);
 Outcome DirectDebitAction(Ctx& x);
 Outcome ReceiptAction(Ctx& x);

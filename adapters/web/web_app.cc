@@ -630,6 +630,8 @@ WebApp::WebApp(Config config, std::function<int64_t()> clock,
         {"coach", "finance"}, web::ChangeBillAction);
   i.Add("POST", "/clients/{client}/client-changes", "/api/v1/clients/{client}/client-changes",
         {"coach", "finance"}, web::ClientChangeAction);
+  i.Add("POST", "/clients/{client}/creditor-changes", "/api/v1/clients/{client}/creditor-changes",
+        {"finance"}, web::CreditorChangeAction);
   i.Add("POST", "/clients/{client}/plan-changes", "/api/v1/clients/{client}/plan-changes",
         {"coach", "finance"}, web::PlanChangeAction);
   i.Add("POST", "/clients/{client}/direct-debits", "/api/v1/clients/{client}/direct-debits",

@@ -50,6 +50,7 @@ std::map<std::string, Label> RecordLabels() {
       {"bill_change", {"wijziging van de rekening", "bill change"}},
       {"client_change", {"wijziging van de gegevens", "change of the details"}},
       {"plan_change", {"wijziging van het plan", "plan change"}},
+      {"creditor_change", {"wijziging van de schuldeiser", "creditor change"}},
       {"direct_debit", {"incasso van de cliënt", "the client's direct debit"}},
       {"receipt", {"ontvangst", "receipt"}},
       {"toeslag", {"toeslag", "toeslag"}},
@@ -329,6 +330,9 @@ std::string CaseloadPage(const PageContext& p, const json& d) {
 }
 
 namespace {
+
+// Defined with the other forms below; used by the bills tab's changes section.
+std::string CreditorChangeForm(const PageContext& p, const json& d, const std::string& id);
 
 // Credit outstanding per month: booked months as solid bars, the forecast as outlined bars.
 std::string CreditChart(const PageContext& p, const json& credit) {
@@ -621,6 +625,9 @@ std::string ChangesSection(const PageContext& p, const json& d, const std::strin
          "</label><input id=\"bc-reason\" name=\"change_reason\" required><button "
          "type=\"submit\">" +
          T(p, "Wijziging vastleggen", "Record the change") + "</button></form></details>";
+  }
+  if (p.session.role == "finance" && d.contains("creditors") && !d["creditors"].empty()) {
+    m += CreditorChangeForm(p, d, id);
   }
   if (d["changes"].empty()) {
     m += "<p>" + T(p, "Nog geen wijzigingen.", "No changes yet.") + "</p>";
@@ -925,6 +932,43 @@ std::string LedgerTab(const PageContext& p, const json& d) {
   }
   m += "</section>";
   return m;
+}
+
+// Finance's form for a creditor of the client's bills from a month on: the landlord's new
+// account (every client paid to it follows).
+std::string CreditorChangeForm(const PageContext& p, const json& d, const std::string& id) {
+  std::vector<std::pair<std::string, std::string>> creditors;
+  for (const json& c : d["creditors"]) {
+    creditors.push_back({S(c, "creditor"), Html(S(c, "name")) + " (" + Html(S(c, "iban")) + ")"});
+  }
+  const auto input = [&](const char* name, const std::string& label, const std::string& attrs) {
+    return "<label for=\"cr-" + std::string(name) + "\">" + label + "</label><input id=\"cr-" +
+           name + "\" name=\"" + name + "\" " + attrs + ">";
+  };
+  return "<details><summary>" +
+         T(p, "Schuldeiser wijzigen vanaf een maand (nieuwe rekening van de verhuurder)",
+           "Change a creditor from a month on (the landlord's new account)") +
+         "</summary><form method=\"post\" class=\"grid\" id=\"creditor-change\" "
+         "action=\"/clients/" +
+         Html(id) + "/creditor-changes\">" + CsrfField(p) + "<label for=\"cr-creditor\">" +
+         T(p, "Schuldeiser", "Creditor") + "</label>" +
+         Select("cr-creditor", "creditor", creditors) +
+         input("iban",
+               T(p, "Nieuwe rekening (IBAN; leeg: blijft)", "New account (IBAN; empty: unchanged)"),
+               "autocomplete=\"off\"") +
+         input("bic", T(p, "BIC (leeg: blijft)", "BIC (empty: unchanged)"), "") +
+         input("name", T(p, "Naam (leeg: blijft)", "Name (empty: unchanged)"), "maxlength=\"70\"") +
+         input("valid_from", T(p, "Geldt vanaf maand (JJJJ-MM)", "Holds from month (YYYY-MM)"),
+               "required pattern=\"[0-9]{4}-[0-9]{2}\"") +
+         input("change_reason",
+               T(p, "Waarom (bijv. brief verhuurder op briefpapier, nagebeld)",
+                 "Why (e.g. the landlord's letter, called back)"),
+               "required") +
+         "<p>" +
+         T(p, "Geldt voor elke cliënt die aan deze schuldeiser betaalt.",
+           "Holds for every client who pays this creditor.") +
+         "</p><button type=\"submit\">" + T(p, "Wijziging vastleggen", "Record the change") +
+         "</button></form></details>";
 }
 
 // The form for a change of the client's own record from a month on.

@@ -618,6 +618,43 @@ TEST_F(WebTest, ACoachChangesTheClientsAccountAndExtendsThePlanFromAMonthOn) {
   EXPECT_EQ((*june)->plan.extension_end->ToString(), "2027-09-30");
 }
 
+// The landlord's new account from a month on (issue 16), on the client's bills tab: finance
+// only (a payee account), only a creditor of this client's bills, and every bill paid to it
+// follows from that month, for every client.
+TEST_F(WebTest, FinanceChangesALandlordsAccountFromAMonthOn) {
+  Client anna = As("anna"), carla = As("carla");
+  const std::string url = "/api/v1/clients/C000007/creditor-changes";
+  auto store = Store::Open(config_->store_url);
+  ASSERT_TRUE(store);
+  auto before = (*store)->LoadCase(ClientId{"C000007"}, YearMonth::Parse("2027-04").value());
+  ASSERT_TRUE(before && *before);
+  std::string landlord;
+  for (const Bill& b : (*before)->bills) {
+    if (b.kind == BillKind::kRent) landlord = b.creditor.value;
+  }
+  ASSERT_FALSE(landlord.empty());
+  const json good = {{"creditor", landlord},
+                     {"iban", "NL91ABNA0417164300"},
+                     {"valid_from", "2027-04"},
+                     {"change_reason", "brief verhuurder, nagebeld"}};
+  EXPECT_EQ(carla.PostJson(url, good).status, 403) << "a coach may not change a payee account";
+  EXPECT_EQ(carla.Get("/clients/C000007?tab=bills").body.find("id=\"creditor-change\""),
+            std::string::npos);
+  json other = good;
+  other["creditor"] = "NOT-HERS";
+  EXPECT_EQ(anna.PostJson(url, other).status, 422);
+  Reply saved = anna.PostJson(url, good);
+  ASSERT_EQ(saved.status, 201) << saved.body;
+  EXPECT_EQ(json::parse(saved.body)["fields"], "iban");
+  EXPECT_NE(anna.Get("/clients/C000007?tab=bills").body.find("id=\"creditor-change\""),
+            std::string::npos);
+  auto march = (*store)->LoadCreditors(YearMonth::Parse("2027-03").value());
+  auto april = (*store)->LoadCreditors(YearMonth::Parse("2027-04").value());
+  ASSERT_TRUE(march && april);
+  EXPECT_NE(march->at(CreditorId{landlord}).iban.compact(), "NL91ABNA0417164300");
+  EXPECT_EQ(april->at(CreditorId{landlord}).iban.compact(), "NL91ABNA0417164300");
+}
+
 // The coach's work list (issue 16): every finding of the run is a signal with a state; a coach
 // sees only their caseload's, marks one in progress with a note, and cannot touch another
 // coach's; the caseload puts clients with open signals first and shows saldo and reserved money.
