@@ -331,6 +331,13 @@ std::string CaseloadPage(const PageContext& p, const json& d) {
 
 namespace {
 
+// A labelled text input of a change form: id `prefix` + name, the label's `for` pointing at it.
+std::string LabeledInput(const std::string& prefix, const std::string& name,
+                         const std::string& label, const std::string& attrs) {
+  return "<label for=\"" + prefix + name + "\">" + label + "</label><input id=\"" + prefix + name +
+         "\" name=\"" + name + "\" " + attrs + ">";
+}
+
 // Defined with the other forms below; used by the bills tab's changes section.
 std::string CreditorChangeForm(const PageContext& p, const json& d, const std::string& id);
 
@@ -941,9 +948,8 @@ std::string CreditorChangeForm(const PageContext& p, const json& d, const std::s
   for (const json& c : d["creditors"]) {
     creditors.push_back({S(c, "creditor"), Html(S(c, "name")) + " (" + Html(S(c, "iban")) + ")"});
   }
-  const auto input = [&](const char* name, const std::string& label, const std::string& attrs) {
-    return "<label for=\"cr-" + std::string(name) + "\">" + label + "</label><input id=\"cr-" +
-           name + "\" name=\"" + name + "\" " + attrs + ">";
+  const auto input = [](const char* name, const std::string& label, const std::string& attrs) {
+    return LabeledInput("cr-", name, label, attrs);
   };
   return "<details><summary>" +
          T(p, "Schuldeiser wijzigen vanaf een maand (nieuwe rekening van de verhuurder)",
@@ -978,9 +984,8 @@ std::string ClientChangeForm(const PageContext& p, const json& r, const std::str
   std::vector<std::pair<std::string, std::string>> households = {
       {"", T(p, "(blijft)", "(unchanged)")}};
   for (const char* h : {"single", "couple", "family"}) households.push_back({h, L(p, h)});
-  const auto input = [&](const char* name, const std::string& label, const std::string& attrs) {
-    return "<label for=\"cc-" + std::string(name) + "\">" + label + "</label><input id=\"cc-" +
-           name + "\" name=\"" + name + "\" " + attrs + ">";
+  const auto input = [](const char* name, const std::string& label, const std::string& attrs) {
+    return LabeledInput("cc-", name, label, attrs);
   };
   return "<details><summary>" +
          (finance ? T(p, "Gegevens wijzigen vanaf een maand (nieuwe rekening, huishouden, taal)",
@@ -1015,9 +1020,8 @@ std::string ClientChangeForm(const PageContext& p, const json& r, const std::str
 
 // The form for a change of the relief plan from a month on: bijstand ended, relief extended.
 std::string PlanChangeForm(const PageContext& p, const std::string& id) {
-  const auto input = [&](const char* name, const std::string& label, const std::string& attrs) {
-    return "<label for=\"pc-" + std::string(name) + "\">" + label + "</label><input id=\"pc-" +
-           name + "\" name=\"" + name + "\" " + attrs + ">";
+  const auto input = [](const char* name, const std::string& label, const std::string& attrs) {
+    return LabeledInput("pc-", name, label, attrs);
   };
   return "<details><summary>" +
          T(p, "Plan wijzigen vanaf een maand (bijstand stopt, verlenging)",
