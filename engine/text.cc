@@ -45,10 +45,100 @@ std::string ExplainAmountError(AmountError error, std::string_view text) {
     case AmountError::kTooManyDecimals:
       return bad + " (whole cents: at most 2 decimals, or zeros after them)";
     case AmountError::kTooManyDigits: return bad + " (at most 12 digits before the point)";
+    case AmountError::kAmbiguous:
+      return "'" + std::string(text) +
+             "' could mean either amount: write the cents (1.250,00 or 1250.00 for twelve hundred "
+             "and fifty euros, 1,25 for one euro twenty-five)";
     case AmountError::kEmpty:
     case AmountError::kMalformed: break;
   }
   return bad;
+}
+
+Result<Money, AmountError> ParseDutchEuros(std::string_view text) {
+  if (text.empty()) return Unexpected(AmountError::kEmpty);
+  const size_t comma = text.find(',');
+  const std::string_view whole = text.substr(0, comma);
+  std::string plain;
+  size_t digits_since_dot = 0;
+  bool grouped = false;
+  for (size_t i = 0; i < whole.size(); ++i) {
+    const char c = whole[i];
+    if (c == '.') {
+      // A thousands dot stands after 1-3 leading digits or a group of exactly three.
+      const bool first = !grouped && digits_since_dot >= 1 && digits_since_dot <= 3;
+      if (!first && !(grouped && digits_since_dot == 3)) return Unexpected(AmountError::kMalformed);
+      grouped = true;
+      digits_since_dot = 0;
+      continue;
+    }
+    if (c >= '0' && c <= '9') ++digits_since_dot;
+    plain += c;
+  }
+  if (grouped && digits_since_dot != 3) return Unexpected(AmountError::kMalformed);
+  if (comma != std::string_view::npos) {
+    const std::string_view cents = text.substr(comma + 1);
+    if (cents.find_first_of(",.") != std::string_view::npos) {
+      return Unexpected(AmountError::kMalformed);
+    }
+    plain += '.';
+    plain += cents;
+  }
+  return ParseEuros(plain);
+}
+
+Result<Money, AmountError> ParseTypedEuros(std::string_view text) {
+  if (text.find(',') != std::string_view::npos) return ParseDutchEuros(text);
+  const size_t dot = text.find('.');
+  if (dot != std::string_view::npos && text.size() - dot == 4) {
+    return Unexpected(AmountError::kAmbiguous);
+  }
+  return ParseEuros(text);
+}
+
+std::string ExplainTypedAmountError(AmountError error, std::string_view text) {
+  if (error == AmountError::kEmpty) return "empty; give an amount in euros like 1.234,56";
+  if (error == AmountError::kAmbiguous) return ExplainAmountError(error, text);
+  std::string bad =
+      "'" + std::string(text) + "' is not an amount in euros like 1.234,56 or 1234.56";
+  if (error == AmountError::kTooManyDecimals) return bad + " (whole cents: at most 2 decimals)";
+  if (error == AmountError::kTooManyDigits) return bad + " (at most 12 digits before the cents)";
+  return bad;
+}
+
+std::string FormatEuros(Money amount, const EuroStyle& style) {
+  const int64_t cents = amount.cents();
+  // Through unsigned: the magnitude of the most negative int64 does not fit in an int64.
+  const uint64_t v = cents < 0 ? 0 - static_cast<uint64_t>(cents) : static_cast<uint64_t>(cents);
+  const std::string whole = std::to_string(v / 100);
+  std::string out(style.symbol);
+  if (cents < 0) out += '-';
+  for (size_t i = 0; i < whole.size(); ++i) {
+    if (i > 0 && (whole.size() - i) % 3 == 0) out += style.thousands;
+    out += whole[i];
+  }
+  out += style.decimal;
+  out += static_cast<char>('0' + v % 100 / 10);
+  out += static_cast<char>('0' + v % 10);
+  return out;
+}
+
+Result<Date, DateError> ParseDutchDate(std::string_view text) {
+  const bool shape = text.size() == 10 && text[2] == '-' && text[5] == '-';
+  for (size_t i : {0, 1, 3, 4, 6, 7, 8, 9}) {
+    if (!shape || text[i] < '0' || text[i] > '9') return Unexpected(DateError::kBadFormat);
+  }
+  const auto num = [&](size_t from, size_t n) {
+    int v = 0;
+    for (size_t i = from; i < from + n; ++i) v = v * 10 + (text[i] - '0');
+    return v;
+  };
+  return Date::FromYmd(num(6, 4), num(3, 2), num(0, 2));
+}
+
+std::string FormatDutchDate(Date day) {
+  const auto two = [](int n) { return std::string(n < 10 ? "0" : "") + std::to_string(n); };
+  return two(day.day()) + "-" + two(day.month()) + "-" + std::to_string(day.year());
 }
 
 std::string EncodeBillKinds(const std::vector<BillKind>& kinds) {

@@ -10,6 +10,7 @@
 #include "adapters/system/files.h"
 #include "engine/bank_feedback.h"
 #include "engine/lifecycle.h"
+#include "engine/text.h"
 
 namespace ontzorg {
 namespace {
@@ -546,9 +547,9 @@ Result<Payment, Error> ReissueOne(const Config& config, Store& store, const Stor
   Money& used = (*spent)[original.client.value];
   if (*funds - used < again->amount) {
     return Fail(ErrorCode::kRefused, "--payment " + e2e + ": client " + original.client.value +
-                                         " has " + (*funds - used).ToDecimalString() +
+                                         " has " + FormatEuros(*funds - used) +
                                          " on the managed account, less than " +
-                                         again->amount.ToDecimalString() + "; nothing changed");
+                                         FormatEuros(again->amount) + "; nothing changed");
   }
   used += again->amount;
   return std::move(again).value();
@@ -594,7 +595,7 @@ Result<PreparedBatch, Error> ReissuePayments(const Config& config, Store& store,
   for (const auto& [client, month] : months) {
     for (const Payment& p : month.payments) {
       out.notes.push_back(p.end_to_end_id + " re-issues " + *p.replaces + " to " +
-                          p.payee.iban.Formatted() + ", " + p.amount.ToDecimalString());
+                          p.payee.iban.Formatted() + ", " + FormatEuros(p.amount));
     }
   }
   return out;
@@ -650,7 +651,7 @@ Result<PreparedBatch, Error> ReleaseHeld(const Config& config, Store& store, Dat
                         (record ? std::string(ToString(record->status)) + " on " +
                                       record->on.ToString() + " by " + record->confirmed_by
                                 : std::string("not guarded")) +
-                        "), " + p.amount.ToDecimalString());
+                        "), " + FormatEuros(p.amount));
     m.payments.push_back(std::move(p));
   }
   if (months.empty()) return out;  // nothing to release: the writer rolls back

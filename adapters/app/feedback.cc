@@ -8,6 +8,7 @@
 #include "adapters/sepa/pain001_writer.h"
 #include "adapters/system/files.h"
 #include "engine/lifecycle.h"
+#include "engine/text.h"
 
 namespace ontzorg {
 namespace {
@@ -124,7 +125,7 @@ WordOutcome ApplyBankWord(const std::string& e2e, const BankWord& word, const Ac
                             "is re-issued (ontzorg reissue --payment " +
                             e2e + ")",
                         word.source, actor.at});
-  *why = std::string(ToString(*next)) + ": " + p.amount.ToDecimalString() +
+  *why = std::string(ToString(*next)) + ": " + FormatEuros(p.amount) +
          " back on the client's account, reserved for re-issue";
   return WordOutcome::kApplied;
 }
@@ -469,7 +470,7 @@ Status<Error> ReceiveIncome(Store& store, PendingLine* p, Date on, const std::st
     p->row.kind = ToString(LineKind::kDuplicate);
     p->row.detail = "looks like receipt " +
                     (same->id.empty() ? std::string("(this file)") : same->id) + " (" +
-                    ToString(same->kind) + " " + same->amount.ToDecimalString() + " received " +
+                    ToString(same->kind) + " " + FormatEuros(same->amount) + " received " +
                     same->received_on.ToString() +
                     "): not booked twice; a person decides whether it is another payment";
     return {};
@@ -496,9 +497,9 @@ Status<Error> CheckBijstand(Store& store, Date on, PendingLine* p) {
     }
   }
   p->row.kind = ToString(LineKind::kUnmatched);
-  p->row.detail = "bijstand for " + p->match.client->value + " of " +
-                  p->row.amount.ToDecimalString() + " equals no bijstand recorded for " +
-                  m0.ToString() + " or the month after: check benefits.csv, then assign";
+  p->row.detail = "bijstand for " + p->match.client->value + " of " + FormatEuros(p->row.amount) +
+                  " equals no bijstand recorded for " + m0.ToString() +
+                  " or the month after: check benefits.csv, then assign";
   return {};
 }
 

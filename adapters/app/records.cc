@@ -16,12 +16,14 @@ Result<ImportBatch, Error> CheckRow(const Config& config, Store& store, const Ty
                                     const Columns& columns) {
   const std::string &file = typed.file, &what = typed.what;
   const std::string field_prefix = typed.names == FieldNames::kOption ? "--" : "";
+  // Written as a ';' file, so what a person typed is read as people type it: "12,50" and
+  // "1.234,56" as well as "12.50", dates as 31-03-2027 as well as 2027-03-31.
   std::string header, row;
   for (const auto& [name, value] : columns) {
-    header += (header.empty() ? "" : ",") + name;
+    header += (header.empty() ? "" : ";") + name;
     std::string quoted = "\"";
     for (char ch : value) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    row += (row.empty() ? "" : ",") + quoted + "\"";
+    row += (row.empty() ? "" : ";") + quoted + "\"";
   }
   const auto as_fields = [&](const Error& e) {
     std::string message = e.message;

@@ -13,6 +13,7 @@
 #include "adapters/sepa/pain001_writer.h"
 #include "adapters/sepa/xsd_validator.h"
 #include "adapters/system/files.h"
+#include "engine/text.h"
 
 namespace ontzorg {
 namespace {
@@ -26,8 +27,8 @@ std::vector<Finding> FindingsOf(const ClientCase& input, const ClientMonth& m,
                                                                          : "leefgeld";
     out.push_back({m.client, kImplausibleFinding, a.bill ? a.bill->value : ToString(a.what),
                    a.amount,
-                   what + " of " + a.amount.ToDecimalString() + " EUR is above the limit of " +
-                       a.limit.ToDecimalString() + " ([plausibility] " + ToString(a.what) +
+                   what + " of " + FormatEuros(a.amount) + " is above the limit of " +
+                       FormatEuros(a.limit) + " ([plausibility] " + ToString(a.what) +
                        "_max): check it; the approver must acknowledge it"});
   }
   if (m.benefit_missing) {
@@ -40,7 +41,7 @@ std::vector<Finding> FindingsOf(const ClientCase& input, const ClientMonth& m,
   for (const UnpaidBill& u : m.unpaid) {
     out.push_back({m.client, "unpaid", u.bill.value, u.amount,
                    std::string(ToString(u.kind)) + " due " + u.due.ToString() + ": " +
-                       Describe(u.reason) + " (available " + u.available.ToDecimalString() + ")"});
+                       Describe(u.reason) + " (available " + FormatEuros(u.available) + ")"});
   }
   for (const Signal& sig : m.signals) {
     // Unpaid bills and a missing bijstand are already findings of their own above.

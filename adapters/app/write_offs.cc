@@ -4,12 +4,13 @@
 
 #include "adapters/app/batches.h"
 #include "engine/month.h"
+#include "engine/text.h"
 
 namespace ontzorg {
 
 namespace {
 
-std::string Euros(Money m) { return "EUR " + m.ToDecimalString(); }
+std::string Euros(Money m) { return FormatEuros(m); }
 
 // Refused unless `amount` fits in what the client owes, less what pending write-offs and open
 // requests (other than `except`) already take. Call inside a write transaction.

@@ -13,8 +13,10 @@
 #include "adapters/import/csv.h"
 #include "adapters/system/files.h"
 #include "adapters/system/password.h"
+#include "adapters/system/spreadsheet.h"
 #include "engine/checks.h"
 #include "engine/sepa_rules.h"
+#include "engine/text.h"
 
 namespace ontzorg {
 namespace {
@@ -32,7 +34,7 @@ struct Options {
 
 Actor Me(const Globals& g) { return {g.user, NowIsoSeconds()}; }
 
-std::string Euro(Money m) { return "EUR " + m.ToDecimalString(); }
+std::string Euro(Money m) { return FormatEuros(m); }
 
 // Runs `f` with the opened store; maps errors to exit codes.
 int WithStore(const Globals& g, const std::function<Status<Error>(Opened&)>& f) {
@@ -348,8 +350,8 @@ int ImportBankCommand(const Globals& g, const std::vector<std::string>& files) {
       for (const BankLineRow& l : r->lines) {
         std::cout << "  " << std::left << std::setw(10) << l.id << std::setw(11) << l.kind
                   << std::right << std::setw(12)
-                  << ((l.money_in ? "+" : "-") + l.amount.ToDecimalString()) << "  " << l.detail
-                  << "\n";
+                  << ((l.money_in ? "+" : "-") + FormatEuros(l.amount, EuroStyle::Plain())) << "  "
+                  << l.detail << "\n";
       }
       if (r->lines_seen_before > 0) {
         std::cout << "  " << r->lines_seen_before
@@ -374,8 +376,8 @@ int BankLinesCommand(const Globals& g, const Options& o) {
       std::cout << std::left << std::setw(10) << l.id << std::setw(11) << l.kind
                 << (l.booked_on ? l.booked_on->ToString() : std::string("          ")) << " "
                 << std::right << std::setw(12)
-                << ((l.money_in ? "+" : "-") + l.amount.ToDecimalString()) << "  " << l.counterparty
-                << "  " << l.remittance << "\n      " << l.detail
+                << ((l.money_in ? "+" : "-") + FormatEuros(l.amount, EuroStyle::Plain())) << "  "
+                << l.counterparty << "  " << l.remittance << "\n      " << l.detail
                 << (l.assigned_kind ? " [assigned: " + *l.assigned_kind + "]" : "") << "\n";
     }
     if (!all) {
@@ -403,13 +405,6 @@ int AssignCommand(const Globals& g, const Options& o) {
   });
 }
 
-std::string Csv(const std::string& v) {
-  if (v.find_first_of(",\"\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 int ReconcileCommand(const Globals& g, const Options& o) {
   return WithStore(g, [&](Opened& opened) -> Status<Error> {
     std::optional<int64_t> only;
@@ -420,12 +415,14 @@ int ReconcileCommand(const Globals& g, const Options& o) {
       std::ofstream file;
       if (o.csv != "-") file.open(o.csv);
       std::ostream& out = o.csv == "-" ? std::cout : file;
-      out << "batch,end_to_end_id,client,purpose,payee,amount,state,reason,replaced_by\n";
+      SpreadsheetCsv csv({"batch", "EndToEndId", "cliënt / client", "doel / purpose",
+                          "begunstigde / payee", "bedrag / amount", "status / state",
+                          "reden / reason", "vervangen door / replaced by"});
       for (const auto& p : r->payments) {
-        out << p.batch << "," << Csv(p.end_to_end_id) << "," << Csv(p.client) << "," << p.purpose
-            << "," << Csv(p.payee) << "," << p.amount.ToDecimalString() << "," << p.state << ","
-            << Csv(p.reason) << "," << Csv(p.replaced_by) << "\n";
+        csv.Number(p.batch).Text(p.end_to_end_id).Text(p.client).Text(p.purpose).Text(p.payee);
+        csv.Amount(p.amount).Text(p.state).Text(p.reason).Text(p.replaced_by).EndRow();
       }
+      out << csv.str();
       if (o.csv != "-" && !file) return Fail(ErrorCode::kIo, o.csv + ": cannot be written");
       if (o.csv != "-") std::cout << "written " << o.csv << "\n";
       return {};

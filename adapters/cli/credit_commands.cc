@@ -22,7 +22,7 @@
 namespace ontzorg {
 namespace {
 
-std::string Amount(Money m) { return m.ToDecimalString(); }
+std::string Amount(Money m) { return FormatEuros(m, EuroStyle::Plain()); }
 
 // Every case with a plan (or the one asked for), loaded for `month`.
 Result<std::vector<ClientCase>, Error> CasesFor(Store& store, const std::string& client,
@@ -274,11 +274,11 @@ int CreditCommand(const Globals& g, const std::string& client, const std::string
 
 int WriteOffCommand(const Globals& g, const std::string& client, const std::string& amount_text,
                     const std::string& reason, const std::string& decided_on) {
-  const auto parsed = ParseEuros(amount_text);
+  const auto parsed = ParseTypedEuros(amount_text);
   if (!parsed || !parsed->IsPositive()) {
     std::cerr << "ontzorg: --amount '" << amount_text << "': "
               << (parsed ? "must be more than 0.00"
-                         : ExplainAmountError(parsed.error(), amount_text))
+                         : ExplainTypedAmountError(parsed.error(), amount_text))
               << "\n";
     return ExitCodeFor(ErrorCode::kBadInput);
   }

@@ -11,6 +11,7 @@
 #include "adapters/statement/client_texts.h"
 #include "adapters/system/files.h"
 #include "engine/learning.h"
+#include "engine/text.h"
 
 namespace ontzorg {
 namespace {
@@ -256,7 +257,7 @@ int OverviewCommand(const Globals& g, const std::string& client, const std::stri
   auto v = LoadOverview(store, opened->config, **found, month);
   if (!v) return Report(v.error());
   std::ostream& out = std::cout;
-  const auto euro = [](Money m) { return "EUR " + m.ToDecimalString(); };
+  const auto euro = [](Money m) { return FormatEuros(m); };
   out << "Client / client " << v->client.id.value << " " << v->client.name << " ("
       << (v->coach.empty() ? std::string("geen coach / no coach") : "coach " + v->coach) << "), "
       << month.ToString() << "\n";

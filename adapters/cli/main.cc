@@ -22,6 +22,7 @@
 #include "adapters/storage/store.h"
 #include "adapters/system/files.h"
 #include "engine/checks.h"
+#include "engine/text.h"
 
 namespace ontzorg {
 namespace {
@@ -104,7 +105,7 @@ void PrintChanges(const ImportBatch::Changes& v, const std::vector<std::string>&
         [](const ToeslagExpectation& t) { return t.client.value + " " + ToString(t.kind); });
   for (const BenefitVersion& b : v.benefits) {
     std::cout << "  bijstand " << b.client.value << " " << b.month.ToString() << ": amount "
-              << b.amount.ToDecimalString() << " (" << b.reason << ")\n";
+              << FormatEuros(b.amount) << " (" << b.reason << ")\n";
   }
   for (const std::string& batch : touched) {
     std::cout << "NOTE: " << batch
@@ -128,6 +129,11 @@ int ImportCommand(const Globals& g, const std::string& dir) {
             << " hand-over decisions, " << a.confirmations.size() << " confirmations, "
             << a.direct_debits.size() << " direct-debit records; " << report->skipped_identical
             << " rows were already stored and were skipped\n";
+  for (const std::string& f : report->dutch_files) {
+    std::cout << "  " << f
+              << ": gescheiden door ';' (Nederlandse Excel), bedragen met decimale komma / "
+                 "separated by ';' (Dutch Excel), amounts read with a decimal comma\n";
+  }
   PrintChanges(a.versions, report->touched_batches);
   return kExitOk;
 }

@@ -4,10 +4,15 @@
 #include <map>
 #include <sstream>
 
+#include "adapters/system/spreadsheet.h"
+#include "engine/text.h"
+
 namespace ontzorg {
 namespace {
 
-std::string Euro(Money m) { return "EUR " + m.ToDecimalString(); }
+std::string Euro(Money m) { return FormatEuros(m); }
+// An amount in a right-aligned column: "1.234,56" (the header says euros).
+std::string Column(Money m) { return FormatEuros(m, EuroStyle::Plain()); }
 
 void Line(std::ostream& out, const std::string& label, const std::string& value) {
   out << "  " << std::left << std::setw(52) << label << value << "\n";
@@ -35,7 +40,7 @@ void PrintFindings(const std::vector<Finding>& findings, std::ostream& out) {
   for (const Finding& f : findings) {
     out << "  " << std::left << std::setw(12) << f.client.value << std::setw(11) << f.code
         << std::setw(10) << f.bill << std::right << std::setw(12)
-        << (f.amount.IsPositive() ? f.amount.ToDecimalString() : "") << "  " << f.detail << "\n";
+        << (f.amount.IsPositive() ? Column(f.amount) : "") << "  " << f.detail << "\n";
   }
 }
 
@@ -106,10 +111,9 @@ void PrintRunReport(const RunReport& r, std::ostream& out) {
     for (const RunReport::CreditLine& l : r.credit_lines) {
       const CreditMonth& c = l.credit;
       out << "  " << std::left << std::setw(12) << l.client.value << std::right << std::setw(10)
-          << c.drawn.ToDecimalString() << std::setw(10) << c.set_off.ToDecimalString()
-          << std::setw(10) << c.recovered.ToDecimalString() << std::setw(10)
-          << c.written_off.ToDecimalString() << std::setw(10)
-          << c.after.Outstanding().ToDecimalString()
+          << Column(c.drawn) << std::setw(10) << Column(c.set_off) << std::setw(10)
+          << Column(c.recovered) << std::setw(10) << Column(c.written_off) << std::setw(10)
+          << Column(c.after.Outstanding())
           << (c.form == CreditForm::kGift ? "  (gift / bijzondere bijstand)" : "") << "\n";
     }
   }
@@ -127,21 +131,16 @@ void PrintRunReport(const RunReport& r, std::ostream& out) {
 }
 
 void WriteCreditCsv(const std::vector<CreditPosition>& positions, std::ostream& out) {
-  out << "client_id,name,drawn,set_off,recovered,written_off,granted,loan_outstanding,"
-         "to_recover,outstanding\n";
-  const auto field = [](const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    return q + "\"";
-  };
+  SpreadsheetCsv csv({"cliënt / client", "naam / name", "verstrekt / drawn", "verrekend / set off",
+                      "teruggevorderd / recovered", "kwijtgescholden / written off",
+                      "gift / granted", "lening open / loan", "terug te vorderen / to recover",
+                      "openstaand / outstanding"});
   for (const CreditPosition& p : positions) {
-    out << p.client.value << "," << field(p.name) << "," << p.drawn.ToDecimalString() << ","
-        << p.set_off.ToDecimalString() << "," << p.recovered.ToDecimalString() << ","
-        << p.written_off.ToDecimalString() << "," << p.granted.ToDecimalString() << ","
-        << p.loan.ToDecimalString() << "," << p.to_recover.ToDecimalString() << ","
-        << p.Outstanding().ToDecimalString() << "\n";
+    csv.Text(p.client.value).Text(p.name).Amount(p.drawn).Amount(p.set_off).Amount(p.recovered);
+    csv.Amount(p.written_off).Amount(p.granted).Amount(p.loan).Amount(p.to_recover);
+    csv.Amount(p.Outstanding()).EndRow();
   }
+  out << csv.str();
 }
 
 Status<Error> PrintStoreReport(Store& store, std::optional<YearMonth> month, std::ostream& out) {

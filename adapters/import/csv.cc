@@ -46,6 +46,30 @@ size_t FirstInvalidUtf8(const std::string& text, size_t from) {
   return std::string::npos;
 }
 
+// The separator of the header row (its first line, outside quotes): the more frequent of ',' and
+// ';'. A tab or '|' where neither is found is an error that names it.
+Result<char, Error> HeaderSeparator(const std::string& text, size_t pos, const std::string& file) {
+  int commas = 0, semicolons = 0, tabs = 0, bars = 0;
+  bool quoted = false;
+  for (size_t i = pos; i < text.size() && (quoted || text[i] != '\n'); ++i) {
+    const char c = text[i];
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
+    commas += c == ',';
+    semicolons += c == ';';
+    tabs += c == '\t';
+    bars += c == '|';
+  }
+  if (commas == 0 && semicolons == 0 && (tabs > 0 || bars > 0)) {
+    return Fail(ErrorCode::kBadInput,
+                file + ":1: the header row is separated by " +
+                    (tabs > 0 ? std::string("tabs") : std::string("'|'")) +
+                    ", not by ',' or ';'; save the file as CSV (in Excel: CSV UTF-8, which "
+                    "separates by ';')");
+  }
+  return semicolons > commas ? ';' : ',';
+}
+
 }  // namespace
 
 // Over 70 lines (87): one scanner, its states in one loop.
@@ -75,6 +99,9 @@ Result<CsvTable, Error> ParseCsv(const std::string& text, const std::string& fil
                                           ": not UTF-8 text (byte " + std::to_string(bad) +
                                           "); save the file as UTF-8 (in Excel: CSV UTF-8)");
   }
+  const auto separator = HeaderSeparator(text, pos, file);
+  if (!separator) return Unexpected(separator.error());
+  table.separator = *separator;
   int line = 1;
   std::vector<CsvRow> rows;
   while (pos < text.size()) {
@@ -104,7 +131,7 @@ Result<CsvTable, Error> ParseCsv(const std::string& text, const std::string& fil
         }
       } else if (c == '"' && field.empty() && !was_quoted) {
         quoted = was_quoted = true;
-      } else if (c == ',') {
+      } else if (c == table.separator) {
         row.fields.push_back(field);
         field.clear();
         was_quoted = false;
@@ -140,8 +167,18 @@ Result<CsvTable, Error> ParseCsv(const std::string& text, const std::string& fil
 
 std::string FieldCountProblem(const CsvTable& table, const CsvRow& row) {
   if (row.fields.size() == table.header.size()) return "";
+  const std::string sep(1, table.separator);
+  const char other = table.separator == ',' ? ';' : ',';
+  std::string line;
+  for (const auto& f : row.fields) line += f;
+  const std::string why =
+      row.fields.size() < table.header.size() && line.find(other) != std::string::npos
+          ? "the header row is separated by '" + sep + "' but this row seems separated by '" +
+                std::string(1, other) + "'; use one separator in the whole file"
+          : (table.separator == ',' ? std::string("a comma") : "a '" + sep + "'") +
+                " inside a value needs double quotes";
   return std::to_string(row.fields.size()) + " fields, the header has " +
-         std::to_string(table.header.size()) + " (a comma inside a value needs double quotes)";
+         std::to_string(table.header.size()) + " (" + why + ")";
 }
 
 }  // namespace ontzorg

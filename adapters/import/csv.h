@@ -1,5 +1,8 @@
-// A strict CSV reader (RFC 4180): UTF-8, a header row, comma separated, fields optionally in
-// double quotes (a quote inside doubled), LF or CRLF line ends, a leading BOM ignored.
+// A strict CSV reader (RFC 4180): UTF-8, a header row, fields optionally in double quotes (a
+// quote inside doubled), LF or CRLF line ends, a leading BOM ignored. The separator is taken
+// from the header row: ',' as the import format writes it, or ';' as Dutch Excel saves "CSV"
+// (the caller then reads amounts with a decimal comma). A header row separated by tabs or '|'
+// is refused with the separator named.
 #ifndef ONTZORG_ADAPTERS_IMPORT_CSV_H_
 #define ONTZORG_ADAPTERS_IMPORT_CSV_H_
 
@@ -20,6 +23,7 @@ struct CsvTable {
   std::string file;  // for messages
   std::vector<std::string> header;
   std::vector<CsvRow> rows;
+  char separator = ',';  // ',' or ';', as found in the header row
   // Index of a column by header name, or -1.
   int Column(const std::string& name) const;
 };
@@ -28,7 +32,8 @@ struct CsvTable {
 // from the header's are kept: the caller reports each (see FieldCountProblem).
 Result<CsvTable, Error> ParseCsv(const std::string& text, const std::string& file);
 
-// "3 fields, the header has 2 (...)" when `row` does not match the header, else "".
+// "3 fields, the header has 2 (...)" when `row` does not match the header, else "" (naming the
+// separators when the row seems separated by another one than the header).
 std::string FieldCountProblem(const CsvTable& table, const CsvRow& row);
 
 }  // namespace ontzorg

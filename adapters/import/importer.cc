@@ -69,7 +69,9 @@ class RowReader {
   std::optional<Date> OptDate(const std::string& col) {
     const std::string v = Get(col);
     if (v.empty()) return std::nullopt;
-    auto d = Date::Parse(v);
+    // A ';' file saved by Dutch Excel writes its dates as 31-03-2027.
+    auto d =
+        t_.separator == ';' && v.size() == 10 && v[2] == '-' ? ParseDutchDate(v) : Date::Parse(v);
     if (!d) Bad(col, "'" + v + "': " + Describe(d.error()));
     return d ? std::optional<Date>(*d) : std::nullopt;
   }
@@ -90,9 +92,12 @@ class RowReader {
   Money Amount(const std::string& col, bool allow_zero) {
     const std::string v = Required(col);
     if (v.empty()) return {};
-    auto amount = ParseEuros(v);
+    // A ';' file is read as Dutch Excel saves it: "1.234,56" (a point-only "1234.56" too, but
+    // never the guess "1.250"; see ParseTypedEuros).
+    auto amount = t_.separator == ';' ? ParseTypedEuros(v) : ParseEuros(v);
     if (!amount) {
-      Bad(col, ExplainAmountError(amount.error(), v));
+      Bad(col, t_.separator == ';' ? ExplainTypedAmountError(amount.error(), v)
+                                   : ExplainAmountError(amount.error(), v));
       return {};
     }
     if (amount->IsNegative() || (!amount->IsPositive() && !allow_zero)) {
@@ -551,10 +556,13 @@ Result<ParsedImport, Error> ParseImportFiles(
       problems.AddLine(table.error().message);  // already "<file>:<line>: why"
       continue;
     }
+    if (table->separator == ';') parsed.dutch_files.push_back(name);
     bool columns_ok = true;
     for (const std::string& col : columns->second) {
       if (table->Column(col) < 0) {
-        problems.Add(name + ":1", col, "missing from the header row (see docs/import-format.md)");
+        problems.Add(name + ":1", col,
+                     "missing from the header row, which is separated by '" +
+                         std::string(1, table->separator) + "' (see docs/import-format.md)");
         columns_ok = false;
       }
     }
@@ -790,7 +798,7 @@ class ImportCheck {
         ++report_.skipped_identical;
       } else if (mark == parsed_.changes.end()) {
         problems_.Add(Where("benefit:" + key), "amount",
-                      "a different amount (" + it->second.ToDecimalString() +
+                      "a different amount (" + FormatEuros(it->second) +
                           ") is stored for this client and month; to correct it, give "
                           "valid_from " +
                           b.month.ToString() + " and a change_reason (nothing was changed)");
@@ -953,9 +961,9 @@ class ImportCheck {
     }
     const Receipt* same = SameMoney(r, others, kSameMoneyDays);
     if (same == nullptr) return;
-    const std::string what = std::string(ToString(same->kind)) + " " +
-                             same->amount.ToDecimalString() + " for " + same->client.value +
-                             ", received " + same->received_on.ToString();
+    const std::string what = std::string(ToString(same->kind)) + " " + FormatEuros(same->amount) +
+                             " for " + same->client.value + ", received " +
+                             same->received_on.ToString();
     if (same->id.rfind("BF", 0) == 0) {
       problems_.Add(Where("receipt:" + r.id), "amount",
                     "the same money (" + what + ") was already booked from bank line " + same->id +
@@ -1089,6 +1097,7 @@ Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store
     auto checked = CheckImport(*parsed, *existing);
     if (!checked) return Unexpected(checked.error());
     report = std::move(checked).value();
+    report.dutch_files = parsed->dutch_files;
     report.added.recorded_by = user;
     report.added.recorded_at = now;
     StampChanges(report.added, user, now);

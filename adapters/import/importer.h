@@ -30,11 +30,15 @@ struct ParsedImport {
   ImportBatch batch;
   std::map<std::string, std::string> where;
   std::map<std::string, ChangeMark> changes;  // by the same keys, rows with valid_from
+  // Files separated by ';' (as Dutch Excel saves CSV): read with decimal commas and dates like
+  // 31-03-2027.
+  std::vector<std::string> dutch_files;
 };
 
 struct ImportReport {
   ImportBatch added;  // new rows, and in added.versions the changes (who and when still empty)
   int skipped_identical = 0;
+  std::vector<std::string> dutch_files;  // as in ParsedImport, for the summary
   // Changes dated in a month whose batch is prepared but not exported: that batch was computed
   // without them (the batch page and approval say so).
   std::vector<std::string> touched_batches;

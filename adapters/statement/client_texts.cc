@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "adapters/config/toml_file.h"
+#include "engine/text.h"
 
 namespace ontzorg {
 namespace {
@@ -82,18 +83,12 @@ const std::string& ClientTexts::Get(const std::string& key, const std::string& f
 }
 
 std::string EuroForClient(Money amount, const ClientTexts* texts) {
-  const std::string thousands = texts ? texts->thousands : ".";
-  const std::string decimal = texts ? texts->decimal : ",";
-  const std::string plain = amount.ToDecimalString();  // "-1234.56"
-  const bool negative = plain[0] == '-';
-  const std::string digits = plain.substr(negative ? 1 : 0, plain.size() - 3 - (negative ? 1 : 0));
-  std::string grouped;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += thousands;
-    grouped += digits[i];
+  EuroStyle style = EuroStyle::Dutch();
+  if (texts) {
+    style.thousands = texts->thousands;
+    style.decimal = texts->decimal;
   }
-  return std::string("€ ") + (negative ? "-" : "") + grouped + decimal +
-         plain.substr(plain.size() - 2);
+  return FormatEuros(amount, style);
 }
 
 std::string MonthForClient(YearMonth month, const ClientTexts& texts) {

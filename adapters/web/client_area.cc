@@ -792,10 +792,11 @@ json WriteOffRequestJson(const WriteOffRequest& q) {
 Outcome WriteOffRequestAction(Ctx& x) {
   const std::string client = x.params["client"];
   const std::string amount_text = x.Field("amount");
-  const auto amount = ParseEuros(amount_text);
+  const auto amount = ParseTypedEuros(amount_text);
   if (!amount) {
-    return Refuse(422, "amount: '" + amount_text + "': " +
-                           ExplainAmountError(amount.error(), amount_text) + "; nothing changed");
+    return Refuse(422, "amount: '" + amount_text +
+                           "': " + ExplainTypedAmountError(amount.error(), amount_text) +
+                           "; nothing changed");
   }
   auto id = RequestWriteOff(x.store, ClientId{client}, *amount, x.Field("reason"), x.Me());
   if (!id) return FromError(id.error());

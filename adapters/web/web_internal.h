@@ -35,7 +35,7 @@ inline std::string T(const PageContext& p, const char* nl, const char* en) {
 std::string Layout(const PageContext& p, const std::string& title, const std::string& main);
 // A hidden CSRF field for a form.
 std::string CsrfField(const PageContext& p);
-// "EUR 1.234,56" (Dutch) or "EUR 1,234.56" (English) from cents.
+// "€ 1.234,56" (Dutch) or "€ 1,234.56" (English) from cents (FormatEuros, engine/text.h).
 std::string Euro(const PageContext& p, int64_t cents);
 
 std::string LoginPage(const PageContext& p, const std::string& login_token,

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "adapters/web/web_internal.h"
+#include "engine/text.h"
 
 namespace ontzorg::web {
 namespace {
@@ -157,17 +158,10 @@ std::string Notice(const PageContext& p) {
 }  // namespace
 
 std::string Euro(const PageContext& p, int64_t cents) {
-  const bool negative = cents < 0;
-  int64_t v = negative ? -cents : cents;
-  std::string whole = std::to_string(v / 100);
-  std::string grouped;
-  for (size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0) grouped += p.en ? ',' : '.';
-    grouped += whole[i];
-  }
-  char dec[4];
-  std::snprintf(dec, sizeof dec, "%02d", static_cast<int>(v % 100));
-  return std::string(negative ? "-" : "") + "€\u00a0" + grouped + (p.en ? "." : ",") + dec;
+  // A no-break space after the sign: an amount never wraps in a table cell.
+  EuroStyle style = p.en ? EuroStyle::English() : EuroStyle::Dutch();
+  style.symbol = "€\u00a0";
+  return FormatEuros(Money::FromCents(cents), style);
 }
 
 std::string CsrfField(const PageContext& p) {

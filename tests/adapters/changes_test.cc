@@ -347,7 +347,7 @@ TEST_F(ChangesTest, AWriteOffRequestIsDecidedOnceByAnotherPerson) {
   const Actor carla{"carla", "2027-01-05T10:00:00"};
   auto too_much = RequestWriteOff(*store_, s, Money::FromCents(5001), "vertrokken", carla);
   ASSERT_FALSE(too_much);
-  EXPECT_NE(too_much.error().message.find("owes: EUR 50.00 outstanding"), std::string::npos)
+  EXPECT_NE(too_much.error().message.find("owes: € 50,00 outstanding"), std::string::npos)
       << too_much.error().message;
   auto first = RequestWriteOff(*store_, s, Money::FromCents(3000), "schuldhulp", carla);
   ASSERT_TRUE(first) << first.error().message;

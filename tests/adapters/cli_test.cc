@@ -346,16 +346,15 @@ TEST_F(CliTest, BridgingCreditFromImportToTheClientsStatement) {
   for (const auto& r : runs) {
     const Outcome o = Ontzorg({"run", "--month", r[0], "--run-date", r[1], "--out", dir_ / "out"});
     ASSERT_EQ(o.code, 0) << o.out;
-    EXPECT_NE(
-        o.out.find("Overbruggingskrediet verstrekt / credit drawn:      EUR 50.00 (1 clients)"),
-        std::string::npos)
+    EXPECT_NE(o.out.find("Overbruggingskrediet verstrekt / credit drawn:      € 50,00 (1 clients)"),
+              std::string::npos)
         << o.out;
   }
   // The coach's view: the loan ledger and the statement lines, in plain words, as a loan.
   Outcome o = Ontzorg({"credit", "--client", "C"});
   ASSERT_EQ(o.code, 0) << o.out;
   EXPECT_NE(
-      o.out.find("  2027-03     50.00       0.00       0.00        0.00         0.00  150.00"),
+      o.out.find("  2027-03     50,00       0,00       0,00        0,00         0,00  150,00"),
       std::string::npos)
       << o.out;
   EXPECT_NE(o.out.find("Dit is een lening (voorschot), geen gift: u betaalt het later terug."),
@@ -369,14 +368,16 @@ TEST_F(CliTest, BridgingCreditFromImportToTheClientsStatement) {
   // The finance export.
   o = Ontzorg({"report", "--credit-csv", "-"});
   ASSERT_EQ(o.code, 0) << o.out;
-  EXPECT_NE(o.out.find("client_id,name,drawn,set_off,recovered,written_off,granted,"
-                       "loan_outstanding,to_recover,outstanding\nC,Chiara Haile,150.00,0.00,0.00,"
-                       "0.00,0.00,150.00,0.00,150.00\n"),
-            std::string::npos)
+  // As Dutch Excel opens it: columns, decimal commas.
+  const auto credit_sheet = testing_support::ReadAsDutchExcel(o.out);
+  ASSERT_TRUE(credit_sheet.ok) << credit_sheet.why << "\n" << o.out;
+  ASSERT_EQ(credit_sheet.rows.size(), 2u) << o.out;
+  EXPECT_EQ(credit_sheet.rows[1],
+            (std::vector<std::string>{"C", "Chiara Haile", "150,00", "0,00", "0,00", "0,00", "0,00",
+                                      "150,00", "0,00", "150,00"}))
       << o.out;
   o = Ontzorg({"report"});
-  EXPECT_NE(o.out.find("lent out EUR 150.00, client loans EUR 150.00 (balanced)"),
-            std::string::npos)
+  EXPECT_NE(o.out.find("lent out € 150,00, client loans € 150,00 (balanced)"), std::string::npos)
       << o.out;
   // The forecast: April recovers what went to the own account; as JSON for case systems.
   o = Ontzorg({"forecast", "--client", "C", "--json"});
@@ -388,7 +389,7 @@ TEST_F(CliTest, BridgingCreditFromImportToTheClientsStatement) {
   // The overview a coach sees first (as the web app's client page): the credit outstanding.
   o = Ontzorg({"overview", "--client", "C"});
   ASSERT_EQ(o.code, 0) << o.out;
-  EXPECT_NE(o.out.find("krediet / credit           EUR 150.00"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("krediet / credit           € 150,00"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("maand / month              "), std::string::npos) << o.out;
   EXPECT_EQ(Ontzorg({"overview", "--client", "NOPE"}).code, 3);
 
@@ -396,7 +397,7 @@ TEST_F(CliTest, BridgingCreditFromImportToTheClientsStatement) {
   const std::string before = StoreBytes();
   o = Ontzorg({"write-off", "--client", "C", "--amount", "500.00", "--reason", "x"});
   EXPECT_EQ(o.code, 3);
-  EXPECT_NE(o.out.find("--amount: EUR 500.00 is more than client C owes: EUR 150.00 outstanding; "
+  EXPECT_NE(o.out.find("--amount: € 500,00 is more than client C owes: € 150,00 outstanding; "
                        "nothing was recorded"),
             std::string::npos)
       << o.out;
@@ -404,10 +405,10 @@ TEST_F(CliTest, BridgingCreditFromImportToTheClientsStatement) {
   EXPECT_EQ(o.code, 3);
   EXPECT_NE(o.out.find("--reason: a write-off needs the decision's reason"), std::string::npos);
   o = Ontzorg({"receipt", "--id", "X1", "--client", "C", "--kind", "rent_allowance",
-               "--received-on", "2027-02-30", "--amount", "300,00", "--landed-on", "bank"});
+               "--received-on", "2027-02-30", "--amount", "1.250", "--landed-on", "bank"});
   EXPECT_EQ(o.code, 3);
   EXPECT_NE(o.out.find("--received-on: '2027-02-30'"), std::string::npos) << o.out;
-  EXPECT_NE(o.out.find("--amount: '300,00'"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("--amount: '1.250' could mean either amount"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("--landed-on: 'bank' is not one of: managed, own"), std::string::npos);
   o = Ontzorg({"receipt", "--id", "C-1", "--client", "C", "--kind", "rent_allowance",
                "--received-on", "2027-03-02", "--amount", "1200.00", "--covers-from", "2027-01",
@@ -431,12 +432,12 @@ TEST_F(CliTest, BridgingCreditFromImportToTheClientsStatement) {
       << o.out;
   o = Ontzorg({"run", "--month", "2027-04", "--run-date", "2027-03-22", "--out", dir_ / "out"});
   ASSERT_EQ(o.code, 0) << o.out;
-  EXPECT_NE(o.out.find("Kwijtgescholden / written off:                      EUR 20.00"),
+  EXPECT_NE(o.out.find("Kwijtgescholden / written off:                      € 20,00"),
             std::string::npos)
       << o.out;
   EXPECT_NE(o.out.find("received_on_own_account"), std::string::npos) << o.out;
   o = Ontzorg({"credit", "--client", "C", "--language", "en"});
-  EXPECT_NE(o.out.find("W1 20.00 decided 2027-03-10"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("W1 20,00 decided 2027-03-10"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("booked in 2027-04"), std::string::npos) << o.out;
 
   // Two people writing off all that is outstanding at the same moment: one is recorded, the
@@ -446,12 +447,12 @@ TEST_F(CliTest, BridgingCreditFromImportToTheClientsStatement) {
   o = Ontzorg({"report", "--credit-csv", "-"});
   const std::smatch row = [&] {
     std::smatch m;
-    std::regex_search(o.out, m, std::regex("\nC,[^\n]*,([0-9]+\\.[0-9]{2})\n"));
+    std::regex_search(o.out, m, std::regex("\nC;[^\r\n]*;([0-9]+,[0-9]{2})\r\n"));
     return m;
   }();
   ASSERT_FALSE(row.empty()) << o.out;
   const std::string outstanding = row[1];
-  ASSERT_NE(outstanding, "0.00");
+  ASSERT_NE(outstanding, "0,00");
   std::vector<pid_t> pids;
   for (const std::string user : {"anna", "bram"}) {
     std::vector<std::string> args = {"--config", dir_ / "ontzorg.toml", "--user", user};
@@ -743,19 +744,12 @@ TEST_F(CliTest, FullCycleFromPreparationToTheBanksStatement) {
   EXPECT_NE(o.out.find("re-issued as OZB2-202701-C000002-H"), std::string::npos) << o.out;
   const Outcome csv = Ontzorg({"reconcile", "--csv", "-"});
   std::map<std::string, int> live;  // bill or leefgeld and period -> payments not failed
-  std::istringstream lines(csv.out);
-  std::string line;
-  std::getline(lines, line);
+  const auto sheet = testing_support::ReadAsDutchExcel(csv.out);
+  ASSERT_TRUE(sheet.ok) << sheet.why;
   int booked = 0;
-  while (std::getline(lines, line)) {
-    std::vector<std::string> f(1);
-    for (char c : line) {
-      if (c == ',')
-        f.emplace_back();
-      else
-        f.back() += c;
-    }
-    ASSERT_GE(f.size(), 7u) << line;
+  for (size_t i = 1; i < sheet.rows.size(); ++i) {
+    const std::vector<std::string>& f = sheet.rows[i];
+    ASSERT_GE(f.size(), 7u);
     const std::string root = f[1].substr(5);  // "202701-C000002-H" for OZ-B- and OZB2-
     const std::string state = f[6];
     booked += state == "booked";
@@ -788,7 +782,7 @@ TEST_F(CliTest, ChangeBillRecordsARentIncreaseFromAMonthOn) {
                                          "--reason",
                                          "huurverhoging per 1 maart"};
   std::vector<std::string> bad = base;
-  bad.insert(bad.end(), {"--amount", "6,50"});
+  bad.insert(bad.end(), {"--amount", "6,5,0"});
   Outcome o = As("bram", bad);
   EXPECT_EQ(o.code, 3) << o.out;
   EXPECT_NE(o.out.find("--amount:"), std::string::npos) << o.out;

@@ -305,5 +305,74 @@ TEST(ImportTest, MissingColumnsAndUnknownFiles) {
   EXPECT_NE(msg.find("people.csv: unknown file"), std::string::npos) << msg;
 }
 
+// A file saved by Dutch Excel ("CSV UTF-8"): ';' between cells, decimal commas, dates as
+// 31-03-2027. Read as such, the separator found from the header row and said in the result.
+TEST(ImportTest, ASemicolonFileFromDutchExcelIsReadWithDecimalCommas) {
+  const std::string creditors =
+      "\xEF\xBB\xBFid;name;iban;bic;street;building;postcode;town;country\r\n"
+      "WS1;Woonstichting De Linde, Voorbeeld;NL91ABNA0417164300;;Lindelaan;12;9999 "
+      "AB;Voorbeeld;NL\r\n";
+  const std::string clients =
+      "id;bsn;name;household;iban\r\nC1;111222333;Amal Haddad;single;NL20INGB0001234567\r\n";
+  const std::string bills =
+      "id;client_id;kind;creditor_id;amount;schedule;due_day;reference_kind;reference;start;end\r\n"
+      "B1;C1;rent;WS1;1.234,56;monthly;1;;Huur;01-01-2027;\r\n"
+      "B2;C1;water;WS1;12,5;monthly;1;;x;2027-01-01;31-12-2027\r\n";
+  auto parsed = ParseImportFiles(
+      {{"creditors.csv", creditors}, {"clients.csv", clients}, {"bills.csv", bills}});
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->dutch_files,
+            (std::vector<std::string>{"creditors.csv", "clients.csv", "bills.csv"}));
+  ASSERT_EQ(parsed->batch.bills.size(), 2u);
+  EXPECT_EQ(parsed->batch.bills[0].amount.cents(), 123456);
+  EXPECT_EQ(parsed->batch.bills[0].start.ToString(), "2027-01-01");
+  EXPECT_EQ(parsed->batch.bills[1].amount.cents(), 1250);
+  EXPECT_EQ(parsed->batch.bills[1].end->ToString(), "2027-12-31");
+  EXPECT_EQ(parsed->batch.creditors[0].name, "Woonstichting De Linde, Voorbeeld");
+  // The same rows as the ',' format: the same records.
+  auto plain = ParseImportFiles({{"creditors.csv", kCreditors}, {"clients.csv", kClients}});
+  ASSERT_TRUE(plain);
+  EXPECT_TRUE(plain->dutch_files.empty());
+  EXPECT_EQ(plain->batch.clients[0].own_iban.compact(),
+            parsed->batch.clients[0].own_iban.compact());
+}
+
+TEST(ImportTest, AnAmountThatCouldBeEitherIsRefusedNotGuessed) {
+  const std::string bills =
+      "id;client_id;kind;creditor_id;amount;schedule;due_day;reference_kind;reference;start;end\n"
+      "B1;C1;rent;WS1;1.250;monthly;1;;Huur;2027-01-01;\n"
+      "B2;C1;rent;WS1;12.50.0;monthly;1;;Huur;2027-01-01;\n";
+  const std::string msg = Refusal({{"bills.csv", bills}});
+  EXPECT_NE(msg.find("bills.csv:2: column amount: '1.250' could mean either amount"),
+            std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("bills.csv:3: column amount: '12.50.0' is not an amount in euros like "
+                     "1.234,56 or 1234.56"),
+            std::string::npos)
+      << msg;
+}
+
+TEST(ImportTest, TheWrongSeparatorIsNamed) {
+  // Tabs: refused once, with the separator named (not "column missing" per column).
+  const std::string tabs = Refusal({{"clients.csv", "id\tbsn\tname\thousehold\tiban\nC1\t1\n"}});
+  EXPECT_NE(tabs.find("clients.csv:1: the header row is separated by tabs, not by ',' or ';'"),
+            std::string::npos)
+      << tabs;
+  EXPECT_EQ(tabs.find("missing from the header row"), std::string::npos) << tabs;
+  // A header separated by ';' and a row by ',': the row names both separators.
+  const std::string mixed =
+      Refusal({{"clients.csv",
+                "id;bsn;name;household;iban\nC1,111222333,Amal,single,NL20INGB0001234567\n"}});
+  EXPECT_NE(mixed.find("clients.csv:2: 1 fields, the header has 5 (the header row is separated "
+                       "by ';' but this row seems separated by ','"),
+            std::string::npos)
+      << mixed;
+  // A missing column names the separator the header was read with.
+  const std::string missing = Refusal({{"clients.csv", "id;name\nC1;x\n"}});
+  EXPECT_NE(missing.find("column bsn: missing from the header row, which is separated by ';'"),
+            std::string::npos)
+      << missing;
+}
+
 }  // namespace
 }  // namespace ontzorg

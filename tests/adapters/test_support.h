@@ -41,6 +41,67 @@ class TempDir {
   std::string path_;
 };
 
+// A CSV file read as Dutch Excel reads one on a double click: the UTF-8 byte order mark must be
+// there (without it accents break), ';' separates cells (a ',' file would open as one column),
+// '"' quotes, CRLF or LF ends a row. `ok` is false, with `why`, when Excel would not open the file
+// as columns. A cell is as Excel shows it before interpreting it.
+struct DutchExcelSheet {
+  bool ok = false;
+  std::string why;
+  std::vector<std::vector<std::string>> rows;  // the header first
+};
+inline DutchExcelSheet ReadAsDutchExcel(const std::string& file) {
+  DutchExcelSheet sheet;
+  if (file.rfind("\xEF\xBB\xBF", 0) != 0) {
+    sheet.why = "no UTF-8 byte order mark";
+    return sheet;
+  }
+  std::vector<std::string> row(1);
+  bool quoted = false;
+  for (size_t i = 3; i < file.size(); ++i) {
+    const char c = file[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < file.size() && file[i + 1] == '"') {
+        row.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        row.back() += c;
+      }
+    } else if (c == '"' && row.back().empty()) {
+      quoted = true;
+    } else if (c == ';') {
+      row.emplace_back();
+    } else if (c == '\r' && i + 1 < file.size() && file[i + 1] == '\n') {
+      continue;
+    } else if (c == '\n') {
+      sheet.rows.push_back(row);
+      row.assign(1, "");
+    } else {
+      row.back() += c;
+    }
+  }
+  if (quoted) sheet.why = "a quote is never closed";
+  if (row.size() > 1 || !row.back().empty()) sheet.rows.push_back(row);
+  if (sheet.rows.empty() || sheet.rows.front().size() < 2) {
+    sheet.why = "the header has fewer than two columns: Excel would show one column";
+  }
+  for (const auto& r : sheet.rows) {
+    if (r.size() != sheet.rows.front().size() && sheet.why.empty()) {
+      sheet.why = "a row has " + std::to_string(r.size()) + " cells, the header " +
+                  std::to_string(sheet.rows.front().size());
+    }
+  }
+  sheet.ok = sheet.why.empty();
+  return sheet;
+}
+// Whether Excel would run the cell as a formula.
+inline bool ExcelWouldRun(const std::string& cell) {
+  return !cell.empty() && std::string("=+-@\t\r").find(cell.front()) != std::string::npos &&
+         !std::regex_match(cell, std::regex("-?[0-9]+(,[0-9]+)?"));
+}
+
 inline std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream s;

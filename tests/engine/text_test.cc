@@ -60,5 +60,57 @@ TEST(TextTest, ReferenceKindsReadBackAsWritten) {
   EXPECT_FALSE(ParseReferenceKind("acceptgiro"));
 }
 
+TEST(DutchAmountTest, ReadsDecimalCommasAndThousandsDots) {
+  EXPECT_EQ(ParseDutchEuros("1234,56").value().cents(), 123456);
+  EXPECT_EQ(ParseDutchEuros("1.234,56").value().cents(), 123456);
+  EXPECT_EQ(ParseDutchEuros("1.234.567,8").value().cents(), 123456780);
+  EXPECT_EQ(ParseDutchEuros("-3,10").value().cents(), -310);
+  EXPECT_EQ(ParseDutchEuros("700").value().cents(), 70000);
+  EXPECT_EQ(ParseDutchEuros("1.234").value().cents(), 123400);  // a thousands dot, not cents
+}
+
+TEST(DutchAmountTest, RefusesDotsThatAreNotThousandsAndSecondCommas) {
+  for (const char* bad : {"12.50", "1.23", "12.3456", ".5", "1..234", "1.234,5,6", "12,5.0",
+                          "1234.56", ",50", "€ 12,50", ""}) {
+    EXPECT_FALSE(ParseDutchEuros(bad)) << bad;
+  }
+}
+
+TEST(FormatEurosTest, OneFunctionWritesEveryStyle) {
+  const Money m = Money::FromCents(-123456789);
+  EXPECT_EQ(FormatEuros(Money::FromCents(123456)), "€ 1.234,56");
+  EXPECT_EQ(FormatEuros(m), "€ -1.234.567,89");
+  EXPECT_EQ(FormatEuros(m, EuroStyle::English()), "€ -1,234,567.89");
+  EXPECT_EQ(FormatEuros(m, EuroStyle::Cell()), "-1234567,89");
+  EXPECT_EQ(FormatEuros(Money::FromCents(5)), "€ 0,05");
+  EXPECT_EQ(FormatEuros(Money::FromCents(100000)), "€ 1.000,00");
+  EXPECT_EQ(FormatEuros(Money::FromCents(INT64_MIN), EuroStyle::Cell()), "-92233720368547758,08");
+}
+
+TEST(FormatEurosTest, EveryCellReadsBackAsTheSameAmount) {
+  for (int64_t c : {0L, 1L, -1L, 99L, 100L, 123456L, -100000L, 99999999999999L}) {
+    const Money m = Money::FromCents(c);
+    EXPECT_EQ(ParseDutchEuros(FormatEuros(m, EuroStyle::Cell())).value().cents(), c);
+    EXPECT_EQ(ParseDutchEuros(FormatEuros(m).substr(std::string("€ ").size())).value().cents(), c);
+  }
+}
+
+TEST(FormatDutchDateTest, DayMonthYearWithLeadingZeros) {
+  EXPECT_EQ(FormatDutchDate(Date::FromYmd(2027, 3, 31).value()), "31-03-2027");
+  EXPECT_EQ(FormatDutchDate(Date::FromYmd(2027, 1, 4).value()), "04-01-2027");
+}
+
+TEST(TypedAmountTest, EitherWayButNeverAGuess) {
+  EXPECT_EQ(ParseTypedEuros("1234.56").value().cents(), 123456);
+  EXPECT_EQ(ParseTypedEuros("1234,56").value().cents(), 123456);
+  EXPECT_EQ(ParseTypedEuros("1.234,56").value().cents(), 123456);
+  EXPECT_EQ(ParseTypedEuros("12,5").value().cents(), 1250);
+  EXPECT_EQ(ParseTypedEuros("150").value().cents(), 15000);
+  EXPECT_EQ(ParseTypedEuros("1.250").error(), AmountError::kAmbiguous);
+  EXPECT_NE(ExplainAmountError(AmountError::kAmbiguous, "1.250").find("1.250,00"),
+            std::string::npos);
+  EXPECT_FALSE(ParseTypedEuros("1,234.56"));
+}
+
 }  // namespace
 }  // namespace ontzorg
