@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "adapters/app/review.h"
 #include "adapters/app/run_month.h"
 #include "adapters/system/files.h"
 #include "engine/bank_feedback.h"
@@ -261,6 +262,35 @@ Result<std::string, Error> CheckChangesAfter(Store& store, const BatchRecord& b,
 
 }  // namespace
 
+// Payee accounts that differ from what the last exported batches paid for the same client and
+// bill (issue 17: the classic way money is diverted). Refused unless acknowledged; the words for
+// the audit row.
+Result<std::string, Error> CheckChangedAccounts(Store& store, int64_t batch,
+                                                const Approval& approval) {
+  auto review = ReviewBatch(store, batch, {});
+  if (!review) return Unexpected(review.error());
+  const std::vector<PayeeChange> changed = ChangedAccounts(*review);
+  if (changed.empty()) return std::string();
+  std::string list;
+  for (size_t i = 0; i < changed.size() && i < 5; ++i) {
+    const PayeeChange& c = changed[i];
+    list += "\n  " + c.client + " " + c.subject + " (" + c.payee + "): " + c.previous_iban +
+            " -> " + c.iban;
+  }
+  if (changed.size() > 5) list += "\n  ... and " + std::to_string(changed.size() - 5) + " more";
+  if (!approval.acknowledge) {
+    return Fail(ErrorCode::kRefused,
+                "batch " + std::to_string(batch) + " pays " + std::to_string(changed.size()) +
+                    " account(s) other than the last exported batch paid for the same client "
+                    "and bill:" +
+                    list +
+                    "\ncheck each change against its proof (the batch page lists who changed "
+                    "it and when); to approve, approve with --acknowledge (web: tick the box); "
+                    "nothing was changed");
+  }
+  return ", " + std::to_string(changed.size()) + " changed payee account(s) acknowledged";
+}
+
 Status<Error> ApproveBatch(Store& store, int64_t batch, const Actor& actor,
                            const Approval& approval) {
   auto applied = store.Atomically([&]() -> Result<Changes, Error> {
@@ -276,11 +306,13 @@ Status<Error> ApproveBatch(Store& store, int64_t batch, const Actor& actor,
     if (!acknowledged) return Unexpected(acknowledged.error());
     auto changed = CheckChangesAfter(store, *b, approval);
     if (!changed) return Unexpected(changed.error());
+    auto accounts = CheckChangedAccounts(store, batch, approval);
+    if (!accounts) return Unexpected(accounts.error());
     auto payments = store.BatchPayments(batch);
     if (!payments) return Unexpected(payments.error());
     const std::string detail = std::to_string(payments->size()) + " payments, " +
                                b->amount.ToDecimalString() + " EUR, content sha256 " +
-                               BatchDigest(*payments) + *acknowledged + *changed;
+                               BatchDigest(*payments) + *acknowledged + *changed + *accounts;
     Changes c;
     c.batch_states.push_back({batch, {"approved", actor.user, actor.at, detail}});
     c.audit.push_back({0, actor.at, actor.user, "batch.approved", Subject(batch), detail});

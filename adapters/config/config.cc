@@ -268,7 +268,7 @@ Status<Error> CheckKnownKeys(const Reader& r) {
         "ceiling_couple", "ceiling_family", "form", "recovery_instalment", "toeslag_lag_days",
         "overdue_after_days", "difference_tolerance"}},
       {"double_debit", {}},
-      {"plausibility", {"benefit_max", "bill_max", "leefgeld_max"}},
+      {"plausibility", {"benefit_max", "bill_max", "leefgeld_max", "review_leefgeld_above"}},
       {"bank", {"payers"}},
       {"bank.payers", {"iban", "pays"}},
       {"web",
@@ -408,6 +408,8 @@ Result<Config, Error> LoadConfig(const std::string& path) {
   OZ_TRY(bill_max, r.Amount("plausibility.bill_max", Money::FromCents(300000)));
   OZ_TRY(leefgeld_max, r.Amount("plausibility.leefgeld_max", Money::FromCents(300000)));
   c.month.plausibility = {.benefit = *benefit_max, .bill = *bill_max, .leefgeld = *leefgeld_max};
+  OZ_TRY(review_above, r.Amount("plausibility.review_leefgeld_above", Money::FromCents(150000)));
+  c.review_leefgeld_above = *review_above;
   OZ_TRY(payers, ReadPayers(r));
   c.payers = *payers;
   OZ_TRY(address, r.String("web.address", std::string("127.0.0.1")));

@@ -57,6 +57,8 @@ struct Config {
   // Who pays into the managed account (compact IBAN -> bijstand / toeslagen), for matching the
   // bank's statements. MonthPolicy::double_debit holds the double-debit guard.
   std::map<std::string, PayerKind> payers;
+  // Leefgeld to a client's own account above this is listed on the approval screen ("0.00": none).
+  Money review_leefgeld_above = Money::FromCents(150000);
   WebConfig web;
 };
 

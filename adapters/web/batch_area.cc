@@ -2,6 +2,7 @@
 // preparing a month, approving (four eyes), exporting and downloading its files. The lifecycle
 // itself lives in adapters/app/batches, shared with the command line.
 #include "adapters/app/batches.h"
+#include "adapters/app/review.h"
 #include "adapters/app/run_month.h"
 #include "adapters/system/files.h"
 #include "adapters/web/handlers.h"
@@ -25,6 +26,81 @@ json BatchJson(const BatchRecord& b) {
           {"amount_cents", b.amount.cents()},
           {"state", b.State()},
           {"states", states}};
+}
+
+json TotalsJson(const BatchTotals& t) {
+  json kinds = json::object();
+  for (const auto& [kind, v] : t.by_kind) {
+    kinds[kind] = {{"payments", v.first}, {"amount_cents", v.second.cents()}};
+  }
+  return {{"clients", t.clients},
+          {"payments", t.payments},
+          {"amount_cents", t.amount.cents()},
+          {"kinds", kinds}};
+}
+
+json ListJson(const std::vector<Payment>& payments) {
+  json out = json::array();
+  for (const Payment& p : payments) {
+    json pj = PaymentJson(p);
+    pj["client"] = p.client.value;
+    pj["iban"] = p.payee.iban.Formatted();
+    out.push_back(pj);
+  }
+  return out;
+}
+
+// What finance reads before approving (issue 17; adapters/app/review.h).
+json ReviewJson(const BatchReview& r, Money own_limit) {
+  json j = {{"totals", TotalsJson(r.totals)},
+            {"compared_with", r.compared_with},
+            {"largest", ListJson(r.largest)},
+            {"own_account_above", ListJson(r.own_account_above)},
+            {"own_account_limit_cents", own_limit.cents()}};
+  if (r.previous) {
+    j["previous"] = {{"batch", r.previous->run.id},
+                     {"month", r.previous->run.month.ToString()},
+                     {"totals", TotalsJson(r.previous_totals)}};
+  }
+  json changes = json::array();
+  for (const PayeeChange& c : r.payee_changes) {
+    changes.push_back({{"client", c.client},
+                       {"subject", c.subject},
+                       {"kind", c.kind},
+                       {"payee", c.payee},
+                       {"iban", c.iban},
+                       {"previous_iban", c.previous_iban}});
+  }
+  j["payee_changes"] = changes;
+  j["changed_accounts"] = ChangedAccounts(r).size();
+  json who = json::array();
+  for (const Store::ChangeRecord& c : r.account_changes) {
+    who.push_back({{"record", c.record},
+                   {"client", c.client},
+                   {"fields", c.fields},
+                   {"by", c.changed_by},
+                   {"at", c.changed_at},
+                   {"reason", c.reason}});
+  }
+  j["account_changes"] = who;
+  return j;
+}
+
+// The batch's files: MsgId, transactions, control sum, SHA-256 and SHA-1 (the hash total).
+json FilesJson(Store& store, int64_t id) {
+  json files = json::array();
+  if (auto f = store.Files(id, "")) {
+    for (const FileRecord& r : *f) {
+      files.push_back({{"name", r.name},
+                       {"msg_id", r.msg_id},
+                       {"status", r.status},
+                       {"transactions", r.tx_count},
+                       {"amount_cents", r.ctrl_sum_cents},
+                       {"sha256", r.sha256},
+                       {"sha1", r.sha1}});
+    }
+  }
+  return files;
 }
 
 Result<int64_t, Error> BatchParam(Ctx& x) {
@@ -62,12 +138,14 @@ Outcome BatchData(Ctx& x) {
   if (!payments) return FromError(payments.error());
   json list = json::array(), exceptions = json::array();
   Money bills, leefgeld;
+  const bool whole = x.Field("format") == "csv";  // the download lists every payment
   for (const Payment& p : *payments) {
     (p.purpose == PaymentPurpose::kBill ? bills : leefgeld) += p.amount;
     json pj = PaymentJson(p);
     pj["client"] = p.client.value;
+    pj["iban"] = p.payee.iban.Formatted();
     if (p.late || p.double_debit_risk || p.replaces) exceptions.push_back(pj);
-    if (list.size() < 500) list.push_back(pj);
+    if (whole || list.size() < 500) list.push_back(pj);
   }
   o.data["bills_cents"] = bills.cents();
   o.data["leefgeld_cents"] = leefgeld.cents();
@@ -103,18 +181,10 @@ Outcome BatchData(Ctx& x) {
     }
   }
   o.data["changed_after"] = later;
-  json files = json::array();
-  if (auto f = x.store.Files(*id, "")) {
-    for (const FileRecord& r : *f) {
-      files.push_back({{"name", r.name},
-                       {"msg_id", r.msg_id},
-                       {"status", r.status},
-                       {"transactions", r.tx_count},
-                       {"amount_cents", r.ctrl_sum_cents},
-                       {"sha256", r.sha256}});
-    }
-  }
-  o.data["files"] = files;
+  o.data["files"] = FilesJson(x.store, *id);
+  auto review = ReviewBatch(x.store, *id, {.own_account_above = x.config.review_leefgeld_above});
+  if (!review) return FromError(review.error());
+  o.data["review"] = ReviewJson(*review, x.config.review_leefgeld_above);
   o.data["you_prepared"] = (*batch)->run.user == x.page.session.user;
   return o;
 }

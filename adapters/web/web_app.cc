@@ -78,11 +78,13 @@ class StorePool {
 
 using Handler = std::function<Outcome(Ctx&)>;
 using View = std::function<std::string(const PageContext&, const json&)>;
+using SheetView = std::function<web::Sheet(const PageContext&, const json&)>;
 
 struct Route {
   RouteInfo info;
   Handler handle;
-  View view;  // HTML GET routes
+  View view;        // HTML GET routes
+  SheetView sheet;  // list pages: the same data as a CSV download (?format=csv)
   std::vector<std::string> segments;
 };
 
@@ -123,9 +125,18 @@ struct WebApp::Impl {
            const std::vector<std::string>& roles, const Handler& handler,
            const View& view = nullptr) {
     if (!html.empty()) {
-      routes.push_back({{method, html, roles, false}, handler, view, Split(html)});
+      routes.push_back({{method, html, roles, false}, handler, view, nullptr, Split(html)});
     }
-    if (!api.empty()) routes.push_back({{method, api, roles, true}, handler, nullptr, Split(api)});
+    if (!api.empty()) {
+      routes.push_back({{method, api, roles, true}, handler, nullptr, nullptr, Split(api)});
+    }
+  }
+
+  // The HTML GET route `html` also answers ?format=csv with `sheet`.
+  void AddSheet(const std::string& html, const SheetView& sheet) {
+    for (Route& r : routes) {
+      if (!r.info.api && r.info.method == "GET" && r.info.pattern == html) r.sheet = sheet;
+    }
   }
 
   void Log(const std::string& event, const json& fields) {
@@ -606,6 +617,21 @@ HttpResponse WebApp::Impl::Respond(Exchange& x, const Route& route, Outcome o) {
   }
   if (x.api) return Json(o.status, o.data);
   if (x.changes) return Redirect(o.redirect.empty() ? "/" : o.redirect);
+  if (route.sheet) {
+    const auto format = x.query.find("format");
+    if (format != x.query.end() && format->second == "csv") {
+      web::Sheet sheet = route.sheet(x.page, o.data);
+      HttpResponse r{200, "text/csv; charset=utf-8", {}, std::move(sheet.csv)};
+      r.headers.push_back({"Content-Disposition", "attachment; filename=\"" + sheet.name + "\""});
+      return r;
+    }
+    // The download link keeps the page's query (a search, a filter), not its language.
+    std::string query;
+    for (const auto& [k, v] : x.query) {
+      if (k != "lang" && k != "format") query += UrlEncode(k) + "=" + UrlEncode(v) + "&";
+    }
+    x.page.sheet = x.path + "?" + query + "format=csv";
+  }
   return Html(200, route.view ? route.view(x.page, o.data)
                               : o.data.dump(-1, ' ', false, json::error_handler_t::replace));
 }
@@ -674,6 +700,14 @@ WebApp::WebApp(Config config, std::function<int64_t()> clock,
   i.Add("POST", "/account/password", "/api/v1/account/password",
         {"coach", "finance", "admin", "auditor"}, web::OwnPasswordAction);
   i.Add("GET", "/audit", "/api/v1/audit", {"auditor", "admin"}, web::AuditData, web::AuditPage);
+  // Every list page as a CSV download for Dutch Excel (issue 17).
+  i.AddSheet("/clients", web::CaseloadSheet);
+  i.AddSheet("/batches", web::BatchesSheet);
+  i.AddSheet("/batches/{batch}", web::BatchSheet);
+  i.AddSheet("/signals", web::SignalsSheet);
+  i.AddSheet("/reconciliation", web::ReconciliationSheet);
+  i.AddSheet("/admin/users", web::UsersSheet);
+  i.AddSheet("/audit", web::AuditSheet);
   for (const Route& r : i.routes) i.infos.push_back(r.info);
 }
 

@@ -25,6 +25,7 @@ struct PageContext {
   std::string path;     // the page's own path (for the language switch)
   std::string keep;     // the query the language switch keeps ("tab=credit"), URL-encoded
   std::string notice;   // a saved/done message after a redirect
+  std::string sheet;    // this list as a CSV download (its query kept), "" when it has none
 };
 
 inline std::string T(const PageContext& p, const char* nl, const char* en) {
@@ -59,6 +60,26 @@ std::string MarkRefusedForm(const PageContext& p, std::string html, const std::s
                             const std::multimap<std::string, std::string>& typed);
 // The field a refusal names: "amount: ..." or an import's "  amount: ..." line ("" if none).
 std::string RefusedField(const std::string& message);
+
+// A field of a view's data as text ("" when absent; numbers written out) or as a number (0).
+std::string S(const json& j, const char* key);
+int64_t I(const json& j, const char* key);
+// The label of a code (a ledger kind, a state, a signal) in the page's language, as plain text.
+std::string LabelText(const PageContext& p, const std::string& key);
+// "31-03-2027" from "2027-03-31"; anything else as it is.
+std::string DutchDay(const std::string& iso);
+
+// A list page as a CSV file for Dutch Excel (web_sheets.cc): the file name and its content.
+struct Sheet {
+  std::string name, csv;
+};
+Sheet CaseloadSheet(const PageContext& p, const json& data);
+Sheet BatchesSheet(const PageContext& p, const json& data);
+Sheet BatchSheet(const PageContext& p, const json& data);  // its payments, all of them
+Sheet SignalsSheet(const PageContext& p, const json& data);
+Sheet ReconciliationSheet(const PageContext& p, const json& data);
+Sheet UsersSheet(const PageContext& p, const json& data);
+Sheet AuditSheet(const PageContext& p, const json& data);
 
 // The stylesheet served at /static/app.css (a separate file so the CSP forbids inline styles).
 const std::string& StyleSheet();

@@ -4,13 +4,13 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "adapters/web/web_internal.h"
 #include "engine/text.h"
 
 namespace ontzorg::web {
-namespace {
 
 std::string S(const json& j, const char* key) {
   if (!j.contains(key)) return "";
@@ -22,6 +22,13 @@ std::string S(const json& j, const char* key) {
 int64_t I(const json& j, const char* key) {
   return j.contains(key) && j[key].is_number() ? j[key].get<int64_t>() : 0;
 }
+
+std::string DutchDay(const std::string& iso) {
+  const auto day = Date::Parse(iso);
+  return day && iso.size() == 10 ? FormatDutchDate(*day) : iso;
+}
+
+namespace {
 
 struct Label {
   const char* nl;
@@ -100,7 +107,7 @@ const std::map<std::string, Label>& Labels() {
         {"own", {"eigen rekening", "own account"}},
         {"prepared", {"Klaargezet", "Prepared"}},
         {"approved", {"Goedgekeurd", "Approved"}},
-        {"exported", {"Verstuurd naar bank", "Exported"}},
+        {"exported", {"Bestand aangemaakt", "File written"}},
         {"cancelled", {"Geannuleerd", "Cancelled"}},
         {"accepted", {"Geaccepteerd", "Accepted"}},
         {"rejected", {"Geweigerd", "Rejected"}},
@@ -143,11 +150,7 @@ const std::map<std::string, Label>& Labels() {
   }();
   return kLabels;
 }
-std::string L(const PageContext& p, const std::string& key) {
-  const auto it = Labels().find(key);
-  if (it == Labels().end()) return Html(key);
-  return Html(p.en ? it->second.en : it->second.nl);
-}
+std::string L(const PageContext& p, const std::string& key) { return Html(LabelText(p, key)); }
 
 std::string Notice(const PageContext& p) {
   if (p.notice.empty()) return "";
@@ -156,6 +159,12 @@ std::string Notice(const PageContext& p) {
 }
 
 }  // namespace
+
+std::string LabelText(const PageContext& p, const std::string& key) {
+  const auto it = Labels().find(key);
+  if (it == Labels().end()) return key;
+  return p.en ? it->second.en : it->second.nl;
+}
 
 std::string Euro(const PageContext& p, int64_t cents) {
   // A no-break space after the sign: an amount never wraps in a table cell.
@@ -209,8 +218,13 @@ std::string Layout(const PageContext& p, const std::string& title, const std::st
          "\"><ul>" + nav + "</ul></nav>" + who + "<a class=\"lang\" lang=\"" + other +
          "\" href=\"" + Html(p.path) + (p.keep.empty() ? "?" : "?" + Html(p.keep) + "&amp;") +
          "lang=" + other + "\">" + (p.en ? "Nederlands" : "English") +
-         "</a></header><main id=\"main\"><h1>" + Html(title) + "</h1>" + Notice(p) + main +
-         "</main></body></html>\n";
+         "</a></header><main id=\"main\"><h1>" + Html(title) + "</h1>" + Notice(p) +
+         (p.sheet.empty()
+              ? ""
+              : "<p class=\"download\"><a href=\"" + Html(p.sheet) + "\" download>" +
+                    T(p, "Download als CSV (opent in Excel)", "Download as CSV (opens in Excel)") +
+                    "</a></p>") +
+         main + "</main></body></html>\n";
 }
 
 std::string LoginPage(const PageContext& p, const std::string& login_token,
@@ -1150,6 +1164,134 @@ std::string BatchesPage(const PageContext& p, const json& d) {
   return Layout(p, T(p, "Betaalbatches", "Payment batches"), m);
 }
 
+namespace {
+
+// This batch against last month's: clients, payments and the amount per kind (issue 17).
+std::string Comparison(const PageContext& p, const json& r) {
+  const json& now = r["totals"];
+  const json none = {{"kinds", json::object()}};
+  const json& before = r.contains("previous") ? r["previous"]["totals"] : none;
+  std::string m =
+      "<table><caption>" +
+      (r.contains("previous")
+           ? T(p, "Vergeleken met batch ", "Compared with batch ") + S(r["previous"], "batch") +
+                 " (" + Html(S(r["previous"], "month")) + ")"
+           : T(p, "Geen vorige batch om mee te vergelijken", "No previous batch to compare with")) +
+      "</caption><thead><tr><th scope=\"col\">" + T(p, "Soort", "Kind") +
+      "</th><th scope=\"col\">" + T(p, "Aantal", "Count") + "</th><th scope=\"col\">" +
+      T(p, "Bedrag", "Amount") + "</th><th scope=\"col\">" +
+      T(p, "Vorige: aantal", "Previous: count") + "</th><th scope=\"col\">" +
+      T(p, "Vorige: bedrag", "Previous: amount") + "</th><th scope=\"col\">" +
+      T(p, "Verschil", "Difference") + "</th></tr></thead><tbody>";
+  std::set<std::string> kinds;
+  for (const auto& [k, v] : now["kinds"].items()) kinds.insert(k);
+  for (const auto& [k, v] : before["kinds"].items()) kinds.insert(k);
+  const auto row = [&](const std::string& label, const json& a, const json& b) {
+    return "<tr><th scope=\"row\">" + label + "</th><td class=\"num\">" + S(a, "payments") +
+           "</td><td class=\"num\">" + Euro(p, I(a, "amount_cents")) + "</td><td class=\"num\">" +
+           S(b, "payments") + "</td><td class=\"num\">" + Euro(p, I(b, "amount_cents")) +
+           "</td><td class=\"num\">" + Euro(p, I(a, "amount_cents") - I(b, "amount_cents")) +
+           "</td></tr>";
+  };
+  const json empty = json::object();
+  for (const std::string& k : kinds) {
+    m += row(L(p, k), now["kinds"].contains(k) ? now["kinds"][k] : empty,
+             before["kinds"].contains(k) ? before["kinds"][k] : empty);
+  }
+  m += row(T(p, "Totaal", "Total"), now, before);
+  m += "<tr><th scope=\"row\">" + T(p, "Cliënten", "Clients") + "</th><td class=\"num\">" +
+       S(now, "clients") + "</td><td></td><td class=\"num\">" + S(before, "clients") +
+       "</td><td></td><td></td></tr></tbody></table>";
+  return m;
+}
+
+// New and changed payee accounts since the last exported batches, with who changed what.
+std::string PayeeChanges(const PageContext& p, const json& r) {
+  std::string m = "<section aria-labelledby=\"h-ibans\"><h2 id=\"h-ibans\">" +
+                  T(p, "Nieuwe en gewijzigde rekeningnummers", "New and changed payee accounts") +
+                  "</h2>";
+  if (r["compared_with"].empty()) {
+    return m + "<p>" +
+           T(p, "Nog geen verstuurd bestand om mee te vergelijken: elke begunstigde is nieuw.",
+             "No exported file to compare with yet: every payee is new.") +
+           "</p></section>";
+  }
+  if (r["payee_changes"].empty()) {
+    return m + "<p>" +
+           T(p, "Geen: elke begunstigde krijgt op hetzelfde rekeningnummer als in batch ",
+             "None: every payee is paid to the same account as in batch ") +
+           Html(r["compared_with"].back().dump()) + ".</p></section>";
+  }
+  m += "<table><caption>" +
+       T(p, "Vergeleken met wat de laatst verstuurde batch(es) betaalden: ",
+         "Compared with what the last exported batch(es) paid: ") +
+       Html(r["compared_with"].dump()) + "</caption><thead><tr><th scope=\"col\">" +
+       T(p, "Cliënt", "Client") + "</th><th scope=\"col\">" + T(p, "Wat", "What") +
+       "</th><th scope=\"col\">" + T(p, "Begunstigde", "Payee") + "</th><th scope=\"col\">" +
+       T(p, "Was", "Was") + "</th><th scope=\"col\">" + T(p, "Wordt", "Now") +
+       "</th></tr></thead><tbody>";
+  for (const json& c : r["payee_changes"]) {
+    const bool changed = !S(c, "previous_iban").empty();
+    m += "<tr" + std::string(changed ? " class=\"changed\"" : "") + "><td>" + Html(S(c, "client")) +
+         "</td><td>" + L(p, S(c, "kind")) + " " + Html(S(c, "subject")) + "</td><td>" +
+         Html(S(c, "payee")) + "</td><td>" +
+         (changed ? "<code>" + Html(S(c, "previous_iban")) + "</code>" : T(p, "(nieuw)", "(new)")) +
+         "</td><td><strong><code>" + Html(S(c, "iban")) + "</code></strong></td></tr>";
+  }
+  m += "</tbody></table>";
+  if (!r["account_changes"].empty()) {
+    m += "<p>" + T(p, "Rekeningnummers gewijzigd sinds die batch:", "Accounts changed since:") +
+         "</p><ul>";
+    for (const json& c : r["account_changes"]) {
+      m += "<li>" + Html(S(c, "record")) + ": " + Html(S(c, "fields")) + ", " + Html(S(c, "by")) +
+           " " + Html(S(c, "at")) + ": " + Html(S(c, "reason")) + "</li>";
+    }
+    m += "</ul>";
+  }
+  return m + "</section>";
+}
+
+// A short table of payments (the largest, leefgeld above the limit).
+std::string PaymentTable(const PageContext& p, const std::string& caption, const json& list) {
+  std::string m = "<table><caption>" + caption + "</caption><thead><tr><th scope=\"col\">" +
+                  T(p, "Cliënt", "Client") + "</th><th scope=\"col\">" + T(p, "Wat", "What") +
+                  "</th><th scope=\"col\">" + T(p, "Aan", "To") + "</th><th scope=\"col\">IBAN" +
+                  "</th><th scope=\"col\">" + T(p, "Bedrag", "Amount") +
+                  "</th></tr></thead><tbody>";
+  for (const json& pay : list) {
+    m += "<tr><td><a href=\"/clients/" + Html(S(pay, "client")) + "\">" + Html(S(pay, "client")) +
+         "</a></td><td>" + L(p, S(pay, "kind")) + "</td><td>" + Html(S(pay, "payee")) +
+         "</td><td><code>" + Html(S(pay, "iban")) + "</code></td><td class=\"num\">" +
+         Euro(p, I(pay, "amount_cents")) + "</td></tr>";
+  }
+  return m + "</tbody></table>";
+}
+
+// Everything finance checks before approving: the comparison, the accounts, the largest
+// payments, the leefgeld above the limit.
+std::string ReviewSections(const PageContext& p, const json& d) {
+  if (!d.contains("review")) return "";
+  const json& r = d["review"];
+  std::string m = "<section aria-labelledby=\"h-compare\"><h2 id=\"h-compare\">" +
+                  T(p, "Vergelijking met vorige maand", "Compared with last month") + "</h2>" +
+                  Comparison(p, r) + "</section>" + PayeeChanges(p, r);
+  m += "<section aria-labelledby=\"h-largest\"><h2 id=\"h-largest\">" +
+       T(p, "Grootste betalingen", "Largest payments") + "</h2>" +
+       PaymentTable(p, T(p, "De 20 grootste betalingen", "The 20 largest payments"), r["largest"]) +
+       "</section>";
+  m += "<section aria-labelledby=\"h-own\"><h2 id=\"h-own\">" +
+       T(p, "Leefgeld naar eigen rekening boven ", "Leefgeld to own accounts above ") +
+       Euro(p, I(r, "own_account_limit_cents")) + "</h2>" +
+       (r["own_account_above"].empty()
+            ? "<p>" + T(p, "Geen.", "None.") + "</p>"
+            : PaymentTable(p, T(p, "Leefgeld boven de grens", "Leefgeld above the limit"),
+                           r["own_account_above"])) +
+       "</section>";
+  return m;
+}
+
+}  // namespace
+
 // Over 70 lines (90): one page, top to bottom.
 // NOLINTNEXTLINE(readability-function-size)
 std::string BatchPage(const PageContext& p, const json& d) {
@@ -1186,6 +1328,7 @@ std::string BatchPage(const PageContext& p, const json& d) {
     }
     m += "</ul></section>";
   }
+  m += ReviewSections(p, d);
   if (p.session.role == "finance") {
     if (state == "prepared") {
       if (d.value("you_prepared", false)) {
@@ -1204,6 +1347,16 @@ std::string BatchPage(const PageContext& p, const json& d) {
                  "betaalt wat klaargezet is",
                  "I saw the changes made after preparation (see below); the batch pays what "
                  "was prepared") +
+               "</label></p>";
+        }
+        if (d.contains("review") && I(d["review"], "changed_accounts") > 0) {
+          m += "<p class=\"notice\"><label><input type=\"checkbox\" name=\"acknowledge\" "
+               "required> " +
+               T(p, "Ik heb de gewijzigde rekeningnummers gecontroleerd tegen hun bewijs",
+                 "I checked the changed payee accounts against their proof") +
+               " (" + S(d["review"], "changed_accounts") +
+               T(p, "; zie Nieuwe en gewijzigde rekeningnummers).",
+                 "; see New and changed payee accounts).") +
                "</label></p>";
         }
         if (implausible > 0) {
@@ -1234,7 +1387,14 @@ std::string BatchPage(const PageContext& p, const json& d) {
                           Html(S(f, "name")) + "</a>"
                     : Html(S(f, "name"))) +
            " · " + S(f, "transactions") + T(p, " betalingen · ", " payments · ") +
-           Euro(p, I(f, "amount_cents")) + " · " + L(p, written ? "exported" : "pending") + "</li>";
+           Euro(p, I(f, "amount_cents")) + " · " + L(p, written ? "exported" : "pending") +
+           "<br><span class=\"muted\">MsgId <code>" + Html(S(f, "msg_id")) + "</code>" +
+           (S(f, "sha256").empty()
+                ? ""
+                : " · SHA-256 <code>" + Html(S(f, "sha256")) + "</code> · SHA-1 <code>" +
+                      Html(S(f, "sha1")) + "</code> " +
+                      T(p, "(hashtotaal voor de bank)", "(hash total for the bank)")) +
+           "</span></li>";
     }
     m += "</ul>";
   }
@@ -1259,7 +1419,7 @@ std::string BatchPage(const PageContext& p, const json& d) {
           "</li>";
     }
     for (const json& f : d["findings"]) {
-      m += "<li>" + Html(S(f, "client")) + " " + Html(S(f, "code")) + " " + Html(S(f, "bill")) +
+      m += "<li>" + Html(S(f, "client")) + " " + L(p, S(f, "code")) + " " + Html(S(f, "bill")) +
            " " + Euro(p, I(f, "amount_cents")) + ": " + Html(S(f, "detail")) + "</li>";
     }
     m += "</ul>";

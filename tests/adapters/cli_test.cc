@@ -718,7 +718,17 @@ TEST_F(CliTest, FullCycleFromPreparationToTheBanksStatement) {
   EXPECT_EQ(o.code, 9);
   EXPECT_NE(o.out.find("has a password set by 'admin'"), std::string::npos) << o.out;
   ASSERT_EQ(OwnPassword("anna").code, 0);
-  EXPECT_EQ(As("anna", {"approve", "--batch", "2"}).code, 0) << "bram prepared batch 2";
+  // The re-issue pays the landlord's corrected account: the approver acknowledges the change
+  // (issue 17: a changed payee account is how money is diverted).
+  o = As("anna", {"approve", "--batch", "2"});
+  EXPECT_EQ(o.code, 9) << o.out;
+  EXPECT_NE(o.out.find("pays 1 account(s) other than the last exported batch paid"),
+            std::string::npos)
+      << o.out;
+  EXPECT_NE(o.out.find("C000002 C000002-H"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("-> NL91 ABNA 0417 1643 00"), std::string::npos) << o.out;
+  EXPECT_EQ(As("anna", {"approve", "--batch", "2", "--acknowledge"}).code, 0)
+      << "bram prepared batch 2";
   ASSERT_EQ(As("anna", {"export", "--batch", "2", "--out", dir_ / "out"}).code, 0);
 
   // The statement: bookings matched by EndToEndId, the return, the toeslag, one line to assign.

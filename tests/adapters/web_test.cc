@@ -704,6 +704,107 @@ TEST_F(WebTest, ACoachWorksThroughTheSignalsOfTheirCaseload) {
   EXPECT_EQ(page.find(">below_minimum<"), std::string::npos) << "codes in Dutch words";
 }
 
+// Every list page has a CSV download that Dutch Excel opens as columns (issue 17): the link on
+// the page keeps its query, the file has a BOM, ';', decimal commas, and a note typed as a
+// formula comes out inert. A download is guarded like its page.
+TEST_F(WebTest, EveryListPageDownloadsAsCsvThatDutchExcelOpens) {
+  Client daan = As("daan"), anna = As("anna"), admin = As("admin"), ingrid = As("ingrid");
+  const json daans = json::parse(daan.Get("/api/v1/signals").body);
+  ASSERT_FALSE(daans["signals"].empty());
+  const std::string evil = "=HYPERLINK(\"http://evil.example\",\"klik\")";
+  ASSERT_EQ(daan.PostJson("/api/v1/signals/state", {{"signal", daans["signals"][0]["id"]},
+                                                    {"state", "in_progress"},
+                                                    {"note", evil}})
+                .status,
+            200);
+  const std::vector<std::pair<Client*, std::string>> pages = {
+      {&daan, "/clients?q=C00000"}, {&anna, "/batches"},
+      {&anna, "/batches/1"},        {&anna, "/signals?state=all"},
+      {&anna, "/reconciliation"},   {&admin, "/admin/users"},
+      {&ingrid, "/audit"}};
+  std::map<std::string, testing_support::DutchExcelSheet> sheets;
+  for (const auto& [who, url] : pages) {
+    const std::string page = who->Get(url).body;
+    const std::smatch link = [&] {
+      std::smatch m;
+      std::regex_search(page, m, std::regex("<a href=\"([^\"]*format=csv)\" download>"));
+      return m;
+    }();
+    ASSERT_FALSE(link.empty()) << url << " has no download link";
+    std::string href = link[1];
+    for (size_t at = href.find("&amp;"); at != std::string::npos; at = href.find("&amp;")) {
+      href.replace(at, 5, "&");
+    }
+    const Reply csv = who->Get(href);
+    ASSERT_EQ(csv.status, 200) << href;
+    EXPECT_EQ(csv.Header("content-type"), "text/csv; charset=utf-8") << href;
+    EXPECT_NE(csv.Header("content-disposition").find("attachment; filename="), std::string::npos);
+    const auto sheet = testing_support::ReadAsDutchExcel(csv.body);
+    ASSERT_TRUE(sheet.ok) << href << ": " << sheet.why;
+    EXPECT_GT(sheet.rows.size(), 1u) << href << " lists something";
+    for (const auto& row : sheet.rows) {
+      for (const std::string& cell : row) {
+        EXPECT_FALSE(testing_support::ExcelWouldRun(cell)) << href << ": " << cell;
+      }
+    }
+    sheets[url] = sheet;
+  }
+  // The query is kept: the search for C00000 lists C000002..C000008 of daan's, nothing else.
+  EXPECT_NE(pages[0].second.find("q="), std::string::npos);
+  for (size_t i = 1; i < sheets["/clients?q=C00000"].rows.size(); ++i) {
+    EXPECT_EQ(sheets["/clients?q=C00000"].rows[i][0].rfind("C00000", 0), 0u);
+  }
+  // The formula typed as a note is there, shown as typed, inert.
+  bool found = false;
+  for (const auto& row : sheets["/signals?state=all"].rows) {
+    for (const std::string& cell : row) found = found || cell == "'" + evil;
+  }
+  EXPECT_TRUE(found) << "the note is in the signals file, behind an apostrophe";
+  // The batch file lists every payment (the page shows 500 at most), amounts with a comma.
+  const json batch = json::parse(anna.Get("/api/v1/batches/1").body);
+  const auto& payments = sheets["/batches/1"].rows;
+  EXPECT_EQ(payments.size() - 1, batch["payments"].get<size_t>());
+  EXPECT_TRUE(std::regex_match(payments[1][8], std::regex("[0-9]+,[0-9]{2}"))) << payments[1][8];
+  EXPECT_TRUE(std::regex_match(payments[1][4], std::regex("[A-Z]{2}[0-9]{2}( [0-9A-Z]{4})+.*")))
+      << payments[1][4];
+  // Guarded like the page: a coach cannot download the batches.
+  EXPECT_EQ(daan.Get("/batches?format=csv").status, 403);
+  EXPECT_EQ(daan.Get("/batches/1?format=csv").status, 403);
+}
+
+// The approval screen (issue 17): the batch against last month's, the payee accounts against
+// the last exported batch, the 20 largest payments, leefgeld above the limit, and per file the
+// MsgId; the review in the API too.
+TEST_F(WebTest, TheApprovalScreenGivesFinanceWhatToCheck) {
+  Client bram = As("bram");
+  const std::string page = bram.Get("/batches/1").body;
+  for (const char* part :
+       {"Vergelijking met vorige maand", "Geen vorige batch om mee te vergelijken",
+        "Nieuwe en gewijzigde rekeningnummers", "Nog geen verstuurd bestand om mee te vergelijken",
+        "De 20 grootste betalingen", "Leefgeld naar eigen rekening boven €\u00a01.500,00",
+        "MsgId <code>"}) {
+    EXPECT_NE(page.find(part), std::string::npos) << part;
+  }
+  const json review = json::parse(bram.Get("/api/v1/batches/1").body)["review"];
+  ASSERT_EQ(review["largest"].size(), 20u);
+  for (size_t i = 1; i < review["largest"].size(); ++i) {
+    EXPECT_GE(review["largest"][i - 1]["amount_cents"].get<int64_t>(),
+              review["largest"][i]["amount_cents"].get<int64_t>());
+  }
+  const json batch = json::parse(bram.Get("/api/v1/batches/1").body);
+  EXPECT_EQ(review["totals"]["payments"], batch["payments"]);
+  EXPECT_EQ(review["totals"]["amount_cents"], batch["amount_cents"]);
+  int64_t sum = 0;
+  for (const auto& [kind, v] : review["totals"]["kinds"].items()) {
+    sum += v["amount_cents"].get<int64_t>();
+  }
+  EXPECT_EQ(sum, batch["amount_cents"].get<int64_t>()) << "the kinds add up to the total";
+  for (const json& p : review["own_account_above"]) {
+    EXPECT_GT(p["amount_cents"].get<int64_t>(), 150000);
+    EXPECT_EQ(p["kind"], "leefgeld");
+  }
+}
+
 // Everyone has a page to set their own password (the approver needs one they set themselves).
 TEST_F(WebTest, AUserSetsTheirOwnPasswordOnTheAccountPage) {
   Client daan = As("daan");

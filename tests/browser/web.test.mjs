@@ -6,6 +6,7 @@
 // $ARTIFACTS (build/test-artifacts/). Run by tests/browser/run, which starts the server.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 
 const base = process.env.BASE_URL;
 const artifacts = process.env.ARTIFACTS;
@@ -127,12 +128,29 @@ await step('finance approves a batch another person prepared', async (page) => {
   await login(page, 'bram');
   await page.waitForURL(`${base}/batches`);
   await page.getByRole('link', { name: 'Batch 1' }).click();
+  // The approval screen (issue 17): last month, the accounts, the largest payments, in Dutch.
+  await page.getByRole('heading', { name: 'Vergelijking met vorige maand' }).waitFor();
+  await page.getByRole('heading', { name: 'Nieuwe en gewijzigde rekeningnummers' }).waitFor();
+  await page.getByRole('table', { name: 'De 20 grootste betalingen' }).waitFor();
+  await page.screenshot({ path: `${artifacts}/web-batch-review.png`, fullPage: true });
+  // The payments as a CSV for Dutch Excel: BOM, ';', decimal commas.
+  const sheet = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Download als CSV (opent in Excel)' }).click();
+  const csvFile = await sheet;
+  assert.equal(csvFile.suggestedFilename(), 'batch-1.csv');
+  const csv = await readFile(await csvFile.path(), 'utf8');
+  assert.ok(csv.startsWith('\uFEFF'), 'a byte order mark, so Excel reads UTF-8');
+  const [header, first] = csv.slice(1).split('\r\n');
+  assert.ok(header.split(';').length >= 9, header);
+  assert.match(first.split(';')[8], /^[0-9]+,[0-9]{2}$/);
   await page.getByRole('button', { name: 'Goedkeuren als tweede persoon' }).click();
   await page.waitForURL(/saved=approved/);
   await page.getByRole('definition').filter({ hasText: 'Goedgekeurd' }).waitFor();
   await page.screenshot({ path: `${artifacts}/web-batch-approved.png`, fullPage: false });
   await page.getByRole('button', { name: 'SEPA-bestanden maken' }).click();
   await page.waitForURL(/saved=exported/);
+  // Writing the files sends nothing: the state says what happened.
+  await page.getByRole('definition').filter({ hasText: 'Bestand aangemaakt' }).waitFor();
   const download = page.waitForEvent('download');
   await page.getByRole('link', { name: /\.xml$/ }).first().click();
   const file = await download;
