@@ -66,8 +66,11 @@ std::string S(const json& j, const char* key);
 int64_t I(const json& j, const char* key);
 // The label of a code (a ledger kind, a state, a signal) in the page's language, as plain text.
 std::string LabelText(const PageContext& p, const std::string& key);
-// "31-03-2027" from "2027-03-31"; anything else as it is.
+// "31-03-2027" from "2027-03-31", "31-03-2027 09:15" from "2027-03-31T09:15:00"; anything
+// else as it is.
 std::string DutchDay(const std::string& iso);
+// DutchDay on a Dutch page, the ISO form on an English one.
+std::string When(const PageContext& p, const std::string& iso);
 
 // A list page as a CSV file for Dutch Excel (web_sheets.cc): the file name and its content.
 struct Sheet {

@@ -65,7 +65,10 @@ Sheet SignalsSheet(const PageContext& p, const json& d) {
                       T(p, "Toelichting", "Detail"), T(p, "Stand", "State"), T(p, "Door", "By"),
                       T(p, "Notitie", "Note")});
   for (const json& s : d["signals"]) {
-    csv.Text(S(s, "at")).Text(S(s, "client")).Text(LabelText(p, S(s, "code"))).Text(S(s, "bill"));
+    csv.Text(DutchDay(S(s, "at")))
+        .Text(S(s, "client"))
+        .Text(LabelText(p, S(s, "code")))
+        .Text(S(s, "bill"));
     csv.Amount(Cents(s, "amount_cents")).Text(S(s, "detail")).Text(LabelText(p, S(s, "state")));
     csv.Text(S(s, "state_by")).Text(S(s, "note")).EndRow();
   }
@@ -105,7 +108,7 @@ Sheet AuditSheet(const PageContext& p, const json& d) {
                       T(p, "Handeling", "Action"), T(p, "Onderwerp", "Subject"),
                       T(p, "Details", "Detail")});
   for (const json& a : d["log"]) {
-    csv.Number(I(a, "seq")).Text(S(a, "at")).Text(S(a, "user")).Text(S(a, "action"));
+    csv.Number(I(a, "seq")).Text(DutchDay(S(a, "at"))).Text(S(a, "user")).Text(S(a, "action"));
     csv.Text(S(a, "subject")).Text(S(a, "detail")).EndRow();
   }
   return {"audit.csv", csv.str()};

@@ -24,8 +24,15 @@ int64_t I(const json& j, const char* key) {
 }
 
 std::string DutchDay(const std::string& iso) {
-  const auto day = Date::Parse(iso);
-  return day && iso.size() == 10 ? FormatDutchDate(*day) : iso;
+  const auto day = Date::Parse(iso.substr(0, 10));
+  if (!day) return iso;
+  if (iso.size() == 10) return FormatDutchDate(*day);
+  if (iso.size() >= 16 && iso[10] == 'T') return FormatDutchDate(*day) + " " + iso.substr(11, 5);
+  return iso;
+}
+
+std::string When(const PageContext& p, const std::string& iso) {
+  return p.en ? iso : DutchDay(iso);
 }
 
 namespace {
@@ -654,8 +661,8 @@ std::string ChangesSection(const PageContext& p, const json& d, const std::strin
          "</th><th scope=\"col\">" + T(p, "Waarom", "Why") + "</th></tr></thead><tbody>";
     for (const json& c : d["changes"]) {
       m += "<tr><td>" + Html(S(c, "record")) + "</td><td>" + Html(S(c, "fields")) + "</td><td>" +
-           Html(S(c, "valid_from")) + "</td><td>" + Html(S(c, "by")) + " " + Html(S(c, "at")) +
-           "</td><td>" + Html(S(c, "reason")) + "</td></tr>";
+           Html(S(c, "valid_from")) + "</td><td>" + Html(S(c, "by")) + " " +
+           Html(When(p, S(c, "at"))) + "</td><td>" + Html(S(c, "reason")) + "</td></tr>";
     }
     m += "</tbody></table>";
   }
@@ -1244,7 +1251,7 @@ std::string PayeeChanges(const PageContext& p, const json& r) {
          "</p><ul>";
     for (const json& c : r["account_changes"]) {
       m += "<li>" + Html(S(c, "record")) + ": " + Html(S(c, "fields")) + ", " + Html(S(c, "by")) +
-           " " + Html(S(c, "at")) + ": " + Html(S(c, "reason")) + "</li>";
+           " " + Html(When(p, S(c, "at"))) + ": " + Html(S(c, "reason")) + "</li>";
     }
     m += "</ul>";
   }
@@ -1305,8 +1312,8 @@ std::string BatchPage(const PageContext& p, const json& d) {
        S(d, "payments") + T(p, " betalingen)", " payments)") + "</dd></dl>";
   m += "<ol class=\"states\">";
   for (const json& s : d["states"]) {
-    m += "<li>" + L(p, S(s, "state")) + ": " + Html(S(s, "at")) + " " + T(p, "door", "by") + " " +
-         Html(S(s, "user")) + "</li>";
+    m += "<li>" + L(p, S(s, "state")) + ": " + Html(When(p, S(s, "at"))) + " " +
+         T(p, "door", "by") + " " + Html(S(s, "user")) + "</li>";
   }
   m += "</ol>";
   if (!d["changed_after"].empty()) {
@@ -1324,7 +1331,8 @@ std::string BatchPage(const PageContext& p, const json& d) {
       m += "<li>" + Html(S(c, "record")) +
            (S(c, "client").empty() ? "" : " (" + Html(S(c, "client")) + ")") + ": " +
            Html(S(c, "fields")) + T(p, " vanaf ", " from ") + Html(S(c, "valid_from")) + ", " +
-           Html(S(c, "by")) + " " + Html(S(c, "at")) + ": " + Html(S(c, "reason")) + "</li>";
+           Html(S(c, "by")) + " " + Html(When(p, S(c, "at"))) + ": " + Html(S(c, "reason")) +
+           "</li>";
     }
     m += "</ul></section>";
   }
@@ -1435,7 +1443,7 @@ std::string BatchPage(const PageContext& p, const json& d) {
     m += "<tr><td><a href=\"/clients/" + Html(S(pay, "client")) + "\">" + Html(S(pay, "client")) +
          "</a></td><td>" + L(p, S(pay, "kind")) + "</td><td>" + Html(S(pay, "payee")) +
          "</td><td class=\"num\">" + Euro(p, I(pay, "amount_cents")) + "</td><td>" +
-         Html(S(pay, "execution")) + "</td><td><code>" + Html(S(pay, "end_to_end_id")) +
+         Html(When(p, S(pay, "execution"))) + "</td><td><code>" + Html(S(pay, "end_to_end_id")) +
          "</code></td></tr>";
   }
   m += "</tbody></table>";
