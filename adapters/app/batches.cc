@@ -312,7 +312,8 @@ Status<Error> ApproveBatch(Store& store, int64_t batch, const Actor& actor,
     if (!payments) return Unexpected(payments.error());
     const std::string detail = std::to_string(payments->size()) + " payments, " +
                                b->amount.ToDecimalString() + " EUR, content sha256 " +
-                               BatchDigest(*payments) + *acknowledged + *changed + *accounts;
+                               BatchDigest(*payments) + *acknowledged + *changed + *accounts +
+                               (approval.comment.empty() ? "" : "; note: " + approval.comment);
     Changes c;
     c.batch_states.push_back({batch, {"approved", actor.user, actor.at, detail}});
     c.audit.push_back({0, actor.at, actor.user, "batch.approved", Subject(batch), detail});

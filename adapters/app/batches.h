@@ -35,6 +35,7 @@ Status<Error> CheckApprover(const User& user);
 // naming them.
 struct Approval {
   bool acknowledge = false;
+  std::string comment;  // the approver's note, kept in the batch's history and the audit log
 };
 Status<Error> ApproveBatch(Store& store, int64_t batch, const Actor& actor,
                            const Approval& approval = {});

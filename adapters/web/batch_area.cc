@@ -217,13 +217,29 @@ Outcome Approve(Ctx& x) {
   if (!id) return Refuse(404, id.error().message);
   const std::string ack = x.Field("acknowledge");
   if (auto s = ApproveBatch(x.store, *id, x.Me(),
-                            {.acknowledge = ack == "true" || ack == "on" || ack == "1"});
+                            {.acknowledge = ack == "true" || ack == "on" || ack == "1",
+                             .comment = x.Field("comment")});
       !s) {
     return FromError(s.error());
   }
   Outcome o;
   o.data = {{"batch", *id}, {"state", "approved"}};
   o.redirect = "/batches/" + std::to_string(*id) + "?saved=approved";
+  return o;
+}
+
+// Rejection by the approver, or any finance user's cancel: with the reason (the CLI's cancel).
+Outcome Cancel(Ctx& x) {
+  auto id = BatchParam(x);
+  if (!id) return Refuse(404, id.error().message);
+  const std::string reason = x.Field("reason");
+  if (reason.find_first_not_of(" \t") == std::string::npos) {
+    return Refuse(422, "reason: a batch is cancelled with its reason; nothing changed");
+  }
+  if (auto s = CancelBatch(x.store, *id, reason, x.Me()); !s) return FromError(s.error());
+  Outcome o;
+  o.data = {{"batch", *id}, {"state", "cancelled"}};
+  o.redirect = "/batches/" + std::to_string(*id) + "?saved=cancelled";
   return o;
 }
 

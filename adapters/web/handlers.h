@@ -96,6 +96,7 @@ Outcome Batches(Ctx& x);
 Outcome BatchData(Ctx& x);
 Outcome Prepare(Ctx& x);
 Outcome Approve(Ctx& x);
+Outcome Cancel(Ctx& x);
 Outcome Export(Ctx& x);
 Outcome Download(Ctx& x);
 

@@ -680,6 +680,8 @@ WebApp::WebApp(Config config, std::function<int64_t()> clock,
         web::BatchPage);
   i.Add("POST", "/batches/{batch}/approve", "/api/v1/batches/{batch}/approve", {"finance"},
         web::Approve);
+  i.Add("POST", "/batches/{batch}/cancel", "/api/v1/batches/{batch}/cancel", {"finance"},
+        web::Cancel);
   i.Add("POST", "/batches/{batch}/export", "/api/v1/batches/{batch}/export", {"finance"},
         web::Export);
   i.Add("GET", "/batches/{batch}/files/{file}", "/api/v1/batches/{batch}/files/{file}", money,

@@ -1376,7 +1376,10 @@ std::string BatchPage(const PageContext& p, const json& d) {
                T(p, "; zie Uitzonderingen): ze kloppen.", "; see Exceptions): they are right.") +
                "</label></p>";
         }
-        m += "<button type=\"submit\">" +
+        m += "<label for=\"comment\">" +
+             T(p, "Opmerking bij de goedkeuring (niet verplicht)",
+               "Note with the approval (optional)") +
+             "</label><input id=\"comment\" name=\"comment\"><button type=\"submit\">" +
              T(p, "Goedkeuren als tweede persoon", "Approve as the second person") +
              "</button></form>";
       }
@@ -1384,6 +1387,15 @@ std::string BatchPage(const PageContext& p, const json& d) {
       m += "<form method=\"post\" action=\"/batches/" + id + "/export\">" + CsrfField(p) +
            "<button type=\"submit\">" + T(p, "SEPA-bestanden maken", "Write the SEPA files") +
            "</button></form>";
+    }
+    if (state == "prepared" || state == "approved") {
+      m += "<details><summary>" + T(p, "Afkeuren of annuleren", "Reject or cancel") +
+           "</summary><form method=\"post\" action=\"/batches/" + id + "/cancel\">" + CsrfField(p) +
+           "<label for=\"reason\">" +
+           T(p, "Reden (verplicht): het geld van elke betaling komt terug op de cliënt",
+             "Reason (required): every payment's money goes back to the client") +
+           "</label><input id=\"reason\" name=\"reason\" required><button type=\"submit\">" +
+           T(p, "Batch annuleren", "Cancel the batch") + "</button></form></details>";
     }
   }
   if (!d["files"].empty()) {

@@ -799,6 +799,17 @@ TEST_F(WebTest, TheApprovalScreenGivesFinanceWhatToCheck) {
     sum += v["amount_cents"].get<int64_t>();
   }
   EXPECT_EQ(sum, batch["amount_cents"].get<int64_t>()) << "the kinds add up to the total";
+  // Rejecting needs a reason and the finance role; a coach cannot. (Batch 1 may be approved or
+  // exported by an earlier test: the refusals change nothing either way.)
+  const json state = json::parse(bram.Get("/api/v1/batches/1").body)["state"];
+  Reply no_reason = bram.PostJson("/api/v1/batches/1/cancel", {{"reason", " "}});
+  EXPECT_EQ(no_reason.status, 422) << no_reason.body;
+  EXPECT_EQ(As("carla").PostJson("/api/v1/batches/1/cancel", {{"reason", "x"}}).status, 403);
+  EXPECT_EQ(json::parse(bram.Get("/api/v1/batches/1").body)["state"], state);
+  if (state == "prepared") {
+    EXPECT_NE(page.find("action=\"/batches/1/cancel\""), std::string::npos);
+    EXPECT_NE(page.find("name=\"comment\""), std::string::npos) << "bram did not prepare it";
+  }
   for (const json& p : review["own_account_above"]) {
     EXPECT_GT(p["amount_cents"].get<int64_t>(), 150000);
     EXPECT_EQ(p["kind"], "leefgeld");

@@ -144,6 +144,7 @@ await step('finance approves a batch another person prepared', async (page) => {
   const [header, first] = csv.slice(1).split('\r\n');
   assert.ok(header.split(';').length >= 9, header);
   assert.match(first.split(';')[8], /^[0-9]+,[0-9]{2}$/);
+  await page.getByLabel('Opmerking bij de goedkeuring (niet verplicht)').fill('totalen vergeleken');
   await page.getByRole('button', { name: 'Goedkeuren als tweede persoon' }).click();
   await page.waitForURL(/saved=approved/);
   await page.getByRole('definition').filter({ hasText: 'Goedgekeurd' }).waitFor();
