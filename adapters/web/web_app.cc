@@ -133,6 +133,10 @@ struct WebApp::Impl {
   }
 
   // The HTML GET route `html` also answers ?format=csv with `sheet`.
+  // The routes of batches, the bank, signals, users and the audit log, and the CSV downloads.
+  void AddMoneyAndAdminRoutes(const std::vector<std::string>& readers,
+                              const std::vector<std::string>& money);
+
   void AddSheet(const std::string& html, const SheetView& sheet) {
     for (Route& r : routes) {
       if (!r.info.api && r.info.method == "GET" && r.info.pattern == html) r.sheet = sheet;
@@ -636,6 +640,47 @@ HttpResponse WebApp::Impl::Respond(Exchange& x, const Route& route, Outcome o) {
                               : o.data.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
+void WebApp::Impl::AddMoneyAndAdminRoutes(const std::vector<std::string>& readers,
+                                          const std::vector<std::string>& money) {
+  Impl& i = *this;
+  i.Add("GET", "/batches", "/api/v1/batches", money, web::Batches, web::BatchesPage);
+  i.Add("POST", "/batches", "/api/v1/batches", {"finance"}, web::Prepare);
+  i.Add("GET", "/batches/{batch}", "/api/v1/batches/{batch}", money, web::BatchData,
+        web::BatchPage);
+  i.Add("POST", "/batches/{batch}/approve", "/api/v1/batches/{batch}/approve", {"finance"},
+        web::Approve);
+  i.Add("POST", "/batches/{batch}/cancel", "/api/v1/batches/{batch}/cancel", {"finance"},
+        web::Cancel);
+  i.Add("POST", "/batches/{batch}/export", "/api/v1/batches/{batch}/export", {"finance"},
+        web::Export);
+  i.Add("GET", "/batches/{batch}/files/{file}", "/api/v1/batches/{batch}/files/{file}", money,
+        web::Download);
+  i.Add("POST", "/bank-files", "/api/v1/bank-files", {"finance"}, web::UploadBankFile);
+  i.Add("GET", "/signals", "/api/v1/signals", readers, web::Signals, web::SignalsPage);
+  i.Add("POST", "/signals/state", "/api/v1/signals/state", {"coach", "finance"},
+        web::SetSignalStateAction);
+  i.Add("GET", "/reconciliation", "/api/v1/reconciliation", money, web::ReconciliationData,
+        web::ReconciliationPage);
+  i.Add("GET", "/admin/users", "/api/v1/users", {"admin"}, web::UsersData, web::UsersPage);
+  i.Add("POST", "/admin/users", "/api/v1/users", {"admin"}, web::AddUserAction);
+  i.Add("POST", "/admin/users/{user}/password", "/api/v1/users/{user}/password", {"admin"},
+        web::SetPasswordAction);
+  i.Add("POST", "/admin/caseload", "/api/v1/caseload", {"admin"}, web::AssignAction);
+  i.Add("GET", "/account/password", "", {"coach", "finance", "admin", "auditor"}, web::AccountData,
+        web::AccountPage);
+  i.Add("POST", "/account/password", "/api/v1/account/password",
+        {"coach", "finance", "admin", "auditor"}, web::OwnPasswordAction);
+  i.Add("GET", "/audit", "/api/v1/audit", {"auditor", "admin"}, web::AuditData, web::AuditPage);
+  // Every list page as a CSV download for Dutch Excel (issue 17).
+  i.AddSheet("/clients", web::CaseloadSheet);
+  i.AddSheet("/batches", web::BatchesSheet);
+  i.AddSheet("/batches/{batch}", web::BatchSheet);
+  i.AddSheet("/signals", web::SignalsSheet);
+  i.AddSheet("/reconciliation", web::ReconciliationSheet);
+  i.AddSheet("/admin/users", web::UsersSheet);
+  i.AddSheet("/audit", web::AuditSheet);
+}
+
 WebApp::WebApp(Config config, std::function<int64_t()> clock,
                std::function<void(const std::string&)> log)
     : impl_(std::make_unique<Impl>(std::move(config), std::move(clock), std::move(log))) {
@@ -674,42 +719,7 @@ WebApp::WebApp(Config config, std::function<int64_t()> clock,
   i.Add("POST", "/clients/{client}/write-off-requests/{request}/decision",
         "/api/v1/clients/{client}/write-off-requests/{request}/decision", {"finance"},
         web::WriteOffDecisionAction);
-  i.Add("GET", "/batches", "/api/v1/batches", money, web::Batches, web::BatchesPage);
-  i.Add("POST", "/batches", "/api/v1/batches", {"finance"}, web::Prepare);
-  i.Add("GET", "/batches/{batch}", "/api/v1/batches/{batch}", money, web::BatchData,
-        web::BatchPage);
-  i.Add("POST", "/batches/{batch}/approve", "/api/v1/batches/{batch}/approve", {"finance"},
-        web::Approve);
-  i.Add("POST", "/batches/{batch}/cancel", "/api/v1/batches/{batch}/cancel", {"finance"},
-        web::Cancel);
-  i.Add("POST", "/batches/{batch}/export", "/api/v1/batches/{batch}/export", {"finance"},
-        web::Export);
-  i.Add("GET", "/batches/{batch}/files/{file}", "/api/v1/batches/{batch}/files/{file}", money,
-        web::Download);
-  i.Add("POST", "/bank-files", "/api/v1/bank-files", {"finance"}, web::UploadBankFile);
-  i.Add("GET", "/signals", "/api/v1/signals", readers, web::Signals, web::SignalsPage);
-  i.Add("POST", "/signals/state", "/api/v1/signals/state", {"coach", "finance"},
-        web::SetSignalStateAction);
-  i.Add("GET", "/reconciliation", "/api/v1/reconciliation", money, web::ReconciliationData,
-        web::ReconciliationPage);
-  i.Add("GET", "/admin/users", "/api/v1/users", {"admin"}, web::UsersData, web::UsersPage);
-  i.Add("POST", "/admin/users", "/api/v1/users", {"admin"}, web::AddUserAction);
-  i.Add("POST", "/admin/users/{user}/password", "/api/v1/users/{user}/password", {"admin"},
-        web::SetPasswordAction);
-  i.Add("POST", "/admin/caseload", "/api/v1/caseload", {"admin"}, web::AssignAction);
-  i.Add("GET", "/account/password", "", {"coach", "finance", "admin", "auditor"}, web::AccountData,
-        web::AccountPage);
-  i.Add("POST", "/account/password", "/api/v1/account/password",
-        {"coach", "finance", "admin", "auditor"}, web::OwnPasswordAction);
-  i.Add("GET", "/audit", "/api/v1/audit", {"auditor", "admin"}, web::AuditData, web::AuditPage);
-  // Every list page as a CSV download for Dutch Excel (issue 17).
-  i.AddSheet("/clients", web::CaseloadSheet);
-  i.AddSheet("/batches", web::BatchesSheet);
-  i.AddSheet("/batches/{batch}", web::BatchSheet);
-  i.AddSheet("/signals", web::SignalsSheet);
-  i.AddSheet("/reconciliation", web::ReconciliationSheet);
-  i.AddSheet("/admin/users", web::UsersSheet);
-  i.AddSheet("/audit", web::AuditSheet);
+  i.AddMoneyAndAdminRoutes(readers, money);
   for (const Route& r : i.routes) i.infos.push_back(r.info);
 }
 
