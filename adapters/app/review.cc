@@ -40,6 +40,19 @@ std::optional<BatchRecord> Previous(const std::vector<BatchRecord>& batches, con
   return best;
 }
 
+// The account each client and bill (or leefgeld) was paid to by `batches`, in the order given:
+// a later batch's account replaces an earlier one's. Keyed "client|bill".
+Result<std::map<std::string, Iban>, Error> PaidAccounts(Store& store,
+                                                        const std::vector<int64_t>& batches) {
+  std::map<std::string, Iban> paid;
+  for (const int64_t id : batches) {
+    auto before = store.BatchPayments(id);
+    if (!before) return Unexpected(before.error());
+    for (const Payment& p : *before) paid[p.client.value + "|" + SubjectOf(p)] = p.payee.iban;
+  }
+  return paid;
+}
+
 }  // namespace
 
 Result<BatchReview, Error> ReviewBatch(Store& store, int64_t batch, const ReviewOptions& options) {
@@ -68,17 +81,17 @@ Result<BatchReview, Error> ReviewBatch(Store& store, int64_t batch, const Review
       from = std::max(from, o.run.id);
     }
   }
-  std::map<std::string, Iban> paid;  // client|subject -> the account paid
   std::string since;
   for (const BatchRecord& o : *batches) {
     if (from == 0 || o.run.id < from || o.run.id >= batch || o.State() != "exported") continue;
     r.compared_with.push_back(o.run.id);
     if (since.empty() || o.run.started_at < since) since = o.run.started_at;
-    auto before = store.BatchPayments(o.run.id);
-    if (!before) return Unexpected(before.error());
-    for (const Payment& p : *before) paid[p.client.value + "|" + SubjectOf(p)] = p.payee.iban;
   }
+  // Oldest first (the store lists newest first): a re-issue's account replaces the month's.
   std::sort(r.compared_with.begin(), r.compared_with.end());
+  auto accounts = PaidAccounts(store, r.compared_with);
+  if (!accounts) return Unexpected(accounts.error());
+  const std::map<std::string, Iban>& paid = *accounts;
   if (!r.compared_with.empty()) {
     std::set<std::string> listed;
     for (const Payment& p : *payments) {
