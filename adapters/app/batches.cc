@@ -590,6 +590,66 @@ Result<Payment, Error> ReissueOne(const Config& config, Store& store, const Stor
 
 }  // namespace
 
+Result<CorrectedAccount, Error> CorrectAccount(Store& store, const AccountCorrection& c,
+                                               const Actor& actor, FieldNames names) {
+  const bool creditor = c.holder == Store::AccountHolder::kCreditor;
+  const auto field = [&](const std::string& name) {
+    return names == FieldNames::kOption ? "--" + name : name;
+  };
+  auto user = RequireAction(store, actor.user, Action::kCorrectAccount);
+  if (!user) return Unexpected(user.error());
+  auto iban = ParseIban(c.iban);
+  if (!iban) {
+    return Fail(ErrorCode::kBadInput, field("iban") + " '" + c.iban +
+                                          "': " + ExplainIbanError(iban.error(), c.iban) +
+                                          "; nothing changed");
+  }
+  std::optional<std::string> bic;
+  if (!c.bic.empty()) {
+    auto b = ParseBic(c.bic);
+    if (!b) {
+      return Fail(ErrorCode::kBadInput, field("bic") + " '" + c.bic +
+                                            "': " + ExplainBicError(b.error(), c.bic) +
+                                            "; nothing changed");
+    }
+    bic = *b;
+  }
+  if (c.reason.empty()) {
+    return Fail(ErrorCode::kBadInput, field("reason") + ": say why; nothing changed");
+  }
+  CorrectedAccount out{.old_iban = "", .new_iban = iban->Formatted()};
+  if (creditor) {
+    auto creditors = store.LoadCreditors();
+    if (!creditors) return Unexpected(creditors.error());
+    const auto it = creditors->find(CreditorId{c.id});
+    if (it == creditors->end()) {
+      return Fail(ErrorCode::kBadInput, field("creditor") + " " + c.id + ": no such creditor");
+    }
+    out.old_iban = it->second.iban.Formatted();
+  } else {
+    auto found = store.FindClient(ClientId{c.id});
+    if (!found) return Unexpected(found.error());
+    if (!*found)
+      return Fail(ErrorCode::kBadInput, field("client") + " " + c.id + ": no such client");
+    out.old_iban = (*found)->own_iban.Formatted();
+  }
+  if (out.old_iban == out.new_iban) {
+    return Fail(ErrorCode::kBadInput, field("iban") + " " + out.new_iban + ": " +
+                                          (creditor ? "creditor " : "client ") + c.id +
+                                          " already has this account; nothing changed");
+  }
+  const AuditRecord audit{0,
+                          actor.at,
+                          actor.user,
+                          "account.corrected",
+                          std::string(creditor ? "creditor:" : "client:") + c.id,
+                          out.old_iban + " -> " + out.new_iban + ": " + c.reason};
+  if (auto s = store.CorrectAccount(c.holder, c.id, *iban, bic, audit); !s) {
+    return Unexpected(s.error());
+  }
+  return out;
+}
+
 Result<PreparedBatch, Error> ReissuePayments(const Config& config, Store& store,
                                              const std::vector<std::string>& end_to_end_ids,
                                              Date run_date, const Actor& actor) {

@@ -62,6 +62,21 @@ struct PreparedBatch {
   Money amount;
   std::vector<std::string> notes;  // per payment: what was prepared, or why not
 };
+// Corrects the account a failed payment went to, before it is re-issued: a creditor's IBAN (every
+// bill paid to it follows) or the client's own (the leefgeld). Recorded as a correction of the
+// reference data with an audit row "account.corrected" (old -> new: reason); finance only
+// (Action::kCorrectAccount). Refusals name the field as `names` says; nothing changes on a refusal.
+struct AccountCorrection {
+  Store::AccountHolder holder = Store::AccountHolder::kCreditor;
+  std::string id;  // the creditor's or the client's id
+  std::string iban, bic, reason;
+};
+struct CorrectedAccount {
+  std::string old_iban, new_iban;  // formatted in groups of four
+};
+Result<CorrectedAccount, Error> CorrectAccount(Store& store, const AccountCorrection& correction,
+                                               const Actor& actor,
+                                               FieldNames names = FieldNames::kOption);
 // Re-issues failed payments (rejected, returned, cancelled) as a new prepared batch, each linked
 // to the payment it replaces, to the payee's current (corrected) account.
 Result<PreparedBatch, Error> ReissuePayments(const Config& config, Store& store,

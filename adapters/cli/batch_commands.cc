@@ -268,56 +268,18 @@ int CorrectAccountCommand(const Globals& g, const Options& o) {
     std::cerr << "ontzorg: give either --creditor ID or --client ID\n";
     return kExitUsage;
   }
-  auto iban = ParseIban(o.iban);
-  if (!iban) {
-    std::cerr << "ontzorg: --iban '" << o.iban << "': " << ExplainIbanError(iban.error(), o.iban)
-              << "\n";
-    return ExitCodeFor(ErrorCode::kBadInput);
-  }
-  std::optional<std::string> bic;
-  if (!o.bic.empty()) {
-    auto b = ParseBic(o.bic);
-    if (!b) {
-      std::cerr << "ontzorg: --bic '" << o.bic << "': " << ExplainBicError(b.error(), o.bic)
-                << "\n";
-      return ExitCodeFor(ErrorCode::kBadInput);
-    }
-    bic = *b;
-  }
   return WithStore(g, [&](Opened& opened) -> Status<Error> {
-    Store& store = *opened.store;
-    auto user = RequireAction(store, g.user, Action::kCorrectAccount);
-    if (!user) return Unexpected(user.error());
-    if (o.reason.empty()) return Fail(ErrorCode::kBadInput, "--reason: say why; nothing changed");
-    std::string old;
-    if (creditor) {
-      auto creditors = store.LoadCreditors();
-      if (!creditors) return Unexpected(creditors.error());
-      const auto it = creditors->find(CreditorId{o.creditor});
-      if (it == creditors->end()) {
-        return Fail(ErrorCode::kBadInput, "--creditor " + o.creditor + ": no such creditor");
-      }
-      old = it->second.iban.Formatted();
-    } else {
-      auto c = store.FindClient(ClientId{o.client});
-      if (!c) return Unexpected(c.error());
-      if (!*c) return Fail(ErrorCode::kBadInput, "--client " + o.client + ": no such client");
-      old = (*c)->own_iban.Formatted();
-    }
-    const std::string id = creditor ? o.creditor : o.client;
-    AuditRecord a{0,
-                  NowIsoSeconds(),
-                  g.user,
-                  "account.corrected",
-                  std::string(creditor ? "creditor:" : "client:") + id,
-                  old + " -> " + iban->Formatted() + ": " + o.reason};
-    if (auto s = store.CorrectAccount(
-            creditor ? Store::AccountHolder::kCreditor : Store::AccountHolder::kClient, id, *iban,
-            bic, a);
-        !s)
-      return s;
-    std::cout << (creditor ? "creditor " : "client ") << id << ": IBAN " << old << " -> "
-              << iban->Formatted() << "\n";
+    auto done = CorrectAccount(
+        *opened.store,
+        {.holder = creditor ? Store::AccountHolder::kCreditor : Store::AccountHolder::kClient,
+         .id = creditor ? o.creditor : o.client,
+         .iban = o.iban,
+         .bic = o.bic,
+         .reason = o.reason},
+        Me(g));
+    if (!done) return Unexpected(done.error());
+    std::cout << (creditor ? "creditor " + o.creditor : "client " + o.client) << ": IBAN "
+              << done->old_iban << " -> " << done->new_iban << "\n";
     return {};
   });
 }

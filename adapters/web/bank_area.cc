@@ -1,9 +1,13 @@
 // The bank area of the web app: uploading a bank file (pain.002, camt.053/054) and the
 // reconciliation of what was sent with what the bank reported. Reading and booking the files
-// lives in adapters/app/feedback, shared with the command line.
+// lives in adapters/app/feedback, shared with the command line. Finance's everyday corrections
+// (issue 17) live here too: correct the account of a failed payment and re-issue it, release held
+// bills, assign or park a bank line nobody recognised; each through the same adapters/app function
+// as its command (the same checks, transactions and audit rows).
 #include <filesystem>
 #include <fstream>
 
+#include "adapters/app/batches.h"
 #include "adapters/app/feedback.h"
 #include "adapters/system/files.h"
 #include "adapters/web/handlers.h"
@@ -67,6 +71,76 @@ Outcome UploadBankFile(Ctx& x) {
   return o;
 }
 
+namespace {
+
+// Today (UTC) from the app's clock: the run date of what finance prepares here.
+Date Today(int64_t now) {
+  return Date::FromYmd(1970, 1, 1).value().AddDays(static_cast<int>(now / 86400));
+}
+
+// A prepared batch: to its page (the second person approves it there), or back with the notes
+// when there was nothing to prepare.
+Outcome PreparedOutcome(const PreparedBatch& p, const std::string& saved) {
+  Outcome o;
+  o.data = {{"batch", p.batch},
+            {"payments", p.payments},
+            {"amount_cents", p.amount.cents()},
+            {"notes", p.notes}};
+  o.redirect = p.batch > 0 ? "/batches/" + std::to_string(p.batch) + "?saved=" + saved
+                           : "/reconciliation?saved=nothing_to_prepare";
+  return o;
+}
+
+// The failed payments (rejected, returned, cancelled) not yet re-issued, with the account each
+// went to and the account a re-issue would pay now: finance corrects the one and re-issues.
+Result<json, Error> ToReissue(Store& store, const Reconciliation& r, Date today, int64_t* total) {
+  std::vector<std::string> ids;
+  for (const auto& p : r.payments) {
+    const bool failed = p.state == "rejected" || p.state == "returned" || p.state == "cancelled";
+    if (failed && p.replaced_by.empty()) ids.push_back(p.end_to_end_id);
+  }
+  // A cancelled month batch fails every payment it held: the page lists the first 200 (its
+  // total beside them); a batch that size is prepared again by a run, not re-issued by hand.
+  *total = static_cast<int64_t>(ids.size());
+  if (ids.size() > 200) ids.resize(200);
+  json out = json::array();
+  if (ids.empty()) return out;
+  auto sent = store.PaymentsByEndToEndId(ids);
+  if (!sent) return Unexpected(sent.error());
+  auto creditors = store.LoadCreditors(YearMonth::Of(today));  // what a re-issue pays today
+  if (!creditors) return Unexpected(creditors.error());
+  std::map<std::string, const Reconciliation::PaymentLine*> lines;
+  for (const auto& p : r.payments) lines[p.end_to_end_id] = &p;
+  for (const Store::SentRecord& rec : *sent) {
+    const Payment& p = rec.payment;
+    json j = PaymentJson(p);
+    j["client"] = p.client.value;
+    j["iban"] = p.payee.iban.Formatted();
+    j["batch"] = lines[p.end_to_end_id]->batch;
+    j["state"] = lines[p.end_to_end_id]->state;
+    j["reason"] = lines[p.end_to_end_id]->reason;
+    std::string holder = "client", now;
+    if (p.bill) {
+      auto bill = store.FindBill(*p.bill);
+      if (!bill) return Unexpected(bill.error());
+      if (*bill) {
+        holder = "creditor";
+        j["creditor"] = (*bill)->creditor.value;
+        const auto c = creditors->find((*bill)->creditor);
+        if (c != creditors->end()) now = c->second.iban.Formatted();
+      }
+    } else if (auto client = store.FindClient(p.client); client && *client) {
+      now = (**client).own_iban.Formatted();
+    }
+    j["holder"] = holder;
+    j["iban_now"] = now;
+    out.push_back(j);
+  }
+  return out;
+}
+
+}  // namespace
+
 Outcome ReconciliationData(Ctx& x) {
   auto r = Reconcile(x.store, std::nullopt);
   if (!r) return FromError(r.error());
@@ -103,6 +177,121 @@ Outcome ReconciliationData(Ctx& x) {
             {"differences", clients},
             {"clients_with_difference", differences},
             {"unmatched_lines", r->unmatched_lines}};
+  int64_t failed_total = 0;
+  auto failed = ToReissue(x.store, *r, Today(x.now), &failed_total);
+  if (!failed) return FromError(failed.error());
+  o.data["to_reissue"] = *failed;
+  o.data["to_reissue_total"] = failed_total;
+  json held = json::array();
+  auto holds = x.store.OpenHolds(std::nullopt);
+  if (!holds) return FromError(holds.error());
+  for (const Store::HoldRecord& h : *holds) {
+    held.push_back({{"client", h.client.value},
+                    {"bill", h.bill.bill.value},
+                    {"kind", ToString(h.bill.kind)},
+                    {"month", h.bill.period.ToString()},
+                    {"amount_cents", h.bill.amount.cents()},
+                    {"due", h.bill.due.ToString()}});
+  }
+  o.data["held"] = held;
+  json open = json::array();
+  auto lines = x.store.BankLines("listed");
+  if (!lines) return FromError(lines.error());
+  for (const BankLineRow& l : *lines) {
+    if (l.assigned_kind) continue;
+    open.push_back({{"line", l.id},
+                    {"kind", l.kind},
+                    {"booked_on", l.booked_on ? l.booked_on->ToString() : ""},
+                    {"amount_cents", l.amount.cents()},
+                    {"money_in", l.money_in},
+                    {"client", l.client ? l.client->value : ""},
+                    {"counterparty", l.counterparty},
+                    {"remittance", l.remittance},
+                    {"detail", l.detail}});
+  }
+  o.data["open_lines"] = open;
+  return o;
+}
+
+// Corrects the account a failed payment went to: its creditor's for a bill, the client's own for
+// leefgeld (as ontzorg correct-account).
+Outcome CorrectAccountAction(Ctx& x) {
+  const std::string e2e = x.params["payment"];
+  auto sent = x.store.PaymentsByEndToEndId({e2e});
+  if (!sent) return FromError(sent.error());
+  if (sent->empty()) return Refuse(404, "payment " + e2e + ": no such payment");
+  const Payment& p = sent->front().payment;
+  AccountCorrection c{.holder = Store::AccountHolder::kClient,
+                      .id = p.client.value,
+                      .iban = x.Field("iban"),
+                      .bic = x.Field("bic"),
+                      .reason = x.Field("reason")};
+  if (p.bill) {
+    auto bill = x.store.FindBill(*p.bill);
+    if (!bill) return FromError(bill.error());
+    if (!*bill) return Refuse(422, "payment " + e2e + ": its bill is not on record");
+    c.holder = Store::AccountHolder::kCreditor;
+    c.id = (*bill)->creditor.value;
+  }
+  auto done = CorrectAccount(x.store, c, x.Me(), FieldNames::kFormField);
+  if (!done) return FromError(done.error());
+  Outcome o;
+  o.data = {{"payment", e2e},
+            {"holder", c.holder == Store::AccountHolder::kCreditor ? "creditor" : "client"},
+            {"id", c.id},
+            {"old_iban", done->old_iban},
+            {"iban", done->new_iban}};
+  o.redirect = "/reconciliation?saved=account_corrected#reissue";
+  return o;
+}
+
+// Re-issues the chosen failed payments as one new prepared batch (as ontzorg reissue).
+Outcome ReissueAction(Ctx& x) {
+  std::vector<std::string> ids;
+  if (x.api && x.body.contains("payments") && x.body["payments"].is_array()) {
+    for (const json& id : x.body["payments"]) {
+      if (id.is_string()) ids.push_back(id.get<std::string>());
+    }
+  } else {
+    const auto [from, to] = x.form.equal_range("payment");
+    for (auto it = from; it != to; ++it) ids.push_back(it->second);
+  }
+  if (ids.empty()) return Refuse(422, "payment: tick the payments to re-issue");
+  auto p = ReissuePayments(x.config, x.store, ids, Today(x.now), x.Me());
+  if (!p) return FromError(p.error());
+  return PreparedOutcome(*p, "reissued");
+}
+
+// Prepares a batch of the held bills whose direct debit is now confirmed cancelled (as ontzorg
+// release-held).
+Outcome ReleaseHeldAction(Ctx& x) {
+  auto p = ReleaseHeld(x.config, x.store, Today(x.now), x.Me());
+  if (!p) return FromError(p.error());
+  return PreparedOutcome(*p, "released");
+}
+
+// Assigns a bank line nobody recognised to a client as income, or parks it with a reason (as
+// ontzorg assign).
+Outcome AssignLineAction(Ctx& x) {
+  const std::string client = x.Field("client");
+  const std::string kind = x.Field("kind");
+  if (kind != "ignore" && client.empty()) {
+    return Refuse(422, "client: whose money is it? Give the client number, or park the line");
+  }
+  std::optional<ClientId> whose;
+  if (kind != "ignore") whose = ClientId{client};
+  if (auto s = AssignBankLine(
+          x.store,
+          {.line_id = x.params["line"], .client = whose, .kind = kind, .reason = x.Field("reason")},
+          x.Me());
+      !s) {
+    return FromError(s.error());
+  }
+  Outcome o;
+  o.data = {{"line", x.params["line"]}, {"kind", kind}, {"client", client}};
+  o.redirect =
+      "/reconciliation?saved=" + std::string(kind == "ignore" ? "line_parked" : "line_assigned") +
+      "#lines";
   return o;
 }
 

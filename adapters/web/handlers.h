@@ -103,6 +103,10 @@ Outcome Download(Ctx& x);
 // --- Bank (bank_area.cc): bank files uploaded, the reconciliation ---
 Outcome UploadBankFile(Ctx& x);
 Outcome ReconciliationData(Ctx& x);
+Outcome CorrectAccountAction(Ctx& x);
+Outcome ReissueAction(Ctx& x);
+Outcome ReleaseHeldAction(Ctx& x);
+Outcome AssignLineAction(Ctx& x);
 
 // --- The work list (signal_area.cc) ---
 Outcome Signals(Ctx& x);

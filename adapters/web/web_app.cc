@@ -494,19 +494,29 @@ std::optional<HttpResponse> WebApp::Impl::RequireCsrf(Exchange& x) {
 }
 
 // The API's body: a JSON object whose fields are text, except the checkpoint's levels (an
-// object). A number where text belongs is refused, not turned into its digits (found by the
-// malformed-input corpus).
+// object), the payments to re-issue (a list of texts) and the approver's acknowledgement (true, as
+// openapi.yaml says; the text "true" too). A number where text belongs is refused,
+// not turned into its digits (found by the malformed-input corpus).
 std::optional<HttpResponse> WebApp::Impl::ReadJsonBody(Exchange& x) {
   if (x.req.body.empty()) return std::nullopt;
   x.body = json::parse(x.req.body, nullptr, false);
   if (x.body.is_discarded() || !x.body.is_object()) {
     return Json(400, {{"error", "the body is not a JSON object"}});
   }
+  const auto texts = [](const json& v) {
+    return v.is_array() &&
+           std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); });
+  };
   for (const auto& [key, value] : x.body.items()) {
-    if (key == "levels" ? !value.is_object() : !value.is_string()) {
+    const bool ok = key == "levels"        ? value.is_object()
+                    : key == "payments"    ? texts(value)
+                    : key == "acknowledge" ? value.is_boolean() || value.is_string()
+                                           : value.is_string();
+    if (!ok) {
       return Json(422, {{"error", key + ": give " +
-                                      (key == "levels" ? "an object of skill: level"
-                                                       : "a text in double quotes")}});
+                                      (key == "levels"     ? "an object of skill: level"
+                                       : key == "payments" ? "a list of EndToEndIds in quotes"
+                                                           : "a text in double quotes")}});
     }
   }
   return std::nullopt;
@@ -661,6 +671,13 @@ void WebApp::Impl::AddMoneyAndAdminRoutes(const std::vector<std::string>& reader
         web::SetSignalStateAction);
   i.Add("GET", "/reconciliation", "/api/v1/reconciliation", money, web::ReconciliationData,
         web::ReconciliationPage);
+  i.Add("POST", "/payments/{payment}/account", "/api/v1/payments/{payment}/account", {"finance"},
+        web::CorrectAccountAction);
+  i.Add("POST", "/payments/reissue", "/api/v1/payments/reissue", {"finance"}, web::ReissueAction);
+  i.Add("POST", "/held-bills/release", "/api/v1/held-bills/release", {"finance"},
+        web::ReleaseHeldAction);
+  i.Add("POST", "/bank-lines/{line}/assign", "/api/v1/bank-lines/{line}/assign", {"finance"},
+        web::AssignLineAction);
   i.Add("GET", "/admin/users", "/api/v1/users", {"admin"}, web::UsersData, web::UsersPage);
   i.Add("POST", "/admin/users", "/api/v1/users", {"admin"}, web::AddUserAction);
   i.Add("POST", "/admin/users/{user}/password", "/api/v1/users/{user}/password", {"admin"},

@@ -74,6 +74,18 @@ std::map<std::string, Label> RecordLabels() {
       {"write_off_request", {"verzoek tot kwijtschelding", "write-off request"}},
       {"write_off_approved", {"kwijtschelding goedgekeurd", "write-off approved"}},
       {"write_off_rejected", {"kwijtschelding afgewezen", "write-off rejected"}},
+      {"account_corrected", {"rekening gecorrigeerd", "account corrected"}},
+      {"reissued",
+       {"opnieuw klaargezet; een tweede persoon keurt goed",
+        "re-issue prepared; a second person approves it"}},
+      {"released",
+       {"vastgehouden rekeningen klaargezet; een tweede persoon keurt goed",
+        "held bills prepared; a second person approves them"}},
+      {"nothing_to_prepare", {"niets klaar te zetten", "nothing to prepare"}},
+      {"line_assigned",
+       {"bankregel toegewezen (de volgende run boekt hem)",
+        "bank line assigned (the next run books it)"}},
+      {"line_parked", {"bankregel geparkeerd", "bank line parked"}},
   };
 }
 
@@ -88,10 +100,20 @@ std::map<std::string, Label> ClientLabels() {
   };
 }
 
+// What the bank-line matching made of a line a person must look at (engine LineKind).
+std::map<std::string, Label> BankLineLabels() {
+  return {
+      {"unmatched", {"Niet herkend", "Not recognised"}},
+      {"duplicate", {"Mogelijk dubbel", "Possibly a duplicate"}},
+      {"conflict", {"Tegenstrijdig met wat wij weten", "In conflict with our records"}},
+  };
+}
+
 const std::map<std::string, Label>& Labels() {
   static const std::map<std::string, Label> kLabels = [] {
     std::map<std::string, Label> all = RecordLabels();
     all.merge(ClientLabels());
+    all.merge(BankLineLabels());
     all.merge(std::map<std::string, Label>{
         {"rent", {"Huur", "Rent"}},
         {"energy", {"Energie", "Energy"}},
@@ -1549,6 +1571,161 @@ std::string SignalsPage(const PageContext& p, const json& d) {
                 m);
 }
 
+namespace {
+
+// Finance's work list on the bank page (issue 17): failed payments to correct and re-issue.
+std::string ReissueSection(const PageContext& p, const json& d) {
+  const bool finance = p.session.role == "finance";
+  std::string m = "<section id=\"reissue\" aria-labelledby=\"h-reissue\"><h2 id=\"h-reissue\">" +
+                  T(p, "Mislukte betalingen: rekening corrigeren en opnieuw betalen",
+                    "Failed payments: correct the account and re-issue") +
+                  " (" + S(d, "to_reissue_total") + ")</h2>";
+  if (d["to_reissue"].empty()) {
+    return m + "<p>" + T(p, "Geen mislukte betalingen open.", "No failed payments open.") +
+           "</p></section>";
+  }
+  m += "<table><caption>" +
+       T(p,
+         "Corrigeer eerst de rekening als de bank die weigerde; vink aan wat opnieuw moet en zet "
+         "een nieuwe batch klaar. Een tweede persoon keurt die goed.",
+         "Correct the account first if the bank refused it; tick what to re-issue and prepare a "
+         "new batch. A second person approves it.") +
+       "</caption><thead><tr><th scope=\"col\">" + T(p, "Opnieuw", "Re-issue") +
+       "</th><th scope=\"col\">" + T(p, "Betaling", "Payment") + "</th><th scope=\"col\">" +
+       T(p, "Cliënt", "Client") + "</th><th scope=\"col\">" + T(p, "Begunstigde", "Payee") +
+       "</th><th scope=\"col\">" + T(p, "Bedrag", "Amount") + "</th><th scope=\"col\">" +
+       T(p, "Wat de bank zei", "What the bank said") + "</th><th scope=\"col\">" +
+       T(p, "Rekening toen", "Account then") + "</th><th scope=\"col\">" +
+       T(p, "Rekening nu", "Account now") + "</th></tr></thead><tbody>";
+  for (const json& f : d["to_reissue"]) {
+    const std::string id = S(f, "end_to_end_id");
+    const bool same = S(f, "iban") == S(f, "iban_now");
+    m += "<tr><td>" +
+         (finance ? "<input type=\"checkbox\" form=\"reissue-form\" name=\"payment\" value=\"" +
+                        Html(id) + "\" id=\"re-" + Html(id) + "\" aria-label=\"" +
+                        T(p, "Opnieuw betalen: ", "Re-issue: ") + Html(id) + "\">"
+                  : std::string()) +
+         "</td><td><code>" + Html(id) + "</code><br><span class=\"muted\">batch " + S(f, "batch") +
+         "</span></td><td><a href=\"/clients/" + Html(S(f, "client")) + "\">" +
+         Html(S(f, "client")) + "</a></td><td>" + Html(S(f, "payee")) +
+         "<br><span class=\"muted\">" + L(p, S(f, "kind")) + "</span></td><td class=\"num\">" +
+         Euro(p, I(f, "amount_cents")) + "</td><td>" + L(p, S(f, "state")) +
+         (S(f, "reason").empty() ? "" : ": " + Html(S(f, "reason"))) + "</td><td><code>" +
+         Html(S(f, "iban")) + "</code></td><td><code>" + Html(S(f, "iban_now")) + "</code>" +
+         (same ? "<br><span class=\"muted\">" + T(p, "ongewijzigd", "unchanged") + "</span>"
+               : "<br><strong>" + T(p, "gecorrigeerd", "corrected") + "</strong>");
+    if (finance) {
+      m += "<details><summary>" + T(p, "Rekening corrigeren", "Correct the account") +
+           "</summary><form method=\"post\" action=\"/payments/" + Html(id) +
+           "/account\" class=\"stack\">" + CsrfField(p) + "<label for=\"iban-" + Html(id) + "\">" +
+           (S(f, "holder") == "creditor"
+                ? T(p, "Nieuwe IBAN van ", "New IBAN of ") + Html(S(f, "payee"))
+                : T(p, "Nieuwe IBAN van de cliënt", "The client's new IBAN")) +
+           "</label><input id=\"iban-" + Html(id) +
+           "\" name=\"iban\" required autocomplete=\"off\"><label for=\"reason-" + Html(id) +
+           "\">" +
+           T(p, "Reden (bijv. brief van de verhuurder)", "Reason (e.g. the landlord's letter)") +
+           "</label><input id=\"reason-" + Html(id) +
+           "\" name=\"reason\" required><button type=\"submit\">" + T(p, "Corrigeren", "Correct") +
+           "</button></form></details>";
+    }
+    m += "</td></tr>";
+  }
+  m += "</tbody></table>";
+  if (finance) {
+    m += "<form id=\"reissue-form\" method=\"post\" action=\"/payments/reissue\">" + CsrfField(p) +
+         "<button type=\"submit\">" +
+         T(p, "Aangevinkte betalingen opnieuw klaarzetten", "Prepare the ticked payments again") +
+         "</button></form>";
+  }
+  return m + "</section>";
+}
+
+// Held bills (the client's own direct debit not yet confirmed cancelled) to release.
+std::string HeldSection(const PageContext& p, const json& d) {
+  std::string m = "<section id=\"held\" aria-labelledby=\"h-held\"><h2 id=\"h-held\">" +
+                  T(p, "Vastgehouden rekeningen", "Held bills") + " (" +
+                  std::to_string(d["held"].size()) + ")</h2>";
+  if (d["held"].empty()) {
+    return m + "<p>" + T(p, "Geen rekeningen vastgehouden.", "No bills held.") + "</p></section>";
+  }
+  m += "<table><caption>" +
+       T(p,
+         "Niet betaald omdat de cliënt zelf nog een incasso had. Vrijgeven betaalt wat nu is "
+         "bevestigd (op de pagina van de cliënt).",
+         "Not paid because the client still had their own direct debit. Releasing pays what is "
+         "now confirmed (on the client's page).") +
+       "</caption><thead><tr><th scope=\"col\">" + T(p, "Cliënt", "Client") +
+       "</th><th scope=\"col\">" + T(p, "Rekening", "Bill") + "</th><th scope=\"col\">" +
+       T(p, "Maand", "Month") + "</th><th scope=\"col\">" + T(p, "Bedrag", "Amount") +
+       "</th></tr></thead><tbody>";
+  for (const json& h : d["held"]) {
+    m += "<tr><td><a href=\"/clients/" + Html(S(h, "client")) + "?tab=bills\">" +
+         Html(S(h, "client")) + "</a></td><td>" + L(p, S(h, "kind")) + " <span class=\"muted\">" +
+         Html(S(h, "bill")) + "</span></td><td>" + Html(S(h, "month")) + "</td><td class=\"num\">" +
+         Euro(p, I(h, "amount_cents")) + "</td></tr>";
+  }
+  m += "</tbody></table>";
+  if (p.session.role == "finance") {
+    m += "<form method=\"post\" action=\"/held-bills/release\">" + CsrfField(p) +
+         "<button type=\"submit\">" +
+         T(p, "Bevestigde rekeningen vrijgeven (nieuwe batch)",
+           "Release the confirmed bills (a new batch)") +
+         "</button></form>";
+  }
+  return m + "</section>";
+}
+
+// Bank lines nobody recognised: assign to a client as income, or park with a reason.
+std::string LinesSection(const PageContext& p, const json& d) {
+  std::string m = "<section id=\"lines\" aria-labelledby=\"h-lines\"><h2 id=\"h-lines\">" +
+                  T(p, "Onbekende bankregels", "Unrecognised bank lines") + " (" +
+                  std::to_string(d["open_lines"].size()) + ")</h2>";
+  if (d["open_lines"].empty()) {
+    return m + "<p>" + T(p, "Alle bankregels zijn herkend.", "Every bank line was recognised.") +
+           "</p></section>";
+  }
+  std::vector<std::pair<std::string, std::string>> kinds;
+  for (const char* k : {"rent_allowance", "care_allowance", "child_budget", "holiday_allowance",
+                        "energy_refund", "creditor_refund"}) {
+    kinds.emplace_back(k, L(p, k));
+  }
+  kinds.emplace_back("ignore", T(p, "Parkeren: van niemand (reden verplicht)",
+                                 "Park: nobody's (reason required)"));
+  m += "<table><caption>" +
+       T(p, "Wijs toe aan een cliënt (de volgende run boekt het) of parkeer met een reden.",
+         "Assign to a client (the next run books it) or park with a reason.") +
+       "</caption><thead><tr><th scope=\"col\">" + T(p, "Regel", "Line") +
+       "</th><th scope=\"col\">" + T(p, "Datum", "Date") + "</th><th scope=\"col\">" +
+       T(p, "Bedrag", "Amount") + "</th><th scope=\"col\">" +
+       T(p, "Tegenpartij en omschrijving", "Counterparty and description") +
+       "</th><th scope=\"col\">" + T(p, "Toewijzen", "Assign") + "</th></tr></thead><tbody>";
+  for (const json& l : d["open_lines"]) {
+    const std::string id = S(l, "line");
+    m += "<tr><td><code>" + Html(id) + "</code><br><span class=\"muted\">" + L(p, S(l, "kind")) +
+         "</span></td><td>" + When(p, Html(S(l, "booked_on"))) + "</td><td class=\"num\">" +
+         (l.value("money_in", false) ? "+" : "-") + Euro(p, I(l, "amount_cents")) + "</td><td>" +
+         Html(S(l, "counterparty")) + "<br>" + Html(S(l, "remittance")) +
+         "<br><span class=\"muted\">" + Html(S(l, "detail")) + "</span></td><td>";
+    if (p.session.role == "finance") {
+      m += "<form method=\"post\" action=\"/bank-lines/" + Html(id) + "/assign\" class=\"stack\">" +
+           CsrfField(p) + "<label for=\"lc-" + Html(id) + "\">" +
+           T(p, "Cliëntnummer", "Client number") + "</label><input id=\"lc-" + Html(id) +
+           "\" name=\"client\" value=\"" + Html(S(l, "client")) + "\"><label for=\"lk-" + Html(id) +
+           "\">" + T(p, "Soort", "Kind") + "</label>" + Select("lk-" + Html(id), "kind", kinds) +
+           "<label for=\"lr-" + Html(id) + "\">" + T(p, "Reden", "Reason") +
+           "</label><input id=\"lr-" + Html(id) +
+           "\" name=\"reason\" required><button "
+           "type=\"submit\">" +
+           T(p, "Vastleggen", "Record") + "</button></form>";
+    }
+    m += "</td></tr>";
+  }
+  return m + "</tbody></table></section>";
+}
+
+}  // namespace
+
 std::string ReconciliationPage(const PageContext& p, const json& d) {
   std::string m = "<p>" +
                   T(p, "Cliënten met een verschil tussen grootboek en bank: ",
@@ -1584,6 +1761,7 @@ std::string ReconciliationPage(const PageContext& p, const json& d) {
     }
     m += "</tbody></table>";
   }
+  m += ReissueSection(p, d) + HeldSection(p, d) + LinesSection(p, d);
   return Layout(p, T(p, "Aansluiting met de bank", "Reconciliation with the bank"), m);
 }
 

@@ -2,14 +2,18 @@
 // playwright-core): a coach logs in, finds a client in two clicks, records a checkpoint, works
 // through today's signals, confirms a cancelled direct debit and enters a rent increase from a
 // month on; finance
-// approves a batch prepared by someone else; keyboard and language switch. Screenshots go to
+// approves a batch prepared by someone else, corrects a rejected payment's account, re-issues it
+// and parks a bank line nobody recognises; keyboard and language switch. Screenshots go to
 // $ARTIFACTS (build/test-artifacts/). Run by tests/browser/run, which starts the server.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 
 const base = process.env.BASE_URL;
 const artifacts = process.env.ARTIFACTS;
+const work = process.env.WORK;        // the run's temporary folder (bank files)
+const banksim = process.env.BANKSIM;  // ops/bank/banksim: the bank's answer to a pain.001
 const password = (user) => `browser-test-${user}`;
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
@@ -157,6 +161,54 @@ await step('finance approves a batch another person prepared', async (page) => {
   await page.getByRole('link', { name: /\.xml$/ }).first().click();
   const file = await download;
   assert.match(file.suggestedFilename(), /\.xml$/);
+  await file.saveAs(`${work}/batch-1.xml`);  // the bank's answer to it, in the next step
+});
+
+await step('finance corrects a rejected payment\'s account and re-issues it, all in the browser', async (page) => {
+  // The bank refuses C000002's rent (account closed, AC04) and credits money nobody recognises.
+  const rent = 'OZ-B-202701-C000002-H';
+  execFileSync(banksim, ['--pain001', `${work}/batch-1.xml`, '--date', '2026-12-16',
+    '--pain002', `${work}/p2.xml`, '--camt053', `${work}/c53.xml`, '--reject', `${rent}:AC04`,
+    '--credit', 'NL20INGB0001234567|Onbekende gever|25.00|gift']);
+  await login(page, 'bram');
+  await page.waitForURL(`${base}/batches`);
+  for (const f of ['p2.xml', 'c53.xml']) {
+    await page.getByLabel('pain.002, camt.053 of camt.054').setInputFiles(`${work}/${f}`);
+    await page.getByRole('button', { name: 'Inlezen' }).click();
+    await page.waitForURL(/saved=/);
+  }
+  await page.getByRole('link', { name: 'Aansluiting' }).click();
+  await page.getByRole('heading', { name: /Mislukte betalingen/ }).waitFor();
+  const row = page.getByRole('row').filter({ hasText: rent });
+  await row.getByText('Rekening corrigeren').click();
+  await row.getByLabel(/Nieuwe IBAN van/).fill('NL91 ABNA 0417 1643 00');
+  await row.getByLabel(/Reden/).fill('brief van de verhuurder, 14-12');
+  await row.getByRole('button', { name: 'Corrigeren' }).click();
+  await page.waitForURL(/saved=account_corrected/);
+  await page.getByRole('row').filter({ hasText: rent }).getByText('gecorrigeerd').waitFor();
+  await page.getByLabel(`Opnieuw betalen: ${rent}`).check();
+  await page.screenshot({ path: `${artifacts}/web-reissue.png`, fullPage: true });
+  await page.getByRole('button', { name: 'Aangevinkte betalingen opnieuw klaarzetten' }).click();
+  await page.waitForURL(/\/batches\/[0-9]+\?saved=reissued/);
+  const batch = page.url().match(/\/batches\/([0-9]+)/)[1];
+  await page.getByText('NL91 ABNA 0417 1643 00').first().waitFor();
+  await page.getByRole('button', { name: 'Uitloggen' }).click();
+  await page.waitForURL(`${base}/login`);
+  // The second person sees the changed account and acknowledges it to approve.
+  await login(page, 'anna');
+  await page.goto(`${base}/batches/${batch}`);
+  await page.getByText('Ik heb de gewijzigde rekeningnummers gecontroleerd tegen hun bewijs').click();
+  await page.getByRole('button', { name: 'Goedkeuren als tweede persoon' }).click();
+  await page.waitForURL(/saved=approved/);
+  await page.getByRole('definition').filter({ hasText: 'Goedgekeurd' }).waitFor();
+  // The unknown line parked with a reason.
+  await page.goto(`${base}/reconciliation`);
+  const line = page.getByRole('row').filter({ hasText: 'Onbekende gever' });
+  await line.getByLabel('Soort').selectOption('ignore');
+  await line.getByLabel('Reden').fill('gift van een buurman, teruggestort');
+  await line.getByRole('button', { name: 'Vastleggen' }).click();
+  await page.waitForURL(/saved=line_parked/);
+  await page.getByText('Alle bankregels zijn herkend.').waitFor();
 });
 
 await step('keyboard: the skip link comes first and every form field has a label', async (page) => {
