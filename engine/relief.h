@@ -63,6 +63,8 @@ struct Client {
   int children = 0;
   std::string language = "nl";  // of the client's statement (a file in config/texts/)
   std::string bank_name;        // the Latin spelling payments carry; empty: `name` (issue 15)
+  std::string address;          // the postal address for the statement, lines separated by ", "
+                                // ("Havenstraat 12, 1234 AB Voorbeeld"); empty: not known
 };
 
 // The name a payment to the client carries: the Latin spelling when one is recorded.

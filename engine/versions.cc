@@ -48,6 +48,7 @@ const std::vector<Field<Client>>& FieldsOf(const Client*) {
       Member<C, int, &C::children>("children"),
       Member<C, std::string, &C::language>("language"),
       Member<C, std::string, &C::bank_name>("bank_name"),
+      Member<C, std::string, &C::address>("address"),
   };
   return kFields;
 }

@@ -47,6 +47,22 @@ nlohmann::json CheckpointJson(const Checkpoint& cp) {
 
 }  // namespace
 
+Result<std::map<std::string, CoachContact>, Error> CoachContacts(Store& store) {
+  auto coaches = store.Coaches();
+  if (!coaches) return Unexpected(coaches.error());
+  auto users = store.Users();
+  if (!users) return Unexpected(users.error());
+  std::map<std::string, CoachContact> by_user, out;
+  for (const User& u : *users) {
+    by_user[u.name] = {u.full_name.empty() ? u.name : u.full_name, u.phone};
+  }
+  for (const auto& [client, coach] : *coaches) {
+    const auto it = by_user.find(coach);
+    if (it != by_user.end()) out[client] = it->second;
+  }
+  return out;
+}
+
 Emitter::Emitter(const Config& config, std::string out_dir, YearMonth month, Date run_date)
     : config_(config), out_dir_(std::move(out_dir)), month_(month), run_date_(run_date) {}
 
@@ -126,9 +142,14 @@ Status<Error> Emitter::Add(const ClientCase& input, const ClientMonth& month) {
 
   auto texts = Texts(input.client.language);
   if (!texts) return Unexpected(texts.error());
-  const StatementData data =
-      StatementFromMonth(config_.municipality_name, input.client, month,
-                         PolicyOn(config_.month.bridging, month_.FirstDay()), cp);
+  StatementData data = StatementFromMonth(config_.municipality_name, input.client, month,
+                                          PolicyOn(config_.month.bridging, month_.FirstDay()), cp);
+  data.municipality_address = config_.municipality_address;
+  data.municipality_phone = config_.municipality_phone;
+  if (const auto coach = coaches_.find(input.client.id.value); coach != coaches_.end()) {
+    data.coach_name = coach->second.name;
+    data.coach_phone = coach->second.phone;
+  }
   const ClientTexts& t = **texts;
   auto [doc, fresh] = documents_.try_emplace(t.code);
   if (fresh) {

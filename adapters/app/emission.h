@@ -17,6 +17,7 @@
 #include "adapters/config/config.h"
 #include "adapters/error.h"
 #include "adapters/statement/client_texts.h"
+#include "adapters/storage/store.h"
 #include "engine/month.h"
 
 namespace ontzorg {
@@ -28,12 +29,21 @@ struct EmissionReport {
   std::vector<std::string> warnings;  // e.g. a client language without a texts file
 };
 
+// Each client's budget coach as the statement names them: the coach's full name (else the login
+// name) and phone number, by client id.
+struct CoachContact {
+  std::string name, phone;
+};
+Result<std::map<std::string, CoachContact>, Error> CoachContacts(Store& store);
+
 class Emitter {
  public:
   Emitter(const Config& config, std::string out_dir, YearMonth month, Date run_date);
   ~Emitter();      // removes the parts unless committed
   void Abandon();  // closes and removes the parts now
   Status<Error> Open();
+  // The coaches the statements name (CoachContacts); none: statements name no coach.
+  void SetCoaches(std::map<std::string, CoachContact> coaches) { coaches_ = std::move(coaches); }
   // A client's month in relief: its checkpoint and statement.
   Status<Error> Add(const ClientCase& input, const ClientMonth& month);
   Status<Error> Commit(EmissionReport* report);
@@ -49,6 +59,7 @@ class Emitter {
   std::ofstream jsonl_, csv_;
   std::string statements_part_;
   std::map<std::string, ClientTexts> texts_;
+  std::map<std::string, CoachContact> coaches_;
   std::map<std::string, std::ofstream> documents_;  // by language code
   std::ofstream index_;
   EmissionReport report_;

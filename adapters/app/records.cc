@@ -215,7 +215,8 @@ Result<ImportBatch, Error> ChangeClient(const Config& config, Store& store,
                            {"adults", OrNow(change.adults, std::to_string(c.adults))},
                            {"children", OrNow(change.children, std::to_string(c.children))},
                            {"language", OrNow(change.language, c.language)},
-                           {"bank_name", c.bank_name}},
+                           {"bank_name", c.bank_name},
+                           {"address", OrNow(change.address, c.address)}},
                .names = names};
   return RecordChange(
       config, store, row,

@@ -70,7 +70,7 @@ Result<ImportBatch, Error> ChangeBill(const Config& config, Store& store, const 
 // A new account is a payee change: finance only (Action::kCorrectAccount).
 struct ClientChange {
   ClientId client;
-  std::optional<std::string> name, household, iban, adults, children, language;
+  std::optional<std::string> name, household, iban, adults, children, language, address;
   std::string valid_from;  // "YYYY-MM"
   std::string reason;
 };

@@ -9,6 +9,7 @@
 #include <future>
 #include <thread>
 
+#include "adapters/app/client_statement.h"
 #include "adapters/app/emission.h"
 #include "adapters/sepa/pain001_writer.h"
 #include "adapters/sepa/xsd_validator.h"
@@ -304,20 +305,14 @@ Result<bool, Error> BookClients(const Config& config, Store& store, const RunOpt
 Status<Error> EmitFromStore(const Config& config, Store& store, const RunOptions& o,
                             EmissionReport* out) {
   Emitter emitter(config, o.out_dir, o.month, o.run_date);
+  auto coaches = CoachContacts(store);
+  if (!coaches) return Unexpected(coaches.error());
+  emitter.SetCoaches(std::move(coaches).value());
   if (auto s = emitter.Open(); !s) return s;
   const auto emit = [&](const ClientCase& input, const ClientMonth& computed) -> Status<Error> {
     if (computed.after_relief) return {};
     ClientMonth month = computed;
-    auto payments = store.ClientPayments(input.client.id, o.month);
-    if (!payments) return Unexpected(payments.error());
-    month.payments = std::move(payments).value();
-    auto entries = store.ClientEntries(input.client.id);
-    if (!entries) return Unexpected(entries.error());
-    const CreditMonth computed_credit = month.credit;
-    month.credit = CreditFromEntries(*entries, input.client.id, o.month);
-    month.credit.applies = computed_credit.applies;
-    month.credit.form = computed_credit.form;
-    month.credit.minimum = computed_credit.minimum;
+    if (auto s = BookedClientMonth(store, input.client.id, o.month, &month); !s) return s;
     return emitter.Add(input, month);
   };
   if (auto s = ForEachClientMonth(config, store, o, emit, {}); !s) return s;
@@ -415,6 +410,9 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
                                  FileSettingsOf(config));
   if (!writer) return Unexpected(writer.error());
   Emitter emitter(config, o.out_dir, o.month, o.run_date);
+  auto coaches = CoachContacts(store);
+  if (!coaches) return Unexpected(coaches.error());
+  emitter.SetCoaches(std::move(coaches).value());
   if (auto s = emitter.Open(); !s) return Unexpected(s.error());
   auto booked = BookClients(config, store, o, **writer, emitter, &report);
   if (!booked) return Unexpected(booked.error());

@@ -24,9 +24,9 @@ namespace {
 struct Options {
   int64_t batch = 0;
   std::string out = "out";
-  std::string reason, name, bank_name, role, full_name, file, line, client, kind, bill, status, on,
-      confirmed_by, note, creditor, iban, bic, run_date, csv, subject, coach, amount, due_day, end,
-      valid_from;
+  std::string reason, name, bank_name, role, full_name, phone, file, line, client, kind, bill,
+      status, on, confirmed_by, note, creditor, iban, bic, run_date, csv, subject, coach, amount,
+      due_day, end, valid_from;
   std::vector<std::string> payments, files, clients;
   bool all = false;
   bool acknowledge = false;  // approve: the implausible amounts were checked
@@ -85,7 +85,9 @@ int UserAddCommand(const Globals& g, const Options& o) {
       auto admin = RequireAction(store, g.user, Action::kManageAccounts);
       if (!admin) return Unexpected(admin.error());
     }
-    if (auto s = store.AddUser({o.name, o.role, o.full_name}, Me(g)); !s) {
+    if (auto s = store.AddUser(
+            {.name = o.name, .role = o.role, .full_name = o.full_name, .phone = o.phone}, Me(g));
+        !s) {
       return s;
     }
     std::cout << "user " << o.name << " added with role " << o.role << "\n";
@@ -573,6 +575,8 @@ void AddBatchCommands(CLI::App& app, const Globals& g, CommandTable* table) {
   user_add->add_option("--name", o->name, "login name")->required();
   user_add->add_option("--role", o->role, "finance, coach, admin or auditor")->required();
   user_add->add_option("--full-name", o->full_name, "the person's name");
+  user_add->add_option("--phone", o->phone,
+                       "a coach's phone number for clients (printed on their statements)");
   auto* user_list = user->add_subcommand("list", "list users and roles");
   auto* user_password = user->add_subcommand("password",
                                              "set a user's web-app password, read "

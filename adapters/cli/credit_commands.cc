@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "adapters/app/batches.h"
+#include "adapters/app/client_statement.h"
 #include "adapters/app/forecast.h"
 #include "adapters/app/write_offs.h"
 #include "adapters/cli/report.h"
@@ -16,6 +17,7 @@
 #include "adapters/import/importer.h"
 #include "adapters/statement/client_texts.h"
 #include "adapters/system/files.h"
+#include "adapters/system/pdf.h"
 #include "engine/forecast.h"
 #include "engine/text.h"
 
@@ -347,7 +349,63 @@ int CreditCsvCommand(const Globals& g, const std::string& path) {
   return kExitOk;
 }
 
+struct StatementFlags {
+  std::string client, month, pdf, html;
+};
+
+// One client's statement of a month as a PDF (A4, the client's language) or HTML file.
+int StatementCommand(const Globals& g, const StatementFlags& o) {
+  if (o.pdf.empty() == o.html.empty()) {
+    std::cerr << "ontzorg: give --pdf FILE or --html FILE\n";
+    return kExitUsage;
+  }
+  auto opened = OpenStore(g);
+  if (!opened) return Report(opened.error());
+  Store& store = *opened->store;
+  YearMonth month = YearMonth::Of(Today());
+  if (o.month.empty()) {
+    auto latest = store.LatestRun();
+    if (!latest) return Report(latest.error());
+    if (*latest) month = (*latest)->month;
+  } else {
+    const auto m = ParseFlag<YearMonth>("--month", o.month);
+    if (!m) return ExitCodeFor(ErrorCode::kBadInput);
+    month = *m;
+  }
+  auto found = store.FindClient(ClientId{o.client});
+  if (!found) return Report(found.error());
+  if (!*found) {
+    return Report(Error{ErrorCode::kBadInput,
+                        "--client '" + o.client + "': no such client; check the client number"});
+  }
+  auto statement = LoadClientStatement(opened->config, store, ClientId{o.client}, month);
+  if (!statement) return Report(statement.error());
+  if (!o.pdf.empty()) {
+    if (auto s = HtmlToPdf(statement->Html(), o.pdf); !s) return Report(s.error());
+  } else {
+    std::ofstream file(o.html, std::ios::binary | std::ios::trunc);
+    file << statement->Html();
+    file.close();
+    if (!file) return Report(Error{ErrorCode::kIo, o.html + ": cannot be written"});
+  }
+  std::cout << "statement of " << o.client << " for " << month.ToString() << " ("
+            << statement->texts.code << (statement->booked ? "" : ", not yet run: a preview")
+            << ") written to " << (o.pdf.empty() ? o.html : o.pdf) << "\n";
+  return kExitOk;
+}
+
 void AddCreditCommands(CLI::App& app, const Globals& g, CommandTable* table) {
+  auto so = std::make_shared<StatementFlags>();
+  auto* statement = app.add_subcommand(
+      "statement",
+      "one client's statement of a month as a PDF (A4, the client's language, headless Chromium) "
+      "or HTML: what will be paid, what was paid, what the bank refused");
+  statement->add_option("--client", so->client, "the client number")->required();
+  statement->add_option("--month", so->month, "YYYY-MM (default: the latest run's month)");
+  statement->add_option("--pdf", so->pdf, "write the PDF here");
+  statement->add_option("--html", so->html, "write the HTML here");
+  table->Add(statement, [&g, so] { return StatementCommand(g, *so); });
+
   auto fo = std::make_shared<ForecastOptions>();
   auto* forecast = app.add_subcommand("forecast",
                                       "project the next months per client: bijstand, "

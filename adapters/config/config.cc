@@ -126,6 +126,35 @@ Result<Payee, Error> ReadDebtor(Reader& r) {
   return debtor;
 }
 
+// [municipality] address: the lines of the statement's sender block; none: the managed account's
+// street, postcode and town.
+Result<std::vector<std::string>, Error> ReadAddress(Reader& r, const Payee& debtor) {
+  const toml::node* node = r.root().at_path("municipality.address").node();
+  if (node == nullptr) {
+    std::vector<std::string> lines;
+    if (!debtor.address) return lines;
+    const Address& a = *debtor.address;
+    if (!a.street.empty()) lines.push_back(a.street + (a.building.empty() ? "" : " " + a.building));
+    if (!a.town.empty()) lines.push_back(a.postcode + (a.postcode.empty() ? "" : "  ") + a.town);
+    return lines;
+  }
+  const toml::array* arr = node->as_array();
+  std::vector<std::string> out;
+  for (size_t i = 0; arr != nullptr && i < arr->size(); ++i) {
+    const auto line = (*arr)[i].value<std::string>();
+    if (!line || line->empty() || line->size() > 70) {
+      return r.Bad("municipality.address",
+                   "must be a list of address lines in double quotes, each 1-70 characters, e.g. "
+                   "[\"Postbus 1\", \"9999 AA Voorbeeld\"]");
+    }
+    out.push_back(*line);
+  }
+  if (arr == nullptr || out.empty() || out.size() > 5) {
+    return r.Bad("municipality.address", "must be a list of 1 to 5 address lines");
+  }
+  return out;
+}
+
 Result<std::vector<BillKind>, Error> ReadPriority(Reader& r) {
   const toml::array* arr = r.root().at_path("month.priority").as_array();
   if (arr == nullptr) return MonthPolicy{}.priority;
@@ -255,7 +284,7 @@ Result<std::map<std::string, PayerKind>, Error> ReadPayers(Reader& r) {
 // ignored silently and the default used (found by the malformed-input corpus).
 Status<Error> CheckKnownKeys(const Reader& r) {
   static const std::map<std::string, std::set<std::string>> kKeys = {
-      {"municipality", {"code", "name"}},
+      {"municipality", {"code", "name", "address", "phone"}},
       {"managed_account",
        {"name", "iban", "bic", "street", "building", "postcode", "town", "country"}},
       {"store", {"url"}},
@@ -357,6 +386,10 @@ Result<Config, Error> LoadConfig(const std::string& path) {
   c.municipality_name = *name;
   OZ_TRY(debtor, ReadDebtor(r));
   c.debtor = *debtor;
+  OZ_TRY(sender, ReadAddress(r, c.debtor));
+  c.municipality_address = *sender;
+  OZ_TRY(phone, r.String("municipality.phone", std::string()));
+  c.municipality_phone = *phone;
   OZ_TRY(store, r.String("store.url", std::string("../var/ontzorg.db")));
   c.store_url = Resolve(base, *store);
   OZ_TRY(version, r.String("sepa.format", std::string("pain.001.001.09")));

@@ -47,6 +47,10 @@ struct Config {
   std::string path;               // the file this came from
   std::string municipality_code;  // e.g. "GM0363"; starts every MsgId
   std::string municipality_name;
+  // The statement's sender: the municipality's postal address lines and phone number
+  // ([municipality] address, phone); without an address, the managed account's.
+  std::vector<std::string> municipality_address;
+  std::string municipality_phone;
   Payee debtor;           // the managed account (beheerrekening) that pays
   std::string store_url;  // SQLite file path or PostgreSQL connection string
   SepaConfig sepa;

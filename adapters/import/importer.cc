@@ -261,6 +261,8 @@ void ParseClient(RowReader& r, ParsedImport* out) {
               "bank_name column with the Latin spelling (as in the passport or residence permit), "
               "or record it later with `ontzorg correct-name`");
   }
+  c.address = r.Get("address");  // optional: the statement's address block
+  if (c.address.size() > 200) r.Bad("address", "longer than 200 characters");
   if (const std::string language = r.Get("language"); !language.empty()) {
     if (language.size() < 2 || language.size() > 3 ||
         language.find_first_not_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos) {

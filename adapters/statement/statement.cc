@@ -32,6 +32,40 @@ std::string Html(const std::string& text_template, const std::map<std::string, s
   return FillText(HtmlEscape(text_template), html);
 }
 
+// The statement's key for a payment line: "paid_line" (will be paid), "paid_line_done", ...
+std::string LineKey(const std::string& base, const StatementData& d, const Payment& p,
+                    std::string* reason) {
+  const auto it = d.status.find(p.end_to_end_id);
+  if (it == d.status.end()) return base;
+  *reason = it->second.reason;
+  switch (it->second.outcome) {
+    case PaymentOutcome::kPending: return base;
+    case PaymentOutcome::kPaid: return base + "_done";
+    case PaymentOutcome::kFailed: return base + "_failed";
+    case PaymentOutcome::kCancelled: return base + "_cancelled";
+  }
+  return base;
+}
+
+// The sender (the municipality) and the addressee (the client), as in a letter.
+std::string AddressBlocks(const StatementData& d) {
+  std::string out = "<div class=\"addresses\">\n<p class=\"sender\"><bdi>" +
+                    HtmlEscape(d.municipality) + "</bdi>";
+  for (const std::string& line : d.municipality_address)
+    out += "<br><bdi>" + HtmlEscape(line) + "</bdi>";
+  out += "</p>\n<p class=\"addressee\"><bdi>" + HtmlEscape(d.client.name) + "</bdi>";
+  // "Havenstraat 12, 1234 AB Voorbeeld": one line per part.
+  for (size_t from = 0; from < d.client.address.size();) {
+    size_t comma = d.client.address.find(',', from);
+    if (comma == std::string::npos) comma = d.client.address.size();
+    std::string line = d.client.address.substr(from, comma - from);
+    while (!line.empty() && line.front() == ' ') line.erase(0, 1);
+    if (!line.empty()) out += "<br><bdi>" + HtmlEscape(line) + "</bdi>";
+    from = comma + 1;
+  }
+  return out + "</p>\n</div>\n";
+}
+
 std::string KindName(BillKind kind, const ClientTexts& t) {
   return t.Get(std::string("bill_kinds.") + ToString(kind), ToString(kind));
 }
@@ -44,6 +78,10 @@ body { font-family: "Noto Sans", "Noto Naskh Arabic", "DejaVu Sans", sans-serif;
 [dir="rtl"] body { font-family: "Noto Naskh Arabic", "Noto Sans", "DejaVu Sans", sans-serif;
                    font-size: 13pt; }
 header { border-bottom: 3px solid #154273; padding-bottom: 4mm; margin-bottom: 6mm; }
+.addresses { display: flex; justify-content: space-between; gap: 10mm; margin-bottom: 6mm;
+             font-size: 11pt; }
+.addresses p { margin: 0; }
+.contact { font-size: 11pt; }
 .municipality { font-weight: bold; color: #154273; margin: 0; }
 h1 { font-size: 19pt; margin: 2mm 0; }
 h2 { font-size: 14pt; color: #154273; margin: 7mm 0 2mm; }
@@ -128,6 +166,7 @@ std::string RenderStatementArticle(const StatementData& d, const ClientTexts& t)
   const auto date = [&](Date day) { return Isolate(DateForClient(day, t)); };
   const std::string month = MonthForClient(d.month, t);
   std::string out = "<article id=\"" + HtmlEscape(d.client.id.value) + "\">\n";
+  out += AddressBlocks(d);
   out += "<header>\n<p class=\"municipality\">" + HtmlEscape(d.municipality) + "</p>\n<h1>" +
          Html(text("title"), {{"month", Isolate(month)}}) + "</h1>\n<p>" +
          Html(text("intro"), {{"name", Isolate(d.client.name)},
@@ -142,11 +181,15 @@ std::string RenderStatementArticle(const StatementData& d, const ClientTexts& t)
   } else {
     out += "<ul>\n";
     for (const Payment& p : d.bills_paid) {
+      std::string reason;
+      const std::string key = LineKey("paid_line", d, p, &reason);
       out += "<li>" +
-             Html(text("paid_line"), {{"kind", HtmlEscape(KindName(*p.bill_kind, t))},
-                                      {"amount", euro(p.amount)},
-                                      {"creditor", Isolate(p.payee.name)},
-                                      {"date", date(p.execution)}}) +
+             Html(t.Get("statement." + key, t.Get("statement.paid_line", key)),
+                  {{"kind", HtmlEscape(KindName(*p.bill_kind, t))},
+                   {"amount", euro(p.amount)},
+                   {"creditor", Isolate(p.payee.name)},
+                   {"date", date(p.execution)},
+                   {"reason", Isolate(reason)}}) +
              "</li>\n";
     }
     out += "</ul>\n";
@@ -169,8 +212,12 @@ std::string RenderStatementArticle(const StatementData& d, const ClientTexts& t)
 
   out += "<section>\n<h2>" + HtmlEscape(text("leefgeld_heading")) + "</h2>\n<p>";
   if (d.leefgeld) {
-    out += Html(text("leefgeld_line"),
-                {{"amount", euro(d.leefgeld->amount)}, {"date", date(d.leefgeld->due)}});
+    std::string reason;
+    const std::string key = LineKey("leefgeld_line", d, *d.leefgeld, &reason);
+    out += Html(t.Get("statement." + key, t.Get("statement.leefgeld_line", key)),
+                {{"amount", euro(d.leefgeld->amount)},
+                 {"date", date(d.leefgeld->due)},
+                 {"reason", Isolate(reason)}});
   } else {
     out += HtmlEscape(text("no_leefgeld"));
   }
@@ -190,8 +237,20 @@ std::string RenderStatementArticle(const StatementData& d, const ClientTexts& t)
                 {{"percent", IsolateLtr(std::to_string(d.checkpoint->progress_percent))}}) +
            "</p>\n</section>\n";
   }
-  out += "<footer>" + Html(text("footer"), {{"municipality", Isolate(d.municipality)}}) +
-         "</footer>\n</article>\n";
+  out += "<footer>" + Html(text("footer"), {{"municipality", Isolate(d.municipality)}});
+  if (!d.coach_name.empty()) {
+    out += "<p class=\"contact\">" +
+           Html(text(d.coach_phone.empty() ? "coach_line_no_phone" : "coach_line"),
+                {{"coach", Isolate(d.coach_name)}, {"phone", IsolateLtr(d.coach_phone)}}) +
+           "</p>";
+  }
+  if (!d.municipality_phone.empty()) {
+    out += "<p class=\"contact\">" +
+           Html(text("municipality_phone"), {{"municipality", Isolate(d.municipality)},
+                                             {"phone", IsolateLtr(d.municipality_phone)}}) +
+           "</p>";
+  }
+  out += "</footer>\n</article>\n";
   return out;
 }
 

@@ -6,6 +6,7 @@
 #ifndef ONTZORG_ADAPTERS_STATEMENT_STATEMENT_H_
 #define ONTZORG_ADAPTERS_STATEMENT_STATEMENT_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,8 +17,21 @@
 
 namespace ontzorg {
 
+// What became of a payment, as the statement tells it: it will be paid (prepared, approved, the
+// file made or accepted by the bank), it was paid (booked on the bank's statement), the bank
+// could not pay it (rejected or returned, with the reason in words), or it was stopped
+// (cancelled). A statement made by the run knows none yet: every payment "will be paid".
+enum class PaymentOutcome { kPending, kPaid, kFailed, kCancelled };
+struct StatementPaymentStatus {
+  PaymentOutcome outcome = PaymentOutcome::kPending;
+  std::string reason;  // for kFailed: "AC04 rekening opgeheven / account closed"
+};
+
 struct StatementData {
   std::string municipality;
+  std::vector<std::string> municipality_address;  // the sender block's lines
+  std::string municipality_phone;
+  std::string coach_name, coach_phone;  // the client's budget coach (empty: none assigned)
   Client client;
   YearMonth month;
   int relief_month = 0;
@@ -28,6 +42,7 @@ struct StatementData {
   CreditMonth credit;
   const BridgingPolicy* policy = nullptr;
   std::optional<Checkpoint> checkpoint;
+  std::map<std::string, StatementPaymentStatus> status;  // by EndToEndId; none: kPending
 };
 
 // The statement's data from a month the engine computed (and the run booked).

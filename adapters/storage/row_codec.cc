@@ -182,6 +182,7 @@ const Columns<Client>& ClientColumns() {
       IntColumn<C, &C::children>("children"),
       TextColumn<C, &C::language>("language"),
       TextColumn<C, &C::bank_name>("bank_name"),
+      TextColumn<C, &C::address>("address"),
   };
   return kColumns;
 }

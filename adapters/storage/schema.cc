@@ -335,7 +335,12 @@ std::vector<Migration> Build() {
   };
   v11.sqlite_only = SqliteAppendOnly({"write_off_requests", "write_off_decisions"});
   v11.postgresql_only = PostgresAppendOnly({"write_off_requests", "write_off_decisions"}, false);
-  return {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11};
+  // v12: statements clients keep (issue 17): the client's postal address and the coach's phone.
+  Migration v12{12, "clients' addresses and coaches' phone numbers", {}, {}, {}};
+  v12.common = {"ALTER TABLE clients ADD COLUMN address TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE client_versions ADD COLUMN address TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE users ADD COLUMN phone TEXT NOT NULL DEFAULT ''"};
+  return {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12};
 }
 // NOLINTEND(bugprone-suspicious-missing-comma,readability-function-size)
 

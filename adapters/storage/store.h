@@ -130,6 +130,7 @@ struct User {
   std::string full_name;
   bool has_password = false;    // may log in to the web app
   std::string password_set_by;  // who set the current password: its owner, or an admin
+  std::string phone;  // a coach's phone number for clients (on the statement); may be empty
 };
 bool IsKnownRole(const std::string& role);
 

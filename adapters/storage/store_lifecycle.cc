@@ -124,7 +124,8 @@ User DecodeUser(const soci::row& r) {
               .role = GetText(r, 1),
               .full_name = GetText(r, 2),
               .has_password = !GetText(r, 3).empty(),
-              .password_set_by = GetText(r, 4)};
+              .password_set_by = GetText(r, 4),
+              .phone = GetText(r, 5)};
 }
 
 AuditRecord DecodeAudit(const soci::row& r) {
@@ -189,10 +190,10 @@ Status<Error> Store::AddUser(const User& user, const Actor& actor) {
     if (n > 0) {
       return Fail(ErrorCode::kConflict, "user '" + user.name + "' already exists; nothing changed");
     }
-    *sql_ << "INSERT INTO users (name, role, full_name, created_by, created_at) VALUES (:n, :r, "
-             ":f, :b, :a)",
-        soci::use(user.name), soci::use(user.role), soci::use(user.full_name), soci::use(by),
-        soci::use(at);
+    *sql_ << "INSERT INTO users (name, role, full_name, phone, created_by, created_at) VALUES "
+             "(:n, :r, :f, :p, :b, :a)",
+        soci::use(user.name), soci::use(user.role), soci::use(user.full_name),
+        soci::use(user.phone), soci::use(by), soci::use(at);
     InsertAudit(*sql_, {0, at, by, "user.added", "user:" + user.name, "role " + user.role});
     tx.Commit();
     return {};
@@ -205,7 +206,8 @@ Result<std::optional<User>, Error> Store::FindUser(const std::string& name) {
   return Read("cannot read users", [&] {
     return FirstRow(
         *sql_,
-        "SELECT name, role, full_name, password_hash, password_set_by FROM users WHERE name = :n",
+        "SELECT name, role, full_name, password_hash, password_set_by, phone FROM users WHERE name "
+        "= :n",
         DecodeUser, name);
   });
 }
@@ -214,7 +216,8 @@ Result<std::vector<User>, Error> Store::Users() {
   return Read("cannot read users", [&] {
     return Rows(
         *sql_,
-        "SELECT name, role, full_name, password_hash, password_set_by FROM users ORDER BY name",
+        "SELECT name, role, full_name, password_hash, password_set_by, phone FROM users ORDER BY "
+        "name",
         DecodeUser);
   });
 }

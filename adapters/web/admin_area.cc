@@ -18,6 +18,7 @@ Outcome UsersData(Ctx& x) {
     o.data["users"].push_back({{"name", u.name},
                                {"role", u.role},
                                {"full_name", u.full_name},
+                               {"phone", u.phone},
                                {"has_password", u.has_password},
                                {"caseload", caseload.count(u.name) ? caseload[u.name] : 0}});
   }
@@ -36,7 +37,12 @@ Outcome AddUserAction(Ctx& x) {
   auto hash = HashPassword(x.Field("password"));
   if (!hash) return FromError(hash.error());
   const Actor me = x.Me();
-  if (auto s = x.store.AddUser({name, role, x.Field("full_name")}, {me.user, me.at}); !s) {
+  if (auto s = x.store.AddUser({.name = name,
+                                .role = role,
+                                .full_name = x.Field("full_name"),
+                                .phone = x.Field("phone")},
+                               {me.user, me.at});
+      !s) {
     return FromError(s.error());
   }
   if (auto s = x.store.SetPasswordHash({.user = name, .scrypt_hash = *hash}, {me.user, me.at}); !s)

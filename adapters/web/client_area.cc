@@ -1,16 +1,22 @@
 // The client area of the web app: the caseload, the client page (by tab) and the forms a coach
 // and finance use on it. Each form's logic lives in adapters/app, shared with the command line.
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <set>
 
 #include "adapters/app/batches.h"
+#include "adapters/app/client_statement.h"
 #include "adapters/app/forecast.h"
 #include "adapters/app/overview.h"
 #include "adapters/app/records.h"
 #include "adapters/app/write_offs.h"
 #include "adapters/statement/client_texts.h"
 #include "adapters/statement/statement.h"
+#include "adapters/system/pdf.h"
 #include "adapters/web/handlers.h"
 #include "engine/forecast.h"
 #include "engine/learning.h"
@@ -157,7 +163,8 @@ json RecordJson(const Client& c) {
           {"household", ToString(c.household)},
           {"iban", c.own_iban.Formatted()},
           {"adults", c.adults},
-          {"children", c.children}};
+          {"children", c.children},
+          {"address", c.address}};
 }
 json PlanJson(const ReliefPlan& p) {
   const auto date = [](const std::optional<Date>& d) { return d ? d->ToString() : ""; };
@@ -416,6 +423,39 @@ Outcome StatementPreview(Ctx& x) {
   return o;
 }
 
+// The client's statement of a month (?month=YYYY-MM, default the month the app shows) as the
+// PDF the client keeps: A4, their language, what will be paid, was paid or was refused.
+Outcome StatementPdf(Ctx& x) {
+  const ClientId id{x.params["client"]};
+  YearMonth month = ReferenceMonth(x.store, x.now);
+  if (const std::string m = x.Field("month"); !m.empty()) {
+    const auto parsed = YearMonth::Parse(m);
+    if (!parsed) return Refuse(422, "month '" + m + "': use YYYY-MM");
+    month = *parsed;
+  }
+  auto statement = LoadClientStatement(x.config, x.store, id, month);
+  if (!statement) {
+    return statement.error().code == ErrorCode::kBadInput ? Refuse(404, statement.error().message)
+                                                          : FromError(statement.error());
+  }
+  char name[] = "/tmp/ontzorg-statement-XXXXXX";
+  const int fd = mkstemp(name);
+  if (fd < 0) return Refuse(500, "cannot make a temporary file for the PDF");
+  close(fd);
+  const std::string path = name;
+  const auto printed = HtmlToPdf(statement->Html(), path);
+  std::ifstream in(path, std::ios::binary);
+  std::string pdf((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::remove(path.c_str());
+  if (!printed) return FromError(printed.error());
+  Outcome o;
+  o.raw = std::move(pdf);
+  o.raw_type = "application/pdf";
+  o.raw_name = "geldoverzicht-" + id.value + "-" + month.ToString() + ".pdf";
+  o.data = {{"month", month.ToString()}, {"language", statement->texts.code}};
+  return o;
+}
+
 // A record id from the time: "A20261215T090000" (one a second per kind is plenty by hand).
 Outcome RecordAssessment(Ctx& x) {
   const std::string client = x.params["client"];
@@ -548,6 +588,7 @@ Outcome ClientChangeAction(Ctx& x) {
                              .adults = Given(x, "adults"),
                              .children = Given(x, "children"),
                              .language = Given(x, "language"),
+                             .address = Given(x, "address"),
                              .valid_from = x.Field("valid_from"),
                              .reason = x.Field("change_reason")},
                             x.Me());

@@ -77,6 +77,7 @@ json PaymentJson(const Payment& p);
 Outcome Caseload(Ctx& x);
 Outcome ClientData(Ctx& x);
 Outcome StatementPreview(Ctx& x);
+Outcome StatementPdf(Ctx& x);
 Outcome RecordAssessment(Ctx& x);
 Outcome RecordHandOver(Ctx& x);
 Outcome ChangeBillAction(Ctx& x);

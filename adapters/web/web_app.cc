@@ -708,6 +708,7 @@ WebApp::WebApp(Config config, std::function<int64_t()> clock,
   i.Add("GET", "/clients/{client}", "/api/v1/clients/{client}", readers, web::ClientData,
         web::ClientPage);
   i.Add("GET", "/clients/{client}/statement", "", readers, web::StatementPreview);
+  i.Add("GET", "/clients/{client}/statement.pdf", "", readers, web::StatementPdf);
   i.Add("POST", "/clients/{client}/checkpoints", "/api/v1/clients/{client}/checkpoints", {"coach"},
         web::RecordAssessment);
   i.Add("POST", "/clients/{client}/handovers", "/api/v1/clients/{client}/handovers", {"coach"},

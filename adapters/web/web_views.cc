@@ -580,6 +580,10 @@ std::string MonthTab(const PageContext& p, const json& d, const std::string& id)
   m += "<p><a href=\"/clients/" + Html(id) + "/statement\">" +
        T(p, "Voorbeeld van het volgende geldoverzicht (in de taal van de cliënt)",
          "Preview of the next client statement (in the client's language)") +
+       "</a> · <a href=\"/clients/" + Html(id) + "/statement.pdf?month=" + Html(S(d, "month")) +
+       "\">" +
+       T(p, "Geldoverzicht van deze maand als PDF (om te printen of te mailen)",
+         "This month's statement as a PDF (to print or send)") +
        "</a></p>";
   return m;
 }
@@ -1046,6 +1050,13 @@ std::string ClientChangeForm(const PageContext& p, const json& r, const std::str
                T(p, "Taal van het geldoverzicht (nl, en, ar, ...; leeg: blijft)",
                  "Language of the statement (nl, en, ar, ...; empty: unchanged)"),
                "maxlength=\"8\"") +
+         input(
+             "address",
+             T(p,
+               "Adres voor het geldoverzicht (straat en nummer, postcode en plaats; leeg: blijft)",
+               "Address for the statement (street and number, postcode and town; empty: "
+               "unchanged)"),
+             "maxlength=\"200\" placeholder=\"" + Html(S(r, "address")) + "\"") +
          input("valid_from", T(p, "Geldt vanaf maand (JJJJ-MM)", "Holds from month (YYYY-MM)"),
                "required pattern=\"[0-9]{4}-[0-9]{2}\"") +
          input("change_reason",
@@ -1096,7 +1107,8 @@ std::string DetailsTab(const PageContext& p, const json& d, const std::string& i
        "</dd><dt>BSN</dt><dd>" + Html(S(d, "bsn_masked")) + "</dd><dt>" + T(p, "Coach", "Coach") +
        "</dt><dd>" + Html(S(d, "coach")) + "</dd><dt>" + T(p, "Taal", "Language") + "</dt><dd>" +
        Html(S(d, "language")) + "</dd><dt>" + T(p, "Naam voor de bank", "Name for the bank") +
-       "</dt><dd>" + Html(S(d, "name_for_bank")) + "</dd><dt>" +
+       "</dt><dd>" + Html(S(d, "name_for_bank")) + "</dd><dt>" + T(p, "Adres", "Address") +
+       "</dt><dd>" + or_none(S(r, "address")) + "</dd><dt>" +
        T(p, "Rekening voor het leefgeld", "Account for the leefgeld") + "</dt><dd>" +
        Html(S(r, "iban")) + "</dd><dt>" + T(p, "Huishouden", "Household") + "</dt><dd>" +
        L(p, S(r, "household")) + " (" + std::to_string(I(r, "adults")) +
@@ -1790,7 +1802,10 @@ std::string UsersPage(const PageContext& p, const json& d) {
        CsrfField(p) + "<label for=\"nu-name\">" + T(p, "Inlognaam", "Login name") +
        "</label><input id=\"nu-name\" name=\"name\" required><label for=\"nu-full\">" +
        T(p, "Volledige naam", "Full name") +
-       "</label><input id=\"nu-full\" name=\"full_name\"><label "
+       "</label><input id=\"nu-full\" name=\"full_name\"><label for=\"nu-phone\">" +
+       T(p, "Telefoon voor cliënten (coach; op het geldoverzicht)",
+         "Phone for clients (coach; on the statement)") +
+       "</label><input id=\"nu-phone\" name=\"phone\" type=\"tel\" maxlength=\"20\"><label "
        "for=\"nu-role\">" +
        T(p, "Rol", "Role") + "</label>" +
        Select("nu-role", "role",

@@ -22,13 +22,13 @@ namespace ontzorg {
 namespace {
 
 using testing_support::ReadFile;
+using testing_support::RunBinary;
 using testing_support::SharedDir;
 using testing_support::SourceDir;
 using testing_support::TempDir;
 using testing_support::WriteFile;
 
 using testing_support::Outcome;
-using testing_support::RunBinary;
 using testing_support::Spawn;
 
 class CliTest : public testing::Test {
@@ -180,7 +180,7 @@ TEST_F(CliTest, BadInputChangesNothing) {
                                "allowance_day = 40"));
   o = Ontzorg({"run", "--month", "2027-01", "--run-date", "2026-12-14", "--out", dir_ / "out"});
   EXPECT_EQ(o.code, 4);
-  EXPECT_NE(o.out.find("ontzorg.toml:30: month.allowance_day: must be a whole number from 1 to 31"),
+  EXPECT_NE(o.out.find("ontzorg.toml:32: month.allowance_day: must be a whole number from 1 to 31"),
             std::string::npos)
       << o.out;
   EXPECT_EQ(StoreBytes(), before);
@@ -622,6 +622,62 @@ TEST_F(CliTest, CorrectNameRecordsTheSpellingPaymentsCarry) {
   EXPECT_NE(files.find("<Nm>Samira Osman-Ali</Nm>"), std::string::npos);
 }
 
+// A statement PDF read back as a person would see it: A4 (pdfinfo), the page rendered (pdftoppm,
+// 50 dpi, grey) and its rows of text counted by which margin they touch: left-to-right text starts
+// every line at the left margin and ends raggedly, right-to-left text the other way round.
+struct StatementPage {
+  std::string info, text;
+  bool a4 = false;
+  int left_aligned = 0, right_aligned = 0;  // rows of ink touching only the left or right margin
+};
+StatementPage ReadStatementPdf(const std::string& pdf) {
+  StatementPage page;
+  const std::string base = pdf + ".page";
+  // poppler-utils (ops/setup); the paths are the test's own temporary files, without spaces.
+  const auto run = [](const std::string& command) {
+    std::string out;
+    if (FILE* p = popen((command + " 2>&1").c_str(), "r")) {
+      char buffer[4096];
+      for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, p)) > 0;) out.append(buffer, n);
+      pclose(p);
+    }
+    return out;
+  };
+  page.info = run("pdfinfo " + pdf);
+  page.a4 = page.info.find("Pages:           1") != std::string::npos &&
+            page.info.find("(A4)") != std::string::npos;
+  run("pdftotext -layout " + pdf + " " + base + ".txt");
+  page.text = ReadFile(base + ".txt");
+  run("pdftoppm -r 50 -gray -singlefile " + pdf + " " + base);
+  const std::string pgm = ReadFile(base + ".pgm");
+  int width = 0, height = 0, max = 0, used = 0;
+  if (std::sscanf(pgm.c_str(), "P5 %d %d %d%n", &width, &height, &max, &used) != 3) return page;
+  const auto* pixels = reinterpret_cast<const unsigned char*>(pgm.data() + used + 1);
+  EXPECT_NEAR(width, 413, 2) << "210 mm at 50 dpi";
+  EXPECT_NEAR(height, 585, 2) << "297 mm at 50 dpi";
+  std::vector<std::pair<int, int>> rows;  // leftmost and rightmost ink per row with ink
+  int left = width, right = 0;
+  for (int y = 0; y < height; ++y) {
+    int first = -1, last = -1;
+    for (int x = 0; x < width; ++x) {
+      if (pixels[static_cast<size_t>(y) * width + x] < 128) {
+        if (first < 0) first = x;
+        last = x;
+      }
+    }
+    if (first < 0) continue;
+    rows.emplace_back(first, last);
+    left = std::min(left, first);
+    right = std::max(right, last);
+  }
+  for (const auto& [first, last] : rows) {
+    const bool at_left = first <= left + 6, at_right = last >= right - 6;
+    page.left_aligned += at_left && !at_right ? 1 : 0;
+    page.right_aligned += at_right && !at_left ? 1 : 0;
+  }
+  return page;
+}
+
 // The batch lifecycle end to end, as finance meets it: prepare, four eyes, export, the bank's
 // pain.002 with one rejection, correction and re-issue, the camt.053 with the bookings and one
 // return; the ledger, the audit log and the reconciliation agree and no bill is paid twice.
@@ -744,6 +800,31 @@ TEST_F(CliTest, FullCycleFromPreparationToTheBanksStatement) {
   EXPECT_EQ(StoreBytes(), after_statement);
   o = Ontzorg({"signals", "--client", "C000003"});
   EXPECT_NE(o.out.find("payment_failed"), std::string::npos) << o.out;
+
+  // The statements clients keep (issue 17): what the bank booked reads "paid", the rejected rent
+  // is named with the bank's reason, its re-issue (a file made, not yet booked) "will be paid";
+  // the Arabic client's returned leefgeld is named in a right-to-left A4 PDF.
+  o = Ontzorg(
+      {"statement", "--client", "C000002", "--month", "2027-01", "--html", dir_ / "c2.html"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  const std::string c2 = ReadFile(dir_ / "c2.html");
+  EXPECT_NE(c2.find("The bank could not pay this (<bdi>AC04"), std::string::npos) << c2;
+  EXPECT_NE(c2.find(". Paid on "), std::string::npos) << c2;
+  EXPECT_NE(c2.find("This will be paid on "), std::string::npos) << "the re-issue\n" << c2;
+  EXPECT_NE(c2.find("9999 CA  Voorbeeld"), std::string::npos) << "the client's address";
+  EXPECT_NE(c2.find("Raadhuisplein 1"), std::string::npos) << "the municipality's address";
+  o = Ontzorg({"statement", "--client", "C000003", "--month", "2027-01", "--pdf", dir_ / "c3.pdf"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  EXPECT_NE(o.out.find("(ar)"), std::string::npos) << o.out;
+  const StatementPage ar = ReadStatementPdf(dir_ / "c3.pdf");
+  EXPECT_TRUE(ar.a4) << ar.info;
+  EXPECT_GT(ar.right_aligned, 2 * ar.left_aligned) << "right to left: lines end at the right";
+  EXPECT_NE(ar.text.find("AC04"), std::string::npos) << "the returned leefgeld, named\n" << ar.text;
+  o = Ontzorg({"statement", "--client", "C000002", "--month", "2027-01", "--pdf", dir_ / "c2.pdf"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  const StatementPage en = ReadStatementPdf(dir_ / "c2.pdf");
+  EXPECT_TRUE(en.a4) << en.info;
+  EXPECT_GT(en.left_aligned, 2 * en.right_aligned) << "left to right: lines start at the left";
 
   // The reconciliation agrees with the ledger; every bill and period is paid at most once.
   o = Ontzorg({"reconcile"});

@@ -98,15 +98,15 @@ TEST(ConfigTest, TextTomlppMishandlesIsRefusedBeforeItReadsIt) {
 TEST(ConfigTest, BadValuesNameFileLineAndKey) {
   EXPECT_EQ(
       Load(Replace(Default(), "iban = \"NL38BNGH0285012345\"", "iban = \"NL38BNGH0285012346\"")),
-      "c.toml:10: managed_account.iban: the check digits do not match (mod 97): probably a "
+      "c.toml:12: managed_account.iban: the check digits do not match (mod 97): probably a "
       "typing error; ask the creditor for the IBAN again");
   EXPECT_EQ(
       Load(Replace(Default(), "max_transactions_per_file = 5000", "max_transactions_per_file = 0")),
-      "c.toml:25: sepa.max_transactions_per_file: must be a whole number from 1 to 100000");
+      "c.toml:27: sepa.max_transactions_per_file: must be a whole number from 1 to 100000");
   EXPECT_EQ(Load(Replace(Default(), "\"pain.001.001.09\"  ", "\"pain.001.001.02\"  ")),
-            "c.toml:23: sepa.format: must be \"pain.001.001.09\" or \"pain.001.001.03\"");
+            "c.toml:25: sepa.format: must be \"pain.001.001.09\" or \"pain.001.001.03\"");
   EXPECT_EQ(Load(Replace(Default(), "\"rent\", \"health_insurance\"", "\"rent\", \"rent\"")),
-            "c.toml:29: month.priority: must name each of the four bill kinds exactly once");
+            "c.toml:31: month.priority: must name each of the four bill kinds exactly once");
   EXPECT_EQ(Load(Replace(Default(), "code = \"GM9999\"", "")),
             "c.toml: municipality.code: missing; add it to the file");
 }
@@ -147,14 +147,14 @@ TEST(ConfigTest, DatedBridgingPoliciesAndTheirErrors) {
   EXPECT_EQ(july->ceiling_family, BridgingPolicy{}.ceiling_family);  // unset: the default
 
   EXPECT_EQ(Load(Replace(Default(), "form = \"loan\"", "form = \"lend\"")),
-            "c.toml:51: bridging[0].form: must be \"loan\" or \"gift\" (bijzondere bijstand)");
+            "c.toml:53: bridging[0].form: must be \"loan\" or \"gift\" (bijzondere bijstand)");
   EXPECT_EQ(Load(Replace(Default(), "ceiling_single = \"800.00\"", "ceiling_single = 800.0")),
-            "c.toml:48: bridging[0].ceiling_single: must be an amount in euros as text, like "
+            "c.toml:50: bridging[0].ceiling_single: must be an amount in euros as text, like "
             "\"250.00\"");
   EXPECT_EQ(Load(Replace(Default(), "valid_from = 2026-01-01", "valid_from = \"2026\"")),
-            "c.toml:44: bridging[0].valid_from: must be a date without quotes, like 2027-01-01");
+            "c.toml:46: bridging[0].valid_from: must be a date without quotes, like 2027-01-01");
   EXPECT_EQ(Load(Replace(Default(), "minimum_period = \"month\"", "minimum_period = \"day\"")),
-            "c.toml:47: bridging[0].minimum_period: must be \"month\" or \"week\"");
+            "c.toml:49: bridging[0].minimum_period: must be \"month\" or \"week\"");
   const std::string twice = Default() + "\n[[bridging]]\nvalid_from = 2026-01-01\n";
   const auto lines = std::count(twice.begin(), twice.end(), '\n');
   EXPECT_EQ(Load(twice), "c.toml:" + std::to_string(lines) +

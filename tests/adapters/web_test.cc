@@ -604,6 +604,24 @@ TEST_F(WebTest, FinanceCorrectsAnAccountReissuesAndParksABankLineInTheWebApp) {
   }
 }
 
+// The statement a client keeps, as a PDF from the client page (issue 17): A4, the client's
+// language; only for those who may read the client.
+TEST_F(WebTest, TheClientPageGivesTheStatementAsAPdf) {
+  Client carla = As("carla");  // C000003 (Arabic) is in her caseload
+  const std::string page = carla.Get("/clients/C000003").body;
+  EXPECT_NE(page.find("/clients/C000003/statement.pdf?month=2027-01"), std::string::npos);
+  Reply pdf = carla.Get("/clients/C000003/statement.pdf?month=2027-01");
+  ASSERT_EQ(pdf.status, 200) << pdf.body.substr(0, 500);
+  EXPECT_EQ(pdf.Header("content-type"), "application/pdf");
+  EXPECT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
+  EXPECT_NE(pdf.Header("content-disposition").find("geldoverzicht-C000003-2027-01.pdf"),
+            std::string::npos);
+  EXPECT_EQ(As("daan").Get("/clients/C000003/statement.pdf").status, 403);
+  EXPECT_EQ(carla.Get("/clients/C000003/statement.pdf?month=27-01").status, 422);
+  EXPECT_EQ(carla.Get("/clients/C000003/statement.pdf?month=2031-01").status, 404)
+      << "no relief in that month";
+}
+
 // Finance records a client's Latin name for the bank in the web app (as correct-name does): a
 // name without letters a bank can carry is refused at its field, nothing changed; the page and
 // the audit log then show the new one.
