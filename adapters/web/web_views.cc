@@ -550,7 +550,7 @@ std::string MonthTab(const PageContext& p, const json& d, const std::string& id)
   } else {
     m += "<ul>";
     for (const json& s : d["signal_list"]) {
-      m += "<li><strong>" + L(p, S(s, "code")) + "</strong> " + Html(S(s, "at")) + ": " +
+      m += "<li><strong>" + L(p, S(s, "code")) + "</strong> " + Html(When(p, S(s, "at"))) + ": " +
            Html(S(s, "detail")) + " <span class=\"tag\">" + L(p, S(s, "state")) + "</span>" +
            (p.session.role == "coach" || p.session.role == "finance"
                 ? SignalStateForm(p, s, "/clients/" + id)
@@ -572,8 +572,9 @@ std::string MonthTab(const PageContext& p, const json& d, const std::string& id)
     m += "<tr><td>" + L(p, S(pay, "kind")) + " " + Html(S(pay, "period")) +
          (pay.value("late", false) ? " <strong>" + T(p, "te laat", "late") + "</strong>" : "") +
          "</td><td>" + Html(S(pay, "payee")) + "</td><td class=\"num\">" +
-         Euro(p, I(pay, "amount_cents")) + "</td><td>" + Html(S(pay, "execution")) + "</td><td>" +
-         (S(pay, "bank_state").empty() ? "" : L(p, S(pay, "bank_state"))) + "</td></tr>";
+         Euro(p, I(pay, "amount_cents")) + "</td><td>" + Html(When(p, S(pay, "execution"))) +
+         "</td><td>" + (S(pay, "bank_state").empty() ? "" : L(p, S(pay, "bank_state"))) +
+         "</td></tr>";
   }
   m += "</tbody></table></section>";
 
@@ -972,9 +973,10 @@ std::string LedgerTab(const PageContext& p, const json& d) {
          T(p, "Credit", "Credit") + "</th><th scope=\"col\">" + T(p, "Bedrag", "Amount") +
          "</th></tr></thead><tbody>";
     for (const json& e : month["entries"]) {
-      m += "<tr><td>" + Html(S(e, "booked_on")) + "</td><td>" + L(p, S(e, "kind")) + "</td><td>" +
-           AccountWords(p, S(e, "debit")) + "</td><td>" + AccountWords(p, S(e, "credit")) +
-           "</td><td class=\"num\">" + Euro(p, I(e, "amount_cents")) + "</td></tr>";
+      m += "<tr><td>" + Html(When(p, S(e, "booked_on"))) + "</td><td>" + L(p, S(e, "kind")) +
+           "</td><td>" + AccountWords(p, S(e, "debit")) + "</td><td>" +
+           AccountWords(p, S(e, "credit")) + "</td><td class=\"num\">" +
+           Euro(p, I(e, "amount_cents")) + "</td></tr>";
     }
     m += "</tbody></table>";
   }
@@ -1566,8 +1568,9 @@ std::string SignalsPage(const PageContext& p, const json& d) {
                "</span>";
     }
     if (can_act) state += SignalStateForm(p, s, back);
-    m += "<tr><td>" + Html(S(s, "at")) + "</td><td><a href=\"/clients/" + Html(S(s, "client")) +
-         "\">" + Html(S(s, "client")) + "</a></td><td>" + L(p, S(s, "code")) +
+    m += "<tr><td>" + Html(When(p, S(s, "at"))) + "</td><td><a href=\"/clients/" +
+         Html(S(s, "client")) + "\">" + Html(S(s, "client")) + "</a></td><td>" +
+         L(p, S(s, "code")) +
          (S(s, "bill").empty() ? "" : " <span class=\"muted\">" + Html(S(s, "bill")) + "</span>") +
          "</td><td class=\"num\">" + Euro(p, I(s, "amount_cents")) + "</td><td>" +
          Html(S(s, "detail")) + "</td><td>" + state + "</td></tr>";
@@ -1873,8 +1876,8 @@ std::string AuditPage(const PageContext& p, const json& d) {
        T(p, "Actie", "Action") + "</th><th scope=\"col\">" + T(p, "Onderwerp", "Subject") +
        "</th><th scope=\"col\">" + T(p, "Details", "Detail") + "</th></tr></thead><tbody>";
   for (const json& a : d["log"]) {
-    m += "<tr><td class=\"num\">" + S(a, "seq") + "</td><td>" + Html(S(a, "at")) + "</td><td>" +
-         Html(S(a, "user")) + "</td><td>" + Html(S(a, "action")) + "</td><td>" +
+    m += "<tr><td class=\"num\">" + S(a, "seq") + "</td><td>" + Html(When(p, S(a, "at"))) +
+         "</td><td>" + Html(S(a, "user")) + "</td><td>" + Html(S(a, "action")) + "</td><td>" +
          Html(S(a, "subject")) + "</td><td>" + Html(S(a, "detail")) + "</td></tr>";
   }
   m += "</tbody></table>";
