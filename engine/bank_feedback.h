@@ -97,6 +97,10 @@ struct BankStatement {  // Stmt (camt.053) or Ntfctn (camt.054)
   std::string currency;
   int line = 0;
   std::vector<BankEntry> entries;
+  // The closing booked balance (Bal of type CLBD; camt.053 only): what the account held at the
+  // end of the statement, negative when debit.
+  std::optional<Money> closing_balance;
+  std::optional<Date> closing_on;
 };
 
 struct BankMessage {

@@ -555,6 +555,16 @@ Status<Error> ImportStatement(const Config& config, Store& store, const BankMess
     ++out->by_kind[p.row.kind];
     c->bank_lines.push_back(p.row);
   }
+  // The managed account's closing balances: the approval screen compares a batch with the latest.
+  for (const BankStatement& s : m.statements) {
+    if (s.account_iban != config.debtor.iban.compact() || !s.closing_balance || !s.closing_on) {
+      continue;
+    }
+    c->balances.push_back({.account = s.account_iban,
+                           .statement_id = s.id,
+                           .booked_on = *s.closing_on,
+                           .amount = *s.closing_balance});
+  }
   return {};
 }
 

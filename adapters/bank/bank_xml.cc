@@ -306,6 +306,13 @@ Result<BankMessage, Error> ReadCamt(const std::string& path, const xmlNode* doc_
         s.account_iban += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     }
     s.currency = Text(Path(st, {"Acct", "Ccy"}));
+    for (const xmlNode* bal : Children(st, "Bal")) {
+      if (Text(Path(bal, {"Tp", "CdOrPrtry", "Cd"})) != "CLBD") continue;
+      auto a = ParseAmount(path, Child(bal, "Amt"));
+      if (!a) return Unexpected(a.error());
+      s.closing_balance = Text(Child(bal, "CdtDbtInd")) == "DBIT" ? Money::Zero() - *a : *a;
+      s.closing_on = DateOf(Child(bal, "Dt"));
+    }
     for (const xmlNode* n : Children(st, "Ntry")) {
       BankEntry e;
       e.line = Line(n);

@@ -339,7 +339,15 @@ std::vector<Migration> Build() {
   Migration v12{12, "clients' addresses and coaches' phone numbers", {}, {}, {}};
   v12.common = {"ALTER TABLE clients ADD COLUMN address TEXT NOT NULL DEFAULT ''",
                 "ALTER TABLE client_versions ADD COLUMN address TEXT NOT NULL DEFAULT ''",
-                "ALTER TABLE users ADD COLUMN phone TEXT NOT NULL DEFAULT ''"};
+                "ALTER TABLE users ADD COLUMN phone TEXT NOT NULL DEFAULT ''",
+                // The managed account's closing balance per statement read (camt.053 CLBD): the
+                // approval screen compares a batch's total with the latest.
+                "CREATE TABLE statement_balances (file_id BIGINT NOT NULL REFERENCES "
+                "bank_files(id), account TEXT NOT NULL, statement_id TEXT NOT NULL, "
+                "booked_on TEXT NOT NULL, amount_cents BIGINT NOT NULL, "
+                "PRIMARY KEY (file_id, statement_id))"};
+  v12.sqlite_only = SqliteAppendOnly({"statement_balances"});
+  v12.postgresql_only = PostgresAppendOnly({"statement_balances"}, false);
   return {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12};
 }
 // NOLINTEND(bugprone-suspicious-missing-comma,readability-function-size)

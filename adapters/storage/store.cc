@@ -169,6 +169,23 @@ Result<std::optional<RunRecord>, Error> Store::LatestRun() {
   return latest;
 }
 
+Result<std::optional<StatementBalance>, Error> Store::LatestBalance(const std::string& account) {
+  return Read("cannot read the statement balances", [&] {
+    return FirstRow(
+        *sql_,
+        "SELECT file_id, statement_id, booked_on, amount_cents FROM statement_balances WHERE "
+        "account = :a ORDER BY booked_on DESC, file_id DESC LIMIT 1",
+        [&](const soci::row& r) {
+          return StatementBalance{.account = account,
+                                  .statement_id = GetText(r, 1),
+                                  .booked_on = Date::Parse(GetText(r, 2)).value(),
+                                  .amount = Money::FromCents(GetInt(r, 3)),
+                                  .file_id = GetInt(r, 0)};
+        },
+        account);
+  });
+}
+
 Result<LedgerTotals, Error> Store::LedgerCheck() {
   return Read("cannot check the ledger", [&] {
     LedgerTotals totals;

@@ -206,6 +206,14 @@ struct BankFileRow {
   std::string format, msg_id, name, sha256, imported_at, user, summary;
 };
 
+// A statement's closing booked balance of the managed account (camt.053 Bal CLBD).
+struct StatementBalance {
+  std::string account, statement_id;  // compact IBAN; the statement's Id
+  Date booked_on;
+  Money amount;         // negative: overdrawn
+  int64_t file_id = 0;  // filled in when read back
+};
+
 // One transaction of an imported statement and what it was matched to.
 struct BankLineRow {
   std::string id;         // "BF<file>-<n>"; filled in by Apply
@@ -241,7 +249,8 @@ struct Changes {
   std::vector<AuditRecord> audit;  // seq filled in by Apply
   std::vector<SignalRow> signals;
   std::optional<BankFileRow> bank_file;
-  std::vector<BankLineRow> bank_lines;  // of bank_file
+  std::vector<BankLineRow> bank_lines;     // of bank_file
+  std::vector<StatementBalance> balances;  // of bank_file: closing balances
   // Receipts created from bank lines: each receipt's id is the id of the line at that index.
   std::vector<std::pair<size_t, Receipt>> line_receipts;
   std::vector<AssignmentRow> assignments;
@@ -361,6 +370,9 @@ class Store {
   // The managed account's balance, the sum of the client balances (they must be equal) and the
   // lowest client balance (it must not be negative).
   Result<LedgerTotals, Error> LedgerCheck();
+  // The latest closing balance the bank reported for `account` (compact IBAN): the latest
+  // statement date, then the latest file (nullopt: no camt.053 with a balance read yet).
+  Result<std::optional<StatementBalance>, Error> LatestBalance(const std::string& account);
 
   // --- Users, audit, batches, the bank's feedback ----------------------------------------------
   Status<Error> AddUser(const User& user, const Actor& by);

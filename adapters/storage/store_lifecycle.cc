@@ -889,6 +889,14 @@ void InsertBankFile(soci::session& sql, const Changes& c, Applied& applied) {
     applied.line_ids.push_back(line_id);
     InsertBankLine(sql, id, line_id, c.bank_lines[i]);
   }
+  for (const StatementBalance& b : c.balances) {
+    const std::string on = b.booked_on.ToString();
+    const long long cents = b.amount.cents();
+    sql << "INSERT INTO statement_balances (file_id, account, statement_id, booked_on, "
+           "amount_cents) VALUES (:f, :a, :s, :d, :c)",
+        soci::use(id), soci::use(b.account), soci::use(b.statement_id), soci::use(on),
+        soci::use(cents);
+  }
   for (const auto& [index, receipt] : c.line_receipts) {
     Receipt r = receipt;
     r.id = applied.line_ids.at(index);

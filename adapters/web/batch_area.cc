@@ -103,6 +103,20 @@ json FilesJson(Store& store, int64_t id) {
   return files;
 }
 
+// The batch's total against the managed account's latest closing balance on a camt.053.
+Result<json, Error> FundingJson(Store& store, const Config& config, Money needed) {
+  json f = {{"needed_cents", needed.cents()}};
+  auto balance = store.LatestBalance(config.debtor.iban.compact());
+  if (!balance) return Unexpected(balance.error());
+  if (*balance) {
+    f["balance_cents"] = (*balance)->amount.cents();
+    f["balance_on"] = (*balance)->booked_on.ToString();
+    f["statement"] = (*balance)->statement_id;
+    f["covers"] = needed <= (*balance)->amount;
+  }
+  return f;
+}
+
 Result<int64_t, Error> BatchParam(Ctx& x) {
   const std::string& text = x.params["batch"];
   if (text.empty() || text.size() > 12 ||
@@ -182,6 +196,9 @@ Outcome BatchData(Ctx& x) {
   }
   o.data["changed_after"] = later;
   o.data["files"] = FilesJson(x.store, *id);
+  auto funding = FundingJson(x.store, x.config, bills + leefgeld);
+  if (!funding) return FromError(funding.error());
+  o.data["funding"] = *funding;
   auto review = ReviewBatch(x.store, *id, {.own_account_above = x.config.review_leefgeld_above});
   if (!review) return FromError(review.error());
   o.data["review"] = ReviewJson(*review, x.config.review_leefgeld_above);

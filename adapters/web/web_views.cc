@@ -1209,6 +1209,33 @@ std::string BatchesPage(const PageContext& p, const json& d) {
 
 namespace {
 
+// The funding: the batch's total against the managed account's latest closing balance the bank
+// reported on a camt.053 (issue 17).
+std::string Funding(const PageContext& p, const json& d) {
+  if (!d.contains("funding")) return "";
+  const json& f = d["funding"];
+  std::string m = "<dt>" + T(p, "Saldo beheerrekening", "Managed account balance") + "</dt><dd>";
+  if (!f.contains("balance_cents")) {
+    return m +
+           T(p,
+             "nog geen bankafschrift (camt.053) met saldo ingelezen: controleer het saldo bij de "
+             "bank",
+             "no bank statement (camt.053) with a balance read yet: check the balance at the "
+             "bank") +
+           "</dd>";
+  }
+  const bool covers = f.value("covers", false);
+  return m + Euro(p, I(f, "balance_cents")) + " " +
+         T(p, "volgens het afschrift van ", "on the statement of ") +
+         Html(When(p, S(f, "balance_on"))) + ": " +
+         (covers ? "<strong>" + T(p, "dekt deze batch", "covers this batch") + "</strong>"
+                 : "<strong class=\"error\">" +
+                       T(p, "dekt deze batch niet: zorg eerst voor dekking",
+                         "does not cover this batch: fund the account first") +
+                       "</strong>") +
+         "</dd>";
+}
+
 // This batch against last month's: clients, payments and the amount per kind (issue 17).
 std::string Comparison(const PageContext& p, const json& r) {
   const json& now = r["totals"];
@@ -1345,7 +1372,7 @@ std::string BatchPage(const PageContext& p, const json& d) {
        T(p, "Rekeningen", "Bills") + "</dt><dd>" + Euro(p, I(d, "bills_cents")) + "</dd><dt>" +
        T(p, "Leefgeld", "Living allowance") + "</dt><dd>" + Euro(p, I(d, "leefgeld_cents")) +
        "</dd><dt>" + T(p, "Totaal", "Total") + "</dt><dd>" + Euro(p, I(d, "amount_cents")) + " (" +
-       S(d, "payments") + T(p, " betalingen)", " payments)") + "</dd></dl>";
+       S(d, "payments") + T(p, " betalingen)", " payments)") + "</dd>" + Funding(p, d) + "</dl>";
   m += "<ol class=\"states\">";
   for (const json& s : d["states"]) {
     m += "<li>" + L(p, S(s, "state")) + ": " + Html(When(p, S(s, "at"))) + " " +

@@ -7,7 +7,7 @@
 //
 //   ontzorg-banksim --pain001 F --date YYYY-MM-DD --pain002 OUT --camt053 OUT
 //                   [--reject E2E:AC04]... [--return E2E:MD07]...
-//                   [--credit "IBAN|name|12.34|remittance"]...
+//                   [--credit "IBAN|name|12.34|remittance"]... [--opening 12345.00]
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -16,6 +16,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -86,7 +87,7 @@ std::map<std::string, std::string> Pairs(const std::vector<std::string>& items) 
 // Over 70 lines: a tool's main, its steps in order.
 // NOLINTNEXTLINE(readability-function-size)
 int main(int argc, char** argv) {
-  std::string pain001, date, out002, out053;
+  std::string pain001, date, out002, out053, opening = "0.00";
   std::vector<std::string> rejects, returns, credits;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
@@ -104,6 +105,8 @@ int main(int argc, char** argv) {
       returns.push_back(v);
     else if (k == "--credit")
       credits.push_back(v);
+    else if (k == "--opening")
+      opening = v;
     else {
       std::cerr << "ontzorg-banksim: unknown option " << k << "\n";
       return 2;
@@ -112,7 +115,8 @@ int main(int argc, char** argv) {
   if (pain001.empty() || date.size() != 10 || out002.empty() || out053.empty()) {
     std::cerr
         << "usage: ontzorg-banksim --pain001 F --date YYYY-MM-DD --pain002 OUT --camt053 OUT "
-           "[--reject E2E:CODE]... [--return E2E:CODE]... [--credit IBAN|name|amount|text]...\n";
+           "[--reject E2E:CODE]... [--return E2E:CODE]... [--credit IBAN|name|amount|text]... "
+           "[--opening 0.00]\n";
     return 2;
   }
   xmlDoc* doc = xmlReadFile(pain001.c_str(), nullptr, XML_PARSE_NONET);
@@ -186,20 +190,24 @@ int main(int argc, char** argv) {
     << msg_id.substr(msg_id.size() > 8 ? msg_id.size() - 8 : 0) << "</Id><CreDtTm>" << date
     << "T18:00:00</CreDtTm><Acct><Id><IBAN>" << debtor_iban
     << "</IBAN></Id><Ccy>EUR</Ccy></Acct>\n"
-       "<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">0.00</Amt>"
-       "<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>"
-    << date << "</Dt></Dt></Bal>\n";
+       "<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">"
+    << Euro(Cents(opening)) << "</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>" << date
+    << "</Dt></Dt></Bal>\n";
+  // The entries go after the closing balance (the schema's order): collected first.
+  std::ostringstream body;
+  long long balance = Cents(opening);
   int n = 0;
   const auto entry = [&](const std::string& amount, bool credit, const std::string& tx_details,
                          const char* family) {
     ++n;
-    c << "<Ntry><NtryRef>" << n << "</NtryRef><Amt Ccy=\"EUR\">" << amount << "</Amt><CdtDbtInd>"
-      << (credit ? "CRDT" : "DBIT") << "</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>" << date
-      << "</Dt></BookgDt><ValDt><Dt>" << date << "</Dt></ValDt><AcctSvcrRef>SIM-"
-      << msg_id.substr(msg_id.size() > 8 ? msg_id.size() - 8 : 0) << "-" << n
-      << "</AcctSvcrRef><BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>" << family
-      << "</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd><NtryDtls><TxDtls>" << tx_details
-      << "</TxDtls></NtryDtls></Ntry>\n";
+    balance += credit ? Cents(amount) : -Cents(amount);
+    body << "<Ntry><NtryRef>" << n << "</NtryRef><Amt Ccy=\"EUR\">" << amount << "</Amt><CdtDbtInd>"
+         << (credit ? "CRDT" : "DBIT") << "</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>" << date
+         << "</Dt></BookgDt><ValDt><Dt>" << date << "</Dt></ValDt><AcctSvcrRef>SIM-"
+         << msg_id.substr(msg_id.size() > 8 ? msg_id.size() - 8 : 0) << "-" << n
+         << "</AcctSvcrRef><BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>" << family
+         << "</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd><NtryDtls><TxDtls>"
+         << tx_details << "</TxDtls></NtryDtls></Ntry>\n";
   };
   for (const Tx& t : txs) {
     if (reject.count(t.e2e)) continue;
@@ -238,7 +246,10 @@ int main(int argc, char** argv) {
               "</Ustrd></RmtInf>",
           "RCDT");
   }
-  c << "</Stmt>\n</BkToCstmrStmt>\n</Document>\n";
+  c << "<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">"
+    << Euro(balance < 0 ? -balance : balance) << "</Amt><CdtDbtInd>"
+    << (balance < 0 ? "DBIT" : "CRDT") << "</CdtDbtInd><Dt><Dt>" << date << "</Dt></Dt></Bal>\n"
+    << body.str() << "</Stmt>\n</BkToCstmrStmt>\n</Document>\n";
   if (!p2 || !c) {
     std::cerr << "ontzorg-banksim: cannot write the output files\n";
     return 7;

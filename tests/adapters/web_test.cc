@@ -562,6 +562,34 @@ TEST_F(WebTest, FinanceCorrectsAnAccountReissuesAndParksABankLineInTheWebApp) {
   EXPECT_EQ(anna.PostJson("/api/v1/payments/reissue", {{"payments", json::array({rent})}}).status,
             409);
   EXPECT_TRUE(failed(bank()).is_null()) << "a re-issued payment leaves the list";
+  // The funding (issue 17): the batch against the managed account's latest closing balance on a
+  // camt.053. The simulator's statement opened at 0.00, so after January's payments and the
+  // 25.00 credit the account is overdrawn and covers nothing; a later statement that closes at
+  // 1,000,000.00 covers it.
+  json funding = reissue["funding"];
+  EXPECT_EQ(funding["needed_cents"], reissue["amount_cents"]);
+  EXPECT_EQ(funding["balance_on"], "2026-12-16");
+  EXPECT_EQ(
+      funding["balance_cents"].get<int64_t>(),
+      -(batch["amount_cents"].get<int64_t>() - failed(b)["amount_cents"].get<int64_t>()) + 2500);
+  EXPECT_FALSE(funding["covers"].get<bool>());
+  EXPECT_NE(anna.Get("/batches/" + id).body.find("dekt deze batch niet"), std::string::npos);
+  const std::string iban = config_->debtor.iban.compact();
+  const std::string later =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Document "
+      "xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt><GrpHdr><MsgId>"
+      "STMT-FUNDED</MsgId><CreDtTm>2026-12-17T18:00:00</CreDtTm></GrpHdr><Stmt><Id>2026-12-17-F"
+      "</Id><CreDtTm>2026-12-17T18:00:00</CreDtTm><Acct><Id><IBAN>" +
+      iban +
+      "</IBAN></Id><Ccy>EUR</Ccy></Acct><Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt "
+      "Ccy=\"EUR\">1000000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-12-17</Dt></Dt></Bal>"
+      "</Stmt></BkToCstmrStmt></Document>\n";
+  Reply funded = anna.PostJson("/api/v1/bank-files", {{"name", "funded.xml"}, {"xml", later}});
+  ASSERT_EQ(funded.status, 200) << funded.body;
+  funding = json::parse(anna.Get("/api/v1/batches/" + id).body)["funding"];
+  EXPECT_EQ(funding["balance_cents"], 100000000);
+  EXPECT_TRUE(funding["covers"].get<bool>());
+  EXPECT_NE(anna.Get("/batches/" + id).body.find("dekt deze batch<"), std::string::npos);
   // The second person sees the changed account and must acknowledge it.
   EXPECT_EQ(bram.PostJson("/api/v1/batches/" + id + "/approve", json::object()).status, 403);
   Reply ok = bram.PostJson("/api/v1/batches/" + id + "/approve", {{"acknowledge", true}});
