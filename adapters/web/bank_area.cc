@@ -73,11 +73,6 @@ Outcome UploadBankFile(Ctx& x) {
 
 namespace {
 
-// Today (UTC) from the app's clock: the run date of what finance prepares here.
-Date Today(int64_t now) {
-  return Date::FromYmd(1970, 1, 1).value().AddDays(static_cast<int>(now / 86400));
-}
-
 // A prepared batch: to its page (the second person approves it there), or back with the notes
 // when there was nothing to prepare.
 Outcome PreparedOutcome(const PreparedBatch& p, const std::string& saved) {
@@ -178,7 +173,7 @@ Outcome ReconciliationData(Ctx& x) {
             {"clients_with_difference", differences},
             {"unmatched_lines", r->unmatched_lines}};
   int64_t failed_total = 0;
-  auto failed = ToReissue(x.store, *r, Today(x.now), &failed_total);
+  auto failed = ToReissue(x.store, *r, DayAt(x.now), &failed_total);
   if (!failed) return FromError(failed.error());
   o.data["to_reissue"] = *failed;
   o.data["to_reissue_total"] = failed_total;
@@ -257,7 +252,7 @@ Outcome ReissueAction(Ctx& x) {
     for (auto it = from; it != to; ++it) ids.push_back(it->second);
   }
   if (ids.empty()) return Refuse(422, "payment: tick the payments to re-issue");
-  auto p = ReissuePayments(x.config, x.store, ids, Today(x.now), x.Me());
+  auto p = ReissuePayments(x.config, x.store, ids, DayAt(x.now), x.Me());
   if (!p) return FromError(p.error());
   return PreparedOutcome(*p, "reissued");
 }
@@ -265,7 +260,7 @@ Outcome ReissueAction(Ctx& x) {
 // Prepares a batch of the held bills whose direct debit is now confirmed cancelled (as ontzorg
 // release-held).
 Outcome ReleaseHeldAction(Ctx& x) {
-  auto p = ReleaseHeld(x.config, x.store, Today(x.now), x.Me());
+  auto p = ReleaseHeld(x.config, x.store, DayAt(x.now), x.Me());
   if (!p) return FromError(p.error());
   return PreparedOutcome(*p, "released");
 }

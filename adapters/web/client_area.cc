@@ -42,8 +42,12 @@ Actor Ctx::Me() const { return {page.session.user, IsoAt(now)}; }
 // The month the app shows: the month of the latest month run that was not cancelled (the batch
 // people work on), else today's. A run beyond what may be run today (one booked before that was
 // refused) does not move everyone's month.
+Date DayAt(int64_t epoch_seconds) {
+  return Date::FromYmd(1970, 1, 1).value().AddDays(static_cast<int>(epoch_seconds / 86400));
+}
+
 YearMonth ReferenceMonth(Store& store, int64_t now) {
-  const Date today = Date::FromYmd(1970, 1, 1).value().AddDays(static_cast<int>(now / 86400));
+  const Date today = DayAt(now);
   const YearMonth latest_allowed = YearMonth::Of(today).AddMonths(kMonthsAhead);
   std::optional<YearMonth> month;
   if (auto batches = store.Batches()) {

@@ -66,6 +66,8 @@ struct Ctx {
 
 // "2026-12-15T09:00:00" (UTC) from seconds since 1970.
 std::string IsoAt(int64_t epoch_seconds);
+// The day (UTC) of seconds since 1970: the app's "today".
+Date DayAt(int64_t epoch_seconds);
 
 // --- Shared by areas ---
 // The month the app shows: the month of the latest month run that was not cancelled (the batch
