@@ -78,7 +78,7 @@ std::vector<ForecastMonth> Forecast(const ClientCase& start,
       if (e.kind == EntryKind::kBenefitReceived) f.bijstand += e.amount;
     }
     for (const Payment& p : m->payments) {
-      (p.purpose == PaymentPurpose::kBill ? f.bills_paid : f.leefgeld) += p.amount;
+      (p.purpose == PaymentPurpose::kAllowance ? f.leefgeld : f.bills_paid) += p.amount;
     }
     for (const UnpaidBill& u : m->unpaid) f.bills_unpaid += u.amount;
     f.income = m->credit.income;

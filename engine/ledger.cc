@@ -21,6 +21,8 @@ constexpr const char* EntryKindName(EntryKind kind) {
     case EntryKind::kPaymentRejected: return "payment_rejected";
     case EntryKind::kPaymentReturned: return "payment_returned";
     case EntryKind::kPaymentCancelled: return "payment_cancelled";
+    case EntryKind::kSpecialAssistanceReceived: return "special_assistance_received";
+    case EntryKind::kOneOffPaid: return "one_off_paid";
   }
   return "?";
 }

@@ -52,8 +52,11 @@ enum class EntryKind {
   kPaymentRejected,   // the bank refused it (pain.002 RJCT)
   kPaymentReturned,   // it was booked, then came back (camt.053/054 return or reversal)
   kPaymentCancelled,  // its batch was cancelled before export
+  // A one-off payment finance records (a deposit, a bijzondere bijstand amount; issue 17):
+  kSpecialAssistanceReceived,  // bijzondere bijstand for it credited to the client first
+  kOneOffPaid,                 // the one-off paid out of the client's funds
 };
-constexpr int kEntryKindCount = 13;
+constexpr int kEntryKindCount = 15;
 const char* ToString(EntryKind kind);  // "benefit_received", "bill_paid", ...
 std::optional<EntryKind> ParseEntryKind(std::string_view text);
 

@@ -27,6 +27,7 @@ constexpr const char* ActionName(Action action) {
     case Action::kCancelBatch: return "cancel_batch";
     case Action::kReissuePayments: return "reissue_payments";
     case Action::kReleaseHeld: return "release_held";
+    case Action::kRecordOneOff: return "record_one_off";
     case Action::kImportBankFile: return "import_bank_file";
     case Action::kAssignBankLine: return "assign_bank_line";
     case Action::kCorrectAccount: return "correct_account";
@@ -170,6 +171,7 @@ const char* Describe(Action action) {
     case Action::kCancelBatch: return "cancel a batch";
     case Action::kReissuePayments: return "re-issue payments";
     case Action::kReleaseHeld: return "release held payments";
+    case Action::kRecordOneOff: return "record a one-off payment";
     case Action::kImportBankFile: return "import the bank's feedback";
     case Action::kAssignBankLine: return "assign a bank line";
     case Action::kCorrectAccount: return "correct an account";
@@ -196,6 +198,7 @@ bool Allows(Role role, Action action) {
     case Action::kCancelBatch:
     case Action::kReissuePayments:
     case Action::kReleaseHeld:
+    case Action::kRecordOneOff:
     case Action::kImportBankFile:
     case Action::kAssignBankLine:
     case Action::kCorrectAccount:

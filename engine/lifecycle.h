@@ -43,6 +43,7 @@ enum class Action {
   kCancelBatch,           // a prepared or approved batch
   kReissuePayments,       // failed payments again, as a new batch
   kReleaseHeld,           // held bills whose direct debit is confirmed cancelled
+  kRecordOneOff,          // a one-off payment (a deposit, bijzondere bijstand), as a new batch
   kImportBankFile,        // pain.002, camt.053, camt.054
   kAssignBankLine,        // a line the rules could not place
   kCorrectAccount,        // a payee's IBAN
@@ -57,7 +58,7 @@ enum class Action {
   kConfirmAccountChange,  // the second admin's confirmation
   kVerifyAudit,           // check the audit chain
 };
-constexpr int kActionCount = 20;
+constexpr int kActionCount = 21;
 const char* ToString(Action action);  // "run_month", ...
 // Where the action is described to a person ("approve a batch").
 const char* Describe(Action action);

@@ -706,11 +706,75 @@ Payment ReleasedBillPayment(const ClientId& client, const Bill& bill, const Cred
 }
 
 Entry PaymentEntry(const Payment& p, Date on) {
-  return MakeTransfer(
-      p.key, p.client, p.period,
-      p.purpose == PaymentPurpose::kBill ? EntryKind::kBillPaid : EntryKind::kAllowancePaid, on,
-      DebitAccount{accounts::ClientFunds(p.client)}, CreditAccount{accounts::ManagedBank()},
-      p.amount);
+  EntryKind kind = EntryKind::kBillPaid;
+  if (p.purpose == PaymentPurpose::kAllowance) kind = EntryKind::kAllowancePaid;
+  if (p.purpose == PaymentPurpose::kOneOff) kind = EntryKind::kOneOffPaid;
+  return MakeTransfer(p.key, p.client, p.period, kind, on,
+                      DebitAccount{accounts::ClientFunds(p.client)},
+                      CreditAccount{accounts::ManagedBank()}, p.amount);
+}
+
+std::string OneOffEndToEndId(const std::string& decision) { return "OZ-E-" + decision; }
+
+OneOffBooking BookOneOff(const OneOff& one_off, Payee payee, Date run_date,
+                         int settlement_business_days) {
+  const ExecutionPlan plan = PlanExecution({.due = one_off.due,
+                                            .run_date = run_date,
+                                            .settlement_business_days = settlement_business_days});
+  const YearMonth month = YearMonth::Of(one_off.due);
+  OneOffBooking out;
+  out.payment = Payment{.key = Key(one_off.client, "one_off:" + one_off.decision, month),
+                        .end_to_end_id = OneOffEndToEndId(one_off.decision),
+                        .client = one_off.client,
+                        .purpose = PaymentPurpose::kOneOff,
+                        .period = month,
+                        .payee = std::move(payee),
+                        .amount = one_off.amount,
+                        .due = one_off.due,
+                        .execution = plan.execution,
+                        .late = plan.late,
+                        .remittance = {ReferenceKind::kFreeText, one_off.description}};
+  if (one_off.funding == OneOffFunding::kSpecialAssistance) {
+    out.entries.push_back(MakeTransfer(
+        out.payment.key + "|funded", one_off.client, month, EntryKind::kSpecialAssistanceReceived,
+        run_date, DebitAccount{accounts::ManagedBank()},
+        CreditAccount{accounts::ClientFunds(one_off.client)}, one_off.amount));
+  }
+  out.entries.push_back(PaymentEntry(out.payment, run_date));
+  return out;
+}
+
+namespace {
+constexpr const char* OneOffFundingName(OneOffFunding funding) {
+  switch (funding) {
+    case OneOffFunding::kSpecialAssistance: return "special_assistance";
+    case OneOffFunding::kClientFunds: return "client_funds";
+  }
+  return "?";
+}
+constexpr const char* PaymentPurposeName(PaymentPurpose purpose) {
+  switch (purpose) {
+    case PaymentPurpose::kBill: return "bill";
+    case PaymentPurpose::kAllowance: return "allowance";
+    case PaymentPurpose::kOneOff: return "one_off";
+  }
+  return "?";
+}
+}  // namespace
+
+const char* ToString(OneOffFunding funding) { return OneOffFundingName(funding); }
+std::optional<OneOffFunding> ParseOneOffFunding(std::string_view text) {
+  for (const OneOffFunding f : {OneOffFunding::kSpecialAssistance, OneOffFunding::kClientFunds}) {
+    if (text == OneOffFundingName(f)) return f;
+  }
+  return std::nullopt;
+}
+std::optional<PaymentPurpose> ParsePaymentPurpose(std::string_view text) {
+  for (const PaymentPurpose p :
+       {PaymentPurpose::kBill, PaymentPurpose::kAllowance, PaymentPurpose::kOneOff}) {
+    if (text == PaymentPurposeName(p)) return p;
+  }
+  return std::nullopt;
 }
 
 Entry PaymentReversal(const Payment& p, EntryKind kind, Date on) {
@@ -739,8 +803,11 @@ std::optional<Payment> ReissuedPayment(const Payment& original, int attempt, Pay
   return p;
 }
 
-const char* ToString(PaymentPurpose purpose) {
-  return purpose == PaymentPurpose::kBill ? "bill" : "allowance";
+const char* ToString(PaymentPurpose purpose) { return PaymentPurposeName(purpose); }
+
+const char* PaymentKind(const Payment& p) {
+  if (p.purpose == PaymentPurpose::kOneOff) return "one_off";
+  return p.bill_kind ? ToString(*p.bill_kind) : "leefgeld";
 }
 
 namespace {

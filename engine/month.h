@@ -85,8 +85,9 @@ struct Payee {
   std::optional<Address> address;
 };
 
-enum class PaymentPurpose { kBill, kAllowance };
-const char* ToString(PaymentPurpose purpose);  // "bill", "allowance"
+enum class PaymentPurpose { kBill, kAllowance, kOneOff };
+const char* ToString(PaymentPurpose purpose);  // "bill", "allowance", "one_off"
+std::optional<PaymentPurpose> ParsePaymentPurpose(std::string_view text);
 
 struct Payment {
   std::string key;            // idempotency key: client|bill|YYYY-MM or client|allowance|YYYY-MM
@@ -106,6 +107,10 @@ struct Payment {
   bool double_debit_risk = false;  // paid while the client's own direct debit was not confirmed
                                    // cancelled (the guard's warning)
 };
+
+// What a payment pays, for lists and totals: its bill's kind ("rent", ...), "leefgeld" or
+// "one_off".
+const char* PaymentKind(const Payment& payment);
 
 enum class UnpaidReason {
   kInsufficientFunds,  // the bijstand left after higher-priority bills does not cover this bill
@@ -261,8 +266,40 @@ Payment ReleasedBillPayment(const ClientId& client, const Bill& bill, const Cred
 std::optional<Payment> ReissuedPayment(const Payment& original, int attempt, Payee payee,
                                        Date run_date, int settlement_business_days);
 
+// A one-off payment finance records (issue 17): a deposit, a bijzondere bijstand amount, an
+// extra bill. Paid once (its decision number is the idempotency), in a batch of its own that a
+// second person approves like any other.
+enum class OneOffFunding {
+  kSpecialAssistance,  // bijzondere bijstand: the municipality's money enters for the client first
+  kClientFunds,        // out of what the managed account holds for the client
+};
+const char* ToString(OneOffFunding funding);  // "special_assistance", "client_funds"
+std::optional<OneOffFunding> ParseOneOffFunding(std::string_view text);
+
+struct OneOff {
+  std::string decision;  // the decision's number (beschikking): an id (IsValidId), unique
+  ClientId client;
+  std::optional<CreditorId> creditor;  // none: the client's own account
+  Money amount;                        // > 0
+  OneOffFunding funding = OneOffFunding::kSpecialAssistance;
+  std::string description;  // what the payee reads (the remittance), SEPA text, <= 140
+  Date due;                 // the day the payee should have it
+};
+
+// The one-off's payment to `payee` and its entries, booked on `run_date`: with special assistance
+// first the money in (bank:managed -> client:<id>, "<key>|funded"), then the payment out. Key
+// "<client>|one_off:<decision>|YYYY-MM" (the due month), EndToEndId "OZ-E-<decision>".
+struct OneOffBooking {
+  Payment payment;
+  std::vector<Entry> entries;
+};
+OneOffBooking BookOneOff(const OneOff& one_off, Payee payee, Date run_date,
+                         int settlement_business_days);
+std::string OneOffEndToEndId(const std::string& decision);
+
 // The entry that pays `payment` out of its client's funds (client:<id> -> bank:managed), booked on
-// `on` in the payment's period: bill_paid for a bill, allowance_paid for leefgeld. Its key is the
+// `on` in the payment's period: bill_paid for a bill, allowance_paid for leefgeld, one_off_paid
+// for a one-off. Its key is the
 // payment's, so a payment is booked once only.
 Entry PaymentEntry(const Payment& payment, Date on);
 

@@ -274,15 +274,15 @@ Result<std::string, Error> CheckChangedAccounts(Store& store, int64_t batch,
   std::string list;
   for (size_t i = 0; i < changed.size() && i < 5; ++i) {
     const PayeeChange& c = changed[i];
-    list += "\n  " + c.client + " " + c.subject + " (" + c.payee + "): " + c.previous_iban +
-            " -> " + c.iban;
+    list += "\n  " + c.client + " " + c.subject + " (" + c.payee +
+            "): " + (c.previous_iban.empty() ? "one-off to " : c.previous_iban + " -> ") + c.iban;
   }
   if (changed.size() > 5) list += "\n  ... and " + std::to_string(changed.size() - 5) + " more";
   if (!approval.acknowledge) {
     return Fail(ErrorCode::kRefused,
                 "batch " + std::to_string(batch) + " pays " + std::to_string(changed.size()) +
                     " account(s) other than the last exported batch paid for the same client "
-                    "and bill:" +
+                    "and bill, or a one-off's:" +
                     list +
                     "\ncheck each change against its proof (the batch page lists who changed "
                     "it and when); to approve, approve with --acknowledge (web: tick the box); "
@@ -482,6 +482,22 @@ namespace {
 Result<Payee, Error> CurrentPayee(Store& store, const Payment& original,
                                   const std::map<CreditorId, Creditor>& creditors) {
   Payee payee = original.payee;
+  std::optional<CreditorId> creditor;
+  if (original.purpose == PaymentPurpose::kOneOff) {
+    // "<client>|one_off:<decision>|YYYY-MM": the decision names the payee it was recorded with.
+    const size_t from = original.key.find("|one_off:") + 9, to = original.key.find('|', from);
+    auto one_off = store.FindOneOff(original.key.substr(from, to - from));
+    if (!one_off) return Unexpected(one_off.error());
+    if (*one_off) creditor = (*one_off)->one_off.creditor;
+  }
+  if (creditor) {
+    const auto c = creditors.find(*creditor);
+    if (c == creditors.end()) {
+      return Fail(ErrorCode::kBadInput, "--payment " + original.end_to_end_id +
+                                            ": its creditor is not on record; nothing changed");
+    }
+    return Payee{c->second.name, c->second.iban, c->second.bic, c->second.address};
+  }
   if (original.bill) {
     auto bill = store.FindBill(*original.bill);
     if (!bill) return Unexpected(bill.error());

@@ -123,6 +123,13 @@ Result<ClientStatement, Error> LoadClientStatement(const Config& config, Store& 
     }
   }
   if (out.booked) {
+    auto entries = store.ClientEntries(client);  // which one-offs the municipality funds
+    if (!entries) return Unexpected(entries.error());
+    for (const Entry& e : *entries) {
+      if (e.kind == EntryKind::kSpecialAssistanceReceived && e.month == month) {
+        out.data.special_assistance.insert(e.key.substr(0, e.key.rfind('|')));
+      }
+    }
     auto outcomes = Outcomes(store, shown.payments);
     if (!outcomes) return Unexpected(outcomes.error());
     out.data.status = std::move(outcomes).value();

@@ -8,10 +8,12 @@
 namespace ontzorg {
 namespace {
 
-std::string KindOf(const Payment& p) {
-  return p.bill_kind ? ToString(*p.bill_kind) : std::string("leefgeld");
+std::string KindOf(const Payment& p) { return PaymentKind(p); }
+// A one-off's payee is never compared with an earlier one: it is listed as a new account.
+std::string SubjectOf(const Payment& p) {
+  if (p.purpose == PaymentPurpose::kOneOff) return p.end_to_end_id;
+  return p.bill ? p.bill->value : "leefgeld";
 }
-std::string SubjectOf(const Payment& p) { return p.bill ? p.bill->value : "leefgeld"; }
 
 BatchTotals Totals(const std::vector<Payment>& payments) {
   BatchTotals t;
@@ -53,6 +55,25 @@ Result<std::map<std::string, Iban>, Error> PaidAccounts(Store& store,
   return paid;
 }
 
+// The payees of `payments` paid to another account than `paid` says (or new), into `r`; before any
+// batch was exported only the one-offs' (the approver checks each against its decision).
+void ListPayeeChanges(const std::vector<Payment>& payments, const std::map<std::string, Iban>& paid,
+                      BatchReview* r) {
+  std::set<std::string> listed;
+  for (const Payment& p : payments) {
+    if (r->compared_with.empty() && p.purpose != PaymentPurpose::kOneOff) continue;
+    const std::string key = p.client.value + "|" + SubjectOf(p);
+    const auto it = paid.find(key);
+    if ((it != paid.end() && it->second.compact() == p.payee.iban.compact()) ||
+        !listed.insert(key).second) {
+      continue;
+    }
+    r->payee_changes.push_back({p.client.value, SubjectOf(p), KindOf(p), p.payee.name,
+                                p.payee.iban.Formatted(),
+                                it == paid.end() ? "" : it->second.Formatted()});
+  }
+}
+
 }  // namespace
 
 Result<BatchReview, Error> ReviewBatch(Store& store, int64_t batch, const ReviewOptions& options) {
@@ -91,20 +112,8 @@ Result<BatchReview, Error> ReviewBatch(Store& store, int64_t batch, const Review
   std::sort(r.compared_with.begin(), r.compared_with.end());
   auto accounts = PaidAccounts(store, r.compared_with);
   if (!accounts) return Unexpected(accounts.error());
-  const std::map<std::string, Iban>& paid = *accounts;
+  ListPayeeChanges(*payments, *accounts, &r);
   if (!r.compared_with.empty()) {
-    std::set<std::string> listed;
-    for (const Payment& p : *payments) {
-      const std::string key = p.client.value + "|" + SubjectOf(p);
-      const auto it = paid.find(key);
-      if ((it != paid.end() && it->second.compact() == p.payee.iban.compact()) ||
-          !listed.insert(key).second) {
-        continue;
-      }
-      r.payee_changes.push_back({p.client.value, SubjectOf(p), KindOf(p), p.payee.name,
-                                 p.payee.iban.Formatted(),
-                                 it == paid.end() ? "" : it->second.Formatted()});
-    }
     auto changes = store.ChangesSince(self->run.month, since);
     if (!changes) return Unexpected(changes.error());
     for (const Store::ChangeRecord& c : *changes) {
@@ -130,7 +139,7 @@ Result<BatchReview, Error> ReviewBatch(Store& store, int64_t batch, const Review
 std::vector<PayeeChange> ChangedAccounts(const BatchReview& review) {
   std::vector<PayeeChange> out;
   for (const PayeeChange& c : review.payee_changes) {
-    if (!c.previous_iban.empty()) out.push_back(c);
+    if (!c.previous_iban.empty() || c.kind == "one_off") out.push_back(c);
   }
   return out;
 }

@@ -47,7 +47,8 @@ struct ReviewOptions {
 
 Result<BatchReview, Error> ReviewBatch(Store& store, int64_t batch, const ReviewOptions& options);
 
-// The changed (not the new) payee accounts of a review, the ones an approver must acknowledge.
+// The payee accounts an approver must acknowledge: the changed ones (not the new ones of a month
+// batch), and every one-off's payee (checked against the decision).
 std::vector<PayeeChange> ChangedAccounts(const BatchReview& review);
 
 }  // namespace ontzorg

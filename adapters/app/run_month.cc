@@ -232,7 +232,7 @@ void Tally(const ClientMonth& month, RunReport* report) {
     if (e.kind == EntryKind::kBenefitReceived) report->benefits_booked += e.amount;
   }
   for (const Payment& p : month.payments) {
-    const bool bill = p.purpose == PaymentPurpose::kBill;
+    const bool bill = p.purpose != PaymentPurpose::kAllowance;  // a run makes no one-offs
     (bill ? report->bill_payments : report->allowance_payments) += 1;
     (bill ? report->bills_total : report->allowance_total) += p.amount;
   }

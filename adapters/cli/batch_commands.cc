@@ -8,6 +8,7 @@
 
 #include "adapters/app/batches.h"
 #include "adapters/app/feedback.h"
+#include "adapters/app/one_offs.h"
 #include "adapters/app/records.h"
 #include "adapters/bank/bank_xml.h"
 #include "adapters/import/csv.h"
@@ -26,7 +27,7 @@ struct Options {
   std::string out = "out";
   std::string reason, name, bank_name, role, full_name, phone, file, line, client, kind, bill,
       status, on, confirmed_by, note, creditor, iban, bic, run_date, csv, subject, coach, amount,
-      due_day, end, valid_from;
+      due_day, end, valid_from, decision, funding, description, due;
   std::vector<std::string> payments, files, clients;
   bool all = false;
   bool acknowledge = false;  // approve: the implausible amounts were checked
@@ -176,6 +177,26 @@ int PrepareCommand(const Globals& g, const Options& o, Preparation what) {
     auto p = what == Preparation::kReleaseHeld
                  ? ReleaseHeld(opened.config, *opened.store, *date, Me(g))
                  : ReissuePayments(opened.config, *opened.store, o.payments, *date, Me(g));
+    if (!p) return Unexpected(p.error());
+    PrintPrepared(*p);
+    return {};
+  });
+}
+
+// A one-off payment (a deposit, bijzondere bijstand) as a batch of its own (issue 17).
+int OneOffCommand(const Globals& g, const Options& o) {
+  const auto date = o.run_date.empty() ? Today() : ParseFlag<Date>("--run-date", o.run_date);
+  if (!date) return ExitCodeFor(ErrorCode::kBadInput);
+  return WithStore(g, [&](Opened& opened) -> Status<Error> {
+    auto p = RecordOneOff(opened.config, *opened.store,
+                          {.decision = o.decision,
+                           .client = o.client,
+                           .creditor = o.creditor,
+                           .amount = o.amount,
+                           .funding = o.funding,
+                           .description = o.description,
+                           .due = o.due},
+                          *date, Me(g));
     if (!p) return Unexpected(p.error());
     PrintPrepared(*p);
     return {};
@@ -619,6 +640,24 @@ void AddBatchCommands(CLI::App& app, const Globals& g, CommandTable* table) {
                                      "prepare a batch of held bills whose direct "
                                      "debit is now confirmed cancelled");
   release->add_option("--run-date", o->run_date, "YYYY-MM-DD (default: today)");
+  auto* one_off = app.add_subcommand("one-off",
+                                     "prepare a one-off payment (a deposit, bijzondere "
+                                     "bijstand) as a batch of its own, for a second person to "
+                                     "approve");
+  one_off->add_option("--decision", o->decision, "the decision's number (beschikking): once only")
+      ->required();
+  one_off->add_option("--client", o->client, "client id")->required();
+  one_off->add_option("--creditor", o->creditor,
+                      "pay this creditor (default: the client's own account)");
+  one_off->add_option("--amount", o->amount, "e.g. 1250.00 or 1.250,00")->required();
+  one_off
+      ->add_option("--funding", o->funding,
+                   "special_assistance (bijzondere bijstand: the municipality pays) or "
+                   "client_funds (out of the client's money on the managed account)")
+      ->required();
+  one_off->add_option("--description", o->description, "what the payee reads (<= 140)")->required();
+  one_off->add_option("--due", o->due, "the day the payee should have it (YYYY-MM-DD)")->required();
+  one_off->add_option("--run-date", o->run_date, "YYYY-MM-DD (default: today)");
   auto* dd = app.add_subcommand("direct-debit",
                                 "record that a client's own direct debit with a "
                                 "bill's creditor is cancelled (or none, or an "
@@ -714,6 +753,7 @@ void AddBatchCommands(CLI::App& app, const Globals& g, CommandTable* table) {
   on(release, [](const Globals& gl, const Options& op) {
     return PrepareCommand(gl, op, Preparation::kReleaseHeld);
   });
+  on(one_off, OneOffCommand);
   on(dd, DirectDebitCommand);
   on(correct, CorrectAccountCommand);
   on(correct_name, CorrectNameCommand);

@@ -47,6 +47,31 @@ std::string LineKey(const std::string& base, const StatementData& d, const Payme
   return base;
 }
 
+// One-off payments (a deposit, bijzondere bijstand), each saying who pays for it.
+std::string OneOffSection(const StatementData& d, const ClientTexts& t) {
+  if (d.one_offs.empty()) return "";
+  std::string out = "<section>\n<h2>" +
+                    HtmlEscape(t.Get("statement.one_off_heading", "one_off_heading")) +
+                    "</h2>\n<ul>\n";
+  for (const Payment& p : d.one_offs) {
+    std::string reason;
+    const std::string key = LineKey("one_off_line", d, p, &reason);
+    const bool gift = d.special_assistance.count(p.key.substr(0, p.key.find('#'))) > 0;
+    out += "<li>" +
+           Html(t.Get("statement." + key, t.Get("statement.one_off_line", key)),
+                {{"amount", IsolateLtr(EuroForClient(p.amount, &t))},
+                 {"creditor", Isolate(p.payee.name)},
+                 {"description", Isolate(p.remittance.value)},
+                 {"date", Isolate(DateForClient(p.execution, t))},
+                 {"reason", Isolate(reason)}}) +
+           " " +
+           HtmlEscape(gift ? t.Get("statement.one_off_gift", "one_off_gift")
+                           : t.Get("statement.one_off_own_funds", "one_off_own_funds")) +
+           "</li>\n";
+  }
+  return out + "</ul>\n</section>\n";
+}
+
 // The sender (the municipality) and the addressee (the client), as in a letter.
 std::string AddressBlocks(const StatementData& d) {
   std::string out = "<div class=\"addresses\">\n<p class=\"sender\"><bdi>" +
@@ -108,10 +133,15 @@ StatementData StatementFromMonth(const std::string& municipality, const Client& 
   d.relief_months =
       YearMonth::Of(month.period.last).MonthsSince(YearMonth::Of(month.period.first)) + 1;
   for (const Payment& p : month.payments) {
-    if (p.purpose == PaymentPurpose::kBill) {
-      d.bills_paid.push_back(p);
-    } else {
-      d.leefgeld = p;
+    switch (p.purpose) {
+      case PaymentPurpose::kBill: d.bills_paid.push_back(p); break;
+      case PaymentPurpose::kAllowance: d.leefgeld = p; break;
+      case PaymentPurpose::kOneOff: d.one_offs.push_back(p); break;
+    }
+  }
+  for (const Entry& e : month.entries) {
+    if (e.kind == EntryKind::kSpecialAssistanceReceived) {
+      d.special_assistance.insert(e.key.substr(0, e.key.rfind('|')));
     }
   }
   // File order (execution date, then EndToEndId), the same whether the month was just booked or
@@ -195,6 +225,7 @@ std::string RenderStatementArticle(const StatementData& d, const ClientTexts& t)
     out += "</ul>\n";
   }
   out += "</section>\n";
+  out += OneOffSection(d, t);
 
   if (!d.client_pays.empty()) {
     out += "<section>\n<h2>" + HtmlEscape(text("you_pay_heading")) + "</h2>\n<ul>\n";

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,8 @@ struct StatementData {
   int relief_months = 0;
   std::vector<Payment> bills_paid;  // paid for the client this month
   std::optional<Payment> leefgeld;
+  std::vector<Payment> one_offs;             // one-off payments finance recorded (issue 17)
+  std::set<std::string> special_assistance;  // their keys paid as bijzondere bijstand
   std::vector<ClientPaysBill> client_pays;
   CreditMonth credit;
   const BridgingPolicy* policy = nullptr;

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "adapters/system/files.h"
+#include "engine/invariant.h"
 
 namespace ontzorg {
 
@@ -256,7 +257,10 @@ const Columns<Payment>& PaymentColumns() {
       IdColumn<P, ClientTag, &P::client>("client_id"),
       {"purpose", Type::kText,
        [](const soci::row& r, size_t i, P& o) {
-         o.purpose = GetText(r, i) == "bill" ? PaymentPurpose::kBill : PaymentPurpose::kAllowance;
+         const std::string text = GetText(r, i);
+         const auto purpose = ParsePaymentPurpose(text);
+         OZ_INVARIANT(purpose.has_value(), "a stored payment's purpose is one the code knows");
+         o.purpose = *purpose;
        },
        [](const P& v, BulkInsert& b) { b.Text(ToString(v.purpose)); }},
       {"bill_id", Type::kText,

@@ -348,7 +348,17 @@ std::vector<Migration> Build() {
                 "PRIMARY KEY (file_id, statement_id))"};
   v12.sqlite_only = SqliteAppendOnly({"statement_balances"});
   v12.postgresql_only = PostgresAppendOnly({"statement_balances"}, false);
-  return {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12};
+  // v13: one-off payments finance records (issue 17): the decision behind each, append-only.
+  Migration v13{13, "one-off payments", {}, {}, {}};
+  v13.common = {
+      "CREATE TABLE one_offs (decision TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES "
+      "clients(id), creditor_id TEXT, amount_cents BIGINT NOT NULL CHECK (amount_cents > 0), "
+      "funding TEXT NOT NULL, description TEXT NOT NULL, due_date TEXT NOT NULL, "
+      "payment_key TEXT NOT NULL, run_id BIGINT NOT NULL REFERENCES runs(id), "
+      "recorded_by TEXT NOT NULL)"};
+  v13.sqlite_only = SqliteAppendOnly({"one_offs"});
+  v13.postgresql_only = PostgresAppendOnly({"one_offs"}, false);
+  return {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13};
 }
 // NOLINTEND(bugprone-suspicious-missing-comma,readability-function-size)
 

@@ -456,6 +456,14 @@ class Store {
   };
   Result<std::vector<HoldRecord>, Error> OpenHolds(const std::optional<ClientId>& client);
   Result<std::optional<Bill>, Error> FindBill(const BillId& bill);
+  // A one-off payment's decision (issue 17), with the batch that pays it.
+  struct OneOffRecord {
+    OneOff one_off;
+    std::string payment_key;
+    int64_t run_id = 0;
+    std::string recorded_by;
+  };
+  Result<std::optional<OneOffRecord>, Error> FindOneOff(const std::string& decision);
   Result<std::vector<Bill>, Error> BillsOfCreditor(const CreditorId& creditor);
   Result<std::set<std::string>, Error> ClientIds();
   Result<std::optional<Client>, Error> FindClient(const ClientId& client);
@@ -508,6 +516,9 @@ class Store::MonthWriter {
   // Adds a client's month: entries, payments (assigned to files of at most the settings'
   // payments per file, allocating MsgIds as needed) and findings.
   Status<Error> Add(const ClientMonth& month, const std::vector<Finding>& findings);
+  // Records the decision behind a one-off payment added with Add (its payment's key): a second
+  // record of the same decision fails on the table's key, and the whole batch with it.
+  Status<Error> AddOneOff(const OneOff& one_off, const std::string& payment_key);
   struct Totals {
     int64_t clients = 0;
     int64_t payments = 0;

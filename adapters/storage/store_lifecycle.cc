@@ -12,6 +12,7 @@
 #include "adapters/storage/store.h"
 #include "adapters/storage/transaction.h"
 #include "adapters/storage/versions.h"
+#include "engine/invariant.h"
 
 namespace ontzorg {
 namespace {
@@ -601,6 +602,32 @@ Result<std::vector<Store::HoldRecord>, Error> Store::OpenHolds(
                             .run_id = GetInt(r, 6)};
         },
         c, c);
+  });
+}
+
+Result<std::optional<Store::OneOffRecord>, Error> Store::FindOneOff(const std::string& decision) {
+  return Read("cannot read a one-off payment", [&] {
+    return FirstRow(
+        *sql_,
+        "SELECT decision, client_id, creditor_id, amount_cents, funding, description, due_date, "
+        "payment_key, run_id, recorded_by FROM one_offs WHERE decision = :d",
+        [](const soci::row& r) {
+          OneOffRecord o;
+          o.one_off.decision = GetText(r, 0);
+          o.one_off.client = ClientId{GetText(r, 1)};
+          if (auto creditor = GetOptText(r, 2)) o.one_off.creditor = CreditorId{*creditor};
+          o.one_off.amount = GetMoney(r, 3);
+          const auto funding = ParseOneOffFunding(GetText(r, 4));
+          OZ_INVARIANT(funding.has_value(), "a stored one-off's funding is one the code knows");
+          o.one_off.funding = *funding;
+          o.one_off.description = GetText(r, 5);
+          o.one_off.due = GetDate(r, 6);
+          o.payment_key = GetText(r, 7);
+          o.run_id = GetInt(r, 8);
+          o.recorded_by = GetText(r, 9);
+          return o;
+        },
+        decision);
   });
 }
 

@@ -467,6 +467,30 @@ Status<Error> Store::MonthWriter::Add(const ClientMonth& month,
   return {};
 }
 
+Status<Error> Store::MonthWriter::AddOneOff(const OneOff& o, const std::string& payment_key) {
+  if (auto s = Flush(); !s) return s;  // its payment first
+  try {
+    std::string creditor = o.creditor ? o.creditor->value : "";
+    soci::indicator has_creditor = o.creditor ? soci::i_ok : soci::i_null;
+    const long long cents = o.amount.cents();
+    const std::string funding = ToString(o.funding), due = o.due.ToString();
+    store_->session() << "INSERT INTO one_offs (decision, client_id, creditor_id, amount_cents, "
+                         "funding, description, due_date, payment_key, run_id, recorded_by) "
+                         "VALUES (:a, :b, :c, :d, :e, :f, :g, :h, :i, :j)",
+        soci::use(o.decision), soci::use(o.client.value), soci::use(creditor, has_creditor),
+        soci::use(cents), soci::use(funding), soci::use(o.description), soci::use(due),
+        soci::use(payment_key), soci::use(run_.id), soci::use(run_.user);
+    InsertAudit(store_->session(),
+                {0, run_.started_at, run_.user, "one_off.recorded", "client:" + o.client.value,
+                 "decision " + o.decision + ", " + o.amount.ToDecimalString() + " EUR to " +
+                     (o.creditor ? "creditor " + o.creditor->value : std::string("own account")) +
+                     ", " + funding + ", batch " + std::to_string(run_.id) + ": " + o.description});
+    return {};
+  } catch (const std::exception& e) {
+    return Fail(ErrorCode::kStorage, std::string("cannot record the one-off payment: ") + e.what());
+  }
+}
+
 Status<Error> Store::MonthWriter::Flush() {
   Buffers& b = *buf_;
   try {

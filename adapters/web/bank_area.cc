@@ -9,6 +9,7 @@
 
 #include "adapters/app/batches.h"
 #include "adapters/app/feedback.h"
+#include "adapters/app/one_offs.h"
 #include "adapters/system/files.h"
 #include "adapters/web/handlers.h"
 
@@ -255,6 +256,23 @@ Outcome ReissueAction(Ctx& x) {
   auto p = ReissuePayments(x.config, x.store, ids, DayAt(x.now), x.Me());
   if (!p) return FromError(p.error());
   return PreparedOutcome(*p, "reissued");
+}
+
+// A one-off payment for the client as a batch of its own (as ontzorg one-off).
+Outcome OneOffAction(Ctx& x) {
+  auto p = RecordOneOff(x.config, x.store,
+                        {.decision = x.Field("decision"),
+                         .client = x.params["client"],
+                         .creditor = x.Field("creditor"),
+                         .amount = x.Field("amount"),
+                         .funding = x.Field("funding"),
+                         .description = x.Field("description"),
+                         .due = x.Field("due")},
+                        DayAt(x.now), x.Me(), FieldNames::kFormField);
+  if (!p) return FromError(p.error());
+  Outcome o = PreparedOutcome(*p, "one_off_recorded");
+  o.status = 201;
+  return o;
 }
 
 // Prepares a batch of the held bills whose direct debit is now confirmed cancelled (as ontzorg

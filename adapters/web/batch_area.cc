@@ -154,7 +154,7 @@ Outcome BatchData(Ctx& x) {
   Money bills, leefgeld;
   const bool whole = x.Field("format") == "csv";  // the download lists every payment
   for (const Payment& p : *payments) {
-    (p.purpose == PaymentPurpose::kBill ? bills : leefgeld) += p.amount;
+    (p.purpose == PaymentPurpose::kAllowance ? leefgeld : bills) += p.amount;
     json pj = PaymentJson(p);
     pj["client"] = p.client.value;
     pj["iban"] = p.payee.iban.Formatted();

@@ -148,7 +148,7 @@ json EntryJson(const Entry& e) {
 json PaymentJson(const Payment& p) {
   json j = {{"end_to_end_id", p.end_to_end_id},
             {"purpose", ToString(p.purpose)},
-            {"kind", p.bill_kind ? ToString(*p.bill_kind) : "leefgeld"},
+            {"kind", PaymentKind(p)},
             {"bill", p.bill ? p.bill->value : ""},
             {"period", p.period.ToString()},
             {"payee", p.payee.name},

@@ -109,6 +109,7 @@ Outcome ReconciliationData(Ctx& x);
 Outcome CorrectAccountAction(Ctx& x);
 Outcome ReissueAction(Ctx& x);
 Outcome ReleaseHeldAction(Ctx& x);
+Outcome OneOffAction(Ctx& x);
 Outcome AssignLineAction(Ctx& x);
 
 // --- The work list (signal_area.cc) ---

@@ -734,6 +734,8 @@ WebApp::WebApp(Config config, std::function<int64_t()> clock,
   i.Add("POST", "/clients/{client}/write-off-requests",
         "/api/v1/clients/{client}/write-off-requests", {"coach", "finance"},
         web::WriteOffRequestAction);
+  i.Add("POST", "/clients/{client}/one-offs", "/api/v1/clients/{client}/one-offs", {"finance"},
+        web::OneOffAction);
   i.Add("POST", "/clients/{client}/write-off-requests/{request}/decision",
         "/api/v1/clients/{client}/write-off-requests/{request}/decision", {"finance"},
         web::WriteOffDecisionAction);

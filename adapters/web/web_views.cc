@@ -57,6 +57,9 @@ std::map<std::string, Label> RecordLabels() {
       {"payment_rejected", {"Betaling geweigerd door de bank", "Payment rejected by the bank"}},
       {"payment_returned", {"Betaling teruggestort", "Payment returned"}},
       {"payment_cancelled", {"Betaling geannuleerd", "Payment cancelled"}},
+      {"special_assistance_received",
+       {"Bijzondere bijstand ontvangen (eenmalig)", "Special assistance received (one-off)"}},
+      {"one_off_paid", {"Eenmalige betaling", "One-off payment"}},
       {"none", {"Er was geen incasso", "There was no direct debit"}},
       {"override", {"Toch betalen (met reden)", "Pay anyway (with a reason)"}},
       // What a form saved (the notice after its redirect).
@@ -82,6 +85,9 @@ std::map<std::string, Label> RecordLabels() {
        {"vastgehouden rekeningen klaargezet; een tweede persoon keurt goed",
         "held bills prepared; a second person approves them"}},
       {"nothing_to_prepare", {"niets klaar te zetten", "nothing to prepare"}},
+      {"one_off_recorded",
+       {"eenmalige betaling klaargezet; een tweede persoon keurt goed",
+        "one-off payment prepared; a second person approves it"}},
       {"line_assigned",
        {"bankregel toegewezen (de volgende run boekt hem)",
         "bank line assigned (the next run books it)"}},
@@ -120,6 +126,7 @@ const std::map<std::string, Label>& Labels() {
         {"water", {"Water", "Water"}},
         {"health_insurance", {"Zorgverzekering", "Health insurance"}},
         {"leefgeld", {"Leefgeld", "Living allowance"}},
+        {"one_off", {"Eenmalige betaling", "One-off payment"}},
         {"paid_for_client", {"Wij betalen", "Paid for the client"}},
         {"practising", {"Oefenen", "Practising"}},
         {"safety_net", {"Vangnet", "Safety net"}},
@@ -377,6 +384,7 @@ std::string LabeledInput(const std::string& prefix, const std::string& name,
 
 // Defined with the other forms below; used by the bills tab's changes section.
 std::string CreditorChangeForm(const PageContext& p, const json& d, const std::string& id);
+std::string OneOffForm(const PageContext& p, const json& d, const std::string& id);
 
 // Credit outstanding per month: booked months as solid bars, the forecast as outlined bars.
 std::string CreditChart(const PageContext& p, const json& credit) {
@@ -576,7 +584,9 @@ std::string MonthTab(const PageContext& p, const json& d, const std::string& id)
          "</td><td>" + (S(pay, "bank_state").empty() ? "" : L(p, S(pay, "bank_state"))) +
          "</td></tr>";
   }
-  m += "</tbody></table></section>";
+  m += "</tbody></table>";
+  if (p.session.role == "finance") m += OneOffForm(p, d, id);
+  m += "</section>";
 
   m += "<p><a href=\"/clients/" + Html(id) + "/statement\">" +
        T(p, "Voorbeeld van het volgende geldoverzicht (in de taal van de cliënt)",
@@ -986,6 +996,52 @@ std::string LedgerTab(const PageContext& p, const json& d) {
 
 // Finance's form for a creditor of the client's bills from a month on: the landlord's new
 // account (every client paid to it follows).
+// A one-off payment (a deposit, bijzondere bijstand): a batch of its own, approved by a second
+// person (issue 17).
+std::string OneOffForm(const PageContext& p, const json& d, const std::string& id) {
+  std::vector<std::pair<std::string, std::string>> payees = {
+      {"", T(p, "De cliënt zelf (eigen rekening ", "The client (own account ") +
+               Html(S(d["record"], "iban")) + ")"}};
+  if (d.contains("creditors")) {
+    for (const json& c : d["creditors"]) {
+      payees.push_back({S(c, "creditor"), Html(S(c, "name")) + " (" + Html(S(c, "iban")) + ")"});
+    }
+  }
+  const auto input = [](const char* name, const std::string& label, const std::string& attrs) {
+    return LabeledInput("oo-", name, label, attrs);
+  };
+  return "<details><summary>" +
+         T(p, "Eenmalige betaling klaarzetten (borg, bijzondere bijstand)",
+           "Prepare a one-off payment (deposit, special assistance)") +
+         "</summary><form method=\"post\" class=\"grid\" id=\"one-off\" action=\"/clients/" +
+         Html(id) + "/one-offs\">" + CsrfField(p) +
+         input(
+             "decision",
+             T(p, "Beschikkingsnummer (één keer te gebruiken)", "Decision number (used once only)"),
+             "required maxlength=\"20\" pattern=\"[A-Za-z0-9-]+\"") +
+         "<label for=\"oo-creditor\">" + T(p, "Aan", "To") + "</label>" +
+         Select("oo-creditor", "creditor", payees) +
+         input("amount", T(p, "Bedrag (bijv. 1.250,00)", "Amount (e.g. 1,250.00 as 1250.00)"),
+               "required inputmode=\"decimal\"") +
+         "<label for=\"oo-funding\">" + T(p, "Wie betaalt", "Who pays") + "</label>" +
+         Select("oo-funding", "funding",
+                {{"special_assistance", T(p, "De gemeente: bijzondere bijstand (niet terugbetalen)",
+                                          "The municipality: special assistance (not repaid)")},
+                 {"client_funds", T(p, "De cliënt: van het saldo op de beheerrekening",
+                                    "The client: from the balance on the managed account")}}) +
+         input("description",
+               T(p, "Omschrijving voor de ontvanger (max. 140 tekens)",
+                 "Description for the payee (at most 140 characters)"),
+               "required maxlength=\"140\"") +
+         input("due", T(p, "Uiterlijk op de rekening op", "On the payee's account by"),
+               "type=\"date\" required") +
+         "<p>" +
+         T(p, "Komt in een eigen batch; een tweede persoon keurt die goed.",
+           "Goes into a batch of its own; a second person approves it.") +
+         "</p><button type=\"submit\">" + T(p, "Klaarzetten", "Prepare") +
+         "</button></form></details>";
+}
+
 std::string CreditorChangeForm(const PageContext& p, const json& d, const std::string& id) {
   std::vector<std::pair<std::string, std::string>> creditors;
   for (const json& c : d["creditors"]) {
@@ -1280,7 +1336,7 @@ std::string PayeeChanges(const PageContext& p, const json& r) {
   std::string m = "<section aria-labelledby=\"h-ibans\"><h2 id=\"h-ibans\">" +
                   T(p, "Nieuwe en gewijzigde rekeningnummers", "New and changed payee accounts") +
                   "</h2>";
-  if (r["compared_with"].empty()) {
+  if (r["compared_with"].empty() && r["payee_changes"].empty()) {
     return m + "<p>" +
            T(p, "Nog geen verstuurd bestand om mee te vergelijken: elke begunstigde is nieuw.",
              "No exported file to compare with yet: every payee is new.") +
@@ -1293,13 +1349,16 @@ std::string PayeeChanges(const PageContext& p, const json& r) {
            Html(r["compared_with"].back().dump()) + ".</p></section>";
   }
   m += "<table><caption>" +
-       T(p, "Vergeleken met wat de laatst verstuurde batch(es) betaalden: ",
-         "Compared with what the last exported batch(es) paid: ") +
-       Html(r["compared_with"].dump()) + "</caption><thead><tr><th scope=\"col\">" +
-       T(p, "Cliënt", "Client") + "</th><th scope=\"col\">" + T(p, "Wat", "What") +
-       "</th><th scope=\"col\">" + T(p, "Begunstigde", "Payee") + "</th><th scope=\"col\">" +
-       T(p, "Was", "Was") + "</th><th scope=\"col\">" + T(p, "Wordt", "Now") +
-       "</th></tr></thead><tbody>";
+       (r["compared_with"].empty()
+            ? T(p, "Eenmalige betaling: controleer de rekening tegen de beschikking",
+                "One-off payment: check the account against the decision")
+            : T(p, "Vergeleken met wat de laatst verstuurde batch(es) betaalden: ",
+                "Compared with what the last exported batch(es) paid: ") +
+                  Html(r["compared_with"].dump())) +
+       "</caption><thead><tr><th scope=\"col\">" + T(p, "Cliënt", "Client") +
+       "</th><th scope=\"col\">" + T(p, "Wat", "What") + "</th><th scope=\"col\">" +
+       T(p, "Begunstigde", "Payee") + "</th><th scope=\"col\">" + T(p, "Was", "Was") +
+       "</th><th scope=\"col\">" + T(p, "Wordt", "Now") + "</th></tr></thead><tbody>";
   for (const json& c : r["payee_changes"]) {
     const bool changed = !S(c, "previous_iban").empty();
     m += "<tr" + std::string(changed ? " class=\"changed\"" : "") + "><td>" + Html(S(c, "client")) +
@@ -1423,8 +1482,11 @@ std::string BatchPage(const PageContext& p, const json& d) {
         if (d.contains("review") && I(d["review"], "changed_accounts") > 0) {
           m += "<p class=\"notice\"><label><input type=\"checkbox\" name=\"acknowledge\" "
                "required> " +
-               T(p, "Ik heb de gewijzigde rekeningnummers gecontroleerd tegen hun bewijs",
-                 "I checked the changed payee accounts against their proof") +
+               T(p,
+                 "Ik heb de gewijzigde en eenmalige rekeningnummers gecontroleerd tegen hun "
+                 "bewijs (brief, beschikking)",
+                 "I checked the changed and one-off payee accounts against their proof (letter, "
+                 "decision)") +
                " (" + S(d["review"], "changed_accounts") +
                T(p, "; zie Nieuwe en gewijzigde rekeningnummers).",
                  "; see New and changed payee accounts).") +

@@ -19,6 +19,7 @@
 
 #include "adapters/app/batches.h"
 #include "adapters/app/feedback.h"
+#include "adapters/app/one_offs.h"
 #include "adapters/app/run_month.h"
 #include "adapters/import/importer.h"
 #include "adapters/storage/store.h"
@@ -469,6 +470,76 @@ TEST_F(IntegrityTest, TheSameReceiptRecordedTwiceAtOnceIsStoredOnceWithoutAnErro
     EXPECT_EQ(errors, "") << "round " << round;
     EXPECT_EQ(Count("SELECT COUNT(*) FROM receipts WHERE id = 'RACE-1'"), 1);
   }
+}
+
+// Issue 17: a one-off payment (a deposit paid as bijzondere bijstand) recorded twice at once, by
+// two people or a double click: one batch pays it, the other is told it is recorded; the approver
+// must acknowledge the new account; the managed account still holds exactly the clients' money.
+TEST_F(IntegrityTest, TheSameOneOffRecordedTwiceAtOnceIsPaidOnce) {
+  Prepare();
+  const OneOffRequest request{.decision = "BB-2027-0042",
+                              .client = "C000001",
+                              .creditor = "WS-LINDE",
+                              .amount = "1.250,00",
+                              .funding = "special_assistance",
+                              .description = "Borg Lindelaan 12, beschikking BB-2027-0042",
+                              .due = "2027-01-28"};
+  const Date today = Date::Parse("2027-01-20").value();
+  const Actor anna{"anna", "2027-01-20T09:00:00"};
+  auto first = Open(), second = Open();
+  std::atomic<int> ready{0};
+  std::optional<Result<PreparedBatch, Error>> a_result, b_result;
+  const auto record = [&](Store& store, std::optional<Result<PreparedBatch, Error>>* out) {
+    ++ready;
+    while (ready < 2) {
+    }
+    *out = RecordOneOff(config_, store, request, today, anna);
+  };
+  std::thread a([&] { record(*first, &a_result); });
+  std::thread b([&] { record(*second, &b_result); });
+  a.join();
+  b.join();
+  ASSERT_NE(a_result->has_value(), b_result->has_value()) << "exactly one records it";
+  const auto& won = a_result->has_value() ? *a_result : *b_result;
+  const auto& lost = a_result->has_value() ? *b_result : *a_result;
+  EXPECT_EQ(lost.error().code, ErrorCode::kConflict) << lost.error().message;
+  EXPECT_NE(lost.error().message.find("recorded already"), std::string::npos);
+  const int64_t batch = won->batch;
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM one_offs"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM payments WHERE end_to_end_id = 'OZ-E-BB-2027-0042' AND "
+                  "amount_cents = 125000 AND purpose = 'one_off'"),
+            1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM entries WHERE kind = 'special_assistance_received' AND "
+                  "amount_cents = 125000"),
+            1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'one_off.recorded'"), 1);
+
+  // From the client's own funds: no more than is free (January's money is paid out).
+  OneOffRequest own = request;
+  own.decision = "BB-2027-0043";
+  own.funding = "client_funds";
+  own.creditor = "";
+  own.amount = "5000.00";
+  auto refused = RecordOneOff(config_, *store_, own, today, anna);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kRefused) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("--amount: client C000001 has"), std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM one_offs"), 1) << "a refusal changes nothing";
+
+  // Four eyes: the preparer cannot approve it; the second person acknowledges the new account.
+  EXPECT_FALSE(ApproveBatch(*store_, batch, {"anna", "2027-01-20T10:00:00"}, {true, ""}));
+  auto unacknowledged = ApproveBatch(*store_, batch, Bram());
+  ASSERT_FALSE(unacknowledged);
+  EXPECT_NE(unacknowledged.error().message.find("NL63 INGB 4101 0000 00"), std::string::npos)
+      << unacknowledged.error().message;
+  ASSERT_TRUE(ApproveBatch(*store_, batch, Bram(), {true, "borg volgens beschikking"}));
+  auto exported = ExportBatch(config_, *store_, batch, dir_ / "out", Bram());
+  ASSERT_TRUE(exported) << exported.error().message;  // validated against the official XSD
+  auto ledger = store_->LedgerCheck();
+  ASSERT_TRUE(ledger) << ledger.error().message;
+  EXPECT_EQ(ledger->bank, ledger->clients) << "the managed account holds what the clients own";
+  EXPECT_FALSE(ledger->lowest_client.IsNegative());
 }
 
 // Reproduction: XSD-valid amounts like 8.850 (ISO 20022 allows 5 decimals) refused the file.

@@ -18,6 +18,7 @@
 #include <regex>
 #include <thread>
 
+#include "adapters/app/client_statement.h"
 #include "adapters/app/run_month.h"
 #include "adapters/import/csv.h"
 #include "adapters/import/importer.h"
@@ -480,6 +481,83 @@ TEST_F(WebTest, FourEyesExportDownloadAndTheAuditChainThroughTheApp) {
 // corrects it (a wrong IBAN refused, nothing changed), re-issues as a new batch that a second
 // person approves only after acknowledging the changed account, and parks the unknown line. Each
 // once only: a second re-issue or park of the same thing is a conflict. A coach can do none of it.
+// Issue 17: a one-off payment (a deposit paid as bijzondere bijstand) prepared on the client page,
+// refused naming the form's field, once per decision, approved by a second person who checks the
+// account, and on the client's statement with who pays it.
+TEST_F(WebTest, FinancePreparesAOneOffPaymentThatASecondPersonApproves) {
+  Client anna = As("anna"), bram = As("bram"), carla = As("carla");
+  const std::string page = anna.Get("/clients/C000001").body;
+  EXPECT_NE(page.find("action=\"/clients/C000001/one-offs\""), std::string::npos);
+  EXPECT_NE(page.find("Eenmalige betaling klaarzetten"), std::string::npos);
+  EXPECT_EQ(carla.Get("/clients/C000003").body.find("/one-offs"), std::string::npos)
+      << "a coach gets no form";
+  const json one_off = {{"decision", "BB-2027-0042"},
+                        {"creditor", "WS-LINDE"},
+                        {"amount", "1250.00"},
+                        {"funding", "special_assistance"},
+                        {"description", "Borg Lindelaan 12, beschikking BB-2027-0042"},
+                        {"due", "2027-01-27"}};
+  EXPECT_EQ(carla.PostJson("/api/v1/clients/C000003/one-offs", one_off).status, 403);
+  const std::string form = "csrf=" + anna.csrf +
+                           "&decision=BB-2027-0042&creditor=WS-LINDE&funding=special_assistance"
+                           "&description=Borg+Lindelaan+12&due=2027-01-27&amount=";
+  Reply bad = anna.PostForm("/clients/C000001/one-offs", form + "1.250");
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_NE(bad.body.find("amount '1.250'"), std::string::npos) << bad.body.substr(0, 2000);
+  Reply outside = anna.PostForm("/clients/C000001/one-offs",
+                                "csrf=" + anna.csrf +
+                                    "&decision=BB-1&funding=special_assistance&description=x"
+                                    "&due=2027-12-01&amount=10");
+  EXPECT_EQ(outside.status, 422) << "after the relief";
+  EXPECT_NE(outside.body.find("due 01-12-2027: client C000001 is in relief from 01-01-2027 to "
+                              "30-06-2027"),
+            std::string::npos)
+      << outside.body.substr(0, 2000);
+  Reply made = anna.PostForm("/clients/C000001/one-offs", form + "1.250%2C00");
+  ASSERT_EQ(made.status, 303) << made.body.substr(0, 2000);
+  const std::string location = made.Header("location");
+  ASSERT_EQ(location.rfind("/batches/", 0), 0u) << location;
+  EXPECT_NE(location.find("saved=one_off_recorded"), std::string::npos);
+  const std::string id = location.substr(9, location.find('?') - 9);
+  Reply twice = anna.PostJson("/api/v1/clients/C000001/one-offs", one_off);
+  EXPECT_EQ(twice.status, 409) << twice.body;
+  EXPECT_NE(twice.body.find("recorded already"), std::string::npos) << twice.body;
+
+  const json batch = json::parse(anna.Get("/api/v1/batches/" + id).body);
+  EXPECT_EQ(batch["kind"], "one_off");
+  ASSERT_EQ(batch["payment_list"].size(), 1u);
+  EXPECT_EQ(batch["payment_list"][0]["end_to_end_id"], "OZ-E-BB-2027-0042");
+  EXPECT_EQ(batch["payment_list"][0]["amount_cents"], 125000);
+  ASSERT_EQ(batch["review"]["payee_changes"].size(), 1u) << batch["review"].dump();
+  EXPECT_EQ(batch["review"]["payee_changes"][0]["kind"], "one_off");
+  const std::string html = bram.Get("/batches/" + id).body;
+  EXPECT_NE(html.find("Eenmalige betaling OZ-E-BB-2027-0042"), std::string::npos)
+      << "listed with the new and changed accounts";
+  EXPECT_NE(html.find("gewijzigde en eenmalige rekeningnummers gecontroleerd"), std::string::npos);
+  // Four eyes: not the preparer; the second person checks the account first.
+  EXPECT_EQ(anna.PostJson("/api/v1/batches/" + id + "/approve", {{"acknowledge", true}}).status,
+            403);
+  Reply unchecked = bram.PostJson("/api/v1/batches/" + id + "/approve", json::object());
+  EXPECT_EQ(unchecked.status, 403) << unchecked.body;
+  EXPECT_NE(unchecked.body.find("one-off to NL63 INGB 4101 0000 00"), std::string::npos)
+      << unchecked.body;
+  ASSERT_EQ(bram.PostJson("/api/v1/batches/" + id + "/approve", {{"acknowledge", true}}).status,
+            200);
+
+  // The client's statement says what is paid and that it need not be paid back.
+  auto store = Store::Open(config_->store_url);
+  ASSERT_TRUE(store);
+  auto statement = LoadClientStatement(*config_, **store, ClientId{"C000001"},
+                                       YearMonth::Parse("2027-01").value());
+  ASSERT_TRUE(statement) << statement.error().message;
+  const std::string text = statement->Html();
+  EXPECT_NE(text.find("Eenmalige betalingen"), std::string::npos);
+  EXPECT_NE(text.find("Woonstichting De Linde</bdi>: <bdi>Borg Lindelaan 12</bdi>"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("U hoeft dit niet terug te betalen."), std::string::npos);
+}
+
 TEST_F(WebTest, FinanceCorrectsAnAccountReissuesAndParksABankLineInTheWebApp) {
   Client anna = As("anna"), bram = As("bram");
   json batch = json::parse(anna.Get("/api/v1/batches/1").body);

@@ -197,7 +197,7 @@ await step('finance corrects a rejected payment\'s account and re-issues it, all
   // The second person sees the changed account and acknowledges it to approve.
   await login(page, 'anna');
   await page.goto(`${base}/batches/${batch}`);
-  await page.getByText('Ik heb de gewijzigde rekeningnummers gecontroleerd tegen hun bewijs').click();
+  await page.getByText('Ik heb de gewijzigde en eenmalige rekeningnummers gecontroleerd').click();
   // A correction made in the same second as the preparation is also listed as a change after
   // it (the store's times are to the second, so the page errs on the safe side): tick that too.
   for (const box of await page.locator('input[name=acknowledge]:not(:checked)').all()) await box.check();

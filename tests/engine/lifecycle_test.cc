@@ -155,7 +155,7 @@ TEST(LifecycleTest, WhoMayDoWhat) {
   const std::map<Role, std::set<Action>> allowed = {
       {Role::kFinance,
        {Action::kRunMonth, Action::kApproveBatch, Action::kExportBatch, Action::kRewriteFiles,
-        Action::kCancelBatch, Action::kReissuePayments, Action::kReleaseHeld,
+        Action::kCancelBatch, Action::kReissuePayments, Action::kReleaseHeld, Action::kRecordOneOff,
         Action::kImportBankFile, Action::kAssignBankLine, Action::kCorrectAccount,
         Action::kCorrectName, Action::kRecordDirectDebit, Action::kRecordReceipt,
         Action::kRecordWriteOff, Action::kRequestWriteOff, Action::kChangeRecord}},

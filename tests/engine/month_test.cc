@@ -246,3 +246,55 @@ TEST(LedgerDeathTest, UnbalancedEntryAborts) {
 
 }  // namespace
 }  // namespace ontzorg
+
+namespace ontzorg {
+namespace {
+
+// Issue 17: a one-off as bijzondere bijstand brings its money in before it pays it out (the
+// client's funds end where they began); out of the client's funds it only pays out. Its key and
+// EndToEndId come from the decision, so a second booking of one decision has the same key.
+TEST(OneOffTest, SpecialAssistanceBringsTheMoneyInBeforePayingIt) {
+  OneOff o{.decision = "BB-2027-0042",
+           .client = ClientId{"C1"},
+           .creditor = CreditorId{"WS"},
+           .amount = Money::FromCents(125000),
+           .funding = OneOffFunding::kSpecialAssistance,
+           .description = "Borg",
+           .due = Date::Parse("2027-01-27").value()};
+  const Payee payee{"Woonstichting", ParseIban("NL63INGB4101000000").value(), std::nullopt,
+                    std::nullopt};
+  const Date run = Date::Parse("2027-01-20").value();
+  const OneOffBooking gift = BookOneOff(o, payee, run, 1);
+  EXPECT_EQ(gift.payment.key, "C1|one_off:BB-2027-0042|2027-01");
+  EXPECT_EQ(gift.payment.end_to_end_id, "OZ-E-BB-2027-0042");
+  EXPECT_EQ(gift.payment.purpose, PaymentPurpose::kOneOff);
+  EXPECT_EQ(std::string(PaymentKind(gift.payment)), "one_off");
+  EXPECT_EQ(gift.payment.remittance.value, "Borg");
+  EXPECT_LE(gift.payment.execution, o.due);
+  ASSERT_EQ(gift.entries.size(), 2u);
+  EXPECT_EQ(gift.entries[0].kind, EntryKind::kSpecialAssistanceReceived);
+  EXPECT_EQ(gift.entries[0].key, gift.payment.key + "|funded");
+  EXPECT_EQ(gift.entries[1].kind, EntryKind::kOneOffPaid);
+  EXPECT_EQ(gift.entries[1].key, gift.payment.key);
+  const Account funds = accounts::ClientFunds(ClientId{"C1"});
+  EXPECT_EQ(LiabilityBalance(gift.entries, funds), Money());
+  EXPECT_EQ(AssetBalance(gift.entries, accounts::ManagedBank()), Money());
+
+  o.funding = OneOffFunding::kClientFunds;
+  const OneOffBooking own = BookOneOff(o, payee, run, 1);
+  ASSERT_EQ(own.entries.size(), 1u);
+  EXPECT_EQ(LiabilityBalance(own.entries, funds), -o.amount);
+
+  // A failed one-off is re-issued like any payment: a new key, an EndToEndId of the same length.
+  const auto again = ReissuedPayment(gift.payment, 2, payee, run, 1);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->end_to_end_id, "OZE2-BB-2027-0042");
+  EXPECT_EQ(again->key, gift.payment.key + "#2");
+  EXPECT_EQ(PaymentEntry(*again, run).kind, EntryKind::kOneOffPaid);
+  EXPECT_EQ(ParsePaymentPurpose("one_off"), PaymentPurpose::kOneOff);
+  EXPECT_EQ(ParseOneOffFunding("client_funds"), OneOffFunding::kClientFunds);
+  EXPECT_FALSE(ParseOneOffFunding("gift"));
+}
+
+}  // namespace
+}  // namespace ontzorg
