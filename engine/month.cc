@@ -5,6 +5,7 @@
 #include "engine/enum_count.h"
 #include "engine/invariant.h"
 #include "engine/target_calendar.h"
+#include "engine/text.h"
 
 namespace ontzorg {
 namespace {
@@ -54,6 +55,19 @@ std::vector<DueBill> DueBills(const ClientCase& input, const ReliefPeriod& perio
   });
   return due;
 }
+
+// Bill kinds in Dutch words, for the Dutch sentences of signals.
+const char* DutchKind(BillKind kind) {
+  switch (kind) {
+    case BillKind::kRent: return "huur";
+    case BillKind::kEnergy: return "energie";
+    case BillKind::kWater: return "water";
+    case BillKind::kHealthInsurance: return "zorgverzekering";
+  }
+  return "?";
+}
+std::string Euro(Money m) { return FormatEuros(m); }
+std::string Day(Date d) { return FormatDutchDate(d); }
 
 std::string MonthName(YearMonth month) {
   static constexpr const char* kNames[] = {"januari",   "februari", "maart",    "april",
@@ -251,7 +265,13 @@ void ProcessReceipts(const ClientCase& input, const BridgingPolicy* policy, Date
                                 ", expected " + expected->ToDecimalString() + " for " +
                                 r->covers_from->ToString() + ".." + r->covers_to->ToString() +
                                 "; those months count as paid: correct the estimate if the "
-                                "monthly amount changed"});
+                                "monthly amount changed",
+                      .detail_nl = std::string(DutchName(r->kind)) + " van " + Euro(r->amount) +
+                                   " ontvangen op " + Day(r->received_on) + ", verwacht was " +
+                                   Euro(*expected) + " voor " + MonthName(*r->covers_from) +
+                                   " t/m " + MonthName(*r->covers_to) +
+                                   ". Die maanden tellen als betaald; pas de schatting aan als "
+                                   "het maandbedrag veranderd is."});
     }
     if (r->landed_on == Destination::kManaged) {
       b->Credit(key, EntryKind::kIncomeReceived, r->amount);
@@ -278,7 +298,11 @@ void ProcessReceipts(const ClientCase& input, const BridgingPolicy* policy, Date
            .expected = r->amount,
            .detail = std::string(DutchName(r->kind)) + " " + r->amount.ToDecimalString() +
                      " landed on the client's own account on " + r->received_on.ToString() + "; " +
-                     moved.ToDecimalString() + " of credit is now recovered from leefgeld"});
+                     moved.ToDecimalString() + " of credit is now recovered from leefgeld",
+           .detail_nl = std::string(DutchName(r->kind)) + " van " + Euro(r->amount) + " op " +
+                        Day(r->received_on) +
+                        " op de eigen rekening van de cliënt gestort. Daarom wordt " + Euro(moved) +
+                        " van de lening nu ingehouden op het leefgeld."});
     }
   }
 }
@@ -299,14 +323,19 @@ void SignalOverdue(const ClientCase& input, const BridgingPolicy& policy, Date r
         }
       }
       if (received) continue;
-      AddSignal(out,
-                {.kind = SignalKind::kToeslagOverdue,
-                 .amount = Money::Zero(),
-                 .expected = p.amount,
-                 .detail = std::string(DutchName(e.kind)) + " expected on " + p.date.ToString() +
-                           " (" + p.amount.ToDecimalString() + " for " + p.covers_from.ToString() +
-                           ".." + p.covers_to.ToString() + ") has not been received " +
-                           std::to_string(run_date.DaysSince(p.date)) + " days later"});
+      AddSignal(
+          out, {.kind = SignalKind::kToeslagOverdue,
+                .amount = Money::Zero(),
+                .expected = p.amount,
+                .detail = std::string(DutchName(e.kind)) + " expected on " + p.date.ToString() +
+                          " (" + p.amount.ToDecimalString() + " for " + p.covers_from.ToString() +
+                          ".." + p.covers_to.ToString() + ") has not been received " +
+                          std::to_string(run_date.DaysSince(p.date)) + " days later",
+                .detail_nl = std::string(DutchName(e.kind)) + " verwacht op " + Day(p.date) + " (" +
+                             Euro(p.amount) + " voor " + MonthName(p.covers_from) + " t/m " +
+                             MonthName(p.covers_to) + ") is " +
+                             std::to_string(run_date.DaysSince(p.date)) +
+                             " dagen later nog niet ontvangen."});
       break;
     }
   }
@@ -407,7 +436,12 @@ std::optional<ClientMonth> SettleAfterRelief(const ClientCase& input, const Reli
          .detail = "relief ended " + period.last.ToString() + "; " +
                    out.credit.after.Outstanding().ToDecimalString() +
                    " bridging credit is still outstanding (set off when toeslagen arrive on the "
-                   "managed account, else recover or write off by decision)"});
+                   "managed account, else recover or write off by decision)",
+         .detail_nl = "Het ontzorgen eindigde op " + Day(period.last) + "; er staat nog " +
+                      Euro(out.credit.after.Outstanding()) +
+                      " overbruggingskrediet open. Het wordt verrekend als toeslagen op de "
+                      "beheerrekening komen, anders teruggevorderd of bij besluit "
+                      "kwijtgescholden."});
   }
   out.closing_balance = builder.total();
   OZ_INVARIANT(!out.closing_balance.IsNegative(), "a client's balance is never negative");
@@ -473,22 +507,33 @@ void RecoverInstalment(const BridgingPolicy& policy, YearMonth month, Money clie
 }
 
 // Why leefgeld stays below the minimum even with credit: for the coach's signal.
-std::string BelowMinimumReason(const ClientCase& input, const ClientMonth& out,
-                               const CreditBalances& now) {
+struct Words {
+  std::string en, nl;
+};
+Words BelowMinimumReason(const ClientCase& input, const ClientMonth& out,
+                         const CreditBalances& now) {
   const CreditMonth& c = out.credit;
-  if (out.benefit_missing) return "no bijstand is recorded for the month";
+  if (out.benefit_missing) {
+    return {"no bijstand is recorded for the month", "er is voor de maand geen bijstand bekend."};
+  }
   if (c.form == CreditForm::kGift) {
-    return "the gift ceiling (" + c.ceiling.ToDecimalString() + ") is reached";
+    return {"the gift ceiling (" + c.ceiling.ToDecimalString() + ") is reached",
+            "het plafond voor bijzondere bijstand (" + Euro(c.ceiling) + ") is bereikt."};
   }
   if (now.Outstanding() >= c.ceiling) {
-    return "the credit ceiling (" + c.ceiling.ToDecimalString() + ") is reached";
+    return {"the credit ceiling (" + c.ceiling.ToDecimalString() + ") is reached",
+            "het kredietplafond (" + Euro(c.ceiling) + ") is bereikt."};
   }
   if (input.toeslagen.empty()) {
-    return "no toeslag is recorded as expected for this client; record the expected toeslagen "
-           "so credit can bridge the gap";
+    return {
+        "no toeslag is recorded as expected for this client; record the expected toeslagen "
+        "so credit can bridge the gap",
+        "er is voor deze cliënt geen verwachte toeslag vastgelegd. Leg de verwachte "
+        "toeslagen vast, dan kan krediet het gat overbruggen."};
   }
-  return "the toeslagen still expected (" + c.cover.ToDecimalString() +
-         ") cannot cover more credit";
+  return {
+      "the toeslagen still expected (" + c.cover.ToDecimalString() + ") cannot cover more credit",
+      "de toeslagen die nog verwacht worden (" + Euro(c.cover) + ") dekken niet meer krediet."};
 }
 
 bool HeldEarlier(const ClientCase& input, const BillId& bill, YearMonth month) {
@@ -577,18 +622,30 @@ void PayBill(const ClientCase& input, const std::map<CreditorId, Creditor>& cred
          .detail = "bill " + bill.id.value + " (" + ToString(bill.kind) +
                    ") held: the client's own direct debit with " + c.name +
                    " is not confirmed cancelled; the money stays reserved until it is (or a coach "
-                   "overrides)"});
+                   "overrides)",
+         .detail_nl = "Rekening " + bill.id.value + " (" + DutchKind(bill.kind) +
+                      ") vastgehouden: de eigen automatische incasso van de cliënt bij " + c.name +
+                      " is niet bevestigd opgezegd. Het geld blijft gereserveerd tot dat wel zo "
+                      "is (of een coach het toch laat betalen)."});
     return;
   }
   if (guard == GuardDecision::kPayWithWarning) {
-    AddSignal(out, {.kind = SignalKind::kDoubleDebitRisk,
-                    .amount = bill.amount,
-                    .expected = Money::Zero(),
-                    .detail = "bill " + bill.id.value + " (" + ToString(bill.kind) +
-                              ") paid while the client's own direct debit with " + c.name + " is " +
-                              (record ? "not confirmed cancelled (override: " + record->note + ")"
-                                      : std::string("not confirmed cancelled")) +
-                              "; watch for a double debit (reversible within 8 weeks)"});
+    AddSignal(out,
+              {.kind = SignalKind::kDoubleDebitRisk,
+               .amount = bill.amount,
+               .expected = Money::Zero(),
+               .detail = "bill " + bill.id.value + " (" + ToString(bill.kind) +
+                         ") paid while the client's own direct debit with " + c.name + " is " +
+                         (record ? "not confirmed cancelled (override: " + record->note + ")"
+                                 : std::string("not confirmed cancelled")) +
+                         "; watch for a double debit (reversible within 8 weeks)",
+               .detail_nl = "Rekening " + bill.id.value + " (" + DutchKind(bill.kind) +
+                            ") betaald terwijl de eigen automatische incasso van de cliënt "
+                            "bij " +
+                            c.name + " niet bevestigd opgezegd is" +
+                            (record ? " (toch betalen: " + record->note + ")" : std::string()) +
+                            ". Let op een dubbele afschrijving (binnen 8 weken terug te "
+                            "boeken)."});
   }
   const ExecutionPlan plan =
       PlanExecution({.due = due.due,
@@ -629,7 +686,14 @@ void PayMonthAllowance(const ClientCase& input, const MonthPolicy& policy,
                                                          " of bills the client pays)"
                                                    : std::string()) +
                          " is below the minimum " + out->credit.minimum.ToDecimalString() + ": " +
-                         BelowMinimumReason(input, *out, builder->credit())});
+                         BelowMinimumReason(input, *out, builder->credit()).en,
+               .detail_nl = "Leefgeld " + Euro(free) +
+                            (client_pays.IsPositive() ? " (na " + Euro(client_pays) +
+                                                            " aan rekeningen die de cliënt "
+                                                            "zelf betaalt)"
+                                                      : std::string()) +
+                            " is lager dan het minimum van " + Euro(out->credit.minimum) + ": " +
+                            BelowMinimumReason(input, *out, builder->credit()).nl});
   }
   if (allowance.IsPositive()) {
     PayAllowance(input, policy, month, run_date, allowance,
@@ -647,18 +711,25 @@ void RaiseMonthSignals(const ClientCase& input, const BridgingPolicy* bridging, 
                     .expected = Money::Zero(),
                     .detail = (input.benefit ? "bijstand of 0.00 recorded for "
                                              : "no bijstand recorded for ") +
-                              month.ToString() + "; no credit was drawn"});
+                              month.ToString() + "; no credit was drawn",
+                    .detail_nl = (input.benefit ? "Bijstand van € 0,00 vastgelegd voor "
+                                                : "Geen bijstand vastgelegd voor ") +
+                                 MonthName(month) + "; er is geen krediet opgenomen."});
   }
   for (const BillState& s : out->hand_over) {
     if (!s.missed) continue;
-    AddSignal(out, {.kind = SignalKind::kPaymentMissed,
-                    .amount = Money::Zero(),
-                    .expected = Money::Zero(),
-                    .detail = "bill " + s.bill.value + " (" + ToString(s.kind) +
-                              ") was not paid by the client for " + s.missed->ToString() +
-                              " under the safety net; it is paid for the client again from " +
-                              month.ToString() + " (ask the creditor about " +
-                              s.missed->ToString() + ")"});
+    AddSignal(
+        out, {.kind = SignalKind::kPaymentMissed,
+              .amount = Money::Zero(),
+              .expected = Money::Zero(),
+              .detail = "bill " + s.bill.value + " (" + ToString(s.kind) +
+                        ") was not paid by the client for " + s.missed->ToString() +
+                        " under the safety net; it is paid for the client again from " +
+                        month.ToString() + " (ask the creditor about " + s.missed->ToString() + ")",
+              .detail_nl = "Rekening " + s.bill.value + " (" + DutchKind(s.kind) + ") is voor " +
+                           MonthName(*s.missed) + " niet door de cliënt betaald (vangnet). Vanaf " +
+                           MonthName(month) + " betalen wij hem weer; vraag de schuldeiser naar " +
+                           MonthName(*s.missed) + "."});
   }
   if (!out->unpaid.empty()) {
     Money unpaid_total;
@@ -667,7 +738,10 @@ void RaiseMonthSignals(const ClientCase& input, const BridgingPolicy* bridging, 
                     .amount = unpaid_total,
                     .expected = Money::Zero(),
                     .detail = std::to_string(out->unpaid.size()) + " bill(s) unpaid, " +
-                              unpaid_total.ToDecimalString() + " in all"});
+                              unpaid_total.ToDecimalString() + " in all",
+                    .detail_nl = std::to_string(out->unpaid.size()) +
+                                 (out->unpaid.size() == 1 ? " rekening" : " rekeningen") +
+                                 " niet betaald, samen " + Euro(unpaid_total) + "."});
   }
   if (bridging) SignalOverdue(input, *bridging, run_date, out);
 }
@@ -680,7 +754,9 @@ void SignalCreditOutstanding(const ReliefPeriod& period, ClientMonth* out) {
                   .amount = outstanding,
                   .expected = Money::Zero(),
                   .detail = "relief ends " + period.last.ToString() + " with " +
-                            outstanding.ToDecimalString() + " bridging credit outstanding"});
+                            outstanding.ToDecimalString() + " bridging credit outstanding",
+                  .detail_nl = "Het ontzorgen eindigt op " + Day(period.last) + " met nog " +
+                               Euro(outstanding) + " overbruggingskrediet open."});
 }
 
 }  // namespace

@@ -150,9 +150,10 @@ const char* Describe(SignalKind kind);  // Dutch / English, for reports
 
 struct Signal {
   SignalKind kind = SignalKind::kBelowMinimum;
-  Money amount;        // the amount concerned (received, short, outstanding, unpaid)
-  Money expected;      // what was expected (overdue, differs, below minimum: the minimum)
-  std::string detail;  // English, with the figures; never a BSN
+  Money amount;           // the amount concerned (received, short, outstanding, unpaid)
+  Money expected;         // what was expected (overdue, differs, below minimum: the minimum)
+  std::string detail;     // English, with the figures; never a BSN
+  std::string detail_nl;  // the same in Dutch, for the coach's and finance's pages (issue 17)
 };
 
 // The bridging credit of one client's month.

@@ -13,6 +13,21 @@
 namespace ontzorg {
 namespace {
 
+// A payment's state in Dutch words, for the Dutch sentences of signals (issue 17).
+const char* DutchState(PaymentState state) {
+  switch (state) {
+    case PaymentState::kPrepared: return "klaargezet";
+    case PaymentState::kSent: return "verstuurd";
+    case PaymentState::kPending: return "in behandeling bij de bank";
+    case PaymentState::kAccepted: return "geaccepteerd";
+    case PaymentState::kBooked: return "afgeschreven";
+    case PaymentState::kRejected: return "geweigerd door de bank";
+    case PaymentState::kReturned: return "teruggestort";
+    case PaymentState::kCancelled: return "geannuleerd";
+  }
+  return "?";
+}
+
 std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
   std::string out;
   for (const std::string& p : parts) out += (out.empty() ? "" : sep) + p;
@@ -102,9 +117,17 @@ WordOutcome ApplyBankWord(const std::string& e2e, const BankWord& word, const Ac
                : std::string("held for a person: the bank says ") + ToString(word.event) +
                      ", but the payment was " + ToString(now) + " already; nothing was booked";
     out->notes.push_back(e2e + ": " + *why);
-    c->signals.push_back({p.client, ToString(SignalKind::kFeedbackHeld), p.amount,
-                          "payment " + e2e + " to " + p.payee.name + ": " + *why, word.source,
-                          actor.at});
+    c->signals.push_back(
+        {p.client, ToString(SignalKind::kFeedbackHeld), p.amount,
+         "payment " + e2e + " to " + p.payee.name + ": " + *why, word.source, actor.at,
+         "Betaling " + e2e + " aan " + p.payee.name + " vastgehouden voor een persoon: de bank " +
+             (next.error() == PaymentRefusal::kNotExported
+                  ? "meldt iets over een betaling uit een batch die niet verstuurd is (" +
+                        std::string(DutchState(now)) + ")"
+                  : std::string("meldt iets dat niet past bij wat zij eerder meldde (de "
+                                "betaling is al ") +
+                        DutchState(now) + ")") +
+             ". Er is niets geboekt; zoek uit wat er gebeurd is."});
     return WordOutcome::kHeld;
   }
   c->payment_states.push_back({e2e, ToString(*next), word.reason_code, word.source, actor.at,
@@ -124,7 +147,13 @@ WordOutcome ApplyBankWord(const std::string& e2e, const BankWord& word, const Ac
                             "; its money is back on the client's account and reserved until it "
                             "is re-issued (ontzorg reissue --payment " +
                             e2e + ")",
-                        word.source, actor.at});
+                        word.source, actor.at,
+                        "Betaling " + e2e + " van " + FormatEuros(p.amount) + " aan " +
+                            p.payee.name + " is " + DutchState(*next) +
+                            (word.words.empty() ? std::string() : " (" + word.words + ")") +
+                            ". Het geld staat weer op de rekening van de cliënt en blijft "
+                            "gereserveerd tot het opnieuw betaald is (Aansluiting: rekening "
+                            "corrigeren en opnieuw betalen)."});
   *why = std::string(ToString(*next)) + ": " + FormatEuros(p.amount) +
          " back on the client's account, reserved for re-issue";
   return WordOutcome::kApplied;
@@ -447,7 +476,8 @@ void ReturnPayment(PendingLine* p, Date on, const std::string& source, const Act
   if (o == WordOutcome::kApplied && p->match.double_payment) {
     c->signals.push_back({*p->match.client, ToString(SignalKind::kDoublePayment), p->row.amount,
                           "payment " + e2e + " came back as a duplicate (" + words + ")", source,
-                          actor.at});
+                          actor.at,
+                          "Betaling " + e2e + " kwam terug als dubbele betaling (" + words + ")."});
   }
 }
 
@@ -478,7 +508,10 @@ Status<Error> ReceiveIncome(Store& store, PendingLine* p, Date on, const std::st
   c->line_receipts.push_back({c->bank_lines.size(), r});
   if (p->match.double_payment) {
     c->signals.push_back({r.client, ToString(SignalKind::kDoublePayment), r.amount,
-                          p->match.explanation, source, actor.at});
+                          p->match.explanation, source, actor.at,
+                          "Mogelijk twee keer ontvangen: " + FormatEuros(r.amount) + " op " +
+                              FormatDutchDate(on) + ". Controleer of het een tweede betaling is (" +
+                              p->match.explanation + ")."});
   }
   return {};
 }

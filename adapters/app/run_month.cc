@@ -23,37 +23,58 @@ std::vector<Finding> FindingsOf(const ClientCase& input, const ClientMonth& m,
                                 const PlausibilityLimits& limits) {
   std::vector<Finding> out;
   for (const ImplausibleAmount& a : ImplausibleAmounts(input, m, limits)) {
-    const std::string what = a.what == ImplausibleAmount::What::kBenefit ? "bijstand"
-                             : a.what == ImplausibleAmount::What::kBill  ? "bill payment"
-                                                                         : "leefgeld";
-    out.push_back({m.client, kImplausibleFinding, a.bill ? a.bill->value : ToString(a.what),
-                   a.amount,
-                   what + " of " + FormatEuros(a.amount) + " is above the limit of " +
-                       FormatEuros(a.limit) + " ([plausibility] " + ToString(a.what) +
-                       "_max): check it; the approver must acknowledge it"});
+    const bool benefit = a.what == ImplausibleAmount::What::kBenefit,
+               bill = a.what == ImplausibleAmount::What::kBill;
+    const std::string what = benefit ? "bijstand" : bill ? "bill payment" : "leefgeld";
+    const std::string limit = std::string(" ([plausibility] ") + ToString(a.what) + "_max)";
+    out.push_back(
+        {m.client, kImplausibleFinding, a.bill ? a.bill->value : ToString(a.what), a.amount,
+         what + " of " + FormatEuros(a.amount) + " is above the limit of " + FormatEuros(a.limit) +
+             limit + ": check it; the approver must acknowledge it",
+         std::string(benefit ? "Bijstand"
+                     : bill  ? "Betaling van de rekening"
+                             : "Leefgeld") +
+             " van " + FormatEuros(a.amount) + " is hoger dan de grens van " +
+             FormatEuros(a.limit) + limit +
+             ". Controleer het; wie goedkeurt, moet het bevestigen."});
   }
   if (m.benefit_missing) {
-    out.push_back({m.client, "no_benefit", "", Money::Zero(),
-                   std::string(input.benefit ? "a bijstand amount of 0.00 is recorded"
-                                             : "no bijstand amount imported") +
-                       " for this month; only money already on the managed account was used, "
-                       "no credit was drawn"});
+    out.push_back(
+        {m.client, "no_benefit", "", Money::Zero(),
+         std::string(input.benefit ? "a bijstand amount of 0.00 is recorded"
+                                   : "no bijstand amount imported") +
+             " for this month; only money already on the managed account was used, "
+             "no credit was drawn",
+         std::string(input.benefit ? "Voor deze maand is bijstand van € 0,00 vastgelegd"
+                                   : "Voor deze maand is geen bijstand ingelezen") +
+             ". Alleen geld dat al op de beheerrekening stond is gebruikt; er is geen krediet "
+             "opgenomen."});
   }
   for (const UnpaidBill& u : m.unpaid) {
-    out.push_back({m.client, "unpaid", u.bill.value, u.amount,
-                   std::string(ToString(u.kind)) + " due " + u.due.ToString() + ": " +
-                       Describe(u.reason) + " (available " + FormatEuros(u.available) + ")"});
+    const bool short_of_money = u.reason == UnpaidReason::kInsufficientFunds;
+    out.push_back(
+        {m.client, "unpaid", u.bill.value, u.amount,
+         std::string(ToString(u.kind)) + " due " + u.due.ToString() + ": " + Describe(u.reason) +
+             " (available " + FormatEuros(u.available) + ")",
+         "Rekening " + u.bill.value + " van " + FormatEuros(u.amount) + ", te betalen " +
+             FormatDutchDate(u.due) + ": " +
+             (short_of_money ? "de bijstand die na de rekeningen met voorrang over is, dekt "
+                               "deze rekening niet"
+                             : "de schuldeiser van de rekening is niet bekend") +
+             " (beschikbaar " + FormatEuros(u.available) + ")."});
   }
   for (const Signal& sig : m.signals) {
     // Unpaid bills and a missing bijstand are already findings of their own above.
     if (sig.kind == SignalKind::kBillsUnpaid || sig.kind == SignalKind::kNoBenefit) continue;
-    out.push_back({m.client, ToString(sig.kind), "", sig.amount, sig.detail});
+    out.push_back({m.client, ToString(sig.kind), "", sig.amount, sig.detail, sig.detail_nl});
   }
   for (const Payment& p : m.payments) {
     if (!p.late) continue;
     out.push_back({m.client, "late", p.bill ? p.bill->value : "leefgeld", p.amount,
                    "due " + p.due.ToString() + ", the earliest execution date " +
-                       p.execution.ToString() + " cannot reach the payee in time"});
+                       p.execution.ToString() + " cannot reach the payee in time",
+                   "Te betalen " + FormatDutchDate(p.due) + ", maar de vroegste uitvoerdatum " +
+                       FormatDutchDate(p.execution) + " is te laat om op tijd aan te komen."});
   }
   return out;
 }

@@ -349,13 +349,16 @@ std::vector<Migration> Build() {
   v12.sqlite_only = SqliteAppendOnly({"statement_balances"});
   v12.postgresql_only = PostgresAppendOnly({"statement_balances"}, false);
   // v13: one-off payments finance records (issue 17): the decision behind each, append-only.
-  Migration v13{13, "one-off payments", {}, {}, {}};
+  Migration v13{13, "one-off payments; findings and signals in Dutch", {}, {}, {}};
   v13.common = {
       "CREATE TABLE one_offs (decision TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES "
       "clients(id), creditor_id TEXT, amount_cents BIGINT NOT NULL CHECK (amount_cents > 0), "
       "funding TEXT NOT NULL, description TEXT NOT NULL, due_date TEXT NOT NULL, "
       "payment_key TEXT NOT NULL, run_id BIGINT NOT NULL REFERENCES runs(id), "
-      "recorded_by TEXT NOT NULL)"};
+      "recorded_by TEXT NOT NULL)",
+      // Findings and the bank's signals in Dutch beside the English (issue 17); '' before.
+      "ALTER TABLE findings ADD COLUMN detail_nl TEXT NOT NULL DEFAULT ''",
+      "ALTER TABLE client_signals ADD COLUMN detail_nl TEXT NOT NULL DEFAULT ''"};
   v13.sqlite_only = SqliteAppendOnly({"one_offs"});
   v13.postgresql_only = PostgresAppendOnly({"one_offs"}, false);
   return {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13};

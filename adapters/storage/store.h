@@ -109,6 +109,7 @@ struct Finding {
   std::string bill;  // empty when not about a bill
   Money amount;
   std::string detail;
+  std::string detail_nl;  // the same in Dutch, for the pages people read (issue 17)
 };
 
 struct RunRecord {
@@ -167,6 +168,7 @@ struct SignalRow {
   std::string code;  // a SignalKind's ToString
   Money amount;
   std::string detail, source, at;
+  std::string detail_nl;  // the detail in Dutch (issue 17; "" for signals stored before)
 };
 
 // A work item for a person (issue 16): a finding of a month run or a signal from the bank, with
@@ -178,6 +180,7 @@ struct WorkSignal {
   std::string bill;  // empty when not about a bill
   Money amount;
   std::string detail;
+  std::string detail_nl;       // in Dutch ("" for those stored before issue 17)
   std::string month;           // the run's month ("" for the bank's)
   std::string raised_at;       // when the run started or the bank file was read
   std::string state = "open";  // "open", "in_progress", "done"

@@ -107,14 +107,16 @@ Result<std::vector<Finding>, Error> Store::Findings(int64_t run_id) {
     const long long id = run_id;
     return Rows(
         *sql_,
-        "SELECT client_id, code, bill_id, amount_cents, detail FROM findings WHERE run_id = :r "
+        "SELECT client_id, code, bill_id, amount_cents, detail, detail_nl FROM findings WHERE "
+        "run_id = :r "
         "ORDER BY client_id, code, bill_id",
         [](const soci::row& r) {
           return Finding{.client = ClientId{GetText(r, 0)},
                          .code = GetText(r, 1),
                          .bill = GetText(r, 2),
                          .amount = GetMoney(r, 3),
-                         .detail = GetText(r, 4)};
+                         .detail = GetText(r, 4),
+                         .detail_nl = GetText(r, 5)};
         },
         id);
   });

@@ -559,15 +559,16 @@ Result<std::vector<SignalRow>, Error> Store::ClientSignals(const std::optional<C
     const std::string c = client ? client->value : "";
     return Rows(
         *sql_,
-        "SELECT client_id, code, amount_cents, detail, source, at FROM client_signals WHERE (:c "
-        "= '' OR client_id = :c2) ORDER BY id",
+        "SELECT client_id, code, amount_cents, detail, source, at, detail_nl FROM client_signals "
+        "WHERE (:c = '' OR client_id = :c2) ORDER BY id",
         [](const soci::row& r) {
           return SignalRow{.client = ClientId{GetText(r, 0)},
                            .code = GetText(r, 1),
                            .amount = GetMoney(r, 2),
                            .detail = GetText(r, 3),
                            .source = GetText(r, 4),
-                           .at = GetText(r, 5)};
+                           .at = GetText(r, 5),
+                           .detail_nl = GetText(r, 6)};
         },
         c, c);
   });
@@ -959,10 +960,10 @@ void InsertSignals(soci::session& sql, const std::vector<SignalRow>& signals) {
   for (const SignalRow& s : signals) {
     const long long id = NextCounter(sql, "signal");
     const long long cents = s.amount.cents();
-    sql << "INSERT INTO client_signals (id, client_id, code, amount_cents, detail, source, at) "
-           "VALUES (:i, :c, :k, :a, :d, :s, :t)",
+    sql << "INSERT INTO client_signals (id, client_id, code, amount_cents, detail, source, at, "
+           "detail_nl) VALUES (:i, :c, :k, :a, :d, :s, :t, :n)",
         soci::use(id), soci::use(s.client.value), soci::use(s.code), soci::use(cents),
-        soci::use(s.detail), soci::use(s.source), soci::use(s.at);
+        soci::use(s.detail), soci::use(s.source), soci::use(s.at), soci::use(s.detail_nl);
   }
 }
 

@@ -346,7 +346,8 @@ struct Store::MonthWriter::Buffers {
                        {"code", T::kText},
                        {"bill_id", T::kText},
                        {"amount_cents", T::kInt},
-                       {"detail", T::kText}}};
+                       {"detail", T::kText},
+                       {"detail_nl", T::kText}}};
   BulkInsert processed{
       "processed",
       {{"item", T::kText}, {"client_id", T::kText}, {"run_id", T::kInt}, {"month", T::kText}}};
@@ -461,7 +462,8 @@ Status<Error> Store::MonthWriter::Add(const ClientMonth& month,
         .Text(f.code)
         .Text(f.bill)
         .Int(f.amount.cents())
-        .Text(f.detail);
+        .Text(f.detail)
+        .Text(f.detail_nl);
   }
   if (b.rows() >= kFlushRows) return Flush();
   return {};

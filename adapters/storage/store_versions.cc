@@ -171,7 +171,8 @@ Result<std::vector<WorkSignal>, Error> Store::WorkSignals(const std::optional<Cl
     ForEachRow(
         *sql_,
         "SELECT f.run_id, f.client_id, f.code, f.bill_id, f.amount_cents, f.detail, r.month, "
-        "r.started_at FROM findings f JOIN runs r ON r.id = f.run_id LEFT JOIN batch_outcomes o "
+        "r.started_at, f.detail_nl FROM findings f JOIN runs r ON r.id = f.run_id LEFT JOIN "
+        "batch_outcomes o "
         "ON o.run_id = r.id WHERE (o.state IS NULL OR o.state <> 'cancelled') AND (:c = '' OR "
         "f.client_id = :c2) ORDER BY f.run_id, f.client_id",
         [&](const soci::row& r) {
@@ -185,14 +186,15 @@ Result<std::vector<WorkSignal>, Error> Store::WorkSignals(const std::optional<Cl
           w.detail = GetText(r, 5);
           w.month = GetText(r, 6);
           w.raised_at = GetText(r, 7);
+          w.detail_nl = GetText(r, 8);
           // A run raises one work item per client, kind and bill.
           if (out.empty() || out.back().id != w.id) out.push_back(std::move(w));
         },
         c, c);
     ForEachRow(
         *sql_,
-        "SELECT id, client_id, code, amount_cents, detail, at FROM client_signals WHERE (:c = '' "
-        "OR client_id = :c2) ORDER BY id",
+        "SELECT id, client_id, code, amount_cents, detail, at, detail_nl FROM client_signals "
+        "WHERE (:c = '' OR client_id = :c2) ORDER BY id",
         [&](const soci::row& r) {
           WorkSignal w;
           w.id = "S" + std::to_string(GetInt(r, 0));
@@ -201,6 +203,7 @@ Result<std::vector<WorkSignal>, Error> Store::WorkSignals(const std::optional<Cl
           w.amount = GetMoney(r, 3);
           w.detail = GetText(r, 4);
           w.raised_at = GetText(r, 5);
+          w.detail_nl = GetText(r, 6);
           out.push_back(std::move(w));
         },
         c, c);

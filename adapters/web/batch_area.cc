@@ -175,7 +175,8 @@ Outcome BatchData(Ctx& x) {
                           {"code", fi.code},
                           {"bill", fi.bill},
                           {"amount_cents", fi.amount.cents()},
-                          {"detail", fi.detail}});
+                          {"detail", fi.detail},
+                          {"detail_nl", fi.detail_nl}});
     }
   }
   o.data["findings"] = findings;

@@ -346,6 +346,7 @@ Outcome ClientData(Ctx& x) {
                          {"month", it->month},
                          {"amount_cents", it->amount.cents()},
                          {"detail", it->detail},
+                         {"detail_nl", it->detail_nl},
                          {"at", it->raised_at},
                          {"state", it->state},
                          {"note", it->note}});

@@ -60,6 +60,7 @@ Outcome Signals(Ctx& x) {
                                  {"bill", w.bill},
                                  {"amount_cents", w.amount.cents()},
                                  {"detail", w.detail},
+                                 {"detail_nl", w.detail_nl},
                                  {"month", w.month},
                                  {"source", w.id[0] == 'S' ? "bank" : "run"},
                                  {"at", w.raised_at},

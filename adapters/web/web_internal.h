@@ -63,6 +63,9 @@ std::string RefusedField(const std::string& message);
 
 // A field of a view's data as text ("" when absent; numbers written out) or as a number (0).
 std::string S(const json& j, const char* key);
+// A finding's or signal's detail in the page's language: "detail_nl" on a Dutch page when there
+// is one (those stored before issue 17 have English only), else "detail"; as plain text.
+std::string DetailText(const PageContext& p, const json& j);
 int64_t I(const json& j, const char* key);
 // The label of a code (a ledger kind, a state, a signal) in the page's language, as plain text.
 std::string LabelText(const PageContext& p, const std::string& key);

@@ -69,7 +69,7 @@ Sheet SignalsSheet(const PageContext& p, const json& d) {
         .Text(S(s, "client"))
         .Text(LabelText(p, S(s, "code")))
         .Text(S(s, "bill"));
-    csv.Amount(Cents(s, "amount_cents")).Text(S(s, "detail")).Text(LabelText(p, S(s, "state")));
+    csv.Amount(Cents(s, "amount_cents")).Text(DetailText(p, s)).Text(LabelText(p, S(s, "state")));
     csv.Text(S(s, "state_by")).Text(S(s, "note")).EndRow();
   }
   return {"signalen.csv", csv.str()};

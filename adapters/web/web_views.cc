@@ -12,6 +12,11 @@
 
 namespace ontzorg::web {
 
+std::string DetailText(const PageContext& p, const json& j) {
+  const std::string dutch = p.en ? "" : S(j, "detail_nl");
+  return dutch.empty() ? S(j, "detail") : dutch;
+}
+
 std::string S(const json& j, const char* key) {
   if (!j.contains(key)) return "";
   const json& v = j[key];
@@ -559,7 +564,7 @@ std::string MonthTab(const PageContext& p, const json& d, const std::string& id)
     m += "<ul>";
     for (const json& s : d["signal_list"]) {
       m += "<li><strong>" + L(p, S(s, "code")) + "</strong> " + Html(When(p, S(s, "at"))) + ": " +
-           Html(S(s, "detail")) + " <span class=\"tag\">" + L(p, S(s, "state")) + "</span>" +
+           Html(DetailText(p, s)) + " <span class=\"tag\">" + L(p, S(s, "state")) + "</span>" +
            (p.session.role == "coach" || p.session.role == "finance"
                 ? SignalStateForm(p, s, "/clients/" + id)
                 : "") +
@@ -1565,7 +1570,7 @@ std::string BatchPage(const PageContext& p, const json& d) {
     }
     for (const json& f : d["findings"]) {
       m += "<li>" + Html(S(f, "client")) + " " + L(p, S(f, "code")) + " " + Html(S(f, "bill")) +
-           " " + Euro(p, I(f, "amount_cents")) + ": " + Html(S(f, "detail")) + "</li>";
+           " " + Euro(p, I(f, "amount_cents")) + ": " + Html(DetailText(p, f)) + "</li>";
     }
     m += "</ul>";
   }
@@ -1662,7 +1667,7 @@ std::string SignalsPage(const PageContext& p, const json& d) {
          L(p, S(s, "code")) +
          (S(s, "bill").empty() ? "" : " <span class=\"muted\">" + Html(S(s, "bill")) + "</span>") +
          "</td><td class=\"num\">" + Euro(p, I(s, "amount_cents")) + "</td><td>" +
-         Html(S(s, "detail")) + "</td><td>" + state + "</td></tr>";
+         Html(DetailText(p, s)) + "</td><td>" + state + "</td></tr>";
   }
   m += "</tbody></table>";
   if (d["signals"].empty()) {

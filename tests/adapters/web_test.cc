@@ -584,6 +584,20 @@ TEST_F(WebTest, FinanceCorrectsAnAccountReissuesAndParksABankLineInTheWebApp) {
     Reply r = anna.PostJson("/api/v1/bank-files", {{"name", "bank.xml"}, {"xml", ReadFile(f)}});
     ASSERT_EQ(r.status, 200) << r.body;
   }
+  // The bank's word as a Dutch sentence on finance's pages, English on the switch; the run's
+  // findings too.
+  const std::string signals_nl = anna.Get("/signals").body;
+  EXPECT_NE(signals_nl.find("Betaling " + rent + " van € "), std::string::npos)
+      << signals_nl.substr(0, 3000);
+  EXPECT_NE(signals_nl.find("is geweigerd door de bank (AC04"), std::string::npos);
+  const std::string signals_en = anna.Get("/signals?lang=en").body;
+  EXPECT_NE(signals_en.find("payment " + rent + " to "), std::string::npos);
+  anna.Get("/signals?lang=nl");
+  const json findings = json::parse(anna.Get("/api/v1/batches/1").body)["findings"];
+  ASSERT_FALSE(findings.empty());
+  for (const json& f : findings) {
+    EXPECT_FALSE(f["detail_nl"].get<std::string>().empty()) << f.dump();
+  }
   const auto bank = [&] { return json::parse(anna.Get("/api/v1/reconciliation").body); };
   json b = bank();
   const auto failed = [&](const json& page) {
