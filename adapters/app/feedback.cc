@@ -688,24 +688,35 @@ LineState StateOf(const BankLineRow& line) {
 }
 
 // The receipt a line assigned as income becomes (its id is the line's).
+// How a refusal names a field of an assignment: the command line's option or the web form's.
+std::string Named(FieldNames names, const char* option, const char* form_field) {
+  return names == FieldNames::kOption ? option : form_field;
+}
+
 Result<Receipt, Error> AssignedReceipt(Store& store, const BankLineRow& line,
-                                       const LineAssignment& a, const Actor& actor) {
+                                       const LineAssignment& a, const Actor& actor,
+                                       FieldNames names) {
   const auto income = ParseIncomeKind(a.kind);
   if (!income) {
-    return Fail(ErrorCode::kBadInput, "--as '" + a.kind +
+    return Fail(ErrorCode::kBadInput, Named(names, "--as", "kind") + " '" + a.kind +
                                           "': use ignore, rent_allowance, care_allowance, "
                                           "child_budget, holiday_allowance, energy_refund or "
                                           "creditor_refund");
   }
-  if (!a.client) return Fail(ErrorCode::kBadInput, "--client: whose money is it?");
+  if (!a.client) {
+    return Fail(ErrorCode::kBadInput, Named(names, "--client", "client") + ": whose money is it?");
+  }
   auto found = store.FindClient(*a.client);
   if (!found) return Unexpected(found.error());
-  if (!*found)
-    return Fail(ErrorCode::kBadInput, "--client " + a.client->value + ": no such client");
+  if (!*found) {
+    return Fail(ErrorCode::kBadInput,
+                Named(names, "--client", "client") + " " + a.client->value + ": no such client");
+  }
   if (!line.money_in) {
-    return Fail(ErrorCode::kRefused, "--line " + a.line_id +
-                                         " is money out; only money in is assigned to a client "
-                                         "as income (use --as ignore)");
+    return Fail(ErrorCode::kRefused,
+                Named(names, "--line", "bank line") + " " + a.line_id +
+                    " is money out; only money in is assigned to a client as income (" +
+                    Named(names, "use --as ignore", "park it") + ")");
   }
   Receipt r;
   r.id = a.line_id;
@@ -719,32 +730,35 @@ Result<Receipt, Error> AssignedReceipt(Store& store, const BankLineRow& line,
 
 }  // namespace
 
-Status<Error> AssignBankLine(Store& store, const LineAssignment& assignment, const Actor& actor) {
+Status<Error> AssignBankLine(Store& store, const LineAssignment& assignment, const Actor& actor,
+                             FieldNames names) {
   const std::string& line_id = assignment.line_id;
+  const std::string line_name = Named(names, "--line ", "bank line ") + line_id;
   auto user = RequireAction(store, actor.user, Action::kAssignBankLine);
   if (!user) return Unexpected(user.error());
   if (assignment.reason.empty()) {
-    return Fail(ErrorCode::kBadInput, "--reason: say why; nothing changed");
+    return Fail(ErrorCode::kBadInput,
+                Named(names, "--reason", "reason") + ": say why; nothing changed");
   }
   // Decided and written in one transaction: two people assigning one line, one wins.
   auto applied = store.Atomically([&]() -> Result<Changes, Error> {
     auto line = store.BankLine(line_id);
     if (!line) return Unexpected(line.error());
-    if (!*line) return Fail(ErrorCode::kBadInput, "--line " + line_id + ": no such bank line");
+    if (!*line) return Fail(ErrorCode::kBadInput, line_name + ": no such bank line");
     const LineEvent event = assignment.kind == "ignore" ? LineEvent::kIgnore : LineEvent::kAssign;
     if (auto next = DecideLine(StateOf(**line), event); !next) {
       if (next.error() == LineRefusal::kAlreadyHandled) {
-        return Fail(ErrorCode::kConflict, "--line " + line_id + " was already assigned (" +
+        return Fail(ErrorCode::kConflict, line_name + " was already assigned (" +
                                               *(*line)->assigned_kind + "); nothing changed");
       }
-      return Fail(ErrorCode::kRefused, "--line " + line_id + " was matched (" + (*line)->kind +
+      return Fail(ErrorCode::kRefused, line_name + " was matched (" + (*line)->kind +
                                            "); only lines listed for a person (unmatched, "
                                            "duplicate, conflict) are assigned by hand");
     }
     Changes c;
     c.recorded = actor;
     if (event == LineEvent::kAssign) {
-      auto r = AssignedReceipt(store, **line, assignment, actor);
+      auto r = AssignedReceipt(store, **line, assignment, actor, names);
       if (!r) return Unexpected(r.error());
       c.receipts.push_back(*r);
     }

@@ -55,7 +55,9 @@ struct LineAssignment {
   std::string kind;                // an IncomeKind's ToString, or "ignore"
   std::string reason;
 };
-Status<Error> AssignBankLine(Store& store, const LineAssignment& assignment, const Actor& actor);
+// Refusals name the field as `names` says: the command line's option or the web form's field.
+Status<Error> AssignBankLine(Store& store, const LineAssignment& assignment, const Actor& actor,
+                             FieldNames names = FieldNames::kOption);
 
 // The reconciliation of one batch (or every batch): per payment what was sent and what the bank
 // said, and per client the difference between our ledger and the bank.

@@ -296,7 +296,7 @@ Outcome AssignLineAction(Ctx& x) {
   if (auto s = AssignBankLine(
           x.store,
           {.line_id = x.params["line"], .client = whose, .kind = kind, .reason = x.Field("reason")},
-          x.Me());
+          x.Me(), FieldNames::kFormField);
       !s) {
     return FromError(s.error());
   }

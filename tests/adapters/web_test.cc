@@ -695,10 +695,11 @@ TEST_F(WebTest, FinanceCorrectsAnAccountReissuesAndParksABankLineInTheWebApp) {
     }
   }
   ASSERT_FALSE(line.empty()) << bank().dump();
-  EXPECT_EQ(
-      anna.PostForm("/bank-lines/" + line + "/assign", "csrf=" + anna.csrf + "&kind=ignore&reason=")
-          .status,
-      422);
+  Reply no_reason = anna.PostForm("/bank-lines/" + line + "/assign",
+                                  "csrf=" + anna.csrf + "&kind=ignore&reason=");
+  EXPECT_EQ(no_reason.status, 422);
+  EXPECT_NE(no_reason.body.find("reason: say why"), std::string::npos)
+      << "named as the form's field, not the command line's --reason";
   EXPECT_EQ(anna.PostForm("/bank-lines/" + line + "/assign",
                           "csrf=" + anna.csrf + "&kind=care_allowance&reason=x")
                 .status,
@@ -709,10 +710,12 @@ TEST_F(WebTest, FinanceCorrectsAnAccountReissuesAndParksABankLineInTheWebApp) {
   EXPECT_EQ(parked.status, 303) << parked.body;
   const json after = bank()["open_lines"];
   for (const json& l : after) EXPECT_NE(l["line"], line);
-  EXPECT_EQ(bram.PostJson("/api/v1/bank-lines/" + line + "/assign",
-                          {{"kind", "ignore"}, {"reason", "again"}})
-                .status,
-            409);
+  Reply again_parked = bram.PostJson("/api/v1/bank-lines/" + line + "/assign",
+                                     {{"kind", "ignore"}, {"reason", "again"}});
+  EXPECT_EQ(again_parked.status, 409);
+  EXPECT_NE(again_parked.body.find("bank line " + line + " was already assigned"),
+            std::string::npos)
+      << again_parked.body;
   // Each in the audit log, by the person who did it.
   json audit = json::parse(As("ingrid").Get("/api/v1/audit").body);
   std::set<std::string> done;
