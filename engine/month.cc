@@ -67,6 +67,13 @@ const char* DutchKind(BillKind kind) {
   return "?";
 }
 std::string Euro(Money m) { return FormatEuros(m); }
+// "huurtoeslag" -> "Huurtoeslag": the start of a sentence (ASCII words only).
+std::string Capitalised(const char* word) {
+  std::string out = word;
+  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z')
+    out[0] = static_cast<char>(out[0] - 'a' + 'A');
+  return out;
+}
 std::string Day(Date d) { return FormatDutchDate(d); }
 
 std::string MonthName(YearMonth month) {
@@ -266,7 +273,7 @@ void ProcessReceipts(const ClientCase& input, const BridgingPolicy* policy, Date
                                 r->covers_from->ToString() + ".." + r->covers_to->ToString() +
                                 "; those months count as paid: correct the estimate if the "
                                 "monthly amount changed",
-                      .detail_nl = std::string(DutchName(r->kind)) + " van " + Euro(r->amount) +
+                      .detail_nl = Capitalised(DutchName(r->kind)) + " van " + Euro(r->amount) +
                                    " ontvangen op " + Day(r->received_on) + ", verwacht was " +
                                    Euro(*expected) + " voor " + MonthName(*r->covers_from) +
                                    " t/m " + MonthName(*r->covers_to) +
@@ -299,7 +306,7 @@ void ProcessReceipts(const ClientCase& input, const BridgingPolicy* policy, Date
            .detail = std::string(DutchName(r->kind)) + " " + r->amount.ToDecimalString() +
                      " landed on the client's own account on " + r->received_on.ToString() + "; " +
                      moved.ToDecimalString() + " of credit is now recovered from leefgeld",
-           .detail_nl = std::string(DutchName(r->kind)) + " van " + Euro(r->amount) + " op " +
+           .detail_nl = Capitalised(DutchName(r->kind)) + " van " + Euro(r->amount) + " op " +
                         Day(r->received_on) +
                         " op de eigen rekening van de cliënt gestort. Daarom wordt " + Euro(moved) +
                         " van de lening nu ingehouden op het leefgeld."});
@@ -331,7 +338,7 @@ void SignalOverdue(const ClientCase& input, const BridgingPolicy& policy, Date r
                           " (" + p.amount.ToDecimalString() + " for " + p.covers_from.ToString() +
                           ".." + p.covers_to.ToString() + ") has not been received " +
                           std::to_string(run_date.DaysSince(p.date)) + " days later",
-                .detail_nl = std::string(DutchName(e.kind)) + " verwacht op " + Day(p.date) + " (" +
+                .detail_nl = Capitalised(DutchName(e.kind)) + " verwacht op " + Day(p.date) + " (" +
                              Euro(p.amount) + " voor " + MonthName(p.covers_from) + " t/m " +
                              MonthName(p.covers_to) + ") is " +
                              std::to_string(run_date.DaysSince(p.date)) +
