@@ -689,6 +689,7 @@ LineState StateOf(const BankLineRow& line) {
 
 // The receipt a line assigned as income becomes (its id is the line's).
 // How a refusal names a field of an assignment: the command line's option or the web form's.
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters): option first at every call, as its name
 std::string Named(FieldNames names, const char* option, const char* form_field) {
   return names == FieldNames::kOption ? option : form_field;
 }
