@@ -6,6 +6,7 @@
 #ifndef ONTZORG_ENGINE_ENUM_COUNT_H_
 #define ONTZORG_ENGINE_ENUM_COUNT_H_
 
+#include <optional>
 #include <string_view>
 
 namespace ontzorg {
@@ -17,6 +18,15 @@ constexpr bool CountsEveryEnumerator(const char* (*name)(Enum), int count) {
     if (std::string_view(name(static_cast<Enum>(i))) == "?") return false;
   }
   return std::string_view(name(static_cast<Enum>(count))) == "?";
+}
+
+// The value below `count` that `name` names `text`, if any: the parser of a counted enum.
+template <typename Enum, int count>
+std::optional<Enum> ParseByName(std::string_view text, const char* (*name)(Enum)) {
+  for (int i = 0; i < count; ++i) {
+    if (text == name(static_cast<Enum>(i))) return static_cast<Enum>(i);
+  }
+  return std::nullopt;
 }
 
 }  // namespace ontzorg

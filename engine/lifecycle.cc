@@ -131,14 +131,6 @@ constexpr const char* LineStateName(LineState state) {
 }
 static_assert(CountsEveryEnumerator(LineStateName, kLineStateCount));
 
-template <typename E, int N>
-std::optional<E> ParseByName(std::string_view text, const char* (*name)(E)) {
-  for (int i = 0; i < N; ++i) {
-    if (text == name(static_cast<E>(i))) return static_cast<E>(i);
-  }
-  return std::nullopt;
-}
-
 // How far a payment has come: the state with the highest rank wins among those recorded.
 constexpr int Rank(PaymentState state) {
   switch (state) {

@@ -843,21 +843,16 @@ constexpr const char* PaymentPurposeName(PaymentPurpose purpose) {
   }
   return "?";
 }
+static_assert(CountsEveryEnumerator(OneOffFundingName, kOneOffFundingCount));
+static_assert(CountsEveryEnumerator(PaymentPurposeName, kPaymentPurposeCount));
 }  // namespace
 
 const char* ToString(OneOffFunding funding) { return OneOffFundingName(funding); }
 std::optional<OneOffFunding> ParseOneOffFunding(std::string_view text) {
-  for (const OneOffFunding f : {OneOffFunding::kSpecialAssistance, OneOffFunding::kClientFunds}) {
-    if (text == OneOffFundingName(f)) return f;
-  }
-  return std::nullopt;
+  return ParseByName<OneOffFunding, kOneOffFundingCount>(text, OneOffFundingName);
 }
 std::optional<PaymentPurpose> ParsePaymentPurpose(std::string_view text) {
-  for (const PaymentPurpose p :
-       {PaymentPurpose::kBill, PaymentPurpose::kAllowance, PaymentPurpose::kOneOff}) {
-    if (text == PaymentPurposeName(p)) return p;
-  }
-  return std::nullopt;
+  return ParseByName<PaymentPurpose, kPaymentPurposeCount>(text, PaymentPurposeName);
 }
 
 Entry PaymentReversal(const Payment& p, EntryKind kind, Date on) {

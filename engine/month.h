@@ -86,6 +86,7 @@ struct Payee {
 };
 
 enum class PaymentPurpose { kBill, kAllowance, kOneOff };
+constexpr int kPaymentPurposeCount = 3;
 const char* ToString(PaymentPurpose purpose);  // "bill", "allowance", "one_off"
 std::optional<PaymentPurpose> ParsePaymentPurpose(std::string_view text);
 
@@ -274,6 +275,7 @@ enum class OneOffFunding {
   kSpecialAssistance,  // bijzondere bijstand: the municipality's money enters for the client first
   kClientFunds,        // out of what the managed account holds for the client
 };
+constexpr int kOneOffFundingCount = 2;
 const char* ToString(OneOffFunding funding);  // "special_assistance", "client_funds"
 std::optional<OneOffFunding> ParseOneOffFunding(std::string_view text);
 

@@ -15,6 +15,11 @@ Status<Error> BookedClientMonth(Store& store, const ClientId& client, YearMonth 
   computed->payments = std::move(payments).value();
   auto entries = store.ClientEntries(client);
   if (!entries) return Unexpected(entries.error());
+  computed->entries
+      .clear();  // the month's entries as booked (which one-offs the municipality paid)
+  for (const Entry& e : *entries) {
+    if (e.month == month) computed->entries.push_back(e);
+  }
   const CreditMonth engine_credit = computed->credit;
   computed->credit = CreditFromEntries(*entries, client, month);
   computed->credit.applies = engine_credit.applies;
@@ -123,13 +128,6 @@ Result<ClientStatement, Error> LoadClientStatement(const Config& config, Store& 
     }
   }
   if (out.booked) {
-    auto entries = store.ClientEntries(client);  // which one-offs the municipality funds
-    if (!entries) return Unexpected(entries.error());
-    for (const Entry& e : *entries) {
-      if (e.kind == EntryKind::kSpecialAssistanceReceived && e.month == month) {
-        out.data.special_assistance.insert(e.key.substr(0, e.key.rfind('|')));
-      }
-    }
     auto outcomes = Outcomes(store, shown.payments);
     if (!outcomes) return Unexpected(outcomes.error());
     out.data.status = std::move(outcomes).value();

@@ -25,7 +25,7 @@ Result<ClientStatement, Error> LoadClientStatement(const Config& config, Store& 
                                                    const ClientId& client, YearMonth month);
 
 // The month as booked for one client: `computed` (the engine's hand-over states and the bills
-// the client pays) with the payments and the credit as the store holds them.
+// the client pays) with the payments, the entries and the credit as the store holds them.
 Status<Error> BookedClientMonth(Store& store, const ClientId& client, YearMonth month,
                                 ClientMonth* computed);
 
