@@ -115,11 +115,12 @@ Result<Payee, Error> PayeeOf(Store& store, const OneOff& o, FieldNames names) {
     if (!c) return Unexpected(c.error());
     const Money free = *c ? (*c)->opening_balance - (*c)->reserved : Money();
     if (free < o.amount) {
-      return Fail(ErrorCode::kRefused,
-                  field("--amount", "amount") + ": client " + o.client.value + " has " +
-                      FormatEuros(free) + " free on the managed account, less than " +
-                      FormatEuros(o.amount) +
-                      "; pay it as special_assistance or lower it; nothing changed");
+      return Fail(
+          ErrorCode::kRefused,
+          field("--amount", "amount") + ": client " + o.client.value + " has " + FormatEuros(free) +
+              " free on the managed account, less than " + FormatEuros(o.amount) +
+              "; let the municipality pay it as bijzondere bijstand (funding special_assistance) "
+              "or lower the amount; nothing changed");
     }
   }
   return payee;
