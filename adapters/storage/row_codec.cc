@@ -470,10 +470,31 @@ void InsertAudit(soci::session& sql, const AuditRecord& record) {
 }
 
 int64_t NextCounter(soci::session& sql, const std::string& name) {
-  sql << "UPDATE counters SET value = value + 1 WHERE name = :n", soci::use(name);
+  return ReserveCounters(sql, name, 1);
+}
+
+int64_t ReserveCounters(soci::session& sql, const std::string& name, int64_t count) {
+  OZ_INVARIANT(count > 0, "a counter range holds at least one value");
+  const long long n = count;
+  sql << "UPDATE counters SET value = value + :k WHERE name = :n", soci::use(n), soci::use(name);
   long long value = 0;
   sql << "SELECT value FROM counters WHERE name = :n", soci::use(name), soci::into(value);
-  return value;
+  return value - n + 1;
+}
+
+void InsertDirectDebits(soci::session& sql, Backend backend,
+                        const std::vector<DirectDebitRecord>& records, const Actor& recorded) {
+  if (records.empty()) return;
+  int64_t id = ReserveCounters(sql, "direct_debit", static_cast<int64_t>(records.size()));
+  BulkInsert insert =
+      DirectDebitColumns().Insert("direct_debits", {{"id", BulkInsert::Type::kText},
+                                                    {"recorded_by", BulkInsert::Type::kText},
+                                                    {"recorded_at", BulkInsert::Type::kText}});
+  for (const DirectDebitRecord& d : records) {
+    DirectDebitColumns().Encode(d, insert);
+    insert.Text("DD" + std::to_string(id++)).Text(recorded.user).Text(recorded.at);
+  }
+  insert.Execute(sql, backend);
 }
 
 }  // namespace ontzorg

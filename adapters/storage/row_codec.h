@@ -114,6 +114,13 @@ void InsertAudit(soci::session& sql, const AuditRecord& record);
 
 // Increments the counter `name` and returns its new value (inside the caller's transaction).
 int64_t NextCounter(soci::session& sql, const std::string& name);
+// Reserves `count` consecutive values of the counter `name` in one round trip and returns the
+// first: a bulk insert numbers its rows from it instead of asking once per row (issue 18).
+int64_t ReserveCounters(soci::session& sql, const std::string& name, int64_t count);
+
+// Appends direct-debit records (ids DD<n> from one reserved counter range) as `recorded`.
+void InsertDirectDebits(soci::session& sql, Backend backend,
+                        const std::vector<DirectDebitRecord>& records, const Actor& recorded);
 
 }  // namespace ontzorg
 

@@ -59,15 +59,7 @@ void InsertLearning(soci::session& sql, Backend backend, const ImportBatch& batc
             {{"recorded_at", T::kText}}, recorded_at);
   InsertAll(sql, backend, "confirmations", ConfirmationColumns(), batch.confirmations,
             {{"recorded_at", T::kText}}, recorded_at);
-  for (const DirectDebitRecord& d : batch.direct_debits) {
-    const std::string id = "DD" + std::to_string(NextCounter(sql, "direct_debit")),
-                      status = ToString(d.status), on = d.on.ToString();
-    sql << "INSERT INTO direct_debits (id, bill_id, client_id, status, on_date, confirmed_by, "
-           "note, recorded_by, recorded_at) VALUES (:i, :b, :c, :s, :o, :f, :n, :r, :a)",
-        soci::use(id), soci::use(d.bill.value), soci::use(d.client.value), soci::use(status),
-        soci::use(on), soci::use(d.confirmed_by), soci::use(d.note), soci::use(batch.recorded_by),
-        soci::use(batch.recorded_at);
-  }
+  InsertDirectDebits(sql, backend, batch.direct_debits, {batch.recorded_by, batch.recorded_at});
 }
 
 // Every stored row of a table, through its column table.

@@ -943,19 +943,6 @@ void InsertAssignments(soci::session& sql, const std::vector<AssignmentRow>& ass
   }
 }
 
-void InsertDirectDebits(soci::session& sql, const std::vector<DirectDebitRecord>& records,
-                        const Actor& recorded) {
-  for (const DirectDebitRecord& d : records) {
-    const std::string id = "DD" + std::to_string(NextCounter(sql, "direct_debit"));
-    const std::string status = ToString(d.status), on = d.on.ToString();
-    sql << "INSERT INTO direct_debits (id, bill_id, client_id, status, on_date, confirmed_by, "
-           "note, recorded_by, recorded_at) VALUES (:i, :b, :c, :s, :o, :f, :n, :r, :a)",
-        soci::use(id), soci::use(d.bill.value), soci::use(d.client.value), soci::use(status),
-        soci::use(on), soci::use(d.confirmed_by), soci::use(d.note), soci::use(recorded.user),
-        soci::use(recorded.at);
-  }
-}
-
 void InsertSignals(soci::session& sql, const std::vector<SignalRow>& signals) {
   for (const SignalRow& s : signals) {
     const long long id = NextCounter(sql, "signal");
@@ -980,7 +967,7 @@ Applied Store::ApplyChanges(const Changes& c) {
   if (c.bank_file) InsertBankFile(sql, c, applied);
   for (const Receipt& r : c.receipts) InsertReceipt(sql, r, c.recorded);
   InsertAssignments(sql, c.assignments);
-  InsertDirectDebits(sql, c.direct_debits, c.recorded);
+  InsertDirectDebits(sql, backend_, c.direct_debits, c.recorded);
   InsertSignals(sql, c.signals);
   for (const AuditRecord& a : c.audit) InsertAudit(sql, a);
   return applied;

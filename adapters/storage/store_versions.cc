@@ -46,9 +46,10 @@ void InsertAll(soci::session& sql, Backend backend, const std::string& table,
                                              {"changed_by", T::kText},
                                              {"changed_at", T::kText},
                                              {"change_reason", T::kText}});
+  int64_t seq = ReserveCounters(sql, "version", static_cast<int64_t>(versions.size()));
   for (const Version<Row>& v : versions) {
     columns.Encode(v.row, insert);
-    insert.Int(NextCounter(sql, "version"))
+    insert.Int(seq++)
         .Text(v.valid_from.ToString())
         .Text(JoinFields(v.fields))
         .Text(v.changed_by)
@@ -74,8 +75,9 @@ void InsertVersions(soci::session& sql, Backend backend, const ImportBatch::Chan
                                     {"changed_by", T::kText},
                                     {"changed_at", T::kText},
                                     {"change_reason", T::kText}});
+  int64_t seq = ReserveCounters(sql, "version", static_cast<int64_t>(changes.benefits.size()));
   for (const BenefitVersion& v : changes.benefits) {
-    b.Int(NextCounter(sql, "version"))
+    b.Int(seq++)
         .Text(v.client.value)
         .Text(v.month.ToString())
         .Int(v.amount.cents())

@@ -9,6 +9,7 @@
 #include "adapters/app/batches.h"
 #include "adapters/app/run_month.h"
 #include "adapters/import/importer.h"
+#include "adapters/storage/row_codec.h"
 #include "adapters/storage/store.h"
 #include "tests/adapters/test_support.h"
 
@@ -84,6 +85,29 @@ TEST_F(StorageTest, ImportTwiceChangesNothing) {
   EXPECT_EQ(again->added.bills.size(), 0u);
   EXPECT_GT(again->skipped_identical, 900);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM bills"), bills);
+}
+
+// Issue 18: a bulk insert numbers its rows from a range reserved in one round trip. A range and a
+// single value after it never overlap, and the imported direct-debit records get the ids
+// DD1..DDn, each once, with the counter standing at n afterwards.
+TEST_F(StorageTest, CounterRangesNeverOverlapAndNumberImportedRowsOnce) {
+  ImportDemo();
+  const long long records = Count("SELECT COUNT(*) FROM direct_debits");
+  ASSERT_GT(records, 100);
+  EXPECT_EQ(Count("SELECT COUNT(DISTINCT id) FROM direct_debits"), records);
+  EXPECT_EQ(Count("SELECT value FROM counters WHERE name = 'direct_debit'"), records);
+  std::set<std::string> ids;
+  soci::rowset<std::string> rows = (store_->session().prepare << "SELECT id FROM direct_debits");
+  for (const std::string& id : rows) ids.insert(id);
+  for (long long i = 1; i <= records; ++i) {
+    EXPECT_EQ(ids.count("DD" + std::to_string(i)), 1u) << "DD" << i;
+  }
+  soci::session& sql = store_->session();
+  const int64_t first = ReserveCounters(sql, "direct_debit", 3);
+  EXPECT_EQ(first, records + 1);
+  EXPECT_EQ(NextCounter(sql, "direct_debit"), records + 4);  // after the range, not inside it
+  EXPECT_EQ(ReserveCounters(sql, "direct_debit", 2), records + 5);
+  EXPECT_EQ(Count("SELECT value FROM counters WHERE name = 'direct_debit'"), records + 6);
 }
 
 TEST_F(StorageTest, RunBooksBalancedLedgerAndFilesWithUniqueIds) {
