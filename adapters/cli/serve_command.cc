@@ -43,6 +43,7 @@ int ServeCommand(const Globals& g, const ServeOptions& o) {
     return app.BodyLimit(m, p);
   };
   hooks.log = log;
+  hooks.slow = WebApp::HashesPassword;
   HttpsServer server(config.web, hooks);
   if (auto s = server.Start(); !s) return Report(s.error());
   g_server = &server;

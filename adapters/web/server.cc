@@ -1,10 +1,12 @@
 #include "adapters/web/server.h"
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -54,11 +56,18 @@ std::string JsonString(const std::string& s) {
   return out + "\"";
 }
 
+// The pool for slow handlers (ServerHooks::slow) and how many requests wait for it.
+struct SlowPool {
+  explicit SlowPool(int threads) : pool(static_cast<size_t>(std::max(1, threads))) {}
+  asio::thread_pool pool;
+  std::atomic<int> queued{0};
+};
+
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(tcp::socket socket, ssl::context& tls, const ServerHooks& hooks,
-             const WebConfig& config)
-      : stream_(std::move(socket), tls), hooks_(hooks), config_(config) {
+             const WebConfig& config, SlowPool& slow)
+      : stream_(std::move(socket), tls), hooks_(hooks), config_(config), slow_(slow) {
     beast::error_code ec;
     const auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
     if (!ec) remote_ = endpoint.address().to_string();
@@ -127,16 +136,46 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (ec) return Fail(400, ec.message());
     const auto started = std::chrono::steady_clock::now();
     HttpRequest request = ToHttpRequest(parser_->get(), remote_);
-    HttpResponse response;
+    const bool keep_alive = parser_->get().keep_alive();
+    const std::string path = request.target.substr(0, request.target.find('?'));
+    if (hooks_.slow && hooks_.slow(request.method, path)) {
+      if (slow_.queued.fetch_add(1) >= hooks_.max_slow_queued) {
+        slow_.queued.fetch_sub(1);
+        HttpResponse busy{503,
+                          "text/plain; charset=utf-8",
+                          {{"Retry-After", "5"}},
+                          "Te druk, probeer het zo opnieuw / busy, try again shortly\n"};
+        return Send(Logged(request, std::move(busy), started), keep_alive);
+      }
+      // The handler runs on the slow pool; its answer is sent from the connection's strand.
+      return asio::post(slow_.pool, [self = shared_from_this(), request = std::move(request),
+                                     keep_alive, started]() mutable {
+        HttpResponse response = self->Logged(request, self->Handle(request), started);
+        self->slow_.queued.fetch_sub(1);
+        asio::post(self->stream_.get_executor(),
+                   [self, keep_alive, response = std::move(response)]() mutable {
+                     self->Send(std::move(response), keep_alive);
+                   });
+      });
+    }
+    Send(Logged(request, Handle(request), started), keep_alive);
+  }
+
+  HttpResponse Handle(const HttpRequest& request) {
     try {
-      response = hooks_.handle(request);
+      return hooks_.handle(request);
     } catch (const std::exception& e) {
-      response = HttpResponse{500, "text/plain; charset=utf-8", {}, "internal error\n"};
       if (hooks_.log) {
         hooks_.log("{\"level\":\"error\",\"event\":\"handler_exception\",\"what\":" +
                    JsonString(e.what()) + "}");
       }
+      return HttpResponse{500, "text/plain; charset=utf-8", {}, "internal error\n"};
     }
+  }
+
+  // The request's log line (its time includes any wait on the slow pool); returns `response`.
+  HttpResponse Logged(const HttpRequest& request, HttpResponse response,
+                      std::chrono::steady_clock::time_point started) {
     const auto ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();
@@ -147,7 +186,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
                  std::to_string(static_cast<double>(static_cast<int64_t>(ms * 1000)) / 1000.0) +
                  ",\"remote\":" + JsonString(remote_) + "}");
     }
-    Send(std::move(response), parser_->get().keep_alive());
+    return response;
   }
 
   void Send(HttpResponse r, bool keep_alive) {
@@ -192,6 +231,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<http::request_parser<http::string_body>> parser_;
   const ServerHooks& hooks_;
   const WebConfig& config_;
+  SlowPool& slow_;
   std::string remote_;
 };
 
@@ -204,11 +244,14 @@ struct HttpsServer::Impl {
   ssl::context tls{ssl::context::tls_server};
   std::optional<tcp::acceptor> acceptor;
   int port = 0;
+  // Declared after ioc: destroyed (stopped and joined) first, while the connections its
+  // pending handlers hold can still reach their io_context.
+  std::unique_ptr<SlowPool> slow;
 
   void Accept() {
     acceptor->async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
       if (!ec) {
-        std::make_shared<Connection>(std::move(s), tls, hooks, config)->Start();
+        std::make_shared<Connection>(std::move(s), tls, hooks, config, *slow)->Start();
       }
       if (acceptor->is_open()) Accept();
     });
@@ -257,6 +300,7 @@ Status<Error> HttpsServer::Start() {
                                     std::to_string(i.config.port) + ": " + ec.message());
   }
   i.port = i.acceptor->local_endpoint().port();
+  i.slow = std::make_unique<SlowPool>(i.config.threads / 2);
   i.Accept();
   return {};
 }

@@ -25,6 +25,12 @@ struct ServerHooks {
   std::function<int64_t(const std::string& method, const std::string& path)> body_limit;
   // One structured log line (JSON), without request bodies.
   std::function<void(const std::string& line)> log;
+  // A request whose handler is slow by design (a login hashes a password with scrypt, about
+  // 0.1 s of one core): it runs on a small pool of its own (half the I/O threads, at least one),
+  // never on the I/O threads, so a burst of logins queues there while every other request is
+  // served (issue 18). At most `max_slow_queued` wait; more are answered 503 with Retry-After.
+  std::function<bool(const std::string& method, const std::string& path)> slow;
+  int max_slow_queued = 256;
 };
 
 class HttpsServer {

@@ -4,6 +4,7 @@
 #include <deque>
 #include <mutex>
 #include <sstream>
+#include <string_view>
 #include <unordered_map>
 
 #include "adapters/storage/store.h"
@@ -752,6 +753,14 @@ int64_t WebApp::BodyLimit(const std::string& method, const std::string& path) co
     return impl_->config.web.max_upload_bytes;
   }
   return impl_->config.web.max_body_bytes;
+}
+
+bool WebApp::HashesPassword(const std::string& method, const std::string& path) {
+  static constexpr std::string_view kPassword = "/password";
+  return method == "POST" &&
+         (path == "/login" || path == "/api/v1/session" ||
+          (path.size() > kPassword.size() &&
+           path.compare(path.size() - kPassword.size(), kPassword.size(), kPassword) == 0));
 }
 
 const std::vector<RouteInfo>& WebApp::Routes() const { return impl_->infos; }

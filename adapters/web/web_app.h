@@ -39,6 +39,9 @@ class WebApp {
   HttpResponse Handle(const HttpRequest& request);
   // The body limit for a request to `path` (uploads get more).
   int64_t BodyLimit(const std::string& method, const std::string& path) const;
+  // Whether the request hashes a password (a login, a password set or changed): the server runs
+  // those on a pool of their own, never on its I/O threads.
+  static bool HashesPassword(const std::string& method, const std::string& path);
   const std::vector<RouteInfo>& Routes() const;
 
   struct Impl;

@@ -13,6 +13,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <cstdlib>
+#include <future>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -187,6 +188,7 @@ class WebTest : public testing::Test {
       std::lock_guard lock(log_mu_);
       logs_->push_back(line);
     };
+    hooks.slow = WebApp::HashesPassword;
     server_ = new HttpsServer(config_->web, hooks);
     auto started = server_->Start();
     ASSERT_TRUE(started) << started.error().message;
@@ -246,6 +248,54 @@ std::string Fill(const RouteInfo& r) {
 bool RoleRefusal(const Reply& r) {
   return r.status == 403 && (r.body.find("may not do this") != std::string::npos ||
                              r.body.find("mag dit niet") != std::string::npos);
+}
+
+// Issue 18: a request that hashes a password runs on the server's slow pool, never on its I/O
+// threads. With one I/O thread and a slow handler blocked until the test lets it go, another
+// request is still answered (without the pool it would wait for the slow one, and this test would
+// fail after 60 s), a second slow request beyond the queue's bound is answered 503 at once, and
+// the blocked one completes when let go. The real logins of every other test go this way too.
+TEST_F(WebTest, ASlowPasswordRequestNeverHoldsUpTheOthers) {
+  std::promise<void> entered, release;
+  std::shared_future<void> go = release.get_future().share();
+  std::atomic<bool> signalled{false};
+  ServerHooks hooks;
+  hooks.handle = [&](const HttpRequest& r) {
+    if (r.target == "/slow") {
+      if (!signalled.exchange(true)) entered.set_value();
+      go.wait();
+    }
+    return HttpResponse{200, "text/plain", {}, r.target};
+  };
+  hooks.slow = [](const std::string&, const std::string& path) { return path == "/slow"; };
+  hooks.max_slow_queued = 1;
+  WebConfig web = config_->web;
+  web.port = 0;
+  web.threads = 1;
+  HttpsServer server(web, hooks);
+  ASSERT_TRUE(server.Start());
+  std::thread runner([&] { server.Run(); });
+  Client c{server.port(), config_->web.certificate, {}, ""};
+  auto slow = std::async(std::launch::async, [c]() mutable { return c.Send("POST", "/slow"); });
+  ASSERT_EQ(entered.get_future().wait_for(std::chrono::seconds(60)), std::future_status::ready);
+  auto fast = std::async(std::launch::async, [c]() mutable { return c.Send("GET", "/fast"); });
+  const bool answered = fast.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
+  auto busy = std::async(std::launch::async, [c]() mutable { return c.Send("POST", "/slow"); });
+  const bool refused = busy.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
+  release.set_value();
+  EXPECT_TRUE(answered) << "a request waited for the slow handler";
+  if (answered) {
+    EXPECT_EQ(fast.get().status, 200);
+  }
+  EXPECT_TRUE(refused) << "the request beyond the slow queue's bound waited";
+  if (refused) {
+    const Reply r = busy.get();
+    EXPECT_EQ(r.status, 503);
+    EXPECT_EQ(r.Header("retry-after"), "5");
+  }
+  EXPECT_EQ(slow.get().status, 200);
+  server.Stop();
+  runner.join();
 }
 
 TEST_F(WebTest, EveryRouteAndRoleIsAllowedOrRefusedAsDeclared) {
