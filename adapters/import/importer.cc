@@ -539,55 +539,63 @@ const std::vector<std::string>& ImportFileNames() {
   return kNames;
 }
 
+namespace {
+
+// Parses one file's text into `parsed`, its problems into `problems`.
+void ParseImportFile(const std::string& name, const std::string& text, const CompetenceModel* model,
+                     ParsedImport& parsed, Problems& problems) {
+  const auto columns = RequiredColumns().find(name);
+  if (columns == RequiredColumns().end()) {
+    problems.AddFile(name,
+                     "unknown file; expected creditors.csv, clients.csv, plans.csv, "
+                     "bills.csv, benefits.csv, toeslagen.csv, receipts.csv, "
+                     "assessments.csv, handovers.csv, confirmations.csv or "
+                     "direct_debits.csv");
+    return;
+  }
+  auto table = ParseCsv(text, name);
+  if (!table) {
+    problems.AddLine(table.error().message);  // already "<file>:<line>: why"
+    return;
+  }
+  if (table->separator == ';') parsed.dutch_files.push_back(name);
+  bool columns_ok = true;
+  for (const std::string& col : columns->second) {
+    if (table->Column(col) < 0) {
+      problems.Add(name + ":1", col,
+                   "missing from the header row, which is separated by '" +
+                       std::string(1, table->separator) + "' (see docs/import-format.md)");
+      columns_ok = false;
+    }
+  }
+  if (!columns_ok) return;
+  for (const CsvRow& row : table->rows) {
+    if (const std::string wrong = FieldCountProblem(*table, row); !wrong.empty()) {
+      problems.AddFile(name + ":" + std::to_string(row.line), wrong);
+      continue;
+    }
+    RowReader r(*table, row, &problems);
+    if (name == "creditors.csv") ParseCreditor(r, &parsed);
+    if (name == "clients.csv") ParseClient(r, &parsed);
+    if (name == "plans.csv") ParsePlan(r, &parsed);
+    if (name == "bills.csv") ParseBill(r, &parsed);
+    if (name == "benefits.csv") ParseBenefit(r, &parsed);
+    if (name == "toeslagen.csv") ParseToeslag(r, &parsed);
+    if (name == "receipts.csv") ParseReceipt(r, &parsed);
+    if (name == "assessments.csv") ParseAssessment(r, model, &parsed);
+    if (name == "handovers.csv") ParseHandOverRow(r, &parsed);
+    if (name == "confirmations.csv") ParseConfirmation(r, &parsed);
+    if (name == "direct_debits.csv") ParseDirectDebit(r, &parsed);
+  }
+}
+
+}  // namespace
+
 Result<ParsedImport, Error> ParseImportFiles(
     const std::vector<std::pair<std::string, std::string>>& files, const CompetenceModel* model) {
   Problems problems;
   ParsedImport parsed;
-  for (const auto& [name, text] : files) {
-    const auto columns = RequiredColumns().find(name);
-    if (columns == RequiredColumns().end()) {
-      problems.AddFile(name,
-                       "unknown file; expected creditors.csv, clients.csv, plans.csv, "
-                       "bills.csv, benefits.csv, toeslagen.csv, receipts.csv, "
-                       "assessments.csv, handovers.csv, confirmations.csv or "
-                       "direct_debits.csv");
-      continue;
-    }
-    auto table = ParseCsv(text, name);
-    if (!table) {
-      problems.AddLine(table.error().message);  // already "<file>:<line>: why"
-      continue;
-    }
-    if (table->separator == ';') parsed.dutch_files.push_back(name);
-    bool columns_ok = true;
-    for (const std::string& col : columns->second) {
-      if (table->Column(col) < 0) {
-        problems.Add(name + ":1", col,
-                     "missing from the header row, which is separated by '" +
-                         std::string(1, table->separator) + "' (see docs/import-format.md)");
-        columns_ok = false;
-      }
-    }
-    if (!columns_ok) continue;
-    for (const CsvRow& row : table->rows) {
-      if (const std::string wrong = FieldCountProblem(*table, row); !wrong.empty()) {
-        problems.AddFile(name + ":" + std::to_string(row.line), wrong);
-        continue;
-      }
-      RowReader r(*table, row, &problems);
-      if (name == "creditors.csv") ParseCreditor(r, &parsed);
-      if (name == "clients.csv") ParseClient(r, &parsed);
-      if (name == "plans.csv") ParsePlan(r, &parsed);
-      if (name == "bills.csv") ParseBill(r, &parsed);
-      if (name == "benefits.csv") ParseBenefit(r, &parsed);
-      if (name == "toeslagen.csv") ParseToeslag(r, &parsed);
-      if (name == "receipts.csv") ParseReceipt(r, &parsed);
-      if (name == "assessments.csv") ParseAssessment(r, model, &parsed);
-      if (name == "handovers.csv") ParseHandOverRow(r, &parsed);
-      if (name == "confirmations.csv") ParseConfirmation(r, &parsed);
-      if (name == "direct_debits.csv") ParseDirectDebit(r, &parsed);
-    }
-  }
+  for (const auto& [name, text] : files) ParseImportFile(name, text, model, parsed, problems);
   if (!problems.empty()) return problems.Refusal();
   return parsed;
 }
@@ -616,18 +624,19 @@ std::string Fingerprint(const Receipt& r) {
          OptMonthText(r.covers_to) + "|" + ToString(r.landed_on);
 }
 
-// Splits `rows` into new ones (appended to `added`) and identical repeats of stored ones
-// (counted); a stored row with the same key but other data is a problem.
+// Splits `rows` into new ones (moved to `added`: an import holds its rows once, issue 18) and
+// identical repeats of stored ones (counted); a stored row with the same key but other data is a
+// problem.
 template <typename T, typename KeyFn>
-void Reconcile(const std::vector<T>& rows, const std::vector<T>& stored, KeyFn key,
+void Reconcile(std::vector<T>& rows, const std::vector<T>& stored, KeyFn key,
                const std::string& prefix, const ParsedImport& parsed, Problems* problems,
                std::vector<T>* added, int* skipped) {
   std::map<std::string, std::string> stored_prints;
   for (const T& s : stored) stored_prints[key(s)] = Fingerprint(s);
-  for (const T& row : rows) {
+  for (T& row : rows) {
     const auto it = stored_prints.find(key(row));
     if (it == stored_prints.end()) {
-      added->push_back(row);
+      added->push_back(std::move(row));
     } else if (it->second == Fingerprint(row)) {
       ++*skipped;
     } else {
@@ -740,7 +749,8 @@ namespace {
 // Each step records its problems; the import is refused when any step found one.
 class ImportCheck {
  public:
-  ImportCheck(const ParsedImport& parsed, const ImportBatch& existing)
+  // The learning records of `parsed` are moved into the report (RepeatsOfStoredRows).
+  ImportCheck(ParsedImport& parsed, const ImportBatch& existing)
       : parsed_(parsed), in_(parsed.batch), existing_(existing) {}
 
   // Every client and creditor id known to this import, and no BSN on two clients.
@@ -927,9 +937,9 @@ class ImportCheck {
             &report_.added.bills, &out.bills);
   }
 
-  Result<ImportReport, Error> Outcome() const {
+  Result<ImportReport, Error> Outcome() {
     if (!problems_.empty()) return problems_.Refusal();
-    return report_;
+    return std::move(report_);
   }
 
  private:
@@ -956,12 +966,15 @@ class ImportCheck {
   // The same money is recorded once: a receipt typed for money a bank line already booked, or
   // that another typed receipt already holds (same client, kind, amount and account, within a
   // week: a double click, two people entering one letter), would count it twice.
+  // (The stored receipts are grouped by client once, so a second import of N receipts into a
+  // store of N compares each with its own client's only, not with all N: issue 18.)
   void NotRecordedTwice(const Receipt& r) {
-    std::vector<Receipt> others;
-    for (const Receipt& x : existing_.receipts) {
-      if (x.id != r.id) others.push_back(x);
+    if (receipts_by_client_.empty()) {
+      for (const Receipt& x : existing_.receipts) receipts_by_client_[x.client.value].push_back(x);
     }
-    const Receipt* same = SameMoney(r, others, kSameMoneyDays);
+    const auto own = receipts_by_client_.find(r.client.value);
+    if (own == receipts_by_client_.end()) return;
+    const Receipt* same = SameMoney(r, own->second, kSameMoneyDays);  // skips r's own id
     if (same == nullptr) return;
     const std::string what = std::string(ToString(same->kind)) + " " + FormatEuros(same->amount) +
                              " for " + same->client.value + ", received " +
@@ -987,23 +1000,24 @@ class ImportCheck {
   }
 
   template <typename T, typename KeyFn>
-  void Repeats(const std::vector<T>& rows, const std::vector<T>& stored, KeyFn key,
+  void Repeats(std::vector<T>& rows, const std::vector<T>& stored, KeyFn key,
                const std::string& prefix, std::vector<T>* added) {
     Reconcile(rows, stored, key, prefix, parsed_, &problems_, added, &report_.skipped_identical);
   }
 
   const ParsedImport& parsed_;
-  const ImportBatch& in_;
+  ImportBatch& in_;
   const ImportBatch& existing_;
   Problems problems_;
   ImportReport report_;
   std::set<std::string> clients_, creditors_;
   std::map<std::string, const Bill*> bills_;
+  std::map<std::string, std::vector<Receipt>> receipts_by_client_;
 };
 
 }  // namespace
 
-Result<ImportReport, Error> CheckImport(const ParsedImport& parsed, const ImportBatch& existing) {
+Result<ImportReport, Error> CheckImport(ParsedImport parsed, const ImportBatch& existing) {
   ImportCheck check(parsed, existing);
   check.KnownClientsAndCreditors();
   check.PlansAndBillsReferToKnownRows();
@@ -1068,17 +1082,22 @@ Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store
     return Fail(ErrorCode::kBadInput,
                 dir + ": not a folder; give the folder holding the CSV files");
   }
-  std::vector<std::pair<std::string, std::string>> files;
+  // One file at a time: its text and its table are freed before the next is read, so the
+  // import holds one file's text besides the parsed rows (issue 18: the assessments alone are
+  // about 2 KB a client).
+  Problems problems;
+  ParsedImport parsed;
+  int files = 0;
   for (const std::string& name : ImportFileNames()) {
     const fs::path path = fs::path(dir) / name;
     if (!fs::exists(path)) continue;
     std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
+    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     if (in.bad()) return Fail(ErrorCode::kIo, path.string() + ": cannot be read");
-    files.emplace_back(name, text.str());
+    ParseImportFile(name, text, model, parsed, problems);
+    ++files;
   }
-  if (files.empty()) {
+  if (files == 0) {
     return Fail(
         ErrorCode::kBadInput, dir + ": holds none of the import files (" + [] {
           std::string names;
@@ -1088,18 +1107,18 @@ Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store
           return names;
         }() + ")");
   }
-  auto parsed = ParseImportFiles(files, model);
-  if (!parsed) return Unexpected(parsed.error());
+  if (!problems.empty()) return problems.Refusal();
   // What is stored is read and the new rows written in one write transaction: two imports of
   // the same rows at once cannot both find them new (the second finds them stored).
   ImportReport report;
   auto applied = store.Atomically([&]() -> Result<Changes, Error> {
-    auto existing = store.LoadExisting(parsed->batch);
+    auto existing = store.LoadExisting(parsed.batch);
     if (!existing) return Unexpected(existing.error());
-    auto checked = CheckImport(*parsed, *existing);
+    std::vector<std::string> dutch_files = parsed.dutch_files;
+    auto checked = CheckImport(std::move(parsed), *existing);  // its rows move to the report
     if (!checked) return Unexpected(checked.error());
     report = std::move(checked).value();
-    report.dutch_files = parsed->dutch_files;
+    report.dutch_files = std::move(dutch_files);
     report.added.recorded_by = user;
     report.added.recorded_at = now;
     StampChanges(report.added, user, now);

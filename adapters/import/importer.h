@@ -50,8 +50,9 @@ Result<ParsedImport, Error> ParseImportFiles(
     const std::vector<std::pair<std::string, std::string>>& files,
     const CompetenceModel* model = nullptr);
 // Step 2: checks the rows together with `existing` (the stored rows they may refer to or
-// repeat): duplicates, references to clients and creditors, conflicts with stored rows.
-Result<ImportReport, Error> CheckImport(const ParsedImport& parsed, const ImportBatch& existing);
+// repeat): duplicates, references to clients and creditors, conflicts with stored rows. Takes
+// `parsed` by value so that an import moves its rows into the report instead of copying them.
+Result<ImportReport, Error> CheckImport(ParsedImport parsed, const ImportBatch& existing);
 
 // Stamps the changes of `batch` (batch.versions) with who made them and when.
 void StampChanges(ImportBatch& batch, const std::string& user, const std::string& now);
