@@ -169,14 +169,18 @@ Result<User, Error> RequireAction(Store& store, const std::string& user, Action 
   return **found;
 }
 
-std::string BatchDigest(const std::vector<Payment>& payments) {
-  std::string text;
-  for (const Payment& p : payments) {
-    text += p.end_to_end_id + "|" + std::to_string(p.amount.cents()) + "|" +
-            p.payee.iban.compact() + "|" + p.payee.name + "|" + p.execution.ToString() + "|" +
-            p.remittance.value + "\n";
-  }
-  return Sha256Hex(text);
+Result<BatchContent, Error> DigestBatch(Store& store, int64_t batch) {
+  Sha256Stream digest;
+  BatchContent out;
+  auto read = store.ForEachBatchPayment(batch, [&](const Payment& p) {
+    digest.Update(p.end_to_end_id + "|" + std::to_string(p.amount.cents()) + "|" +
+                  p.payee.iban.compact() + "|" + p.payee.name + "|" + p.execution.ToString() + "|" +
+                  p.remittance.value + "\n");
+    ++out.payments;
+  });
+  if (!read) return Unexpected(read.error());
+  out.sha256 = digest.HexDigest();
+  return out;
 }
 
 Status<Error> CheckApprover(const User& user) {
@@ -308,11 +312,11 @@ Status<Error> ApproveBatch(Store& store, int64_t batch, const Actor& actor,
     if (!changed) return Unexpected(changed.error());
     auto accounts = CheckChangedAccounts(store, batch, approval);
     if (!accounts) return Unexpected(accounts.error());
-    auto payments = store.BatchPayments(batch);
-    if (!payments) return Unexpected(payments.error());
-    const std::string detail = std::to_string(payments->size()) + " payments, " +
+    auto content = DigestBatch(store, batch);
+    if (!content) return Unexpected(content.error());
+    const std::string detail = std::to_string(content->payments) + " payments, " +
                                b->amount.ToDecimalString() + " EUR, content sha256 " +
-                               BatchDigest(*payments) + *acknowledged + *changed + *accounts +
+                               content->sha256 + *acknowledged + *changed + *accounts +
                                (approval.comment.empty() ? "" : "; note: " + approval.comment);
     Changes c;
     c.batch_states.push_back({batch, {"approved", actor.user, actor.at, detail}});
@@ -376,9 +380,9 @@ Result<ExportReport, Error> ExportBatch(const Config& config, Store& store, int6
   auto applied = store.Atomically([&]() -> Result<Changes, Error> {
     auto now = LoadAndDecide(store, batch, BatchEvent::kExport, actor);
     if (!now) return Unexpected(now.error());
-    auto payments = store.BatchPayments(batch);
-    if (!payments) return Unexpected(payments.error());
-    if (now->Find("approved")->detail.find(BatchDigest(*payments)) == std::string::npos) {
+    auto content = DigestBatch(store, batch);
+    if (!content) return Unexpected(content.error());
+    if (now->Find("approved")->detail.find(content->sha256) == std::string::npos) {
       return Fail(ErrorCode::kRefused, "batch " + std::to_string(batch) +
                                            "'s payments differ from what was approved; it is "
                                            "not exported. Report this: the store was changed "

@@ -21,9 +21,14 @@ namespace ontzorg {
 // kRefused naming the role needed.
 Result<User, Error> RequireAction(Store& store, const std::string& user, Action action);
 
-// SHA-256 over the batch's payments (EndToEndId, amount, payee IBAN, execution date, file): what
-// the approver approved. Export refuses if it changed.
-std::string BatchDigest(const std::vector<Payment>& payments);
+// SHA-256 over the batch's payments (EndToEndId, amount, payee IBAN and name, execution date,
+// remittance, in file order): what the approver approved. Export refuses if it changed. Read one
+// payment at a time, so approving and exporting 400,000 payments needs no memory for them.
+struct BatchContent {
+  int64_t payments = 0;
+  std::string sha256;
+};
+Result<BatchContent, Error> DigestBatch(Store& store, int64_t batch);
 
 // Four eyes that one person cannot get around: the approver proves who they are with a password
 // they set themselves. An admin who sets someone's password (a new account, a reset) knows it,

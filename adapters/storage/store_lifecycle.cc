@@ -414,14 +414,26 @@ Result<std::optional<BatchRecord>, Error> Store::Batch(int64_t run_id) {
 }
 
 Result<std::vector<Payment>, Error> Store::BatchPayments(int64_t run_id) {
-  return Read("cannot read a batch's payments", [&] {
+  std::vector<Payment> out;
+  if (auto s = ForEachBatchPayment(run_id, [&](const Payment& p) { out.push_back(p); }); !s) {
+    return Unexpected(s.error());
+  }
+  return out;
+}
+
+Status<Error> Store::ForEachBatchPayment(int64_t run_id,
+                                         const std::function<void(const Payment&)>& use) {
+  auto read = Read("cannot read a batch's payments", [&] {
     const long long id = run_id;
-    return Rows(
+    ForEachRow(
         *sql_,
         "SELECT " + PaymentColumns().Select() +
             " FROM payments WHERE run_id = :r ORDER BY file_id, execution_date, end_to_end_id",
-        [](const soci::row& r) { return PaymentColumns().Decode(r); }, id);
+        [&](const soci::row& r) { use(PaymentColumns().Decode(r)); }, id);
+    return true;
   });
+  if (!read) return Unexpected(read.error());
+  return {};
 }
 
 Result<std::vector<Store::SentRecord>, Error> Store::PaymentsByEndToEndId(

@@ -7,6 +7,8 @@
 #include "adapters/error.h"
 #include "engine/date.h"
 
+struct evp_md_ctx_st;  // OpenSSL's EVP_MD_CTX, used by Sha256Stream
+
 namespace ontzorg {
 
 struct FileHashes {
@@ -16,6 +18,21 @@ struct FileHashes {
 Result<FileHashes, Error> HashFile(const std::string& path);
 // SHA-256 of `data` as lower-case hex.
 std::string Sha256Hex(const std::string& data);
+
+// SHA-256 over data given in pieces (a batch's payments, read one at a time, issue 18): the same
+// digest as Sha256Hex over the pieces joined.
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  ~Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+  void Update(const std::string& data);
+  std::string HexDigest();  // lower-case hex; call once, after the last Update
+
+ private:
+  ::evp_md_ctx_st* ctx_;
+};
 
 // fsyncs `from`, renames it to `to` and fsyncs the folder, so the file survives a crash whole.
 Status<Error> CommitFile(const std::string& from, const std::string& to);

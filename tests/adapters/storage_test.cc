@@ -4,6 +4,7 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
+#include <filesystem>
 #include <set>
 
 #include "adapters/app/batches.h"
@@ -137,6 +138,32 @@ TEST_F(StorageTest, RunBooksBalancedLedgerAndFilesWithUniqueIds) {
   EXPECT_FALSE(ApproveBatch(*store_, r.run_id, {"tester", "2026-12-14T10:00:00"}))
       << "the preparer is not registered here, and never approves";
   ASSERT_TRUE(ApproveBatch(*store_, r.run_id, {"anna", "2026-12-14T10:00:00"}));
+  // Someone with rights on the database (not ontzorg) changes a payee after the approval: the
+  // approval's digest, read one payment at a time, no longer matches, and nothing is exported.
+  const bool sqlite = g_backend == "sqlite";
+  store_->session() << (sqlite ? "DROP TRIGGER payments_no_UPDATE"
+                               : "DROP TRIGGER payments_append_only ON payments");
+  std::string key, name;
+  store_->session() << "SELECT key, payee_name FROM payments ORDER BY key LIMIT 1", soci::into(key),
+      soci::into(name);
+  store_->session() << "UPDATE payments SET payee_name = 'Someone Else' WHERE key = :k",
+      soci::use(key);
+  auto tampered =
+      ExportBatch(config, *store_, r.run_id, dir_ / "out", {"bram", "2026-12-14T10:01:00"});
+  ASSERT_FALSE(tampered);
+  EXPECT_NE(tampered.error().message.find("differ from what was approved"), std::string::npos);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM files WHERE status <> 'pending'"), 0);
+  const auto xml_files = [&] {
+    int n = 0;
+    std::error_code ec;
+    for (const auto& f : std::filesystem::directory_iterator(dir_ / "out", ec)) {
+      n += f.path().extension() == ".xml";
+    }
+    return n;
+  };
+  EXPECT_EQ(xml_files(), 0) << "no file of a refused export is left to send";
+  store_->session() << "UPDATE payments SET payee_name = :n WHERE key = :k", soci::use(name),
+      soci::use(key);
   auto exported =
       ExportBatch(config, *store_, r.run_id, dir_ / "out", {"bram", "2026-12-14T10:01:00"});
   ASSERT_TRUE(exported) << exported.error().message;
