@@ -419,7 +419,7 @@ class Store {
   Result<std::vector<Payment>, Error> BatchPayments(int64_t run_id);
   // The same payments in the same order, handed to `use` one at a time (none held: a batch of
   // 400,000 payments is digested in flat memory, issue 18).
-  Status<Error> ForEachBatchPayment(int64_t run_id, const std::function<void(const Payment&)>& use);
+  Status<Error> ForEachBatchPayment(int64_t run_id, const std::function<void(Payment)>& use);
   // Payments by EndToEndId (those found), with their file's MsgId and run.
   struct SentRecord {
     Payment payment;

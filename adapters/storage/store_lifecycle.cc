@@ -415,14 +415,13 @@ Result<std::optional<BatchRecord>, Error> Store::Batch(int64_t run_id) {
 
 Result<std::vector<Payment>, Error> Store::BatchPayments(int64_t run_id) {
   std::vector<Payment> out;
-  if (auto s = ForEachBatchPayment(run_id, [&](const Payment& p) { out.push_back(p); }); !s) {
+  if (auto s = ForEachBatchPayment(run_id, [&](Payment p) { out.push_back(std::move(p)); }); !s) {
     return Unexpected(s.error());
   }
   return out;
 }
 
-Status<Error> Store::ForEachBatchPayment(int64_t run_id,
-                                         const std::function<void(const Payment&)>& use) {
+Status<Error> Store::ForEachBatchPayment(int64_t run_id, const std::function<void(Payment)>& use) {
   auto read = Read("cannot read a batch's payments", [&] {
     const long long id = run_id;
     ForEachRow(

@@ -4,7 +4,6 @@
 #include <deque>
 #include <mutex>
 #include <sstream>
-#include <string_view>
 #include <unordered_map>
 
 #include "adapters/storage/store.h"
@@ -756,11 +755,8 @@ int64_t WebApp::BodyLimit(const std::string& method, const std::string& path) co
 }
 
 bool WebApp::HashesPassword(const std::string& method, const std::string& path) {
-  static constexpr std::string_view kPassword = "/password";
   return method == "POST" &&
-         (path == "/login" || path == "/api/v1/session" ||
-          (path.size() > kPassword.size() &&
-           path.compare(path.size() - kPassword.size(), kPassword.size(), kPassword) == 0));
+         (path == "/login" || path == "/api/v1/session" || path.ends_with("/password"));
 }
 
 const std::vector<RouteInfo>& WebApp::Routes() const { return impl_->infos; }
