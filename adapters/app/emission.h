@@ -18,6 +18,7 @@
 #include "adapters/error.h"
 #include "adapters/statement/client_texts.h"
 #include "adapters/storage/store.h"
+#include "engine/learning.h"
 #include "engine/month.h"
 
 namespace ontzorg {
@@ -35,6 +36,10 @@ struct CoachContact {
   std::string name, phone;
 };
 Result<std::map<std::string, CoachContact>, Error> CoachContacts(Store& store);
+
+// Appends a checkpoint as one JSON object (no newline): keys sorted, strings as UTF-8 with invalid
+// bytes replaced by U+FFFD, byte for byte what nlohmann::json's dump(-1) writes for it.
+void AppendCheckpointJson(std::string* out, const Checkpoint& cp);
 
 class Emitter {
  public:
@@ -57,6 +62,7 @@ class Emitter {
   YearMonth month_;
   Date run_date_;
   std::ofstream jsonl_, csv_;
+  std::string line_;  // the checkpoint line being written, its buffer kept across clients
   std::string statements_part_;
   std::map<std::string, ClientTexts> texts_;
   std::map<std::string, CoachContact> coaches_;
