@@ -247,9 +247,11 @@ class CaseChunk {
           c->held.push_back(std::move(h));
         });
     Each(
-        "SELECT e.client_id, e.amount_cents FROM entries e LEFT JOIN payments p ON p.replaces "
-        "|| '|reversed' = e.key WHERE e.kind IN ('payment_rejected', 'payment_returned', "
-        "'payment_cancelled') AND p.key IS NULL AND " +
+        // The join's first condition finds the re-issue through its index (payments_replaces);
+        // with only the second, every reversal scanned all payments.
+        "SELECT e.client_id, e.amount_cents FROM entries e LEFT JOIN payments p ON p.replaces = "
+        "substr(e.key, 1, length(e.key) - 9) AND p.replaces || '|reversed' = e.key WHERE e.kind "
+        "IN ('payment_rejected', 'payment_returned', 'payment_cancelled') AND p.key IS NULL AND " +
             InChunk("e."),
         [&](const soci::row& r) {
           if (ClientCase* c = Find(GetText(r, 0))) c->reserved += GetMoney(r, 1);

@@ -71,10 +71,10 @@ class StorageTest : public testing::Test {
 };
 
 TEST_F(StorageTest, InitIsIdempotentAndVersioned) {
-  EXPECT_EQ(store_->SchemaVersion(), 13);
+  EXPECT_EQ(store_->SchemaVersion(), 14);
   auto again = Store::Init(url_);
   ASSERT_TRUE(again);
-  EXPECT_EQ((*again)->SchemaVersion(), 13);
+  EXPECT_EQ((*again)->SchemaVersion(), 14);
   EXPECT_TRUE(Store::Open(url_));
 }
 
