@@ -169,18 +169,20 @@ Result<User, Error> RequireAction(Store& store, const std::string& user, Action 
   return **found;
 }
 
+void BatchDigest::Add(const Payment& p) {
+  digest_.Update(p.end_to_end_id + "|" + std::to_string(p.amount.cents()) + "|" +
+                 p.payee.iban.compact() + "|" + p.payee.name + "|" + p.execution.ToString() + "|" +
+                 p.remittance.value + "\n");
+  ++payments_;
+}
+
+BatchContent BatchDigest::Done() { return {payments_, digest_.HexDigest()}; }
+
 Result<BatchContent, Error> DigestBatch(Store& store, int64_t batch) {
-  Sha256Stream digest;
-  BatchContent out;
-  auto read = store.ForEachBatchPayment(batch, [&](const Payment& p) {
-    digest.Update(p.end_to_end_id + "|" + std::to_string(p.amount.cents()) + "|" +
-                  p.payee.iban.compact() + "|" + p.payee.name + "|" + p.execution.ToString() + "|" +
-                  p.remittance.value + "\n");
-    ++out.payments;
-  });
+  BatchDigest digest;
+  auto read = store.ForEachBatchPayment(batch, [&](const Payment& p) { digest.Add(p); });
   if (!read) return Unexpected(read.error());
-  out.sha256 = digest.HexDigest();
-  return out;
+  return digest.Done();
 }
 
 Status<Error> CheckApprover(const User& user) {
@@ -270,8 +272,9 @@ Result<std::string, Error> CheckChangesAfter(Store& store, const BatchRecord& b,
 // bill (issue 17: the classic way money is diverted). Refused unless acknowledged; the words for
 // the audit row.
 Result<std::string, Error> CheckChangedAccounts(Store& store, int64_t batch,
-                                                const Approval& approval) {
-  auto review = ReviewBatch(store, batch, {});
+                                                const Approval& approval, BatchDigest* digest) {
+  auto review =
+      ReviewBatch(store, batch, {.each_payment = [&](const Payment& p) { digest->Add(p); }});
   if (!review) return Unexpected(review.error());
   const std::vector<PayeeChange> changed = ChangedAccounts(*review);
   if (changed.empty()) return std::string();
@@ -310,13 +313,13 @@ Status<Error> ApproveBatch(Store& store, int64_t batch, const Actor& actor,
     if (!acknowledged) return Unexpected(acknowledged.error());
     auto changed = CheckChangesAfter(store, *b, approval);
     if (!changed) return Unexpected(changed.error());
-    auto accounts = CheckChangedAccounts(store, batch, approval);
+    BatchDigest digest;  // of the payments as the review reads them: the batch is read once
+    auto accounts = CheckChangedAccounts(store, batch, approval, &digest);
     if (!accounts) return Unexpected(accounts.error());
-    auto content = DigestBatch(store, batch);
-    if (!content) return Unexpected(content.error());
-    const std::string detail = std::to_string(content->payments) + " payments, " +
+    const BatchContent content = digest.Done();
+    const std::string detail = std::to_string(content.payments) + " payments, " +
                                b->amount.ToDecimalString() + " EUR, content sha256 " +
-                               content->sha256 + *acknowledged + *changed + *accounts +
+                               content.sha256 + *acknowledged + *changed + *accounts +
                                (approval.comment.empty() ? "" : "; note: " + approval.comment);
     Changes c;
     c.batch_states.push_back({batch, {"approved", actor.user, actor.at, detail}});

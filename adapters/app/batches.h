@@ -13,6 +13,7 @@
 #include "adapters/config/config.h"
 #include "adapters/error.h"
 #include "adapters/storage/store.h"
+#include "adapters/system/files.h"
 #include "engine/lifecycle.h"
 
 namespace ontzorg {
@@ -29,6 +30,17 @@ struct BatchContent {
   std::string sha256;
 };
 Result<BatchContent, Error> DigestBatch(Store& store, int64_t batch);
+// The same digest fed one payment at a time, in the store's order (the approval feeds it during
+// the review's read of the batch).
+class BatchDigest {
+ public:
+  void Add(const Payment& p);
+  BatchContent Done();
+
+ private:
+  Sha256Stream digest_;
+  int64_t payments_ = 0;
+};
 
 // Four eyes that one person cannot get around: the approver proves who they are with a password
 // they set themselves. An admin who sets someone's password (a new account, a reset) knows it,

@@ -15,19 +15,32 @@ std::string SubjectOf(const Payment& p) {
   return p.bill ? p.bill->value : "leefgeld";
 }
 
-BatchTotals Totals(const std::vector<Payment>& payments) {
-  BatchTotals t;
-  std::set<std::string> clients;
-  for (const Payment& p : payments) {
-    clients.insert(p.client.value);
-    ++t.payments;
-    t.amount += p.amount;
-    auto& [n, sum] = t.by_kind[KindOf(p)];
+// Totals built one payment at a time.
+class TotalsBuilder {
+ public:
+  void Add(const Payment& p) {
+    clients_.insert(p.client.value);
+    ++t_.payments;
+    t_.amount += p.amount;
+    auto& [n, sum] = t_.by_kind[KindOf(p)];
     ++n;
     sum += p.amount;
   }
-  t.clients = static_cast<int64_t>(clients.size());
-  return t;
+  BatchTotals Done() {
+    t_.clients = static_cast<int64_t>(clients_.size());
+    return t_;
+  }
+
+ private:
+  BatchTotals t_;
+  std::set<std::string> clients_;
+};
+
+// Largest first; equal amounts in EndToEndId order, so the list is the same every time.
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters): a comparator's two sides
+bool Larger(const Payment& a, const Payment& b) {
+  return a.amount.cents() != b.amount.cents() ? a.amount.cents() > b.amount.cents()
+                                              : a.end_to_end_id < b.end_to_end_id;
 }
 
 // Last month's batch of the same kind: the newest not cancelled before this one's month (for a
@@ -42,40 +55,52 @@ std::optional<BatchRecord> Previous(const std::vector<BatchRecord>& batches, con
   return best;
 }
 
-// The account each client and bill (or leefgeld) was paid to by `batches`, in the order given:
-// a later batch's account replaces an earlier one's. Keyed "client|bill".
-Result<std::map<std::string, Iban>, Error> PaidAccounts(Store& store,
-                                                        const std::vector<int64_t>& batches) {
+// The payees of the last exported month batch before `batch` and of every exported batch after
+// it (re-issues to corrected accounts): what the bank was last told to pay, per client and bill.
+// Into r->compared_with, oldest first (a re-issue's account replaces the month's); `since` the
+// earliest of their preparations.
+void CompareWith(const std::vector<BatchRecord>& batches, int64_t batch, BatchReview* r,
+                 std::string* since) {
+  int64_t from = 0;
+  for (const BatchRecord& o : batches) {
+    if (o.run.id < batch && o.run.kind == "month" && o.State() == "exported") {
+      from = std::max(from, o.run.id);
+    }
+  }
+  for (const BatchRecord& o : batches) {
+    if (from == 0 || o.run.id < from || o.run.id >= batch || o.State() != "exported") continue;
+    r->compared_with.push_back(o.run.id);
+    if (since->empty() || o.run.started_at < *since) *since = o.run.started_at;
+  }
+  std::sort(r->compared_with.begin(), r->compared_with.end());
+}
+
+// The earlier batches, each read once: the previous batch's totals, and the account each client
+// and bill (or leefgeld) was paid to by the compared batches, keyed "client|bill" (the latest
+// wins).
+Result<std::map<std::string, Iban>, Error> ReadEarlier(Store& store, BatchReview* r) {
   std::map<std::string, Iban> paid;
-  for (const int64_t id : batches) {
-    auto before = store.BatchPayments(id);
-    if (!before) return Unexpected(before.error());
-    for (const Payment& p : *before) paid[p.client.value + "|" + SubjectOf(p)] = p.payee.iban;
+  std::set<int64_t> ids(r->compared_with.begin(), r->compared_with.end());
+  if (r->previous) ids.insert(r->previous->run.id);
+  for (const int64_t id : ids) {  // ascending: oldest first
+    const bool totals = r->previous && r->previous->run.id == id;
+    const bool compared = std::binary_search(r->compared_with.begin(), r->compared_with.end(), id);
+    TotalsBuilder t;
+    auto read = store.ForEachBatchPayment(id, [&](const Payment& p) {
+      if (totals) t.Add(p);
+      if (compared) paid[p.client.value + "|" + SubjectOf(p)] = p.payee.iban;
+    });
+    if (!read) return Unexpected(read.error());
+    if (totals) r->previous_totals = t.Done();
   }
   return paid;
 }
 
-// The payees of `payments` paid to another account than `paid` says (or new), into `r`; before any
-// batch was exported only the one-offs' (the approver checks each against its decision).
-void ListPayeeChanges(const std::vector<Payment>& payments, const std::map<std::string, Iban>& paid,
-                      BatchReview* r) {
-  std::set<std::string> listed;
-  for (const Payment& p : payments) {
-    if (r->compared_with.empty() && p.purpose != PaymentPurpose::kOneOff) continue;
-    const std::string key = p.client.value + "|" + SubjectOf(p);
-    const auto it = paid.find(key);
-    if ((it != paid.end() && it->second.compact() == p.payee.iban.compact()) ||
-        !listed.insert(key).second) {
-      continue;
-    }
-    r->payee_changes.push_back({p.client.value, SubjectOf(p), KindOf(p), p.payee.name,
-                                p.payee.iban.Formatted(),
-                                it == paid.end() ? "" : it->second.Formatted()});
-  }
-}
-
 }  // namespace
 
+// The batch's own payments are read once, one at a time (issue 18: the review and the approval's
+// digest each loaded all of them, and the review copied them once more to sort them): totals,
+// changed payees, the largest (kept to `options.largest`) and leefgeld above the limit.
 Result<BatchReview, Error> ReviewBatch(Store& store, int64_t batch, const ReviewOptions& options) {
   auto batches = store.Batches();
   if (!batches) return Unexpected(batches.error());
@@ -83,54 +108,49 @@ Result<BatchReview, Error> ReviewBatch(Store& store, int64_t batch, const Review
                                  [&](const BatchRecord& b) { return b.run.id == batch; });
   if (self == batches->end())
     return Fail(ErrorCode::kBadInput, "no batch " + std::to_string(batch));
-  auto payments = store.BatchPayments(batch);
-  if (!payments) return Unexpected(payments.error());
   BatchReview r;
-  r.totals = Totals(*payments);
   r.previous = Previous(*batches, *self);
-  if (r.previous) {
-    auto before = store.BatchPayments(r.previous->run.id);
-    if (!before) return Unexpected(before.error());
-    r.previous_totals = Totals(*before);
-  }
-  // The payees of the last exported month batch before this one and of every exported batch
-  // after it (re-issues to corrected accounts): what the bank was last told to pay, per client and
-  // bill. The latest wins.
-  int64_t from = 0;
-  for (const BatchRecord& o : *batches) {
-    if (o.run.id < batch && o.run.kind == "month" && o.State() == "exported") {
-      from = std::max(from, o.run.id);
-    }
-  }
   std::string since;
-  for (const BatchRecord& o : *batches) {
-    if (from == 0 || o.run.id < from || o.run.id >= batch || o.State() != "exported") continue;
-    r.compared_with.push_back(o.run.id);
-    if (since.empty() || o.run.started_at < since) since = o.run.started_at;
-  }
-  // Oldest first (the store lists newest first): a re-issue's account replaces the month's.
-  std::sort(r.compared_with.begin(), r.compared_with.end());
-  auto accounts = PaidAccounts(store, r.compared_with);
-  if (!accounts) return Unexpected(accounts.error());
-  ListPayeeChanges(*payments, *accounts, &r);
+  CompareWith(*batches, batch, &r, &since);
+  auto paid = ReadEarlier(store, &r);
+  if (!paid) return Unexpected(paid.error());
+
+  TotalsBuilder totals;
+  std::set<std::string> listed;
+  auto read = store.ForEachBatchPayment(batch, [&](Payment p) {
+    if (options.each_payment) options.each_payment(p);
+    totals.Add(p);
+    // Before any batch was exported only the one-offs' payees are listed (the approver checks
+    // each against its decision).
+    if (!r.compared_with.empty() || p.purpose == PaymentPurpose::kOneOff) {
+      const std::string key = p.client.value + "|" + SubjectOf(p);
+      const auto it = paid->find(key);
+      const bool same = it != paid->end() && it->second.compact() == p.payee.iban.compact();
+      if (!same && listed.insert(key).second) {
+        r.payee_changes.push_back({p.client.value, SubjectOf(p), KindOf(p), p.payee.name,
+                                   p.payee.iban.Formatted(),
+                                   it == paid->end() ? "" : it->second.Formatted()});
+      }
+    }
+    if (p.purpose == PaymentPurpose::kAllowance && options.own_account_above.IsPositive() &&
+        p.amount.cents() > options.own_account_above.cents()) {
+      r.own_account_above.push_back(p);
+    }
+    if (options.largest == 0) return;
+    if (r.largest.size() == options.largest) {
+      if (!Larger(p, r.largest.back())) return;
+      r.largest.pop_back();
+    }
+    r.largest.insert(std::upper_bound(r.largest.begin(), r.largest.end(), p, Larger), std::move(p));
+  });
+  if (!read) return Unexpected(read.error());
+  r.totals = totals.Done();
+  std::sort(r.own_account_above.begin(), r.own_account_above.end(), Larger);
   if (!r.compared_with.empty()) {
     auto changes = store.ChangesSince(self->run.month, since);
     if (!changes) return Unexpected(changes.error());
     for (const Store::ChangeRecord& c : *changes) {
       if (c.fields.find("iban") != std::string::npos) r.account_changes.push_back(c);
-    }
-  }
-  std::vector<Payment> sorted = *payments;
-  // Largest first; equal amounts in EndToEndId order, so the list is the same every time.
-  std::sort(sorted.begin(), sorted.end(), [](const Payment& a, const Payment& b) {
-    return a.amount.cents() != b.amount.cents() ? a.amount.cents() > b.amount.cents()
-                                                : a.end_to_end_id < b.end_to_end_id;
-  });
-  for (const Payment& p : sorted) {
-    if (r.largest.size() < options.largest) r.largest.push_back(p);
-    if (p.purpose == PaymentPurpose::kAllowance && options.own_account_above.IsPositive() &&
-        p.amount.cents() > options.own_account_above.cents()) {
-      r.own_account_above.push_back(p);
     }
   }
   return r;

@@ -6,6 +6,7 @@
 #define ONTZORG_ADAPTERS_APP_REVIEW_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -43,6 +44,9 @@ struct BatchReview {
 struct ReviewOptions {
   Money own_account_above = Money::FromCents(150000);
   size_t largest = 20;
+  // Also hands each of the batch's payments here, in the store's order, during the review's
+  // one read of them (the approval digests them on the way).
+  std::function<void(const Payment&)> each_payment;
 };
 
 Result<BatchReview, Error> ReviewBatch(Store& store, int64_t batch, const ReviewOptions& options);

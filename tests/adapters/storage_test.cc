@@ -4,10 +4,12 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
 #include "adapters/app/batches.h"
+#include "adapters/app/review.h"
 #include "adapters/app/run_month.h"
 #include "adapters/import/importer.h"
 #include "adapters/storage/row_codec.h"
@@ -174,6 +176,52 @@ TEST_F(StorageTest, RunBooksBalancedLedgerAndFilesWithUniqueIds) {
   EXPECT_EQ(Count("SELECT SUM(tx_count) FROM files"), Count("SELECT COUNT(*) FROM payments"));
   EXPECT_EQ(Count("SELECT SUM(ctrl_sum_cents) FROM files"),
             Count("SELECT SUM(amount_cents) FROM payments"));
+}
+
+// The approval screen's review reads the batch once, one payment at a time, keeping only the
+// largest (issue 18). What it keeps is what sorting all of the batch's payments gives.
+TEST_F(StorageTest, TheReviewKeepsTheLargestPaymentsOfTheWholeBatch) {
+  ImportDemo();
+  const RunReport r = Run("2027-01", "2026-12-14");
+  auto all = store_->BatchPayments(r.run_id);
+  ASSERT_TRUE(all);
+  ASSERT_GT(all->size(), 40u);
+  std::vector<Payment> sorted = *all;
+  std::sort(sorted.begin(), sorted.end(), [](const Payment& a, const Payment& b) {
+    return a.amount.cents() != b.amount.cents() ? a.amount.cents() > b.amount.cents()
+                                                : a.end_to_end_id < b.end_to_end_id;
+  });
+  const Money limit = Money::FromCents(40000);
+  BatchDigest digest;
+  auto review =
+      ReviewBatch(*store_, r.run_id,
+                  {.own_account_above = limit, .largest = 7, .each_payment = [&](const Payment& p) {
+                     digest.Add(p);
+                   }});
+  ASSERT_TRUE(review) << review.error().message;
+  ASSERT_EQ(review->largest.size(), 7u);
+  for (size_t i = 0; i < 7; ++i) {
+    EXPECT_EQ(review->largest[i].end_to_end_id, sorted[i].end_to_end_id) << i;
+  }
+  std::vector<std::string> above;
+  Money total;
+  for (const Payment& p : sorted) {
+    total += p.amount;
+    if (p.purpose == PaymentPurpose::kAllowance && p.amount.cents() > limit.cents()) {
+      above.push_back(p.end_to_end_id);
+    }
+  }
+  ASSERT_FALSE(above.empty()) << "the limit is low enough to list some leefgeld";
+  std::vector<std::string> listed;
+  for (const Payment& p : review->own_account_above) listed.push_back(p.end_to_end_id);
+  EXPECT_EQ(listed, above) << "all of them, largest first";
+  EXPECT_EQ(review->totals.payments, static_cast<int64_t>(all->size()));
+  EXPECT_EQ(review->totals.amount, total);
+  auto whole = DigestBatch(*store_, r.run_id);
+  ASSERT_TRUE(whole);
+  const BatchContent fed = digest.Done();
+  EXPECT_EQ(fed.payments, whole->payments);
+  EXPECT_EQ(fed.sha256, whole->sha256) << "the approval's digest is the export's";
 }
 
 TEST_F(StorageTest, RunningTheMonthAgainPaysNothingTwice) {
