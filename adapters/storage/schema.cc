@@ -364,9 +364,13 @@ std::vector<Migration> Build() {
   // v14: the month reads its cases in chunks of clients (issue 18). The bijstand of a month was
   // found through an index on the month alone: every chunk walked all clients' amounts of the
   // month, so a run grew with the square of the clients. Now the month and then the client.
-  Migration v14{14, "the month's bijstand indexed by month and client", {}, {}, {}};
+  // The store's generation: raised by every committed write transaction (Store::Generation),
+  // so the web app knows when a client page it kept is out of date.
+  Migration v14{
+      14, "the month's bijstand indexed by month and client; the store's generation", {}, {}, {}};
   v14.common = {"DROP INDEX benefits_month",
-                "CREATE INDEX benefits_month ON benefits (month, client_id)"};
+                "CREATE INDEX benefits_month ON benefits (month, client_id)",
+                "INSERT INTO counters (name, value) VALUES ('generation', 0)"};
   return {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14};
 }
 // NOLINTEND(bugprone-suspicious-missing-comma,readability-function-size)

@@ -133,6 +133,11 @@ int Store::SchemaVersion() {
   return ind == soci::i_null ? 0 : static_cast<int>(v);
 }
 
+Result<int64_t, Error> Store::Generation() {
+  return Read("cannot read the store's change counter",
+              [&] { return Count(*sql_, "SELECT value FROM counters WHERE name = 'generation'"); });
+}
+
 Result<std::map<CreditorId, Creditor>, Error> Store::LoadCreditors(std::optional<YearMonth> month) {
   return Read("cannot read creditors", [&] {
     std::vector<Creditor> rows =

@@ -294,6 +294,10 @@ class Store {
 
   Backend backend() const { return backend_; }
   int SchemaVersion();
+  // A number that grows with every committed change to the store, by any process (every write
+  // transaction raises it before it commits): what was read at one value still holds while it
+  // is unchanged. The web app keeps client pages by it (issue 18).
+  Result<int64_t, Error> Generation();
 
   // --- Reference data -----------------------------------------------------------------------
   // Which of the batch's ids already exist, with their stored rows, so an import can tell
@@ -511,6 +515,7 @@ class Store {
   Backend backend_;
   int tx_depth_ = 0;          // nested WriteTransactions open
   bool tx_poisoned_ = false;  // an inner one was abandoned: the outer may not commit
+  long long tx_changes_ = 0;  // SQLite's total_changes() when the outer one began
 };
 
 // Collects one run's rows and writes them in one transaction on Commit(); destroying it without

@@ -5,7 +5,8 @@
 //   PostgreSQL: BEGIN and a transaction-scoped advisory lock that every writer of the store
 //               takes first.
 // Nested use (a store method that writes, called inside Store::Atomically) joins the outer
-// transaction. Destroyed without Commit(): rolled back (an inner one makes the outer fail).
+// transaction. Committing raises the store's generation (Store::Generation). Destroyed without
+// Commit(): rolled back (an inner one makes the outer fail).
 #ifndef ONTZORG_ADAPTERS_STORAGE_TRANSACTION_H_
 #define ONTZORG_ADAPTERS_STORAGE_TRANSACTION_H_
 
@@ -38,6 +39,7 @@ class Store::WriteTransaction {
       store_.tx_poisoned_ = false;
       if (store_.backend_ == Backend::kSqlite) {
         *store_.sql_ << "BEGIN IMMEDIATE";
+        *store_.sql_ << "SELECT total_changes()", soci::into(store_.tx_changes_);
       } else {
         *store_.sql_ << "BEGIN";
         // Any constant shared by every writer; "ontzorg" on a phone keypad.
@@ -72,10 +74,31 @@ class Store::WriteTransaction {
       *store_.sql_ << "ROLLBACK";
       throw std::runtime_error("a part of the change failed; all of it was rolled back");
     }
+    // Every change raises the store's generation (Store::Generation), so a reader that kept
+    // something read at the old value knows to read it again. Writers are serialized by the lock
+    // above, so this row adds no contention. A transaction that wrote nothing (the same bank
+    // file again) leaves it: the store stays byte for byte the same.
+    if (WroteSomething()) {
+      *store_.sql_ << "UPDATE counters SET value = value + 1 WHERE name = 'generation'";
+    }
     *store_.sql_ << "COMMIT";
   }
 
  private:
+  // Whether this transaction changed a row: SQLite counts the rows changed on the connection;
+  // PostgreSQL gives a transaction an id only when it writes.
+  bool WroteSomething() {
+    int wrote = 0;
+    if (store_.backend_ == Backend::kSqlite) {
+      *store_.sql_ << "SELECT total_changes() <> :b", soci::use(store_.tx_changes_),
+          soci::into(wrote);
+    } else {
+      *store_.sql_ << "SELECT CASE WHEN txid_current_if_assigned() IS NULL THEN 0 ELSE 1 END",
+          soci::into(wrote);
+    }
+    return wrote != 0;
+  }
+
   Store& store_;
   bool done_ = false;
 };

@@ -11,6 +11,7 @@
 
 #include "adapters/error.h"
 #include "adapters/storage/store.h"
+#include "adapters/web/client_cache.h"
 #include "adapters/web/http.h"
 #include "adapters/web/web_internal.h"
 
@@ -52,6 +53,7 @@ struct Ctx {
   std::multimap<std::string, std::string> form;  // form fields or query
   json body = json::object();                    // the API's JSON body
   int64_t now = 0;
+  ClientCache* client_cache = nullptr;  // the client pages kept (none: each is built anew)
 
   std::string Field(const std::string& name) const {
     if (api && body.is_object() && body.contains(name)) {

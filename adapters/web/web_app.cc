@@ -111,6 +111,7 @@ struct WebApp::Impl {
   std::function<int64_t()> clock;
   std::function<void(const std::string&)> log;
   StorePool pool;
+  web::ClientCache client_cache{1024};  // client pages by client, day and language
   std::vector<Route> routes;
   std::vector<RouteInfo> infos;
 
@@ -599,7 +600,7 @@ HttpResponse WebApp::Impl::Dispatch(Exchange& x) {
                            "This client is not in your caseload."));
     }
   }
-  Ctx ctx{x.req, config, store, x.page, x.api, params, x.form, x.body, x.now};
+  Ctx ctx{x.req, config, store, x.page, x.api, params, x.form, x.body, x.now, &client_cache};
   Outcome o = route->handle(ctx);
   if (x.changes && o.error.empty()) {
     Log("change", {{"user", me.user}, {"route", route->info.pattern}, {"status", o.status}});

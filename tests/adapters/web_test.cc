@@ -1303,6 +1303,37 @@ TEST_F(WebTest, ACoachRecordsADirectDebitAReceiptAndAToeslagCorrection) {
   EXPECT_EQ(ledger.find("client:C000007"), std::string::npos) << "accounts in words";
 }
 
+// The client page is kept while the store is unchanged (issue 18) and built again after any
+// committed change, whoever made it: here a second connection to the store, as the CLI or a
+// second server process would make it. A change refused and rolled back does not count.
+TEST_F(WebTest, AClientPageIsKeptOnlyWhileTheStoreIsUnchanged) {
+  Client carla = As("carla");
+  const std::string path = "/api/v1/clients/C000007";
+  const std::string first = carla.Get(path).body;
+  EXPECT_EQ(carla.Get(path).body, first) << "the same page while nothing changed";
+  const size_t requests = json::parse(first)["write_off_requests"].size();
+
+  auto store = Store::Open(config_->store_url);
+  ASSERT_TRUE(store);
+  auto before = (*store)->Generation();
+  ASSERT_TRUE(before);
+  EXPECT_FALSE((*store)->AddWriteOffDecision({.id = 99999, .client = ClientId{"C000007"}}))
+      << "no such request: refused";
+  EXPECT_EQ(*(*store)->Generation(), *before) << "a refused change leaves the generation";
+  auto added = (*store)->AddWriteOffRequest({.client = ClientId{"C000007"},
+                                             .amount = Money::FromCents(1),
+                                             .reason = "kept-page-test",
+                                             .requested_by = "carla",
+                                             .requested_at = "2027-01-02T10:00:00"});
+  ASSERT_TRUE(added) << added.error().message;
+  EXPECT_GT(*(*store)->Generation(), *before);
+  const json after = json::parse(carla.Get(path).body);
+  ASSERT_EQ(after["write_off_requests"].size(), requests + 1) << "the change is on the page";
+  EXPECT_EQ(after["write_off_requests"][0]["reason"], "kept-page-test");
+  EXPECT_NE(carla.Get("/clients/C000007?tab=credit").body.find("kept-page-test"), std::string::npos)
+      << "and on the HTML page";
+}
+
 // The write-off forms (issue 16; the whole flow, four eyes and the race are in changes_test on
 // both backends): a request beyond what is owed is refused at its field, a coach cannot decide,
 // an unknown request is named, and nothing is recorded by a refusal.
