@@ -1,5 +1,8 @@
 #include "adapters/web/server.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
@@ -54,6 +57,18 @@ std::string JsonString(const std::string& s) {
     }
   }
   return out + "\"";
+}
+
+// Called on a slow pool's thread before its work: the thread yields the cores to the I/O threads
+// (nice 10 above the process's), since password hashing is meant to be slow and a page or /healthz
+// is not. On Linux a thread's nice value is its own (setpriority on its thread id). Once per
+// thread.
+void YieldToIoThreads() {
+  thread_local bool lowered = false;
+  if (lowered) return;
+  lowered = true;
+  const auto self = static_cast<id_t>(gettid());
+  setpriority(PRIO_PROCESS, self, std::min(19, getpriority(PRIO_PROCESS, self) + 10));
 }
 
 // The pool for slow handlers (ServerHooks::slow) and how many requests wait for it.
@@ -150,6 +165,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       // The handler runs on the slow pool; its answer is sent from the connection's strand.
       return asio::post(slow_.pool, [self = shared_from_this(), request = std::move(request),
                                      keep_alive, started]() mutable {
+        YieldToIoThreads();
         HttpResponse response = self->Logged(request, self->Handle(request), started);
         self->slow_.queued.fetch_sub(1);
         asio::post(self->stream_.get_executor(),

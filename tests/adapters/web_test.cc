@@ -4,6 +4,8 @@
 // session expiry and logout, login throttling, cookie and security headers, four eyes, body
 // limits, and logs without BSNs, IBANs or passwords.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <boost/asio/connect.hpp>
@@ -259,11 +261,16 @@ TEST_F(WebTest, ASlowPasswordRequestNeverHoldsUpTheOthers) {
   std::promise<void> entered, release;
   std::shared_future<void> go = release.get_future().share();
   std::atomic<bool> signalled{false};
+  std::atomic<int> slow_nice{-100}, fast_nice{-100};  // each handler thread's nice value
   ServerHooks hooks;
   hooks.handle = [&](const HttpRequest& r) {
+    const int nice = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
     if (r.target == "/slow") {
+      slow_nice = nice;
       if (!signalled.exchange(true)) entered.set_value();
       go.wait();
+    } else {
+      fast_nice = nice;
     }
     return HttpResponse{200, "text/plain", {}, r.target};
   };
@@ -294,6 +301,7 @@ TEST_F(WebTest, ASlowPasswordRequestNeverHoldsUpTheOthers) {
     EXPECT_EQ(r.Header("retry-after"), "5");
   }
   EXPECT_EQ(slow.get().status, 200);
+  EXPECT_EQ(slow_nice, std::min(19, fast_nice + 10)) << "hashing yields the cores to I/O";
   server.Stop();
   runner.join();
 }
