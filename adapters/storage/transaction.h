@@ -5,8 +5,8 @@
 //   PostgreSQL: BEGIN and a transaction-scoped advisory lock that every writer of the store
 //               takes first.
 // Nested use (a store method that writes, called inside Store::Atomically) joins the outer
-// transaction. Committing raises the store's generation (Store::Generation). Destroyed without
-// Commit(): rolled back (an inner one makes the outer fail).
+// transaction. Committing one that changed a row raises the store's generation
+// (Store::Generation). Destroyed without Commit(): rolled back (an inner one makes the outer fail).
 #ifndef ONTZORG_ADAPTERS_STORAGE_TRANSACTION_H_
 #define ONTZORG_ADAPTERS_STORAGE_TRANSACTION_H_
 
