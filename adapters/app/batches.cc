@@ -212,12 +212,11 @@ namespace {
 // The batch's implausible amounts, refused unless the approver acknowledged them; the words
 // for the audit row when they did.
 Result<std::string, Error> CheckImplausible(Store& store, int64_t batch, const Approval& approval) {
-  auto findings = store.Findings(batch);
+  auto findings = store.Findings(batch, kImplausibleFinding);
   if (!findings) return Unexpected(findings.error());
   std::string list;
   size_t n = 0;
   for (const Finding& f : *findings) {
-    if (f.code != kImplausibleFinding) continue;
     if (++n <= 5) list += "\n  " + f.client.value + " " + f.bill + ": " + f.detail;
   }
   if (n == 0) return std::string();

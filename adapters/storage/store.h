@@ -373,7 +373,9 @@ class Store {
   Result<std::vector<RunRecord>, Error> Runs(std::optional<YearMonth> month);
   // The run of the latest month booked (nullopt: none yet).
   Result<std::optional<RunRecord>, Error> LatestRun();
-  Result<std::vector<Finding>, Error> Findings(int64_t run_id);
+  // A run's findings; only those with `code` when one is given (an approval reads only the
+  // implausible amounts, not the tens of thousands of other findings of a large month).
+  Result<std::vector<Finding>, Error> Findings(int64_t run_id, const std::string& code = "");
   // The managed account's balance, the sum of the client balances (they must be equal) and the
   // lowest client balance (it must not be negative).
   Result<LedgerTotals, Error> LedgerCheck();

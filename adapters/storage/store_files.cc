@@ -102,14 +102,13 @@ Result<std::vector<RunRecord>, Error> Store::Runs(std::optional<YearMonth> month
   });
 }
 
-Result<std::vector<Finding>, Error> Store::Findings(int64_t run_id) {
+Result<std::vector<Finding>, Error> Store::Findings(int64_t run_id, const std::string& code) {
   return Read("cannot read findings", [&] {
     const long long id = run_id;
     return Rows(
         *sql_,
         "SELECT client_id, code, bill_id, amount_cents, detail, detail_nl FROM findings WHERE "
-        "run_id = :r "
-        "ORDER BY client_id, code, bill_id",
+        "run_id = :r AND (:c = '' OR code = :c2) ORDER BY client_id, code, bill_id",
         [](const soci::row& r) {
           return Finding{.client = ClientId{GetText(r, 0)},
                          .code = GetText(r, 1),
@@ -118,7 +117,7 @@ Result<std::vector<Finding>, Error> Store::Findings(int64_t run_id) {
                          .detail = GetText(r, 4),
                          .detail_nl = GetText(r, 5)};
         },
-        id);
+        id, code, code);
   });
 }
 
