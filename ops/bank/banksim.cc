@@ -1,13 +1,18 @@
-// ontzorg-banksim: a small stand-in for the bank, for the demo and the tests. It reads a pain.001
-// we exported and writes what a Dutch bank sends back: a pain.002.001.03 status report (every
-// payment accepted, except those named with --reject E2E:CODE) and a camt.053.001.02 statement of
-// the managed account (every accepted payment booked with its EndToEndId, those named with
-// --return E2E:CODE coming back as a return, and extra incoming credits with --credit). The files
-// validate against the official schemas. It is not a bank: no business rules are checked.
+// ontzorg-banksim: a small stand-in for the bank, for the demo, the tests and the benchmarks. It
+// reads a pain.001 we exported and writes what a Dutch bank sends back: a pain.002.001.03 status
+// report (every payment accepted, except those named with --reject E2E:CODE) and a
+// camt.053.001.02 statement of the managed account (every accepted payment booked with its
+// EndToEndId, those named with --return E2E:CODE coming back as a return, and extra incoming
+// credits with --credit). The files validate against the official schemas. It is not a bank: no
+// business rules are checked.
 //
-//   ontzorg-banksim --pain001 F --date YYYY-MM-DD --pain002 OUT --camt053 OUT
+//   ontzorg-banksim --pain001 F [--pain001 F]... --date YYYY-MM-DD [--pain002 OUT] --camt053 OUT
 //                   [--reject E2E:AC04]... [--return E2E:MD07]...
 //                   [--credit "IBAN|name|12.34|remittance"]... [--opening 12345.00]
+//                   [--max-entries N]
+// Several pain.001 files (of one managed account) give one statement of all their payments, the
+// first N of them with --max-entries (ops/bench/run's statement of 100,000 lines); the pain.002
+// answers one file, so it is written only when one is read.
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -82,57 +87,22 @@ std::map<std::string, std::string> Pairs(const std::vector<std::string>& items) 
   return out;
 }
 
-}  // namespace
-
-// Over 70 lines: a tool's main, its steps in order.
-// NOLINTNEXTLINE(readability-function-size)
-int main(int argc, char** argv) {
-  std::string pain001, date, out002, out053, opening = "0.00";
-  std::vector<std::string> rejects, returns, credits;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--pain001")
-      pain001 = v;
-    else if (k == "--date")
-      date = v;
-    else if (k == "--pain002")
-      out002 = v;
-    else if (k == "--camt053")
-      out053 = v;
-    else if (k == "--reject")
-      rejects.push_back(v);
-    else if (k == "--return")
-      returns.push_back(v);
-    else if (k == "--credit")
-      credits.push_back(v);
-    else if (k == "--opening")
-      opening = v;
-    else {
-      std::cerr << "ontzorg-banksim: unknown option " << k << "\n";
-      return 2;
-    }
-  }
-  if (pain001.empty() || date.size() != 10 || out002.empty() || out053.empty()) {
-    std::cerr
-        << "usage: ontzorg-banksim --pain001 F --date YYYY-MM-DD --pain002 OUT --camt053 OUT "
-           "[--reject E2E:CODE]... [--return E2E:CODE]... [--credit IBAN|name|amount|text]... "
-           "[--opening 0.00]\n";
-    return 2;
-  }
-  xmlDoc* doc = xmlReadFile(pain001.c_str(), nullptr, XML_PARSE_NONET);
+// Appends the payments of the pain.001 `file` to `txs`; the MsgId and the debtor's account are
+// the file's (the last file's, when several are read).
+bool ReadPain001(const std::string& file, std::string* msg_id, std::string* debtor_iban,
+                 std::vector<Tx>* txs) {
+  xmlDoc* doc = xmlReadFile(file.c_str(), nullptr, XML_PARSE_NONET | XML_PARSE_HUGE);
   if (!doc) {
-    std::cerr << "ontzorg-banksim: " << pain001 << ": not readable XML\n";
-    return 3;
+    std::cerr << "ontzorg-banksim: " << file << ": not readable XML\n";
+    return false;
   }
   const xmlNode* init = Child(xmlDocGetRootElement(doc), "CstmrCdtTrfInitn");
-  const std::string msg_id = Text(Child(Child(init, "GrpHdr"), "MsgId"));
-  std::string debtor_iban;
-  std::vector<Tx> txs;
+  *msg_id = Text(Child(Child(init, "GrpHdr"), "MsgId"));
   for (const xmlNode* pi = init ? init->children : nullptr; pi; pi = pi->next) {
     if (pi->type != XML_ELEMENT_NODE ||
         std::strcmp(reinterpret_cast<const char*>(pi->name), "PmtInf") != 0)
       continue;
-    debtor_iban = Text(Child(Child(Child(pi, "DbtrAcct"), "Id"), "IBAN"));
+    *debtor_iban = Text(Child(Child(Child(pi, "DbtrAcct"), "Id"), "IBAN"));
     for (const xmlNode* t = pi->children; t; t = t->next) {
       if (t->type != XML_ELEMENT_NODE ||
           std::strcmp(reinterpret_cast<const char*>(t->name), "CdtTrfTxInf") != 0)
@@ -147,13 +117,17 @@ int main(int argc, char** argv) {
       x.remittance = Text(Child(rmt, "Ustrd"));
       if (x.remittance.empty())
         x.remittance = Text(Child(Child(Child(rmt, "Strd"), "CdtrRefInf"), "Ref"));
-      txs.push_back(x);
+      txs->push_back(x);
     }
   }
   xmlFreeDoc(doc);
-  const auto reject = Pairs(rejects), give_back = Pairs(returns);
+  return true;
+}
 
-  // pain.002: the group partly accepted when anything is rejected.
+// The pain.002 answering the pain.001 `msg_id`: the group partly accepted when anything is
+// rejected.
+bool WritePain002(const std::string& out002, const std::string& msg_id, const std::string& date,
+                  const std::vector<Tx>& txs, const std::map<std::string, std::string>& reject) {
   std::ofstream p2(out002);
   p2 << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.03\">\n"
@@ -179,6 +153,62 @@ int main(int argc, char** argv) {
     p2 << "</OrgnlPmtInfAndSts>\n";
   }
   p2 << "</CstmrPmtStsRpt>\n</Document>\n";
+  return static_cast<bool>(p2);
+}
+
+}  // namespace
+
+// Over 70 lines: a tool's main, its steps in order.
+// NOLINTNEXTLINE(readability-function-size)
+int main(int argc, char** argv) {
+  std::string date, out002, out053, opening = "0.00";
+  std::vector<std::string> pain001, rejects, returns, credits;
+  size_t max_entries = 0;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string k = argv[i], v = argv[i + 1];
+    if (k == "--pain001")
+      pain001.push_back(v);
+    else if (k == "--date")
+      date = v;
+    else if (k == "--pain002")
+      out002 = v;
+    else if (k == "--camt053")
+      out053 = v;
+    else if (k == "--reject")
+      rejects.push_back(v);
+    else if (k == "--return")
+      returns.push_back(v);
+    else if (k == "--credit")
+      credits.push_back(v);
+    else if (k == "--opening")
+      opening = v;
+    else if (k == "--max-entries")
+      max_entries = std::stoul(v);
+    else {
+      std::cerr << "ontzorg-banksim: unknown option " << k << "\n";
+      return 2;
+    }
+  }
+  if (pain001.empty() || date.size() != 10 || out053.empty() ||
+      (pain001.size() > 1 && !out002.empty())) {
+    std::cerr << "usage: ontzorg-banksim --pain001 F [--pain001 F]... --date YYYY-MM-DD "
+                 "[--pain002 OUT] --camt053 OUT [--reject E2E:CODE]... [--return E2E:CODE]... "
+                 "[--credit IBAN|name|amount|text]... [--opening 0.00] [--max-entries N]\n"
+                 "(--pain002 answers one pain.001: give it with one --pain001 only)\n";
+    return 2;
+  }
+  std::string msg_id, debtor_iban;
+  std::vector<Tx> txs;
+  for (const std::string& file : pain001) {
+    if (!ReadPain001(file, &msg_id, &debtor_iban, &txs)) return 3;
+  }
+  if (max_entries > 0 && txs.size() > max_entries) txs.resize(max_entries);
+  const auto reject = Pairs(rejects), give_back = Pairs(returns);
+
+  if (!out002.empty() && !WritePain002(out002, msg_id, date, txs, reject)) {
+    std::cerr << "ontzorg-banksim: cannot write " << out002 << "\n";
+    return 7;
+  }
 
   // camt.053: one entry per booked payment, a return per --return, a credit per --credit.
   std::ofstream c(out053);
@@ -250,11 +280,12 @@ int main(int argc, char** argv) {
     << Euro(balance < 0 ? -balance : balance) << "</Amt><CdtDbtInd>"
     << (balance < 0 ? "DBIT" : "CRDT") << "</CdtDbtInd><Dt><Dt>" << date << "</Dt></Dt></Bal>\n"
     << body.str() << "</Stmt>\n</BkToCstmrStmt>\n</Document>\n";
-  if (!p2 || !c) {
+  if (!c) {
     std::cerr << "ontzorg-banksim: cannot write the output files\n";
     return 7;
   }
   std::cout << "bank simulator: " << txs.size() << " payments read, " << reject.size()
-            << " rejected (" << out002 << "), " << n << " statement entries (" << out053 << ")\n";
+            << " rejected" << (out002.empty() ? "" : " (" + out002 + ")") << ", " << n
+            << " statement entries (" << out053 << ")\n";
   return 0;
 }
