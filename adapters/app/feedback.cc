@@ -312,12 +312,10 @@ Status<Error> BuildIndex(const Config& config, Store& store, const BankMessage& 
     for (const Bill& b : *bills) {
       index->bills_by_creditor_iban[creditor.iban.compact()].push_back(
           {b.id, b.client, b.kind, Compact(b.reference.value)});
-      auto paid = store.PaymentsOfBill(b.id);
-      if (!paid) return Unexpected(paid.error());
-      for (const auto& p : *paid) {
-        if (p.payment.double_debit_risk) index->bills_paid_at_risk.insert(b.id.value);
-      }
     }
+    auto at_risk = store.BillsPaidAtRisk(id);
+    if (!at_risk) return Unexpected(at_risk.error());
+    index->bills_paid_at_risk.insert(at_risk->begin(), at_risk->end());
   }
   return {};
 }

@@ -434,7 +434,10 @@ class Store {
   };
   Result<std::vector<SentRecord>, Error> PaymentsByEndToEndId(const std::vector<std::string>& ids);
   Result<std::vector<SentRecord>, Error> PaymentsByMsgId(const std::string& msg_id);
-  Result<std::vector<SentRecord>, Error> PaymentsOfBill(const BillId& bill);
+  // The bills of `creditor` with a payment in a file that risked a double debit (the creditor
+  // might also collect it by direct debit): one query per creditor, where a statement of
+  // 100,000 lines asked once per bill (issue 18).
+  Result<std::set<std::string>, Error> BillsPaidAtRisk(const CreditorId& creditor);
   // The EndToEndId of the payment re-issuing the payment with `key`, if one does.
   Result<std::optional<std::string>, Error> ReplacementOf(const std::string& key);
   // Every state row of the payments (by EndToEndId), oldest first.

@@ -460,13 +460,15 @@ Result<std::vector<Store::SentRecord>, Error> Store::PaymentsByMsgId(const std::
   });
 }
 
-Result<std::vector<Store::SentRecord>, Error> Store::PaymentsOfBill(const BillId& bill) {
-  return Read("cannot read a bill's payments", [&] {
-    return Rows(*sql_,
-                "SELECT " + SentColumns() +
-                    " FROM payments p JOIN files f ON f.id = p.file_id WHERE p.bill_id = :b "
-                    "ORDER BY p.month, p.key",
-                DecodeSent, bill.value);
+Result<std::set<std::string>, Error> Store::BillsPaidAtRisk(const CreditorId& creditor) {
+  return Read("cannot read a creditor's payments", [&] {
+    std::set<std::string> out;
+    ForEachRow(
+        *sql_,
+        "SELECT DISTINCT p.bill_id FROM payments p JOIN files f ON f.id = p.file_id JOIN bills b "
+        "ON b.id = p.bill_id WHERE b.creditor_id = :c AND p.double_debit_risk <> 0",
+        [&](const soci::row& r) { out.insert(GetText(r, 0)); }, creditor.value);
+    return out;
   });
 }
 

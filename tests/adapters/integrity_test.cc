@@ -373,6 +373,37 @@ TEST_F(IntegrityTest, ADebitThatDoesNotMatchTheBatchSumBooksNoPayment) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM payment_states WHERE state = 'booked'"), 0);
 }
 
+// A landlord's refund of a bill the month paid while the client's own direct debit was not
+// confirmed cancelled may be that bill paid twice: a signal for a person. The bills paid at
+// risk are found per creditor (issue 18); a refund of a bill paid without that risk is a plain
+// refund.
+TEST_F(IntegrityTest, ARefundOfABillPaidAtRiskOfADoubleDebitIsSignalled) {
+  Prepare();
+  // The demo pays C000007's and C000001's rent to WS-LINDE (NL63INGB4101000000); only
+  // C000007's direct debit is not confirmed cancelled.
+  ASSERT_EQ(Count("SELECT COUNT(*) FROM payments WHERE bill_id = 'C000007-H' AND "
+                  "double_debit_risk <> 0"),
+            1);
+  ASSERT_EQ(Count("SELECT COUNT(*) FROM payments WHERE bill_id = 'C000001-H' AND "
+                  "double_debit_risk = 0"),
+            1);
+  auto r = Import("s.xml", Camt053("STM-1", {Line{.amount = "650.00",
+                                                  .payer = "NL63INGB4101000000",
+                                                  .remittance = "Terugbetaling Huur C000007"},
+                                             Line{.amount = "640.00",
+                                                  .payer = "NL63INGB4101000000",
+                                                  .remittance = "Terugbetaling Huur C000001"}}));
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM client_signals WHERE code = 'double_payment' AND "
+                  "client_id = 'C000007'"),
+            1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM client_signals WHERE code = 'double_payment' AND "
+                  "client_id = 'C000001'"),
+            0)
+      << "a refund of a bill paid without the risk is a plain refund";
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM receipts WHERE id LIKE 'BF%'"), 2) << "both refunds booked";
+}
+
 // Reproduction: a receipt typed by hand (receipts.csv) for money a bank file booked was
 // accepted: two receipts.
 TEST_F(IntegrityTest, AHandReceiptForMoneyTheBankBookedIsRefusedNamingTheLine) {
