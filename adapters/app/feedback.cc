@@ -305,18 +305,22 @@ Status<Error> BuildIndex(const Config& config, Store& store, const BankMessage& 
   index->clients = std::move(clients).value();
   auto creditors = store.LoadCreditors();
   if (!creditors) return Unexpected(creditors.error());
+  std::vector<std::string> paid;  // the creditors the statement names
+  std::map<std::string, std::string> iban_of;
   for (const auto& [id, creditor] : *creditors) {
     if (!counterparties.count(creditor.iban.compact())) continue;
-    auto bills = store.BillsOfCreditor(id);
-    if (!bills) return Unexpected(bills.error());
-    for (const Bill& b : *bills) {
-      index->bills_by_creditor_iban[creditor.iban.compact()].push_back(
-          {b.id, b.client, b.kind, Compact(b.reference.value)});
-    }
-    auto at_risk = store.BillsPaidAtRisk(id);
-    if (!at_risk) return Unexpected(at_risk.error());
-    index->bills_paid_at_risk.insert(at_risk->begin(), at_risk->end());
+    paid.push_back(id.value);
+    iban_of[id.value] = creditor.iban.compact();
   }
+  auto bills = store.BillsOfCreditors(paid);
+  if (!bills) return Unexpected(bills.error());
+  for (const Bill& b : *bills) {
+    index->bills_by_creditor_iban[iban_of.at(b.creditor.value)].push_back(
+        {b.id, b.client, b.kind, Compact(b.reference.value)});
+  }
+  auto at_risk = store.BillsPaidAtRisk(paid);
+  if (!at_risk) return Unexpected(at_risk.error());
+  index->bills_paid_at_risk = std::move(at_risk).value();
   return {};
 }
 

@@ -434,10 +434,10 @@ class Store {
   };
   Result<std::vector<SentRecord>, Error> PaymentsByEndToEndId(const std::vector<std::string>& ids);
   Result<std::vector<SentRecord>, Error> PaymentsByMsgId(const std::string& msg_id);
-  // The bills of `creditor` with a payment in a file that risked a double debit (the creditor
-  // might also collect it by direct debit): one query per creditor, where a statement of
+  // The bills of `creditors` with a payment in a file that risked a double debit (the creditor
+  // might also collect it by direct debit). One query for all of them, where a statement of
   // 100,000 lines asked once per bill (issue 18).
-  Result<std::set<std::string>, Error> BillsPaidAtRisk(const CreditorId& creditor);
+  Result<std::set<std::string>, Error> BillsPaidAtRisk(const std::vector<std::string>& creditors);
   // The EndToEndId of the payment re-issuing the payment with `key`, if one does.
   Result<std::optional<std::string>, Error> ReplacementOf(const std::string& key);
   // Every state row of the payments (by EndToEndId), oldest first.
@@ -479,7 +479,8 @@ class Store {
     std::string recorded_by;
   };
   Result<std::optional<OneOffRecord>, Error> FindOneOff(const std::string& decision);
-  Result<std::vector<Bill>, Error> BillsOfCreditor(const CreditorId& creditor);
+  // The bills of `creditors` (ids), in id order: one query for all of them.
+  Result<std::vector<Bill>, Error> BillsOfCreditors(const std::vector<std::string>& creditors);
   Result<std::set<std::string>, Error> ClientIds();
   Result<std::optional<Client>, Error> FindClient(const ClientId& client);
   // The client's relief plan as it now holds, every change applied (nullopt: none).

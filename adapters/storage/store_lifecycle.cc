@@ -460,14 +460,16 @@ Result<std::vector<Store::SentRecord>, Error> Store::PaymentsByMsgId(const std::
   });
 }
 
-Result<std::set<std::string>, Error> Store::BillsPaidAtRisk(const CreditorId& creditor) {
-  return Read("cannot read a creditor's payments", [&] {
+Result<std::set<std::string>, Error> Store::BillsPaidAtRisk(
+    const std::vector<std::string>& creditors) {
+  return Read("cannot read the creditors' payments", [&] {
     std::set<std::string> out;
-    ForEachRow(
-        *sql_,
-        "SELECT DISTINCT p.bill_id FROM payments p JOIN files f ON f.id = p.file_id JOIN bills b "
-        "ON b.id = p.bill_id WHERE b.creditor_id = :c AND p.double_debit_risk <> 0",
-        [&](const soci::row& r) { out.insert(GetText(r, 0)); }, creditor.value);
+    if (creditors.empty()) return out;
+    ForEachRow(*sql_,
+               "SELECT DISTINCT p.bill_id FROM payments p JOIN files f ON f.id = p.file_id JOIN "
+               "bills b ON b.id = p.bill_id WHERE p.double_debit_risk <> 0 AND b.creditor_id IN " +
+                   InList(creditors),
+               [&](const soci::row& r) { out.insert(GetText(r, 0)); });
     return out;
   });
 }
@@ -658,12 +660,16 @@ Result<std::optional<Bill>, Error> Store::FindBill(const BillId& bill) {
   });
 }
 
-Result<std::vector<Bill>, Error> Store::BillsOfCreditor(const CreditorId& creditor) {
-  return Read("cannot read a creditor's bills", [&] {
-    return Rows(
-        *sql_,
-        "SELECT " + BillColumns().Select() + " FROM bills WHERE creditor_id = :c ORDER BY id",
-        [](const soci::row& r) { return BillColumns().Decode(r); }, creditor.value);
+Result<std::vector<Bill>, Error> Store::BillsOfCreditors(
+    const std::vector<std::string>& creditors) {
+  return Read("cannot read the creditors' bills", [&] {
+    std::vector<Bill> out;
+    if (creditors.empty()) return out;
+    ForEachRow(*sql_,
+               "SELECT " + BillColumns().Select() + " FROM bills WHERE creditor_id IN " +
+                   InList(creditors) + " ORDER BY id",
+               [&](const soci::row& r) { out.push_back(BillColumns().Decode(r)); });
+    return out;
   });
 }
 
