@@ -2,6 +2,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "adapters/system/files.h"
@@ -61,10 +63,8 @@ Status<Error> ReadBytes(const std::string& path, std::string* bytes) {
   return {};
 }
 
-// Refuses what declares a DTD, parses without network or entity substitution. `format` gets the
-// root's message name.
-Result<Doc, Error> SafeParse(const std::string& path, const std::string* bytes,
-                             std::string* format) {
+// Refuses what is too big or declares a DTD or an entity, before any parsing.
+Status<Error> RefuseUnsafe(const std::string& path, const std::string* bytes) {
   if (bytes->size() > kMaxBankFileBytes) {
     return Bad(path, 0,
                "is " + std::to_string(bytes->size()) + " bytes, more than the " +
@@ -84,6 +84,37 @@ Result<Doc, Error> SafeParse(const std::string& path, const std::string* bytes,
                      "expand entities or reach outside)");
     }
   }
+  return {};
+}
+
+// The message name of the root element's ISO 20022 namespace, read without building a tree:
+// empty when the file does not start as one (SafeParse then says why).
+std::string SniffFormat(const std::string& path, const std::string& bytes) {
+  std::unique_ptr<xmlTextReader, void (*)(xmlTextReaderPtr)> reader(
+      xmlReaderForMemory(bytes.data(), static_cast<int>(bytes.size()), path.c_str(), nullptr,
+                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
+      &xmlFreeTextReader);
+  if (!reader) return "";
+  xmlTextReaderSetStructuredErrorHandler(
+      reader.get(), [](void*, xmlErrorPtr) {}, nullptr);
+  while (xmlTextReaderRead(reader.get()) == 1) {
+    if (xmlTextReaderNodeType(reader.get()) != XML_READER_TYPE_ELEMENT) continue;
+    const auto* name = reinterpret_cast<const char*>(xmlTextReaderConstLocalName(reader.get()));
+    const auto* ns = reinterpret_cast<const char*>(xmlTextReaderConstNamespaceUri(reader.get()));
+    if (name == nullptr || ns == nullptr || std::strcmp(name, "Document") != 0 ||
+        std::strncmp(ns, kIsoPrefix, std::strlen(kIsoPrefix)) != 0) {
+      return "";
+    }
+    return ns + std::strlen(kIsoPrefix);
+  }
+  return "";
+}
+
+// Refuses what declares a DTD, parses without network or entity substitution. `format` gets the
+// root's message name.
+Result<Doc, Error> SafeParse(const std::string& path, const std::string* bytes,
+                             std::string* format) {
+  if (auto safe = RefuseUnsafe(path, bytes); !safe) return Unexpected(safe.error());
   std::unique_ptr<xmlParserCtxt, void (*)(xmlParserCtxtPtr)> ctxt(xmlNewParserCtxt(),
                                                                   &xmlFreeParserCtxt);
   if (!ctxt) return Fail(ErrorCode::kIo, "libxml2: cannot create a parser");
@@ -114,8 +145,9 @@ Result<Doc, Error> SafeParse(const std::string& path, const std::string* bytes,
   return doc;
 }
 
-Status<Error> Validate(const std::string& path, xmlDoc* doc, const std::string& schema_dir,
-                       const std::string& format) {
+// The official schema of `format` from `schema_dir`.
+Result<std::unique_ptr<xmlSchema, void (*)(xmlSchemaPtr)>, Error> LoadSchema(
+    const std::string& schema_dir, const std::string& format) {
   const std::string xsd = (std::filesystem::path(schema_dir) / (format + ".xsd")).string();
   if (!std::filesystem::is_regular_file(xsd)) {
     return Fail(ErrorCode::kBadConfig,
@@ -126,23 +158,33 @@ Status<Error> Validate(const std::string& path, xmlDoc* doc, const std::string& 
   std::vector<std::string> errors;
   xmlSchemaParserCtxtPtr pctxt = xmlSchemaNewParserCtxt(xsd.c_str());
   xmlSchemaSetParserStructuredErrors(pctxt, CollectError, &errors);
-  xmlSchemaPtr schema = xmlSchemaParse(pctxt);
+  std::unique_ptr<xmlSchema, void (*)(xmlSchemaPtr)> schema(xmlSchemaParse(pctxt), &xmlSchemaFree);
   xmlSchemaFreeParserCtxt(pctxt);
-  if (schema == nullptr) {
-    return Fail(ErrorCode::kBadConfig, "schema " + xsd + " cannot be read");
-  }
-  errors.clear();
-  xmlSchemaValidCtxtPtr vctxt = xmlSchemaNewValidCtxt(schema);
-  xmlSchemaSetValidStructuredErrors(vctxt, CollectError, &errors);
-  const int rc = xmlSchemaValidateDoc(vctxt, doc);
-  xmlSchemaFreeValidCtxt(vctxt);
-  xmlSchemaFree(schema);
-  if (rc == 0) return {};
+  if (!schema) return Fail(ErrorCode::kBadConfig, "schema " + xsd + " cannot be read");
+  return schema;
+}
+
+// The refusal of a file that does not validate, with the schema's first problems.
+Unexpected<Error> Invalid(const std::string& path, const std::string& format,
+                          const std::vector<std::string>& errors) {
   std::string msg = path + ": does not validate against the official " + format +
                     " schema, so it is not read (ask the bank for a correct file); nothing was "
                     "changed";
   for (const std::string& e : errors) msg += "\n  " + path + ":" + e.substr(5);
   return Fail(ErrorCode::kBadInput, msg);
+}
+
+Status<Error> Validate(const std::string& path, xmlDoc* doc, const std::string& schema_dir,
+                       const std::string& format) {
+  auto schema = LoadSchema(schema_dir, format);
+  if (!schema) return Unexpected(schema.error());
+  std::vector<std::string> errors;
+  xmlSchemaValidCtxtPtr vctxt = xmlSchemaNewValidCtxt(schema->get());
+  xmlSchemaSetValidStructuredErrors(vctxt, CollectError, &errors);
+  const int rc = xmlSchemaValidateDoc(vctxt, doc);
+  xmlSchemaFreeValidCtxt(vctxt);
+  if (rc == 0) return {};
+  return Invalid(path, format, errors);
 }
 
 // --- Tree helpers ----------------------------------------------------------------------------
@@ -288,67 +330,138 @@ Result<BankTransaction, Error> ReadTransaction(const std::string& path, const xm
   return t;
 }
 
-Result<BankMessage, Error> ReadCamt(const std::string& path, const xmlNode* doc_root,
-                                    const std::string& format) {
+// One statement line (Ntry) of a camt.053 or camt.054.
+Result<BankEntry, Error> ReadEntry(const std::string& path, const xmlNode* n) {
+  BankEntry e;
+  e.line = Line(n);
+  const xmlNode* amount = Child(n, "Amt");
+  if (Attr(amount, "Ccy") != "EUR") {
+    e.status = "NOT_EUR";  // never matched: SEPA is euro only
+  }
+  auto a = ParseAmount(path, amount);
+  if (!a) return Unexpected(a.error());
+  e.amount = *a;
+  e.credit = Text(Child(n, "CdtDbtInd")) == "CRDT";
+  e.reversal = Text(Child(n, "RvslInd")) == "true";
+  if (e.status.empty()) e.status = Text(Child(n, "Sts"));
+  e.booked_on = DateOf(Child(n, "BookgDt"));
+  e.value_on = DateOf(Child(n, "ValDt"));
+  e.entry_ref = Text(Child(n, "NtryRef"));
+  e.servicer_ref = Text(Child(n, "AcctSvcrRef"));
+  for (const xmlNode* d : Children(n, "NtryDtls")) {
+    if (const xmlNode* b = Child(d, "Btch")) {
+      e.batch_msg_id = Text(Child(b, "MsgId"));
+      e.batch_pmt_inf_id = Text(Child(b, "PmtInfId"));
+      const std::string count = Text(Child(b, "NbOfTxs"));
+      if (!count.empty() && count.size() < 9) e.batch_count = std::stoi(count);
+    }
+    // A money-in reversal of a debit: the original roles (we were the debtor) still hold.
+    const bool money_in = e.credit != e.reversal;
+    for (const xmlNode* tx : Children(d, "TxDtls")) {
+      auto t = ReadTransaction(path, tx, money_in && !e.reversal);
+      if (!t) return Unexpected(t.error());
+      e.transactions.push_back(std::move(t).value());
+    }
+  }
+  return e;
+}
+
+// One part of a statement (Stmt or Ntfctn) read into `s`: its Id, its account, a balance or a
+// line; other parts are not needed.
+Status<Error> ReadStatementPart(const std::string& path, const xmlNode* n, BankStatement* s) {
+  if (Is(n, "Id")) {
+    s->id = Text(n);
+  } else if (Is(n, "Acct")) {
+    for (char c : Text(Path(n, {"Id", "IBAN"}))) {
+      if (c != ' ')
+        s->account_iban += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    s->currency = Text(Child(n, "Ccy"));
+  } else if (Is(n, "Bal")) {
+    if (Text(Path(n, {"Tp", "CdOrPrtry", "Cd"})) != "CLBD") return {};
+    auto a = ParseAmount(path, Child(n, "Amt"));
+    if (!a) return Unexpected(a.error());
+    s->closing_balance = Text(Child(n, "CdtDbtInd")) == "DBIT" ? Money::Zero() - *a : *a;
+    s->closing_on = DateOf(Child(n, "Dt"));
+  } else if (Is(n, "Ntry")) {
+    auto e = ReadEntry(path, n);
+    if (!e) return Unexpected(e.error());
+    s->entries.push_back(std::move(e).value());
+  }
+  return {};
+}
+
+struct ReaderFree {
+  void operator()(xmlTextReader* r) const { xmlFreeTextReader(r); }
+};
+struct SchemaFree {
+  void operator()(xmlSchema* s) const { xmlSchemaFree(s); }
+};
+struct ValidCtxtFree {
+  void operator()(xmlSchemaValidCtxt* c) const { xmlSchemaFreeValidCtxt(c); }
+};
+
+// A camt.053 or camt.054 read as a stream (issue 18: the whole tree of a statement of 100,000
+// lines took 820 MiB): the schema is checked while reading, and each part needed (the group
+// header, each statement's Id, account, balances and lines) is expanded alone, read into plain
+// data, and freed when the reader moves on. The whole file is read before anything is returned,
+// so a file that turns out not well-formed or invalid at its last line is refused whole.
+Result<BankMessage, Error> StreamCamt(const std::string& path, const std::string& bytes,
+                                      xmlSchema* schema, const std::string& format) {
   BankMessage m;
   m.format = format;
-  const bool statement = format.rfind("camt.053", 0) == 0;
-  const xmlNode* body = Child(doc_root, statement ? "BkToCstmrStmt" : "BkToCstmrDbtCdtNtfctn");
-  m.msg_id = Text(Path(body, {"GrpHdr", "MsgId"}));
-  m.created_at = Text(Path(body, {"GrpHdr", "CreDtTm"}));
-  for (const xmlNode* st : Children(body, statement ? "Stmt" : "Ntfctn")) {
-    BankStatement s;
-    s.id = Text(Child(st, "Id"));
-    s.line = Line(st);
-    std::string iban = Text(Path(st, {"Acct", "Id", "IBAN"}));
-    for (char c : iban) {
-      if (c != ' ')
-        s.account_iban += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    }
-    s.currency = Text(Path(st, {"Acct", "Ccy"}));
-    for (const xmlNode* bal : Children(st, "Bal")) {
-      if (Text(Path(bal, {"Tp", "CdOrPrtry", "Cd"})) != "CLBD") continue;
-      auto a = ParseAmount(path, Child(bal, "Amt"));
-      if (!a) return Unexpected(a.error());
-      s.closing_balance = Text(Child(bal, "CdtDbtInd")) == "DBIT" ? Money::Zero() - *a : *a;
-      s.closing_on = DateOf(Child(bal, "Dt"));
-    }
-    for (const xmlNode* n : Children(st, "Ntry")) {
-      BankEntry e;
-      e.line = Line(n);
-      const xmlNode* amount = Child(n, "Amt");
-      if (Attr(amount, "Ccy") != "EUR") {
-        e.status = "NOT_EUR";  // never matched: SEPA is euro only
-      }
-      auto a = ParseAmount(path, amount);
-      if (!a) return Unexpected(a.error());
-      e.amount = *a;
-      e.credit = Text(Child(n, "CdtDbtInd")) == "CRDT";
-      e.reversal = Text(Child(n, "RvslInd")) == "true";
-      if (e.status.empty()) e.status = Text(Child(n, "Sts"));
-      e.booked_on = DateOf(Child(n, "BookgDt"));
-      e.value_on = DateOf(Child(n, "ValDt"));
-      e.entry_ref = Text(Child(n, "NtryRef"));
-      e.servicer_ref = Text(Child(n, "AcctSvcrRef"));
-      for (const xmlNode* d : Children(n, "NtryDtls")) {
-        if (const xmlNode* b = Child(d, "Btch")) {
-          e.batch_msg_id = Text(Child(b, "MsgId"));
-          e.batch_pmt_inf_id = Text(Child(b, "PmtInfId"));
-          const std::string count = Text(Child(b, "NbOfTxs"));
-          if (!count.empty() && count.size() < 9) e.batch_count = std::stoi(count);
-        }
-        // A money-in reversal of a debit: the original roles (we were the debtor) still hold.
-        const bool money_in = e.credit != e.reversal;
-        for (const xmlNode* tx : Children(d, "TxDtls")) {
-          auto t = ReadTransaction(path, tx, money_in && !e.reversal);
-          if (!t) return Unexpected(t.error());
-          e.transactions.push_back(std::move(t).value());
-        }
-      }
-      s.entries.push_back(std::move(e));
-    }
-    m.statements.push_back(std::move(s));
+  const char* item = format.rfind("camt.053", 0) == 0 ? "Stmt" : "Ntfctn";
+  std::vector<std::string> errors;  // the schema's
+  std::unique_ptr<xmlSchemaValidCtxt, ValidCtxtFree> valid(xmlSchemaNewValidCtxt(schema));
+  std::unique_ptr<xmlTextReader, ReaderFree> reader(
+      xmlReaderForMemory(bytes.data(), static_cast<int>(bytes.size()), path.c_str(), nullptr,
+                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
+  if (valid) xmlSchemaSetValidStructuredErrors(valid.get(), CollectError, &errors);
+  if (!valid || !reader || xmlTextReaderSchemaValidateCtxt(reader.get(), valid.get(), 0) != 0) {
+    return Fail(ErrorCode::kIo, "libxml2: cannot create a validating reader");
   }
+  xmlTextReader* r = reader.get();
+  // The parser's errors are taken from libxml2's last error below: the reader's own structured
+  // error handler crashes libxml2 2.9 on a truncated file.
+  xmlResetLastError();
+  std::optional<Error> unreadable;  // the first part that could not be read
+  int rc = xmlTextReaderRead(r);
+  while (rc == 1) {
+    const auto* local = reinterpret_cast<const char*>(xmlTextReaderConstLocalName(r));
+    const std::string name = local != nullptr ? local : "";
+    const int depth = xmlTextReaderDepth(r);
+    if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT || (depth == 2 && name == item) ||
+        (depth != 2 && depth != 3) || (depth == 3 && m.statements.empty())) {
+      if (xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT && depth == 2 && name == item) {
+        m.statements.emplace_back();
+        m.statements.back().line = static_cast<int>(xmlGetLineNo(xmlTextReaderCurrentNode(r)));
+      }
+      rc = xmlTextReaderRead(r);
+      continue;
+    }
+    const xmlNode* n = xmlTextReaderExpand(r);
+    if (n == nullptr) {  // the part does not end well-formed
+      rc = -1;
+      break;
+    }
+    if (depth == 2 && name == "GrpHdr") {
+      m.msg_id = Text(Child(n, "MsgId"));
+      m.created_at = Text(Child(n, "CreDtTm"));
+    } else if (depth == 3 && !unreadable) {
+      if (auto s = ReadStatementPart(path, n, &m.statements.back()); !s) unreadable = s.error();
+    }
+    rc = xmlTextReaderNext(r);
+  }
+  if (rc != 0) {
+    const xmlError* e = xmlGetLastError();
+    std::string msg = e != nullptr && e->message != nullptr ? e->message : "not well-formed XML";
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    return Bad(path, e != nullptr ? e->line : 0, "is not well-formed XML: " + msg);
+  }
+  if (xmlTextReaderIsValid(r) != 1 || !errors.empty()) {
+    return Invalid(path, format, errors);
+  }
+  if (unreadable) return Unexpected(*unreadable);
   return m;
 }
 
@@ -362,10 +475,20 @@ Result<BankFile, Error> ReadBankFile(const std::string& path, const std::string&
 
 Result<BankFile, Error> ReadBankBytes(const std::string& path, const std::string& bytes,
                                       const std::string& schema_dir) {
-  std::string format;
-  auto doc = SafeParse(path, &bytes, &format);
-  if (!doc) return Unexpected(doc.error());
-  if (format != "pain.002.001.03" && format != "camt.053.001.02" && format != "camt.054.001.02") {
+  if (auto safe = RefuseUnsafe(path, &bytes); !safe) return Unexpected(safe.error());
+  const auto is_camt = [](const std::string& f) {
+    return f == "camt.053.001.02" || f == "camt.054.001.02";
+  };
+  // A statement is streamed (it may hold 100,000 lines); a status report is small and read
+  // whole; anything else is refused by SafeParse or below, saying why.
+  std::string format = SniffFormat(path, bytes);
+  Doc doc;
+  if (!is_camt(format)) {
+    auto parsed = SafeParse(path, &bytes, &format);
+    if (!parsed) return Unexpected(parsed.error());
+    doc = std::move(parsed).value();
+  }
+  if (format != "pain.002.001.03" && !is_camt(format)) {
     return Bad(
         path, 1,
         "is a " + format +
@@ -376,19 +499,17 @@ Result<BankFile, Error> ReadBankBytes(const std::string& path, const std::string
                                                 "`ontzorg check-file`)"
                                               : ""));
   }
-  if (auto s = Validate(path, doc->get(), schema_dir, format); !s) return Unexpected(s.error());
-  BankFile f;
-  f.path = path;
-  f.format = format;
-  f.sha256 = Sha256Hex(bytes);
-  const xmlNode* root = xmlDocGetRootElement(doc->get());
-  if (format == "pain.002.001.03") {
-    f.content = ReadPain002(root);
-  } else {
-    auto m = ReadCamt(path, root, format);
-    if (!m) return Unexpected(m.error());
-    f.content = std::move(m).value();
+  BankFile f{path, format, Sha256Hex(bytes), StatusReport{}};
+  if (doc) {
+    if (auto s = Validate(path, doc.get(), schema_dir, format); !s) return Unexpected(s.error());
+    f.content = ReadPain002(xmlDocGetRootElement(doc.get()));
+    return f;
   }
+  auto schema = LoadSchema(schema_dir, format);
+  if (!schema) return Unexpected(schema.error());
+  auto m = StreamCamt(path, bytes, schema->get(), format);
+  if (!m) return Unexpected(m.error());
+  f.content = std::move(m).value();
   return f;
 }
 
