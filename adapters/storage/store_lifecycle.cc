@@ -872,13 +872,28 @@ void InsertEntries(soci::session& sql, const std::vector<Changes::RunEntry>& ent
   }
 }
 
-void InsertPaymentStates(soci::session& sql, const std::vector<PaymentStateRow>& states) {
+// Rows inserted in bulk are sent this many at a time: a statement of 100,000 lines is ten
+// statements instead of 100,000 round trips (issue 18).
+constexpr size_t kBulkRows = 10000;
+
+void InsertPaymentStates(soci::session& sql, Backend backend,
+                         const std::vector<PaymentStateRow>& states) {
+  BulkInsert insert("payment_states", {{"end_to_end_id", Type::kText},
+                                       {"state", Type::kText},
+                                       {"reason_code", Type::kText},
+                                       {"source", Type::kText},
+                                       {"at", Type::kText},
+                                       {"detail", Type::kText}});
   for (const PaymentStateRow& p : states) {
-    sql << "INSERT INTO payment_states (end_to_end_id, state, reason_code, source, at, detail) "
-           "VALUES (:e, :s, :r, :o, :a, :d)",
-        soci::use(p.end_to_end_id), soci::use(p.state), soci::use(p.reason_code),
-        soci::use(p.source), soci::use(p.at), soci::use(p.detail);
+    insert.Text(p.end_to_end_id)
+        .Text(p.state)
+        .Text(p.reason_code)
+        .Text(p.source)
+        .Text(p.at)
+        .Text(p.detail);
+    if (insert.rows() >= kBulkRows) insert.Execute(sql, backend);
   }
+  insert.Execute(sql, backend);
 }
 
 void InsertBatchStates(soci::session& sql,
@@ -904,26 +919,8 @@ void MarkFilesWritten(soci::session& sql, const std::vector<FileRecord>& files) 
   }
 }
 
-void InsertBankLine(soci::session& sql, long long file_id, const std::string& line_id,
-                    const BankLineRow& l) {
-  const long long line = l.line, cents = l.amount.cents(), in = l.money_in ? 1 : 0;
-  soci::indicator booked_ind = l.booked_on ? soci::i_ok : soci::i_null;
-  const std::string booked = l.booked_on ? l.booked_on->ToString() : "";
-  soci::indicator client_ind = l.client ? soci::i_ok : soci::i_null;
-  const std::string client = l.client ? l.client->value : "";
-  sql << "INSERT INTO bank_lines (id, file_id, dedup_key, statement_id, account, line, "
-         "booked_on, amount_cents, money_in, kind, client_id, payments, reason_code, "
-         "counterparty, remittance, detail) VALUES (:i, :f, :k, :s, :a, :l, :b, :c, :m, "
-         ":n, :x, :p, :r, :y, :t, :d)",
-      soci::use(line_id), soci::use(file_id), soci::use(l.dedup_key), soci::use(l.statement_id),
-      soci::use(l.account), soci::use(line), soci::use(booked, booked_ind), soci::use(cents),
-      soci::use(in), soci::use(l.kind), soci::use(client, client_ind), soci::use(l.payments),
-      soci::use(l.reason_code), soci::use(l.counterparty), soci::use(l.remittance),
-      soci::use(l.detail);
-}
-
 // The bank file, its lines (ids BF<file>-<n>) and the receipts booked from them.
-void InsertBankFile(soci::session& sql, const Changes& c, Applied& applied) {
+void InsertBankFile(soci::session& sql, Backend backend, const Changes& c, Applied& applied) {
   const BankFileRow& f = *c.bank_file;
   const long long id = NextCounter(sql, "bank_file");
   applied.bank_file_id = id;
@@ -931,11 +928,16 @@ void InsertBankFile(soci::session& sql, const Changes& c, Applied& applied) {
          "summary) VALUES (:i, :f, :m, :n, :s, :a, :u, :y)",
       soci::use(id), soci::use(f.format), soci::use(f.msg_id), soci::use(f.name),
       soci::use(f.sha256), soci::use(f.imported_at), soci::use(f.user), soci::use(f.summary);
+  BulkInsert lines = LineColumns().Insert("bank_lines", {{"file_id", Type::kInt}});
   for (size_t i = 0; i < c.bank_lines.size(); ++i) {
-    const std::string line_id = "BF" + std::to_string(id) + "-" + std::to_string(i + 1);
-    applied.line_ids.push_back(line_id);
-    InsertBankLine(sql, id, line_id, c.bank_lines[i]);
+    BankLineRow line = c.bank_lines[i];
+    line.id = "BF" + std::to_string(id) + "-" + std::to_string(i + 1);
+    applied.line_ids.push_back(line.id);
+    LineColumns().Encode(line, lines);
+    lines.Int(id);
+    if (lines.rows() >= kBulkRows) lines.Execute(sql, backend);
   }
+  lines.Execute(sql, backend);
   for (const StatementBalance& b : c.balances) {
     const std::string on = b.booked_on.ToString();
     const long long cents = b.amount.cents();
@@ -980,10 +982,10 @@ Applied Store::ApplyChanges(const Changes& c) {
   soci::session& sql = *sql_;
   Applied applied;
   InsertEntries(sql, c.entries);
-  InsertPaymentStates(sql, c.payment_states);
+  InsertPaymentStates(sql, backend_, c.payment_states);
   InsertBatchStates(sql, c.batch_states);
   MarkFilesWritten(sql, c.files_written);
-  if (c.bank_file) InsertBankFile(sql, c, applied);
+  if (c.bank_file) InsertBankFile(sql, backend_, c, applied);
   for (const Receipt& r : c.receipts) InsertReceipt(sql, r, c.recorded);
   InsertAssignments(sql, c.assignments);
   InsertDirectDebits(sql, backend_, c.direct_debits, c.recorded);
