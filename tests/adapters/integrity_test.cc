@@ -325,6 +325,30 @@ TEST_F(IntegrityTest, AStatementSentAgainWithANewLineInFrontBooksOnlyTheNewLine)
   EXPECT_EQ(Count("SELECT COUNT(*) FROM receipts WHERE id LIKE 'BF%' AND amount_cents = 12000"), 1);
 }
 
+// A statement is read as a stream (issue 18); a problem after its good lines still refuses the
+// whole file: nothing of it is booked, and the message names the line.
+TEST_F(IntegrityTest, AStatementBrokenAfterItsGoodLinesIsRefusedWhole) {
+  std::string x =
+      Camt053("STM-1", {Line{}, Line{.amount = "120.00", .remittance = "Zorgtoeslag C000038"}});
+  const size_t end = x.find("</Stmt>");
+  ASSERT_NE(end, std::string::npos);
+  auto invalid = Import("invalid.xml", std::string(x).insert(end, "\n<Bogus/>"));
+  ASSERT_FALSE(invalid);
+  EXPECT_NE(invalid.error().message.find("does not validate"), std::string::npos)
+      << invalid.error().message;
+  EXPECT_NE(invalid.error().message.find("invalid.xml:3:"), std::string::npos)
+      << invalid.error().message;
+  auto truncated = Import("truncated.xml", x.substr(0, end));
+  ASSERT_FALSE(truncated);
+  EXPECT_NE(truncated.error().message.find("not well-formed"), std::string::npos)
+      << truncated.error().message;
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM receipts WHERE id LIKE 'BF%'"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM bank_lines"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM bank_files"), 0);
+  ASSERT_TRUE(Import("whole.xml", x)) << "the same lines, whole, are read";
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM receipts WHERE id LIKE 'BF%'"), 2);
+}
+
 // Two equal lines in one file (no reference): a second payment or a copy; only a person knows.
 TEST_F(IntegrityTest, TwoLinesThatCannotBeToldApartAreListedNotBookedNorDropped) {
   auto r = Import("s.xml", Camt053("STM-1", {Line{}, Line{}}));
