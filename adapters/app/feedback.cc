@@ -57,14 +57,29 @@ struct Known {
   }
 };
 
+// `k->sent` may hold payments already (those the match index fetched in the same transaction);
+// the others of `e2es` are fetched here.
 Status<Error> LoadKnown(Store& store, const std::vector<std::string>& e2es, Known* k) {
-  auto sent = store.PaymentsByEndToEndId(e2es);
-  if (!sent) return Unexpected(sent.error());
+  std::vector<std::string> missing;
+  for (const std::string& e2e : e2es) {
+    if (k->sent.count(e2e) == 0) missing.push_back(e2e);
+  }
+  if (!missing.empty()) {
+    auto sent = store.PaymentsByEndToEndId(missing);
+    if (!sent) return Unexpected(sent.error());
+    for (Store::SentRecord& s : std::move(sent).value()) {
+      const std::string e2e = s.payment.end_to_end_id;
+      k->sent[e2e] = std::move(s);
+    }
+  }
   std::vector<std::string> found, reversal_keys;
-  for (const Store::SentRecord& s : *sent) {
-    found.push_back(s.payment.end_to_end_id);
+  std::set<std::string> seen;
+  for (const std::string& e2e : e2es) {
+    const auto it = k->sent.find(e2e);
+    if (it == k->sent.end() || !seen.insert(e2e).second) continue;
+    const Store::SentRecord& s = it->second;
+    found.push_back(e2e);
     reversal_keys.push_back(s.payment.key + "|reversed");
-    k->sent[s.payment.end_to_end_id] = s;
     if (k->batches.count(s.run_id) == 0) {
       auto b = store.Batch(s.run_id);
       if (!b) return Unexpected(b.error());
@@ -256,8 +271,9 @@ std::string Compact(const std::string& iban) {
   return out;
 }
 
+// The payments fetched go into `known` too, so the life cycle's check does not fetch them again.
 Status<Error> BuildIndex(const Config& config, Store& store, const BankMessage& m,
-                         MatchIndex* index) {
+                         MatchIndex* index, Known* known) {
   index->payers = config.payers;
   std::vector<std::string> e2es;
   std::set<std::string> msg_ids;
@@ -285,6 +301,7 @@ Status<Error> BuildIndex(const Config& config, Store& store, const BankMessage& 
     index->by_end_to_end_id[p.end_to_end_id] = {
         p.key,       p.end_to_end_id,        p.client,           p.amount, s.msg_id, "", p.bill,
         p.bill_kind, p.payee.iban.compact(), p.double_debit_risk};
+    known->sent[p.end_to_end_id] = s;
   };
   for (const Store::SentRecord& s : *sent) add(s);
   for (const std::string& msg : msg_ids) {
@@ -564,7 +581,8 @@ Status<Error> ImportStatement(const Config& config, Store& store, const BankMess
                               FeedbackReport* out) {
   out->msg_id = m.msg_id;
   MatchIndex index;
-  if (auto s = BuildIndex(config, store, m, &index); !s) return s;
+  Known known;
+  if (auto s = BuildIndex(config, store, m, &index, &known); !s) return s;
   std::vector<PendingLine> lines = LinesOf(m, config.debtor.iban, source, index, out);
   auto fate = SortLines(store, &lines);
   if (!fate) return Unexpected(fate.error());
@@ -572,7 +590,6 @@ Status<Error> ImportStatement(const Config& config, Store& store, const BankMess
   for (const PendingLine& p : lines) {
     e2es.insert(e2es.end(), p.match.payments.begin(), p.match.payments.end());
   }
-  Known known;
   if (auto s = LoadKnown(store, e2es, &known); !s) return s;
   for (size_t i = 0; i < lines.size(); ++i) {
     PendingLine& p = lines[i];
