@@ -59,6 +59,14 @@ std::string SkillKey(BillKind kind, const std::string& skill) {
   return std::string(ToString(kind)) + "." + skill;
 }
 
+std::set<std::string> LevelKeys(const CompetenceModel& model) {
+  std::set<std::string> keys(model.areas.begin(), model.areas.end());
+  for (const auto& skill : model.skills) {
+    for (const BillKind kind : skill.applies_to) keys.insert(SkillKey(kind, skill.id));
+  }
+  return keys;
+}
+
 namespace {
 constexpr const char* HandOverName(HandOver state) {
   switch (state) {

@@ -14,6 +14,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,9 @@ struct CompetenceModel {
 
 // "rent.pays_on_time": the level key of a skill for a bill kind.
 std::string SkillKey(BillKind kind, const std::string& skill);
+// Every level key the model knows: its areas and each skill's key for each bill kind it applies
+// to (an import checks each assessed key against them).
+std::set<std::string> LevelKeys(const CompetenceModel& model);
 
 struct Assessment {
   std::string id;

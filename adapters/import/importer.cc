@@ -3,6 +3,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -433,7 +434,9 @@ std::optional<YearMonth> ReqMonth(RowReader& r, const std::string& col) {
   return OptMonth(r, col);
 }
 
-void ParseAssessment(RowReader& r, const CompetenceModel* model, ParsedImport* out) {
+// `known`: the model's level keys (LevelKeys), nullptr without a model.
+void ParseAssessment(RowReader& r, const CompetenceModel* model,
+                     const std::set<std::string>* known_keys, ParsedImport* out) {
   Assessment a;
   a.id = r.Id("id");
   a.client = {r.Id("client_id")};
@@ -451,14 +454,9 @@ void ParseAssessment(RowReader& r, const CompetenceModel* model, ParsedImport* o
       a.levels = *parsed;
     }
   }
-  if (model != nullptr) {
+  if (model != nullptr && known_keys != nullptr) {
     for (const auto& [key, level] : a.levels) {
-      bool known = std::find(model->areas.begin(), model->areas.end(), key) != model->areas.end();
-      for (const auto& skill : model->skills) {
-        for (const BillKind kind : skill.applies_to)
-          known = known || key == SkillKey(kind, skill.id);
-      }
-      if (!known) {
+      if (known_keys->count(key) == 0) {
         r.Bad("levels", "'" + key +
                             "' is not an area or skill of the competence model "
                             "(config/competences.toml), e.g. overview or rent.pays_on_time");
@@ -569,6 +567,10 @@ void ParseImportFile(const std::string& name, const std::string& text, const Com
     }
   }
   if (!columns_ok) return;
+  // The model's level keys, once per file (they were built again for every level of every row).
+  const auto known_keys = model != nullptr && name == "assessments.csv"
+                              ? std::make_unique<std::set<std::string>>(LevelKeys(*model))
+                              : nullptr;
   for (const CsvRow& row : table->rows) {
     if (const std::string wrong = FieldCountProblem(*table, row); !wrong.empty()) {
       problems.AddFile(name + ":" + std::to_string(row.line), wrong);
@@ -582,7 +584,7 @@ void ParseImportFile(const std::string& name, const std::string& text, const Com
     if (name == "benefits.csv") ParseBenefit(r, &parsed);
     if (name == "toeslagen.csv") ParseToeslag(r, &parsed);
     if (name == "receipts.csv") ParseReceipt(r, &parsed);
-    if (name == "assessments.csv") ParseAssessment(r, model, &parsed);
+    if (name == "assessments.csv") ParseAssessment(r, model, known_keys.get(), &parsed);
     if (name == "handovers.csv") ParseHandOverRow(r, &parsed);
     if (name == "confirmations.csv") ParseConfirmation(r, &parsed);
     if (name == "direct_debits.csv") ParseDirectDebit(r, &parsed);

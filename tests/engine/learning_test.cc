@@ -84,6 +84,16 @@ class LearningTest : public testing::Test {
   MonthPolicy policy_;
 };
 
+TEST(LevelKeysTest, AreTheAreasAndEachSkillForTheBillKindsItAppliesTo) {
+  EXPECT_EQ(LevelKeys(Model()),
+            (std::set<std::string>{"overview", "spending", "rent.knows_bill", "rent.pays_on_time",
+                                   "water.knows_bill", "water.pays_on_time"}));
+  CompetenceModel energy_only = Model();
+  energy_only.skills = {{"pays_on_time", {BillKind::kEnergy}}};
+  EXPECT_EQ(LevelKeys(energy_only),
+            (std::set<std::string>{"overview", "spending", "energy.pays_on_time"}));
+}
+
 TEST_F(LearningTest, AStatutoryBillCannotLeavePaidForClientBeforeMonthSixEnds) {
   const Bill& water = c_.bills[1];
   EXPECT_EQ(MonthSix(c_.plan), M("2027-06"));
