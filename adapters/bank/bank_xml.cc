@@ -96,8 +96,6 @@ std::string SniffFormat(const std::string& path, const std::string& bytes) {
                          XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
       &xmlFreeTextReader);
   if (!reader) return "";
-  xmlTextReaderSetStructuredErrorHandler(
-      reader.get(), [](void*, xmlErrorPtr) {}, nullptr);
   while (xmlTextReaderRead(reader.get()) == 1) {
     if (xmlTextReaderNodeType(reader.get()) != XML_READER_TYPE_ELEMENT) continue;
     const auto* name = reinterpret_cast<const char*>(xmlTextReaderConstLocalName(reader.get()));
@@ -395,11 +393,43 @@ Status<Error> ReadStatementPart(const std::string& path, const xmlNode* n, BankS
 struct ReaderFree {
   void operator()(xmlTextReader* r) const { xmlFreeTextReader(r); }
 };
-struct SchemaFree {
-  void operator()(xmlSchema* s) const { xmlSchemaFree(s); }
-};
 struct ValidCtxtFree {
   void operator()(xmlSchemaValidCtxt* c) const { xmlSchemaFreeValidCtxt(c); }
+};
+
+// The first error of libxml2's parser (not of the schema, which reports to its own handler).
+struct ParserErrors {
+  std::string message = "not well-formed XML";
+  int line = 0;
+  bool seen = false;
+};
+
+// Sets this thread's structured error handler to note the first parser error into `errors`, and
+// puts the one before back when it goes.
+class ScopedErrorHandler {
+ public:
+  explicit ScopedErrorHandler(ParserErrors* errors)
+      : before_(xmlStructuredError), before_context_(xmlStructuredErrorContext) {
+    xmlSetStructuredErrorFunc(errors, &Note);
+  }
+  ~ScopedErrorHandler() { xmlSetStructuredErrorFunc(before_context_, before_); }
+  ScopedErrorHandler(const ScopedErrorHandler&) = delete;
+  ScopedErrorHandler& operator=(const ScopedErrorHandler&) = delete;
+
+ private:
+  static void Note(void* context, xmlErrorPtr error) {
+    auto* errors = static_cast<ParserErrors*>(context);
+    if (error == nullptr || errors->seen || error->domain == XML_FROM_SCHEMASV) return;
+    errors->seen = true;
+    errors->line = error->line;
+    if (error->message != nullptr) errors->message = error->message;
+    while (!errors->message.empty() &&
+           (errors->message.back() == '\n' || errors->message.back() == ' ')) {
+      errors->message.pop_back();
+    }
+  }
+  xmlStructuredErrorFunc before_;
+  void* before_context_;
 };
 
 // A camt.053 or camt.054 read as a stream (issue 18: the whole tree of a statement of 100,000
@@ -423,9 +453,11 @@ Result<BankMessage, Error> StreamCamt(const std::string& path, const std::string
     return Fail(ErrorCode::kIo, "libxml2: cannot create a validating reader");
   }
   xmlTextReader* r = reader.get();
-  // The parser's errors are taken from libxml2's last error below: the reader's own structured
-  // error handler crashes libxml2 2.9 on a truncated file.
-  xmlResetLastError();
+  // The parser's first error is what a person needs (a truncated file's last error is "extra
+  // content at the end"). It is caught by this thread's structured error handler for the
+  // duration of the read: the reader's own handler crashes libxml2 2.9 on a truncated file.
+  ParserErrors first;
+  const ScopedErrorHandler handler(&first);
   std::optional<Error> unreadable;  // the first part that could not be read
   int rc = xmlTextReaderRead(r);
   while (rc == 1) {
@@ -459,10 +491,13 @@ Result<BankMessage, Error> StreamCamt(const std::string& path, const std::string
     rc = xmlTextReaderNext(r);
   }
   if (rc != 0) {
-    const xmlError* e = xmlGetLastError();
-    std::string msg = e != nullptr && e->message != nullptr ? e->message : "not well-formed XML";
-    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-    return Bad(path, e != nullptr ? e->line : 0, "is not well-formed XML: " + msg);
+    // What libxml2's stream says of a file cut off inside its elements.
+    const bool cut_off = first.message == "Extra content at the end of the document";
+    return Bad(path, first.line,
+               "is not well-formed XML: " + first.message +
+                   (cut_off ? " (a file that was cut off before its end reads so too: ask the "
+                              "bank for the whole file)"
+                            : ""));
   }
   if (xmlTextReaderIsValid(r) != 1 || !errors.empty()) {
     return Invalid(path, format, errors);
