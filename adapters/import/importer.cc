@@ -434,7 +434,7 @@ std::optional<YearMonth> ReqMonth(RowReader& r, const std::string& col) {
   return OptMonth(r, col);
 }
 
-// `known`: the model's level keys (LevelKeys), nullptr without a model.
+// `known_keys`: the model's level keys (LevelKeys), nullptr without a model.
 void ParseAssessment(RowReader& r, const CompetenceModel* model,
                      const std::set<std::string>* known_keys, ParsedImport* out) {
   Assessment a;
