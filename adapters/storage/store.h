@@ -426,6 +426,9 @@ class Store {
   // The same payments in the same order, handed to `use` one at a time (none held: a batch of
   // 400,000 payments is digested in flat memory, issue 18).
   Status<Error> ForEachBatchPayment(int64_t run_id, const std::function<void(Payment)>& use);
+  // How many rows PostgreSQL hands ForEachBatchPayment at a time (5,000; a test sets a few to
+  // read a small batch in several pages).
+  void SetBatchFetchRows(int64_t rows) { batch_fetch_rows_ = rows; }
   // Payments by EndToEndId (those found), with their file's MsgId and run.
   struct SentRecord {
     Payment payment;
@@ -522,6 +525,7 @@ class Store {
   int tx_depth_ = 0;          // nested WriteTransactions open
   bool tx_poisoned_ = false;  // an inner one was abandoned: the outer may not commit
   long long tx_changes_ = 0;  // SQLite's total_changes() when the outer one began
+  int64_t batch_fetch_rows_ = 5000;
 };
 
 // Collects one run's rows and writes them in one transaction on Commit(); destroying it without

@@ -232,6 +232,43 @@ TEST_F(StorageTest, TheReviewKeepsTheLargestPaymentsOfTheWholeBatch) {
   EXPECT_EQ(fed.sha256, whole->sha256) << "the approval's digest is the export's";
 }
 
+// A batch is read whole, in its order, however many rows the store hands at a time (on
+// PostgreSQL through a cursor, page by page: issue 18).
+TEST_F(StorageTest, ABatchIsReadWholeInItsOrderPageByPage) {
+  ImportDemo();
+  const RunReport r = Run("2027-01", "2026-12-14");
+  std::vector<std::string> expected;
+  soci::rowset<std::string> rows =
+      (store_->session().prepare << "SELECT end_to_end_id FROM payments WHERE run_id = " << r.run_id
+                                 << " ORDER BY file_id, execution_date, end_to_end_id");
+  for (const std::string& e2e : rows) expected.push_back(e2e);
+  ASSERT_GT(expected.size(), 40u);
+  for (const int64_t page : {7, 5000}) {
+    store_->SetBatchFetchRows(page);
+    std::vector<std::string> read;
+    ASSERT_TRUE(store_->ForEachBatchPayment(
+        r.run_id, [&](const Payment& p) { read.push_back(p.end_to_end_id); }));
+    EXPECT_EQ(read, expected) << page << " rows at a time";
+  }
+  // A read that fails half-way leaves nothing open: the next read is whole.
+  store_->SetBatchFetchRows(7);
+  int calls = 0;
+  const auto stopped = store_->ForEachBatchPayment(r.run_id, [&](const Payment&) {
+    if (++calls == 10) throw std::runtime_error("stopped by the test");
+  });
+  ASSERT_FALSE(stopped);
+  EXPECT_NE(stopped.error().message.find("stopped by the test"), std::string::npos);
+  if (store_->backend() == Backend::kPostgresql) {
+    long long open = -1;
+    store_->session() << "SELECT COUNT(*) FROM pg_cursors", soci::into(open);
+    EXPECT_EQ(open, 0) << "the cursor is closed";
+  }
+  std::vector<std::string> again;
+  ASSERT_TRUE(store_->ForEachBatchPayment(
+      r.run_id, [&](const Payment& p) { again.push_back(p.end_to_end_id); }));
+  EXPECT_EQ(again, expected);
+}
+
 TEST_F(StorageTest, RunningTheMonthAgainPaysNothingTwice) {
   ImportDemo();
   const RunReport first = Run("2027-01", "2026-12-14");
