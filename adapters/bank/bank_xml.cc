@@ -464,16 +464,15 @@ Result<BankMessage, Error> StreamCamt(const std::string& path, const std::string
     const auto* local = reinterpret_cast<const char*>(xmlTextReaderConstLocalName(r));
     const std::string name = local != nullptr ? local : "";
     const int depth = xmlTextReaderDepth(r);
-    if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT || (depth == 2 && name == item) ||
-        (depth != 2 && depth != 3) || (depth == 3 && m.statements.empty())) {
-      if (xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT && depth == 2 && name == item) {
-        m.statements.emplace_back();
-        m.statements.back().line = static_cast<int>(xmlGetLineNo(xmlTextReaderCurrentNode(r)));
-      }
-      rc = xmlTextReaderRead(r);
-      continue;
+    const bool element = xmlTextReaderNodeType(r) == XML_READER_TYPE_ELEMENT;
+    if (element && depth == 2 && name == item) {  // a statement opens; its parts follow
+      m.statements.emplace_back();
+      m.statements.back().line = static_cast<int>(xmlGetLineNo(xmlTextReaderCurrentNode(r)));
     }
-    if (!read) {
+    // The parts read whole: the group header, and each part of the open statement.
+    const bool part =
+        element && ((depth == 2 && name == "GrpHdr") || (depth == 3 && !m.statements.empty()));
+    if (!read || !part) {
       rc = xmlTextReaderRead(r);
       continue;
     }
@@ -482,10 +481,10 @@ Result<BankMessage, Error> StreamCamt(const std::string& path, const std::string
       rc = -1;
       break;
     }
-    if (depth == 2 && name == "GrpHdr") {
+    if (depth == 2) {
       m.msg_id = Text(Child(n, "MsgId"));
       m.created_at = Text(Child(n, "CreDtTm"));
-    } else if (depth == 3 && !unreadable) {
+    } else if (!unreadable) {
       if (auto s = ReadStatementPart(path, n, &m.statements.back()); !s) unreadable = s.error();
     }
     rc = xmlTextReaderNext(r);
@@ -506,6 +505,19 @@ Result<BankMessage, Error> StreamCamt(const std::string& path, const std::string
   return m;
 }
 
+// A statement or notification (`format`) streamed against its schema from `schema_dir`.
+Result<BankMessage, Error> StreamCamtFile(const std::string& path, const std::string& bytes,
+                                          const std::string& schema_dir, const std::string& format,
+                                          bool read) {
+  auto schema = LoadSchema(schema_dir, format);
+  if (!schema) return Unexpected(schema.error());
+  return StreamCamt(path, bytes, schema->get(), format, read);
+}
+
+bool IsCamt(const std::string& format) {
+  return format == "camt.053.001.02" || format == "camt.054.001.02";
+}
+
 }  // namespace
 
 Result<BankFile, Error> ReadBankFile(const std::string& path, const std::string& schema_dir) {
@@ -517,19 +529,16 @@ Result<BankFile, Error> ReadBankFile(const std::string& path, const std::string&
 Result<BankFile, Error> ReadBankBytes(const std::string& path, const std::string& bytes,
                                       const std::string& schema_dir) {
   if (auto safe = RefuseUnsafe(path, &bytes); !safe) return Unexpected(safe.error());
-  const auto is_camt = [](const std::string& f) {
-    return f == "camt.053.001.02" || f == "camt.054.001.02";
-  };
   // A statement is streamed (it may hold 100,000 lines); a status report is small and read
   // whole; anything else is refused by SafeParse or below, saying why.
   std::string format = SniffFormat(path, bytes);
   Doc doc;
-  if (!is_camt(format)) {
+  if (!IsCamt(format)) {
     auto parsed = SafeParse(path, &bytes, &format);
     if (!parsed) return Unexpected(parsed.error());
     doc = std::move(parsed).value();
   }
-  if (format != "pain.002.001.03" && !is_camt(format)) {
+  if (format != "pain.002.001.03" && !IsCamt(format)) {
     return Bad(
         path, 1,
         "is a " + format +
@@ -546,9 +555,7 @@ Result<BankFile, Error> ReadBankBytes(const std::string& path, const std::string
     f.content = ReadPain002(xmlDocGetRootElement(doc.get()));
     return f;
   }
-  auto schema = LoadSchema(schema_dir, format);
-  if (!schema) return Unexpected(schema.error());
-  auto m = StreamCamt(path, bytes, schema->get(), format, true);
+  auto m = StreamCamtFile(path, bytes, schema_dir, format, true);
   if (!m) return Unexpected(m.error());
   f.content = std::move(m).value();
   return f;
@@ -628,11 +635,8 @@ Result<std::string, Error> ValidateIsoFile(const std::string& path, const std::s
   if (auto read = ReadBytes(path, &bytes); !read) return Unexpected(read.error());
   if (auto safe = RefuseUnsafe(path, &bytes); !safe) return Unexpected(safe.error());
   // A statement is checked as a stream, as import-bank reads it (no tree of 100,000 lines).
-  if (const std::string camt = SniffFormat(path, bytes);
-      camt == "camt.053.001.02" || camt == "camt.054.001.02") {
-    auto schema = LoadSchema(schema_dir, camt);
-    if (!schema) return Unexpected(schema.error());
-    auto m = StreamCamt(path, bytes, schema->get(), camt, false);
+  if (const std::string camt = SniffFormat(path, bytes); IsCamt(camt)) {
+    auto m = StreamCamtFile(path, bytes, schema_dir, camt, false);
     if (!m) return Unexpected(m.error());
     return camt;
   }

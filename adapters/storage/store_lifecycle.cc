@@ -427,20 +427,16 @@ Status<Error> Store::ForEachBatchPayment(int64_t run_id, const std::function<voi
                              " FROM payments WHERE run_id = " + std::to_string(run_id) +
                              " ORDER BY file_id, execution_date, end_to_end_id";
   const auto each = [&](const soci::row& r) { use(PaymentColumns().Decode(r)); };
-  if (backend_ == Backend::kSqlite) {
-    auto read = Read("cannot read a batch's payments", [&] {
-      ForEachRow(*sql_, select, each);
-      return true;
-    });
-    if (!read) return Unexpected(read.error());
-    return {};
-  }
   // libpq receives a whole result before its first row (270 MiB for a batch of 400,000
   // payments): PostgreSQL hands the batch through a cursor, batch_fetch_rows_ at a time. WITH HOLD
   // lets it outlive a statement outside a transaction; it is closed even when reading fails.
   static std::atomic<int64_t> cursors{0};
-  const std::string cursor = "batch_payments_" + std::to_string(++cursors);
+  const std::string cursor = "batch_payments_" + std::to_string(++cursors);  // unique per read
   auto read = Read("cannot read a batch's payments", [&] {
+    if (backend_ == Backend::kSqlite) {  // SQLite steps row by row
+      ForEachRow(*sql_, select, each);
+      return true;
+    }
     *sql_ << "DECLARE " + cursor + " NO SCROLL CURSOR WITH HOLD FOR " + select;
     try {
       for (int64_t got = batch_fetch_rows_; got == batch_fetch_rows_;) {
