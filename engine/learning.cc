@@ -28,9 +28,7 @@ const Assessment* LatestOnOrBefore(const std::vector<Assessment>& assessments, D
 }
 
 int Level(const Assessment* a, const std::string& key) {
-  if (a == nullptr) return 0;
-  const auto it = a->levels.find(key);
-  return it == a->levels.end() ? 0 : it->second;
+  return a == nullptr ? 0 : a->levels.Get(key);
 }
 
 // Every level key the model assesses for these bill kinds: the areas, then the skills.
@@ -54,6 +52,84 @@ int Total(const Assessment* a, const std::vector<std::string>& keys) {
 }
 
 }  // namespace
+
+namespace {
+
+// Calls `each(key, level)` for every "key=level" item of stored levels (well-formed: Parse
+// checked them) until it returns false.
+template <typename Each>
+void ForEachLevel(std::string_view text, Each&& each) {
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find(';', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view item = text.substr(start, end - start);
+    const size_t eq = item.find('=');
+    int level = 0;
+    for (const char ch : item.substr(eq + 1)) level = level * 10 + (ch - '0');
+    if (!each(item.substr(0, eq), level)) return;
+    start = end + 1;
+  }
+}
+
+}  // namespace
+
+Levels::Levels(std::initializer_list<std::pair<const std::string, int>> levels)
+    : Levels(std::map<std::string, int>(levels)) {}
+
+Levels::Levels(const std::map<std::string, int>& levels) {
+  for (const auto& [key, level] : levels) {
+    text_ += (text_.empty() ? "" : ";") + key + "=" + std::to_string(level);
+  }
+}
+
+std::optional<Levels> Levels::Parse(std::string_view text) {
+  std::string_view previous;
+  bool in_order = true;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find(';', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view item = text.substr(start, end - start);
+    const size_t eq = item.find('=');
+    if (eq == std::string_view::npos || eq == 0 || eq + 2 != item.size() || item[eq + 1] < '0' ||
+        item[eq + 1] > '9') {
+      return std::nullopt;
+    }
+    const std::string_view key = item.substr(0, eq);
+    in_order = in_order && (previous.empty() || previous < key);
+    previous = key;
+    start = end + 1;
+  }
+  Levels out;
+  if (in_order && (text.empty() || text.back() != ';')) {
+    out.text_ = std::string(text);  // as stored, in key order: one copy
+    return out;
+  }
+  std::map<std::string, int> levels;
+  ForEachLevel(text, [&](std::string_view key, int level) {
+    levels[std::string(key)] = level;
+    return true;
+  });
+  return Levels(levels);
+}
+
+std::vector<std::pair<std::string_view, int>> Levels::Items() const {
+  std::vector<std::pair<std::string_view, int>> out;
+  ForEachLevel(text_, [&](std::string_view key, int level) {
+    out.emplace_back(key, level);
+    return true;
+  });
+  return out;
+}
+
+int Levels::Get(std::string_view key) const {
+  int found = 0;
+  ForEachLevel(text_, [&](std::string_view k, int level) {
+    if (k != key) return true;
+    found = level;
+    return false;
+  });
+  return found;
+}
 
 std::string SkillKey(BillKind kind, const std::string& skill) {
   return std::string(ToString(kind)) + "." + skill;

@@ -159,31 +159,6 @@ std::vector<BillKind> DecodeBillKinds(std::string_view text) {
   return out;
 }
 
-std::string EncodeLevels(const std::map<std::string, int>& levels) {
-  std::string out;
-  for (const auto& [key, level] : levels) {
-    out += (out.empty() ? "" : ";") + key + "=" + std::to_string(level);
-  }
-  return out;
-}
-
-std::optional<std::map<std::string, int>> DecodeLevels(std::string_view text) {
-  std::map<std::string, int> out;
-  for (size_t start = 0; start < text.size();) {
-    size_t end = text.find(';', start);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view item = text.substr(start, end - start);
-    const size_t eq = item.find('=');
-    if (eq == std::string_view::npos || eq == 0 || eq + 2 != item.size() || item[eq + 1] < '0' ||
-        item[eq + 1] > '9') {
-      return std::nullopt;
-    }
-    out[std::string(item.substr(0, eq))] = item[eq + 1] - '0';
-    start = end + 1;
-  }
-  return out;
-}
-
 const char* ToString(ReferenceKind kind) {
   switch (kind) {
     case ReferenceKind::kBetalingskenmerk: return "betalingskenmerk";

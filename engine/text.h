@@ -76,11 +76,6 @@ std::string EncodeBillKinds(const std::vector<BillKind>& kinds);
 // ones).
 std::vector<BillKind> DecodeBillKinds(std::string_view text);
 
-// "overview=2;rent.pays_on_time=1": the levels in key order.
-std::string EncodeLevels(const std::map<std::string, int>& levels);
-// The levels of `text` (each "key=digit", ';' separated); nullopt when an item is malformed.
-std::optional<std::map<std::string, int>> DecodeLevels(std::string_view text);
-
 const char* ToString(ReferenceKind kind);  // "betalingskenmerk", "rf", "text"
 std::optional<ReferenceKind> ParseReferenceKind(std::string_view text);
 

@@ -445,17 +445,18 @@ void ParseAssessment(RowReader& r, const CompetenceModel* model,
   a.note = r.Get("note");
   const std::string levels = r.Required("levels");
   if (!levels.empty()) {
-    const auto parsed = DecodeLevels(levels);
+    auto parsed = Levels::Parse(levels);
     if (!parsed) {
       r.Bad("levels", "'" + levels +
                           "' is not a list like overview=2;rent.pays_on_time=1 "
                           "(levels 0-9, separated by ';')");
     } else {
-      a.levels = *parsed;
+      a.levels = std::move(*parsed);
     }
   }
   if (model != nullptr && known_keys != nullptr) {
-    for (const auto& [key, level] : a.levels) {
+    for (const auto& [key_view, level] : a.levels.Items()) {
+      const std::string key(key_view);
       if (known_keys->count(key) == 0) {
         r.Bad("levels", "'" + key +
                             "' is not an area or skill of the competence model "
@@ -610,7 +611,7 @@ namespace {
 // Compares stored and imported rows field by field, through their store encoding.
 std::string Fingerprint(const Assessment& a) {
   return a.client.value + "|" + a.on.ToString() + "|" + a.by + "|" + a.note + "|" +
-         EncodeLevels(a.levels);
+         a.levels.Encoded();
 }
 std::string Fingerprint(const HandOverDecision& d) {
   return d.client.value + "|" + d.bill.value + "|" + ToString(d.state) + "|" + d.from.ToString() +

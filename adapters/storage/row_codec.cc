@@ -377,9 +377,9 @@ const Columns<Assessment>& AssessmentColumns() {
       TextColumn<A, &A::note>("note"),
       {"levels", Type::kText,
        [](const soci::row& r, size_t i, A& o) {
-         o.levels = Stored(DecodeLevels(GetText(r, i)), "assessment levels");
+         o.levels = Stored(Levels::Parse(GetText(r, i)), "assessment levels");
        },
-       [](const A& v, BulkInsert& b) { b.Text(EncodeLevels(v.levels)); }},
+       [](const A& v, BulkInsert& b) { b.Text(v.levels.Encoded()); }},
   };
   return kColumns;
 }

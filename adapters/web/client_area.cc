@@ -292,7 +292,7 @@ Outcome BuildClientData(Ctx& x) {
     }
     for (auto it = c.assessments.rbegin(); it != c.assessments.rend(); ++it) {
       json levels = json::object();
-      for (const auto& [k, v] : it->levels) levels[k] = v;
+      for (const auto& [k, v] : it->levels.Items()) levels[std::string(k)] = v;
       assessments.push_back({{"id", it->id},
                              {"on", it->on.ToString()},
                              {"by", it->by},

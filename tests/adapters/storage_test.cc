@@ -522,7 +522,7 @@ TEST_F(StorageTest, HandOversAreRespectedAndLearningRecordsAreAppendOnly) {
   EXPECT_EQ((*cases)->hand_overs.size(), 4u);
   EXPECT_EQ((*cases)->confirmations.size(), 2u);
   EXPECT_EQ((*cases)->client.language, "nl");
-  EXPECT_EQ((*cases)->assessments.back().levels.at("water.pays_on_time"), 3);
+  EXPECT_EQ((*cases)->assessments.back().levels.Get("water.pays_on_time"), 3);
   auto ledger = store_->LedgerCheck();
   ASSERT_TRUE(ledger);
   EXPECT_TRUE(ledger->Balanced());

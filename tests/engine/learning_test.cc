@@ -84,6 +84,27 @@ class LearningTest : public testing::Test {
   MonthPolicy policy_;
 };
 
+TEST(LevelsTest, ReadBackAsStoredInKeyOrder) {
+  const Levels levels = {{"rent.pays_on_time", 1}, {"overview", 2}};
+  EXPECT_EQ(levels.Encoded(), "overview=2;rent.pays_on_time=1");
+  EXPECT_EQ(levels.Get("overview"), 2);
+  EXPECT_EQ(levels.Get("rent.pays_on_time"), 1);
+  EXPECT_EQ(levels.Get("rent"), 0);  // a prefix of a key is not the key
+  EXPECT_EQ(levels.Get("spending"), 0);
+  EXPECT_EQ(Levels::Parse(levels.Encoded()), levels);
+  const auto items = levels.Items();
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0], (std::pair<std::string_view, int>("overview", 2)));
+  EXPECT_EQ(items[1], (std::pair<std::string_view, int>("rent.pays_on_time", 1)));
+  // Out of order, repeated (the last counts) or ending in ';': read into the stored form.
+  EXPECT_EQ(Levels::Parse("spending=1;overview=2;spending=3;")->Encoded(), "overview=2;spending=3");
+  EXPECT_EQ(Levels::Parse("")->Encoded(), "");
+  for (const char* bad :
+       {"overview=12", "=2", "overview", "overview=x", "a=1;;b=2", "overview:2"}) {
+    EXPECT_FALSE(Levels::Parse(bad)) << bad;
+  }
+}
+
 TEST(LevelKeysTest, AreTheAreasAndEachSkillForTheBillKindsItAppliesTo) {
   EXPECT_EQ(LevelKeys(Model()),
             (std::set<std::string>{"overview", "spending", "rent.knows_bill", "rent.pays_on_time",

@@ -41,15 +41,10 @@ TEST(TextTest, TwentyDigitAmountIsRefusedWithoutOverflow) {
   EXPECT_FALSE(ParseEuros("-99999999999999999999999999"));
 }
 
-TEST(TextTest, BillKindsAndLevelsReadBackAsWritten) {
+TEST(TextTest, BillKindsReadBackAsWritten) {
   const std::vector<BillKind> kinds = {BillKind::kEnergy, BillKind::kWater};
   EXPECT_EQ(EncodeBillKinds(kinds), "energy,water");
   EXPECT_EQ(DecodeBillKinds(EncodeBillKinds(kinds)), kinds);
-  const std::map<std::string, int> levels = {{"overview", 2}, {"rent.pays_on_time", 1}};
-  EXPECT_EQ(EncodeLevels(levels), "overview=2;rent.pays_on_time=1");
-  EXPECT_EQ(DecodeLevels(EncodeLevels(levels)), levels);
-  EXPECT_FALSE(DecodeLevels("overview=12"));
-  EXPECT_FALSE(DecodeLevels("=2"));
 }
 
 TEST(TextTest, ReferenceKindsReadBackAsWritten) {
