@@ -4,7 +4,7 @@
 //
 //   return Read("cannot read a bill", [&] {
 //     return FirstRow(sql, "SELECT " + BillColumns().Select() + " FROM bills WHERE id = :i",
-//                     [](const soci::row& r) { return BillColumns().Decode(r); }, bill.value);
+//                     [](const StoredRow& r) { return BillColumns().Decode(r); }, bill.value);
 //   });
 #ifndef ONTZORG_ADAPTERS_STORAGE_QUERY_H_
 #define ONTZORG_ADAPTERS_STORAGE_QUERY_H_
@@ -15,29 +15,36 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "adapters/error.h"
 #include "adapters/storage/row_codec.h"
+#include "adapters/storage/stored_row.h"
 
 namespace ontzorg {
 
+// A parameter as ForEachStoredRow binds it: text by reference, whole numbers by value.
+inline QueryParam ToQueryParam(const std::string& text) { return std::string_view(text); }
+inline QueryParam ToQueryParam(int64_t n) { return n; }
+inline QueryParam ToQueryParam(int n) { return int64_t{n}; }
+inline QueryParam ToQueryParam(long long n) { return static_cast<int64_t>(n); }
+
 // Calls `each(row)` for every row of `query` run with `params` bound to its placeholders in
-// order. The parameters are bound by reference: they live until the rows are read. Throws what
-// SOCI throws (use inside Read).
+// order. The parameters are bound by reference: they live until the rows are read. Throws
+// std::runtime_error with the database's message (use inside Read).
 template <typename Each, typename... Params>
 void ForEachRow(soci::session& sql, const std::string& query, Each&& each,
                 const Params&... params) {
-  soci::rowset<soci::row> rows = ((sql.prepare << query), ..., soci::use(params));
-  for (const soci::row& r : rows) each(r);
+  ForEachStoredRow(sql, query, {ToQueryParam(params)...}, each);
 }
 
 // Every row of `query`, decoded.
 template <typename Decode, typename... Params>
 auto Rows(soci::session& sql, const std::string& query, Decode&& decode, const Params&... params) {
-  std::vector<std::decay_t<decltype(decode(std::declval<const soci::row&>()))>> out;
+  std::vector<std::decay_t<decltype(decode(std::declval<const StoredRow&>()))>> out;
   ForEachRow(
-      sql, query, [&](const soci::row& r) { out.push_back(decode(r)); }, params...);
+      sql, query, [&](const StoredRow& r) { out.push_back(decode(r)); }, params...);
   return out;
 }
 
@@ -45,10 +52,10 @@ auto Rows(soci::session& sql, const std::string& query, Decode&& decode, const P
 template <typename Decode, typename... Params>
 auto FirstRow(soci::session& sql, const std::string& query, Decode&& decode,
               const Params&... params) {
-  std::optional<std::decay_t<decltype(decode(std::declval<const soci::row&>()))>> out;
+  std::optional<std::decay_t<decltype(decode(std::declval<const StoredRow&>()))>> out;
   ForEachRow(
       sql, query,
-      [&](const soci::row& r) {
+      [&](const StoredRow& r) {
         if (!out) out = decode(r);
       },
       params...);
@@ -59,7 +66,7 @@ auto FirstRow(soci::session& sql, const std::string& query, Decode&& decode,
 template <typename... Params>
 int64_t Count(soci::session& sql, const std::string& query, const Params&... params) {
   return FirstRow(
-             sql, query, [](const soci::row& r) { return GetInt(r, 0); }, params...)
+             sql, query, [](const StoredRow& r) { return GetInt(r, 0); }, params...)
       .value_or(0);
 }
 

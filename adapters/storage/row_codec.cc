@@ -7,50 +7,38 @@
 
 namespace ontzorg {
 
-int64_t GetInt(const soci::row& r, size_t i) {
-  if (r.get_indicator(i) == soci::i_null) return 0;
-  switch (r.get_properties(i).get_data_type()) {
-    case soci::dt_integer: return r.get<int>(i);
-    case soci::dt_long_long: return r.get<long long>(i);
-    case soci::dt_unsigned_long_long: return static_cast<int64_t>(r.get<unsigned long long>(i));
-    case soci::dt_double: return static_cast<int64_t>(r.get<double>(i));
-    case soci::dt_string: return std::stoll(r.get<std::string>(i));
-    default: throw std::runtime_error("column " + std::to_string(i) + " is not a number");
-  }
+int64_t GetInt(const StoredRow& r, size_t i) { return r.Int(i); }
+
+std::string GetText(const StoredRow& r, size_t i) { return std::string(r.Text(i)); }
+
+std::optional<std::string> GetOptText(const StoredRow& r, size_t i) {
+  if (r.IsNull(i)) return std::nullopt;
+  return std::string(r.Text(i));
 }
 
-std::string GetText(const soci::row& r, size_t i) {
-  return r.get_indicator(i) == soci::i_null ? std::string() : r.get<std::string>(i);
-}
-
-std::optional<std::string> GetOptText(const soci::row& r, size_t i) {
-  if (r.get_indicator(i) == soci::i_null) return std::nullopt;
-  return r.get<std::string>(i);
-}
-
-Date GetDate(const soci::row& r, size_t i) {
-  const auto d = Date::Parse(GetText(r, i));
+Date GetDate(const StoredRow& r, size_t i) {
+  const auto d = Date::Parse(r.Text(i));
   if (!d) throw std::runtime_error("stored date in column " + std::to_string(i) + " is corrupt");
   return *d;
 }
 
-std::optional<Date> GetOptDate(const soci::row& r, size_t i) {
-  if (r.get_indicator(i) == soci::i_null) return std::nullopt;
+std::optional<Date> GetOptDate(const StoredRow& r, size_t i) {
+  if (r.IsNull(i)) return std::nullopt;
   return GetDate(r, i);
 }
 
-YearMonth GetMonth(const soci::row& r, size_t i) {
-  const auto m = YearMonth::Parse(GetText(r, i));
+YearMonth GetMonth(const StoredRow& r, size_t i) {
+  const auto m = YearMonth::Parse(r.Text(i));
   if (!m) throw std::runtime_error("stored month in column " + std::to_string(i) + " is corrupt");
   return *m;
 }
 
-std::optional<YearMonth> GetOptMonth(const soci::row& r, size_t i) {
-  if (r.get_indicator(i) == soci::i_null) return std::nullopt;
+std::optional<YearMonth> GetOptMonth(const StoredRow& r, size_t i) {
+  if (r.IsNull(i)) return std::nullopt;
   return GetMonth(r, i);
 }
 
-Money GetMoney(const soci::row& r, size_t i) { return Money::FromCents(GetInt(r, i)); }
+Money GetMoney(const StoredRow& r, size_t i) { return Money::FromCents(GetInt(r, i)); }
 
 namespace {
 
@@ -79,60 +67,60 @@ std::optional<std::string> OptText(const std::optional<YearMonth>& m) {
 // Column makers for the common field types: `M` is the member the column holds.
 template <typename T, std::string T::*M>
 Column<T> TextColumn(const char* name) {
-  return {name, Type::kText, [](const soci::row& r, size_t i, T& o) { o.*M = GetText(r, i); },
+  return {name, Type::kText, [](const StoredRow& r, size_t i, T& o) { o.*M = GetText(r, i); },
           [](const T& v, BulkInsert& b) { b.Text(v.*M); }};
 }
 template <typename T, std::optional<std::string> T::*M>
 Column<T> OptTextColumn(const char* name) {
-  return {name, Type::kText, [](const soci::row& r, size_t i, T& o) { o.*M = GetOptText(r, i); },
+  return {name, Type::kText, [](const StoredRow& r, size_t i, T& o) { o.*M = GetOptText(r, i); },
           [](const T& v, BulkInsert& b) { b.OptText(v.*M); }};
 }
 template <typename T, typename Tag, Id<Tag> T::*M>
 Column<T> IdColumn(const char* name) {
   return {name, Type::kText,
-          [](const soci::row& r, size_t i, T& o) { o.*M = Id<Tag>{GetText(r, i)}; },
+          [](const StoredRow& r, size_t i, T& o) { o.*M = Id<Tag>{GetText(r, i)}; },
           [](const T& v, BulkInsert& b) { b.Text((v.*M).value); }};
 }
 template <typename T, Money T::*M>
 Column<T> MoneyColumn(const char* name) {
-  return {name, Type::kInt, [](const soci::row& r, size_t i, T& o) { o.*M = GetMoney(r, i); },
+  return {name, Type::kInt, [](const StoredRow& r, size_t i, T& o) { o.*M = GetMoney(r, i); },
           [](const T& v, BulkInsert& b) { b.Int((v.*M).cents()); }};
 }
 template <typename T, int T::*M>
 Column<T> IntColumn(const char* name) {
   return {name, Type::kInt,
-          [](const soci::row& r, size_t i, T& o) { o.*M = static_cast<int>(GetInt(r, i)); },
+          [](const StoredRow& r, size_t i, T& o) { o.*M = static_cast<int>(GetInt(r, i)); },
           [](const T& v, BulkInsert& b) { b.Int(v.*M); }};
 }
 template <typename T, bool T::*M>
 Column<T> BoolColumn(const char* name) {
-  return {name, Type::kInt, [](const soci::row& r, size_t i, T& o) { o.*M = GetInt(r, i) != 0; },
+  return {name, Type::kInt, [](const StoredRow& r, size_t i, T& o) { o.*M = GetInt(r, i) != 0; },
           [](const T& v, BulkInsert& b) { b.Int(v.*M ? 1 : 0); }};
 }
 template <typename T, Date T::*M>
 Column<T> DateColumn(const char* name) {
-  return {name, Type::kText, [](const soci::row& r, size_t i, T& o) { o.*M = GetDate(r, i); },
+  return {name, Type::kText, [](const StoredRow& r, size_t i, T& o) { o.*M = GetDate(r, i); },
           [](const T& v, BulkInsert& b) { b.Text((v.*M).ToString()); }};
 }
 template <typename T, std::optional<Date> T::*M>
 Column<T> OptDateColumn(const char* name) {
-  return {name, Type::kText, [](const soci::row& r, size_t i, T& o) { o.*M = GetOptDate(r, i); },
+  return {name, Type::kText, [](const StoredRow& r, size_t i, T& o) { o.*M = GetOptDate(r, i); },
           [](const T& v, BulkInsert& b) { b.OptText(OptText(v.*M)); }};
 }
 template <typename T, YearMonth T::*M>
 Column<T> MonthColumn(const char* name) {
-  return {name, Type::kText, [](const soci::row& r, size_t i, T& o) { o.*M = GetMonth(r, i); },
+  return {name, Type::kText, [](const StoredRow& r, size_t i, T& o) { o.*M = GetMonth(r, i); },
           [](const T& v, BulkInsert& b) { b.Text((v.*M).ToString()); }};
 }
 template <typename T, std::optional<YearMonth> T::*M>
 Column<T> OptMonthColumn(const char* name) {
-  return {name, Type::kText, [](const soci::row& r, size_t i, T& o) { o.*M = GetOptMonth(r, i); },
+  return {name, Type::kText, [](const StoredRow& r, size_t i, T& o) { o.*M = GetOptMonth(r, i); },
           [](const T& v, BulkInsert& b) { b.OptText(OptText(v.*M)); }};
 }
 template <typename T, Iban T::*M>
 Column<T> IbanColumn(const char* name) {
   return {name, Type::kText,
-          [](const soci::row& r, size_t i, T& o) { o.*M = StoredIban(GetText(r, i)); },
+          [](const StoredRow& r, size_t i, T& o) { o.*M = StoredIban(GetText(r, i)); },
           [](const T& v, BulkInsert& b) { b.Text((v.*M).compact()); }};
 }
 // An enum stored by its name (ToString / Parse...).
@@ -140,7 +128,7 @@ template <typename T, typename E, E T::*M, std::optional<E> (*Parse)(std::string
           const char* (*Name)(E)>
 Column<T> EnumColumn(const char* name) {
   return {name, Type::kText,
-          [](const soci::row& r, size_t i, T& o) { o.*M = Stored(Parse(GetText(r, i)), "code"); },
+          [](const StoredRow& r, size_t i, T& o) { o.*M = Stored(Parse(GetText(r, i)), "code"); },
           [](const T& v, BulkInsert& b) { b.Text(Name(v.*M)); }};
 }
 }  // namespace
@@ -153,19 +141,19 @@ const Columns<Creditor>& CreditorColumns() {
       IbanColumn<C, &C::iban>("iban"),
       OptTextColumn<C, &C::bic>("bic"),
       {"street", Type::kText,
-       [](const soci::row& r, size_t i, C& o) { o.address.street = GetText(r, i); },
+       [](const StoredRow& r, size_t i, C& o) { o.address.street = GetText(r, i); },
        [](const C& v, BulkInsert& b) { b.Text(v.address.street); }},
       {"building", Type::kText,
-       [](const soci::row& r, size_t i, C& o) { o.address.building = GetText(r, i); },
+       [](const StoredRow& r, size_t i, C& o) { o.address.building = GetText(r, i); },
        [](const C& v, BulkInsert& b) { b.Text(v.address.building); }},
       {"postcode", Type::kText,
-       [](const soci::row& r, size_t i, C& o) { o.address.postcode = GetText(r, i); },
+       [](const StoredRow& r, size_t i, C& o) { o.address.postcode = GetText(r, i); },
        [](const C& v, BulkInsert& b) { b.Text(v.address.postcode); }},
       {"town", Type::kText,
-       [](const soci::row& r, size_t i, C& o) { o.address.town = GetText(r, i); },
+       [](const StoredRow& r, size_t i, C& o) { o.address.town = GetText(r, i); },
        [](const C& v, BulkInsert& b) { b.Text(v.address.town); }},
       {"country", Type::kText,
-       [](const soci::row& r, size_t i, C& o) { o.address.country = GetText(r, i); },
+       [](const StoredRow& r, size_t i, C& o) { o.address.country = GetText(r, i); },
        [](const C& v, BulkInsert& b) { b.Text(v.address.country); }},
   };
   return kColumns;
@@ -198,7 +186,7 @@ const Columns<ReliefPlan>& PlanColumns() {
       OptDateColumn<P, &P::extension_end>("extension_end"),
       TextColumn<P, &P::extension_reason>("extension_reason"),
       {"bills", Type::kText,
-       [](const soci::row& r, size_t i, P& o) { o.bills = DecodeBillKinds(GetText(r, i)); },
+       [](const StoredRow& r, size_t i, P& o) { o.bills = DecodeBillKinds(GetText(r, i)); },
        [](const P& v, BulkInsert& b) { b.Text(EncodeBillKinds(v.bills)); }},
       OptDateColumn<P, &P::period_start>("period_start"),
       OptDateColumn<P, &P::period_end>("period_end"),
@@ -218,12 +206,12 @@ const Columns<Bill>& BillColumns() {
       EnumColumn<B, Schedule, &B::schedule, ParseSchedule, ToString>("schedule"),
       IntColumn<B, &B::due_day>("due_day"),
       {"reference_kind", Type::kText,
-       [](const soci::row& r, size_t i, B& o) {
+       [](const StoredRow& r, size_t i, B& o) {
          o.reference.kind = Stored(ParseReferenceKind(GetText(r, i)), "reference kind");
        },
        [](const B& v, BulkInsert& b) { b.Text(ToString(v.reference.kind)); }},
       {"reference", Type::kText,
-       [](const soci::row& r, size_t i, B& o) { o.reference.value = GetText(r, i); },
+       [](const StoredRow& r, size_t i, B& o) { o.reference.value = GetText(r, i); },
        [](const B& v, BulkInsert& b) { b.Text(v.reference.value); }},
       DateColumn<B, &B::start>("start_date"),
       OptDateColumn<B, &B::end>("end_date"),
@@ -236,7 +224,7 @@ namespace {
 template <std::string Address::*F>
 Column<Payment> PayeeAddressColumn(const char* name) {
   return {name, Type::kText,
-          [](const soci::row& r, size_t i, Payment& o) {
+          [](const StoredRow& r, size_t i, Payment& o) {
             if (auto text = GetOptText(r, i)) {
               if (!o.payee.address) o.payee.address = Address{};
               (*o.payee.address).*F = *text;
@@ -256,7 +244,7 @@ const Columns<Payment>& PaymentColumns() {
       TextColumn<P, &P::end_to_end_id>("end_to_end_id"),
       IdColumn<P, ClientTag, &P::client>("client_id"),
       {"purpose", Type::kText,
-       [](const soci::row& r, size_t i, P& o) {
+       [](const StoredRow& r, size_t i, P& o) {
          const std::string text = GetText(r, i);
          const auto purpose = ParsePaymentPurpose(text);
          OZ_INVARIANT(purpose.has_value(), "a stored payment's purpose is one the code knows");
@@ -264,14 +252,14 @@ const Columns<Payment>& PaymentColumns() {
        },
        [](const P& v, BulkInsert& b) { b.Text(ToString(v.purpose)); }},
       {"bill_id", Type::kText,
-       [](const soci::row& r, size_t i, P& o) {
+       [](const StoredRow& r, size_t i, P& o) {
          if (auto bill = GetOptText(r, i)) o.bill = BillId{*bill};
        },
        [](const P& v, BulkInsert& b) {
          b.OptText(v.bill ? std::optional<std::string>(v.bill->value) : std::nullopt);
        }},
       {"bill_kind", Type::kText,
-       [](const soci::row& r, size_t i, P& o) {
+       [](const StoredRow& r, size_t i, P& o) {
          if (auto kind = GetOptText(r, i)) o.bill_kind = Stored(ParseBillKind(*kind), "bill kind");
        },
        [](const P& v, BulkInsert& b) {
@@ -283,13 +271,13 @@ const Columns<Payment>& PaymentColumns() {
       DateColumn<P, &P::execution>("execution_date"),
       BoolColumn<P, &P::late>("late"),
       {"payee_name", Type::kText,
-       [](const soci::row& r, size_t i, P& o) { o.payee.name = GetText(r, i); },
+       [](const StoredRow& r, size_t i, P& o) { o.payee.name = GetText(r, i); },
        [](const P& v, BulkInsert& b) { b.Text(v.payee.name); }},
       {"payee_iban", Type::kText,
-       [](const soci::row& r, size_t i, P& o) { o.payee.iban = StoredIban(GetText(r, i)); },
+       [](const StoredRow& r, size_t i, P& o) { o.payee.iban = StoredIban(GetText(r, i)); },
        [](const P& v, BulkInsert& b) { b.Text(v.payee.iban.compact()); }},
       {"payee_bic", Type::kText,
-       [](const soci::row& r, size_t i, P& o) { o.payee.bic = GetOptText(r, i); },
+       [](const StoredRow& r, size_t i, P& o) { o.payee.bic = GetOptText(r, i); },
        [](const P& v, BulkInsert& b) { b.OptText(v.payee.bic); }},
       PayeeAddressColumn<&Address::street>("payee_street"),
       PayeeAddressColumn<&Address::building>("payee_building"),
@@ -297,12 +285,12 @@ const Columns<Payment>& PaymentColumns() {
       PayeeAddressColumn<&Address::town>("payee_town"),
       PayeeAddressColumn<&Address::country>("payee_country"),
       {"remittance_kind", Type::kText,
-       [](const soci::row& r, size_t i, P& o) {
+       [](const StoredRow& r, size_t i, P& o) {
          o.remittance.kind = Stored(ParseReferenceKind(GetText(r, i)), "remittance kind");
        },
        [](const P& v, BulkInsert& b) { b.Text(ToString(v.remittance.kind)); }},
       {"remittance", Type::kText,
-       [](const soci::row& r, size_t i, P& o) { o.remittance.value = GetText(r, i); },
+       [](const StoredRow& r, size_t i, P& o) { o.remittance.value = GetText(r, i); },
        [](const P& v, BulkInsert& b) { b.Text(v.remittance.value); }},
       OptTextColumn<P, &P::replaces>("replaces"),
       BoolColumn<P, &P::double_debit_risk>("double_debit_risk"),
@@ -376,8 +364,8 @@ const Columns<Assessment>& AssessmentColumns() {
       TextColumn<A, &A::by>("assessed_by"),
       TextColumn<A, &A::note>("note"),
       {"levels", Type::kText,
-       [](const soci::row& r, size_t i, A& o) {
-         o.levels = Stored(Levels::Parse(GetText(r, i)), "assessment levels");
+       [](const StoredRow& r, size_t i, A& o) {
+         o.levels = Stored(Levels::Parse(r.Text(i)), "assessment levels");
        },
        [](const A& v, BulkInsert& b) { b.Text(v.levels.Encoded()); }},
   };
@@ -425,20 +413,20 @@ const Columns<DirectDebitRecord>& DirectDebitColumns() {
   return kColumns;
 }
 
-Entry LoadEntry(const soci::row& r, size_t first) {
+Entry LoadEntry(const StoredRow& r, size_t first) {
   Entry e = EntryColumns().Decode(r, first);
   return MakeTransfer(std::move(e.key), std::move(e.client), e.month, e.kind, e.booked_on,
                       DebitAccount{std::move(e.debit_account)},
                       CreditAccount{std::move(e.credit_account)}, e.amount);
 }
 
-WriteOff DecodeWriteOffProcessed(const soci::row& r) {
+WriteOff DecodeWriteOffProcessed(const StoredRow& r) {
   WriteOff w = WriteOffColumns().Decode(r);
   w.processed_in = GetOptMonth(r, WriteOffColumns().size());
   return w;
 }
 
-Receipt DecodeReceiptProcessed(const soci::row& r) {
+Receipt DecodeReceiptProcessed(const StoredRow& r) {
   Receipt x = ReceiptColumns().Decode(r);
   x.processed_in = GetOptMonth(r, ReceiptColumns().size());
   return x;

@@ -1,5 +1,5 @@
-// Reading and writing domain values as rows, the same way on SQLite and PostgreSQL (their integer
-// column types differ: the getters accept whichever the backend reports).
+// Reading and writing domain values as rows, the same way on SQLite and PostgreSQL (a StoredRow
+// reads either: an integer column as a number whichever integer type the backend stores).
 //
 // Each stored row type has one column table (Columns<T>): its column names in order, each with
 // how it is decoded from a row and encoded into a bulk insert. The SELECT list, the decoder and
@@ -19,27 +19,28 @@
 
 #include "adapters/storage/bulk_insert.h"
 #include "adapters/storage/store.h"
+#include "adapters/storage/stored_row.h"
 #include "engine/month.h"
 #include "engine/relief.h"
 #include "engine/text.h"
 
 namespace ontzorg {
 
-int64_t GetInt(const soci::row& r, size_t i);
-std::string GetText(const soci::row& r, size_t i);  // "" for NULL
-std::optional<std::string> GetOptText(const soci::row& r, size_t i);
-std::optional<Date> GetOptDate(const soci::row& r, size_t i);
-Date GetDate(const soci::row& r, size_t i);  // stored values were checked on the way in
-YearMonth GetMonth(const soci::row& r, size_t i);
-std::optional<YearMonth> GetOptMonth(const soci::row& r, size_t i);
-Money GetMoney(const soci::row& r, size_t i);  // an amount_cents column
+int64_t GetInt(const StoredRow& r, size_t i);
+std::string GetText(const StoredRow& r, size_t i);  // "" for NULL
+std::optional<std::string> GetOptText(const StoredRow& r, size_t i);
+std::optional<Date> GetOptDate(const StoredRow& r, size_t i);
+Date GetDate(const StoredRow& r, size_t i);  // stored values were checked on the way in
+YearMonth GetMonth(const StoredRow& r, size_t i);
+std::optional<YearMonth> GetOptMonth(const StoredRow& r, size_t i);
+Money GetMoney(const StoredRow& r, size_t i);  // an amount_cents column
 
 // One column of a row type T: its name, how it is read into a T and how a T writes it.
 template <typename T>
 struct Column {
   const char* name;
   BulkInsert::Type type;
-  void (*decode)(const soci::row& r, size_t i, T& out);
+  void (*decode)(const StoredRow& r, size_t i, T& out);
   void (*encode)(const T& in, BulkInsert& insert);
 };
 
@@ -60,7 +61,7 @@ class Columns {
     return out;
   }
   // The T in the columns of `r` from index `first` on.
-  T Decode(const soci::row& r, size_t first = 0) const {
+  T Decode(const StoredRow& r, size_t first = 0) const {
     T out{};
     for (size_t i = 0; i < columns_.size(); ++i) columns_[i].decode(r, first + i, out);
     return out;
@@ -100,10 +101,10 @@ const Columns<DirectDebitRecord>& DirectDebitColumns();     // table direct_debi
 // An entry read back, with the checks MakeTransfer makes when one is written (a positive amount,
 // two different accounts): a stored entry that fails them aborts (OZ_INVARIANT), as the store was
 // changed outside the program.
-Entry LoadEntry(const soci::row& r, size_t first);
+Entry LoadEntry(const StoredRow& r, size_t first);
 // A write-off or receipt (its columns) followed by the month whose run processed it (NULL: none).
-WriteOff DecodeWriteOffProcessed(const soci::row& r);
-Receipt DecodeReceiptProcessed(const soci::row& r);
+WriteOff DecodeWriteOffProcessed(const StoredRow& r);
+Receipt DecodeReceiptProcessed(const StoredRow& r);
 
 // SHA-256 (hex) chaining an audit row to the row before it: over the previous hash and every
 // field, each prefixed with its length so no two rows hash alike.

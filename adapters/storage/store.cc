@@ -142,7 +142,7 @@ Result<std::map<CreditorId, Creditor>, Error> Store::LoadCreditors(std::optional
   return Read("cannot read creditors", [&] {
     std::vector<Creditor> rows =
         Rows(*sql_, "SELECT " + CreditorColumns().Select() + " FROM creditors",
-             [&](const soci::row& r) { return CreditorColumns().Decode(r); });
+             [&](const StoredRow& r) { return CreditorColumns().Decode(r); });
     ApplyVersions(rows, AllVersions(*sql_, "creditor_versions", CreditorColumns()), month,
                   [](const Creditor& c) { return c.id.value; });
     std::map<CreditorId, Creditor> out;
@@ -180,7 +180,7 @@ Result<std::optional<StatementBalance>, Error> Store::LatestBalance(const std::s
         *sql_,
         "SELECT file_id, statement_id, booked_on, amount_cents FROM statement_balances WHERE "
         "account = :a ORDER BY booked_on DESC, file_id DESC LIMIT 1",
-        [&](const soci::row& r) {
+        [&](const StoredRow& r) {
           return StatementBalance{.account = account,
                                   .statement_id = GetText(r, 1),
                                   .booked_on = Date::Parse(GetText(r, 2)).value(),
@@ -203,7 +203,7 @@ Result<LedgerTotals, Error> Store::LedgerCheck() {
                "SELECT account, SUM(amount_cents) FROM (SELECT credit_account AS account, "
                "amount_cents FROM entries UNION ALL SELECT debit_account, -amount_cents FROM "
                "entries) t GROUP BY account",
-               [&](const soci::row& r) {
+               [&](const StoredRow& r) {
                  const Account account{GetText(r, 0)};
                  const Money balance = GetMoney(r, 1);
                  if (account == accounts::ManagedBank()) {
@@ -235,7 +235,7 @@ Result<std::map<YearMonth, Money>, Error> Store::Benefits(const ClientId& client
     std::map<YearMonth, Money> out;
     ForEachRow(
         *sql_, "SELECT month, amount_cents FROM benefits WHERE client_id = :c",
-        [&](const soci::row& r) { out[GetMonth(r, 0)] = GetMoney(r, 1); }, client.value);
+        [&](const StoredRow& r) { out[GetMonth(r, 0)] = GetMoney(r, 1); }, client.value);
     return out;
   });
 }
@@ -277,7 +277,7 @@ Result<std::vector<Entry>, Error> Store::ClientEntries(const ClientId& client) {
         *sql_,
         "SELECT " + EntryColumns().Select() +
             " FROM entries WHERE client_id = :c ORDER BY run_id, month, key",
-        [](const soci::row& r) { return LoadEntry(r, 0); }, client.value);
+        [](const StoredRow& r) { return LoadEntry(r, 0); }, client.value);
   });
 }
 
@@ -315,7 +315,7 @@ Result<std::vector<CreditPosition>, Error> Store::CreditPositions() {
                "e.debit_account LIKE 'municipality:%' OR e.credit_account LIKE 'municipality:%' "
                "OR e.kind = 'credit_to_recover' GROUP BY e.client_id, c.name, e.kind, "
                "e.debit_account, e.credit_account ORDER BY e.client_id",
-               [&](const soci::row& r) {
+               [&](const StoredRow& r) {
                  const ClientId client{GetText(r, 0)};
                  if (out.empty() || out.back().client != client) {
                    out.push_back(CreditPosition{.client = client, .name = GetText(r, 1)});

@@ -13,39 +13,39 @@ using Type = BulkInsert::Type;
 const Columns<FileRecord>& FileColumns() {
   using F = FileRecord;
   static const Columns<F> kColumns = {
-      {"id", Type::kInt, [](const soci::row& r, size_t i, F& o) { o.id = GetInt(r, i); },
+      {"id", Type::kInt, [](const StoredRow& r, size_t i, F& o) { o.id = GetInt(r, i); },
        [](const F& v, BulkInsert& b) { b.Int(v.id); }},
-      {"run_id", Type::kInt, [](const soci::row& r, size_t i, F& o) { o.run_id = GetInt(r, i); },
+      {"run_id", Type::kInt, [](const StoredRow& r, size_t i, F& o) { o.run_id = GetInt(r, i); },
        [](const F& v, BulkInsert& b) { b.Int(v.run_id); }},
-      {"msg_id", Type::kText, [](const soci::row& r, size_t i, F& o) { o.msg_id = GetText(r, i); },
+      {"msg_id", Type::kText, [](const StoredRow& r, size_t i, F& o) { o.msg_id = GetText(r, i); },
        [](const F& v, BulkInsert& b) { b.Text(v.msg_id); }},
       {"created_at", Type::kText,
-       [](const soci::row& r, size_t i, F& o) { o.created_at = GetText(r, i); },
+       [](const StoredRow& r, size_t i, F& o) { o.created_at = GetText(r, i); },
        [](const F& v, BulkInsert& b) { b.Text(v.created_at); }},
-      {"format", Type::kText, [](const soci::row& r, size_t i, F& o) { o.format = GetText(r, i); },
+      {"format", Type::kText, [](const StoredRow& r, size_t i, F& o) { o.format = GetText(r, i); },
        [](const F& v, BulkInsert& b) { b.Text(v.format); }},
-      {"name", Type::kText, [](const soci::row& r, size_t i, F& o) { o.name = GetText(r, i); },
+      {"name", Type::kText, [](const StoredRow& r, size_t i, F& o) { o.name = GetText(r, i); },
        [](const F& v, BulkInsert& b) { b.Text(v.name); }},
-      {"status", Type::kText, [](const soci::row& r, size_t i, F& o) { o.status = GetText(r, i); },
+      {"status", Type::kText, [](const StoredRow& r, size_t i, F& o) { o.status = GetText(r, i); },
        [](const F& v, BulkInsert& b) { b.Text(v.status); }},
       {"tx_count", Type::kInt,
-       [](const soci::row& r, size_t i, F& o) { o.tx_count = GetInt(r, i); },
+       [](const StoredRow& r, size_t i, F& o) { o.tx_count = GetInt(r, i); },
        [](const F& v, BulkInsert& b) { b.Int(v.tx_count); }},
       {"ctrl_sum_cents", Type::kInt,
-       [](const soci::row& r, size_t i, F& o) { o.ctrl_sum_cents = GetInt(r, i); },
+       [](const StoredRow& r, size_t i, F& o) { o.ctrl_sum_cents = GetInt(r, i); },
        [](const F& v, BulkInsert& b) { b.Int(v.ctrl_sum_cents); }},
-      {"sha256", Type::kText, [](const soci::row& r, size_t i, F& o) { o.sha256 = GetText(r, i); },
+      {"sha256", Type::kText, [](const StoredRow& r, size_t i, F& o) { o.sha256 = GetText(r, i); },
        [](const F& v, BulkInsert& b) { b.Text(v.sha256); }},
-      {"sha1", Type::kText, [](const soci::row& r, size_t i, F& o) { o.sha1 = GetText(r, i); },
+      {"sha1", Type::kText, [](const StoredRow& r, size_t i, F& o) { o.sha1 = GetText(r, i); },
        [](const F& v, BulkInsert& b) { b.Text(v.sha1); }},
       {"written_path", Type::kText,
-       [](const soci::row& r, size_t i, F& o) { o.written_path = GetText(r, i); },
+       [](const StoredRow& r, size_t i, F& o) { o.written_path = GetText(r, i); },
        [](const F& v, BulkInsert& b) { b.Text(v.written_path); }},
   };
   return kColumns;
 }
 
-Payment DecodePayment(const soci::row& r) { return PaymentColumns().Decode(r); }
+Payment DecodePayment(const StoredRow& r) { return PaymentColumns().Decode(r); }
 
 }  // namespace
 
@@ -57,7 +57,7 @@ Result<std::vector<FileRecord>, Error> Store::Files(std::optional<int64_t> run_i
         *sql_,
         "SELECT " + FileColumns().Select() +
             " FROM files WHERE (:r < 0 OR run_id = :r2) AND (:s = '' OR status = :s2) ORDER BY id",
-        [](const soci::row& r) { return FileColumns().Decode(r); }, run, run, status_filter,
+        [](const StoredRow& r) { return FileColumns().Decode(r); }, run, run, status_filter,
         status_filter);
   });
 }
@@ -90,7 +90,7 @@ Result<std::vector<RunRecord>, Error> Store::Runs(std::optional<YearMonth> month
         *sql_,
         "SELECT id, month, run_date, started_at, user_name, kind FROM runs WHERE "
         "(:m = '' OR month = :m2) ORDER BY id",
-        [](const soci::row& r) {
+        [](const StoredRow& r) {
           return RunRecord{.id = GetInt(r, 0),
                            .month = GetMonth(r, 1),
                            .run_date = GetDate(r, 2),
@@ -109,7 +109,7 @@ Result<std::vector<Finding>, Error> Store::Findings(int64_t run_id, const std::s
         *sql_,
         "SELECT client_id, code, bill_id, amount_cents, detail, detail_nl FROM findings WHERE "
         "run_id = :r AND (:c = '' OR code = :c2) ORDER BY client_id, code, bill_id",
-        [](const soci::row& r) {
+        [](const StoredRow& r) {
           return Finding{.client = ClientId{GetText(r, 0)},
                          .code = GetText(r, 1),
                          .bill = GetText(r, 2),

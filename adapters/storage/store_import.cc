@@ -67,7 +67,7 @@ template <typename Row>
 std::vector<Row> AllRows(soci::session& sql, const std::string& table,
                          const Columns<Row>& columns) {
   return Rows(sql, "SELECT " + columns.Select() + " FROM " + table,
-              [&](const soci::row& r) { return columns.Decode(r); });
+              [&](const StoredRow& r) { return columns.Decode(r); });
 }
 
 }  // namespace
@@ -112,7 +112,7 @@ Result<ImportBatch, Error> Store::LoadExisting(const ImportBatch& batch) {
     for (const std::string& m : months) {
       ForEachRow(
           sql, "SELECT client_id, month, amount_cents FROM benefits WHERE month = :m",
-          [&](const soci::row& r) {
+          [&](const StoredRow& r) {
             out.benefits.push_back({ClientId{GetText(r, 0)}, GetMonth(r, 1), GetMoney(r, 2)});
           },
           m);
@@ -122,7 +122,7 @@ Result<ImportBatch, Error> Store::LoadExisting(const ImportBatch& batch) {
         FirstRow(sql,
                  "SELECT MAX(r.month) FROM runs r JOIN batch_outcomes o ON "
                  "o.run_id = r.id WHERE o.state = 'exported' AND r.kind = 'month'",
-                 [](const soci::row& r) { return GetText(r, 0); })
+                 [](const StoredRow& r) { return GetText(r, 0); })
             .value_or("");
     if (auto month = YearMonth::Parse(last)) out.exported_through = *month;
     return out;

@@ -44,7 +44,7 @@ std::string InList(const std::vector<std::string>& ids) {
 // A sent payment: its columns (alias p), then its file's MsgId and id, and its run.
 std::string SentColumns() { return PaymentColumns().Select("p") + ", f.msg_id, f.id, p.run_id"; }
 
-Store::SentRecord DecodeSent(const soci::row& r) {
+Store::SentRecord DecodeSent(const StoredRow& r) {
   const size_t n = PaymentColumns().size();
   return Store::SentRecord{.payment = PaymentColumns().Decode(r),
                            .msg_id = GetText(r, n),
@@ -57,53 +57,53 @@ using Type = BulkInsert::Type;
 const Columns<BankLineRow>& LineColumns() {
   using L = BankLineRow;
   static const Columns<L> kColumns = {
-      {"id", Type::kText, [](const soci::row& r, size_t i, L& o) { o.id = GetText(r, i); },
+      {"id", Type::kText, [](const StoredRow& r, size_t i, L& o) { o.id = GetText(r, i); },
        [](const L& v, BulkInsert& b) { b.Text(v.id); }},
       {"dedup_key", Type::kText,
-       [](const soci::row& r, size_t i, L& o) { o.dedup_key = GetText(r, i); },
+       [](const StoredRow& r, size_t i, L& o) { o.dedup_key = GetText(r, i); },
        [](const L& v, BulkInsert& b) { b.Text(v.dedup_key); }},
       {"statement_id", Type::kText,
-       [](const soci::row& r, size_t i, L& o) { o.statement_id = GetText(r, i); },
+       [](const StoredRow& r, size_t i, L& o) { o.statement_id = GetText(r, i); },
        [](const L& v, BulkInsert& b) { b.Text(v.statement_id); }},
       {"account", Type::kText,
-       [](const soci::row& r, size_t i, L& o) { o.account = GetText(r, i); },
+       [](const StoredRow& r, size_t i, L& o) { o.account = GetText(r, i); },
        [](const L& v, BulkInsert& b) { b.Text(v.account); }},
-      {"line", Type::kInt, [](const soci::row& r, size_t i, L& o) { o.line = GetInt(r, i); },
+      {"line", Type::kInt, [](const StoredRow& r, size_t i, L& o) { o.line = GetInt(r, i); },
        [](const L& v, BulkInsert& b) { b.Int(v.line); }},
       {"booked_on", Type::kText,
-       [](const soci::row& r, size_t i, L& o) { o.booked_on = GetOptDate(r, i); },
+       [](const StoredRow& r, size_t i, L& o) { o.booked_on = GetOptDate(r, i); },
        [](const L& v, BulkInsert& b) {
          b.OptText(v.booked_on ? std::optional<std::string>(v.booked_on->ToString())
                                : std::nullopt);
        }},
       {"amount_cents", Type::kInt,
-       [](const soci::row& r, size_t i, L& o) { o.amount = GetMoney(r, i); },
+       [](const StoredRow& r, size_t i, L& o) { o.amount = GetMoney(r, i); },
        [](const L& v, BulkInsert& b) { b.Int(v.amount.cents()); }},
       {"money_in", Type::kInt,
-       [](const soci::row& r, size_t i, L& o) { o.money_in = GetInt(r, i) != 0; },
+       [](const StoredRow& r, size_t i, L& o) { o.money_in = GetInt(r, i) != 0; },
        [](const L& v, BulkInsert& b) { b.Int(v.money_in ? 1 : 0); }},
-      {"kind", Type::kText, [](const soci::row& r, size_t i, L& o) { o.kind = GetText(r, i); },
+      {"kind", Type::kText, [](const StoredRow& r, size_t i, L& o) { o.kind = GetText(r, i); },
        [](const L& v, BulkInsert& b) { b.Text(v.kind); }},
       {"client_id", Type::kText,
-       [](const soci::row& r, size_t i, L& o) {
+       [](const StoredRow& r, size_t i, L& o) {
          if (auto c = GetOptText(r, i)) o.client = ClientId{*c};
        },
        [](const L& v, BulkInsert& b) {
          b.OptText(v.client ? std::optional<std::string>(v.client->value) : std::nullopt);
        }},
       {"payments", Type::kText,
-       [](const soci::row& r, size_t i, L& o) { o.payments = GetText(r, i); },
+       [](const StoredRow& r, size_t i, L& o) { o.payments = GetText(r, i); },
        [](const L& v, BulkInsert& b) { b.Text(v.payments); }},
       {"reason_code", Type::kText,
-       [](const soci::row& r, size_t i, L& o) { o.reason_code = GetText(r, i); },
+       [](const StoredRow& r, size_t i, L& o) { o.reason_code = GetText(r, i); },
        [](const L& v, BulkInsert& b) { b.Text(v.reason_code); }},
       {"counterparty", Type::kText,
-       [](const soci::row& r, size_t i, L& o) { o.counterparty = GetText(r, i); },
+       [](const StoredRow& r, size_t i, L& o) { o.counterparty = GetText(r, i); },
        [](const L& v, BulkInsert& b) { b.Text(v.counterparty); }},
       {"remittance", Type::kText,
-       [](const soci::row& r, size_t i, L& o) { o.remittance = GetText(r, i); },
+       [](const StoredRow& r, size_t i, L& o) { o.remittance = GetText(r, i); },
        [](const L& v, BulkInsert& b) { b.Text(v.remittance); }},
-      {"detail", Type::kText, [](const soci::row& r, size_t i, L& o) { o.detail = GetText(r, i); },
+      {"detail", Type::kText, [](const StoredRow& r, size_t i, L& o) { o.detail = GetText(r, i); },
        [](const L& v, BulkInsert& b) { b.Text(v.detail); }},
   };
   return kColumns;
@@ -115,13 +115,13 @@ std::string LineSelect() {
          ", a.kind FROM bank_lines l LEFT JOIN bank_assignments a ON a.line_id = l.id";
 }
 
-BankLineRow DecodeLine(const soci::row& r) {
+BankLineRow DecodeLine(const StoredRow& r) {
   BankLineRow l = LineColumns().Decode(r);
   l.assigned_kind = GetOptText(r, LineColumns().size());
   return l;
 }
 
-User DecodeUser(const soci::row& r) {
+User DecodeUser(const StoredRow& r) {
   return User{.name = GetText(r, 0),
               .role = GetText(r, 1),
               .full_name = GetText(r, 2),
@@ -130,7 +130,7 @@ User DecodeUser(const soci::row& r) {
               .phone = GetText(r, 5)};
 }
 
-AuditRecord DecodeAudit(const soci::row& r) {
+AuditRecord DecodeAudit(const StoredRow& r) {
   return AuditRecord{.seq = GetInt(r, 0),
                      .at = GetText(r, 1),
                      .user = GetText(r, 2),
@@ -228,7 +228,7 @@ Result<std::string, Error> Store::PasswordHash(const std::string& name) {
   return Read("cannot read users", [&] {
     return FirstRow(
                *sql_, "SELECT password_hash FROM users WHERE name = :n",
-               [](const soci::row& r) { return GetText(r, 0); }, name)
+               [](const StoredRow& r) { return GetText(r, 0); }, name)
         .value_or("");
   });
 }
@@ -290,7 +290,7 @@ Result<std::map<std::string, std::string>, Error> Store::Coaches() {
   return Read("cannot read the caseloads", [&] {
     std::map<std::string, std::string> out;
     ForEachRow(*sql_, "SELECT client_id, coach FROM caseload ORDER BY seq",
-               [&](const soci::row& r) { out[GetText(r, 0)] = GetText(r, 1); });
+               [&](const StoredRow& r) { out[GetText(r, 0)] = GetText(r, 1); });
     return out;
   });
 }
@@ -299,7 +299,7 @@ Result<std::optional<std::string>, Error> Store::CoachOf(const ClientId& client)
   return Read("cannot read the caseloads", [&] {
     return FirstRow(
         *sql_, "SELECT coach FROM caseload WHERE client_id = :c ORDER BY seq DESC LIMIT 1",
-        [](const soci::row& r) { return GetText(r, 0); }, client.value);
+        [](const StoredRow& r) { return GetText(r, 0); }, client.value);
   });
 }
 
@@ -313,7 +313,7 @@ Result<Store::AuditVerification, Error> Store::VerifyAuditLog() {
         *sql_,
         "SELECT seq, at, user_name, action, subject, detail, prev_hash, hash FROM audit_log "
         "ORDER BY seq",
-        [&](const soci::row& r) {
+        [&](const StoredRow& r) {
           const AuditRecord a = DecodeAudit(r);
           const std::string stored_prev = GetText(r, 6), stored = GetText(r, 7);
           ++v.rows;
@@ -369,7 +369,7 @@ Result<std::vector<BatchRecord>, Error> Store::Batches() {
     ForEachRow(*sql_,
                "SELECT id, month, run_date, started_at, user_name, kind, payments, amount_cents "
                "FROM runs WHERE payments > 0 ORDER BY id",
-               [&](const soci::row& r) {
+               [&](const StoredRow& r) {
                  BatchRecord b;
                  b.run = {.id = GetInt(r, 0),
                           .month = GetMonth(r, 1),
@@ -384,7 +384,7 @@ Result<std::vector<BatchRecord>, Error> Store::Batches() {
                });
     ForEachRow(*sql_,
                "SELECT run_id, state, user_name, at, detail FROM batch_states ORDER BY at, run_id",
-               [&](const soci::row& r) {
+               [&](const StoredRow& r) {
                  const auto it = index.find(GetInt(r, 0));
                  if (it == index.end()) return;
                  out[it->second].states.push_back({.state = GetText(r, 1),
@@ -426,7 +426,7 @@ Status<Error> Store::ForEachBatchPayment(int64_t run_id, const std::function<voi
   const std::string select = "SELECT " + PaymentColumns().Select() +
                              " FROM payments WHERE run_id = " + std::to_string(run_id) +
                              " ORDER BY file_id, execution_date, end_to_end_id";
-  const auto each = [&](const soci::row& r) { use(PaymentColumns().Decode(r)); };
+  const auto each = [&](const StoredRow& r) { use(PaymentColumns().Decode(r)); };
   // libpq receives a whole result before its first row (270 MiB for a batch of 400,000
   // payments): PostgreSQL hands the batch through a cursor, batch_fetch_rows_ at a time. WITH HOLD
   // lets it outlive a statement outside a transaction; it is closed even when reading fails.
@@ -442,7 +442,7 @@ Status<Error> Store::ForEachBatchPayment(int64_t run_id, const std::function<voi
       for (int64_t got = batch_fetch_rows_; got == batch_fetch_rows_;) {
         got = 0;
         ForEachRow(*sql_, "FETCH FORWARD " + std::to_string(batch_fetch_rows_) + " FROM " + cursor,
-                   [&](const soci::row& r) {
+                   [&](const StoredRow& r) {
                      ++got;
                      each(r);
                    });
@@ -470,7 +470,7 @@ Result<std::vector<Store::SentRecord>, Error> Store::PaymentsByEndToEndId(
                  "SELECT " + SentColumns() +
                      " FROM payments p JOIN files f ON f.id = p.file_id WHERE p.end_to_end_id IN " +
                      InList(slice),
-                 [&](const soci::row& r) { out.push_back(DecodeSent(r)); });
+                 [&](const StoredRow& r) { out.push_back(DecodeSent(r)); });
     });
     return out;
   });
@@ -495,7 +495,7 @@ Result<std::set<std::string>, Error> Store::BillsPaidAtRisk(
                "SELECT DISTINCT p.bill_id FROM payments p JOIN files f ON f.id = p.file_id JOIN "
                "bills b ON b.id = p.bill_id WHERE p.double_debit_risk <> 0 AND b.creditor_id IN " +
                    InList(creditors),
-               [&](const soci::row& r) { out.insert(GetText(r, 0)); });
+               [&](const StoredRow& r) { out.insert(GetText(r, 0)); });
     return out;
   });
 }
@@ -504,7 +504,7 @@ Result<std::optional<std::string>, Error> Store::ReplacementOf(const std::string
   return Read("cannot read payments", [&] {
     return FirstRow(
         *sql_, "SELECT end_to_end_id FROM payments WHERE replaces = :k",
-        [](const soci::row& r) { return GetText(r, 0); }, key);
+        [](const StoredRow& r) { return GetText(r, 0); }, key);
   });
 }
 
@@ -517,7 +517,7 @@ Result<std::vector<PaymentStateRow>, Error> Store::PaymentStates(
                  "SELECT end_to_end_id, state, reason_code, source, at, detail FROM "
                  "payment_states WHERE end_to_end_id IN " +
                      InList(slice) + " ORDER BY at, end_to_end_id",
-                 [&](const soci::row& r) {
+                 [&](const StoredRow& r) {
                    out.push_back({.end_to_end_id = GetText(r, 0),
                                   .state = GetText(r, 1),
                                   .reason_code = GetText(r, 2),
@@ -536,7 +536,7 @@ Result<std::set<std::string>, Error> Store::ExistingEntryKeys(
     std::set<std::string> out;
     ForEachSlice(keys, 500, [&](const std::vector<std::string>& slice) {
       ForEachRow(*sql_, "SELECT key FROM entries WHERE key IN " + InList(slice),
-                 [&](const soci::row& r) { out.insert(GetText(r, 0)); });
+                 [&](const StoredRow& r) { out.insert(GetText(r, 0)); });
     });
     return out;
   });
@@ -548,7 +548,7 @@ Result<std::optional<BankFileRow>, Error> Store::BankFileBySha256(const std::str
         *sql_,
         "SELECT format, msg_id, name, sha256, imported_at, user_name, summary FROM bank_files "
         "WHERE sha256 = :s",
-        [](const soci::row& r) {
+        [](const StoredRow& r) {
           return BankFileRow{.format = GetText(r, 0),
                              .msg_id = GetText(r, 1),
                              .name = GetText(r, 2),
@@ -567,7 +567,7 @@ Result<std::set<std::string>, Error> Store::ExistingBankLines(
     std::set<std::string> out;
     ForEachSlice(keys, 200, [&](const std::vector<std::string>& slice) {
       ForEachRow(*sql_, "SELECT dedup_key FROM bank_lines WHERE dedup_key IN " + InList(slice),
-                 [&](const soci::row& r) { out.insert(GetText(r, 0)); });
+                 [&](const StoredRow& r) { out.insert(GetText(r, 0)); });
     });
     return out;
   });
@@ -602,7 +602,7 @@ Result<std::vector<SignalRow>, Error> Store::ClientSignals(const std::optional<C
         *sql_,
         "SELECT client_id, code, amount_cents, detail, source, at, detail_nl FROM client_signals "
         "WHERE (:c = '' OR client_id = :c2) ORDER BY id",
-        [](const soci::row& r) {
+        [](const StoredRow& r) {
           return SignalRow{.client = ClientId{GetText(r, 0)},
                            .code = GetText(r, 1),
                            .amount = GetMoney(r, 2),
@@ -621,7 +621,7 @@ Result<std::vector<DirectDebitRecord>, Error> Store::DirectDebits(const ClientId
         *sql_,
         "SELECT " + DirectDebitColumns().Select() +
             " FROM direct_debits WHERE client_id = :c ORDER BY recorded_at, id",
-        [](const soci::row& r) { return DirectDebitColumns().Decode(r); }, client.value);
+        [](const StoredRow& r) { return DirectDebitColumns().Decode(r); }, client.value);
   });
 }
 
@@ -634,7 +634,7 @@ Result<std::vector<Store::HoldRecord>, Error> Store::OpenHolds(
         "SELECT h.client_id, h.bill_id, h.bill_kind, h.period, h.amount_cents, h.due_date, "
         "h.run_id FROM holds h LEFT JOIN entries e ON e.key = h.key WHERE e.key IS NULL AND (:c "
         "= '' OR h.client_id = :c2) ORDER BY h.client_id, h.period, h.bill_id",
-        [](const soci::row& r) {
+        [](const StoredRow& r) {
           return HoldRecord{.client = ClientId{GetText(r, 0)},
                             .bill = {.bill = BillId{GetText(r, 1)},
                                      .kind = ParseBillKind(GetText(r, 2)).value_or(BillKind::kRent),
@@ -653,7 +653,7 @@ Result<std::optional<Store::OneOffRecord>, Error> Store::FindOneOff(const std::s
         *sql_,
         "SELECT decision, client_id, creditor_id, amount_cents, funding, description, due_date, "
         "payment_key, run_id, recorded_by FROM one_offs WHERE decision = :d",
-        [](const soci::row& r) {
+        [](const StoredRow& r) {
           OneOffRecord o;
           o.one_off.decision = GetText(r, 0);
           o.one_off.client = ClientId{GetText(r, 1)};
@@ -677,7 +677,7 @@ Result<std::optional<Bill>, Error> Store::FindBill(const BillId& bill) {
   return Read("cannot read a bill", [&] {
     auto found = FirstRow(
         *sql_, "SELECT " + BillColumns().Select() + " FROM bills WHERE id = :i",
-        [](const soci::row& r) { return BillColumns().Decode(r); }, bill.value);
+        [](const StoredRow& r) { return BillColumns().Decode(r); }, bill.value);
     if (found) {
       found = AsOf(*found, VersionsById(*sql_, "bill_versions", BillColumns(), bill.value),
                    std::nullopt);
@@ -694,7 +694,7 @@ Result<std::vector<Bill>, Error> Store::BillsOfCreditors(
     ForEachRow(*sql_,
                "SELECT " + BillColumns().Select() + " FROM bills WHERE creditor_id IN " +
                    InList(creditors) + " ORDER BY id",
-               [&](const soci::row& r) { out.push_back(BillColumns().Decode(r)); });
+               [&](const StoredRow& r) { out.push_back(BillColumns().Decode(r)); });
     return out;
   });
 }
@@ -703,7 +703,7 @@ Result<std::set<std::string>, Error> Store::ClientIds() {
   return Read("cannot read client ids", [&] {
     std::set<std::string> out;
     ForEachRow(*sql_, "SELECT id FROM clients",
-               [&](const soci::row& r) { out.insert(GetText(r, 0)); });
+               [&](const StoredRow& r) { out.insert(GetText(r, 0)); });
     return out;
   });
 }
@@ -730,7 +730,7 @@ Result<std::vector<Client>, Error> Store::SearchClients(const std::string& query
             "AND (:o = 0 OR id IN (SELECT k.client_id FROM caseload k WHERE k.coach = :k AND "
             "k.seq = (SELECT MAX(k2.seq) FROM caseload k2 WHERE k2.client_id = k.client_id))) "
             "ORDER BY id LIMIT :n",
-        [](const soci::row& r) { return ClientColumns().Decode(r); }, prefix, contains, only_coach,
+        [](const StoredRow& r) { return ClientColumns().Decode(r); }, prefix, contains, only_coach,
         who, n);
     for (Client& c : found) {
       c = AsOf(c, VersionsById(*sql_, "client_versions", ClientColumns(), c.id.value),
@@ -754,7 +754,7 @@ Result<std::optional<Client>, Error> Store::FindClient(const ClientId& client) {
   return Read("cannot read a client", [&] {
     auto found = FirstRow(
         *sql_, "SELECT " + ClientColumns().Select() + " FROM clients WHERE id = :i",
-        [](const soci::row& r) { return ClientColumns().Decode(r); }, client.value);
+        [](const StoredRow& r) { return ClientColumns().Decode(r); }, client.value);
     if (found) {
       found = AsOf(*found, VersionsById(*sql_, "client_versions", ClientColumns(), client.value),
                    std::nullopt);
@@ -767,7 +767,7 @@ Result<std::optional<ReliefPlan>, Error> Store::FindPlan(const ClientId& client)
   return Read("cannot read a relief plan", [&] {
     auto found = FirstRow(
         *sql_, "SELECT " + PlanColumns().Select() + " FROM plans WHERE client_id = :c",
-        [](const soci::row& r) { return PlanColumns().Decode(r); }, client.value);
+        [](const StoredRow& r) { return PlanColumns().Decode(r); }, client.value);
     if (found) {
       found = AsOf(*found,
                    LoadVersions(*sql_, PlanColumns(),

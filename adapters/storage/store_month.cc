@@ -73,7 +73,7 @@ class CaseChunk {
         sql_,
         "SELECT " + ClientColumns().Select() + " FROM clients WHERE id " + (exact ? "=" : ">") +
             " :a ORDER BY id LIMIT :n",
-        [&](const soci::row& r) {
+        [&](const StoredRow& r) {
           ClientCase c;
           c.client = ClientColumns().Decode(r);
           index_[c.client.id.value] = cases_.size();
@@ -90,7 +90,7 @@ class CaseChunk {
 
   void AttachPlans() {
     Each("SELECT " + PlanColumns().Select() + " FROM plans WHERE " + InChunk(""),
-         [&](const soci::row& r) {
+         [&](const StoredRow& r) {
            ReliefPlan p = PlanColumns().Decode(r);
            const size_t i = index_.at(p.client.value);
            cases_[i].plan = std::move(p);
@@ -102,15 +102,15 @@ class CaseChunk {
   void AttachBillsAndBenefit() {
     Attach(
         "SELECT " + BillColumns().Select() + " FROM bills WHERE " + InChunk("") + " ORDER BY id",
-        [](const soci::row& r) { return BillColumns().Decode(r); }, &ClientCase::bills);
+        [](const StoredRow& r) { return BillColumns().Decode(r); }, &ClientCase::bills);
     EachOfMonth("SELECT client_id, amount_cents FROM benefits WHERE month = :m AND " + InChunk(""),
-                [&](ClientCase& c, const soci::row& r) { c.benefit = GetMoney(r, 1); });
+                [&](ClientCase& c, const StoredRow& r) { c.benefit = GetMoney(r, 1); });
     // A bijstand amount corrected for the month (issue 16): the latest correction counts.
     EachOfMonth("SELECT client_id, amount_cents FROM benefit_versions WHERE month = :m AND " +
                     InChunk("") + " ORDER BY seq",
-                [&](ClientCase& c, const soci::row& r) { c.benefit = GetMoney(r, 1); });
+                [&](ClientCase& c, const StoredRow& r) { c.benefit = GetMoney(r, 1); });
     EachOfMonth("SELECT client_id, key FROM entries WHERE month = :m AND " + InChunk(""),
-                [&](ClientCase& c, const soci::row& r) { c.booked_keys.push_back(GetText(r, 1)); });
+                [&](ClientCase& c, const StoredRow& r) { c.booked_keys.push_back(GetText(r, 1)); });
   }
 
   // A client's balances over the client's own entries (every entry touching one of the client's
@@ -128,7 +128,7 @@ class CaseChunk {
     Each("SELECT client_id, " + net("client", true) + ", " + net("loan", false) + ", " +
              net("recovery", false) + ", " + net("grant", false) + " FROM entries WHERE " +
              InChunk("") + " GROUP BY client_id",
-         [&](const soci::row& r) {
+         [&](const StoredRow& r) {
            ClientCase* c = Find(GetText(r, 0));
            if (c == nullptr) return;
            c->opening_balance = GetMoney(r, 1);
@@ -149,7 +149,7 @@ class CaseChunk {
     Attach(
         "SELECT " + ToeslagColumns().Select() + " FROM toeslagen WHERE " + InChunk("") +
             " ORDER BY client_id, kind",
-        [](const soci::row& r) { return ToeslagColumns().Decode(r); }, &ClientCase::toeslagen);
+        [](const StoredRow& r) { return ToeslagColumns().Decode(r); }, &ClientCase::toeslagen);
     Attach("SELECT " + ReceiptColumns().Select("r") +
                ", p.month FROM receipts r LEFT JOIN processed p ON p.item = 'receipt:' || r.id "
                "WHERE " +
@@ -163,20 +163,20 @@ class CaseChunk {
     Attach(
         "SELECT " + AssessmentColumns().Select() + " FROM assessments WHERE " + InChunk("") +
             " ORDER BY assessed_on, id",
-        [](const soci::row& r) { return AssessmentColumns().Decode(r); }, &ClientCase::assessments);
+        [](const StoredRow& r) { return AssessmentColumns().Decode(r); }, &ClientCase::assessments);
     Attach(
         "SELECT " + HandOverColumns().Select() + " FROM hand_overs WHERE " + InChunk("") +
             " ORDER BY id",
-        [](const soci::row& r) { return HandOverColumns().Decode(r); }, &ClientCase::hand_overs);
+        [](const StoredRow& r) { return HandOverColumns().Decode(r); }, &ClientCase::hand_overs);
     Attach(
         "SELECT " + ConfirmationColumns().Select() + " FROM confirmations WHERE " + InChunk("") +
             " ORDER BY bill_id, period",
-        [](const soci::row& r) { return ConfirmationColumns().Decode(r); },
+        [](const StoredRow& r) { return ConfirmationColumns().Decode(r); },
         &ClientCase::confirmations);
     Attach(
         "SELECT " + DirectDebitColumns().Select() + " FROM direct_debits WHERE " + InChunk("") +
             " ORDER BY recorded_at, id",
-        [](const soci::row& r) { return DirectDebitColumns().Decode(r); },
+        [](const StoredRow& r) { return DirectDebitColumns().Decode(r); },
         &ClientCase::direct_debits);
   }
 
@@ -235,7 +235,7 @@ class CaseChunk {
         "SELECT h.client_id, h.bill_id, h.bill_kind, h.period, h.amount_cents, h.due_date FROM "
         "holds h LEFT JOIN entries e ON e.key = h.key WHERE e.key IS NULL AND " +
             InChunk("h."),
-        [&](const soci::row& r) {
+        [&](const StoredRow& r) {
           ClientCase* c = Find(GetText(r, 0));
           if (c == nullptr) return;
           HeldBill h{.bill = BillId{GetText(r, 1)},
@@ -253,7 +253,7 @@ class CaseChunk {
         "substr(e.key, 1, length(e.key) - 9) AND p.replaces || '|reversed' = e.key WHERE e.kind "
         "IN ('payment_rejected', 'payment_returned', 'payment_cancelled') AND p.key IS NULL AND " +
             InChunk("e."),
-        [&](const soci::row& r) {
+        [&](const StoredRow& r) {
           if (ClientCase* c = Find(GetText(r, 0))) c->reserved += GetMoney(r, 1);
         });
   }
@@ -286,7 +286,7 @@ class CaseChunk {
   void EachOfMonth(const std::string& query, Use&& use) {
     ForEachRow(
         sql_, query,
-        [&](const soci::row& r) {
+        [&](const StoredRow& r) {
           if (ClientCase* c = Find(GetText(r, 0))) use(*c, r);
         },
         month_, first_, last_);
@@ -294,7 +294,7 @@ class CaseChunk {
   // Each row of a per-client table, decoded and appended to its client's case.
   template <typename Decode, typename Record>
   void Attach(const std::string& query, Decode decode, std::vector<Record> ClientCase::*member) {
-    Each(query, [&](const soci::row& r) {
+    Each(query, [&](const StoredRow& r) {
       Record record = decode(r);
       if (ClientCase* c = Find(record.client.value)) (c->*member).push_back(std::move(record));
     });

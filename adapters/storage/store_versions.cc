@@ -104,7 +104,7 @@ void LoadVersionsOf(soci::session& sql, ImportBatch& existing) {
         sql,
         "SELECT seq, client_id, month, amount_cents, changed_by, changed_at, change_reason FROM "
         "benefit_versions ORDER BY seq",
-        [](const soci::row& r) {
+        [](const StoredRow& r) {
           return BenefitVersion{
               ClientId{GetText(r, 1)}, GetMonth(r, 2), GetMoney(r, 3), GetInt(r, 0),
               GetText(r, 4),           GetText(r, 5),  GetText(r, 6)};
@@ -133,7 +133,7 @@ constexpr const char* kAllChanges =
     "SELECT 'benefit', 'bijstand ' || month, client_id, month, 'amount', changed_by, changed_at, "
     "change_reason, seq FROM benefit_versions";
 
-Store::ChangeRecord DecodeChange(const soci::row& r) {
+Store::ChangeRecord DecodeChange(const StoredRow& r) {
   return {GetText(r, 1), GetText(r, 2), GetMonth(r, 3), GetText(r, 4),
           GetText(r, 5), GetText(r, 6), GetText(r, 7)};
 }
@@ -177,7 +177,7 @@ Result<std::vector<WorkSignal>, Error> Store::WorkSignals(const std::optional<Cl
         "batch_outcomes o "
         "ON o.run_id = r.id WHERE (o.state IS NULL OR o.state <> 'cancelled') AND (:c = '' OR "
         "f.client_id = :c2) ORDER BY f.run_id, f.client_id",
-        [&](const soci::row& r) {
+        [&](const StoredRow& r) {
           WorkSignal w;
           w.client = ClientId{GetText(r, 1)};
           w.code = GetText(r, 2);
@@ -197,7 +197,7 @@ Result<std::vector<WorkSignal>, Error> Store::WorkSignals(const std::optional<Cl
         *sql_,
         "SELECT id, client_id, code, amount_cents, detail, at, detail_nl FROM client_signals "
         "WHERE (:c = '' OR client_id = :c2) ORDER BY id",
-        [&](const soci::row& r) {
+        [&](const StoredRow& r) {
           WorkSignal w;
           w.id = "S" + std::to_string(GetInt(r, 0));
           w.client = ClientId{GetText(r, 1)};
@@ -215,7 +215,7 @@ Result<std::vector<WorkSignal>, Error> Store::WorkSignals(const std::optional<Cl
         *sql_,
         "SELECT signal, state, user_name, at, note FROM signal_states WHERE (:c = '' OR "
         "client_id = :c2) ORDER BY seq",
-        [&](const soci::row& r) {
+        [&](const StoredRow& r) {
           const auto it = index.find(GetText(r, 0));
           if (it == index.end()) return;
           WorkSignal& w = out[it->second];
@@ -243,7 +243,7 @@ Result<WorkSignal, Error> Store::SetSignalState(const SignalStateChange& change,
       const long long id = std::stoll(change.signal.substr(1));
       client = FirstRow(
                    *sql_, "SELECT client_id FROM client_signals WHERE id = :i",
-                   [](const soci::row& r) { return GetText(r, 0); }, id)
+                   [](const StoredRow& r) { return GetText(r, 0); }, id)
                    .value_or("");
     } else if (change.signal.rfind('F', 0) == 0) {
       const size_t colon = change.signal.find(':');
@@ -301,7 +301,7 @@ Result<std::vector<WriteOffRequest>, Error> Store::WriteOffRequests(
         "d.decision, d.decided_by, d.decided_at, d.note, d.write_off_id FROM write_off_requests q "
         "LEFT JOIN write_off_decisions d ON d.request_id = q.id WHERE (:c = '' OR q.client_id = "
         ":c2) ORDER BY q.id",
-        [&](const soci::row& r) {
+        [&](const StoredRow& r) {
           WriteOffRequest w;
           w.id = GetInt(r, 0);
           w.client = ClientId{GetText(r, 1)};

@@ -38,7 +38,7 @@ std::vector<Version<Row>> LoadVersions(soci::session& sql, const Columns<Row>& c
                                        const std::string& query, const Params&... params) {
   return Rows(
       sql, query,
-      [&](const soci::row& r) {
+      [&](const StoredRow& r) {
         Version<Row> v;
         v.seq = GetInt(r, 0);
         v.valid_from = GetMonth(r, 1);

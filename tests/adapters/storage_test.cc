@@ -12,6 +12,7 @@
 #include "adapters/app/review.h"
 #include "adapters/app/run_month.h"
 #include "adapters/import/importer.h"
+#include "adapters/storage/query.h"
 #include "adapters/storage/row_codec.h"
 #include "adapters/storage/store.h"
 #include "tests/adapters/test_support.h"
@@ -234,6 +235,58 @@ TEST_F(StorageTest, TheReviewKeepsTheLargestPaymentsOfTheWholeBatch) {
 
 // A batch is read whole, in its order, however many rows the store hands at a time (on
 // PostgreSQL through a cursor, page by page: issue 18).
+// The store reads rows through SQLite's and libpq's own APIs (stored_row.cc): values, NULLs and
+// placeholders as the store's queries use them, the same on both stores.
+TEST_F(StorageTest, RowsReadTheSameOnBothStores) {
+  soci::session& sql = store_->session();
+  struct Got {
+    std::string text;
+    int64_t number = 0;
+    bool null = false;
+    std::string empty;
+  };
+  std::vector<Got> got;
+  const std::string text = "C:1 'quoted'";
+  const int64_t number = 9007199254740993;  // beyond a double's exact integers
+  ForEachRow(
+      sql,
+      "SELECT :t || ':x', CAST(:n AS BIGINT) + 1, NULL, '' FROM (SELECT 1 AS one) o WHERE "
+      "':m' <> :u",
+      [&](const StoredRow& r) {
+        got.push_back({std::string(r.Text(0)), r.Int(1), r.IsNull(2), std::string(r.Text(3))});
+        EXPECT_FALSE(r.IsNull(3));  // empty text is not NULL
+        EXPECT_EQ(r.Int(2), 0);
+        EXPECT_THROW(r.Text(4), std::runtime_error);  // no such column
+      },
+      text, number, std::string("x"));
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].text, "C:1 'quoted':x");  // ':x' in quotes is text, not a placeholder
+  EXPECT_EQ(got[0].number, number + 1);
+  EXPECT_TRUE(got[0].null);
+  EXPECT_EQ(got[0].empty, "");
+  EXPECT_EQ(ontzorg::Count(sql, "SELECT COUNT(*) FROM clients WHERE id > :a", std::string()), 0);
+  // A value for each placeholder, the database's own message when the query is wrong.
+  EXPECT_THROW(ForEachRow(
+                   sql, "SELECT :a, :b", [](const StoredRow&) {}, std::string("only one")),
+               std::exception);
+  try {
+    ForEachRow(sql, "SELECT nothing FROM no_such_table", [](const StoredRow&) {});
+    ADD_FAILURE() << "a query of a missing table was read";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("no_such_table"), std::string::npos) << e.what();
+  }
+  // Rows read while another query's rows are being read (the month does this).
+  ImportDemo();
+  int outer = 0, inner = 0;
+  ForEachRow(sql, "SELECT id FROM clients ORDER BY id", [&](const StoredRow& r) {
+    ++outer;
+    inner += static_cast<int>(ontzorg::Count(sql, "SELECT COUNT(*) FROM bills WHERE client_id = :c",
+                                             std::string(r.Text(0))));
+  });
+  EXPECT_GT(outer, 1);
+  EXPECT_EQ(inner, Count("SELECT COUNT(*) FROM bills"));
+}
+
 TEST_F(StorageTest, ABatchIsReadWholeInItsOrderPageByPage) {
   ImportDemo();
   const RunReport r = Run("2027-01", "2026-12-14");
