@@ -122,13 +122,19 @@ std::vector<std::pair<std::string_view, int>> Levels::Items() const {
 }
 
 int Levels::Get(std::string_view key) const {
-  int found = 0;
-  ForEachLevel(text_, [&](std::string_view k, int level) {
-    if (k != key) return true;
-    found = level;
-    return false;
-  });
-  return found;
+  if (key.empty()) return 0;
+  // The key where an item starts ("key=" at the start or after ';'): one pass of find.
+  for (size_t at = text_.find(key); at != std::string::npos; at = text_.find(key, at + 1)) {
+    const size_t eq = at + key.size();
+    if ((at == 0 || text_[at - 1] == ';') && eq < text_.size() && text_[eq] == '=') {
+      int level = 0;
+      for (size_t i = eq + 1; i < text_.size() && text_[i] != ';'; ++i) {
+        level = level * 10 + (text_[i] - '0');
+      }
+      return level;
+    }
+  }
+  return 0;
 }
 
 std::string SkillKey(BillKind kind, const std::string& skill) {

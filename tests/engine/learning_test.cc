@@ -90,6 +90,10 @@ TEST(LevelsTest, ReadBackAsStoredInKeyOrder) {
   EXPECT_EQ(levels.Get("overview"), 2);
   EXPECT_EQ(levels.Get("rent.pays_on_time"), 1);
   EXPECT_EQ(levels.Get("rent"), 0);  // a prefix of a key is not the key
+  EXPECT_EQ(levels.Get("view"), 0);  // nor the end of one
+  EXPECT_EQ(levels.Get("pays_on_time"), 0);
+  EXPECT_EQ(levels.Get(""), 0);
+  EXPECT_EQ(Levels({{"a.view", 3}, {"view", 1}}).Get("view"), 1);
   EXPECT_EQ(levels.Get("spending"), 0);
   EXPECT_EQ(Levels::Parse(levels.Encoded()), levels);
   const auto items = levels.Items();
