@@ -15,6 +15,11 @@
 
 namespace ontzorg {
 
+// Rows inserted in bulk are sent this many at a time: a statement of 100,000 lines is ten
+// statements instead of 100,000 round trips, and an import of 550,000 assessments holds 10,000
+// of them encoded at once instead of all of them (issue 18).
+constexpr size_t kBulkRows = 10000;
+
 class BulkInsert {
  public:
   enum class Type { kText, kInt };

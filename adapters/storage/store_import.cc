@@ -17,7 +17,8 @@ namespace {
 
 using T = BulkInsert::Type;
 
-// Inserts `rows` through their column table (and `extra` columns each `append_extra` fills).
+// Inserts `rows` through their column table (and `extra` columns each `append_extra` fills),
+// kBulkRows at a time.
 template <typename Row>
 void InsertAll(soci::session& sql, Backend backend, const std::string& table,
                const Columns<Row>& columns, const std::vector<Row>& rows,
@@ -27,6 +28,7 @@ void InsertAll(soci::session& sql, Backend backend, const std::string& table,
   for (const Row& row : rows) {
     columns.Encode(row, insert);
     if (append_extra) append_extra(insert);
+    if (insert.rows() >= kBulkRows) insert.Execute(sql, backend);
   }
   insert.Execute(sql, backend);
 }
@@ -35,7 +37,10 @@ void InsertBenefits(soci::session& sql, Backend backend,
                     const std::vector<ImportBatch::Benefit>& rows) {
   BulkInsert t("benefits",
                {{"client_id", T::kText}, {"month", T::kText}, {"amount_cents", T::kInt}});
-  for (const auto& b : rows) t.Text(b.client.value).Text(b.month.ToString()).Int(b.amount.cents());
+  for (const auto& b : rows) {
+    t.Text(b.client.value).Text(b.month.ToString()).Int(b.amount.cents());
+    if (t.rows() >= kBulkRows) t.Execute(sql, backend);
+  }
   t.Execute(sql, backend);
 }
 

@@ -898,10 +898,6 @@ void InsertEntries(soci::session& sql, const std::vector<Changes::RunEntry>& ent
   }
 }
 
-// Rows inserted in bulk are sent this many at a time: a statement of 100,000 lines is ten
-// statements instead of 100,000 round trips (issue 18).
-constexpr size_t kBulkRows = 10000;
-
 void InsertPaymentStates(soci::session& sql, Backend backend,
                          const std::vector<PaymentStateRow>& states) {
   BulkInsert insert("payment_states", {{"end_to_end_id", Type::kText},

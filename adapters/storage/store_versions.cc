@@ -55,6 +55,7 @@ void InsertAll(soci::session& sql, Backend backend, const std::string& table,
         .Text(v.changed_by)
         .Text(v.changed_at)
         .Text(v.reason);
+    if (insert.rows() >= kBulkRows) insert.Execute(sql, backend);
   }
   insert.Execute(sql, backend);
 }
@@ -84,6 +85,7 @@ void InsertVersions(soci::session& sql, Backend backend, const ImportBatch::Chan
         .Text(v.changed_by)
         .Text(v.changed_at)
         .Text(v.reason);
+    if (b.rows() >= kBulkRows) b.Execute(sql, backend);
   }
   b.Execute(sql, backend);
 }
