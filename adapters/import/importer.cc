@@ -46,6 +46,8 @@ class RowReader {
       : t_(t), r_(r), p_(p), where_(t.file + ":" + std::to_string(r.line)) {}
 
   const std::string& where() const { return where_; }
+  const std::string& file() const { return t_.file; }
+  int line() const { return r_.line; }
   bool ok() const { return ok_; }
   std::string Get(const std::string& col) const {
     const int i = t_.Column(col);
@@ -169,9 +171,9 @@ bool Versioned(const std::string& key) {
 // Records where `key` came from; a second row with the same key is a problem of that row. A
 // row of a change file also records its `valid_from` month and `change_reason`.
 bool Claim(ParsedImport* out, const std::string& key, RowReader& r, const std::string& column) {
-  const auto [it, fresh] = out->where.emplace(key, r.where());
+  const auto [it, fresh] = out->where.emplace(key, out->Place(r.file(), r.line()));
   if (!fresh) {
-    r.Bad(column, "the same " + column + " is already given at " + it->second +
+    r.Bad(column, "the same " + column + " is already given at " + out->Where(key) +
                       " (one change per record and import: import later changes separately)");
     return false;
   }
@@ -524,11 +526,23 @@ void ParseDirectDebit(RowReader& r, ParsedImport* out) {
     r.Bad("note", "an override needs the coach's reason");
   }
   if (!r.ok()) return;
-  out->where["direct_debit:" + std::to_string(out->batch.direct_debits.size())] = r.where();
+  out->where["direct_debit:" + std::to_string(out->batch.direct_debits.size())] =
+      out->Place(r.file(), r.line());
   out->batch.direct_debits.push_back(std::move(d));
 }
 
 }  // namespace
+
+RowPlace ParsedImport::Place(const std::string& file, int line) {
+  auto it = std::find(files.begin(), files.end(), file);
+  if (it == files.end()) it = files.insert(files.end(), file);
+  return {static_cast<uint32_t>(it - files.begin()), static_cast<uint32_t>(line)};
+}
+
+std::string ParsedImport::Where(const std::string& key) const {
+  const RowPlace& place = where.at(key);
+  return files.at(place.file) + ":" + std::to_string(place.line);
+}
 
 const std::vector<std::string>& ImportFileNames() {
   static const std::vector<std::string> kNames = {
@@ -643,7 +657,7 @@ void Reconcile(std::vector<T>& rows, const std::vector<T>& stored, KeyFn key,
     } else if (it->second == Fingerprint(row)) {
       ++*skipped;
     } else {
-      problems->Add(parsed.where.at(prefix + key(row)), "id",
+      problems->Add(parsed.Where(prefix + key(row)), "id",
                     "'" + key(row) +
                         "' is already stored with other data; changing stored "
                         "records by import is not supported (nothing was changed)");
@@ -685,7 +699,7 @@ void ReconcileVersioned(const VersionedRows<T, KeyFn>& in, const ParsedImport& p
   for (const Version<T>& v : in.versions) versions[in.key(v.row)].push_back(v);
   for (const T& row : in.rows) {
     const std::string k = in.prefix + in.key(row);
-    const std::string& where = parsed.where.at(k);
+    const std::string where = parsed.Where(k);
     const auto mark = parsed.changes.find(k);
     const auto it = stored.find(in.key(row));
     if (it == stored.end()) {
@@ -946,7 +960,7 @@ class ImportCheck {
   }
 
  private:
-  const std::string& Where(const std::string& key) const { return parsed_.where.at(key); }
+  std::string Where(const std::string& key) const { return parsed_.Where(key); }
 
   void NeedClient(const std::string& key, const ClientId& id) {
     if (!clients_.count(id.value)) {

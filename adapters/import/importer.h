@@ -6,6 +6,7 @@
 #ifndef ONTZORG_ADAPTERS_IMPORT_IMPORTER_H_
 #define ONTZORG_ADAPTERS_IMPORT_IMPORTER_H_
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -18,21 +19,34 @@ namespace ontzorg {
 // The known file names, in the order they are read (later ones refer to earlier ones).
 const std::vector<std::string>& ImportFileNames();
 
-// The rows read from the files, and where each came from ("clients.csv:12"), keyed by
-// "<table>:<id>" (benefits: "benefit:<client>|<month>").
 // A row of a change file: a stored record changes from `valid_from` on (issue 16).
 struct ChangeMark {
   YearMonth valid_from;
   std::string reason;  // the change_reason column (required for a change)
 };
 
+// Where a row was read: its file (an index into ParsedImport::files) and line.
+struct RowPlace {
+  uint32_t file = 0;
+  uint32_t line = 0;
+};
+
+// The rows read from the files, and where each came from, keyed by "<table>:<id>" (benefits:
+// "benefit:<client>|<month>").
 struct ParsedImport {
   ImportBatch batch;
-  std::map<std::string, std::string> where;
+  // A place per row rather than its "file:line" text: 2.6 million rows at 100,000 clients.
+  std::map<std::string, RowPlace> where;
+  std::vector<std::string> files;             // the file names RowPlace::file counts in
   std::map<std::string, ChangeMark> changes;  // by the same keys, rows with valid_from
   // Files separated by ';' (as Dutch Excel saves CSV): read with decimal commas and dates like
   // 31-03-2027.
   std::vector<std::string> dutch_files;
+
+  // The place of line `line` of `file`.
+  RowPlace Place(const std::string& file, int line);
+  // "clients.csv:12": where the row of `key` was read (std::out_of_range for a key not read).
+  std::string Where(const std::string& key) const;
 };
 
 struct ImportReport {
