@@ -699,12 +699,12 @@ void ReconcileVersioned(const VersionedRows<T, KeyFn>& in, const ParsedImport& p
   for (const Version<T>& v : in.versions) versions[in.key(v.row)].push_back(v);
   for (const T& row : in.rows) {
     const std::string k = in.prefix + in.key(row);
-    const std::string where = parsed.Where(k);
+    const auto where = [&] { return parsed.Where(k); };  // built only for a problem
     const auto mark = parsed.changes.find(k);
     const auto it = stored.find(in.key(row));
     if (it == stored.end()) {
       if (mark != parsed.changes.end()) {
-        problems->Add(where, "valid_from",
+        problems->Add(where(), "valid_from",
                       "'" + in.key(row) +
                           "' is not stored, so there is nothing to change: check the id, or "
                           "leave valid_from empty to add it as a new record");
@@ -720,7 +720,7 @@ void ReconcileVersioned(const VersionedRows<T, KeyFn>& in, const ParsedImport& p
         ++*skipped;
         continue;
       }
-      problems->Add(where, differ.front(),
+      problems->Add(where(), differ.front(),
                     "'" + in.key(row) + "' is stored with other " + Joined(differ) +
                         "; to change it from a month on, add the columns valid_from (the first "
                         "month it holds for, YYYY-MM) and change_reason (nothing was changed)");
@@ -733,7 +733,7 @@ void ReconcileVersioned(const VersionedRows<T, KeyFn>& in, const ParsedImport& p
       continue;
     }
     if (exported_through && from <= *exported_through) {
-      problems->Add(where, "valid_from",
+      problems->Add(where(), "valid_from",
                     from.ToString() + " is paid already (the batch of " +
                         exported_through->ToString() +
                         " is exported and an exported month is never rewritten): give " +
@@ -743,13 +743,13 @@ void ReconcileVersioned(const VersionedRows<T, KeyFn>& in, const ParsedImport& p
       continue;
     }
     if (const std::string fixed = FixedField<T>(differ); !fixed.empty()) {
-      problems->Add(where, fixed,
+      problems->Add(where(), fixed,
                     "cannot change: it identifies the record (for another " + fixed +
                         ", add a new record and end this one)");
       continue;
     }
     if (mark->second.reason.empty()) {
-      problems->Add(where, "change_reason",
+      problems->Add(where(), "change_reason",
                     "required with valid_from: say why " + Joined(differ) +
                         " changes (e.g. 'huurverhoging per 1 juli, brief verhuurder')");
       continue;
