@@ -1,6 +1,7 @@
 #include "engine/learning.h"
 
 #include <algorithm>
+#include <functional>
 #include <tuple>
 
 #include "engine/enum_count.h"
@@ -104,12 +105,22 @@ std::optional<Levels> Levels::Parse(std::string_view text) {
     out.text_ = std::string(text);  // as stored, in key order: one copy
     return out;
   }
-  std::map<std::string, int> levels;
+  // Another order (a coach's file lists them in the model's order): sorted by key, the last of
+  // a repeated key kept.
+  std::vector<std::pair<std::string_view, int>> items;
   ForEachLevel(text, [&](std::string_view key, int level) {
-    levels[std::string(key)] = level;
+    items.emplace_back(key, level);
     return true;
   });
-  return Levels(levels);
+  std::stable_sort(items.begin(), items.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  out.text_.reserve(text.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i + 1 < items.size() && items[i + 1].first == items[i].first) continue;
+    if (!out.text_.empty()) out.text_ += ';';
+    out.text_.append(items[i].first).append("=").append(std::to_string(items[i].second));
+  }
+  return out;
 }
 
 std::vector<std::pair<std::string_view, int>> Levels::Items() const {
@@ -141,8 +152,8 @@ std::string SkillKey(BillKind kind, const std::string& skill) {
   return std::string(ToString(kind)) + "." + skill;
 }
 
-std::set<std::string> LevelKeys(const CompetenceModel& model) {
-  std::set<std::string> keys(model.areas.begin(), model.areas.end());
+std::set<std::string, std::less<>> LevelKeys(const CompetenceModel& model) {
+  std::set<std::string, std::less<>> keys(model.areas.begin(), model.areas.end());
   for (const auto& skill : model.skills) {
     for (const BillKind kind : skill.applies_to) keys.insert(SkillKey(kind, skill.id));
   }

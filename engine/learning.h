@@ -12,6 +12,7 @@
 #ifndef ONTZORG_ENGINE_LEARNING_H_
 #define ONTZORG_ENGINE_LEARNING_H_
 
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <optional>
@@ -51,7 +52,7 @@ struct CompetenceModel {
 std::string SkillKey(BillKind kind, const std::string& skill);
 // Every level key the model knows: its areas and each skill's key for each bill kind it applies
 // to (an import checks each assessed key against them).
-std::set<std::string> LevelKeys(const CompetenceModel& model);
+std::set<std::string, std::less<>> LevelKeys(const CompetenceModel& model);
 
 // An assessment's levels (area id or SkillKey -> level 0-9), kept as they are stored: one text
 // "overview=2;rent.pays_on_time=1" in key order, read by key. A month reads every assessment of

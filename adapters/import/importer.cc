@@ -438,7 +438,7 @@ std::optional<YearMonth> ReqMonth(RowReader& r, const std::string& col) {
 
 // `known_keys`: the model's level keys (LevelKeys), nullptr without a model.
 void ParseAssessment(RowReader& r, const CompetenceModel* model,
-                     const std::set<std::string>* known_keys, ParsedImport* out) {
+                     const std::set<std::string, std::less<>>* known_keys, ParsedImport* out) {
   Assessment a;
   a.id = r.Id("id");
   a.client = {r.Id("client_id")};
@@ -458,6 +458,7 @@ void ParseAssessment(RowReader& r, const CompetenceModel* model,
   }
   if (model != nullptr && known_keys != nullptr) {
     for (const auto& [key_view, level] : a.levels.Items()) {
+      if (known_keys->count(key_view) != 0 && level <= model->max_level) continue;
       const std::string key(key_view);
       if (known_keys->count(key) == 0) {
         r.Bad("levels", "'" + key +
@@ -583,9 +584,10 @@ void ParseImportFile(const std::string& name, const std::string& text, const Com
   }
   if (!columns_ok) return;
   // The model's level keys, once per file (they were built again for every level of every row).
-  const auto known_keys = model != nullptr && name == "assessments.csv"
-                              ? std::make_unique<std::set<std::string>>(LevelKeys(*model))
-                              : nullptr;
+  const auto known_keys =
+      model != nullptr && name == "assessments.csv"
+          ? std::make_unique<std::set<std::string, std::less<>>>(LevelKeys(*model))
+          : nullptr;
   for (const CsvRow& row : table->rows) {
     if (const std::string wrong = FieldCountProblem(*table, row); !wrong.empty()) {
       problems.AddFile(name + ":" + std::to_string(row.line), wrong);

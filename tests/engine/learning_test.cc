@@ -110,13 +110,13 @@ TEST(LevelsTest, ReadBackAsStoredInKeyOrder) {
 }
 
 TEST(LevelKeysTest, AreTheAreasAndEachSkillForTheBillKindsItAppliesTo) {
-  EXPECT_EQ(LevelKeys(Model()),
-            (std::set<std::string>{"overview", "spending", "rent.knows_bill", "rent.pays_on_time",
-                                   "water.knows_bill", "water.pays_on_time"}));
+  EXPECT_EQ(LevelKeys(Model()), (std::set<std::string, std::less<>>{
+                                    "overview", "spending", "rent.knows_bill", "rent.pays_on_time",
+                                    "water.knows_bill", "water.pays_on_time"}));
   CompetenceModel energy_only = Model();
   energy_only.skills = {{"pays_on_time", {BillKind::kEnergy}}};
   EXPECT_EQ(LevelKeys(energy_only),
-            (std::set<std::string>{"overview", "spending", "energy.pays_on_time"}));
+            (std::set<std::string, std::less<>>{"overview", "spending", "energy.pays_on_time"}));
 }
 
 TEST_F(LearningTest, AStatutoryBillCannotLeavePaidForClientBeforeMonthSixEnds) {
