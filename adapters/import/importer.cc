@@ -42,12 +42,12 @@ class Problems {
 // One row being read: fetches fields by column name and records what is wrong.
 class RowReader {
  public:
-  RowReader(const CsvTable& t, const CsvRow& r, Problems* p)
-      : t_(t), r_(r), p_(p), where_(t.file + ":" + std::to_string(r.line)) {}
+  // `file`: the table's file as ParsedImport::FileIndex counts it.
+  RowReader(const CsvTable& t, const CsvRow& r, Problems* p, uint32_t file)
+      : t_(t), r_(r), p_(p), file_(file), where_(t.file + ":" + std::to_string(r.line)) {}
 
   const std::string& where() const { return where_; }
-  const std::string& file() const { return t_.file; }
-  int line() const { return r_.line; }
+  RowPlace place() const { return {file_, static_cast<uint32_t>(r_.line)}; }
   bool ok() const { return ok_; }
   std::string Get(const std::string& col) const {
     const int i = t_.Column(col);
@@ -128,6 +128,7 @@ class RowReader {
   const CsvTable& t_;
   const CsvRow& r_;
   Problems* p_;
+  uint32_t file_;
   std::string where_;
   bool ok_ = true;
 };
@@ -171,7 +172,7 @@ bool Versioned(const std::string& key) {
 // Records where `key` came from; a second row with the same key is a problem of that row. A
 // row of a change file also records its `valid_from` month and `change_reason`.
 bool Claim(ParsedImport* out, const std::string& key, RowReader& r, const std::string& column) {
-  const auto [it, fresh] = out->where.emplace(key, out->Place(r.file(), r.line()));
+  const auto [it, fresh] = out->where.emplace(key, r.place());
   if (!fresh) {
     r.Bad(column, "the same " + column + " is already given at " + out->Where(key) +
                       " (one change per record and import: import later changes separately)");
@@ -527,17 +528,16 @@ void ParseDirectDebit(RowReader& r, ParsedImport* out) {
     r.Bad("note", "an override needs the coach's reason");
   }
   if (!r.ok()) return;
-  out->where["direct_debit:" + std::to_string(out->batch.direct_debits.size())] =
-      out->Place(r.file(), r.line());
+  out->where["direct_debit:" + std::to_string(out->batch.direct_debits.size())] = r.place();
   out->batch.direct_debits.push_back(std::move(d));
 }
 
 }  // namespace
 
-RowPlace ParsedImport::Place(const std::string& file, int line) {
+uint32_t ParsedImport::FileIndex(const std::string& file) {
   auto it = std::find(files.begin(), files.end(), file);
   if (it == files.end()) it = files.insert(files.end(), file);
-  return {static_cast<uint32_t>(it - files.begin()), static_cast<uint32_t>(line)};
+  return static_cast<uint32_t>(it - files.begin());
 }
 
 std::string ParsedImport::Where(const std::string& key) const {
@@ -588,12 +588,13 @@ void ParseImportFile(const std::string& name, const std::string& text, const Com
       model != nullptr && name == "assessments.csv"
           ? std::make_unique<std::set<std::string, std::less<>>>(LevelKeys(*model))
           : nullptr;
+  const uint32_t file = parsed.FileIndex(name);
   for (const CsvRow& row : table->rows) {
     if (const std::string wrong = FieldCountProblem(*table, row); !wrong.empty()) {
       problems.AddFile(name + ":" + std::to_string(row.line), wrong);
       continue;
     }
-    RowReader r(*table, row, &problems);
+    RowReader r(*table, row, &problems, file);
     if (name == "creditors.csv") ParseCreditor(r, &parsed);
     if (name == "clients.csv") ParseClient(r, &parsed);
     if (name == "plans.csv") ParsePlan(r, &parsed);

@@ -43,8 +43,8 @@ struct ParsedImport {
   // 31-03-2027.
   std::vector<std::string> dutch_files;
 
-  // The place of line `line` of `file`.
-  RowPlace Place(const std::string& file, int line);
+  // `file`'s index in `files` (added when new).
+  uint32_t FileIndex(const std::string& file);
   // "clients.csv:12": where the row of `key` was read (std::out_of_range for a key not read).
   std::string Where(const std::string& key) const;
 };

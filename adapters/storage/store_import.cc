@@ -28,7 +28,7 @@ void InsertAll(soci::session& sql, Backend backend, const std::string& table,
   for (const Row& row : rows) {
     columns.Encode(row, insert);
     if (append_extra) append_extra(insert);
-    if (insert.rows() >= kBulkRows) insert.Execute(sql, backend);
+    insert.ExecuteWhenFull(sql, backend);
   }
   insert.Execute(sql, backend);
 }
@@ -39,7 +39,7 @@ void InsertBenefits(soci::session& sql, Backend backend,
                {{"client_id", T::kText}, {"month", T::kText}, {"amount_cents", T::kInt}});
   for (const auto& b : rows) {
     t.Text(b.client.value).Text(b.month.ToString()).Int(b.amount.cents());
-    if (t.rows() >= kBulkRows) t.Execute(sql, backend);
+    t.ExecuteWhenFull(sql, backend);
   }
   t.Execute(sql, backend);
 }

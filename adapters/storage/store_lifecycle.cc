@@ -913,7 +913,7 @@ void InsertPaymentStates(soci::session& sql, Backend backend,
         .Text(p.source)
         .Text(p.at)
         .Text(p.detail);
-    if (insert.rows() >= kBulkRows) insert.Execute(sql, backend);
+    insert.ExecuteWhenFull(sql, backend);
   }
   insert.Execute(sql, backend);
 }
@@ -957,7 +957,7 @@ void InsertBankFile(soci::session& sql, Backend backend, const Changes& c, Appli
     applied.line_ids.push_back(line.id);
     LineColumns().Encode(line, lines);
     lines.Int(id);
-    if (lines.rows() >= kBulkRows) lines.Execute(sql, backend);
+    lines.ExecuteWhenFull(sql, backend);
   }
   lines.Execute(sql, backend);
   for (const StatementBalance& b : c.balances) {

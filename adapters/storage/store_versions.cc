@@ -55,7 +55,7 @@ void InsertAll(soci::session& sql, Backend backend, const std::string& table,
         .Text(v.changed_by)
         .Text(v.changed_at)
         .Text(v.reason);
-    if (insert.rows() >= kBulkRows) insert.Execute(sql, backend);
+    insert.ExecuteWhenFull(sql, backend);
   }
   insert.Execute(sql, backend);
 }
@@ -85,7 +85,7 @@ void InsertVersions(soci::session& sql, Backend backend, const ImportBatch::Chan
         .Text(v.changed_by)
         .Text(v.changed_at)
         .Text(v.reason);
-    if (b.rows() >= kBulkRows) b.Execute(sql, backend);
+    b.ExecuteWhenFull(sql, backend);
   }
   b.Execute(sql, backend);
 }
