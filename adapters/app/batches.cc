@@ -160,6 +160,12 @@ Result<User, Error> RequireAction(Store& store, const std::string& user, Action 
                                          "; an admin adds users with `ontzorg user add` (role " +
                                          wanted + "); nothing was changed");
   }
+  if (!(*found)->active) {
+    return Fail(ErrorCode::kRefused, "user '" + user + "' is deactivated, so cannot " +
+                                         Describe(action) +
+                                         "; an admin reactivates it (`ontzorg user activate`); "
+                                         "nothing was changed");
+  }
   const auto role = ParseRole((*found)->role);
   if (!role || !Allows(*role, action)) {
     return Fail(ErrorCode::kRefused, "user '" + user + "' has role " + (*found)->role + "; to " +

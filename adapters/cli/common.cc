@@ -98,6 +98,12 @@ Status<Error> Authenticate(const Globals& g, Store& store) {
   if (g.user.empty()) return {};
   auto user = store.FindUser(g.user);
   if (!user) return Unexpected(user.error());
+  if (*user && !(*user)->active) {
+    return Fail(ErrorCode::kRefused, "user '" + g.user +
+                                         "' is deactivated: an admin reactivates it with "
+                                         "`ontzorg user activate --name " +
+                                         g.user + "`; nothing was done");
+  }
   if (!*user || !(*user)->has_password) return {};  // by name only: see the README
   std::string file = g.password_file;
   if (file.empty()) {
@@ -132,6 +138,14 @@ Result<Opened, Error> OpenStore(const Globals& g) {
   if (!store) return Unexpected(store.error());
   if (auto who = Authenticate(g, **store); !who) return Unexpected(who.error());
   return Opened{std::move(config).value(), std::move(store).value()};
+}
+
+Status<Error> RecordView(const Globals& g, Store& store, const std::string& client,
+                         const std::string& view) {
+  auto user = store.FindUser(g.user);
+  if (!user) return Unexpected(user.error());
+  const std::string role = *user ? (*user)->role : "unregistered";
+  return store.RecordAccess({0, NowIsoSeconds(), g.user, role, client, view});
 }
 
 Result<ImportBatch, Error> RecordRow(

@@ -66,6 +66,11 @@ struct Opened {
 };
 Result<Opened, Error> OpenStore(const Globals& g);
 
+// Records in the access log (AVG, issue 19) that the command's user views `client`'s data ("*":
+// several clients') through `view` ("ontzorg statement"), before it is shown.
+Status<Error> RecordView(const Globals& g, Store& store, const std::string& client,
+                         const std::string& view);
+
 // Records one row typed on the command line exactly as if it came from the CSV file `file`: the
 // same checks, messages that name the option (--received-on for received_on) instead of the
 // column, and nothing stored unless it is all right. Returns what was added (empty when the same

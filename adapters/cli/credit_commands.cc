@@ -134,6 +134,10 @@ int ForecastCommand(const Globals& g, const ForecastOptions& o) {
   if (!creditors) return Report(creditors.error());
   auto cases = CasesFor(store, o.client, from);
   if (!cases) return Report(cases.error());
+  if (auto seen = RecordView(g, store, o.client.empty() ? "*" : o.client, "ontzorg forecast");
+      !seen) {
+    return Report(seen.error());
+  }
   nlohmann::json clients = nlohmann::json::array();
   for (const ClientCase& c : *cases) {
     auto benefits = store.Benefits(c.client.id);
@@ -171,6 +175,9 @@ int CreditCommand(const Globals& g, const std::string& client, const std::string
   if (!opened) return Report(opened.error());
   Store& store = *opened->store;
   const ClientId id{client};
+  if (auto seen = RecordView(g, store, client, "ontzorg credit"); !seen) {
+    return Report(seen.error());
+  }
   auto entries = store.ClientEntries(id);
   if (!entries) return Report(entries.error());
   std::set<YearMonth> months;
@@ -380,6 +387,9 @@ int StatementCommand(const Globals& g, const StatementFlags& o) {
   }
   auto statement = LoadClientStatement(opened->config, store, ClientId{o.client}, month);
   if (!statement) return Report(statement.error());
+  if (auto seen = RecordView(g, store, o.client, "ontzorg statement"); !seen) {
+    return Report(seen.error());
+  }
   if (!o.pdf.empty()) {
     if (auto s = HtmlToPdf(statement->Html(), o.pdf); !s) return Report(s.error());
   } else {

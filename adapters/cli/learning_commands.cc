@@ -246,6 +246,9 @@ int OverviewCommand(const Globals& g, const std::string& client, const std::stri
     return Report(Error{ErrorCode::kBadInput,
                         "--client '" + client + "': no such client; check the client number"});
   }
+  if (auto seen = RecordView(g, store, client, "ontzorg overview"); !seen) {
+    return Report(seen.error());
+  }
   auto latest = store.LatestRun();
   if (!latest) return Report(latest.error());
   YearMonth month = *latest ? (*latest)->month : YearMonth::Of(Today());

@@ -11,6 +11,7 @@
 
 #include "adapters/app/batches.h"
 #include "adapters/app/run_month.h"
+#include "adapters/cli/account_commands.h"
 #include "adapters/cli/batch_commands.h"
 #include "adapters/cli/common.h"
 #include "adapters/cli/credit_commands.h"
@@ -266,6 +267,7 @@ int Main(int argc, char** argv) {
   AddCheckCommand(app, &commands);
   AddServeCommand(app, g, &commands);
   AddBatchCommands(app, g, &commands);
+  AddAccountCommands(app, g, &commands);  // after the `user` command it extends
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -371,7 +371,45 @@ std::vector<Migration> Build() {
   v14.common = {"DROP INDEX benefits_month",
                 "CREATE INDEX benefits_month ON benefits (month, client_id)",
                 "INSERT INTO counters (name, value) VALUES ('generation', 0)"};
-  return {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14};
+  // v15: run as a municipality's IT department must (issue 19). Sessions live in the store (the
+  // SHA-256 of the cookie's token, never the token), so a restart keeps them and several server
+  // processes share them; a user can be deactivated (refused at once, sessions ended); failed
+  // logins are kept per user and address, so throttling slows an attacker without locking the
+  // real user out from another address; every view of a client's data is recorded (AVG), append-
+  // only. Sessions and failures are working state, not history: they are deleted when they end.
+  Migration v15{15, "sessions, deactivated users, login failures, the access log", {}, {}, {}};
+  v15.common = {
+      "ALTER TABLE users ADD COLUMN active BIGINT NOT NULL DEFAULT 1",
+      "CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, "
+      "user_name TEXT NOT NULL REFERENCES users(name), csrf TEXT NOT NULL, "
+      "created_at BIGINT NOT NULL, last_seen BIGINT NOT NULL)",
+      "CREATE INDEX sessions_user ON sessions (user_name)",
+      "CREATE TABLE login_failures (user_name TEXT NOT NULL, remote TEXT NOT NULL, "
+      "at BIGINT NOT NULL)",
+      "CREATE INDEX login_failures_user ON login_failures (user_name, remote, at)",
+      "CREATE INDEX login_failures_remote ON login_failures (remote, at)",
+  };
+  // The access log is numbered by the database (a view is recorded outside the write lock that
+  // the counters need, so a page read never waits for a running month on PostgreSQL).
+  const std::string access_columns =
+      "at TEXT NOT NULL, user_name TEXT NOT NULL, role TEXT NOT NULL, "
+      "client_id TEXT NOT NULL, view TEXT NOT NULL)";
+  const std::vector<std::string> access_indexes = {
+      "CREATE INDEX access_log_client ON access_log (client_id, seq)",
+      "CREATE INDEX access_log_user ON access_log (user_name, seq)"};
+  v15.sqlite_only = {"CREATE TABLE access_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, " +
+                     access_columns};
+  v15.postgresql_only = {
+      "CREATE TABLE access_log (seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, " +
+      access_columns};
+  for (auto* list : {&v15.sqlite_only, &v15.postgresql_only}) {
+    list->insert(list->end(), access_indexes.begin(), access_indexes.end());
+  }
+  for (std::string& t : SqliteAppendOnly({"access_log"})) v15.sqlite_only.push_back(t);
+  for (std::string& t : PostgresAppendOnly({"access_log"}, false)) {
+    v15.postgresql_only.push_back(t);
+  }
+  return {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15};
 }
 // NOLINTEND(bugprone-suspicious-missing-comma,readability-function-size)
 

@@ -131,7 +131,8 @@ struct User {
   std::string full_name;
   bool has_password = false;    // may log in to the web app
   std::string password_set_by;  // who set the current password: its owner, or an admin
-  std::string phone;  // a coach's phone number for clients (on the statement); may be empty
+  std::string phone;   // a coach's phone number for clients (on the statement); may be empty
+  bool active = true;  // false: deactivated by an admin (no login, no command, no session)
 };
 bool IsKnownRole(const std::string& role);
 
@@ -382,6 +383,62 @@ class Store {
   // The latest closing balance the bank reported for `account` (compact IBAN): the latest
   // statement date, then the latest file (nullopt: no camt.053 with a balance read yet).
   Result<std::optional<StatementBalance>, Error> LatestBalance(const std::string& account);
+
+  // --- Sessions, login failures and the access log (issue 19) --------------------------------
+  // Working state, written outside the write lock and without raising the store's generation: a
+  // login or a page view never waits for a running month on PostgreSQL (on SQLite it waits for
+  // the month's commit, as every writer does) and never makes kept client pages stale.
+  struct SessionRecord {
+    std::string user, role, full_name, csrf;
+    int64_t created = 0, last_seen = 0;  // seconds since the epoch
+  };
+  // A session under the SHA-256 of its token (the token itself is never stored).
+  struct SessionStart {
+    std::string token_hash, user, csrf;
+    int64_t now = 0;
+  };
+  Status<Error> CreateSession(const SessionStart& start);
+  // The session and its user, if the user exists and is active (nullopt otherwise).
+  Result<std::optional<SessionRecord>, Error> FindSession(const std::string& token_hash);
+  Status<Error> TouchSession(const std::string& token_hash, int64_t now);
+  Status<Error> EndSession(const std::string& token_hash);
+  // Ends every session last seen before `idle_before` or created before `created_before`.
+  struct SessionExpiry {
+    int64_t idle_before = 0, created_before = 0;
+  };
+  Status<Error> EndExpiredSessions(const SessionExpiry& expiry);
+  // Deactivates (`active` false) or reactivates a user, with an audit row; deactivating ends the
+  // user's sessions in the same transaction. Refused for an unknown user, for no change, and for
+  // the last active admin (nobody could manage accounts any more).
+  Status<Error> SetUserActive(const std::string& name, bool active, const std::string& reason,
+                              const Actor& by);
+  // Failed logins, kept per user and address: recorded, counted since a time, forgotten when
+  // older than a time, cleared for a user and address (a successful login from there) or for a
+  // user (an admin's unlock, with an audit row). An empty user or remote in a count: any.
+  struct LoginKey {
+    std::string user, remote;
+  };
+  struct FailureCount {
+    int64_t count = 0, last = 0;  // how many since the time asked, the latest (seconds)
+  };
+  Status<Error> RecordLoginFailure(const LoginKey& key, int64_t now);
+  Result<FailureCount, Error> LoginFailures(const LoginKey& key, int64_t since);
+  Status<Error> ForgetLoginFailures(int64_t before);
+  Status<Error> ClearLoginFailures(const LoginKey& key);
+  Status<Error> UnlockUser(const std::string& name, const Actor& by);
+  // Who viewed which client's data, when and how (AVG): append-only. client "*" for a view of
+  // many clients at once (a caseload list, a batch's file).
+  struct AccessRecord {
+    int64_t seq = 0;
+    std::string at, user, role, client, view;
+  };
+  Status<Error> RecordAccess(const AccessRecord& record);
+  // Oldest first; `client` or `user` empty: any; at most `limit` rows (the latest ones).
+  struct AccessQuery {
+    std::string client, user;
+    int64_t limit = 1000;
+  };
+  Result<std::vector<AccessRecord>, Error> AccessLog(const AccessQuery& query);
 
   // --- Users, audit, batches, the bank's feedback ----------------------------------------------
   Status<Error> AddUser(const User& user, const Actor& by);

@@ -127,7 +127,8 @@ User DecodeUser(const StoredRow& r) {
               .full_name = GetText(r, 2),
               .has_password = !GetText(r, 3).empty(),
               .password_set_by = GetText(r, 4),
-              .phone = GetText(r, 5)};
+              .phone = GetText(r, 5),
+              .active = GetInt(r, 6) != 0};
 }
 
 AuditRecord DecodeAudit(const StoredRow& r) {
@@ -208,8 +209,8 @@ Result<std::optional<User>, Error> Store::FindUser(const std::string& name) {
   return Read("cannot read users", [&] {
     return FirstRow(
         *sql_,
-        "SELECT name, role, full_name, password_hash, password_set_by, phone FROM users WHERE name "
-        "= :n",
+        "SELECT name, role, full_name, password_hash, password_set_by, phone, active FROM users "
+        "WHERE name = :n",
         DecodeUser, name);
   });
 }
@@ -218,8 +219,8 @@ Result<std::vector<User>, Error> Store::Users() {
   return Read("cannot read users", [&] {
     return Rows(
         *sql_,
-        "SELECT name, role, full_name, password_hash, password_set_by, phone FROM users ORDER BY "
-        "name",
+        "SELECT name, role, full_name, password_hash, password_set_by, phone, active FROM users "
+        "ORDER BY name",
         DecodeUser);
   });
 }

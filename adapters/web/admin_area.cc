@@ -20,6 +20,7 @@ Outcome UsersData(Ctx& x) {
                                {"full_name", u.full_name},
                                {"phone", u.phone},
                                {"has_password", u.has_password},
+                               {"active", u.active},
                                {"caseload", caseload.count(u.name) ? caseload[u.name] : 0}});
   }
   return o;
@@ -129,6 +130,56 @@ Outcome AuditData(Ctx& x) {
                              {"action", a.action},
                              {"subject", a.subject},
                              {"detail", a.detail}});
+  }
+  return o;
+}
+
+namespace {
+
+Outcome SetActive(Ctx& x, bool active) {
+  const std::string& name = x.params["user"];
+  const std::string reason = x.Field("reason");
+  if (reason.empty()) {
+    return Refuse(422, "reason: say why (e.g. left the team, on leave); nothing changed");
+  }
+  if (!active && name == x.page.session.user) {
+    return Refuse(422, "user: you cannot deactivate yourself; ask another admin");
+  }
+  if (auto s = x.store.SetUserActive(name, active, reason, x.Me()); !s) return FromError(s.error());
+  Outcome o;
+  o.data = {{"user", name}, {"active", active}};
+  o.redirect = "/admin/users?saved=" + UrlEncode(name);
+  return o;
+}
+
+}  // namespace
+
+Outcome DeactivateAction(Ctx& x) { return SetActive(x, false); }
+Outcome ActivateAction(Ctx& x) { return SetActive(x, true); }
+
+Outcome UnlockAction(Ctx& x) {
+  const std::string& name = x.params["user"];
+  if (auto s = x.store.UnlockUser(name, x.Me()); !s) return FromError(s.error());
+  Outcome o;
+  o.data = {{"user", name}, {"unlocked", true}};
+  o.redirect = "/admin/users?saved=" + UrlEncode(name);
+  return o;
+}
+
+Outcome AccessData(Ctx& x) {
+  const std::string client = x.Field("client"), user = x.Field("user");
+  constexpr int64_t kShown = 1000;
+  auto log = x.store.AccessLog({client, user, kShown});
+  if (!log) return FromError(log.error());
+  Outcome o;
+  o.data = {{"client", client}, {"user", user}, {"limit", kShown}, {"views", json::array()}};
+  for (auto it = log->rbegin(); it != log->rend(); ++it) {  // the latest first
+    o.data["views"].push_back({{"seq", it->seq},
+                               {"at", it->at},
+                               {"user", it->user},
+                               {"role", it->role},
+                               {"client", it->client},
+                               {"view", it->view}});
   }
   return o;
 }

@@ -126,6 +126,12 @@ Outcome AssignAction(Ctx& x);
 Outcome AccountData(Ctx& x);
 Outcome OwnPasswordAction(Ctx& x);
 Outcome AuditData(Ctx& x);
+// Deactivate or reactivate a user ({user}, a reason), forget a user's failed logins (issue 19).
+Outcome DeactivateAction(Ctx& x);
+Outcome ActivateAction(Ctx& x);
+Outcome UnlockAction(Ctx& x);
+// The access log: who viewed which client's data (?client=, ?user=; the latest 1,000).
+Outcome AccessData(Ctx& x);
 
 // The client page again, on the form's tab, with a refused form's message at the form and its
 // field marked, what was typed put back (HTML forms; the API answers JSON). nullopt: not a form

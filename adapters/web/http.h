@@ -27,6 +27,9 @@ struct HttpResponse {
   std::string content_type = "text/html; charset=utf-8";
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Set-Cookie, ...)
   std::string body;
+  // For the request's log line, never sent: who asked (empty: nobody logged in), their role, and
+  // the route's pattern ("/clients/{client}": no client number in the log).
+  std::string log_user, log_role, log_route;
 };
 
 // "a%20b+c" -> "a b c" (plus as space: form encoding). Invalid escapes are kept as written.

@@ -44,6 +44,21 @@ HttpRequest ToHttpRequest(http::request<http::string_body>& req, const std::stri
   return request;
 }
 
+// "2026-12-15T09:00:00.123Z": now, UTC, to the millisecond.
+std::string NowUtc() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t secs = std::chrono::system_clock::to_time_t(now);
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[40];
+  std::snprintf(out, sizeof out, "%s.%03dZ", text, static_cast<int>(ms));
+  return out;
+}
+
 std::string JsonString(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
@@ -182,7 +197,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return hooks_.handle(request);
     } catch (const std::exception& e) {
       if (hooks_.log) {
-        hooks_.log("{\"level\":\"error\",\"event\":\"handler_exception\",\"what\":" +
+        hooks_.log("{\"at\":\"" + NowUtc() +
+                   "\",\"level\":\"error\",\"event\":\"handler_exception\",\"what\":" +
                    JsonString(e.what()) + "}");
       }
       return HttpResponse{500, "text/plain; charset=utf-8", {}, "internal error\n"};
@@ -196,8 +212,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();
     if (hooks_.log) {
-      hooks_.log("{\"event\":\"request\",\"method\":" + JsonString(request.method) +
-                 ",\"path\":" + JsonString(request.target.substr(0, request.target.find('?'))) +
+      // One JSON line per request for the journal: time, level, who (user and role, empty
+      // before login), the route's pattern (no client number), status and duration.
+      const char* level = response.status >= 500   ? "error"
+                          : response.status >= 400 ? "warning"
+                                                   : "info";
+      hooks_.log("{\"at\":\"" + NowUtc() + "\",\"level\":\"" + level +
+                 "\",\"event\":\"request\",\"method\":" + JsonString(request.method) +
+                 ",\"route\":" + JsonString(response.log_route) + ",\"user\":" +
+                 JsonString(response.log_user) + ",\"role\":" + JsonString(response.log_role) +
                  ",\"status\":" + std::to_string(response.status) + ",\"ms\":" +
                  std::to_string(static_cast<double>(static_cast<int64_t>(ms * 1000)) / 1000.0) +
                  ",\"remote\":" + JsonString(remote_) + "}");
@@ -227,9 +250,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void Fail(int status, const std::string& why) {
     if (hooks_.log) {
-      hooks_.log(
-          "{\"level\":\"warning\",\"event\":\"bad_request\",\"status\":" + std::to_string(status) +
-          ",\"reason\":" + JsonString(why) + ",\"remote\":" + JsonString(remote_) + "}");
+      hooks_.log("{\"at\":\"" + NowUtc() +
+                 "\",\"level\":\"warning\",\"event\":\"bad_request\",\"status\":" +
+                 std::to_string(status) + ",\"reason\":" + JsonString(why) +
+                 ",\"remote\":" + JsonString(remote_) + "}");
     }
     HttpResponse r{status, "text/plain; charset=utf-8", {}, ""};
     r.body = status == 413 ? "Verzoek te groot / request too large\n"

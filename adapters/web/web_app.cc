@@ -1,10 +1,9 @@
 #include "adapters/web/web_app.h"
 
 #include <algorithm>
-#include <deque>
 #include <mutex>
+#include <set>
 #include <sstream>
-#include <unordered_map>
 
 #include "adapters/storage/store.h"
 #include "adapters/system/files.h"
@@ -29,11 +28,6 @@ constexpr const char* kLoginCookie = "__Host-ontzorg-login";
 constexpr const char* kDummyHash =
     "scrypt$15$8$1$00000000000000000000000000000000$"
     "0000000000000000000000000000000000000000000000000000000000000000";
-
-struct WebSession {
-  SessionView view;
-  int64_t created = 0, last_seen = 0;
-};
 
 // A pool of store connections: a SOCI session serves one thread at a time.
 class StorePool {
@@ -98,6 +92,32 @@ std::vector<std::string> Split(const std::string& path) {
   return out;
 }
 
+// The pages and API reads that show many clients' data at once (a list, a batch, a file): the
+// access log records them under client "*".
+bool ListsClients(const std::string& pattern) {
+  static const std::set<std::string> kLists = {
+      "/clients", "/batches/{batch}", "/batches/{batch}/files/{file}",
+      "/signals", "/reconciliation",  "/access"};
+  return kLists.count(pattern.rfind("/api/v1", 0) == 0 ? pattern.substr(7) : pattern) > 0;
+}
+
+// Whether a path's segments fit a route's pattern ({name} takes one segment), with the
+// parameters it names (when `params` is given).
+bool Matches(const std::vector<std::string>& pattern, const std::vector<std::string>& segments,
+             std::map<std::string, std::string>* params) {
+  if (pattern.size() != segments.size()) return false;
+  if (params) params->clear();
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const std::string& p = pattern[i];
+    if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+      if (params) (*params)[p.substr(1, p.size() - 2)] = segments[i];
+    } else if (p != segments[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool Has(const std::vector<std::string>& roles, const std::string& role) {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
@@ -114,10 +134,6 @@ struct WebApp::Impl {
   web::ClientCache client_cache{1024};  // client pages by client, day and language
   std::vector<Route> routes;
   std::vector<RouteInfo> infos;
-
-  std::mutex mu;                                                  // sessions and throttling
-  std::unordered_map<std::string, WebSession> sessions;           // by SHA-256 of the token
-  std::unordered_map<std::string, std::deque<int64_t>> failures;  // "user:x" / "addr:y"
 
   Impl(Config c, std::function<int64_t()> clk, std::function<void(const std::string&)> lg)
       : config(std::move(c)), clock(std::move(clk)), log(std::move(lg)), pool(config.store_url) {}
@@ -149,74 +165,84 @@ struct WebApp::Impl {
     json line = fields;
     line["event"] = event;
     line["at"] = IsoAt(clock());
+    if (!line.contains("level")) line["level"] = "info";
     // What a request carried (a path, a name) need not be UTF-8: replaced, never thrown (found by
     // fuzz_http: an exception here turned a refused request into a 500 without a log line).
     log(line.dump(-1, ' ', false, json::error_handler_t::replace));
   }
 
-  // --- Sessions ---
-  std::optional<SessionView> FindSession(const std::string& token, int64_t now) {
-    if (token.size() != 64) return std::nullopt;
+  // --- Sessions: in the store (issue 19), so a restart keeps them and several server processes
+  // behind one store share them. The cookie carries a random 256-bit token; the store keeps its
+  // SHA-256. A session ends after `session_idle_minutes` without a request, `session_max_hours`
+  // after login, at logout, or when its user is deactivated (the store's lookup joins the user).
+  // Its last use is written at most once a minute, not on every request.
+  static constexpr int64_t kTouchSeconds = 60;
+
+  Result<std::optional<SessionView>, Error> FindSession(Store& store, const std::string& token,
+                                                        int64_t now) {
+    if (token.size() != 64) return std::optional<SessionView>();
     const std::string key = Sha256Hex(token);
-    std::lock_guard lock(mu);
-    const auto it = sessions.find(key);
-    if (it == sessions.end()) return std::nullopt;
-    WebSession& s = it->second;
+    auto found = store.FindSession(key);
+    if (!found) return Unexpected(found.error());
+    if (!*found) return std::optional<SessionView>();
+    const Store::SessionRecord& s = **found;
     if (now - s.last_seen > int64_t{config.web.session_idle_minutes} * 60 ||
         now - s.created > int64_t{config.web.session_max_hours} * 3600) {
-      sessions.erase(it);
-      return std::nullopt;
+      if (auto ended = store.EndSession(key); !ended) return Unexpected(ended.error());
+      return std::optional<SessionView>();
     }
-    s.last_seen = now;
-    return s.view;
-  }
-
-  std::string NewSession(const User& user, int64_t now) {
-    std::string token = RandomHex(32);  // 256 bits
-    WebSession s;
-    s.view = {user.name, user.role, user.full_name, RandomHex(32)};
-    s.created = s.last_seen = now;
-    std::lock_guard lock(mu);
-    // Drop expired sessions now and then, so memory stays bounded.
-    if (sessions.size() > 1000) {
-      for (auto it = sessions.begin(); it != sessions.end();) {
-        it = now - it->second.last_seen > int64_t{config.web.session_idle_minutes} * 60
-                 ? sessions.erase(it)
-                 : std::next(it);
+    if (now - s.last_seen >= kTouchSeconds) {
+      if (auto touched = store.TouchSession(key, now); !touched) {
+        return Unexpected(touched.error());
       }
     }
-    sessions[Sha256Hex(token)] = s;
-    return token;
+    return std::optional<SessionView>(SessionView{s.user, s.role, s.full_name, s.csrf});
   }
 
-  void EndSession(const std::string& token) {
-    std::lock_guard lock(mu);
-    sessions.erase(Sha256Hex(token));
+  struct NewToken {
+    std::string token, csrf;
+  };
+  Result<NewToken, Error> NewSession(Store& store, const User& user, int64_t now) {
+    NewToken t{RandomHex(32), RandomHex(32)};  // 256 bits each
+    // Expired sessions go as new ones come, so the table stays as small as the day's users.
+    if (auto swept = store.EndExpiredSessions({now - int64_t{config.web.session_idle_minutes} * 60,
+                                               now - int64_t{config.web.session_max_hours} * 3600});
+        !swept) {
+      return Unexpected(swept.error());
+    }
+    if (auto made = store.CreateSession({Sha256Hex(t.token), user.name, t.csrf, now}); !made) {
+      return Unexpected(made.error());
+    }
+    return t;
   }
 
-  // --- Throttling ---
+  // --- Throttling (issue 19): failed logins are counted per user and address in the store. After
+  // `login_attempts` failures in `login_window_minutes`, the next try from that address for that
+  // user waits a minute, then two, four, ... up to the window: an attacker is slowed, the real
+  // user logs in from their own address as ever. Many failures from one address across users
+  // (20x, a guessing run against a whole office) or for one user across addresses (10x, a
+  // distributed attack) slow that address or user the same way. An admin's unlock forgets a
+  // user's failures.
   int64_t Window() const { return int64_t{config.web.login_window_minutes} * 60; }
-  // Seconds until another attempt is allowed for this user and address (0: now).
-  int64_t Throttled(const std::string& user, const std::string& addr, int64_t now) {
-    std::lock_guard lock(mu);
+  int64_t Backoff(const Store::FailureCount& f, int64_t limit, int64_t now) const {
+    if (f.count < limit) return 0;
+    const int64_t doublings = std::min<int64_t>(f.count - limit, 10);
+    const int64_t delay = std::min(Window(), int64_t{60} << doublings);
+    return std::max<int64_t>(0, f.last + delay - now);
+  }
+  // Seconds until `user` may try again from `addr` (0: now).
+  Result<int64_t, Error> Throttled(Store& store, const std::string& user, const std::string& addr,
+                                   int64_t now) {
+    const int64_t limit = config.web.login_attempts, since = now - Window();
     int64_t wait = 0;
-    const auto check = [&](const std::string& key, int limit) {
-      auto& q = failures[key];
-      while (!q.empty() && now - q.front() >= Window()) q.pop_front();
-      if (static_cast<int>(q.size()) >= limit) wait = std::max(wait, q.front() + Window() - now);
-    };
-    check("user:" + user, config.web.login_attempts);
-    check("addr:" + addr, config.web.login_attempts * 4);  // many users behind one address
+    const std::pair<Store::LoginKey, int64_t> keys[] = {
+        {{user, addr}, limit}, {{"", addr}, limit * 20}, {{user, ""}, limit * 10}};
+    for (const auto& [key, key_limit] : keys) {
+      auto failures = store.LoginFailures(key, since);
+      if (!failures) return Unexpected(failures.error());
+      wait = std::max(wait, Backoff(*failures, key_limit, now));
+    }
     return wait;
-  }
-  void Failed(const std::string& user, const std::string& addr, int64_t now) {
-    std::lock_guard lock(mu);
-    failures["user:" + user].push_back(now);
-    failures["addr:" + addr].push_back(now);
-  }
-  void Succeeded(const std::string& user) {
-    std::lock_guard lock(mu);
-    failures.erase("user:" + user);
   }
 
   // A request goes through named steps, each of which may answer it: Begin (language), the
@@ -236,6 +262,9 @@ struct WebApp::Impl {
   HttpResponse Respond(Exchange& x, const Route& route, Outcome o);
   HttpResponse Login(const HttpRequest& req, PageContext& page, bool api, int64_t now);
   HttpResponse Finish(HttpResponse r, const std::string& csp = "");
+  // The route a request not dispatched (public, refused before, unknown) is logged under: its
+  // pattern, never the path itself (it may hold a client's number).
+  std::string RouteForLog(const Exchange& x) const;
 };
 
 namespace {
@@ -269,30 +298,31 @@ HttpResponse WebApp::Impl::Finish(HttpResponse r, const std::string& csp) {
   r.headers.push_back({"Cache-Control", "no-store"});
   return r;
 }
-// Over 70 lines (76): throttle, verify, session; split when next changed.
-// NOLINTNEXTLINE(readability-function-size)
-HttpResponse WebApp::Impl::Login(const HttpRequest& req, PageContext& page, bool api, int64_t now) {
-  const auto cookies = ParseCookies(req.Header("cookie"));
-  std::string user, password, token;
+namespace {
+
+// The user name and password of a login: a JSON body for the API, the form for people (whose
+// login token must match the cookie set with the form: login CSRF). An answer when refused.
+std::optional<HttpResponse> ReadCredentials(const HttpRequest& req, const PageContext& page,
+                                            bool api, std::string* user, std::string* password) {
   if (api) {
     json body = json::parse(req.body, nullptr, false);
     if (!body.is_object() || !body.contains("user") || !body.contains("password") ||
         !body["user"].is_string() || !body["password"].is_string()) {
       return Json(400, {{"error", "send {\"user\": ..., \"password\": ...} as JSON"}});
     }
-    user = body["user"];
-    password = body["password"];
+    *user = body["user"];
+    *password = body["password"];
   } else {
     const auto form = ParseForm(req.body);
     const auto get = [&](const char* k) {
       const auto it = form.find(k);
       return it == form.end() ? std::string() : it->second;
     };
-    user = get("user");
-    password = get("password");
-    token = get("login_token");
+    *user = get("user");
+    *password = get("password");
+    const std::string token = get("login_token");
+    const auto cookies = ParseCookies(req.Header("cookie"));
     const auto cookie = cookies.find(kLoginCookie);
-    // Login CSRF: the form's token must match the cookie set with the form.
     if (cookie == cookies.end() || token.size() != 64 ||
         !ConstantTimeEquals(cookie->second, token)) {
       HttpResponse r{403, "text/html; charset=utf-8", {}, ""};
@@ -302,8 +332,16 @@ HttpResponse WebApp::Impl::Login(const HttpRequest& req, PageContext& page, bool
       return r;
     }
   }
-  if (user.size() > 64) user = user.substr(0, 64);
-  const int64_t wait = Throttled(user, req.remote, now);
+  if (user->size() > 64) *user = user->substr(0, 64);
+  return std::nullopt;
+}
+
+}  // namespace
+
+// Throttle, verify, start the session.
+HttpResponse WebApp::Impl::Login(const HttpRequest& req, PageContext& page, bool api, int64_t now) {
+  std::string user, password;
+  if (auto refused = ReadCredentials(req, page, api, &user, &password)) return *refused;
   const auto refuse = [&](int status, const std::string& message) {
     if (api) return Json(status, {{"error", message}});
     const std::string login_token = RandomHex(32);
@@ -312,37 +350,52 @@ HttpResponse WebApp::Impl::Login(const HttpRequest& req, PageContext& page, bool
     r.headers.push_back({"Set-Cookie", Cookie(kLoginCookie, login_token, 3600)});
     return r;
   };
-  if (wait > 0) {
+  auto lease = pool.Get();
+  if (!lease) return refuse(503, lease.error().message);
+  Store& store = **lease;
+  const auto wait = Throttled(store, user, req.remote, now);
+  if (!wait) return refuse(503, wait.error().message);
+  if (*wait > 0) {
     Log("login_throttled", {{"user", user}, {"remote", req.remote}});
+    const std::string minutes = std::to_string((*wait + 59) / 60);
     HttpResponse r =
-        refuse(429, page.en ? "Too many failed attempts. Try again in " +
-                                  std::to_string((wait + 59) / 60) + " minutes."
-                            : "Te veel mislukte pogingen. Probeer het over " +
-                                  std::to_string((wait + 59) / 60) + " minuten opnieuw.");
-    r.headers.push_back({"Retry-After", std::to_string(wait)});
+        refuse(429, page.en ? "Too many failed attempts. Try again in " + minutes + " minute(s)."
+                            : "Te veel mislukte pogingen. Probeer het over " + minutes +
+                                  " minuut/minuten opnieuw.");
+    r.headers.push_back({"Retry-After", std::to_string(*wait)});
     return r;
   }
-  auto store = pool.Get();
-  if (!store) return refuse(500, store.error().message);
-  auto found = (**store).FindUser(user);
-  auto hash = (**store).PasswordHash(user);
+  auto found = store.FindUser(user);
+  auto hash = store.PasswordHash(user);
   const bool exists = found && *found && hash && !hash->empty();
   const bool ok = VerifyPassword(password, exists ? *hash : std::string(kDummyHash)) && exists;
   if (!ok) {
-    Failed(user, req.remote, now);
+    // Failures older than the window count for nothing: forgotten as new ones come, so the
+    // table stays as small as the attempts of the last window.
+    auto recorded = store.ForgetLoginFailures(now - Window());
+    if (recorded) recorded = store.RecordLoginFailure({user, req.remote}, now);
+    if (!recorded) return refuse(503, recorded.error().message);
     Log("login_failed", {{"user", user}, {"remote", req.remote}});
     return refuse(401, T(page, "Gebruikersnaam of wachtwoord klopt niet.",
                          "User name or password is wrong."));
   }
-  Succeeded(user);
-  const std::string session = NewSession(**found, now);
+  if (!(*found)->active) {  // told only to whoever knows the password
+    Log("login_refused_inactive", {{"user", user}, {"remote", req.remote}});
+    return refuse(403,
+                  T(page, "Dit account is gedeactiveerd. Vraag de beheerder het weer te activeren.",
+                    "This account is deactivated. Ask the administrator to reactivate it."));
+  }
+  if (auto cleared = store.ClearLoginFailures({user, req.remote}); !cleared) {
+    return refuse(503, cleared.error().message);
+  }
+  auto session = NewSession(store, **found, now);
+  if (!session) return refuse(503, session.error().message);
   Log("login", {{"user", user}, {"role", (*found)->role}, {"remote", req.remote}});
   const int64_t max_age = int64_t{config.web.session_max_hours} * 3600;
-  HttpResponse r = api ? Json(200, {{"user", user},
-                                    {"role", (*found)->role},
-                                    {"csrf_token", FindSession(session, now)->csrf}})
-                       : Redirect("/");
-  r.headers.push_back({"Set-Cookie", Cookie(kSessionCookie, session, max_age)});
+  HttpResponse r =
+      api ? Json(200, {{"user", user}, {"role", (*found)->role}, {"csrf_token", session->csrf}})
+          : Redirect("/");
+  r.headers.push_back({"Set-Cookie", Cookie(kSessionCookie, session->token, max_age)});
   r.headers.push_back({"Set-Cookie", Cookie(kLoginCookie, "", 0)});
   return r;
 }
@@ -364,8 +417,10 @@ struct WebApp::Impl::Exchange {
   std::map<std::string, std::string> cookies;
   std::multimap<std::string, std::string> query;
   std::vector<std::pair<std::string, std::string>> extra_headers;  // the language cookie
-  std::string csp;  // a route's own Content-Security-Policy (the statement preview)
+  std::string csp;    // a route's own Content-Security-Policy (the statement preview)
+  std::string route;  // the matched route's pattern, for the log line
   // Established by the guards:
+  std::optional<StorePool::Lease> store;  // the request's store connection, from RequireLogin
   std::optional<SessionView> session;
   std::string token;
   bool changes = false;                          // not GET or HEAD
@@ -387,7 +442,23 @@ HttpResponse WebApp::Impl::Handle(const HttpRequest& req) {
   if (!done) done = SessionRoute(x);
   HttpResponse r = done ? std::move(*done) : Dispatch(x);
   for (auto& h : x.extra_headers) r.headers.push_back(h);
+  if (x.session) {
+    r.log_user = x.session->user;
+    r.log_role = x.session->role;
+  }
+  r.log_route = x.route.empty() ? RouteForLog(x) : x.route;
   return Finish(std::move(r), x.csp);
+}
+
+std::string WebApp::Impl::RouteForLog(const Exchange& x) const {
+  static const std::set<std::string> kPublic = {
+      "/", "/login", "/logout", "/healthz", "/static/app.css", "/favicon.ico", "/api/v1/session"};
+  if (kPublic.count(x.path)) return x.path;
+  const std::vector<std::string> segments = Split(x.path);
+  for (const Route& route : routes) {
+    if (Matches(route.segments, segments, nullptr)) return route.info.pattern;
+  }
+  return "(unknown)";
 }
 
 // The path, the query, and the language: ?lang=en or ?lang=nl switches and is remembered in a
@@ -425,8 +496,18 @@ std::optional<HttpResponse> WebApp::Impl::PublicRoute(Exchange& x) {
   if (x.path == "/static/app.css" && method == "GET") {
     return HttpResponse{200, "text/css; charset=utf-8", {}, web::StyleSheet()};
   }
-  if (x.path == "/healthz" && method == "GET") {
-    return HttpResponse{200, "text/plain; charset=utf-8", {}, "ok\n"};
+  if (x.path == "/healthz" && (method == "GET" || method == "HEAD")) {
+    // Up means the store answers too: a load balancer takes a process without its store out.
+    auto lease = pool.Get();
+    std::string down = lease ? "" : lease.error().message;
+    if (lease) {
+      if (auto generation = (**lease).Generation(); !generation) down = generation.error().message;
+    }
+    if (!down.empty()) {
+      Log("healthz_failed", {{"level", "error"}, {"error", down}});
+      return HttpResponse{503, "text/plain; charset=utf-8", {}, "store unavailable\n"};
+    }
+    return HttpResponse{200, "text/plain; charset=utf-8", {}, method == "HEAD" ? "" : "ok\n"};
   }
   if ((x.path == "/login" || x.path == "/api/v1/session") && method == "POST") {
     return Login(x.req, x.page, x.api, x.now);
@@ -452,7 +533,12 @@ std::optional<HttpResponse> WebApp::Impl::PublicRoute(Exchange& x) {
 std::optional<HttpResponse> WebApp::Impl::RequireLogin(Exchange& x) {
   if (const auto c = x.cookies.find(kSessionCookie); c != x.cookies.end()) {
     x.token = c->second;
-    x.session = FindSession(x.token, x.now);
+    auto lease = pool.Get();
+    if (!lease) return x.Error(503, lease.error().message);
+    x.store.emplace(std::move(lease).value());
+    auto found = FindSession(**x.store, x.token, x.now);
+    if (!found) return x.Error(503, found.error().message);
+    x.session = std::move(found).value();
   }
   if (!x.session) {
     if (x.api) return Json(401, {{"error", "log in first: POST /api/v1/session"}});
@@ -528,7 +614,9 @@ std::optional<HttpResponse> WebApp::Impl::SessionRoute(Exchange& x) {
   const std::string& method = x.req.method;
   if ((x.path == "/logout" || x.path == "/api/v1/session") &&
       (method == "POST" || method == "DELETE")) {
-    EndSession(x.token);
+    if (auto ended = (**x.store).EndSession(Sha256Hex(x.token)); !ended) {
+      return x.Error(503, ended.error().message);
+    }
     Log("logout", {{"user", x.session->user}});
     HttpResponse r = x.api ? Json(200, {{"logged_out", true}}) : Redirect("/login");
     r.headers.push_back({"Set-Cookie", Cookie(kSessionCookie, "", 0)});
@@ -550,18 +638,7 @@ const Route* WebApp::Impl::Match(const Exchange& x, std::map<std::string, std::s
                                  bool* path_known) const {
   const std::vector<std::string> segments = Split(x.path);
   for (const Route& route : routes) {
-    if (route.segments.size() != segments.size()) continue;
-    params->clear();
-    bool match = true;
-    for (size_t i = 0; i < segments.size() && match; ++i) {
-      const std::string& p = route.segments[i];
-      if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
-        (*params)[p.substr(1, p.size() - 2)] = segments[i];
-      } else {
-        match = p == segments[i];
-      }
-    }
-    if (!match) continue;
+    if (!Matches(route.segments, segments, params)) continue;
     *path_known = true;
     if (route.info.method == x.req.method) return &route;
   }
@@ -578,6 +655,7 @@ HttpResponse WebApp::Impl::Dispatch(Exchange& x) {
                ? x.Error(405, T(x.page, "Deze methode kan hier niet.", "Method not allowed here."))
                : x.Error(404, T(x.page, "Deze pagina bestaat niet.", "This page does not exist."));
   }
+  x.route = route->info.pattern;
   const SessionView& me = *x.session;
   const auto refuse = [&](int status, const std::string& message) {
     Log("refused",
@@ -589,15 +667,33 @@ HttpResponse WebApp::Impl::Dispatch(Exchange& x) {
     return refuse(403, T(x.page, "Uw rol (", "Your role (") + me.role +
                            T(x.page, ") mag dit niet.", ") may not do this."));
   }
-  auto lease = pool.Get();
-  if (!lease) return refuse(500, lease.error().message);
-  Store& store = **lease;
+  Store& store = **x.store;
   // Guard: caseload. A coach sees and changes only the clients in their own caseload.
   if (params.count("client") && me.role == "coach") {
     auto coach = store.CoachOf(ClientId{params["client"]});
     if (!coach || !*coach || **coach != me.user) {
       return refuse(403, T(x.page, "Deze cliënt hoort niet bij uw caseload.",
                            "This client is not in your caseload."));
+    }
+  }
+  // Guard: the access log (AVG, issue 19). Every read of clients' data is recorded before it is
+  // shown: who, when, which client, which view. No record, no data.
+  std::optional<std::string> client;
+  if (!x.changes) {
+    if (params.count("client")) client = params["client"];
+    if (ListsClients(route->info.pattern)) client = "*";
+  }
+  if (client) {
+    std::string view = x.path;
+    if (const auto q = x.query.find("q"); q != x.query.end()) {
+      view += " q=" + q->second.substr(0, 64);
+    }
+    if (const auto f = x.query.find("format"); f != x.query.end() && f->second == "csv") {
+      view += " (csv)";
+    }
+    if (auto recorded = store.RecordAccess({0, IsoAt(x.now), me.user, me.role, *client, view});
+        !recorded) {
+      return refuse(503, recorded.error().message);
     }
   }
   Ctx ctx{x.req, config, store, x.page, x.api, params, x.form, x.body, x.now, &client_cache};
@@ -683,12 +779,19 @@ void WebApp::Impl::AddMoneyAndAdminRoutes(const std::vector<std::string>& reader
   i.Add("POST", "/admin/users", "/api/v1/users", {"admin"}, web::AddUserAction);
   i.Add("POST", "/admin/users/{user}/password", "/api/v1/users/{user}/password", {"admin"},
         web::SetPasswordAction);
+  i.Add("POST", "/admin/users/{user}/deactivate", "/api/v1/users/{user}/deactivate", {"admin"},
+        web::DeactivateAction);
+  i.Add("POST", "/admin/users/{user}/activate", "/api/v1/users/{user}/activate", {"admin"},
+        web::ActivateAction);
+  i.Add("POST", "/admin/users/{user}/unlock", "/api/v1/users/{user}/unlock", {"admin"},
+        web::UnlockAction);
   i.Add("POST", "/admin/caseload", "/api/v1/caseload", {"admin"}, web::AssignAction);
   i.Add("GET", "/account/password", "", {"coach", "finance", "admin", "auditor"}, web::AccountData,
         web::AccountPage);
   i.Add("POST", "/account/password", "/api/v1/account/password",
         {"coach", "finance", "admin", "auditor"}, web::OwnPasswordAction);
   i.Add("GET", "/audit", "/api/v1/audit", {"auditor", "admin"}, web::AuditData, web::AuditPage);
+  i.Add("GET", "/access", "/api/v1/access", {"auditor", "admin"}, web::AccessData, web::AccessPage);
   // Every list page as a CSV download for Dutch Excel (issue 17).
   i.AddSheet("/clients", web::CaseloadSheet);
   i.AddSheet("/batches", web::BatchesSheet);
@@ -697,6 +800,7 @@ void WebApp::Impl::AddMoneyAndAdminRoutes(const std::vector<std::string>& reader
   i.AddSheet("/reconciliation", web::ReconciliationSheet);
   i.AddSheet("/admin/users", web::UsersSheet);
   i.AddSheet("/audit", web::AuditSheet);
+  i.AddSheet("/access", web::AccessSheet);
 }
 
 WebApp::WebApp(Config config, std::function<int64_t()> clock,

@@ -50,6 +50,7 @@ std::string SignalsPage(const PageContext& p, const json& data);
 std::string ReconciliationPage(const PageContext& p, const json& data);
 std::string UsersPage(const PageContext& p, const json& data);
 std::string AuditPage(const PageContext& p, const json& data);
+std::string AccessPage(const PageContext& p, const json& data);
 std::string AccountPage(const PageContext& p, const json& data);
 
 // A page whose form (the one posting to `action`) was refused: the refusal shown above that form
@@ -86,6 +87,7 @@ Sheet SignalsSheet(const PageContext& p, const json& data);
 Sheet ReconciliationSheet(const PageContext& p, const json& data);
 Sheet UsersSheet(const PageContext& p, const json& data);
 Sheet AuditSheet(const PageContext& p, const json& data);
+Sheet AccessSheet(const PageContext& p, const json& data);
 
 // The stylesheet served at /static/app.css (a separate file so the CSP forbids inline styles).
 const std::string& StyleSheet();

@@ -114,4 +114,14 @@ Sheet AuditSheet(const PageContext& p, const json& d) {
   return {"audit.csv", csv.str()};
 }
 
+Sheet AccessSheet(const PageContext& p, const json& d) {
+  SpreadsheetCsv csv({T(p, "Nr", "Seq"), T(p, "Tijd", "At"), T(p, "Gebruiker", "User"),
+                      T(p, "Rol", "Role"), T(p, "Cliënt", "Client"), T(p, "Pagina", "View")});
+  for (const json& a : d["views"]) {
+    csv.Number(I(a, "seq")).Text(DutchDay(S(a, "at"))).Text(S(a, "user")).Text(S(a, "role"));
+    csv.Text(S(a, "client")).Text(S(a, "view")).EndRow();
+  }
+  return {"inzagelog.csv", csv.str()};
+}
+
 }  // namespace ontzorg::web

@@ -237,7 +237,10 @@ std::string Layout(const PageContext& p, const std::string& title, const std::st
     link("/reconciliation", T(p, "Aansluiting", "Reconciliation"));
   }
   if (role == "admin") link("/admin/users", T(p, "Gebruikers", "Users"));
-  if (role == "auditor" || role == "admin") link("/audit", T(p, "Auditlog", "Audit log"));
+  if (role == "auditor" || role == "admin") {
+    link("/audit", T(p, "Auditlog", "Audit log"));
+    link("/access", T(p, "Inzagelog", "Access log"));
+  }
   std::string who;
   if (!p.session.user.empty()) {
     who = "<form method=\"post\" action=\"/logout\" class=\"logout\">" + CsrfField(p) + "<span>" +
@@ -1879,12 +1882,27 @@ std::string UsersPage(const PageContext& p, const json& d) {
                   "</caption><thead><tr><th scope=\"col\">" + T(p, "Naam", "Name") +
                   "</th><th scope=\"col\">" + T(p, "Rol", "Role") + "</th><th scope=\"col\">" +
                   T(p, "Caseload", "Caseload") + "</th><th scope=\"col\">" +
+                  T(p, "Account", "Account") + "</th><th scope=\"col\">" +
                   T(p, "Wachtwoord", "Password") + "</th></tr></thead><tbody>";
   for (const json& u : d["users"]) {
     const std::string name = S(u, "name");
+    const bool active = !u.contains("active") || u["active"].get<bool>();
+    const std::string base = "/admin/users/" + Html(name);
+    // Deactivate (with a reason) or reactivate; forget failed logins (unlock).
+    std::string account =
+        (active ? T(p, "Actief", "Active")
+                : "<strong>" + T(p, "Gedeactiveerd", "Deactivated") + "</strong>") +
+        "<form method=\"post\" action=\"" + base + (active ? "/deactivate" : "/activate") +
+        "\" class=\"inline\">" + CsrfField(p) + "<label for=\"re-" + Html(name) + "\">" +
+        T(p, "Reden", "Reason") + "</label><input id=\"re-" + Html(name) +
+        "\" name=\"reason\" maxlength=\"200\" required><button type=\"submit\">" +
+        (active ? T(p, "Deactiveren", "Deactivate") : T(p, "Activeren", "Reactivate")) +
+        "</button></form><form method=\"post\" action=\"" + base + "/unlock\" class=\"inline\">" +
+        CsrfField(p) + "<button type=\"submit\">" +
+        T(p, "Mislukte inlogpogingen vergeten", "Forget failed logins") + "</button></form>";
     m += "<tr><th scope=\"row\">" + Html(name) + "<br><span class=\"muted\">" +
          Html(S(u, "full_name")) + "</span></th><td>" + Html(S(u, "role")) +
-         "</td><td class=\"num\">" + S(u, "caseload") +
+         "</td><td class=\"num\">" + S(u, "caseload") + "</td><td>" + account +
          "</td><td><form method=\"post\" action=\"/admin/users/" + Html(name) +
          "/password\" class=\"inline\">" + CsrfField(p) + "<label for=\"pw-" + Html(name) + "\">" +
          T(p, "Nieuw wachtwoord", "New password") + "</label><input id=\"pw-" + Html(name) +
@@ -1948,6 +1966,33 @@ std::string AccountPage(const PageContext& p, const json& d) {
   return Layout(p, T(p, "Uw wachtwoord", "Your password"), m);
 }
 
+namespace {
+
+// A log as a table, newest first: number, when and who, then `columns` (heading, field); `empty`
+// as its one row when there are none ("": nothing).
+std::string LogTable(const PageContext& p, const std::string& caption,
+                     const std::vector<std::pair<std::string, const char*>>& columns,
+                     const json& rows, const std::string& empty) {
+  std::string m = "<table><caption>" + caption +
+                  "</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">" +
+                  T(p, "Wanneer", "When") + "</th><th scope=\"col\">" + T(p, "Wie", "Who") +
+                  "</th>";
+  for (const auto& [heading, field] : columns) m += "<th scope=\"col\">" + heading + "</th>";
+  m += "</tr></thead><tbody>";
+  for (const json& a : rows) {
+    m += "<tr><td class=\"num\">" + S(a, "seq") + "</td><td>" + Html(When(p, S(a, "at"))) +
+         "</td><td>" + Html(S(a, "user")) + "</td>";
+    for (const auto& [heading, field] : columns) m += "<td>" + Html(S(a, field)) + "</td>";
+    m += "</tr>";
+  }
+  if (rows.empty() && !empty.empty()) {
+    m += "<tr><td colspan=\"" + std::to_string(columns.size() + 3) + "\">" + empty + "</td></tr>";
+  }
+  return m + "</tbody></table>";
+}
+
+}  // namespace
+
 std::string AuditPage(const PageContext& p, const json& d) {
   std::string m;
   if (d["intact"].get<bool>()) {
@@ -1963,19 +2008,34 @@ std::string AuditPage(const PageContext& p, const json& d) {
       m += "<li>" + Html(problem.get<std::string>()) + "</li>";
     m += "</ul></div>";
   }
-  m += "<table><caption>" +
-       T(p, "Laatste 500 regels, nieuwste eerst", "Last 500 rows, newest first") +
-       "</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">" + T(p, "Wanneer", "When") +
-       "</th><th scope=\"col\">" + T(p, "Wie", "Who") + "</th><th scope=\"col\">" +
-       T(p, "Actie", "Action") + "</th><th scope=\"col\">" + T(p, "Onderwerp", "Subject") +
-       "</th><th scope=\"col\">" + T(p, "Details", "Detail") + "</th></tr></thead><tbody>";
-  for (const json& a : d["log"]) {
-    m += "<tr><td class=\"num\">" + S(a, "seq") + "</td><td>" + Html(When(p, S(a, "at"))) +
-         "</td><td>" + Html(S(a, "user")) + "</td><td>" + Html(S(a, "action")) + "</td><td>" +
-         Html(S(a, "subject")) + "</td><td>" + Html(S(a, "detail")) + "</td></tr>";
-  }
-  m += "</tbody></table>";
+  m += LogTable(p, T(p, "Laatste 500 regels, nieuwste eerst", "Last 500 rows, newest first"),
+                {{T(p, "Actie", "Action"), "action"},
+                 {T(p, "Onderwerp", "Subject"), "subject"},
+                 {T(p, "Details", "Detail"), "detail"}},
+                d["log"], "");
   return Layout(p, T(p, "Auditlog", "Audit log"), m);
+}
+
+std::string AccessPage(const PageContext& p, const json& d) {
+  std::string m =
+      "<p>" +
+      T(p,
+        "Elke inzage in gegevens van cliënten wordt vastgelegd (AVG): wie, wanneer, welke "
+        "cliënt, welke pagina. Cliënt * is een lijst of bestand met meerdere cliënten.",
+        "Every view of clients' data is recorded (GDPR): who, when, which client, which page. "
+        "Client * is a list or file with several clients.") +
+      "</p><form method=\"get\" action=\"/access\" class=\"inline\"><label for=\"ac-client\">" +
+      T(p, "Cliëntnummer", "Client number") +
+      "</label><input id=\"ac-client\" name=\"client\" value=\"" + Html(S(d, "client")) +
+      "\"><label for=\"ac-user\">" + T(p, "Gebruiker", "User") +
+      "</label><input id=\"ac-user\" name=\"user\" value=\"" + Html(S(d, "user")) +
+      "\"><button type=\"submit\">" + T(p, "Zoeken", "Search") + "</button></form>";
+  m += LogTable(p, T(p, "Laatste 1.000 inzages, nieuwste eerst", "Last 1,000 views, newest first"),
+                {{T(p, "Rol", "Role"), "role"},
+                 {T(p, "Cliënt", "Client"), "client"},
+                 {T(p, "Pagina", "View"), "view"}},
+                d["views"], T(p, "Geen inzages gevonden.", "No views found."));
+  return Layout(p, T(p, "Inzagelog", "Access log"), m);
 }
 
 std::string RefusedField(const std::string& message) {

@@ -681,6 +681,40 @@ StatementPage ReadStatementPdf(const std::string& pdf) {
 // The batch lifecycle end to end, as finance meets it: prepare, four eyes, export, the bank's
 // pain.002 with one rejection, correction and re-issue, the camt.053 with the bookings and one
 // return; the ledger, the audit log and the reconciliation agree and no bill is paid twice.
+// Issue 19: an admin deactivates a user on the command line (refused for no admin, for
+// themselves), the user can then do nothing, not even read; reactivated, they act again. Every
+// command that shows a client's data records it in the access log, which `ontzorg access` prints
+// for an auditor or admin only.
+TEST_F(CliTest, DeactivatedUsersActNoMoreAndEveryClientViewIsInTheAccessLog) {
+  InitAndImport(SourceDir() + "/fixtures/demo");
+  ASSERT_EQ(As("admin", {"user", "add", "--name", "ingrid", "--role", "auditor"}).code, 0);
+  Outcome o = As("bram", {"user", "deactivate", "--name", "anna", "--reason", "left"});
+  EXPECT_EQ(o.code, 9) << o.out;
+  o = As("admin", {"user", "deactivate", "--name", "admin", "--reason", "me"});
+  EXPECT_EQ(o.code, 9) << o.out;
+  o = As("admin", {"user", "deactivate", "--name", "anna", "--reason", "left the team"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  o = As("anna", {"overview", "--client", "C000001"});
+  EXPECT_EQ(o.code, 9) << o.out;
+  EXPECT_NE(o.out.find("user 'anna' is deactivated"), std::string::npos) << o.out;
+  o = As("admin", {"user", "activate", "--name", "anna", "--reason", "came back"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  ASSERT_EQ(As("anna", {"overview", "--client", "C000001"}).code, 0);
+  ASSERT_EQ(As("bram", {"credit", "--client", "C000002"}).code, 0);
+  o = As("bram", {"access", "--client", "C000001"});
+  EXPECT_EQ(o.code, 9) << "finance does not read the access log: " << o.out;
+  o = As("ingrid", {"access", "--client", "C000001", "--client", "C000002"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  EXPECT_NE(o.out.find("client C000001: 1 views"), std::string::npos) << o.out;
+  EXPECT_TRUE(std::regex_search(o.out, std::regex("anna +finance +C000001 +ontzorg overview")))
+      << o.out;
+  EXPECT_TRUE(std::regex_search(o.out, std::regex("bram +finance +C000002 +ontzorg credit")))
+      << o.out;
+  o = As("ingrid", {"audit"});
+  EXPECT_NE(o.out.find("user.deactivated"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("user.activated"), std::string::npos) << o.out;
+}
+
 TEST_F(CliTest, FullCycleFromPreparationToTheBanksStatement) {
   InitAndImport(SourceDir() + "/fixtures/demo");
   ASSERT_EQ(

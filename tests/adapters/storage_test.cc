@@ -15,6 +15,8 @@
 #include "adapters/storage/query.h"
 #include "adapters/storage/row_codec.h"
 #include "adapters/storage/store.h"
+#include "adapters/system/password.h"
+#include "adapters/web/web_app.h"
 #include "tests/adapters/test_support.h"
 
 namespace ontzorg {
@@ -74,10 +76,10 @@ class StorageTest : public testing::Test {
 };
 
 TEST_F(StorageTest, InitIsIdempotentAndVersioned) {
-  EXPECT_EQ(store_->SchemaVersion(), 14);
+  EXPECT_EQ(store_->SchemaVersion(), 15);
   auto again = Store::Init(url_);
   ASSERT_TRUE(again);
-  EXPECT_EQ((*again)->SchemaVersion(), 14);
+  EXPECT_EQ((*again)->SchemaVersion(), 15);
   EXPECT_TRUE(Store::Open(url_));
 }
 
@@ -393,6 +395,68 @@ TEST_F(StorageTest, TheAuditLogIsChainedAndOneChangedByteIsFound) {
   ASSERT_TRUE(cut);
   ASSERT_FALSE(cut->problems.empty());
   EXPECT_NE(cut->problems[0].find("missing"), std::string::npos) << cut->problems[0];
+}
+
+// Issue 19: sessions live in the store, so two server processes behind one store (on both
+// backends: PostgreSQL is how a municipality runs two) share a login, a restart keeps it, and a
+// deactivation by an admin on one ends it on the other at once.
+TEST_F(StorageTest, TwoServerProcessesShareSessionsAndADeactivationEndsThemEverywhere) {
+  ASSERT_TRUE(store_->AddUser({"admin", "admin", "Admin"}, {"setup", "2026-12-14T09:00:00"}));
+  ASSERT_TRUE(store_->AddUser({"anna", "finance", "Anna"}, {"admin", "2026-12-14T09:00:00"}));
+  const std::string password = "anna-has-a-long-password";
+  ASSERT_TRUE(
+      store_->SetPasswordHash({"anna", HashPassword(password).value()}, {"anna", "2026-12-14"}));
+  Config config = DemoConfig(url_);
+  int64_t now = 1797238800;
+  const auto clock = [&now] { return now; };
+  auto first = std::make_unique<WebApp>(config, clock, nullptr);
+  WebApp second(config, clock, nullptr);
+  HttpRequest login{"POST",
+                    "/api/v1/session",
+                    {{"content-type", "application/json"}},
+                    R"({"user": "anna", "password": ")" + password + R"("})",
+                    "10.0.0.7"};
+  const HttpResponse in = first->Handle(login);
+  ASSERT_EQ(in.status, 200) << in.body;
+  std::string cookie;
+  for (const auto& [k, v] : in.headers) {
+    if (k == "Set-Cookie" && v.rfind("__Host-ontzorg=", 0) == 0) cookie = v.substr(0, v.find(';'));
+  }
+  ASSERT_EQ(cookie.size(), std::string("__Host-ontzorg=").size() + 64);
+  const HttpRequest batches{"GET", "/api/v1/batches", {{"cookie", cookie}}, "", "10.0.0.7"};
+  EXPECT_EQ(second.Handle(batches).status, 200) << "the second process knows the login";
+  first = std::make_unique<WebApp>(config, clock, nullptr);  // the first process restarted
+  EXPECT_EQ(first->Handle(batches).status, 200) << "a restart keeps the session";
+  // Only its hash is stored.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sessions WHERE token_hash = '" +
+                  Sha256Hex(cookie.substr(cookie.find('=') + 1)) + "'"),
+            1);
+  ASSERT_TRUE(store_->SetUserActive("anna", false, "left the team", {"admin", "2026-12-15"}));
+  EXPECT_EQ(second.Handle(batches).status, 401) << "deactivated: refused at once";
+  EXPECT_EQ(first->Handle(batches).status, 401);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sessions"), 0);
+  EXPECT_EQ(first->Handle(login).status, 403) << "the right password, but deactivated";
+  EXPECT_FALSE(store_->SetUserActive("anna", false, "again", {"admin", "2026-12-15"}));
+  EXPECT_FALSE(store_->SetUserActive("admin", false, "the last admin", {"admin", "2026-12-15"}));
+  ASSERT_TRUE(store_->SetUserActive("anna", true, "back", {"admin", "2026-12-15"}));
+  EXPECT_EQ(second.Handle(login).status, 200);
+  auto audit = store_->AuditLog("user:anna");
+  ASSERT_TRUE(audit);
+  std::vector<std::string> actions;
+  for (const AuditRecord& a : *audit) actions.push_back(a.action);
+  EXPECT_NE(std::find(actions.begin(), actions.end(), "user.deactivated"), actions.end());
+  EXPECT_NE(std::find(actions.begin(), actions.end(), "user.activated"), actions.end());
+  // The access log is append-only on both stores.
+  ASSERT_TRUE(store_->RecordAccess({0, "2026-12-15T09:00:00", "anna", "finance", "C1", "/x"}));
+  ASSERT_TRUE(store_->RecordAccess({0, "2026-12-15T09:00:01", "anna", "finance", "C2", "/y"}));
+  auto views = store_->AccessLog({"C2", "", 10});
+  ASSERT_TRUE(views);
+  ASSERT_EQ(views->size(), 1U);
+  EXPECT_EQ((*views)[0].view, "/y");
+  EXPECT_GT((*views)[0].seq, 0);
+  EXPECT_ANY_THROW(store_->session() << "UPDATE access_log SET user_name = 'someone'");
+  EXPECT_ANY_THROW(store_->session() << "DELETE FROM access_log");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM access_log"), 2);
 }
 
 TEST_F(StorageTest, CaseloadsFollowTheLatestAssignmentAndRefuseStrangers) {

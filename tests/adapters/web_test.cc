@@ -508,6 +508,145 @@ TEST_F(WebTest, LoginsAreThrottledPerUser) {
   EXPECT_EQ(c.Login("bram", Password("bram")), 200);
 }
 
+// Issue 19: failures are counted per user and address. An attacker guessing bram's password from
+// one address is slowed there (a minute, then two, four, ...); bram logs in from his own address
+// as ever; an admin's unlock forgets the failures. A whole office behind one address is not
+// locked out by a few wrong passwords of its colleagues.
+TEST_F(WebTest, ThrottlingSlowsTheAttackersAddressNotTheRealUser) {
+  const auto login = [](const std::string& user, const std::string& password,
+                        const std::string& remote) {
+    return app_
+        ->Handle({"POST",
+                  "/api/v1/session",
+                  {{"content-type", "application/json"}},
+                  json{{"user", user}, {"password", password}}.dump(),
+                  remote})
+        .status;
+  };
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(login("bram", "guess-number-" + std::to_string(i), "203.0.113.66"), 401);
+  EXPECT_EQ(login("bram", "one-more-guess", "203.0.113.66"), 429) << "the attacker waits";
+  EXPECT_EQ(login("bram", Password("bram"), "10.1.2.3"), 200) << "bram, from his own address";
+  now_ += 61;
+  EXPECT_EQ(login("bram", "guess-after-a-minute", "203.0.113.66"), 401);
+  EXPECT_EQ(login("bram", "guess-at-once-again", "203.0.113.66"), 429);
+  now_ += 61;
+  EXPECT_EQ(login("bram", "guess-after-one-minute", "203.0.113.66"), 429) << "now two minutes";
+  // The office: colleagues mistyping their passwords do not lock out the next one.
+  for (const auto& [user, role] : kUsers) {
+    EXPECT_EQ(login(user, "mistyped-password", "192.0.2.10"), 401) << user;
+  }
+  EXPECT_EQ(login("carla", Password("carla"), "192.0.2.10"), 200);
+  // An admin forgets bram's failures: the address may try at once.
+  Client admin = As("admin");
+  EXPECT_EQ(admin.PostJson("/api/v1/users/bram/unlock", json::object()).status, 200);
+  EXPECT_EQ(login("bram", Password("bram"), "203.0.113.66"), 200);
+  now_ += 16 * 60;
+}
+
+// Issue 19: an admin deactivates a user; their open session is refused at the next request,
+// their password no longer logs in, the history stays, and reactivation lets them in again.
+TEST_F(WebTest, AnAdminDeactivatesAUserWhoIsRefusedAtOnce) {
+  Client admin = As("admin");
+  ASSERT_EQ(admin
+                .PostJson("/api/v1/users", {{"name", "eva"},
+                                            {"role", "coach"},
+                                            {"full_name", "Eva"},
+                                            {"password", Password("eva")}})
+                .status,
+            201);
+  Client eva = As("eva");
+  EXPECT_EQ(eva.Get("/api/v1/clients").status, 200);
+  EXPECT_EQ(admin.PostJson("/api/v1/users/eva/deactivate", json::object()).status, 422)
+      << "a reason is needed";
+  EXPECT_EQ(admin.PostJson("/api/v1/users/admin/deactivate", {{"reason", "me"}}).status, 422)
+      << "not yourself";
+  ASSERT_EQ(admin.PostJson("/api/v1/users/eva/deactivate", {{"reason", "left the team"}}).status,
+            200);
+  EXPECT_EQ(eva.Get("/api/v1/clients").status, 401) << "her open session ends at once";
+  EXPECT_EQ(NewClient().Login("eva", Password("eva")), 403);
+  const json users = json::parse(admin.Get("/api/v1/users").body);
+  bool listed = false;
+  for (const json& u : users["users"]) {
+    if (u["name"] == "eva") listed = !u["active"].get<bool>();
+  }
+  EXPECT_TRUE(listed) << "listed as deactivated";
+  const std::string page = admin.Get("/admin/users").body;
+  EXPECT_NE(page.find("/admin/users/eva/activate"), std::string::npos);
+  EXPECT_NE(page.find("Gedeactiveerd"), std::string::npos);
+  EXPECT_EQ(admin.PostJson("/api/v1/users/eva/deactivate", {{"reason", "again"}}).status, 409);
+  ASSERT_EQ(admin.PostJson("/api/v1/users/eva/activate", {{"reason", "came back"}}).status, 200);
+  EXPECT_EQ(NewClient().Login("eva", Password("eva")), 200);
+}
+
+// Issue 19 (AVG): every view of a client's data, by page, API, statement or a list of clients,
+// is recorded before it is shown; the auditor finds it per client and per user, as a page, JSON
+// and CSV. Request log lines say when, who and which route, never the client's number.
+TEST_F(WebTest, EveryViewOfAClientsDataIsInTheAccessLog) {
+  Client carla = As("carla"), anna = As("anna"), ingrid = As("ingrid");
+  size_t logged = 0;
+  {
+    std::lock_guard lock(log_mu_);
+    logged = logs_->size();
+  }
+  ASSERT_EQ(carla.Get("/clients/C000003").status, 200);
+  ASSERT_EQ(carla.Get("/api/v1/clients/C000003").status, 200);
+  ASSERT_EQ(carla.Get("/clients/C000003/statement").status, 200);
+  ASSERT_EQ(carla.Get("/clients?q=C00000").status, 200);
+  ASSERT_EQ(anna.Get("/batches/1").status, 200);
+  EXPECT_EQ(carla.Get("/clients/C000004").status, 403) << "daan's client: refused, not shown";
+  EXPECT_EQ(NewClient().Get("/clients/C000003").status, 303) << "not logged in: logged by route";
+  const json log = json::parse(ingrid.Get("/api/v1/access?client=C000003").body);
+  std::vector<std::string> views;
+  for (const json& v : log["views"]) {
+    EXPECT_EQ(v["client"], "C000003");
+    if (v["user"] == "carla") views.push_back(v["view"]);
+    EXPECT_FALSE(v["at"].get<std::string>().empty());
+  }
+  std::reverse(views.begin(), views.end());  // newest first on the page
+  ASSERT_GE(views.size(), 3U);
+  const std::vector<std::string> last(views.end() - 3, views.end());
+  EXPECT_EQ(last, (std::vector<std::string>{"/clients/C000003", "/api/v1/clients/C000003",
+                                            "/clients/C000003/statement"}));
+  const json refused = json::parse(ingrid.Get("/api/v1/access?client=C000004&user=carla").body);
+  EXPECT_TRUE(refused["views"].empty()) << "a refused view shows nothing, so records nothing";
+  const json lists = json::parse(ingrid.Get("/api/v1/access?client=*&user=anna").body);
+  ASSERT_FALSE(lists["views"].empty());
+  EXPECT_EQ(lists["views"][0]["view"], "/batches/1");
+  const json search = json::parse(ingrid.Get("/api/v1/access?client=*&user=carla").body);
+  ASSERT_FALSE(search["views"].empty());
+  EXPECT_EQ(search["views"][0]["view"], "/clients q=C00000");
+  const Reply page = ingrid.Get("/access?client=C000003");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("/clients/C000003/statement"), std::string::npos);
+  const Reply csv = ingrid.Get("/access?client=C000003&format=csv");
+  EXPECT_EQ(csv.Header("content-type"), "text/csv; charset=utf-8");
+  EXPECT_NE(csv.body.find("carla"), std::string::npos);
+  EXPECT_EQ(carla.Get("/access").status, 403) << "a coach does not read the access log";
+  std::lock_guard lock(log_mu_);
+  bool request_line = false;
+  for (size_t i = logged; i < logs_->size(); ++i) {
+    const json line = json::parse((*logs_)[i], nullptr, false);
+    ASSERT_FALSE(line.is_discarded()) << (*logs_)[i];
+    EXPECT_TRUE(line.contains("at") && line.contains("level")) << (*logs_)[i];
+    if (line.value("event", "") == "request" && line.value("user", "") == "carla" &&
+        line.value("route", "") == "/clients/{client}") {
+      request_line = request_line || (line.value("role", "") == "coach" && line.contains("ms") &&
+                                      line.value("status", 0) == 200);
+    }
+    EXPECT_EQ((*logs_)[i].find("C000003"), std::string::npos) << (*logs_)[i];
+  }
+  EXPECT_TRUE(request_line);
+}
+
+TEST_F(WebTest, HealthzAnswersHeadAndGet) {
+  Client c = NewClient();
+  const Reply head = c.Send("HEAD", "/healthz");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
+  EXPECT_EQ(c.Get("/healthz").body, "ok\n");
+}
+
 TEST_F(WebTest, FourEyesExportDownloadAndTheAuditChainThroughTheApp) {
   Client anna = As("anna"), bram = As("bram"), ingrid = As("ingrid");
   json batch = json::parse(anna.Get("/api/v1/batches/1").body);
