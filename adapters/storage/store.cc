@@ -92,6 +92,10 @@ Result<std::unique_ptr<Store>, Error> Store::Open(const std::string& url) {
 }
 
 Result<std::unique_ptr<Store>, Error> Store::Init(const std::string& url) {
+  return InitThrough(url, Migrations().back().version);
+}
+
+Result<std::unique_ptr<Store>, Error> Store::InitThrough(const std::string& url, int version) {
   if (!IsPostgresUrl(url)) {
     const auto parent = std::filesystem::path(url).parent_path();
     std::error_code ec;
@@ -110,7 +114,7 @@ Result<std::unique_ptr<Store>, Error> Store::Init(const std::string& url) {
     s << "SELECT MAX(version) FROM schema_migrations", soci::into(current, ind);
     if (ind == soci::i_null) current = 0;
     for (const Migration& m : Migrations()) {
-      if (m.version <= current) continue;
+      if (m.version <= current || m.version > version) continue;
       soci::transaction tx(s);
       for (const auto& stmt : m.common) s << stmt;
       for (const auto& stmt : backend == Backend::kSqlite ? m.sqlite_only : m.postgresql_only) {

@@ -9,11 +9,13 @@
 #include <set>
 
 #include "adapters/app/batches.h"
+#include "adapters/app/feedback.h"
 #include "adapters/app/review.h"
 #include "adapters/app/run_month.h"
 #include "adapters/import/importer.h"
 #include "adapters/storage/query.h"
 #include "adapters/storage/row_codec.h"
+#include "adapters/storage/schema.h"
 #include "adapters/storage/store.h"
 #include "adapters/system/password.h"
 #include "adapters/web/web_app.h"
@@ -457,6 +459,210 @@ TEST_F(StorageTest, TwoServerProcessesShareSessionsAndADeactivationEndsThemEvery
   EXPECT_ANY_THROW(store_->session() << "UPDATE access_log SET user_name = 'someone'");
   EXPECT_ANY_THROW(store_->session() << "DELETE FROM access_log");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM access_log"), 2);
+}
+
+// --- Upgrades: a store of every earlier schema version migrates with its data intact ----------
+
+// Every table of a store (but the migrations' own) with its columns, in the database's order.
+std::map<std::string, std::vector<std::string>> TableColumns(soci::session& sql) {
+  std::map<std::string, std::vector<std::string>> out;
+  if (sql.get_backend_name() == "sqlite3") {
+    std::vector<std::string> tables;
+    ForEachRow(
+        sql,
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND "
+        "name <> 'schema_migrations'",
+        [&](const StoredRow& r) { tables.emplace_back(r.Text(0)); });
+    for (const std::string& t : tables) {
+      ForEachRow(sql, "PRAGMA table_info(" + t + ")",
+                 [&](const StoredRow& r) { out[t].emplace_back(r.Text(1)); });
+    }
+  } else {
+    ForEachRow(sql,
+               "SELECT table_name, column_name FROM information_schema.columns WHERE "
+               "table_schema = 'public' AND table_name <> 'schema_migrations' ORDER BY "
+               "table_name, ordinal_position",
+               [&](const StoredRow& r) { out[std::string(r.Text(0))].emplace_back(r.Text(1)); });
+  }
+  return out;
+}
+
+// A table's rows on `columns`, each as text (NULL marked), sorted: the same on both backends.
+std::vector<std::vector<std::string>> TableRows(soci::session& sql, const std::string& table,
+                                                const std::vector<std::string>& columns) {
+  std::string list;
+  for (const std::string& c : columns) list += (list.empty() ? "" : ", ") + c;
+  std::vector<std::vector<std::string>> rows;
+  ForEachRow(sql, "SELECT " + list + " FROM " + table, [&](const StoredRow& r) {
+    std::vector<std::string> row;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      row.push_back(r.IsNull(i) ? std::string("\x01NULL") : std::string(r.Text(i)));
+    }
+    rows.push_back(std::move(row));
+  });
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+std::string SqlLiteral(const std::string& value) {
+  if (value == "\x01NULL") return "NULL";
+  std::string out = "'";
+  for (char c : value) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+// Copies every row of `from` into the tables `to` has, on the columns `to` has (a store of an
+// earlier version has fewer); the counters it has are set to `from`'s values. Foreign keys are
+// not checked while it copies (rows come in table order, not dependency order).
+void CopyRows(soci::session& from, soci::session& to) {
+  const bool sqlite = to.get_backend_name() == "sqlite3";
+  to << (sqlite ? "PRAGMA foreign_keys = OFF" : "SET session_replication_role = replica");
+  const auto source = TableColumns(from);
+  soci::transaction tx(to);
+  for (const auto& [table, columns] : TableColumns(to)) {
+    ASSERT_TRUE(source.count(table)) << table << " is gone from the current schema";
+    for (const std::string& c : columns) {
+      ASSERT_NE(std::find(source.at(table).begin(), source.at(table).end(), c),
+                source.at(table).end())
+          << table << "." << c << " is gone from the current schema";
+    }
+    for (const auto& row : TableRows(from, table, columns)) {
+      if (table == "counters") {
+        to << "UPDATE counters SET value = " + SqlLiteral(row[1]) +
+                  " WHERE name = " + SqlLiteral(row[0]);
+        continue;
+      }
+      std::string names, values;
+      for (size_t i = 0; i < columns.size(); ++i) {
+        names += (i ? ", " : "") + columns[i];
+        values += (i ? ", " : "") + SqlLiteral(row[i]);
+      }
+      to << "INSERT INTO " + table + " (" + names + ") VALUES (" + values + ")";
+    }
+  }
+  tx.commit();
+  to << (sqlite ? "PRAGMA foreign_keys = ON" : "SET session_replication_role = DEFAULT");
+}
+
+// The demo municipality a month into its life, at the current schema, on SQLite: clients,
+// reference data and plans imported, users with passwords and caseloads, January run, approved
+// and exported, the bank's pain.002 and camt.053 read (a rejected rent, a returned leefgeld, a
+// toeslag and money nobody can place), a session and views in the access log.
+void MakeFilledStore(const std::string& url, const std::filesystem::path& dir) {
+  auto made = Store::Init(url);
+  ASSERT_TRUE(made) << made.error().message;
+  Store& store = **made;
+  ASSERT_TRUE(ImportDirectory(SourceDir() + "/fixtures/demo", store));
+  for (const char* name : {"admin", "anna", "bram", "carla"}) {
+    const std::string role = name == std::string("admin")   ? "admin"
+                             : name == std::string("carla") ? "coach"
+                                                            : "finance";
+    ASSERT_TRUE(store.AddUser({name, role, name}, {"setup", "2026-12-14T09:00:00"}));
+    ASSERT_TRUE(
+        store.SetPasswordHash({name, HashPassword(std::string("pw-of-") + name + "-long").value()},
+                              {name, "2026-12-14T09:00:00"}));
+  }
+  ASSERT_TRUE(store.AssignCaseload({{ClientId{"C000001"}, "carla"}, {ClientId{"C000002"}, "carla"}},
+                                   {"admin", "2026-12-14T09:00:00"}));
+  Config config = DemoConfig(url);
+  RunOptions o{YearMonth::Parse("2027-01").value(),
+               Date::Parse("2026-12-14").value(),
+               dir / "out",
+               "anna",
+               "2026-12-14T10:00:00",
+               7,
+               {}};
+  ASSERT_TRUE(RunMonth(config, store, o));
+  ASSERT_TRUE(ApproveBatch(store, 1, {"bram", "2026-12-14T11:00:00"}, {.acknowledge = true}));
+  auto exported = ExportBatch(config, store, 1, dir / "out", {"bram", "2026-12-14T11:01:00"});
+  ASSERT_TRUE(exported) << exported.error().message;
+  const std::string pain001 = exported->files.front().written_path;
+  ASSERT_EQ(std::system((std::string(ONTZORG_BANKSIM) + " --pain001 " + pain001 +
+                         " --date 2026-12-16 --pain002 " + (dir / "p2.xml").string() +
+                         " --camt053 " + (dir / "c53.xml").string() +
+                         " --reject OZ-B-202701-C000002-H:AC04 --return OZ-L-202701-C000003:AC04"
+                         " --credit 'NL86INGB0002445588|Belastingdienst/Toeslagen|312.00|"
+                         "Huurtoeslag C000038' --credit 'NL20INGB0001234567|Onbekend|25.00|gift'"
+                         " >/dev/null")
+                            .c_str()),
+            0);
+  for (const char* file : {"p2.xml", "c53.xml"}) {
+    auto read = ImportBankFeedback(config, store, dir / file, {"bram", "2026-12-16T09:00:00"});
+    ASSERT_TRUE(read) << read.error().message;
+  }
+  ASSERT_TRUE(store.CreateSession({std::string(64, 'a'), "carla", "csrf", 1797238800}));
+  ASSERT_TRUE(store.RecordAccess({0, "2026-12-16T10:00:00", "carla", "coach", "C000001", "/x"}));
+}
+
+// Issue 19: a store made by every earlier release (its schema built by the migrations up to that
+// version, filled with the demo month on the columns it had) is migrated to the current version
+// by `ontzorg init`: every row it held is there as it was, the counters go on where they were,
+// the ledger balances, the audit chain verifies, and the next month runs on it.
+TEST_F(StorageTest, AStoreOfEveryEarlierVersionMigratesWithItsDataIntact) {
+  const std::string source_url = dir_ / "filled.db";
+  MakeFilledStore(source_url, dir_.path());
+  if (HasFatalFailure()) return;
+  auto source = Store::Open(source_url);
+  ASSERT_TRUE(source) << source.error().message;
+  const int current = Migrations().back().version;
+  for (int version = 1; version < current; ++version) {
+    SCOPED_TRACE("a store of schema version " + std::to_string(version));
+    store_.reset();  // an empty store: a new SQLite file, or PostgreSQL's schema emptied
+    if (g_backend == "sqlite") {
+      url_ = dir_ / ("v" + std::to_string(version) + ".db");
+    } else {
+      soci::session sql(soci::postgresql, url_);
+      sql << "SET client_min_messages = warning";
+      sql << "DROP SCHEMA public CASCADE";
+      sql << "CREATE SCHEMA public";
+    }
+    auto old = Store::InitThrough(url_, version);
+    ASSERT_TRUE(old) << old.error().message;
+    ASSERT_EQ((*old)->SchemaVersion(), version);
+    std::unique_ptr<Store> earlier = std::move(old).value();
+    const auto tables = TableColumns(earlier->session());
+    std::set<std::string> counters;  // those of that version (later ones start at 0 on migrating)
+    for (const auto& row : TableRows(earlier->session(), "counters", {"name"})) {
+      counters.insert(row[0]);
+    }
+    CopyRows((*source)->session(), earlier->session());
+    if (HasFatalFailure()) return;
+    earlier.reset();
+    auto refused = Store::Open(url_);
+    ASSERT_FALSE(refused) << "a store of an earlier version is not opened as it is";
+    EXPECT_NE(refused.error().message.find("run `ontzorg init` to migrate"), std::string::npos);
+    auto migrated = Store::Init(url_);
+    ASSERT_TRUE(migrated) << migrated.error().message;
+    Store& now = **migrated;
+    EXPECT_EQ(now.SchemaVersion(), current);
+    for (const auto& [table, columns] : tables) {
+      auto rows = TableRows(now.session(), table, columns);
+      auto expected = TableRows((*source)->session(), table, columns);
+      if (table == "counters") {
+        for (auto* list : {&rows, &expected}) {
+          std::erase_if(*list, [&](const auto& row) { return !counters.count(row[0]); });
+        }
+      }
+      EXPECT_EQ(rows, expected) << table << " changed in the migration from version " << version;
+    }
+    auto ledger = now.LedgerCheck();
+    ASSERT_TRUE(ledger);
+    EXPECT_TRUE(ledger->Balanced());
+    auto audit = now.VerifyAuditLog();
+    ASSERT_TRUE(audit);
+    EXPECT_TRUE(audit->problems.empty()) << audit->problems.front();
+    store_ = std::move(migrated).value();
+    Config config = DemoConfig(url_);
+    RunOptions o{YearMonth::Parse("2027-02").value(),
+                 Date::Parse("2027-01-18").value(),
+                 dir_ / ("out-v" + std::to_string(version)),
+                 "anna",
+                 "2027-01-18T10:00:00",
+                 7,
+                 {}};
+    auto next = RunMonth(config, *store_, o);
+    EXPECT_TRUE(next) << next.error().message;
+  }
 }
 
 TEST_F(StorageTest, CaseloadsFollowTheLatestAssignmentAndRefuseStrangers) {
