@@ -5,13 +5,14 @@
 #include <memory>
 
 #include "adapters/app/batches.h"
+#include "adapters/storage/store.h"
 #include "adapters/system/files.h"
 
 namespace ontzorg {
 namespace {
 
 struct AccountOptions {
-  std::string name, reason, viewer;
+  std::string name, reason, viewer, path;
   std::vector<std::string> clients;
   int64_t limit = 1000;
 };
@@ -71,6 +72,51 @@ int AccessCommand(const Globals& g, const AccountOptions& o) {
   });
 }
 
+// What a store holds, checked: its schema version, the audit chain and the ledger; whether both
+// hold.
+Result<bool, Error> CheckStore(Store& store, std::ostream& out) {
+  auto audit = store.VerifyAuditLog();
+  if (!audit) return Unexpected(audit.error());
+  auto ledger = store.LedgerCheck();
+  if (!ledger) return Unexpected(ledger.error());
+  out << "  schema version " << store.SchemaVersion() << "\n  audit log: " << audit->rows
+      << " rows, " << (audit->problems.empty() ? "SHA-256 chain verified" : "NOT intact")
+      << "\n  audit head " << audit->head << "\n  ledger "
+      << (ledger->Balanced() ? "balanced" : "NOT balanced") << "\n";
+  for (const std::string& p : audit->problems) out << "  TAMPERED: " << p << "\n";
+  return audit->problems.empty() && ledger->Balanced();
+}
+
+int BackupCommand(const Globals& g, const AccountOptions& o) {
+  auto opened = OpenStore(g);
+  if (!opened) return Report(opened.error());
+  if (auto s = opened->store->BackupTo(o.path); !s) return Report(s.error());
+  auto copy = Store::Open(o.path);
+  if (!copy) return Report(copy.error());
+  auto hashes = HashFile(o.path);
+  if (!hashes) return Report(hashes.error());
+  std::cout << "backup written: " << o.path << " (readable by its owner only)\n  SHA-256 "
+            << hashes->sha256 << "\n";
+  auto intact = CheckStore(**copy, std::cout);
+  if (!intact) return Report(intact.error());
+  std::cout << "keep the audit head beside the backup: a restore shows the same\n";
+  return *intact ? kExitOk : kExitInvalid;
+}
+
+int RestoreCommand(const Globals& g, const AccountOptions& o) {
+  auto config = LoadWithOverrides(g);
+  if (!config) return Report(config.error());
+  if (auto s = Store::Restore({.backup = o.path, .into = config->store_url}); !s) {
+    return Report(s.error());
+  }
+  auto store = Store::Init(config->store_url);  // a backup of an earlier version: migrated
+  if (!store) return Report(store.error());
+  std::cout << "restored " << o.path << " into " << config->store_url << "\n";
+  auto intact = CheckStore(**store, std::cout);
+  if (!intact) return Report(intact.error());
+  return *intact ? kExitOk : kExitInvalid;
+}
+
 }  // namespace
 
 void AddAccountCommands(CLI::App& app, const Globals& g, CommandTable* table) {
@@ -96,6 +142,16 @@ void AddAccountCommands(CLI::App& app, const Globals& g, CommandTable* table) {
   access->add_option("--limit", o->limit, "the latest this many views per client")
       ->capture_default_str();
 
+  auto* backup = app.add_subcommand("backup",
+                                    "copy the SQLite store while it is in use into a new file, "
+                                    "and check the copy (PostgreSQL: pg_dump, see the README)");
+  backup->add_option("--to", o->path, "the backup file (must not exist)")->required();
+  auto* restore = app.add_subcommand("restore",
+                                     "restore a backup into the configured store, which must not "
+                                     "exist yet; migrate it and check the audit chain and ledger");
+  restore->add_option("--from", o->path, "the backup file")->required();
+  table->Add(backup, [&g, o] { return BackupCommand(g, *o); });
+  table->Add(restore, [&g, o] { return RestoreCommand(g, *o); });
   table->Add(deactivate, [&g, o] { return SetActiveCommand(g, *o, false); });
   table->Add(activate, [&g, o] { return SetActiveCommand(g, *o, true); });
   table->Add(unlock, [&g, o] { return UnlockCommand(g, *o); });

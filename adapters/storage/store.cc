@@ -15,12 +15,13 @@
 #include "engine/invariant.h"
 
 namespace ontzorg {
-namespace {
 
 bool IsPostgresUrl(const std::string& url) {
   return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0 ||
          url.find("dbname=") != std::string::npos || url.find("host=") != std::string::npos;
 }
+
+namespace {
 
 Unexpected<Error> StorageFail(const std::string& what, const std::exception& e) {
   return Fail(ErrorCode::kStorage, what + ": " + e.what());

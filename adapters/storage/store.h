@@ -285,6 +285,9 @@ struct LedgerTotals {
   }
 };
 
+// Whether `url` names a PostgreSQL store (a libpq connection string or URI), not a SQLite file.
+bool IsPostgresUrl(const std::string& url);
+
 class Store {
  public:
   ~Store();
@@ -292,6 +295,18 @@ class Store {
   static Result<std::unique_ptr<Store>, Error> Open(const std::string& url);
   // Creates the store if needed and applies every pending migration.
   static Result<std::unique_ptr<Store>, Error> Init(const std::string& url);
+  // A consistent copy of this SQLite store while it is in use (SQLite's online backup, one read
+  // transaction), written to `path` through a temporary file and readable by its owner only.
+  // Refused when `path` exists, and on PostgreSQL (pg_dump backs it up).
+  Status<Error> BackupTo(const std::string& path);
+  // Restores a backup into a SQLite store that does not exist yet: the backup is checked
+  // (an ontzorg store, SQLite's integrity check) and copied as it is; `Init` then migrates it if
+  // it is of an earlier version. Refused for an existing store and on PostgreSQL (pg_restore).
+  struct Restoration {
+    std::string backup;  // the backup file
+    std::string into;    // the store to make: a SQLite file that does not exist yet
+  };
+  static Status<Error> Restore(const Restoration& restoration);
   // Init, but only the migrations up to `version` (a store as an earlier release made it: the
   // upgrade tests build one at every version, fill it and migrate it).
   static Result<std::unique_ptr<Store>, Error> InitThrough(const std::string& url, int version);

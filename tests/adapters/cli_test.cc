@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "adapters/storage/query.h"
 #include "tests/adapters/test_support.h"
 
 namespace ontzorg {
@@ -713,6 +715,68 @@ TEST_F(CliTest, DeactivatedUsersActNoMoreAndEveryClientViewIsInTheAccessLog) {
   o = As("ingrid", {"audit"});
   EXPECT_NE(o.out.find("user.deactivated"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("user.activated"), std::string::npos) << o.out;
+}
+
+// Every table of a SQLite store, each row as text, sorted: two stores compare equal when they
+// hold the same content.
+std::map<std::string, std::vector<std::string>> StoreContent(const std::string& path) {
+  soci::session sql(soci::sqlite3, "db=" + path);
+  std::vector<std::string> tables;
+  ForEachRow(sql,
+             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+             [&](const StoredRow& r) { tables.emplace_back(r.Text(0)); });
+  std::map<std::string, std::vector<std::string>> out;
+  for (const std::string& t : tables) {
+    size_t columns = 0;
+    ForEachRow(sql, "PRAGMA table_info(" + t + ")", [&](const StoredRow&) { ++columns; });
+    auto& rows = out[t];
+    ForEachRow(sql, "SELECT * FROM " + t, [&](const StoredRow& r) {
+      std::string row;
+      for (size_t i = 0; i < columns; ++i) {
+        row += (r.IsNull(i) ? std::string("NULL") : "'" + std::string(r.Text(i)) + "'") + "|";
+      }
+      rows.push_back(row);
+    });
+    std::sort(rows.begin(), rows.end());
+  }
+  return out;
+}
+
+// Issue 19: `ontzorg backup` copies the store while it is in use into a new file only its owner
+// reads and checks the copy; `ontzorg restore` puts it into a new store, whose every table holds
+// what the original held, with the same audit head. Neither overwrites; a damaged backup is
+// refused and creates nothing.
+TEST_F(CliTest, ABackupRestoresIntoANewStoreWithTheSameContentAndAuditHead) {
+  InitAndImport(SourceDir() + "/fixtures/demo");
+  ASSERT_EQ(
+      Ontzorg({"run", "--month", "2027-01", "--run-date", "2026-12-14", "--out", dir_ / "out"})
+          .code,
+      0);
+  ASSERT_EQ(ApproveAndExport("1").code, 0);
+  Outcome o = Ontzorg({"backup", "--to", dir_ / "backup.db"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  std::smatch head;
+  ASSERT_TRUE(std::regex_search(o.out, head, std::regex("audit head ([0-9a-f]{64})"))) << o.out;
+  EXPECT_NE(o.out.find("SHA-256 chain verified"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("ledger balanced"), std::string::npos) << o.out;
+  const auto perms = std::filesystem::status(dir_ / "backup.db").permissions();
+  EXPECT_EQ(perms & (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+            std::filesystem::perms::none);
+  EXPECT_EQ(Ontzorg({"backup", "--to", dir_ / "backup.db"}).code, 9) << "never overwritten";
+  o = Ontzorg({"--store", dir_ / "restored.db", "restore", "--from", dir_ / "backup.db"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  EXPECT_NE(o.out.find("audit head " + head[1].str()), std::string::npos) << o.out;
+  const auto original = StoreContent(dir_ / "s.db");
+  EXPECT_GT(original.at("payments").size(), 100U);
+  EXPECT_EQ(StoreContent(dir_ / "restored.db"), original);
+  o = Ontzorg({"--store", dir_ / "restored.db", "restore", "--from", dir_ / "backup.db"});
+  EXPECT_EQ(o.code, 9) << "not into an existing store: " << o.out;
+  WriteFile(dir_ / "damaged.db", "this is no database at all, just text of some length\n");
+  o = Ontzorg({"--store", dir_ / "other.db", "restore", "--from", dir_ / "damaged.db"});
+  EXPECT_EQ(o.code, 3) << o.out;
+  EXPECT_NE(o.out.find("cannot be restored"), std::string::npos) << o.out;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "other.db"));
+  EXPECT_EQ(As("admin", {"--store", dir_ / "restored.db", "audit", "verify"}).code, 0);
 }
 
 TEST_F(CliTest, FullCycleFromPreparationToTheBanksStatement) {
