@@ -38,6 +38,8 @@ std::string DefaultConfigPath(const char* argv0) {
   const auto beside = exe.parent_path().parent_path() / "config" / "ontzorg.toml";
   if (!ec && std::filesystem::exists(beside)) return beside.string();
   (void)argv0;
+  // Installed by ops/install: /usr/local/bin/ontzorg reads /etc/ontzorg/ontzorg.toml.
+  if (std::filesystem::exists("/etc/ontzorg/ontzorg.toml")) return "/etc/ontzorg/ontzorg.toml";
   return "config/ontzorg.toml";
 }
 
