@@ -468,6 +468,9 @@ class Store {
   struct PasswordChange {
     std::string user;         // whose password
     std::string scrypt_hash;  // the new hash (adapters/system/password.h)
+    // The SHA-256 of the session to keep (its owner changing it in the web app); every other
+    // session of the user ends in the same transaction: whoever knew the old password is out.
+    std::string keep_session;
   };
   Status<Error> SetPasswordHash(const PasswordChange& change, const Actor& by);
   // Assigns clients to coaches (append-only history; the latest assignment counts), with one

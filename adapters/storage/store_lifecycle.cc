@@ -244,6 +244,8 @@ Status<Error> Store::SetPasswordHash(const PasswordChange& change, const Actor& 
     if (n == 0) return Fail(ErrorCode::kBadInput, "no user '" + name + "'; nothing changed");
     *sql_ << "UPDATE users SET password_hash = :h, password_set_by = :b WHERE name = :n",
         soci::use(hash), soci::use(by), soci::use(name);
+    *sql_ << "DELETE FROM sessions WHERE user_name = :n AND token_hash <> :k", soci::use(name),
+        soci::use(change.keep_session);
     InsertAudit(*sql_, {0, at, by, "user.password_set", "user:" + name,
                         by == name ? "scrypt, by its owner" : "scrypt, set by " + by});
     tx.Commit();

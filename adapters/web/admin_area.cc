@@ -88,7 +88,9 @@ Outcome OwnPasswordAction(Ctx& x) {
   }
   auto hash = HashPassword(x.Field("password"));
   if (!hash) return FromError(hash.error());
-  if (auto s = x.store.SetPasswordHash({.user = me.user, .scrypt_hash = *hash}, me); !s) {
+  if (auto s = x.store.SetPasswordHash(
+          {.user = me.user, .scrypt_hash = *hash, .keep_session = x.session_hash}, me);
+      !s) {
     return FromError(s.error());
   }
   Outcome o;

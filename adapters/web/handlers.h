@@ -54,6 +54,7 @@ struct Ctx {
   json body = json::object();                    // the API's JSON body
   int64_t now = 0;
   ClientCache* client_cache = nullptr;  // the client pages kept (none: each is built anew)
+  std::string session_hash;             // the SHA-256 of this request's session token
 
   std::string Field(const std::string& name) const {
     if (api && body.is_object() && body.contains(name)) {

@@ -697,6 +697,7 @@ HttpResponse WebApp::Impl::Dispatch(Exchange& x) {
     }
   }
   Ctx ctx{x.req, config, store, x.page, x.api, params, x.form, x.body, x.now, &client_cache};
+  ctx.session_hash = Sha256Hex(x.token);
   Outcome o = route->handle(ctx);
   if (x.changes && o.error.empty()) {
     Log("change", {{"user", me.user}, {"route", route->info.pattern}, {"status", o.status}});

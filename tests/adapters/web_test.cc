@@ -1286,7 +1286,7 @@ TEST_F(WebTest, TheApprovalScreenGivesFinanceWhatToCheck) {
 
 // Everyone has a page to set their own password (the approver needs one they set themselves).
 TEST_F(WebTest, AUserSetsTheirOwnPasswordOnTheAccountPage) {
-  Client daan = As("daan");
+  Client daan = As("daan"), elsewhere = As("daan");
   Reply page = daan.Get("/account/password");
   ASSERT_EQ(page.status, 200);
   EXPECT_NE(page.body.find("name=\"current_password\""), std::string::npos);
@@ -1300,6 +1300,20 @@ TEST_F(WebTest, AUserSetsTheirOwnPasswordOnTheAccountPage) {
                 .status,
             200);
   EXPECT_EQ(NewClient().Login("daan", "a-new-one-1234"), 200);
+  EXPECT_EQ(elsewhere.Get("/api/v1/clients").status, 401) << "his other sessions end";
+  EXPECT_EQ(daan.Get("/api/v1/clients").status, 200) << "the one he changed it in goes on";
+  // An admin setting his password ends every session of his.
+  Client admin = As("admin");
+  ASSERT_EQ(
+      admin.PostJson("/api/v1/users/daan/password", {{"password", "set-by-the-admin-1"}}).status,
+      200);
+  EXPECT_EQ(daan.Get("/api/v1/clients").status, 401);
+  daan = NewClient();
+  ASSERT_EQ(daan.Login("daan", "set-by-the-admin-1"), 200);
+  ASSERT_EQ(daan.PostJson("/api/v1/account/password", {{"current_password", "set-by-the-admin-1"},
+                                                       {"password", "a-new-one-1234"}})
+                .status,
+            200);
   ASSERT_EQ(daan.PostJson("/api/v1/account/password",
                           {{"current_password", "a-new-one-1234"}, {"password", Password("daan")}})
                 .status,
