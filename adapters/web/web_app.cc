@@ -178,10 +178,9 @@ struct WebApp::Impl {
   // Its last use is written at most once a minute, not on every request.
   static constexpr int64_t kTouchSeconds = 60;
 
-  Result<std::optional<SessionView>, Error> FindSession(Store& store, const std::string& token,
+  // The session whose token has the SHA-256 `key`, if it is live.
+  Result<std::optional<SessionView>, Error> FindSession(Store& store, const std::string& key,
                                                         int64_t now) {
-    if (token.size() != 64) return std::optional<SessionView>();
-    const std::string key = Sha256Hex(token);
     auto found = store.FindSession(key);
     if (!found) return Unexpected(found.error());
     if (!*found) return std::optional<SessionView>();
@@ -422,7 +421,7 @@ struct WebApp::Impl::Exchange {
   // Established by the guards:
   std::optional<StorePool::Lease> store;  // the request's store connection, from RequireLogin
   std::optional<SessionView> session;
-  std::string token;
+  std::string token_hash;                        // the SHA-256 of the session cookie's token
   bool changes = false;                          // not GET or HEAD
   std::multimap<std::string, std::string> form;  // the query, or the form's fields
   json body = json::object();                    // the API's JSON body
@@ -531,12 +530,13 @@ std::optional<HttpResponse> WebApp::Impl::PublicRoute(Exchange& x) {
 
 // Guard: login. Everything else needs a live session.
 std::optional<HttpResponse> WebApp::Impl::RequireLogin(Exchange& x) {
-  if (const auto c = x.cookies.find(kSessionCookie); c != x.cookies.end()) {
-    x.token = c->second;
+  if (const auto c = x.cookies.find(kSessionCookie);
+      c != x.cookies.end() && c->second.size() == 64) {
+    x.token_hash = Sha256Hex(c->second);
     auto lease = pool.Get();
     if (!lease) return x.Error(503, lease.error().message);
     x.store.emplace(std::move(lease).value());
-    auto found = FindSession(**x.store, x.token, x.now);
+    auto found = FindSession(**x.store, x.token_hash, x.now);
     if (!found) return x.Error(503, found.error().message);
     x.session = std::move(found).value();
   }
@@ -614,7 +614,7 @@ std::optional<HttpResponse> WebApp::Impl::SessionRoute(Exchange& x) {
   const std::string& method = x.req.method;
   if ((x.path == "/logout" || x.path == "/api/v1/session") &&
       (method == "POST" || method == "DELETE")) {
-    if (auto ended = (**x.store).EndSession(Sha256Hex(x.token)); !ended) {
+    if (auto ended = (**x.store).EndSession(x.token_hash); !ended) {
       return x.Error(503, ended.error().message);
     }
     Log("logout", {{"user", x.session->user}});
@@ -697,7 +697,7 @@ HttpResponse WebApp::Impl::Dispatch(Exchange& x) {
     }
   }
   Ctx ctx{x.req, config, store, x.page, x.api, params, x.form, x.body, x.now, &client_cache};
-  ctx.session_hash = Sha256Hex(x.token);
+  ctx.session_hash = x.token_hash;
   Outcome o = route->handle(ctx);
   if (x.changes && o.error.empty()) {
     Log("change", {{"user", me.user}, {"route", route->info.pattern}, {"status", o.status}});
