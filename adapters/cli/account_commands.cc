@@ -12,7 +12,7 @@ namespace ontzorg {
 namespace {
 
 struct AccountOptions {
-  std::string name, reason, viewer, path;
+  std::string name, reason, viewer, path, before;
   std::vector<std::string> clients;
   int64_t limit = 1000;
 };
@@ -49,6 +49,43 @@ int UnlockCommand(const Globals& g, const AccountOptions& o) {
   return WithAdmin(g, Action::kManageAccounts, [&](Store& store) -> Status<Error> {
     if (auto s = store.UnlockUser(o.name, {g.user, NowIsoSeconds()}); !s) return s;
     std::cout << "failed logins of " << o.name << " forgotten: they can log in at once\n";
+    return {};
+  });
+}
+
+int ResetSecondFactorCommand(const Globals& g, const AccountOptions& o) {
+  return WithAdmin(g, Action::kManageAccounts, [&](Store& store) -> Status<Error> {
+    if (o.reason.empty()) {
+      return Fail(ErrorCode::kBadInput, "--reason: say why (e.g. phone lost); nothing changed");
+    }
+    if (auto s = store.ResetSecondFactor(o.name, o.reason, {g.user, NowIsoSeconds()}); !s) {
+      return s;
+    }
+    std::cout << "second factor of " << o.name
+              << " reset: recovery codes void, sessions ended; they set up a new one at their "
+                 "next login to the web app\n";
+    return {};
+  });
+}
+
+// Removes the views older than the retention ([retention] access_log_days, or --before).
+int PruneAccessCommand(const Globals& g, const AccountOptions& o) {
+  auto config = LoadWithOverrides(g);
+  if (!config) return Report(config.error());
+  return WithAdmin(g, Action::kManageAccounts, [&](Store& store) -> Status<Error> {
+    std::string cutoff = o.before;
+    if (cutoff.empty()) {
+      const auto today = Date::Parse(NowIsoSeconds().substr(0, 10));
+      if (!today) return Fail(ErrorCode::kBadInput, "cannot read today's date (ONTZORG_NOW?)");
+      cutoff = today->AddDays(-config->access_log_retention_days).ToString();
+    } else if (!Date::Parse(cutoff)) {
+      return Fail(ErrorCode::kBadInput,
+                  "--before '" + cutoff + "': give a date as YYYY-MM-DD; nothing changed");
+    }
+    auto gone = store.PruneAccessLog(cutoff, {g.user, NowIsoSeconds()});
+    if (!gone) return Unexpected(gone.error());
+    std::cout << *gone << " views recorded before " << cutoff
+              << " removed from the access log (audited); the rest stays append-only\n";
     return {};
   });
 }
@@ -134,6 +171,11 @@ void AddAccountCommands(CLI::App& app, const Globals& g, CommandTable* table) {
                                       "forget a user's failed logins, so a slowed login works "
                                       "at once (admin)");
   unlock->add_option("--name", o->name, "login name")->required();
+  auto* reset = user->add_subcommand("reset-second-factor",
+                                     "remove a user's second factor and recovery codes (a lost "
+                                     "phone; admin): they set up a new one at their next login");
+  reset->add_option("--name", o->name, "login name")->required();
+  reset->add_option("--reason", o->reason, "why, e.g. phone lost")->required();
   auto* access = app.add_subcommand("access",
                                     "who viewed which client's data, when and how (the access "
                                     "log; auditor or admin)");
@@ -142,6 +184,12 @@ void AddAccountCommands(CLI::App& app, const Globals& g, CommandTable* table) {
   access->add_option("--limit", o->limit, "the latest this many views per client")
       ->capture_default_str();
 
+  auto* prune = access->add_subcommand("prune",
+                                       "remove views older than [retention] access_log_days "
+                                       "(admin; audited)");
+  prune->add_option("--before", o->before,
+                    "remove views before this date instead (YYYY-MM-DD; never earlier than the "
+                    "last cut-off)");
   auto* backup = app.add_subcommand("backup",
                                     "copy the SQLite store while it is in use into a new file, "
                                     "and check the copy (PostgreSQL: pg_dump, see the README)");
@@ -155,6 +203,8 @@ void AddAccountCommands(CLI::App& app, const Globals& g, CommandTable* table) {
   table->Add(deactivate, [&g, o] { return SetActiveCommand(g, *o, false); });
   table->Add(activate, [&g, o] { return SetActiveCommand(g, *o, true); });
   table->Add(unlock, [&g, o] { return UnlockCommand(g, *o); });
+  table->Add(reset, [&g, o] { return ResetSecondFactorCommand(g, *o); });
+  table->Add(prune, [&g, o] { return PruneAccessCommand(g, *o); });  // before its parent, access
   table->Add(access, [&g, o] { return AccessCommand(g, *o); });
 }
 

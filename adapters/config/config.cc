@@ -155,6 +155,27 @@ Result<std::vector<std::string>, Error> ReadAddress(Reader& r, const Payee& debt
   return out;
 }
 
+// A list of roles (e.g. web.second_factor_roles); absent: `fallback`.
+Result<std::vector<std::string>, Error> ReadRoles(Reader& r, const std::string& key,
+                                                  const std::vector<std::string>& fallback) {
+  const toml::node* node = r.root().at_path(key).node();
+  if (node == nullptr) return fallback;
+  const toml::array* arr = node->as_array();
+  std::vector<std::string> out;
+  for (size_t i = 0; arr != nullptr && i < arr->size(); ++i) {
+    const auto role = (*arr)[i].value<std::string>();
+    if (!role ||
+        (*role != "finance" && *role != "coach" && *role != "admin" && *role != "auditor")) {
+      return r.Bad(key,
+                   "must be a list of roles in double quotes (finance, coach, admin, "
+                   "auditor), e.g. [\"finance\", \"admin\"]; [] for none");
+    }
+    out.push_back(*role);
+  }
+  if (arr == nullptr) return r.Bad(key, "must be a list of roles, e.g. [\"finance\", \"admin\"]");
+  return out;
+}
+
 Result<std::vector<BillKind>, Error> ReadPriority(Reader& r) {
   const toml::array* arr = r.root().at_path("month.priority").as_array();
   if (arr == nullptr) return MonthPolicy{}.priority;
@@ -303,7 +324,9 @@ Status<Error> CheckKnownKeys(const Reader& r) {
       {"web",
        {"address", "port", "certificate", "private_key", "threads", "out_dir",
         "session_idle_minutes", "session_max_hours", "max_body_bytes", "max_upload_bytes",
-        "request_timeout_seconds", "login_attempts", "login_window_minutes"}},
+        "request_timeout_seconds", "login_attempts", "login_window_minutes", "second_factor_roles",
+        "metrics_token_sha256"}},
+      {"retention", {"access_log_days"}},
   };
   const auto check_table = [&](const toml::table& t, const std::string& section,
                                const std::string& path) -> Status<Error> {
@@ -473,6 +496,20 @@ Result<Config, Error> LoadConfig(const std::string& path) {
   c.web.login_attempts = static_cast<int>(*attempts);
   OZ_TRY(window, r.Integer("web.login_window_minutes", 15, 1, int64_t{24} * 60));
   c.web.login_window_minutes = static_cast<int>(*window);
+  OZ_TRY(second_factor, ReadRoles(r, "web.second_factor_roles", c.web.second_factor_roles));
+  c.web.second_factor_roles = *second_factor;
+  OZ_TRY(metrics, r.String("web.metrics_token_sha256", std::string()));
+  if (!metrics->empty() &&
+      (metrics->size() != 64 || !std::all_of(metrics->begin(), metrics->end(), [](char ch) {
+         return std::isxdigit(static_cast<unsigned char>(ch)) && !std::isupper(ch);
+       }))) {
+    return r.Bad("web.metrics_token_sha256",
+                 "must be the SHA-256 of the scraper's token in lowercase hex (64 characters), "
+                 "e.g. the first word of `printf %s TOKEN | sha256sum`");
+  }
+  c.web.metrics_token_sha256 = *metrics;
+  OZ_TRY(retention, r.Integer("retention.access_log_days", 730, 30, int64_t{365} * 20));
+  c.access_log_retention_days = static_cast<int>(*retention);
 #undef OZ_TRY
   return c;
 }

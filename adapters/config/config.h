@@ -41,6 +41,11 @@ struct WebConfig {
   std::string out_dir;            // where batches prepared and exported in the app write files
   int login_attempts = 5;         // failed logins per user or address within the window
   int login_window_minutes = 15;  // before further attempts are refused for the window
+  // Roles whose users log in with a second factor (TOTP); they set it up at their first login.
+  std::vector<std::string> second_factor_roles = {"finance", "admin"};
+  // The SHA-256 (hex) of the bearer token a Prometheus scraper sends for /metrics; "" turns
+  // /metrics off.
+  std::string metrics_token_sha256;
 };
 
 struct Config {
@@ -64,6 +69,9 @@ struct Config {
   // Leefgeld to a client's own account above this is listed on the approval screen ("0.00": none).
   Money review_leefgeld_above = Money::FromCents(150000);
   WebConfig web;
+  // How long the access log keeps a view ([retention] access_log_days): older rows are removed by
+  // `ontzorg access prune`.
+  int access_log_retention_days = 730;
 };
 
 // Reads and checks the file. Relative paths in it (store, schema_dir) are relative to the file.

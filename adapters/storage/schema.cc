@@ -409,7 +409,55 @@ std::vector<Migration> Build() {
   for (std::string& t : PostgresAppendOnly({"access_log"}, false)) {
     v15.postgresql_only.push_back(t);
   }
-  return {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15};
+  // v16: the second factor and retention (issue 19). A user's TOTP secret (RFC 6238, base32) and
+  // the last time step a code was accepted for (a code counts once: a step must be newer than the
+  // last); single-use recovery codes, kept as SHA-256. A session has a stage: '' is logged in,
+  // others are a login half done ('code': the second factor is asked; 'password': a password an
+  // admin set must be replaced; 'enrol': a second factor must be set up, its secret pending in
+  // the session). The access log stays append-only except for rows older than its retention
+  // cut-off, which only moves forward (ontzorg access prune, audited).
+  Migration v16{
+      16, "second factor, recovery codes, staged sessions, access-log retention", {}, {}, {}};
+  v16.common = {
+      "ALTER TABLE users ADD COLUMN totp_secret TEXT NOT NULL DEFAULT ''",
+      "ALTER TABLE users ADD COLUMN totp_last_step BIGINT NOT NULL DEFAULT 0",
+      "ALTER TABLE sessions ADD COLUMN stage TEXT NOT NULL DEFAULT ''",
+      "ALTER TABLE sessions ADD COLUMN pending TEXT NOT NULL DEFAULT ''",
+      "CREATE TABLE recovery_codes (user_name TEXT NOT NULL REFERENCES users(name), "
+      "code_hash TEXT NOT NULL, used_at TEXT NOT NULL DEFAULT '', "
+      "PRIMARY KEY (user_name, code_hash))",
+      "CREATE TABLE retention (name TEXT PRIMARY KEY, cutoff TEXT NOT NULL)",
+      "INSERT INTO retention (name, cutoff) VALUES ('access_log', '')",
+  };
+  v16.sqlite_only = {
+      "DROP TRIGGER access_log_no_DELETE",
+      "CREATE TRIGGER access_log_no_DELETE BEFORE DELETE ON access_log WHEN OLD.at >= "
+      "(SELECT cutoff FROM retention WHERE name = 'access_log') BEGIN SELECT RAISE(ABORT, "
+      "'the access log is append-only: a row goes only when older than the retention cut-off'); "
+      "END",
+      "CREATE TRIGGER retention_forward BEFORE UPDATE ON retention WHEN NEW.cutoff < OLD.cutoff "
+      "OR NEW.name <> OLD.name BEGIN SELECT RAISE(ABORT, 'a retention cut-off only moves "
+      "forward'); END",
+      "CREATE TRIGGER retention_no_DELETE BEFORE DELETE ON retention BEGIN SELECT RAISE(ABORT, "
+      "'a retention cut-off is never removed'); END",
+  };
+  v16.postgresql_only = {
+      "DROP TRIGGER access_log_append_only ON access_log",
+      "CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log FOR EACH ROW EXECUTE "
+      "FUNCTION ontzorg_append_only()",
+      "CREATE FUNCTION ontzorg_access_retention() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+      "IF OLD.at >= (SELECT cutoff FROM retention WHERE name = 'access_log') THEN RAISE "
+      "EXCEPTION 'the access log is append-only: a row goes only when older than the retention "
+      "cut-off'; END IF; RETURN OLD; END $$",
+      "CREATE TRIGGER access_log_retention BEFORE DELETE ON access_log FOR EACH ROW EXECUTE "
+      "FUNCTION ontzorg_access_retention()",
+      "CREATE FUNCTION ontzorg_retention_forward() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+      "IF TG_OP = 'DELETE' OR NEW.cutoff < OLD.cutoff OR NEW.name <> OLD.name THEN RAISE "
+      "EXCEPTION 'a retention cut-off only moves forward'; END IF; RETURN NEW; END $$",
+      "CREATE TRIGGER retention_forward BEFORE UPDATE OR DELETE ON retention FOR EACH ROW EXECUTE "
+      "FUNCTION ontzorg_retention_forward()",
+  };
+  return {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15, v16};
 }
 // NOLINTEND(bugprone-suspicious-missing-comma,readability-function-size)
 

@@ -133,6 +133,7 @@ struct User {
   std::string password_set_by;  // who set the current password: its owner, or an admin
   std::string phone;   // a coach's phone number for clients (on the statement); may be empty
   bool active = true;  // false: deactivated by an admin (no login, no command, no session)
+  bool second_factor = false;  // has a TOTP second factor set up
 };
 bool IsKnownRole(const std::string& role);
 
@@ -406,14 +407,19 @@ class Store {
   // Working state, written outside the write lock and without raising the store's generation: a
   // login or a page view never waits for a running month on PostgreSQL (on SQLite it waits for
   // the month's commit, as every writer does) and never makes kept client pages stale.
+  // A session's stage: "" is logged in; otherwise a login half done, which may do nothing but
+  // finish it: "code" (the second factor is asked), "password" (a password an admin set must be
+  // replaced), "enrol" (a second factor must be set up; its secret is `pending`).
   struct SessionRecord {
     std::string user, role, full_name, csrf;
     int64_t created = 0, last_seen = 0;  // seconds since the epoch
+    std::string stage, pending;
   };
   // A session under the SHA-256 of its token (the token itself is never stored).
   struct SessionStart {
     std::string token_hash, user, csrf;
     int64_t now = 0;
+    std::string stage, pending;
   };
   Status<Error> CreateSession(const SessionStart& start);
   // The session and its user, if the user exists and is active (nullopt otherwise).
@@ -444,6 +450,33 @@ class Store {
   Status<Error> ForgetLoginFailures(int64_t before);
   Status<Error> ClearLoginFailures(const LoginKey& key);
   Status<Error> UnlockUser(const std::string& name, const Actor& by);
+  // --- The second factor (issue 19): TOTP (RFC 6238) and single-use recovery codes ----------
+  struct SecondFactor {
+    std::string secret;     // base32, as the authenticator app has it
+    int64_t last_step = 0;  // the newest time step a code was accepted for
+    int64_t recovery_left = 0;
+  };
+  // The user's second factor (nullopt: none set up, or no such user).
+  Result<std::optional<SecondFactor>, Error> FindSecondFactor(const std::string& user);
+  struct SecondFactorSetup {
+    std::string user, secret;
+    std::vector<std::string> recovery_hashes;  // SHA-256 of each recovery code
+    int64_t step = 0;                          // the step of the code that confirmed it
+  };
+  // Sets it up with its recovery codes and an audit row. Refused (kConflict) when the user has
+  // one already: of two set-ups at once (two tabs), one wins and the other changes nothing.
+  Status<Error> EnableSecondFactor(const SecondFactorSetup& setup, const Actor& by);
+  // Accepts TOTP time step `step` for the user when it is newer than the last accepted one, in one
+  // statement: a code counts once, also when two logins send it at the same moment (false).
+  Result<bool, Error> UseTotpStep(const std::string& user, int64_t step);
+  // Uses the recovery code with this SHA-256 (true), with an audit row; false when it is not an
+  // unused code of the user. Two uses at once: one is true.
+  Result<bool, Error> UseRecoveryCode(const std::string& user, const std::string& code_hash,
+                                      const Actor& at);
+  // Removes the user's second factor and recovery codes and ends their sessions (a lost phone);
+  // they set up a new one at their next login. Audited; refused when there is none.
+  Status<Error> ResetSecondFactor(const std::string& user, const std::string& reason,
+                                  const Actor& by);
   // Who viewed which client's data, when and how (AVG): append-only. client "*" for a view of
   // many clients at once (a caseload list, a batch's file).
   struct AccessRecord {
@@ -457,6 +490,11 @@ class Store {
     int64_t limit = 1000;
   };
   Result<std::vector<AccessRecord>, Error> AccessLog(const AccessQuery& query);
+  // Removes the views recorded before `cutoff` (a date, YYYY-MM-DD) and moves the retention cut-
+  // off there, with an audit row, in one transaction; returns how many went. The database refuses
+  // any other removal, and a cut-off earlier than the one set (kConflict here).
+  Result<int64_t, Error> PruneAccessLog(const std::string& cutoff, const Actor& by);
+  Result<std::string, Error> AccessLogCutoff();
 
   // --- Users, audit, batches, the bank's feedback ----------------------------------------------
   Status<Error> AddUser(const User& user, const Actor& by);

@@ -27,10 +27,10 @@ Status<Error> Write(const std::string& what, Body&& body) {
 Status<Error> Store::CreateSession(const SessionStart& start) {
   return Write("cannot start the session", [&] {
     const long long at = start.now;
-    *sql_ << "INSERT INTO sessions (token_hash, user_name, csrf, created_at, last_seen) VALUES "
-             "(:t, :u, :c, :a, :a2)",
+    *sql_ << "INSERT INTO sessions (token_hash, user_name, csrf, created_at, last_seen, stage, "
+             "pending) VALUES (:t, :u, :c, :a, :a2, :s, :p)",
         soci::use(start.token_hash), soci::use(start.user), soci::use(start.csrf), soci::use(at),
-        soci::use(at);
+        soci::use(at), soci::use(start.stage), soci::use(start.pending);
   });
 }
 
@@ -39,11 +39,12 @@ Result<std::optional<Store::SessionRecord>, Error> Store::FindSession(
   return Read("cannot read the session", [&] {
     return FirstRow(
         *sql_,
-        "SELECT u.name, u.role, u.full_name, s.csrf, s.created_at, s.last_seen FROM sessions s "
-        "JOIN users u ON u.name = s.user_name WHERE s.token_hash = :t AND u.active = 1",
+        "SELECT u.name, u.role, u.full_name, s.csrf, s.created_at, s.last_seen, s.stage, "
+        "s.pending FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.token_hash = :t "
+        "AND u.active = 1",
         [](const StoredRow& r) {
-          return SessionRecord{GetText(r, 0), GetText(r, 1), GetText(r, 2),
-                               GetText(r, 3), GetInt(r, 4),  GetInt(r, 5)};
+          return SessionRecord{GetText(r, 0), GetText(r, 1), GetText(r, 2), GetText(r, 3),
+                               GetInt(r, 4),  GetInt(r, 5),  GetText(r, 6), GetText(r, 7)};
         },
         token_hash);
   });
@@ -165,6 +166,104 @@ Status<Error> Store::UnlockUser(const std::string& name, const Actor& by) {
   }
 }
 
+Result<std::optional<Store::SecondFactor>, Error> Store::FindSecondFactor(const std::string& user) {
+  return Read("cannot read the second factor", [&] {
+    return FirstRow(
+        *sql_,
+        "SELECT totp_secret, totp_last_step, (SELECT COUNT(*) FROM recovery_codes c WHERE "
+        "c.user_name = u.name AND c.used_at = '') FROM users u WHERE name = :n AND "
+        "totp_secret <> ''",
+        [](const StoredRow& r) {
+          return SecondFactor{GetText(r, 0), GetInt(r, 1), GetInt(r, 2)};
+        },
+        user);
+  });
+}
+
+Status<Error> Store::EnableSecondFactor(const SecondFactorSetup& setup, const Actor& by) {
+  try {
+    WriteTransaction tx(*this);
+    const long long step = setup.step;
+    soci::statement set = (sql_->prepare << "UPDATE users SET totp_secret = :s, totp_last_step = "
+                                            ":p WHERE name = :n AND totp_secret = ''",
+                           soci::use(setup.secret), soci::use(step), soci::use(setup.user));
+    set.execute(true);
+    if (set.get_affected_rows() != 1) {
+      return Fail(ErrorCode::kConflict, "user '" + setup.user +
+                                            "' has a second factor already (or does not exist); "
+                                            "nothing changed");
+    }
+    for (const std::string& hash : setup.recovery_hashes) {
+      *sql_ << "INSERT INTO recovery_codes (user_name, code_hash) VALUES (:n, :h)",
+          soci::use(setup.user), soci::use(hash);
+    }
+    InsertAudit(*sql_, {0, by.at, by.user, "user.second_factor_set_up", "user:" + setup.user,
+                        "TOTP (RFC 6238), " + std::to_string(setup.recovery_hashes.size()) +
+                            " recovery codes"});
+    tx.Commit();
+    return {};
+  } catch (const std::exception& e) {
+    return WriteFailed("cannot set up the second factor (nothing changed)", e);
+  }
+}
+
+Result<bool, Error> Store::UseTotpStep(const std::string& user, int64_t step) {
+  bool used = false;
+  auto done = Write("cannot record the code's use", [&] {
+    const long long s = step;
+    soci::statement st = (sql_->prepare << "UPDATE users SET totp_last_step = :s WHERE name = :n "
+                                           "AND totp_secret <> '' AND totp_last_step < :s2",
+                          soci::use(s), soci::use(user), soci::use(s));
+    st.execute(true);
+    used = st.get_affected_rows() == 1;
+  });
+  if (!done) return Unexpected(done.error());
+  return used;
+}
+
+Result<bool, Error> Store::UseRecoveryCode(const std::string& user, const std::string& code_hash,
+                                           const Actor& at) {
+  try {
+    WriteTransaction tx(*this);
+    soci::statement st = (sql_->prepare << "UPDATE recovery_codes SET used_at = :a WHERE "
+                                           "user_name = :n AND code_hash = :h AND used_at = ''",
+                          soci::use(at.at), soci::use(user), soci::use(code_hash));
+    st.execute(true);
+    if (st.get_affected_rows() != 1) return false;  // rolled back: nothing to keep
+    const int64_t left = Count(
+        *sql_, "SELECT COUNT(*) FROM recovery_codes WHERE user_name = :n AND used_at = ''", user);
+    InsertAudit(*sql_, {0, at.at, at.user, "user.recovery_code_used", "user:" + user,
+                        std::to_string(left) + " recovery codes left"});
+    tx.Commit();
+    return true;
+  } catch (const std::exception& e) {
+    return WriteFailed("cannot use the recovery code (nothing changed)", e);
+  }
+}
+
+Status<Error> Store::ResetSecondFactor(const std::string& user, const std::string& reason,
+                                       const Actor& by) {
+  try {
+    WriteTransaction tx(*this);
+    soci::statement st =
+        (sql_->prepare << "UPDATE users SET totp_secret = '', totp_last_step = 0 WHERE name = :n "
+                          "AND totp_secret <> ''",
+         soci::use(user));
+    st.execute(true);
+    if (st.get_affected_rows() != 1) {
+      return Fail(ErrorCode::kConflict,
+                  "user '" + user + "' has no second factor set up; nothing changed");
+    }
+    *sql_ << "DELETE FROM recovery_codes WHERE user_name = :n", soci::use(user);
+    *sql_ << "DELETE FROM sessions WHERE user_name = :n", soci::use(user);
+    InsertAudit(*sql_, {0, by.at, by.user, "user.second_factor_reset", "user:" + user, reason});
+    tx.Commit();
+    return {};
+  } catch (const std::exception& e) {
+    return WriteFailed("cannot reset the second factor (nothing changed)", e);
+  }
+}
+
 Status<Error> Store::RecordAccess(const AccessRecord& r) {
   return Write("cannot record who viewed the client's data", [&] {
     // On SQLite a view's row is committed without waiting for the disk (synchronous NORMAL for
@@ -206,6 +305,38 @@ Result<std::vector<Store::AccessRecord>, Error> Store::AccessLog(const AccessQue
     if (!q.user.empty()) return Rows(*sql_, query, decode, q.user, q.limit);
     return Rows(*sql_, query, decode, q.limit);
   });
+}
+
+Result<std::string, Error> Store::AccessLogCutoff() {
+  return Read("cannot read the access log's retention", [&] {
+    return FirstRow(*sql_, "SELECT cutoff FROM retention WHERE name = 'access_log'",
+                    [](const StoredRow& r) { return GetText(r, 0); })
+        .value_or("");
+  });
+}
+
+Result<int64_t, Error> Store::PruneAccessLog(const std::string& cutoff, const Actor& by) {
+  try {
+    WriteTransaction tx(*this);
+    const std::string current =
+        FirstRow(*sql_, "SELECT cutoff FROM retention WHERE name = 'access_log'",
+                 [](const StoredRow& r) { return GetText(r, 0); })
+            .value_or("");
+    if (cutoff < current) {
+      return Fail(ErrorCode::kConflict, "the access log is kept from " + current +
+                                            " already; a cut-off of " + cutoff +
+                                            " would move it back; nothing changed");
+    }
+    const int64_t gone = Count(*sql_, "SELECT COUNT(*) FROM access_log WHERE at < :c", cutoff);
+    *sql_ << "UPDATE retention SET cutoff = :c WHERE name = 'access_log'", soci::use(cutoff);
+    *sql_ << "DELETE FROM access_log WHERE at < :c", soci::use(cutoff);
+    InsertAudit(*sql_, {0, by.at, by.user, "access_log.pruned", "access_log",
+                        std::to_string(gone) + " views recorded before " + cutoff + " removed"});
+    tx.Commit();
+    return gone;
+  } catch (const std::exception& e) {
+    return WriteFailed("cannot prune the access log (nothing changed)", e);
+  }
 }
 
 }  // namespace ontzorg

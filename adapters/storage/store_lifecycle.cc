@@ -128,7 +128,8 @@ User DecodeUser(const StoredRow& r) {
               .has_password = !GetText(r, 3).empty(),
               .password_set_by = GetText(r, 4),
               .phone = GetText(r, 5),
-              .active = GetInt(r, 6) != 0};
+              .active = GetInt(r, 6) != 0,
+              .second_factor = GetInt(r, 7) != 0};
 }
 
 AuditRecord DecodeAudit(const StoredRow& r) {
@@ -207,21 +208,21 @@ Status<Error> Store::AddUser(const User& user, const Actor& actor) {
 
 Result<std::optional<User>, Error> Store::FindUser(const std::string& name) {
   return Read("cannot read users", [&] {
-    return FirstRow(
-        *sql_,
-        "SELECT name, role, full_name, password_hash, password_set_by, phone, active FROM users "
-        "WHERE name = :n",
-        DecodeUser, name);
+    return FirstRow(*sql_,
+                    "SELECT name, role, full_name, password_hash, password_set_by, phone, active, "
+                    "CASE WHEN totp_secret <> '' THEN 1 ELSE 0 END FROM users "
+                    "WHERE name = :n",
+                    DecodeUser, name);
   });
 }
 
 Result<std::vector<User>, Error> Store::Users() {
   return Read("cannot read users", [&] {
-    return Rows(
-        *sql_,
-        "SELECT name, role, full_name, password_hash, password_set_by, phone, active FROM users "
-        "ORDER BY name",
-        DecodeUser);
+    return Rows(*sql_,
+                "SELECT name, role, full_name, password_hash, password_set_by, phone, active, "
+                "CASE WHEN totp_secret <> '' THEN 1 ELSE 0 END FROM users "
+                "ORDER BY name",
+                DecodeUser);
   });
 }
 

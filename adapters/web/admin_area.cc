@@ -21,6 +21,7 @@ Outcome UsersData(Ctx& x) {
                                {"phone", u.phone},
                                {"has_password", u.has_password},
                                {"active", u.active},
+                               {"second_factor", u.second_factor},
                                {"caseload", caseload.count(u.name) ? caseload[u.name] : 0}});
   }
   return o;
@@ -164,6 +165,19 @@ Outcome UnlockAction(Ctx& x) {
   if (auto s = x.store.UnlockUser(name, x.Me()); !s) return FromError(s.error());
   Outcome o;
   o.data = {{"user", name}, {"unlocked", true}};
+  o.redirect = "/admin/users?saved=" + UrlEncode(name);
+  return o;
+}
+
+Outcome ResetSecondFactorAction(Ctx& x) {
+  const std::string& name = x.params["user"];
+  const std::string reason = x.Field("reason");
+  if (reason.empty()) {
+    return Refuse(422, "reason: say why (e.g. phone lost, new phone); nothing changed");
+  }
+  if (auto s = x.store.ResetSecondFactor(name, reason, x.Me()); !s) return FromError(s.error());
+  Outcome o;
+  o.data = {{"user", name}, {"second_factor", "reset"}};
   o.redirect = "/admin/users?saved=" + UrlEncode(name);
   return o;
 }

@@ -130,6 +130,9 @@ Outcome AuditData(Ctx& x);
 // Deactivate or reactivate a user ({user}, a reason), forget a user's failed logins (issue 19).
 Outcome DeactivateAction(Ctx& x);
 Outcome ActivateAction(Ctx& x);
+// A lost phone: the user's second factor and recovery codes go, their sessions end; they set up
+// a new one at their next login (admin, with a reason).
+Outcome ResetSecondFactorAction(Ctx& x);
 Outcome UnlockAction(Ctx& x);
 // The access log: who viewed which client's data (?client=, ?user=; the latest 1,000).
 Outcome AccessData(Ctx& x);

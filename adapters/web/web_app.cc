@@ -8,6 +8,7 @@
 #include "adapters/storage/store.h"
 #include "adapters/system/files.h"
 #include "adapters/system/password.h"
+#include "adapters/system/totp.h"
 #include "adapters/web/handlers.h"
 #include "adapters/web/web_internal.h"
 
@@ -28,6 +29,12 @@ constexpr const char* kLoginCookie = "__Host-ontzorg-login";
 constexpr const char* kDummyHash =
     "scrypt$15$8$1$00000000000000000000000000000000$"
     "0000000000000000000000000000000000000000000000000000000000000000";
+
+// What a login sends. The API may send the second factor's code and, for a password an admin
+// set, the new one.
+struct Credentials {
+  std::string user, password, code, new_password;
+};
 
 // A pool of store connections: a SOCI session serves one thread at a time.
 class StorePool {
@@ -186,7 +193,8 @@ struct WebApp::Impl {
     if (!*found) return std::optional<SessionView>();
     const Store::SessionRecord& s = **found;
     if (now - s.last_seen > int64_t{config.web.session_idle_minutes} * 60 ||
-        now - s.created > int64_t{config.web.session_max_hours} * 3600) {
+        now - s.created > int64_t{config.web.session_max_hours} * 3600 ||
+        (!s.stage.empty() && now - s.created > kStageSeconds)) {
       if (auto ended = store.EndSession(key); !ended) return Unexpected(ended.error());
       return std::optional<SessionView>();
     }
@@ -195,13 +203,15 @@ struct WebApp::Impl {
         return Unexpected(touched.error());
       }
     }
-    return std::optional<SessionView>(SessionView{s.user, s.role, s.full_name, s.csrf});
+    return std::optional<SessionView>(
+        SessionView{s.user, s.role, s.full_name, s.csrf, s.stage, s.pending});
   }
 
   struct NewToken {
     std::string token, csrf;
   };
-  Result<NewToken, Error> NewSession(Store& store, const User& user, int64_t now) {
+  Result<NewToken, Error> NewSession(Store& store, const User& user, int64_t now,
+                                     const std::string& stage = "") {
     NewToken t{RandomHex(32), RandomHex(32)};  // 256 bits each
     // Expired sessions go as new ones come, so the table stays as small as the day's users.
     if (auto swept = store.EndExpiredSessions({now - int64_t{config.web.session_idle_minutes} * 60,
@@ -209,10 +219,63 @@ struct WebApp::Impl {
         !swept) {
       return Unexpected(swept.error());
     }
-    if (auto made = store.CreateSession({Sha256Hex(t.token), user.name, t.csrf, now}); !made) {
+    const std::string pending = stage == "enrol" ? NewTotpSecret() : "";
+    if (auto made =
+            store.CreateSession({Sha256Hex(t.token), user.name, t.csrf, now, stage, pending});
+        !made) {
       return Unexpected(made.error());
     }
     return t;
+  }
+
+  // --- The second factor and the password an admin set (issue 19). After the password a login
+  // may have steps, each a session stage of its own that can do nothing but that step (and stop):
+  // "code" (TOTP or a recovery code, when the user has a second factor), "password" (a password an
+  // admin set is replaced by the user's own), "enrol" (the role needs a second factor and the user
+  // has none: set it up, see the recovery codes once). Every step starts a new session with a new
+  // token, so a token from before a step is worth nothing after it; a stage lasts 10 minutes.
+  static constexpr int64_t kStageSeconds = 600;
+  static constexpr int kRecoveryCodes = 10;
+  bool SecondFactorRequired(const std::string& role) const {
+    return Has(config.web.second_factor_roles, role);
+  }
+  // The step after those done (`code_done`: the second factor's code was given).
+  std::string NextStage(const User& u, bool has_factor, bool code_done) const {
+    if (has_factor && !code_done) return "code";
+    if (u.password_set_by != u.name) return "password";
+    if (!has_factor && SecondFactorRequired(u.role)) return "enrol";
+    return "";
+  }
+  static std::string StagePath(const std::string& stage) {
+    return stage == "code"       ? "/login/code"
+           : stage == "password" ? "/login/password"
+           : stage == "enrol"    ? "/login/second-factor"
+                                 : "/";
+  }
+  // Whether `typed` is the user's current TOTP code (each time step counts once) or one of their
+  // unused recovery codes (used up by this).
+  Result<bool, Error> CheckCode(Store& store, const std::string& user,
+                                const Store::SecondFactor& factor, const std::string& typed,
+                                int64_t now) {
+    std::string code;
+    for (const char c : typed) {
+      if (!std::isspace(static_cast<unsigned char>(c))) code += c;
+    }
+    if (code.size() == 6 && std::all_of(code.begin(), code.end(), [](char c) {
+          return std::isdigit(static_cast<unsigned char>(c));
+        })) {
+      const auto step = VerifyTotp(factor.secret, code, now);
+      if (!step) return false;
+      return store.UseTotpStep(user, *step);
+    }
+    if (code.empty() || code.size() > 16) return false;
+    return store.UseRecoveryCode(user, Sha256Hex(NormalizeRecoveryCode(code)), {user, IsoAt(now)});
+  }
+  // A failed code or login: counted for the throttle (older failures forgotten first).
+  Status<Error> CountFailure(Store& store, const Store::LoginKey& key, int64_t now) {
+    auto recorded = store.ForgetLoginFailures(now - Window());
+    if (recorded) recorded = store.RecordLoginFailure(key, now);
+    return recorded;
   }
 
   // --- Throttling (issue 19): failed logins are counted per user and address in the store. After
@@ -255,11 +318,26 @@ struct WebApp::Impl {
   std::optional<HttpResponse> RequireCsrf(Exchange& x);
   std::optional<HttpResponse> ReadJsonBody(Exchange& x);
   std::optional<HttpResponse> SessionRoute(Exchange& x);
+  HttpResponse StageRoute(Exchange& x);
+  HttpResponse CodeStep(Exchange& x);
+  HttpResponse PasswordStep(Exchange& x);
+  HttpResponse EnrolStep(Exchange& x);
+  // Ends the stage's session and starts the next stage's (a new token): its page, or `shown`.
+  HttpResponse Advance(Exchange& x, const User& user, const std::string& next,
+                       const std::string& shown = "");
+  HttpResponse StagePage(Exchange& x, int status, const std::string& error);
   const Route* Match(const Exchange& x, std::map<std::string, std::string>* params,
                      bool* path_known) const;
   HttpResponse Dispatch(Exchange& x);
   HttpResponse Respond(Exchange& x, const Route& route, Outcome o);
   HttpResponse Login(const HttpRequest& req, PageContext& page, bool api, int64_t now);
+  // The API's login in one request: the second factor's code in "code", a password an admin set
+  // replaced by "new_password"; a role that needs a second factor must have set it up in the web
+  // app. An answer when refused.
+  std::optional<HttpResponse> ApiSteps(Store& store, const User& user,
+                                       const std::optional<Store::SecondFactor>& factor,
+                                       const Credentials& c, const std::string& remote,
+                                       int64_t now);
   HttpResponse Finish(HttpResponse r, const std::string& csp = "");
   // The route a request not dispatched (public, refused before, unknown) is logged under: its
   // pattern, never the path itself (it may hold a client's number).
@@ -302,15 +380,23 @@ namespace {
 // The user name and password of a login: a JSON body for the API, the form for people (whose
 // login token must match the cookie set with the form: login CSRF). An answer when refused.
 std::optional<HttpResponse> ReadCredentials(const HttpRequest& req, const PageContext& page,
-                                            bool api, std::string* user, std::string* password) {
+                                            bool api, Credentials* c) {
+  std::string* user = &c->user;
+  std::string* password = &c->password;
   if (api) {
     json body = json::parse(req.body, nullptr, false);
     if (!body.is_object() || !body.contains("user") || !body.contains("password") ||
-        !body["user"].is_string() || !body["password"].is_string()) {
-      return Json(400, {{"error", "send {\"user\": ..., \"password\": ...} as JSON"}});
+        !body["user"].is_string() || !body["password"].is_string() ||
+        (body.contains("code") && !body["code"].is_string()) ||
+        (body.contains("new_password") && !body["new_password"].is_string())) {
+      return Json(400, {{"error",
+                         "send {\"user\": ..., \"password\": ...} as JSON (with \"code\": the "
+                         "second factor's code, when you have one)"}});
     }
     *user = body["user"];
     *password = body["password"];
+    c->code = body.value("code", "");
+    c->new_password = body.value("new_password", "");
   } else {
     const auto form = ParseForm(req.body);
     const auto get = [&](const char* k) {
@@ -339,8 +425,9 @@ std::optional<HttpResponse> ReadCredentials(const HttpRequest& req, const PageCo
 
 // Throttle, verify, start the session.
 HttpResponse WebApp::Impl::Login(const HttpRequest& req, PageContext& page, bool api, int64_t now) {
-  std::string user, password;
-  if (auto refused = ReadCredentials(req, page, api, &user, &password)) return *refused;
+  Credentials credentials;
+  if (auto refused = ReadCredentials(req, page, api, &credentials)) return *refused;
+  const std::string &user = credentials.user, &password = credentials.password;
   const auto refuse = [&](int status, const std::string& message) {
     if (api) return Json(status, {{"error", message}});
     const std::string login_token = RandomHex(32);
@@ -371,9 +458,9 @@ HttpResponse WebApp::Impl::Login(const HttpRequest& req, PageContext& page, bool
   if (!ok) {
     // Failures older than the window count for nothing: forgotten as new ones come, so the
     // table stays as small as the attempts of the last window.
-    auto recorded = store.ForgetLoginFailures(now - Window());
-    if (recorded) recorded = store.RecordLoginFailure({user, req.remote}, now);
-    if (!recorded) return refuse(503, recorded.error().message);
+    if (auto recorded = CountFailure(store, {user, req.remote}, now); !recorded) {
+      return refuse(503, recorded.error().message);
+    }
     Log("login_failed", {{"user", user}, {"remote", req.remote}});
     return refuse(401, T(page, "Gebruikersnaam of wachtwoord klopt niet.",
                          "User name or password is wrong."));
@@ -387,13 +474,22 @@ HttpResponse WebApp::Impl::Login(const HttpRequest& req, PageContext& page, bool
   if (auto cleared = store.ClearLoginFailures({user, req.remote}); !cleared) {
     return refuse(503, cleared.error().message);
   }
-  auto session = NewSession(store, **found, now);
+  auto factor = store.FindSecondFactor(user);
+  if (!factor) return refuse(503, factor.error().message);
+  if (api) {
+    if (auto refused = ApiSteps(store, **found, *factor, credentials, req.remote, now)) {
+      return *refused;
+    }
+  }
+  const std::string stage = api ? "" : NextStage(**found, factor->has_value(), false);
+  auto session = NewSession(store, **found, now, stage);
   if (!session) return refuse(503, session.error().message);
-  Log("login", {{"user", user}, {"role", (*found)->role}, {"remote", req.remote}});
+  Log(stage.empty() ? "login" : "login_step",
+      {{"user", user}, {"role", (*found)->role}, {"remote", req.remote}, {"step", stage}});
   const int64_t max_age = int64_t{config.web.session_max_hours} * 3600;
   HttpResponse r =
       api ? Json(200, {{"user", user}, {"role", (*found)->role}, {"csrf_token", session->csrf}})
-          : Redirect("/");
+          : Redirect(StagePath(stage));
   r.headers.push_back({"Set-Cookie", Cookie(kSessionCookie, session->token, max_age)});
   r.headers.push_back({"Set-Cookie", Cookie(kLoginCookie, "", 0)});
   return r;
@@ -438,6 +534,7 @@ HttpResponse WebApp::Impl::Handle(const HttpRequest& req) {
   std::optional<HttpResponse> done = PublicRoute(x);
   if (!done) done = RequireLogin(x);
   if (!done) done = RequireCsrf(x);
+  if (!done && !x.session->stage.empty()) done = StageRoute(x);  // never reaches Dispatch
   if (!done) done = SessionRoute(x);
   HttpResponse r = done ? std::move(*done) : Dispatch(x);
   for (auto& h : x.extra_headers) r.headers.push_back(h);
@@ -632,6 +729,208 @@ std::optional<HttpResponse> WebApp::Impl::SessionRoute(Exchange& x) {
   return std::nullopt;
 }
 
+// A login half done: its step's page and form, logging out, and nothing else.
+HttpResponse WebApp::Impl::StageRoute(Exchange& x) {
+  const std::string& stage = x.session->stage;
+  if (x.path == "/logout" || x.path == "/api/v1/session") {
+    if (auto out = SessionRoute(x)) return std::move(*out);
+  }
+  if (x.api) {
+    return Json(401, {{"error", "finish logging in first (" + StagePath(stage) + ")"}});
+  }
+  if (x.path != StagePath(stage)) return Redirect(StagePath(stage));
+  if (x.req.method == "GET") return StagePage(x, 200, "");
+  if (x.req.method != "POST")
+    return x.Error(405, T(x.page, "Deze methode kan hier niet.", "Method not allowed here."));
+  if (stage == "code") return CodeStep(x);
+  if (stage == "password") return PasswordStep(x);
+  return EnrolStep(x);
+}
+
+HttpResponse WebApp::Impl::StagePage(Exchange& x, int status, const std::string& error) {
+  const std::string& stage = x.session->stage;
+  if (stage == "code") return Html(status, web::SecondFactorPage(x.page, error));
+  if (stage == "password") return Html(status, web::NewPasswordPage(x.page, error));
+  const std::string& secret = x.session->pending;
+  const std::string issuer = "ontzorg " + config.municipality_code;
+  const std::string uri = OtpauthUri(issuer, x.session->user, secret);
+  return Html(status, web::EnrolPage(x.page, {secret, uri, QrSvg(uri)}, error));
+}
+
+HttpResponse WebApp::Impl::Advance(Exchange& x, const User& user, const std::string& next,
+                                   const std::string& shown) {
+  Store& store = **x.store;
+  if (auto ended = store.EndSession(x.token_hash); !ended) {
+    return x.Error(503, ended.error().message);
+  }
+  auto session = NewSession(store, user, x.now, next);
+  if (!session) return x.Error(503, session.error().message);
+  Log(next.empty() ? "login" : "login_step",
+      {{"user", user.name}, {"role", user.role}, {"remote", x.req.remote}, {"step", next}});
+  HttpResponse r = shown.empty() ? Redirect(StagePath(next)) : Html(200, shown);
+  r.headers.push_back({"Set-Cookie", Cookie(kSessionCookie, session->token,
+                                            int64_t{config.web.session_max_hours} * 3600)});
+  return r;
+}
+
+// The second factor's code (or a recovery code), throttled like the password.
+HttpResponse WebApp::Impl::CodeStep(Exchange& x) {
+  Store& store = **x.store;
+  const std::string& name = x.session->user;
+  const auto wait = Throttled(store, name, x.req.remote, x.now);
+  if (!wait) return x.Error(503, wait.error().message);
+  if (*wait > 0) {
+    Log("login_throttled", {{"user", name}, {"remote", x.req.remote}});
+    HttpResponse r =
+        StagePage(x, 429,
+                  T(x.page, "Te veel mislukte pogingen. Probeer het over enkele minuten opnieuw.",
+                    "Too many failed attempts. Try again in a few minutes."));
+    r.headers.push_back({"Retry-After", std::to_string(*wait)});
+    return r;
+  }
+  auto user = store.FindUser(name);
+  auto factor = store.FindSecondFactor(name);
+  if (!user || !factor) return x.Error(503, (!user ? user.error() : factor.error()).message);
+  if (!*user || !*factor) {  // reset by an admin meanwhile: start again
+    (void)store.EndSession(x.token_hash);
+    return Redirect("/login");
+  }
+  const auto it = x.form.find("code");
+  auto ok = CheckCode(store, name, **factor, it == x.form.end() ? "" : it->second, x.now);
+  if (!ok) return x.Error(503, ok.error().message);
+  if (!*ok) {
+    if (auto counted = CountFailure(store, {name, x.req.remote}, x.now); !counted) {
+      return x.Error(503, counted.error().message);
+    }
+    Log("second_factor_failed", {{"user", name}, {"remote", x.req.remote}});
+    return StagePage(x, 401,
+                     T(x.page,
+                       "Deze code klopt niet (of is al gebruikt). Wacht op de volgende code van "
+                       "de app.",
+                       "This code is wrong (or was used already). Wait for the app's next code."));
+  }
+  if (auto cleared = store.ClearLoginFailures({name, x.req.remote}); !cleared) {
+    return x.Error(503, cleared.error().message);
+  }
+  return Advance(x, **user, NextStage(**user, true, true));
+}
+
+// A password an admin set, replaced by the user's own.
+HttpResponse WebApp::Impl::PasswordStep(Exchange& x) {
+  Store& store = **x.store;
+  const std::string& name = x.session->user;
+  const auto field = [&](const char* key) {
+    const auto it = x.form.find(key);
+    return it == x.form.end() ? std::string() : it->second;
+  };
+  const std::string password = field("password");
+  if (password != field("repeat")) {
+    return StagePage(x, 422,
+                     T(x.page, "De twee wachtwoorden verschillen. Er is niets veranderd.",
+                       "The two passwords differ. Nothing was changed."));
+  }
+  auto stored = store.PasswordHash(name);
+  if (!stored) return x.Error(503, stored.error().message);
+  if (VerifyPassword(password, *stored)) {
+    return StagePage(x, 422,
+                     T(x.page, "Kies een ander wachtwoord dan het ingestelde.",
+                       "Choose a password other than the one that was set."));
+  }
+  auto hash = HashPassword(password);
+  if (!hash) return StagePage(x, 422, hash.error().message);
+  if (auto set = store.SetPasswordHash(
+          {.user = name, .scrypt_hash = *hash, .keep_session = x.token_hash}, {name, IsoAt(x.now)});
+      !set) {
+    return x.Error(503, set.error().message);
+  }
+  auto user = store.FindUser(name);
+  auto factor = store.FindSecondFactor(name);
+  if (!user || !factor) return x.Error(503, (!user ? user.error() : factor.error()).message);
+  if (!*user) return Redirect("/login");
+  return Advance(x, **user, NextStage(**user, factor->has_value(), true));
+}
+
+// Setting up the second factor: the code from the app proves it has the secret; the recovery
+// codes are made, kept as SHA-256 and shown once.
+HttpResponse WebApp::Impl::EnrolStep(Exchange& x) {
+  Store& store = **x.store;
+  const std::string& name = x.session->user;
+  const auto it = x.form.find("code");
+  const auto step = VerifyTotp(x.session->pending, it == x.form.end() ? "" : it->second, x.now);
+  if (!step) {
+    return StagePage(x, 422,
+                     T(x.page,
+                       "Deze code klopt niet. Controleer of de klok van uw telefoon goed staat "
+                       "en vul de code in die de app nu toont.",
+                       "This code is wrong. Check that your phone's clock is right and enter the "
+                       "code the app shows now."));
+  }
+  const std::vector<std::string> codes = NewRecoveryCodes(kRecoveryCodes);
+  std::vector<std::string> hashes;
+  for (const std::string& c : codes) hashes.push_back(Sha256Hex(NormalizeRecoveryCode(c)));
+  if (auto set =
+          store.EnableSecondFactor({name, x.session->pending, hashes, *step}, {name, IsoAt(x.now)});
+      !set) {
+    return x.Error(set.error().code == ErrorCode::kConflict ? 409 : 503, set.error().message);
+  }
+  auto user = store.FindUser(name);
+  if (!user) return x.Error(503, user.error().message);
+  if (!*user) return Redirect("/login");
+  web::PageContext shown = x.page;
+  shown.session = {};
+  return Advance(x, **user, "", web::RecoveryCodesPage(shown, codes));
+}
+
+std::optional<HttpResponse> WebApp::Impl::ApiSteps(Store& store, const User& user,
+                                                   const std::optional<Store::SecondFactor>& factor,
+                                                   const Credentials& c, const std::string& remote,
+                                                   int64_t now) {
+  if (factor) {
+    if (c.code.empty()) {
+      return Json(401, {{"error",
+                         "second factor: send \"code\", the six digits of your "
+                         "authenticator app (or a recovery code)"},
+                        {"second_factor", "required"}});
+    }
+    auto ok = CheckCode(store, user.name, *factor, c.code, now);
+    if (!ok) return Json(503, {{"error", ok.error().message}});
+    if (!*ok) {
+      if (auto counted = CountFailure(store, {user.name, remote}, now); !counted) {
+        return Json(503, {{"error", counted.error().message}});
+      }
+      Log("second_factor_failed", {{"user", user.name}, {"remote", remote}});
+      return Json(401, {{"error", "code: wrong, or used already; wait for the next one"},
+                        {"second_factor", "required"}});
+    }
+  }
+  if (user.password_set_by != user.name) {
+    if (c.new_password.empty()) {
+      return Json(403, {{"error",
+                         "an administrator set this password: send your own as "
+                         "\"new_password\" with this login (at least 12 characters)"},
+                        {"password_change", "required"}});
+    }
+    if (c.new_password == c.password) {
+      return Json(422,
+                  {{"error", "new_password: choose one other than the password that was set"}});
+    }
+    auto hash = HashPassword(c.new_password);
+    if (!hash) return Json(422, {{"error", "new_password: " + hash.error().message}});
+    if (auto set = store.SetPasswordHash({.user = user.name, .scrypt_hash = *hash},
+                                         {user.name, IsoAt(now)});
+        !set) {
+      return Json(503, {{"error", set.error().message}});
+    }
+  }
+  if (!factor && SecondFactorRequired(user.role)) {
+    return Json(403, {{"error",
+                       "your role needs a second factor: log in to the web app once to "
+                       "set it up, then send its code here as \"code\""},
+                      {"second_factor", "set up in the web app"}});
+  }
+  return std::nullopt;
+}
+
 // The route of an area whose pattern matches the path ({name} takes one segment), its
 // parameters; `path_known` tells a wrong method (405) from an unknown path (404).
 const Route* WebApp::Impl::Match(const Exchange& x, std::map<std::string, std::string>* params,
@@ -786,6 +1085,8 @@ void WebApp::Impl::AddMoneyAndAdminRoutes(const std::vector<std::string>& reader
         web::ActivateAction);
   i.Add("POST", "/admin/users/{user}/unlock", "/api/v1/users/{user}/unlock", {"admin"},
         web::UnlockAction);
+  i.Add("POST", "/admin/users/{user}/second-factor/reset",
+        "/api/v1/users/{user}/second-factor/reset", {"admin"}, web::ResetSecondFactorAction);
   i.Add("POST", "/admin/caseload", "/api/v1/caseload", {"admin"}, web::AssignAction);
   i.Add("GET", "/account/password", "", {"coach", "finance", "admin", "auditor"}, web::AccountData,
         web::AccountPage);

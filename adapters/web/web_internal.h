@@ -5,6 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "adapters/config/config.h"
 #include "adapters/web/http.h"
@@ -15,6 +16,7 @@ using json = nlohmann::json;
 
 struct SessionView {
   std::string user, role, full_name, csrf;
+  std::string stage, pending;  // a login half done (Store::SessionRecord); "" when logged in
 };
 
 // What a view needs besides the data: who is looking, in which language, the CSRF token.
@@ -42,6 +44,16 @@ std::string Euro(const PageContext& p, int64_t cents);
 std::string LoginPage(const PageContext& p, const std::string& login_token,
                       const std::string& error, const std::string& user);
 std::string ErrorPage(const PageContext& p, int status, const std::string& message);
+// The steps of a login after the password (account_views.cc): the second factor's code, a new
+// password in place of one an admin set, setting up the second factor (its QR code and secret),
+// and the recovery codes, shown once.
+std::string SecondFactorPage(const PageContext& p, const std::string& error);
+std::string NewPasswordPage(const PageContext& p, const std::string& error);
+struct Enrolment {
+  std::string secret, uri, qr_svg;
+};
+std::string EnrolPage(const PageContext& p, const Enrolment& e, const std::string& error);
+std::string RecoveryCodesPage(const PageContext& p, const std::vector<std::string>& codes);
 std::string CaseloadPage(const PageContext& p, const json& data);
 std::string ClientPage(const PageContext& p, const json& data);
 std::string BatchesPage(const PageContext& p, const json& data);

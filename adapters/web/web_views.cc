@@ -220,7 +220,8 @@ std::string CsrfField(const PageContext& p) {
 
 std::string Layout(const PageContext& p, const std::string& title, const std::string& main) {
   std::string nav;
-  const std::string& role = p.session.role;
+  // A login half done (a session stage) has no navigation: it can only finish or stop.
+  const std::string role = p.session.stage.empty() ? p.session.role : "";
   const auto link = [&](const char* href, const std::string& text) {
     const bool here = p.path == href || (std::string(href) != "/" && p.path.rfind(href, 0) == 0);
     nav += std::string("<li><a href=\"") + href + "\"" + (here ? " aria-current=\"page\"" : "") +
@@ -242,7 +243,10 @@ std::string Layout(const PageContext& p, const std::string& title, const std::st
     link("/access", T(p, "Inzagelog", "Access log"));
   }
   std::string who;
-  if (!p.session.user.empty()) {
+  if (!p.session.user.empty() && !p.session.stage.empty()) {  // a login half done: out only
+    who = "<form method=\"post\" action=\"/logout\" class=\"logout\">" + CsrfField(p) +
+          "<button type=\"submit\">" + T(p, "Stoppen", "Cancel") + "</button></form>";
+  } else if (!p.session.user.empty()) {
     who = "<form method=\"post\" action=\"/logout\" class=\"logout\">" + CsrfField(p) + "<span>" +
           Html(p.session.full_name.empty() ? p.session.user : p.session.full_name) + " (" +
           Html(p.session.role) + ")</span> <a href=\"/account/password\">" +
@@ -1883,6 +1887,7 @@ std::string UsersPage(const PageContext& p, const json& d) {
                   "</th><th scope=\"col\">" + T(p, "Rol", "Role") + "</th><th scope=\"col\">" +
                   T(p, "Caseload", "Caseload") + "</th><th scope=\"col\">" +
                   T(p, "Account", "Account") + "</th><th scope=\"col\">" +
+                  T(p, "Tweede factor", "Second factor") + "</th><th scope=\"col\">" +
                   T(p, "Wachtwoord", "Password") + "</th></tr></thead><tbody>";
   for (const json& u : d["users"]) {
     const std::string name = S(u, "name");
@@ -1900,10 +1905,23 @@ std::string UsersPage(const PageContext& p, const json& d) {
         "</button></form><form method=\"post\" action=\"" + base + "/unlock\" class=\"inline\">" +
         CsrfField(p) + "<button type=\"submit\">" +
         T(p, "Mislukte inlogpogingen vergeten", "Forget failed logins") + "</button></form>";
+    // The second factor: set up or not; reset (a lost phone, with a reason).
+    const bool factor = u.contains("second_factor") && u["second_factor"].get<bool>();
+    std::string second = factor ? T(p, "Ingesteld", "Set up")
+                                : "<span class=\"muted\">" + T(p, "Geen", "None") + "</span>";
+    if (factor) {
+      second += "<form method=\"post\" action=\"" + base +
+                "/second-factor/reset\" class=\"inline\">" + CsrfField(p) + "<label for=\"sf-" +
+                Html(name) + "\">" + T(p, "Reden", "Reason") + "</label><input id=\"sf-" +
+                Html(name) +
+                "\" name=\"reason\" maxlength=\"200\" required><button "
+                "type=\"submit\">" +
+                T(p, "Opnieuw laten instellen", "Reset") + "</button></form>";
+    }
     m += "<tr><th scope=\"row\">" + Html(name) + "<br><span class=\"muted\">" +
          Html(S(u, "full_name")) + "</span></th><td>" + Html(S(u, "role")) +
-         "</td><td class=\"num\">" + S(u, "caseload") + "</td><td>" + account +
-         "</td><td><form method=\"post\" action=\"/admin/users/" + Html(name) +
+         "</td><td class=\"num\">" + S(u, "caseload") + "</td><td>" + account + "</td><td>" +
+         second + "</td><td><form method=\"post\" action=\"/admin/users/" + Html(name) +
          "/password\" class=\"inline\">" + CsrfField(p) + "<label for=\"pw-" + Html(name) + "\">" +
          T(p, "Nieuw wachtwoord", "New password") + "</label><input id=\"pw-" + Html(name) +
          "\" name=\"password\" type=\"password\" minlength=\"12\" "

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <set>
+#include <thread>
 
 #include "adapters/app/batches.h"
 #include "adapters/app/feedback.h"
@@ -17,7 +18,9 @@
 #include "adapters/storage/row_codec.h"
 #include "adapters/storage/schema.h"
 #include "adapters/storage/store.h"
+#include "adapters/system/files.h"
 #include "adapters/system/password.h"
+#include "adapters/system/totp.h"
 #include "adapters/web/web_app.h"
 #include "tests/adapters/test_support.h"
 
@@ -78,10 +81,10 @@ class StorageTest : public testing::Test {
 };
 
 TEST_F(StorageTest, InitIsIdempotentAndVersioned) {
-  EXPECT_EQ(store_->SchemaVersion(), 15);
+  EXPECT_EQ(store_->SchemaVersion(), 16);
   auto again = Store::Init(url_);
   ASSERT_TRUE(again);
-  EXPECT_EQ((*again)->SchemaVersion(), 15);
+  EXPECT_EQ((*again)->SchemaVersion(), 16);
   EXPECT_TRUE(Store::Open(url_));
 }
 
@@ -408,6 +411,9 @@ TEST_F(StorageTest, TwoServerProcessesShareSessionsAndADeactivationEndsThemEvery
   const std::string password = "anna-has-a-long-password";
   ASSERT_TRUE(
       store_->SetPasswordHash({"anna", HashPassword(password).value()}, {"anna", "2026-12-14"}));
+  // anna is finance: the shipped configuration has her log in with a second factor too.
+  const std::string secret = NewTotpSecret();
+  ASSERT_TRUE(store_->EnableSecondFactor({"anna", secret, {}, 0}, {"anna", "2026-12-14"}));
   Config config = DemoConfig(url_);
   int64_t now = 1797238800;
   const auto clock = [&now] { return now; };
@@ -416,7 +422,8 @@ TEST_F(StorageTest, TwoServerProcessesShareSessionsAndADeactivationEndsThemEvery
   HttpRequest login{"POST",
                     "/api/v1/session",
                     {{"content-type", "application/json"}},
-                    R"({"user": "anna", "password": ")" + password + R"("})",
+                    R"({"user": "anna", "password": ")" + password + R"(", "code": ")" +
+                        TotpCode(secret, now) + R"("})",
                     "10.0.0.7"};
   const HttpResponse in = first->Handle(login);
   ASSERT_EQ(in.status, 200) << in.body;
@@ -437,6 +444,9 @@ TEST_F(StorageTest, TwoServerProcessesShareSessionsAndADeactivationEndsThemEvery
   EXPECT_EQ(second.Handle(batches).status, 401) << "deactivated: refused at once";
   EXPECT_EQ(first->Handle(batches).status, 401);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM sessions"), 0);
+  now += kTotpStepSeconds;  // the next code: each counts once
+  login.body = R"({"user": "anna", "password": ")" + password + R"(", "code": ")" +
+               TotpCode(secret, now) + R"("})";
   EXPECT_EQ(first->Handle(login).status, 403) << "the right password, but deactivated";
   EXPECT_FALSE(store_->SetUserActive("anna", false, "again", {"admin", "2026-12-15"}));
   EXPECT_FALSE(store_->SetUserActive("admin", false, "the last admin", {"admin", "2026-12-15"}));
@@ -459,6 +469,123 @@ TEST_F(StorageTest, TwoServerProcessesShareSessionsAndADeactivationEndsThemEvery
   EXPECT_ANY_THROW(store_->session() << "UPDATE access_log SET user_name = 'someone'");
   EXPECT_ANY_THROW(store_->session() << "DELETE FROM access_log");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM access_log"), 2);
+}
+
+// Issue 19: a second factor's code counts once, also when two server processes get it at the same
+// moment (two tabs, or an attacker replaying what he saw): of two connections accepting the same
+// time step, one wins; the same for a recovery code; of two set-ups at once, one; a reset ends the
+// user's sessions and voids the recovery codes. On both stores.
+TEST_F(StorageTest, ASecondFactorsCodeCountsOnceEvenFromTwoProcessesAtOnce) {
+  ASSERT_TRUE(store_->AddUser({"anna", "finance", "Anna"}, {"setup", "2026-12-14T09:00:00"}));
+  EXPECT_FALSE(*store_->UseTotpStep("anna", 1)) << "no second factor: no code counts";
+  const std::string secret = NewTotpSecret();
+  const std::vector<std::string> codes = NewRecoveryCodes(10);
+  std::vector<std::string> hashes;
+  for (const std::string& c : codes) hashes.push_back(Sha256Hex(NormalizeRecoveryCode(c)));
+  ASSERT_TRUE(store_->EnableSecondFactor({"anna", secret, hashes, 100}, {"anna", "2026-12-14"}));
+  auto again = store_->EnableSecondFactor({"anna", NewTotpSecret(), {}, 100}, {"anna", "x"});
+  ASSERT_FALSE(again) << "a second set-up must not replace the first";
+  EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+  auto factor = store_->FindSecondFactor("anna");
+  ASSERT_TRUE(factor && *factor);
+  EXPECT_EQ((*factor)->secret, secret);
+  EXPECT_EQ((*factor)->recovery_left, 10);
+  EXPECT_EQ((*factor)->last_step, 100) << "the code that confirmed the set-up is used";
+  EXPECT_FALSE(*store_->UseTotpStep("anna", 100));
+  EXPECT_FALSE(*store_->UseTotpStep("anna", 99)) << "an older code after a newer one";
+
+  // Two processes, each with its own connection, accept the same steps and codes at once.
+  auto other = Store::Open(url_);
+  ASSERT_TRUE(other) << other.error().message;
+  Store* stores[2] = {store_.get(), other->get()};
+  for (int64_t step = 101; step <= 120; ++step) {
+    std::atomic<int> accepted{0}, failed{0};
+    std::vector<std::thread> racers;
+    for (Store* s : stores) {
+      racers.emplace_back([&, s] {
+        auto used = s->UseTotpStep("anna", step);
+        if (!used) {
+          ++failed;
+        } else if (*used) {
+          ++accepted;
+        }
+      });
+    }
+    for (auto& t : racers) t.join();
+    EXPECT_EQ(failed, 0);
+    EXPECT_EQ(accepted, 1) << "step " << step << " was accepted " << accepted << " times";
+  }
+  for (int i = 0; i < 3; ++i) {
+    std::atomic<int> accepted{0};
+    std::vector<std::thread> racers;
+    for (Store* s : stores) {
+      racers.emplace_back([&, s] {
+        auto used = s->UseRecoveryCode("anna", hashes[i], {"anna", "2026-12-15T09:00:00"});
+        if (used && *used) ++accepted;
+      });
+    }
+    for (auto& t : racers) t.join();
+    EXPECT_EQ(accepted, 1) << "recovery code " << i;
+  }
+  EXPECT_FALSE(*store_->UseRecoveryCode("anna", Sha256Hex("not-a-code"), {"anna", "x"}));
+  EXPECT_EQ((*store_->FindSecondFactor("anna"))->recovery_left, 7);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.recovery_code_used'"), 3);
+
+  // A lost phone: reset by an admin ends the sessions and voids the codes; the next set-up wins.
+  ASSERT_TRUE(store_->CreateSession({std::string(64, 'b'), "anna", "csrf", 1797238800}));
+  ASSERT_TRUE(store_->ResetSecondFactor("anna", "phone lost", {"admin", "2026-12-16"}));
+  EXPECT_FALSE(*store_->FindSecondFactor("anna"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM sessions"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM recovery_codes"), 0);
+  EXPECT_FALSE(*store_->UseRecoveryCode("anna", hashes[5], {"anna", "x"}));
+  EXPECT_FALSE(store_->ResetSecondFactor("anna", "twice", {"admin", "2026-12-16"}));
+  std::atomic<int> set_up{0};
+  std::vector<std::thread> racers;
+  for (Store* s : stores) {
+    racers.emplace_back([&, s] {
+      if (s->EnableSecondFactor({"anna", NewTotpSecret(), {}, 1}, {"anna", "2026-12-16"})) {
+        ++set_up;
+      }
+    });
+  }
+  for (auto& t : racers) t.join();
+  EXPECT_EQ(set_up, 1) << "two set-ups at once";
+  auto audit = store_->VerifyAuditLog();
+  ASSERT_TRUE(audit);
+  EXPECT_TRUE(audit->problems.empty());
+}
+
+// Issue 19: the access log keeps views for [retention] access_log_days; `access prune` removes
+// the older ones and moves the cut-off forward, audited. The database itself refuses to remove a
+// view at or after the cut-off, to move the cut-off back, or to remove it. On both stores.
+TEST_F(StorageTest, TheAccessLogIsPrunedOnlyBeforeItsRetentionCutOff) {
+  for (const char* at : {"2024-01-10T09:00:00", "2024-06-30T23:59:59", "2024-07-01T00:00:00",
+                         "2026-12-15T09:00:00"}) {
+    ASSERT_TRUE(store_->RecordAccess({0, at, "carla", "coach", "C000001", "/clients/C000001"}));
+  }
+  EXPECT_EQ(*store_->AccessLogCutoff(), "");
+  auto gone = store_->PruneAccessLog("2024-07-01", {"admin", "2026-12-16T09:00:00"});
+  ASSERT_TRUE(gone) << gone.error().message;
+  EXPECT_EQ(*gone, 2);
+  EXPECT_EQ(*store_->AccessLogCutoff(), "2024-07-01");
+  auto left = store_->AccessLog({"C000001", "", 100});
+  ASSERT_TRUE(left);
+  ASSERT_EQ(left->size(), 2U);
+  EXPECT_EQ((*left)[0].at, "2024-07-01T00:00:00") << "the cut-off day is kept";
+  auto back = store_->PruneAccessLog("2024-01-01", {"admin", "2026-12-16T09:00:00"});
+  ASSERT_FALSE(back);
+  EXPECT_EQ(back.error().code, ErrorCode::kConflict);
+  // Around the store's API, the database says no.
+  EXPECT_ANY_THROW(store_->session() << "DELETE FROM access_log");
+  EXPECT_ANY_THROW(store_->session()
+                   << "UPDATE retention SET cutoff = '2000-01-01' WHERE name = 'access_log'");
+  EXPECT_ANY_THROW(store_->session() << "DELETE FROM retention");
+  EXPECT_ANY_THROW(store_->session() << "UPDATE access_log SET at = '2000-01-01'");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM access_log"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'access_log.pruned'"), 1);
+  auto audit = store_->VerifyAuditLog();
+  ASSERT_TRUE(audit);
+  EXPECT_TRUE(audit->problems.empty());
 }
 
 // --- Upgrades: a store of every earlier schema version migrates with its data intact ----------
@@ -537,7 +664,13 @@ void CopyRows(soci::session& from, soci::session& to) {
         names += (i ? ", " : "") + columns[i];
         values += (i ? ", " : "") + SqlLiteral(row[i]);
       }
-      to << "INSERT INTO " + table + " (" + names + ") VALUES (" + values + ")";
+      // The access log's seq is numbered by PostgreSQL (GENERATED ALWAYS): copied as it was.
+      to << "INSERT INTO " + table + " (" + names + ")" +
+                (sqlite ? "" : " OVERRIDING SYSTEM VALUE") + " VALUES (" + values + ")";
+    }
+    if (!sqlite && table == "access_log") {  // numbering goes on after the copied rows
+      to << "SELECT setval(pg_get_serial_sequence('access_log', 'seq'), COALESCE(MAX(seq), 0) + "
+            "1, false) FROM access_log";
     }
   }
   tx.commit();

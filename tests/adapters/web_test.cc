@@ -27,6 +27,7 @@
 #include "adapters/import/importer.h"
 #include "adapters/storage/store.h"
 #include "adapters/system/password.h"
+#include "adapters/system/totp.h"
 #include "adapters/web/server.h"
 #include "adapters/web/web_app.h"
 #include "tests/adapters/test_support.h"
@@ -141,6 +142,9 @@ class WebTest : public testing::Test {
     config_->web.certificate = *dir_ / "cert.pem";
     config_->web.private_key = *dir_ / "key.pem";
     config_->web.port = 0;
+    // Logins here are one step; the second factor has tests of its own below, on an app that
+    // requires it (as the shipped configuration does for finance and admin).
+    config_->web.second_factor_roles.clear();
     const std::string openssl =
         "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost "
         "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
@@ -552,10 +556,17 @@ TEST_F(WebTest, AnAdminDeactivatesAUserWhoIsRefusedAtOnce) {
                 .PostJson("/api/v1/users", {{"name", "eva"},
                                             {"role", "coach"},
                                             {"full_name", "Eva"},
-                                            {"password", Password("eva")}})
+                                            {"password", "set-by-the-admin-for-eva"}})
                 .status,
             201);
-  Client eva = As("eva");
+  Client eva = NewClient();  // her first login replaces the password the admin set
+  const Reply first = eva.Send("POST", "/api/v1/session",
+                               json{{"user", "eva"},
+                                    {"password", "set-by-the-admin-for-eva"},
+                                    {"new_password", Password("eva")}}
+                                   .dump(),
+                               "application/json");
+  ASSERT_EQ(first.status, 200) << first.body;
   EXPECT_EQ(eva.Get("/api/v1/clients").status, 200);
   EXPECT_EQ(admin.PostJson("/api/v1/users/eva/deactivate", json::object()).status, 422)
       << "a reason is needed";
@@ -1309,15 +1320,296 @@ TEST_F(WebTest, AUserSetsTheirOwnPasswordOnTheAccountPage) {
       200);
   EXPECT_EQ(daan.Get("/api/v1/clients").status, 401);
   daan = NewClient();
-  ASSERT_EQ(daan.Login("daan", "set-by-the-admin-1"), 200);
-  ASSERT_EQ(daan.PostJson("/api/v1/account/password", {{"current_password", "set-by-the-admin-1"},
-                                                       {"password", "a-new-one-1234"}})
+  EXPECT_EQ(daan.Login("daan", "set-by-the-admin-1"), 403) << "replaced at the first login";
+  const Reply in = daan.Send(
+      "POST", "/api/v1/session",
+      json{{"user", "daan"}, {"password", "set-by-the-admin-1"}, {"new_password", Password("daan")}}
+          // as it was, for the others
+          .dump(),
+      "application/json");
+  ASSERT_EQ(in.status, 200) << in.body;
+  daan.csrf = json::parse(in.body)["csrf_token"];
+  EXPECT_EQ(daan.Get("/api/v1/clients").status, 200);
+  EXPECT_EQ(NewClient().Login("daan", "set-by-the-admin-1"), 401) << "the admin's is void";
+}
+
+// --- The second factor and the password an admin set (issue 19) -------------------------------
+
+// A browser without TLS: the web app's requests and answers directly (WebApp::Handle), with a
+// cookie jar and the clock of its app.
+struct Browser {
+  WebApp* app = nullptr;
+  std::map<std::string, std::string> cookies;
+  std::string remote = "10.20.30.40";
+
+  HttpResponse Send(const std::string& method, const std::string& target,
+                    const std::string& body = "", const std::string& type = "",
+                    const std::string& csrf = "") {
+    HttpRequest r{method, target, {}, body, remote};
+    std::string cookie;
+    for (const auto& [k, v] : cookies) cookie += (cookie.empty() ? "" : "; ") + k + "=" + v;
+    if (!cookie.empty()) r.headers["cookie"] = cookie;
+    if (!type.empty()) r.headers["content-type"] = type;
+    if (!csrf.empty()) r.headers["x-csrf-token"] = csrf;
+    HttpResponse res = app->Handle(r);
+    for (const auto& [k, v] : res.headers) {
+      if (k != "Set-Cookie") continue;
+      const size_t eq = v.find('='), semi = v.find(';');
+      const std::string key = v.substr(0, eq), value = v.substr(eq + 1, semi - eq - 1);
+      if (value.empty()) {
+        cookies.erase(key);
+      } else {
+        cookies[key] = value;
+      }
+    }
+    return res;
+  }
+  HttpResponse Get(const std::string& target) { return Send("GET", target); }
+  // A form on the page at `page_path` posted to `target` with its CSRF token.
+  HttpResponse Post(const std::string& target, const std::string& form, const std::string& page) {
+    std::smatch m;
+    std::string token;
+    if (std::regex_search(page, m, std::regex("name=\"csrf\" value=\"([0-9a-f]+)\""))) token = m[1];
+    return Send("POST", target, form + "&csrf=" + token, "application/x-www-form-urlencoded");
+  }
+  // The login form: user name and password.
+  HttpResponse Login(const std::string& user, const std::string& password) {
+    const HttpResponse form = Get("/login");
+    std::smatch m;
+    std::regex_search(form.body, m, std::regex("name=\"login_token\" value=\"([0-9a-f]{64})\""));
+    return Send("POST", "/login",
+                "login_token=" + m[1].str() + "&user=" + user + "&password=" + password,
+                "application/x-www-form-urlencoded");
+  }
+  std::string Session() const {
+    const auto it = cookies.find("__Host-ontzorg");
+    return it == cookies.end() ? "" : it->second;
+  }
+};
+
+std::string Location(const HttpResponse& r) {
+  for (const auto& [k, v] : r.headers) {
+    if (k == "Location") return v;
+  }
+  return "";
+}
+
+// An app as the shipped configuration has it (finance and admin log in with a second factor) on
+// a store of its own, with an admin whose second factor is set up with a known secret.
+class SecondFactorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_ = DemoConfig(dir_ / "store.db");
+    config_.web.out_dir = dir_ / "out";
+    ASSERT_EQ(config_.web.second_factor_roles, (std::vector<std::string>{"finance", "admin"}));
+    auto store = Store::Init(config_.store_url);
+    ASSERT_TRUE(store) << store.error().message;
+    store_ = std::move(store).value();
+    const Actor setup{"setup", "2026-12-14T09:00:00"};
+    for (const auto& [name, role] : std::vector<std::pair<std::string, std::string>>{
+             {"adam", "admin"}, {"fenna", "finance"}, {"finn", "finance"}, {"cor", "coach"}}) {
+      ASSERT_TRUE(store_->AddUser({name, role, name}, setup));
+      ASSERT_TRUE(store_->SetPasswordHash({name, HashPassword(name + "-own-password").value()},
+                                          {name, setup.at}));  // each their own
+    }
+    ASSERT_TRUE(store_->EnableSecondFactor({"adam", admin_secret_, {}, 0}, setup));
+    app_ = std::make_unique<WebApp>(
+        config_, [this] { return now_; }, nullptr);
+  }
+  // The admin through the API, with his password and code (a new time step each time).
+  std::pair<Browser, std::string> Admin() {
+    now_ += kTotpStepSeconds;
+    Browser b{app_.get()};
+    const HttpResponse in = b.Send("POST", "/api/v1/session",
+                                   json{{"user", "adam"},
+                                        {"password", "adam-own-password"},
+                                        {"code", TotpCode(admin_secret_, now_)}}
+                                       .dump(),
+                                   "application/json");
+    EXPECT_EQ(in.status, 200) << in.body;
+    return {b, in.status == 200 ? json::parse(in.body)["csrf_token"].get<std::string>() : ""};
+  }
+
+  TempDir dir_;
+  Config config_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<WebApp> app_;
+  int64_t now_ = 1797238800;  // 2026-12-15T09:00:00Z
+  const std::string admin_secret_ = NewTotpSecret();
+};
+
+// Finance's first login sets the second factor up (the secret on the page, a QR code, a code
+// from the app proves it, ten recovery codes shown once); every later login asks for a code, each
+// of which counts once; a recovery code works once; a login half done reaches nothing else, and
+// each step gives a new session token. API logins send the code with the password.
+TEST_F(SecondFactorTest, FinanceSetsUpASecondFactorAtFirstLoginAndGivesACodeEveryTimeAfter) {
+  Browser fenna{app_.get()};
+  HttpResponse r = fenna.Login("fenna", "fenna-own-password");
+  ASSERT_EQ(r.status, 303);
+  EXPECT_EQ(Location(r), "/login/second-factor");
+  const std::string staged = fenna.Session();
+  ASSERT_EQ(staged.size(), 64U);
+  // Half logged in: nothing else is reachable.
+  EXPECT_EQ(Location(fenna.Get("/batches")), "/login/second-factor");
+  EXPECT_EQ(fenna.Get("/api/v1/batches").status, 401);
+  EXPECT_EQ(Location(fenna.Get("/login/code")), "/login/second-factor");
+  const HttpResponse page = fenna.Get("/login/second-factor");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("<svg"), std::string::npos) << "the QR code";
+  EXPECT_EQ(page.body.find("href=\"/batches\""), std::string::npos) << "no navigation";
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(page.body, m, std::regex("id=\"totp-secret\">([A-Z2-7]{32})<")));
+  const std::string secret = m[1];
+  EXPECT_NE(page.body.find("otpauth://totp/"), std::string::npos);
+  // A wrong code, or none with the CSRF token missing: still half logged in.
+  EXPECT_EQ(fenna.Post("/login/second-factor", "code=000000", page.body).status, 422);
+  EXPECT_EQ(fenna
+                .Send("POST", "/login/second-factor", "code=" + TotpCode(secret, now_),
+                      "application/x-www-form-urlencoded")
+                .status,
+            403);
+  EXPECT_FALSE(*store_->FindSecondFactor("fenna"));
+  r = fenna.Post("/login/second-factor", "code=" + TotpCode(secret, now_), page.body);
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::vector<std::string> recovery;
+  const std::regex code_re("<li><code>([a-z2-7]{5}-[a-z2-7]{5})</code></li>");
+  for (std::sregex_iterator it(r.body.begin(), r.body.end(), code_re), end; it != end; ++it) {
+    recovery.push_back((*it)[1]);
+  }
+  ASSERT_EQ(recovery.size(), 10U) << "ten recovery codes, shown once";
+  EXPECT_NE(fenna.Session(), staged) << "a new token after the step";
+  EXPECT_EQ(fenna.Get("/batches").status, 200);
+  Browser old{app_.get(), {{"__Host-ontzorg", staged}}};
+  EXPECT_EQ(Location(old.Get("/batches")), "/login") << "the staged token is worth nothing";
+  auto factor = store_->FindSecondFactor("fenna");
+  ASSERT_TRUE(factor && *factor);
+  EXPECT_EQ((*factor)->secret, secret);
+  EXPECT_EQ((*factor)->recovery_left, 10);
+
+  // The next login asks for the code; the one used for the set-up does not count again.
+  Browser again{app_.get()};
+  EXPECT_EQ(Location(again.Login("fenna", "fenna-own-password")), "/login/code");
+  const std::string code_page = again.Get("/login/code").body;
+  EXPECT_EQ(again.Post("/login/code", "code=" + TotpCode(secret, now_), code_page).status, 401);
+  now_ += kTotpStepSeconds;
+  r = again.Post("/login/code", "code=" + TotpCode(secret, now_), code_page);
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(Location(r), "/");
+  EXPECT_EQ(again.Get("/batches").status, 200);
+  // A recovery code: once (typed in capitals with a space, as people do).
+  std::string typed = recovery[3];
+  for (char& c : typed) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  typed.replace(5, 1, "+");  // a space in the form
+  Browser phone_lost{app_.get()};
+  phone_lost.Login("fenna", "fenna-own-password");
+  r = phone_lost.Post("/login/code", "code=" + typed, phone_lost.Get("/login/code").body);
+  EXPECT_EQ(Location(r), "/") << r.body;
+  Browser twice{app_.get()};
+  twice.Login("fenna", "fenna-own-password");
+  EXPECT_EQ(twice.Post("/login/code", "code=" + recovery[3], twice.Get("/login/code").body).status,
+            401);
+  EXPECT_EQ((*store_->FindSecondFactor("fenna"))->recovery_left, 9);
+  // Five wrong codes from one address slow that address, not the real user elsewhere.
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(twice.Post("/login/code", "code=111111", twice.Get("/login/code").body).status, 401);
+  }
+  EXPECT_EQ(twice.Post("/login/code", "code=111111", twice.Get("/login/code").body).status, 429);
+  // The API: the code with the password.
+  Browser api{app_.get(), {}, "10.9.9.9"};
+  const auto api_login = [&](const std::string& code) {
+    json body = {{"user", "fenna"}, {"password", "fenna-own-password"}};
+    if (!code.empty()) body["code"] = code;
+    return api.Send("POST", "/api/v1/session", body.dump(), "application/json");
+  };
+  r = api_login("");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.body.find("second factor"), std::string::npos);
+  now_ += kTotpStepSeconds;
+  EXPECT_EQ(api_login(TotpCode(secret, now_)).status, 200);
+  EXPECT_EQ(api_login(TotpCode(secret, now_)).status, 401) << "the same code again";
+  // A login half done ends after 10 minutes.
+  Browser slow{app_.get(), {}, "10.9.9.8"};
+  slow.Login("fenna", "fenna-own-password");
+  now_ += 601;
+  EXPECT_EQ(Location(slow.Get("/login/code")), "/login");
+
+  // A lost phone: the admin resets it; her sessions end, and her next login sets up a new one.
+  auto [admin, csrf] = Admin();
+  r = admin.Send("POST", "/api/v1/users/fenna/second-factor/reset",
+                 json{{"reason", "phone lost"}}.dump(), "application/json", csrf);
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Location(again.Get("/batches")), "/login");
+  EXPECT_FALSE(*store_->FindSecondFactor("fenna"));
+  Browser fresh{app_.get(), {}, "10.9.9.7"};
+  EXPECT_EQ(Location(fresh.Login("fenna", "fenna-own-password")), "/login/second-factor");
+  auto audit = store_->AuditLog("user:fenna");
+  ASSERT_TRUE(audit);
+  std::vector<std::string> actions;
+  for (const AuditRecord& a : *audit) actions.push_back(a.action);
+  for (const char* action :
+       {"user.second_factor_set_up", "user.recovery_code_used", "user.second_factor_reset"}) {
+    EXPECT_NE(std::find(actions.begin(), actions.end(), action), actions.end()) << action;
+  }
+}
+
+// A password an admin set is replaced by the user's own at the first login, before anything
+// else (then the second factor, when the role needs one); the API says so and takes the new one.
+TEST_F(SecondFactorTest, APasswordAnAdminSetIsReplacedAtTheFirstLogin) {
+  auto [admin, csrf] = Admin();
+  for (const char* name : {"cor", "finn"}) {
+    const HttpResponse set =
+        admin.Send("POST", std::string("/api/v1/users/") + name + "/password",
+                   json{{"password", "set-by-adam-123"}}.dump(), "application/json", csrf);
+    ASSERT_EQ(set.status, 200) << set.body;
+  }
+  Browser cor{app_.get()};
+  HttpResponse r = cor.Login("cor", "set-by-adam-123");
+  EXPECT_EQ(Location(r), "/login/password");
+  EXPECT_EQ(Location(cor.Get("/clients")), "/login/password");
+  const std::string page = cor.Get("/login/password").body;
+  EXPECT_EQ(
+      cor.Post("/login/password", "password=cors-own-choice&repeat=cors-own-choicE", page).status,
+      422);
+  EXPECT_EQ(
+      cor.Post("/login/password", "password=set-by-adam-123&repeat=set-by-adam-123", page).status,
+      422)
+      << "not the one the admin set";
+  EXPECT_EQ(cor.Post("/login/password", "password=short&repeat=short", page).status, 422);
+  r = cor.Post("/login/password", "password=cors-own-choice&repeat=cors-own-choice", page);
+  EXPECT_EQ(Location(r), "/");
+  EXPECT_EQ(cor.Get("/clients").status, 200);
+  auto user = store_->FindUser("cor");
+  ASSERT_TRUE(user && *user);
+  EXPECT_EQ((*user)->password_set_by, "cor");
+  // Finance: the new password, then the second factor.
+  Browser finn{app_.get()};
+  EXPECT_EQ(Location(finn.Login("finn", "set-by-adam-123")), "/login/password");
+  r = finn.Post("/login/password", "password=finns-own-choice&repeat=finns-own-choice",
+                finn.Get("/login/password").body);
+  EXPECT_EQ(Location(r), "/login/second-factor");
+  // The API: refused with what to do, then the new password in the login.
+  ASSERT_EQ(admin
+                .Send("POST", "/api/v1/users/cor/password",
+                      json{{"password", "set-again-by-adam"}}.dump(), "application/json", csrf)
                 .status,
             200);
-  ASSERT_EQ(daan.PostJson("/api/v1/account/password",
-                          {{"current_password", "a-new-one-1234"}, {"password", Password("daan")}})
-                .status,
-            200);  // as it was, for the other tests
+  Browser api{app_.get()};
+  r = api.Send("POST", "/api/v1/session",
+               json{{"user", "cor"}, {"password", "set-again-by-adam"}}.dump(), "application/json");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(r.body.find("new_password"), std::string::npos);
+  r = api.Send(
+      "POST", "/api/v1/session",
+      json{{"user", "cor"}, {"password", "set-again-by-adam"}, {"new_password", "x"}}.dump(),
+      "application/json");
+  EXPECT_EQ(r.status, 422) << "too short";
+  r = api.Send(
+      "POST", "/api/v1/session",
+      json{{"user", "cor"}, {"password", "set-again-by-adam"}, {"new_password", "cors-next-choice"}}
+          .dump(),
+      "application/json");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ((*store_->FindUser("cor"))->password_set_by, "cor");
 }
 
 TEST_F(WebTest, TheOpenApiFileDescribesEveryApiRoute) {

@@ -1,7 +1,7 @@
 // Browser tests of the web app in headless Chromium (Debian's /usr/bin/chromium, driven by
 // playwright-core): a coach logs in, finds a client in two clicks, records a checkpoint, works
 // through today's signals, confirms a cancelled direct debit and enters a rent increase from a
-// month on; finance
+// month on; finance (setting up its second factor at the first login, oathtool as its phone)
 // approves a batch prepared by someone else, corrects a rejected payment's account, re-issues it
 // and parks a bank line nobody recognises; keyboard and language switch. Screenshots go to
 // $ARTIFACTS (build/test-artifacts/). Run by tests/browser/run, which starts the server.
@@ -33,11 +33,39 @@ async function step(name, fn) {
   }
 }
 
+// The second factor (the shipped configuration asks it of finance and admin): oathtool stands in
+// for the phone's authenticator app. Each code counts once, so a login in the same 30 seconds as
+// the last one uses the next step's code (accepted one step ahead), or waits for it.
+const secrets = {};   // user -> base32 secret, from the page that set it up
+const lastStep = {};  // user -> the time step of the last code used
+async function totp(user) {
+  const now = Math.floor(Date.now() / 30000);
+  const step = Math.max(now, (lastStep[user] ?? -1) + 1);
+  if (step > now + 1) await new Promise((r) => setTimeout(r, (step - 1) * 30000 - Date.now() + 500));
+  lastStep[user] = step;
+  return execFileSync('oathtool', ['--totp', '-b', `--now=@${step * 30}`, secrets[user]]).toString().trim();
+}
+
 async function login(page, user) {
   await page.goto(`${base}/login`);
   await page.getByLabel('Gebruikersnaam').fill(user);
   await page.getByLabel('Wachtwoord').fill(password(user));
   await page.getByRole('button', { name: 'Inloggen' }).click();
+  await page.waitForLoadState();
+  if (page.url().endsWith('/login/second-factor')) {
+    // The first login of finance: the key beside the QR code into the "app", a code back, and
+    // the ten recovery codes shown once.
+    assert.ok(await page.locator('figure.qr svg').isVisible(), 'the QR code is shown');
+    secrets[user] = (await page.locator('#totp-secret').textContent()).trim();
+    await page.getByLabel('Code uit uw authenticator-app').fill(await totp(user));
+    await page.getByRole('button', { name: 'Tweede factor instellen' }).click();
+    await page.getByRole('heading', { name: 'Uw herstelcodes' }).waitFor();
+    assert.equal(await page.locator('#recovery-codes li').count(), 10);
+    await page.getByRole('link', { name: 'Verder naar ontzorg' }).click();
+  } else if (page.url().endsWith('/login/code')) {
+    await page.getByLabel('Code uit uw authenticator-app, of een herstelcode').fill(await totp(user));
+    await page.getByRole('button', { name: 'Inloggen' }).click();
+  }
 }
 
 await step('coach finds a client in two clicks and records a checkpoint', async (page) => {
@@ -230,6 +258,11 @@ await step('keyboard: the skip link comes first and every form field has a label
   await page.goto(`${base}/clients/C000003?tab=learning`);
   await page.getByRole('link', { name: 'English' }).click();
   await page.getByRole('heading', { name: 'Learning progress' }).waitFor();
+});
+
+await step('finance logged in with a second factor, set up at the first login', async () => {
+  assert.deepEqual(Object.keys(secrets).sort(), ['anna', 'bram']);
+  assert.ok(lastStep.anna > 0 && lastStep.bram > 0);
 });
 
 await browser.close();
