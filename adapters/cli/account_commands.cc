@@ -58,7 +58,7 @@ int ResetSecondFactorCommand(const Globals& g, const AccountOptions& o) {
     if (o.reason.empty()) {
       return Fail(ErrorCode::kBadInput, "--reason: say why (e.g. phone lost); nothing changed");
     }
-    if (auto s = store.ResetSecondFactor(o.name, o.reason, {g.user, NowIsoSeconds()}); !s) {
+    if (auto s = store.ResetSecondFactor({o.name, o.reason}, {g.user, NowIsoSeconds()}); !s) {
       return s;
     }
     std::cout << "second factor of " << o.name

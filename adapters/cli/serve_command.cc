@@ -44,6 +44,7 @@ int ServeCommand(const Globals& g, const ServeOptions& o) {
   };
   hooks.log = log;
   hooks.slow = WebApp::HashesPassword;
+  hooks.observed = [&app](const HttpResponse& r, double seconds) { app.Observe(r, seconds); };
   HttpsServer server(config.web, hooks);
   if (auto s = server.Start(); !s) return Report(s.error());
   g_server = &server;

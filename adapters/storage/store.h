@@ -431,6 +431,7 @@ class Store {
     int64_t idle_before = 0, created_before = 0;
   };
   Status<Error> EndExpiredSessions(const SessionExpiry& expiry);
+  Result<int64_t, Error> CountSessions();
   // Deactivates (`active` false) or reactivates a user, with an audit row; deactivating ends the
   // user's sessions in the same transaction. Refused for an unknown user, for no change, and for
   // the last active admin (nobody could manage accounts any more).
@@ -471,12 +472,16 @@ class Store {
   Result<bool, Error> UseTotpStep(const std::string& user, int64_t step);
   // Uses the recovery code with this SHA-256 (true), with an audit row; false when it is not an
   // unused code of the user. Two uses at once: one is true.
-  Result<bool, Error> UseRecoveryCode(const std::string& user, const std::string& code_hash,
-                                      const Actor& at);
+  struct CodeUse {
+    std::string user, code_hash;
+  };
+  Result<bool, Error> UseRecoveryCode(const CodeUse& use, const Actor& at);
   // Removes the user's second factor and recovery codes and ends their sessions (a lost phone);
   // they set up a new one at their next login. Audited; refused when there is none.
-  Status<Error> ResetSecondFactor(const std::string& user, const std::string& reason,
-                                  const Actor& by);
+  struct Reasoned {
+    std::string user, reason;
+  };
+  Status<Error> ResetSecondFactor(const Reasoned& reset, const Actor& by);
   // Who viewed which client's data, when and how (AVG): append-only. client "*" for a view of
   // many clients at once (a caseload list, a batch's file).
   struct AccessRecord {

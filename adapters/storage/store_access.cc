@@ -72,6 +72,11 @@ Status<Error> Store::EndExpiredSessions(const SessionExpiry& expiry) {
   });
 }
 
+Result<int64_t, Error> Store::CountSessions() {
+  return Read("cannot count sessions",
+              [&] { return Count(*sql_, "SELECT COUNT(*) FROM sessions"); });
+}
+
 Status<Error> Store::SetUserActive(const std::string& name, bool active, const std::string& reason,
                                    const Actor& by) {
   try {
@@ -221,8 +226,8 @@ Result<bool, Error> Store::UseTotpStep(const std::string& user, int64_t step) {
   return used;
 }
 
-Result<bool, Error> Store::UseRecoveryCode(const std::string& user, const std::string& code_hash,
-                                           const Actor& at) {
+Result<bool, Error> Store::UseRecoveryCode(const CodeUse& use, const Actor& at) {
+  const std::string &user = use.user, &code_hash = use.code_hash;
   try {
     WriteTransaction tx(*this);
     soci::statement st = (sql_->prepare << "UPDATE recovery_codes SET used_at = :a WHERE "
@@ -241,8 +246,8 @@ Result<bool, Error> Store::UseRecoveryCode(const std::string& user, const std::s
   }
 }
 
-Status<Error> Store::ResetSecondFactor(const std::string& user, const std::string& reason,
-                                       const Actor& by) {
+Status<Error> Store::ResetSecondFactor(const Reasoned& reset, const Actor& by) {
+  const std::string &user = reset.user, &reason = reset.reason;
   try {
     WriteTransaction tx(*this);
     soci::statement st =

@@ -53,7 +53,7 @@ std::optional<std::string> Decode(const std::string& secret) {
 }
 
 std::string UriEncode(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
+  constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (const unsigned char c : s) {
     if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {

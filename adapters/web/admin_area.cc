@@ -175,7 +175,7 @@ Outcome ResetSecondFactorAction(Ctx& x) {
   if (reason.empty()) {
     return Refuse(422, "reason: say why (e.g. phone lost, new phone); nothing changed");
   }
-  if (auto s = x.store.ResetSecondFactor(name, reason, x.Me()); !s) return FromError(s.error());
+  if (auto s = x.store.ResetSecondFactor({name, reason}, x.Me()); !s) return FromError(s.error());
   Outcome o;
   o.data = {{"user", name}, {"second_factor", "reset"}};
   o.redirect = "/admin/users?saved=" + UrlEncode(name);

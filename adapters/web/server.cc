@@ -211,6 +211,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     const auto ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
             .count();
+    if (hooks_.observed) hooks_.observed(response, ms / 1000.0);
     if (hooks_.log) {
       // One JSON line per request for the journal: time, level, who (user and role, empty
       // before login), the route's pattern (no client number), status and duration.

@@ -31,6 +31,8 @@ struct ServerHooks {
   // served (issue 18). At most `max_slow_queued` wait; more are answered 503 with Retry-After.
   std::function<bool(const std::string& method, const std::string& path)> slow;
   int max_slow_queued = 256;
+  // Every answered request with its duration in seconds (for /metrics); may be empty.
+  std::function<void(const HttpResponse& response, double seconds)> observed;
 };
 
 class HttpsServer {

@@ -10,6 +10,7 @@
 #include "adapters/system/password.h"
 #include "adapters/system/totp.h"
 #include "adapters/web/handlers.h"
+#include "adapters/web/metrics.h"
 #include "adapters/web/web_internal.h"
 
 namespace ontzorg {
@@ -139,6 +140,11 @@ struct WebApp::Impl {
   std::function<void(const std::string&)> log;
   StorePool pool;
   web::ClientCache client_cache{1024};  // client pages by client, day and language
+  web::Metrics metrics;
+  // The store's gauges for /metrics, kept until the store's generation moves (a scrape every 15
+  // seconds does not walk every signal each time).
+  std::mutex gauges_mu;
+  std::optional<std::pair<int64_t, web::StoreGauges>> gauges;
   std::vector<Route> routes;
   std::vector<RouteInfo> infos;
 
@@ -168,6 +174,15 @@ struct WebApp::Impl {
   }
 
   void Log(const std::string& event, const json& fields) {
+    static const std::map<std::string, std::string> kLoginResults = {
+        {"login", "ok"},
+        {"login_failed", "wrong_password"},
+        {"second_factor_failed", "wrong_code"},
+        {"login_throttled", "throttled"},
+        {"login_refused_inactive", "deactivated"}};
+    if (const auto it = kLoginResults.find(event); it != kLoginResults.end()) {
+      metrics.Login(it->second);
+    }
     if (!log) return;
     json line = fields;
     line["event"] = event;
@@ -269,7 +284,8 @@ struct WebApp::Impl {
       return store.UseTotpStep(user, *step);
     }
     if (code.empty() || code.size() > 16) return false;
-    return store.UseRecoveryCode(user, Sha256Hex(NormalizeRecoveryCode(code)), {user, IsoAt(now)});
+    return store.UseRecoveryCode({user, Sha256Hex(NormalizeRecoveryCode(code))},
+                                 {user, IsoAt(now)});
   }
   // A failed code or login: counted for the throttle (older failures forgotten first).
   Status<Error> CountFailure(Store& store, const Store::LoginKey& key, int64_t now) {
@@ -314,6 +330,8 @@ struct WebApp::Impl {
   HttpResponse Handle(const HttpRequest& req);
   Exchange Begin(const HttpRequest& req);
   std::optional<HttpResponse> PublicRoute(Exchange& x);
+  HttpResponse MetricsRoute(Exchange& x);
+  Result<web::StoreGauges, Error> ReadGauges(Store& store);
   std::optional<HttpResponse> RequireLogin(Exchange& x);
   std::optional<HttpResponse> RequireCsrf(Exchange& x);
   std::optional<HttpResponse> ReadJsonBody(Exchange& x);
@@ -547,8 +565,17 @@ HttpResponse WebApp::Impl::Handle(const HttpRequest& req) {
 }
 
 std::string WebApp::Impl::RouteForLog(const Exchange& x) const {
-  static const std::set<std::string> kPublic = {
-      "/", "/login", "/logout", "/healthz", "/static/app.css", "/favicon.ico", "/api/v1/session"};
+  static const std::set<std::string> kPublic = {"/",
+                                                "/login",
+                                                "/logout",
+                                                "/healthz",
+                                                "/metrics",
+                                                "/login/code",
+                                                "/login/password",
+                                                "/login/second-factor",
+                                                "/favicon.ico",
+                                                "/static/app.css",
+                                                "/api/v1/session"};
   if (kPublic.count(x.path)) return x.path;
   const std::vector<std::string> segments = Split(x.path);
   for (const Route& route : routes) {
@@ -608,6 +635,7 @@ std::optional<HttpResponse> WebApp::Impl::PublicRoute(Exchange& x) {
   if ((x.path == "/login" || x.path == "/api/v1/session") && method == "POST") {
     return Login(x.req, x.page, x.api, x.now);
   }
+  if (x.path == "/metrics" && method == "GET") return MetricsRoute(x);
   if (x.path == "/favicon.ico") return HttpResponse{404, "text/plain; charset=utf-8", {}, ""};
   if (x.path == "/login" && method == "GET") {
     // One login token per browser while it lasts: a second tab (or a redirected favicon request)
@@ -623,6 +651,61 @@ std::optional<HttpResponse> WebApp::Impl::PublicRoute(Exchange& x) {
     return r;
   }
   return std::nullopt;
+}
+
+// Prometheus metrics for a scraper with the bearer token whose SHA-256 is [web]
+// metrics_token_sha256 (off when that is empty). No client's data: counts only.
+HttpResponse WebApp::Impl::MetricsRoute(Exchange& x) {
+  const std::string& expected = config.web.metrics_token_sha256;
+  if (expected.empty()) return HttpResponse{404, "text/plain; charset=utf-8", {}, ""};
+  const std::string auth = x.req.Header("authorization");
+  const std::string prefix = "Bearer ";
+  if (auth.rfind(prefix, 0) != 0 ||
+      !ConstantTimeEquals(Sha256Hex(auth.substr(prefix.size())), expected)) {
+    Log("metrics_refused", {{"level", "warning"}, {"remote", x.req.remote}});
+    HttpResponse r{401, "text/plain; charset=utf-8", {}, "a bearer token is needed\n"};
+    r.headers.push_back({"WWW-Authenticate", "Bearer realm=\"ontzorg metrics\""});
+    return r;
+  }
+  std::optional<web::StoreGauges> read;
+  if (auto lease = pool.Get()) {
+    if (auto gauges_read = ReadGauges(**lease)) {
+      read = std::move(gauges_read).value();
+    } else {
+      Log("metrics_store_failed", {{"level", "error"}, {"error", gauges_read.error().message}});
+    }
+  }
+  return HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", {}, metrics.Render(read)};
+}
+
+Result<web::StoreGauges, Error> WebApp::Impl::ReadGauges(Store& store) {
+  auto generation = store.Generation();
+  if (!generation) return Unexpected(generation.error());
+  auto sessions = store.CountSessions();
+  if (!sessions) return Unexpected(sessions.error());
+  {
+    std::lock_guard lock(gauges_mu);
+    if (gauges && gauges->first == *generation) {
+      web::StoreGauges g = gauges->second;
+      g.sessions = *sessions;
+      return g;
+    }
+  }
+  web::StoreGauges g;
+  g.schema_version = store.SchemaVersion();
+  auto batches = store.Batches();
+  if (!batches) return Unexpected(batches.error());
+  g.runs = static_cast<int64_t>(batches->size());
+  for (const BatchRecord& b : *batches) ++g.batches[b.State()];
+  auto signals = store.WorkSignals(std::nullopt);
+  if (!signals) return Unexpected(signals.error());
+  for (const WorkSignal& w : *signals) {
+    if (w.state != "done") ++g.open_signals[w.code];
+  }
+  g.sessions = *sessions;
+  std::lock_guard lock(gauges_mu);
+  gauges.emplace(*generation, g);
+  return g;
 }
 
 // Guard: login. Everything else needs a live session.
@@ -867,6 +950,7 @@ HttpResponse WebApp::Impl::EnrolStep(Exchange& x) {
   }
   const std::vector<std::string> codes = NewRecoveryCodes(kRecoveryCodes);
   std::vector<std::string> hashes;
+  hashes.reserve(codes.size());
   for (const std::string& c : codes) hashes.push_back(Sha256Hex(NormalizeRecoveryCode(c)));
   if (auto set =
           store.EnableSecondFactor({name, x.session->pending, hashes, *step}, {name, IsoAt(x.now)});
@@ -1164,6 +1248,10 @@ int64_t WebApp::BodyLimit(const std::string& method, const std::string& path) co
 bool WebApp::HashesPassword(const std::string& method, const std::string& path) {
   return method == "POST" &&
          (path == "/login" || path == "/api/v1/session" || path.ends_with("/password"));
+}
+
+void WebApp::Observe(const HttpResponse& response, double seconds) {
+  impl_->metrics.Request(response.log_route, response.status, seconds);
 }
 
 const std::vector<RouteInfo>& WebApp::Routes() const { return impl_->infos; }

@@ -43,6 +43,9 @@ class WebApp {
   // those on a pool of their own, never on its I/O threads.
   static bool HashesPassword(const std::string& method, const std::string& path);
   const std::vector<RouteInfo>& Routes() const;
+  // A request the server answered (its route pattern from the response, status, seconds), for
+  // /metrics.
+  void Observe(const HttpResponse& response, double seconds);
 
   struct Impl;
 

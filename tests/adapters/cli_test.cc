@@ -712,9 +712,36 @@ TEST_F(CliTest, DeactivatedUsersActNoMoreAndEveryClientViewIsInTheAccessLog) {
       << o.out;
   EXPECT_TRUE(std::regex_search(o.out, std::regex("bram +finance +C000002 +ontzorg credit")))
       << o.out;
+  // Retention: an admin prunes views older than [retention] access_log_days (none yet), or
+  // before a date; never back to an earlier cut-off; audited.
+  o = As("ingrid", {"access", "prune"});
+  EXPECT_EQ(o.code, 9) << "the auditor reads, the admin prunes: " << o.out;
+  o = As("admin", {"access", "prune"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  EXPECT_TRUE(std::regex_search(o.out, std::regex("^0 views recorded before 20[0-9-]{8} removed")))
+      << o.out;
+  o = As("admin", {"access", "prune", "--before", "2099-01-01"});
+  ASSERT_EQ(o.code, 0) << o.out;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(o.out, m, std::regex("^([0-9]+) views recorded before 2099-01-01")))
+      << o.out;
+  EXPECT_GE(std::stoi(m[1]), 2);
+  o = As("ingrid", {"access", "--client", "C000001"});
+  EXPECT_NE(o.out.find("no views recorded"), std::string::npos) << o.out;
+  o = As("admin", {"access", "prune", "--before", "2030-01-01"});
+  EXPECT_NE(o.code, 0);
+  EXPECT_NE(o.out.find("would move it back"), std::string::npos) << o.out;
+  o = As("admin", {"access", "prune", "--before", "yesterday"});
+  EXPECT_NE(o.code, 0);
+  EXPECT_NE(o.out.find("--before 'yesterday': give a date as YYYY-MM-DD"), std::string::npos)
+      << o.out;
+  o = As("admin", {"user", "reset-second-factor", "--name", "anna", "--reason", "phone lost"});
+  EXPECT_NE(o.code, 0);
+  EXPECT_NE(o.out.find("has no second factor"), std::string::npos) << o.out;
   o = As("ingrid", {"audit"});
   EXPECT_NE(o.out.find("user.deactivated"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("user.activated"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("access_log.pruned"), std::string::npos) << o.out;
 }
 
 // Every table of a SQLite store, each row as text, sorted: two stores compare equal when they

@@ -520,25 +520,25 @@ TEST_F(StorageTest, ASecondFactorsCodeCountsOnceEvenFromTwoProcessesAtOnce) {
     std::vector<std::thread> racers;
     for (Store* s : stores) {
       racers.emplace_back([&, s] {
-        auto used = s->UseRecoveryCode("anna", hashes[i], {"anna", "2026-12-15T09:00:00"});
+        auto used = s->UseRecoveryCode({"anna", hashes[i]}, {"anna", "2026-12-15T09:00:00"});
         if (used && *used) ++accepted;
       });
     }
     for (auto& t : racers) t.join();
     EXPECT_EQ(accepted, 1) << "recovery code " << i;
   }
-  EXPECT_FALSE(*store_->UseRecoveryCode("anna", Sha256Hex("not-a-code"), {"anna", "x"}));
+  EXPECT_FALSE(*store_->UseRecoveryCode({"anna", Sha256Hex("not-a-code")}, {"anna", "x"}));
   EXPECT_EQ((*store_->FindSecondFactor("anna"))->recovery_left, 7);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.recovery_code_used'"), 3);
 
   // A lost phone: reset by an admin ends the sessions and voids the codes; the next set-up wins.
   ASSERT_TRUE(store_->CreateSession({std::string(64, 'b'), "anna", "csrf", 1797238800}));
-  ASSERT_TRUE(store_->ResetSecondFactor("anna", "phone lost", {"admin", "2026-12-16"}));
+  ASSERT_TRUE(store_->ResetSecondFactor({"anna", "phone lost"}, {"admin", "2026-12-16"}));
   EXPECT_FALSE(*store_->FindSecondFactor("anna"));
   EXPECT_EQ(Count("SELECT COUNT(*) FROM sessions"), 0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM recovery_codes"), 0);
-  EXPECT_FALSE(*store_->UseRecoveryCode("anna", hashes[5], {"anna", "x"}));
-  EXPECT_FALSE(store_->ResetSecondFactor("anna", "twice", {"admin", "2026-12-16"}));
+  EXPECT_FALSE(*store_->UseRecoveryCode({"anna", hashes[5]}, {"anna", "x"}));
+  EXPECT_FALSE(store_->ResetSecondFactor({"anna", "twice"}, {"admin", "2026-12-16"}));
   std::atomic<int> set_up{0};
   std::vector<std::thread> racers;
   for (Store* s : stores) {

@@ -26,6 +26,7 @@
 #include "adapters/import/csv.h"
 #include "adapters/import/importer.h"
 #include "adapters/storage/store.h"
+#include "adapters/system/files.h"
 #include "adapters/system/password.h"
 #include "adapters/system/totp.h"
 #include "adapters/web/server.h"
@@ -128,6 +129,8 @@ struct Client {
 
 std::string Password(const std::string& user) { return "test-password-of-" + user; }
 
+const char* const kScraperToken = "the-scrapers-token-0123456789abcdef";
+
 const std::vector<std::pair<std::string, std::string>> kUsers = {
     {"admin", "admin"}, {"anna", "finance"}, {"bram", "finance"},
     {"carla", "coach"}, {"daan", "coach"},   {"ingrid", "auditor"}};
@@ -145,6 +148,7 @@ class WebTest : public testing::Test {
     // Logins here are one step; the second factor has tests of its own below, on an app that
     // requires it (as the shipped configuration does for finance and admin).
     config_->web.second_factor_roles.clear();
+    config_->web.metrics_token_sha256 = Sha256Hex(kScraperToken);
     const std::string openssl =
         "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost "
         "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
@@ -195,6 +199,7 @@ class WebTest : public testing::Test {
       logs_->push_back(line);
     };
     hooks.slow = WebApp::HashesPassword;
+    hooks.observed = [](const HttpResponse& r, double seconds) { app_->Observe(r, seconds); };
     server_ = new HttpsServer(config_->web, hooks);
     auto started = server_->Start();
     ASSERT_TRUE(started) << started.error().message;
@@ -1331,6 +1336,61 @@ TEST_F(WebTest, AUserSetsTheirOwnPasswordOnTheAccountPage) {
   daan.csrf = json::parse(in.body)["csrf_token"];
   EXPECT_EQ(daan.Get("/api/v1/clients").status, 200);
   EXPECT_EQ(NewClient().Login("daan", "set-by-the-admin-1"), 401) << "the admin's is void";
+}
+
+// Issue 19: /metrics answers a Prometheus scraper with the configured bearer token only, in the
+// text format promtool accepts: requests by route pattern and status with their durations,
+// login outcomes, and the store's runs, batches by state, open signals and sessions; never a
+// client's number.
+TEST_F(WebTest, MetricsAnswerTheScraperWithCountsAndNeverAClientsNumber) {
+  Client scraper = NewClient();
+  Reply r = scraper.Get("/metrics");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.Header("www-authenticate").find("Bearer"), std::string::npos);
+  r = scraper.Send("GET", "/metrics", "", "", {{"Authorization", "Bearer not-the-token"}});
+  EXPECT_EQ(r.status, 401);
+  const auto scrape = [&] {
+    Reply m = scraper.Send("GET", "/metrics", "", "",
+                           {{"Authorization", std::string("Bearer ") + kScraperToken}});
+    EXPECT_EQ(m.status, 200);
+    EXPECT_EQ(m.Header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+    return m.body;
+  };
+  const auto value = [](const std::string& text, const std::string& series) -> int64_t {
+    const size_t at = text.find("\n" + series + " ");
+    return at == std::string::npos ? -1 : std::stoll(text.substr(at + series.size() + 2));
+  };
+  const std::string before = scrape();
+  Client carla = As("carla");
+  EXPECT_EQ(carla.Get("/clients/C000001").status, 200);
+  EXPECT_EQ(NewClient().Login("daan", "not-his-password"), 401);
+  const std::string after = scrape();
+  EXPECT_EQ(value(after, "ontzorg_logins_total{result=\"ok\"}"),
+            value(before, "ontzorg_logins_total{result=\"ok\"}") + 1);
+  EXPECT_EQ(value(after, "ontzorg_logins_total{result=\"wrong_password\"}"),
+            value(before, "ontzorg_logins_total{result=\"wrong_password\"}") + 1);
+  EXPECT_GE(value(after, "ontzorg_http_requests_total{route=\"/clients/{client}\",status=\"200\"}"),
+            1);
+  EXPECT_GT(value(after, "ontzorg_http_request_duration_seconds_count"), 0);
+  EXPECT_EQ(value(after, "ontzorg_store_up"), 1);
+  EXPECT_GE(value(after, "ontzorg_sessions"), 1);
+  // The batches by state add up to the batches finance sees.
+  Client anna = As("anna");
+  const json batches = json::parse(anna.Get("/api/v1/batches").body)["batches"];
+  const std::string now = scrape();
+  int64_t listed = 0;
+  for (const char* state : {"prepared", "approved", "exported", "cancelled"}) {
+    listed += value(now, std::string("ontzorg_batches{state=\"") + state + "\"}");
+  }
+  EXPECT_EQ(listed, static_cast<int64_t>(batches.size()));
+  EXPECT_EQ(value(now, "ontzorg_runs"), static_cast<int64_t>(batches.size()));
+  EXPECT_FALSE(std::regex_search(now, std::regex("C[0-9]{6}"))) << "a client's number";
+  // promtool (Prometheus's own checker) reads it without a complaint.
+  const std::string file = *dir_ / "metrics.txt";
+  WriteFile(file, now);
+  EXPECT_EQ(std::system(("promtool check metrics < " + file + " > " + file + ".out 2>&1").c_str()),
+            0)
+      << ReadFile(file + ".out");
 }
 
 // --- The second factor and the password an admin set (issue 19) -------------------------------
