@@ -489,9 +489,6 @@ HttpResponse WebApp::Impl::Login(const HttpRequest& req, PageContext& page, bool
                   T(page, "Dit account is gedeactiveerd. Vraag de beheerder het weer te activeren.",
                     "This account is deactivated. Ask the administrator to reactivate it."));
   }
-  if (auto cleared = store.ClearLoginFailures({user, req.remote}); !cleared) {
-    return refuse(503, cleared.error().message);
-  }
   auto factor = store.FindSecondFactor(user);
   if (!factor) return refuse(503, factor.error().message);
   if (api) {
@@ -500,6 +497,13 @@ HttpResponse WebApp::Impl::Login(const HttpRequest& req, PageContext& page, bool
     }
   }
   const std::string stage = api ? "" : NextStage(**found, factor->has_value(), false);
+  // The failures of this user and address are forgotten when the login is complete: not after the
+  // password when a code is still asked, or a password alone would reset the count of wrong codes.
+  if (stage != "code") {
+    if (auto cleared = store.ClearLoginFailures({user, req.remote}); !cleared) {
+      return refuse(503, cleared.error().message);
+    }
+  }
   auto session = NewSession(store, **found, now, stage);
   if (!session) return refuse(503, session.error().message);
   Log(stage.empty() ? "login" : "login_step",
@@ -955,7 +959,17 @@ HttpResponse WebApp::Impl::EnrolStep(Exchange& x) {
   if (auto set =
           store.EnableSecondFactor({name, x.session->pending, hashes, *step}, {name, IsoAt(x.now)});
       !set) {
-    return x.Error(set.error().code == ErrorCode::kConflict ? 409 : 503, set.error().message);
+    if (set.error().code != ErrorCode::kConflict) return x.Error(503, set.error().message);
+    // Set up meanwhile in another window: this half of a login is over; the next asks its code.
+    (void)store.EndSession(x.token_hash);
+    HttpResponse r = Html(409, web::ErrorPage(x.page, 409,
+                                              T(x.page,
+                                                "Uw tweede factor is intussen al ingesteld (in "
+                                                "een ander venster). Log opnieuw in met die code.",
+                                                "Your second factor was set up meanwhile (in "
+                                                "another window). Log in again with its code.")));
+    r.headers.push_back({"Set-Cookie", Cookie(kSessionCookie, "", 0)});
+    return r;
   }
   auto user = store.FindUser(name);
   if (!user) return x.Error(503, user.error().message);
@@ -987,6 +1001,12 @@ std::optional<HttpResponse> WebApp::Impl::ApiSteps(Store& store, const User& use
                         {"second_factor", "required"}});
     }
   }
+  if (!factor && SecondFactorRequired(user.role)) {
+    return Json(403, {{"error",
+                       "your role needs a second factor: log in to the web app once to "
+                       "set it up, then send its code here as \"code\""},
+                      {"second_factor", "set up in the web app"}});
+  }
   if (user.password_set_by != user.name) {
     if (c.new_password.empty()) {
       return Json(403, {{"error",
@@ -1005,12 +1025,6 @@ std::optional<HttpResponse> WebApp::Impl::ApiSteps(Store& store, const User& use
         !set) {
       return Json(503, {{"error", set.error().message}});
     }
-  }
-  if (!factor && SecondFactorRequired(user.role)) {
-    return Json(403, {{"error",
-                       "your role needs a second factor: log in to the web app once to "
-                       "set it up, then send its code here as \"code\""},
-                      {"second_factor", "set up in the web app"}});
   }
   return std::nullopt;
 }

@@ -1574,6 +1574,20 @@ TEST_F(SecondFactorTest, FinanceSetsUpASecondFactorAtFirstLoginAndGivesACodeEver
     EXPECT_EQ(twice.Post("/login/code", "code=111111", twice.Get("/login/code").body).status, 401);
   }
   EXPECT_EQ(twice.Post("/login/code", "code=111111", twice.Get("/login/code").body).status, 429);
+  EXPECT_EQ(twice.Login("fenna", "fenna-own-password").status, 429) << "the password too";
+  // The password alone does not forget wrong codes: 4 wrong, the password again, 1 wrong, and
+  // the next is slowed.
+  Browser guesser{app_.get(), {}, "10.20.30.99"};
+  guesser.Login("fenna", "fenna-own-password");
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(guesser.Post("/login/code", "code=222222", guesser.Get("/login/code").body).status,
+              401);
+  }
+  EXPECT_EQ(Location(guesser.Login("fenna", "fenna-own-password")), "/login/code");
+  EXPECT_EQ(guesser.Post("/login/code", "code=222222", guesser.Get("/login/code").body).status,
+            401);
+  EXPECT_EQ(guesser.Post("/login/code", "code=222222", guesser.Get("/login/code").body).status,
+            429);
   // The API: the code with the password.
   Browser api{app_.get(), {}, "10.9.9.9"};
   const auto api_login = [&](const std::string& code) {
