@@ -1,8 +1,10 @@
 #include "adapters/import/importer.h"
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -555,9 +557,29 @@ const std::vector<std::string>& ImportFileNames() {
 
 namespace {
 
-// Parses one file's text into `parsed`, its problems into `problems`.
-void ParseImportFile(const std::string& name, const std::string& text, const CompetenceModel* model,
-                     ParsedImport& parsed, Problems& problems) {
+// Room for about `rows` rows of file `name` in `batch` at once: a vector grown by doubling holds
+// up to twice its rows while it grows (issue 18).
+void ReserveRows(const std::string& name, size_t rows, ImportBatch& batch) {
+  const auto reserve = [&](auto& v) { v.reserve(v.size() + rows); };
+  if (name == "creditors.csv") reserve(batch.creditors);
+  if (name == "clients.csv") reserve(batch.clients);
+  if (name == "plans.csv") reserve(batch.plans);
+  if (name == "bills.csv") reserve(batch.bills);
+  if (name == "benefits.csv") reserve(batch.benefits);
+  if (name == "toeslagen.csv") reserve(batch.toeslagen);
+  if (name == "receipts.csv") reserve(batch.receipts);
+  if (name == "assessments.csv") reserve(batch.assessments);
+  if (name == "handovers.csv") reserve(batch.hand_overs);
+  if (name == "confirmations.csv") reserve(batch.confirmations);
+  if (name == "direct_debits.csv") reserve(batch.direct_debits);
+}
+
+// Reads one file's rows (through `read`: ForEachCsvRow on its text or ForEachCsvRowInFile)
+// into `parsed`, its problems into `problems`; `lines`: about how many lines it has.
+using CsvRead = std::function<Status<Error>(const std::function<bool(const CsvTable&)>&,
+                                            const std::function<void(const CsvTable&, CsvRow&&)>&)>;
+void ParseImportFile(const std::string& name, const CsvRead& read, size_t lines,
+                     const CompetenceModel* model, ParsedImport& parsed, Problems& problems) {
   const auto columns = RequiredColumns().find(name);
   if (columns == RequiredColumns().end()) {
     problems.AddFile(name,
@@ -567,34 +589,34 @@ void ParseImportFile(const std::string& name, const std::string& text, const Com
                      "direct_debits.csv");
     return;
   }
-  auto table = ParseCsv(text, name);
-  if (!table) {
-    problems.AddLine(table.error().message);  // already "<file>:<line>: why"
-    return;
-  }
-  if (table->separator == ';') parsed.dutch_files.push_back(name);
-  bool columns_ok = true;
-  for (const std::string& col : columns->second) {
-    if (table->Column(col) < 0) {
-      problems.Add(name + ":1", col,
-                   "missing from the header row, which is separated by '" +
-                       std::string(1, table->separator) + "' (see docs/import-format.md)");
-      columns_ok = false;
-    }
-  }
-  if (!columns_ok) return;
-  // The model's level keys, once per file (they were built again for every level of every row).
-  const auto known_keys =
+  // The rows are parsed as they are read: a file is never held as a table, and a file read from
+  // a folder never whole (issue 18: the assessments' text is about 2 KB a client, its table was
+  // more).
+  const auto known_keys =  // the model's level keys, once per file
       model != nullptr && name == "assessments.csv"
           ? std::make_unique<std::set<std::string, std::less<>>>(LevelKeys(*model))
           : nullptr;
   const uint32_t file = parsed.FileIndex(name);
-  for (const CsvRow& row : table->rows) {
-    if (const std::string wrong = FieldCountProblem(*table, row); !wrong.empty()) {
-      problems.AddFile(name + ":" + std::to_string(row.line), wrong);
-      continue;
+  const auto header = [&](const CsvTable& table) {
+    if (table.separator == ';') parsed.dutch_files.push_back(name);
+    bool columns_ok = true;
+    for (const std::string& col : columns->second) {
+      if (table.Column(col) < 0) {
+        problems.Add(name + ":1", col,
+                     "missing from the header row, which is separated by '" +
+                         std::string(1, table.separator) + "' (see docs/import-format.md)");
+        columns_ok = false;
+      }
     }
-    RowReader r(*table, row, &problems, file);
+    if (columns_ok) ReserveRows(name, lines, parsed.batch);
+    return columns_ok;
+  };
+  const auto on_row = [&](const CsvTable& table, CsvRow&& row) {
+    if (const std::string wrong = FieldCountProblem(table, row); !wrong.empty()) {
+      problems.AddFile(name + ":" + std::to_string(row.line), wrong);
+      return;
+    }
+    RowReader r(table, row, &problems, file);
     if (name == "creditors.csv") ParseCreditor(r, &parsed);
     if (name == "clients.csv") ParseClient(r, &parsed);
     if (name == "plans.csv") ParsePlan(r, &parsed);
@@ -606,6 +628,9 @@ void ParseImportFile(const std::string& name, const std::string& text, const Com
     if (name == "handovers.csv") ParseHandOverRow(r, &parsed);
     if (name == "confirmations.csv") ParseConfirmation(r, &parsed);
     if (name == "direct_debits.csv") ParseDirectDebit(r, &parsed);
+  };
+  if (auto done = read(header, on_row); !done) {
+    problems.AddLine(done.error().message);  // already "<file>:<line>: why"
   }
 }
 
@@ -615,7 +640,15 @@ Result<ParsedImport, Error> ParseImportFiles(
     const std::vector<std::pair<std::string, std::string>>& files, const CompetenceModel* model) {
   Problems problems;
   ParsedImport parsed;
-  for (const auto& [name, text] : files) ParseImportFile(name, text, model, parsed, problems);
+  for (const auto& file : files) {
+    const std::string& name = file.first;
+    const std::string& text = file.second;
+    const auto read = [&](const auto& on_header, const auto& on_row) {
+      return ForEachCsvRow(text, name, on_header, on_row);
+    };
+    const auto lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+    ParseImportFile(name, read, lines, model, parsed, problems);
+  }
   if (!problems.empty()) return problems.Refusal();
   return parsed;
 }
@@ -644,15 +677,24 @@ std::string Fingerprint(const Receipt& r) {
          OptMonthText(r.covers_to) + "|" + ToString(r.landed_on);
 }
 
+// Frees the memory of rows moved elsewhere (a moved-from vector keeps its capacity).
+template <typename T>
+void Release(std::vector<T>& rows) {
+  rows.clear();
+  rows.shrink_to_fit();
+}
+
 // Splits `rows` into new ones (moved to `added`: an import holds its rows once, issue 18) and
 // identical repeats of stored ones (counted); a stored row with the same key but other data is a
 // problem.
+
 template <typename T, typename KeyFn>
 void Reconcile(std::vector<T>& rows, const std::vector<T>& stored, KeyFn key,
                const std::string& prefix, const ParsedImport& parsed, Problems* problems,
                std::vector<T>* added, int* skipped) {
   std::map<std::string, std::string> stored_prints;
   for (const T& s : stored) stored_prints[key(s)] = Fingerprint(s);
+  added->reserve(added->size() + rows.size());
   for (T& row : rows) {
     const auto it = stored_prints.find(key(row));
     if (it == stored_prints.end()) {
@@ -666,6 +708,7 @@ void Reconcile(std::vector<T>& rows, const std::vector<T>& stored, KeyFn key,
                         "records by import is not supported (nothing was changed)");
     }
   }
+  Release(rows);
 }
 
 std::string Joined(const std::vector<std::string>& names) {
@@ -681,7 +724,7 @@ std::string Joined(const std::vector<std::string>& names) {
 // naming the fields.
 template <typename T, typename KeyFn>
 struct VersionedRows {
-  const std::vector<T>& rows;
+  std::vector<T>& rows;  // moved into the new records and changes, then released
   const std::vector<T>& stored;
   const std::vector<Version<T>>& versions;
   KeyFn key;
@@ -689,7 +732,7 @@ struct VersionedRows {
 };
 
 template <typename T, typename KeyFn>
-VersionedRows(const std::vector<T>&, const std::vector<T>&, const std::vector<Version<T>>&, KeyFn,
+VersionedRows(std::vector<T>&, const std::vector<T>&, const std::vector<Version<T>>&, KeyFn,
               const char*) -> VersionedRows<T, KeyFn>;
 
 template <typename T, typename KeyFn>
@@ -700,7 +743,8 @@ void ReconcileVersioned(const VersionedRows<T, KeyFn>& in, const ParsedImport& p
   for (const T& s : in.stored) stored[in.key(s)] = &s;
   std::map<std::string, std::vector<Version<T>>> versions;
   for (const Version<T>& v : in.versions) versions[in.key(v.row)].push_back(v);
-  for (const T& row : in.rows) {
+  added->reserve(added->size() + in.rows.size());
+  for (T& row : in.rows) {
     const std::string k = in.prefix + in.key(row);
     const auto where = [&] { return parsed.Where(k); };  // built only for a problem
     const auto mark = parsed.changes.find(k);
@@ -713,7 +757,7 @@ void ReconcileVersioned(const VersionedRows<T, KeyFn>& in, const ParsedImport& p
                           "leave valid_from empty to add it as a new record");
         continue;
       }
-      added->push_back(row);
+      added->push_back(std::move(row));
       continue;
     }
     const std::vector<Version<T>>& history = versions[in.key(row)];
@@ -757,8 +801,9 @@ void ReconcileVersioned(const VersionedRows<T, KeyFn>& in, const ParsedImport& p
                         " changes (e.g. 'huurverhoging per 1 juli, brief verhuurder')");
       continue;
     }
-    changes->push_back(Version<T>{from, 0, differ, row, "", "", mark->second.reason});
+    changes->push_back(Version<T>{from, 0, differ, std::move(row), "", "", mark->second.reason});
   }
+  Release(in.rows);
 }
 
 }  // namespace
@@ -815,7 +860,8 @@ class ImportCheck {
     for (const BenefitVersion& v : existing_.versions.benefits) {  // in order of entry
       stored[v.client.value + "|" + v.month.ToString()] = v.amount;
     }
-    for (const auto& b : in_.benefits) {
+    report_.added.benefits.reserve(in_.benefits.size());
+    for (auto& b : in_.benefits) {
       const std::string key = b.client.value + "|" + b.month.ToString();
       NeedClient("benefit:" + key, b.client);
       const auto it = stored.find(key);
@@ -825,7 +871,7 @@ class ImportCheck {
                       "no bijstand amount is stored for this client and month, so there is "
                       "nothing to correct: leave valid_from empty to add it");
       } else if (it == stored.end()) {
-        report_.added.benefits.push_back(b);
+        report_.added.benefits.push_back(std::move(b));
       } else if (it->second == b.amount) {
         ++report_.skipped_identical;
       } else if (mark == parsed_.changes.end()) {
@@ -851,6 +897,7 @@ class ImportCheck {
             {b.client, b.month, b.amount, 0, "", "", mark->second.reason});
       }
     }
+    Release(in_.benefits);
   }
 
   // Toeslag expectations and receipts name a known client and do not change stored rows.
@@ -912,8 +959,9 @@ class ImportCheck {
     };
     std::set<std::string> stored;
     for (const DirectDebitRecord& d : existing_.direct_debits) stored.insert(print(d));
+    report_.added.direct_debits.reserve(in_.direct_debits.size());
     for (size_t i = 0; i < in_.direct_debits.size(); ++i) {
-      DirectDebitRecord d = in_.direct_debits[i];
+      DirectDebitRecord& d = in_.direct_debits[i];
       const auto it = bills_.find(d.bill.value);
       if (it == bills_.end()) {
         problems_.Add(Where("direct_debit:" + std::to_string(i)), "bill_id",
@@ -922,11 +970,12 @@ class ImportCheck {
       }
       d.client = it->second->client;
       if (stored.insert(print(d)).second) {
-        report_.added.direct_debits.push_back(d);
+        report_.added.direct_debits.push_back(std::move(d));
       } else {
         ++report_.skipped_identical;
       }
     }
+    Release(in_.direct_debits);
   }
 
   // The keyed tables: new rows are added, identical repeats skipped, changed ones refused.
@@ -1065,6 +1114,20 @@ void StampChanges(ImportBatch& batch, const std::string& user, const std::string
 }
 
 namespace {
+// The line ends in the file at `path` (the rows it may hold, to make room for them at once).
+Result<size_t, Error> CountLines(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string block(size_t{1} << 20, '\0');
+  size_t lines = 0;
+  while (in) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    lines += static_cast<size_t>(
+        std::count(block.begin(), block.begin() + static_cast<std::ptrdiff_t>(in.gcount()), '\n'));
+  }
+  if (in.bad() || !in.eof()) return Fail(ErrorCode::kIo, path + ": cannot be read");
+  return lines;
+}
+
 // The batches prepared but not exported or cancelled whose month the changes hold for.
 Result<std::vector<std::string>, Error> TouchedBatches(Store& store,
                                                        const ImportBatch::Changes& changes) {
@@ -1102,19 +1165,20 @@ Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store
     return Fail(ErrorCode::kBadInput,
                 dir + ": not a folder; give the folder holding the CSV files");
   }
-  // One file at a time: its text and its table are freed before the next is read, so the
-  // import holds one file's text besides the parsed rows (issue 18: the assessments alone are
-  // about 2 KB a client).
+  // One file at a time, a block at a time: the import holds its parsed rows, never a file's
+  // text (issue 18: the assessments' text alone is about 2 KB a client).
   Problems problems;
   ParsedImport parsed;
   int files = 0;
   for (const std::string& name : ImportFileNames()) {
     const fs::path path = fs::path(dir) / name;
     if (!fs::exists(path)) continue;
-    std::ifstream in(path, std::ios::binary);
-    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    if (in.bad()) return Fail(ErrorCode::kIo, path.string() + ": cannot be read");
-    ParseImportFile(name, text, model, parsed, problems);
+    auto lines = CountLines(path.string());
+    if (!lines) return Unexpected(lines.error());
+    const auto read = [&](const auto& on_header, const auto& on_row) {
+      return ForEachCsvRowInFile(path.string(), name, on_header, on_row);
+    };
+    ParseImportFile(name, read, *lines, model, parsed, problems);
     ++files;
   }
   if (files == 0) {

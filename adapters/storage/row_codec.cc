@@ -481,6 +481,7 @@ void InsertDirectDebits(soci::session& sql, Backend backend,
   for (const DirectDebitRecord& d : records) {
     DirectDebitColumns().Encode(d, insert);
     insert.Text("DD" + std::to_string(id++)).Text(recorded.user).Text(recorded.at);
+    insert.ExecuteWhenFull(sql, backend);  // kBulkRows at a time, not all at once (issue 18)
   }
   insert.Execute(sql, backend);
 }

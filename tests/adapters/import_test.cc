@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "adapters/import/csv.h"
 #include "adapters/import/importer.h"
 #include "tests/adapters/test_support.h"
@@ -45,6 +47,97 @@ TEST(CsvTest, QuotesCrlfBomAndFieldCounts) {
   EXPECT_NE(stray.error().message.find("f.csv:2: a double quote inside a field without quotes"),
             std::string::npos)
       << stray.error().message;
+}
+
+// Issue 18: a file is read a block (1 MiB) at a time, each block cut after its last complete row.
+// Rows with quoted line ends, doubled quotes and CRLF across many block ends are read exactly as
+// from the whole text; an error past the first block names the same line (and byte) as the whole
+// text's reading does.
+struct ReadRows {
+  std::vector<std::string> header;
+  std::vector<CsvRow> rows;
+  std::string error;
+};
+
+ReadRows FromFile(const std::string& path) {
+  ReadRows out;
+  auto done = ForEachCsvRowInFile(
+      path, "big.csv",
+      [&](const CsvTable& t) {
+        out.header = t.header;
+        return true;
+      },
+      [&](const CsvTable&, CsvRow&& row) { out.rows.push_back(std::move(row)); });
+  if (!done) out.error = done.error().message;
+  return out;
+}
+
+ReadRows FromText(const std::string& text) {
+  ReadRows out;
+  auto table = ParseCsv(text, "big.csv");
+  if (!table) {
+    out.error = table.error().message;
+    return out;
+  }
+  out.header = table->header;
+  out.rows = std::move(table).value().rows;
+  return out;
+}
+
+void WriteText(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+TEST(CsvTest, AFileReadInBlocksGivesTheRowsOfItsWholeText) {
+  testing_support::TempDir dir;
+  std::string text = "\xEF\xBB\xBFid,note,amount\r\n";
+  const size_t block = size_t{1} << 20;
+  bool straddled = false;
+  for (int i = 0; text.size() < 5 * block; ++i) {  // about 5 blocks, ends everywhere
+    const std::string id = "R" + std::to_string(i);
+    if (!straddled && text.size() > block - 400) {
+      // The first block's last line end is inside a quoted field: a cut there would split it.
+      text += "P," + std::string(block - 60 - text.size() - 7, 'p') + ",0.00\n";
+      text += "Q,\"" + std::string(20, 'q') + "\n" + std::string(100, 'q') + "\",1.00\n";
+      straddled = true;
+      continue;
+    }
+    if (i % 7 == 0) {
+      text += id + ",\"line one\nline \"\"two\"\", " + std::string(i % 97, 'x') + "\",1.00\r\n";
+    } else if (i % 11 == 0) {
+      text += "\n";  // a blank line
+    } else {
+      text += id + "," + std::string(i % 131, 'y') + ",2.50\n";
+    }
+  }
+  text += "LAST,\"no line end at the end\",3.00";
+  WriteText(dir / "big.csv", text);
+  const ReadRows whole = FromText(text), blocks = FromFile(dir / "big.csv");
+  ASSERT_EQ(whole.error, "");
+  ASSERT_EQ(blocks.error, "");
+  EXPECT_EQ(blocks.header, whole.header);
+  ASSERT_EQ(blocks.rows.size(), whole.rows.size());
+  ASSERT_GT(whole.rows.size(), 40000u);
+  for (size_t i = 0; i < whole.rows.size(); ++i) {
+    ASSERT_EQ(blocks.rows[i].line, whole.rows[i].line) << "row " << i;
+    ASSERT_EQ(blocks.rows[i].fields, whole.rows[i].fields) << "row " << i;
+  }
+  EXPECT_EQ(blocks.rows.back().fields[1], "no line end at the end");
+
+  // Errors past the first block: the same message, with the line (and byte) in the whole file.
+  const std::string body = text.substr(0, 3 * block);
+  const std::string cut = body.substr(0, body.rfind('\n') + 1);
+  for (const std::string& bad :
+       {cut + "R-1,\"never closed,1.00\nR-2,x,1.00\n", cut + "R-1,a \"quote\",1.00\n",
+        cut + "R-1,a\x01b,1.00\n", cut + "R-1,caf\xE9,1.00\n"}) {
+    WriteText(dir / "big.csv", bad);
+    const std::string expected = FromText(bad).error;
+    ASSERT_NE(expected, "");
+    EXPECT_EQ(FromFile(dir / "big.csv").error, expected);
+  }
+  EXPECT_EQ(FromFile(dir / "missing.csv").error, dir / "missing.csv" + ": cannot be read");
+  WriteText(dir / "big.csv", "");
+  EXPECT_EQ(FromFile(dir / "big.csv").error, "big.csv: the file is empty; it needs a header row");
 }
 
 TEST(ImportTest, GoodFilesAreAccepted) {
