@@ -1,6 +1,7 @@
 #include "adapters/web/web_app.h"
 
 #include <algorithm>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -349,6 +350,11 @@ struct WebApp::Impl {
   HttpResponse Dispatch(Exchange& x);
   HttpResponse Respond(Exchange& x, const Route& route, Outcome o);
   HttpResponse Login(const HttpRequest& req, PageContext& page, bool api, int64_t now);
+  // The answer to a login of `user` from `remote` while that pair, address or user is throttled
+  // (429 with Retry-After, through `refuse`), 503 when the store does not answer, or nothing.
+  std::optional<HttpResponse> LoginThrottle(
+      Store& store, const std::string& user, const std::string& remote, int64_t now,
+      const PageContext& page, const std::function<HttpResponse(int, const std::string&)>& refuse);
   // The API's login in one request: the second factor's code in "code", a password an admin set
   // replaced by "new_password"; a role that needs a second factor must have set it up in the web
   // app. An answer when refused.
@@ -442,6 +448,22 @@ std::optional<HttpResponse> ReadCredentials(const HttpRequest& req, const PageCo
 }  // namespace
 
 // Throttle, verify, start the session.
+std::optional<HttpResponse> WebApp::Impl::LoginThrottle(
+    Store& store, const std::string& user, const std::string& remote, int64_t now,
+    const PageContext& page, const std::function<HttpResponse(int, const std::string&)>& refuse) {
+  const auto wait = Throttled(store, user, remote, now);
+  if (!wait) return refuse(503, wait.error().message);
+  if (*wait == 0) return std::nullopt;
+  Log("login_throttled", {{"user", user}, {"remote", remote}});
+  const std::string minutes = std::to_string((*wait + 59) / 60);
+  HttpResponse r =
+      refuse(429, page.en ? "Too many failed attempts. Try again in " + minutes + " minute(s)."
+                          : "Te veel mislukte pogingen. Probeer het over " + minutes +
+                                " minuut/minuten opnieuw.");
+  r.headers.push_back({"Retry-After", std::to_string(*wait)});
+  return r;
+}
+
 HttpResponse WebApp::Impl::Login(const HttpRequest& req, PageContext& page, bool api, int64_t now) {
   Credentials credentials;
   if (auto refused = ReadCredentials(req, page, api, &credentials)) return *refused;
@@ -457,17 +479,8 @@ HttpResponse WebApp::Impl::Login(const HttpRequest& req, PageContext& page, bool
   auto lease = pool.Get();
   if (!lease) return refuse(503, lease.error().message);
   Store& store = **lease;
-  const auto wait = Throttled(store, user, req.remote, now);
-  if (!wait) return refuse(503, wait.error().message);
-  if (*wait > 0) {
-    Log("login_throttled", {{"user", user}, {"remote", req.remote}});
-    const std::string minutes = std::to_string((*wait + 59) / 60);
-    HttpResponse r =
-        refuse(429, page.en ? "Too many failed attempts. Try again in " + minutes + " minute(s)."
-                            : "Te veel mislukte pogingen. Probeer het over " + minutes +
-                                  " minuut/minuten opnieuw.");
-    r.headers.push_back({"Retry-After", std::to_string(*wait)});
-    return r;
+  if (auto throttled = LoginThrottle(store, user, req.remote, now, page, refuse)) {
+    return *throttled;
   }
   auto found = store.FindUser(user);
   auto hash = store.PasswordHash(user);

@@ -1881,44 +1881,40 @@ std::string ReconciliationPage(const PageContext& p, const json& d) {
   return Layout(p, T(p, "Aansluiting met de bank", "Reconciliation with the bank"), m);
 }
 
-std::string UsersPage(const PageContext& p, const json& d) {
-  std::string m = "<table><caption>" + T(p, "Gebruikers", "Users") +
-                  "</caption><thead><tr><th scope=\"col\">" + T(p, "Naam", "Name") +
-                  "</th><th scope=\"col\">" + T(p, "Rol", "Role") + "</th><th scope=\"col\">" +
-                  T(p, "Caseload", "Caseload") + "</th><th scope=\"col\">" +
-                  T(p, "Account", "Account") + "</th><th scope=\"col\">" +
-                  T(p, "Tweede factor", "Second factor") + "</th><th scope=\"col\">" +
-                  T(p, "Wachtwoord", "Password") + "</th></tr></thead><tbody>";
-  for (const json& u : d["users"]) {
-    const std::string name = S(u, "name");
-    const bool active = !u.contains("active") || u["active"].get<bool>();
-    const std::string base = "/admin/users/" + Html(name);
-    // Deactivate (with a reason) or reactivate; forget failed logins (unlock).
-    std::string account =
-        (active ? T(p, "Actief", "Active")
-                : "<strong>" + T(p, "Gedeactiveerd", "Deactivated") + "</strong>") +
-        "<form method=\"post\" action=\"" + base + (active ? "/deactivate" : "/activate") +
-        "\" class=\"inline\">" + CsrfField(p) + "<label for=\"re-" + Html(name) + "\">" +
-        T(p, "Reden", "Reason") + "</label><input id=\"re-" + Html(name) +
-        "\" name=\"reason\" maxlength=\"200\" required><button type=\"submit\">" +
-        (active ? T(p, "Deactiveren", "Deactivate") : T(p, "Activeren", "Reactivate")) +
-        "</button></form><form method=\"post\" action=\"" + base + "/unlock\" class=\"inline\">" +
-        CsrfField(p) + "<button type=\"submit\">" +
-        T(p, "Mislukte inlogpogingen vergeten", "Forget failed logins") + "</button></form>";
-    // The second factor: set up or not; reset (a lost phone, with a reason).
-    const bool factor = u.contains("second_factor") && u["second_factor"].get<bool>();
-    std::string second = factor ? T(p, "Ingesteld", "Set up")
-                                : "<span class=\"muted\">" + T(p, "Geen", "None") + "</span>";
-    if (factor) {
-      second += "<form method=\"post\" action=\"" + base +
-                "/second-factor/reset\" class=\"inline\">" + CsrfField(p) + "<label for=\"sf-" +
-                Html(name) + "\">" + T(p, "Reden", "Reason") + "</label><input id=\"sf-" +
-                Html(name) +
-                "\" name=\"reason\" maxlength=\"200\" required><button "
-                "type=\"submit\">" +
-                T(p, "Opnieuw laten instellen", "Reset") + "</button></form>";
-    }
-    m += "<tr><th scope=\"row\">" + Html(name) + "<br><span class=\"muted\">" +
+namespace {
+
+// One user's row: name, role, caseload, the account (deactivate or reactivate, unlock), the
+// second factor (reset) and a new password.
+std::string UserRow(const PageContext& p, const json& u) {
+  const std::string name = S(u, "name");
+  const bool active = !u.contains("active") || u["active"].get<bool>();
+  const std::string base = "/admin/users/" + Html(name);
+  // Deactivate (with a reason) or reactivate; forget failed logins (unlock).
+  std::string account =
+      (active ? T(p, "Actief", "Active")
+              : "<strong>" + T(p, "Gedeactiveerd", "Deactivated") + "</strong>") +
+      "<form method=\"post\" action=\"" + base + (active ? "/deactivate" : "/activate") +
+      "\" class=\"inline\">" + CsrfField(p) + "<label for=\"re-" + Html(name) + "\">" +
+      T(p, "Reden", "Reason") + "</label><input id=\"re-" + Html(name) +
+      "\" name=\"reason\" maxlength=\"200\" required><button type=\"submit\">" +
+      (active ? T(p, "Deactiveren", "Deactivate") : T(p, "Activeren", "Reactivate")) +
+      "</button></form><form method=\"post\" action=\"" + base + "/unlock\" class=\"inline\">" +
+      CsrfField(p) + "<button type=\"submit\">" +
+      T(p, "Mislukte inlogpogingen vergeten", "Forget failed logins") + "</button></form>";
+  // The second factor: set up or not; reset (a lost phone, with a reason).
+  const bool factor = u.contains("second_factor") && u["second_factor"].get<bool>();
+  std::string second = factor ? T(p, "Ingesteld", "Set up")
+                              : "<span class=\"muted\">" + T(p, "Geen", "None") + "</span>";
+  if (factor) {
+    second += "<form method=\"post\" action=\"" + base +
+              "/second-factor/reset\" class=\"inline\">" + CsrfField(p) + "<label for=\"sf-" +
+              Html(name) + "\">" + T(p, "Reden", "Reason") + "</label><input id=\"sf-" +
+              Html(name) +
+              "\" name=\"reason\" maxlength=\"200\" required><button "
+              "type=\"submit\">" +
+              T(p, "Opnieuw laten instellen", "Reset") + "</button></form>";
+  }
+  return "<tr><th scope=\"row\">" + Html(name) + "<br><span class=\"muted\">" +
          Html(S(u, "full_name")) + "</span></th><td>" + Html(S(u, "role")) +
          "</td><td class=\"num\">" + S(u, "caseload") + "</td><td>" + account + "</td><td>" +
          second + "</td><td><form method=\"post\" action=\"/admin/users/" + Html(name) +
@@ -1927,31 +1923,34 @@ std::string UsersPage(const PageContext& p, const json& d) {
          "\" name=\"password\" type=\"password\" minlength=\"12\" "
          "autocomplete=\"new-password\" required><button type=\"submit\">" +
          T(p, "Zetten", "Set") + "</button></form></td></tr>";
-  }
-  m += "</tbody></table>";
-  m += "<h2>" + T(p, "Gebruiker toevoegen", "Add a user") +
-       "</h2><form method=\"post\" action=\"/admin/users\" "
-       "class=\"grid\">" +
-       CsrfField(p) + "<label for=\"nu-name\">" + T(p, "Inlognaam", "Login name") +
-       "</label><input id=\"nu-name\" name=\"name\" required><label for=\"nu-full\">" +
-       T(p, "Volledige naam", "Full name") +
-       "</label><input id=\"nu-full\" name=\"full_name\"><label for=\"nu-phone\">" +
-       T(p, "Telefoon voor cliënten (coach; op het geldoverzicht)",
-         "Phone for clients (coach; on the statement)") +
-       "</label><input id=\"nu-phone\" name=\"phone\" type=\"tel\" maxlength=\"20\"><label "
-       "for=\"nu-role\">" +
-       T(p, "Rol", "Role") + "</label>" +
-       Select("nu-role", "role",
-              {{"coach", "coach"},
-               {"finance", "finance"},
-               {"admin", "admin"},
-               {"auditor", "auditor"}}) +
-       "<label for=\"nu-pw\">" +
-       T(p, "Wachtwoord (minstens 12 tekens)", "Password (at least 12 characters)") +
-       "</label><input id=\"nu-pw\" name=\"password\" type=\"password\" minlength=\"12\" "
-       "autocomplete=\"new-password\" "
-       "required><button type=\"submit\">" +
-       T(p, "Toevoegen", "Add") + "</button></form>";
+}
+
+// The forms under the table: add a user, assign a client to a coach.
+std::string UserForms(const PageContext& p) {
+  std::string m =
+      "<h2>" + T(p, "Gebruiker toevoegen", "Add a user") +
+      "</h2><form method=\"post\" action=\"/admin/users\" "
+      "class=\"grid\">" +
+      CsrfField(p) + "<label for=\"nu-name\">" + T(p, "Inlognaam", "Login name") +
+      "</label><input id=\"nu-name\" name=\"name\" required><label for=\"nu-full\">" +
+      T(p, "Volledige naam", "Full name") +
+      "</label><input id=\"nu-full\" name=\"full_name\"><label for=\"nu-phone\">" +
+      T(p, "Telefoon voor cliënten (coach; op het geldoverzicht)",
+        "Phone for clients (coach; on the statement)") +
+      "</label><input id=\"nu-phone\" name=\"phone\" type=\"tel\" maxlength=\"20\"><label "
+      "for=\"nu-role\">" +
+      T(p, "Rol", "Role") + "</label>" +
+      Select("nu-role", "role",
+             {{"coach", "coach"},
+              {"finance", "finance"},
+              {"admin", "admin"},
+              {"auditor", "auditor"}}) +
+      "<label for=\"nu-pw\">" +
+      T(p, "Wachtwoord (minstens 12 tekens)", "Password (at least 12 characters)") +
+      "</label><input id=\"nu-pw\" name=\"password\" type=\"password\" minlength=\"12\" "
+      "autocomplete=\"new-password\" "
+      "required><button type=\"submit\">" +
+      T(p, "Toevoegen", "Add") + "</button></form>";
   m += "<h2>" + T(p, "Cliënt toewijzen aan coach", "Assign a client to a coach") +
        "</h2><form method=\"post\" action=\"/admin/caseload\" class=\"inline\">" + CsrfField(p) +
        "<label for=\"as-client\">" + T(p, "Cliëntnummer", "Client number") +
@@ -1960,6 +1959,21 @@ std::string UsersPage(const PageContext& p, const json& d) {
        "</label><input id=\"as-coach\" name=\"coach\" "
        "required><button type=\"submit\">" +
        T(p, "Toewijzen", "Assign") + "</button></form>";
+  return m;
+}
+
+}  // namespace
+
+std::string UsersPage(const PageContext& p, const json& d) {
+  std::string m = "<table><caption>" + T(p, "Gebruikers", "Users") +
+                  "</caption><thead><tr><th scope=\"col\">" + T(p, "Naam", "Name") +
+                  "</th><th scope=\"col\">" + T(p, "Rol", "Role") + "</th><th scope=\"col\">" +
+                  T(p, "Caseload", "Caseload") + "</th><th scope=\"col\">" +
+                  T(p, "Account", "Account") + "</th><th scope=\"col\">" +
+                  T(p, "Tweede factor", "Second factor") + "</th><th scope=\"col\">" +
+                  T(p, "Wachtwoord", "Password") + "</th></tr></thead><tbody>";
+  for (const json& u : d["users"]) m += UserRow(p, u);
+  m += "</tbody></table>" + UserForms(p);
   return Layout(p, T(p, "Gebruikers en caseloads", "Users and caseloads"), m);
 }
 
