@@ -79,6 +79,10 @@ Result<int64_t, Error> Store::CountSessions() {
 
 Status<Error> Store::SetUserActive(const std::string& name, bool active, const std::string& reason,
                                    const Actor& by) {
+  if (reason.find_first_not_of(" \t") == std::string::npos) {
+    return Fail(ErrorCode::kBadInput,
+                "reason: say why (e.g. left the team, back from leave); nothing changed");
+  }
   try {
     WriteTransaction tx(*this);
     auto user = FindUser(name);
@@ -248,6 +252,10 @@ Result<bool, Error> Store::UseRecoveryCode(const CodeUse& use, const Actor& at) 
 
 Status<Error> Store::ResetSecondFactor(const Reasoned& reset, const Actor& by) {
   const std::string &user = reset.user, &reason = reset.reason;
+  if (reason.find_first_not_of(" \t") == std::string::npos) {
+    return Fail(ErrorCode::kBadInput,
+                "reason: say why (e.g. phone lost); the second factor was not reset");
+  }
   try {
     WriteTransaction tx(*this);
     soci::statement st =

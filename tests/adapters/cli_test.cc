@@ -694,6 +694,10 @@ TEST_F(CliTest, DeactivatedUsersActNoMoreAndEveryClientViewIsInTheAccessLog) {
   EXPECT_EQ(o.code, 9) << o.out;
   o = As("admin", {"user", "deactivate", "--name", "admin", "--reason", "me"});
   EXPECT_EQ(o.code, 9) << o.out;
+  o = As("admin", {"user", "deactivate", "--name", "anna", "--reason", "  "});
+  EXPECT_NE(o.code, 0) << "an empty reason explains nothing (and anna stays active, below): "
+                       << o.out;
+  EXPECT_NE(o.out.find("reason: say why"), std::string::npos) << o.out;
   o = As("admin", {"user", "deactivate", "--name", "anna", "--reason", "left the team"});
   ASSERT_EQ(o.code, 0) << o.out;
   o = As("anna", {"overview", "--client", "C000001"});
@@ -735,6 +739,9 @@ TEST_F(CliTest, DeactivatedUsersActNoMoreAndEveryClientViewIsInTheAccessLog) {
   EXPECT_NE(o.code, 0);
   EXPECT_NE(o.out.find("--before 'yesterday': give a date as YYYY-MM-DD"), std::string::npos)
       << o.out;
+  o = As("admin", {"user", "reset-second-factor", "--name", "anna", "--reason", ""});
+  EXPECT_NE(o.code, 0);
+  EXPECT_NE(o.out.find("reason: say why"), std::string::npos) << o.out;
   o = As("admin", {"user", "reset-second-factor", "--name", "anna", "--reason", "phone lost"});
   EXPECT_NE(o.code, 0);
   EXPECT_NE(o.out.find("has no second factor"), std::string::npos) << o.out;
