@@ -122,8 +122,8 @@ class CsvScanner {
  private:
   // Control characters (a NUL, a form feed) are never part of a name, IBAN or amount: refused
   // with their line instead of stored (found by the malformed-input corpus); so is text that is
-  // not UTF-8.
-  Status<Error> CheckBytes(std::string_view text, size_t pos) const {
+  // not UTF-8 (named by its byte in the file: the block's bytes are counted when it passes).
+  Status<Error> CheckBytes(std::string_view text, size_t pos) {
     for (size_t i = pos, at_line = static_cast<size_t>(line_); i < text.size(); ++i) {
       const auto byte = static_cast<unsigned char>(text[i]);
       if (byte == '\n') ++at_line;
@@ -205,8 +205,8 @@ class CsvScanner {
   const OnHeader& on_header_;
   const OnRow& on_row_;
   CsvTable table_;
-  int line_ = 1;               // the line the next row starts on
-  mutable size_t offset_ = 0;  // the bytes checked in earlier blocks
+  int line_ = 1;       // the line the next row starts on
+  size_t offset_ = 0;  // the bytes checked in earlier blocks
   bool have_header_ = false;
   bool stopped_ = false;
 };
