@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "adapters/app/municipalities.h"
 #include "adapters/app/review.h"
 #include "adapters/app/run_month.h"
 #include "adapters/system/files.h"
@@ -365,7 +366,7 @@ Result<ExportReport, Error> FinishRecordedExport(const Config& config, Store& st
 
 }  // namespace
 
-Result<ExportReport, Error> ExportBatch(const Config& config, Store& store, int64_t batch,
+Result<ExportReport, Error> ExportBatch(const Config& installation, Store& store, int64_t batch,
                                         const std::string& out_dir, const Actor& actor) {
   auto user = RequireAction(store, actor.user, Action::kExportBatch);
   if (!user) return Unexpected(user.error());
@@ -374,6 +375,10 @@ Result<ExportReport, Error> ExportBatch(const Config& config, Store& store, int6
   if (!lock) return Unexpected(lock.error());
   auto b = LoadBatch(store, batch);
   if (!b) return Unexpected(b.error());
+  // Written with its own municipality's account, name and format (issue 20).
+  auto own = ConfigOfRun(installation, store, b->run);
+  if (!own) return Unexpected(own.error());
+  const Config& config = *own;
   auto files = store.Files(batch, "");
   if (!files) return Unexpected(files.error());
   ExportReport report;
@@ -419,7 +424,7 @@ Result<ExportReport, Error> ExportBatch(const Config& config, Store& store, int6
   return report;
 }
 
-Result<ExportReport, Error> RewriteBatch(const Config& config, Store& store, int64_t batch,
+Result<ExportReport, Error> RewriteBatch(const Config& installation, Store& store, int64_t batch,
                                          const std::string& out_dir, const Actor& actor) {
   auto user = RequireAction(store, actor.user, Action::kRewriteFiles);
   if (!user) return Unexpected(user.error());
@@ -427,6 +432,9 @@ Result<ExportReport, Error> RewriteBatch(const Config& config, Store& store, int
   if (!lock) return Unexpected(lock.error());
   auto b = LoadBatch(store, batch);
   if (!b) return Unexpected(b.error());
+  auto own = ConfigOfRun(installation, store, b->run);
+  if (!own) return Unexpected(own.error());
+  const Config& config = *own;
   if (auto s = Decide(*b, BatchEvent::kRewrite, actor); !s) return Unexpected(s.error());
   auto files = store.Files(batch, "");
   if (!files) return Unexpected(files.error());
@@ -683,6 +691,7 @@ Result<PreparedBatch, Error> ReissuePayments(const Config& config, Store& store,
                                              Date run_date, const Actor& actor) {
   auto user = RequireAction(store, actor.user, Action::kReissuePayments);
   if (!user) return Unexpected(user.error());
+  if (auto s = RefuseSeveralMunicipalities(store, "a re-issue"); !s) return Unexpected(s.error());
   // The new batch's transaction holds the store's write lock from here: the checks below read
   // what nobody else can change before this batch is stored (two re-issues of one payment: one
   // wins, the other is told it was re-issued).
@@ -726,6 +735,9 @@ Result<PreparedBatch, Error> ReleaseHeld(const Config& config, Store& store, Dat
                                          const Actor& actor) {
   auto user = RequireAction(store, actor.user, Action::kReleaseHeld);
   if (!user) return Unexpected(user.error());
+  if (auto s = RefuseSeveralMunicipalities(store, "releasing held bills"); !s) {
+    return Unexpected(s.error());
+  }
   // As a re-issue: the checks run inside the new batch's transaction (one release pays a hold).
   auto writer =
       store.BeginMonth({0, YearMonth::Of(run_date), run_date, actor.at, actor.user, "release"},

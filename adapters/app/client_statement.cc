@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "adapters/app/municipalities.h"
 #include "engine/bank_feedback.h"
 #include "engine/learning.h"
 
@@ -81,8 +82,12 @@ Result<Date, Error> RunDateOf(Store& store, YearMonth month) {
 
 }  // namespace
 
-Result<ClientStatement, Error> LoadClientStatement(const Config& config, Store& store,
+Result<ClientStatement, Error> LoadClientStatement(const Config& given, Store& store,
                                                    const ClientId& client, YearMonth month) {
+  // The client's own municipality's name, address and policies (issue 20).
+  auto own = ConfigOfClient(given, store, client, month);
+  if (!own) return Unexpected(own.error());
+  const Config& config = *own;
   auto loaded = store.LoadCase(client, month);
   if (!loaded) return Unexpected(loaded.error());
   if (!*loaded) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <set>
 
+#include "adapters/app/municipalities.h"
 #include "adapters/bank/bank_xml.h"
 #include "adapters/sepa/pain001_writer.h"
 #include "adapters/system/files.h"
@@ -623,6 +624,70 @@ Status<Error> ImportStatement(const Config& config, Store& store, const BankMess
   return {};
 }
 
+// The municipality (issue 20) whose managed account `iban` is, in any version of its settings,
+// with the configuration of the latest such version; nullopt when it is no municipality's.
+struct AccountOwner {
+  int64_t municipality = 0;
+  Config config;
+};
+Result<std::optional<AccountOwner>, Error> OwnerOf(const Config& installation,
+                                                   const std::vector<MunicipalityRecord>& all,
+                                                   const std::string& iban) {
+  for (const MunicipalityRecord& m : all) {
+    for (auto v = m.versions.rbegin(); v != m.versions.rend(); ++v) {
+      auto config = WithMunicipality(installation, v->settings, "municipality " + m.code);
+      if (!config) return Unexpected(config.error());
+      if (config->debtor.iban.compact() == iban) {
+        return std::optional<AccountOwner>(AccountOwner{m.id, std::move(config).value()});
+      }
+    }
+  }
+  return std::optional<AccountOwner>();
+}
+
+// The statements of a camt file, each booked on the municipality whose managed account it is
+// (issue 20): the store scoped to it, so its lines match only its own clients, with its payers.
+// A store of one municipality (or none yet) books the configured account's, as before.
+Status<Error> ImportStatements(const Config& installation, Store& store, const BankMessage& m,
+                               const std::string& source, const Actor& actor, Changes* c,
+                               FeedbackReport* out) {
+  auto all = store.Municipalities();
+  if (!all) return Unexpected(all.error());
+  if (all->size() <= 1) return ImportStatement(installation, store, m, source, actor, c, out);
+  std::map<int64_t, AccountOwner> owners;  // each municipality named by a statement, once
+  std::set<std::string> ours;
+  for (const BankStatement& s : m.statements) {
+    auto owner = OwnerOf(installation, *all, s.account_iban);
+    if (!owner) return Unexpected(owner.error());
+    if (!*owner) continue;
+    ours.insert(s.account_iban);
+    owners.emplace((*owner)->municipality, **owner);
+  }
+  const int64_t scope = store.scope();
+  for (const auto& [id, owner] : owners) {
+    store.SetScope(id);
+    auto s = ImportStatement(owner.config, store, m, source, actor, c, out);
+    store.SetScope(scope);
+    if (!s) return s;
+  }
+  // Each pass skipped the others' statements: listed are those of no municipality's account.
+  std::vector<FeedbackReport::Skipped> skipped;
+  std::set<std::string> listed;
+  for (FeedbackReport::Skipped& s : out->skipped) {
+    if (!ours.count(s.account) && listed.insert(s.statement_id + "|" + s.account).second) {
+      skipped.push_back(std::move(s));
+    }
+  }
+  out->skipped = std::move(skipped);
+  if (owners.empty()) {  // no statement of any municipality's account: all are listed
+    out->msg_id = m.msg_id;
+    for (const BankStatement& s : m.statements) {
+      out->skipped.push_back({s.id, s.account_iban, s.entries.size()});
+    }
+  }
+  return {};
+}
+
 // A one-line summary of what the file did, for the audit log and the file's record.
 std::string Summary(const FeedbackReport& out, size_t new_lines) {
   std::string summary;
@@ -676,7 +741,7 @@ Result<FeedbackReport, Error> ImportBankFeedback(const Config& config, Store& st
       }
     } else {
       const auto& message = std::get<BankMessage>(file->content);
-      if (auto s = ImportStatement(config, store, message, source, actor, &c, &out); !s) {
+      if (auto s = ImportStatements(config, store, message, source, actor, &c, &out); !s) {
         return Unexpected(s.error());
       }
     }

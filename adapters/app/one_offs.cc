@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 
+#include "adapters/app/municipalities.h"
 #include "adapters/app/run_month.h"
 #include "engine/sepa_rules.h"
 #include "engine/text.h"
@@ -133,6 +134,9 @@ Result<PreparedBatch, Error> RecordOneOff(const Config& config, Store& store,
                                           const Actor& actor, FieldNames names) {
   auto user = RequireAction(store, actor.user, Action::kRecordOneOff);
   if (!user) return Unexpected(user.error());
+  if (auto s = RefuseSeveralMunicipalities(store, "a one-off payment"); !s) {
+    return Unexpected(s.error());
+  }
   auto one_off = ReadRequest(request, run_date, names);
   if (!one_off) return Unexpected(one_off.error());
   // The batch's transaction holds the store's write lock from here: the checks below read what

@@ -46,10 +46,12 @@ int WithStore(const Globals& g, const std::function<Status<Error>(Opened&)>& f) 
   return kExitOk;
 }
 
-void PrintBatch(const BatchRecord& b, std::ostream& out) {
-  out << "batch " << b.run.id << "  " << std::left << std::setw(8) << b.run.kind << " "
-      << b.run.month.ToString() << "  " << std::right << std::setw(7) << b.payments << " payments  "
-      << std::setw(16) << Euro(b.amount) << "  " << b.State() << "\n";
+// `municipality`: its code, shown when the installation serves several ("" otherwise).
+void PrintBatch(const BatchRecord& b, const std::string& municipality, std::ostream& out) {
+  out << "batch " << b.run.id << "  " << (municipality.empty() ? "" : municipality + "  ")
+      << std::left << std::setw(8) << b.run.kind << " " << b.run.month.ToString() << "  "
+      << std::right << std::setw(7) << b.payments << " payments  " << std::setw(16)
+      << Euro(b.amount) << "  " << b.State() << "\n";
   for (const BatchStateRow& s : b.states) {
     out << "    " << std::left << std::setw(10) << s.state << s.at << "  " << s.user << "  "
         << s.detail << "\n";
@@ -101,7 +103,14 @@ int BatchesCommand(const Globals& g) {
     auto batches = opened.store->Batches();
     if (!batches) return Unexpected(batches.error());
     if (batches->empty()) std::cout << "no batches yet (ontzorg run prepares one)\n";
-    for (const BatchRecord& b : *batches) PrintBatch(b, std::cout);
+    std::map<int64_t, std::string> codes;  // by id, when there are several
+    if (opened.municipalities.size() > 1) {
+      for (const MunicipalityRecord& m : opened.municipalities) codes[m.id] = m.code;
+    }
+    for (const BatchRecord& b : *batches) {
+      const auto code = codes.find(b.run.municipality);
+      PrintBatch(b, code == codes.end() ? "" : code->second, std::cout);
+    }
     return {};
   });
 }

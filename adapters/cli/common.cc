@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "adapters/app/municipalities.h"
 #include "adapters/app/records.h"
 #include "adapters/system/files.h"
 #include "adapters/system/password.h"
@@ -139,7 +140,45 @@ Result<Opened, Error> OpenStore(const Globals& g) {
   auto store = Store::Open(config->store_url);
   if (!store) return Unexpected(store.error());
   if (auto who = Authenticate(g, **store); !who) return Unexpected(who.error());
-  return Opened{std::move(config).value(), std::move(store).value()};
+  Opened o{*config, std::move(store).value(), *config, {}, std::nullopt};
+  if (auto adopted =
+          AdoptConfiguredMunicipality(o.installation, *o.store, {g.user, NowIsoSeconds()});
+      !adopted) {
+    return Unexpected(adopted.error());
+  }
+  auto all = o.store->Municipalities();
+  if (!all) return Unexpected(all.error());
+  o.municipalities = std::move(all).value();
+  if (!g.municipality.empty() && g.municipality != "all") {
+    auto found = FindMunicipality(*o.store, g.municipality);
+    if (!found) return Unexpected(found.error());
+    o.municipality = std::move(found).value();
+  } else if (g.municipality.empty() && o.municipalities.size() == 1) {
+    o.municipality = o.municipalities.front();
+  }
+  if (o.municipality) {
+    o.store->SetScope(o.municipality->id);
+    // Its settings this month; a municipality whose settings start later: its first.
+    const YearMonth month = YearMonth::Of(Today());
+    MunicipalityRecord now = *o.municipality;
+    if (VersionIn(now, month) == nullptr && !now.versions.empty()) {
+      now.versions.front().valid_from.clear();
+    }
+    auto own = ConfigOf(o.installation, now, month);
+    if (!own) return Unexpected(own.error());
+    o.config = std::move(own).value();
+  }
+  return o;
+}
+
+Result<MunicipalityRecord, Error> OneMunicipality(const Opened& opened, const std::string& what) {
+  if (opened.municipality) return *opened.municipality;
+  std::string codes;
+  for (const MunicipalityRecord& m : opened.municipalities) {
+    codes += (codes.empty() ? "" : ", ") + m.code;
+  }
+  return Fail(ErrorCode::kBadInput, what + ": this installation serves several municipalities (" +
+                                        codes + "); say which with --municipality CODE");
 }
 
 Status<Error> RecordView(const Globals& g, Store& store, const std::string& client,

@@ -48,6 +48,7 @@ struct Globals {
   std::string store_url;
   std::string user;
   std::string password_file;  // --password-file, else ONTZORG_PASSWORD_FILE
+  std::string municipality;   // --municipality CODE (or "all"): whom the command acts for
 };
 
 Result<Config, Error> LoadWithOverrides(const Globals& g);
@@ -59,12 +60,23 @@ Result<Config, Error> LoadWithOverrides(const Globals& g);
 Status<Error> Authenticate(const Globals& g, Store& store);
 
 // The configuration (with --store applied) and the opened store, for every command that needs
-// one; the user is authenticated (Authenticate).
+// one; the user is authenticated (Authenticate). A store without municipalities gets the
+// configured one (AdoptConfiguredMunicipality). The command acts for the municipality
+// --municipality names, or the only one: the store is scoped to it and `config` holds its
+// settings as they hold this month. With several and none named (or "all"), it acts for all:
+// unscoped, `config` the configuration file's own.
 struct Opened {
   Config config;
   std::unique_ptr<Store> store;
+  Config installation;                             // the configuration file, with --store
+  std::vector<MunicipalityRecord> municipalities;  // all of them, in id order
+  std::optional<MunicipalityRecord> municipality;  // the one acted for; none: all
 };
 Result<Opened, Error> OpenStore(const Globals& g);
+
+// The municipality `opened` acts for; kBadInput saying how to name one when it acts for all
+// (`what`: the command, e.g. "ontzorg import").
+Result<MunicipalityRecord, Error> OneMunicipality(const Opened& opened, const std::string& what);
 
 // Records in the access log (AVG, issue 19) that the command's user views `client`'s data ("*":
 // several clients') through `view` ("ontzorg statement"), before it is shown.

@@ -11,6 +11,7 @@
 #include "adapters/app/batches.h"
 #include "adapters/app/client_statement.h"
 #include "adapters/app/forecast.h"
+#include "adapters/app/municipalities.h"
 #include "adapters/app/write_offs.h"
 #include "adapters/cli/report.h"
 #include "adapters/import/csv.h"
@@ -144,8 +145,10 @@ int ForecastCommand(const Globals& g, const ForecastOptions& o) {
     if (!benefits) return Report(benefits.error());
     auto changed = ChangedRecords(store, c.client.id, from, o.months);
     if (!changed) return Report(changed.error());
-    const auto months = Forecast(c, *benefits, *creditors, opened->config.month, from, run_date,
-                                 o.months, *changed);
+    auto own = ConfigOfClient(opened->config, store, c.client.id, from);  // its municipality's
+    if (!own) return Report(own.error());
+    const auto months =
+        Forecast(c, *benefits, *creditors, own->month, from, run_date, o.months, *changed);
     if (o.json) {
       clients.push_back(ForecastJson(c, months));
     } else {
@@ -197,7 +200,9 @@ int CreditCommand(const Globals& g, const std::string& client, const std::string
                                         "relief plan in the store; check the client number"});
   }
   const ClientCase& c = **loaded;
-  const Config& config = opened->config;
+  auto own = ConfigOfClient(opened->config, store, id, month);  // its municipality's (issue 20)
+  if (!own) return Report(own.error());
+  const Config& config = *own;
   const BridgingPolicy* policy = PolicyOn(config.month.bridging, month.FirstDay());
   std::ostream& out = std::cout;
   out << "Leningoverzicht / loan ledger " << c.client.id.value << " " << c.client.name << " ("

@@ -10,12 +10,14 @@
 #include <memory>
 
 #include "adapters/app/batches.h"
+#include "adapters/app/municipalities.h"
 #include "adapters/app/run_month.h"
 #include "adapters/cli/account_commands.h"
 #include "adapters/cli/batch_commands.h"
 #include "adapters/cli/common.h"
 #include "adapters/cli/credit_commands.h"
 #include "adapters/cli/learning_commands.h"
+#include "adapters/cli/municipality_commands.h"
 #include "adapters/cli/report.h"
 #include "adapters/cli/serve_command.h"
 #include "adapters/config/config.h"
@@ -77,8 +79,14 @@ int InitCommand(const Globals& g) {
   if (!config) return Report(config.error());
   auto store = Store::Init(config->store_url);
   if (!store) return Report(store.error());
+  auto adopted = AdoptConfiguredMunicipality(*config, **store, {g.user, NowIsoSeconds()});
+  if (!adopted) return Report(adopted.error());
   std::cout << "store " << config->store_url << " ready, schema version "
             << (*store)->SchemaVersion() << "\n";
+  if (*adopted) {
+    std::cout << "municipality 1: " << config->municipality_code << " " << config->municipality_name
+              << " (its settings from " << config->path << ")\n";
+  }
   return kExitOk;
 }
 
@@ -118,18 +126,20 @@ void PrintChanges(const ImportBatch::Changes& v, const std::vector<std::string>&
 int ImportCommand(const Globals& g, const std::string& dir) {
   auto opened = OpenStore(g);
   if (!opened) return Report(opened.error());
+  auto municipality = OneMunicipality(*opened, "ontzorg import");
+  if (!municipality) return Report(municipality.error());
   auto report =
       ImportDirectory(dir, *opened->store, g.user, NowIsoSeconds(), &opened->config.competences);
   if (!report) return Report(report.error());
   const ImportBatch& a = report->added;
-  std::cout << "imported from " << dir << ": " << a.creditors.size() << " creditors, "
-            << a.clients.size() << " clients, " << a.plans.size() << " plans, " << a.bills.size()
-            << " bills, " << a.benefits.size() << " bijstand amounts, " << a.toeslagen.size()
-            << " toeslag expectations, " << a.receipts.size() << " receipts, "
-            << a.assessments.size() << " assessments, " << a.hand_overs.size()
-            << " hand-over decisions, " << a.confirmations.size() << " confirmations, "
-            << a.direct_debits.size() << " direct-debit records; " << report->skipped_identical
-            << " rows were already stored and were skipped\n";
+  std::cout << "imported from " << dir << " for " << municipality->code << ": "
+            << a.creditors.size() << " creditors, " << a.clients.size() << " clients, "
+            << a.plans.size() << " plans, " << a.bills.size() << " bills, " << a.benefits.size()
+            << " bijstand amounts, " << a.toeslagen.size() << " toeslag expectations, "
+            << a.receipts.size() << " receipts, " << a.assessments.size() << " assessments, "
+            << a.hand_overs.size() << " hand-over decisions, " << a.confirmations.size()
+            << " confirmations, " << a.direct_debits.size() << " direct-debit records; "
+            << report->skipped_identical << " rows were already stored and were skipped\n";
   for (const std::string& f : report->dutch_files) {
     std::cout << "  " << f
               << ": gescheiden door ';' (Nederlandse Excel), bedragen met decimale komma / "
@@ -165,10 +175,35 @@ int RunCommand(const Globals& g, const std::string& month_text, const std::strin
       if (done >= total) std::fprintf(stderr, "\n");
     };
   }
-  auto report = RunMonth(opened->config, *opened->store, options);
-  if (!report) return Report(report.error());
-  PrintRunReport(*report, std::cout);
-  return kExitOk;
+  // One batch per municipality (issue 20): the named one, the only one, or each of them ("all").
+  std::vector<MunicipalityRecord> chosen;
+  if (opened->municipality) {
+    chosen.push_back(*opened->municipality);
+  } else if (g.municipality == "all") {
+    chosen = opened->municipalities;
+  } else {
+    return Report(OneMunicipality(*opened, "ontzorg run").error());
+  }
+  int rc = kExitOk;
+  for (const MunicipalityRecord& m : chosen) {
+    auto config = ConfigOf(opened->installation, m, *month);
+    if (!config) return Report(config.error());
+    opened->store->SetScope(m.id);
+    RunOptions own = options;
+    // Each municipality's checkpoints and statements in a folder of its own when several run.
+    if (opened->municipalities.size() > 1)
+      own.out_dir = (std::filesystem::path(out_dir) / m.code).string();
+    std::cout << (chosen.size() > 1 || opened->municipalities.size() > 1
+                      ? "== " + m.code + " " + config->municipality_name + "\n"
+                      : "");
+    auto report = RunMonth(*config, *opened->store, own);
+    if (!report) {
+      rc = Report(report.error());  // the others still run: each is its own batch
+      continue;
+    }
+    PrintRunReport(*report, std::cout);
+  }
+  return rc;
 }
 
 int ReportCommand(const Globals& g, const std::string& month_text) {
@@ -248,6 +283,9 @@ void AddGlobalOptions(CLI::App& app, const char* argv0, Globals* g) {
                  "store: SQLite file or PostgreSQL connection string "
                  "(overrides [store] url)");
   app.add_option("--user", g->user, "who acts (recorded with the run)")->capture_default_str();
+  app.add_option("--municipality", g->municipality,
+                 "the municipality acted for, by its code (e.g. GM0363); needed when the store "
+                 "serves several (see `ontzorg municipality list`); `run` also takes \"all\"");
   app.add_option("--password-file", g->password_file,
                  "the user's password, first line of a file only you can read (chmod 600); "
                  "default: $ONTZORG_PASSWORD_FILE, else asked on the terminal");
@@ -268,6 +306,7 @@ int Main(int argc, char** argv) {
   AddServeCommand(app, g, &commands);
   AddBatchCommands(app, g, &commands);
   AddAccountCommands(app, g, &commands);  // after the `user` command it extends
+  AddMunicipalityCommands(app, g, &commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

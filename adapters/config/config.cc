@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "adapters/config/competences.h"
 #include "adapters/config/toml_file.h"
@@ -301,18 +302,17 @@ Result<std::map<std::string, PayerKind>, Error> ReadPayers(Reader& r) {
   return out;
 }
 
-// Every key the file may hold. A key not here is refused: a typo ("urll") would otherwise be
-// ignored silently and the default used (found by the malformed-input corpus).
-Status<Error> CheckKnownKeys(const Reader& r) {
-  static const std::map<std::string, std::set<std::string>> kKeys = {
+using KeyMap = std::map<std::string, std::set<std::string>>;
+
+// The sections and keys of a municipality's settings (issue 20): what differs between the
+// municipalities one installation serves. The rest of the file is the installation's.
+const KeyMap& MunicipalityKeys() {
+  static const KeyMap kKeys = {
       {"municipality", {"code", "name", "address", "phone"}},
       {"managed_account",
        {"name", "iban", "bic", "street", "building", "postcode", "town", "country"}},
-      {"store", {"url"}},
-      {"sepa", {"format", "schema_dir", "max_transactions_per_file", "batch_booking"}},
+      {"sepa", {"format", "max_transactions_per_file", "batch_booking"}},
       {"month", {"priority", "allowance_day", "settlement_business_days"}},
-      {"learning", {"model"}},
-      {"texts", {"dir", "default_language"}},
       {"bridging",
        {"valid_from", "minimum_per_adult", "minimum_per_child", "minimum_period", "ceiling_single",
         "ceiling_couple", "ceiling_family", "form", "recovery_instalment", "toeslag_lag_days",
@@ -321,16 +321,45 @@ Status<Error> CheckKnownKeys(const Reader& r) {
       {"plausibility", {"benefit_max", "bill_max", "leefgeld_max", "review_leefgeld_above"}},
       {"bank", {"payers"}},
       {"bank.payers", {"iban", "pays"}},
-      {"web",
-       {"address", "port", "certificate", "private_key", "threads", "out_dir",
-        "session_idle_minutes", "session_max_hours", "max_body_bytes", "max_upload_bytes",
-        "request_timeout_seconds", "login_attempts", "login_window_minutes", "second_factor_roles",
-        "metrics_token_sha256"}},
-      {"retention", {"access_log_days"}},
   };
+  return kKeys;
+}
+
+// Every key the configuration file may hold: the first municipality's and the installation's.
+const KeyMap& ConfigKeys() {
+  static const KeyMap kKeys = [] {
+    KeyMap keys = MunicipalityKeys();
+    keys["sepa"].insert("schema_dir");
+    keys["store"] = {"url"};
+    keys["learning"] = {"model"};
+    keys["texts"] = {"dir", "default_language"};
+    keys["web"] = {"address",
+                   "port",
+                   "certificate",
+                   "private_key",
+                   "threads",
+                   "out_dir",
+                   "session_idle_minutes",
+                   "session_max_hours",
+                   "max_body_bytes",
+                   "max_upload_bytes",
+                   "request_timeout_seconds",
+                   "login_attempts",
+                   "login_window_minutes",
+                   "second_factor_roles",
+                   "metrics_token_sha256"};
+    keys["retention"] = {"access_log_days"};
+    return keys;
+  }();
+  return kKeys;
+}
+
+// Every key must be one of `keys`. A key not there is refused: a typo ("urll") would otherwise
+// be ignored silently and the default used (found by the malformed-input corpus).
+Status<Error> CheckKnownKeys(const Reader& r, const KeyMap& keys) {
   const auto check_table = [&](const toml::table& t, const std::string& section,
                                const std::string& path) -> Status<Error> {
-    const auto& known = kKeys.at(section);
+    const auto& known = keys.at(section);
     for (const auto& [key, node] : t) {
       const std::string name(key.str());
       if (known.count(name) == 0) {
@@ -343,7 +372,7 @@ Status<Error> CheckKnownKeys(const Reader& r) {
   };
   for (const auto& [key, node] : r.root()) {
     const std::string section(key.str());
-    if (kKeys.count(section) == 0 || section == "bank.payers") {
+    if (keys.count(section) == 0 || section == "bank.payers") {
       return r.Bad(section, "unknown section or key at the top level");
     }
     if (const toml::table* t = node.as_table()) {
@@ -374,6 +403,67 @@ Status<Error> CheckKnownKeys(const Reader& r) {
   return {};
 }
 
+// NOLINTBEGIN(bugprone-macro-parentheses): `var` names the variable the macro declares
+#define OZ_TRY(var, expr) \
+  auto var = (expr);      \
+  if (!var) return Unexpected(var.error())
+// NOLINTEND(bugprone-macro-parentheses)
+
+// The month's policies: priority, days, bridging, the double-debit guard, plausibility limits.
+Status<Error> ReadMonthPolicies(Reader& r, Config& c) {
+  OZ_TRY(priority, ReadPriority(r));
+  c.month.priority = *priority;
+  OZ_TRY(day, r.Integer("month.allowance_day", 1, 1, 31));
+  c.month.allowance_day = static_cast<int>(*day);
+  OZ_TRY(settle, r.Integer("month.settlement_business_days", 1, 0, 5));
+  c.month.settlement_business_days = static_cast<int>(*settle);
+  OZ_TRY(bridging, ReadBridging(r));
+  c.month.bridging = *bridging;
+  OZ_TRY(double_debit, ReadDoubleDebit(r));
+  c.month.double_debit = *double_debit;
+  // [plausibility]: amounts beyond these are findings the approver must acknowledge ("0.00": no
+  // limit). The defaults hold without the section: an old configuration is not left unguarded.
+  OZ_TRY(benefit_max, r.Amount("plausibility.benefit_max", Money::FromCents(500000)));
+  OZ_TRY(bill_max, r.Amount("plausibility.bill_max", Money::FromCents(300000)));
+  OZ_TRY(leefgeld_max, r.Amount("plausibility.leefgeld_max", Money::FromCents(300000)));
+  c.month.plausibility = {.benefit = *benefit_max, .bill = *bill_max, .leefgeld = *leefgeld_max};
+  OZ_TRY(review_above, r.Amount("plausibility.review_leefgeld_above", Money::FromCents(150000)));
+  c.review_leefgeld_above = *review_above;
+  return {};
+}
+
+// The municipality's part (issue 20): name and code, managed account, SEPA format and limits, the
+// month's policies and who pays into the account. From the configuration file (the first
+// municipality) or from a municipality's settings in the store.
+Status<Error> ReadMunicipality(Reader& r, Config& c) {
+  OZ_TRY(code, r.String("municipality.code", std::nullopt));
+  if (!IsValidId(*code) || code->size() > 10) {
+    return r.Bad("municipality.code", "must be 1-10 letters, digits or '-', e.g. GM0363");
+  }
+  c.municipality_code = *code;
+  OZ_TRY(name, r.String("municipality.name", std::nullopt));
+  c.municipality_name = *name;
+  OZ_TRY(debtor, ReadDebtor(r));
+  c.debtor = *debtor;
+  OZ_TRY(sender, ReadAddress(r, c.debtor));
+  c.municipality_address = *sender;
+  OZ_TRY(phone, r.String("municipality.phone", std::string()));
+  c.municipality_phone = *phone;
+  OZ_TRY(version, r.String("sepa.format", std::string("pain.001.001.09")));
+  if (*version != "pain.001.001.09" && *version != "pain.001.001.03") {
+    return r.Bad("sepa.format", "must be \"pain.001.001.09\" or \"pain.001.001.03\"");
+  }
+  c.sepa.version = *version == "pain.001.001.03" ? PainVersion::k03 : PainVersion::k09;
+  OZ_TRY(max_tx, r.Integer("sepa.max_transactions_per_file", 5000, 1, 100000));
+  c.sepa.max_transactions_per_file = static_cast<int>(*max_tx);
+  OZ_TRY(batch, r.Bool("sepa.batch_booking", false));
+  c.sepa.batch_booking = *batch;
+  if (auto s = ReadMonthPolicies(r, c); !s) return s;
+  OZ_TRY(payers, ReadPayers(r));
+  c.payers = *payers;
+  return {};
+}
+
 }  // namespace
 
 const char* ToString(PainVersion version) {
@@ -391,47 +481,15 @@ Result<Config, Error> LoadConfig(const std::string& path) {
   if (!parsed) return Unexpected(parsed.error());
   const toml::table root = std::move(parsed).value();
   Reader r(root, path);
-  if (auto known = CheckKnownKeys(r); !known) return Unexpected(known.error());
+  if (auto known = CheckKnownKeys(r, ConfigKeys()); !known) return Unexpected(known.error());
   const std::string base = fs::path(path).parent_path().string();
   Config c;
   c.path = path;
-// NOLINTBEGIN(bugprone-macro-parentheses): `var` names the variable the macro declares
-#define OZ_TRY(var, expr) \
-  auto var = (expr);      \
-  if (!var) return Unexpected(var.error())
-  // NOLINTEND(bugprone-macro-parentheses)
-  OZ_TRY(code, r.String("municipality.code", std::nullopt));
-  if (!IsValidId(*code) || code->size() > 10) {
-    return r.Bad("municipality.code", "must be 1-10 letters, digits or '-', e.g. GM0363");
-  }
-  c.municipality_code = *code;
-  OZ_TRY(name, r.String("municipality.name", std::nullopt));
-  c.municipality_name = *name;
-  OZ_TRY(debtor, ReadDebtor(r));
-  c.debtor = *debtor;
-  OZ_TRY(sender, ReadAddress(r, c.debtor));
-  c.municipality_address = *sender;
-  OZ_TRY(phone, r.String("municipality.phone", std::string()));
-  c.municipality_phone = *phone;
+  if (auto s = ReadMunicipality(r, c); !s) return Unexpected(s.error());
   OZ_TRY(store, r.String("store.url", std::string("../var/ontzorg.db")));
   c.store_url = Resolve(base, *store);
-  OZ_TRY(version, r.String("sepa.format", std::string("pain.001.001.09")));
-  if (*version != "pain.001.001.09" && *version != "pain.001.001.03") {
-    return r.Bad("sepa.format", "must be \"pain.001.001.09\" or \"pain.001.001.03\"");
-  }
-  c.sepa.version = *version == "pain.001.001.03" ? PainVersion::k03 : PainVersion::k09;
   OZ_TRY(schemas, r.String("sepa.schema_dir", std::nullopt));
   c.sepa.schema_dir = Resolve(base, *schemas);
-  OZ_TRY(max_tx, r.Integer("sepa.max_transactions_per_file", 5000, 1, 100000));
-  c.sepa.max_transactions_per_file = static_cast<int>(*max_tx);
-  OZ_TRY(batch, r.Bool("sepa.batch_booking", false));
-  c.sepa.batch_booking = *batch;
-  OZ_TRY(priority, ReadPriority(r));
-  c.month.priority = *priority;
-  OZ_TRY(day, r.Integer("month.allowance_day", 1, 1, 31));
-  c.month.allowance_day = static_cast<int>(*day);
-  OZ_TRY(settle, r.Integer("month.settlement_business_days", 1, 0, 5));
-  c.month.settlement_business_days = static_cast<int>(*settle);
   OZ_TRY(model_path, r.String("learning.model", std::string("competences.toml")));
   if (!fs::is_regular_file(Resolve(base, *model_path), ec)) {
     // Named from the configuration's side, so the reader knows which file and key to fix.
@@ -454,20 +512,6 @@ Result<Config, Error> LoadConfig(const std::string& path) {
                      (fs::path(c.texts_dir) / (*language + ".toml")).string() +
                      "; name a language in [texts] dir (e.g. \"nl\")");
   }
-  OZ_TRY(bridging, ReadBridging(r));
-  c.month.bridging = *bridging;
-  OZ_TRY(double_debit, ReadDoubleDebit(r));
-  c.month.double_debit = *double_debit;
-  // [plausibility]: amounts beyond these are findings the approver must acknowledge ("0.00": no
-  // limit). The defaults hold without the section: an old configuration is not left unguarded.
-  OZ_TRY(benefit_max, r.Amount("plausibility.benefit_max", Money::FromCents(500000)));
-  OZ_TRY(bill_max, r.Amount("plausibility.bill_max", Money::FromCents(300000)));
-  OZ_TRY(leefgeld_max, r.Amount("plausibility.leefgeld_max", Money::FromCents(300000)));
-  c.month.plausibility = {.benefit = *benefit_max, .bill = *bill_max, .leefgeld = *leefgeld_max};
-  OZ_TRY(review_above, r.Amount("plausibility.review_leefgeld_above", Money::FromCents(150000)));
-  c.review_leefgeld_above = *review_above;
-  OZ_TRY(payers, ReadPayers(r));
-  c.payers = *payers;
   OZ_TRY(address, r.String("web.address", std::string("127.0.0.1")));
   c.web.address = *address;
   OZ_TRY(port, r.Integer("web.port", 8443, 1, 65535));
@@ -512,6 +556,45 @@ Result<Config, Error> LoadConfig(const std::string& path) {
   c.access_log_retention_days = static_cast<int>(*retention);
 #undef OZ_TRY
   return c;
+}
+
+Result<Config, Error> WithMunicipality(const Config& installation, const std::string& settings,
+                                       const std::string& source) {
+  auto parsed = ParseTomlText(settings, source);
+  if (!parsed) return Unexpected(parsed.error());
+  const toml::table root = std::move(parsed).value();
+  Reader r(root, source);
+  if (auto known = CheckKnownKeys(r, MunicipalityKeys()); !known) {
+    return Unexpected(known.error());
+  }
+  Config c = installation;
+  c.month = MonthPolicy{};  // nothing of the installation's first municipality is kept
+  c.payers.clear();
+  if (auto s = ReadMunicipality(r, c); !s) return Unexpected(s.error());
+  return c;
+}
+
+Result<std::string, Error> MunicipalitySettingsOf(const std::string& path) {
+  auto parsed = ParseTomlFile(path);
+  if (!parsed) return Unexpected(parsed.error());
+  toml::table settings;
+  for (const auto& [key, node] : *parsed) {
+    const std::string section(key.str());
+    const auto known = MunicipalityKeys().find(section);
+    if (known == MunicipalityKeys().end()) continue;
+    if (const toml::table* t = node.as_table(); t != nullptr && section != "double_debit") {
+      toml::table kept;  // only the municipality's keys ([sepa] schema_dir is the installation's)
+      for (const auto& [k, v] : *t) {
+        if (known->second.count(std::string(k.str()))) kept.insert(k, v);
+      }
+      settings.insert(key, std::move(kept));
+    } else {
+      settings.insert(key, node);
+    }
+  }
+  std::ostringstream out;
+  out << toml::toml_formatter(settings) << "\n";
+  return out.str();
 }
 
 }  // namespace ontzorg

@@ -77,6 +77,20 @@ struct Config {
 // Reads and checks the file. Relative paths in it (store, schema_dir) are relative to the file.
 Result<Config, Error> LoadConfig(const std::string& path);
 
+// Several municipalities in one installation (issue 20). The configuration file holds the
+// installation ([store], [sepa] schema_dir, [learning], [texts], [web], [retention]) and the first
+// municipality's settings; every municipality's settings are in the store, each version from a
+// month on: [municipality], [managed_account], [sepa] format and limits, [month], [[bridging]],
+// [double_debit], [plausibility] and [[bank.payers]], as TOML text.
+//
+// The installation with `settings` (TOML text; `source` names it in errors) as its municipality:
+// kBadConfig with the source, line and key when a key is unknown, missing or wrong.
+Result<Config, Error> WithMunicipality(const Config& installation, const std::string& settings,
+                                       const std::string& source);
+// The municipality's sections of the TOML file at `path` (a configuration file or a settings
+// file), as TOML text: what the store keeps as a settings version.
+Result<std::string, Error> MunicipalitySettingsOf(const std::string& path);
+
 }  // namespace ontzorg
 
 #endif  // ONTZORG_ADAPTERS_CONFIG_CONFIG_H_

@@ -131,14 +131,11 @@ inline bool AsciiOnlyToml(const std::string& text, std::string* out, int* line, 
   return true;
 }
 
-inline Result<toml::table, Error> ParseTomlFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(ErrorCode::kBadConfig, path + ": cannot be read");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
+// TOML text; `path` names where it came from in errors ("file:line:column: ...").
+inline Result<toml::table, Error> ParseTomlText(const std::string& text, const std::string& path) {
   std::string ascii, why;
   int line = 1;
-  if (!AsciiOnlyToml(buffer.str(), &ascii, &line, &why)) {
+  if (!AsciiOnlyToml(text, &ascii, &line, &why)) {
     return Fail(ErrorCode::kBadConfig, path + ":" + std::to_string(line) + ": " + why);
   }
   try {
@@ -148,6 +145,14 @@ inline Result<toml::table, Error> ParseTomlFile(const std::string& path) {
                                            std::to_string(e.source().begin.column) +
                                            ": not valid TOML: " + std::string(e.description()));
   }
+}
+
+inline Result<toml::table, Error> ParseTomlFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Fail(ErrorCode::kBadConfig, path + ": cannot be read");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return ParseTomlText(buffer.str(), path);
 }
 
 }  // namespace ontzorg

@@ -810,6 +810,14 @@ void ReconcileVersioned(const VersionedRows<T, KeyFn>& in, const ParsedImport& p
 
 namespace {
 
+// A row names a client of another municipality (issue 20): client numbers are one series for
+// the whole installation, and a municipality never writes into another's clients.
+std::string ElsewhereText(const std::string& client, const std::string& code) {
+  return "client '" + client + "' belongs to municipality " + code +
+         ", not to the one this import is for; import it with --municipality " + code +
+         ", or give a new client number (numbers are unique in the installation)";
+}
+
 // The checks of the rows of one import together with the stored rows they refer to or repeat.
 // Each step records its problems; the import is refused when any step found one.
 class ImportCheck {
@@ -826,6 +834,11 @@ class ImportCheck {
       bsn_owner[c.bsn] = c.id.value;
     }
     for (const Client& c : in_.clients) {
+      if (const auto elsewhere = existing_.clients_elsewhere.find(c.id.value);
+          elsewhere != existing_.clients_elsewhere.end()) {
+        problems_.Add(Where("client:" + c.id.value), "id",
+                      ElsewhereText(c.id.value, elsewhere->second));
+      }
       clients_.insert(c.id.value);
       const auto [it, fresh] = bsn_owner.emplace(c.bsn, c.id.value);
       if (!fresh && it->second != c.id.value) {
@@ -1015,7 +1028,10 @@ class ImportCheck {
   std::string Where(const std::string& key) const { return parsed_.Where(key); }
 
   void NeedClient(const std::string& key, const ClientId& id) {
-    if (!clients_.count(id.value)) {
+    if (const auto elsewhere = existing_.clients_elsewhere.find(id.value);
+        elsewhere != existing_.clients_elsewhere.end()) {
+      problems_.Add(Where(key), "client_id", ElsewhereText(id.value, elsewhere->second));
+    } else if (!clients_.count(id.value)) {
       problems_.Add(Where(key), "client_id",
                     "client '" + id.value + "' is not in clients.csv nor in the store");
     }

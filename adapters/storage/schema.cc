@@ -457,7 +457,29 @@ std::vector<Migration> Build() {
       "CREATE TRIGGER retention_forward BEFORE UPDATE OR DELETE ON retention FOR EACH ROW EXECUTE "
       "FUNCTION ontzorg_retention_forward()",
   };
-  return {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15, v16};
+  // v17: several municipalities in one store (issue 20). A municipality is data: its code and,
+  // per version, its settings (the [municipality], [managed_account], SEPA, month, bridging,
+  // double-debit, plausibility and payer sections, as TOML text) from a month on, with who, when
+  // and why; the versions are append-only. Every client and run belongs to one municipality;
+  // a store made before is municipality 1 (the configured one, recorded at its first opening).
+  Migration v17{
+      17, "municipalities with effective-dated settings; clients and runs per one", {}, {}, {}};
+  v17.common = {
+      "CREATE TABLE municipalities (id BIGINT PRIMARY KEY, code TEXT NOT NULL UNIQUE, "
+      "added_at TEXT NOT NULL, added_by TEXT NOT NULL)",
+      "CREATE TABLE municipality_versions (seq BIGINT PRIMARY KEY, "
+      "municipality_id BIGINT NOT NULL REFERENCES municipalities(id), valid_from TEXT NOT NULL, "
+      "settings TEXT NOT NULL, recorded_at TEXT NOT NULL, recorded_by TEXT NOT NULL, "
+      "reason TEXT NOT NULL)",
+      "CREATE INDEX municipality_versions_id ON municipality_versions (municipality_id, seq)",
+      "ALTER TABLE clients ADD COLUMN municipality_id BIGINT NOT NULL DEFAULT 1",
+      "CREATE INDEX clients_municipality ON clients (municipality_id, id)",
+      "ALTER TABLE runs ADD COLUMN municipality_id BIGINT NOT NULL DEFAULT 1",
+      "INSERT INTO counters (name, value) VALUES ('municipality_version', 0)",
+  };
+  v17.sqlite_only = SqliteAppendOnly({"municipality_versions"});
+  v17.postgresql_only = PostgresAppendOnly({"municipality_versions"}, false);
+  return {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15, v16, v17};
 }
 // NOLINTEND(bugprone-suspicious-missing-comma,readability-function-size)
 

@@ -161,12 +161,18 @@ Result<int64_t, Error> Store::CountBenefits(YearMonth month) {
     // A named string: parameters are bound by reference and must outlive the statement (a
     // temporary was gone before SOCI read it: found by AddressSanitizer).
     const std::string m = month.ToString();
-    return Count(*sql_, "SELECT COUNT(*) FROM benefits WHERE month = :m", m);
+    return Count(*sql_,
+                 "SELECT COUNT(*) FROM benefits b JOIN clients c ON c.id = b.client_id WHERE "
+                 "b.month = :m AND (:s = 0 OR c.municipality_id = :s2)",
+                 m, scope_, scope_);
   });
 }
 
 Result<int64_t, Error> Store::CountClients() {
-  return Read("cannot read clients", [&] { return Count(*sql_, "SELECT COUNT(*) FROM clients"); });
+  return Read("cannot read clients", [&] {
+    return Count(*sql_, "SELECT COUNT(*) FROM clients WHERE :s = 0 OR municipality_id = :s2",
+                 scope_, scope_);
+  });
 }
 
 Result<std::optional<RunRecord>, Error> Store::LatestRun() {

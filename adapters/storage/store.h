@@ -73,6 +73,25 @@ struct ImportBatch {
   std::optional<YearMonth> exported_through;
   std::string recorded_by = "import";  // who recorded the receipts and changes, and when
   std::string recorded_at;
+  // The municipality the import's new clients belong to (issue 20; 0: the store's scope, or 1 when
+  // unscoped), and (loaded only) the stored clients of other municipalities with their
+  // municipality's code: rows naming one are refused.
+  int64_t municipality = 0;
+  std::map<std::string, std::string> clients_elsewhere;
+};
+
+// A municipality (tenant, issue 20): its code and its settings, each version from a month on.
+struct MunicipalityVersion {
+  int64_t seq = 0;
+  std::string valid_from;  // "YYYY-MM"; "" from the start
+  std::string settings;    // its sections of the configuration, as TOML text
+  std::string recorded_at, recorded_by, reason;
+};
+struct MunicipalityRecord {
+  int64_t id = 0;
+  std::string code;  // CBS code, e.g. "GM0363"; starts every MsgId of its batches
+  std::string added_at, added_by;
+  std::vector<MunicipalityVersion> versions;  // in the order they were recorded
 };
 
 // A client's bridging credit as the ledger holds it, for reports and the CSV export.
@@ -119,6 +138,7 @@ struct RunRecord {
   std::string started_at;
   std::string user;
   std::string kind = "month";  // "month", "reissue" (failed payments again), "release" (holds)
+  int64_t municipality = 1;    // the municipality whose batch it is (issue 20)
 };
 
 // --- The batch lifecycle and the bank's feedback (issue 5) -----------------------------------
@@ -318,6 +338,28 @@ class Store {
   // transaction raises it before it commits): what was read at one value still holds while it
   // is unchanged. The web app keeps client pages by it (issue 18).
   Result<int64_t, Error> Generation();
+
+  // --- Municipalities (issue 20) -----------------------------------------------------------
+  // Every municipality with its settings versions, in id order.
+  Result<std::vector<MunicipalityRecord>, Error> Municipalities();
+  // Adds a municipality with its first settings version; its id is returned. kConflict when the
+  // code is taken. `only_if_none`: added only into a store without any (the configured
+  // municipality of a store made before issue 20 becomes 1); returns 0 when there were some.
+  struct NewMunicipality {
+    std::string code;
+    MunicipalityVersion first;
+    bool only_if_none = false;
+  };
+  Result<int64_t, Error> AddMunicipality(const NewMunicipality& municipality);
+  // Records a new settings version of municipality `id` (audited).
+  Status<Error> AddMunicipalityVersion(int64_t id, const MunicipalityVersion& version);
+  // The municipality a client or run belongs to; 0 when there is no such client or run.
+  Result<int64_t, Error> MunicipalityOfClient(const ClientId& client);
+  Result<int64_t, Error> MunicipalityOfRun(int64_t run_id);
+  // Scopes the month's queries to one municipality (0: all): the cases a run loads, the clients
+  // and bijstand amounts counted, the runs and batches listed; a run begun is recorded on it.
+  void SetScope(int64_t municipality) { scope_ = municipality; }
+  int64_t scope() const { return scope_; }
 
   // --- Reference data -----------------------------------------------------------------------
   // Which of the batch's ids already exist, with their stored rows, so an import can tell
@@ -605,7 +647,7 @@ class Store {
   Result<std::optional<OneOffRecord>, Error> FindOneOff(const std::string& decision);
   // The bills of `creditors` (ids), in id order: one query for all of them.
   Result<std::vector<Bill>, Error> BillsOfCreditors(const std::vector<std::string>& creditors);
-  Result<std::set<std::string>, Error> ClientIds();
+  Result<std::set<std::string>, Error> ClientIds();  // of the scope's municipality (or all)
   Result<std::optional<Client>, Error> FindClient(const ClientId& client);
   // The client's relief plan as it now holds, every change applied (nullopt: none).
   Result<std::optional<ReliefPlan>, Error> FindPlan(const ClientId& client);
@@ -638,6 +680,8 @@ class Store {
   friend class WriteTransaction;
   Store(std::unique_ptr<soci::session> sql, Backend backend);
   Applied ApplyChanges(const Changes& changes);  // inside a transaction; throws on failure
+  // The municipality an import's new clients belong to: its own, else the scope's, else 1.
+  int64_t ImportMunicipality(const ImportBatch& batch) const;
   Result<std::vector<ClientCase>, Error> LoadCasesWhere(YearMonth month, const std::string& from,
                                                         bool exact, int limit,
                                                         std::string* last_id);
@@ -647,6 +691,7 @@ class Store {
   bool tx_poisoned_ = false;  // an inner one was abandoned: the outer may not commit
   long long tx_changes_ = 0;  // SQLite's total_changes() when the outer one began
   int64_t batch_fetch_rows_ = 5000;
+  int64_t scope_ = 0;  // SetScope: one municipality's rows, or 0 for all
 };
 
 // Collects one run's rows and writes them in one transaction on Commit(); destroying it without

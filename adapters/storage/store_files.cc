@@ -88,17 +88,18 @@ Result<std::vector<RunRecord>, Error> Store::Runs(std::optional<YearMonth> month
     const std::string m = month ? month->ToString() : "";
     return Rows(
         *sql_,
-        "SELECT id, month, run_date, started_at, user_name, kind FROM runs WHERE "
-        "(:m = '' OR month = :m2) ORDER BY id",
+        "SELECT id, month, run_date, started_at, user_name, kind, municipality_id FROM runs WHERE "
+        "(:m = '' OR month = :m2) AND (:s = 0 OR municipality_id = :s2) ORDER BY id",
         [](const StoredRow& r) {
           return RunRecord{.id = GetInt(r, 0),
                            .month = GetMonth(r, 1),
                            .run_date = GetDate(r, 2),
                            .started_at = GetText(r, 3),
                            .user = GetText(r, 4),
-                           .kind = GetText(r, 5)};
+                           .kind = GetText(r, 5),
+                           .municipality = GetInt(r, 6)};
         },
-        m, m);
+        m, m, scope_, scope_);
   });
 }
 

@@ -44,9 +44,11 @@ void InsertBenefits(soci::session& sql, Backend backend,
   t.Execute(sql, backend);
 }
 
-void InsertReferenceData(soci::session& sql, Backend backend, const ImportBatch& batch) {
+void InsertReferenceData(soci::session& sql, Backend backend, const ImportBatch& batch,
+                         int64_t municipality) {
   InsertAll(sql, backend, "creditors", CreditorColumns(), batch.creditors);
-  InsertAll(sql, backend, "clients", ClientColumns(), batch.clients);
+  InsertAll(sql, backend, "clients", ClientColumns(), batch.clients, {{"municipality_id", T::kInt}},
+            [&](BulkInsert& b) { b.Int(municipality); });
   InsertAll(sql, backend, "plans", PlanColumns(), batch.plans);
   InsertAll(sql, backend, "bills", BillColumns(), batch.bills);
   InsertBenefits(sql, backend, batch.benefits);
@@ -92,6 +94,13 @@ Result<ImportBatch, Error> Store::LoadExisting(const ImportBatch& batch) {
              !batch.assessments.empty(), !batch.hand_overs.empty(),
              !batch.confirmations.empty()})) {
       out.clients = AllRows(sql, "clients", ClientColumns());
+      // Those of other municipalities (issue 20): a row naming one is refused.
+      ForEachRow(
+          sql,
+          "SELECT c.id, m.code FROM clients c JOIN municipalities m ON m.id = c.municipality_id "
+          "WHERE c.municipality_id <> :m",
+          [&](const StoredRow& r) { out.clients_elsewhere[GetText(r, 0)] = GetText(r, 1); },
+          ImportMunicipality(batch));
     }
     if (any({!batch.plans.empty(), !batch.hand_overs.empty()})) {
       out.plans = AllRows(sql, "plans", PlanColumns());
@@ -179,10 +188,15 @@ std::optional<AuditRecord> ImportAudit(const ImportBatch& b) {
 }
 }  // namespace
 
+int64_t Store::ImportMunicipality(const ImportBatch& batch) const {
+  if (batch.municipality > 0) return batch.municipality;
+  return scope_ > 0 ? scope_ : 1;
+}
+
 Status<Error> Store::Insert(const ImportBatch& batch) {
   try {
     WriteTransaction tx(*this);
-    InsertReferenceData(*sql_, backend_, batch);
+    InsertReferenceData(*sql_, backend_, batch, ImportMunicipality(batch));
     InsertLearning(*sql_, backend_, batch);
     InsertVersions(*sql_, backend_, batch.versions);
     if (const auto audit = ImportAudit(batch)) InsertAudit(*sql_, *audit);

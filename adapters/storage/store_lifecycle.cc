@@ -370,22 +370,26 @@ Result<std::vector<BatchRecord>, Error> Store::Batches() {
   return Read("cannot read batches", [&] {
     std::vector<BatchRecord> out;
     std::map<int64_t, size_t> index;
-    ForEachRow(*sql_,
-               "SELECT id, month, run_date, started_at, user_name, kind, payments, amount_cents "
-               "FROM runs WHERE payments > 0 ORDER BY id",
-               [&](const StoredRow& r) {
-                 BatchRecord b;
-                 b.run = {.id = GetInt(r, 0),
-                          .month = GetMonth(r, 1),
-                          .run_date = GetDate(r, 2),
-                          .started_at = GetText(r, 3),
-                          .user = GetText(r, 4),
-                          .kind = GetText(r, 5)};
-                 b.payments = GetInt(r, 6);
-                 b.amount = GetMoney(r, 7);
-                 index[b.run.id] = out.size();
-                 out.push_back(std::move(b));
-               });
+    ForEachRow(
+        *sql_,
+        "SELECT id, month, run_date, started_at, user_name, kind, payments, amount_cents, "
+        "municipality_id FROM runs WHERE payments > 0 AND (:s = 0 OR municipality_id = "
+        ":s2) ORDER BY id",
+        [&](const StoredRow& r) {
+          BatchRecord b;
+          b.run = {.id = GetInt(r, 0),
+                   .month = GetMonth(r, 1),
+                   .run_date = GetDate(r, 2),
+                   .started_at = GetText(r, 3),
+                   .user = GetText(r, 4),
+                   .kind = GetText(r, 5),
+                   .municipality = GetInt(r, 8)};
+          b.payments = GetInt(r, 6);
+          b.amount = GetMoney(r, 7);
+          index[b.run.id] = out.size();
+          out.push_back(std::move(b));
+        },
+        scope_, scope_);
     ForEachRow(*sql_,
                "SELECT run_id, state, user_name, at, detail FROM batch_states ORDER BY at, run_id",
                [&](const StoredRow& r) {
@@ -706,8 +710,9 @@ Result<std::vector<Bill>, Error> Store::BillsOfCreditors(
 Result<std::set<std::string>, Error> Store::ClientIds() {
   return Read("cannot read client ids", [&] {
     std::set<std::string> out;
-    ForEachRow(*sql_, "SELECT id FROM clients",
-               [&](const StoredRow& r) { out.insert(GetText(r, 0)); });
+    ForEachRow(
+        *sql_, "SELECT id FROM clients WHERE :s = 0 OR municipality_id = :s2",
+        [&](const StoredRow& r) { out.insert(GetText(r, 0)); }, scope_, scope_);
     return out;
   });
 }

@@ -11,6 +11,7 @@
 #include "adapters/app/batches.h"
 #include "adapters/app/client_statement.h"
 #include "adapters/app/forecast.h"
+#include "adapters/app/municipalities.h"
 #include "adapters/app/overview.h"
 #include "adapters/app/records.h"
 #include "adapters/app/write_offs.h"
@@ -321,8 +322,10 @@ Outcome BuildClientData(Ctx& x) {
     if (benefits && creditors && latest && changed) {
       const Date run_date =
           *latest ? (*latest)->run_date.AddMonthsClamped(1) : next.FirstDay().AddDays(-14);
+      auto own = ConfigOfClient(x.config, x.store, id, next);  // its municipality's policy
       for (const ForecastMonth& f :
-           Forecast(c, *benefits, *creditors, x.config.month, next, run_date, 6, *changed)) {
+           Forecast(c, *benefits, *creditors, own ? own->month : x.config.month, next, run_date, 6,
+                    *changed)) {
         credit.push_back({{"month", f.month.ToString()},
                           {"outstanding_cents", f.outstanding.cents()},
                           {"drawn_cents", f.credit_drawn.cents()},
@@ -432,7 +435,9 @@ Outcome StatementPreview(Ctx& x) {
   const Date run_date =
       latest && *latest ? (*latest)->run_date.AddMonthsClamped(1) : month.FirstDay().AddDays(-14);
   const ClientCase& c = **loaded;
-  const auto computed = ComputeClientMonth(c, *creditors, x.config.month, month, run_date);
+  auto own = ConfigOfClient(x.config, x.store, id, month);  // its municipality's (issue 20)
+  if (!own) return FromError(own.error());
+  const auto computed = ComputeClientMonth(c, *creditors, own->month, month, run_date);
   if (!computed) return Refuse(404, "nothing to show for " + month.ToString());
   auto texts = LoadClientTexts(x.config.texts_dir, c.client.language);
   if (!texts) texts = LoadClientTexts(x.config.texts_dir, x.config.default_language);
@@ -440,8 +445,8 @@ Outcome StatementPreview(Ctx& x) {
   const Checkpoint cp = DeriveCheckpoint(x.config.competences, c.plan, c.client.id,
                                          computed->hand_over, c.assessments, month, run_date);
   const StatementData data =
-      StatementFromMonth(x.config.municipality_name, c.client, *computed,
-                         PolicyOn(x.config.month.bridging, month.FirstDay()), cp);
+      StatementFromMonth(own->municipality_name, c.client, *computed,
+                         PolicyOn(own->month.bridging, month.FirstDay()), cp);
   Outcome o;
   o.raw = RenderStatementHtml(data, *texts);
   o.raw_type = "text/html; charset=utf-8";

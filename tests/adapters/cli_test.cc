@@ -212,6 +212,128 @@ TEST_F(CliTest, RunningTwiceSaysSoAndPaysNothingTwice) {
   EXPECT_NE(report.out.find("(balanced)"), std::string::npos) << report.out;
 }
 
+// Issue 20: a kredietbank serving two municipalities from one store. The configured one is
+// municipality 1; a second is added with its own settings (another bank, pain.001.001.03, other
+// policies). Each import, run and batch is one municipality's; a client of one is never
+// imported, run or paid as the other's, and each batch pays from its own managed account.
+TEST_F(CliTest, TwoMunicipalitiesEachPayFromTheirOwnAccountAndNeverShareAClient) {
+  InitAndImport(SourceDir() + "/fixtures/demo");
+  const std::string second = SourceDir() + "/fixtures/demo-2";
+  const Outcome one = Ontzorg({"municipality", "list"});
+  ASSERT_EQ(one.code, 0) << one.out;
+  EXPECT_NE(one.out.find("1  GM9999  Gemeente Voorbeeld"), std::string::npos) << one.out;
+  EXPECT_NE(Ontzorg({"municipality", "add", "GM9998", "--settings", second + "/municipality.toml",
+                     "--reason", "second municipality"})
+                .code,
+            0)
+      << "only an admin adds a municipality";
+  const Outcome added =
+      As("admin", {"municipality", "add", "GM9998", "--settings", second + "/municipality.toml",
+                   "--reason", "second municipality"});
+  ASSERT_EQ(added.code, 0) << added.out;
+
+  // With two, an import must say for whom; a client of the one is refused for the other.
+  const Outcome unnamed = Ontzorg({"import", second});
+  EXPECT_EQ(unnamed.code, ExitCodeFor(ErrorCode::kBadInput)) << unnamed.out;
+  EXPECT_NE(unnamed.out.find("say which with --municipality"), std::string::npos) << unnamed.out;
+  const Outcome crossed =
+      Ontzorg({"--municipality", "GM9998", "import", SourceDir() + "/fixtures/demo"});
+  EXPECT_NE(crossed.code, 0);
+  EXPECT_NE(crossed.out.find("clients.csv:2: column id: client 'C000001' belongs to municipality "
+                             "GM9999"),
+            std::string::npos)
+      << crossed.out;
+  const Outcome imported = Ontzorg({"--municipality", "GM9998", "import", second});
+  ASSERT_EQ(imported.code, 0) << imported.out;
+  EXPECT_NE(imported.out.find("for GM9998: 3 creditors, 8 clients"), std::string::npos)
+      << imported.out;
+
+  const std::vector<std::string> run = {"run",        "--month", "2027-01",   "--run-date",
+                                        "2026-12-14", "--out",   dir_ / "out"};
+  EXPECT_EQ(Ontzorg(run).code, ExitCodeFor(ErrorCode::kBadInput)) << "a run must say for whom";
+  std::vector<std::string> both = run;
+  both.insert(both.begin(), {"--municipality", "all"});
+  const Outcome ran = Ontzorg(both);
+  ASSERT_EQ(ran.code, 0) << ran.out;
+  EXPECT_NE(ran.out.find("== GM9999 Gemeente Voorbeeld"), std::string::npos) << ran.out;
+  EXPECT_NE(ran.out.find("== GM9998 Gemeente Tweestad"), std::string::npos) << ran.out;
+  ASSERT_EQ(ApproveAndExport("1").code, 0);
+  const Outcome exported = ApproveAndExport("2");
+  ASSERT_EQ(exported.code, 0) << exported.out;
+  std::map<std::string, std::string> files;  // MsgId prefix -> the file's text
+  for (const auto& f : std::filesystem::directory_iterator(dir_ / "out")) {
+    if (f.path().extension() == ".xml")
+      files[f.path().filename().string().substr(0, 6)] = ReadFile(f.path());
+  }
+  ASSERT_EQ(files.size(), 2u) << "one file per municipality, each under its own MsgId prefix";
+  const std::string& a = files["GM9999"];
+  const std::string& b = files["GM9998"];
+  EXPECT_NE(a.find("pain.001.001.09"), std::string::npos);
+  EXPECT_NE(b.find("urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"), std::string::npos);
+  EXPECT_NE(a.find("<IBAN>NL38BNGH0285012345</IBAN>"), std::string::npos);
+  EXPECT_EQ(a.find("NL81RABO0312345678"), std::string::npos);
+  EXPECT_NE(b.find("<IBAN>NL81RABO0312345678</IBAN>"), std::string::npos);
+  EXPECT_EQ(b.find("NL38BNGH0285012345"), std::string::npos);
+  EXPECT_EQ(a.find("-T0000"), std::string::npos) << "no client of GM9998 in GM9999's file";
+  EXPECT_EQ(b.find("-C0000"), std::string::npos) << "no client of GM9999 in GM9998's file";
+
+  // The bank's statement of GM9998's managed account is booked on GM9998: a toeslag naming its
+  // client is that client's; one naming a client of GM9999 is not placed on GM9998's.
+  std::string b_file;
+  for (const auto& f : std::filesystem::directory_iterator(dir_ / "out")) {
+    const std::string name = f.path().filename();
+    if (name.rfind("GM9998", 0) == 0 && f.path().extension() == ".xml") b_file = f.path();
+  }
+  ASSERT_EQ(std::system((std::string(ONTZORG_BANKSIM) + " --pain001 " + b_file +
+                         " --date 2026-12-16 --camt053 " + (dir_ / "c53-b.xml") +
+                         " --credit 'NL86INGB0002445588|Belastingdienst/Toeslagen|200.00|"
+                         "Huurtoeslag T000001' --credit 'NL86INGB0002445588|"
+                         "Belastingdienst/Toeslagen|312.00|Huurtoeslag C000038' >/dev/null")
+                            .c_str()),
+            0);
+  const Outcome statement = As("bram", {"import-bank", dir_ / "c53-b.xml"});
+  ASSERT_EQ(statement.code, 0) << statement.out;
+  EXPECT_NE(statement.out.find("toeslag         +200,00  huurtoeslag for T000001"),
+            std::string::npos)
+      << statement.out;
+  EXPECT_NE(statement.out.find("unmatched       +312,00"), std::string::npos) << statement.out;
+  EXPECT_EQ(statement.out.find("C000038"), std::string::npos) << statement.out;
+
+  // Each municipality's batches; every one's for the kredietbank.
+  const Outcome own = Ontzorg({"--municipality", "GM9998", "batches"});
+  EXPECT_EQ(own.out.find("batch 1"), std::string::npos) << own.out;
+  EXPECT_NE(own.out.find("batch 2"), std::string::npos) << own.out;
+  const Outcome every = Ontzorg({"batches"});
+  EXPECT_NE(every.out.find("batch 1  GM9999"), std::string::npos) << every.out;
+  EXPECT_NE(every.out.find("batch 2  GM9998"), std::string::npos) << every.out;
+  EXPECT_NE(As("bram", {"--municipality", "GM9998", "approve", "--batch", "1"}).code, 0)
+      << "another municipality's batch is not found in this one's scope";
+  // What is not yet done per municipality refuses rather than pay from the wrong account.
+  const Outcome reissue =
+      As("bram", {"reissue", "--payment", "OZ-B-202701-T000002-H", "--run-date", "2026-12-17"});
+  EXPECT_NE(reissue.code, 0);
+  EXPECT_NE(reissue.out.find("not yet done per municipality"), std::string::npos) << reissue.out;
+
+  // Settings change from a month on, history kept; a code never changes.
+  std::string renamed = ReadFile(second + "/municipality.toml");
+  renamed.replace(renamed.find("code = \"GM9998\""), 15, "code = \"GM9997\"");
+  WriteFile(dir_ / "renamed.toml", renamed);
+  const Outcome recoded = As("admin", {"municipality", "change", "GM9998", "--settings",
+                                       dir_ / "renamed.toml", "--reason", "x"});
+  EXPECT_NE(recoded.code, 0);
+  EXPECT_NE(recoded.out.find("a municipality's code never changes"), std::string::npos)
+      << recoded.out;
+  const Outcome changed =
+      As("admin", {"municipality", "change", "GM9998", "--settings", second + "/municipality.toml",
+                   "--valid-from", "2027-03", "--reason", "same settings, confirmed for March"});
+  ASSERT_EQ(changed.code, 0) << changed.out;
+  const Outcome shown = Ontzorg({"municipality", "show", "GM9998"});
+  EXPECT_NE(shown.out.find("from the start"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("from 2027-03; recorded"), std::string::npos) << shown.out;
+  const Outcome audit = As("admin", {"audit", "verify"});
+  EXPECT_EQ(audit.code, 0) << audit.out;
+}
+
 // The month's documents are complete only when checkpoints-<month>.jsonl is in place (it is
 // committed last; ops/crash found the CSV and statements lost when it went first). A run killed
 // before that writes every document again, byte-identical, from the store.

@@ -11,6 +11,7 @@
 
 #include "adapters/app/batches.h"
 #include "adapters/app/feedback.h"
+#include "adapters/app/municipalities.h"
 #include "adapters/app/review.h"
 #include "adapters/app/run_month.h"
 #include "adapters/import/importer.h"
@@ -81,10 +82,10 @@ class StorageTest : public testing::Test {
 };
 
 TEST_F(StorageTest, InitIsIdempotentAndVersioned) {
-  EXPECT_EQ(store_->SchemaVersion(), 16);
+  EXPECT_EQ(store_->SchemaVersion(), 17);
   auto again = Store::Init(url_);
   ASSERT_TRUE(again);
-  EXPECT_EQ((*again)->SchemaVersion(), 16);
+  EXPECT_EQ((*again)->SchemaVersion(), 17);
   EXPECT_TRUE(Store::Open(url_));
 }
 
@@ -659,6 +660,11 @@ void CopyRows(soci::session& from, soci::session& to) {
                   " WHERE name = " + SqlLiteral(row[0]);
         continue;
       }
+      if (table == "retention") {  // its rows come with the migration that made it (v16)
+        to << "UPDATE retention SET cutoff = " + SqlLiteral(row[1]) +
+                  " WHERE name = " + SqlLiteral(row[0]);
+        continue;
+      }
       std::string names, values;
       for (size_t i = 0; i < columns.size(); ++i) {
         names += (i ? ", " : "") + columns[i];
@@ -784,8 +790,27 @@ TEST_F(StorageTest, AStoreOfEveryEarlierVersionMigratesWithItsDataIntact) {
     auto audit = now.VerifyAuditLog();
     ASSERT_TRUE(audit);
     EXPECT_TRUE(audit->problems.empty()) << audit->problems.front();
-    store_ = std::move(migrated).value();
+    // Issue 20: the store becomes municipality 1, the configured one, with all it held.
     Config config = DemoConfig(url_);
+    auto adopted = AdoptConfiguredMunicipality(config, now, {"setup", "2027-01-18T09:00:00"});
+    ASSERT_TRUE(adopted) << adopted.error().message;
+    EXPECT_TRUE(*adopted);
+    auto municipalities = now.Municipalities();
+    ASSERT_TRUE(municipalities);
+    ASSERT_EQ(municipalities->size(), 1u);
+    EXPECT_EQ(municipalities->front().id, 1);
+    EXPECT_EQ(municipalities->front().code, "GM9999");
+    auto own = ConfigOf(config, municipalities->front(), YearMonth::Parse("2027-02").value());
+    ASSERT_TRUE(own) << own.error().message;
+    EXPECT_EQ(own->debtor.iban.compact(), config.debtor.iban.compact());
+    EXPECT_EQ(own->month.bridging.size(), config.month.bridging.size());
+    for (const char* table : {"clients", "runs"}) {
+      long long elsewhere = -1;
+      now.session() << std::string("SELECT COUNT(*) FROM ") + table + " WHERE municipality_id <> 1",
+          soci::into(elsewhere);
+      EXPECT_EQ(elsewhere, 0) << table;
+    }
+    store_ = std::move(migrated).value();
     RunOptions o{YearMonth::Parse("2027-02").value(),
                  Date::Parse("2027-01-18").value(),
                  dir_ / ("out-v" + std::to_string(version)),
@@ -796,6 +821,106 @@ TEST_F(StorageTest, AStoreOfEveryEarlierVersionMigratesWithItsDataIntact) {
     auto next = RunMonth(config, *store_, o);
     EXPECT_TRUE(next) << next.error().message;
   }
+}
+
+// Issue 20: a store made before several municipalities gets the configured one as
+// municipality 1, once, even when two processes open it at the same moment; more are added under
+// their own code, their settings are only ever appended; clients belong to the municipality the
+// import was for, and a run, its counts and its batches see only its own.
+TEST_F(StorageTest, MunicipalitiesAreAddedOnceAndEachSeesOnlyItsOwnClients) {
+  ImportDemo();  // unscoped, before there were municipalities: municipality 1's
+  Config config = DemoConfig(url_);
+  std::vector<int64_t> adopted(2, -1);
+  std::vector<std::thread> openers;
+  for (size_t i = 0; i < adopted.size(); ++i) {
+    openers.emplace_back([&, i] {
+      auto store = Store::Open(url_);
+      if (!store) return;
+      auto added = (*store)->AddMunicipality(
+          {.code = "GM9999",
+           .first = {0, "", "[municipality]\ncode = \"GM9999\"\n", "2026-12-14T09:00:00", "setup",
+                     "the configured one"},
+           .only_if_none = true});
+      if (added) adopted[i] = *added;
+    });
+  }
+  for (std::thread& t : openers) t.join();
+  std::sort(adopted.begin(), adopted.end());
+  EXPECT_EQ(adopted, (std::vector<int64_t>{0, 1})) << "added exactly once, as municipality 1";
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM municipalities"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM clients WHERE municipality_id = 1"), 64);
+
+  const MunicipalityVersion second{0,
+                                   "",
+                                   "[municipality]\ncode = \"GM9998\"\n",
+                                   "2026-12-14T09:05:00",
+                                   "admin",
+                                   "second municipality"};
+  auto two = store_->AddMunicipality({.code = "GM9998", .first = second});
+  ASSERT_TRUE(two) << two.error().message;
+  EXPECT_EQ(*two, 2);
+  auto again = store_->AddMunicipality({.code = "GM9998", .first = second});
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+  MunicipalityVersion unexplained = second;
+  unexplained.reason = " ";
+  EXPECT_FALSE(store_->AddMunicipalityVersion(2, unexplained));
+  MunicipalityVersion march = second;
+  march.valid_from = "2027-03";
+  march.reason = "new managed account from March";
+  ASSERT_TRUE(store_->AddMunicipalityVersion(2, march));
+  auto all = store_->Municipalities();
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ(all->at(1).versions.size(), 2u);
+  EXPECT_EQ(all->at(1).versions.back().valid_from, "2027-03");
+  EXPECT_THROW(store_->session() << "UPDATE municipality_versions SET settings = 'x'",
+               std::exception)
+      << "settings versions are append-only";
+  EXPECT_THROW(store_->session() << "DELETE FROM municipality_versions", std::exception);
+
+  store_->SetScope(2);
+  auto imported = ImportDirectory(SourceDir() + "/fixtures/demo-2", *store_);
+  ASSERT_TRUE(imported) << imported.error().message;
+  EXPECT_EQ(store_->MunicipalityOfClient(ClientId{"T000001"}).value(), 2);
+  EXPECT_EQ(store_->MunicipalityOfClient(ClientId{"C000001"}).value(), 1);
+  EXPECT_EQ(store_->CountClients().value(), 8);
+  EXPECT_EQ(store_->CountBenefits(YearMonth::Parse("2027-01").value()).value(), 8);
+  EXPECT_EQ(store_->ClientIds().value().count("C000001"), 0u);
+  EXPECT_FALSE(store_->LoadCase(ClientId{"C000001"}, YearMonth::Parse("2027-01").value())
+                   .value()
+                   .has_value())
+      << "a client of another municipality is not found in this one's scope";
+  std::set<std::string> seen;
+  ASSERT_TRUE(store_->ForEachCase(YearMonth::Parse("2027-01").value(), 3,
+                                  [&](ClientCase& c) -> Status<Error> {
+                                    seen.insert(c.client.id.value);
+                                    return {};
+                                  }));
+  EXPECT_EQ(seen.size(), 8u);
+  EXPECT_EQ(seen.count("C000001"), 0u);
+  // A run in this scope is this municipality's batch; the other's scope does not list it.
+  RunOptions o{YearMonth::Parse("2027-01").value(),
+               Date::Parse("2026-12-14").value(),
+               dir_ / "out2",
+               "anna",
+               "2026-12-14T10:00:00",
+               3,
+               {}};
+  auto run = RunMonth(config, *store_, o);
+  ASSERT_TRUE(run) << run.error().message;
+  EXPECT_EQ(run->clients_in_relief, 8);
+  EXPECT_EQ(store_->MunicipalityOfRun(run->run_id).value(), 2);
+  EXPECT_EQ(store_->Batches().value().size(), 1u);
+  store_->SetScope(1);
+  EXPECT_TRUE(store_->Batches().value().empty());
+  EXPECT_EQ(store_->CountClients().value(), 64);
+  store_->SetScope(0);
+  EXPECT_EQ(store_->CountClients().value(), 72);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM payments p JOIN clients c ON c.id = p.client_id WHERE "
+                  "c.municipality_id <> 2"),
+            0)
+      << "municipality 2's run paid no client of municipality 1";
 }
 
 TEST_F(StorageTest, CaseloadsFollowTheLatestAssignmentAndRefuseStrangers) {

@@ -1,0 +1,140 @@
+#include "adapters/app/municipalities.h"
+
+namespace ontzorg {
+namespace {
+
+std::string Codes(const std::vector<MunicipalityRecord>& all) {
+  std::string out;
+  for (const MunicipalityRecord& m : all) out += (out.empty() ? "" : ", ") + m.code;
+  return out.empty() ? "none" : out;
+}
+
+// The settings must read as a municipality, with the code they are recorded for.
+Result<Config, Error> CheckSettings(const Config& installation, const SettingsChange& change) {
+  if (!change.valid_from.empty() && !YearMonth::Parse(change.valid_from)) {
+    return Fail(ErrorCode::kBadInput, "valid from '" + change.valid_from +
+                                          "': not a month; give it as YYYY-MM; nothing changed");
+  }
+  auto config = WithMunicipality(installation, change.settings, change.source);
+  if (!config) {
+    return Fail(ErrorCode::kBadConfig, config.error().message + "; nothing changed");
+  }
+  if (config->municipality_code != change.code) {
+    return Fail(ErrorCode::kBadInput, change.source + ": [municipality] code is \"" +
+                                          config->municipality_code + "\", not " + change.code +
+                                          ": a municipality's code never changes; nothing changed");
+  }
+  return config;
+}
+
+}  // namespace
+
+Result<bool, Error> AdoptConfiguredMunicipality(const Config& config, Store& store,
+                                                const Actor& by) {
+  auto there = store.Municipalities();  // the usual case: no write lock taken
+  if (!there) return Unexpected(there.error());
+  if (!there->empty()) return false;
+  auto settings = MunicipalitySettingsOf(config.path);
+  if (!settings) return Unexpected(settings.error());
+  auto added = store.AddMunicipality({.code = config.municipality_code,
+                                      .first = {0, "", *settings, by.at, by.user,
+                                                "the configured municipality (" + config.path +
+                                                    ") of a store made before "
+                                                    "several municipalities, or new"},
+                                      .only_if_none = true});
+  if (!added) return Unexpected(added.error());
+  return *added > 0;
+}
+
+const MunicipalityVersion* VersionIn(const MunicipalityRecord& m, YearMonth month) {
+  const std::string on = month.ToString();
+  const MunicipalityVersion* found = nullptr;
+  for (const MunicipalityVersion& v : m.versions) {  // in the order recorded
+    if (v.valid_from <= on && (found == nullptr || found->valid_from <= v.valid_from)) found = &v;
+  }
+  return found;
+}
+
+Result<Config, Error> ConfigOf(const Config& installation, const MunicipalityRecord& m,
+                               YearMonth month) {
+  const MunicipalityVersion* v = VersionIn(m, month);
+  if (v == nullptr) {
+    return Fail(ErrorCode::kBadInput,
+                "municipality " + m.code + " has no settings for " + month.ToString() +
+                    " (its first hold from " +
+                    (m.versions.empty() ? std::string("-") : m.versions.front().valid_from) + ")");
+  }
+  return WithMunicipality(installation, v->settings,
+                          "municipality " + m.code + " settings #" + std::to_string(v->seq));
+}
+
+Result<MunicipalityRecord, Error> FindMunicipality(Store& store, const std::string& code) {
+  auto all = store.Municipalities();
+  if (!all) return Unexpected(all.error());
+  for (const MunicipalityRecord& m : *all) {
+    if (m.code == code) return m;
+  }
+  return Fail(ErrorCode::kBadInput, "--municipality " + code +
+                                        ": no such municipality in the store (there are: " +
+                                        Codes(*all) + "; add one with `ontzorg municipality add`)");
+}
+
+Result<Config, Error> ConfigOfRun(const Config& installation, Store& store, const RunRecord& run) {
+  auto all = store.Municipalities();
+  if (!all) return Unexpected(all.error());
+  if (all->empty()) return installation;
+  for (const MunicipalityRecord& m : *all) {
+    if (m.id == run.municipality) return ConfigOf(installation, m, run.month);
+  }
+  return Fail(ErrorCode::kStorage, "run " + std::to_string(run.id) + " names municipality " +
+                                       std::to_string(run.municipality) +
+                                       ", which is not in the store");
+}
+
+Result<Config, Error> ConfigOfClient(const Config& given, Store& store, const ClientId& client,
+                                     YearMonth month) {
+  auto all = store.Municipalities();
+  if (!all) return Unexpected(all.error());
+  if (all->empty()) return given;
+  auto id = store.MunicipalityOfClient(client);
+  if (!id) return Unexpected(id.error());
+  for (const MunicipalityRecord& m : *all) {
+    if (m.id == *id) return ConfigOf(given, m, month);
+  }
+  return given;  // no such client: the caller says so
+}
+
+Status<Error> RefuseSeveralMunicipalities(Store& store, const std::string& what) {
+  auto all = store.Municipalities();
+  if (!all) return Unexpected(all.error());
+  if (all->size() <= 1) return {};
+  return Fail(ErrorCode::kRefused,
+              what + " is not yet done per municipality, and this store serves " +
+                  std::to_string(all->size()) + " (" + Codes(*all) +
+                  "): it could pay from, or book on, another municipality's account; "
+                  "nothing was changed (issue 20)");
+}
+
+Result<int64_t, Error> AddMunicipality(const Config& installation, Store& store,
+                                       const SettingsChange& add, const Actor& by) {
+  if (auto checked = CheckSettings(installation, add); !checked) {
+    return Unexpected(checked.error());
+  }
+  return store.AddMunicipality(
+      {.code = add.code,
+       .first = {0, add.valid_from, add.settings, by.at, by.user, add.reason},
+       .only_if_none = false});
+}
+
+Status<Error> ChangeMunicipality(const Config& installation, Store& store,
+                                 const SettingsChange& change, const Actor& by) {
+  auto m = FindMunicipality(store, change.code);
+  if (!m) return Unexpected(m.error());
+  if (auto checked = CheckSettings(installation, change); !checked) {
+    return Unexpected(checked.error());
+  }
+  return store.AddMunicipalityVersion(
+      m->id, {0, change.valid_from, change.settings, by.at, by.user, change.reason});
+}
+
+}  // namespace ontzorg

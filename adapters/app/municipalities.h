@@ -1,0 +1,66 @@
+// Several municipalities in one installation (issue 20): a kredietbank runs the month for each
+// of them, each with its own managed account, policies and bank. A municipality is data in the
+// store (code, and settings versions from a month on); the configuration file holds the
+// installation and seeds the first municipality. These are the use cases around that data:
+// which municipality a command acts for, and the configuration it acts with.
+#ifndef ONTZORG_ADAPTERS_APP_MUNICIPALITIES_H_
+#define ONTZORG_ADAPTERS_APP_MUNICIPALITIES_H_
+
+#include <string>
+#include <vector>
+
+#include "adapters/config/config.h"
+#include "adapters/error.h"
+#include "adapters/storage/store.h"
+
+namespace ontzorg {
+
+// A store without municipalities (new, or made before issue 20) gets the configured one as
+// municipality 1: its settings are the configuration file's municipality sections, from the
+// start. Its data, files and audit chain are untouched. Two processes doing it at once add it
+// once. Returns whether it was added.
+Result<bool, Error> AdoptConfiguredMunicipality(const Config& config, Store& store,
+                                                const Actor& by);
+
+// The settings version of `m` that holds in `month`: the latest valid_from on or before it (the
+// last recorded when two share one); nullptr when its first version is later.
+const MunicipalityVersion* VersionIn(const MunicipalityRecord& m, YearMonth month);
+
+// The installation's configuration with `m`'s settings as they hold in `month`.
+Result<Config, Error> ConfigOf(const Config& installation, const MunicipalityRecord& m,
+                               YearMonth month);
+
+// The municipality with `code`; kBadInput naming the codes there are when none has it.
+Result<MunicipalityRecord, Error> FindMunicipality(Store& store, const std::string& code);
+
+// The configuration a run's batch is written with: its municipality's settings in its month (the
+// installation's own when the store has no municipalities yet).
+Result<Config, Error> ConfigOfRun(const Config& installation, Store& store, const RunRecord& run);
+
+// The configuration a client's month is computed and shown with: its municipality's settings in
+// `month` (`given` when the store has no municipalities yet).
+Result<Config, Error> ConfigOfClient(const Config& given, Store& store, const ClientId& client,
+                                     YearMonth month);
+
+// Refuses (kRefused, naming `what`) in a store of several municipalities: for the use cases that
+// gather payments across clients and are not yet made per municipality (re-issue, release, the
+// bank's feedback), so nothing is paid from, or booked on, another municipality's account.
+Status<Error> RefuseSeveralMunicipalities(Store& store, const std::string& what);
+
+// A new settings version, checked: the settings must read as a municipality (WithMunicipality),
+// and its code must be the municipality's own (a code is never changed).
+struct SettingsChange {
+  std::string code;        // the municipality changed, or added
+  std::string settings;    // TOML text
+  std::string source;      // where the text came from, for errors ("gm0002.toml")
+  std::string valid_from;  // "YYYY-MM"; "" from the start
+  std::string reason;
+};
+Result<int64_t, Error> AddMunicipality(const Config& installation, Store& store,
+                                       const SettingsChange& add, const Actor& by);
+Status<Error> ChangeMunicipality(const Config& installation, Store& store,
+                                 const SettingsChange& change, const Actor& by);
+
+}  // namespace ontzorg
+
+#endif  // ONTZORG_ADAPTERS_APP_MUNICIPALITIES_H_

@@ -1,0 +1,125 @@
+// Store: municipalities (tenants, issue 20) and their effective-dated settings. A municipality's
+// row names it (id, code); what it is (accounts, policies, texts) is in its settings versions,
+// append-only like every other version.
+#include <soci/soci.h>
+
+#include "adapters/storage/query.h"
+#include "adapters/storage/row_codec.h"
+#include "adapters/storage/store.h"
+#include "adapters/storage/transaction.h"
+
+namespace ontzorg {
+namespace {
+
+Status<Error> CheckVersion(const MunicipalityVersion& v) {
+  if (v.reason.find_first_not_of(" \t") == std::string::npos) {
+    return Fail(ErrorCode::kBadInput,
+                "reason: say why (e.g. 'new municipality from 2027', 'new managed account per "
+                "1 March'); nothing changed");
+  }
+  if (v.settings.empty()) return Fail(ErrorCode::kBadInput, "settings: empty; nothing changed");
+  return {};
+}
+
+void InsertVersion(soci::session& sql, int64_t id, const MunicipalityVersion& v) {
+  const long long seq = NextCounter(sql, "municipality_version");
+  const long long municipality = id;
+  sql << "INSERT INTO municipality_versions (seq, municipality_id, valid_from, settings, "
+         "recorded_at, recorded_by, reason) VALUES (:s, :m, :f, :t, :a, :b, :r)",
+      soci::use(seq), soci::use(municipality), soci::use(v.valid_from), soci::use(v.settings),
+      soci::use(v.recorded_at), soci::use(v.recorded_by), soci::use(v.reason);
+}
+
+}  // namespace
+
+Result<std::vector<MunicipalityRecord>, Error> Store::Municipalities() {
+  return Read("cannot read the municipalities", [&] {
+    std::vector<MunicipalityRecord> out = Rows(
+        *sql_, "SELECT id, code, added_at, added_by FROM municipalities ORDER BY id",
+        [](const StoredRow& r) {
+          return MunicipalityRecord{GetInt(r, 0), GetText(r, 1), GetText(r, 2), GetText(r, 3), {}};
+        });
+    std::map<int64_t, size_t> index;
+    for (size_t i = 0; i < out.size(); ++i) index[out[i].id] = i;
+    ForEachRow(*sql_,
+               "SELECT municipality_id, seq, valid_from, settings, recorded_at, recorded_by, "
+               "reason FROM municipality_versions ORDER BY seq",
+               [&](const StoredRow& r) {
+                 const auto it = index.find(GetInt(r, 0));
+                 if (it == index.end()) return;
+                 out[it->second].versions.push_back({GetInt(r, 1), GetText(r, 2), GetText(r, 3),
+                                                     GetText(r, 4), GetText(r, 5), GetText(r, 6)});
+               });
+    return out;
+  });
+}
+
+Result<int64_t, Error> Store::AddMunicipality(const NewMunicipality& m) {
+  if (auto s = CheckVersion(m.first); !s) return Unexpected(s.error());
+  try {
+    WriteTransaction tx(*this);
+    const int64_t existing = Count(*sql_, "SELECT COUNT(*) FROM municipalities");
+    if (m.only_if_none && existing > 0) return int64_t{0};
+    if (Count(*sql_, "SELECT COUNT(*) FROM municipalities WHERE code = :c", m.code) > 0) {
+      return Fail(ErrorCode::kConflict, "municipality " + m.code +
+                                            " is already in the store; record a change with "
+                                            "`ontzorg municipality change`; nothing changed");
+    }
+    // Numbered under the write lock: two adds at once get 1 and 2, never the same number.
+    const long long id = Count(*sql_, "SELECT COALESCE(MAX(id), 0) FROM municipalities") + 1;
+    *sql_ << "INSERT INTO municipalities (id, code, added_at, added_by) VALUES (:i, :c, :a, :b)",
+        soci::use(id), soci::use(m.code), soci::use(m.first.recorded_at),
+        soci::use(m.first.recorded_by);
+    InsertVersion(*sql_, id, m.first);
+    if (!m.only_if_none) {
+      InsertAudit(*sql_, {0, m.first.recorded_at, m.first.recorded_by, "municipality.added",
+                          "municipality:" + m.code, m.first.reason});
+    }
+    tx.Commit();
+    return static_cast<int64_t>(id);
+  } catch (const std::exception& e) {
+    return WriteFailed("cannot add the municipality (nothing changed)", e);
+  }
+}
+
+Status<Error> Store::AddMunicipalityVersion(int64_t id, const MunicipalityVersion& v) {
+  if (auto s = CheckVersion(v); !s) return s;
+  try {
+    WriteTransaction tx(*this);
+    const auto code = FirstRow(
+        *sql_, "SELECT code FROM municipalities WHERE id = :i",
+        [](const StoredRow& r) { return GetText(r, 0); }, id);
+    if (!code) {
+      return Fail(ErrorCode::kBadInput,
+                  "no municipality " + std::to_string(id) + " in the store; nothing changed");
+    }
+    InsertVersion(*sql_, id, v);
+    InsertAudit(*sql_,
+                {0, v.recorded_at, v.recorded_by, "municipality.changed", "municipality:" + *code,
+                 "from " + (v.valid_from.empty() ? "the start" : v.valid_from) + ": " + v.reason});
+    tx.Commit();
+    return {};
+  } catch (const std::exception& e) {
+    return WriteFailed("cannot record the municipality's change (nothing changed)", e);
+  }
+}
+
+Result<int64_t, Error> Store::MunicipalityOfClient(const ClientId& client) {
+  return Read("cannot read the client's municipality", [&] {
+    return FirstRow(
+               *sql_, "SELECT municipality_id FROM clients WHERE id = :i",
+               [](const StoredRow& r) { return GetInt(r, 0); }, client.value)
+        .value_or(0);
+  });
+}
+
+Result<int64_t, Error> Store::MunicipalityOfRun(int64_t run_id) {
+  return Read("cannot read the run's municipality", [&] {
+    return FirstRow(
+               *sql_, "SELECT municipality_id FROM runs WHERE id = :i",
+               [](const StoredRow& r) { return GetInt(r, 0); }, run_id)
+        .value_or(0);
+  });
+}
+
+}  // namespace ontzorg
