@@ -663,12 +663,19 @@ Status<Error> ImportStatements(const Config& installation, Store& store, const B
     ours.insert(s.account_iban);
     owners.emplace((*owner)->municipality, **owner);
   }
-  const int64_t scope = store.scope();
+  // A user who works for some municipalities books only theirs (the others' are listed).
+  const std::vector<int64_t> scopes = store.scopes();
   for (const auto& [id, owner] : owners) {
+    if (!scopes.empty() && std::find(scopes.begin(), scopes.end(), id) == scopes.end()) {
+      ours.erase(owner.config.debtor.iban.compact());
+      continue;
+    }
     store.SetScope(id);
+    const size_t first = c->bank_lines.size();
     auto s = ImportStatement(owner.config, store, m, source, actor, c, out);
-    store.SetScope(scope);
+    store.SetScopes(scopes);
     if (!s) return s;
+    for (size_t i = first; i < c->bank_lines.size(); ++i) c->bank_lines[i].municipality = id;
   }
   // Each pass skipped the others' statements: listed are those of no municipality's account.
   std::vector<FeedbackReport::Skipped> skipped;
@@ -683,6 +690,25 @@ Status<Error> ImportStatements(const Config& installation, Store& store, const B
     out->msg_id = m.msg_id;
     for (const BankStatement& s : m.statements) {
       out->skipped.push_back({s.id, s.account_iban, s.entries.size()});
+    }
+  }
+  return {};
+}
+
+// A user who works for some municipalities (a scoped store) reads the bank's status of their own
+// files only (issue 20): a pain.002 on another municipality's file is refused, nothing changed.
+Status<Error> RefuseOthersFile(Store& store, const StatusReport& report) {
+  const std::vector<int64_t>& scopes = store.scopes();
+  if (scopes.empty()) return {};
+  auto sent = store.PaymentsByMsgId(report.original_msg_id);
+  if (!sent) return Unexpected(sent.error());
+  for (const Store::SentRecord& s : *sent) {
+    auto m = store.MunicipalityOfClient(s.payment.client);
+    if (!m) return Unexpected(m.error());
+    if (std::find(scopes.begin(), scopes.end(), *m) == scopes.end()) {
+      return Fail(ErrorCode::kRefused, "the status report is about " + report.original_msg_id +
+                                           ", a file of a municipality you do not work for; "
+                                           "nothing was changed");
     }
   }
   return {};
@@ -736,6 +762,7 @@ Result<FeedbackReport, Error> ImportBankFeedback(const Config& config, Store& st
     Changes c;
     c.recorded = actor;
     if (const auto* report = std::get_if<StatusReport>(&file->content)) {
+      if (auto s = RefuseOthersFile(store, *report); !s) return Unexpected(s.error());
       if (auto s = ImportStatus(store, *report, source, actor, &c, &out); !s) {
         return Unexpected(s.error());
       }

@@ -1,5 +1,7 @@
 #include "adapters/app/municipalities.h"
 
+#include <algorithm>
+
 namespace ontzorg {
 namespace {
 
@@ -102,6 +104,35 @@ Result<Config, Error> ConfigOfClient(const Config& given, Store& store, const Cl
     if (m.id == *id) return ConfigOf(given, m, month);
   }
   return given;  // no such client: the caller says so
+}
+
+Result<RunReport, Error> RunMonthFor(const Config& installation, Store& store,
+                                     const std::string& code, const RunOptions& options) {
+  auto all = store.Municipalities();
+  if (!all) return Unexpected(all.error());
+  if (all->empty()) return RunMonth(installation, store, options);
+  const MunicipalityRecord* chosen = all->size() == 1 && code.empty() ? &all->front() : nullptr;
+  for (const MunicipalityRecord& m : *all) {
+    if (!code.empty() && m.code == code) chosen = &m;
+  }
+  if (chosen == nullptr) {
+    return Fail(ErrorCode::kBadInput,
+                (code.empty() ? std::string("municipality: say which (") + Codes(*all) + ")"
+                              : "municipality " + code +
+                                    ": not in the store (there are: " + Codes(*all) + ")") +
+                    "; nothing was booked or paid");
+  }
+  auto config = ConfigOf(installation, *chosen, options.month);
+  if (!config) return Unexpected(config.error());
+  const std::vector<int64_t> before = store.scopes();
+  if (!before.empty() && std::find(before.begin(), before.end(), chosen->id) == before.end()) {
+    return Fail(ErrorCode::kRefused, "municipality " + chosen->code +
+                                         ": you do not work for it; nothing was booked or paid");
+  }
+  store.SetScope(chosen->id);
+  auto report = RunMonth(*config, store, options);
+  store.SetScopes(before);
+  return report;
 }
 
 Status<Error> RefuseSeveralMunicipalities(Store& store, const std::string& what) {

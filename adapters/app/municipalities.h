@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/app/run_month.h"
 #include "adapters/config/config.h"
 #include "adapters/error.h"
 #include "adapters/storage/store.h"
@@ -41,6 +42,12 @@ Result<Config, Error> ConfigOfRun(const Config& installation, Store& store, cons
 // `month` (`given` when the store has no municipalities yet).
 Result<Config, Error> ConfigOfClient(const Config& given, Store& store, const ClientId& client,
                                      YearMonth month);
+
+// Runs the month for the municipality with `code` ("": the only one; kBadInput naming the codes
+// when there are several) with its settings in the month, the store scoped to it meanwhile. A
+// store without municipalities runs with `installation`, unscoped, as before.
+Result<RunReport, Error> RunMonthFor(const Config& installation, Store& store,
+                                     const std::string& code, const RunOptions& options);
 
 // Refuses (kRefused, naming `what`) in a store of several municipalities: for the use cases that
 // gather payments across clients and are not yet made per municipality (re-issue, release, the

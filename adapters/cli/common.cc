@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -149,9 +150,24 @@ Result<Opened, Error> OpenStore(const Globals& g) {
   auto all = o.store->Municipalities();
   if (!all) return Unexpected(all.error());
   o.municipalities = std::move(all).value();
+  // A user who works for some municipalities only acts for those: the others are not there
+  // for them (issue 20).
+  auto allowed = o.store->UserMunicipalities(g.user);
+  if (!allowed) return Unexpected(allowed.error());
+  if (!allowed->empty()) {
+    std::erase_if(o.municipalities, [&](const MunicipalityRecord& m) {
+      return std::find(allowed->begin(), allowed->end(), m.id) == allowed->end();
+    });
+    o.store->SetScopes(*allowed);
+  }
   if (!g.municipality.empty() && g.municipality != "all") {
     auto found = FindMunicipality(*o.store, g.municipality);
     if (!found) return Unexpected(found.error());
+    if (!allowed->empty() &&
+        std::find(allowed->begin(), allowed->end(), found->id) == allowed->end()) {
+      return Fail(ErrorCode::kRefused, "--municipality " + g.municipality + ": user '" + g.user +
+                                           "' does not work for it; nothing was done");
+    }
     o.municipality = std::move(found).value();
   } else if (g.municipality.empty() && o.municipalities.size() == 1) {
     o.municipality = o.municipalities.front();

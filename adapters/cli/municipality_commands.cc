@@ -13,7 +13,8 @@ namespace ontzorg {
 namespace {
 
 struct MunicipalityOptions {
-  std::string code, settings, valid_from, reason;
+  std::string code, settings, valid_from, reason, user;
+  std::vector<std::string> codes;
 };
 
 std::string Since(const MunicipalityVersion& v) {
@@ -94,6 +95,32 @@ int AddOrChange(const Globals& g, const MunicipalityOptions& o, bool add) {
   return kExitOk;
 }
 
+// The municipalities a coach or finance user works for (none named: all of them).
+int UserMunicipalitiesCommand(const Globals& g, const MunicipalityOptions& o) {
+  auto opened = OpenStore(g);
+  if (!opened) return Report(opened.error());
+  if (auto allowed = RequireAction(*opened->store, g.user, Action::kManageAccounts); !allowed) {
+    return Report(allowed.error());
+  }
+  std::vector<int64_t> ids;
+  for (const std::string& code : o.codes) {
+    auto m = FindMunicipality(*opened->store, code);
+    if (!m) return Report(m.error());
+    ids.push_back(m->id);
+  }
+  if (auto s =
+          opened->store->SetUserMunicipalities(o.user, ids, o.reason, {g.user, NowIsoSeconds()});
+      !s) {
+    return Report(s.error());
+  }
+  std::string codes;
+  for (const std::string& code : o.codes) codes += (codes.empty() ? "" : ", ") + code;
+  std::cout << "user " << o.user << " works for "
+            << (codes.empty() ? std::string("every municipality") : codes)
+            << " (their sessions are ended)\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddMunicipalityCommands(CLI::App& app, const Globals& g, CommandTable* table) {
@@ -121,6 +148,14 @@ void AddMunicipalityCommands(CLI::App& app, const Globals& g, CommandTable* tabl
     sub->add_option("--reason", o->reason, "why (recorded with the settings)")->required();
     table->Add(sub, [&g, o, add] { return AddOrChange(g, *o, add); });
   }
+  // Under `user` (declared by AddBatchCommands).
+  auto* user = app.get_subcommand("user")->add_subcommand(
+      "municipalities",
+      "the municipalities a coach or finance user works for (admin); none named: all of them");
+  user->add_option("--name", o->user, "the user")->required();
+  user->add_option("codes", o->codes, "municipality codes, e.g. GM9999 GM9998");
+  user->add_option("--reason", o->reason, "why (in the audit log)")->required();
+  table->Add(user, [&g, o] { return UserMunicipalitiesCommand(g, *o); });
 }
 
 }  // namespace ontzorg

@@ -460,10 +460,15 @@ std::vector<Migration> Build() {
   // v17: several municipalities in one store (issue 20). A municipality is data: its code and,
   // per version, its settings (the [municipality], [managed_account], SEPA, month, bridging,
   // double-debit, plausibility and payer sections, as TOML text) from a month on, with who, when
-  // and why; the versions are append-only. Every client and run belongs to one municipality;
-  // a store made before is municipality 1 (the configured one, recorded at its first opening).
+  // and why; the versions are append-only. Every client, run and bank line belongs to one
+  // municipality; a store made before is municipality 1 (the configured one, recorded at its
+  // first opening). A user may work for some municipalities only.
   Migration v17{
-      17, "municipalities with effective-dated settings; clients and runs per one", {}, {}, {}};
+      17,
+      "municipalities with effective-dated settings; clients, runs, bank lines and users per one",
+      {},
+      {},
+      {}};
   v17.common = {
       "CREATE TABLE municipalities (id BIGINT PRIMARY KEY, code TEXT NOT NULL UNIQUE, "
       "added_at TEXT NOT NULL, added_by TEXT NOT NULL)",
@@ -475,6 +480,11 @@ std::vector<Migration> Build() {
       "ALTER TABLE clients ADD COLUMN municipality_id BIGINT NOT NULL DEFAULT 1",
       "CREATE INDEX clients_municipality ON clients (municipality_id, id)",
       "ALTER TABLE runs ADD COLUMN municipality_id BIGINT NOT NULL DEFAULT 1",
+      "ALTER TABLE bank_lines ADD COLUMN municipality_id BIGINT NOT NULL DEFAULT 1",
+      // A user who works for some municipalities only (none listed: for all of them).
+      "CREATE TABLE user_municipalities (user_name TEXT NOT NULL REFERENCES users(name), "
+      "municipality_id BIGINT NOT NULL REFERENCES municipalities(id), granted_at TEXT NOT NULL, "
+      "granted_by TEXT NOT NULL, PRIMARY KEY (user_name, municipality_id))",
       "INSERT INTO counters (name, value) VALUES ('municipality_version', 0)",
   };
   v17.sqlite_only = SqliteAppendOnly({"municipality_versions"});

@@ -163,15 +163,15 @@ Result<int64_t, Error> Store::CountBenefits(YearMonth month) {
     const std::string m = month.ToString();
     return Count(*sql_,
                  "SELECT COUNT(*) FROM benefits b JOIN clients c ON c.id = b.client_id WHERE "
-                 "b.month = :m AND (:s = 0 OR c.municipality_id = :s2)",
-                 m, scope_, scope_);
+                 "b.month = :m AND " +
+                     ScopeClause("c.municipality_id"),
+                 m);
   });
 }
 
 Result<int64_t, Error> Store::CountClients() {
   return Read("cannot read clients", [&] {
-    return Count(*sql_, "SELECT COUNT(*) FROM clients WHERE :s = 0 OR municipality_id = :s2",
-                 scope_, scope_);
+    return Count(*sql_, "SELECT COUNT(*) FROM clients WHERE " + ScopeClause("municipality_id"));
   });
 }
 
@@ -323,9 +323,11 @@ Result<std::vector<CreditPosition>, Error> Store::CreditPositions() {
     ForEachRow(*sql_,
                "SELECT e.client_id, c.name, e.kind, e.debit_account, e.credit_account, "
                "SUM(e.amount_cents) FROM entries e JOIN clients c ON c.id = e.client_id WHERE "
-               "e.debit_account LIKE 'municipality:%' OR e.credit_account LIKE 'municipality:%' "
-               "OR e.kind = 'credit_to_recover' GROUP BY e.client_id, c.name, e.kind, "
-               "e.debit_account, e.credit_account ORDER BY e.client_id",
+               "(e.debit_account LIKE 'municipality:%' OR e.credit_account LIKE 'municipality:%' "
+               "OR e.kind = 'credit_to_recover') AND " +
+                   ScopeClause("c.municipality_id") +
+                   " GROUP BY e.client_id, c.name, e.kind, e.debit_account, e.credit_account ORDER "
+                   "BY e.client_id",
                [&](const StoredRow& r) {
                  const ClientId client{GetText(r, 0)};
                  if (out.empty() || out.back().client != client) {

@@ -253,6 +253,7 @@ struct BankLineRow {
   std::string payments;  // EndToEndIds, comma separated
   std::string reason_code, counterparty, remittance, detail;
   std::optional<std::string> assigned_kind;  // set when read back with its assignment
+  int64_t municipality = 0;  // whose managed account's statement it is (0: 1, the only one)
 };
 
 struct AssignmentRow {
@@ -353,13 +354,31 @@ class Store {
   Result<int64_t, Error> AddMunicipality(const NewMunicipality& municipality);
   // Records a new settings version of municipality `id` (audited).
   Status<Error> AddMunicipalityVersion(int64_t id, const MunicipalityVersion& version);
+  // The municipalities a user works for (ids, in order); empty: all of them.
+  Result<std::vector<int64_t>, Error> UserMunicipalities(const std::string& user);
+  // Sets them (empty: all), audited with `reason`. Refused for a user who is not a coach or
+  // finance user (admins and auditors work for the whole installation) and for unknown ids.
+  Status<Error> SetUserMunicipalities(const std::string& user,
+                                      const std::vector<int64_t>& municipalities,
+                                      const std::string& reason, const Actor& by);
   // The municipality a client or run belongs to; 0 when there is no such client or run.
   Result<int64_t, Error> MunicipalityOfClient(const ClientId& client);
   Result<int64_t, Error> MunicipalityOfRun(int64_t run_id);
-  // Scopes the month's queries to one municipality (0: all): the cases a run loads, the clients
-  // and bijstand amounts counted, the runs and batches listed; a run begun is recorded on it.
-  void SetScope(int64_t municipality) { scope_ = municipality; }
-  int64_t scope() const { return scope_; }
+  // Scopes the store's queries to one municipality (0: all): the cases a run loads, the clients
+  // and bijstand amounts counted and searched, the runs, batches, signals, holds, credit and bank
+  // lines listed; a run begun is recorded on it, and bank lines read are booked on it.
+  void SetScope(int64_t municipality) {
+    scopes_ = municipality > 0 ? std::vector<int64_t>{municipality} : std::vector<int64_t>{};
+  }
+  // Several municipalities (a user who works for more than one); empty: all.
+  void SetScopes(std::vector<int64_t> municipalities) { scopes_ = std::move(municipalities); }
+  // The one municipality scoped to; 0 when all or several.
+  int64_t scope() const { return scopes_.size() == 1 ? scopes_.front() : 0; }
+  const std::vector<int64_t>& scopes() const { return scopes_; }
+  // "`column` IN (...)" for the scope, or "1 = 1" when unscoped (ids are numbers: no quoting).
+  std::string ScopeClause(const std::string& column) const;
+  // "`client_column` IN (the scope's clients)", or "1 = 1" when unscoped.
+  std::string ScopeClient(const std::string& client_column) const;
 
   // --- Reference data -----------------------------------------------------------------------
   // Which of the batch's ids already exist, with their stored rows, so an import can tell
@@ -691,7 +710,7 @@ class Store {
   bool tx_poisoned_ = false;  // an inner one was abandoned: the outer may not commit
   long long tx_changes_ = 0;  // SQLite's total_changes() when the outer one began
   int64_t batch_fetch_rows_ = 5000;
-  int64_t scope_ = 0;  // SetScope: one municipality's rows, or 0 for all
+  std::vector<int64_t> scopes_;  // SetScope(s): those municipalities' rows; empty: all
 };
 
 // Collects one run's rows and writes them in one transaction on Commit(); destroying it without

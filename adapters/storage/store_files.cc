@@ -89,7 +89,8 @@ Result<std::vector<RunRecord>, Error> Store::Runs(std::optional<YearMonth> month
     return Rows(
         *sql_,
         "SELECT id, month, run_date, started_at, user_name, kind, municipality_id FROM runs WHERE "
-        "(:m = '' OR month = :m2) AND (:s = 0 OR municipality_id = :s2) ORDER BY id",
+        "(:m = '' OR month = :m2) AND " +
+            ScopeClause("municipality_id") + " ORDER BY id",
         [](const StoredRow& r) {
           return RunRecord{.id = GetInt(r, 0),
                            .month = GetMonth(r, 1),
@@ -99,7 +100,7 @@ Result<std::vector<RunRecord>, Error> Store::Runs(std::optional<YearMonth> month
                            .kind = GetText(r, 5),
                            .municipality = GetInt(r, 6)};
         },
-        m, m, scope_, scope_);
+        m, m);
   });
 }
 

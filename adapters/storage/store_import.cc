@@ -190,7 +190,7 @@ std::optional<AuditRecord> ImportAudit(const ImportBatch& b) {
 
 int64_t Store::ImportMunicipality(const ImportBatch& batch) const {
   if (batch.municipality > 0) return batch.municipality;
-  return scope_ > 0 ? scope_ : 1;
+  return scope() > 0 ? scope() : 1;
 }
 
 Status<Error> Store::Insert(const ImportBatch& batch) {

@@ -370,26 +370,24 @@ Result<std::vector<BatchRecord>, Error> Store::Batches() {
   return Read("cannot read batches", [&] {
     std::vector<BatchRecord> out;
     std::map<int64_t, size_t> index;
-    ForEachRow(
-        *sql_,
-        "SELECT id, month, run_date, started_at, user_name, kind, payments, amount_cents, "
-        "municipality_id FROM runs WHERE payments > 0 AND (:s = 0 OR municipality_id = "
-        ":s2) ORDER BY id",
-        [&](const StoredRow& r) {
-          BatchRecord b;
-          b.run = {.id = GetInt(r, 0),
-                   .month = GetMonth(r, 1),
-                   .run_date = GetDate(r, 2),
-                   .started_at = GetText(r, 3),
-                   .user = GetText(r, 4),
-                   .kind = GetText(r, 5),
-                   .municipality = GetInt(r, 8)};
-          b.payments = GetInt(r, 6);
-          b.amount = GetMoney(r, 7);
-          index[b.run.id] = out.size();
-          out.push_back(std::move(b));
-        },
-        scope_, scope_);
+    ForEachRow(*sql_,
+               "SELECT id, month, run_date, started_at, user_name, kind, payments, amount_cents, "
+               "municipality_id FROM runs WHERE payments > 0 AND " +
+                   ScopeClause("municipality_id") + " ORDER BY id",
+               [&](const StoredRow& r) {
+                 BatchRecord b;
+                 b.run = {.id = GetInt(r, 0),
+                          .month = GetMonth(r, 1),
+                          .run_date = GetDate(r, 2),
+                          .started_at = GetText(r, 3),
+                          .user = GetText(r, 4),
+                          .kind = GetText(r, 5),
+                          .municipality = GetInt(r, 8)};
+                 b.payments = GetInt(r, 6);
+                 b.amount = GetMoney(r, 7);
+                 index[b.run.id] = out.size();
+                 out.push_back(std::move(b));
+               });
     ForEachRow(*sql_,
                "SELECT run_id, state, user_name, at, detail FROM batch_states ORDER BY at, run_id",
                [&](const StoredRow& r) {
@@ -589,18 +587,23 @@ Result<std::vector<BankLineRow>, Error> Store::BankLines(const std::string& kind
       return Rows(*sql_,
                   LineSelect() +
                       " WHERE l.kind IN ('unmatched', 'duplicate', 'conflict') AND a.kind IS NULL "
-                      "ORDER BY l.file_id, l.line, l.id",
+                      "AND " +
+                      ScopeClause("l.municipality_id") + " ORDER BY l.file_id, l.line, l.id",
                   DecodeLine);
     }
     return Rows(*sql_,
-                LineSelect() + " WHERE (:k = '' OR l.kind = :k2) ORDER BY l.file_id, l.line, l.id",
+                LineSelect() + " WHERE (:k = '' OR l.kind = :k2) AND " +
+                    ScopeClause("l.municipality_id") + " ORDER BY l.file_id, l.line, l.id",
                 DecodeLine, kind, kind);
   });
 }
 
 Result<std::optional<BankLineRow>, Error> Store::BankLine(const std::string& id) {
-  return Read("cannot read a bank line",
-              [&] { return FirstRow(*sql_, LineSelect() + " WHERE l.id = :i", DecodeLine, id); });
+  return Read("cannot read a bank line", [&] {
+    return FirstRow(*sql_,
+                    LineSelect() + " WHERE l.id = :i AND " + ScopeClause("l.municipality_id"),
+                    DecodeLine, id);
+  });
 }
 
 Result<std::vector<SignalRow>, Error> Store::ClientSignals(const std::optional<ClientId>& client) {
@@ -609,7 +612,8 @@ Result<std::vector<SignalRow>, Error> Store::ClientSignals(const std::optional<C
     return Rows(
         *sql_,
         "SELECT client_id, code, amount_cents, detail, source, at, detail_nl FROM client_signals "
-        "WHERE (:c = '' OR client_id = :c2) ORDER BY id",
+        "WHERE (:c = '' OR client_id = :c2) AND " +
+            ScopeClient("client_id") + " ORDER BY id",
         [](const StoredRow& r) {
           return SignalRow{.client = ClientId{GetText(r, 0)},
                            .code = GetText(r, 1),
@@ -641,7 +645,8 @@ Result<std::vector<Store::HoldRecord>, Error> Store::OpenHolds(
         *sql_,
         "SELECT h.client_id, h.bill_id, h.bill_kind, h.period, h.amount_cents, h.due_date, "
         "h.run_id FROM holds h LEFT JOIN entries e ON e.key = h.key WHERE e.key IS NULL AND (:c "
-        "= '' OR h.client_id = :c2) ORDER BY h.client_id, h.period, h.bill_id",
+        "= '' OR h.client_id = :c2) AND " +
+            ScopeClient("h.client_id") + " ORDER BY h.client_id, h.period, h.bill_id",
         [](const StoredRow& r) {
           return HoldRecord{.client = ClientId{GetText(r, 0)},
                             .bill = {.bill = BillId{GetText(r, 1)},
@@ -710,9 +715,8 @@ Result<std::vector<Bill>, Error> Store::BillsOfCreditors(
 Result<std::set<std::string>, Error> Store::ClientIds() {
   return Read("cannot read client ids", [&] {
     std::set<std::string> out;
-    ForEachRow(
-        *sql_, "SELECT id FROM clients WHERE :s = 0 OR municipality_id = :s2",
-        [&](const StoredRow& r) { out.insert(GetText(r, 0)); }, scope_, scope_);
+    ForEachRow(*sql_, "SELECT id FROM clients WHERE " + ScopeClause("municipality_id"),
+               [&](const StoredRow& r) { out.insert(GetText(r, 0)); });
     return out;
   });
 }
@@ -738,7 +742,8 @@ Result<std::vector<Client>, Error> Store::SearchClients(const std::string& query
             " FROM clients WHERE (LOWER(id) LIKE :p ESCAPE '!' OR LOWER(name) LIKE :c ESCAPE '!') "
             "AND (:o = 0 OR id IN (SELECT k.client_id FROM caseload k WHERE k.coach = :k AND "
             "k.seq = (SELECT MAX(k2.seq) FROM caseload k2 WHERE k2.client_id = k.client_id))) "
-            "ORDER BY id LIMIT :n",
+            "AND " +
+            ScopeClause("municipality_id") + " ORDER BY id LIMIT :n",
         [](const StoredRow& r) { return ClientColumns().Decode(r); }, prefix, contains, only_coach,
         who, n);
     for (Client& c : found) {
@@ -959,13 +964,14 @@ void InsertBankFile(soci::session& sql, Backend backend, const Changes& c, Appli
          "summary) VALUES (:i, :f, :m, :n, :s, :a, :u, :y)",
       soci::use(id), soci::use(f.format), soci::use(f.msg_id), soci::use(f.name),
       soci::use(f.sha256), soci::use(f.imported_at), soci::use(f.user), soci::use(f.summary);
-  BulkInsert lines = LineColumns().Insert("bank_lines", {{"file_id", Type::kInt}});
+  BulkInsert lines = LineColumns().Insert(
+      "bank_lines", {{"file_id", Type::kInt}, {"municipality_id", Type::kInt}});
   for (size_t i = 0; i < c.bank_lines.size(); ++i) {
     BankLineRow line = c.bank_lines[i];
     line.id = "BF" + std::to_string(id) + "-" + std::to_string(i + 1);
     applied.line_ids.push_back(line.id);
     LineColumns().Encode(line, lines);
-    lines.Int(id);
+    lines.Int(id).Int(line.municipality > 0 ? line.municipality : 1);
     lines.ExecuteWhenFull(sql, backend);
   }
   lines.Execute(sql, backend);

@@ -65,23 +65,23 @@ const std::string& ClientOf(const ToeslagExpectation& t) { return t.client.value
 // each per-client table attached to its client's case by one range query over the chunk's ids.
 class CaseChunk {
  public:
-  // `scope`: only the clients of this municipality (0: all; issue 20).
-  CaseChunk(soci::session& sql, YearMonth month, int64_t scope)
-      : sql_(sql), month_(month.ToString()), scope_(scope) {}
+  // `scope`: "municipality_id IN (...)" for the clients of the store's scope (issue 20).
+  CaseChunk(soci::session& sql, YearMonth month, std::string scope)
+      : sql_(sql), month_(month.ToString()), scope_(std::move(scope)) {}
 
   // Up to `limit` clients from `from` on (exactly `from` when `exact`); false when none.
   bool LoadClients(const std::string& from, bool exact, int limit) {
     ForEachRow(
         sql_,
         "SELECT " + ClientColumns().Select() + " FROM clients WHERE id " + (exact ? "=" : ">") +
-            " :a AND (:s = 0 OR municipality_id = :s2) ORDER BY id LIMIT :n",
+            " :a AND " + scope_ + " ORDER BY id LIMIT :n",
         [&](const StoredRow& r) {
           ClientCase c;
           c.client = ClientColumns().Decode(r);
           index_[c.client.id.value] = cases_.size();
           cases_.push_back(std::move(c));
         },
-        from, scope_, scope_, limit);
+        from, limit);
     if (cases_.empty()) return false;
     first_ = cases_.front().client.id.value;
     last_ = cases_.back().client.id.value;
@@ -305,7 +305,7 @@ class CaseChunk {
 
   soci::session& sql_;
   const std::string month_;
-  const int64_t scope_;
+  const std::string scope_;
   std::vector<ClientCase> cases_;
   std::map<std::string, size_t> index_;
   std::vector<bool> has_plan_;
@@ -318,7 +318,7 @@ Result<std::vector<ClientCase>, Error> Store::LoadCasesWhere(YearMonth month,
                                                              const std::string& from, bool exact,
                                                              int limit, std::string* last_id) {
   return Read("cannot read the month's cases", [&] {
-    CaseChunk chunk(*sql_, month, scope_);
+    CaseChunk chunk(*sql_, month, ScopeClause("municipality_id"));
     if (!chunk.LoadClients(from, exact, limit)) return std::vector<ClientCase>();
     *last_id = chunk.last_id();
     chunk.AttachPlans();
@@ -372,7 +372,7 @@ Result<std::unique_ptr<Store::MonthWriter>, Error> Store::BeginMonth(const RunRe
     const std::string month = run.month.ToString(), date = run.run_date.ToString();
     // A run belongs to the municipality the store is scoped to (issue 20); unscoped, to 1 (the
     // only one of a store made before).
-    writer->run_.municipality = scope_ > 0 ? scope_ : 1;
+    writer->run_.municipality = scope() > 0 ? scope() : 1;
     const long long municipality = writer->run_.municipality;
     *sql_ << "INSERT INTO runs (id, month, run_date, started_at, user_name, clients, payments, "
              "amount_cents, kind, municipality_id) VALUES (:i, :m, :d, :s, :u, 0, 0, 0, :k, :g)",

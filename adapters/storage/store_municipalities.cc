@@ -32,6 +32,19 @@ void InsertVersion(soci::session& sql, int64_t id, const MunicipalityVersion& v)
 
 }  // namespace
 
+std::string Store::ScopeClause(const std::string& column) const {
+  if (scopes_.empty()) return "1 = 1";
+  std::string list;
+  for (const int64_t id : scopes_) list += (list.empty() ? "" : ", ") + std::to_string(id);
+  return column + " IN (" + list + ")";
+}
+
+std::string Store::ScopeClient(const std::string& client_column) const {
+  if (scopes_.empty()) return "1 = 1";
+  return client_column + " IN (SELECT id FROM clients WHERE " + ScopeClause("municipality_id") +
+         ")";
+}
+
 Result<std::vector<MunicipalityRecord>, Error> Store::Municipalities() {
   return Read("cannot read the municipalities", [&] {
     std::vector<MunicipalityRecord> out = Rows(
@@ -120,6 +133,64 @@ Result<int64_t, Error> Store::MunicipalityOfRun(int64_t run_id) {
                [](const StoredRow& r) { return GetInt(r, 0); }, run_id)
         .value_or(0);
   });
+}
+
+Result<std::vector<int64_t>, Error> Store::UserMunicipalities(const std::string& user) {
+  return Read("cannot read the user's municipalities", [&] {
+    return Rows(
+        *sql_,
+        "SELECT municipality_id FROM user_municipalities WHERE user_name = :u ORDER BY "
+        "municipality_id",
+        [](const StoredRow& r) { return GetInt(r, 0); }, user);
+  });
+}
+
+Status<Error> Store::SetUserMunicipalities(const std::string& user,
+                                           const std::vector<int64_t>& municipalities,
+                                           const std::string& reason, const Actor& by) {
+  if (reason.find_first_not_of(" \t") == std::string::npos) {
+    return Fail(ErrorCode::kBadInput,
+                "reason: say why (e.g. 'works for Tweestad from 1 March'); nothing changed");
+  }
+  try {
+    WriteTransaction tx(*this);
+    auto found = FindUser(user);
+    if (!found) return Unexpected(found.error());
+    if (!*found) return Fail(ErrorCode::kBadInput, "no user '" + user + "'; nothing changed");
+    if ((*found)->role != "coach" && (*found)->role != "finance" && !municipalities.empty()) {
+      return Fail(ErrorCode::kRefused,
+                  "'" + user + "' is " + (*found)->role +
+                      ": admins and auditors work for every municipality of the installation; "
+                      "nothing changed");
+    }
+    std::string codes;
+    for (const int64_t id : municipalities) {
+      const auto code = FirstRow(
+          *sql_, "SELECT code FROM municipalities WHERE id = :i",
+          [](const StoredRow& r) { return GetText(r, 0); }, id);
+      if (!code) {
+        return Fail(ErrorCode::kBadInput,
+                    "no municipality " + std::to_string(id) + "; nothing changed");
+      }
+      codes += (codes.empty() ? "" : ", ") + *code;
+    }
+    *sql_ << "DELETE FROM user_municipalities WHERE user_name = :u", soci::use(user);
+    for (const int64_t id : municipalities) {
+      const long long m = id;
+      *sql_ << "INSERT INTO user_municipalities (user_name, municipality_id, granted_at, "
+               "granted_by) VALUES (:u, :m, :a, :b)",
+          soci::use(user), soci::use(m), soci::use(by.at), soci::use(by.user);
+    }
+    // Sessions end: the next request is answered with the new municipalities only.
+    *sql_ << "DELETE FROM sessions WHERE user_name = :u", soci::use(user);
+    InsertAudit(*sql_,
+                {0, by.at, by.user, "user.municipalities", "user:" + user,
+                 (codes.empty() ? std::string("all municipalities") : codes) + ": " + reason});
+    tx.Commit();
+    return {};
+  } catch (const std::exception& e) {
+    return WriteFailed("cannot set the user's municipalities (nothing changed)", e);
+  }
 }
 
 }  // namespace ontzorg

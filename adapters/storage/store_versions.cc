@@ -178,7 +178,8 @@ Result<std::vector<WorkSignal>, Error> Store::WorkSignals(const std::optional<Cl
         "r.started_at, f.detail_nl FROM findings f JOIN runs r ON r.id = f.run_id LEFT JOIN "
         "batch_outcomes o "
         "ON o.run_id = r.id WHERE (o.state IS NULL OR o.state <> 'cancelled') AND (:c = '' OR "
-        "f.client_id = :c2) ORDER BY f.run_id, f.client_id",
+        "f.client_id = :c2) AND " +
+            ScopeClause("r.municipality_id") + " ORDER BY f.run_id, f.client_id",
         [&](const StoredRow& r) {
           WorkSignal w;
           w.client = ClientId{GetText(r, 1)};
@@ -198,7 +199,8 @@ Result<std::vector<WorkSignal>, Error> Store::WorkSignals(const std::optional<Cl
     ForEachRow(
         *sql_,
         "SELECT id, client_id, code, amount_cents, detail, at, detail_nl FROM client_signals "
-        "WHERE (:c = '' OR client_id = :c2) ORDER BY id",
+        "WHERE (:c = '' OR client_id = :c2) AND " +
+            ScopeClient("client_id") + " ORDER BY id",
         [&](const StoredRow& r) {
           WorkSignal w;
           w.id = "S" + std::to_string(GetInt(r, 0));
@@ -302,7 +304,8 @@ Result<std::vector<WriteOffRequest>, Error> Store::WriteOffRequests(
         "SELECT q.id, q.client_id, q.amount_cents, q.reason, q.requested_by, q.requested_at, "
         "d.decision, d.decided_by, d.decided_at, d.note, d.write_off_id FROM write_off_requests q "
         "LEFT JOIN write_off_decisions d ON d.request_id = q.id WHERE (:c = '' OR q.client_id = "
-        ":c2) ORDER BY q.id",
+        ":c2) AND " +
+            ScopeClient("q.client_id") + " ORDER BY q.id",
         [&](const StoredRow& r) {
           WriteOffRequest w;
           w.id = GetInt(r, 0);

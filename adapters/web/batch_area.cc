@@ -2,6 +2,7 @@
 // preparing a month, approving (four eyes), exporting and downloading its files. The lifecycle
 // itself lives in adapters/app/batches, shared with the command line.
 #include "adapters/app/batches.h"
+#include "adapters/app/municipalities.h"
 #include "adapters/app/review.h"
 #include "adapters/app/run_month.h"
 #include "adapters/system/files.h"
@@ -131,11 +132,21 @@ Result<int64_t, Error> BatchParam(Ctx& x) {
 Outcome Batches(Ctx& x) {
   auto batches = x.store.Batches();
   if (!batches) return FromError(batches.error());
+  auto municipalities = x.store.Municipalities();
+  if (!municipalities) return FromError(municipalities.error());
   Outcome o;
   o.data = {{"batches", json::array()},
+            {"municipalities", json::array()},
             {"next_month", ReferenceMonth(x.store, x.now).AddMonths(1).ToString()}};
+  std::map<int64_t, std::string> codes;
+  for (const MunicipalityRecord& m : *municipalities) {
+    codes[m.id] = m.code;
+    o.data["municipalities"].push_back(m.code);
+  }
   for (auto it = batches->rbegin(); it != batches->rend(); ++it) {
-    o.data["batches"].push_back(BatchJson(*it));
+    json b = BatchJson(*it);
+    b["municipality"] = codes.count(it->run.municipality) ? codes[it->run.municipality] : "";
+    o.data["batches"].push_back(std::move(b));
   }
   return o;
 }
@@ -214,7 +225,8 @@ Outcome Prepare(Ctx& x) {
   if (!run_date) return Refuse(422, "run_date '" + x.Field("run_date") + "': use YYYY-MM-DD");
   const Actor me = x.Me();
   RunOptions options{*month, *run_date, x.config.web.out_dir, me.user, me.at, 2000, {}};
-  auto report = RunMonth(x.config, x.store, options);
+  // One municipality's month (issue 20): the form names it when the store serves several.
+  auto report = RunMonthFor(x.config, x.store, x.Field("municipality"), options);
   if (!report) return FromError(report.error());
   Outcome o;
   const bool batch = report->run_id > 0 && !report->findings_only;

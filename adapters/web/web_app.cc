@@ -1,6 +1,7 @@
 #include "adapters/web/web_app.h"
 
 #include <algorithm>
+#include <charconv>
 #include <functional>
 #include <mutex>
 #include <set>
@@ -1055,7 +1056,80 @@ const Route* WebApp::Impl::Match(const Exchange& x, std::map<std::string, std::s
   return nullptr;
 }
 
-// The route, its guards (role, caseload), its handler, and the answer.
+namespace {
+
+// Whether every client, batch, payment and bank line a route's parameters name belongs to one of
+// `allowed` (issue 20). The store is scoped to them already.
+Result<bool, Error> WithinMunicipalities(Store& store,
+                                         const std::map<std::string, std::string>& params,
+                                         const std::vector<int64_t>& allowed) {
+  const auto in = [&](int64_t id) {
+    return std::find(allowed.begin(), allowed.end(), id) != allowed.end();
+  };
+  if (const auto c = params.find("client"); c != params.end()) {
+    auto m = store.MunicipalityOfClient(ClientId{c->second});
+    if (!m) return Unexpected(m.error());
+    if (!in(*m)) return false;
+  }
+  if (const auto b = params.find("batch"); b != params.end()) {
+    int64_t run = 0;
+    const auto [end, ec] =
+        std::from_chars(b->second.data(), b->second.data() + b->second.size(), run);
+    if (ec != std::errc() || end != b->second.data() + b->second.size()) return false;
+    auto m = store.MunicipalityOfRun(run);
+    if (!m) return Unexpected(m.error());
+    if (!in(*m)) return false;
+  }
+  if (const auto p = params.find("payment"); p != params.end()) {
+    auto sent = store.PaymentsByEndToEndId({p->second});
+    if (!sent) return Unexpected(sent.error());
+    for (const Store::SentRecord& s : *sent) {
+      auto m = store.MunicipalityOfClient(s.payment.client);
+      if (!m) return Unexpected(m.error());
+      if (!in(*m)) return false;
+    }
+  }
+  if (const auto l = params.find("line"); l != params.end()) {
+    auto line = store.BankLine(l->second);  // scoped: another municipality's is not found
+    if (!line) return Unexpected(line.error());
+    if (!*line) return false;
+  }
+  return true;
+}
+
+// A user who works for some municipalities sees and changes only theirs: the store's queries are
+// scoped to them for the request (lists, searches, batches, bank lines), and an id of another
+// municipality's client, batch, payment or bank line is not found, by page or API alike. Returns
+// whether the route's parameters name only theirs.
+Result<bool, Error> ScopeToUser(Store& store, const std::string& user,
+                                const std::map<std::string, std::string>& params) {
+  auto allowed = store.UserMunicipalities(user);
+  if (!allowed) return Unexpected(allowed.error());
+  store.SetScopes(*allowed);
+  if (allowed->empty()) return true;
+  return WithinMunicipalities(store, params, *allowed);
+}
+
+// How the access log names a view: the path, the search (its first 64 characters), CSV.
+std::string ViewText(const std::string& path,
+                     const std::multimap<std::string, std::string>& query) {
+  std::string view = path;
+  if (const auto q = query.find("q"); q != query.end()) view += " q=" + q->second.substr(0, 64);
+  if (const auto f = query.find("format"); f != query.end() && f->second == "csv") {
+    view += " (csv)";
+  }
+  return view;
+}
+
+// Unscopes the thread's store when a request is done (the next may be another user's).
+struct ScopeReset {
+  Store& store;
+  ~ScopeReset() { store.SetScopes({}); }
+};
+
+}  // namespace
+
+// The route, its guards (role, municipality, caseload), its handler, and the answer.
 HttpResponse WebApp::Impl::Dispatch(Exchange& x) {
   std::map<std::string, std::string> params;
   bool path_known = false;
@@ -1078,6 +1152,14 @@ HttpResponse WebApp::Impl::Dispatch(Exchange& x) {
                            T(x.page, ") mag dit niet.", ") may not do this."));
   }
   Store& store = **x.store;
+  // Guard: municipality (issue 20), for this request only.
+  const ScopeReset reset{store};
+  auto inside = ScopeToUser(store, me.user, params);
+  if (!inside) return refuse(503, inside.error().message);
+  if (!*inside) {
+    return refuse(404, T(x.page, "Niet gevonden bij uw gemeente(n).",
+                         "Not found in your municipality or municipalities."));
+  }
   // Guard: caseload. A coach sees and changes only the clients in their own caseload.
   if (params.count("client") && me.role == "coach") {
     auto coach = store.CoachOf(ClientId{params["client"]});
@@ -1094,13 +1176,7 @@ HttpResponse WebApp::Impl::Dispatch(Exchange& x) {
     if (ListsClients(route->info.pattern)) client = "*";
   }
   if (client) {
-    std::string view = x.path;
-    if (const auto q = x.query.find("q"); q != x.query.end()) {
-      view += " q=" + q->second.substr(0, 64);
-    }
-    if (const auto f = x.query.find("format"); f != x.query.end() && f->second == "csv") {
-      view += " (csv)";
-    }
+    const std::string view = ViewText(x.path, x.query);
     if (auto recorded = store.RecordAccess({0, IsoAt(x.now), me.user, me.role, *client, view});
         !recorded) {
       return refuse(503, recorded.error().message);

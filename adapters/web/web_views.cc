@@ -1234,11 +1234,27 @@ std::string ClientPage(const PageContext& p, const json& d) {
 
 namespace {
 std::string BatchRow(const PageContext& p, const json& b) {
+  const std::string municipality = S(b, "municipality");
   return "<tr><th scope=\"row\"><a href=\"/batches/" + S(b, "batch") + "\">" +
-         T(p, "Batch ", "Batch ") + S(b, "batch") + "</a></th><td>" + Html(S(b, "kind")) + " " +
+         T(p, "Batch ", "Batch ") + S(b, "batch") + "</a></th><td>" +
+         (municipality.empty() ? "" : Html(municipality) + " ") + Html(S(b, "kind")) + " " +
          Html(S(b, "month")) + "</td><td class=\"num\">" + S(b, "payments") +
          "</td><td class=\"num\">" + Euro(p, I(b, "amount_cents")) + "</td><td>" +
          L(p, S(b, "state")) + "</td><td>" + Html(S(b, "prepared_by")) + "</td></tr>";
+}
+}  // namespace
+
+namespace {
+// The municipality a month is prepared for, when the store serves several (issue 20).
+std::string MunicipalityChoice(const PageContext& p, const json& d) {
+  if (!d.contains("municipalities") || d["municipalities"].size() < 2) return "";
+  std::string options;
+  for (const json& code : d["municipalities"]) {
+    options += "<option>" + Html(code.get<std::string>()) + "</option>";
+  }
+  return "<label for=\"municipality\">" + T(p, "Gemeente", "Municipality") +
+         "</label><select id=\"municipality\" name=\"municipality\" required>" + options +
+         "</select>";
 }
 }  // namespace
 
@@ -1252,8 +1268,8 @@ std::string BatchesPage(const PageContext& p, const json& d) {
          CsrfField(p) + "<label for=\"month\">" + T(p, "Maand (JJJJ-MM)", "Month (YYYY-MM)") +
          "</label><input id=\"month\" name=\"month\" required value=\"" + Html(S(d, "next_month")) +
          "\"><label for=\"run_date\">" + T(p, "Rundatum (JJJJ-MM-DD)", "Run date (YYYY-MM-DD)") +
-         "</label><input id=\"run_date\" name=\"run_date\" required><button type=\"submit\">" +
-         T(p, "Klaarzetten", "Prepare") + "</button></form></section>";
+         "</label><input id=\"run_date\" name=\"run_date\" required>" + MunicipalityChoice(p, d) +
+         "<button type=\"submit\">" + T(p, "Klaarzetten", "Prepare") + "</button></form></section>";
     m += "<section aria-labelledby=\"h-upload\"><h2 id=\"h-upload\">" +
          T(p, "Bankbestand inlezen", "Read a bank file") +
          "</h2><form method=\"post\" action=\"/bank-files\" "

@@ -330,6 +330,19 @@ TEST_F(CliTest, TwoMunicipalitiesEachPayFromTheirOwnAccountAndNeverShareAClient)
   const Outcome shown = Ontzorg({"municipality", "show", "GM9998"});
   EXPECT_NE(shown.out.find("from the start"), std::string::npos) << shown.out;
   EXPECT_NE(shown.out.find("from 2027-03; recorded"), std::string::npos) << shown.out;
+  // A finance user who works for GM9999 only acts for it alone; admins work for all.
+  EXPECT_NE(
+      As("admin", {"user", "municipalities", "--name", "admin", "GM9999", "--reason", "x"}).code,
+      0);
+  const Outcome only = As("admin", {"user", "municipalities", "--name", "anna", "GM9999",
+                                    "--reason", "works for Voorbeeld"});
+  ASSERT_EQ(only.code, 0) << only.out;
+  const Outcome elsewhere = Ontzorg({"--municipality", "GM9998", "batches"});
+  EXPECT_EQ(elsewhere.code, ExitCodeFor(ErrorCode::kRefused)) << elsewhere.out;
+  EXPECT_NE(elsewhere.out.find("does not work for it"), std::string::npos) << elsewhere.out;
+  const Outcome hers = Ontzorg({"batches"});
+  EXPECT_NE(hers.out.find("batch 1"), std::string::npos) << hers.out;
+  EXPECT_EQ(hers.out.find("batch 2"), std::string::npos) << hers.out;
   const Outcome audit = As("admin", {"audit", "verify"});
   EXPECT_EQ(audit.code, 0) << audit.out;
 }

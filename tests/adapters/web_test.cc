@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "adapters/app/client_statement.h"
+#include "adapters/app/municipalities.h"
 #include "adapters/app/run_month.h"
 #include "adapters/import/csv.h"
 #include "adapters/import/importer.h"
@@ -395,6 +396,149 @@ TEST_F(WebTest, ACoachCannotReachAnotherCoachsClientByAnyRouteOrApiCall) {
   for (const json& a : own["assessments"]) EXPECT_NE(a["by"], "daan");
   // And carla does see her own client.
   EXPECT_NE(carla.Get("/clients/C000001").body.find(name), std::string::npos);
+}
+
+// Issue 20: a kredietbank's store of two municipalities behind one web app. A finance user and a
+// coach who work for one of them reach nothing of the other by any route or API call (every
+// route naming a client, batch, payment or bank line of the other: 404, its names never in the
+// answer), their lists hold only their own, and a month is prepared only for their own. The
+// auditor reads both.
+TEST_F(WebTest, AUserOfOneMunicipalityReachesNothingOfTheOtherByAnyRouteOrApiCall) {
+  TempDir dir;
+  Config config = *config_;
+  config.store_url = dir / "two.db";
+  config.web.out_dir = dir / "out";
+  {
+    auto store = Store::Init(config.store_url);
+    ASSERT_TRUE(store) << store.error().message;
+    Store& s = **store;
+    ASSERT_TRUE(ImportDirectory(SourceDir() + "/fixtures/demo", s));
+    ASSERT_TRUE(AdoptConfiguredMunicipality(config, s, {"setup", "2026-12-14T09:00:00"}));
+    const std::string settings = SourceDir() + "/fixtures/demo-2/municipality.toml";
+    auto two = AddMunicipality(
+        config, s,
+        {"GM9998", MunicipalitySettingsOf(settings).value(), settings, "", "second municipality"},
+        {"admin", "2026-12-14T09:00:00"});
+    ASSERT_TRUE(two) << two.error().message;
+    s.SetScope(*two);
+    ASSERT_TRUE(ImportDirectory(SourceDir() + "/fixtures/demo-2", s));
+    s.SetScope(0);
+    const std::vector<std::pair<std::string, std::string>> users = {{"anna", "finance"},
+                                                                    {"tess", "finance"},
+                                                                    {"carla", "coach"},
+                                                                    {"tom", "coach"},
+                                                                    {"ingrid", "auditor"}};
+    for (const auto& [name, role] : users) {
+      ASSERT_TRUE(s.AddUser({name, role, name}, {"setup", "2026-12-14T09:00:00"}));
+      ASSERT_TRUE(s.SetPasswordHash({name, HashPassword(Password(name)).value()},
+                                    {name, "2026-12-14T09:00:00"}));
+    }
+    for (const auto& [name, id] : std::vector<std::pair<std::string, int64_t>>{
+             {"anna", 1}, {"carla", 1}, {"tess", *two}, {"tom", *two}}) {
+      ASSERT_TRUE(
+          s.SetUserMunicipalities(name, {id}, "works there", {"admin", "2026-12-14T09:00:00"}));
+    }
+    ASSERT_TRUE(s.AssignCaseload({{ClientId{"C000001"}, "carla"}, {ClientId{"T000001"}, "tom"}},
+                                 {"admin", "2026-12-14T09:00:00"}));
+    for (const std::string code : {"GM9999", "GM9998"}) {
+      RunOptions o{YearMonth::Parse("2027-01").value(),
+                   Date::Parse("2026-12-14").value(),
+                   dir / ("out-" + code),
+                   "setup",
+                   "2026-12-14T10:00:00",
+                   2000,
+                   {}};
+      auto run = RunMonthFor(config, s, code, o);
+      ASSERT_TRUE(run) << run.error().message;
+    }
+  }
+  WebApp app(
+      config, [] { return now_.load(); }, [](const std::string&) {});
+  ServerHooks hooks;
+  hooks.handle = [&](const HttpRequest& r) { return app.Handle(r); };
+  hooks.body_limit = [&](const std::string& m, const std::string& p) {
+    return app.BodyLimit(m, p);
+  };
+  hooks.log = [](const std::string&) {};
+  hooks.slow = WebApp::HashesPassword;
+  HttpsServer server(config.web, hooks);
+  ASSERT_TRUE(server.Start());
+  std::thread running([&] { server.Run(); });
+  struct Stop {  // also when an assertion ends the test early
+    HttpsServer& server;
+    std::thread& running;
+    ~Stop() {
+      server.Stop();
+      running.join();
+    }
+  } stop{server, running};
+  const auto login = [&](const std::string& user) {
+    Client c{server.port(), config.web.certificate, {}, ""};
+    EXPECT_EQ(c.Login(user, Password(user)), 200) << user;
+    return c;
+  };
+  Client tess = login("tess"), tom = login("tom"), anna = login("anna"), ingrid = login("ingrid");
+  // Batch 1 is GM9999's, batch 2 GM9998's; OZ-B-202701-C000001-H is a payment of GM9999's.
+  const std::string name = "Samira Osman";  // C000001, GM9999
+  const std::map<std::string, std::string> theirs = {
+      {"{client}", "C000001"}, {"{batch}", "1"},
+      {"{file}", "x.xml"},     {"{payment}", "OZ-B-202701-C000001-H"},
+      {"{line}", "BF1-1"},     {"{request}", "1"}};
+  int tried = 0;
+  for (Client* who : {&tess, &tom}) {
+    for (const RouteInfo& route : app.Routes()) {
+      std::string target = route.pattern;
+      bool names_theirs = false;
+      for (const auto& [k, v] : theirs) {
+        for (size_t at = target.find(k); at != std::string::npos; at = target.find(k)) {
+          target.replace(at, k.size(), v);
+          names_theirs = true;
+        }
+      }
+      if (!names_theirs || target.find("{") != std::string::npos) continue;
+      SCOPED_TRACE(route.method + " " + target);
+      const Reply r = route.method == "GET" ? who->Get(target)
+                      : route.api           ? who->PostJson(target, {{"reason", "x"}})
+                                            : who->PostForm(target, "csrf=" + who->csrf);
+      EXPECT_TRUE(r.status == 403 || r.status == 404) << r.status << " " << r.body.substr(0, 200);
+      EXPECT_EQ(r.body.find(name), std::string::npos);
+      ++tried;
+    }
+  }
+  EXPECT_GE(tried, 30);
+  // Their lists hold only their own municipality's.
+  for (Client* who : {&tess, &tom}) {
+    for (const std::string q : {"", "C0000", "Samira", "%"}) {
+      const Reply r = who->Get("/api/v1/clients?q=" + UrlEncode(q));
+      ASSERT_EQ(r.status, 200);
+      const json clients = json::parse(r.body)["clients"];
+      for (const json& c : clients) EXPECT_EQ(c["id"].get<std::string>().rfind("T", 0), 0u) << c;
+    }
+  }
+  const json batches = json::parse(tess.Get("/api/v1/batches").body)["batches"];
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_EQ(batches[0]["municipality"], "GM9998");
+  const std::string signals = tess.Get("/api/v1/signals").body;
+  EXPECT_EQ(signals.find("C0000"), std::string::npos) << signals.substr(0, 300);
+  const std::string reconciliation = tess.Get("/api/v1/reconciliation").body;
+  EXPECT_EQ(reconciliation.find("GM9999"), std::string::npos) << reconciliation.substr(0, 300);
+  // The other way round, and the auditor reads both.
+  EXPECT_EQ(anna.Get("/api/v1/clients/T000001").status, 404);
+  EXPECT_EQ(anna.Get("/api/v1/batches/2").status, 404);
+  EXPECT_EQ(json::parse(ingrid.Get("/api/v1/batches").body)["batches"].size(), 2u);
+  // A month is prepared for one's own municipality only; with two, the form must name it.
+  const json february = {{"month", "2027-02"}, {"run_date", "2027-01-14"}};
+  EXPECT_EQ(tess.PostJson("/api/v1/batches", february).status, 422);
+  json theirs_month = february;
+  theirs_month["municipality"] = "GM9999";
+  EXPECT_EQ(tess.PostJson("/api/v1/batches", theirs_month).status, 403);
+  json own_month = february;
+  own_month["municipality"] = "GM9998";
+  const Reply prepared = tess.PostJson("/api/v1/batches", own_month);
+  EXPECT_EQ(prepared.status, 201) << prepared.body;
+  const json after = json::parse(tess.Get("/api/v1/batches").body)["batches"];
+  ASSERT_EQ(after.size(), 2u);
+  for (const json& b : after) EXPECT_EQ(b["municipality"], "GM9998");
 }
 
 TEST_F(WebTest, FormsWithoutTheSessionsCsrfTokenAreRefusedAndChangeNothing) {
