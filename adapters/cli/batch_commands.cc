@@ -338,8 +338,11 @@ int ImportBankCommand(const Globals& g, const std::vector<std::string>& files) {
       }
       for (const auto& s : r->skipped) {
         std::cout << "  statement " << s.statement_id << " of account " << s.account << " ("
-                  << s.entries << " entries) skipped: not the managed account "
-                  << opened.config.debtor.iban.Formatted() << "\n";
+                  << s.entries << " entries) skipped: "
+                  << (opened.municipalities.size() > 1
+                          ? std::string("not the managed account of a municipality you work for")
+                          : "not the managed account " + opened.config.debtor.iban.Formatted())
+                  << "\n";
       }
       for (const BankLineRow& l : r->lines) {
         std::cout << "  " << std::left << std::setw(10) << l.id << std::setw(11) << l.kind

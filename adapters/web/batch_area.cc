@@ -208,12 +208,15 @@ Outcome BatchData(Ctx& x) {
   }
   o.data["changed_after"] = later;
   o.data["files"] = FilesJson(x.store, *id);
-  auto funding = FundingJson(x.store, x.config, bills + leefgeld);
+  // Its own municipality's account and review threshold (issue 20).
+  auto own = ConfigOfRun(x.config, x.store, (*batch)->run);
+  if (!own) return FromError(own.error());
+  auto funding = FundingJson(x.store, *own, bills + leefgeld);
   if (!funding) return FromError(funding.error());
   o.data["funding"] = *funding;
-  auto review = ReviewBatch(x.store, *id, {.own_account_above = x.config.review_leefgeld_above});
+  auto review = ReviewBatch(x.store, *id, {.own_account_above = own->review_leefgeld_above});
   if (!review) return FromError(review.error());
-  o.data["review"] = ReviewJson(*review, x.config.review_leefgeld_above);
+  o.data["review"] = ReviewJson(*review, own->review_leefgeld_above);
   o.data["you_prepared"] = (*batch)->run.user == x.page.session.user;
   return o;
 }
