@@ -663,13 +663,18 @@ Status<Error> ImportStatements(const Config& installation, Store& store, const B
     ours.insert(s.account_iban);
     owners.emplace((*owner)->municipality, **owner);
   }
-  // A user who works for some municipalities books only theirs (the others' are listed).
+  // A user who works for some municipalities reads no file holding another's statement: it
+  // would be recorded as read, and the other municipality's lines never booked.
   const std::vector<int64_t> scopes = store.scopes();
   for (const auto& [id, owner] : owners) {
     if (!scopes.empty() && std::find(scopes.begin(), scopes.end(), id) == scopes.end()) {
-      ours.erase(owner.config.debtor.iban.compact());
-      continue;
+      return Fail(ErrorCode::kRefused,
+                  "the file holds a statement of " + owner.config.municipality_code +
+                      "'s managed account, a municipality you do not work for: someone who "
+                      "works for it reads the file; nothing was changed");
     }
+  }
+  for (const auto& [id, owner] : owners) {
     store.SetScope(id);
     const size_t first = c->bank_lines.size();
     auto s = ImportStatement(owner.config, store, m, source, actor, c, out);

@@ -343,6 +343,20 @@ TEST_F(CliTest, TwoMunicipalitiesEachPayFromTheirOwnAccountAndNeverShareAClient)
   const Outcome hers = Ontzorg({"batches"});
   EXPECT_NE(hers.out.find("batch 1"), std::string::npos) << hers.out;
   EXPECT_EQ(hers.out.find("batch 2"), std::string::npos) << hers.out;
+  // Nor does she read a bank file of GM9998's account (it would count as read and never be
+  // booked); bram, who works for both, does (its lines the simulator numbered as before).
+  ASSERT_EQ(std::system((std::string(ONTZORG_BANKSIM) + " --pain001 " + b_file +
+                         " --date 2026-12-17 --camt053 " + (dir_ / "c53-b2.xml") +
+                         " --credit 'NL86INGB0002445588|Belastingdienst/Toeslagen|129.00|"
+                         "Zorgtoeslag T000003' >/dev/null")
+                            .c_str()),
+            0);
+  const Outcome not_hers = Ontzorg({"import-bank", dir_ / "c53-b2.xml"});
+  EXPECT_EQ(not_hers.code, ExitCodeFor(ErrorCode::kRefused)) << not_hers.out;
+  EXPECT_NE(not_hers.out.find("GM9998's managed account"), std::string::npos) << not_hers.out;
+  const Outcome read = As("bram", {"import-bank", dir_ / "c53-b2.xml"});
+  EXPECT_EQ(read.code, 0) << read.out;
+  EXPECT_NE(read.out.find("MsgId STMT-2026-12-17"), std::string::npos) << read.out;
   const Outcome audit = As("admin", {"audit", "verify"});
   EXPECT_EQ(audit.code, 0) << audit.out;
 }
