@@ -87,7 +87,8 @@ Result<ClientStatement, Error> LoadClientStatement(const Config& given, Store& s
   // The client's own municipality's name, address and policies (issue 20).
   auto own = ConfigOfClient(given, store, client, month);
   if (!own) return Unexpected(own.error());
-  const Config& config = *own;
+  auto kept = std::make_shared<const Config>(std::move(own).value());
+  const Config& config = *kept;
   auto loaded = store.LoadCase(client, month);
   if (!loaded) return Unexpected(loaded.error());
   if (!*loaded) {
@@ -105,6 +106,7 @@ Result<ClientStatement, Error> LoadClientStatement(const Config& given, Store& s
                                           month.ToString() + ": no statement for that month");
   }
   ClientStatement out;
+  out.config = std::move(kept);  // `config` still refers to it, on the heap
   ClientMonth shown = *computed;
   if (auto booked = store.ClientPayments(client, month); !booked) {
     return Unexpected(booked.error());

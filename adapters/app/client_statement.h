@@ -7,6 +7,8 @@
 #ifndef ONTZORG_ADAPTERS_APP_CLIENT_STATEMENT_H_
 #define ONTZORG_ADAPTERS_APP_CLIENT_STATEMENT_H_
 
+#include <memory>
+
 #include "adapters/config/config.h"
 #include "adapters/error.h"
 #include "adapters/statement/client_texts.h"
@@ -16,6 +18,9 @@
 namespace ontzorg {
 
 struct ClientStatement {
+  // The client's municipality's configuration the statement was made with: `data.policy` points
+  // into it, so it is kept here, on the heap, for as long as the statement (moves included).
+  std::shared_ptr<const Config> config;
   StatementData data;
   ClientTexts texts;    // the client's language (the default language when it has no file)
   bool booked = false;  // false: a preview of a month not yet run
