@@ -135,8 +135,8 @@ TEST_P(SepaTest, OwnChecksRefuseWhatTheSchemaWouldMiss) {
 // until 2026-12-06, when the writer became our own (issue 18). A file exported before must be
 // re-written identical (`ontzorg rewrite` compares SHA-256), so the bytes may never change. The
 // payments cover both address forms, no address, an address without street, with and without
-// BIC, the three reference kinds, a name cut at 70 characters, letters outside the Latin set and
-// three execution dates.
+// BIC, the three reference kinds, a name cut at 70 characters, letters outside the Latin set, a
+// reference with the characters XML escapes, and three execution dates.
 TEST_P(SepaTest, WritesTheGoldenFileByteForByte) {
   std::vector<Payment> payments = Payments();
   Payment bare = MakePayment("OZ-L-202701-C2", 5, "2027-01-14", ReferenceKind::kFreeText,
@@ -148,6 +148,9 @@ TEST_P(SepaTest, WritesTheGoldenFileByteForByte) {
                                   ReferenceKind::kFreeText, "\xC3\xA9\xC3\xA8 / ref: 12", true);
   town_only.payee.address = Address{"", "", "", "Den Haag", "NL"};
   payments.push_back(town_only);
+  // A reference is written as it is, so the characters XML escapes are escaped as libxml2 did.
+  payments.push_back(MakePayment("OZ-B-202702-B4", 1, "2027-02-01",
+                                 ReferenceKind::kRfCreditorReference, "RF<&>\"\r'1", false));
   const std::string path = dir_ / "f.xml";
   ASSERT_TRUE(WritePain001(Header(true), payments, path));
   const std::string golden = SourceDir() + "/fixtures/pain001/" + GetParam() + ".xml";
