@@ -1,27 +1,35 @@
 #include "engine/sepa_rules.h"
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 
 namespace ontzorg {
 namespace {
 
-bool IsLatin(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  switch (c) {
-    case '/':
-    case '-':
-    case '?':
-    case ':':
-    case '(':
-    case ')':
-    case '.':
-    case ',':
-    case '\'':
-    case '+':
-    case ' ': return true;
-    default: return false;
+// The SEPA Latin character set (EPC217-08): a-z A-Z 0-9 / - ? : ( ) . , ' + and space.
+constexpr std::array<bool, 256> kLatin = [] {
+  std::array<bool, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
+  for (int c = '0'; c <= '9'; ++c) t[c] = true;
+  for (unsigned char c : std::string_view("/-?:().,'+ ")) t[c] = true;
+  return t;
+}();
+
+bool IsLatin(char c) { return kLatin[static_cast<unsigned char>(c)]; }
+
+}  // namespace
+
+bool IsSepaText(std::string_view s, size_t max_chars) {
+  if (s.size() > max_chars || (!s.empty() && (s.front() == ' ' || s.back() == ' '))) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (!IsLatin(s[i]) || (s[i] == ' ' && i + 1 < s.size() && s[i + 1] == ' ')) return false;
   }
+  return true;
 }
+
+namespace {
 
 // Decodes one UTF-8 code point at `pos`, advancing it; invalid bytes decode as U+FFFD.
 uint32_t DecodeUtf8(std::string_view s, size_t* pos) {
@@ -71,20 +79,24 @@ const char* Transliterate(uint32_t cp) {
 }  // namespace
 
 std::string ToSepaText(std::string_view utf8, size_t max_chars) {
+  // Most names and addresses are plain already: one scan (issue 18, the writer's top frame).
+  if (IsSepaText(utf8, max_chars)) return std::string(utf8);
   std::string out;
-  for (size_t pos = 0; pos < utf8.size();) {
+  out.reserve(std::min(utf8.size(), max_chars + 1));
+  const auto put = [&out](char c) {
+    if (c == ' ' && (out.empty() || out.back() == ' ')) return;
+    out += c;
+  };
+  // Past max_chars nothing more is kept: the rest cannot change the first max_chars.
+  for (size_t pos = 0; pos < utf8.size() && out.size() <= max_chars;) {
     const uint32_t cp = DecodeUtf8(utf8, &pos);
-    std::string piece;
-    if (const char* ascii = Transliterate(cp)) {
-      piece = ascii;
+    const char* ascii = cp < 0x80 && cp != '&' ? nullptr : Transliterate(cp);  // '&' is "+"
+    if (ascii != nullptr) {
+      for (; *ascii != '\0'; ++ascii) put(*ascii);
     } else if (cp < 0x80 && IsLatin(static_cast<char>(cp))) {
-      piece = std::string(1, static_cast<char>(cp));
+      put(static_cast<char>(cp));
     } else if (cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0) {
-      piece = " ";
-    }
-    for (char c : piece) {
-      if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
-      out += c;
+      put(' ');
     }
   }
   if (out.size() > max_chars) out.resize(max_chars);
@@ -118,7 +130,9 @@ Status<SepaError> CheckPayment(const Payment& payment) {
     return Unexpected(SepaError::kAmountOutOfRange);
   }
   if (!IsSepaIdentifier(payment.end_to_end_id)) return Unexpected(SepaError::kBadEndToEndId);
-  if (ToSepaText(payment.payee.name, kMaxNameChars).empty()) {
+  const std::string& name = payment.payee.name;  // plain names need no transliteration
+  if (name.empty() ||
+      (!IsSepaText(name, kMaxNameChars) && ToSepaText(name, kMaxNameChars).empty())) {
     return Unexpected(SepaError::kEmptyPayeeName);
   }
   if (payment.remittance.kind != ReferenceKind::kFreeText &&

@@ -23,6 +23,9 @@ constexpr int64_t kMaxAmountCents = 99999999999;  // 999 999 999.99
 // é -> e, ß -> ss, ĳ -> ij, ’ -> ', & -> +, other characters dropped; runs of spaces collapse;
 // then cuts to `max_chars`. The result is plain ASCII, so characters equal bytes.
 std::string ToSepaText(std::string_view utf8, size_t max_chars);
+// Whether ToSepaText(text, max_chars) is `text` itself: Latin only, at most max_chars, no space at
+// either end or twice in a row. Lets a writer use the text without a copy.
+bool IsSepaText(std::string_view text, size_t max_chars);
 
 // Whether `id` is a valid SEPA identifier: 1..35 characters of the Latin set without space, not
 // starting or ending with '/', without "//" (EPC230-15).

@@ -1,68 +1,192 @@
 #include "adapters/sepa/pain001_writer.h"
 
-#include <libxml/xmlwriter.h>
-
-#include <memory>
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "engine/sepa_rules.h"
 
 namespace ontzorg {
 namespace {
 
-// A thin RAII wrapper over xmlTextWriter that remembers the first failure.
+// Writes XML exactly as libxml2's xmlTextWriter did (it wrote these files until 2026-12-06; the
+// bytes of fixtures/pain001/ may never change, since a file exported once is re-written
+// identical): no indentation, an empty leaf as `<X></X>`, text escaped as xmlEncodeSpecialChars
+// does, a newline after the document. Into a buffer written out every 256 KiB: 7x faster than
+// xmlTextWriter with its per-call encoder and state machine (issue 18, ops/bench/sepa).
 class XmlOut {
  public:
-  explicit XmlOut(const std::string& path) : w_(xmlNewTextWriterFilename(path.c_str(), 0)) {
-    if (w_ != nullptr) xmlTextWriterSetIndent(w_, 0);
-    ok_ = w_ != nullptr;
-  }
+  explicit XmlOut(const std::string& path)
+      : file_(std::fopen(path.c_str(), "wb")), buf_(kBuffer), ok_(file_ != nullptr) {}
   ~XmlOut() {
-    if (w_ != nullptr) xmlFreeTextWriter(w_);
+    if (file_ != nullptr) std::fclose(file_);
   }
   XmlOut(const XmlOut&) = delete;
   XmlOut& operator=(const XmlOut&) = delete;
 
-  void StartDocument() { Check(xmlTextWriterStartDocument(w_, "1.0", "UTF-8", nullptr)); }
-  void Open(const char* name) { Check(xmlTextWriterStartElement(w_, X(name))); }
-  void Close() { Check(xmlTextWriterEndElement(w_)); }
-  void Attr(const char* name, const std::string& v) {
-    Check(xmlTextWriterWriteAttribute(w_, X(name), X(v.c_str())));
+  void StartDocument() { Put("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"); }
+  void Open(std::string_view name) {
+    char* p = Room(name.size() + 2);
+    p = Tag(EndStartTag(p), '<', name);
+    used_ = p - buf_.data();
+    open_.push_back(name);
+    start_tag_open_ = true;
   }
-  void Content(const std::string& v) { Check(xmlTextWriterWriteString(w_, X(v.c_str()))); }
-  void Leaf(const char* name, const std::string& v) {
-    Check(xmlTextWriterWriteElement(w_, X(name), X(v.c_str())));
+  void Close() {
+    const std::string_view name = open_.back();
+    open_.pop_back();
+    char* p = Room(name.size() + 3);
+    if (start_tag_open_) {
+      *p++ = '/';
+      *p++ = '>';
+      start_tag_open_ = false;
+    } else {
+      *p++ = '<';
+      p = Tag(p, '/', name);
+      *p++ = '>';
+    }
+    used_ = p - buf_.data();
+  }
+  // Attribute values are ASCII here (the namespace and the currency): escaped as
+  // xmlTextWriterWriteAttribute escapes ASCII.
+  void Attr(std::string_view name, std::string_view v) {
+    Put(" ");
+    Put(name);
+    Put("=\"");
+    for (char c : v) {
+      const std::string_view entity = c == '\n' ? "&#10;" : c == '\t' ? "&#9;" : Entity(c);
+      Put(entity.empty() ? std::string_view(&c, 1) : entity);
+    }
+    Put("\"");
+  }
+  void Content(std::string_view v) {
+    char* p = Room(1 + kMaxEntity * v.size());
+    used_ = Escaped(EndStartTag(p), v) - buf_.data();
+  }
+  // A leaf element, `<name>v</name>`, written at once.
+  void Leaf(std::string_view name, std::string_view v) { Leaf(name, v, true); }
+  // A leaf of free text in the SEPA Latin set, cut to `max` characters (ToSepaText); most text
+  // is in it already and is used as it is. The set has no character XML escapes.
+  void TextLeaf(std::string_view name, std::string_view v, size_t max) {
+    if (IsSepaText(v, max)) {
+      Leaf(name, v, false);
+    } else {
+      Leaf(name, ToSepaText(v, max), false);
+    }
   }
   bool Finish() {
-    Check(xmlTextWriterEndDocument(w_));
-    if (w_ != nullptr) {
-      xmlFreeTextWriter(w_);  // flushes and closes the file
-      w_ = nullptr;
-    }
+    while (!open_.empty()) Close();
+    Put("\n");
+    Flush();
+    if (file_ != nullptr && std::fclose(file_) != 0) ok_ = false;
+    file_ = nullptr;
     return ok_;
   }
-  bool ok() const { return ok_; }
 
  private:
-  static const xmlChar* X(const char* s) { return reinterpret_cast<const xmlChar*>(s); }
-  void Check(int rc) { ok_ = ok_ && w_ != nullptr && rc >= 0; }
-  xmlTextWriterPtr w_;
-  bool ok_ = false;
-};
+  static constexpr size_t kBuffer = size_t{256} * 1024;
+  static constexpr size_t kMaxEntity = 6;  // "&quot;": the longest a byte becomes
 
-std::string Text(const std::string& s, size_t max) { return ToSepaText(s, max); }
+  // Space for `n` more bytes at the end of the buffer, written out first when short of it.
+  char* Room(size_t n) {
+    if (used_ + n + 1 > buf_.size()) {  // + 1: the '>' an open start tag may still need
+      Flush();
+      if (n + 1 > buf_.size()) buf_.resize(n + 1);
+    }
+    return buf_.data() + used_;
+  }
+  void Put(std::string_view s) {
+    char* p = Room(s.size());
+    std::memcpy(p, s.data(), s.size());
+    used_ += s.size();
+  }
+  static char* Tag(char* p, char first, std::string_view name) {
+    *p++ = first;
+    std::memcpy(p, name.data(), name.size());
+    return p + name.size();
+  }
+  char* EndStartTag(char* p) {
+    if (start_tag_open_) {
+      *p++ = '>';
+      start_tag_open_ = false;
+    }
+    return p;
+  }
+  void Leaf(std::string_view name, std::string_view v, bool escape) {
+    char* p = Room(2 * name.size() + 6 + (escape ? kMaxEntity : 1) * v.size());
+    p = Tag(EndStartTag(p), '<', name);
+    *p++ = '>';
+    if (escape) {
+      p = Escaped(p, v);
+    } else {
+      std::memcpy(p, v.data(), v.size());
+      p += v.size();
+    }
+    *p++ = '<';
+    p = Tag(p, '/', name);
+    *p++ = '>';
+    used_ = p - buf_.data();
+  }
+  // The entity xmlEncodeSpecialChars writes for `c`; empty when `c` is written as it is.
+  static std::string_view Entity(char c) {
+    switch (c) {
+      case '&': return "&amp;";
+      case '<': return "&lt;";
+      case '>': return "&gt;";
+      case '"': return "&quot;";
+      case '\r': return "&#13;";
+      default: return {};
+    }
+  }
+  // Text escaped as xmlEncodeSpecialChars escapes it, at `p`; returns the end. The runs between
+  // the characters escaped are copied whole.
+  static char* Escaped(char* p, std::string_view v) {
+    size_t from = 0;
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (!kEscaped[static_cast<unsigned char>(v[i])]) continue;
+      std::memcpy(p, v.data() + from, i - from);
+      p += i - from;
+      const std::string_view entity = Entity(v[i]);
+      p = std::copy(entity.begin(), entity.end(), p);
+      from = i + 1;
+    }
+    std::memcpy(p, v.data() + from, v.size() - from);
+    return p + v.size() - from;
+  }
+  static constexpr std::array<bool, 256> kEscaped = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : std::string_view("&<>\"\r")) t[c] = true;
+    return t;
+  }();
+  void Flush() {
+    if (ok_ && used_ > 0 && std::fwrite(buf_.data(), 1, used_, file_) != used_) ok_ = false;
+    used_ = 0;
+  }
+
+  std::FILE* file_;
+  std::vector<char> buf_;
+  size_t used_ = 0;
+  std::vector<std::string_view> open_;
+  bool start_tag_open_ = false;
+  bool ok_;
+};
 
 void WriteAddress(XmlOut& x, const Address& a, bool structured) {
   x.Open("PstlAdr");
   if (structured) {
-    if (!a.street.empty()) x.Leaf("StrtNm", Text(a.street, 70));
-    if (!a.building.empty()) x.Leaf("BldgNb", Text(a.building, 16));
-    if (!a.postcode.empty()) x.Leaf("PstCd", Text(a.postcode, 16));
-    x.Leaf("TwnNm", Text(a.town, 35));
+    if (!a.street.empty()) x.TextLeaf("StrtNm", a.street, 70);
+    if (!a.building.empty()) x.TextLeaf("BldgNb", a.building, 16);
+    if (!a.postcode.empty()) x.TextLeaf("PstCd", a.postcode, 16);
+    x.TextLeaf("TwnNm", a.town, 35);
     x.Leaf("Ctry", a.country);
   } else {  // pain.001.001.03, EPC: country and at most two address lines
     x.Leaf("Ctry", a.country);
-    const std::string line1 = Text(a.street + " " + a.building, 70);
-    const std::string line2 = Text(a.postcode + " " + a.town, 70);
+    const std::string line1 = ToSepaText(a.street + " " + a.building, 70);
+    const std::string line2 = ToSepaText(a.postcode + " " + a.town, 70);
     if (!line1.empty()) x.Leaf("AdrLine", line1);
     if (!line2.empty()) x.Leaf("AdrLine", line2);
   }
@@ -88,7 +212,7 @@ void WriteAgent(XmlOut& x, const char* element, const std::optional<std::string>
 void WriteRemittance(XmlOut& x, const PaymentReference& ref) {
   x.Open("RmtInf");
   if (ref.kind == ReferenceKind::kFreeText) {
-    x.Leaf("Ustrd", Text(ref.value, kMaxRemittanceChars));
+    x.TextLeaf("Ustrd", ref.value, kMaxRemittanceChars);
   } else {
     x.Open("Strd");
     x.Open("CdtrRefInf");
@@ -108,7 +232,7 @@ void WriteRemittance(XmlOut& x, const PaymentReference& ref) {
 // A party (Dbtr or Cdtr: name and address) and its account (DbtrAcct or CdtrAcct: IBAN).
 void WriteParty(XmlOut& x, const char* party, const char* account, const Payee& payee, bool v09) {
   x.Open(party);
-  x.Leaf("Nm", Text(payee.name, kMaxNameChars));
+  x.TextLeaf("Nm", payee.name, kMaxNameChars);
   if (payee.address) WriteAddress(x, *payee.address, v09);
   x.Close();
   x.Open(account);
@@ -208,7 +332,7 @@ Status<Error> WritePain001(const Pain001Header& h, const std::vector<Payment>& p
   x.Leaf("NbOfTxs", std::to_string(payments.size()));
   x.Leaf("CtrlSum", Sum(payments, 0, payments.size()).ToDecimalString());
   x.Open("InitgPty");
-  x.Leaf("Nm", Text(h.initiating_party, kMaxNameChars));
+  x.TextLeaf("Nm", h.initiating_party, kMaxNameChars);
   x.Close();
   x.Close();
   int group = 0;

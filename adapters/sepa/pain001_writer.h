@@ -1,6 +1,6 @@
-// Writes a SEPA credit transfer initiation (pain.001.001.09 or .03) with libxml2's streaming
-// writer, following SEPA.md: Latin character set, EPC lengths, EUR, SLEV, NbOfTxs and CtrlSum at
-// both levels from integer cents, one payment group (PmtInf) per execution date, BIC optional.
+// Writes a SEPA credit transfer initiation (pain.001.001.09 or .03), following SEPA.md: Latin
+// character set, EPC lengths, EUR, SLEV, NbOfTxs and CtrlSum at both levels from integer cents, one
+// payment group (PmtInf) per execution date, BIC optional.
 // The output is a pure function of its inputs, so a file can be re-written byte-identical.
 #ifndef ONTZORG_ADAPTERS_SEPA_PAIN001_WRITER_H_
 #define ONTZORG_ADAPTERS_SEPA_PAIN001_WRITER_H_
