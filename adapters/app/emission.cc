@@ -248,4 +248,37 @@ Status<Error> Emitter::Commit(EmissionReport* report) {
   return {};
 }
 
+EmitterThread::~EmitterThread() {
+  if (writing_.valid()) writing_.wait();
+}
+
+Status<Error> EmitterThread::Hand() {
+  if (writing_.valid()) {
+    if (Status<Error> s = writing_.get(); !s && failed_) failed_ = s;
+  }
+  if (!failed_) return failed_;
+  if (filling_.empty()) return {};
+  writing_ = std::async(std::launch::async, [this, chunk = std::move(filling_)]() -> Status<Error> {
+    for (const auto& [input, month] : chunk) {
+      if (auto s = emitter_.Add(input, month); !s) return s;
+    }
+    return {};
+  });
+  filling_.clear();
+  filling_.reserve(chunk_);
+  return {};
+}
+
+Status<Error> EmitterThread::Add(ClientCase input, ClientMonth month) {
+  if (!failed_) return failed_;
+  if (month.after_relief) return {};  // the Emitter writes nothing for it
+  filling_.emplace_back(std::move(input), std::move(month));
+  return filling_.size() >= chunk_ ? Hand() : Status<Error>{};
+}
+
+Status<Error> EmitterThread::Finish() {
+  if (auto s = Hand(); !s) return s;
+  return Hand();  // waits for the last chunk
+}
+
 }  // namespace ontzorg

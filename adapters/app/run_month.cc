@@ -278,15 +278,14 @@ void Tally(const ClientMonth& month, RunReport* report) {
 
 // Computes every client's month, chunk by chunk, and hands each one to `use` (which may fail);
 // `chunk_done(clients so far)` after each chunk.
-Status<Error> ForEachClientMonth(
-    const Config& config, Store& store, const RunOptions& o,
-    const std::function<Status<Error>(const ClientCase&, const ClientMonth&)>& use,
-    const std::function<void(int64_t)>& chunk_done) {
+Status<Error> ForEachClientMonth(const Config& config, Store& store, const RunOptions& o,
+                                 const std::function<Status<Error>(ClientCase&, ClientMonth&)>& use,
+                                 const std::function<void(int64_t)>& chunk_done) {
   auto creditors = store.LoadCreditors(o.month);  // as they hold in the month (issue 16)
   if (!creditors) return Unexpected(creditors.error());
   int64_t done = 0;
   return store.ForEachCase(o.month, o.chunk_clients, [&](ClientCase& c) -> Status<Error> {
-    const auto month = ComputeClientMonth(c, *creditors, config.month, o.month, o.run_date);
+    auto month = ComputeClientMonth(c, *creditors, config.month, o.month, o.run_date);
     if (month) {
       if (auto s = use(c, *month); !s) return s;
     }
@@ -295,20 +294,21 @@ Status<Error> ForEachClientMonth(
   });
 }
 
-// Computes every client's month into `writer`. Returns whether anything new was booked.
+// Computes every client's month into `writer`, and hands it to `emitter` for the checkpoint and
+// statement. Returns whether anything new was booked.
 Result<bool, Error> BookClients(const Config& config, Store& store, const RunOptions& o,
-                                Store::MonthWriter& writer, Emitter& emitter, RunReport* report) {
+                                Store::MonthWriter& writer, EmitterThread& emitter,
+                                RunReport* report) {
   auto total = store.CountClients();
   if (!total) return Unexpected(total.error());
   bool booked_anything = false;
-  const auto book = [&](const ClientCase& input, const ClientMonth& month) -> Status<Error> {
+  const auto book = [&](ClientCase& input, ClientMonth& month) -> Status<Error> {
     Tally(month, report);
-    if (auto s = emitter.Add(input, month); !s) return s;
     booked_anything = booked_anything || !month.entries.empty() || !month.processed.empty();
     std::vector<Finding> findings = FindingsOf(input, month, config.month.plausibility);
     if (auto s = writer.Add(month, findings); !s) return s;
     report->findings.insert(report->findings.end(), findings.begin(), findings.end());
-    return {};
+    return emitter.Add(std::move(input), std::move(month));
   };
   const auto progress = [&](int64_t done) {
     if (o.progress) o.progress(std::min(done, *total), *total);
@@ -330,7 +330,7 @@ Status<Error> EmitFromStore(const Config& config, Store& store, const RunOptions
   if (!coaches) return Unexpected(coaches.error());
   emitter.SetCoaches(std::move(coaches).value());
   if (auto s = emitter.Open(); !s) return s;
-  const auto emit = [&](const ClientCase& input, const ClientMonth& computed) -> Status<Error> {
+  const auto emit = [&](ClientCase& input, ClientMonth& computed) -> Status<Error> {
     if (computed.after_relief) return {};
     ClientMonth month = computed;
     if (auto s = BookedClientMonth(store, input.client.id, o.month, &month); !s) return s;
@@ -344,7 +344,7 @@ Status<Error> EmitFromStore(const Config& config, Store& store, const RunOptions
 // engine that books nothing.
 Result<int64_t, Error> CountInRelief(const Config& config, Store& store, const RunOptions& o) {
   int64_t count = 0;
-  const auto count_one = [&](const ClientCase&, const ClientMonth& month) -> Status<Error> {
+  const auto count_one = [&](ClientCase&, ClientMonth& month) -> Status<Error> {
     count += month.after_relief ? 0 : 1;
     return {};
   };
@@ -435,8 +435,11 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
   if (!coaches) return Unexpected(coaches.error());
   emitter.SetCoaches(std::move(coaches).value());
   if (auto s = emitter.Open(); !s) return Unexpected(s.error());
-  auto booked = BookClients(config, store, o, **writer, emitter, &report);
+  // Statements handed over in chunks of at most 500 clients (and at most the reading chunk).
+  EmitterThread emitting(emitter, std::min(500, std::max(1, o.chunk_clients)));
+  auto booked = BookClients(config, store, o, **writer, emitting, &report);
   if (!booked) return Unexpected(booked.error());
+  if (auto s = emitting.Finish(); !s) return Unexpected(s.error());
   if (!*booked) {
     emitter.Abandon();  // its statements would show nothing paid: all was booked before
     auto kept = KeepFindingsOnly(store, **writer, &report);

@@ -185,6 +185,33 @@ class IntegrityTest : public testing::Test {
   std::unique_ptr<Store> store_;
 };
 
+// The checkpoints and statements are written on a thread of their own while the month is booked
+// (issue 18). When they cannot be written, the run fails whole, whichever chunk fails: nothing
+// booked, no batch, no document left half-written; the same month then runs as if never tried.
+TEST_F(IntegrityTest, ARunWhoseStatementsCannotBeWrittenBooksNothing) {
+  Config broken = config_;
+  broken.texts_dir = dir_ / "no-texts";  // not even the default language's texts
+  std::filesystem::create_directories(broken.texts_dir);
+  for (int chunk : {8, 2000}) {  // the failure seen while booking, or only at the end
+    RunOptions o{YearMonth::Parse("2027-01").value(),
+                 Date::Parse("2026-12-14").value(),
+                 dir_ / "out",
+                 "anna",
+                 "2026-12-14T10:00:00",
+                 chunk,
+                 {}};
+    auto report = RunMonth(broken, *store_, o);
+    ASSERT_FALSE(report) << "chunk " << chunk;
+    EXPECT_NE(report.error().message.find("texts"), std::string::npos) << report.error().message;
+    for (const char* table : {"runs", "entries", "payments", "files", "findings", "holds"}) {
+      EXPECT_EQ(Count(std::string("SELECT COUNT(*) FROM ") + table), 0) << table;
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "out/checkpoints-2027-01.jsonl.part"));
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "out/statements/2027-01.part"));
+  }
+  Prepare();
+}
+
 // Reproduction: export and cancel of one approved batch at the same moment both succeeded, so
 // the file went out and its money was also put back on the clients. Now exactly one wins; a
 // cancelled batch leaves no file behind, an exported one no reversal.
