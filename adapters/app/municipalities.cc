@@ -48,6 +48,16 @@ Result<bool, Error> AdoptConfiguredMunicipality(const Config& config, Store& sto
   return *added > 0;
 }
 
+namespace {
+
+Result<Config, Error> Settings(const Config& installation, const MunicipalityRecord& m,
+                               const MunicipalityVersion& v) {
+  return WithMunicipality(installation, v.settings,
+                          "municipality " + m.code + " settings #" + std::to_string(v.seq));
+}
+
+}  // namespace
+
 const MunicipalityVersion* VersionIn(const MunicipalityRecord& m, YearMonth month) {
   const std::string on = month.ToString();
   const MunicipalityVersion* found = nullptr;
@@ -66,19 +76,31 @@ Result<Config, Error> ConfigOf(const Config& installation, const MunicipalityRec
                     " (its first hold from " +
                     (m.versions.empty() ? std::string("-") : m.versions.front().valid_from) + ")");
   }
-  return WithMunicipality(installation, v->settings,
-                          "municipality " + m.code + " settings #" + std::to_string(v->seq));
+  return Settings(installation, m, *v);
+}
+
+Result<Config, Error> ConfigNowOf(const Config& installation, const MunicipalityRecord& m,
+                                  YearMonth month) {
+  if (VersionIn(m, month) == nullptr && !m.versions.empty()) {
+    return Settings(installation, m, m.versions.front());
+  }
+  return ConfigOf(installation, m, month);
+}
+
+Result<MunicipalityRecord, Error> FindMunicipality(const std::vector<MunicipalityRecord>& all,
+                                                   const std::string& code) {
+  for (const MunicipalityRecord& m : all) {
+    if (m.code == code) return m;
+  }
+  return Fail(ErrorCode::kBadInput, "--municipality " + code +
+                                        ": no such municipality in the store (there are: " +
+                                        Codes(all) + "; add one with `ontzorg municipality add`)");
 }
 
 Result<MunicipalityRecord, Error> FindMunicipality(Store& store, const std::string& code) {
   auto all = store.Municipalities();
   if (!all) return Unexpected(all.error());
-  for (const MunicipalityRecord& m : *all) {
-    if (m.code == code) return m;
-  }
-  return Fail(ErrorCode::kBadInput, "--municipality " + code +
-                                        ": no such municipality in the store (there are: " +
-                                        Codes(*all) + "; add one with `ontzorg municipality add`)");
+  return FindMunicipality(*all, code);
 }
 
 Result<Config, Error> ConfigOfRun(const Config& installation, Store& store, const RunRecord& run) {

@@ -31,8 +31,15 @@ const MunicipalityVersion* VersionIn(const MunicipalityRecord& m, YearMonth mont
 Result<Config, Error> ConfigOf(const Config& installation, const MunicipalityRecord& m,
                                YearMonth month);
 
+// The configuration a command works with now: `m`'s settings in `month`, or its first when they
+// start later (a municipality added ahead of its first month).
+Result<Config, Error> ConfigNowOf(const Config& installation, const MunicipalityRecord& m,
+                                  YearMonth month);
+
 // The municipality with `code`; kBadInput naming the codes there are when none has it.
 Result<MunicipalityRecord, Error> FindMunicipality(Store& store, const std::string& code);
+Result<MunicipalityRecord, Error> FindMunicipality(const std::vector<MunicipalityRecord>& all,
+                                                   const std::string& code);
 
 // The configuration a run's batch is written with: its municipality's settings in its month (the
 // installation's own when the store has no municipalities yet).

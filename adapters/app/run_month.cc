@@ -418,6 +418,8 @@ Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunO
   RunReport report;
   report.month = o.month;
   report.run_date = o.run_date;
+  report.municipality_code = config.municipality_code;
+  report.municipality_name = config.municipality_name;
   // Refuse before booking anything: a month or run date too far ahead, no schema, no bijstand
   // amounts for the month. Today is the day the run starts.
   const auto today = Date::Parse(o.started_at.substr(0, 10));

@@ -34,6 +34,7 @@ struct RunReport {
   bool findings_only = false;
   YearMonth month;
   Date run_date;
+  std::string municipality_code, municipality_name;  // whose month it is (issue 20)
   int64_t clients_in_relief = 0;
   int64_t clients_settling = 0;  // after their relief: receipts, set-off and a payout only
   int64_t bill_payments = 0, allowance_payments = 0, already_booked = 0;

@@ -142,14 +142,18 @@ Result<Opened, Error> OpenStore(const Globals& g) {
   if (!store) return Unexpected(store.error());
   if (auto who = Authenticate(g, **store); !who) return Unexpected(who.error());
   Opened o{*config, std::move(store).value(), *config, {}, std::nullopt};
-  if (auto adopted =
-          AdoptConfiguredMunicipality(o.installation, *o.store, {g.user, NowIsoSeconds()});
-      !adopted) {
-    return Unexpected(adopted.error());
-  }
   auto all = o.store->Municipalities();
+  if (all && all->empty()) {  // a new store, or one made before issue 20: rare
+    if (auto adopted =
+            AdoptConfiguredMunicipality(o.installation, *o.store, {g.user, NowIsoSeconds()});
+        !adopted) {
+      return Unexpected(adopted.error());
+    }
+    all = o.store->Municipalities();
+  }
   if (!all) return Unexpected(all.error());
   o.municipalities = std::move(all).value();
+  const std::vector<MunicipalityRecord> every = o.municipalities;
   // A user who works for some municipalities only acts for those: the others are not there
   // for them (issue 20).
   auto allowed = o.store->UserMunicipalities(g.user);
@@ -161,7 +165,7 @@ Result<Opened, Error> OpenStore(const Globals& g) {
     o.store->SetScopes(*allowed);
   }
   if (!g.municipality.empty() && g.municipality != "all") {
-    auto found = FindMunicipality(*o.store, g.municipality);
+    auto found = FindMunicipality(every, g.municipality);
     if (!found) return Unexpected(found.error());
     if (!allowed->empty() &&
         std::find(allowed->begin(), allowed->end(), found->id) == allowed->end()) {
@@ -174,13 +178,7 @@ Result<Opened, Error> OpenStore(const Globals& g) {
   }
   if (o.municipality) {
     o.store->SetScope(o.municipality->id);
-    // Its settings this month; a municipality whose settings start later: its first.
-    const YearMonth month = YearMonth::Of(Today());
-    MunicipalityRecord now = *o.municipality;
-    if (VersionIn(now, month) == nullptr && !now.versions.empty()) {
-      now.versions.front().valid_from.clear();
-    }
-    auto own = ConfigOf(o.installation, now, month);
+    auto own = ConfigNowOf(o.installation, *o.municipality, YearMonth::Of(Today()));
     if (!own) return Unexpected(own.error());
     o.config = std::move(own).value();
   }

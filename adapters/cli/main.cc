@@ -185,18 +185,15 @@ int RunCommand(const Globals& g, const std::string& month_text, const std::strin
     return Report(OneMunicipality(*opened, "ontzorg run").error());
   }
   int rc = kExitOk;
+  const bool several = opened->municipalities.size() > 1;
   for (const MunicipalityRecord& m : chosen) {
-    auto config = ConfigOf(opened->installation, m, *month);
-    if (!config) return Report(config.error());
-    opened->store->SetScope(m.id);
     RunOptions own = options;
     // Each municipality's checkpoints and statements in a folder of its own when several run.
-    if (opened->municipalities.size() > 1)
-      own.out_dir = (std::filesystem::path(out_dir) / m.code).string();
-    std::cout << (chosen.size() > 1 || opened->municipalities.size() > 1
-                      ? "== " + m.code + " " + config->municipality_name + "\n"
-                      : "");
-    auto report = RunMonth(*config, *opened->store, own);
+    if (several) own.out_dir = (std::filesystem::path(out_dir) / m.code).string();
+    auto report = RunMonthFor(opened->installation, *opened->store, m.code, own);
+    if (several || chosen.size() > 1) {
+      std::cout << "== " << m.code << (report ? " " + report->municipality_name : "") << "\n";
+    }
     if (!report) {
       rc = Report(report.error());  // the others still run: each is its own batch
       continue;
