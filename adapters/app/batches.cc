@@ -686,12 +686,21 @@ Result<CorrectedAccount, Error> CorrectAccount(Store& store, const AccountCorrec
   return out;
 }
 
-Result<PreparedBatch, Error> ReissuePayments(const Config& config, Store& store,
+Result<PreparedBatch, Error> ReissuePayments(const Config& given, Store& store,
                                              const std::vector<std::string>& end_to_end_ids,
                                              Date run_date, const Actor& actor) {
   auto user = RequireAction(store, actor.user, Action::kReissuePayments);
   if (!user) return Unexpected(user.error());
-  if (auto s = RefuseSeveralMunicipalities(store, "a re-issue"); !s) return Unexpected(s.error());
+  // The payments' municipality (issue 20): the batch pays from its managed account. Read before
+  // the batch's lock: a payment and its client's municipality never change.
+  auto named = store.PaymentsByEndToEndId(end_to_end_ids);
+  if (!named) return Unexpected(named.error());
+  std::vector<ClientId> clients;
+  for (const Store::SentRecord& r : *named) clients.push_back(r.payment.client);
+  auto municipality = MunicipalityOfClients(given, store, clients, YearMonth::Of(run_date));
+  if (!municipality) return Unexpected(municipality.error());
+  const Config& config = municipality->config;
+  const ScopedToMunicipality scoped(store, municipality->id);
   // The new batch's transaction holds the store's write lock from here: the checks below read
   // what nobody else can change before this batch is stored (two re-issues of one payment: one
   // wins, the other is told it was re-issued).
@@ -709,7 +718,9 @@ Result<PreparedBatch, Error> ReissuePayments(const Config& config, Store& store,
     const auto rec = std::find_if(sent->begin(), sent->end(), [&](const Store::SentRecord& x) {
       return x.payment.end_to_end_id == e2e;
     });
-    if (rec == sent->end()) {
+    auto visible = rec == sent->end() ? false : ClientInScope(store, rec->payment.client);
+    if (!visible) return Unexpected(visible.error());
+    if (!*visible) {  // another municipality's payment is not there for this user
       return Fail(ErrorCode::kBadInput, "--payment " + e2e + ": no such payment; nothing changed");
     }
     auto again = ReissueOne(config, store, *rec, *creditors, run_date, &spent);
@@ -731,13 +742,16 @@ Result<PreparedBatch, Error> ReissuePayments(const Config& config, Store& store,
   return out;
 }
 
-Result<PreparedBatch, Error> ReleaseHeld(const Config& config, Store& store, Date run_date,
+Result<PreparedBatch, Error> ReleaseHeld(const Config& given, Store& store, Date run_date,
                                          const Actor& actor) {
   auto user = RequireAction(store, actor.user, Action::kReleaseHeld);
   if (!user) return Unexpected(user.error());
-  if (auto s = RefuseSeveralMunicipalities(store, "releasing held bills"); !s) {
-    return Unexpected(s.error());
-  }
+  // The held bills of one municipality (issue 20): the batch pays from its managed account.
+  auto municipality =
+      MunicipalityInScope(given, store, YearMonth::Of(run_date), "releasing held bills");
+  if (!municipality) return Unexpected(municipality.error());
+  const Config& config = municipality->config;
+  const ScopedToMunicipality scoped(store, municipality->id);
   // As a re-issue: the checks run inside the new batch's transaction (one release pays a hold).
   auto writer =
       store.BeginMonth({0, YearMonth::Of(run_date), run_date, actor.at, actor.user, "release"},

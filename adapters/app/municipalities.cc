@@ -1,6 +1,7 @@
 #include "adapters/app/municipalities.h"
 
 #include <algorithm>
+#include <set>
 
 namespace ontzorg {
 namespace {
@@ -157,15 +158,84 @@ Result<RunReport, Error> RunMonthFor(const Config& installation, Store& store,
   return report;
 }
 
-Status<Error> RefuseSeveralMunicipalities(Store& store, const std::string& what) {
+Result<std::vector<MunicipalityRecord>, Error> MunicipalitiesInScope(Store& store) {
   auto all = store.Municipalities();
   if (!all) return Unexpected(all.error());
-  if (all->size() <= 1) return {};
-  return Fail(ErrorCode::kRefused,
-              what + " is not yet done per municipality, and this store serves " +
-                  std::to_string(all->size()) + " (" + Codes(*all) +
-                  "): it could pay from, or book on, another municipality's account; "
-                  "nothing was changed (issue 20)");
+  std::vector<MunicipalityRecord> out = std::move(all).value();
+  const std::vector<int64_t> scopes = store.scopes();
+  if (!scopes.empty()) {
+    std::erase_if(out, [&](const MunicipalityRecord& m) {
+      return std::find(scopes.begin(), scopes.end(), m.id) == scopes.end();
+    });
+  }
+  return out;
+}
+
+Result<bool, Error> ClientInScope(Store& store, const ClientId& client) {
+  const std::vector<int64_t> scopes = store.scopes();
+  if (scopes.empty()) return true;
+  auto id = store.MunicipalityOfClient(client);
+  if (!id) return Unexpected(id.error());
+  return std::find(scopes.begin(), scopes.end(), *id) != scopes.end();
+}
+
+Result<BatchMunicipality, Error> MunicipalityOfClients(const Config& given, Store& store,
+                                                       const std::vector<ClientId>& clients,
+                                                       YearMonth month) {
+  auto all = store.Municipalities();
+  if (!all) return Unexpected(all.error());
+  if (all->empty()) return BatchMunicipality{given, 0};
+  std::set<int64_t> found;
+  for (const ClientId& client : clients) {
+    auto visible = ClientInScope(store, client);
+    if (!visible) return Unexpected(visible.error());
+    auto id = store.MunicipalityOfClient(client);
+    if (!id) return Unexpected(id.error());
+    if (*visible && *id > 0) found.insert(*id);
+  }
+  if (found.size() > 1) {
+    std::string codes;
+    for (const MunicipalityRecord& m : *all) {
+      if (found.count(m.id)) codes += (codes.empty() ? "" : ", ") + m.code;
+    }
+    return Fail(ErrorCode::kRefused,
+                "these payments belong to several municipalities (" + codes +
+                    "); a batch pays from one managed account: make one for each; nothing "
+                    "changed");
+  }
+  if (found.empty()) return BatchMunicipality{given, 0};  // the caller says what is not found
+  for (const MunicipalityRecord& m : *all) {
+    if (m.id != *found.begin()) continue;
+    auto config = ConfigNowOf(given, m, month);
+    if (!config) return Unexpected(config.error());
+    return BatchMunicipality{std::move(config).value(), m.id};
+  }
+  return BatchMunicipality{given, 0};
+}
+
+Result<BatchMunicipality, Error> MunicipalityInScope(const Config& given, Store& store,
+                                                     YearMonth month, const std::string& what) {
+  auto in_scope = MunicipalitiesInScope(store);
+  if (!in_scope) return Unexpected(in_scope.error());
+  if (in_scope->empty() && store.scopes().empty()) return BatchMunicipality{given, 0};  // none yet
+  if (in_scope->size() != 1) {
+    return Fail(ErrorCode::kBadInput, what +
+                                          ": a batch pays from one municipality's managed "
+                                          "account; say which municipality (" +
+                                          Codes(*in_scope) + "); nothing changed");
+  }
+  auto config = ConfigNowOf(given, in_scope->front(), month);
+  if (!config) return Unexpected(config.error());
+  return BatchMunicipality{std::move(config).value(), in_scope->front().id};
+}
+
+ScopedToMunicipality::ScopedToMunicipality(Store& store, int64_t id)
+    : store_(store), before_(store.scopes()), active_(id > 0) {
+  if (active_) store_.SetScope(id);
+}
+
+ScopedToMunicipality::~ScopedToMunicipality() {
+  if (active_) store_.SetScopes(before_);
 }
 
 Result<int64_t, Error> AddMunicipality(const Config& installation, Store& store,

@@ -56,10 +56,48 @@ Result<Config, Error> ConfigOfClient(const Config& given, Store& store, const Cl
 Result<RunReport, Error> RunMonthFor(const Config& installation, Store& store,
                                      const std::string& code, const RunOptions& options);
 
-// Refuses (kRefused, naming `what`) in a store of several municipalities: for the use cases that
-// gather payments across clients and are not yet made per municipality (re-issue, release, the
-// bank's feedback), so nothing is paid from, or booked on, another municipality's account.
-Status<Error> RefuseSeveralMunicipalities(Store& store, const std::string& what);
+// A batch made outside the month's run (a re-issue, a release of held bills, a one-off payment)
+// pays from one municipality's managed account, with that municipality's MsgIds and settings.
+// `config`: the configuration to prepare it with; `id`: the municipality (0: the store has none
+// yet, `config` is the one given).
+struct BatchMunicipality {
+  Config config;
+  int64_t id = 0;
+};
+
+// The municipalities the store is scoped to (all when unscoped), in the order added.
+Result<std::vector<MunicipalityRecord>, Error> MunicipalitiesInScope(Store& store);
+
+// Whether `client` belongs to a municipality the store is scoped to (true when unscoped).
+Result<bool, Error> ClientInScope(Store& store, const ClientId& client);
+
+// The municipality of `clients`' payments: the one they all belong to. Refused (kRefused) when
+// they belong to several (one batch per municipality); a client outside the user's
+// municipalities, or unknown, is left to the caller to report as not found.
+Result<BatchMunicipality, Error> MunicipalityOfClients(const Config& given, Store& store,
+                                                       const std::vector<ClientId>& clients,
+                                                       YearMonth month);
+
+// The municipality the store is scoped to: the only one there is, or the one named. Refused
+// (kBadInput, naming the codes) when the user works for several and named none: `what` then
+// says what needs one.
+Result<BatchMunicipality, Error> MunicipalityInScope(const Config& given, Store& store,
+                                                     YearMonth month, const std::string& what);
+
+// Scopes the store to one municipality while it lives (id 0: leaves the scope as it is), so the
+// batch begun meanwhile is that municipality's; then puts back the scope there was.
+class ScopedToMunicipality {
+ public:
+  ScopedToMunicipality(Store& store, int64_t id);
+  ~ScopedToMunicipality();
+  ScopedToMunicipality(const ScopedToMunicipality&) = delete;
+  ScopedToMunicipality& operator=(const ScopedToMunicipality&) = delete;
+
+ private:
+  Store& store_;
+  std::vector<int64_t> before_;
+  bool active_;
+};
 
 // A new settings version, checked: the settings must read as a municipality (WithMunicipality),
 // and its code must be the municipality's own (a code is never changed).

@@ -129,16 +129,27 @@ Result<Payee, Error> PayeeOf(Store& store, const OneOff& o, FieldNames names) {
 
 }  // namespace
 
-Result<PreparedBatch, Error> RecordOneOff(const Config& config, Store& store,
+Result<PreparedBatch, Error> RecordOneOff(const Config& given, Store& store,
                                           const OneOffRequest& request, Date run_date,
                                           const Actor& actor, FieldNames names) {
   auto user = RequireAction(store, actor.user, Action::kRecordOneOff);
   if (!user) return Unexpected(user.error());
-  if (auto s = RefuseSeveralMunicipalities(store, "a one-off payment"); !s) {
-    return Unexpected(s.error());
-  }
   auto one_off = ReadRequest(request, run_date, names);
   if (!one_off) return Unexpected(one_off.error());
+  // The client's municipality (issue 20) pays it, from its managed account; a client of another
+  // municipality is not there for this user.
+  auto visible = ClientInScope(store, one_off->client);
+  if (!visible) return Unexpected(visible.error());
+  if (!*visible) {
+    return Fail(ErrorCode::kBadInput, (names == FieldNames::kOption ? "--client '" : "client '") +
+                                          one_off->client.value +
+                                          "': no such client; nothing changed");
+  }
+  auto municipality =
+      MunicipalityOfClients(given, store, {one_off->client}, YearMonth::Of(run_date));
+  if (!municipality) return Unexpected(municipality.error());
+  const Config& config = municipality->config;
+  const ScopedToMunicipality scoped(store, municipality->id);
   // The batch's transaction holds the store's write lock from here: the checks below read what
   // nobody else can change before this batch is stored (one decision recorded at once by two
   // people: one wins, the other is told it is recorded).

@@ -9,6 +9,7 @@
 
 #include "adapters/app/batches.h"
 #include "adapters/app/feedback.h"
+#include "adapters/app/municipalities.h"
 #include "adapters/app/one_offs.h"
 #include "adapters/system/files.h"
 #include "adapters/web/handlers.h"
@@ -135,6 +136,27 @@ Result<json, Error> ToReissue(Store& store, const Reconciliation& r, Date today,
   return out;
 }
 
+// The held bills to release, and the municipalities the user can release them for.
+Status<Error> AddHeldBills(Store& store, json* data) {
+  json held = json::array();
+  auto holds = store.OpenHolds(std::nullopt);
+  if (!holds) return Unexpected(holds.error());
+  for (const Store::HoldRecord& h : *holds) {
+    held.push_back({{"client", h.client.value},
+                    {"bill", h.bill.bill.value},
+                    {"kind", ToString(h.bill.kind)},
+                    {"month", h.bill.period.ToString()},
+                    {"amount_cents", h.bill.amount.cents()},
+                    {"due", h.bill.due.ToString()}});
+  }
+  (*data)["held"] = held;
+  auto mine = MunicipalitiesInScope(store);
+  if (!mine) return Unexpected(mine.error());
+  (*data)["municipalities"] = json::array();
+  for (const MunicipalityRecord& m : *mine) (*data)["municipalities"].push_back(m.code);
+  return {};
+}
+
 }  // namespace
 
 Outcome ReconciliationData(Ctx& x) {
@@ -178,18 +200,7 @@ Outcome ReconciliationData(Ctx& x) {
   if (!failed) return FromError(failed.error());
   o.data["to_reissue"] = *failed;
   o.data["to_reissue_total"] = failed_total;
-  json held = json::array();
-  auto holds = x.store.OpenHolds(std::nullopt);
-  if (!holds) return FromError(holds.error());
-  for (const Store::HoldRecord& h : *holds) {
-    held.push_back({{"client", h.client.value},
-                    {"bill", h.bill.bill.value},
-                    {"kind", ToString(h.bill.kind)},
-                    {"month", h.bill.period.ToString()},
-                    {"amount_cents", h.bill.amount.cents()},
-                    {"due", h.bill.due.ToString()}});
-  }
-  o.data["held"] = held;
+  if (auto s = AddHeldBills(x.store, &o.data); !s) return FromError(s.error());
   json open = json::array();
   auto lines = x.store.BankLines("listed");
   if (!lines) return FromError(lines.error());
@@ -278,6 +289,19 @@ Outcome OneOffAction(Ctx& x) {
 // Prepares a batch of the held bills whose direct debit is now confirmed cancelled (as ontzorg
 // release-held).
 Outcome ReleaseHeldAction(Ctx& x) {
+  // One municipality's held bills (issue 20): the one named, or the only one the user works for.
+  int64_t named = 0;
+  if (const std::string code = x.Field("municipality"); !code.empty()) {
+    auto mine = MunicipalitiesInScope(x.store);
+    if (!mine) return FromError(mine.error());
+    const auto found = std::find_if(mine->begin(), mine->end(),
+                                    [&](const MunicipalityRecord& m) { return m.code == code; });
+    if (found == mine->end()) {
+      return Refuse(422, "municipality " + code + ": not one you work for; nothing changed");
+    }
+    named = found->id;
+  }
+  const ScopedToMunicipality scoped(x.store, named);
   auto p = ReleaseHeld(x.config, x.store, DayAt(x.now), x.Me());
   if (!p) return FromError(p.error());
   return PreparedOutcome(*p, "released");

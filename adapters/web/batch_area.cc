@@ -139,10 +139,11 @@ Outcome Batches(Ctx& x) {
             {"municipalities", json::array()},
             {"next_month", ReferenceMonth(x.store, x.now).AddMonths(1).ToString()}};
   std::map<int64_t, std::string> codes;
-  for (const MunicipalityRecord& m : *municipalities) {
-    codes[m.id] = m.code;
-    o.data["municipalities"].push_back(m.code);
-  }
+  for (const MunicipalityRecord& m : *municipalities) codes[m.id] = m.code;
+  // The choice of Prepare: the municipalities the user works for.
+  auto mine = MunicipalitiesInScope(x.store);
+  if (!mine) return FromError(mine.error());
+  for (const MunicipalityRecord& m : *mine) o.data["municipalities"].push_back(m.code);
   for (auto it = batches->rbegin(); it != batches->rend(); ++it) {
     json b = BatchJson(*it);
     b["municipality"] = codes.count(it->run.municipality) ? codes[it->run.municipality] : "";

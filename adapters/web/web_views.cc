@@ -1800,7 +1800,7 @@ std::string HeldSection(const PageContext& p, const json& d) {
   m += "</tbody></table>";
   if (p.session.role == "finance") {
     m += "<form method=\"post\" action=\"/held-bills/release\">" + CsrfField(p) +
-         "<button type=\"submit\">" +
+         MunicipalityChoice(p, d) + "<button type=\"submit\">" +
          T(p, "Bevestigde rekeningen vrijgeven (nieuwe batch)",
            "Release the confirmed bills (a new batch)") +
          "</button></form>";

@@ -308,11 +308,39 @@ TEST_F(CliTest, TwoMunicipalitiesEachPayFromTheirOwnAccountAndNeverShareAClient)
   EXPECT_NE(every.out.find("batch 2  GM9998"), std::string::npos) << every.out;
   EXPECT_NE(As("bram", {"--municipality", "GM9998", "approve", "--batch", "1"}).code, 0)
       << "another municipality's batch is not found in this one's scope";
-  // What is not yet done per municipality refuses rather than pay from the wrong account.
-  const Outcome reissue =
-      As("bram", {"reissue", "--payment", "OZ-B-202701-T000002-H", "--run-date", "2026-12-17"});
-  EXPECT_NE(reissue.code, 0);
-  EXPECT_NE(reissue.out.find("not yet done per municipality"), std::string::npos) << reissue.out;
+  // Batches outside the month pay from their own municipality's account: a one-off for a client
+  // of GM9998 is GM9998's batch, written with its MsgId prefix, debtor account and format.
+  const Outcome one_off =
+      As("anna", {"one-off", "--decision", "BB-2027-7", "--client", "T000001", "--creditor",
+                  "WS-TWEESTAD", "--amount", "150.00", "--funding", "special_assistance",
+                  "--description", "Borg", "--due", "2027-01-28", "--run-date", "2026-12-17"});
+  ASSERT_EQ(one_off.code, 0) << one_off.out;
+  EXPECT_NE(Ontzorg({"batches"}).out.find("batch 3  GM9998"), std::string::npos);
+  const Outcome approved = As("bram", {"approve", "--batch", "3", "--acknowledge"});
+  ASSERT_EQ(approved.code, 0) << approved.out;  // a one-off's new account is acknowledged
+  const Outcome paid = As("bram", {"export", "--batch", "3", "--out", dir_ / "out"});
+  ASSERT_EQ(paid.code, 0) << paid.out;
+  std::string one_off_file;
+  for (const auto& f : std::filesystem::directory_iterator(dir_ / "out")) {
+    const std::string text = ReadFile(f.path());
+    if (text.find("BB-2027-7") != std::string::npos) one_off_file = text;
+  }
+  EXPECT_NE(one_off_file.find("<MsgId>GM9998-"), std::string::npos) << one_off_file;
+  EXPECT_NE(one_off_file.find("<IBAN>NL81RABO0312345678</IBAN>"), std::string::npos);
+  EXPECT_NE(one_off_file.find("pain.001.001.03"), std::string::npos);
+  // A re-issue of payments of both municipalities is refused (one account per batch); releasing
+  // held bills must say whose.
+  const Outcome mixed = As("bram", {"reissue", "--payment", "OZ-B-202701-T000002-H", "--payment",
+                                    "OZ-B-202701-C000001-H", "--run-date", "2026-12-17"});
+  EXPECT_EQ(mixed.code, ExitCodeFor(ErrorCode::kRefused)) << mixed.out;
+  EXPECT_NE(mixed.out.find("belong to several municipalities (GM9999, GM9998)"), std::string::npos)
+      << mixed.out;
+  const Outcome release = As("bram", {"release-held", "--run-date", "2026-12-17"});
+  EXPECT_EQ(release.code, ExitCodeFor(ErrorCode::kBadInput)) << release.out;
+  EXPECT_NE(release.out.find("say which municipality (GM9999, GM9998)"), std::string::npos)
+      << release.out;
+  EXPECT_EQ(
+      As("bram", {"--municipality", "GM9998", "release-held", "--run-date", "2026-12-17"}).code, 0);
 
   // Settings change from a month on, history kept; a code never changes.
   std::string renamed = ReadFile(second + "/municipality.toml");

@@ -539,6 +539,20 @@ TEST_F(WebTest, AUserOfOneMunicipalityReachesNothingOfTheOtherByAnyRouteOrApiCal
   const json after = json::parse(tess.Get("/api/v1/batches").body)["batches"];
   ASSERT_EQ(after.size(), 2u);
   for (const json& b : after) EXPECT_EQ(b["municipality"], "GM9998");
+  // Batches outside the month are her municipality's too: a re-issue naming GM9999's payment
+  // finds no such payment; releasing held bills makes no batch of GM9999's.
+  const Reply reissue = tess.PostJson("/api/v1/payments/reissue",
+                                      {{"payments", json::array({"OZ-B-202701-C000001-H"})}});
+  EXPECT_EQ(reissue.status, 422) << reissue.body;
+  EXPECT_NE(reissue.body.find("no such payment"), std::string::npos) << reissue.body;
+  EXPECT_EQ(tess.PostJson("/api/v1/held-bills/release", json::object()).status / 100, 2);
+  EXPECT_EQ(anna.PostJson("/api/v1/held-bills/release", {{"municipality", "GM9998"}}).status, 422)
+      << "not one she works for";
+  for (const json& b : json::parse(ingrid.Get("/api/v1/batches").body)["batches"]) {
+    if (b["municipality"] == "GM9999") {
+      EXPECT_EQ(b["batch"].get<int64_t>(), 1) << b;
+    }
+  }
 }
 
 TEST_F(WebTest, FormsWithoutTheSessionsCsrfTokenAreRefusedAndChangeNothing) {
