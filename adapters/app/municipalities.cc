@@ -53,8 +53,12 @@ namespace {
 
 Result<Config, Error> Settings(const Config& installation, const MunicipalityRecord& m,
                                const MunicipalityVersion& v) {
-  return WithMunicipality(installation, v.settings,
-                          "municipality " + m.code + " settings #" + std::to_string(v.seq));
+  auto read = WithMunicipality(installation, v.settings,
+                               "municipality " + m.code + " settings #" + std::to_string(v.seq));
+  if (!read) return read;
+  Config config = std::move(read).value();
+  config.municipality_version = v.seq;
+  return config;
 }
 
 }  // namespace
@@ -109,7 +113,14 @@ Result<Config, Error> ConfigOfRun(const Config& installation, Store& store, cons
   if (!all) return Unexpected(all.error());
   if (all->empty()) return installation;
   for (const MunicipalityRecord& m : *all) {
-    if (m.id == run.municipality) return ConfigOf(installation, m, run.month);
+    if (m.id != run.municipality) continue;
+    // The settings it was prepared (and approved) with, whatever was recorded since.
+    for (const MunicipalityVersion& v : m.versions) {
+      if (run.settings_version > 0 && v.seq == run.settings_version) {
+        return Settings(installation, m, v);
+      }
+    }
+    return ConfigOf(installation, m, run.month);  // a batch from before schema v18
   }
   return Fail(ErrorCode::kStorage, "run " + std::to_string(run.id) + " names municipality " +
                                        std::to_string(run.municipality) +

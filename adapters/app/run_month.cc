@@ -411,7 +411,8 @@ Status<Error> CheckReadyToBook(const Config& config, Store& store, const RunOpti
 Store::FileSettings FileSettingsOf(const Config& config) {
   return {.max_per_file = config.sepa.max_transactions_per_file,
           .municipality_code = config.municipality_code,
-          .format = ToString(config.sepa.version)};
+          .format = ToString(config.sepa.version),
+          .settings_version = config.municipality_version};
 }
 
 Result<RunReport, Error> RunMonth(const Config& config, Store& store, const RunOptions& o) {

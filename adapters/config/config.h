@@ -49,7 +49,10 @@ struct WebConfig {
 };
 
 struct Config {
-  std::string path;               // the file this came from
+  std::string path;  // the file this came from
+  // The seq of the stored settings version the municipality sections came from (issue 20); 0:
+  // the configuration file's.
+  int64_t municipality_version = 0;
   std::string municipality_code;  // e.g. "GM0363"; starts every MsgId
   std::string municipality_name;
   // The statement's sender: the municipality's postal address lines and phone number

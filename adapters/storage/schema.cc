@@ -489,7 +489,12 @@ std::vector<Migration> Build() {
   };
   v17.sqlite_only = SqliteAppendOnly({"municipality_versions"});
   v17.postgresql_only = PostgresAppendOnly({"municipality_versions"}, false);
-  return {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15, v16, v17};
+  // v18: a batch keeps the municipality's settings version it was prepared with (issue 20), so
+  // its files are written, and re-written byte for byte, with the account and name it was
+  // approved with, whatever is recorded after. 0: before v18 (its month's settings then).
+  Migration v18{18, "the settings version each batch was prepared with", {}, {}, {}};
+  v18.common = {"ALTER TABLE runs ADD COLUMN municipality_version BIGINT NOT NULL DEFAULT 0"};
+  return {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15, v16, v17, v18};
 }
 // NOLINTEND(bugprone-suspicious-missing-comma,readability-function-size)
 

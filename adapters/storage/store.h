@@ -139,6 +139,9 @@ struct RunRecord {
   std::string user;
   std::string kind = "month";  // "month", "reissue" (failed payments again), "release" (holds)
   int64_t municipality = 1;    // the municipality whose batch it is (issue 20)
+  // The seq of the municipality's settings version it was prepared with; 0: not recorded (a
+  // run before schema v18, or a store whose municipality came from the configuration file).
+  int64_t settings_version = 0;
 };
 
 // --- The batch lifecycle and the bank's feedback (issue 5) -----------------------------------
@@ -438,6 +441,7 @@ class Store {
     int max_per_file = 100000;      // payments per file; a new MsgId beyond
     std::string municipality_code;  // the MsgId's prefix
     std::string format;             // "pain.001.001.09" / "pain.001.001.03"
+    int64_t settings_version = 0;   // recorded on the run (RunRecord::settings_version)
   };
   Result<std::unique_ptr<MonthWriter>, Error> BeginMonth(const RunRecord& run_without_id,
                                                          const FileSettings& files);

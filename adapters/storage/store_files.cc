@@ -88,7 +88,8 @@ Result<std::vector<RunRecord>, Error> Store::Runs(std::optional<YearMonth> month
     const std::string m = month ? month->ToString() : "";
     return Rows(
         *sql_,
-        "SELECT id, month, run_date, started_at, user_name, kind, municipality_id FROM runs WHERE "
+        "SELECT id, month, run_date, started_at, user_name, kind, municipality_id, "
+        "municipality_version FROM runs WHERE "
         "(:m = '' OR month = :m2) AND " +
             ScopeClause("municipality_id") + " ORDER BY id",
         [](const StoredRow& r) {
@@ -98,7 +99,8 @@ Result<std::vector<RunRecord>, Error> Store::Runs(std::optional<YearMonth> month
                            .started_at = GetText(r, 3),
                            .user = GetText(r, 4),
                            .kind = GetText(r, 5),
-                           .municipality = GetInt(r, 6)};
+                           .municipality = GetInt(r, 6),
+                           .settings_version = GetInt(r, 7)};
         },
         m, m);
   });

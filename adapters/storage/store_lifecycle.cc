@@ -372,7 +372,7 @@ Result<std::vector<BatchRecord>, Error> Store::Batches() {
     std::map<int64_t, size_t> index;
     ForEachRow(*sql_,
                "SELECT id, month, run_date, started_at, user_name, kind, payments, amount_cents, "
-               "municipality_id FROM runs WHERE payments > 0 AND " +
+               "municipality_id, municipality_version FROM runs WHERE payments > 0 AND " +
                    ScopeClause("municipality_id") + " ORDER BY id",
                [&](const StoredRow& r) {
                  BatchRecord b;
@@ -382,7 +382,8 @@ Result<std::vector<BatchRecord>, Error> Store::Batches() {
                           .started_at = GetText(r, 3),
                           .user = GetText(r, 4),
                           .kind = GetText(r, 5),
-                          .municipality = GetInt(r, 8)};
+                          .municipality = GetInt(r, 8),
+                          .settings_version = GetInt(r, 9)};
                  b.payments = GetInt(r, 6);
                  b.amount = GetMoney(r, 7);
                  index[b.run.id] = out.size();

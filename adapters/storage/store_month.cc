@@ -374,10 +374,13 @@ Result<std::unique_ptr<Store::MonthWriter>, Error> Store::BeginMonth(const RunRe
     // only one of a store made before).
     writer->run_.municipality = scope() > 0 ? scope() : 1;
     const long long municipality = writer->run_.municipality;
+    writer->run_.settings_version = files.settings_version;
+    const long long settings = files.settings_version;
     *sql_ << "INSERT INTO runs (id, month, run_date, started_at, user_name, clients, payments, "
-             "amount_cents, kind, municipality_id) VALUES (:i, :m, :d, :s, :u, 0, 0, 0, :k, :g)",
+             "amount_cents, kind, municipality_id, municipality_version) VALUES (:i, :m, :d, :s, "
+             ":u, 0, 0, 0, :k, :g, :v)",
         soci::use(writer->run_.id), soci::use(month), soci::use(date), soci::use(run.started_at),
-        soci::use(run.user), soci::use(run.kind), soci::use(municipality);
+        soci::use(run.user), soci::use(run.kind), soci::use(municipality), soci::use(settings);
     return writer;
   } catch (const std::exception& e) {
     return WriteFailed("cannot start the run", e);

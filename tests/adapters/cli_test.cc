@@ -385,6 +385,20 @@ TEST_F(CliTest, TwoMunicipalitiesEachPayFromTheirOwnAccountAndNeverShareAClient)
   const Outcome read = As("bram", {"import-bank", dir_ / "c53-b2.xml"});
   EXPECT_EQ(read.code, 0) << read.out;
   EXPECT_NE(read.out.find("MsgId STMT-2026-12-17"), std::string::npos) << read.out;
+  // A batch keeps the settings it was prepared and approved with (schema v18): GM9998's managed
+  // account changes from January after its January batch went out, and that batch is re-written
+  // byte for byte, from the account it was approved with.
+  std::string moved = ReadFile(second + "/municipality.toml");
+  moved.replace(moved.find("NL81RABO0312345678"), 18, "NL44RABO0123456789");
+  moved.replace(moved.find("Gemeente Tweestad beheerrekening"), 32, "Tweestad nieuwe rekening");
+  WriteFile(dir_ / "moved.toml", moved);
+  const Outcome moved_account =
+      As("admin", {"municipality", "change", "GM9998", "--settings", dir_ / "moved.toml",
+                   "--valid-from", "2027-01", "--reason", "new managed account"});
+  ASSERT_EQ(moved_account.code, 0) << moved_account.out;
+  const Outcome rewritten = As("bram", {"rewrite", "--batch", "2", "--out", dir_ / "again"});
+  EXPECT_EQ(rewritten.code, 0) << rewritten.out;
+  EXPECT_NE(rewritten.out.find("byte-identical"), std::string::npos) << rewritten.out;
   const Outcome audit = As("admin", {"audit", "verify"});
   EXPECT_EQ(audit.code, 0) << audit.out;
 }

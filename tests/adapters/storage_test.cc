@@ -82,10 +82,10 @@ class StorageTest : public testing::Test {
 };
 
 TEST_F(StorageTest, InitIsIdempotentAndVersioned) {
-  EXPECT_EQ(store_->SchemaVersion(), 17);
+  EXPECT_EQ(store_->SchemaVersion(), 18);
   auto again = Store::Init(url_);
   ASSERT_TRUE(again);
-  EXPECT_EQ((*again)->SchemaVersion(), 17);
+  EXPECT_EQ((*again)->SchemaVersion(), 18);
   EXPECT_TRUE(Store::Open(url_));
 }
 
