@@ -145,28 +145,29 @@ Result<RunReport, Error> RunMonthFor(const Config& installation, Store& store,
   auto all = store.Municipalities();
   if (!all) return Unexpected(all.error());
   if (all->empty()) return RunMonth(installation, store, options);
-  const MunicipalityRecord* chosen = all->size() == 1 && code.empty() ? &all->front() : nullptr;
+  // Unnamed: the only municipality the user works for (all of them when unrestricted).
+  auto mine = MunicipalitiesInScope(store);
+  if (!mine) return Unexpected(mine.error());
+  const MunicipalityRecord* chosen = mine->size() == 1 && code.empty() ? &mine->front() : nullptr;
   for (const MunicipalityRecord& m : *all) {
     if (!code.empty() && m.code == code) chosen = &m;
   }
   if (chosen == nullptr) {
     return Fail(ErrorCode::kBadInput,
-                (code.empty() ? std::string("municipality: say which (") + Codes(*all) + ")"
+                (code.empty() ? std::string("municipality: say which (") + Codes(*mine) + ")"
                               : "municipality " + code +
                                     ": not in the store (there are: " + Codes(*all) + ")") +
                     "; nothing was booked or paid");
   }
   auto config = ConfigOf(installation, *chosen, options.month);
   if (!config) return Unexpected(config.error());
-  const std::vector<int64_t> before = store.scopes();
-  if (!before.empty() && std::find(before.begin(), before.end(), chosen->id) == before.end()) {
+  const std::vector<int64_t>& scopes = store.scopes();
+  if (!scopes.empty() && std::find(scopes.begin(), scopes.end(), chosen->id) == scopes.end()) {
     return Fail(ErrorCode::kRefused, "municipality " + chosen->code +
                                          ": you do not work for it; nothing was booked or paid");
   }
-  store.SetScope(chosen->id);
-  auto report = RunMonth(*config, store, options);
-  store.SetScopes(before);
-  return report;
+  const ScopedToMunicipality scoped(store, chosen->id);
+  return RunMonth(*config, store, options);
 }
 
 Result<std::vector<MunicipalityRecord>, Error> MunicipalitiesInScope(Store& store) {
