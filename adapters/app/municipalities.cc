@@ -51,6 +51,11 @@ Result<bool, Error> AdoptConfiguredMunicipality(const Config& config, Store& sto
 
 namespace {
 
+// Whether a store scoped to `scopes` (empty: to all) serves municipality `id`.
+bool Serves(const std::vector<int64_t>& scopes, int64_t id) {
+  return scopes.empty() || std::find(scopes.begin(), scopes.end(), id) != scopes.end();
+}
+
 Result<Config, Error> Settings(const Config& installation, const MunicipalityRecord& m,
                                const MunicipalityVersion& v) {
   auto read = WithMunicipality(installation, v.settings,
@@ -161,8 +166,7 @@ Result<RunReport, Error> RunMonthFor(const Config& installation, Store& store,
   }
   auto config = ConfigOf(installation, *chosen, options.month);
   if (!config) return Unexpected(config.error());
-  const std::vector<int64_t>& scopes = store.scopes();
-  if (!scopes.empty() && std::find(scopes.begin(), scopes.end(), chosen->id) == scopes.end()) {
+  if (!Serves(store.scopes(), chosen->id)) {
     return Fail(ErrorCode::kRefused, "municipality " + chosen->code +
                                          ": you do not work for it; nothing was booked or paid");
   }
@@ -174,21 +178,15 @@ Result<std::vector<MunicipalityRecord>, Error> MunicipalitiesInScope(Store& stor
   auto all = store.Municipalities();
   if (!all) return Unexpected(all.error());
   std::vector<MunicipalityRecord> out = std::move(all).value();
-  const std::vector<int64_t> scopes = store.scopes();
-  if (!scopes.empty()) {
-    std::erase_if(out, [&](const MunicipalityRecord& m) {
-      return std::find(scopes.begin(), scopes.end(), m.id) == scopes.end();
-    });
-  }
+  std::erase_if(out, [&](const MunicipalityRecord& m) { return !Serves(store.scopes(), m.id); });
   return out;
 }
 
 Result<bool, Error> ClientInScope(Store& store, const ClientId& client) {
-  const std::vector<int64_t> scopes = store.scopes();
-  if (scopes.empty()) return true;
+  if (store.scopes().empty()) return true;
   auto id = store.MunicipalityOfClient(client);
   if (!id) return Unexpected(id.error());
-  return std::find(scopes.begin(), scopes.end(), *id) != scopes.end();
+  return Serves(store.scopes(), *id);
 }
 
 Result<BatchMunicipality, Error> MunicipalityOfClients(const Config& given, Store& store,
@@ -198,12 +196,10 @@ Result<BatchMunicipality, Error> MunicipalityOfClients(const Config& given, Stor
   if (!all) return Unexpected(all.error());
   if (all->empty()) return BatchMunicipality{given, 0};
   std::set<int64_t> found;
-  for (const ClientId& client : clients) {
-    auto visible = ClientInScope(store, client);
-    if (!visible) return Unexpected(visible.error());
+  for (const ClientId& client : clients) {  // one read a client; the unseen ones are left out
     auto id = store.MunicipalityOfClient(client);
     if (!id) return Unexpected(id.error());
-    if (*visible && *id > 0) found.insert(*id);
+    if (*id > 0 && Serves(store.scopes(), *id)) found.insert(*id);
   }
   if (found.size() > 1) {
     std::string codes;
