@@ -31,7 +31,8 @@ class BulkInsert {
   BulkInsert& Int(int64_t value);
 
   size_t rows() const { return columns_.empty() ? 0 : columns_[0].nulls.size(); }
-  // Inserts the rows (throws soci::soci_error like any statement) and clears them.
+  // Inserts the rows (throws a std::exception with the database's words, like any statement)
+  // and clears them.
   void Execute(soci::session& sql, Backend backend);
   // Executes once kBulkRows rows wait (call after each complete row; Execute the rest at the end).
   void ExecuteWhenFull(soci::session& sql, Backend backend) {
