@@ -276,22 +276,29 @@ void Tally(const ClientMonth& month, RunReport* report) {
   }
 }
 
+// How ForEachClientMonth reads the cases: on the store's own connection, or the next chunk ahead
+// on a second one (the booking: `use` writes only the client's own rows).
+enum class Reading { kInline, kAhead };
+
 // Computes every client's month, chunk by chunk, and hands each one to `use` (which may fail);
 // `chunk_done(clients so far)` after each chunk.
 Status<Error> ForEachClientMonth(const Config& config, Store& store, const RunOptions& o,
                                  const std::function<Status<Error>(ClientCase&, ClientMonth&)>& use,
-                                 const std::function<void(int64_t)>& chunk_done) {
+                                 const std::function<void(int64_t)>& chunk_done,
+                                 Reading reading = Reading::kInline) {
   auto creditors = store.LoadCreditors(o.month);  // as they hold in the month (issue 16)
   if (!creditors) return Unexpected(creditors.error());
   int64_t done = 0;
-  return store.ForEachCase(o.month, o.chunk_clients, [&](ClientCase& c) -> Status<Error> {
+  const auto each = [&](ClientCase& c) -> Status<Error> {
     auto month = ComputeClientMonth(c, *creditors, config.month, o.month, o.run_date);
     if (month) {
       if (auto s = use(c, *month); !s) return s;
     }
     if (++done % o.chunk_clients == 0 && chunk_done) chunk_done(done);
     return {};
-  });
+  };
+  return reading == Reading::kAhead ? store.ForEachCaseReadAhead(o.month, o.chunk_clients, each)
+                                    : store.ForEachCase(o.month, o.chunk_clients, each);
 }
 
 // Computes every client's month into `writer`, and hands it to `emitter` for the checkpoint and
@@ -313,7 +320,7 @@ Result<bool, Error> BookClients(const Config& config, Store& store, const RunOpt
   const auto progress = [&](int64_t done) {
     if (o.progress) o.progress(std::min(done, *total), *total);
   };
-  if (auto s = ForEachClientMonth(config, store, o, book, progress); !s) {
+  if (auto s = ForEachClientMonth(config, store, o, book, progress, Reading::kAhead); !s) {
     return Unexpected(s.error());
   }
   progress(*total);  // every client seen (those without a plan are skipped, not counted)

@@ -82,6 +82,7 @@ Result<std::unique_ptr<Store>, Error> Store::Open(const std::string& url) {
     return StorageFail("cannot read store " + url, e);
   }
   auto store = std::unique_ptr<Store>(new Store(std::move(sql).value(), backend));
+  store->url_ = url;
   const int version = store->SchemaVersion();
   if (version < static_cast<int>(Migrations().size())) {
     return Fail(ErrorCode::kNoStore, "store " + url + " has schema version " +
@@ -89,6 +90,29 @@ Result<std::unique_ptr<Store>, Error> Store::Open(const std::string& url) {
                                          std::to_string(Migrations().size()) +
                                          ": run `ontzorg init` to migrate");
   }
+  return store;
+}
+
+Result<std::unique_ptr<Store>, Error> Store::OpenSnapshot() const {
+  Backend backend = backend_;
+  auto sql = Connect(url_, &backend);
+  if (!sql) return Unexpected(sql.error());
+  try {
+    soci::session& s = **sql;
+    if (backend == Backend::kSqlite) {
+      s << "PRAGMA cache_size = -8192";  // it reads each page once: a small cache will do
+      s << "BEGIN";                      // WAL: readers never wait for the writer
+    } else {
+      s << "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+    }
+    int version = 0;  // the snapshot is taken by the first read, now
+    s << "SELECT COUNT(*) FROM schema_migrations", soci::into(version);
+  } catch (const std::exception& e) {
+    return StorageFail("cannot open a second connection to the store", e);
+  }
+  auto store = std::unique_ptr<Store>(new Store(std::move(sql).value(), backend));
+  store->url_ = url_;
+  store->scopes_ = scopes_;
   return store;
 }
 
@@ -128,7 +152,9 @@ Result<std::unique_ptr<Store>, Error> Store::InitThrough(const std::string& url,
   } catch (const std::exception& e) {
     return StorageFail("cannot migrate store " + url, e);
   }
-  return std::unique_ptr<Store>(new Store(std::move(sql).value(), backend));
+  auto store = std::unique_ptr<Store>(new Store(std::move(sql).value(), backend));
+  store->url_ = url;
+  return store;
 }
 
 int Store::SchemaVersion() {

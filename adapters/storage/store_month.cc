@@ -3,6 +3,7 @@
 
 #include "adapters/storage/bulk_insert.h"
 #include "adapters/storage/query.h"
+#include "adapters/storage/read_ahead.h"
 #include "adapters/storage/row_codec.h"
 #include "adapters/storage/store.h"
 #include "adapters/storage/transaction.h"
@@ -43,6 +44,30 @@ Status<Error> Store::ForEachCase(YearMonth month, int chunk,
       if (auto s = use(c); !s) return s;
     }
   }
+}
+
+Status<Error> Store::ForEachCaseReadAhead(YearMonth month, int chunk,
+                                          const std::function<Status<Error>(ClientCase&)>& use) {
+  auto reader = OpenSnapshot();
+  if (!reader) return Unexpected(reader.error());
+  Store& second = **reader;
+  std::string after;
+  using Chunk = std::vector<ClientCase>;
+  return ReadAhead<Chunk>(
+      [&]() -> Result<std::optional<Chunk>, Error> {
+        std::string last;
+        auto cases = second.LoadCases(month, after, chunk, &last);
+        if (!cases) return Unexpected(cases.error());
+        if (last.empty()) return std::optional<Chunk>();
+        after = last;
+        return std::optional<Chunk>(std::move(cases).value());
+      },
+      [&](Chunk& cases) -> Status<Error> {
+        for (ClientCase& c : cases) {
+          if (auto s = use(c); !s) return s;
+        }
+        return {};
+      });
 }
 
 Result<std::optional<ClientCase>, Error> Store::LoadCase(const ClientId& client, YearMonth month) {

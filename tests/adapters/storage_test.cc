@@ -16,6 +16,7 @@
 #include "adapters/app/run_month.h"
 #include "adapters/import/importer.h"
 #include "adapters/storage/query.h"
+#include "adapters/storage/read_ahead.h"
 #include "adapters/storage/row_codec.h"
 #include "adapters/storage/schema.h"
 #include "adapters/storage/store.h"
@@ -1175,6 +1176,82 @@ TEST_F(StorageTest, OpeningBalancesComeFromTheLedger) {
   EXPECT_EQ((*cases)[1].opening_balance, Money::FromCents(12345));
   EXPECT_TRUE((*cases)[1].booked_keys.empty()) << "December's keys are not January's";
   EXPECT_EQ(last, "C000003");
+}
+
+// ReadAhead itself: items in order; the reader's error after the items before it; an exception
+// of `use` reaches the caller after the reader has stopped (no thread left running).
+TEST(ReadAheadTest, HandsItemsOverInOrderAndStopsOnEveryKindOfEnd) {
+  int reads = 0;
+  std::vector<int> used;
+  const auto count_to_four = [&]() -> Result<std::optional<int>, Error> {
+    if (++reads > 4) return std::optional<int>();
+    return std::optional<int>(reads);
+  };
+  const auto keep = [&](int& i) -> Status<Error> {
+    used.push_back(i);
+    return {};
+  };
+  ASSERT_TRUE(ReadAhead<int>(count_to_four, keep));
+  EXPECT_EQ(used, (std::vector<int>{1, 2, 3, 4}));
+  reads = 0;
+  used.clear();
+  auto failed = ReadAhead<int>(
+      [&]() -> Result<std::optional<int>, Error> {
+        if (++reads == 3) return Fail(ErrorCode::kStorage, "disk gone");
+        return std::optional<int>(reads);
+      },
+      keep);
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().message, "disk gone");
+  EXPECT_EQ(used, (std::vector<int>{1, 2}));
+  reads = 0;
+  EXPECT_THROW((void)ReadAhead<int>(count_to_four,
+                                    [](int& i) -> Status<Error> {
+                                      if (i == 2) throw std::runtime_error("use failed");
+                                      return {};
+                                    }),
+               std::runtime_error);
+  EXPECT_LE(reads, 3) << "at most one item is read ahead of the one in use";
+}
+
+// The run reads its cases a chunk ahead on a second connection (issue 18) while its own holds
+// the write lock: that connection sees every case as the run's own connection would, in order,
+// each once, and it stops when the run stops.
+TEST_F(StorageTest, ReadingAheadOnASecondConnectionSeesWhatTheRunsConnectionSees) {
+  ImportDemo();
+  Run("2027-01", "2026-12-14");  // balances, booked keys, held bills and receipts to read
+  const YearMonth february = YearMonth::Parse("2027-02").value();
+  auto writer = store_->BeginMonth(
+      {0, february, Date::Parse("2027-01-14").value(), "2027-01-14T10:00:00", "tester"}, kFiles);
+  ASSERT_TRUE(writer) << writer.error().message;
+  const auto describe = [](const ClientCase& c) {
+    return c.client.id.value + " balance " + std::to_string(c.opening_balance.cents()) + " loan " +
+           std::to_string(c.credit.loan.cents()) + " reserved " +
+           std::to_string(c.reserved.cents()) + " bills " + std::to_string(c.bills.size()) +
+           " receipts " + std::to_string(c.receipts.size()) + " assessments " +
+           std::to_string(c.assessments.size()) + " held " + std::to_string(c.held.size());
+  };
+  std::vector<std::string> inline_seen, ahead_seen;
+  ASSERT_TRUE(store_->ForEachCase(february, 5, [&](ClientCase& c) -> Status<Error> {
+    inline_seen.push_back(describe(c));
+    return {};
+  }));
+  auto ahead = store_->ForEachCaseReadAhead(february, 5, [&](ClientCase& c) -> Status<Error> {
+    ahead_seen.push_back(describe(c));
+    return {};
+  });
+  ASSERT_TRUE(ahead) << ahead.error().message;
+  ASSERT_EQ(inline_seen.size(), static_cast<size_t>(Count("SELECT COUNT(*) FROM plans")));
+  EXPECT_EQ(ahead_seen, inline_seen);
+  // The first error of `use` ends the reading: it is returned, and no later case is handed over.
+  int handed = 0;
+  auto stopped = store_->ForEachCaseReadAhead(february, 5, [&](ClientCase&) -> Status<Error> {
+    if (++handed == 7) return Fail(ErrorCode::kBadInput, "stop here");
+    return {};
+  });
+  ASSERT_FALSE(stopped);
+  EXPECT_EQ(stopped.error().message, "stop here");
+  EXPECT_EQ(handed, 7);
 }
 
 TEST_F(StorageTest, AMonthWithoutBijstandIsRefusedWhileClientsAreInRelief) {
