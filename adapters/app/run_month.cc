@@ -215,7 +215,8 @@ class FilePipeline {
 
 Status<Error> StageFiles(const Config& config, Store& store, const std::vector<FileRecord>& files,
                          const std::string& out_dir, std::vector<StagedFile>* staged,
-                         std::string* schema_path) {
+                         std::string* schema_path,
+                         const std::function<void(const Payment&)>& each_read) {
   if (files.empty()) return {};
   xmlInitParser();
   FilePipeline pipeline(config, out_dir, 0);
@@ -223,6 +224,9 @@ Status<Error> StageFiles(const Config& config, Store& store, const std::vector<F
     if (auto s = pipeline.Prepare(file.format); !s) return s;
     auto payments = store.FilePayments(file.id);
     if (!payments) return Unexpected(payments.error());
+    if (each_read) {
+      for (const Payment& p : *payments) each_read(p);
+    }
     pipeline.Submit(file, std::move(payments).value());
   }
   if (schema_path != nullptr) *schema_path = pipeline.schema_path();

@@ -69,10 +69,13 @@ struct StagedFile {
   std::string part;
 };
 // Writes `files` from the store into `out_dir` as parts, two at a time. On an error no part is
-// left behind.
+// left behind. `each_read`, when given, sees every payment as it is read for its file, files in
+// the order given and each file's payments in the store's order (the export digests what it
+// writes).
 Status<Error> StageFiles(const Config& config, Store& store, const std::vector<FileRecord>& files,
                          const std::string& out_dir, std::vector<StagedFile>* staged,
-                         std::string* schema_path);
+                         std::string* schema_path,
+                         const std::function<void(const Payment&)>& each_read = {});
 // Makes the parts visible under their names, each one durable (fsync, rename, fsync the folder).
 Status<Error> PublishFiles(const std::vector<StagedFile>& staged);
 // Removes the parts (what was staged will not be sent).
