@@ -235,11 +235,15 @@ Result<LedgerTotals, Error> Store::LedgerCheck() {
     const auto starts = [](const Account& a, const char* prefix) {
       return a.value.rfind(prefix, 0) == 0;
     };
-    // Per account: credits minus debits; assets (the bank, loans, grants) are negated.
+    // Per account: credits minus debits; assets (the bank, loans, grants) are negated. Scoped to
+    // municipalities (issue 20), the entries of their clients: every entry is booked on one
+    // client, so each municipality's ledger balances on its own.
+    const std::string scope = ScopeClient("client_id");
     ForEachRow(*sql_,
                "SELECT account, SUM(amount_cents) FROM (SELECT credit_account AS account, "
-               "amount_cents FROM entries UNION ALL SELECT debit_account, -amount_cents FROM "
-               "entries) t GROUP BY account",
+               "amount_cents FROM entries WHERE " +
+                   scope + " UNION ALL SELECT debit_account, -amount_cents FROM entries WHERE " +
+                   scope + ") t GROUP BY account",
                [&](const StoredRow& r) {
                  const Account account{GetText(r, 0)};
                  const Money balance = GetMoney(r, 1);

@@ -470,7 +470,7 @@ class Store {
   // implausible amounts, not the tens of thousands of other findings of a large month).
   Result<std::vector<Finding>, Error> Findings(int64_t run_id, const std::string& code = "");
   // The managed account's balance, the sum of the client balances (they must be equal) and the
-  // lowest client balance (it must not be negative).
+  // lowest client balance (it must not be negative); scoped, those of the scope's clients.
   Result<LedgerTotals, Error> LedgerCheck();
   // The latest closing balance the bank reported for `account` (compact IBAN): the latest
   // statement date, then the latest file (nullopt: no camt.053 with a balance read yet).

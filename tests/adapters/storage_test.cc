@@ -922,6 +922,23 @@ TEST_F(StorageTest, MunicipalitiesAreAddedOnceAndEachSeesOnlyItsOwnClients) {
                   "c.municipality_id <> 2"),
             0)
       << "municipality 2's run paid no client of municipality 1";
+  // The ledger check per municipality: municipality 2's books balance on their own (the run paid
+  // out its bijstand, and lent some clients bridging credit), municipality 1 (no month run) has
+  // none, and the two make the whole.
+  store_->SetScope(2);
+  const LedgerTotals second_books = store_->LedgerCheck().value();
+  store_->SetScope(1);
+  const LedgerTotals first_books = store_->LedgerCheck().value();
+  store_->SetScope(0);
+  const LedgerTotals all_books = store_->LedgerCheck().value();
+  EXPECT_TRUE(second_books.Balanced());
+  EXPECT_TRUE(second_books.loans.IsPositive()) << "its clients' bridging credit is on its books";
+  EXPECT_EQ(first_books.loans, Money::Zero());
+  EXPECT_EQ(first_books.bank, Money::Zero());
+  EXPECT_EQ(first_books.clients, Money::Zero());
+  EXPECT_EQ(all_books.bank, first_books.bank + second_books.bank);
+  EXPECT_EQ(all_books.clients, first_books.clients + second_books.clients);
+  EXPECT_EQ(all_books.loans, first_books.loans + second_books.loans);
 }
 
 TEST_F(StorageTest, CaseloadsFollowTheLatestAssignmentAndRefuseStrangers) {
