@@ -1,7 +1,6 @@
 // Store: reference data (creditors, clients, plans, bills, benefits) in and out.
 #include <soci/soci.h>
 
-#include <algorithm>
 #include <functional>
 #include <set>
 
@@ -69,69 +68,240 @@ void InsertLearning(soci::session& sql, Backend backend, const ImportBatch& batc
   InsertDirectDebits(sql, backend, batch.direct_debits, {batch.recorded_by, batch.recorded_at});
 }
 
-// Every stored row of a table, through its column table.
+// A set of keys bound as one parameter: a JSON array of strings, unpacked in the statement by
+// KeyList. One statement reads the stored rows an import names, however many, instead of every
+// stored row of the table (issue 18, 20: an import's memory and time follow the import, not the
+// store, and one municipality's import does not read the other municipalities' rows).
+std::string JsonArray(const std::set<std::string>& keys) {
+  std::string out = "[";
+  for (const std::string& key : keys) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (const char c : key) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += c;
+      } else if (static_cast<unsigned char>(c) < 0x20) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += kHex[(c >> 4) & 0xf];
+        out += kHex[c & 0xf];
+      } else {
+        out += c;
+      }
+    }
+    out += '"';
+  }
+  return out + "]";
+}
+
+// The subquery listing the keys of one JsonArray parameter (bound where `:name` stands).
+std::string KeyList(Backend backend, const std::string& name) {
+  return backend == Backend::kSqlite
+             ? "(SELECT value FROM json_each(:" + name + "))"
+             : "(SELECT json_array_elements_text(CAST(:" + name + " AS json)))";
+}
+
+// The stored rows of `table` whose `column` is one of `keys` (none when `keys` is empty).
 template <typename Row>
-std::vector<Row> AllRows(soci::session& sql, const std::string& table,
-                         const Columns<Row>& columns) {
-  return Rows(sql, "SELECT " + columns.Select() + " FROM " + table,
-              [&](const StoredRow& r) { return columns.Decode(r); });
+std::vector<Row> RowsWhereIn(soci::session& sql, Backend backend, const std::string& table,
+                             const Columns<Row>& columns, const std::string& column,
+                             const std::set<std::string>& keys) {
+  if (keys.empty()) return {};
+  return Rows(
+      sql,
+      "SELECT " + columns.Select() + " FROM " + table + " WHERE " + column + " IN " +
+          KeyList(backend, "keys"),
+      [&](const StoredRow& r) { return columns.Decode(r); }, JsonArray(keys));
+}
+
+// The versions of the stored records `existing` holds, each table's in order of entry.
+void LoadVersionsOf(soci::session& sql, Backend backend, ImportBatch& existing) {
+  ImportBatch::Changes& v = existing.versions;
+  const auto keys = [](const auto& rows, const auto& key) {
+    std::set<std::string> out;
+    for (const auto& row : rows) out.insert(key(row));
+    return out;
+  };
+  // `table_where`: "bill_versions WHERE client_id", the column the keys are of.
+  const auto of = [&](const auto& columns, const std::string& table_where,
+                      const std::set<std::string>& named) {
+    return LoadVersions(sql, columns,
+                        "SELECT " + VersionMetaSelect() + columns.Select() + " FROM " +
+                            table_where + " IN " + KeyList(backend, "keys") + " ORDER BY seq",
+                        JsonArray(named));
+  };
+  if (!existing.creditors.empty()) {
+    v.creditors = of(CreditorColumns(), "creditor_versions WHERE id",
+                     keys(existing.creditors, [](const Creditor& c) { return c.id.value; }));
+  }
+  if (!existing.clients.empty()) {
+    v.clients = of(ClientColumns(), "client_versions WHERE id",
+                   keys(existing.clients, [](const Client& c) { return c.id.value; }));
+  }
+  if (!existing.plans.empty()) {
+    v.plans = of(PlanColumns(), "plan_versions WHERE client_id",
+                 keys(existing.plans, [](const ReliefPlan& p) { return p.client.value; }));
+  }
+  if (!existing.bills.empty()) {  // bill_versions is indexed by client
+    v.bills = of(BillColumns(), "bill_versions WHERE client_id",
+                 keys(existing.bills, [](const Bill& b) { return b.client.value; }));
+  }
+  if (!existing.toeslagen.empty()) {
+    v.toeslagen =
+        of(ToeslagColumns(), "toeslag_versions WHERE client_id",
+           keys(existing.toeslagen, [](const ToeslagExpectation& t) { return t.client.value; }));
+  }
+  if (!existing.benefits.empty()) {
+    v.benefits = Rows(
+        sql,
+        "SELECT seq, client_id, month, amount_cents, changed_by, changed_at, change_reason FROM "
+        "benefit_versions WHERE month IN " +
+            KeyList(backend, "months") + " AND client_id IN " + KeyList(backend, "clients") +
+            " ORDER BY seq",
+        [](const StoredRow& r) {
+          return BenefitVersion{
+              ClientId{GetText(r, 1)}, GetMonth(r, 2), GetMoney(r, 3), GetInt(r, 0),
+              GetText(r, 4),           GetText(r, 5),  GetText(r, 6)};
+        },
+        JsonArray(keys(existing.benefits, [](const auto& b) { return b.month.ToString(); })),
+        JsonArray(keys(existing.benefits, [](const auto& b) { return b.client.value; })));
+  }
+}
+
+// What an import names: the keys of the stored rows its checks compare it with.
+struct NamedKeys {
+  std::set<std::string> clients, bsns, creditors, bills, receipts, receipt_clients, assessments,
+      hand_overs, months;
+
+  explicit NamedKeys(const ImportBatch& b) {
+    for (const Client& c : b.clients) {
+      clients.insert(c.id.value);
+      bsns.insert(c.bsn);
+    }
+    for (const Creditor& c : b.creditors) creditors.insert(c.id.value);
+    for (const ReliefPlan& p : b.plans) clients.insert(p.client.value);
+    for (const Bill& x : b.bills) {
+      bills.insert(x.id.value);
+      clients.insert(x.client.value);
+      creditors.insert(x.creditor.value);
+    }
+    for (const auto& x : b.benefits) {
+      clients.insert(x.client.value);
+      months.insert(x.month.ToString());
+    }
+    for (const ToeslagExpectation& x : b.toeslagen) clients.insert(x.client.value);
+    for (const Receipt& x : b.receipts) {
+      receipts.insert(x.id);
+      receipt_clients.insert(x.client.value);
+      clients.insert(x.client.value);
+    }
+    for (const Assessment& x : b.assessments) {
+      assessments.insert(x.id);
+      clients.insert(x.client.value);
+    }
+    for (const HandOverDecision& x : b.hand_overs) {
+      hand_overs.insert(x.id);
+      clients.insert(x.client.value);
+      bills.insert(x.bill.value);
+    }
+    for (const PaymentConfirmation& x : b.confirmations) {
+      clients.insert(x.client.value);
+      bills.insert(x.bill.value);
+    }
+    for (const DirectDebitRecord& x : b.direct_debits) bills.insert(x.bill.value);
+  }
+};
+
+// The stored clients an import names, and a new client's BSN stored under another number.
+void LoadNamedClients(soci::session& sql, Backend backend, const NamedKeys& named,
+                      int64_t municipality, ImportBatch& out) {
+  if (named.clients.empty() && named.bsns.empty()) return;
+  const std::string clients = JsonArray(named.clients);
+  out.clients = Rows(
+      sql,
+      "SELECT " + ClientColumns().Select() + " FROM clients WHERE id IN " +
+          KeyList(backend, "ids") + " OR bsn IN " + KeyList(backend, "bsns"),
+      [](const StoredRow& r) { return ClientColumns().Decode(r); }, clients, JsonArray(named.bsns));
+  // Those of other municipalities (issue 20): a row naming one is refused.
+  ForEachRow(
+      sql,
+      "SELECT c.id, m.code FROM clients c JOIN municipalities m ON m.id = c.municipality_id "
+      "WHERE c.municipality_id <> :m AND c.id IN " +
+          KeyList(backend, "ids"),
+      [&](const StoredRow& r) { out.clients_elsewhere[GetText(r, 0)] = GetText(r, 1); },
+      municipality, clients);
+}
+
+// The stored bills an import names and, when it holds direct-debit records, theirs.
+void LoadNamedBills(soci::session& sql, Backend backend, const NamedKeys& named, bool direct_debits,
+                    ImportBatch& out) {
+  out.bills = RowsWhereIn(sql, backend, "bills", BillColumns(), "id", named.bills);
+  if (direct_debits && !out.bills.empty()) {
+    // Through the clients of the named bills: direct_debits is indexed by client.
+    std::set<std::string> owners;
+    for (const Bill& b : out.bills) owners.insert(b.client.value);
+    out.direct_debits = Rows(
+        sql,
+        "SELECT " + DirectDebitColumns().Select() + " FROM direct_debits WHERE client_id IN " +
+            KeyList(backend, "owners") + " AND bill_id IN " + KeyList(backend, "bills"),
+        [](const StoredRow& r) { return DirectDebitColumns().Decode(r); }, JsonArray(owners),
+        JsonArray(named.bills));
+  }
+}
+
+// The named clients' bijstand of the named months.
+void LoadNamedBenefits(soci::session& sql, Backend backend, const NamedKeys& named,
+                       ImportBatch& out) {
+  if (named.months.empty()) return;
+  ForEachRow(
+      sql,
+      "SELECT client_id, month, amount_cents FROM benefits WHERE month IN " +
+          KeyList(backend, "months") + " AND client_id IN " + KeyList(backend, "clients"),
+      [&](const StoredRow& r) {
+        out.benefits.push_back({ClientId{GetText(r, 0)}, GetMonth(r, 1), GetMoney(r, 2)});
+      },
+      JsonArray(named.months), JsonArray(named.clients));
 }
 
 }  // namespace
 
 Result<ImportBatch, Error> Store::LoadExisting(const ImportBatch& batch) {
   soci::session& sql = *sql_;
+  const Backend backend = backend_;
   return Read("cannot read the store", [&] {
     ImportBatch out;
-    const auto any = [](std::initializer_list<bool> non_empty) {
-      return std::find(non_empty.begin(), non_empty.end(), true) != non_empty.end();
-    };
-    if (any({!batch.creditors.empty(), !batch.bills.empty()})) {
-      out.creditors = AllRows(sql, "creditors", CreditorColumns());
+    const NamedKeys named(batch);
+    out.creditors =
+        RowsWhereIn(sql, backend, "creditors", CreditorColumns(), "id", named.creditors);
+    LoadNamedClients(sql, backend, named, ImportMunicipality(batch), out);
+    if (!batch.plans.empty() || !batch.hand_overs.empty()) {
+      out.plans = RowsWhereIn(sql, backend, "plans", PlanColumns(), "client_id", named.clients);
     }
-    if (any({!batch.clients.empty(), !batch.plans.empty(), !batch.bills.empty(),
-             !batch.benefits.empty(), !batch.toeslagen.empty(), !batch.receipts.empty(),
-             !batch.assessments.empty(), !batch.hand_overs.empty(),
-             !batch.confirmations.empty()})) {
-      out.clients = AllRows(sql, "clients", ClientColumns());
-      // Those of other municipalities (issue 20): a row naming one is refused.
-      ForEachRow(
+    LoadNamedBills(sql, backend, named, !batch.direct_debits.empty(), out);
+    if (!batch.toeslagen.empty()) {
+      out.toeslagen =
+          RowsWhereIn(sql, backend, "toeslagen", ToeslagColumns(), "client_id", named.clients);
+    }
+    if (!batch.receipts.empty()) {
+      // By id (a repeat) and by client (the same money recorded twice).
+      out.receipts = Rows(
           sql,
-          "SELECT c.id, m.code FROM clients c JOIN municipalities m ON m.id = c.municipality_id "
-          "WHERE c.municipality_id <> :m",
-          [&](const StoredRow& r) { out.clients_elsewhere[GetText(r, 0)] = GetText(r, 1); },
-          ImportMunicipality(batch));
+          "SELECT " + ReceiptColumns().Select() + " FROM receipts WHERE id IN " +
+              KeyList(backend, "ids") + " OR client_id IN " + KeyList(backend, "clients"),
+          [](const StoredRow& r) { return ReceiptColumns().Decode(r); }, JsonArray(named.receipts),
+          JsonArray(named.receipt_clients));
     }
-    if (any({!batch.plans.empty(), !batch.hand_overs.empty()})) {
-      out.plans = AllRows(sql, "plans", PlanColumns());
-    }
-    if (!batch.direct_debits.empty()) {
-      out.direct_debits = AllRows(sql, "direct_debits", DirectDebitColumns());
-    }
-    if (any({!batch.bills.empty(), !batch.hand_overs.empty(), !batch.confirmations.empty(),
-             !batch.direct_debits.empty()})) {
-      out.bills = AllRows(sql, "bills", BillColumns());
-    }
-    if (!batch.toeslagen.empty()) out.toeslagen = AllRows(sql, "toeslagen", ToeslagColumns());
-    if (!batch.receipts.empty()) out.receipts = AllRows(sql, "receipts", ReceiptColumns());
-    if (!batch.assessments.empty()) {
-      out.assessments = AllRows(sql, "assessments", AssessmentColumns());
-    }
-    if (!batch.hand_overs.empty()) out.hand_overs = AllRows(sql, "hand_overs", HandOverColumns());
+    out.assessments =
+        RowsWhereIn(sql, backend, "assessments", AssessmentColumns(), "id", named.assessments);
+    out.hand_overs =
+        RowsWhereIn(sql, backend, "hand_overs", HandOverColumns(), "id", named.hand_overs);
     if (!batch.confirmations.empty()) {
-      out.confirmations = AllRows(sql, "confirmations", ConfirmationColumns());
+      out.confirmations =
+          RowsWhereIn(sql, backend, "confirmations", ConfirmationColumns(), "bill_id", named.bills);
     }
-    std::set<std::string> months;
-    for (const auto& b : batch.benefits) months.insert(b.month.ToString());
-    for (const std::string& m : months) {
-      ForEachRow(
-          sql, "SELECT client_id, month, amount_cents FROM benefits WHERE month = :m",
-          [&](const StoredRow& r) {
-            out.benefits.push_back({ClientId{GetText(r, 0)}, GetMonth(r, 1), GetMoney(r, 2)});
-          },
-          m);
-    }
-    LoadVersionsOf(sql, out);
+    LoadNamedBenefits(sql, backend, named, out);
+    LoadVersionsOf(sql, backend, out);
     const std::string last =
         FirstRow(sql,
                  "SELECT MAX(r.month) FROM runs r JOIN batch_outcomes o ON "

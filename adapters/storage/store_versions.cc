@@ -90,30 +90,6 @@ void InsertVersions(soci::session& sql, Backend backend, const ImportBatch::Chan
   b.Execute(sql, backend);
 }
 
-void LoadVersionsOf(soci::session& sql, ImportBatch& existing) {
-  ImportBatch::Changes& v = existing.versions;
-  if (!existing.creditors.empty()) {
-    v.creditors = AllVersions(sql, "creditor_versions", CreditorColumns());
-  }
-  if (!existing.clients.empty()) v.clients = AllVersions(sql, "client_versions", ClientColumns());
-  if (!existing.plans.empty()) v.plans = AllVersions(sql, "plan_versions", PlanColumns());
-  if (!existing.bills.empty()) v.bills = AllVersions(sql, "bill_versions", BillColumns());
-  if (!existing.toeslagen.empty()) {
-    v.toeslagen = AllVersions(sql, "toeslag_versions", ToeslagColumns());
-  }
-  if (!existing.benefits.empty()) {
-    v.benefits = Rows(
-        sql,
-        "SELECT seq, client_id, month, amount_cents, changed_by, changed_at, change_reason FROM "
-        "benefit_versions ORDER BY seq",
-        [](const StoredRow& r) {
-          return BenefitVersion{
-              ClientId{GetText(r, 1)}, GetMonth(r, 2), GetMoney(r, 3), GetInt(r, 0),
-              GetText(r, 4),           GetText(r, 5),  GetText(r, 6)};
-        });
-  }
-}
-
 }  // namespace ontzorg
 
 namespace ontzorg {

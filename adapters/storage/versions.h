@@ -85,9 +85,6 @@ void ApplyVersions(std::vector<Row>& rows, const std::vector<Version<Row>>& vers
 // transaction.
 void InsertVersions(soci::session& sql, Backend backend, const ImportBatch::Changes& changes);
 
-// Loads every version of the tables whose records `existing` holds.
-void LoadVersionsOf(soci::session& sql, ImportBatch& existing);
-
 }  // namespace ontzorg
 
 #endif  // ONTZORG_ADAPTERS_STORAGE_VERSIONS_H_

@@ -108,6 +108,68 @@ TEST_F(StorageTest, ImportTwiceChangesNothing) {
   EXPECT_EQ(store_->Generation().value(), imported) << "a refused change is rolled back";
 }
 
+// Issues 18 and 20: an import reads the stored rows it names (by key, a new client's BSN, a named
+// client's receipts, the named clients' bijstand of the named months), not every stored row of the
+// tables it touches, so its memory follows the import, not the store with all its municipalities.
+// Keys reach the store as they are, quotes and backslashes too.
+TEST_F(StorageTest, AnImportReadsOnlyTheStoredRowsItNames) {
+  ImportDemo();
+  soci::session& sql = store_->session();
+  std::string bill_id, creditor_id, bsn, month;
+  sql << "SELECT id, creditor_id FROM bills WHERE client_id = 'C000001' ORDER BY id LIMIT 1",
+      soci::into(bill_id), soci::into(creditor_id);
+  sql << "SELECT bsn FROM clients WHERE id = 'C000003'", soci::into(bsn);
+  sql << "SELECT MIN(month) FROM benefits WHERE client_id = 'C000002'", soci::into(month);
+  ImportBatch probe;
+  Client newcomer;
+  newcomer.id = ClientId{"C999999"};
+  newcomer.bsn = bsn;  // a stored BSN under a new client number: found by the BSN
+  probe.clients.push_back(newcomer);
+  Bill bill;
+  bill.id = BillId{bill_id};
+  bill.client = ClientId{"C000001"};
+  bill.creditor = CreditorId{creditor_id};
+  probe.bills.push_back(bill);
+  probe.benefits.push_back(
+      {ClientId{"C000002"}, YearMonth::Parse(month).value(), Money::FromCents(1)});
+  Receipt receipt;
+  receipt.id = "R-NEW";
+  receipt.client = ClientId{"C000004"};
+  probe.receipts.push_back(receipt);
+
+  auto existing = store_->LoadExisting(probe);
+  ASSERT_TRUE(existing) << existing.error().message;
+  std::set<std::string> clients;
+  for (const Client& c : existing->clients) clients.insert(c.id.value);
+  EXPECT_EQ(clients, (std::set<std::string>{"C000001", "C000002", "C000003", "C000004"}));
+  EXPECT_GT(Count("SELECT COUNT(*) FROM clients"), 10);
+  ASSERT_EQ(existing->bills.size(), 1u);
+  EXPECT_EQ(existing->bills[0].id.value, bill_id);
+  ASSERT_EQ(existing->creditors.size(), 1u);
+  EXPECT_EQ(existing->creditors[0].id.value, creditor_id);
+  EXPECT_EQ(static_cast<long long>(existing->benefits.size()),  // the named clients', that month
+            Count("SELECT COUNT(*) FROM benefits WHERE month = '" + month +
+                  "' AND client_id IN ('C000001', 'C000002', 'C000004')"));
+  EXPECT_LT(static_cast<long long>(existing->benefits.size()),
+            Count("SELECT COUNT(*) FROM benefits WHERE month = '" + month + "'"));
+  EXPECT_EQ(static_cast<long long>(existing->receipts.size()),
+            Count("SELECT COUNT(*) FROM receipts WHERE client_id = 'C000004'"));
+  EXPECT_TRUE(existing->plans.empty());
+  EXPECT_TRUE(existing->assessments.empty());
+
+  Creditor odd = existing->creditors[0];
+  odd.id = CreditorId{"KR \"quoted\" \\ back\tslash"};
+  ImportBatch add;
+  add.creditors.push_back(odd);
+  ASSERT_TRUE(store_->Insert(add));
+  ImportBatch named;
+  named.creditors.push_back(odd);
+  auto found = store_->LoadExisting(named);
+  ASSERT_TRUE(found) << found.error().message;
+  ASSERT_EQ(found->creditors.size(), 1u);
+  EXPECT_EQ(found->creditors[0].id.value, odd.id.value);
+}
+
 // Issue 18: a bulk insert numbers its rows from a range reserved in one round trip. A range and a
 // single value after it never overlap, and the imported direct-debit records get the ids
 // DD1..DDn, each once, with the counter standing at n afterwards.
