@@ -119,6 +119,15 @@ Outcome AssignLineAction(Ctx& x);
 Outcome Signals(Ctx& x);
 Outcome SetSignalStateAction(Ctx& x);
 
+// --- Municipalities (municipality_area.cc, issue 20) ---
+Outcome MunicipalitiesData(Ctx& x);
+Outcome AddMunicipalityAction(Ctx& x);
+Outcome ChangeMunicipalityAction(Ctx& x);  // {municipality}: its code
+Outcome UserMunicipalitiesAction(Ctx& x);  // fields user, municipalities (codes), reason
+// A refused form of the municipalities page: the page again, the message at the form's field and
+// what was typed put back (the settings text too); nullopt when the page cannot be shown.
+std::optional<std::string> RefusedMunicipalityForm(Ctx& x, const std::string& message);
+
 // --- Users and audit (admin_area.cc) ---
 Outcome UsersData(Ctx& x);
 Outcome AddUserAction(Ctx& x);

@@ -1121,6 +1121,17 @@ std::string ViewText(const std::string& path,
   return view;
 }
 
+// The page of a refused form (the client page, the municipalities page) with the refusal at its
+// field and what was typed put back; nullopt for the other forms (an error page says why).
+std::optional<std::string> RefusedFormPage(web::Ctx& x, const std::string& pattern,
+                                           const std::string& message) {
+  if (x.params.count("client")) return web::RefusedClientForm(x, message);
+  if (pattern.rfind("/admin/municipalities", 0) == 0) {
+    return web::RefusedMunicipalityForm(x, message);
+  }
+  return std::nullopt;
+}
+
 // Unscopes the thread's store when a request is done (the next may be another user's).
 struct ScopeReset {
   Store& store;
@@ -1188,9 +1199,9 @@ HttpResponse WebApp::Impl::Dispatch(Exchange& x) {
   if (x.changes && o.error.empty()) {
     Log("change", {{"user", me.user}, {"route", route->info.pattern}, {"status", o.status}});
   }
-  // A refused form of the client page: the page again, the message at the form's field.
-  if (!o.error.empty() && !x.api && x.changes && o.status == 422 && params.count("client")) {
-    if (auto shown = web::RefusedClientForm(ctx, o.error)) {
+  // A refused form of a page that can show it again: its message at the field, the typing kept.
+  if (!o.error.empty() && !x.api && x.changes && o.status == 422) {
+    if (auto shown = RefusedFormPage(ctx, route->info.pattern, o.error)) {
       Log("refused", {{"user", me.user},
                       {"role", me.role},
                       {"path", route->info.pattern},
@@ -1275,6 +1286,14 @@ void WebApp::Impl::AddMoneyAndAdminRoutes(const std::vector<std::string>& reader
   i.Add("POST", "/admin/users/{user}/second-factor/reset",
         "/api/v1/users/{user}/second-factor/reset", {"admin"}, web::ResetSecondFactorAction);
   i.Add("POST", "/admin/caseload", "/api/v1/caseload", {"admin"}, web::AssignAction);
+  i.Add("GET", "/admin/municipalities", "/api/v1/municipalities", {"admin", "auditor"},
+        web::MunicipalitiesData, web::MunicipalitiesPage);
+  i.Add("POST", "/admin/municipalities", "/api/v1/municipalities", {"admin"},
+        web::AddMunicipalityAction);
+  i.Add("POST", "/admin/municipalities/{municipality}/settings",
+        "/api/v1/municipalities/{municipality}/settings", {"admin"}, web::ChangeMunicipalityAction);
+  i.Add("POST", "/admin/municipalities/users", "/api/v1/municipalities/users", {"admin"},
+        web::UserMunicipalitiesAction);
   i.Add("GET", "/account/password", "", {"coach", "finance", "admin", "auditor"}, web::AccountData,
         web::AccountPage);
   i.Add("POST", "/account/password", "/api/v1/account/password",

@@ -61,6 +61,7 @@ std::string BatchPage(const PageContext& p, const json& data);
 std::string SignalsPage(const PageContext& p, const json& data);
 std::string ReconciliationPage(const PageContext& p, const json& data);
 std::string UsersPage(const PageContext& p, const json& data);
+std::string MunicipalitiesPage(const PageContext& p, const json& data);
 std::string AuditPage(const PageContext& p, const json& data);
 std::string AccessPage(const PageContext& p, const json& data);
 std::string AccountPage(const PageContext& p, const json& data);

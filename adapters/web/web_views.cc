@@ -238,6 +238,9 @@ std::string Layout(const PageContext& p, const std::string& title, const std::st
     link("/reconciliation", T(p, "Aansluiting", "Reconciliation"));
   }
   if (role == "admin") link("/admin/users", T(p, "Gebruikers", "Users"));
+  if (role == "admin" || role == "auditor") {
+    link("/admin/municipalities", T(p, "Gemeenten", "Municipalities"));
+  }
   if (role == "auditor" || role == "admin") {
     link("/audit", T(p, "Auditlog", "Audit log"));
     link("/access", T(p, "Inzagelog", "Access log"));
@@ -1993,6 +1996,126 @@ std::string UsersPage(const PageContext& p, const json& d) {
   return Layout(p, T(p, "Gebruikers en caseloads", "Users and caseloads"), m);
 }
 
+namespace {
+
+// The settings fields of a municipality form: the settings text, from which month, and why.
+std::string SettingsFields(const PageContext& p, const std::string& id,
+                           const std::string& settings) {
+  return "<label for=\"" + id + "-settings\">" +
+         T(p, "Instellingen (TOML: [municipality], [managed_account], [sepa], [month], ...)",
+           "Settings (TOML: [municipality], [managed_account], [sepa], [month], ...)") +
+         "</label><textarea id=\"" + id +
+         "-settings\" name=\"settings\" rows=\"14\" cols=\"80\" spellcheck=\"false\" required>" +
+         Html(settings) + "</textarea><label for=\"" + id + "-from\">" +
+         T(p, "Geldig vanaf maand (leeg: vanaf het begin)",
+           "Valid from month (empty: from the start)") +
+         "</label><input id=\"" + id +
+         "-from\" name=\"valid_from\" type=\"month\" placeholder=\"2027-03\"><label for=\"" + id +
+         "-reason\">" + T(p, "Reden", "Reason") + "</label><input id=\"" + id +
+         "-reason\" name=\"reason\" maxlength=\"200\" required>";
+}
+
+// One municipality: what holds this month, who works for it, every settings version, and (for
+// the admin) the form for new settings from a month on.
+std::string MunicipalitySection(const PageContext& p, const json& m) {
+  const std::string code = S(m, "code");
+  std::string h = "<section aria-labelledby=\"gm-" + Html(code) + "\"><h2 id=\"gm-" + Html(code) +
+                  "\">" + Html(code) + (m.contains("name") ? " " + Html(S(m, "name")) : "") +
+                  "</h2>";
+  h += "<dl>";
+  if (m.contains("problem")) {
+    h += "<dt>" + T(p, "Instellingen", "Settings") + "</dt><dd class=\"error\">" +
+         Html(S(m, "problem")) + "</dd>";
+  } else {
+    h += "<dt>" + T(p, "Beheerrekening", "Managed account") + "</dt><dd>" +
+         Html(S(m, "managed_account")) + "</dd><dt>" + T(p, "Bestandsformaat", "File format") +
+         "</dt><dd>" + Html(S(m, "format")) + "</dd>";
+  }
+  h += "<dt>" + T(p, "Toegevoegd", "Added") + "</dt><dd>" + Html(When(p, S(m, "added_at"))) + " (" +
+       Html(S(m, "added_by")) + ")</dd><dt>" + T(p, "Werken alleen hiervoor", "Work for it only") +
+       "</dt><dd>";
+  std::string users;
+  for (const json& u : m["users"]) {
+    users += (users.empty() ? "" : ", ") + Html(S(u, "name")) + " (" + Html(S(u, "role")) + ")";
+  }
+  h += (users.empty() ? T(p, "niemand", "no one") : users) + "</dd></dl>";
+  h += "<table><caption>" +
+       T(p, "Instellingen, in volgorde van vastleggen", "Settings, in the order recorded") +
+       "</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">" +
+       T(p, "Geldig vanaf", "Valid from") + "</th><th scope=\"col\">" +
+       T(p, "Vastgelegd", "Recorded") + "</th><th scope=\"col\">" + T(p, "Reden", "Reason") +
+       "</th><th scope=\"col\">" + T(p, "Instellingen", "Settings") + "</th></tr></thead><tbody>";
+  std::string latest;
+  for (const json& v : m["versions"]) {
+    const std::string from = S(v, "valid_from");
+    h += "<tr><td class=\"num\">" + S(v, "seq") + "</td><td>" +
+         (from.empty() ? T(p, "het begin", "the start") : Html(from)) + "</td><td>" +
+         Html(When(p, S(v, "recorded_at"))) + " (" + Html(S(v, "recorded_by")) + ")</td><td>" +
+         Html(S(v, "reason")) + "</td><td><details><summary>" + T(p, "Tonen", "Show") +
+         "</summary><pre>" + Html(S(v, "settings")) + "</pre></details></td></tr>";
+    latest = S(v, "settings");
+  }
+  h += "</tbody></table>";
+  if (p.session.role == "admin") {
+    h += "<details><summary>" +
+         T(p, "Nieuwe instellingen vanaf een maand", "New settings from a month on") +
+         "</summary><form method=\"post\" action=\"/admin/municipalities/" + Html(code) +
+         "/settings\" class=\"stack\">" + CsrfField(p) +
+         SettingsFields(p, "ch-" + Html(code), latest) + "<button type=\"submit\">" +
+         T(p, "Vastleggen", "Record") + "</button></form></details>";
+  }
+  return h + "</section>";
+}
+
+}  // namespace
+
+// The installation's municipalities (issue 20): for the admin with the forms that add one, record
+// new settings and say who works for which; for the auditor to read.
+std::string MunicipalitiesPage(const PageContext& p, const json& d) {
+  std::string m =
+      "<p>" +
+      T(p,
+        "Elke gemeente heeft een eigen beheerrekening, eigen instellingen en eigen batches. "
+        "Instellingen gelden vanaf een maand; eerdere blijven bewaard. Stand van ",
+        "Each municipality has its own managed account, settings and batches. Settings hold "
+        "from a month on; earlier ones are kept. As of ") +
+      Html(S(d, "month")) + ".</p>";
+  for (const json& one : d["municipalities"]) m += MunicipalitySection(p, one);
+  std::string all;
+  for (const json& u : d["working_for_all"]) {
+    all += (all.empty() ? "" : ", ") + Html(S(u, "name")) + " (" + Html(S(u, "role")) + ")";
+  }
+  m += "<p>" +
+       T(p, "Coaches en financiële medewerkers die voor alle gemeenten werken: ",
+         "Coaches and finance staff who work for all municipalities: ") +
+       (all.empty() ? T(p, "geen", "none") : all) + ".</p>";
+  if (p.session.role != "admin") {
+    return Layout(p, T(p, "Gemeenten", "Municipalities"), m);
+  }
+  m += "<h2>" + T(p, "Wie werkt voor welke gemeente", "Who works for which municipality") +
+       "</h2><form method=\"post\" action=\"/admin/municipalities/users\" class=\"stack\">" +
+       CsrfField(p) + "<label for=\"um-user\">" +
+       T(p, "Gebruiker (inlognaam; coach of financieel)", "User (login name; coach or finance)") +
+       "</label><input id=\"um-user\" name=\"user\" required><label for=\"um-codes\">" +
+       T(p, "Gemeenten (codes, bijv. GM0363, GM0599; leeg: alle)",
+         "Municipalities (codes, e.g. GM0363, GM0599; empty: all)") +
+       "</label><input id=\"um-codes\" name=\"municipalities\"><label for=\"um-reason\">" +
+       T(p, "Reden", "Reason") +
+       "</label><input id=\"um-reason\" name=\"reason\" maxlength=\"200\" required><button "
+       "type=\"submit\">" +
+       T(p, "Vastleggen (de gebruiker logt opnieuw in)", "Record (the user logs in again)") +
+       "</button></form>";
+  m += "<h2>" + T(p, "Gemeente toevoegen", "Add a municipality") +
+       "</h2><form method=\"post\" action=\"/admin/municipalities\" class=\"stack\">" +
+       CsrfField(p) + "<label for=\"nm-code\">" +
+       T(p, "Code (CBS, bijv. GM0599; leeg: uit de instellingen)",
+         "Code (CBS, e.g. GM0599; empty: from the settings)") +
+       "</label><input id=\"nm-code\" name=\"code\" pattern=\"GM[0-9]{4}\">" +
+       SettingsFields(p, "nm", "") + "<button type=\"submit\">" + T(p, "Toevoegen", "Add") +
+       "</button></form>";
+  return Layout(p, T(p, "Gemeenten", "Municipalities"), m);
+}
+
 std::string AccountPage(const PageContext& p, const json& d) {
   std::string m = "<p>" +
                   T(p,
@@ -2125,6 +2248,13 @@ void PutBack(std::string& html, size_t from, size_t& to, const std::string& name
     if (o == std::string::npos || o > end) return;
     html.insert(o + option.size(), " selected");
     to += 9;
+  } else if (html.compare(open, 9, "<textarea") == 0) {  // what was typed, not what was there
+    const size_t start = html.find('>', at) + 1;
+    const size_t end = html.find("</textarea>", start);
+    if (end == std::string::npos || end > to) return;
+    const std::string typed = Html(value);
+    html.replace(start, end - start, typed);
+    to = to + typed.size() - (end - start);
   }
 }
 }  // namespace

@@ -248,8 +248,9 @@ std::string Fill(const RouteInfo& r) {
   std::string path = r.pattern;
   const bool post = r.method == "POST";
   const std::vector<std::pair<std::string, std::string>> params = {
-      {"{client}", "C000001"}, {"{batch}", post ? "999" : "1"}, {"{file}", "none.xml"},
-      {"{user}", "nobody"},    {"{payment}", "none"},           {"{line}", "BF0-0"}};
+      {"{client}", "C000001"},     {"{batch}", post ? "999" : "1"}, {"{file}", "none.xml"},
+      {"{user}", "nobody"},        {"{payment}", "none"},           {"{line}", "BF0-0"},
+      {"{municipality}", "GM0000"}};
   for (const auto& [k, v] : params) {
     for (size_t at = path.find(k); at != std::string::npos; at = path.find(k))
       path.replace(at, k.size(), v);
@@ -1842,6 +1843,113 @@ TEST_F(SecondFactorTest, APasswordAnAdminSetIsReplacedAtTheFirstLogin) {
       "application/json");
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_EQ((*store_->FindUser("cor"))->password_set_by, "cor");
+}
+
+// Issue 20: the admin's page of municipalities. The admin adds a second municipality (its code
+// read from its settings), records its new settings from a month on and says who works for which
+// (that user's sessions end at once); settings with an unknown key, or an unknown code, are
+// refused naming what is wrong and change nothing. The auditor reads the page; finance may not.
+TEST(MunicipalityPageTest, TheAdminAddsAMunicipalityChangesItsSettingsAndSaysWhoWorksForIt) {
+  TempDir dir;
+  Config config = DemoConfig(dir / "store.db");
+  config.web.out_dir = dir / "out";
+  config.web.second_factor_roles.clear();
+  {
+    auto store = Store::Init(config.store_url);
+    ASSERT_TRUE(store) << store.error().message;
+    const Actor setup{"setup", "2026-12-14T09:00:00"};
+    ASSERT_TRUE(AdoptConfiguredMunicipality(config, **store, setup));
+    for (const std::string name : {"adam", "fenna", "ingrid"}) {
+      const std::string role = name == "adam" ? "admin" : name == "fenna" ? "finance" : "auditor";
+      ASSERT_TRUE((*store)->AddUser({name, role, name}, setup));
+      ASSERT_TRUE((*store)->SetPasswordHash({name, HashPassword(name + "-own-password").value()},
+                                            {name, setup.at}));
+    }
+  }
+  const int64_t now = 1797238800;  // 2026-12-15T09:00:00Z
+  WebApp app(
+      config, [now] { return now; }, nullptr);
+  const auto login = [&](const std::string& name) {
+    Browser b{&app};
+    EXPECT_EQ(b.Login(name, name + "-own-password").status, 303) << name;
+    return b;
+  };
+  const auto versions = [&](size_t municipality) {
+    auto store = Store::Open(config.store_url);
+    auto all = (*store)->Municipalities();
+    return all && all->size() > municipality ? all->at(municipality).versions.size() : 0;
+  };
+  Browser adam = login("adam"), fenna = login("fenna"), ingrid = login("ingrid");
+  std::string page = adam.Get("/admin/municipalities").body;
+  ASSERT_NE(page.find("GM9999"), std::string::npos);
+  const std::string settings =
+      MunicipalitySettingsOf(SourceDir() + "/fixtures/demo-2/municipality.toml").value();
+
+  HttpResponse r = adam.Post(
+      "/admin/municipalities",
+      "settings=" + UrlEncode(settings) + "&reason=" + UrlEncode("Tweestad joins the kredietbank"),
+      page);
+  ASSERT_EQ(r.status, 303) << r.body;
+  EXPECT_EQ(Location(r), "/admin/municipalities?saved=GM9998");
+  page = adam.Get("/admin/municipalities").body;
+  EXPECT_NE(page.find("Gemeente Tweestad"), std::string::npos);
+  EXPECT_NE(page.find("NL81 RABO 0312 3456 78"), std::string::npos);
+  EXPECT_NE(page.find("action=\"/admin/municipalities/GM9998/settings\""), std::string::npos);
+  EXPECT_EQ(
+      adam.Post("/admin/municipalities", "settings=" + UrlEncode(settings) + "&reason=again", page)
+          .status,
+      409)
+      << "added once";
+
+  // Settings with an unknown section: refused with its line, nothing recorded.
+  const std::string wrong = settings + "\n[nonsense]\nkey = 1\n";
+  r = adam.Post("/admin/municipalities/GM9998/settings",
+                "settings=" + UrlEncode(wrong) + "&valid_from=2027-03&reason=new+bank", page);
+  EXPECT_EQ(r.status, 422);
+  EXPECT_NE(r.body.find("nonsense"), std::string::npos) << r.body.substr(0, 2000);
+  EXPECT_NE(r.body.find("[nonsense]"), std::string::npos) << "what was typed is put back";
+  EXPECT_NE(r.body.find("aria-invalid=\"true\" aria-describedby=\"form-error\" name=\"settings\""),
+            std::string::npos)
+      << "the settings field is marked";
+  EXPECT_EQ(versions(1), 1u);
+  std::string march = settings;
+  march.replace(march.find("NL81RABO0312345678"), 18, "NL91ABNA0417164300");
+  march.replace(march.find("RABONL2U"), 8, "ABNANL2A");
+  r = adam.Post("/admin/municipalities/GM9998/settings",
+                "settings=" + UrlEncode(march) +
+                    "&valid_from=2027-03&reason=" + UrlEncode("new managed account from March"),
+                page);
+  ASSERT_EQ(r.status, 303) << r.body.substr(0, 2000);
+  EXPECT_EQ(versions(1), 2u);
+  EXPECT_NE(adam.Get("/admin/municipalities").body.find("new managed account from March"),
+            std::string::npos);
+
+  // Who works for which: an unknown code is refused; fenna's sessions end when it is set.
+  EXPECT_EQ(fenna.Get("/batches").status, 200);
+  r = adam.Post("/admin/municipalities/users",
+                "user=fenna&municipalities=GM1234&reason=works+there", page);
+  EXPECT_EQ(r.status, 422);
+  EXPECT_NE(r.body.find("GM1234"), std::string::npos);
+  EXPECT_EQ(fenna.Get("/batches").status, 200) << "nothing changed";
+  r = adam.Post("/admin/municipalities/users",
+                "user=fenna&municipalities=gm9998&reason=" + UrlEncode("works for Tweestad"), page);
+  ASSERT_EQ(r.status, 303) << r.body.substr(0, 2000);
+  EXPECT_EQ(Location(fenna.Get("/batches")), "/login");
+  {
+    auto store = Store::Open(config.store_url);
+    EXPECT_EQ((*store)->UserMunicipalities("fenna").value(), (std::vector<int64_t>{2}));
+  }
+  const json listed = json::parse(adam.Get("/api/v1/municipalities").body);
+  ASSERT_EQ(listed["municipalities"].size(), 2u);
+  EXPECT_EQ(listed["municipalities"][1]["users"][0]["name"], "fenna");
+  EXPECT_EQ(listed["municipalities"][1]["versions"][1]["valid_from"], "2027-03");
+
+  // The auditor reads the page without its forms; finance may not open it.
+  page = ingrid.Get("/admin/municipalities").body;
+  EXPECT_NE(page.find("Gemeente Tweestad"), std::string::npos);
+  EXPECT_EQ(page.find("action=\"/admin/municipalities"), std::string::npos);
+  Browser again = login("fenna");
+  EXPECT_EQ(again.Get("/admin/municipalities").status, 403);
 }
 
 TEST_F(WebTest, TheOpenApiFileDescribesEveryApiRoute) {

@@ -260,9 +260,38 @@ await step('keyboard: the skip link comes first and every form field has a label
   await page.getByRole('heading', { name: 'Learning progress' }).waitFor();
 });
 
-await step('finance logged in with a second factor, set up at the first login', async () => {
-  assert.deepEqual(Object.keys(secrets).sort(), ['anna', 'bram']);
-  assert.ok(lastStep.anna > 0 && lastStep.bram > 0);
+await step('admin records new settings of a municipality from a month on', async (page) => {
+  await login(page, 'admin');
+  await page.getByRole('link', { name: 'Gemeenten' }).click();
+  await page.getByRole('heading', { name: /GM9999/ }).waitFor();
+  await page.locator('summary', { hasText: 'Nieuwe instellingen vanaf een maand' }).click();
+  const settings = page.locator('#ch-GM9999-settings');
+  const current = await settings.inputValue();
+  assert.match(current, /\[managed_account\]/, 'the form starts from the latest settings');
+  // A mistake: refused with its line, the form shown again with what was typed and the field marked.
+  await settings.fill(current + '\nnonsense = 1\n');
+  await page.locator('#ch-GM9999-from').fill('2027-03');
+  await page.locator('#ch-GM9999-reason').fill('nieuwe beheerrekening per maart');
+  await page.getByRole('button', { name: 'Vastleggen', exact: true }).first().click();
+  await page.waitForLoadState();
+  assert.match(await page.getByRole('alert').first().textContent(), /nonsense/);
+  assert.equal(await page.locator('#ch-GM9999-settings').getAttribute('aria-invalid'), 'true');
+  assert.match(await page.locator('#ch-GM9999-settings').inputValue(), /nonsense = 1/);
+  await page.screenshot({ path: `${artifacts}/web-municipality-refused.png`, fullPage: true });
+  // Corrected and recorded: the page lists the second version with its reason.
+  await page.locator('#ch-GM9999-settings').fill(current);
+  await page.locator('#ch-GM9999-from').fill('2027-03');
+  await page.locator('#ch-GM9999-reason').fill('nieuwe beheerrekening per maart');
+  await page.getByRole('button', { name: 'Vastleggen', exact: true }).first().click();
+  await page.waitForLoadState();
+  await page.getByRole('cell', { name: 'nieuwe beheerrekening per maart' }).waitFor();
+  assert.equal(await page.locator('#gm-GM9999 ~ table tbody tr').count(), 2);
+  await page.screenshot({ path: `${artifacts}/web-municipalities.png`, fullPage: true });
+});
+
+await step('finance and the admin logged in with a second factor, set up at the first login', async () => {
+  assert.deepEqual(Object.keys(secrets).sort(), ['admin', 'anna', 'bram']);
+  assert.ok(lastStep.anna > 0 && lastStep.bram > 0 && lastStep.admin > 0);
 });
 
 await browser.close();
