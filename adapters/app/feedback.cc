@@ -645,35 +645,63 @@ Result<std::optional<AccountOwner>, Error> OwnerOf(const Config& installation,
   return std::optional<AccountOwner>();
 }
 
-// The statements of a camt file, each booked on the municipality whose managed account it is
-// (issue 20): the store scoped to it, so its lines match only its own clients, with its payers.
-// A store of one municipality (or none yet) books the configured account's, as before.
-Status<Error> ImportStatements(const Config& installation, Store& store, const BankMessage& m,
-                               const std::string& source, const Actor& actor, Changes* c,
-                               FeedbackReport* out) {
-  auto all = store.Municipalities();
-  if (!all) return Unexpected(all.error());
-  if (all->size() <= 1) return ImportStatement(installation, store, m, source, actor, c, out);
-  std::map<int64_t, AccountOwner> owners;  // each municipality named by a statement, once
-  std::set<std::string> ours;
+// The municipalities whose managed accounts the statements of `m` are, each once; `ours` gets
+// those accounts.
+Result<std::map<int64_t, AccountOwner>, Error> OwnersOf(const Config& installation,
+                                                        const std::vector<MunicipalityRecord>& all,
+                                                        const BankMessage& m,
+                                                        std::set<std::string>* ours) {
+  std::map<int64_t, AccountOwner> owners;
   for (const BankStatement& s : m.statements) {
-    auto owner = OwnerOf(installation, *all, s.account_iban);
+    auto owner = OwnerOf(installation, all, s.account_iban);
     if (!owner) return Unexpected(owner.error());
     if (!*owner) continue;
-    ours.insert(s.account_iban);
+    ours->insert(s.account_iban);
     owners.emplace((*owner)->municipality, **owner);
   }
-  // A user who works for some municipalities reads no file holding another's statement: it
-  // would be recorded as read, and the other municipality's lines never booked.
+  return owners;
+}
+
+// A user who works for some municipalities reads no file holding another's statement: it would
+// be recorded as read, and the other municipality's lines never booked. Asked before anything
+// else: also a file someone else read already is not theirs to read (the race harness found
+// that answering "already imported" told them who read it and when).
+Status<Error> RefuseOthersStatements(const Config& installation, Store& store,
+                                     const BankMessage& m) {
   const std::vector<int64_t> scopes = store.scopes();
-  for (const auto& [id, owner] : owners) {
-    if (!scopes.empty() && std::find(scopes.begin(), scopes.end(), id) == scopes.end()) {
+  if (scopes.empty()) return {};
+  auto all = store.Municipalities();
+  if (!all) return Unexpected(all.error());
+  if (all->size() <= 1) return {};
+  std::set<std::string> ours;
+  auto owners = OwnersOf(installation, *all, m, &ours);
+  if (!owners) return Unexpected(owners.error());
+  for (const auto& [id, owner] : *owners) {
+    if (std::find(scopes.begin(), scopes.end(), id) == scopes.end()) {
       return Fail(ErrorCode::kRefused,
                   "the file holds a statement of " + owner.config.municipality_code +
                       "'s managed account, a municipality you do not work for: someone who "
                       "works for it reads the file; nothing was changed");
     }
   }
+  return {};
+}
+
+// The statements of a camt file, each booked on the municipality whose managed account it is
+// (issue 20): the store scoped to it, so its lines match only its own clients, with its payers.
+// A store of one municipality (or none yet) books the configured account's, as before. The
+// caller has refused a file holding a statement of a municipality the user does not work for.
+Status<Error> ImportStatements(const Config& installation, Store& store, const BankMessage& m,
+                               const std::string& source, const Actor& actor, Changes* c,
+                               FeedbackReport* out) {
+  auto all = store.Municipalities();
+  if (!all) return Unexpected(all.error());
+  if (all->size() <= 1) return ImportStatement(installation, store, m, source, actor, c, out);
+  std::set<std::string> ours;
+  auto found = OwnersOf(installation, *all, m, &ours);
+  if (!found) return Unexpected(found.error());
+  const std::map<int64_t, AccountOwner>& owners = *found;
+  const std::vector<int64_t> scopes = store.scopes();
   for (const auto& [id, owner] : owners) {
     store.SetScope(id);
     const size_t first = c->bank_lines.size();
@@ -756,6 +784,13 @@ Result<FeedbackReport, Error> ImportBankFeedback(const Config& config, Store& st
     out = FeedbackReport{};
     out.path = path;
     out.format = file->format;
+    // Another municipality's file is refused first, even when someone else read it already.
+    if (const auto* report = std::get_if<StatusReport>(&file->content)) {
+      if (auto s = RefuseOthersFile(store, *report); !s) return Unexpected(s.error());
+    } else if (auto s = RefuseOthersStatements(config, store, std::get<BankMessage>(file->content));
+               !s) {
+      return Unexpected(s.error());
+    }
     auto before = store.BankFileBySha256(file->sha256);
     if (!before) return Unexpected(before.error());
     if (*before) {
@@ -767,7 +802,6 @@ Result<FeedbackReport, Error> ImportBankFeedback(const Config& config, Store& st
     Changes c;
     c.recorded = actor;
     if (const auto* report = std::get_if<StatusReport>(&file->content)) {
-      if (auto s = RefuseOthersFile(store, *report); !s) return Unexpected(s.error());
       if (auto s = ImportStatus(store, *report, source, actor, &c, &out); !s) {
         return Unexpected(s.error());
       }

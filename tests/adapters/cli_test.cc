@@ -385,6 +385,11 @@ TEST_F(CliTest, TwoMunicipalitiesEachPayFromTheirOwnAccountAndNeverShareAClient)
   const Outcome read = As("bram", {"import-bank", dir_ / "c53-b2.xml"});
   EXPECT_EQ(read.code, 0) << read.out;
   EXPECT_NE(read.out.find("MsgId STMT-2026-12-17"), std::string::npos) << read.out;
+  // Read by bram, it is still not hers: refused, not "already imported by bram" (the race harness
+  // found that answer, done with exit 0, once the file had been read).
+  const Outcome again = Ontzorg({"import-bank", dir_ / "c53-b2.xml"});
+  EXPECT_EQ(again.code, ExitCodeFor(ErrorCode::kRefused)) << again.out;
+  EXPECT_EQ(again.out.find("already imported"), std::string::npos) << again.out;
   // A batch keeps the settings it was prepared and approved with (schema v18): GM9998's managed
   // account changes from January after its January batch went out, and that batch is re-written
   // byte for byte, from the account it was approved with.
