@@ -1,15 +1,18 @@
 // ontzorg-race: the concurrency harness (run by ops/race; a short form by ./ops/test).
 //
-// Several people at work on one store at the same moment, as processes: two finance users on
+// Several people at work on one store of two municipalities (a kredietbank's: the generated one,
+// GM9999, and fixtures/demo-2, GM9998) at the same moment, as processes: two finance users on
 // the command line (anna, who prepared, and bram), a third finance user (cees) through the web
-// app's API, an admin and a coach. Each round starts from a store in which January's batch was
-// exported and February's batch prepared (or, in half the rounds, also approved), with the bank's
+// app's API, a fourth (tess) who works for GM9998 only, an admin and a coach. Each round starts
+// from a store in which both municipalities' January batches were exported and their February
+// batches prepared (or, in half the rounds, also approved), with the bank's
 // pain.002 (one payment rejected, one returned) and camt.053 for January waiting. Then, in
 // several bursts per round, a random handful of commands starts at once, each after a random
 // delay of 0-40 ms: approve, export and cancel of February's batch (from the command line and
 // the API), the bank's files read twice at once, re-issues of the rejected payment, release of
 // held bills, the next month's run, receipts, a coach (carla) changing a rent from February, and
-// an admin resetting bram's password. After every burst it checks:
+// an admin resetting bram's password; tess approves, exports and releases for GM9998 meanwhile,
+// and tries GM9999's batch and bank file. After every burst it checks:
 //   - every command ended with done (0), refused (9) or already done / clashing (10), or the API
 //     with 2xx/4xx: never a crash, a raw database error (6) or a 5xx;
 //   - no left-over part files; every payment file on disk is recorded in the store with its
@@ -22,7 +25,11 @@
 //     never approved after such a change without the approver acknowledging it;
 //   - no payment of an exported batch also cancelled, and no bank state on a payment of a batch
 //     that was never exported; every bank line booked once (no dedup key twice);
-//   - every ledger entry balanced, the store's ledger check, and the audit chain.
+//   - every ledger entry balanced, the store's ledger check, and the audit chain;
+//   - per municipality: its ledger check balanced on its own, every payment of its batches one
+//     of its own clients', every file's MsgId starting with its code and debiting its own
+//     managed account, and tess never acting on a batch of GM9999 (her commands on it end
+//     with "no such batch" or refused, never done).
 // Any failure is a finding: printed with seed, round and burst, and exit 1.
 #include <signal.h>
 #include <soci/postgresql/soci-postgresql.h>
@@ -201,6 +208,9 @@ struct Command {
   std::vector<std::string> args;  // CLI: after the globals; web: method-less API path
   std::string input = "/dev/null";
   bool refusable = false;  // refusing the input (exit 3) is an answer: the month is paid already
+  // Another municipality's batch or bank file: "no such batch" (3), refused (9) or already done
+  // by someone else (10) are the answers; done (0) is a finding.
+  bool foreign = false;
 };
 
 // The web app of a round: started on the round's store, cees logged in through the API.
@@ -408,13 +418,13 @@ void CheckStore(const Options& o, const World& w, const FileVersions& files,
   const int64_t change =
       seq_of("action = 'client.recorded' AND user_name = 'carla' AND detail LIKE '%change%'");
   if (change > 0) {
-    const int64_t exported = seq_of("action = 'batch.exported' AND subject = 'batch:2'");
+    const int64_t exported = seq_of("action = 'batch.exported' AND subject = 'batch:3'");
     if (exported > 0 && change > exported) {
       findings->push_back("a change for February was recorded after February's batch was exported");
     }
     for (const auto& r : Rows(s,
                               "SELECT CAST(seq AS TEXT), detail FROM audit_log WHERE action = "
-                              "'batch.approved' AND subject = 'batch:2'")) {
+                              "'batch.approved' AND subject = 'batch:3'")) {
       if (std::stoll(r[0]) > change && r[1].find("acknowledged") == std::string::npos) {
         findings->push_back(
             "February's batch was approved after a change for February without "
@@ -485,6 +495,69 @@ void CheckStore(const Options& o, const World& w, const FileVersions& files,
   }
 }
 
+// The municipalities' side (issue 20): `accounts` maps each code to its managed account.
+void CheckMunicipalities(const Options& o, const World& w,
+                         const std::map<std::string, std::string>& accounts,
+                         const FileVersions& files, std::vector<std::string>* findings) {
+  {
+    auto sql = Session(o, w);
+    auto& s = *sql;
+    for (const auto& r : Rows(s,
+                              "SELECT p.end_to_end_id, CAST(p.run_id AS TEXT) FROM payments p "
+                              "JOIN runs r ON r.id = p.run_id JOIN clients c ON c.id = "
+                              "p.client_id WHERE c.municipality_id <> r.municipality_id")) {
+      findings->push_back("payment " + r[0] + " of batch " + r[1] +
+                          " pays a client of another municipality");
+    }
+    std::map<std::string, std::string> code_of_file;  // file name -> its batch's code
+    for (const auto& r : Rows(s,
+                              "SELECT f.name, f.msg_id, m.code FROM files f JOIN runs r ON r.id "
+                              "= f.run_id JOIN municipalities m ON m.id = r.municipality_id")) {
+      code_of_file[r[0]] = r[2];
+      if (r[1].rfind(r[2] + "-", 0) != 0) {
+        findings->push_back("file " + r[0] + " has MsgId " + r[1] + ", not one of " + r[2]);
+      }
+    }
+    static const std::regex kDebtor("<DbtrAcct>\\s*<Id>\\s*<IBAN>([A-Z0-9]+)</IBAN>");
+    for (const auto& [path, versions] : files) {
+      const auto code = code_of_file.find(fs::path(path).filename().string());
+      if (code == code_of_file.end()) continue;  // unrecorded: CheckStore says so
+      for (const std::string& bytes : versions) {
+        std::smatch m;
+        if (!std::regex_search(bytes, m, kDebtor) || m[1] != accounts.at(code->second)) {
+          findings->push_back("file " + path + " of " + code->second +
+                              " does not debit its managed account " + accounts.at(code->second));
+        }
+      }
+    }
+    for (const auto& r :
+         Rows(s,
+              "SELECT a.subject, a.action FROM audit_log a JOIN runs r ON a.subject = 'batch:' "
+              "|| CAST(r.id AS TEXT) WHERE a.user_name = 'tess' AND r.municipality_id <> 2")) {
+      findings->push_back("tess, who works for GM9998 only, did " + r[1] + " on " + r[0] +
+                          " of another municipality");
+    }
+  }
+  auto store = ontzorg::Store::Open(w.store);
+  if (!store) return;  // CheckStore says so
+  for (const int64_t id : {1, 2}) {
+    (*store)->SetScope(id);
+    auto totals = (*store)->LedgerCheck();
+    if (!totals || !totals->Balanced()) {
+      findings->push_back("the ledger check of municipality " + std::to_string(id) +
+                          " alone fails");
+    }
+  }
+}
+
+// The managed account in a municipality's settings (TOML text).
+std::string ManagedAccount(const std::string& settings) {
+  static const std::regex kIban(R"re(\[managed_account\][^\[]*?iban = "([A-Z0-9]+)")re");
+  std::smatch m;
+  if (!std::regex_search(settings, m, kIban)) Die("no [managed_account] iban in the settings");
+  return m[1];
+}
+
 struct Tally {
   std::map<std::string, std::map<std::string, int>> outcomes;  // command -> answer -> count
   int commands = 0;
@@ -531,7 +604,7 @@ int main(int argc, char** argv) {
           "", (work / "openssl.log").string()) != 0) {
     Die("openssl could not make a certificate: " + ReadFile(work / "openssl.log"));
   }
-  for (const std::string user : {"bram", "cees"}) {
+  for (const std::string user : {"bram", "cees", "tess"}) {
     const fs::path pw = work / ("pw-" + user);
     std::ofstream(pw) << "race-harness-" << user << "\n";
     fs::permissions(pw, fs::perms::owner_read | fs::perms::owner_write);
@@ -555,11 +628,26 @@ int main(int argc, char** argv) {
   base.Must("admin", {"init"}, setup_now);
   base.Must("admin", {"import", fixture.string()}, setup_now);
   base.Must("admin", {"user", "add", "--name", "admin", "--role", "admin"}, setup_now);
-  for (const char* finance : {"anna", "bram", "cees"}) {
+  for (const char* finance : {"anna", "bram", "cees", "tess"}) {
     base.Must("admin", {"user", "add", "--name", finance, "--role", "finance"}, setup_now);
   }
   base.Must("admin", {"user", "add", "--name", "carla", "--role", "coach"}, setup_now);
-  for (const std::string user : {"bram", "cees"}) {
+  // The second municipality: another bank and policy, its own clients (T000001-T000008).
+  const fs::path second =
+      fs::absolute(o.tools.config).parent_path().parent_path() / "fixtures" / "demo-2";
+  const std::string second_settings = (second / "municipality.toml").string();
+  base.Must("admin",
+            {"municipality", "add", "GM9998", "--settings", second_settings, "--reason",
+             "race: a second municipality"},
+            setup_now);
+  base.Must("admin", {"--municipality", "GM9998", "import", second.string()}, setup_now);
+  const std::map<std::string, std::string> accounts = {
+      {"GM9999", ManagedAccount(ReadFile(o.tools.config))},
+      {"GM9998", ManagedAccount(ReadFile(second_settings))}};
+  base.Must("admin",
+            {"user", "municipalities", "--name", "tess", "GM9998", "--reason", "race: Tweestad"},
+            setup_now);
+  for (const std::string user : {"bram", "cees", "tess"}) {
     // Each sets their own password (proven by the file only they can read afterwards).
     const fs::path pw = work / ("pw-" + user);
     const fs::path hidden = work / ("pw-" + user + ".new");
@@ -567,18 +655,24 @@ int main(int argc, char** argv) {
     base.Must(user, {"user", "password", "--name", user}, setup_now, hidden.string());
     fs::rename(hidden, pw);
   }
+  // January: batch 1 GM9999's, batch 2 GM9998's; February: batch 3 and batch 4.
   base.Must("anna",
-            {"run", "--month", "2027-01", "--run-date", "2026-12-14", "--out",
-             base.Out("setup").string()},
+            {"--municipality", "all", "run", "--month", "2027-01", "--run-date", "2026-12-14",
+             "--out", base.Out("setup").string()},
             "2026-12-14T10:00:00");
-  base.Must("bram", {"approve", "--batch", "1"}, "2026-12-14T11:00:00");
-  base.Must("bram", {"export", "--batch", "1", "--out", base.Out("setup").string()},
-            "2026-12-14T12:00:00");
-  std::string pain001;
-  for (const auto& e : fs::directory_iterator(base.Out("setup"))) {
-    if (e.path().extension() == ".xml") pain001 = e.path().string();
+  for (const std::string batch : {"1", "2"}) {
+    base.Must("bram", {"approve", "--batch", batch}, "2026-12-14T11:00:00");
+    base.Must("bram", {"export", "--batch", batch, "--out", base.Out("setup").string()},
+              "2026-12-14T12:00:00");
   }
-  if (pain001.empty()) Die("January's export wrote no pain.001");
+  std::string pain001;  // GM9999's: the bank's answers below are to it
+  FileVersions january;
+  for (const auto& e : fs::directory_iterator(base.Out("setup"))) {
+    if (e.path().extension() != ".xml") continue;
+    january[e.path().string()].insert(ReadFile(e.path()));
+    if (e.path().filename().string().rfind("GM9999-", 0) == 0) pain001 = e.path().string();
+  }
+  if (pain001.empty() || january.size() != 2) Die("January's exports wrote no two pain.001");
   // The bank rejects the file's first bill payment and returns its first leefgeld payment.
   std::string rejected, returned;
   {
@@ -599,17 +693,16 @@ int main(int argc, char** argv) {
     Die("ontzorg-banksim failed: " + ReadFile(work / "banksim.log"));
   }
   base.Must("anna",
-            {"run", "--month", "2027-02", "--run-date", "2027-01-14", "--out",
-             base.Out("setup").string()},
+            {"--municipality", "all", "run", "--month", "2027-02", "--run-date", "2027-01-14",
+             "--out", base.Out("setup").string()},
             "2027-01-14T10:00:00");
   World approved = make_world("approved");
   CreateEmptyStore(o, approved);
   approved.WriteConfig();
   CopyStore(o, base, &approved);
-  approved.Must("bram", {"approve", "--batch", "2"}, "2027-01-14T11:00:00");
-  // The sent January file, seen in every round: its EndToEndIds count as sent.
-  FileVersions january;
-  january[pain001].insert(ReadFile(pain001));
+  approved.Must("bram", {"approve", "--batch", "3"}, "2027-01-14T11:00:00");
+  approved.Must("tess", {"approve", "--batch", "4"}, "2027-01-14T11:00:00");
+  // The sent January files (`january`), seen in every round: their EndToEndIds count as sent.
 
   // The rent a coach changes during the bursts: the first bill of the generated municipality.
   std::string race_bill;
@@ -635,13 +728,48 @@ int main(int argc, char** argv) {
   };
   auto menu = [&](const World& w) {
     std::vector<Command> m = {
-        {"approve (bram)", false, "bram", {"approve", "--batch", "2"}},
-        {"export (bram)", false, "bram", {"export", "--batch", "2", "--out", w.Out("bram")}},
-        {"export (anna)", false, "anna", {"export", "--batch", "2", "--out", w.Out("anna")}},
-        {"cancel (anna)", false, "anna", {"cancel", "--batch", "2", "--reason", "race"}},
-        {"cancel (bram)", false, "bram", {"cancel", "--batch", "2", "--reason", "race"}},
-        {"approve (web)", true, "cees", {"/api/v1/batches/2/approve"}},
-        {"export (web)", true, "cees", {"/api/v1/batches/2/export"}},
+        {"approve (bram)", false, "bram", {"approve", "--batch", "3"}},
+        {"export (bram)", false, "bram", {"export", "--batch", "3", "--out", w.Out("bram")}},
+        {"export (anna)", false, "anna", {"export", "--batch", "3", "--out", w.Out("anna")}},
+        {"cancel (anna)", false, "anna", {"cancel", "--batch", "3", "--reason", "race"}},
+        {"cancel (bram)", false, "bram", {"cancel", "--batch", "3", "--reason", "race"}},
+        {"approve (web)", true, "cees", {"/api/v1/batches/3/approve"}},
+        {"export (web)", true, "cees", {"/api/v1/batches/3/export"}},
+        // GM9998's February (batch 4), at the same moments, and tess trying GM9999's.
+        {"approve GM9998 (tess)", false, "tess", {"approve", "--batch", "4"}},
+        {"export GM9998 (tess)", false, "tess", {"export", "--batch", "4", "--out", w.Out("tess")}},
+        {"export GM9998 (bram)", false, "bram", {"export", "--batch", "4", "--out", w.Out("bram")}},
+        {"cancel GM9998 (anna)", false, "anna", {"cancel", "--batch", "4", "--reason", "race"}},
+        {"approve GM9998 (web)", true, "cees", {"/api/v1/batches/4/approve"}},
+        {"release-held GM9998 (tess)", false, "tess", {"release-held"}},
+        {"approve GM9999 (tess)",
+         false,
+         "tess",
+         {"approve", "--batch", "3"},
+         "/dev/null",
+         false,
+         true},
+        {"export GM9999 (tess)",
+         false,
+         "tess",
+         {"export", "--batch", "3", "--out", w.Out("tess")},
+         "/dev/null",
+         false,
+         true},
+        {"cancel GM9999 (tess)",
+         false,
+         "tess",
+         {"cancel", "--batch", "3", "--reason", "race"},
+         "/dev/null",
+         false,
+         true},
+        {"camt.053 GM9999 (tess)",
+         false,
+         "tess",
+         {"import-bank", camt053.string()},
+         "/dev/null",
+         false,
+         true},
         {"pain.002 (anna)", false, "anna", {"import-bank", pain002.string()}},
         {"pain.002 (bram)", false, "bram", {"import-bank", pain002.string()}},
         {"camt.053 (anna)", false, "anna", {"import-bank", camt053.string()}},
@@ -649,11 +777,12 @@ int main(int argc, char** argv) {
         {"reissue (anna)", false, "anna", {"reissue", "--payment", rejected}},
         {"reissue (bram)", false, "bram", {"reissue", "--payment", rejected}},
         {"reissue returned (bram)", false, "bram", {"reissue", "--payment", returned}},
-        {"release-held (anna)", false, "anna", {"release-held"}},
+        {"release-held (anna)", false, "anna", {"--municipality", "GM9999", "release-held"}},
         {"run 2027-03 (anna)",
          false,
          "anna",
-         {"run", "--month", "2027-03", "--run-date", "2027-01-15", "--out", w.Out("anna")}},
+         {"--municipality", "all", "run", "--month", "2027-03", "--run-date", "2027-01-15", "--out",
+          w.Out("anna")}},
         receipt_by("anna"),
         receipt_by("carla"),
         // A coach changes a rent from February, the month of the batch the others approve,
@@ -742,7 +871,8 @@ int main(int argc, char** argv) {
           if (!fine) answer += " " + ReadFile(w.Log("body-" + std::to_string(i)));
         } else {
           answer = "exit " + std::to_string(code);
-          fine = code == 0 || code == 9 || code == 10 || (c.refusable && code == 3);
+          fine = c.foreign ? code == 3 || code == 9 || code == 10
+                           : code == 0 || code == 9 || code == 10 || (c.refusable && code == 3);
         }
         ++tally.outcomes[c.name][c.web ? answer.substr(0, 8) : answer];
         ++tally.commands;
@@ -754,8 +884,9 @@ int main(int argc, char** argv) {
       }
       if (o.verbose) std::printf("%s%s\n", where.c_str(), done.c_str());
       std::vector<std::string> found;
-      ScanFiles({w.Out("anna"), w.Out("bram"), w.dir / "web-out"}, &files, &found);
+      ScanFiles({w.Out("anna"), w.Out("bram"), w.Out("tess"), w.dir / "web-out"}, &files, &found);
       CheckStore(o, w, files, &found);
+      CheckMunicipalities(o, w, accounts, files, &found);
       for (const std::string& f : found) findings.push_back(where + f + "\n  commands:" + done);
     }
     web.Stop();
