@@ -15,8 +15,9 @@ std::string Codes(const std::vector<MunicipalityRecord>& all) {
 // The settings must read as a municipality, with the code they are recorded for.
 Result<Config, Error> CheckSettings(const Config& installation, const SettingsChange& change) {
   if (!change.valid_from.empty() && !YearMonth::Parse(change.valid_from)) {
-    return Fail(ErrorCode::kBadInput, "valid from '" + change.valid_from +
-                                          "': not a month; give it as YYYY-MM; nothing changed");
+    return Fail(ErrorCode::kBadInput, "valid_from: '" + change.valid_from +
+                                          "' is not a month; give it as YYYY-MM (--valid-from on "
+                                          "the command line); nothing changed");
   }
   auto config = WithMunicipality(installation, change.settings, change.source);
   if (!config) {

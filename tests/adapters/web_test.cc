@@ -1912,6 +1912,14 @@ TEST(MunicipalityPageTest, TheAdminAddsAMunicipalityChangesItsSettingsAndSaysWho
             std::string::npos)
       << "the settings field is marked";
   EXPECT_EQ(versions(1), 1u);
+  r = adam.Post("/admin/municipalities/GM9998/settings",
+                "settings=" + UrlEncode(settings) + "&valid_from=2027-13&reason=new+bank", page);
+  EXPECT_EQ(r.status, 422);
+  EXPECT_NE(r.body.find("aria-invalid=\"true\" aria-describedby=\"form-error\" "
+                        "name=\"valid_from\""),
+            std::string::npos)
+      << "the month field is marked";
+  EXPECT_EQ(versions(1), 1u);
   std::string march = settings;
   march.replace(march.find("NL81RABO0312345678"), 18, "NL91ABNA0417164300");
   march.replace(march.find("RABONL2U"), 8, "ABNANL2A");
