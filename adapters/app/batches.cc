@@ -167,13 +167,17 @@ Result<User, Error> RequireAction(Store& store, const std::string& user, Action 
                                          "; an admin reactivates it (`ontzorg user activate`); "
                                          "nothing was changed");
   }
-  const auto role = ParseRole((*found)->role);
+  // The role the user acts in (a role in each municipality, issue 20), else their own.
+  const std::string& acting = store.acting_role().empty() ? (*found)->role : store.acting_role();
+  const auto role = ParseRole(acting);
   if (!role || !Allows(*role, action)) {
-    return Fail(ErrorCode::kRefused, "user '" + user + "' has role " + (*found)->role + "; to " +
+    return Fail(ErrorCode::kRefused, "user '" + user + "' has role " + acting + "; to " +
                                          Describe(action) + " needs role " + wanted +
                                          "; nothing was changed");
   }
-  return **found;
+  User acting_user = **found;
+  acting_user.role = acting;
+  return acting_user;
 }
 
 void BatchDigest::Add(const Payment& p) {

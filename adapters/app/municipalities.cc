@@ -1,6 +1,7 @@
 #include "adapters/app/municipalities.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 namespace ontzorg {
@@ -267,6 +268,95 @@ Status<Error> ChangeMunicipality(const Config& installation, Store& store,
   }
   return store.AddMunicipalityVersion(
       m->id, {0, change.valid_from, change.settings, by.at, by.user, change.reason});
+}
+
+std::vector<std::string> RolesOf(const User& user,
+                                 const std::vector<Store::MunicipalityGrant>& grants) {
+  if (grants.empty()) return {user.role};
+  std::vector<std::string> roles;
+  for (const char* role : {"finance", "coach"}) {
+    if (std::any_of(grants.begin(), grants.end(),
+                    [&](const Store::MunicipalityGrant& g) { return g.role == role; })) {
+      roles.emplace_back(role);
+    }
+  }
+  return roles;
+}
+
+Result<ActingScope, Error> ScopeOfRole(Store& store, const User& user, const std::string& wanted) {
+  auto grants = store.UserMunicipalities(user.name);
+  if (!grants) return Unexpected(grants.error());
+  const std::vector<std::string> roles = RolesOf(user, *grants);
+  std::string listed;
+  for (const std::string& r : roles) listed += (listed.empty() ? "" : " and ") + r;
+  ActingScope scope;
+  scope.roles = roles;
+  if (!wanted.empty()) {
+    scope.role = wanted;
+  } else if (roles.size() == 1 || std::find(roles.begin(), roles.end(), user.role) != roles.end()) {
+    scope.role = roles.size() == 1 ? roles.front() : user.role;
+  } else {
+    return Fail(ErrorCode::kRefused, "user '" + user.name + "' is " + listed +
+                                         " in different municipalities: say which role they act "
+                                         "in (--as ROLE); nothing was done");
+  }
+  if (std::find(roles.begin(), roles.end(), scope.role) == roles.end()) {
+    return Fail(ErrorCode::kRefused, "user '" + user.name + "' is not " + scope.role +
+                                         " in any municipality (they are " + listed +
+                                         "); nothing was done");
+  }
+  for (const Store::MunicipalityGrant& g : *grants) {
+    if (g.role == scope.role) scope.municipalities.push_back(g.municipality);
+  }
+  return scope;
+}
+
+Result<std::vector<Store::MunicipalityGrant>, Error> ParseGrants(
+    const std::vector<MunicipalityRecord>& all, const std::string& text) {
+  std::vector<Store::MunicipalityGrant> grants;
+  std::string item;
+  for (const char c : text + " ") {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == ':') {  // else a separator
+      item += c;
+      continue;
+    }
+    if (item.empty()) continue;
+    const size_t colon = item.find(':');
+    std::string code = item.substr(0, colon);
+    std::transform(code.begin(), code.end(), code.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+    auto found = FindMunicipality(all, code);
+    if (!found) return Unexpected(found.error());
+    Store::MunicipalityGrant grant{found->id, ""};
+    if (colon != std::string::npos) {
+      grant.role = item.substr(colon + 1);
+      std::transform(grant.role.begin(), grant.role.end(), grant.role.begin(),
+                     [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+      if (grant.role != "coach" && grant.role != "finance") {
+        return Fail(ErrorCode::kBadInput, "'" + item +
+                                              "': the role after the code is coach or finance "
+                                              "(e.g. " +
+                                              code + ":coach); nothing changed");
+      }
+    }
+    grants.push_back(grant);
+    item.clear();
+  }
+  return grants;
+}
+
+std::string GrantText(const std::vector<MunicipalityRecord>& all,
+                      const Store::MunicipalityGrant& grant, const std::string& own_role) {
+  std::string code = std::to_string(grant.municipality);
+  for (const MunicipalityRecord& m : all) {
+    if (m.id == grant.municipality) code = m.code;
+  }
+  return grant.role.empty() || grant.role == own_role ? code : code + ":" + grant.role;
+}
+
+void ActIn(Store& store, const ActingScope& scope) {
+  store.SetScopes(scope.municipalities);
+  store.SetActingRole(scope.role);
 }
 
 }  // namespace ontzorg

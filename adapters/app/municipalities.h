@@ -65,6 +65,33 @@ struct BatchMunicipality {
   int64_t id = 0;
 };
 
+// A user acts in one role at a time (issue 20: a role in each municipality): the web session's
+// role, or the CLI's --as. Their scope is the municipalities where they have that role.
+struct ActingScope {
+  std::string role;
+  std::vector<int64_t> municipalities;  // empty: every municipality (the user has no grants)
+  std::vector<std::string> roles;       // every role the user has (RolesOf)
+};
+// The roles `user` has: their own when they work for every municipality, else those of their
+// municipalities (in the order "finance", "coach").
+std::vector<std::string> RolesOf(const User& user,
+                                 const std::vector<Store::MunicipalityGrant>& grants);
+// The scope of `user` acting as `wanted` ("": their own role when they have it, else their one
+// role). Refused (kRefused) when they do not have `wanted` in any municipality, or have several
+// roles and none is wanted.
+Result<ActingScope, Error> ScopeOfRole(Store& store, const User& user, const std::string& wanted);
+// The municipalities a coach or finance user is to work for, from items "GM9998" (in their own
+// role) or "GM9998:coach" (separated by spaces or commas, codes in any case). kBadInput naming
+// the item, and the codes there are, for an unknown code or role.
+Result<std::vector<Store::MunicipalityGrant>, Error> ParseGrants(
+    const std::vector<MunicipalityRecord>& all, const std::string& text);
+// "GM9998" or "GM9998:coach" (a role other than `own_role`), as ParseGrants reads it.
+std::string GrantText(const std::vector<MunicipalityRecord>& all,
+                      const Store::MunicipalityGrant& grant, const std::string& own_role);
+// Scopes the store to `scope`: its queries to the municipalities, the use cases' role checks
+// (RequireAction) to the role.
+void ActIn(Store& store, const ActingScope& scope);
+
 // The municipalities the store is scoped to (all when unscoped), in the order added.
 Result<std::vector<MunicipalityRecord>, Error> MunicipalitiesInScope(Store& store);
 

@@ -154,21 +154,29 @@ Result<Opened, Error> OpenStore(const Globals& g) {
   if (!all) return Unexpected(all.error());
   o.municipalities = std::move(all).value();
   const std::vector<MunicipalityRecord> every = o.municipalities;
-  // A user who works for some municipalities only acts for those: the others are not there
-  // for them (issue 20).
-  auto allowed = o.store->UserMunicipalities(g.user);
-  if (!allowed) return Unexpected(allowed.error());
-  if (!allowed->empty()) {
+  // A user acts in one role (--as, else their own), for the municipalities where they have it;
+  // the others are not there for them (issue 20).
+  std::vector<int64_t> allowed;
+  auto user = o.store->FindUser(g.user);
+  if (!user) return Unexpected(user.error());
+  if (*user) {
+    auto scope = ScopeOfRole(*o.store, **user, g.as_role);
+    if (!scope) return Unexpected(scope.error());
+    ActIn(*o.store, *scope);
+    allowed = scope->municipalities;
+  } else if (!g.as_role.empty()) {
+    return Fail(ErrorCode::kRefused, "--as " + g.as_role + ": user '" + g.user +
+                                         "' is not registered; nothing was done");
+  }
+  if (!allowed.empty()) {
     std::erase_if(o.municipalities, [&](const MunicipalityRecord& m) {
-      return std::find(allowed->begin(), allowed->end(), m.id) == allowed->end();
+      return std::find(allowed.begin(), allowed.end(), m.id) == allowed.end();
     });
-    o.store->SetScopes(*allowed);
   }
   if (!g.municipality.empty() && g.municipality != "all") {
     auto found = FindMunicipality(every, g.municipality);
     if (!found) return Unexpected(found.error());
-    if (!allowed->empty() &&
-        std::find(allowed->begin(), allowed->end(), found->id) == allowed->end()) {
+    if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), found->id) == allowed.end()) {
       return Fail(ErrorCode::kRefused, "--municipality " + g.municipality + ": user '" + g.user +
                                            "' does not work for it; nothing was done");
     }
@@ -199,7 +207,9 @@ Status<Error> RecordView(const Globals& g, Store& store, const std::string& clie
                          const std::string& view) {
   auto user = store.FindUser(g.user);
   if (!user) return Unexpected(user.error());
-  const std::string role = *user ? (*user)->role : "unregistered";
+  const std::string role = !*user                         ? std::string("unregistered")
+                           : !store.acting_role().empty() ? store.acting_role()
+                                                          : (*user)->role;
   return store.RecordAccess({0, NowIsoSeconds(), g.user, role, client, view});
 }
 

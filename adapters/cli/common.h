@@ -49,6 +49,7 @@ struct Globals {
   std::string user;
   std::string password_file;  // --password-file, else ONTZORG_PASSWORD_FILE
   std::string municipality;   // --municipality CODE (or "all"): whom the command acts for
+  std::string as_role;        // --as ROLE: the role acted in, for a user with several (issue 20)
 };
 
 Result<Config, Error> LoadWithOverrides(const Globals& g);

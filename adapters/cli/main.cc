@@ -283,6 +283,9 @@ void AddGlobalOptions(CLI::App& app, const char* argv0, Globals* g) {
   app.add_option("--municipality", g->municipality,
                  "the municipality acted for, by its code (e.g. GM0363); needed when the store "
                  "serves several (see `ontzorg municipality list`); `run` also takes \"all\"");
+  app.add_option("--as", g->as_role,
+                 "the role acted in (coach or finance), for a user who has different roles in "
+                 "different municipalities; default: their own role");
   app.add_option("--password-file", g->password_file,
                  "the user's password, first line of a file only you can read (chmod 600); "
                  "default: $ONTZORG_PASSWORD_FILE, else asked on the terminal");

@@ -102,19 +102,25 @@ int UserMunicipalitiesCommand(const Globals& g, const MunicipalityOptions& o) {
   if (auto allowed = RequireAction(*opened->store, g.user, Action::kManageAccounts); !allowed) {
     return Report(allowed.error());
   }
-  std::vector<int64_t> ids;
-  for (const std::string& code : o.codes) {
-    auto m = FindMunicipality(*opened->store, code);
-    if (!m) return Report(m.error());
-    ids.push_back(m->id);
-  }
-  if (auto s =
-          opened->store->SetUserMunicipalities(o.user, ids, o.reason, {g.user, NowIsoSeconds()});
+  auto all = opened->store->Municipalities();
+  if (!all) return Report(all.error());
+  std::string items;
+  for (const std::string& code : o.codes) items += code + " ";
+  auto grants = ParseGrants(*all, items);
+  if (!grants) return Report(grants.error());
+  if (auto s = opened->store->SetUserMunicipalities(o.user, *grants, o.reason,
+                                                    {g.user, NowIsoSeconds()});
       !s) {
     return Report(s.error());
   }
   std::string codes;
-  for (const std::string& code : o.codes) codes += (codes.empty() ? "" : ", ") + code;
+  for (const Store::MunicipalityGrant& grant : *grants) {
+    const std::string text = GrantText(*all, grant, "");
+    const size_t colon = text.find(':');
+    codes += (codes.empty() ? "" : ", ") +
+             (colon == std::string::npos ? text
+                                         : text.substr(0, colon) + " as " + text.substr(colon + 1));
+  }
   std::cout << "user " << o.user << " works for "
             << (codes.empty() ? std::string("every municipality") : codes)
             << " (their sessions are ended)\n";
@@ -151,9 +157,12 @@ void AddMunicipalityCommands(CLI::App& app, const Globals& g, CommandTable* tabl
   // Under `user` (declared by AddBatchCommands).
   auto* user = app.get_subcommand("user")->add_subcommand(
       "municipalities",
-      "the municipalities a coach or finance user works for (admin); none named: all of them");
+      "the municipalities a coach or finance user works for, and their role in each (admin); "
+      "none named: all of them, in their own role");
   user->add_option("--name", o->user, "the user")->required();
-  user->add_option("codes", o->codes, "municipality codes, e.g. GM9999 GM9998");
+  user->add_option("codes", o->codes,
+                   "municipality codes, e.g. GM9999 GM9998:coach (after a code, a role other "
+                   "than their own in that municipality: coach or finance)");
   user->add_option("--reason", o->reason, "why (in the audit log)")->required();
   table->Add(user, [&g, o] { return UserMunicipalitiesCommand(g, *o); });
 }

@@ -494,7 +494,14 @@ std::vector<Migration> Build() {
   // approved with, whatever is recorded after. 0: before v18 (its month's settings then).
   Migration v18{18, "the settings version each batch was prepared with", {}, {}, {}};
   v18.common = {"ALTER TABLE runs ADD COLUMN municipality_version BIGINT NOT NULL DEFAULT 0"};
-  return {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15, v16, v17, v18};
+  // v19: a role in each municipality (issue 20): a user may be finance for one and coach for
+  // another ('' = their own role), and a session acts in one of them at a time ('' = their own).
+  Migration v19{19, "a role per municipality, the role a session acts in", {}, {}, {}};
+  v19.common = {
+      "ALTER TABLE user_municipalities ADD COLUMN role TEXT NOT NULL DEFAULT ''",
+      "ALTER TABLE sessions ADD COLUMN acting_role TEXT NOT NULL DEFAULT ''",
+  };
+  return {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15, v16, v17, v18, v19};
 }
 // NOLINTEND(bugprone-suspicious-missing-comma,readability-function-size)
 

@@ -357,13 +357,24 @@ class Store {
   Result<int64_t, Error> AddMunicipality(const NewMunicipality& municipality);
   // Records a new settings version of municipality `id` (audited).
   Status<Error> AddMunicipalityVersion(int64_t id, const MunicipalityVersion& version);
-  // The municipalities a user works for (ids, in order); empty: all of them.
-  Result<std::vector<int64_t>, Error> UserMunicipalities(const std::string& user);
-  // Sets them (empty: all), audited with `reason`. Refused for a user who is not a coach or
-  // finance user (admins and auditors work for the whole installation) and for unknown ids.
+  // A municipality a coach or finance user works for, and their role in it (issue 20).
+  struct MunicipalityGrant {
+    int64_t municipality = 0;
+    std::string role;  // "coach" or "finance"; read back with '' resolved to the user's own role
+  };
+  // The municipalities a user works for, in order of id, each with the user's role there;
+  // empty: all of them, in the user's own role.
+  Result<std::vector<MunicipalityGrant>, Error> UserMunicipalities(const std::string& user);
+  // Sets them (empty: all), audited with `reason`; a grant's role '' is the user's own role.
+  // Refused for a user who is not a coach or finance user (admins and auditors work for the
+  // whole installation), for unknown ids, a municipality named twice, and roles other than
+  // coach or finance. The user's sessions end.
   Status<Error> SetUserMunicipalities(const std::string& user,
-                                      const std::vector<int64_t>& municipalities,
+                                      const std::vector<MunicipalityGrant>& municipalities,
                                       const std::string& reason, const Actor& by);
+  // The user's role in municipality `id` ("" when they do not work for it): their grant's role,
+  // or their own role when they work for every municipality.
+  Result<std::string, Error> RoleIn(const std::string& user, int64_t id);
   // The municipality a client or run belongs to; 0 when there is no such client or run.
   Result<int64_t, Error> MunicipalityOfClient(const ClientId& client);
   Result<int64_t, Error> MunicipalityOfRun(int64_t run_id);
@@ -375,6 +386,10 @@ class Store {
   }
   // Several municipalities (a user who works for more than one); empty: all.
   void SetScopes(std::vector<int64_t> municipalities) { scopes_ = std::move(municipalities); }
+  // The role the user of this request or command acts in (issue 20; "": their own role), as
+  // the use cases' role checks read it.
+  void SetActingRole(std::string role) { acting_role_ = std::move(role); }
+  const std::string& acting_role() const { return acting_role_; }
   // The one municipality scoped to; 0 when all or several.
   int64_t scope() const { return scopes_.size() == 1 ? scopes_.front() : 0; }
   const std::vector<int64_t>& scopes() const { return scopes_; }
@@ -483,18 +498,28 @@ class Store {
   // A session's stage: "" is logged in; otherwise a login half done, which may do nothing but
   // finish it: "code" (the second factor is asked), "password" (a password an admin set must be
   // replaced), "enrol" (a second factor must be set up; its secret is `pending`).
+  // `role` is the role the session acts in: the user's own, or another they have in some
+  // municipality (issue 20); `own_role` is the user's own.
   struct SessionRecord {
     std::string user, role, full_name, csrf;
     int64_t created = 0, last_seen = 0;  // seconds since the epoch
     std::string stage, pending;
+    std::string own_role;
   };
   // A session under the SHA-256 of its token (the token itself is never stored).
   struct SessionStart {
     std::string token_hash, user, csrf;
     int64_t now = 0;
     std::string stage, pending;
+    std::string acting_role;  // '': the user's own role
   };
   Status<Error> CreateSession(const SessionStart& start);
+  // The role the session acts in from now on ('': the user's own); the caller has checked that
+  // the user has it in some municipality.
+  struct SessionRole {
+    std::string token_hash, role;
+  };
+  Status<Error> SetSessionRole(const SessionRole& change);
   // The session and its user, if the user exists and is active (nullopt otherwise).
   Result<std::optional<SessionRecord>, Error> FindSession(const std::string& token_hash);
   Status<Error> TouchSession(const std::string& token_hash, int64_t now);
@@ -727,6 +752,7 @@ class Store {
   long long tx_changes_ = 0;  // SQLite's total_changes() when the outer one began
   int64_t batch_fetch_rows_ = 5000;
   std::vector<int64_t> scopes_;  // SetScope(s): those municipalities' rows; empty: all
+  std::string acting_role_;      // SetActingRole
 };
 
 // Collects one run's rows and writes them in one transaction on Commit(); destroying it without

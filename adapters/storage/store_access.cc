@@ -28,9 +28,17 @@ Status<Error> Store::CreateSession(const SessionStart& start) {
   return Write("cannot start the session", [&] {
     const long long at = start.now;
     *sql_ << "INSERT INTO sessions (token_hash, user_name, csrf, created_at, last_seen, stage, "
-             "pending) VALUES (:t, :u, :c, :a, :a2, :s, :p)",
+             "pending, acting_role) VALUES (:t, :u, :c, :a, :a2, :s, :p, :r)",
         soci::use(start.token_hash), soci::use(start.user), soci::use(start.csrf), soci::use(at),
-        soci::use(at), soci::use(start.stage), soci::use(start.pending);
+        soci::use(at), soci::use(start.stage), soci::use(start.pending),
+        soci::use(start.acting_role);
+  });
+}
+
+Status<Error> Store::SetSessionRole(const SessionRole& change) {
+  return Write("cannot change the session's role", [&] {
+    *sql_ << "UPDATE sessions SET acting_role = :r WHERE token_hash = :t", soci::use(change.role),
+        soci::use(change.token_hash);
   });
 }
 
@@ -39,12 +47,13 @@ Result<std::optional<Store::SessionRecord>, Error> Store::FindSession(
   return Read("cannot read the session", [&] {
     return FirstRow(
         *sql_,
-        "SELECT u.name, u.role, u.full_name, s.csrf, s.created_at, s.last_seen, s.stage, "
-        "s.pending FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.token_hash = :t "
-        "AND u.active = 1",
+        "SELECT u.name, CASE WHEN s.acting_role = '' THEN u.role ELSE s.acting_role END, "
+        "u.full_name, s.csrf, s.created_at, s.last_seen, s.stage, s.pending, u.role FROM "
+        "sessions s JOIN users u ON u.name = s.user_name WHERE s.token_hash = :t AND u.active = 1",
         [](const StoredRow& r) {
-          return SessionRecord{GetText(r, 0), GetText(r, 1), GetText(r, 2), GetText(r, 3),
-                               GetInt(r, 4),  GetInt(r, 5),  GetText(r, 6), GetText(r, 7)};
+          return SessionRecord{GetText(r, 0), GetText(r, 1), GetText(r, 2),
+                               GetText(r, 3), GetInt(r, 4),  GetInt(r, 5),
+                               GetText(r, 6), GetText(r, 7), GetText(r, 8)};
         },
         token_hash);
   });

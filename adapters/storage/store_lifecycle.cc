@@ -262,19 +262,22 @@ Status<Error> Store::AssignCaseload(
   try {
     WriteTransaction tx(*this);
     for (const auto& [client, coach] : assignments) {
-      int clients = 0;
-      std::string role;
-      soci::indicator ind = soci::i_ok;
-      *sql_ << "SELECT COUNT(*) FROM clients WHERE id = :c", soci::use(client.value),
-          soci::into(clients);
-      if (clients == 0) {
+      const auto municipality = FirstRow(
+          *sql_, "SELECT municipality_id FROM clients WHERE id = :c",
+          [](const StoredRow& r) { return GetInt(r, 0); }, client.value);
+      if (!municipality) {
         return Fail(ErrorCode::kBadInput, "no client '" + client.value + "'; nothing changed");
       }
-      *sql_ << "SELECT role FROM users WHERE name = :n", soci::use(coach), soci::into(role, ind);
-      if (!sql_->got_data() || role != "coach") {
-        return Fail(ErrorCode::kBadInput, "'" + coach +
-                                              "' is not a registered coach (ontzorg "
-                                              "user add --role coach); nothing changed");
+      // A coach of the client's municipality (issue 20: a role in each municipality).
+      auto role = RoleIn(coach, *municipality);
+      if (!role) return Unexpected(role.error());
+      if (*role != "coach") {
+        return Fail(ErrorCode::kBadInput,
+                    "'" + coach + "' is not a registered coach" +
+                        (role->empty() ? std::string(" of client ") + client.value +
+                                             "'s municipality (ontzorg user municipalities)"
+                                       : std::string(" (ontzorg user add --role coach)")) +
+                        "; nothing changed");
       }
       const long long seq = NextCounter(*sql_, "caseload");
       *sql_ << "INSERT INTO caseload (seq, client_id, coach, assigned_by, assigned_at) VALUES "

@@ -3,6 +3,9 @@
 // append-only like every other version.
 #include <soci/soci.h>
 
+#include <set>
+#include <string>
+
 #include "adapters/storage/query.h"
 #include "adapters/storage/row_codec.h"
 #include "adapters/storage/store.h"
@@ -135,18 +138,41 @@ Result<int64_t, Error> Store::MunicipalityOfRun(int64_t run_id) {
   });
 }
 
-Result<std::vector<int64_t>, Error> Store::UserMunicipalities(const std::string& user) {
+Result<std::vector<Store::MunicipalityGrant>, Error> Store::UserMunicipalities(
+    const std::string& user) {
   return Read("cannot read the user's municipalities", [&] {
     return Rows(
         *sql_,
-        "SELECT municipality_id FROM user_municipalities WHERE user_name = :u ORDER BY "
-        "municipality_id",
-        [](const StoredRow& r) { return GetInt(r, 0); }, user);
+        "SELECT g.municipality_id, CASE WHEN g.role = '' THEN u.role ELSE g.role END FROM "
+        "user_municipalities g JOIN users u ON u.name = g.user_name WHERE g.user_name = :u "
+        "ORDER BY g.municipality_id",
+        [](const StoredRow& r) {
+          return MunicipalityGrant{GetInt(r, 0), GetText(r, 1)};
+        },
+        user);
+  });
+}
+
+Result<std::string, Error> Store::RoleIn(const std::string& user, int64_t id) {
+  return Read("cannot read the user's role in the municipality", [&] {
+    const auto own = FirstRow(
+        *sql_, "SELECT role FROM users WHERE name = :u",
+        [](const StoredRow& r) { return GetText(r, 0); }, user);
+    if (!own) return std::string();
+    const long long m = id;
+    const auto grants = Rows(
+        *sql_, "SELECT municipality_id, role FROM user_municipalities WHERE user_name = :u",
+        [](const StoredRow& r) { return std::make_pair(GetInt(r, 0), GetText(r, 1)); }, user);
+    if (grants.empty()) return *own;
+    for (const auto& [municipality, role] : grants) {
+      if (municipality == m) return role.empty() ? *own : role;
+    }
+    return std::string();
   });
 }
 
 Status<Error> Store::SetUserMunicipalities(const std::string& user,
-                                           const std::vector<int64_t>& municipalities,
+                                           const std::vector<MunicipalityGrant>& municipalities,
                                            const std::string& reason, const Actor& by) {
   if (reason.find_first_not_of(" \t") == std::string::npos) {
     return Fail(ErrorCode::kBadInput,
@@ -164,22 +190,35 @@ Status<Error> Store::SetUserMunicipalities(const std::string& user,
                       "nothing changed");
     }
     std::string codes;
-    for (const int64_t id : municipalities) {
+    std::set<int64_t> named;
+    for (const MunicipalityGrant& g : municipalities) {
       const auto code = FirstRow(
           *sql_, "SELECT code FROM municipalities WHERE id = :i",
-          [](const StoredRow& r) { return GetText(r, 0); }, id);
+          [](const StoredRow& r) { return GetText(r, 0); }, g.municipality);
       if (!code) {
         return Fail(ErrorCode::kBadInput,
-                    "no municipality " + std::to_string(id) + "; nothing changed");
+                    "no municipality " + std::to_string(g.municipality) + "; nothing changed");
+      }
+      if (!named.insert(g.municipality).second) {
+        return Fail(ErrorCode::kBadInput,
+                    *code + " is named twice: one role per municipality; nothing changed");
+      }
+      if (!g.role.empty() && g.role != "coach" && g.role != "finance") {
+        return Fail(ErrorCode::kBadInput, *code + ": role '" + g.role +
+                                              "' is not coach or finance (admins and auditors "
+                                              "work for every municipality); nothing changed");
       }
       codes += (codes.empty() ? "" : ", ") + *code;
+      if (!g.role.empty() && g.role != (*found)->role) codes += " as " + g.role;
     }
     *sql_ << "DELETE FROM user_municipalities WHERE user_name = :u", soci::use(user);
-    for (const int64_t id : municipalities) {
-      const long long m = id;
+    for (const MunicipalityGrant& g : municipalities) {
+      const long long m = g.municipality;
+      // Their own role is stored as '': it follows a later change of it.
+      const std::string role = g.role == (*found)->role ? std::string() : g.role;
       *sql_ << "INSERT INTO user_municipalities (user_name, municipality_id, granted_at, "
-               "granted_by) VALUES (:u, :m, :a, :b)",
-          soci::use(user), soci::use(m), soci::use(by.at), soci::use(by.user);
+               "granted_by, role) VALUES (:u, :m, :a, :b, :r)",
+          soci::use(user), soci::use(m), soci::use(by.at), soci::use(by.user), soci::use(role);
     }
     // Sessions end: the next request is answered with the new municipalities only.
     *sql_ << "DELETE FROM sessions WHERE user_name = :u", soci::use(user);

@@ -1,5 +1,6 @@
 // The users and audit area of the web app: accounts and roles, caseloads, a user's own
 // password, and the audit log with its hash chain verified.
+#include "adapters/app/municipalities.h"
 #include "adapters/system/password.h"
 #include "adapters/web/handlers.h"
 
@@ -97,6 +98,26 @@ Outcome OwnPasswordAction(Ctx& x) {
   Outcome o;
   o.data = {{"user", me.user}, {"password", "set by its owner"}};
   o.redirect = "/?saved=password";
+  return o;
+}
+
+// A user with different roles in different municipalities (issue 20) acts in another of them:
+// the session's role changes, and with it what they may do and the municipalities they see. The
+// next request is answered in the new role; one already running finishes in the old one.
+Outcome ActingRoleAction(Ctx& x) {
+  const SessionView& me = x.page.session;
+  const std::string wanted = x.Field("role");
+  if (wanted.empty()) return Refuse(422, "role: say which of your roles you act in");
+  auto scope = ScopeOfRole(x.store, User{.name = me.user, .role = me.own_role}, wanted);
+  if (!scope) return Refuse(422, "role: " + scope.error().message);
+  if (auto s = x.store.SetSessionRole(
+          {.token_hash = x.session_hash, .role = wanted == me.own_role ? "" : wanted});
+      !s) {
+    return FromError(s.error());
+  }
+  Outcome o;
+  o.data = {{"user", me.user}, {"role", wanted}};
+  o.redirect = "/?saved=role";
   return o;
 }
 

@@ -135,6 +135,7 @@ Outcome SetPasswordAction(Ctx& x);
 Outcome AssignAction(Ctx& x);
 Outcome AccountData(Ctx& x);
 Outcome OwnPasswordAction(Ctx& x);
+Outcome ActingRoleAction(Ctx& x);  // field role: one of the user's roles (issue 20)
 Outcome AuditData(Ctx& x);
 // Deactivate or reactivate a user ({user}, a reason), forget a user's failed logins (issue 19).
 Outcome DeactivateAction(Ctx& x);

@@ -16,21 +16,6 @@ Outcome SettingsRefusal(const Error& e) {
   return FromError(e);
 }
 
-// The municipality codes in `text`: "GM0363, GM0599", "GM0363 GM0599" or a JSON array of them.
-std::vector<std::string> Codes(const std::string& text) {
-  std::vector<std::string> out;
-  std::string code;
-  for (const char c : text + " ") {
-    if (std::isalnum(static_cast<unsigned char>(c))) {
-      code += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    } else if (!code.empty()) {
-      out.push_back(code);
-      code.clear();
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 Outcome MunicipalitiesData(Ctx& x) {
@@ -45,9 +30,13 @@ Outcome MunicipalitiesData(Ctx& x) {
     if (u.role != "coach" && u.role != "finance") continue;
     auto theirs = x.store.UserMunicipalities(u.name);
     if (!theirs) return FromError(theirs.error());
-    const json who = {{"name", u.name}, {"role", u.role}, {"active", u.active}};
-    if (theirs->empty()) everywhere.push_back(who);
-    for (const int64_t id : *theirs) workers[id].push_back(who);
+    if (theirs->empty()) {
+      everywhere.push_back({{"name", u.name}, {"role", u.role}, {"active", u.active}});
+    }
+    for (const Store::MunicipalityGrant& g : *theirs) {  // their role in each (issue 20)
+      workers[g.municipality].push_back(
+          {{"name", u.name}, {"role", g.role}, {"own_role", u.role}, {"active", u.active}});
+    }
   }
   const YearMonth month = YearMonth::Of(DayAt(x.now));
   Outcome o;
@@ -128,17 +117,14 @@ Outcome ChangeMunicipalityAction(Ctx& x) {
 Outcome UserMunicipalitiesAction(Ctx& x) {
   auto all = x.store.Municipalities();
   if (!all) return FromError(all.error());
-  std::vector<int64_t> ids;
-  const std::vector<std::string> codes = Codes(x.Field("municipalities"));
-  for (const std::string& code : codes) {
-    auto found = FindMunicipality(*all, code);
-    if (!found) return Refuse(422, "municipalities: " + found.error().message);
-    ids.push_back(found->id);
-  }
+  auto grants = ParseGrants(*all, x.Field("municipalities"));
+  if (!grants) return Refuse(422, "municipalities: " + grants.error().message);
   const std::string user = x.Field("user");
-  if (auto s = x.store.SetUserMunicipalities(user, ids, x.Field("reason"), x.Me()); !s) {
+  if (auto s = x.store.SetUserMunicipalities(user, *grants, x.Field("reason"), x.Me()); !s) {
     return FromError(s.error());
   }
+  json codes = json::array();
+  for (const Store::MunicipalityGrant& g : *grants) codes.push_back(GrantText(*all, g, ""));
   Outcome o;
   o.data = {{"user", user}, {"municipalities", codes}};
   o.redirect = "/admin/municipalities?saved=" + UrlEncode(user);

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "adapters/app/municipalities.h"
 #include "adapters/storage/store.h"
 #include "adapters/system/files.h"
 #include "adapters/system/password.h"
@@ -221,7 +222,7 @@ struct WebApp::Impl {
       }
     }
     return std::optional<SessionView>(
-        SessionView{s.user, s.role, s.full_name, s.csrf, s.stage, s.pending});
+        SessionView{s.user, s.role, s.full_name, s.csrf, s.stage, s.pending, s.own_role, {}});
   }
 
   struct NewToken {
@@ -237,8 +238,13 @@ struct WebApp::Impl {
       return Unexpected(swept.error());
     }
     const std::string pending = stage == "enrol" ? NewTotpSecret() : "";
-    if (auto made =
-            store.CreateSession({Sha256Hex(t.token), user.name, t.csrf, now, stage, pending});
+    // The role the session starts in: the user's own, or their one role when their
+    // municipalities give them another (issue 20).
+    auto scope = ScopeOfRole(store, user, "");
+    if (!scope) return Unexpected(scope.error());
+    const std::string acting = scope->role == user.role ? "" : scope->role;
+    if (auto made = store.CreateSession(
+            {Sha256Hex(t.token), user.name, t.csrf, now, stage, pending, acting});
         !made) {
       return Unexpected(made.error());
     }
@@ -253,15 +259,26 @@ struct WebApp::Impl {
   // token, so a token from before a step is worth nothing after it; a stage lasts 10 minutes.
   static constexpr int64_t kStageSeconds = 600;
   static constexpr int kRecoveryCodes = 10;
-  bool SecondFactorRequired(const std::string& role) const {
-    return Has(config.web.second_factor_roles, role);
+  // Whether any role the user has needs a second factor: their own, or one they have in some
+  // municipality (a coach who is finance elsewhere needs it as finance does, issue 20).
+  Result<bool, Error> SecondFactorRequired(Store& store, const User& u) const {
+    auto grants = store.UserMunicipalities(u.name);
+    if (!grants) return Unexpected(grants.error());
+    std::vector<std::string> roles = RolesOf(u, *grants);
+    roles.push_back(u.role);
+    return std::any_of(roles.begin(), roles.end(), [&](const std::string& role) {
+      return Has(config.web.second_factor_roles, role);
+    });
   }
   // The step after those done (`code_done`: the second factor's code was given).
-  std::string NextStage(const User& u, bool has_factor, bool code_done) const {
-    if (has_factor && !code_done) return "code";
-    if (u.password_set_by != u.name) return "password";
-    if (!has_factor && SecondFactorRequired(u.role)) return "enrol";
-    return "";
+  Result<std::string, Error> NextStage(Store& store, const User& u, bool has_factor,
+                                       bool code_done) const {
+    if (has_factor && !code_done) return std::string("code");
+    if (u.password_set_by != u.name) return std::string("password");
+    if (has_factor) return std::string();
+    auto required = SecondFactorRequired(store, u);
+    if (!required) return Unexpected(required.error());
+    return std::string(*required ? "enrol" : "");
   }
   static std::string StagePath(const std::string& stage) {
     return stage == "code"       ? "/login/code"
@@ -510,7 +527,10 @@ HttpResponse WebApp::Impl::Login(const HttpRequest& req, PageContext& page, bool
       return *refused;
     }
   }
-  const std::string stage = api ? "" : NextStage(**found, factor->has_value(), false);
+  auto next = api ? Result<std::string, Error>(std::string())
+                  : NextStage(store, **found, factor->has_value(), false);
+  if (!next) return refuse(503, next.error().message);
+  const std::string& stage = *next;
   // The failures of this user and address are forgotten when the login is complete: not after the
   // password when a code is still asked, or a password alone would reset the count of wrong codes.
   if (stage != "code") {
@@ -913,7 +933,9 @@ HttpResponse WebApp::Impl::CodeStep(Exchange& x) {
   if (auto cleared = store.ClearLoginFailures({name, x.req.remote}); !cleared) {
     return x.Error(503, cleared.error().message);
   }
-  return Advance(x, **user, NextStage(**user, true, true));
+  auto next = NextStage(store, **user, true, true);
+  if (!next) return x.Error(503, next.error().message);
+  return Advance(x, **user, *next);
 }
 
 // A password an admin set, replaced by the user's own.
@@ -948,7 +970,9 @@ HttpResponse WebApp::Impl::PasswordStep(Exchange& x) {
   auto factor = store.FindSecondFactor(name);
   if (!user || !factor) return x.Error(503, (!user ? user.error() : factor.error()).message);
   if (!*user) return Redirect("/login");
-  return Advance(x, **user, NextStage(**user, factor->has_value(), true));
+  auto next = NextStage(store, **user, factor->has_value(), true);
+  if (!next) return x.Error(503, next.error().message);
+  return Advance(x, **user, *next);
 }
 
 // Setting up the second factor: the code from the app proves it has the secret; the recovery
@@ -1015,7 +1039,9 @@ std::optional<HttpResponse> WebApp::Impl::ApiSteps(Store& store, const User& use
                         {"second_factor", "required"}});
     }
   }
-  if (!factor && SecondFactorRequired(user.role)) {
+  auto required = SecondFactorRequired(store, user);
+  if (!required) return Json(503, {{"error", required.error().message}});
+  if (!factor && *required) {
     return Json(403, {{"error",
                        "your role needs a second factor: log in to the web app once to "
                        "set it up, then send its code here as \"code\""},
@@ -1097,17 +1123,34 @@ Result<bool, Error> WithinMunicipalities(Store& store,
   return true;
 }
 
-// A user who works for some municipalities sees and changes only theirs: the store's queries are
-// scoped to them for the request (lists, searches, batches, bank lines), and an id of another
-// municipality's client, batch, payment or bank line is not found, by page or API alike. Returns
-// whether the route's parameters name only theirs.
-Result<bool, Error> ScopeToUser(Store& store, const std::string& user,
-                                const std::map<std::string, std::string>& params) {
-  auto allowed = store.UserMunicipalities(user);
-  if (!allowed) return Unexpected(allowed.error());
-  store.SetScopes(*allowed);
-  if (allowed->empty()) return true;
-  return WithinMunicipalities(store, params, *allowed);
+// A refusal of a guard: its status and message.
+struct Refusal {
+  int status = 0;
+  std::string message;
+};
+
+// A user acts in one role at a time (the session's), for the municipalities where they have it
+// (issue 20): the store's queries are scoped to those for the request (lists, searches, batches,
+// bank lines), the use cases check that role, and an id of another municipality's client, batch,
+// payment or bank line is not found (404), by page or API alike. 403 when the user no longer has
+// the session's role anywhere. Sets the roles the page offers to switch between.
+std::optional<Refusal> ScopeToUser(Store& store, PageContext& page,
+                                   const std::map<std::string, std::string>& params) {
+  SessionView& me = page.session;
+  auto scope = ScopeOfRole(store, User{.name = me.user, .role = me.own_role}, me.role);
+  if (!scope) {
+    return Refusal{scope.error().code == ErrorCode::kRefused ? 403 : 503, scope.error().message};
+  }
+  ActIn(store, *scope);
+  if (scope->roles.size() > 1) me.roles = scope->roles;
+  if (scope->municipalities.empty()) return std::nullopt;
+  auto inside = WithinMunicipalities(store, params, scope->municipalities);
+  if (!inside) return Refusal{503, inside.error().message};
+  if (!*inside) {
+    return Refusal{404, T(page, "Niet gevonden bij uw gemeente(n).",
+                          "Not found in your municipality or municipalities.")};
+  }
+  return std::nullopt;
 }
 
 // How the access log names a view: the path, the search (its first 64 characters), CSV.
@@ -1135,7 +1178,7 @@ std::optional<std::string> RefusedFormPage(web::Ctx& x, const std::string& patte
 // Unscopes the thread's store when a request is done (the next may be another user's).
 struct ScopeReset {
   Store& store;
-  ~ScopeReset() { store.SetScopes({}); }
+  ~ScopeReset() { ActIn(store, {}); }
 };
 
 }  // namespace
@@ -1165,11 +1208,8 @@ HttpResponse WebApp::Impl::Dispatch(Exchange& x) {
   Store& store = **x.store;
   // Guard: municipality (issue 20), for this request only.
   const ScopeReset reset{store};
-  auto inside = ScopeToUser(store, me.user, params);
-  if (!inside) return refuse(503, inside.error().message);
-  if (!*inside) {
-    return refuse(404, T(x.page, "Niet gevonden bij uw gemeente(n).",
-                         "Not found in your municipality or municipalities."));
+  if (auto refused = ScopeToUser(store, x.page, params)) {
+    return refuse(refused->status, refused->message);
   }
   // Guard: caseload. A coach sees and changes only the clients in their own caseload.
   if (params.count("client") && me.role == "coach") {
@@ -1298,6 +1338,8 @@ void WebApp::Impl::AddMoneyAndAdminRoutes(const std::vector<std::string>& reader
         web::AccountPage);
   i.Add("POST", "/account/password", "/api/v1/account/password",
         {"coach", "finance", "admin", "auditor"}, web::OwnPasswordAction);
+  i.Add("POST", "/account/role", "/api/v1/account/role", {"coach", "finance"},
+        web::ActingRoleAction);
   i.Add("GET", "/audit", "/api/v1/audit", {"auditor", "admin"}, web::AuditData, web::AuditPage);
   i.Add("GET", "/access", "/api/v1/access", {"auditor", "admin"}, web::AccessData, web::AccessPage);
   // Every list page as a CSV download for Dutch Excel (issue 17).

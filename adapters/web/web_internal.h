@@ -15,8 +15,12 @@ namespace ontzorg::web {
 using json = nlohmann::json;
 
 struct SessionView {
-  std::string user, role, full_name, csrf;
+  std::string user, role, full_name, csrf;  // role: the role the session acts in (issue 20)
   std::string stage, pending;  // a login half done (Store::SessionRecord); "" when logged in
+  std::string own_role;        // the user's own role
+  // The roles the user has in their municipalities, when more than one (the page offers to
+  // switch); set by the dispatcher for the request.
+  std::vector<std::string> roles;
 };
 
 // What a view needs besides the data: who is looking, in which language, the CSRF token.

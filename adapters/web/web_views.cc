@@ -69,6 +69,7 @@ std::map<std::string, Label> RecordLabels() {
       {"override", {"Toch betalen (met reden)", "Pay anyway (with a reason)"}},
       // What a form saved (the notice after its redirect).
       {"checkpoint", {"checkpoint", "checkpoint"}},
+      {"role", {"de rol waarin u werkt", "the role you act in"}},
       {"handover", {"overdracht", "hand-over"}},
       {"bill_change", {"wijziging van de rekening", "bill change"}},
       {"client_change", {"wijziging van de gegevens", "change of the details"}},
@@ -246,15 +247,25 @@ std::string Layout(const PageContext& p, const std::string& title, const std::st
     link("/access", T(p, "Inzagelog", "Access log"));
   }
   std::string who;
+  if (p.session.roles.size() > 1 && p.session.stage.empty()) {  // a role in each municipality
+    who += "<form method=\"post\" action=\"/account/role\" class=\"logout\">" + CsrfField(p) +
+           "<label for=\"acting-role\">" + T(p, "Werken als", "Acting as") +
+           "</label> <select id=\"acting-role\" name=\"role\">";
+    for (const std::string& r : p.session.roles) {
+      who += "<option value=\"" + Html(r) + "\"" + (r == p.session.role ? " selected" : "") + ">" +
+             Html(r) + "</option>";
+    }
+    who += "</select> <button type=\"submit\">" + T(p, "Wisselen", "Switch") + "</button></form>";
+  }
   if (!p.session.user.empty() && !p.session.stage.empty()) {  // a login half done: out only
     who = "<form method=\"post\" action=\"/logout\" class=\"logout\">" + CsrfField(p) +
           "<button type=\"submit\">" + T(p, "Stoppen", "Cancel") + "</button></form>";
   } else if (!p.session.user.empty()) {
-    who = "<form method=\"post\" action=\"/logout\" class=\"logout\">" + CsrfField(p) + "<span>" +
-          Html(p.session.full_name.empty() ? p.session.user : p.session.full_name) + " (" +
-          Html(p.session.role) + ")</span> <a href=\"/account/password\">" +
-          T(p, "Wachtwoord", "Password") + "</a> <button type=\"submit\">" +
-          T(p, "Uitloggen", "Log out") + "</button></form>";
+    who += "<form method=\"post\" action=\"/logout\" class=\"logout\">" + CsrfField(p) + "<span>" +
+           Html(p.session.full_name.empty() ? p.session.user : p.session.full_name) + " (" +
+           Html(p.session.role) + ")</span> <a href=\"/account/password\">" +
+           T(p, "Wachtwoord", "Password") + "</a> <button type=\"submit\">" +
+           T(p, "Uitloggen", "Log out") + "</button></form>";
   }
   const std::string other = p.en ? "nl" : "en";
   const std::string municipality = p.config ? p.config->municipality_name : "";
@@ -2097,8 +2108,11 @@ std::string MunicipalitiesPage(const PageContext& p, const json& d) {
        CsrfField(p) + "<label for=\"um-user\">" +
        T(p, "Gebruiker (inlognaam; coach of financieel)", "User (login name; coach or finance)") +
        "</label><input id=\"um-user\" name=\"user\" required><label for=\"um-codes\">" +
-       T(p, "Gemeenten (codes, bijv. GM0363, GM0599; leeg: alle)",
-         "Municipalities (codes, e.g. GM0363, GM0599; empty: all)") +
+       T(p,
+         "Gemeenten (codes, bijv. GM0363, GM0599:coach; achter een code een andere rol dan de "
+         "eigen; leeg: alle, in de eigen rol)",
+         "Municipalities (codes, e.g. GM0363, GM0599:coach; after a code a role other than "
+         "their own; empty: all, in their own role)") +
        "</label><input id=\"um-codes\" name=\"municipalities\"><label for=\"um-reason\">" +
        T(p, "Reden", "Reason") +
        "</label><input id=\"um-reason\" name=\"reason\" maxlength=\"200\" required><button "

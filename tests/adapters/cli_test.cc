@@ -404,6 +404,31 @@ TEST_F(CliTest, TwoMunicipalitiesEachPayFromTheirOwnAccountAndNeverShareAClient)
   const Outcome rewritten = As("bram", {"rewrite", "--batch", "2", "--out", dir_ / "again"});
   EXPECT_EQ(rewritten.code, 0) << rewritten.out;
   EXPECT_NE(rewritten.out.find("byte-identical"), std::string::npos) << rewritten.out;
+  // A role in each municipality: anna stays finance for GM9999 and becomes coach for GM9998. She
+  // acts in one role at a time (--as; her own by default), for the municipalities where she has
+  // it.
+  EXPECT_EQ(As("admin", {"user", "municipalities", "--name", "anna", "GM9999", "GM9998:boss",
+                         "--reason", "x"})
+                .code,
+            ExitCodeFor(ErrorCode::kBadInput));
+  const Outcome two_roles = As("admin", {"user", "municipalities", "--name", "anna", "GM9999",
+                                         "gm9998:COACH", "--reason", "coach for Tweestad"});
+  ASSERT_EQ(two_roles.code, 0) << two_roles.out;
+  EXPECT_NE(two_roles.out.find("works for GM9999, GM9998 as coach"), std::string::npos)
+      << two_roles.out;
+  const Outcome as_finance = Ontzorg({"batches"});
+  EXPECT_NE(as_finance.out.find("batch 1"), std::string::npos) << as_finance.out;
+  EXPECT_EQ(as_finance.out.find("batch 2"), std::string::npos) << as_finance.out;
+  const Outcome coach_there = Ontzorg({"--as", "coach", "--municipality", "GM9999", "batches"});
+  EXPECT_EQ(coach_there.code, ExitCodeFor(ErrorCode::kRefused)) << coach_there.out;
+  EXPECT_NE(coach_there.out.find("does not work for it"), std::string::npos) << coach_there.out;
+  const Outcome as_coach = Ontzorg({"--as", "coach", "release-held", "--run-date", "2026-12-17"});
+  EXPECT_EQ(as_coach.code, ExitCodeFor(ErrorCode::kRefused)) << as_coach.out;
+  EXPECT_NE(as_coach.out.find("has role coach"), std::string::npos) << as_coach.out;
+  const Outcome as_auditor = Ontzorg({"--as", "auditor", "batches"});
+  EXPECT_EQ(as_auditor.code, ExitCodeFor(ErrorCode::kRefused)) << as_auditor.out;
+  EXPECT_NE(as_auditor.out.find("is not auditor in any municipality"), std::string::npos)
+      << as_auditor.out;
   const Outcome audit = As("admin", {"audit", "verify"});
   EXPECT_EQ(audit.code, 0) << audit.out;
 }

@@ -83,10 +83,10 @@ class StorageTest : public testing::Test {
 };
 
 TEST_F(StorageTest, InitIsIdempotentAndVersioned) {
-  EXPECT_EQ(store_->SchemaVersion(), 18);
+  EXPECT_EQ(store_->SchemaVersion(), 19);
   auto again = Store::Init(url_);
   ASSERT_TRUE(again);
-  EXPECT_EQ((*again)->SchemaVersion(), 18);
+  EXPECT_EQ((*again)->SchemaVersion(), 19);
   EXPECT_TRUE(Store::Open(url_));
 }
 
@@ -1001,6 +1001,49 @@ TEST_F(StorageTest, MunicipalitiesAreAddedOnceAndEachSeesOnlyItsOwnClients) {
   EXPECT_EQ(all_books.bank, first_books.bank + second_books.bank);
   EXPECT_EQ(all_books.clients, first_books.clients + second_books.clients);
   EXPECT_EQ(all_books.loans, first_books.loans + second_books.loans);
+}
+
+// Issue 20: a user has a role in each of their municipalities. A grant in their own role is kept
+// as '' (it follows the user), another role is kept as named; a municipality named twice, a role
+// other than coach or finance, or one for an admin, are refused and change nothing. RoleIn is
+// what the caseload check asks: a client goes to a coach of its own municipality only.
+TEST_F(StorageTest, AUserHasARoleInEachOfTheirMunicipalities) {
+  ImportDemo();
+  for (const std::string code : {"GM9999", "GM9998"}) {
+    const auto added =
+        store_->AddMunicipality({.code = code,
+                                 .first = {0, "", "[municipality]\ncode = \"" + code + "\"\n",
+                                           "2026-12-14T09:00:00", "setup", "added"}});
+    ASSERT_TRUE(added) << added.error().message;
+  }
+  const Actor by{"admin", "2026-12-14T09:00:00"};
+  ASSERT_TRUE(store_->AddUser({"mila", "finance", ""}, by));
+  ASSERT_TRUE(store_->AddUser({"olga", "admin", ""}, by));
+  EXPECT_EQ(store_->RoleIn("mila", 2).value(), "finance") << "no grants: every municipality";
+  ASSERT_TRUE(store_->SetUserMunicipalities("mila", {{1, "finance"}, {2, "coach"}}, "both", by));
+  const auto grants = store_->UserMunicipalities("mila").value();
+  ASSERT_EQ(grants.size(), 2u);
+  EXPECT_EQ(grants[0].role, "finance");
+  EXPECT_EQ(grants[1].role, "coach");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM user_municipalities WHERE role = ''"), 1)
+      << "her own role is kept as ''";
+  EXPECT_EQ(store_->RoleIn("mila", 1).value(), "finance");
+  EXPECT_EQ(store_->RoleIn("mila", 2).value(), "coach");
+  EXPECT_EQ(store_->RoleIn("mila", 3).value(), "");
+  EXPECT_EQ(store_->RoleIn("nobody", 1).value(), "");
+  for (const auto& refused : std::vector<std::vector<Store::MunicipalityGrant>>{
+           {{1, ""}, {1, "coach"}}, {{2, "auditor"}}, {{9, ""}}}) {
+    EXPECT_FALSE(store_->SetUserMunicipalities("mila", refused, "wrong", by));
+  }
+  EXPECT_FALSE(store_->SetUserMunicipalities("olga", {{1, "coach"}}, "an admin", by));
+  EXPECT_EQ(store_->UserMunicipalities("mila").value().size(), 2u) << "nothing changed";
+  EXPECT_TRUE(store_->UserMunicipalities("olga").value().empty());
+  // The caseload: a client of GM9999 (where she is finance) is refused, before and after.
+  const int64_t caseloads = Count("SELECT COUNT(*) FROM caseload");
+  EXPECT_FALSE(store_->AssignCaseload({{ClientId{"C000001"}, "mila"}}, by));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM caseload"), caseloads);
+  ASSERT_TRUE(store_->SetUserMunicipalities("mila", {{1, "coach"}}, "coach for GM9999", by));
+  EXPECT_TRUE(store_->AssignCaseload({{ClientId{"C000001"}, "mila"}}, by));
 }
 
 TEST_F(StorageTest, CaseloadsFollowTheLatestAssignmentAndRefuseStrangers) {

@@ -424,11 +424,9 @@ TEST_F(WebTest, AUserOfOneMunicipalityReachesNothingOfTheOtherByAnyRouteOrApiCal
     s.SetScope(*two);
     ASSERT_TRUE(ImportDirectory(SourceDir() + "/fixtures/demo-2", s));
     s.SetScope(0);
-    const std::vector<std::pair<std::string, std::string>> users = {{"anna", "finance"},
-                                                                    {"tess", "finance"},
-                                                                    {"carla", "coach"},
-                                                                    {"tom", "coach"},
-                                                                    {"ingrid", "auditor"}};
+    const std::vector<std::pair<std::string, std::string>> users = {
+        {"anna", "finance"}, {"tess", "finance"},   {"carla", "coach"},
+        {"tom", "coach"},    {"ingrid", "auditor"}, {"mila", "finance"}};
     for (const auto& [name, role] : users) {
       ASSERT_TRUE(s.AddUser({name, role, name}, {"setup", "2026-12-14T09:00:00"}));
       ASSERT_TRUE(s.SetPasswordHash({name, HashPassword(Password(name)).value()},
@@ -436,11 +434,21 @@ TEST_F(WebTest, AUserOfOneMunicipalityReachesNothingOfTheOtherByAnyRouteOrApiCal
     }
     for (const auto& [name, id] : std::vector<std::pair<std::string, int64_t>>{
              {"anna", 1}, {"carla", 1}, {"tess", *two}, {"tom", *two}}) {
-      ASSERT_TRUE(
-          s.SetUserMunicipalities(name, {id}, "works there", {"admin", "2026-12-14T09:00:00"}));
+      ASSERT_TRUE(s.SetUserMunicipalities(name, {{id, ""}}, "works there",
+                                          {"admin", "2026-12-14T09:00:00"}));
     }
     ASSERT_TRUE(s.AssignCaseload({{ClientId{"C000001"}, "carla"}, {ClientId{"T000001"}, "tom"}},
                                  {"admin", "2026-12-14T09:00:00"}));
+    // mila: finance for GM9999, coach for GM9998 (a role in each). Her caseload can hold only
+    // clients of the municipality where she is a coach.
+    ASSERT_TRUE(s.SetUserMunicipalities("mila", {{1, ""}, {*two, "coach"}}, "both",
+                                        {"admin", "2026-12-14T09:00:00"}));
+    const auto refused =
+        s.AssignCaseload({{ClientId{"C000002"}, "mila"}}, {"admin", "2026-12-14T09:00:00"});
+    ASSERT_FALSE(refused) << "she is finance for GM9999";
+    EXPECT_NE(refused.error().message.find("not a registered coach"), std::string::npos);
+    ASSERT_TRUE(
+        s.AssignCaseload({{ClientId{"T000002"}, "mila"}}, {"admin", "2026-12-14T09:00:00"}));
     for (const std::string code : {"GM9999", "GM9998"}) {
       RunOptions o{YearMonth::Parse("2027-01").value(),
                    Date::Parse("2026-12-14").value(),
@@ -554,6 +562,47 @@ TEST_F(WebTest, AUserOfOneMunicipalityReachesNothingOfTheOtherByAnyRouteOrApiCal
       EXPECT_EQ(b["batch"].get<int64_t>(), 1) << b;
     }
   }
+
+  // A role in each municipality: mila acts in one role at a time, for the municipalities where
+  // she has it. As finance (her own role, where a login starts) she sees GM9999's batches and
+  // none of GM9998's clients; her page offers to switch.
+  Client mila = login("mila");
+  const json hers = json::parse(mila.Get("/api/v1/batches").body)["batches"];
+  ASSERT_FALSE(hers.empty());
+  for (const json& b : hers) EXPECT_EQ(b["municipality"], "GM9999") << b;
+  EXPECT_EQ(mila.Get("/api/v1/clients/T000002").status, 404);
+  EXPECT_NE(mila.Get("/batches").body.find("action=\"/account/role\""), std::string::npos);
+  EXPECT_EQ(anna.Get("/batches").body.find("action=\"/account/role\""), std::string::npos)
+      << "one role: nothing to switch";
+  // Roles she does not have are refused, and so is tom's attempt at finance.
+  EXPECT_EQ(mila.PostJson("/api/v1/account/role", {{"role", "auditor"}}).status, 422);
+  EXPECT_EQ(tom.PostJson("/api/v1/account/role", {{"role", "finance"}}).status, 422);
+  EXPECT_EQ(tom.Get("/api/v1/batches").status, 403) << "tom is still a coach";
+  // As coach: GM9998's client in her caseload, nothing of finance's, nothing of GM9999's.
+  const Reply switched = mila.PostJson("/api/v1/account/role", {{"role", "coach"}});
+  ASSERT_EQ(switched.status, 200) << switched.body;
+  EXPECT_EQ(mila.Get("/api/v1/batches").status, 403);
+  EXPECT_EQ(mila.Get("/api/v1/clients/T000002").status, 200);
+  EXPECT_EQ(mila.Get("/api/v1/clients/T000001").status, 403) << "not in her caseload";
+  EXPECT_EQ(mila.Get("/api/v1/clients/C000001").status, 404);
+  for (const json& c : json::parse(mila.Get("/api/v1/clients").body)["clients"]) {
+    EXPECT_EQ(c["id"], "T000002") << c;
+  }
+  const json access = json::parse(ingrid.Get("/api/v1/access?user=mila").body);
+  bool as_coach = false;
+  for (const json& a : access["views"]) {
+    if (a["user"] == "mila" && a["client"] == "T000002") as_coach = a["role"] == "coach";
+  }
+  EXPECT_TRUE(as_coach) << "the access log names the role she read it in: " << access.dump();
+  // Back to finance; an admin's change of her municipalities ends her session.
+  ASSERT_EQ(mila.PostJson("/api/v1/account/role", {{"role", "finance"}}).status, 200);
+  EXPECT_EQ(mila.Get("/api/v1/batches").status, 200);
+  {
+    auto store = Store::Open(config.store_url);
+    ASSERT_TRUE((*store)->SetUserMunicipalities("mila", {{1, ""}}, "GM9999 only",
+                                                {"admin", "2026-12-14T09:00:00"}));
+  }
+  EXPECT_EQ(mila.Get("/api/v1/batches").status, 401);
 }
 
 TEST_F(WebTest, FormsWithoutTheSessionsCsrfTokenAreRefusedAndChangeNothing) {
@@ -1945,7 +1994,10 @@ TEST(MunicipalityPageTest, TheAdminAddsAMunicipalityChangesItsSettingsAndSaysWho
   EXPECT_EQ(Location(fenna.Get("/batches")), "/login");
   {
     auto store = Store::Open(config.store_url);
-    EXPECT_EQ((*store)->UserMunicipalities("fenna").value(), (std::vector<int64_t>{2}));
+    const auto grants = (*store)->UserMunicipalities("fenna").value();
+    ASSERT_EQ(grants.size(), 1u);
+    EXPECT_EQ(grants[0].municipality, 2);
+    EXPECT_EQ(grants[0].role, "finance") << "their own role";
   }
   const json listed = json::parse(adam.Get("/api/v1/municipalities").body);
   ASSERT_EQ(listed["municipalities"].size(), 2u);

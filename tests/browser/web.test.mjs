@@ -3,7 +3,8 @@
 // through today's signals, confirms a cancelled direct debit and enters a rent increase from a
 // month on; finance (setting up its second factor at the first login, oathtool as its phone)
 // approves a batch prepared by someone else, corrects a rejected payment's account, re-issues it
-// and parks a bank line nobody recognises; keyboard and language switch. Screenshots go to
+// and parks a bank line nobody recognises; keyboard and language switch; a user with a role in
+// each of two municipalities switches between them. Screenshots go to
 // $ARTIFACTS (build/test-artifacts/). Run by tests/browser/run, which starts the server.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
@@ -264,7 +265,7 @@ await step('admin records new settings of a municipality from a month on', async
   await login(page, 'admin');
   await page.getByRole('link', { name: 'Gemeenten' }).click();
   await page.getByRole('heading', { name: /GM9999/ }).waitFor();
-  await page.locator('summary', { hasText: 'Nieuwe instellingen vanaf een maand' }).click();
+  await page.locator('summary', { hasText: 'Nieuwe instellingen vanaf een maand' }).first().click();
   const settings = page.locator('#ch-GM9999-settings');
   const current = await settings.inputValue();
   assert.match(current, /\[managed_account\]/, 'the form starts from the latest settings');
@@ -289,9 +290,30 @@ await step('admin records new settings of a municipality from a month on', async
   await page.screenshot({ path: `${artifacts}/web-municipalities.png`, fullPage: true });
 });
 
+await step('a user who is finance for one municipality and coach for another switches role', async (page) => {
+  await login(page, 'eva');  // finance: her own role, where a login starts
+  await page.waitForURL(`${base}/batches`);
+  const role = page.getByLabel('Werken als');
+  assert.equal(await role.inputValue(), 'finance');
+  assert.deepEqual(await role.locator('option').allTextContents(), ['finance', 'coach']);
+  await role.selectOption('coach');
+  await page.getByRole('button', { name: 'Wisselen' }).click();
+  await page.waitForURL(/\/clients/);
+  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Mijn cliënten');
+  // T000002 of GM9998, in her caseload (not in ontzorgen yet: listed with the others).
+  await page.getByRole('link', { name: /Toon ook de cliënten buiten ontzorgen/ }).click();
+  await page.getByRole('link', { name: 'Amina Haidari' }).waitFor();
+  assert.equal(await page.locator('a[href^="/clients/C"]').count(), 0, 'nothing of GM9999 as coach');
+  assert.equal(await page.getByLabel('Werken als').inputValue(), 'coach');
+  await page.screenshot({ path: `${artifacts}/web-acting-role.png`, fullPage: true });
+  // As coach she may not open the batches.
+  const batches = await page.goto(`${base}/batches`);
+  assert.equal(batches.status(), 403);
+});
+
 await step('finance and the admin logged in with a second factor, set up at the first login', async () => {
-  assert.deepEqual(Object.keys(secrets).sort(), ['admin', 'anna', 'bram']);
-  assert.ok(lastStep.anna > 0 && lastStep.bram > 0 && lastStep.admin > 0);
+  assert.deepEqual(Object.keys(secrets).sort(), ['admin', 'anna', 'bram', 'eva']);
+  assert.ok(lastStep.anna > 0 && lastStep.bram > 0 && lastStep.admin > 0 && lastStep.eva > 0);
 });
 
 await browser.close();
