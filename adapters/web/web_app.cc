@@ -1129,13 +1129,54 @@ struct Refusal {
   std::string message;
 };
 
+// What the municipality guard works with besides the store: the page it scopes, the kept names
+// of the municipalities, the installation's configuration, the request's time.
+struct Scoped {
+  PageContext& page;
+  web::ClientCache& cache;
+  const Config& installation;
+  int64_t now = 0;
+};
+
 // A user acts in one role at a time (the session's), for the municipalities where they have it
 // (issue 20): the store's queries are scoped to those for the request (lists, searches, batches,
 // bank lines), the use cases check that role, and an id of another municipality's client, batch,
 // payment or bank line is not found (404), by page or API alike. 403 when the user no longer has
 // the session's role anywhere. Sets the roles the page offers to switch between.
-std::optional<Refusal> ScopeToUser(Store& store, PageContext& page,
+// What the page header names (issue 20): with several municipalities in the store, the one the
+// user acts for, or their names, or "all municipalities"; "" with one (the installation's name
+// stands). The names as they hold in the month, kept per store generation.
+Result<std::string, Error> HeaderMunicipality(Store& store, const Scoped& at,
+                                              const std::vector<int64_t>& scope) {
+  auto generation = store.Generation();
+  if (!generation) return Unexpected(generation.error());
+  const YearMonth month = YearMonth::Of(web::DayAt(at.now));
+  const std::string key = "municipality-names:" + month.ToString();
+  auto names = at.cache.Find(key, *generation);
+  if (!names) {
+    auto all = store.Municipalities();
+    if (!all) return Unexpected(all.error());
+    json kept = json::object();
+    for (const MunicipalityRecord& m : *all) {
+      auto config = ConfigNowOf(at.installation, m, month);
+      kept[std::to_string(m.id)] = config ? config->municipality_name : m.code;
+    }
+    at.cache.Keep(key, *generation, kept);
+    names = std::make_shared<const json>(std::move(kept));
+  }
+  if (names->size() <= 1) return std::string();
+  if (scope.empty()) return T(at.page, "Alle gemeenten", "All municipalities");
+  std::string shown;
+  for (const int64_t id : scope) {
+    const auto it = names->find(std::to_string(id));
+    if (it != names->end()) shown += (shown.empty() ? "" : ", ") + it->get<std::string>();
+  }
+  return shown;
+}
+
+std::optional<Refusal> ScopeToUser(Store& store, const Scoped& at,
                                    const std::map<std::string, std::string>& params) {
+  PageContext& page = at.page;
   SessionView& me = page.session;
   auto scope = ScopeOfRole(store, User{.name = me.user, .role = me.own_role}, me.role);
   if (!scope) {
@@ -1143,6 +1184,9 @@ std::optional<Refusal> ScopeToUser(Store& store, PageContext& page,
   }
   ActIn(store, *scope);
   if (scope->roles.size() > 1) me.roles = scope->roles;
+  auto header = HeaderMunicipality(store, at, scope->municipalities);
+  if (!header) return Refusal{503, header.error().message};
+  page.municipality = std::move(header).value();
   if (scope->municipalities.empty()) return std::nullopt;
   auto inside = WithinMunicipalities(store, params, scope->municipalities);
   if (!inside) return Refusal{503, inside.error().message};
@@ -1208,7 +1252,7 @@ HttpResponse WebApp::Impl::Dispatch(Exchange& x) {
   Store& store = **x.store;
   // Guard: municipality (issue 20), for this request only.
   const ScopeReset reset{store};
-  if (auto refused = ScopeToUser(store, x.page, params)) {
+  if (auto refused = ScopeToUser(store, {x.page, client_cache, config, x.now}, params)) {
     return refuse(refused->status, refused->message);
   }
   // Guard: caseload. A coach sees and changes only the clients in their own caseload.

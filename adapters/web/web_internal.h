@@ -32,6 +32,8 @@ struct PageContext {
   std::string keep;     // the query the language switch keeps ("tab=credit"), URL-encoded
   std::string notice;   // a saved/done message after a redirect
   std::string sheet;    // this list as a CSV download (its query kept), "" when it has none
+  // The municipality or municipalities the header names ("": the installation's), issue 20.
+  std::string municipality;
 };
 
 inline std::string T(const PageContext& p, const char* nl, const char* en) {

@@ -268,7 +268,9 @@ std::string Layout(const PageContext& p, const std::string& title, const std::st
            T(p, "Uitloggen", "Log out") + "</button></form>";
   }
   const std::string other = p.en ? "nl" : "en";
-  const std::string municipality = p.config ? p.config->municipality_name : "";
+  const std::string municipality = !p.municipality.empty() ? p.municipality
+                                   : p.config              ? p.config->municipality_name
+                                                           : "";
   return "<!doctype html>\n<html lang=\"" + std::string(p.en ? "en" : "nl") +
          "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, "
          "initial-scale=1\"><title>" +

@@ -531,6 +531,10 @@ TEST_F(WebTest, AUserOfOneMunicipalityReachesNothingOfTheOtherByAnyRouteOrApiCal
   EXPECT_EQ(signals.find("C0000"), std::string::npos) << signals.substr(0, 300);
   const std::string reconciliation = tess.Get("/api/v1/reconciliation").body;
   EXPECT_EQ(reconciliation.find("GM9999"), std::string::npos) << reconciliation.substr(0, 300);
+  // The header names the municipality one works for; the auditor's, all of them.
+  EXPECT_NE(tess.Get("/batches").body.find("Ontzorg · Gemeente Tweestad</p>"), std::string::npos);
+  EXPECT_NE(anna.Get("/batches").body.find("Ontzorg · Gemeente Voorbeeld</p>"), std::string::npos);
+  EXPECT_NE(ingrid.Get("/audit").body.find("Ontzorg · Alle gemeenten</p>"), std::string::npos);
   // The other way round, and the auditor reads both.
   EXPECT_EQ(anna.Get("/api/v1/clients/T000001").status, 404);
   EXPECT_EQ(anna.Get("/api/v1/batches/2").status, 404);
@@ -583,6 +587,7 @@ TEST_F(WebTest, AUserOfOneMunicipalityReachesNothingOfTheOtherByAnyRouteOrApiCal
   ASSERT_EQ(switched.status, 200) << switched.body;
   EXPECT_EQ(mila.Get("/api/v1/batches").status, 403);
   EXPECT_EQ(mila.Get("/api/v1/clients/T000002").status, 200);
+  EXPECT_NE(mila.Get("/clients").body.find("Ontzorg · Gemeente Tweestad</p>"), std::string::npos);
   EXPECT_EQ(mila.Get("/api/v1/clients/T000001").status, 403) << "not in her caseload";
   EXPECT_EQ(mila.Get("/api/v1/clients/C000001").status, 404);
   for (const json& c : json::parse(mila.Get("/api/v1/clients").body)["clients"]) {
