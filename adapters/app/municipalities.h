@@ -81,8 +81,9 @@ std::vector<std::string> RolesOf(const User& user,
 // roles and none is wanted.
 Result<ActingScope, Error> ScopeOfRole(Store& store, const User& user, const std::string& wanted);
 // The municipalities a coach or finance user is to work for, from items "GM9998" (in their own
-// role) or "GM9998:coach" (separated by spaces or commas, codes in any case). kBadInput naming
-// the item, and the codes there are, for an unknown code or role.
+// role) or "GM9998:coach", separated by anything else ("GM0363, GM0599:coach", or a JSON array
+// of them); codes in any case. kBadInput naming the item, or the codes there are, for an
+// unknown role or code.
 Result<std::vector<Store::MunicipalityGrant>, Error> ParseGrants(
     const std::vector<MunicipalityRecord>& all, const std::string& text);
 // "GM9998" or "GM9998:coach" (a role other than `own_role`), as ParseGrants reads it.
