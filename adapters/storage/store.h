@@ -367,8 +367,9 @@ class Store {
   Result<std::vector<MunicipalityGrant>, Error> UserMunicipalities(const std::string& user);
   // Sets them (empty: all), audited with `reason`; a grant's role '' is the user's own role.
   // Refused for a user who is not a coach or finance user (admins and auditors work for the
-  // whole installation), for unknown ids, a municipality named twice, and roles other than
-  // coach or finance. The user's sessions end.
+  // whole installation), for unknown ids, a municipality named twice, roles other than coach or
+  // finance, and for a coach who would no longer be coach of the municipality of a client in
+  // their caseload (those clients are assigned to another coach first). The user's sessions end.
   Status<Error> SetUserMunicipalities(const std::string& user,
                                       const std::vector<MunicipalityGrant>& municipalities,
                                       const std::string& reason, const Actor& by);

@@ -3,6 +3,7 @@
 // append-only like every other version.
 #include <soci/soci.h>
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -138,6 +139,42 @@ Result<int64_t, Error> Store::MunicipalityOfRun(int64_t run_id) {
   });
 }
 
+namespace {
+
+// A coach keeps their caseload: clients still theirs must be of a municipality where they stay
+// coach under `grants` (else no coach who can see them would be left), so those move first.
+Status<Error> KeepsCaseload(soci::session& sql, const User& user,
+                            const std::vector<Store::MunicipalityGrant>& grants) {
+  std::map<int64_t, std::string> after;  // municipality -> role ('' = their own)
+  for (const Store::MunicipalityGrant& g : grants) after[g.municipality] = g.role;
+  const auto caseload = Rows(
+      sql,
+      "SELECT k.client_id, c.municipality_id FROM caseload k JOIN clients c ON c.id = "
+      "k.client_id WHERE k.coach = :u AND k.seq = (SELECT MAX(seq) FROM caseload l WHERE "
+      "l.client_id = k.client_id) ORDER BY k.client_id",
+      [](const StoredRow& r) { return std::make_pair(GetText(r, 0), GetInt(r, 1)); }, user.name);
+  std::vector<std::string> stranded;
+  for (const auto& [client, municipality] : caseload) {
+    const auto it = after.find(municipality);
+    const std::string role = after.empty()        ? user.role
+                             : it == after.end()  ? std::string()
+                             : it->second.empty() ? user.role
+                                                  : it->second;
+    if (role != "coach") stranded.push_back(client);
+  }
+  if (stranded.empty()) return {};
+  std::string listed;
+  for (size_t i = 0; i < stranded.size() && i < 5; ++i) listed += (i ? ", " : "") + stranded[i];
+  if (stranded.size() > 5) listed += ", ...";
+  return Fail(ErrorCode::kRefused,
+              "'" + user.name + "' would no longer be a coach of the municipality of " +
+                  std::to_string(stranded.size()) + " client(s) in their caseload (" + listed +
+                  "): assign those to another coach first (ontzorg caseload assign); nothing "
+                  "changed");
+}
+
+}  // namespace
+
 Result<std::vector<Store::MunicipalityGrant>, Error> Store::UserMunicipalities(
     const std::string& user) {
   return Read("cannot read the user's municipalities", [&] {
@@ -210,6 +247,9 @@ Status<Error> Store::SetUserMunicipalities(const std::string& user,
       }
       codes += (codes.empty() ? "" : ", ") + *code;
       if (!g.role.empty() && g.role != (*found)->role) codes += " as " + g.role;
+    }
+    if (auto kept = KeepsCaseload(*sql_, **found, municipalities); !kept) {
+      return Unexpected(kept.error());
     }
     *sql_ << "DELETE FROM user_municipalities WHERE user_name = :u", soci::use(user);
     for (const MunicipalityGrant& g : municipalities) {

@@ -1044,6 +1044,19 @@ TEST_F(StorageTest, AUserHasARoleInEachOfTheirMunicipalities) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM caseload"), caseloads);
   ASSERT_TRUE(store_->SetUserMunicipalities("mila", {{1, "coach"}}, "coach for GM9999", by));
   EXPECT_TRUE(store_->AssignCaseload({{ClientId{"C000001"}, "mila"}}, by));
+  // Her client keeps a coach who can see it: she does not stop being GM9999's coach (finance
+  // there, or GM9998 only) while C000001 is hers; once it is reassigned, she may.
+  for (const auto& without : std::vector<std::vector<Store::MunicipalityGrant>>{
+           {{1, "finance"}, {2, "coach"}}, {{2, "coach"}}}) {
+    const auto refused = store_->SetUserMunicipalities("mila", without, "moves", by);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("C000001"), std::string::npos)
+        << refused.error().message;
+  }
+  EXPECT_EQ(store_->RoleIn("mila", 1).value(), "coach") << "nothing changed";
+  ASSERT_TRUE(store_->AddUser({"noor", "coach", ""}, by));
+  ASSERT_TRUE(store_->AssignCaseload({{ClientId{"C000001"}, "noor"}}, by));
+  EXPECT_TRUE(store_->SetUserMunicipalities("mila", {{1, "finance"}, {2, "coach"}}, "moves", by));
 }
 
 TEST_F(StorageTest, CaseloadsFollowTheLatestAssignmentAndRefuseStrangers) {

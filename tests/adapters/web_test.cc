@@ -604,8 +604,11 @@ TEST_F(WebTest, AUserOfOneMunicipalityReachesNothingOfTheOtherByAnyRouteOrApiCal
   EXPECT_EQ(mila.Get("/api/v1/batches").status, 200);
   {
     auto store = Store::Open(config.store_url);
-    ASSERT_TRUE((*store)->SetUserMunicipalities("mila", {{1, ""}}, "GM9999 only",
-                                                {"admin", "2026-12-14T09:00:00"}));
+    const Actor admin{"admin", "2026-12-14T09:00:00"};
+    EXPECT_FALSE((*store)->SetUserMunicipalities("mila", {{1, ""}}, "GM9999 only", admin))
+        << "T000002 would be left without a coach who can see it";
+    ASSERT_TRUE((*store)->AssignCaseload({{ClientId{"T000002"}, "tom"}}, admin));
+    ASSERT_TRUE((*store)->SetUserMunicipalities("mila", {{1, ""}}, "GM9999 only", admin));
   }
   EXPECT_EQ(mila.Get("/api/v1/batches").status, 401);
 }
