@@ -1138,11 +1138,6 @@ struct Scoped {
   int64_t now = 0;
 };
 
-// A user acts in one role at a time (the session's), for the municipalities where they have it
-// (issue 20): the store's queries are scoped to those for the request (lists, searches, batches,
-// bank lines), the use cases check that role, and an id of another municipality's client, batch,
-// payment or bank line is not found (404), by page or API alike. 403 when the user no longer has
-// the session's role anywhere. Sets the roles the page offers to switch between.
 // What the page header names (issue 20): with several municipalities in the store, the one the
 // user acts for, or their names, or "all municipalities"; "" with one (the installation's name
 // stands). The names as they hold in the month, kept per store generation.
@@ -1174,6 +1169,11 @@ Result<std::string, Error> HeaderMunicipality(Store& store, const Scoped& at,
   return shown;
 }
 
+// A user acts in one role at a time (the session's), for the municipalities where they have it
+// (issue 20): the store's queries are scoped to those for the request (lists, searches, batches,
+// bank lines), the use cases check that role, and an id of another municipality's client, batch,
+// payment or bank line is not found (404), by page or API alike. 403 when the user no longer has
+// the session's role anywhere. Sets the roles the page offers to switch between.
 std::optional<Refusal> ScopeToUser(Store& store, const Scoped& at,
                                    const std::map<std::string, std::string>& params) {
   PageContext& page = at.page;
