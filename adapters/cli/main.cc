@@ -131,21 +131,20 @@ int ImportCommand(const Globals& g, const std::string& dir) {
   auto report =
       ImportDirectory(dir, *opened->store, g.user, NowIsoSeconds(), &opened->config.competences);
   if (!report) return Report(report.error());
-  const ImportBatch& a = report->added;
-  std::cout << "imported from " << dir << " for " << municipality->code << ": "
-            << a.creditors.size() << " creditors, " << a.clients.size() << " clients, "
-            << a.plans.size() << " plans, " << a.bills.size() << " bills, " << a.benefits.size()
-            << " bijstand amounts, " << a.toeslagen.size() << " toeslag expectations, "
-            << a.receipts.size() << " receipts, " << a.assessments.size() << " assessments, "
-            << a.hand_overs.size() << " hand-over decisions, " << a.confirmations.size()
-            << " confirmations, " << a.direct_debits.size() << " direct-debit records; "
+  const ImportCounts& a = report->counts;
+  std::cout << "imported from " << dir << " for " << municipality->code << ": " << a.creditors
+            << " creditors, " << a.clients << " clients, " << a.plans << " plans, " << a.bills
+            << " bills, " << a.benefits << " bijstand amounts, " << a.toeslagen
+            << " toeslag expectations, " << a.receipts << " receipts, " << a.assessments
+            << " assessments, " << a.hand_overs << " hand-over decisions, " << a.confirmations
+            << " confirmations, " << a.direct_debits << " direct-debit records; "
             << report->skipped_identical << " rows were already stored and were skipped\n";
   for (const std::string& f : report->dutch_files) {
     std::cout << "  " << f
               << ": gescheiden door ';' (Nederlandse Excel), bedragen met decimale komma / "
                  "separated by ';' (Dutch Excel), amounts read with a decimal comma\n";
   }
-  PrintChanges(a.versions, report->touched_batches);
+  PrintChanges(report->added.versions, report->touched_batches);
   return kExitOk;
 }
 

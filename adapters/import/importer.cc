@@ -8,12 +8,85 @@
 #include <memory>
 #include <set>
 #include <sstream>
+#include <string_view>
+#include <tuple>
+#include <unordered_map>
 
 #include "adapters/import/csv.h"
+#include "adapters/import/parts.h"
 #include "engine/sepa_rules.h"
 #include "engine/text.h"
 
 namespace ontzorg {
+
+// A key as two 64-bit hashes (FNV-1a and std::hash): two keys share both with a chance of
+// about one in 2^128, so the pair stands for the key where its text would cost too much.
+struct KeyHash {
+  uint64_t a = 0, b = 0;
+  static KeyHash Of(std::string_view key) {
+    uint64_t h = 14695981039346656037ULL;
+    for (const char c : key) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 1099511628211ULL;
+    }
+    return {h, std::hash<std::string_view>{}(key)};
+  }
+  bool operator<(const KeyHash& o) const { return std::tie(a, b) < std::tie(o.a, o.b); }
+  bool operator==(const KeyHash& o) const { return a == o.a && b == o.b; }
+};
+
+// The keys given in the earlier parts of an import read in parts, those whose two rows can fall
+// into different parts: a bill's, receipt's, assessment's, hand-over's or confirmation's id is
+// not its client's, so two rows of one id can name two clients (the rows of a client, its
+// creditors and its direct debits each share a part, where ParsedImport::where finds a repeat).
+// And the clients', whose place a BSN given to two clients names (ImportCheck).
+// Each kept as its KeyHash with its place, 24 bytes a row in one sorted vector, where `where`
+// keeps a map node and the key's text.
+class ClaimedKeys {
+ public:
+  // The place where `key` was given in an earlier part, if it was; else nothing, and `key` is
+  // given at `place` from now on.
+  std::optional<RowPlace> Claim(const std::string& key, RowPlace place) {
+    if (!CrossesParts(key)) return std::nullopt;
+    const Entry e{KeyHash::Of(key), place};
+    const auto it = std::lower_bound(earlier_.begin(), earlier_.end(), e, Less);
+    if (it != earlier_.end() && it->key == e.key) return it->place;
+    part_.push_back(e);
+    return std::nullopt;
+  }
+  // Where `key` was given in an earlier part, if it was.
+  std::optional<RowPlace> Find(const std::string& key) const {
+    const Entry e{KeyHash::Of(key), {}};
+    const auto it = std::lower_bound(earlier_.begin(), earlier_.end(), e, Less);
+    if (it != earlier_.end() && it->key == e.key) return it->place;
+    return std::nullopt;
+  }
+  // The part's keys become earlier ones (the part read has no key twice: `where` refused it).
+  void EndPart() {
+    std::sort(part_.begin(), part_.end(), Less);
+    const auto middle = static_cast<std::ptrdiff_t>(earlier_.size());
+    earlier_.insert(earlier_.end(), part_.begin(), part_.end());
+    std::inplace_merge(earlier_.begin(), earlier_.begin() + middle, earlier_.end(), Less);
+    part_.clear();
+    part_.shrink_to_fit();
+  }
+
+ private:
+  struct Entry {
+    KeyHash key;
+    RowPlace place;
+  };
+  static bool Less(const Entry& x, const Entry& y) { return x.key < y.key; }
+  static bool CrossesParts(const std::string& key) {
+    for (const char* prefix :
+         {"bill:", "receipt:", "assessment:", "handover:", "confirmation:", "client:"}) {
+      if (key.rfind(prefix, 0) == 0) return true;
+    }
+    return false;
+  }
+  std::vector<Entry> earlier_, part_;
+};
+
 namespace {
 
 // Collects every problem of an import, each with file, line and column.
@@ -26,14 +99,34 @@ class Problems {
     lines_.push_back(place + ": " + why);
   }
   void AddLine(const std::string& line) { lines_.push_back(line); }
+  void Append(Problems&& other) {
+    lines_.insert(lines_.end(), std::make_move_iterator(other.lines_.begin()),
+                  std::make_move_iterator(other.lines_.end()));
+  }
   bool empty() const { return lines_.empty(); }
-  Unexpected<Error> Refusal() const {
+  // In the order of `files` and then of line ("bills.csv:12: ..."), as a person reads them; a
+  // problem of no file's line keeps its place after those of the files.
+  void SortByPlace(const std::vector<std::string>& files) {
+    const auto place = [&](const std::string& line) {
+      const size_t colon = line.find(':');
+      const auto file = std::find(files.begin(), files.end(), line.substr(0, colon));
+      long number = 0;
+      if (colon != std::string::npos) number = std::strtol(line.c_str() + colon + 1, nullptr, 10);
+      return std::pair<size_t, long>(static_cast<size_t>(file - files.begin()), number);
+    };
+    std::stable_sort(lines_.begin(), lines_.end(), [&](const std::string& a, const std::string& b) {
+      return place(a) < place(b);
+    });
+  }
+  // `note`: a last line after the problems.
+  Unexpected<Error> Refusal(const std::string& note = "") const {
     std::string out = "import refused, nothing was changed: " + std::to_string(lines_.size()) +
                       " problem(s); correct them and import again:";
     const size_t shown = std::min<size_t>(lines_.size(), 200);
     for (size_t i = 0; i < shown; ++i) out += "\n  " + lines_[i];
     if (shown < lines_.size())
       out += "\n  ... and " + std::to_string(lines_.size() - shown) + " more";
+    if (!note.empty()) out += "\n" + note;
     return Fail(ErrorCode::kBadInput, out);
   }
 
@@ -57,6 +150,11 @@ class RowReader {
   }
   void Bad(const std::string& col, const std::string& why) {
     p_->Add(where_, col, why);
+    ok_ = false;
+  }
+  // A problem of this row found at another row (`where`), which is named instead.
+  void BadAt(const std::string& where, const std::string& col, const std::string& why) {
+    p_->Add(where, col, why);
     ok_ = false;
   }
   std::string Required(const std::string& col) {
@@ -171,14 +269,33 @@ bool Versioned(const std::string& key) {
   return false;
 }
 
+std::string GivenTwice(const std::string& column, const std::string& first) {
+  return "the same " + column + " is already given at " + first +
+         " (one change per record and import: import later changes separately)";
+}
+
 // Records where `key` came from; a second row with the same key is a problem of that row. A
 // row of a change file also records its `valid_from` month and `change_reason`.
 bool Claim(ParsedImport* out, const std::string& key, RowReader& r, const std::string& column) {
   const auto [it, fresh] = out->where.emplace(key, r.place());
   if (!fresh) {
-    r.Bad(column, "the same " + column + " is already given at " + out->Where(key) +
-                      " (one change per record and import: import later changes separately)");
+    r.Bad(column, GivenTwice(column, out->Where(key)));
     return false;
+  }
+  if (out->claimed != nullptr) {
+    if (const auto earlier = out->claimed->Claim(key, r.place())) {
+      // Named at the later of the two rows, as when the whole import is read at once.
+      const auto text = [&](RowPlace p) {
+        return out->files.at(p.file) + ":" + std::to_string(p.line);
+      };
+      const RowPlace here = r.place();
+      if (std::tie(earlier->file, earlier->line) < std::tie(here.file, here.line)) {
+        r.Bad(column, GivenTwice(column, text(*earlier)));
+      } else {
+        r.BadAt(text(*earlier), column, GivenTwice(column, text(here)));
+      }
+      return false;
+    }
   }
   const std::string from = r.Get("valid_from");
   if (from.empty() || !Versioned(key)) return true;
@@ -574,6 +691,21 @@ void ReserveRows(const std::string& name, size_t rows, ImportBatch& batch) {
   if (name == "direct_debits.csv") reserve(batch.direct_debits);
 }
 
+// Whether the header row of file `name` has every column the file needs; each one missing is a
+// problem.
+bool HasColumns(const std::string& name, const CsvTable& table, Problems& problems) {
+  bool columns_ok = true;
+  for (const std::string& col : RequiredColumns().at(name)) {
+    if (table.Column(col) < 0) {
+      problems.Add(name + ":1", col,
+                   "missing from the header row, which is separated by '" +
+                       std::string(1, table.separator) + "' (see docs/import-format.md)");
+      columns_ok = false;
+    }
+  }
+  return columns_ok;
+}
+
 // Reads one file's rows (through `read`: ForEachCsvRow on its text or ForEachCsvRowInFile)
 // into `parsed`, its problems into `problems`; `lines`: about how many lines it has.
 using CsvRead = std::function<Status<Error>(const std::function<bool(const CsvTable&)>&,
@@ -597,17 +729,27 @@ void ParseImportFile(const std::string& name, const CsvRead& read, size_t lines,
           ? std::make_unique<std::set<std::string, std::less<>>>(LevelKeys(*model))
           : nullptr;
   const uint32_t file = parsed.FileIndex(name);
+  // The file's parser, chosen once rather than by its name at every row.
+  const auto parse = [&]() -> std::function<void(RowReader&)> {
+    ParsedImport* out = &parsed;
+    if (name == "creditors.csv") return [out](RowReader& r) { ParseCreditor(r, out); };
+    if (name == "clients.csv") return [out](RowReader& r) { ParseClient(r, out); };
+    if (name == "plans.csv") return [out](RowReader& r) { ParsePlan(r, out); };
+    if (name == "bills.csv") return [out](RowReader& r) { ParseBill(r, out); };
+    if (name == "benefits.csv") return [out](RowReader& r) { ParseBenefit(r, out); };
+    if (name == "toeslagen.csv") return [out](RowReader& r) { ParseToeslag(r, out); };
+    if (name == "receipts.csv") return [out](RowReader& r) { ParseReceipt(r, out); };
+    if (name == "assessments.csv") {
+      const auto* keys = known_keys.get();
+      return [out, model, keys](RowReader& r) { ParseAssessment(r, model, keys, out); };
+    }
+    if (name == "handovers.csv") return [out](RowReader& r) { ParseHandOverRow(r, out); };
+    if (name == "confirmations.csv") return [out](RowReader& r) { ParseConfirmation(r, out); };
+    return [out](RowReader& r) { ParseDirectDebit(r, out); };
+  }();
   const auto header = [&](const CsvTable& table) {
     if (table.separator == ';') parsed.dutch_files.push_back(name);
-    bool columns_ok = true;
-    for (const std::string& col : columns->second) {
-      if (table.Column(col) < 0) {
-        problems.Add(name + ":1", col,
-                     "missing from the header row, which is separated by '" +
-                         std::string(1, table.separator) + "' (see docs/import-format.md)");
-        columns_ok = false;
-      }
-    }
+    const bool columns_ok = HasColumns(name, table, problems);
     if (columns_ok) ReserveRows(name, lines, parsed.batch);
     return columns_ok;
   };
@@ -617,17 +759,7 @@ void ParseImportFile(const std::string& name, const CsvRead& read, size_t lines,
       return;
     }
     RowReader r(table, row, &problems, file);
-    if (name == "creditors.csv") ParseCreditor(r, &parsed);
-    if (name == "clients.csv") ParseClient(r, &parsed);
-    if (name == "plans.csv") ParsePlan(r, &parsed);
-    if (name == "bills.csv") ParseBill(r, &parsed);
-    if (name == "benefits.csv") ParseBenefit(r, &parsed);
-    if (name == "toeslagen.csv") ParseToeslag(r, &parsed);
-    if (name == "receipts.csv") ParseReceipt(r, &parsed);
-    if (name == "assessments.csv") ParseAssessment(r, model, known_keys.get(), &parsed);
-    if (name == "handovers.csv") ParseHandOverRow(r, &parsed);
-    if (name == "confirmations.csv") ParseConfirmation(r, &parsed);
-    if (name == "direct_debits.csv") ParseDirectDebit(r, &parsed);
+    parse(r);
   };
   if (auto done = read(header, on_row); !done) {
     problems.AddLine(done.error().message);  // already "<file>:<line>: why"
@@ -842,8 +974,19 @@ class ImportCheck {
       clients_.insert(c.id.value);
       const auto [it, fresh] = bsn_owner.emplace(c.bsn, c.id.value);
       if (!fresh && it->second != c.id.value) {
-        problems_.Add(Where("client:" + c.id.value), "bsn",
-                      "this BSN already belongs to client " + it->second);
+        // The owner given in an earlier part of this import but on a later line is the one
+        // named, as when the whole import is read at once.
+        const RowPlace here = parsed_.where.at("client:" + c.id.value);
+        const auto owner = parsed_.claimed != nullptr
+                               ? parsed_.claimed->Find("client:" + it->second)
+                               : std::nullopt;
+        if (owner && std::tie(owner->file, owner->line) > std::tie(here.file, here.line)) {
+          problems_.Add(parsed_.files.at(owner->file) + ":" + std::to_string(owner->line), "bsn",
+                        "this BSN already belongs to client " + c.id.value);
+        } else {
+          problems_.Add(Where("client:" + c.id.value), "bsn",
+                        "this BSN already belongs to client " + it->second);
+        }
       }
     }
     for (const Creditor& c : existing_.creditors) creditors_.insert(c.id.value);
@@ -1023,6 +1166,14 @@ class ImportCheck {
     if (!problems_.empty()) return problems_.Refusal();
     return std::move(report_);
   }
+  // The report, or nothing with the problems moved to `into`.
+  std::optional<ImportReport> Outcome(Problems& into) {
+    if (!problems_.empty()) {
+      into.Append(std::move(problems_));
+      return std::nullopt;
+    }
+    return std::move(report_);
+  }
 
  private:
   std::string Where(const std::string& key) const { return parsed_.Where(key); }
@@ -1102,8 +1253,8 @@ class ImportCheck {
 
 }  // namespace
 
-Result<ImportReport, Error> CheckImport(ParsedImport parsed, const ImportBatch& existing) {
-  ImportCheck check(parsed, existing);
+namespace {
+void RunChecks(ImportCheck& check) {
   check.KnownClientsAndCreditors();
   check.PlansAndBillsReferToKnownRows();
   check.Benefits();
@@ -1111,6 +1262,12 @@ Result<ImportReport, Error> CheckImport(ParsedImport parsed, const ImportBatch& 
   check.LearningRecords();
   check.DirectDebits();
   check.RepeatsOfStoredRows();
+}
+}  // namespace
+
+Result<ImportReport, Error> CheckImport(ParsedImport parsed, const ImportBatch& existing) {
+  ImportCheck check(parsed, existing);
+  RunChecks(check);
   return check.Outcome();
 }
 
@@ -1173,39 +1330,43 @@ Result<std::vector<std::string>, Error> TouchedBatches(Store& store,
 }
 }  // namespace
 
-Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store,
-                                            const std::string& user, const std::string& now,
-                                            const CompetenceModel* model) {
-  namespace fs = std::filesystem;
-  if (!fs::is_directory(dir)) {
-    return Fail(ErrorCode::kBadInput,
-                dir + ": not a folder; give the folder holding the CSV files");
-  }
+namespace {
+
+// A known file found in the import's folder.
+struct FoundFile {
+  std::string name, path;
+  size_t lines = 0;
+};
+
+// Who imports, and when: what every part of an import is stamped with.
+struct ImportBy {
+  const std::string& user;
+  const std::string& now;
+  const CompetenceModel* model;
+};
+
+// Stores the checked rows of `report` (stamped with who and when; `audit`: with the import's
+// audit row, else the caller writes one for the whole).
+Status<Error> StoreChecked(Store& store, ImportReport& report, const ImportBy& by, bool audit) {
+  report.added.recorded_by = by.user;
+  report.added.recorded_at = by.now;
+  StampChanges(report.added, by.user, by.now);
+  report.counts = ImportCounts::Of(report.added);
+  return audit ? store.Insert(report.added) : store.InsertPart(report.added);
+}
+
+// The import read at once: every row held, checked together and stored.
+Result<ImportReport, Error> ImportWhole(const std::vector<FoundFile>& found, Store& store,
+                                        const ImportBy& by) {
   // One file at a time, a block at a time: the import holds its parsed rows, never a file's
   // text (issue 18: the assessments' text alone is about 2 KB a client).
   Problems problems;
   ParsedImport parsed;
-  int files = 0;
-  for (const std::string& name : ImportFileNames()) {
-    const fs::path path = fs::path(dir) / name;
-    if (!fs::exists(path)) continue;
-    auto lines = CountLines(path.string());
-    if (!lines) return Unexpected(lines.error());
+  for (const FoundFile& f : found) {
     const auto read = [&](const auto& on_header, const auto& on_row) {
-      return ForEachCsvRowInFile(path.string(), name, on_header, on_row);
+      return ForEachCsvRowInFile(f.path, f.name, on_header, on_row);
     };
-    ParseImportFile(name, read, *lines, model, parsed, problems);
-    ++files;
-  }
-  if (files == 0) {
-    return Fail(
-        ErrorCode::kBadInput, dir + ": holds none of the import files (" + [] {
-          std::string names;
-          for (const std::string& n : ImportFileNames()) {
-            names += (names.empty() ? "" : ", ") + n;
-          }
-          return names;
-        }() + ")");
+    ParseImportFile(f.name, read, f.lines, by.model, parsed, problems);
   }
   if (!problems.empty()) return problems.Refusal();
   // What is stored is read and the new rows written in one write transaction: two imports of
@@ -1219,19 +1380,259 @@ Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store
     if (!checked) return Unexpected(checked.error());
     report = std::move(checked).value();
     report.dutch_files = std::move(dutch_files);
-    report.added.recorded_by = user;
-    report.added.recorded_at = now;
-    StampChanges(report.added, user, now);
-    if (auto stored = store.Insert(report.added); !stored) return Unexpected(stored.error());
+    if (auto stored = StoreChecked(store, report, by, true); !stored) {
+      return Unexpected(stored.error());
+    }
     return Changes{};
   });
   if (!applied) return Unexpected(applied.error());
-  if (!report.added.versions.empty()) {
-    auto touched = TouchedBatches(store, report.added.versions);
-    if (!touched) return Unexpected(touched.error());
-    report.touched_batches = std::move(touched).value();
-  }
   return report;
+}
+
+// The import read in parts (see ImportDirectory): the parts the rows are split into, and what
+// the parts read so far found and stored.
+class PartedImport {
+ public:
+  PartedImport(Store& store, const ImportBy& by) : store_(store), by_(by) {}
+
+  // Splits the files into `client_parts` parts by client, after a part of the creditors and
+  // before one of the direct debits whose bill is not in the import.
+  Status<Error> Split(const std::vector<FoundFile>& found, size_t client_parts) {
+    auto parts = ImportParts::Create(client_parts + 2);
+    if (!parts) return Unexpected(parts.error());
+    parts_ = std::move(parts).value();
+    client_parts_ = client_parts;
+    // Clients are given parts in the order they are first read, so many in a part: a part holds
+    // neighbours in the files (and in the store's indexes, which an import sorted by client then
+    // fills in order).
+    // About how many clients the import names: clients.csv's lines, or without it (an import
+    // of amounts or assessments of stored clients) those of its longest file of client rows.
+    size_t clients = 0, longest = 0;
+    for (const FoundFile& f : found) {
+      if (f.name == "clients.csv") clients = f.lines;
+      if (f.name != "creditors.csv" && f.name != "direct_debits.csv") {
+        longest = std::max(longest, f.lines);
+      }
+    }
+    if (clients == 0) clients = longest;
+    clients_per_part_ = std::max<size_t>(1, (clients + client_parts - 1) / client_parts);
+    for (const FoundFile& f : found) {
+      const int fixed = f.name == "creditors.csv" ? 0 : -1;
+      const std::string column = f.name == "clients.csv"         ? "id"
+                                 : f.name == "direct_debits.csv" ? "bill_id"
+                                                                 : "client_id";
+      const auto header = [&](const CsvTable& table) {
+        if (table.separator == ';') report_.dutch_files.push_back(f.name);
+        return HasColumns(f.name, table, fields_);
+      };
+      const auto part_of = [&](const CsvTable& table, const CsvRow& row) -> size_t {
+        if (fixed >= 0) return static_cast<size_t>(fixed);
+        const std::string_view id = Field(table, row, column);
+        if (f.name == "direct_debits.csv") return PartOfBill(id);
+        const size_t part = PartOfClient(id);
+        if (f.name == "bills.csv") bills_.push_back({KeyHash::Of(Field(table, row, "id")), part});
+        return part;
+      };
+      if (f.name == "direct_debits.csv") std::sort(bills_.begin(), bills_.end());
+      if (auto added = parts_->Add(f.path, f.name, header, part_of); !added) {
+        if (added.error().code == ErrorCode::kIo) return added;
+        fields_.AddLine(added.error().message);  // already "<file>:<line>: why"
+      }
+    }
+    client_part_.clear();
+    bills_.clear();
+    bills_.shrink_to_fit();
+    return {};
+  }
+
+  // Reads, checks and stores each part in turn, in the caller's transaction.
+  Status<Error> Apply() {
+    for (size_t part = 0; part < parts_->size(); ++part) {
+      ParsedImport parsed;
+      parsed.files = ImportFileNames();  // one numbering of the files for every part
+      parsed.claimed = &claimed_;
+      for (const std::string& name : parts_->Files(part)) {
+        const auto read = [&](const auto& on_header, const auto& on_row) {
+          return parts_->ForEachRow(part, name, on_header, on_row);
+        };
+        ParseImportFile(name, read, parts_->Rows(part, name), by_.model, parsed, fields_);
+      }
+      claimed_.EndPart();
+      // A field's problem anywhere: the rows are checked field by field only, as at once.
+      if (!fields_.empty()) continue;
+      // Client parts refer to each other only for a BSN or an id given twice; the creditors'
+      // part is referred to by every bill, the direct debits' part refers to the bills.
+      const bool client_part = part > 0 && part + 1 < parts_->size();
+      if (refused_ && !(client_part && !creditors_refused_)) {
+        unchecked_ = true;
+        continue;
+      }
+      if (auto checked = CheckPart(std::move(parsed)); !checked) return checked;
+      if (refused_ && part == 0) creditors_refused_ = true;
+    }
+    if (!fields_.empty()) return Refusal(fields_, "");
+    if (refused_) {
+      return Refusal(checks_, unchecked_ ? kUncheckedNote : "");
+    }
+    return store_.InsertImportAudit(report_.counts, Actor{by_.user, by_.now});
+  }
+
+  ImportReport TakeReport() {
+    std::sort(report_.dutch_files.begin(), report_.dutch_files.end());
+    report_.dutch_files.erase(std::unique(report_.dutch_files.begin(), report_.dutch_files.end()),
+                              report_.dutch_files.end());
+    return std::move(report_);
+  }
+
+ private:
+  // Checks one part against the store (which holds the parts stored before it) and stores it.
+  Status<Error> CheckPart(ParsedImport parsed) {
+    auto existing = store_.LoadExisting(parsed.batch);
+    if (!existing) return Unexpected(existing.error());
+    ImportCheck check(parsed, *existing);
+    RunChecks(check);
+    std::optional<ImportReport> part = check.Outcome(checks_);
+    if (!part) {
+      refused_ = true;
+      return {};
+    }
+    // Stored even after a refused part: a later part finds its BSNs (the import is given back
+    // at the end all the same).
+    if (auto stored = StoreChecked(store_, *part, by_, false); !stored) return stored;
+    report_.counts += part->counts;
+    report_.skipped_identical += part->skipped_identical;
+    const auto keep = [](auto& to, auto& from) {
+      to.insert(to.end(), std::make_move_iterator(from.begin()),
+                std::make_move_iterator(from.end()));
+    };
+    ImportBatch::Changes& to = report_.added.versions;
+    ImportBatch::Changes& from = part->added.versions;
+    keep(to.creditors, from.creditors);
+    keep(to.clients, from.clients);
+    keep(to.plans, from.plans);
+    keep(to.bills, from.bills);
+    keep(to.toeslagen, from.toeslagen);
+    keep(to.benefits, from.benefits);
+    return {};
+  }
+
+  static constexpr const char* kUncheckedNote =
+      "Rows that refer to the rows refused above (direct debits, or every bill when a creditor is "
+      "refused) were checked field by field only: correct these and import again to check the "
+      "rest.";
+  static Unexpected<Error> Refusal(Problems& problems, const std::string& note) {
+    problems.SortByPlace(ImportFileNames());
+    return problems.Refusal(note);
+  }
+
+  // A row's value in `column`, trimmed as RowReader trims it ("" when the row lacks it).
+  static std::string_view Field(const CsvTable& table, const CsvRow& row,
+                                const std::string& column) {
+    const int i = table.Column(column);
+    if (i < 0 || static_cast<size_t>(i) >= row.fields.size()) return {};
+    std::string_view v = row.fields[static_cast<size_t>(i)];
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    return v;
+  }
+
+  // The part of client `id`: the one it was given, else the one being filled. Two ids of one
+  // 64-bit hash share a part, which only makes it larger.
+  size_t PartOfClient(std::string_view id) {
+    const uint64_t key = std::hash<std::string_view>{}(id);
+    const auto [it, fresh] = client_part_.emplace(key, 0);
+    if (fresh) {
+      it->second = 1 + std::min((client_part_.size() - 1) / clients_per_part_, client_parts_ - 1);
+    }
+    return it->second;
+  }
+
+  // A direct debit goes with its bill's client; a bill not in the import (a stored one, or none)
+  // into the last part, after every bill of the import is stored.
+  size_t PartOfBill(std::string_view id) const {
+    const BillPart wanted{KeyHash::Of(id), 0};
+    const auto it = std::lower_bound(bills_.begin(), bills_.end(), wanted);
+    if (it != bills_.end() && it->key == wanted.key) return it->part;
+    return parts_->size() - 1;
+  }
+
+  struct BillPart {
+    KeyHash key;
+    size_t part = 0;
+    bool operator<(const BillPart& o) const { return key < o.key; }
+  };
+
+  Store& store_;
+  const ImportBy& by_;
+  std::unique_ptr<ImportParts> parts_;
+  size_t client_parts_ = 1, clients_per_part_ = 1;
+  std::unordered_map<uint64_t, size_t> client_part_;  // while splitting
+  std::vector<BillPart> bills_;                       // while splitting, sorted for the debits'
+
+  ClaimedKeys claimed_;
+  Problems fields_;  // problems of a field or a file, found while reading
+  Problems checks_;  // problems of rows checked together and against the store
+  bool refused_ = false, creditors_refused_ = false, unchecked_ = false;
+  ImportReport report_;
+};
+
+Result<ImportReport, Error> ImportInParts(const std::vector<FoundFile>& found, size_t lines,
+                                          size_t rows_per_part, Store& store, const ImportBy& by) {
+  // At most 256 parts, each one open temporary file (25 million rows before a part grows).
+  const size_t client_parts =
+      std::clamp<size_t>((lines + rows_per_part - 1) / rows_per_part, 1, 256);
+  PartedImport parted(store, by);
+  if (auto split = parted.Split(found, client_parts); !split) return Unexpected(split.error());
+  // Every part read, checked and stored in one write transaction, as an import at once.
+  auto applied = store.Atomically([&]() -> Result<Changes, Error> {
+    if (auto done = parted.Apply(); !done) return Unexpected(done.error());
+    return Changes{};
+  });
+  if (!applied) return Unexpected(applied.error());
+  return parted.TakeReport();
+}
+
+}  // namespace
+
+Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store,
+                                            const std::string& user, const std::string& now,
+                                            const CompetenceModel* model, size_t rows_per_part) {
+  namespace fs = std::filesystem;
+  if (!fs::is_directory(dir)) {
+    return Fail(ErrorCode::kBadInput,
+                dir + ": not a folder; give the folder holding the CSV files");
+  }
+  std::vector<FoundFile> found;
+  size_t lines = 0;
+  for (const std::string& name : ImportFileNames()) {
+    const fs::path path = fs::path(dir) / name;
+    if (!fs::exists(path)) continue;
+    auto counted = CountLines(path.string());
+    if (!counted) return Unexpected(counted.error());
+    found.push_back({name, path.string(), *counted});
+    lines += *counted;
+  }
+  if (found.empty()) {
+    return Fail(
+        ErrorCode::kBadInput, dir + ": holds none of the import files (" + [] {
+          std::string names;
+          for (const std::string& n : ImportFileNames()) {
+            names += (names.empty() ? "" : ", ") + n;
+          }
+          return names;
+        }() + ")");
+  }
+  const ImportBy by{user, now, model};
+  auto report = lines > rows_per_part ? ImportInParts(found, lines, rows_per_part, store, by)
+                                      : ImportWhole(found, store, by);
+  if (!report) return report;
+  ImportReport out = std::move(report).value();
+  if (!out.added.versions.empty()) {
+    auto touched = TouchedBatches(store, out.added.versions);
+    if (!touched) return Unexpected(touched.error());
+    out.touched_batches = std::move(touched).value();
+  }
+  return out;
 }
 
 }  // namespace ontzorg

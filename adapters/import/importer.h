@@ -31,6 +31,9 @@ struct RowPlace {
   uint32_t line = 0;
 };
 
+// The keys of the rows read in the earlier parts of an import read in parts (importer.cc).
+class ClaimedKeys;
+
 // The rows read from the files, and where each came from, keyed by "<table>:<id>" (benefits:
 // "benefit:<client>|<month>").
 struct ParsedImport {
@@ -42,6 +45,9 @@ struct ParsedImport {
   // Files separated by ';' (as Dutch Excel saves CSV): read with decimal commas and dates like
   // 31-03-2027.
   std::vector<std::string> dutch_files;
+  // In an import read in parts: the keys given in its earlier parts (a key is given once in the
+  // whole import, even when its two rows fall into different parts). Not owned.
+  ClaimedKeys* claimed = nullptr;
 
   // `file`'s index in `files` (added when new).
   uint32_t FileIndex(const std::string& file);
@@ -50,7 +56,10 @@ struct ParsedImport {
 };
 
 struct ImportReport {
-  ImportBatch added;  // new rows, and in added.versions the changes (who and when still empty)
+  // The new rows, and in added.versions the changes (who and when still empty). An import read
+  // in parts (ImportDirectory) keeps only the changes here: its rows are stored part by part.
+  ImportBatch added;
+  ImportCounts counts;  // how many rows of each kind were added, in one piece or in parts
   int skipped_identical = 0;
   std::vector<std::string> dutch_files;  // as in ParsedImport, for the summary
   // Changes dated in a month whose batch is prepared but not exported: that batch was computed
@@ -71,12 +80,25 @@ Result<ImportReport, Error> CheckImport(ParsedImport parsed, const ImportBatch& 
 // Stamps the changes of `batch` (batch.versions) with who made them and when.
 void StampChanges(ImportBatch& batch, const std::string& user, const std::string& now);
 
+// An import of more rows than this, all files together, is read in parts (issue 18).
+inline constexpr size_t kImportRowsPerPart = 100000;
+
 // Reads every known file present in `dir`, checks it against `store`, and stores it whole.
 // Receipts are recorded as by `user` at `now` ("YYYY-MM-DDThh:mm:ss").
+//
+// Files of more than `rows_per_part` rows together are read in parts, so that the import holds
+// one part's rows at a time, not all (issue 18): the rows are split by client into parts of
+// about `rows_per_part` rows on disk (creditors in a first part, direct debits, which name a
+// bill, in a last), and each part is read, checked against the store and stored in turn, all in
+// one transaction: the import is still stored whole or not at all, and a file set is refused
+// with the same problems, each with its file, line and column (listed in file and line order).
+// Rows of a part that refers to a refused part (a bill of a refused creditor) are then checked
+// field by field only, which the refusal says.
 Result<ImportReport, Error> ImportDirectory(const std::string& dir, Store& store,
                                             const std::string& user = "import",
                                             const std::string& now = "",
-                                            const CompetenceModel* model = nullptr);
+                                            const CompetenceModel* model = nullptr,
+                                            size_t rows_per_part = kImportRowsPerPart);
 
 }  // namespace ontzorg
 

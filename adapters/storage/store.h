@@ -80,6 +80,22 @@ struct ImportBatch {
   std::map<std::string, std::string> clients_elsewhere;
 };
 
+// How many rows of each kind an import added, and whose they were: what its summary and its
+// audit row say. An import read in parts (issue 18) adds up its parts' counts.
+struct ImportCounts {
+  size_t creditors = 0, clients = 0, plans = 0, bills = 0, benefits = 0, toeslagen = 0,
+         receipts = 0, assessments = 0, hand_overs = 0, confirmations = 0, direct_debits = 0,
+         changes = 0;
+  // Rows of one client only (a receipt or a change typed on a client's page): that client, whose
+  // record the audit row then names. "" for none or several.
+  std::string only_client;
+  bool beyond_one_client = false;  // rows of several clients, or of records not a client's own
+
+  static ImportCounts Of(const ImportBatch& batch);
+  ImportCounts& operator+=(const ImportCounts& part);
+  bool empty() const;
+};
+
 // A municipality (tenant, issue 20): its code and its settings, each version from a month on.
 struct MunicipalityVersion {
   int64_t seq = 0;
@@ -403,8 +419,13 @@ class Store {
   // Which of the batch's ids already exist, with their stored rows, so an import can tell
   // identical rows (skipped) from conflicting ones (refused).
   Result<ImportBatch, Error> LoadExisting(const ImportBatch& batch);
-  // Inserts the batch in one transaction.
+  // Inserts the batch in one transaction, with its audit row.
   Status<Error> Insert(const ImportBatch& batch);
+  // Inserts one part of an import read in parts (issue 18), without an audit row: the caller
+  // writes one for the whole with InsertImportAudit, in the same transaction (Atomically).
+  Status<Error> InsertPart(const ImportBatch& part);
+  // The audit row of an import of `counts` (nothing when it added nothing).
+  Status<Error> InsertImportAudit(const ImportCounts& counts, const Actor& by);
   // A change to a stored record (issue 16), as people read it.
   struct ChangeRecord {
     std::string record;  // "bill B1", "creditor CR1", "client C1", "plan C1", "toeslag C1 ..."
@@ -739,6 +760,7 @@ class Store {
   Applied ApplyChanges(const Changes& changes);  // inside a transaction; throws on failure
   // The municipality an import's new clients belong to: its own, else the scope's, else 1.
   int64_t ImportMunicipality(const ImportBatch& batch) const;
+  Status<Error> InsertImport(const ImportBatch& batch, bool with_audit);
   Result<std::vector<ClientCase>, Error> LoadCasesWhere(YearMonth month, const std::string& from,
                                                         bool exact, int limit,
                                                         std::string* last_id);

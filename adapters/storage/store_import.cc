@@ -1,7 +1,9 @@
 // Store: reference data (creditors, clients, plans, bills, benefits) in and out.
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <functional>
+#include <iterator>
 #include <set>
 
 #include "adapters/storage/bulk_insert.h"
@@ -313,28 +315,26 @@ Result<ImportBatch, Error> Store::LoadExisting(const ImportBatch& batch) {
   });
 }
 
-namespace {
-// The audit row of an import or of one record typed by hand (nothing when nothing is added, so
-// importing the same files again changes no byte of the store).
-std::optional<AuditRecord> ImportAudit(const ImportBatch& b) {
-  std::string detail;
+ImportCounts ImportCounts::Of(const ImportBatch& b) {
+  ImportCounts n;
+  n.creditors = b.creditors.size();
+  n.clients = b.clients.size();
+  n.plans = b.plans.size();
+  n.bills = b.bills.size();
+  n.benefits = b.benefits.size();
+  n.toeslagen = b.toeslagen.size();
+  n.receipts = b.receipts.size();
+  n.assessments = b.assessments.size();
+  n.hand_overs = b.hand_overs.size();
+  n.confirmations = b.confirmations.size();
+  n.direct_debits = b.direct_debits.size();
+  n.changes = b.versions.size();
+  // Rows of records that are not one client's own (a creditor, a client's master data, a plan, a
+  // bill, an amount, an expectation, a debit) make it an import, not a client's record.
+  n.beyond_one_client = !b.creditors.empty() || !b.clients.empty() || !b.plans.empty() ||
+                        !b.bills.empty() || !b.benefits.empty() || !b.toeslagen.empty() ||
+                        !b.direct_debits.empty() || !b.versions.creditors.empty();
   std::set<std::string> clients;
-  const auto count = [&](size_t n, const char* what) {
-    if (n > 0) detail += (detail.empty() ? "" : ", ") + std::to_string(n) + " " + what;
-  };
-  count(b.creditors.size(), "creditors");
-  count(b.clients.size(), "clients");
-  count(b.plans.size(), "plans");
-  count(b.bills.size(), "bills");
-  count(b.benefits.size(), "bijstand amounts");
-  count(b.toeslagen.size(), "toeslag expectations");
-  count(b.receipts.size(), "receipts");
-  count(b.assessments.size(), "assessments");
-  count(b.hand_overs.size(), "hand-overs");
-  count(b.confirmations.size(), "confirmations");
-  count(b.direct_debits.size(), "direct-debit records");
-  count(b.versions.size(), "changes");
-  if (detail.empty()) return std::nullopt;
   for (const auto& r : b.receipts) clients.insert(r.client.value);
   for (const auto& a : b.assessments) clients.insert(a.client.value);
   for (const auto& h : b.hand_overs) clients.insert(h.client.value);
@@ -346,14 +346,66 @@ std::optional<AuditRecord> ImportAudit(const ImportBatch& b) {
   for (const auto& x : v.bills) clients.insert(x.row.client.value);
   for (const auto& x : v.toeslagen) clients.insert(x.row.client.value);
   for (const auto& x : v.benefits) clients.insert(x.client.value);
-  const bool one_client = b.creditors.empty() && b.clients.empty() && b.plans.empty() &&
-                          b.bills.empty() && b.benefits.empty() && b.toeslagen.empty() &&
-                          b.direct_debits.empty() && v.creditors.empty() && clients.size() == 1;
+  if (clients.size() > 1) n.beyond_one_client = true;
+  if (clients.size() == 1 && !n.beyond_one_client) n.only_client = *clients.begin();
+  return n;
+}
+
+namespace {
+// The counted kinds of rows, each once.
+constexpr size_t ImportCounts::*kCounted[] = {
+    &ImportCounts::creditors,     &ImportCounts::clients,       &ImportCounts::plans,
+    &ImportCounts::bills,         &ImportCounts::benefits,      &ImportCounts::toeslagen,
+    &ImportCounts::receipts,      &ImportCounts::assessments,   &ImportCounts::hand_overs,
+    &ImportCounts::confirmations, &ImportCounts::direct_debits, &ImportCounts::changes};
+}  // namespace
+
+ImportCounts& ImportCounts::operator+=(const ImportCounts& part) {
+  const bool was_empty = empty();
+  for (const auto count : kCounted) this->*count += part.*count;
+  if (part.empty()) return *this;
+  if (was_empty) {
+    only_client = part.only_client;
+    beyond_one_client = part.beyond_one_client;
+  } else if (part.beyond_one_client || beyond_one_client || part.only_client != only_client) {
+    only_client.clear();
+    beyond_one_client = true;
+  }
+  return *this;
+}
+
+bool ImportCounts::empty() const {
+  return std::all_of(std::begin(kCounted), std::end(kCounted),
+                     [&](const auto count) { return this->*count == 0; });
+}
+
+namespace {
+// The audit row of an import or of one record typed by hand (nothing when nothing is added, so
+// importing the same files again changes no byte of the store).
+std::optional<AuditRecord> ImportAudit(const ImportCounts& n, const Actor& by) {
+  std::string detail;
+  const auto count = [&](size_t k, const char* what) {
+    if (k > 0) detail += (detail.empty() ? "" : ", ") + std::to_string(k) + " " + what;
+  };
+  count(n.creditors, "creditors");
+  count(n.clients, "clients");
+  count(n.plans, "plans");
+  count(n.bills, "bills");
+  count(n.benefits, "bijstand amounts");
+  count(n.toeslagen, "toeslag expectations");
+  count(n.receipts, "receipts");
+  count(n.assessments, "assessments");
+  count(n.hand_overs, "hand-overs");
+  count(n.confirmations, "confirmations");
+  count(n.direct_debits, "direct-debit records");
+  count(n.changes, "changes");
+  if (detail.empty()) return std::nullopt;
+  const bool one_client = !n.only_client.empty();
   return AuditRecord{0,
-                     b.recorded_at,
-                     b.recorded_by.empty() ? "import" : b.recorded_by,
+                     by.at,
+                     by.user.empty() ? "import" : by.user,
                      one_client ? "client.recorded" : "import",
-                     one_client ? "client:" + *clients.begin() : "import",
+                     one_client ? "client:" + n.only_client : "import",
                      detail};
 }
 }  // namespace
@@ -363,13 +415,34 @@ int64_t Store::ImportMunicipality(const ImportBatch& batch) const {
   return scope() > 0 ? scope() : 1;
 }
 
-Status<Error> Store::Insert(const ImportBatch& batch) {
+Status<Error> Store::Insert(const ImportBatch& batch) { return InsertImport(batch, true); }
+
+Status<Error> Store::InsertPart(const ImportBatch& part) { return InsertImport(part, false); }
+
+Status<Error> Store::InsertImport(const ImportBatch& batch, bool with_audit) {
   try {
     WriteTransaction tx(*this);
     InsertReferenceData(*sql_, backend_, batch, ImportMunicipality(batch));
     InsertLearning(*sql_, backend_, batch);
     InsertVersions(*sql_, backend_, batch.versions);
-    if (const auto audit = ImportAudit(batch)) InsertAudit(*sql_, *audit);
+    if (with_audit) {
+      const auto audit =
+          ImportAudit(ImportCounts::Of(batch), Actor{batch.recorded_by, batch.recorded_at});
+      if (audit) InsertAudit(*sql_, *audit);
+    }
+    tx.Commit();
+    return {};
+  } catch (const std::exception& e) {
+    return WriteFailed("import not stored (nothing changed)", e);
+  }
+}
+
+Status<Error> Store::InsertImportAudit(const ImportCounts& counts, const Actor& by) {
+  const auto audit = ImportAudit(counts, by);
+  if (!audit) return {};
+  try {
+    WriteTransaction tx(*this);
+    InsertAudit(*sql_, *audit);
     tx.Commit();
     return {};
   } catch (const std::exception& e) {
