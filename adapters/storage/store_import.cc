@@ -74,25 +74,43 @@ void InsertLearning(soci::session& sql, Backend backend, const ImportBatch& batc
 // KeyList. One statement reads the stored rows an import names, however many, instead of every
 // stored row of the table (issue 18, 20: an import's memory and time follow the import, not the
 // store, and one municipality's import does not read the other municipalities' rows).
+void AppendJsonString(std::string& out, const std::string& key) {
+  out += '"';
+  for (const char c : key) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[(c >> 4) & 0xf];
+      out += kHex[c & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
 std::string JsonArray(const std::set<std::string>& keys) {
   std::string out = "[";
   for (const std::string& key : keys) {
     if (out.size() > 1) out += ',';
-    out += '"';
-    for (const char c : key) {
-      if (c == '"' || c == '\\') {
-        out += '\\';
-        out += c;
-      } else if (static_cast<unsigned char>(c) < 0x20) {
-        static constexpr char kHex[] = "0123456789abcdef";
-        out += "\\u00";
-        out += kHex[(c >> 4) & 0xf];
-        out += kHex[c & 0xf];
-      } else {
-        out += c;
-      }
-    }
-    out += '"';
+    AppendJsonString(out, key);
+  }
+  return out + "]";
+}
+
+// Keys of two columns, as a JSON array of pairs ([["C1","2027-01"],...]), unpacked by PairList.
+std::string JsonPairs(const std::set<std::pair<std::string, std::string>>& keys) {
+  std::string out = "[";
+  for (const auto& [first, second] : keys) {
+    if (out.size() > 1) out += ',';
+    out += '[';
+    AppendJsonString(out, first);
+    out += ',';
+    AppendJsonString(out, second);
+    out += ']';
   }
   return out + "]";
 }
@@ -102,6 +120,15 @@ std::string KeyList(Backend backend, const std::string& name) {
   return backend == Backend::kSqlite
              ? "(SELECT value FROM json_each(:" + name + "))"
              : "(SELECT json_array_elements_text(CAST(:" + name + " AS json)))";
+}
+
+// The subquery listing the pairs of one JsonPairs parameter, for `(a, b) IN ...`: one index
+// probe a pair (two lists, `a IN ... AND b IN ...`, make PostgreSQL's planner scan the table).
+std::string PairList(Backend backend, const std::string& name) {
+  return backend == Backend::kSqlite
+             ? "(SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:" +
+                   name + "))"
+             : "(SELECT p->>0, p->>1 FROM json_array_elements(CAST(:" + name + " AS json)) p)";
 }
 
 // The stored rows of `table` whose `column` is one of `keys` (none when `keys` is empty).
@@ -174,7 +201,8 @@ void LoadVersionsOf(soci::session& sql, Backend backend, ImportBatch& existing) 
 // What an import names: the keys of the stored rows its checks compare it with.
 struct NamedKeys {
   std::set<std::string> clients, bsns, creditors, bills, receipts, receipt_clients, assessments,
-      hand_overs, months;
+      hand_overs;
+  std::set<std::pair<std::string, std::string>> benefits;  // (client, month)
 
   explicit NamedKeys(const ImportBatch& b) {
     for (const Client& c : b.clients) {
@@ -190,7 +218,7 @@ struct NamedKeys {
     }
     for (const auto& x : b.benefits) {
       clients.insert(x.client.value);
-      months.insert(x.month.ToString());
+      benefits.emplace(x.client.value, x.month.ToString());
     }
     for (const ToeslagExpectation& x : b.toeslagen) clients.insert(x.client.value);
     for (const Receipt& x : b.receipts) {
@@ -252,18 +280,18 @@ void LoadNamedBills(soci::session& sql, Backend backend, const NamedKeys& named,
   }
 }
 
-// The named clients' bijstand of the named months.
+// The stored bijstand of the clients and months the import names.
 void LoadNamedBenefits(soci::session& sql, Backend backend, const NamedKeys& named,
                        ImportBatch& out) {
-  if (named.months.empty()) return;
+  if (named.benefits.empty()) return;
   ForEachRow(
       sql,
-      "SELECT client_id, month, amount_cents FROM benefits WHERE month IN " +
-          KeyList(backend, "months") + " AND client_id IN " + KeyList(backend, "clients"),
+      "SELECT client_id, month, amount_cents FROM benefits WHERE (client_id, month) IN " +
+          PairList(backend, "pairs"),
       [&](const StoredRow& r) {
         out.benefits.push_back({ClientId{GetText(r, 0)}, GetMonth(r, 1), GetMoney(r, 2)});
       },
-      JsonArray(named.months), JsonArray(named.clients));
+      JsonPairs(named.benefits));
 }
 
 }  // namespace
@@ -287,10 +315,12 @@ Result<ImportBatch, Error> Store::LoadExisting(const ImportBatch& batch) {
     }
     if (!batch.receipts.empty()) {
       // By id (a repeat) and by client (the same money recorded twice).
+      // A UNION, not an OR: PostgreSQL scans the table for the OR of two lists.
       out.receipts = Rows(
           sql,
           "SELECT " + ReceiptColumns().Select() + " FROM receipts WHERE id IN " +
-              KeyList(backend, "ids") + " OR client_id IN " + KeyList(backend, "clients"),
+              KeyList(backend, "ids") + " UNION SELECT " + ReceiptColumns().Select() +
+              " FROM receipts WHERE client_id IN " + KeyList(backend, "clients"),
           [](const StoredRow& r) { return ReceiptColumns().Decode(r); }, JsonArray(named.receipts),
           JsonArray(named.receipt_clients));
     }

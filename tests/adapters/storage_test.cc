@@ -147,11 +147,13 @@ TEST_F(StorageTest, AnImportReadsOnlyTheStoredRowsItNames) {
   EXPECT_EQ(existing->bills[0].id.value, bill_id);
   ASSERT_EQ(existing->creditors.size(), 1u);
   EXPECT_EQ(existing->creditors[0].id.value, creditor_id);
-  EXPECT_EQ(static_cast<long long>(existing->benefits.size()),  // the named clients', that month
-            Count("SELECT COUNT(*) FROM benefits WHERE month = '" + month +
-                  "' AND client_id IN ('C000001', 'C000002', 'C000004')"));
-  EXPECT_LT(static_cast<long long>(existing->benefits.size()),
-            Count("SELECT COUNT(*) FROM benefits WHERE month = '" + month + "'"));
+  // The amount of the (client, month) the import names, not every named client's that month.
+  ASSERT_EQ(existing->benefits.size(), 1u);
+  EXPECT_EQ(existing->benefits[0].client.value, "C000002");
+  EXPECT_EQ(existing->benefits[0].month.ToString(), month);
+  EXPECT_GT(Count("SELECT COUNT(*) FROM benefits WHERE month = '" + month +
+                  "' AND client_id IN ('C000001', 'C000002', 'C000004')"),
+            1);
   EXPECT_EQ(static_cast<long long>(existing->receipts.size()),
             Count("SELECT COUNT(*) FROM receipts WHERE client_id = 'C000004'"));
   EXPECT_TRUE(existing->plans.empty());
