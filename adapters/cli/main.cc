@@ -123,13 +123,13 @@ void PrintChanges(const ImportBatch::Changes& v, const std::vector<std::string>&
   }
 }
 
-int ImportCommand(const Globals& g, const std::string& dir) {
+int ImportCommand(const Globals& g, const std::string& dir, size_t part_rows) {
   auto opened = OpenStore(g);
   if (!opened) return Report(opened.error());
   auto municipality = OneMunicipality(*opened, "ontzorg import");
   if (!municipality) return Report(municipality.error());
-  auto report =
-      ImportDirectory(dir, *opened->store, g.user, NowIsoSeconds(), &opened->config.competences);
+  auto report = ImportDirectory(dir, *opened->store, g.user, NowIsoSeconds(),
+                                &opened->config.competences, part_rows);
   if (!report) return Report(report.error());
   const ImportCounts& a = report->counts;
   std::cout << "imported from " << dir << " for " << municipality->code << ": " << a.creditors
@@ -227,7 +227,14 @@ void AddStoreCommands(CLI::App& app, const Globals& g, CommandTable* table) {
                    "folder with creditors.csv, clients.csv, plans.csv, bills.csv, "
                    "benefits.csv, toeslagen.csv, receipts.csv (any of them)")
       ->required();
-  table->Add(import, [&g, dir] { return ImportCommand(g, *dir); });
+  auto part_rows = std::make_shared<size_t>(kImportRowsPerPart);
+  import
+      ->add_option("--part-rows", *part_rows,
+                   "an import of more rows than this (all files together) is read in parts of "
+                   "about this many rows, one at a time: less memory for fewer rows (default " +
+                       std::to_string(kImportRowsPerPart) + ")")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 40));
+  table->Add(import, [&g, dir, part_rows] { return ImportCommand(g, *dir, *part_rows); });
 
   struct RunFlags {
     std::string month, run_date, out = "out";

@@ -1477,12 +1477,7 @@ class PartedImport {
     return store_.InsertImportAudit(report_.counts, Actor{by_.user, by_.now});
   }
 
-  ImportReport TakeReport() {
-    std::sort(report_.dutch_files.begin(), report_.dutch_files.end());
-    report_.dutch_files.erase(std::unique(report_.dutch_files.begin(), report_.dutch_files.end()),
-                              report_.dutch_files.end());
-    return std::move(report_);
-  }
+  ImportReport TakeReport() { return std::move(report_); }
 
  private:
   // Checks one part against the store (which holds the parts stored before it) and stores it.

@@ -149,6 +149,32 @@ TEST_F(CliTest, MissingStoreIsReportedAndNotCreated) {
   EXPECT_FALSE(std::filesystem::exists(dir_ / "s.db"));
 }
 
+// An import of more rows than --part-rows is read in parts (issue 18): it says what the same
+// files read at once say, and a second import finds every row stored; read in parts, every bad
+// fixture is refused as BadInputChangesNothing has it, the store unchanged.
+TEST_F(CliTest, AnImportReadInPartsSaysWhatOneReadAtOnceSays) {
+  const std::string demo = SourceDir() + "/fixtures/demo";
+  ASSERT_EQ(Ontzorg({"init"}).code, 0);
+  const Outcome once = Ontzorg({"import", demo});
+  ASSERT_EQ(once.code, 0) << once.out;
+  const std::string parts = dir_ / "parts.db";
+  ASSERT_EQ(Ontzorg({"--store", parts, "init"}).code, 0);
+  const Outcome parted = Ontzorg({"--store", parts, "import", "--part-rows", "100", demo});
+  ASSERT_EQ(parted.code, 0) << parted.out;
+  EXPECT_EQ(parted.out, once.out);
+  EXPECT_EQ(Ontzorg({"--store", parts, "import", "--part-rows", "100", demo}).out,
+            Ontzorg({"import", demo}).out);
+  const std::string before = StoreBytes();
+  for (const auto& entry : std::filesystem::directory_iterator(SourceDir() + "/fixtures/bad")) {
+    if (!entry.is_directory()) continue;
+    const Outcome o = Ontzorg({"import", "--part-rows", "5", entry.path().string()});
+    EXPECT_EQ(o.code, 3) << entry.path() << ": " << o.out;
+    EXPECT_NE(o.out.find("import refused, nothing was changed"), std::string::npos) << o.out;
+    EXPECT_EQ(StoreBytes(), before) << entry.path();
+  }
+  EXPECT_EQ(Ontzorg({"import", "--part-rows", "0", demo}).code, 2);
+}
+
 TEST_F(CliTest, BadInputChangesNothing) {
   InitAndImport(SourceDir() + "/fixtures/demo");
   const std::string before = StoreBytes();
