@@ -48,10 +48,8 @@ class ClaimedKeys {
   // given at `place` from now on.
   std::optional<RowPlace> Claim(const std::string& key, RowPlace place) {
     if (!CrossesParts(key)) return std::nullopt;
-    const Entry e{KeyHash::Of(key), place};
-    const auto it = std::lower_bound(earlier_.begin(), earlier_.end(), e, Less);
-    if (it != earlier_.end() && it->key == e.key) return it->place;
-    part_.push_back(e);
+    if (auto earlier = Find(key)) return earlier;
+    part_.push_back({KeyHash::Of(key), place});
     return std::nullopt;
   }
   // Where `key` was given in an earlier part, if it was.
@@ -133,6 +131,13 @@ class Problems {
  private:
   std::vector<std::string> lines_;
 };
+
+// A value without the spaces and tabs around it, as a row's fields are read.
+std::string_view Trimmed(std::string_view v) {
+  const size_t b = v.find_first_not_of(" \t");
+  if (b == std::string_view::npos) return {};
+  return v.substr(b, v.find_last_not_of(" \t") - b + 1);
+}
 
 // One row being read: fetches fields by column name and records what is wrong.
 class RowReader {
@@ -220,11 +225,7 @@ class RowReader {
   }
 
  private:
-  static std::string Trim(const std::string& s) {
-    const size_t b = s.find_first_not_of(" \t");
-    if (b == std::string::npos) return "";
-    return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-  }
+  static std::string Trim(const std::string& s) { return std::string(Trimmed(s)); }
   const CsvTable& t_;
   const CsvRow& r_;
   Problems* p_;
@@ -1448,6 +1449,7 @@ class PartedImport {
   // Reads, checks and stores each part in turn, in the caller's transaction.
   Status<Error> Apply() {
     for (size_t part = 0; part < parts_->size(); ++part) {
+      if (parts_->Files(part).empty()) continue;  // no creditors, or no debit of a stored bill
       ParsedImport parsed;
       parsed.files = ImportFileNames();  // one numbering of the files for every part
       parsed.claimed = &claimed_;
@@ -1496,18 +1498,7 @@ class PartedImport {
     if (auto stored = StoreChecked(store_, *part, by_, false); !stored) return stored;
     report_.counts += part->counts;
     report_.skipped_identical += part->skipped_identical;
-    const auto keep = [](auto& to, auto& from) {
-      to.insert(to.end(), std::make_move_iterator(from.begin()),
-                std::make_move_iterator(from.end()));
-    };
-    ImportBatch::Changes& to = report_.added.versions;
-    ImportBatch::Changes& from = part->added.versions;
-    keep(to.creditors, from.creditors);
-    keep(to.clients, from.clients);
-    keep(to.plans, from.plans);
-    keep(to.bills, from.bills);
-    keep(to.toeslagen, from.toeslagen);
-    keep(to.benefits, from.benefits);
+    report_.added.versions.Append(std::move(part->added.versions));
     return {};
   }
 
@@ -1525,10 +1516,7 @@ class PartedImport {
                                 const std::string& column) {
     const int i = table.Column(column);
     if (i < 0 || static_cast<size_t>(i) >= row.fields.size()) return {};
-    std::string_view v = row.fields[static_cast<size_t>(i)];
-    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-    return v;
+    return Trimmed(row.fields[static_cast<size_t>(i)]);
   }
 
   // The part of client `id`: the one it was given, else the one being filled. Two ids of one

@@ -67,6 +67,8 @@ struct ImportBatch {
       return creditors.size() + clients.size() + plans.size() + bills.size() + toeslagen.size() +
              benefits.size();
     }
+    // Adds `more`'s changes after these (an import read in parts collects its parts').
+    void Append(Changes&& more);
   } versions;
   // The latest month whose monthly batch was exported (loaded only): changes from it or earlier
   // are refused, an exported month is never rewritten.

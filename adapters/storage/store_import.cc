@@ -345,6 +345,18 @@ Result<ImportBatch, Error> Store::LoadExisting(const ImportBatch& batch) {
   });
 }
 
+void ImportBatch::Changes::Append(Changes&& more) {
+  const auto append = [](auto& to, auto& from) {
+    to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+  };
+  append(creditors, more.creditors);
+  append(clients, more.clients);
+  append(plans, more.plans);
+  append(bills, more.bills);
+  append(toeslagen, more.toeslagen);
+  append(benefits, more.benefits);
+}
+
 ImportCounts ImportCounts::Of(const ImportBatch& b) {
   ImportCounts n;
   n.creditors = b.creditors.size();
